@@ -1,0 +1,39 @@
+import { sql } from 'drizzle-orm';
+import { bigserial, index, jsonb, pgTable, text, uuid } from 'drizzle-orm/pg-core';
+import { at } from './columns';
+
+/**
+ * Append-only, hash-chained record of every change (a trigger refuses UPDATE/DELETE/TRUNCATE).
+ * hash = sha256(prevHash + canonical JSON of the event), so altering any row breaks every later link.
+ */
+export const auditEvents = pgTable(
+  'audit_events',
+  {
+    seq: bigserial('seq', { mode: 'number' }).primaryKey(),
+    at: at('at').notNull(),
+    actorId: uuid('actor_id'),
+    action: text('action').notNull(),
+    subjectType: text('subject_type').notNull(),
+    subjectId: text('subject_id').notNull(),
+    draftId: uuid('draft_id'),
+    versionSha256: text('version_sha256'),
+    data: jsonb('data').$type<Record<string, unknown>>().notNull(),
+    prevHash: text('prev_hash').notNull(),
+    hash: text('hash').notNull().unique(),
+  },
+  (t) => [index('audit_events_draft_idx').on(t.draftId), index('audit_events_subject_idx').on(t.subjectType, t.subjectId)],
+);
+
+/** Written in the same transaction as the change it announces; relayed to the job queue afterwards. */
+export const outbox = pgTable(
+  'outbox',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    topic: text('topic').notNull(),
+    payload: jsonb('payload').$type<Record<string, unknown>>().notNull(),
+    createdAt: at('created_at').notNull().defaultNow(),
+    /** Set when the row has been handed to the queue (or processed in-process when no queue runs). */
+    relayedAt: at('relayed_at'),
+  },
+  (t) => [index('outbox_unrelayed_idx').on(t.id).where(sql`${t.relayedAt} is null`)],
+);

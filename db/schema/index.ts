@@ -1,0 +1,4 @@
+export * from './org';
+export * from './accounts';
+export * from './drafts';
+export * from './audit';

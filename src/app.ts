@@ -1,0 +1,66 @@
+import { OpenAPIHono } from '@hono/zod-openapi';
+import { Scalar } from '@scalar/hono-api-reference';
+import { createMiddleware } from 'hono/factory';
+import { errorBody, AppError, handleError } from './lib/errors';
+import { createRouter, type AppDeps, type AppEnv } from './lib/http';
+import { localeOf } from './lib/i18n';
+import { pagesRouter } from './pages';
+import { auditRouter } from './routes/audit';
+import { draftsRouter } from './routes/drafts';
+import { healthRouter } from './routes/health';
+import { orgRouter } from './routes/org';
+import { signoffRouter } from './routes/signoff';
+import { authenticate } from './services/auth';
+
+/** API paths anyone may call: a sign-off link is its own capability, a pass code is public. */
+const PUBLIC_API = [/^\/api\/v1\/signoff\//, /^\/api\/v1\/verify\//];
+
+export interface AppOptions {
+  /** Host-specific mounts (Node adds the queue dashboard); runs after the API is in place. */
+  extend?: (app: OpenAPIHono<AppEnv>) => void;
+}
+
+/** Builds the whole HTTP app from its dependencies; the Node and Workers entries only start it. */
+export function createApp(deps: AppDeps, options: AppOptions = {}) {
+  const app = new OpenAPIHono<AppEnv>();
+
+  app.use(async (c, next) => {
+    c.set('deps', deps);
+    c.set('log', deps.log);
+    await next();
+  });
+
+  const requireBearer = createMiddleware<AppEnv>(async (c, next) => {
+    if (PUBLIC_API.some((re) => re.test(c.req.path))) return next();
+    c.set('person', await authenticate(deps.db, deps.config.appSecret, c.req.header('authorization')));
+    return next();
+  });
+
+  const api = createRouter();
+  api.use('*', requireBearer);
+  api.route('/', orgRouter).route('/', draftsRouter).route('/', signoffRouter).route('/', auditRouter);
+
+  app.route('/', healthRouter);
+  app.route('/', pagesRouter);
+  app.route('/api/v1', api);
+
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer', description: 'Personal access token (imp_…)' });
+  app.doc31('/openapi.json', {
+    openapi: '3.1.0',
+    info: {
+      title: 'Imprimatur API — 发布前审核',
+      version: '1.0.0',
+      description: 'Pre-publication review (先审后发): drafts, the five-level sign-off chain, official account registry and annual inspection. Errors: `{ error: { code, message, details? } }`; messages in zh-CN unless `Accept-Language: en`.',
+    },
+    servers: [{ url: deps.config.publicUrl }],
+  });
+  app.get('/docs', Scalar({ url: '/openapi.json', pageTitle: 'Imprimatur API' }));
+
+  options.extend?.(app);
+
+  app.notFound((c) => c.json(errorBody(new AppError('not_found', { what: `路径 ${c.req.path} / path` }), localeOf(c)), 404));
+  app.onError(handleError);
+  return app;
+}
+
+export type App = ReturnType<typeof createApp>;

@@ -1,0 +1,57 @@
+import { z } from 'zod';
+
+const hours = (fallback: number) => z.coerce.number().positive().default(fallback);
+
+/** Every setting comes from the environment; start fails with one clear message per bad variable. */
+export const configSchema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+    PORT: z.coerce.number().int().min(1).max(65535).default(8787),
+    DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),
+    PGLITE_DIR: z.string().default('./data/pglite'),
+    REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL').default('redis://127.0.0.1:6379'),
+    SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must be an smtp:// URL').optional(),
+    MAIL_FROM: z.string().default('Imprimatur 审核 <no-reply@imprimatur.local>'),
+    PUBLIC_URL: z.string().url().optional(),
+    APP_SECRET: z.string().optional(),
+    LINK_TTL_HOURS: hours(24 * 7),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    /** Set to "false" to run the API without the in-process workers (e.g. when `npm run worker` runs them). */
+    RUN_WORKERS: z.enum(['true', 'false']).default('true'),
+  })
+  .transform((env, ctx) => {
+    const dev = env.NODE_ENV !== 'production';
+    if (!dev && (!env.APP_SECRET || env.APP_SECRET.length < 32)) {
+      ctx.addIssue({ code: 'custom', path: ['APP_SECRET'], message: 'required outside dev mode, at least 32 characters (e.g. `openssl rand -hex 32`)' });
+    }
+    return {
+      env: env.NODE_ENV,
+      dev,
+      port: env.PORT,
+      databaseUrl: env.DATABASE_URL,
+      pgliteDir: env.PGLITE_DIR,
+      redisUrl: env.REDIS_URL,
+      smtpUrl: env.SMTP_URL,
+      mailFrom: env.MAIL_FROM,
+      publicUrl: (env.PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, ''),
+      appSecret: env.APP_SECRET,
+      linkTtlHours: env.LINK_TTL_HOURS,
+      logLevel: env.LOG_LEVEL,
+      runWorkers: env.RUN_WORKERS === 'true',
+    };
+  });
+
+export type Config = z.output<typeof configSchema> & { appSecret: string };
+type RawConfig = z.output<typeof configSchema>;
+
+export class ConfigError extends Error {}
+
+/** Parses the environment; throws ConfigError listing every bad variable. */
+export function parseConfig(env: Record<string, string | undefined>): RawConfig {
+  const result = configSchema.safeParse(env);
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => `  ${i.path.join('.') || '(env)'}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration 配置无效:\n${lines.join('\n')}`);
+  }
+  return result.data;
+}

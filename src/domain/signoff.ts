@@ -1,0 +1,128 @@
+import type { DraftStatus, Position } from '../../db/schema';
+
+/**
+ * The sign-off state machine, pure and table-driven. Given where a draft stands and a command, it
+ * says where the draft goes and which review (if any) must be opened; the services do the I/O.
+ *
+ * Standing approvals map a level to the content hash it approved. A level counts as passed only
+ * while its approval matches the current content, so a resubmission with unchanged content resumes
+ * where the chain stopped, and changed content is reviewed again from the first level.
+ */
+export type Approvals = Partial<Record<Position, string>>;
+
+export interface ChainState {
+  status: DraftStatus;
+  levels: readonly Position[];
+  currentLevel: Position | null;
+  contentSha256: string;
+  approvals: Approvals;
+}
+
+export type Command =
+  | { type: 'edit'; contentSha256: string }
+  | { type: 'submit' }
+  | { type: 'approve' }
+  | { type: 'return'; to: 'drafter' | Position }
+  | { type: 'reject' }
+  | { type: 'withdraw' }
+  | { type: 'retract' };
+export type CommandType = Command['type'];
+
+export interface Transition {
+  status: DraftStatus;
+  currentLevel: Position | null;
+  contentSha256: string;
+  approvals: Approvals;
+  /** The level whose review must now be opened (a new round of that level), if any. */
+  openLevel: Position | null;
+  /** Whether the review open before this command (and its links) is superseded by it. */
+  supersedesOpenReview: boolean;
+}
+
+export class IllegalTransition extends Error {
+  constructor(readonly status: DraftStatus, readonly command: CommandType, readonly reason?: 'invalid_return_target') {
+    super(`cannot ${command} a draft that is ${status}`);
+  }
+}
+
+type Effect = (state: ChainState, command: never) => Transition;
+
+/** What each command does in each status; a missing cell is an illegal transition. */
+const TABLE: Record<DraftStatus, Partial<Record<CommandType, Effect>>> = {
+  draft: { edit: keepEditing, submit: climb, withdraw: close('withdrawn') },
+  returned: { edit: keepEditing, submit: climb, withdraw: close('withdrawn') },
+  in_review: { edit: restart, approve, return: sendBack, reject: close('rejected', false), withdraw: close('withdrawn') },
+  approved: { retract: close('retracted', false) },
+  rejected: {},
+  withdrawn: {},
+  retracted: {},
+};
+
+export function transition(state: ChainState, command: Command): Transition {
+  const effect = TABLE[state.status][command.type];
+  if (!effect) throw new IllegalTransition(state.status, command.type);
+  return (effect as (s: ChainState, c: Command) => Transition)(state, command);
+}
+
+/** Commands the draft accepts now: what a UI may offer. */
+export function allowedCommands(status: DraftStatus): CommandType[] {
+  return Object.keys(TABLE[status]) as CommandType[];
+}
+
+/** The first level, in chain order, whose standing approval does not cover the current content. */
+export function nextOpenLevel(levels: readonly Position[], approvals: Approvals, contentSha256: string): Position | null {
+  return levels.find((level) => approvals[level] !== contentSha256) ?? null;
+}
+
+function keepEditing(state: ChainState, command: { contentSha256: string }): Transition {
+  const { status, currentLevel, approvals } = state;
+  return { status, currentLevel, approvals, contentSha256: command.contentSha256, openLevel: null, supersedesOpenReview: false };
+}
+
+/** Editing under review: the new version starts the chain again at the first level, all approvals void. */
+function restart(state: ChainState, command: { contentSha256: string }): Transition {
+  const first = state.levels[0] ?? null;
+  return { status: 'in_review', currentLevel: first, contentSha256: command.contentSha256, approvals: {}, openLevel: first, supersedesOpenReview: true };
+}
+
+/** Submit or resubmit: climb to the first level that has not approved this exact content. */
+function climb(state: ChainState): Transition {
+  return advance(state, state.approvals, false);
+}
+
+function approve(state: ChainState): Transition {
+  const level = state.currentLevel!;
+  return advance(state, { ...state.approvals, [level]: state.contentSha256 }, false);
+}
+
+function advance(state: ChainState, approvals: Approvals, supersedes: boolean): Transition {
+  const next = nextOpenLevel(state.levels, approvals, state.contentSha256);
+  return {
+    status: next ? 'in_review' : 'approved',
+    currentLevel: next,
+    contentSha256: state.contentSha256,
+    approvals,
+    openLevel: next,
+    supersedesOpenReview: supersedes,
+  };
+}
+
+/** Return to the drafter, or to an earlier level, whose approval then no longer stands. */
+function sendBack(state: ChainState, command: { to: 'drafter' | Position }): Transition {
+  const base = { contentSha256: state.contentSha256, supersedesOpenReview: false };
+  if (command.to === 'drafter') return { ...base, status: 'returned', currentLevel: null, approvals: state.approvals, openLevel: null };
+  const target = state.levels.indexOf(command.to);
+  if (target < 0 || target >= state.levels.indexOf(state.currentLevel!)) {
+    throw new IllegalTransition(state.status, 'return', 'invalid_return_target');
+  }
+  const approvals = { ...state.approvals };
+  delete approvals[command.to];
+  return { ...base, status: 'in_review', currentLevel: command.to, approvals, openLevel: command.to };
+}
+
+function close(status: DraftStatus, supersedes = true): Effect {
+  return (state) => ({
+    status, currentLevel: null, contentSha256: state.contentSha256, approvals: state.approvals, openLevel: null,
+    supersedesOpenReview: supersedes && state.status === 'in_review',
+  });
+}

@@ -1,0 +1,85 @@
+import type { Context } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { localeOf, type Locale } from './i18n';
+
+/**
+ * Every error the service can answer with: its HTTP status and its message in both languages.
+ * Messages may use {placeholders} filled from `params`.
+ */
+const CATALOG = {
+  validation_failed: [400, '请求参数有误：{fields}', 'Invalid request: {fields}'],
+  invalid_json: [400, '请求体不是有效的 JSON', 'The request body is not valid JSON'],
+  checklist_incomplete: [400, '批准前须勾选全部审核项：{fields}', 'Every checklist item must be ticked to approve: {fields}'],
+  comment_required: [400, '退回或不予通过时须填写意见', 'A comment is required to return or reject'],
+  invalid_return_target: [400, '只能退回给撰写人或更早的审核级别', 'A draft can only be returned to the drafter or an earlier level'],
+  unsupported_media_type: [415, '请求体须为 JSON（Content-Type: application/json）', 'The request body must be JSON (Content-Type: application/json)'],
+  unauthorized: [401, '未登录或令牌无效', 'Missing or invalid bearer token'],
+  forbidden: [403, '无权执行此操作', 'You are not allowed to do this'],
+  not_your_review: [403, '此审核未分配给您', 'This review is not assigned to you'],
+  separation_of_duties: [403, '{reasonZh}', '{reasonEn}'],
+  not_found: [404, '{what}不存在', '{what} not found'],
+  link_not_found: [404, '审核链接无效，请核对链接是否完整', 'This sign-off link is not valid; check that it was copied whole'],
+  invalid_transition: [409, '当前状态为“{statusZh}”，不能{actionZh}', 'The draft is {status}; it cannot be {actionEn}'],
+  link_used: [409, '此审核链接已使用过，不能重复提交', 'This sign-off link has already been used'],
+  review_closed: [409, '此审核已结束（{status}），无需再处理', 'This review is already closed ({status})'],
+  conflict: [409, '{reasonZh}', '{reasonEn}'],
+  account_not_publishable: [409, '目标账号未登记备案或不在有效期内，不能发布：{accounts}', 'Target accounts are not registered or not valid for publishing: {accounts}'],
+  already_exists: [409, '{what}已存在', '{what} already exists'],
+  link_expired: [410, '此审核链接已过期，请联系撰写人催办以获取新链接', 'This sign-off link has expired; ask the drafter to send a reminder for a new one'],
+  link_superseded: [410, '此审核链接已失效（{reasonZh}），请使用最新通知中的链接', 'This sign-off link is no longer valid ({reasonEn}); use the link in the latest notification'],
+  rate_limited: [429, '操作过于频繁，请于 {retryAfter} 后再试', 'Too many requests; try again after {retryAfter}'],
+  internal: [500, '服务器内部错误', 'Internal server error'],
+  unavailable: [503, '服务暂不可用：{reason}', 'Service unavailable: {reason}'],
+} as const satisfies Record<string, readonly [number, string, string]>;
+
+export type ErrorCode = keyof typeof CATALOG;
+
+/** The one error class: domain code throws it with a code; the one handler below renders it. */
+export class AppError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    readonly params: Record<string, string | number> = {},
+    readonly details?: unknown,
+  ) {
+    super(`${code}: ${fill(CATALOG[code][2], params)}`);
+  }
+  get status(): ContentfulStatusCode {
+    return CATALOG[this.code][0] as ContentfulStatusCode;
+  }
+  localized(locale: Locale): string {
+    const [, zh, en] = CATALOG[this.code];
+    return fill(locale === 'en' ? en : zh, this.params);
+  }
+}
+
+function fill(template: string, params: Record<string, string | number>): string {
+  return template.replace(/\{(\w+)\}/g, (_, k: string) => String(params[k] ?? params[k.replace(/(Zh|En)$/, '')] ?? ''));
+}
+
+export function errorBody(err: AppError, locale: Locale) {
+  return { error: { code: err.code, message: err.localized(locale), ...(err.details === undefined ? {} : { details: err.details }) } };
+}
+
+/** Maps anything thrown to the contract's error shape; only genuine faults become 5xx. */
+export function toAppError(err: unknown): AppError {
+  if (err instanceof AppError) return err;
+  if (err instanceof HTTPException) {
+    if (err.status === 400 && /json/i.test(err.message)) return new AppError('invalid_json');
+    if (err.status === 401) return new AppError('unauthorized');
+    if (err.status === 415) return new AppError('unsupported_media_type');
+    if (err.status === 404) return new AppError('not_found', { what: '资源' });
+    if (err.status < 500) return new AppError('validation_failed', { fields: err.message }, { message: err.message });
+  }
+  const pgCode = (err as { code?: unknown; cause?: { code?: unknown } })?.code ?? (err as { cause?: { code?: unknown } })?.cause?.code;
+  // Malformed ids and similar input that only the database notices are still the caller's mistake.
+  if (pgCode === '22P02') return new AppError('validation_failed', { fields: 'id' }, [{ path: 'id', message: 'invalid uuid' }]);
+  if (pgCode === '23505') return new AppError('conflict', { reason: 'duplicate value' });
+  return new AppError('internal');
+}
+
+export function handleError(err: unknown, c: Context) {
+  const appError = toAppError(err);
+  if (appError.code === 'internal') c.get('log')?.error({ err }, 'unhandled error');
+  return c.json(errorBody(appError, localeOf(c)), appError.status);
+}

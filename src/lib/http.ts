@@ -1,0 +1,80 @@
+import { OpenAPIHono, z, type RouteConfig, type RouteHandler } from '@hono/zod-openapi';
+import type { Db } from '../../db/client';
+import type { Person } from '../services/auth';
+import { AppError } from './errors';
+import type { Log } from './log';
+
+/** What the app needs from its host (Node or Workers); built once in createApp's caller. */
+export interface AppDeps {
+  db: Db;
+  log: Log;
+  config: {
+    publicUrl: string;
+    appSecret: string;
+    linkTtlHours: number;
+    dev: boolean;
+  };
+  /** The current instant; tests move it to expire links or pass deadlines. */
+  now: () => Date;
+  /** Called after a transaction wrote outbox rows, so a host can relay them without waiting for its poll. */
+  onOutbox?: () => void;
+  /** Host extensions: readiness probes and admin mounts (Node adds the queues). */
+  readiness?: () => Promise<Record<string, unknown>>;
+}
+
+export interface AppEnv {
+  Variables: { deps: AppDeps; person: Person; log: Log };
+}
+
+export type AppRouteHandler<R extends RouteConfig> = RouteHandler<R, AppEnv>;
+
+/** Every zod failure, wherever it happens, becomes one validation_failed error naming the fields. */
+export function createRouter() {
+  return new OpenAPIHono<AppEnv>({
+    defaultHook: (result) => {
+      if (!result.success) throw validationError(result.error.issues, result.target);
+    },
+  });
+}
+
+export function validationError(issues: readonly z.core.$ZodIssue[], target?: string): AppError {
+  const fields = issues.map((i) => ({
+    path: i.path.length ? i.path.map(String).join('.') : '(body)',
+    in: target === 'json' ? 'body' : target,
+    message: i.message,
+  }));
+  return new AppError('validation_failed', { fields: [...new Set(fields.map((f) => f.path))].join(', ') }, fields);
+}
+
+/** The JSON body schema every error answers with; referenced by each route's error responses. */
+export const ErrorSchema = z
+  .object({
+    error: z.object({
+      code: z.string().openapi({ example: 'validation_failed' }),
+      message: z.string().openapi({ example: '请求参数有误：title' }),
+      details: z.unknown().optional(),
+    }),
+  })
+  .openapi('Error');
+
+const errorResponse = (description: string) => ({ content: { 'application/json': { schema: ErrorSchema } }, description });
+
+/** Standard error responses for a route, so each contract lists what can go wrong without repeating it. */
+export function errors(...statuses: (400 | 401 | 403 | 404 | 409 | 410 | 429)[]) {
+  const text: Record<number, string> = {
+    400: 'Invalid input 请求参数有误', 401: 'Missing or invalid token 未认证', 403: 'Forbidden 无权限',
+    404: 'Not found 不存在', 409: 'State conflict 状态冲突', 410: 'Gone 已失效', 429: 'Too many requests 过于频繁',
+  };
+  return Object.fromEntries(statuses.map((s) => [s, errorResponse(text[s]!)]));
+}
+
+export const jsonBody = <T extends z.ZodType>(schema: T, description = '') => ({
+  body: { content: { 'application/json': { schema } }, required: true, description },
+});
+
+export const jsonResponse = <T extends z.ZodType>(schema: T, description: string) => ({
+  content: { 'application/json': { schema } },
+  description,
+});
+
+export const uuidParam = (name: string) => z.uuid().openapi({ param: { name, in: 'path' } });

@@ -1,0 +1,55 @@
+import type { Context } from 'hono';
+
+export type Locale = 'zh-CN' | 'en';
+
+/** zh-CN first: English only when the caller asks for it (?lang=en or an Accept-Language preferring en). */
+export function localeOf(c: Context): Locale {
+  const lang = c.req.query('lang');
+  if (lang) return lang.toLowerCase().startsWith('en') ? 'en' : 'zh-CN';
+  const header = c.req.header('accept-language') ?? '';
+  const first = header.split(',')[0]?.trim().toLowerCase() ?? '';
+  return first.startsWith('en') ? 'en' : 'zh-CN';
+}
+
+/** Labels shown to people; the API itself speaks in the enum values. */
+export const LABELS = {
+  status: {
+    draft: ['草稿', 'draft'],
+    in_review: ['审核中', 'in review'],
+    returned: ['已退回', 'returned'],
+    rejected: ['不予通过', 'rejected'],
+    approved: ['已批准', 'approved'],
+    withdrawn: ['已撤回', 'withdrawn'],
+    retracted: ['已撤销发布', 'retracted'],
+  },
+  level: {
+    drafter: ['撰写人', 'drafter'],
+    section_head: ['系室负责人', 'section head'],
+    deputy_leader: ['分管院领导', 'deputy leader in charge'],
+    publicity_officer: ['宣传员', 'publicity officer'],
+    secretary: ['学院书记', 'secretary'],
+  },
+  action: {
+    submit: ['提交审核', 'submitted'],
+    resubmit: ['重新提交', 'resubmitted'],
+    edit: ['修改', 'edited'],
+    approve: ['批准', 'approved'],
+    return: ['退回', 'returned'],
+    reject: ['不予通过', 'rejected'],
+    withdraw: ['撤回', 'withdrawn'],
+    retract: ['撤销发布', 'retracted'],
+    urge: ['催办', 'urged'],
+    transfer: ['转交', 'transferred'],
+  },
+  decision: {
+    approve: ['同意', 'approve'],
+    return: ['退回修改', 'return'],
+    reject: ['不予通过', 'reject'],
+  },
+  urgency: { normal: ['普通', 'normal'], urgent: ['加急（当日回复）', 'urgent (same day)'] },
+} as const;
+
+export function label<G extends keyof typeof LABELS>(group: G, key: string, locale: Locale = 'zh-CN'): string {
+  const pair = (LABELS[group] as Record<string, readonly [string, string]>)[key];
+  return pair ? pair[locale === 'en' ? 1 : 0] : key;
+}

@@ -1,0 +1,119 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { DRAFT_STATUSES, POSITIONS, REVIEW_STATUSES, URGENCIES, DECISIONS } from '../../../db/schema';
+import { errors, jsonBody, jsonResponse, uuidParam } from '../../lib/http';
+
+const tags = ['Drafts 稿件'];
+const security = [{ bearerAuth: [] }];
+
+const ReviewSchema = z.object({
+  id: z.uuid(),
+  round: z.number().int(),
+  level: z.enum(POSITIONS),
+  version: z.number().int().nullable(),
+  status: z.enum(REVIEW_STATUSES),
+  reviewer: z.object({ id: z.uuid(), name: z.string() }),
+  assignedAt: z.string(),
+  dueAt: z.string().nullable(),
+  decision: z.enum(DECISIONS).nullable(),
+  returnTo: z.string().nullable(),
+  checklist: z.record(z.string(), z.boolean()).nullable(),
+  comment: z.string().nullable(),
+  contentSha256: z.string().nullable(),
+  at: z.string().nullable(),
+});
+
+export const DraftSchema = z
+  .object({
+    id: z.uuid(),
+    unitId: z.uuid(),
+    drafterId: z.uuid(),
+    title: z.string(),
+    body: z.string(),
+    status: z.enum(DRAFT_STATUSES),
+    urgency: z.enum(URGENCIES),
+    currentLevel: z.enum(POSITIONS).nullable(),
+    levels: z.array(z.enum(POSITIONS)),
+    round: z.number().int(),
+    currentVersion: z.number().int(),
+    contentSha256: z.string(),
+    accountIds: z.array(z.uuid()),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+    submittedAt: z.string().nullable(),
+    closedAt: z.string().nullable(),
+    allowedActions: z.array(z.string()),
+    versions: z.array(z.object({ no: z.number().int(), title: z.string(), body: z.string(), contentSha256: z.string(), createdBy: z.uuid(), createdAt: z.string() })),
+    reviews: z.array(ReviewSchema),
+  })
+  .openapi('Draft');
+
+const DraftSummary = z
+  .object({
+    id: z.uuid(), unitId: z.uuid(), drafterId: z.uuid(), title: z.string(), status: z.enum(DRAFT_STATUSES), urgency: z.enum(URGENCIES),
+    currentLevel: z.enum(POSITIONS).nullable(), currentVersion: z.number().int(), updatedAt: z.string(),
+    pendingReview: z.object({ id: z.uuid(), level: z.enum(POSITIONS), assigneeId: z.uuid(), assignedAt: z.string() }).nullable(),
+  })
+  .openapi('DraftSummary');
+
+const Title = z.string().trim().min(1).max(200);
+const Body = z.string().min(1).max(200_000);
+const draftParams = z.object({ id: uuidParam('id') });
+const ok = { 200: jsonResponse(DraftSchema, 'The draft') };
+
+export const createDraft = createRoute({
+  method: 'post', path: '/drafts', tags, security, summary: 'Write a draft 起草稿件',
+  request: jsonBody(z.strictObject({ title: Title, body: Body, unitId: z.uuid(), accountIds: z.array(z.uuid()).min(1).max(50), urgency: z.enum(URGENCIES).optional() })),
+  responses: { 201: jsonResponse(DraftSchema, 'The new draft, status draft'), ...errors(400, 401, 403, 404, 409) },
+});
+
+export const listDrafts = createRoute({
+  method: 'get', path: '/drafts', tags, security, summary: 'Drafts awaiting me, mine, or my units’',
+  request: {
+    query: z.object({
+      awaiting: z.literal('me').optional(),
+      mine: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
+      status: z.enum(DRAFT_STATUSES).optional(),
+      unitId: z.uuid().optional(),
+      limit: z.coerce.number().int().min(1).max(200).default(50),
+      offset: z.coerce.number().int().min(0).default(0),
+    }),
+  },
+  responses: { 200: jsonResponse(z.object({ items: z.array(DraftSummary) }), 'Drafts'), ...errors(400, 401) },
+});
+
+export const getDraft = createRoute({
+  method: 'get', path: '/drafts/{id}', tags, security, summary: 'A draft with its versions and every review',
+  request: { params: draftParams },
+  responses: { ...ok, ...errors(400, 401, 403, 404) },
+});
+
+export const editDraft = createRoute({
+  method: 'patch', path: '/drafts/{id}', tags, security,
+  summary: 'Edit: a new immutable version 修改（生成新版本）; under review the chain restarts',
+  request: {
+    params: draftParams,
+    ...jsonBody(z.strictObject({ title: Title.optional(), body: Body.optional() }).refine((p) => p.title !== undefined || p.body !== undefined, { message: 'title or body is required', path: ['title'] })),
+  },
+  responses: { ...ok, ...errors(400, 401, 403, 404, 409) },
+});
+
+/** A command on a draft; its small JSON body may be left out entirely. */
+const action = <B extends z.ZodType>(path: string, summary: string, body: B) =>
+  createRoute({
+    method: 'post', path: `/drafts/{id}/${path}`, tags, security, summary,
+    request: { params: draftParams, body: { content: { 'application/json': { schema: body } }, required: false } },
+    responses: { ...ok, ...errors(400, 401, 403, 404, 409, 429) },
+  });
+
+const note = (name: 'reason' | 'comment') => z.strictObject({ [name]: z.string().trim().max(2000).optional() } as { [K in typeof name]: z.ZodOptional<z.ZodString> });
+
+export const submitDraft = action('submit', 'Submit for review 提交审核 (or resubmit after a return)', z.strictObject({}));
+export const withdrawDraft = action('withdraw', 'Withdraw 撤回', note('reason'));
+export const retractDraft = action('retract', 'Retract after approval 撤销发布', note('reason'));
+export const urgeDraft = action('urge', 'Nudge the current approver 催办 (once an hour per review)', note('comment'));
+
+export const transferReview = createRoute({
+  method: 'post', path: '/reviews/{id}/transfer', tags, security, summary: 'Hand a pending review to another person 转交, with a reason',
+  request: { params: z.object({ id: uuidParam('id') }), ...jsonBody(z.strictObject({ toPersonId: z.uuid(), reason: z.string().trim().min(1).max(2000) })) },
+  responses: { ...ok, ...errors(400, 401, 403, 404, 409) },
+});

@@ -1,0 +1,12 @@
+import { createRouter } from '../../lib/http';
+import * as handlers from './org.handlers';
+import * as routes from './org.routes';
+
+export const orgRouter = createRouter()
+  .openapi(routes.createUnit, handlers.createUnit)
+  .openapi(routes.getUnit, handlers.getUnit)
+  .openapi(routes.setChain, handlers.setChain)
+  .openapi(routes.createPerson, handlers.createPerson)
+  .openapi(routes.getPerson, handlers.getPerson)
+  .openapi(routes.me, handlers.me)
+  .openapi(routes.assignPosition, handlers.assignPosition);

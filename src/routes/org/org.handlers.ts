@@ -1,0 +1,64 @@
+import type { AppRouteHandler } from '../../lib/http';
+import { currentPositions, requireRole, requireUnitAccess } from '../../services/auth';
+import * as org from '../../services/org';
+import type * as routes from './org.routes';
+
+const iso = <T extends { createdAt: Date }>(row: T) => ({ ...row, createdAt: row.createdAt.toISOString() });
+
+export const createUnit: AppRouteHandler<typeof routes.createUnit> = async (c) => {
+  const { deps, person } = c.var;
+  requireRole(person, 'admin');
+  const unit = await org.createUnit(deps.db, deps, person, c.req.valid('json'));
+  return c.json(iso(unit), 201);
+};
+
+export const getUnit: AppRouteHandler<typeof routes.getUnit> = async (c) => {
+  const { deps, person } = c.var;
+  const { unitId } = c.req.valid('param');
+  const unit = await org.getUnit(deps.db, unitId);
+  await requireUnitAccess(deps.db, person, unitId);
+  return c.json({ ...iso(unit), positions: unit.positions.map((p) => ({ ...p, since: p.since.toISOString() })) }, 200);
+};
+
+export const setChain: AppRouteHandler<typeof routes.setChain> = async (c) => {
+  const { deps, person } = c.var;
+  requireRole(person, 'admin');
+  const unit = await org.setChain(deps.db, deps, person, c.req.valid('param').unitId, c.req.valid('json'));
+  return c.json(iso(unit), 200);
+};
+
+const personView = (p: Awaited<ReturnType<typeof org.getPerson>>) => ({
+  id: p.id, name: p.name, email: p.email, roles: p.roles, unitId: p.unitId, phone: p.phone, wecomUserId: p.wecomUserId,
+  dingtalkUserId: p.dingtalkUserId, createdAt: p.createdAt.toISOString(),
+});
+
+export const createPerson: AppRouteHandler<typeof routes.createPerson> = async (c) => {
+  const { deps, person } = c.var;
+  requireRole(person, 'admin', 'publicity');
+  const input = c.req.valid('json');
+  // Granting admin is an admin's call alone.
+  if (input.roles.includes('admin')) requireRole(person, 'admin');
+  const created = await org.createPerson(deps.db, deps, person, input);
+  return c.json({ ...personView(created), token: created.token }, 201);
+};
+
+export const getPerson: AppRouteHandler<typeof routes.getPerson> = async (c) => {
+  const { deps, person } = c.var;
+  const { personId } = c.req.valid('param');
+  if (personId !== person.id) requireRole(person, 'admin', 'publicity');
+  return c.json(personView(await org.getPerson(deps.db, personId)), 200);
+};
+
+export const me: AppRouteHandler<typeof routes.me> = async (c) => {
+  const { deps, person } = c.var;
+  const full = await org.getPerson(deps.db, person.id);
+  return c.json({ ...personView(full), positions: await currentPositions(deps.db, person.id) }, 200);
+};
+
+export const assignPosition: AppRouteHandler<typeof routes.assignPosition> = async (c) => {
+  const { deps, person } = c.var;
+  requireRole(person, 'admin', 'publicity');
+  const { unitId, position } = c.req.valid('param');
+  const term = await org.assignPosition(deps.db, deps, person, unitId, position, c.req.valid('json').personId);
+  return c.json({ ...term, since: term.since.toISOString() }, 200);
+};

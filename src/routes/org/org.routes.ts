@@ -1,0 +1,100 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { POSITIONS, ROLES } from '../../../db/schema';
+import { errors, jsonBody, jsonResponse, uuidParam } from '../../lib/http';
+
+const tags = ['Organisation 组织'];
+const security = [{ bearerAuth: [] }];
+
+const Sla = z.object({ normalHours: z.number().positive().max(720), urgentHours: z.number().positive().max(24) });
+export const ChainSchema = z
+  .object({
+    levels: z.array(z.enum(POSITIONS)).min(1).refine((l) => new Set(l).size === l.length, 'levels must not repeat'),
+    sla: z.partialRecord(z.enum(POSITIONS), Sla).default({}),
+  })
+  .refine((c) => c.levels.every((l, i) => i === 0 || POSITIONS.indexOf(l) > POSITIONS.indexOf(c.levels[i - 1]!)), { message: 'levels must follow the order section_head → deputy_leader → publicity_officer → secretary', path: ['levels'] })
+  .openapi('ChainSettings');
+
+export const UnitSchema = z
+  .object({
+    id: z.uuid(),
+    name: z.string(),
+    code: z.string(),
+    chain: ChainSchema,
+    createdAt: z.string(),
+    positions: z.array(z.object({ position: z.enum(POSITIONS), personId: z.uuid(), name: z.string(), since: z.string() })).optional(),
+  })
+  .openapi('Unit');
+
+export const PersonSchema = z
+  .object({
+    id: z.uuid(),
+    name: z.string(),
+    email: z.string(),
+    roles: z.array(z.enum(ROLES)),
+    unitId: z.uuid().nullable(),
+    phone: z.string().nullable(),
+    wecomUserId: z.string().nullable(),
+    dingtalkUserId: z.string().nullable(),
+    createdAt: z.string(),
+  })
+  .openapi('Person');
+
+const text = (max: number) => z.string().trim().min(1).max(max);
+
+export const createUnit = createRoute({
+  method: 'post', path: '/units', tags, security, summary: 'Create a unit 新建单位 (admin)',
+  request: jsonBody(z.strictObject({ name: text(200), code: z.string().trim().regex(/^[A-Za-z0-9_-]{1,32}$/, 'letters, digits, - and _ only'), chain: ChainSchema.optional() })),
+  responses: { 201: jsonResponse(UnitSchema, 'The unit'), ...errors(400, 401, 403, 409) },
+});
+
+export const getUnit = createRoute({
+  method: 'get', path: '/units/{unitId}', tags, security, summary: 'A unit with its current position holders',
+  request: { params: z.object({ unitId: uuidParam('unitId') }) },
+  responses: { 200: jsonResponse(UnitSchema, 'The unit'), ...errors(400, 401, 403, 404) },
+});
+
+export const setChain = createRoute({
+  method: 'put', path: '/units/{unitId}/chain', tags, security, summary: "Set the unit's sign-off chain and SLAs (admin)",
+  request: { params: z.object({ unitId: uuidParam('unitId') }), ...jsonBody(ChainSchema) },
+  responses: { 200: jsonResponse(UnitSchema, 'The unit'), ...errors(400, 401, 403, 404) },
+});
+
+export const createPerson = createRoute({
+  method: 'post', path: '/people', tags, security, summary: 'Add a person 新增人员 (publicity/admin); returns their token once',
+  request: jsonBody(
+    z.strictObject({
+      name: text(100),
+      email: z.email().max(254),
+      roles: z.array(z.enum(ROLES)).min(1),
+      unitId: z.uuid().optional(),
+      wecomUserId: text(64).optional(),
+      dingtalkUserId: text(64).optional(),
+      phone: z.string().trim().regex(/^\+?[0-9 -]{5,20}$/, 'a phone number').optional(),
+    }),
+  ),
+  responses: { 201: jsonResponse(PersonSchema.extend({ token: z.string() }), 'The person and their bearer token (shown once)'), ...errors(400, 401, 403, 404, 409) },
+});
+
+export const getPerson = createRoute({
+  method: 'get', path: '/people/{personId}', tags, security, summary: 'A person',
+  request: { params: z.object({ personId: uuidParam('personId') }) },
+  responses: { 200: jsonResponse(PersonSchema, 'The person'), ...errors(400, 401, 403, 404) },
+});
+
+export const me = createRoute({
+  method: 'get', path: '/me', tags, security, summary: 'Who the token belongs to, with positions held',
+  responses: { 200: jsonResponse(PersonSchema.extend({ positions: z.array(z.object({ unitId: z.uuid(), position: z.enum(POSITIONS) })) }), 'The caller'), ...errors(401) },
+});
+
+export const assignPosition = createRoute({
+  method: 'put', path: '/units/{unitId}/positions/{position}', tags, security,
+  summary: 'Appoint a position holder 任命岗位; pending reviews pass to the successor',
+  request: {
+    params: z.object({ unitId: uuidParam('unitId'), position: z.enum(POSITIONS).openapi({ param: { name: 'position', in: 'path' } }) }),
+    ...jsonBody(z.strictObject({ personId: z.uuid() })),
+  },
+  responses: {
+    200: jsonResponse(z.object({ unitId: z.uuid(), position: z.enum(POSITIONS), personId: z.uuid(), since: z.string(), handedOver: z.number().int() }), 'The new term'),
+    ...errors(400, 401, 403, 404),
+  },
+});

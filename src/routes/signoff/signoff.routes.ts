@@ -1,0 +1,44 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { DECISIONS, POSITIONS } from '../../../db/schema';
+import { CHECKLIST, CHECKLIST_ITEMS, type ChecklistItem } from '../../domain/checklist';
+import { errors, jsonBody, jsonResponse } from '../../lib/http';
+import { DraftSchema } from '../drafts/drafts.routes';
+
+const tags = ['Sign-off links 审核链接'];
+const tokenParams = z.object({ token: z.string().min(1).max(512).openapi({ param: { name: 'token', in: 'path' }, description: 'The token from the sign-off link' }) });
+
+export const ChecklistSchema = z
+  .strictObject(
+    Object.fromEntries(CHECKLIST_ITEMS.map((item) => [item, z.boolean().optional().openapi({ description: CHECKLIST[item].join(' / ') })])) as Record<ChecklistItem, z.ZodOptional<z.ZodBoolean>>,
+  )
+  .openapi('Checklist');
+
+export const DecisionSchema = z
+  .strictObject({
+    decision: z.enum(DECISIONS),
+    comment: z.string().max(5000).optional(),
+    checklist: ChecklistSchema,
+    returnTo: z.enum(['drafter', ...POSITIONS]).optional().openapi({ description: 'For return: the drafter (default) or an earlier level' }),
+  })
+  .openapi('Decision');
+
+export const viewLink = createRoute({
+  method: 'get', path: '/signoff/{token}', tags, summary: 'What a live sign-off link shows (no bearer; the link is the capability)',
+  request: { params: tokenParams },
+  responses: {
+    200: jsonResponse(z.object({ reviewId: z.uuid(), level: z.enum(POSITIONS), version: z.number().int(), reviewer: z.object({ id: z.uuid(), name: z.string() }), expiresAt: z.string(), draft: DraftSchema }), 'The review'),
+    ...errors(404, 409, 410),
+  },
+});
+
+export const decide = createRoute({
+  method: 'post', path: '/signoff/{token}', tags, summary: 'Decide by link 审核决定: approve, return or reject; works once',
+  request: { params: tokenParams, ...jsonBody(DecisionSchema) },
+  responses: { 200: jsonResponse(DraftSchema, 'The draft after the decision'), ...errors(400, 403, 404, 409, 410) },
+});
+
+export const transferByLink = createRoute({
+  method: 'post', path: '/signoff/{token}/transfer', tags, summary: 'Hand this review to another person 转交, with a reason',
+  request: { params: tokenParams, ...jsonBody(z.strictObject({ toPersonId: z.uuid(), reason: z.string().trim().min(1).max(2000) })) },
+  responses: { 200: jsonResponse(DraftSchema, 'The draft'), ...errors(400, 403, 404, 409, 410) },
+});

@@ -1,0 +1,315 @@
+import { and, asc, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
+import type { Db } from '../../db/client';
+import { decisions, draftAccounts, drafts, draftVersions, people, reviews, units, type DraftStatus, type Position, type Urgency } from '../../db/schema';
+import { contentSha256 } from '../domain/content';
+import { IllegalTransition, allowedCommands, transition, type Command, type Transition } from '../domain/signoff';
+import { AppError } from '../lib/errors';
+import { label } from '../lib/i18n';
+import { appendAudit } from './audit';
+import { hasRole, isMemberOf, requireUnitAccess, type Person } from './auth';
+import { inTransaction, type ServiceDeps } from './context';
+import { enqueue } from './outbox';
+import { assertPublishable } from './publish-gate';
+import { holderOf, openReview, supersedeLinks } from './reviews';
+
+export type DraftRow = typeof drafts.$inferSelect;
+type VersionRow = typeof draftVersions.$inferSelect;
+
+const notFound = () => new AppError('not_found', { what: '稿件 / draft' });
+
+/** Loads and row-locks a draft: every change to a draft is serialised on this lock, taken first. */
+export async function lockDraft(tx: Db, draftId: string): Promise<DraftRow> {
+  const [draft] = await tx.select().from(drafts).where(eq(drafts.id, draftId)).for('update');
+  if (!draft) throw notFound();
+  return draft;
+}
+
+export async function currentVersion(tx: Db, draft: Pick<DraftRow, 'id' | 'currentVersionNo'>): Promise<VersionRow> {
+  const [version] = await tx.select().from(draftVersions).where(and(eq(draftVersions.draftId, draft.id), eq(draftVersions.no, draft.currentVersionNo)));
+  return version!;
+}
+
+/** Runs the state machine and turns an illegal move into a 409 that names the current state. */
+export function step(draft: DraftRow, contentSha: string, command: Command): Transition {
+  try {
+    return transition({ status: draft.status, levels: draft.levels, currentLevel: draft.currentLevel, contentSha256: contentSha, approvals: draft.approvals }, command);
+  } catch (err) {
+    if (!(err instanceof IllegalTransition)) throw err;
+    if (err.reason) throw new AppError(err.reason);
+    throw illegalMove(draft, err.command);
+  }
+}
+
+/** The 409 for an action the draft's status does not allow, naming that status. */
+export function illegalMove(draft: Pick<DraftRow, 'status'>, action: string): AppError {
+  return new AppError(
+    'invalid_transition',
+    { status: draft.status, statusZh: label('status', draft.status), actionZh: label('action', action), actionEn: label('action', action, 'en') },
+    { status: draft.status, action, allowed: allowedCommands(draft.status) },
+  );
+}
+
+/**
+ * Persists a transition: closes the open review if superseded, opens the next level's review,
+ * updates the draft. The caller has locked the draft and writes its own audit event.
+ */
+export async function applyTransition(
+  tx: Db,
+  deps: ServiceDeps,
+  draft: DraftRow,
+  t: Transition,
+  opts: { versionId: string; newRound: boolean; supersedeReason?: string; assignReason: 'submitted' | 'advanced' | 'returned_to_level' | 'restarted' },
+): Promise<DraftRow> {
+  const now = deps.now();
+  if (t.supersedesOpenReview) {
+    const open = await tx
+      .update(reviews)
+      .set({ status: 'superseded', decidedAt: now, nextReminderAt: null })
+      .where(and(eq(reviews.draftId, draft.id), eq(reviews.status, 'pending')))
+      .returning({ id: reviews.id });
+    for (const review of open) await supersedeLinks(tx, review.id, opts.supersedeReason ?? 'superseded', now);
+  }
+  const round = opts.newRound ? draft.round + 1 : draft.round;
+  if (t.openLevel) {
+    await openReview(tx, { draftId: draft.id, unitId: draft.unitId, versionId: opts.versionId, round, level: t.openLevel, reason: opts.assignReason, now });
+  }
+  const closed = ['approved', 'rejected', 'withdrawn', 'retracted'].includes(t.status);
+  const [updated] = await tx
+    .update(drafts)
+    .set({ status: t.status, currentLevel: t.currentLevel, approvals: t.approvals, round, updatedAt: now, ...(closed ? { closedAt: now } : {}) })
+    .where(eq(drafts.id, draft.id))
+    .returning();
+  return updated!;
+}
+
+async function accountIdsOf(tx: Db, draftId: string): Promise<string[]> {
+  return (await tx.select({ id: draftAccounts.accountId }).from(draftAccounts).where(eq(draftAccounts.draftId, draftId))).map((r) => r.id);
+}
+
+function requireDrafter(actor: Person, draft: DraftRow): void {
+  if (draft.drafterId !== actor.id) throw new AppError('forbidden', {}, { reason: 'only the drafter may do this' });
+}
+
+export interface NewDraft {
+  title: string;
+  body: string;
+  unitId: string;
+  accountIds: string[];
+  urgency?: Urgency;
+}
+
+export async function createDraft(db: Db, deps: ServiceDeps, actor: Person, input: NewDraft) {
+  const draftId = await inTransaction(db, deps, async (tx) => {
+    const [unit] = await tx.select().from(units).where(eq(units.id, input.unitId));
+    if (!unit) throw new AppError('not_found', { what: '单位 / unit' }, { field: 'unitId' });
+    await requireUnitAccess(tx, actor, unit.id);
+    const accountIds = [...new Set(input.accountIds)];
+    await assertPublishable(tx, accountIds, 'create');
+    const now = deps.now();
+    const [draft] = await tx
+      .insert(drafts)
+      .values({ unitId: unit.id, drafterId: actor.id, urgency: input.urgency ?? 'normal', levels: unit.chain.levels, createdAt: now, updatedAt: now })
+      .returning();
+    const sha = await contentSha256(input);
+    await tx.insert(draftVersions).values({ draftId: draft!.id, no: 1, title: input.title, body: input.body, contentSha256: sha, createdBy: actor.id, createdAt: now });
+    if (accountIds.length) await tx.insert(draftAccounts).values(accountIds.map((accountId) => ({ draftId: draft!.id, accountId })));
+    await appendAudit(tx, { actorId: actor.id, action: 'draft.created', subjectType: 'draft', subjectId: draft!.id, draftId: draft!.id, versionSha256: sha, data: { version: 1, accountIds, urgency: draft!.urgency }, at: now });
+    return draft!.id;
+  });
+  return getDraftView(db, actor, draftId);
+}
+
+/**
+ * Every edit is a new immutable version. Under review (drafter only) it restarts the chain at the
+ * first level and kills every open link; an approved draft is never edited.
+ */
+export async function editDraft(db: Db, deps: ServiceDeps, actor: Person, draftId: string, patch: { title?: string; body?: string }) {
+  await inTransaction(db, deps, async (tx) => {
+    const draft = await lockDraft(tx, draftId);
+    requireDrafter(actor, draft);
+    const previous = await currentVersion(tx, draft);
+    const content = { title: patch.title ?? previous.title, body: patch.body ?? previous.body };
+    const sha = await contentSha256(content);
+    const t = step(draft, sha, { type: 'edit', contentSha256: sha });
+    const now = deps.now();
+    const no = draft.currentVersionNo + 1;
+    const [version] = await tx.insert(draftVersions).values({ draftId, no, ...content, contentSha256: sha, createdBy: actor.id, createdAt: now }).returning();
+    await tx.update(drafts).set({ currentVersionNo: no }).where(eq(drafts.id, draftId));
+    await applyTransition(tx, deps, { ...draft, currentVersionNo: no }, t, { versionId: version!.id, newRound: t.supersedesOpenReview, supersedeReason: 'edited', assignReason: 'restarted' });
+    await appendAudit(tx, {
+      actorId: actor.id, action: t.supersedesOpenReview ? 'draft.edited_in_review' : 'draft.edited', subjectType: 'draft', subjectId: draftId, draftId,
+      versionSha256: sha, data: { version: no, previousSha256: previous.contentSha256, restartedAt: t.openLevel }, at: now,
+    });
+  });
+  return getDraftView(db, actor, draftId);
+}
+
+/** Submit, or resubmit after a return: the chain resumes at the first level that has not approved this text. */
+export async function submitDraft(db: Db, deps: ServiceDeps, actor: Person, draftId: string) {
+  await inTransaction(db, deps, async (tx) => {
+    const draft = await lockDraft(tx, draftId);
+    requireDrafter(actor, draft);
+    const version = await currentVersion(tx, draft);
+    const resubmit = draft.status === 'returned';
+    // The chain is taken afresh from the unit at each submit; a vacant position is refused now, not mid-chain.
+    const [unit] = await tx.select({ chain: units.chain }).from(units).where(eq(units.id, draft.unitId));
+    const levels = resubmit ? draft.levels : unit!.chain.levels;
+    const t = step({ ...draft, levels }, version.contentSha256, { type: 'submit' });
+    const vacant: Position[] = [];
+    for (const level of levels) if (!(await holderOf(tx, draft.unitId, level))) vacant.push(level);
+    if (vacant.length) throw new AppError('conflict', { reason: `审核岗位空缺：${vacant.map((l) => label('level', l)).join('、')} / vacant positions: ${vacant.join(', ')}` }, { vacant });
+    await assertPublishable(tx, await accountIdsOf(tx, draftId), 'submit');
+    const now = deps.now();
+    await tx.update(drafts).set({ levels, submittedAt: now }).where(eq(drafts.id, draftId));
+    const updated = await applyTransition(tx, deps, { ...draft, levels }, t, { versionId: version.id, newRound: true, assignReason: 'submitted' });
+    await appendAudit(tx, {
+      actorId: actor.id, action: resubmit ? 'draft.resubmitted' : 'draft.submitted', subjectType: 'draft', subjectId: draftId, draftId,
+      versionSha256: version.contentSha256, data: { version: version.no, level: updated.currentLevel, round: updated.round, skipped: levels.filter((l) => draft.approvals[l] === version.contentSha256) }, at: now,
+    });
+  });
+  return getDraftView(db, actor, draftId);
+}
+
+/** Withdraw (drafter) or retract after approval (drafter or publicity staff), with the reason recorded. */
+export async function closeDraft(db: Db, deps: ServiceDeps, actor: Person, draftId: string, type: 'withdraw' | 'retract', reason?: string) {
+  await inTransaction(db, deps, async (tx) => {
+    const draft = await lockDraft(tx, draftId);
+    if (!(draft.drafterId === actor.id || (type === 'retract' && hasRole(actor, 'publicity', 'admin')))) throw new AppError('forbidden');
+    const version = await currentVersion(tx, draft);
+    const t = step(draft, version.contentSha256, { type });
+    await applyTransition(tx, deps, draft, t, { versionId: version.id, newRound: false, supersedeReason: 'withdrawn', assignReason: 'advanced' });
+    await appendAudit(tx, { actorId: actor.id, action: `draft.${type === 'withdraw' ? 'withdrawn' : 'retracted'}`, subjectType: 'draft', subjectId: draftId, draftId, versionSha256: version.contentSha256, data: { reason: reason ?? null }, at: deps.now() });
+  });
+  return getDraftView(db, actor, draftId);
+}
+
+/** 催办: the drafter or publicity staff nudge the open review's holder; limited to once an hour per review. */
+export async function urgeDraft(db: Db, deps: ServiceDeps, actor: Person, draftId: string, comment?: string) {
+  const URGE_INTERVAL_MS = 60 * 60 * 1000;
+  await inTransaction(db, deps, async (tx) => {
+    const draft = await lockDraft(tx, draftId);
+    if (!(draft.drafterId === actor.id || hasRole(actor, 'publicity', 'admin'))) throw new AppError('forbidden');
+    const [review] = await tx.select().from(reviews).where(and(eq(reviews.draftId, draftId), eq(reviews.status, 'pending')));
+    if (!review) throw illegalMove(draft, 'urge');
+    const now = deps.now();
+    if (review.lastUrgedAt && now.getTime() - review.lastUrgedAt.getTime() < URGE_INTERVAL_MS) {
+      const retry = new Date(review.lastUrgedAt.getTime() + URGE_INTERVAL_MS);
+      throw new AppError('rate_limited', { retryAfter: retry.toISOString() }, { retryAfter: retry.toISOString() });
+    }
+    await tx.update(reviews).set({ lastUrgedAt: now }).where(eq(reviews.id, review.id));
+    await enqueue(tx, 'review.urged', { reviewId: review.id, byId: actor.id, ...(comment ? { comment } : {}) });
+    await appendAudit(tx, { actorId: actor.id, action: 'review.urged', subjectType: 'review', subjectId: review.id, draftId, data: { comment: comment ?? null, level: review.level }, at: now });
+  });
+  return getDraftView(db, actor, draftId);
+}
+
+/** Who may read a draft: its drafter, members of its unit, anyone it was assigned to, publicity and admins. */
+async function requireReadAccess(db: Db, actor: Person, draft: DraftRow): Promise<void> {
+  if (draft.drafterId === actor.id || hasRole(actor, 'publicity', 'admin') || (await isMemberOf(db, actor, draft.unitId))) return;
+  const [assigned] = await db.select({ id: reviews.id }).from(reviews).where(and(eq(reviews.draftId, draft.id), eq(reviews.assigneeId, actor.id))).limit(1);
+  if (!assigned) throw new AppError('forbidden');
+}
+
+export async function getDraftView(db: Db, actor: Person | null, draftId: string) {
+  const [draft] = await db.select().from(drafts).where(eq(drafts.id, draftId));
+  if (!draft) throw notFound();
+  if (actor) await requireReadAccess(db, actor, draft);
+  return draftView(db, draft);
+}
+
+/** The full record of a draft: every version, every review with its decision, what can happen next. */
+export async function draftView(db: Db, draft: DraftRow) {
+  const versions = await db.select().from(draftVersions).where(eq(draftVersions.draftId, draft.id)).orderBy(asc(draftVersions.no));
+  const reviewRows = await db
+    .select({ review: reviews, decision: decisions, assignee: { id: people.id, name: people.name } })
+    .from(reviews)
+    .innerJoin(people, eq(people.id, reviews.assigneeId))
+    .leftJoin(decisions, eq(decisions.reviewId, reviews.id))
+    .where(eq(reviews.draftId, draft.id))
+    .orderBy(asc(reviews.createdAt), asc(reviews.round));
+  const accountIds = await accountIdsOf(db, draft.id);
+  const current = versions[versions.length - 1]!;
+  const versionNo = new Map(versions.map((v) => [v.id, v.no]));
+  return {
+    id: draft.id,
+    unitId: draft.unitId,
+    drafterId: draft.drafterId,
+    title: current.title,
+    body: current.body,
+    status: draft.status,
+    urgency: draft.urgency,
+    currentLevel: draft.currentLevel,
+    levels: draft.levels,
+    round: draft.round,
+    currentVersion: current.no,
+    contentSha256: current.contentSha256,
+    accountIds,
+    createdAt: draft.createdAt.toISOString(),
+    updatedAt: draft.updatedAt.toISOString(),
+    submittedAt: draft.submittedAt?.toISOString() ?? null,
+    closedAt: draft.closedAt?.toISOString() ?? null,
+    allowedActions: allowedCommands(draft.status),
+    versions: versions.map((v) => ({ no: v.no, title: v.title, body: v.body, contentSha256: v.contentSha256, createdBy: v.createdBy, createdAt: v.createdAt.toISOString() })),
+    reviews: reviewRows.map(({ review, decision, assignee }) => ({
+      id: review.id,
+      round: review.round,
+      level: review.level,
+      version: versionNo.get(review.versionId) ?? null,
+      status: review.status,
+      reviewer: assignee,
+      assignedAt: review.assignedAt.toISOString(),
+      dueAt: review.dueAt?.toISOString() ?? null,
+      decision: decision?.decision ?? null,
+      returnTo: decision?.returnTo ?? null,
+      checklist: decision?.checklist ?? null,
+      comment: decision?.comment ?? null,
+      contentSha256: decision?.contentSha256 ?? null,
+      at: (decision?.createdAt ?? review.decidedAt)?.toISOString() ?? null,
+    })),
+  };
+}
+export type DraftView = Awaited<ReturnType<typeof draftView>>;
+
+export interface DraftFilter {
+  awaiting?: 'me';
+  mine?: boolean;
+  status?: DraftStatus;
+  unitId?: string;
+  limit: number;
+  offset: number;
+}
+
+/** Lists drafts the caller may see: awaiting their decision, their own, or their units' (all, for publicity). */
+export async function listDrafts(db: Db, actor: Person, filter: DraftFilter) {
+  const where: SQL[] = [];
+  if (filter.awaiting === 'me') {
+    where.push(sql`exists (select 1 from ${reviews} where ${reviews.draftId} = ${drafts.id} and ${reviews.status} = 'pending' and ${reviews.assigneeId} = ${actor.id})`);
+  }
+  if (filter.mine) where.push(eq(drafts.drafterId, actor.id));
+  if (filter.status) where.push(eq(drafts.status, filter.status));
+  if (filter.unitId) where.push(eq(drafts.unitId, filter.unitId));
+  if (!filter.awaiting && !filter.mine && !hasRole(actor, 'publicity', 'admin')) {
+    where.push(
+      sql`(${drafts.drafterId} = ${actor.id} or ${drafts.unitId} = ${actor.unitId} or ${drafts.unitId} in (select unit_id from position_terms where person_id = ${actor.id} and ended_at is null))`,
+    );
+  }
+  const rows = await db
+    .select({ draft: drafts, title: draftVersions.title })
+    .from(drafts)
+    .innerJoin(draftVersions, and(eq(draftVersions.draftId, drafts.id), eq(draftVersions.no, drafts.currentVersionNo)))
+    .where(and(...where))
+    .orderBy(desc(drafts.updatedAt))
+    .limit(filter.limit)
+    .offset(filter.offset);
+  const pending = rows.length
+    ? await db.select().from(reviews).where(and(inArray(reviews.draftId, rows.map((r) => r.draft.id)), eq(reviews.status, 'pending')))
+    : [];
+  return rows.map(({ draft, title }) => {
+    const open = pending.find((r) => r.draftId === draft.id);
+    return {
+      id: draft.id, unitId: draft.unitId, drafterId: draft.drafterId, title, status: draft.status, urgency: draft.urgency,
+      currentLevel: draft.currentLevel, currentVersion: draft.currentVersionNo, updatedAt: draft.updatedAt.toISOString(),
+      pendingReview: open ? { id: open.id, level: open.level, assigneeId: open.assigneeId, assignedAt: open.assignedAt.toISOString() } : null,
+    };
+  });
+}

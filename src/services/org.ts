@@ -1,0 +1,126 @@
+import { and, eq, isNull, sql } from 'drizzle-orm';
+import type { Db } from '../../db/client';
+import { drafts, people, positionTerms, reviews, units, POSITIONS, type ChainSettings, type Position, type Role } from '../../db/schema';
+import { AppError } from '../lib/errors';
+import { appendAudit } from './audit';
+import { issueApiToken, type Person } from './auth';
+import { inTransaction, type ServiceDeps } from './context';
+import { reassignReview } from './reviews';
+
+/** The full chain of seed 003 with service levels; a unit may drop levels or change hours. */
+export const DEFAULT_CHAIN: ChainSettings = {
+  levels: [...POSITIONS],
+  sla: {
+    section_head: { normalHours: 8, urgentHours: 2 },
+    deputy_leader: { normalHours: 8, urgentHours: 2 },
+    publicity_officer: { normalHours: 4, urgentHours: 1 },
+    secretary: { normalHours: 8, urgentHours: 2 },
+  },
+};
+
+export async function createUnit(db: Db, deps: ServiceDeps, actor: Person | null, input: { name: string; code: string; chain?: ChainSettings }) {
+  return inTransaction(db, deps, async (tx) => {
+    const [taken] = await tx.select({ id: units.id }).from(units).where(eq(units.code, input.code));
+    if (taken) throw new AppError('already_exists', { what: `单位代码 ${input.code} / unit code` }, { field: 'code' });
+    const [unit] = await tx.insert(units).values({ name: input.name, code: input.code, chain: input.chain ?? DEFAULT_CHAIN }).returning();
+    await appendAudit(tx, { actorId: actor?.id ?? null, action: 'unit.created', subjectType: 'unit', subjectId: unit!.id, data: { name: input.name, code: input.code }, at: deps.now() });
+    return unit!;
+  });
+}
+
+export async function getUnit(db: Db, unitId: string) {
+  const [unit] = await db.select().from(units).where(eq(units.id, unitId));
+  if (!unit) throw new AppError('not_found', { what: '单位 / unit' });
+  const holders = await db
+    .select({ position: positionTerms.position, personId: people.id, name: people.name, since: positionTerms.startedAt })
+    .from(positionTerms)
+    .innerJoin(people, eq(people.id, positionTerms.personId))
+    .where(and(eq(positionTerms.unitId, unitId), isNull(positionTerms.endedAt)));
+  return { ...unit, positions: holders };
+}
+
+export async function setChain(db: Db, deps: ServiceDeps, actor: Person, unitId: string, chain: ChainSettings) {
+  return inTransaction(db, deps, async (tx) => {
+    const [unit] = await tx.update(units).set({ chain }).where(eq(units.id, unitId)).returning();
+    if (!unit) throw new AppError('not_found', { what: '单位 / unit' });
+    await appendAudit(tx, { actorId: actor.id, action: 'unit.chain_set', subjectType: 'unit', subjectId: unitId, data: { chain }, at: deps.now() });
+    return unit;
+  });
+}
+
+export interface NewPerson {
+  name: string;
+  email: string;
+  roles: Role[];
+  unitId?: string | null;
+  phone?: string | null;
+  wecomUserId?: string | null;
+  dingtalkUserId?: string | null;
+}
+
+/** Creates a person and their first personal access token (returned once, stored hashed). */
+export async function createPerson(db: Db, deps: ServiceDeps, actor: Person | null, input: NewPerson) {
+  return inTransaction(db, deps, async (tx) => {
+    const [taken] = await tx.select({ id: people.id }).from(people).where(eq(sql`lower(${people.email})`, input.email.toLowerCase()));
+    if (taken) throw new AppError('already_exists', { what: `邮箱 ${input.email} / email` }, { field: 'email' });
+    if (input.unitId) {
+      const [unit] = await tx.select({ id: units.id }).from(units).where(eq(units.id, input.unitId));
+      if (!unit) throw new AppError('not_found', { what: '单位 / unit' }, { field: 'unitId' });
+    }
+    const [person] = await tx
+      .insert(people)
+      .values({
+        name: input.name,
+        email: input.email,
+        roles: [...new Set(input.roles)],
+        unitId: input.unitId ?? null,
+        phone: input.phone ?? null,
+        wecomUserId: input.wecomUserId ?? null,
+        dingtalkUserId: input.dingtalkUserId ?? null,
+      })
+      .returning();
+    const token = await issueApiToken(tx, deps.config.appSecret, person!.id);
+    await appendAudit(tx, { actorId: actor?.id ?? null, action: 'person.created', subjectType: 'person', subjectId: person!.id, data: { name: input.name, roles: person!.roles, unitId: person!.unitId }, at: deps.now() });
+    return { ...person!, token };
+  });
+}
+
+export async function getPerson(db: Db, personId: string) {
+  const [person] = await db.select().from(people).where(eq(people.id, personId));
+  if (!person) throw new AppError('not_found', { what: '人员 / person' }, { field: 'personId' });
+  return person;
+}
+
+/**
+ * Appoints a person to a unit's position. Reviews follow the position, not the person
+ * (岗位接任者自然替补): every pending review of the outgoing holder at this position moves to the
+ * successor, their links die and new ones are sent.
+ */
+export async function assignPosition(db: Db, deps: ServiceDeps, actor: Person, unitId: string, position: Position, personId: string) {
+  return inTransaction(db, deps, async (tx) => {
+    const [unit] = await tx.select({ id: units.id }).from(units).where(eq(units.id, unitId)).for('update');
+    if (!unit) throw new AppError('not_found', { what: '单位 / unit' }, { field: 'unitId' });
+    await getPerson(tx, personId);
+    const now = deps.now();
+    const [current] = await tx
+      .select()
+      .from(positionTerms)
+      .where(and(eq(positionTerms.unitId, unitId), eq(positionTerms.position, position), isNull(positionTerms.endedAt)));
+    if (current?.personId === personId) return { unitId, position, personId, since: current.startedAt, handedOver: 0 };
+    if (current) await tx.update(positionTerms).set({ endedAt: now }).where(eq(positionTerms.id, current.id));
+    const [term] = await tx.insert(positionTerms).values({ unitId, position, personId, startedAt: now }).returning();
+    const pending = current
+      ? await tx
+          .select({ id: reviews.id, draftId: reviews.draftId })
+          .from(reviews)
+          .innerJoin(drafts, eq(drafts.id, reviews.draftId))
+          .where(and(eq(drafts.unitId, unitId), eq(reviews.level, position), eq(reviews.status, 'pending'), eq(reviews.assigneeId, current.personId)))
+      : [];
+    for (const review of pending) {
+      await reassignReview(tx, review.id, personId, 'succession', now);
+      await appendAudit(tx, { actorId: actor.id, action: 'review.handed_over', subjectType: 'review', subjectId: review.id, draftId: review.draftId, data: { from: current!.personId, to: personId, reason: 'succession', position }, at: now });
+    }
+    await appendAudit(tx, { actorId: actor.id, action: 'position.assigned', subjectType: 'unit', subjectId: unitId, data: { position, personId, previous: current?.personId ?? null, handedOver: pending.length }, at: now });
+    return { unitId, position, personId, since: term!.startedAt, handedOver: pending.length };
+  });
+}

@@ -1,0 +1,204 @@
+import { and, eq, isNull, ne, gt } from 'drizzle-orm';
+import type { Db } from '../../db/client';
+import { decisions, draftAccounts, draftVersions, drafts, linkTokens, people, reviews, type Decision, type Position } from '../../db/schema';
+import { unticked, type Checklist } from '../domain/checklist';
+import type { Command } from '../domain/signoff';
+import { hashToken, randomToken } from '../lib/crypto';
+import { AppError } from '../lib/errors';
+import { label } from '../lib/i18n';
+import { appendAudit } from './audit';
+import { hasRole, isMemberOf, type Person } from './auth';
+import { inTransaction, type ServiceDeps } from './context';
+import { applyTransition, draftView, lockDraft, step } from './drafts';
+import { enqueue } from './outbox';
+import { assertPublishable } from './publish-gate';
+import { reassignReview } from './reviews';
+
+type LinkRow = typeof linkTokens.$inferSelect;
+type ReviewRow = typeof reviews.$inferSelect;
+
+const REVIEW_STATUS_OF = { approve: 'approved', return: 'returned', reject: 'rejected' } as const satisfies Record<Decision, string>;
+
+const SUPERSEDED_REASONS: Record<string, [string, string]> = {
+  edited: ['稿件已修改，审核从第一级重新开始', 'the draft was edited and review restarted'],
+  withdrawn: ['稿件已撤回', 'the draft was withdrawn'],
+  succession: ['该岗位已由接任者负责', 'the position has a new holder'],
+  transfer: ['该审核已转交他人', 'the review was transferred'],
+};
+
+/**
+ * Mints a sign-off link at send time: 256 random bits, only the HMAC stored, bound to this review,
+ * its version and its assignee, expiring after LINK_TTL_HOURS.
+ */
+export async function mintLink(tx: Db, deps: ServiceDeps, review: Pick<ReviewRow, 'id' | 'versionId' | 'assigneeId'>): Promise<{ url: string; expiresAt: Date }> {
+  const token = randomToken();
+  const expiresAt = new Date(deps.now().getTime() + deps.config.linkTtlHours * 3600_000);
+  await tx.insert(linkTokens).values({ tokenHash: await hashToken(deps.config.appSecret, token), reviewId: review.id, versionId: review.versionId, personId: review.assigneeId, expiresAt, createdAt: deps.now() });
+  return { url: `${deps.config.publicUrl}/s/${token}`, expiresAt };
+}
+
+/** Why a link cannot be used now, as the error its holder sees; null when it is live. */
+function linkProblem(link: LinkRow, review: ReviewRow, now: Date): AppError | null {
+  if (link.usedAt) return new AppError('link_used');
+  if (link.supersededAt) {
+    const [zh, en] = SUPERSEDED_REASONS[link.supersededReason ?? ''] ?? ['已被新的审核取代', 'superseded'];
+    return new AppError('link_superseded', { reasonZh: zh, reasonEn: en }, { reason: link.supersededReason });
+  }
+  if (review.status !== 'pending') return new AppError('review_closed', { status: review.status }, { status: review.status });
+  if (review.versionId !== link.versionId || review.assigneeId !== link.personId) return new AppError('link_superseded', { reasonZh: '已被新的审核取代', reasonEn: 'superseded' });
+  if (link.expiresAt.getTime() <= now.getTime()) return new AppError('link_expired', {}, { expiredAt: link.expiresAt.toISOString() });
+  return null;
+}
+
+async function findLink(db: Db, deps: ServiceDeps, token: string): Promise<LinkRow> {
+  // Forged tokens of any shape simply miss: the lookup is by keyed hash.
+  const [link] = token.length > 200 ? [] : await db.select().from(linkTokens).where(eq(linkTokens.tokenHash, await hashToken(deps.config.appSecret, token)));
+  if (!link) throw new AppError('link_not_found');
+  return link;
+}
+
+/** What the sign-off page shows: the exact version under review, the level, and the reviewer. */
+export async function openLink(db: Db, deps: ServiceDeps, token: string) {
+  const link = await findLink(db, deps, token);
+  const [review] = await db.select().from(reviews).where(eq(reviews.id, link.reviewId));
+  const problem = linkProblem(link, review!, deps.now());
+  if (problem) throw problem;
+  const [version] = await db.select().from(draftVersions).where(eq(draftVersions.id, link.versionId));
+  const [draft] = await db.select().from(drafts).where(eq(drafts.id, review!.draftId));
+  const [reviewer] = await db.select({ id: people.id, name: people.name }).from(people).where(eq(people.id, link.personId));
+  const view = await draftView(db, draft!);
+  return { review: review!, version: version!, draft: view, reviewer: reviewer!, expiresAt: link.expiresAt };
+}
+
+export interface DecisionInput {
+  decision: Decision;
+  comment?: string;
+  checklist: Checklist;
+  /** For `return`: the drafter (default) or an earlier level. */
+  returnTo?: 'drafter' | Position;
+}
+
+/** Separation of duties: the drafter never signs, and nobody signs two levels of one draft. */
+async function dutyConflict(tx: Db, review: ReviewRow, drafterId: string): Promise<{ zh: string; en: string } | null> {
+  if (review.assigneeId === drafterId) return { zh: '撰写人不能审核自己的稿件，请转交他人审核', en: 'The drafter cannot review their own draft; transfer this review' };
+  const [other] = await tx
+    .select({ level: decisions.level })
+    .from(decisions)
+    .where(and(eq(decisions.draftId, review.draftId), eq(decisions.personId, review.assigneeId), ne(decisions.level, review.level)))
+    .limit(1);
+  if (other) return { zh: `同一人不能签署同一稿件的两个审核级别（已以“${label('level', other.level)}”身份签署），请转交他人审核`, en: `One person cannot sign two levels of one draft (already signed as ${label('level', other.level, 'en')}); transfer this review` };
+  return null;
+}
+
+function validateDecision(input: DecisionInput): void {
+  if (input.decision !== 'approve' && !input.comment?.trim()) {
+    throw new AppError('comment_required', {}, [{ path: 'comment', in: 'body', message: 'required for return and reject' }]);
+  }
+  if (input.decision === 'approve') {
+    const missing = unticked(input.checklist);
+    if (missing.length) throw new AppError('checklist_incomplete', { fields: missing.map((m) => `checklist.${m}`).join(', ') }, missing.map((m) => ({ path: `checklist.${m}`, in: 'body', message: 'must be ticked to approve' })));
+  }
+  if (input.decision !== 'return' && input.returnTo) {
+    throw new AppError('validation_failed', { fields: 'returnTo' }, [{ path: 'returnTo', in: 'body', message: 'only for return' }]);
+  }
+}
+
+/**
+ * A decision by link. The draft lock serialises every decision on a draft; the link and the review
+ * are then claimed with conditional updates, so of any number of concurrent clicks exactly one wins.
+ */
+export async function decideByLink(db: Db, deps: ServiceDeps, token: string, input: DecisionInput) {
+  const found = await findLink(db, deps, token);
+  validateDecision(input);
+  const [reviewRef] = await db.select({ draftId: reviews.draftId }).from(reviews).where(eq(reviews.id, found.reviewId));
+  const outcome = await inTransaction(db, deps, async (tx) => {
+    const draft = await lockDraft(tx, reviewRef!.draftId);
+    const now = deps.now();
+    const [link] = await tx.select().from(linkTokens).where(eq(linkTokens.id, found.id));
+    const [review] = await tx.select().from(reviews).where(eq(reviews.id, found.reviewId));
+    const problem = linkProblem(link!, review!, now);
+    if (problem) throw problem;
+    const conflict = await dutyConflict(tx, review!, draft.drafterId);
+    if (conflict) {
+      // Refused, and the refusal is itself on the record; the level is never skipped.
+      await appendAudit(tx, { actorId: review!.assigneeId, action: 'signoff.refused', subjectType: 'review', subjectId: review!.id, draftId: draft.id, data: { reason: conflict.en, level: review!.level, decision: input.decision }, at: now });
+      return { refused: conflict, draft: null };
+    }
+    const claimed = await tx
+      .update(linkTokens)
+      .set({ usedAt: now })
+      .where(and(eq(linkTokens.id, link!.id), isNull(linkTokens.usedAt), isNull(linkTokens.supersededAt), gt(linkTokens.expiresAt, now)))
+      .returning({ id: linkTokens.id });
+    if (!claimed.length) throw new AppError('link_used');
+    const decided = await tx
+      .update(reviews)
+      .set({ status: REVIEW_STATUS_OF[input.decision], decidedAt: now, decidedBy: review!.assigneeId, nextReminderAt: null })
+      .where(and(eq(reviews.id, review!.id), eq(reviews.status, 'pending'), eq(reviews.versionId, link!.versionId), eq(reviews.assigneeId, link!.personId)))
+      .returning({ id: reviews.id });
+    if (!decided.length) throw new AppError('review_closed', { status: 'decided' });
+
+    const [version] = await tx.select().from(draftVersions).where(eq(draftVersions.id, review!.versionId));
+    const command: Command = input.decision === 'return' ? { type: 'return', to: input.returnTo ?? 'drafter' } : { type: input.decision };
+    const t = step(draft, version!.contentSha256, command);
+    if (t.status === 'approved') {
+      const accountIds = (await tx.select({ id: draftAccounts.accountId }).from(draftAccounts).where(eq(draftAccounts.draftId, draft.id))).map((r) => r.id);
+      await assertPublishable(tx, accountIds, 'approve');
+    }
+    await tx.insert(decisions).values({
+      reviewId: review!.id, draftId: draft.id, versionId: version!.id, contentSha256: version!.contentSha256, level: review!.level,
+      personId: review!.assigneeId, decision: input.decision, returnTo: input.decision === 'return' ? (input.returnTo ?? 'drafter') : null,
+      checklist: input.checklist, comment: input.comment?.trim() || null, createdAt: now,
+    });
+    const updated = await applyTransition(tx, deps, draft, t, { versionId: version!.id, newRound: false, assignReason: command.type === 'return' ? 'returned_to_level' : 'advanced' });
+    await appendAudit(tx, {
+      actorId: review!.assigneeId, action: `review.${REVIEW_STATUS_OF[input.decision]}`, subjectType: 'review', subjectId: review!.id, draftId: draft.id,
+      versionSha256: version!.contentSha256, data: { level: review!.level, version: version!.no, checklist: input.checklist, comment: input.comment ?? null, returnTo: input.returnTo ?? null, draftStatus: updated.status, nextLevel: updated.currentLevel },
+      at: now,
+    });
+    if (updated.status !== 'in_review') await enqueue(tx, 'draft.closed', { draftId: draft.id, status: updated.status as 'approved' | 'returned' | 'rejected', reviewId: review!.id });
+    return { refused: null, draft: updated };
+  });
+  if (outcome.refused) throw new AppError('separation_of_duties', { reasonZh: outcome.refused.zh, reasonEn: outcome.refused.en }, { reason: outcome.refused.en });
+  return draftView(db, outcome.draft!);
+}
+
+
+
+/**
+ * Hands a pending review to another person with a recorded reason: the assignee (by bearer or by
+ * their link) or publicity staff may do it. The new holder must belong to the unit and must not be
+ * barred by separation of duties.
+ */
+export async function transferReview(db: Db, deps: ServiceDeps, actor: Person | { linkToken: string }, reviewId: string | null, input: { toPersonId: string; reason: string }) {
+  let actorId: string;
+  let viaLink: LinkRow | null = null;
+  if ('linkToken' in actor) {
+    viaLink = await findLink(db, deps, actor.linkToken);
+    actorId = viaLink.personId;
+    reviewId = viaLink.reviewId;
+  } else actorId = actor.id;
+  const [ref] = await db.select({ draftId: reviews.draftId }).from(reviews).where(eq(reviews.id, reviewId!));
+  if (!ref) throw new AppError('not_found', { what: '审核 / review' });
+  const draftId = await inTransaction(db, deps, async (tx) => {
+    const draft = await lockDraft(tx, ref.draftId);
+    const [review] = await tx.select().from(reviews).where(eq(reviews.id, reviewId!));
+    if (viaLink) {
+      const problem = linkProblem(viaLink, review!, deps.now());
+      if (problem) throw problem;
+    } else if (review!.assigneeId !== actorId && !hasRole(actor as Person, 'publicity', 'admin')) throw new AppError('not_your_review');
+    if (review!.status !== 'pending') throw new AppError('review_closed', { status: review!.status });
+    const [target] = await tx.select().from(people).where(eq(people.id, input.toPersonId));
+    if (!target) throw new AppError('not_found', { what: '接收人 / person' }, { field: 'toPersonId' });
+    const targetPerson: Person = { id: target.id, name: target.name, email: target.email, roles: target.roles, unitId: target.unitId };
+    if (target.id === review!.assigneeId) throw new AppError('conflict', { reason: '该审核已由此人负责 / already assigned to this person' }, { field: 'toPersonId' });
+    if (!(await isMemberOf(tx, targetPerson, draft.unitId))) throw new AppError('forbidden', {}, { field: 'toPersonId', reason: 'the new reviewer must belong to the draft\'s unit' });
+    const conflict = await dutyConflict(tx, { ...review!, assigneeId: target.id }, draft.drafterId);
+    if (conflict) throw new AppError('separation_of_duties', { reasonZh: conflict.zh, reasonEn: conflict.en }, { field: 'toPersonId' });
+    const now = deps.now();
+    await reassignReview(tx, review!.id, target.id, 'transfer', now);
+    await appendAudit(tx, { actorId, action: 'review.transferred', subjectType: 'review', subjectId: review!.id, draftId: draft.id, data: { from: review!.assigneeId, to: target.id, reason: input.reason, level: review!.level }, at: now });
+    return draft.id;
+  });
+  const [draft] = await db.select().from(drafts).where(eq(drafts.id, draftId));
+  return draftView(db, draft!);
+}
