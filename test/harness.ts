@@ -1,0 +1,97 @@
+import postgres from 'postgres';
+import { CHECKLIST_ITEMS } from '../src/domain/checklist';
+import { silentLog } from '../src/lib/log';
+import { memoryChannel, type Notification } from '../src/notify/channel';
+import { createRuntime, type Runtime } from '../src/runtime';
+import { seedDemo } from '../src/services/bootstrap';
+
+export type DbKind = 'postgres' | 'pglite';
+const ADMIN_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+export const ALL_TICKED = Object.fromEntries(CHECKLIST_ITEMS.map((i) => [i, true])) as Record<(typeof CHECKLIST_ITEMS)[number], true>;
+
+/**
+ * One isolated service per test file: a fresh Postgres database (or an in-memory PGlite), the real
+ * app, a clock the test can move, and a channel that keeps what was sent.
+ */
+export interface TestEnv {
+  runtime: Runtime;
+  sent: Notification[];
+  clock: { now: Date; advance(hours: number): void };
+  request(method: string, path: string, opts?: { token?: string; body?: unknown; raw?: string; headers?: Record<string, string> }): Promise<{ status: number; body: any; text: string }>;
+  /** Relays the outbox and returns what it sent. */
+  deliver(): Promise<Notification[]>;
+  /** The newest sign-off link token sent to a person, after relaying the outbox. */
+  linkFor(personId: string): Promise<string>;
+  seed(): Promise<Awaited<ReturnType<typeof seedDemo>>>;
+  close(): Promise<void>;
+}
+
+export async function createTestEnv(kind: DbKind = 'postgres', env: Record<string, string> = {}): Promise<TestEnv> {
+  let dbName: string | null = null;
+  let databaseUrl: string | undefined;
+  if (kind === 'postgres') {
+    dbName = `imp_t_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
+    const admin = postgres(ADMIN_URL, { max: 1, onnotice: () => {} });
+    await admin.unsafe(`create database ${dbName}`);
+    await admin.end();
+    const url = new URL(ADMIN_URL);
+    url.pathname = `/${dbName}`;
+    databaseUrl = url.toString();
+  }
+  const clock = { now: new Date(), advance(hours: number) { this.now = new Date(this.now.getTime() + hours * 3600_000); } };
+  const channel = memoryChannel();
+  const runtime = await createRuntime({
+    env: {
+      NODE_ENV: 'test', APP_SECRET: 'test-secret-0123456789abcdef0123456789abcdef', PUBLIC_URL: 'http://imprimatur.test', PGLITE_DIR: 'memory://',
+      LOG_LEVEL: 'silent', ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}), ...env,
+    },
+    log: silentLog,
+    channel,
+    now: () => clock.now,
+  });
+  let seen = 0;
+  const testEnv: TestEnv = {
+    runtime,
+    sent: channel.sent,
+    clock,
+    async request(method, path, opts = {}) {
+      const headers: Record<string, string> = { ...opts.headers };
+      if (opts.token) headers.authorization = `Bearer ${opts.token}`;
+      let body: string | undefined = opts.raw;
+      if (opts.body !== undefined) {
+        body = JSON.stringify(opts.body);
+        headers['content-type'] ??= 'application/json';
+      } else if (opts.raw !== undefined) headers['content-type'] ??= 'application/json';
+      const res = await runtime.app.request(path, { method, headers, body });
+      const text = await res.text();
+      let parsed: unknown = null;
+      try { parsed = JSON.parse(text); } catch { parsed = null; }
+      return { status: res.status, body: parsed, text };
+    },
+    async deliver() {
+      await runtime.drain();
+      const fresh = channel.sent.slice(seen);
+      seen = channel.sent.length;
+      return fresh;
+    },
+    async linkFor(personId) {
+      await testEnv.deliver();
+      const message = [...channel.sent].reverse().find((m) => m.to.personId === personId && m.link);
+      if (!message?.link) throw new Error(`no sign-off link sent to ${personId}`);
+      return message.link.split('/s/')[1]!;
+    },
+    seed: () => seedDemo(runtime.database.db, runtime.deps),
+    async close() {
+      await runtime.close();
+      if (dbName) {
+        const admin = postgres(ADMIN_URL, { max: 1, onnotice: () => {} });
+        await admin.unsafe(`drop database if exists ${dbName} with (force)`);
+        await admin.end();
+      }
+    },
+  };
+  return testEnv;
+}
+
+export const LEVELS = ['section_head', 'deputy_leader', 'publicity_officer', 'secretary'] as const;

@@ -1,0 +1,213 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'drizzle-orm';
+import { ALL_TICKED, LEVELS, createTestEnv, type DbKind, type TestEnv } from './harness';
+
+// The core flows run on real PostgreSQL and on the embedded PGlite alike.
+describe.each<DbKind>(['postgres', 'pglite'])('sign-off chain on %s', (kind) => {
+  let t: TestEnv;
+  let demo: Awaited<ReturnType<TestEnv['seed']>>;
+  beforeAll(async () => {
+    t = await createTestEnv(kind);
+    demo = await t.seed();
+  });
+  afterAll(() => t?.close());
+
+  async function newDraft(title = '关于举办学术讲座的通知', extra: Record<string, unknown> = {}) {
+    const res = await t.request('POST', '/api/v1/drafts', { token: demo.tokens.drafter, body: { title, body: '讲座时间：周五下午。', unitId: demo.unitId, accountIds: [demo.accountId], ...extra } });
+    expect(res.status, res.text).toBe(201);
+    return res.body as { id: string; status: string };
+  }
+  async function submit(id: string) {
+    const res = await t.request('POST', `/api/v1/drafts/${id}/submit`, { token: demo.tokens.drafter });
+    expect(res.status, res.text).toBe(200);
+    return res.body;
+  }
+  const decide = (token: string, body: Record<string, unknown>) => t.request('POST', `/api/v1/signoff/${token}`, { body });
+  const approve = (token: string) => decide(token, { decision: 'approve', checklist: ALL_TICKED, comment: '同意' });
+  const linkOf = (level: (typeof LEVELS)[number]) => t.linkFor(demo.people[level]!);
+
+  it('climbs all five levels by link to approved, with a full record', async () => {
+    const draft = await newDraft();
+    expect(draft.status).toBe('draft');
+    const submitted = await submit(draft.id);
+    expect(submitted).toMatchObject({ status: 'in_review', currentLevel: 'section_head' });
+    for (const [i, level] of LEVELS.entries()) {
+      const token = await linkOf(level);
+      const page = await t.request('GET', `/s/${token}`);
+      expect(page.status).toBe(200);
+      expect(page.text).toContain('关于举办学术讲座的通知');
+      const res = await approve(token);
+      expect(res.status, res.text).toBe(200);
+      expect(res.body.status).toBe(i === LEVELS.length - 1 ? 'approved' : 'in_review');
+      expect(res.body.currentLevel).toBe(LEVELS[i + 1] ?? null);
+    }
+    const view = await t.request('GET', `/api/v1/drafts/${draft.id}`, { token: demo.tokens.drafter });
+    expect(view.body.status).toBe('approved');
+    expect(view.body.reviews.map((r: any) => [r.level, r.decision, r.reviewer.id])).toEqual(LEVELS.map((l) => [l, 'approve', demo.people[l]]));
+    expect(view.body.reviews[0].checklist).toEqual(ALL_TICKED);
+    expect(view.body.reviews.every((r: any) => r.contentSha256 === view.body.contentSha256)).toBe(true);
+    const notices = await t.deliver();
+    expect(notices.some((n) => n.kind === 'draft_closed' && n.to.personId === demo.people.drafter)).toBe(true);
+    // Approved text is frozen.
+    const edit = await t.request('PATCH', `/api/v1/drafts/${draft.id}`, { token: demo.tokens.drafter, body: { body: '改' } });
+    expect(edit.status).toBe(409);
+    expect(edit.body.error).toMatchObject({ code: 'invalid_transition', details: { status: 'approved' } });
+    expect(edit.body.error.message).toContain('已批准');
+  });
+
+  it('returns to an earlier level, then to the drafter; unchanged content resumes, changed content restarts', async () => {
+    const draft = await newDraft('退回测试');
+    await submit(draft.id);
+    expect((await approve(await linkOf('section_head'))).status).toBe(200);
+    expect((await approve(await linkOf('deputy_leader'))).status).toBe(200);
+    // The publicity officer sends it back to level 2 (deputy leader).
+    const back = await decide(await linkOf('publicity_officer'), { decision: 'return', returnTo: 'deputy_leader', comment: '请分管领导再核对数据', checklist: { accurate: false } });
+    expect(back.status, back.text).toBe(200);
+    expect(back.body).toMatchObject({ status: 'in_review', currentLevel: 'deputy_leader' });
+    // Level 2 returns it to the drafter.
+    const toDrafter = await decide(await linkOf('deputy_leader'), { decision: 'return', comment: '数据需更正', checklist: {} });
+    expect(toDrafter.body).toMatchObject({ status: 'returned', currentLevel: null });
+    // Resubmitting the same text resumes at the level that returned it (section head's approval still stands).
+    const resumed = await submit(draft.id);
+    expect(resumed).toMatchObject({ status: 'in_review', currentLevel: 'deputy_leader' });
+    // Returning to the drafter again, then editing, starts over at the first level.
+    await decide(await linkOf('deputy_leader'), { decision: 'return', comment: '仍需修改', checklist: {} });
+    const edited = await t.request('PATCH', `/api/v1/drafts/${draft.id}`, { token: demo.tokens.drafter, body: { body: '更正后的数据' } });
+    expect(edited.body).toMatchObject({ status: 'returned', currentVersion: 2 });
+    expect((await submit(draft.id))).toMatchObject({ currentLevel: 'section_head' });
+  });
+
+  it('reject is terminal and needs a comment', async () => {
+    const draft = await newDraft('驳回测试');
+    await submit(draft.id);
+    const token = await linkOf('section_head');
+    const noComment = await decide(token, { decision: 'reject', checklist: {} });
+    expect(noComment.status).toBe(400);
+    expect(noComment.body.error.code).toBe('comment_required');
+    const res = await decide(token, { decision: 'reject', comment: '含个人信息，不予发布', checklist: { no_personal_data: false } });
+    expect(res.body.status).toBe('rejected');
+    const again = await t.request('POST', `/api/v1/drafts/${draft.id}/submit`, { token: demo.tokens.drafter });
+    expect(again.status).toBe(409);
+    expect(again.body.error.details.status).toBe('rejected');
+  });
+
+  it('approving with an unticked box is refused and changes nothing', async () => {
+    const draft = await newDraft('勾选测试');
+    await submit(draft.id);
+    const token = await linkOf('section_head');
+    const res = await decide(token, { decision: 'approve', checklist: { ...ALL_TICKED, political_direction: false } });
+    expect(res.status).toBe(400);
+    expect(res.body.error).toMatchObject({ code: 'checklist_incomplete' });
+    expect(res.body.error.message).toContain('political_direction');
+    expect((await approve(token)).status).toBe(200); // the link is still good
+  });
+
+  it('an edit during review supersedes the open link and restarts at the first level', async () => {
+    const draft = await newDraft('修改测试');
+    await submit(draft.id);
+    expect((await approve(await linkOf('section_head'))).status).toBe(200);
+    const stale = await linkOf('deputy_leader');
+    const edited = await t.request('PATCH', `/api/v1/drafts/${draft.id}`, { token: demo.tokens.drafter, body: { title: '修改测试（更正）' } });
+    expect(edited.status).toBe(200);
+    expect(edited.body).toMatchObject({ status: 'in_review', currentLevel: 'section_head', currentVersion: 2 });
+    const dead = await approve(stale);
+    expect(dead.status).toBe(410);
+    expect(dead.body.error.code).toBe('link_superseded');
+    const page = await t.request('GET', `/s/${stale}`);
+    expect(page.status).toBe(410);
+    expect(page.text).toContain('已失效');
+    const fresh = await linkOf('section_head');
+    const view = await t.request('GET', `/api/v1/signoff/${fresh}`);
+    expect(view.body).toMatchObject({ level: 'section_head', version: 2 });
+  });
+
+  it('forged, reused and expired links never give a second decision', async () => {
+    const forged = await approve('A'.repeat(43));
+    expect(forged.status).toBe(404);
+    expect(forged.body.error.code).toBe('link_not_found');
+    const draft = await newDraft('链接测试');
+    await submit(draft.id);
+    const token = await linkOf('section_head');
+    expect((await approve(token)).status).toBe(200);
+    const reused = await approve(token);
+    expect(reused.status).toBe(409);
+    expect(reused.body.error.code).toBe('link_used');
+    const next = await linkOf('deputy_leader');
+    t.clock.advance(24 * 8);
+    const expired = await approve(next);
+    t.clock.advance(-24 * 8);
+    expect(expired.status).toBe(410);
+    expect(expired.body.error.code).toBe('link_expired');
+    const view = await t.request('GET', `/api/v1/drafts/${draft.id}`, { token: demo.tokens.drafter });
+    expect(view.body.reviews.filter((r: any) => r.decision)).toHaveLength(1);
+  });
+
+  it('50 concurrent clicks on one link give exactly one success', async () => {
+    const draft = await newDraft('并发测试');
+    await submit(draft.id);
+    const token = await linkOf('section_head');
+    const results = await Promise.all(Array.from({ length: 50 }, () => approve(token)));
+    const statuses = results.map((r) => r.status);
+    expect(statuses.filter((s) => s === 200)).toHaveLength(1);
+    expect(statuses.filter((s) => s === 409)).toHaveLength(49);
+    const view = await t.request('GET', `/api/v1/drafts/${draft.id}`, { token: demo.tokens.drafter });
+    expect(view.body.reviews.filter((r: any) => r.decision === 'approve')).toHaveLength(1);
+    expect(view.body.currentLevel).toBe('deputy_leader');
+  });
+
+  it('succession hands pending reviews to the new holder; the old link dies', async () => {
+    const draft = await newDraft('接任测试');
+    await submit(draft.id);
+    const old = await linkOf('section_head');
+    const successor = await t.request('POST', '/api/v1/people', { token: demo.tokens.admin, body: { name: '新系主任', email: `succ-${kind}@demo.local`, roles: ['staff'], unitId: demo.unitId } });
+    expect(successor.status, successor.text).toBe(201);
+    const put = await t.request('PUT', `/api/v1/units/${demo.unitId}/positions/section_head`, { token: demo.tokens.admin, body: { personId: successor.body.id } });
+    expect(put.status, put.text).toBe(200);
+    expect(put.body.handedOver).toBeGreaterThanOrEqual(1);
+    expect((await approve(old)).status).toBe(410);
+    const fresh = await t.linkFor(successor.body.id);
+    expect((await approve(fresh)).status).toBe(200);
+    const awaiting = await t.request('GET', '/api/v1/drafts?awaiting=me', { token: demo.tokens.deputy_leader });
+    expect(awaiting.body.items.map((d: any) => d.id)).toContain(draft.id);
+    // Restore the demo holder for the other tests.
+    await t.request('PUT', `/api/v1/units/${demo.unitId}/positions/section_head`, { token: demo.tokens.admin, body: { personId: demo.people.section_head } });
+  });
+
+  it('separation of duties: one person never signs two levels; refused, recorded, level not skipped', async () => {
+    // The deputy leader also becomes the publicity officer.
+    await t.request('PUT', `/api/v1/units/${demo.unitId}/positions/publicity_officer`, { token: demo.tokens.admin, body: { personId: demo.people.deputy_leader } });
+    const draft = await newDraft('职责分离测试');
+    await submit(draft.id);
+    await approve(await linkOf('section_head'));
+    await approve(await t.linkFor(demo.people.deputy_leader!));
+    const second = await t.linkFor(demo.people.deputy_leader!);
+    const refused = await approve(second);
+    expect(refused.status).toBe(403);
+    expect(refused.body.error.code).toBe('separation_of_duties');
+    const view = await t.request('GET', `/api/v1/drafts/${draft.id}`, { token: demo.tokens.drafter });
+    expect(view.body).toMatchObject({ status: 'in_review', currentLevel: 'publicity_officer' });
+    const audit = await t.runtime.database.db.execute(sql`select count(*)::int as n from audit_events where action = 'signoff.refused' and draft_id = ${draft.id}`);
+    const rows = (Array.isArray(audit) ? audit : (audit as any).rows) as { n: number }[];
+    expect(rows[0]!.n).toBe(1);
+    // Transfer to the real publicity officer resolves it.
+    const review = view.body.reviews.find((r: any) => r.status === 'pending');
+    const moved = await t.request('POST', `/api/v1/signoff/${second}/transfer`, { body: { toPersonId: demo.people.publicity_officer, reason: '本人已签署分管领导一级' } });
+    expect(moved.status, moved.text).toBe(200);
+    expect(moved.body.reviews.find((r: any) => r.id === review.id).reviewer.id).toBe(demo.people.publicity_officer);
+    expect((await approve(await linkOf('publicity_officer'))).status).toBe(200);
+    await t.request('PUT', `/api/v1/units/${demo.unitId}/positions/publicity_officer`, { token: demo.tokens.admin, body: { personId: demo.people.publicity_officer } });
+  });
+
+  it('the audit chain verifies, refuses UPDATE/DELETE, and detects a row altered behind the trigger', async () => {
+    const ok = await t.request('GET', '/api/v1/audit/verify', { token: demo.tokens.admin });
+    expect(ok.body.ok).toBe(true);
+    expect(ok.body.events).toBeGreaterThan(10);
+    const db = t.runtime.database;
+    await expect(db.exec(`update audit_events set action = 'x' where seq = 3`)).rejects.toThrow(/append-only/);
+    await expect(db.exec(`delete from audit_events where seq = 3`)).rejects.toThrow(/append-only/);
+    await expect(db.exec(`update draft_versions set body = 'x'`)).rejects.toThrow(/append-only/);
+    await db.exec(`alter table audit_events disable trigger audit_events_append_only; update audit_events set data = '{"forged":true}' where seq = 5; alter table audit_events enable trigger audit_events_append_only;`);
+    const broken = await t.request('GET', '/api/v1/audit/verify', { token: demo.tokens.admin });
+    expect(broken.body).toMatchObject({ ok: false, brokenAt: { seq: 5 } });
+  });
+});
