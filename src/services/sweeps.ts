@@ -1,0 +1,14 @@
+import type { Db } from '../../db/client';
+import type { ServiceDeps } from './context';
+
+/**
+ * Periodic re-derivations from Postgres: each looks at due times stored in the database and writes
+ * outbox rows for what is due. The worker's scheduled sweep runs them all, so a wiped or restarted
+ * Redis loses nothing. Each must be idempotent (safe to run twice for the same instant).
+ */
+export interface Sweep {
+  name: string;
+  run(db: Db, deps: ServiceDeps, now: Date): Promise<number>;
+}
+
+export const SWEEPS: Sweep[] = [];
