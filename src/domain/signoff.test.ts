@@ -1,0 +1,111 @@
+import { describe, expect, it } from 'vitest';
+import { DRAFT_STATUSES, POSITIONS, type DraftStatus } from '../../db/schema';
+import { IllegalTransition, allowedCommands, nextOpenLevel, transition, type ChainState, type Command } from './signoff';
+
+const levels = POSITIONS;
+const state = (over: Partial<ChainState> = {}): ChainState => ({ status: 'draft', levels, currentLevel: null, contentSha256: 'v1', approvals: {}, ...over });
+const inReview = (level: ChainState['currentLevel'], approvals: ChainState['approvals'] = {}) => state({ status: 'in_review', currentLevel: level, approvals });
+
+const COMMANDS: Command[] = [
+  { type: 'edit', contentSha256: 'v2' }, { type: 'submit' }, { type: 'approve' }, { type: 'return', to: 'drafter' },
+  { type: 'reject' }, { type: 'withdraw' }, { type: 'retract' },
+];
+
+/** The whole table, written out: which commands each status accepts. */
+const LEGAL: Record<DraftStatus, string[]> = {
+  draft: ['edit', 'submit', 'withdraw'],
+  returned: ['edit', 'submit', 'withdraw'],
+  in_review: ['edit', 'approve', 'return', 'reject', 'withdraw'],
+  approved: ['retract'],
+  rejected: [],
+  withdrawn: [],
+  retracted: [],
+};
+
+describe('sign-off state machine', () => {
+  it.each(DRAFT_STATUSES.flatMap((s) => COMMANDS.map((c) => [s, c] as const)))('%s × %o is legal exactly where the table says', (status, command) => {
+    const s = state({ status, currentLevel: status === 'in_review' ? 'deputy_leader' : null, approvals: status === 'in_review' ? { section_head: 'v1' } : {} });
+    if (LEGAL[status].includes(command.type)) expect(() => transition(s, command)).not.toThrow();
+    else expect(() => transition(s, command)).toThrow(IllegalTransition);
+  });
+
+  it('allowedCommands mirrors the table', () => {
+    for (const status of DRAFT_STATUSES) expect(allowedCommands(status).sort()).toEqual([...LEGAL[status]].sort());
+  });
+
+  it('submit opens the first level', () => {
+    expect(transition(state(), { type: 'submit' })).toEqual({ status: 'in_review', currentLevel: 'section_head', contentSha256: 'v1', approvals: {}, openLevel: 'section_head', supersedesOpenReview: false });
+  });
+
+  it('approve climbs level by level, then approves after the last', () => {
+    let s = transition(state(), { type: 'submit' });
+    const seen: (string | null)[] = [];
+    for (let i = 0; i < levels.length; i++) {
+      s = transition(state({ ...s }), { type: 'approve' });
+      seen.push(s.currentLevel);
+    }
+    expect(seen).toEqual(['deputy_leader', 'publicity_officer', 'secretary', null]);
+    expect(s.status).toBe('approved');
+    expect(s.openLevel).toBeNull();
+    expect(s.approvals).toEqual(Object.fromEntries(levels.map((l) => [l, 'v1'])));
+  });
+
+  it('a unit with a shorter chain approves after its own last level', () => {
+    const s = transition(state({ status: 'in_review', levels: ['section_head', 'secretary'], currentLevel: 'secretary', approvals: { section_head: 'v1' } }), { type: 'approve' });
+    expect(s.status).toBe('approved');
+  });
+
+  it('return to the drafter keeps standing approvals; resubmitting the same text resumes at the returning level', () => {
+    const returned = transition(inReview('publicity_officer', { section_head: 'v1', deputy_leader: 'v1' }), { type: 'return', to: 'drafter' });
+    expect(returned).toMatchObject({ status: 'returned', currentLevel: null, openLevel: null, supersedesOpenReview: false });
+    const resumed = transition(state({ ...returned }), { type: 'submit' });
+    expect(resumed).toMatchObject({ status: 'in_review', currentLevel: 'publicity_officer', openLevel: 'publicity_officer' });
+  });
+
+  it('resubmitting changed text starts again at the first level', () => {
+    const returned = state({ status: 'returned', approvals: { section_head: 'v1', deputy_leader: 'v1' } });
+    const edited = transition(returned, { type: 'edit', contentSha256: 'v2' });
+    expect(edited).toMatchObject({ status: 'returned', contentSha256: 'v2', openLevel: null });
+    expect(transition(state({ ...edited }), { type: 'submit' }).currentLevel).toBe('section_head');
+  });
+
+  it('return to an earlier level voids only that level’s approval', () => {
+    const t = transition(inReview('secretary', { section_head: 'v1', deputy_leader: 'v1', publicity_officer: 'v1' }), { type: 'return', to: 'deputy_leader' });
+    expect(t).toMatchObject({ status: 'in_review', currentLevel: 'deputy_leader', openLevel: 'deputy_leader', approvals: { section_head: 'v1', publicity_officer: 'v1' } });
+    // After the deputy leader approves again, the chain goes straight back to the secretary.
+    expect(transition(state({ ...t }), { type: 'approve' }).currentLevel).toBe('secretary');
+  });
+
+  it('return to the same or a later level is refused', () => {
+    for (const to of ['deputy_leader', 'secretary'] as const) {
+      expect(() => transition(inReview('deputy_leader', { section_head: 'v1' }), { type: 'return', to })).toThrow(IllegalTransition);
+    }
+  });
+
+  it('an edit under review restarts at the first level, voids every approval and supersedes the open review', () => {
+    expect(transition(inReview('secretary', { section_head: 'v1', deputy_leader: 'v1', publicity_officer: 'v1' }), { type: 'edit', contentSha256: 'v2' })).toEqual({
+      status: 'in_review', currentLevel: 'section_head', contentSha256: 'v2', approvals: {}, openLevel: 'section_head', supersedesOpenReview: true,
+    });
+  });
+
+  it('reject and retract are terminal; withdraw supersedes only an open review', () => {
+    expect(transition(inReview('section_head'), { type: 'reject' })).toMatchObject({ status: 'rejected', supersedesOpenReview: false });
+    expect(transition(state({ status: 'approved' }), { type: 'retract' }).status).toBe('retracted');
+    expect(transition(inReview('section_head'), { type: 'withdraw' })).toMatchObject({ status: 'withdrawn', supersedesOpenReview: true });
+    expect(transition(state(), { type: 'withdraw' })).toMatchObject({ status: 'withdrawn', supersedesOpenReview: false });
+  });
+
+  it('names the status and command in an illegal transition', () => {
+    try {
+      transition(state({ status: 'approved' }), { type: 'edit', contentSha256: 'v2' });
+      expect.unreachable();
+    } catch (err) {
+      expect(err).toMatchObject({ status: 'approved', command: 'edit' });
+    }
+  });
+
+  it('nextOpenLevel skips only approvals of the current content', () => {
+    expect(nextOpenLevel(levels, { section_head: 'v1', deputy_leader: 'v0' }, 'v1')).toBe('deputy_leader');
+    expect(nextOpenLevel(levels, Object.fromEntries(levels.map((l) => [l, 'v1'])), 'v1')).toBeNull();
+  });
+});
