@@ -1,7 +1,7 @@
 import { html, raw } from 'hono/html';
 import { POSITIONS } from '../../db/schema';
 import { CHECKLIST, CHECKLIST_ITEMS } from '../domain/checklist';
-import { label } from '../lib/i18n';
+import { LABELS, label } from '../lib/i18n';
 import type { openLink } from '../services/signoff';
 import { page } from './layout';
 
@@ -53,7 +53,7 @@ ${history.length
   </div>
 </section>
 </form>
-<script>${raw(SCRIPT)}</script>`,
+<script>const STATUS=${raw(JSON.stringify(Object.fromEntries(Object.keys(LABELS.status).map((k) => [k, label('status', k)]))))};${raw(SCRIPT)}</script>`,
   });
 }
 
@@ -68,7 +68,7 @@ form.addEventListener('submit',async(e)=>{e.preventDefault();
   for(const b of form.querySelectorAll('button'))b.disabled=true;
   try{const r=await fetch('/api/v1/signoff/'+location.pathname.split('/').pop(),{method:'POST',headers:{'content-type':'application/json','accept-language':'zh-CN'},body:JSON.stringify(body)});
     const j=await r.json();out.hidden=false;
-    if(r.ok){out.className='notice ok';out.textContent='已记录您的决定。稿件状态：'+j.status+'。Your decision is recorded.';form.remove();}
+    if(r.ok){out.className='notice ok';out.textContent='已记录您的决定，稿件状态：'+(STATUS[j.status]||j.status)+'。Your decision is recorded ('+j.status+').';form.remove();}
     else{out.className='notice bad';out.textContent=j.error.message;if(r.status<409)for(const b of form.querySelectorAll('button'))b.disabled=false;else form.remove();}
   }catch(err){out.hidden=false;out.className='notice bad';out.textContent='网络错误，请重试 / network error, try again';for(const b of form.querySelectorAll('button'))b.disabled=false;}
 });`;
