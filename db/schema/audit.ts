@@ -34,6 +34,11 @@ export const outbox = pgTable(
     createdAt: at('created_at').notNull().defaultNow(),
     /** Set when the row has been handed to the queue (or processed in-process when no queue runs). */
     relayedAt: at('relayed_at'),
+    /** Set when the row's messages were all sent (or finally failed): until then a sweep re-relays it, so a wiped Redis loses nothing. */
+    processedAt: at('processed_at'),
   },
-  (t) => [index('outbox_unrelayed_idx').on(t.id).where(sql`${t.relayedAt} is null`)],
+  (t) => [
+    index('outbox_unrelayed_idx').on(t.id).where(sql`${t.relayedAt} is null`),
+    index('outbox_unprocessed_idx').on(t.id).where(sql`${t.processedAt} is null`),
+  ],
 );

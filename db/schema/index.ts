@@ -2,3 +2,4 @@ export * from './org';
 export * from './accounts';
 export * from './drafts';
 export * from './audit';
+export * from './deliveries';
