@@ -3,7 +3,8 @@ import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
-import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import postgres from 'postgres';
 import { PGlite } from '@electric-sql/pglite';
 import { schema, type Database, type Db } from './client';
@@ -23,15 +24,44 @@ export async function openDatabase(opts: { url?: string; dataDir?: string; max?:
     };
   }
   const dir = opts.dataDir ?? './data/pglite';
-  if (dir !== 'memory://') mkdirSync(dir, { recursive: true });
+  const release = dir === 'memory://' ? () => {} : lockDataDir(dir);
   const client = new PGlite(dir);
   await client.waitReady;
   return {
     db: drizzlePglite(client, { schema }) as unknown as Db,
     kind: 'pglite',
     exec: async (script) => void (await client.exec(script)),
-    close: () => client.close(),
+    close: async () => {
+      await client.close();
+      release();
+    },
   };
+}
+
+/**
+ * PGlite is one process's database: a second process opening the same folder would corrupt it.
+ * A pid file makes the second one stop with a clear message instead.
+ */
+function lockDataDir(dir: string): () => void {
+  mkdirSync(dir, { recursive: true });
+  const lock = join(dir, '..', `${basename(dir)}.pid`);
+  if (existsSync(lock)) {
+    const pid = Number(readFileSync(lock, 'utf8'));
+    if (pid && pid !== process.pid && isAlive(pid)) {
+      throw new Error(`The embedded database ${dir} is in use by process ${pid} (npm start?). 内置数据库正被进程 ${pid} 使用：请先停止它，或设置 DATABASE_URL 使用 PostgreSQL。`);
+    }
+  }
+  writeFileSync(lock, String(process.pid));
+  return () => rmSync(lock, { force: true });
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 /**
