@@ -28,7 +28,7 @@ async function main(argv: string[]): Promise<{ output: unknown; exitCode: number
       case 'demo': {
         const demo = await seedDemo(runtime.database.db, runtime.deps);
         log.info(`Demo college ready. Try: curl -H "Authorization: Bearer ${'$'}DRAFTER" ${runtime.config.publicUrl}/api/v1/me`);
-        return { output: { unitId: demo.unitId, accountId: demo.accountId, tokens: demo.tokens }, exitCode: 0 };
+        return { output: { unitId: demo.unitId, accountId: demo.accountId, inspectionCode: demo.inspectionCode, tokens: demo.tokens }, exitCode: 0 };
       }
       case 'audit:verify': {
         const result = await verifyAuditChain(runtime.database.db);

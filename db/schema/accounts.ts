@@ -1,10 +1,12 @@
 import { sql } from 'drizzle-orm';
-import { index, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { index, integer, jsonb, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { ACCOUNT_ROLES, ACCOUNT_STATUSES, type AccountRole, type AccountStatus, type PersonKind } from '../../src/domain/account-lifecycle';
 import { at, createdAt, id } from './columns';
 import { people, units } from './org';
 
-export const ACCOUNT_STATUSES = ['pending', 'registered', 'suspended', 'rectifying', 'shut_down', 'deregistered'] as const;
-export type AccountStatus = (typeof ACCOUNT_STATUSES)[number];
+export { ACCOUNT_ROLES, ACCOUNT_STATUSES, type AccountRole, type AccountStatus };
+export const ACCOUNT_TIERS = ['school', 'unit', 'student_org'] as const;
+export type AccountTier = (typeof ACCOUNT_TIERS)[number];
 
 /** Official new-media accounts registered with the publicity department (登记备案). */
 export const accounts = pgTable(
@@ -18,17 +20,17 @@ export const accounts = pgTable(
     url: text('url'),
     unitId: uuid('unit_id').notNull().references(() => units.id),
     ownerId: uuid('owner_id').notNull().references(() => people.id),
-    tier: text('tier').notNull().default('unit'),
+    tier: text('tier').$type<AccountTier>().notNull().default('unit'),
     status: text('status').$type<AccountStatus>().notNull().default('pending'),
     registrationNo: text('registration_no').unique(),
     registeredAt: at('registered_at'),
+    /** Set by the dormancy sweep when nothing was approved for this account in the configured number of days. */
+    dormantSince: at('dormant_since'),
     createdAt: createdAt(),
     updatedAt: at('updated_at').notNull().defaultNow(),
   },
   (t) => [uniqueIndex('accounts_platform_id_key').on(t.platform, t.platformId), index('accounts_unit_idx').on(t.unitId)],
 );
-
-export const ACCOUNT_ROLES = ['responsible_leader', 'leader_in_charge', 'admin', 'operator', 'reviewer', 'commentator'] as const;
 
 /** Dated role assignments on an account; a student's role carries an end date. */
 export const accountRoles = pgTable(
@@ -37,11 +39,46 @@ export const accountRoles = pgTable(
     id: id(),
     accountId: uuid('account_id').notNull().references(() => accounts.id),
     personId: uuid('person_id').notNull().references(() => people.id),
-    role: text('role').notNull(),
-    personKind: text('person_kind').notNull().default('teacher'),
+    role: text('role').$type<AccountRole>().notNull(),
+    personKind: text('person_kind').$type<PersonKind>().notNull().default('teacher'),
     startedAt: at('started_at').notNull().defaultNow(),
     endsAt: at('ends_at'),
     endedAt: at('ended_at'),
   },
   (t) => [index('account_roles_account_idx').on(t.accountId).where(sql`${t.endedAt} is null`)],
 );
+
+/**
+ * The registry's own history: every lifecycle move and every change, dated, with reason, actor and
+ * the old and new values. Append-only (db/sql/020_registry.sql).
+ */
+export const accountEvents = pgTable(
+  'account_events',
+  {
+    id: id(),
+    accountId: uuid('account_id').notNull().references(() => accounts.id),
+    at: at('at').notNull(),
+    actorId: uuid('actor_id').references(() => people.id),
+    type: text('type').notNull(),
+    fromStatus: text('from_status').$type<AccountStatus>(),
+    toStatus: text('to_status').$type<AccountStatus>(),
+    reason: text('reason'),
+    oldValues: jsonb('old_values').$type<Record<string, unknown>>(),
+    newValues: jsonb('new_values').$type<Record<string, unknown>>(),
+  },
+  (t) => [index('account_events_account_idx').on(t.accountId, t.at)],
+);
+
+/** Registration numbers are sequential per year: one counter row per year, bumped under its row lock. */
+export const registrationCounters = pgTable('registration_counters', {
+  year: integer('year').primaryKey(),
+  last: integer('last').notNull(),
+});
+
+/** Registry settings the publicity department may tune (e.g. `dormancy_days`). */
+export const registrySettings = pgTable('registry_settings', {
+  key: text('key').primaryKey(),
+  value: jsonb('value').$type<unknown>().notNull(),
+  updatedAt: at('updated_at').notNull().defaultNow(),
+  updatedBy: uuid('updated_by').references(() => people.id),
+});

@@ -3,3 +3,4 @@ export * from './accounts';
 export * from './drafts';
 export * from './audit';
 export * from './deliveries';
+export * from './inspections';

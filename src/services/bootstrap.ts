@@ -1,9 +1,11 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../../db/client';
-import { accounts, people } from '../../db/schema';
+import { people } from '../../db/schema';
+import { cstYear } from '../domain/account-lifecycle';
+import { applyForAccount, approveAccount } from './accounts';
+import { campaignForYear, createCampaign, ensureInspection, fileSelfReport, gradeInspection } from './inspections';
 import { AppError } from '../lib/errors';
-import { appendAudit } from './audit';
-import { inTransaction, type ServiceDeps } from './context';
+import type { ServiceDeps } from './context';
 import { assignPosition, createPerson, createUnit } from './org';
 import { POSITIONS, type Position } from '../../db/schema';
 
@@ -27,7 +29,7 @@ const DEMO_PEOPLE: { key: string; name: string; roles: ('staff' | 'publicity' | 
 
 /**
  * A demo college: one unit with every position filled, a drafter, publicity and admin staff, and
- * one registered official account. Each run makes a fresh college, so it can be run again.
+ * one registered official account with a current inspection pass code. Each run makes a fresh college, so it can be run again.
  */
 export async function seedDemo(db: Db, deps: ServiceDeps) {
   const suffix = Math.random().toString(36).slice(2, 6).toUpperCase();
@@ -40,15 +42,22 @@ export async function seedDemo(db: Db, deps: ServiceDeps) {
     ids[p.key] = person.id;
   }
   tokens['staff'] = tokens['drafter']!;
-  const admin = { id: ids['admin']!, name: '周管理员', email: '', roles: ['admin' as const], unitId: null };
+  const admin = { id: ids['admin']!, name: '周管理员', email: '', roles: ['admin' as const, 'publicity' as const], unitId: null };
   for (const position of POSITIONS) await assignPosition(db, deps, admin, unit.id, position, ids[position]!);
-  const accountId = await inTransaction(db, deps, async (tx) => {
-    const [account] = await tx
-      .insert(accounts)
-      .values({ name: `示范学院官方微信（${suffix}）`, platform: 'wechat_official', platformId: `gh_demo_${suffix.toLowerCase()}`, unitId: unit.id, ownerId: ids['publicity_officer']!, status: 'registered', registeredAt: deps.now() })
-      .returning();
-    await appendAudit(tx, { actorId: admin.id, action: 'account.registered', subjectType: 'account', subjectId: account!.id, data: { demo: true }, at: deps.now() });
-    return account!.id;
+  // The account goes the way every account goes: apply → approve (登记备案) → annual inspection → pass.
+  const owner = { id: ids['publicity_officer']!, name: '赵宣传员', email: '', roles: ['staff' as const], unitId: unit.id };
+  const applied = await applyForAccount(db, deps, owner, {
+    name: `示范学院官方微信（${suffix}）`, platform: 'wechat_official', platformId: `gh_demo_${suffix.toLowerCase()}`, unitId: unit.id, ownerId: owner.id,
+    adminIds: [owner.id], commentatorIds: [ids['drafter']!], responsibleLeaderId: ids['secretary']!, leaderInChargeId: ids['deputy_leader']!,
   });
-  return { unitId: unit.id, accountId, people: ids, tokens };
+  const accountId = applied.id;
+  await approveAccount(db, deps, admin, accountId);
+  const now = deps.now();
+  const year = cstYear(now);
+  const campaign = (await campaignForYear(db, year)) ?? (await createCampaign(db, deps, admin, { year, deadline: new Date(now.getTime() + 30 * 24 * 3600_000) }));
+  const inspectionId = await ensureInspection(db, deps, campaign.id, accountId);
+  await fileSelfReport(db, deps, owner, inspectionId, { updateFrequency: '每周 2–3 次 / 2–3 posts a week' });
+  const graded = await gradeInspection(db, deps, admin, inspectionId, { result: 'pass', findings: '示范账号，年检合格' });
+  const inspectionCode = graded.code!.code;
+  return { unitId: unit.id, accountId, inspectionCode, people: ids, tokens };
 }

@@ -104,7 +104,7 @@ export async function createDraft(db: Db, deps: ServiceDeps, actor: Person, inpu
     if (!unit) throw new AppError('not_found', { what: '单位 / unit' }, { field: 'unitId' });
     await requireUnitAccess(tx, actor, unit.id);
     const accountIds = [...new Set(input.accountIds)];
-    await assertPublishable(tx, accountIds, 'create');
+    await assertPublishable(tx, accountIds, 'create', deps.now());
     const now = deps.now();
     const [draft] = await tx
       .insert(drafts)
@@ -158,7 +158,7 @@ export async function submitDraft(db: Db, deps: ServiceDeps, actor: Person, draf
     const vacant: Position[] = [];
     for (const level of levels) if (!(await holderOf(tx, draft.unitId, level))) vacant.push(level);
     if (vacant.length) throw new AppError('conflict', { reason: `审核岗位空缺：${vacant.map((l) => label('level', l)).join('、')} / vacant positions: ${vacant.join(', ')}` }, { vacant });
-    await assertPublishable(tx, await accountIdsOf(tx, draftId), 'submit');
+    await assertPublishable(tx, await accountIdsOf(tx, draftId), 'submit', deps.now());
     const now = deps.now();
     await tx.update(drafts).set({ levels, submittedAt: now }).where(eq(drafts.id, draftId));
     const updated = await applyTransition(tx, deps, { ...draft, levels }, t, { versionId: version.id, newRound: true, assignReason: 'submitted' });

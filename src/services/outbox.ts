@@ -9,6 +9,16 @@ export interface OutboxTopics {
   'review.assigned': { reviewId: string; reason: 'submitted' | 'advanced' | 'returned_to_level' | 'restarted' | 'succession' | 'transfer' };
   'review.urged': { reviewId: string; byId: string; comment?: string };
   'draft.closed': { draftId: string; status: 'approved' | 'returned' | 'rejected'; reviewId: string };
+  // Registry and annual inspection (src/notify/inspection-messages.ts composes their messages).
+  'account.status_changed': { accountId: string; from: string; to: string; reason: string | null };
+  'account.dormant': { accountId: string; days: number };
+  'inspection.opened': { inspectionId: string };
+  /** The n-th reminder before the self-report deadline (to the owner and account admins). */
+  'inspection.reminder': { inspectionId: string; deadline: string; reminder: number };
+  'inspection.self_report_overdue': { inspectionId: string };
+  'inspection.graded': { inspectionId: string; result: 'pass' | 'rectify' | 'fail' };
+  'inspection.rectification_overdue': { inspectionId: string };
+  'inspection.code_revoked': { code: string; accountId: string; reason: string };
 }
 export type OutboxTopic = keyof OutboxTopics;
 

@@ -1,23 +1,48 @@
-import { inArray } from 'drizzle-orm';
+import { and, eq, gt, inArray, isNull, or } from 'drizzle-orm';
 import type { Db } from '../../db/client';
-import { accounts } from '../../db/schema';
+import { accounts, inspectionCampaigns, inspectionCodes, inspections } from '../../db/schema';
 import { AppError } from '../lib/errors';
 
+export type PublishBlock = 'not_registered' | 'suspended' | 'rectifying' | 'shut_down' | 'deregistered' | 'pending' | 'no_valid_code';
+export interface Publishability { id: string; name: string; status: string; ok: boolean; reason: PublishBlock | null; via: 'code' | 'grace' | null }
+
 /**
- * A draft may only target accounts that are registered (登记备案). Checked when the draft is
- * written, at submit and again at final approval, since an account can be suspended meanwhile.
+ * Whether each account may be published to now: registered (登记备案), and either holding a live
+ * inspection pass code (not revoked; a code expires when the next year's campaign closes) or under
+ * inspection in a campaign whose grace period still runs.
  */
-export async function assertPublishable(tx: Db, accountIds: string[], stage: 'create' | 'submit' | 'approve'): Promise<void> {
-  if (!accountIds.length) return;
+export async function publishability(tx: Db, accountIds: string[], now: Date): Promise<Publishability[]> {
+  if (!accountIds.length) return [];
   const found = await tx.select({ id: accounts.id, name: accounts.name, status: accounts.status }).from(accounts).where(inArray(accounts.id, accountIds));
-  const missing = accountIds.filter((id) => !found.some((a) => a.id === id));
+  const live = await tx.select({ accountId: inspectionCodes.accountId }).from(inspectionCodes)
+    .where(and(inArray(inspectionCodes.accountId, accountIds), isNull(inspectionCodes.revokedAt), or(isNull(inspectionCodes.expiredAt), gt(inspectionCodes.expiredAt, now))));
+  const grace = await tx.select({ accountId: inspections.accountId }).from(inspections)
+    .innerJoin(inspectionCampaigns, eq(inspectionCampaigns.id, inspections.campaignId))
+    .where(and(inArray(inspections.accountId, accountIds), inArray(inspections.status, ['open', 'self_reported']), isNull(inspectionCampaigns.closedAt), gt(inspectionCampaigns.graceUntil, now)));
+  return found.map((a) => {
+    if (a.status !== 'registered') return { ...a, ok: false, reason: a.status as PublishBlock, via: null };
+    if (live.some((c) => c.accountId === a.id)) return { ...a, ok: true, reason: null, via: 'code' as const };
+    if (grace.some((g) => g.accountId === a.id)) return { ...a, ok: true, reason: null, via: 'grace' as const };
+    return { ...a, ok: false, reason: 'no_valid_code' as const, via: null };
+  });
+}
+
+/**
+ * A draft may only target publishable accounts. Checked when the draft is written, at submit and
+ * again at final approval, since an account can be suspended or its code revoked meanwhile.
+ */
+export async function assertPublishable(tx: Db, accountIds: string[], stage: 'create' | 'submit' | 'approve', now: Date = new Date()): Promise<void> {
+  if (!accountIds.length) return;
+  const results = await publishability(tx, accountIds, now);
+  const missing = accountIds.filter((id) => !results.some((a) => a.id === id));
   if (missing.length) throw new AppError('not_found', { what: `账号 ${missing.join(', ')} / account` }, { field: 'accountIds', missing });
-  const blocked = found.filter((a) => a.status !== 'registered');
+  const blocked = results.filter((a) => !a.ok);
   if (blocked.length) {
-    throw new AppError('account_not_publishable', { accounts: blocked.map((a) => `${a.name}（${a.status}）`).join('、') }, {
+    const why = (r: PublishBlock | null) => (r === 'no_valid_code' ? '无有效审查合格编码' : r);
+    throw new AppError('account_not_publishable', { accounts: blocked.map((a) => `${a.name}（${why(a.reason)}）`).join('、') }, {
       field: 'accountIds',
       stage,
-      accounts: blocked.map(({ id, status }) => ({ id, status })),
+      accounts: blocked.map(({ id, status, reason }) => ({ id, status, reason })),
     });
   }
 }

@@ -142,7 +142,7 @@ export async function decideByLink(db: Db, deps: ServiceDeps, token: string, inp
     const t = step(draft, version!.contentSha256, command);
     if (t.status === 'approved') {
       const accountIds = (await tx.select({ id: draftAccounts.accountId }).from(draftAccounts).where(eq(draftAccounts.draftId, draft.id))).map((r) => r.id);
-      await assertPublishable(tx, accountIds, 'approve');
+      await assertPublishable(tx, accountIds, 'approve', deps.now());
     }
     await tx.insert(decisions).values({
       reviewId: review!.id, draftId: draft.id, versionId: version!.id, contentSha256: version!.contentSha256, level: review!.level,

@@ -1,0 +1,67 @@
+/**
+ * The life of an official account in the registry (登记备案), as one table of status × command.
+ * Nothing is ever deleted: deregistration leaves a tombstone, and every move is a dated event.
+ */
+export const ACCOUNT_STATUSES = ['pending', 'registered', 'suspended', 'rectifying', 'shut_down', 'deregistered'] as const;
+export type AccountStatus = (typeof ACCOUNT_STATUSES)[number];
+
+export const ACCOUNT_COMMANDS = ['approve', 'reject', 'change', 'suspend', 'rectify', 'reinstate', 'shut_down', 'deregister'] as const;
+export type AccountCommand = (typeof ACCOUNT_COMMANDS)[number];
+
+/** status → command → next status. A missing entry is a refused move. `change` keeps the status. */
+export const ACCOUNT_TRANSITIONS: Record<AccountStatus, Partial<Record<AccountCommand, AccountStatus>>> = {
+  pending: { approve: 'registered', reject: 'deregistered', change: 'pending', deregister: 'deregistered' },
+  registered: { change: 'registered', suspend: 'suspended', rectify: 'rectifying', shut_down: 'shut_down', deregister: 'deregistered' },
+  rectifying: { change: 'rectifying', reinstate: 'registered', suspend: 'suspended', shut_down: 'shut_down', deregister: 'deregistered' },
+  suspended: { change: 'suspended', reinstate: 'registered', rectify: 'rectifying', shut_down: 'shut_down', deregister: 'deregistered' },
+  shut_down: { deregister: 'deregistered' },
+  deregistered: {},
+};
+
+export function nextAccountStatus(status: AccountStatus, command: AccountCommand): AccountStatus | null {
+  return ACCOUNT_TRANSITIONS[status][command] ?? null;
+}
+
+export function allowedAccountCommands(status: AccountStatus): AccountCommand[] {
+  return Object.keys(ACCOUNT_TRANSITIONS[status]) as AccountCommand[];
+}
+
+/** Commands that need a written reason (everything that is not a plain approval). */
+export const needsReason = (command: AccountCommand) => command !== 'approve' && command !== 'change';
+
+export const ACCOUNT_ROLES = ['responsible_leader', 'leader_in_charge', 'admin', 'operator', 'reviewer', 'commentator'] as const;
+export type AccountRole = (typeof ACCOUNT_ROLES)[number];
+export type PersonKind = 'teacher' | 'student';
+
+export interface RoleAssignment {
+  personId: string;
+  role: AccountRole;
+  kind: PersonKind;
+  endsAt?: Date | null;
+}
+
+export type StaffingProblem = { field: 'commentatorIds' | 'adminIds' | 'members'; code: 'no_commentator' | 'no_teacher_admin' | 'student_without_end' };
+
+/**
+ * Seed 003 and 004: every platform needs at least one network commentator (网络评论员) and a
+ * teacher as administrator; a student's role is always temporary, so it must carry an end date.
+ * `at` is the instant the staffing must hold (roles that have ended by then do not count).
+ */
+export function staffingProblems(roles: RoleAssignment[], at: Date): StaffingProblem[] {
+  const live = roles.filter((r) => !r.endsAt || r.endsAt.getTime() > at.getTime());
+  const problems: StaffingProblem[] = [];
+  if (roles.some((r) => r.kind === 'student' && !r.endsAt)) problems.push({ field: 'members', code: 'student_without_end' });
+  if (!live.some((r) => r.role === 'commentator')) problems.push({ field: 'commentatorIds', code: 'no_commentator' });
+  if (!live.some((r) => r.role === 'admin' && r.kind === 'teacher')) problems.push({ field: 'adminIds', code: 'no_teacher_admin' });
+  return problems;
+}
+
+/** 宣备〔2026〕017号: the publicity department's registration number, sequential within a year. */
+export function formatRegistrationNo(year: number, sequence: number): string {
+  return `宣备〔${year}〕${String(sequence).padStart(3, '0')}号`;
+}
+
+/** The calendar year in China Standard Time, which is what years on paper mean here. */
+export function cstYear(at: Date): number {
+  return new Date(at.getTime() + 8 * 3600_000).getUTCFullYear();
+}

@@ -1,0 +1,76 @@
+/**
+ * Annual inspection (年度检查审核) rules: the inspection's own states, the grading rules and the
+ * reminder schedule. Pure: the services feed it facts and persist what it decides.
+ */
+export const INSPECTION_STATUSES = ['open', 'self_reported', 'passed', 'rectifying', 'failed'] as const;
+export type InspectionStatus = (typeof INSPECTION_STATUSES)[number];
+
+export const GRADE_RESULTS = ['pass', 'rectify', 'fail'] as const;
+export type GradeResult = (typeof GRADE_RESULTS)[number];
+
+/** Findings that fail an inspection outright, whatever else the account did well. */
+export const AUTO_FAIL_ITEMS = ['not_registered', 'unreviewed_publication', 'leak', 'rumour', 'commercial_promotion'] as const;
+export type AutoFailItem = (typeof AUTO_FAIL_ITEMS)[number];
+
+export const AUTO_FAIL_LABELS: Record<AutoFailItem, [string, string]> = {
+  not_registered: ['未登记备案', 'not registered'],
+  unreviewed_publication: ['未经审核发布', 'published without review'],
+  leak: ['泄密', 'leak of classified information'],
+  rumour: ['传播谣言', 'spreading rumours'],
+  commercial_promotion: ['商业推广', 'commercial promotion'],
+};
+
+/** Who may move an inspection, from where: filing a self-report and grading. */
+export const INSPECTION_TRANSITIONS: Record<InspectionStatus, Partial<Record<'self_report' | GradeResult, InspectionStatus>>> = {
+  open: { self_report: 'self_reported', pass: 'passed', rectify: 'rectifying', fail: 'failed' },
+  self_reported: { self_report: 'self_reported', pass: 'passed', rectify: 'rectifying', fail: 'failed' },
+  // A rectifying account files again and is re-inspected (复查).
+  rectifying: { self_report: 'self_reported', pass: 'passed', fail: 'failed' },
+  passed: {},
+  failed: {},
+};
+
+export function nextInspectionStatus(status: InspectionStatus, move: 'self_report' | GradeResult): InspectionStatus | null {
+  return INSPECTION_TRANSITIONS[status][move] ?? null;
+}
+
+export type GradeProblem = { field: 'result' | 'rectifyDeadline'; code: 'auto_fail' | 'deadline_required' | 'deadline_past'; items?: AutoFailItem[] };
+
+/**
+ * A grading is refused when it contradicts its own findings: any automatic-fail item forces `fail`,
+ * and `rectify` needs a rectification deadline in the future.
+ */
+export function gradeProblems(g: { result: GradeResult; autoFailItems: AutoFailItem[]; rectifyDeadline?: Date | null }, now: Date): GradeProblem[] {
+  const problems: GradeProblem[] = [];
+  if (g.autoFailItems.length && g.result !== 'fail') problems.push({ field: 'result', code: 'auto_fail', items: g.autoFailItems });
+  if (g.result === 'rectify') {
+    if (!g.rectifyDeadline) problems.push({ field: 'rectifyDeadline', code: 'deadline_required' });
+    else if (g.rectifyDeadline.getTime() <= now.getTime()) problems.push({ field: 'rectifyDeadline', code: 'deadline_past' });
+  }
+  return problems;
+}
+
+/** Automatic-fail items a self-report itself reveals (the owner's own answers, and this system's records). */
+export function autoFailFromSelfReport(r: { incidents?: { kind: string }[]; unreviewedPublications?: number }): AutoFailItem[] {
+  const items = new Set<AutoFailItem>();
+  if ((r.unreviewedPublications ?? 0) > 0) items.add('unreviewed_publication');
+  for (const i of r.incidents ?? []) if ((AUTO_FAIL_ITEMS as readonly string[]).includes(i.kind)) items.add(i.kind as AutoFailItem);
+  return [...items];
+}
+
+const DAY = 24 * 3600_000;
+/** Owners are reminded a week and a day before the self-report deadline. */
+export const REMINDER_OFFSETS_DAYS = [7, 1] as const;
+
+/** The next reminder instant strictly after `after`, or null when none is left before the deadline. */
+export function nextReminderAt(deadline: Date, after: Date | null): Date | null {
+  for (const days of REMINDER_OFFSETS_DAYS) {
+    const at = new Date(deadline.getTime() - days * DAY);
+    if (!after || at.getTime() > after.getTime()) return at;
+  }
+  return null;
+}
+
+/** Publishing stays possible this long after the deadline while the inspection is under way. */
+export const DEFAULT_GRACE_DAYS = 30;
+export const graceUntilFor = (deadline: Date) => new Date(deadline.getTime() + DEFAULT_GRACE_DAYS * DAY);

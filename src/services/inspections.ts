@@ -1,0 +1,391 @@
+import { and, asc, eq, gte, inArray, isNull, lt, lte, sql } from 'drizzle-orm';
+import type { Db } from '../../db/client';
+import {
+  accountRoles, accounts, draftAccounts, drafts, inspectionCampaigns, inspectionCodeCounters, inspectionCodes, inspectionGradings, inspectionInterviews, inspections, people, units,
+  type SelfReport,
+} from '../../db/schema';
+import { cstYear } from '../domain/account-lifecycle';
+import {
+  autoFailFromSelfReport, gradeProblems, graceUntilFor, nextInspectionStatus, nextReminderAt, AUTO_FAIL_LABELS,
+  type AutoFailItem, type GradeResult, type InspectionStatus,
+} from '../domain/inspection';
+import { formatInspectionCode, inspectionCodeError, parseInspectionCode, type Platform } from '../domain/inspection-code';
+import { registryLabel } from '../domain/registry-labels';
+import { AppError } from '../lib/errors';
+import { canManage, codeStatus, lockAccount, moveAccount } from './accounts';
+import { appendAudit } from './audit';
+import { requireRole, type Person } from './auth';
+import { inTransaction, type ServiceDeps } from './context';
+import { enqueue } from './outbox';
+
+type InspectionRow = typeof inspections.$inferSelect;
+type CampaignRow = typeof inspectionCampaigns.$inferSelect;
+
+/** Accounts that are inspected: every registration still standing (registered, rectifying, suspended). */
+const INSPECTED_STATUSES = ['registered', 'rectifying', 'suspended'] as const;
+
+const campaignNotFound = () => new AppError('not_found', { what: '年检批次 / inspection campaign' });
+const inspectionNotFound = () => new AppError('not_found', { what: '年检 / inspection' });
+
+async function insertInspections(tx: Db, campaign: CampaignRow, accountIds: string[], now: Date) {
+  if (!accountIds.length) return [];
+  const reminder = campaign.deadline > now ? nextReminderAt(campaign.deadline, now) : null;
+  const rows = await tx.insert(inspections)
+    .values(accountIds.map((accountId) => ({ campaignId: campaign.id, accountId, nextReminderAt: reminder, createdAt: now, updatedAt: now })))
+    .onConflictDoNothing().returning({ id: inspections.id });
+  for (const r of rows) await enqueue(tx, 'inspection.opened', { inspectionId: r.id });
+  return rows;
+}
+
+/** 年度检查: one campaign per year opens one inspection per registered account. */
+export async function createCampaign(db: Db, deps: ServiceDeps, actor: Person, input: { year: number; deadline: Date; graceUntil?: Date }) {
+  const id = await inTransaction(db, deps, async (tx) => {
+    requireRole(actor, 'publicity', 'admin');
+    const [existing] = await tx.select({ id: inspectionCampaigns.id }).from(inspectionCampaigns).where(eq(inspectionCampaigns.year, input.year));
+    if (existing) throw new AppError('already_exists', { what: `${input.year} 年度年检 / campaign for ${input.year}` }, { field: 'year', campaignId: existing.id });
+    const now = deps.now();
+    const [campaign] = await tx.insert(inspectionCampaigns).values({
+      year: input.year, deadline: input.deadline, graceUntil: input.graceUntil ?? graceUntilFor(input.deadline), createdBy: actor.id, createdAt: now,
+    }).returning();
+    const targets = await tx.select({ id: accounts.id }).from(accounts).where(inArray(accounts.status, [...INSPECTED_STATUSES])).orderBy(asc(accounts.registrationNo));
+    const opened = await insertInspections(tx, campaign!, targets.map((t) => t.id), now);
+    await appendAudit(tx, { actorId: actor.id, action: 'inspection.campaign_opened', subjectType: 'campaign', subjectId: campaign!.id, at: now, data: { year: input.year, deadline: input.deadline.toISOString(), graceUntil: campaign!.graceUntil.toISOString(), inspections: opened.length } });
+    return campaign!.id;
+  });
+  return getCampaignView(db, id);
+}
+
+/** Adds an account to a campaign after it opened (a late registration); no-op if it is already in. */
+export async function ensureInspection(db: Db, deps: ServiceDeps, campaignId: string, accountId: string): Promise<string> {
+  return inTransaction(db, deps, async (tx) => {
+    const [campaign] = await tx.select().from(inspectionCampaigns).where(eq(inspectionCampaigns.id, campaignId));
+    if (!campaign) throw campaignNotFound();
+    await insertInspections(tx, campaign, [accountId], deps.now());
+    const [row] = await tx.select({ id: inspections.id }).from(inspections).where(and(eq(inspections.campaignId, campaignId), eq(inspections.accountId, accountId)));
+    return row!.id;
+  });
+}
+
+export async function campaignForYear(db: Db, year: number) {
+  const [campaign] = await db.select().from(inspectionCampaigns).where(eq(inspectionCampaigns.year, year));
+  return campaign ?? null;
+}
+
+export async function getCampaignView(db: Db, campaignId: string, actor?: Person) {
+  if (actor) requireRole(actor, 'publicity', 'admin');
+  const [campaign] = await db.select().from(inspectionCampaigns).where(eq(inspectionCampaigns.id, campaignId));
+  if (!campaign) throw campaignNotFound();
+  const rows = await db.select({ i: inspections, name: accounts.name }).from(inspections).innerJoin(accounts, eq(accounts.id, inspections.accountId))
+    .where(eq(inspections.campaignId, campaignId)).orderBy(asc(accounts.registrationNo));
+  return {
+    id: campaign.id, year: campaign.year, deadline: campaign.deadline.toISOString(), graceUntil: campaign.graceUntil.toISOString(),
+    closedAt: campaign.closedAt?.toISOString() ?? null, createdAt: campaign.createdAt.toISOString(),
+    inspections: rows.map(({ i, name }) => ({ id: i.id, accountId: i.accountId, accountName: name, status: i.status, result: i.result, gradedAt: i.gradedAt?.toISOString() ?? null })),
+  };
+}
+
+/**
+ * Closing a campaign ends the grace period and expires every earlier year's code that is still live
+ * (a code lives until the next year's campaign closes). Run by publicity staff or by the sweep.
+ */
+export async function closeCampaign(db: Db, deps: ServiceDeps, actor: Person | null, campaignId: string) {
+  await inTransaction(db, deps, async (tx) => {
+    if (actor) requireRole(actor, 'publicity', 'admin');
+    const [campaign] = await tx.select().from(inspectionCampaigns).where(eq(inspectionCampaigns.id, campaignId)).for('update');
+    if (!campaign) throw campaignNotFound();
+    if (campaign.closedAt) throw new AppError('conflict', { reasonZh: `${campaign.year} 年度年检已结束`, reasonEn: `the ${campaign.year} campaign is already closed` }, { closedAt: campaign.closedAt.toISOString() });
+    await closeLocked(tx, campaign, actor?.id ?? null, deps.now());
+  });
+  return getCampaignView(db, campaignId);
+}
+
+async function closeLocked(tx: Db, campaign: CampaignRow, actorId: string | null, now: Date) {
+  await tx.update(inspectionCampaigns).set({ closedAt: now }).where(eq(inspectionCampaigns.id, campaign.id));
+  const expired = await tx.update(inspectionCodes).set({ expiredAt: now })
+    .where(and(lt(inspectionCodes.year, campaign.year), isNull(inspectionCodes.expiredAt), isNull(inspectionCodes.revokedAt)))
+    .returning({ code: inspectionCodes.code });
+  await appendAudit(tx, { actorId, action: 'inspection.campaign_closed', subjectType: 'campaign', subjectId: campaign.id, at: now, data: { year: campaign.year, expiredCodes: expired.map((e) => e.code) } });
+}
+
+async function lockInspection(tx: Db, id: string) {
+  const [row] = await tx.select({ i: inspections, c: inspectionCampaigns }).from(inspections)
+    .innerJoin(inspectionCampaigns, eq(inspectionCampaigns.id, inspections.campaignId)).where(eq(inspections.id, id)).for('update', { of: inspections });
+  if (!row) throw inspectionNotFound();
+  return row;
+}
+
+function inspectionStep(i: Pick<InspectionRow, 'status'>, move: 'self_report' | GradeResult): InspectionStatus {
+  const next = nextInspectionStatus(i.status, move);
+  if (!next) {
+    throw new AppError('inspection_transition', {
+      status: i.status, statusZh: registryLabel('inspectionStatus', i.status), actionZh: registryLabel('inspectionMove', move), actionEn: registryLabel('inspectionMove', move, 'en'),
+    }, { status: i.status, action: move });
+  }
+  return next;
+}
+
+/** What this system already knows about an account's year: the self-report is prefilled from it. */
+export async function prefillFor(db: Db, accountId: string, year: number, now: Date) {
+  const from = new Date(Date.UTC(year, 0, 1) - 8 * 3600_000);
+  const until = new Date(Math.min(now.getTime(), Date.UTC(year + 1, 0, 1) - 8 * 3600_000));
+  const [counts] = await db.select({
+    approved: sql<number>`count(*) filter (where ${drafts.status} = 'approved')::int`,
+    retracted: sql<number>`count(*) filter (where ${drafts.status} = 'retracted')::int`,
+    last: sql<string | null>`max(${drafts.closedAt}) filter (where ${drafts.status} = 'approved')`,
+  }).from(draftAccounts).innerJoin(drafts, eq(drafts.id, draftAccounts.draftId))
+    .where(and(eq(draftAccounts.accountId, accountId), gte(drafts.closedAt, from), lte(drafts.closedAt, until)));
+  const roles = await db.select({ role: accountRoles.role, endsAt: accountRoles.endsAt }).from(accountRoles).where(and(eq(accountRoles.accountId, accountId), isNull(accountRoles.endedAt)));
+  const live = roles.filter((r) => !r.endsAt || r.endsAt > now);
+  const count = (role: string) => live.filter((r) => r.role === role).length;
+  return {
+    team: { admins: count('admin'), operators: count('operator'), reviewers: count('reviewer'), commentators: count('commentator') },
+    commentatorPresent: count('commentator') > 0,
+    reviewCompliance: { approvedDrafts: counts?.approved ?? 0, retractedDrafts: counts?.retracted ?? 0, lastApprovedAt: counts?.last ? new Date(counts.last).toISOString() : null },
+  };
+}
+
+export interface SelfReportInput {
+  updateFrequency: string;
+  incidents?: { kind: string; description: string; at?: string }[];
+  team?: { admins?: number; operators?: number; reviewers?: number; commentators?: number; notes?: string };
+  commentatorPresent?: boolean;
+  reviewCompliance?: { unreviewedPublications?: number; notes?: string };
+  notes?: string;
+}
+
+/** 自查: the account's owner, role holders or unit file it; what the system knows is filled in. */
+export async function fileSelfReport(db: Db, deps: ServiceDeps, actor: Person, inspectionId: string, input: SelfReportInput) {
+  await inTransaction(db, deps, async (tx) => {
+    const { i, c } = await lockInspection(tx, inspectionId);
+    const [account] = await tx.select().from(accounts).where(eq(accounts.id, i.accountId));
+    if (!(await canManage(tx, actor, account!, false))) throw new AppError('forbidden', {}, { reason: 'only the account owner, its role holders or its unit file the self-report' });
+    const next = inspectionStep(i, 'self_report');
+    if (c.closedAt) throw new AppError('conflict', { reasonZh: `${c.year} 年度年检已结束`, reasonEn: `the ${c.year} campaign is closed` });
+    const now = deps.now();
+    const prefill = await prefillFor(tx, i.accountId, c.year, now);
+    const report: SelfReport = {
+      updateFrequency: input.updateFrequency,
+      incidents: input.incidents ?? [],
+      team: { ...prefill.team, ...input.team },
+      commentatorPresent: input.commentatorPresent ?? prefill.commentatorPresent,
+      reviewCompliance: { approvedDrafts: prefill.reviewCompliance.approvedDrafts, unreviewedPublications: input.reviewCompliance?.unreviewedPublications ?? 0, ...(input.reviewCompliance?.notes ? { notes: input.reviewCompliance.notes } : {}) },
+      ...(input.notes ? { notes: input.notes } : {}),
+    };
+    await tx.update(inspections).set({ status: next, selfReport: report, selfReportedAt: now, selfReportedBy: actor.id, nextReminderAt: null, updatedAt: now }).where(eq(inspections.id, i.id));
+    await appendAudit(tx, { actorId: actor.id, action: 'inspection.self_reported', subjectType: 'inspection', subjectId: i.id, at: now, data: { accountId: i.accountId, year: c.year, late: now > c.deadline, report: report as unknown as Record<string, unknown> } });
+  });
+  return getInspectionView(db, deps, actor, inspectionId);
+}
+
+export interface GradeInput {
+  result: GradeResult;
+  findings?: string;
+  autoFailItems?: AutoFailItem[];
+  rectifyDeadline?: Date;
+  interview?: { heldAt: Date; attendees: string[]; notes: string };
+  /** On fail: suspend (default) or shut the account down. */
+  accountAction?: 'suspend' | 'shut_down';
+}
+
+async function issueCode(tx: Db, account: { id: string; platform: string }, inspectionId: string, year: number, actorId: string, now: Date): Promise<string> {
+  const [counter] = await tx.insert(inspectionCodeCounters).values({ year, platform: account.platform, last: 1 })
+    .onConflictDoUpdate({ target: [inspectionCodeCounters.year, inspectionCodeCounters.platform], set: { last: sql`${inspectionCodeCounters.last} + 1` } })
+    .returning({ last: inspectionCodeCounters.last });
+  const code = formatInspectionCode({ year, platform: account.platform as Platform, sequence: counter!.last });
+  await tx.insert(inspectionCodes).values({ code, accountId: account.id, inspectionId, year, platform: account.platform, sequence: counter!.last, issuedAt: now, issuedBy: actorId });
+  await appendAudit(tx, { actorId, action: 'inspection.code_issued', subjectType: 'inspection_code', subjectId: code, at: now, data: { accountId: account.id, inspectionId, year } });
+  return code;
+}
+
+/**
+ * 评定: the publicity department grades. Pass issues the year's code (and reinstates an account under
+ * rectification); rectify records the interview and a deadline and puts the account under
+ * rectification; fail suspends or shuts the account down.
+ */
+export async function gradeInspection(db: Db, deps: ServiceDeps, actor: Person, inspectionId: string, input: GradeInput) {
+  await inTransaction(db, deps, async (tx) => {
+    requireRole(actor, 'publicity', 'admin');
+    const { i, c } = await lockInspection(tx, inspectionId);
+    const next = inspectionStep(i, input.result);
+    const now = deps.now();
+    const autoFail = [...new Set([...(input.autoFailItems ?? []), ...(i.selfReport ? autoFailFromSelfReport({ incidents: i.selfReport.incidents, unreviewedPublications: i.selfReport.reviewCompliance?.unreviewedPublications }) : [])])];
+    const problems = gradeProblems({ result: input.result, autoFailItems: autoFail, rectifyDeadline: input.rectifyDeadline ?? null }, now);
+    if (problems.length) {
+      const text = (p: (typeof problems)[number], en: boolean) =>
+        p.code === 'auto_fail' ? `${p.field}: ${en ? 'automatic-fail items require fail' : '存在一票否决项，须评定为不合格'}（${(p.items ?? []).map((x) => AUTO_FAIL_LABELS[x][en ? 1 : 0]).join('、')}）`
+          : p.code === 'deadline_required' ? `${p.field}: ${en ? 'a rectification deadline is required' : '须指定整改期限'}` : `${p.field}: ${en ? 'must be in the future' : '整改期限须晚于当前时间'}`;
+      throw new AppError('grade_inconsistent', { problemsZh: problems.map((p) => text(p, false)).join('；'), problemsEn: problems.map((p) => text(p, true)).join('; ') },
+        { fields: problems.map((p) => ({ path: p.field, code: p.code, items: p.items })) });
+    }
+    let account = await lockAccount(tx, i.accountId);
+    let code: string | null = null;
+    if (input.result === 'pass') {
+      if (account.status === 'rectifying' || account.status === 'suspended') account = await moveAccount(tx, account, 'reinstate', actor.id, now, `${c.year} 年度年检合格 / passed the ${c.year} inspection`);
+      const [held] = await tx.select({ code: inspectionCodes.code }).from(inspectionCodes).where(and(eq(inspectionCodes.accountId, account.id), eq(inspectionCodes.year, c.year), isNull(inspectionCodes.revokedAt)));
+      code = held?.code ?? (await issueCode(tx, account, i.id, c.year, actor.id, now));
+    } else if (input.result === 'rectify') {
+      if (account.status !== 'rectifying') account = await moveAccount(tx, account, 'rectify', actor.id, now, input.findings ?? `${c.year} 年度年检须整改 / rectification required`);
+    } else {
+      const command = input.accountAction === 'shut_down' ? 'shut_down' : account.status === 'suspended' ? null : 'suspend';
+      if (command) account = await moveAccount(tx, account, command, actor.id, now, input.findings ?? `${c.year} 年度年检不合格 / failed the ${c.year} inspection`);
+    }
+    await tx.update(inspections).set({
+      status: next, result: input.result, findings: input.findings ?? null, autoFailItems: autoFail, gradedAt: now, gradedBy: actor.id,
+      rectifyDeadline: input.result === 'rectify' ? input.rectifyDeadline! : i.rectifyDeadline, escalatedAt: null, nextReminderAt: null, updatedAt: now,
+    }).where(eq(inspections.id, i.id));
+    await tx.insert(inspectionGradings).values({ inspectionId: i.id, result: input.result, findings: input.findings ?? null, autoFailItems: autoFail, rectifyDeadline: input.rectifyDeadline ?? null, gradedBy: actor.id, at: now });
+    if (input.interview) await insertInterview(tx, actor.id, i, input.interview, now);
+    await appendAudit(tx, { actorId: actor.id, action: 'inspection.graded', subjectType: 'inspection', subjectId: i.id, at: now, data: { accountId: i.accountId, year: c.year, result: input.result, findings: input.findings ?? null, autoFailItems: autoFail, rectifyDeadline: input.rectifyDeadline?.toISOString() ?? null, code } });
+    await enqueue(tx, 'inspection.graded', { inspectionId: i.id, result: input.result });
+  });
+  return getInspectionView(db, deps, actor, inspectionId);
+}
+
+async function insertInterview(tx: Db, actorId: string, i: InspectionRow, interview: { heldAt: Date; attendees: string[]; notes: string }, now: Date) {
+  const [row] = await tx.insert(inspectionInterviews).values({ inspectionId: i.id, accountId: i.accountId, heldAt: interview.heldAt, attendees: interview.attendees, notes: interview.notes, recordedBy: actorId, createdAt: now }).returning({ id: inspectionInterviews.id });
+  await appendAudit(tx, { actorId, action: 'inspection.interview_recorded', subjectType: 'inspection', subjectId: i.id, at: now, data: { interviewId: row!.id, heldAt: interview.heldAt.toISOString(), attendees: interview.attendees } });
+}
+
+/** 约谈记录: publicity staff record an interview with the people responsible. */
+export async function recordInterview(db: Db, deps: ServiceDeps, actor: Person, inspectionId: string, interview: { heldAt: Date; attendees: string[]; notes: string }) {
+  await inTransaction(db, deps, async (tx) => {
+    requireRole(actor, 'publicity', 'admin');
+    const { i } = await lockInspection(tx, inspectionId);
+    await insertInterview(tx, actor.id, i, interview, deps.now());
+  });
+  return getInspectionView(db, deps, actor, inspectionId);
+}
+
+function parseCodeOrThrow(input: string): string {
+  const error = inspectionCodeError(input);
+  if (error === 'malformed') throw new AppError('code_malformed', { code: input }, { field: 'code' });
+  // Well-formed but failing its check character: a typo, so it cannot be in the registry.
+  if (error === 'check_failed') throw new AppError('code_not_found', { code: input }, { field: 'code', reason: 'check_failed' });
+  return parseInspectionCode(input)!.code;
+}
+
+/** 撤销: publicity staff revoke a code with a reason; the code stays on record, shown as revoked. */
+export async function revokeCode(db: Db, deps: ServiceDeps, actor: Person, input: string, reason: string) {
+  const code = parseCodeOrThrow(input);
+  await inTransaction(db, deps, async (tx) => {
+    requireRole(actor, 'publicity', 'admin');
+    const [row] = await tx.select().from(inspectionCodes).where(eq(inspectionCodes.code, code)).for('update');
+    if (!row) throw new AppError('code_not_found', { code });
+    if (row.revokedAt) throw new AppError('conflict', { reasonZh: '该编码已撤销', reasonEn: 'the code is already revoked' }, { revokedAt: row.revokedAt.toISOString() });
+    const now = deps.now();
+    await tx.update(inspectionCodes).set({ revokedAt: now, revokedBy: actor.id, revokedReason: reason }).where(eq(inspectionCodes.id, row.id));
+    await appendAudit(tx, { actorId: actor.id, action: 'inspection.code_revoked', subjectType: 'inspection_code', subjectId: code, at: now, data: { accountId: row.accountId, reason } });
+    await enqueue(tx, 'inspection.code_revoked', { code, accountId: row.accountId, reason });
+  });
+  return verifyCode(db, deps, code);
+}
+
+/** Public verification of a pass code: what anyone scanning the QR code sees. */
+export async function verifyCode(db: Db, deps: Pick<ServiceDeps, 'now' | 'config'>, input: string) {
+  const code = parseCodeOrThrow(input);
+  const [row] = await db.select({ c: inspectionCodes, a: accounts, unit: units.name, i: inspections }).from(inspectionCodes)
+    .innerJoin(accounts, eq(accounts.id, inspectionCodes.accountId)).innerJoin(units, eq(units.id, accounts.unitId)).innerJoin(inspections, eq(inspections.id, inspectionCodes.inspectionId))
+    .where(eq(inspectionCodes.code, code));
+  if (!row) throw new AppError('code_not_found', { code });
+  const now = deps.now();
+  const status = codeStatus(row.c, now);
+  return {
+    code,
+    valid: status === 'valid' && row.a.status === 'registered',
+    status,
+    year: row.c.year,
+    result: row.i.result ?? 'pass',
+    issuedAt: row.c.issuedAt.toISOString(),
+    revokedAt: row.c.revokedAt?.toISOString() ?? null,
+    revokedReason: row.c.revokedReason,
+    expiredAt: row.c.expiredAt && row.c.expiredAt <= now ? row.c.expiredAt.toISOString() : null,
+    account: { name: row.a.name, platform: row.a.platform, unit: row.unit, status: row.a.status, registrationNo: row.a.registrationNo },
+    verifyUrl: `${deps.config.publicUrl}/verify/${encodeURIComponent(code)}`,
+  };
+}
+
+export async function getInspectionView(db: Db, deps: Pick<ServiceDeps, 'now'>, actor: Person, inspectionId: string) {
+  const [row] = await db.select({ i: inspections, c: inspectionCampaigns, a: accounts }).from(inspections)
+    .innerJoin(inspectionCampaigns, eq(inspectionCampaigns.id, inspections.campaignId)).innerJoin(accounts, eq(accounts.id, inspections.accountId))
+    .where(eq(inspections.id, inspectionId));
+  if (!row) throw inspectionNotFound();
+  if (!(await canManage(db, actor, row.a))) throw new AppError('forbidden');
+  const { i, c, a } = row;
+  const now = deps.now();
+  const gradings = await db.select().from(inspectionGradings).where(eq(inspectionGradings.inspectionId, i.id)).orderBy(asc(inspectionGradings.at));
+  const interviews = await db.select().from(inspectionInterviews).where(eq(inspectionInterviews.inspectionId, i.id)).orderBy(asc(inspectionInterviews.heldAt));
+  const [code] = await db.select().from(inspectionCodes).where(eq(inspectionCodes.inspectionId, i.id));
+  const iso = (d: Date | null | undefined) => d?.toISOString() ?? null;
+  return {
+    id: i.id, campaignId: c.id, year: c.year, deadline: c.deadline.toISOString(), accountId: a.id, accountName: a.name, accountStatus: a.status,
+    status: i.status, result: i.result, findings: i.findings, autoFailItems: i.autoFailItems, gradedAt: iso(i.gradedAt), gradedBy: i.gradedBy,
+    rectifyDeadline: iso(i.rectifyDeadline), selfReport: i.selfReport, selfReportedAt: iso(i.selfReportedAt),
+    prefill: i.status === 'passed' || i.status === 'failed' ? null : await prefillFor(db, a.id, c.year, now),
+    code: code ? { code: code.code, status: codeStatus(code, now), issuedAt: code.issuedAt.toISOString() } : null,
+    gradings: gradings.map((g) => ({ result: g.result, findings: g.findings, autoFailItems: g.autoFailItems, rectifyDeadline: iso(g.rectifyDeadline), gradedBy: g.gradedBy, at: g.at.toISOString() })),
+    interviews: interviews.map((v) => ({ id: v.id, heldAt: v.heldAt.toISOString(), attendees: v.attendees, notes: v.notes, recordedBy: v.recordedBy })),
+  };
+}
+
+/** A campaign's results, one row per inspection, for the CSV export. */
+export async function campaignResults(db: Db, actor: Person, campaignId: string) {
+  requireRole(actor, 'publicity', 'admin');
+  const [campaign] = await db.select().from(inspectionCampaigns).where(eq(inspectionCampaigns.id, campaignId));
+  if (!campaign) throw campaignNotFound();
+  const rows = await db.select({ i: inspections, a: accounts, unit: units.name, owner: people.name, code: inspectionCodes.code, revokedAt: inspectionCodes.revokedAt })
+    .from(inspections).innerJoin(accounts, eq(accounts.id, inspections.accountId)).innerJoin(units, eq(units.id, accounts.unitId)).innerJoin(people, eq(people.id, accounts.ownerId))
+    .leftJoin(inspectionCodes, eq(inspectionCodes.inspectionId, inspections.id))
+    .where(eq(inspections.campaignId, campaignId)).orderBy(asc(accounts.registrationNo));
+  return { campaign, rows };
+}
+
+// ——— Sweeps: due times live in Postgres; each sweep is idempotent (a conditional UPDATE claims the row). ———
+
+/** Owners are reminded before the self-report deadline; publicity staff are told once it has passed. */
+export async function sweepSelfReportReminders(db: Db, deps: ServiceDeps, now: Date): Promise<number> {
+  return inTransaction(db, deps, async (tx) => {
+    let n = 0;
+    const due = await tx.select({ i: inspections, deadline: inspectionCampaigns.deadline }).from(inspections)
+      .innerJoin(inspectionCampaigns, eq(inspectionCampaigns.id, inspections.campaignId))
+      .where(and(eq(inspections.status, 'open'), lte(inspections.nextReminderAt, now), isNull(inspectionCampaigns.closedAt)))
+      .for('update', { of: inspections, skipLocked: true });
+    for (const { i, deadline } of due) {
+      const claimed = await tx.update(inspections).set({ nextReminderAt: deadline > now ? nextReminderAt(deadline, now) : null, remindersSent: i.remindersSent + 1 })
+        .where(and(eq(inspections.id, i.id), eq(inspections.nextReminderAt, i.nextReminderAt!))).returning({ id: inspections.id });
+      if (!claimed.length || deadline <= now) continue;
+      await enqueue(tx, 'inspection.reminder', { inspectionId: i.id, deadline: deadline.toISOString(), reminder: i.remindersSent + 1 });
+      n++;
+    }
+    const overdue = await tx.update(inspections).set({ overdueNotifiedAt: now })
+      .where(and(eq(inspections.status, 'open'), isNull(inspections.overdueNotifiedAt),
+        sql`${inspections.campaignId} in (select id from inspection_campaigns where deadline <= ${now.toISOString()}::timestamptz and closed_at is null)`))
+      .returning({ id: inspections.id });
+    for (const o of overdue) await enqueue(tx, 'inspection.self_report_overdue', { inspectionId: o.id });
+    return n + overdue.length;
+  });
+}
+
+/** A rectification past its deadline without a re-inspection escalates to the publicity department, once. */
+export async function sweepRectificationOverdue(db: Db, deps: ServiceDeps, now: Date): Promise<number> {
+  return inTransaction(db, deps, async (tx) => {
+    const overdue = await tx.update(inspections).set({ escalatedAt: now })
+      .where(and(eq(inspections.status, 'rectifying'), isNull(inspections.escalatedAt), lte(inspections.rectifyDeadline, now)))
+      .returning({ id: inspections.id, accountId: inspections.accountId });
+    for (const o of overdue) {
+      await enqueue(tx, 'inspection.rectification_overdue', { inspectionId: o.id });
+      await appendAudit(tx, { actorId: null, action: 'inspection.rectification_overdue', subjectType: 'inspection', subjectId: o.id, at: now, data: { accountId: o.accountId } });
+    }
+    return overdue.length;
+  });
+}
+
+/** Campaigns close when their grace period ends, which expires the previous year's codes. */
+export async function sweepCampaignClose(db: Db, deps: ServiceDeps, now: Date): Promise<number> {
+  return inTransaction(db, deps, async (tx) => {
+    const due = await tx.select().from(inspectionCampaigns).where(and(isNull(inspectionCampaigns.closedAt), lte(inspectionCampaigns.graceUntil, now))).for('update', { skipLocked: true });
+    for (const c of due) await closeLocked(tx, c, null, now);
+    return due.length;
+  });
+}
+
+export const currentInspectionYear = (now: Date) => cstYear(now);
