@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { index, integer, jsonb, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { ACCOUNT_ROLES, ACCOUNT_STATUSES, type AccountRole, type AccountStatus, type PersonKind } from '../../src/domain/account-lifecycle';
+import type { Platform } from '../../src/domain/inspection-code';
 import { at, createdAt, id } from './columns';
 import { people, units } from './org';
 
@@ -14,7 +15,7 @@ export const accounts = pgTable(
   {
     id: id(),
     name: text('name').notNull(),
-    platform: text('platform').notNull(),
+    platform: text('platform').$type<Platform>().notNull(),
     /** The platform's own id; a renamed account keeps its record. */
     platformId: text('platform_id').notNull(),
     url: text('url'),

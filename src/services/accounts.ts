@@ -321,7 +321,7 @@ export async function getAccountView(db: Db, deps: Pick<ServiceDeps, 'now'>, act
   };
 }
 
-export interface AccountFilter { unitId?: string; status?: AccountStatus; platform?: string; dormant?: boolean }
+export interface AccountFilter { unitId?: string; status?: AccountStatus; platform?: Platform; dormant?: boolean }
 
 /** Publicity staff see the whole registry; others see the accounts of units they belong to. */
 export async function listAccounts(db: Db, actor: Person, f: AccountFilter) {
