@@ -18,6 +18,12 @@ export const configSchema = z
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     /** Set to "false" to run the API without the in-process workers (e.g. when `npm run worker` runs them). */
     RUN_WORKERS: z.enum(['true', 'false']).default('true'),
+    /** BullMQ key prefix (several deployments may share one Redis). */
+    QUEUE_PREFIX: z.string().regex(/^[\w:.-]+$/).default('imprimatur'),
+    /** How often the sweep re-derives reminders, digests and unrelayed outbox rows from Postgres. */
+    SWEEP_EVERY_SECONDS: z.coerce.number().int().min(1).default(60),
+    /** A send claimed longer ago than this is assumed dead and may be retried (keep above the SMTP/HTTP timeouts). */
+    SEND_LEASE_SECONDS: z.coerce.number().int().min(1).default(120),
   })
   .transform((env, ctx) => {
     const dev = env.NODE_ENV !== 'production';
@@ -38,6 +44,9 @@ export const configSchema = z
       linkTtlHours: env.LINK_TTL_HOURS,
       logLevel: env.LOG_LEVEL,
       runWorkers: env.RUN_WORKERS === 'true',
+      queuePrefix: env.QUEUE_PREFIX,
+      sweepEveryMs: env.SWEEP_EVERY_SECONDS * 1000,
+      sendLeaseMs: env.SEND_LEASE_SECONDS * 1000,
     };
   });
 

@@ -8,8 +8,10 @@ import { randomToken } from './lib/crypto';
 import type { AppDeps } from './lib/http';
 import type { Log } from './lib/log';
 import { createLogger } from './lib/logger';
-import { logChannel, type Channel } from './notify/channel';
-import { drainOutbox } from './services/notifications';
+import { logChannel, type Channel, type Channels } from './notify/channel';
+import { dingtalkChannel, feishuChannel, webhookChannel, wecomChannel } from './notify/robots';
+import { smtpChannel } from './notify/smtp';
+import { drainOutbox, type Delivery } from './services/notifications';
 
 /**
  * Everything a Node process (server, CLI, tests) builds from its configuration: the database,
@@ -20,9 +22,14 @@ export interface Runtime {
   database: Database;
   deps: AppDeps;
   log: Log;
+  /** The mail transport: SMTP, the log without SMTP, or what the caller passed (tests). */
   channel: Channel;
+  /** Every channel by route: email plus the robots and the webhook. */
+  channels: Channels;
+  /** What sending needs (database, clock, channels); shared by the workers and `drain`. */
+  delivery: Delivery;
   app: ReturnType<typeof createApp>;
-  /** Sends every pending outbox message now (the in-process relay). */
+  /** Sends every pending outbox message now, without the job queue (tests and one-shot tools). */
   drain(): Promise<number>;
   close(): Promise<void>;
 }
@@ -45,7 +52,8 @@ export async function createRuntime(opts: { env?: Record<string, string | undefi
   if (config.dev && config.appSecret.length < 32) log.warn('APP_SECRET is shorter than 32 characters; refused outside dev mode');
   const database = await openDatabase({ url: config.databaseUrl, dataDir: config.pgliteDir });
   await migrateDatabase(database);
-  const channel = opts.channel ?? logChannel(log);
+  const smtp = !opts.channel && config.smtpUrl ? smtpChannel({ url: config.smtpUrl, from: config.mailFrom }) : null;
+  const channel = opts.channel ?? smtp ?? logChannel(log);
   const deps: AppDeps = {
     db: database.db,
     log,
@@ -53,9 +61,15 @@ export async function createRuntime(opts: { env?: Record<string, string | undefi
     now: opts.now ?? (() => new Date()),
   };
   const app = createApp(deps, opts.app);
+  const now = deps.now;
+  const channels: Channels = { email: channel, wecom: wecomChannel(), dingtalk: dingtalkChannel(now), feishu: feishuChannel(now), webhook: webhookChannel() };
+  const delivery: Delivery = { db: database.db, deps, channels, claimLeaseMs: config.sendLeaseMs };
   return {
-    config, database, deps, log, channel, app,
-    drain: () => drainOutbox(database.db, deps, channel),
-    close: () => database.close(),
+    config, database, deps, log, channel, channels, delivery, app,
+    drain: () => drainOutbox(delivery),
+    close: async () => {
+      smtp?.close();
+      await database.close();
+    },
   };
 }

@@ -1,4 +1,5 @@
 import type { Log } from '../lib/log';
+import type { UnitRobots } from './robots';
 
 /** One message to one person, in their language; `link` is the sign-off capability when there is one. */
 export interface Notification {
@@ -10,12 +11,34 @@ export interface Notification {
   link?: string;
   /** Stable key of this send: a retried job with the same key must not send again. */
   dedupeKey: string;
+  /** The unit's robots, for the robot and webhook channels. */
+  robots?: UnitRobots;
 }
 
 /** A way of reaching people: SMTP, a robot, a webhook. Each sends one notification or throws. */
 export interface Channel {
   readonly name: string;
   send(message: Notification): Promise<void>;
+}
+
+/** Where a person can be reached: `email` is the mail transport (SMTP, or the log without SMTP). */
+export const ROUTES = ['email', 'wecom', 'dingtalk', 'feishu', 'webhook'] as const;
+export type Route = (typeof ROUTES)[number];
+export type Channels = { email: Channel } & Partial<Record<Exclude<Route, 'email'>, Channel>>;
+
+/** Routes that reach only the person: the only ones that may carry a sign-off link. */
+const PRIVATE: readonly Route[] = ['email', 'webhook'];
+
+/**
+ * The routes for one message: the person's preferences, in order, that the unit can serve. A
+ * message carrying a link always includes a private route (email when none is preferred), since
+ * group robots never carry links.
+ */
+export function routesFor(preferences: readonly string[], robots: UnitRobots, hasLink: boolean): Route[] {
+  const available = (r: Route) => r === 'email' || Boolean(robots[r]);
+  const chosen = [...new Set(preferences)].filter((p): p is Route => (ROUTES as readonly string[]).includes(p) && available(p as Route));
+  if (!chosen.length || (hasLink && !chosen.some((r) => PRIVATE.includes(r)))) chosen.push('email');
+  return chosen;
 }
 
 /**

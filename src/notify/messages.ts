@@ -67,3 +67,40 @@ export function closedMessage(f: { drafterName: string; title: string; status: '
   const body = html`<p>${f.drafterName}，您好：</p><p>您的稿件《${f.title}》${f.status === 'approved' ? '已通过全部审核，可以发布。' : `被“${label('level', f.level)}”${statusZh}。`}</p>${f.comment ? html`<p>意见：${f.comment}</p>` : ''}<p><a href="${f.url}">查看详情</a></p>`;
   return { subject, text, html: String(body) };
 }
+
+/** To the people an overdue review is escalated to: facts only, no link (they may not decide for the assignee). */
+export function overdueMessage(f: { recipientName: string; assigneeName: string; unitName: string; title: string; level: Position; assignedAt: Date; dueAt: Date | null; reminders: number; step: number; url: string }) {
+  const subject = `【审核超时·${f.step === 1 ? '提请督办' : '宣传部督办'}】《${f.title}》— ${label('level', f.level)} ${f.assigneeName}`;
+  const lines = [
+    `${f.recipientName}，您好：`,
+    `${f.unitName} 的稿件《${f.title}》自 ${cst(f.assignedAt)} 起待 ${f.assigneeName}（${label('level', f.level)}）审核${f.dueAt ? `，已超过处理期限 ${cst(f.dueAt)}` : ''}，已提醒 ${f.reminders} 次。`,
+    '请督促其尽快处理。本通知不代替审核，系统不会代为审批。',
+    `详情：${f.url}`,
+    '',
+    `Overdue: "${f.title}" has waited for ${f.assigneeName} (${label('level', f.level, 'en')}) since ${f.assignedAt.toISOString()}; ${f.reminders} reminders sent. Please follow up; nothing is approved on anyone's behalf.`,
+  ];
+  const body = html`<p>${f.recipientName}，您好：</p>
+<p>${f.unitName} 的稿件《<strong>${f.title}</strong>》自 ${cst(f.assignedAt)} 起待 ${f.assigneeName}（${label('level', f.level)}）审核，已提醒 ${f.reminders} 次。</p>
+<p>请督促其尽快处理。本通知不代替审核，系统不会代为审批。</p><p><a href="${f.url}">查看详情</a></p>
+<p style="color:#666;font-size:12px">Overdue review: please follow up. Nothing is approved on anyone's behalf.</p>`;
+  return { subject, text: lines.join('\n'), html: String(body) };
+}
+
+/** The morning digest: every review waiting for one approver, each with its own link. */
+export function digestMessage(f: { reviewerName: string; items: { title: string; unitName: string; level: Position; urgent: boolean; dueAt: Date | null; link: string }[] }) {
+  const subject = `【每日待审汇总】您有 ${f.items.length} 篇稿件待审核`;
+  const lines = [
+    `${f.reviewerName}，早上好：`,
+    `您有 ${f.items.length} 篇稿件待审核：`,
+    ...f.items.flatMap((i, n) => [
+      `${n + 1}. ${i.urgent ? '【加急】' : ''}《${i.title}》（${i.unitName}，${label('level', i.level)}${i.dueAt ? `，${cst(i.dueAt)} 前` : ''}）`,
+      `   ${i.link}`,
+    ]),
+    '',
+    `Daily digest: ${f.items.length} drafts await your review. Each link works once.`,
+  ];
+  const body = html`<p>${f.reviewerName}，早上好：</p><p>您有 ${f.items.length} 篇稿件待审核：</p>
+<ol>${f.items.map((i) => html`<li>${i.urgent ? raw('<strong style="color:#b00">【加急】</strong>') : ''}《${i.title}》（${i.unitName}，${label('level', i.level)}${i.dueAt ? `，${cst(i.dueAt)} 前` : ''}） <a href="${i.link}">审核 / Review</a></li>`)}</ol>
+<p style="color:#666;font-size:12px">Daily digest: each link works once.</p>`;
+  return { subject, text: lines.join('\n'), html: String(body) };
+}

@@ -1,95 +1,268 @@
-import { and, asc, eq, isNull, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, lt, or, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client';
-import { decisions, draftVersions, drafts, outbox, people, reviews, units } from '../../db/schema';
-import type { Channel, Notification } from '../notify/channel';
-import { closedMessage, reviewMessage, type ReviewMessageKind } from '../notify/messages';
+import { decisions, deliveries, draftVersions, drafts, outbox, people, reviews, units } from '../../db/schema';
+import { routesFor, type Channels, type Notification, type Route } from '../notify/channel';
+import { closedMessage, digestMessage, overdueMessage, reviewMessage, type ReviewMessageKind } from '../notify/messages';
+import { PermanentSendError, parseRobots, type UnitRobots } from '../notify/robots';
 import type { ServiceDeps } from './context';
 import type { OutboxTopics } from './outbox';
 import { mintLink } from './signoff';
 
-type OutboxRow = typeof outbox.$inferSelect;
+/**
+ * Turning outbox rows into messages, and sending each exactly once per channel. The BullMQ worker
+ * and the synchronous drain (tests, single-process tools) share this path.
+ *
+ * A message is planned from ids (no token anywhere in the outbox or in job data); each channel's
+ * send claims its `deliveries` row by dedupe key first, and only then is the sign-off link minted
+ * and the message composed. A retried or duplicated job finds its rows `sent` and sends nothing.
+ */
 
-const recipient = (p: typeof people.$inferSelect): Notification['to'] => ({
+type OutboxRow = typeof outbox.$inferSelect;
+type PersonRow = typeof people.$inferSelect;
+type Text = { subject: string; text: string; html: string; link?: string };
+
+/** One message to one person, before its link is minted. `compose` returns null when it no longer applies. */
+interface Planned {
+  key: string;
+  kind: Notification['kind'];
+  person: PersonRow;
+  reviewId: string | null;
+  robots: UnitRobots;
+  carriesLink: boolean;
+  compose(tx: Db): Promise<Text | null>;
+}
+
+export interface Delivery {
+  db: Db;
+  deps: ServiceDeps;
+  channels: Channels;
+  /** A `sending` claim older than this is taken to be from a dead worker and may be taken over. */
+  claimLeaseMs: number;
+}
+
+const recipient = (p: PersonRow): Notification['to'] => ({
   personId: p.id, name: p.name, email: p.email, phone: p.phone, wecomUserId: p.wecomUserId, dingtalkUserId: p.dingtalkUserId,
 });
 
-/**
- * The message to a review's assignee, with a freshly minted link. Returns null when the review is
- * no longer pending: a late job must not revive a closed review.
- */
-export async function reviewNotification(tx: Db, deps: ServiceDeps, reviewId: string, kind: ReviewMessageKind, dedupeKey: string, comment?: string): Promise<Notification | null> {
-  const [row] = await tx
-    .select({ review: reviews, draft: drafts, unitName: units.name, version: draftVersions, assignee: people })
+async function pendingReview(db: Db, reviewId: string) {
+  const [row] = await db
+    .select({ review: reviews, draft: drafts, unit: units, version: draftVersions, assignee: people })
     .from(reviews)
     .innerJoin(drafts, eq(drafts.id, reviews.draftId))
     .innerJoin(units, eq(units.id, drafts.unitId))
     .innerJoin(draftVersions, eq(draftVersions.id, reviews.versionId))
     .innerJoin(people, eq(people.id, reviews.assigneeId))
     .where(and(eq(reviews.id, reviewId), eq(reviews.status, 'pending')));
-  if (!row) return null;
-  const [drafter] = await tx.select().from(people).where(eq(people.id, row.draft.drafterId));
-  const link = await mintLink(tx, deps, row.review);
-  const text = reviewMessage(kind, {
-    reviewerName: row.assignee.name, drafterName: drafter!.name, unitName: row.unitName, title: row.version.title, level: row.review.level,
-    version: row.version.no, urgent: row.draft.urgency === 'urgent', link: link.url, expiresAt: link.expiresAt, dueAt: row.review.dueAt, comment: comment ?? null,
-  });
-  return { kind: `review_${kind}` as Notification['kind'], to: recipient(row.assignee), ...text, link: link.url, dedupeKey };
+  return row ?? null;
 }
 
-async function closedNotification(tx: Db, deps: ServiceDeps, payload: OutboxTopics['draft.closed'], dedupeKey: string): Promise<Notification | null> {
-  const [row] = await tx
-    .select({ draft: drafts, drafter: people, decision: decisions })
-    .from(drafts)
-    .innerJoin(people, eq(people.id, drafts.drafterId))
-    .innerJoin(decisions, eq(decisions.reviewId, payload.reviewId))
-    .where(eq(drafts.id, payload.draftId));
-  if (!row) return null;
-  const [version] = await tx.select().from(draftVersions).where(and(eq(draftVersions.draftId, row.draft.id), eq(draftVersions.no, row.draft.currentVersionNo)));
-  const text = closedMessage({
-    drafterName: row.drafter.name, title: version!.title, status: payload.status, level: row.decision.level, comment: row.decision.comment,
-    url: `${deps.config.publicUrl}/api/v1/drafts/${row.draft.id}`,
-  });
-  return { kind: 'draft_closed', to: recipient(row.drafter), ...text, dedupeKey };
+/** The message to a review's assignee; null once the review is closed or handed on, so a late job revives nothing. */
+function reviewPlan(deps: ServiceDeps, row: NonNullable<Awaited<ReturnType<typeof pendingReview>>>, kind: ReviewMessageKind, key: string, comment?: string): Planned {
+  const { review } = row;
+  return {
+    key, kind: `review_${kind}` as Notification['kind'], person: row.assignee, reviewId: review.id, robots: parseRobots(row.unit.robots), carriesLink: true,
+    async compose(tx) {
+      const now = await pendingReview(tx, review.id);
+      if (!now || now.review.assigneeId !== review.assigneeId) return null;
+      const [drafter] = await tx.select().from(people).where(eq(people.id, now.draft.drafterId));
+      const link = await mintLink(tx, deps, now.review);
+      const text = reviewMessage(kind, {
+        reviewerName: now.assignee.name, drafterName: drafter!.name, unitName: now.unit.name, title: now.version.title, level: now.review.level,
+        version: now.version.no, urgent: now.draft.urgency === 'urgent', link: link.url, expiresAt: link.expiresAt, dueAt: now.review.dueAt, comment: comment ?? null,
+      });
+      return { ...text, link: link.url };
+    },
+  };
 }
 
-/** What one outbox row asks to be sent. Links are minted here, at send time, inside `tx`. */
-export async function notificationsFor(tx: Db, deps: ServiceDeps, row: OutboxRow): Promise<Notification[]> {
+/** What one outbox row asks to be sent, as plans. Reads only; nothing is minted here. */
+export async function plansFor(db: Db, deps: ServiceDeps, row: OutboxRow): Promise<Planned[]> {
   const key = `outbox:${row.id}`;
-  let message: Notification | null = null;
   switch (row.topic) {
     case 'review.assigned':
-      message = await reviewNotification(tx, deps, (row.payload as OutboxTopics['review.assigned']).reviewId, 'assigned', key);
-      break;
     case 'review.urged': {
-      const p = row.payload as OutboxTopics['review.urged'];
-      message = await reviewNotification(tx, deps, p.reviewId, 'urged', key, p.comment);
-      break;
+      const p = row.payload as OutboxTopics['review.urged'] | OutboxTopics['review.assigned'];
+      const r = await pendingReview(db, p.reviewId);
+      return r ? [reviewPlan(deps, r, row.topic === 'review.urged' ? 'urged' : 'assigned', key, 'comment' in p ? p.comment : undefined)] : [];
     }
-    case 'draft.closed':
-      message = await closedNotification(tx, deps, row.payload as OutboxTopics['draft.closed'], key);
-      break;
+    case 'review.reminder': {
+      const p = row.payload as OutboxTopics['review.reminder'];
+      const r = await pendingReview(db, p.reviewId);
+      // A reminder of an earlier assignment (the review was handed on since) is void.
+      if (!r || r.review.assignedAt.getTime() !== p.assignedAt) return [];
+      return [reviewPlan(deps, r, 'reminder', `review:${p.reviewId}@${p.assignedAt}:reminder:${p.n}`)];
+    }
+    case 'review.escalated': {
+      const p = row.payload as OutboxTopics['review.escalated'];
+      const r = await pendingReview(db, p.reviewId);
+      if (!r || r.review.assignedAt.getTime() !== p.assignedAt) return [];
+      const key = `review:${p.reviewId}@${p.assignedAt}:escalation:${p.step}`;
+      const others = p.notifyIds.length ? await db.select().from(people).where(inArray(people.id, p.notifyIds)) : [];
+      const robots = parseRobots(r.unit.robots);
+      return [
+        reviewPlan(deps, r, 'escalated', key),
+        ...others.map<Planned>((person) => ({
+          key, kind: 'review_escalated', person, reviewId: r.review.id, robots, carriesLink: false,
+          async compose() {
+            return overdueMessage({
+              recipientName: person.name, assigneeName: r.assignee.name, unitName: r.unit.name, title: r.version.title, level: r.review.level,
+              assignedAt: r.review.assignedAt, dueAt: r.review.dueAt, reminders: r.review.remindersSent, step: p.step, url: `${deps.config.publicUrl}/api/v1/drafts/${r.draft.id}`,
+            });
+          },
+        })),
+      ];
+    }
+    case 'digest.daily': {
+      const p = row.payload as OutboxTopics['digest.daily'];
+      const [person] = await db.select().from(people).where(eq(people.id, p.personId));
+      if (!person) return [];
+      const [unit] = person.unitId ? await db.select().from(units).where(eq(units.id, person.unitId)) : [];
+      return [{
+        key: `digest:${p.personId}:${p.date}`, kind: 'digest', person, reviewId: null, robots: parseRobots(unit?.robots), carriesLink: true,
+        async compose(tx) {
+          const items = [];
+          for (const reviewId of p.reviewIds) {
+            const r = await pendingReview(tx, reviewId);
+            if (!r || r.review.assigneeId !== person.id) continue;
+            const link = await mintLink(tx, deps, r.review);
+            items.push({ title: r.version.title, unitName: r.unit.name, level: r.review.level, urgent: r.draft.urgency === 'urgent', dueAt: r.review.dueAt, link: link.url });
+          }
+          // Decided meanwhile down to one or none: the ordinary messages already cover it.
+          if (items.length < 2) return null;
+          return { ...digestMessage({ reviewerName: person.name, items }), link: items[0]!.link };
+        },
+      }];
+    }
+    case 'draft.closed': {
+      const p = row.payload as OutboxTopics['draft.closed'];
+      const [r] = await db
+        .select({ draft: drafts, drafter: people, decision: decisions, unit: units })
+        .from(drafts)
+        .innerJoin(people, eq(people.id, drafts.drafterId))
+        .innerJoin(units, eq(units.id, drafts.unitId))
+        .innerJoin(decisions, eq(decisions.reviewId, p.reviewId))
+        .where(eq(drafts.id, p.draftId));
+      if (!r) return [];
+      return [{
+        key, kind: 'draft_closed', person: r.drafter, reviewId: p.reviewId, robots: parseRobots(r.unit.robots), carriesLink: false,
+        async compose(tx) {
+          const [version] = await tx.select().from(draftVersions).where(and(eq(draftVersions.draftId, r.draft.id), eq(draftVersions.no, r.draft.currentVersionNo)));
+          return closedMessage({
+            drafterName: r.drafter.name, title: version!.title, status: p.status, level: r.decision.level, comment: r.decision.comment,
+            url: `${deps.config.publicUrl}/api/v1/drafts/${r.draft.id}`,
+          });
+        },
+      }];
+    }
+    default:
+      // Topics of other features (inspections…) are not messages of this relay.
+      return [];
   }
-  return message ? [message] : [];
 }
 
 /**
- * The in-process relay used when no job queue runs (tests, a one-process dev setup): takes the
- * oldest unrelayed row with SKIP LOCKED, sends its messages and marks it, all in one transaction,
- * so a failed send leaves the row for the next pass instead of losing it.
+ * Claims one send: inserts its row as `sending`, or takes over a row that failed or whose sender
+ * died (claim older than the lease). Returns false when it was sent already or is being sent.
  */
-export async function drainOutbox(db: Db, deps: ServiceDeps, channel: Channel, limit = 100): Promise<number> {
+async function claim(db: Db, d: { dedupeKey: string; route: Route; plan: Planned; outboxId: number }, leaseMs: number): Promise<boolean> {
+  const now = new Date();
+  const rows = await db
+    .insert(deliveries)
+    .values({ dedupeKey: d.dedupeKey, channel: d.route, kind: d.plan.kind, personId: d.plan.person.id, reviewId: d.plan.reviewId, outboxId: d.outboxId, status: 'sending', claimedAt: now })
+    .onConflictDoUpdate({
+      target: deliveries.dedupeKey,
+      set: { status: 'sending', attempts: sql`${deliveries.attempts} + 1`, claimedAt: now },
+      setWhere: or(inArray(deliveries.status, ['retrying', 'failed']), and(eq(deliveries.status, 'sending'), lt(deliveries.claimedAt, new Date(now.getTime() - leaseMs)))),
+    })
+    .returning({ id: deliveries.id });
+  return rows.length > 0;
+}
+
+export interface DispatchResult {
+  sent: number;
+  skipped: number;
+  failed: { dedupeKey: string; error: string; permanent: boolean }[];
+}
+
+/**
+ * Sends what one outbox row asks for. `final` is the job's last attempt: failures are then
+ * recorded as `failed` (visible, listed) and the row is marked processed instead of retried.
+ * Throws when a send failed and another attempt may still succeed, so the job is retried.
+ */
+export async function dispatchOutboxRow(d: Delivery, outboxId: number, opts: { final: boolean } = { final: true }): Promise<DispatchResult> {
+  const { db, deps, channels } = d;
+  const [row] = await db.select().from(outbox).where(eq(outbox.id, outboxId));
+  const result: DispatchResult = { sent: 0, skipped: 0, failed: [] };
+  if (!row) return result;
+  for (const plan of await plansFor(db, deps, row)) {
+    const routes = routesFor(plan.person.channels, plan.robots, plan.carriesLink);
+    const claimed: { route: Route; dedupeKey: string }[] = [];
+    for (const route of routes) {
+      const dedupeKey = `${plan.key}:${plan.person.id}:${route}`;
+      if (await claim(db, { dedupeKey, route, plan, outboxId }, d.claimLeaseMs)) claimed.push({ route, dedupeKey });
+      else result.skipped++;
+    }
+    if (!claimed.length) continue;
+    const text = await db.transaction((tx) => plan.compose(tx as unknown as Db));
+    if (!text) {
+      // Nothing to say any more (decided, handed on): release the claims as sent-nothing.
+      await db.update(deliveries).set({ status: 'sent', sentAt: new Date(), lastError: 'obsolete: not sent' }).where(inArray(deliveries.dedupeKey, claimed.map((c) => c.dedupeKey)));
+      continue;
+    }
+    for (const { route, dedupeKey } of claimed) {
+      const channel = channels[route];
+      try {
+        if (!channel) throw new PermanentSendError(`channel ${route} is not configured`);
+        await channel.send({ kind: plan.kind, to: recipient(plan.person), ...text, dedupeKey, robots: plan.robots });
+        await db.update(deliveries).set({ status: 'sent', sentAt: new Date(), lastError: null }).where(eq(deliveries.dedupeKey, dedupeKey));
+        result.sent++;
+      } catch (err) {
+        const permanent = err instanceof PermanentSendError;
+        const error = (err as Error).message ?? String(err);
+        await db.update(deliveries).set({ status: permanent || opts.final ? 'failed' : 'retrying', lastError: error.slice(0, 1000) }).where(eq(deliveries.dedupeKey, dedupeKey));
+        result.failed.push({ dedupeKey, error, permanent });
+        deps.log.warn({ dedupeKey, route, err: error, final: opts.final || permanent }, 'notification send failed');
+      }
+    }
+  }
+  const retryable = result.failed.filter((f) => !f.permanent);
+  if (retryable.length && !opts.final) throw new Error(`${retryable.length} send(s) failed: ${retryable.map((f) => `${f.dedupeKey}: ${f.error}`).join('; ')}`);
+  await db.update(outbox).set({ processedAt: new Date(), relayedAt: sql`coalesce(${outbox.relayedAt}, now())` }).where(eq(outbox.id, outboxId));
+  return result;
+}
+
+/**
+ * Synchronous delivery without a job queue (tests, one-shot tools): takes unprocessed rows one at a
+ * time (each taken by one conditional UPDATE, so concurrent drains never share a row) and sends them.
+ * A failure leaves the row unprocessed for the next drain or the queue's sweep.
+ */
+export async function drainOutbox(d: Delivery, limit = 100): Promise<number> {
   let done = 0;
-  while (done < limit) {
-    const handled = await db.transaction(async (txRaw) => {
-      const tx = txRaw as unknown as Db;
-      const [row] = await tx.select().from(outbox).where(isNull(outbox.relayedAt)).orderBy(asc(outbox.id)).limit(1).for('update', { skipLocked: true });
-      if (!row) return false;
-      for (const message of await notificationsFor(tx, deps, row)) await channel.send(message);
-      await tx.update(outbox).set({ relayedAt: sql`now()` }).where(eq(outbox.id, row.id));
-      return true;
-    });
-    if (!handled) break;
-    done++;
+  const failed = new Set<number>();
+  while (done + failed.size < limit) {
+    const [row] = await d.db
+      .update(outbox)
+      .set({ relayedAt: sql`now()` })
+      .where(
+        eq(outbox.id, sql`(select id from ${outbox} where ${outbox.processedAt} is null and ${outbox.relayedAt} is null ${failed.size ? sql`and id not in (${sql.join([...failed].map((id) => sql`${id}`), sql`, `)})` : sql``} order by id limit 1 for update skip locked)`),
+      )
+      .returning({ id: outbox.id });
+    if (!row) break;
+    try {
+      await dispatchOutboxRow(d, row.id, { final: false });
+      done++;
+    } catch (err) {
+      failed.add(row.id);
+      await d.db.update(outbox).set({ relayedAt: null }).where(eq(outbox.id, row.id));
+      d.deps.log.warn({ err, outboxId: row.id }, 'outbox row not delivered; left for the next pass');
+    }
   }
   return done;
 }
+
+/** Deliveries for the operators' listing, newest first. */
+export async function listDeliveries(db: Db, filter: { status?: string; reviewId?: string; limit: number; offset: number }) {
+  const where = and(filter.status ? eq(deliveries.status, filter.status as 'failed') : undefined, filter.reviewId ? eq(deliveries.reviewId, filter.reviewId) : undefined);
+  return db.select().from(deliveries).where(where).orderBy(sql`${deliveries.createdAt} desc`, asc(deliveries.id)).limit(filter.limit).offset(filter.offset);
+}
+

@@ -9,6 +9,12 @@ export interface OutboxTopics {
   'review.assigned': { reviewId: string; reason: 'submitted' | 'advanced' | 'returned_to_level' | 'restarted' | 'succession' | 'transfer' };
   'review.urged': { reviewId: string; byId: string; comment?: string };
   'draft.closed': { draftId: string; status: 'approved' | 'returned' | 'rejected'; reviewId: string };
+  /** The n-th reminder of one assignment (assignedAt in ms tells a reassigned review's reminders apart). */
+  'review.reminder': { reviewId: string; assignedAt: number; n: number };
+  /** Escalation step 1 (level above + unit publicity officer) or 2 (publicity department); the assignee is told too. */
+  'review.escalated': { reviewId: string; assignedAt: number; step: number; notifyIds: string[] };
+  /** One morning's digest for an approver with several pending reviews; date is the CST day. */
+  'digest.daily': { personId: string; date: string; reviewIds: string[] };
   // Registry and annual inspection (src/notify/inspection-messages.ts composes their messages).
   'account.status_changed': { accountId: string; from: string; to: string; reason: string | null };
   'account.dormant': { accountId: string; days: number };

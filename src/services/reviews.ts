@@ -3,6 +3,7 @@ import type { Db } from '../../db/client';
 import { linkTokens, positionTerms, reviews, type Position } from '../../db/schema';
 import { AppError } from '../lib/errors';
 import { enqueue, type OutboxTopics } from './outbox';
+import { scheduleFor } from './reminders';
 
 type AssignReason = OutboxTopics['review.assigned']['reason'];
 
@@ -24,7 +25,7 @@ export async function openReview(
   if (!assigneeId) throw new AppError('conflict', { reason: `岗位“${args.level}”空缺，请先任命 / position ${args.level} is vacant` }, { position: args.level });
   const [review] = await tx
     .insert(reviews)
-    .values({ draftId: args.draftId, versionId: args.versionId, round: args.round, level: args.level, assigneeId, assignedAt: args.now })
+    .values({ draftId: args.draftId, versionId: args.versionId, round: args.round, level: args.level, assigneeId, assignedAt: args.now, ...(await scheduleFor(tx, args.draftId, args.level, args.now)) })
     .returning({ id: reviews.id });
   await enqueue(tx, 'review.assigned', { reviewId: review!.id, reason: args.reason });
   return review!.id;
@@ -38,11 +39,13 @@ export async function supersedeLinks(tx: Db, reviewId: string, reason: string, n
     .where(and(eq(linkTokens.reviewId, reviewId), isNull(linkTokens.usedAt), isNull(linkTokens.supersededAt)));
 }
 
-/** Hands a pending review to another person (succession or transfer): old links die, a new one is sent. */
+/** Hands a pending review to another person (succession or transfer): old links die, a new one is sent; the new holder gets a fresh SLA. */
 export async function reassignReview(tx: Db, reviewId: string, toPersonId: string, reason: 'succession' | 'transfer', now: Date): Promise<boolean> {
+  const [current] = await tx.select({ draftId: reviews.draftId, level: reviews.level }).from(reviews).where(eq(reviews.id, reviewId));
+  if (!current) return false;
   const moved = await tx
     .update(reviews)
-    .set({ assigneeId: toPersonId, assignedAt: now, remindersSent: 0, escalationsSent: 0, nextReminderAt: null })
+    .set({ assigneeId: toPersonId, assignedAt: now, remindersSent: 0, escalationsSent: 0, ...(await scheduleFor(tx, current.draftId, current.level, now)) })
     .where(and(eq(reviews.id, reviewId), eq(reviews.status, 'pending')))
     .returning({ id: reviews.id });
   if (!moved.length) return false;

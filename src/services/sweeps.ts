@@ -1,5 +1,6 @@
 import type { Db } from '../../db/client';
 import type { ServiceDeps } from './context';
+import { reminderSweeps } from './reminders';
 
 /**
  * Periodic re-derivations from Postgres: each looks at due times stored in the database and writes
@@ -11,4 +12,4 @@ export interface Sweep {
   run(db: Db, deps: ServiceDeps, now: Date): Promise<number>;
 }
 
-export const SWEEPS: Sweep[] = [];
+export const SWEEPS: Sweep[] = [...reminderSweeps];

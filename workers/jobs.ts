@@ -1,0 +1,86 @@
+import type { Job } from 'bullmq';
+import { z } from 'zod';
+import type { Log } from '../src/lib/log';
+import { dispatchOutboxRow, type Delivery } from '../src/services/notifications';
+import { SWEEPS } from '../src/services/sweeps';
+import type { QueueName, Queues } from './queues';
+
+/** What every processor gets: how to send, and how to relay (the sweep re-relays lost rows). */
+export interface JobContext {
+  delivery: Delivery;
+  log: Log;
+  queues: Queues;
+  /** Relays unrelayed rows now; re-relays rows relayed longer ago than `rerelayAfterMs` and still unprocessed. */
+  relay(): Promise<number>;
+  rerelay(): Promise<number>;
+}
+
+interface JobDefinition<S extends z.ZodType> {
+  queue: QueueName;
+  payload: S;
+  process(ctx: JobContext, data: z.output<S>, job: Job): Promise<unknown>;
+}
+const define = <S extends z.ZodType>(d: JobDefinition<S>) => d;
+
+/** Sweeps run under this scheduler id; upserting it is idempotent. */
+export const SWEEP_SCHEDULER_ID = 'sweep';
+export const outboxJobId = (outboxId: number) => `outbox-${outboxId}`;
+
+/**
+ * Every job: name → queue, zod payload, processor. Payloads carry ids only (never a token: links
+ * are minted at send time). `as const` so `addJobs(queues, name, …)` is type-checked per name.
+ */
+export const JOBS = {
+  /** Sends the messages of one outbox row; retried with backoff, the last attempt records failures. */
+  'outbox.dispatch': define({
+    queue: 'notifications',
+    payload: z.object({ outboxId: z.number().int().positive() }),
+    async process(ctx, data, job) {
+      const final = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+      return dispatchOutboxRow(ctx.delivery, data.outboxId, { final });
+    },
+  }),
+  /** Re-derives everything due from Postgres (reminders, escalations, digests, other features' sweeps) and lost outbox jobs. */
+  sweep: define({
+    queue: 'maintenance',
+    payload: z.object({}).loose(),
+    async process(ctx) {
+      const { db, deps } = ctx.delivery;
+      const now = deps.now();
+      const counts: Record<string, number | string> = {};
+      for (const sweep of SWEEPS) {
+        try {
+          counts[sweep.name] = await sweep.run(db, deps, now);
+        } catch (err) {
+          // One broken sweep must not starve the others.
+          counts[sweep.name] = `error: ${(err as Error).message}`;
+          ctx.log.error({ err, sweep: sweep.name }, 'sweep failed');
+        }
+      }
+      counts.relayed = await ctx.relay();
+      counts.rerelayed = await ctx.rerelay();
+      return counts;
+    },
+  }),
+} as const;
+
+export type JobName = keyof typeof JOBS;
+export type JobData<N extends JobName> = z.input<(typeof JOBS)[N]['payload']>;
+
+/** Adds jobs of one kind, validating each payload first. */
+export async function addJobs<N extends JobName>(queues: Queues, name: N, jobs: { data: JobData<N>; jobId?: string }[]): Promise<void> {
+  const def = JOBS[name];
+  const queue = queues.byName[def.queue];
+  await queue.addBulk(jobs.map((j) => ({ name, data: def.payload.parse(j.data), opts: j.jobId ? { jobId: j.jobId } : {} })));
+}
+
+/** The processor of one queue: looks the job up in the registry and validates its payload. */
+export function processorFor(queue: QueueName, ctx: JobContext) {
+  return async (job: Job) => {
+    const def = (JOBS as Record<string, JobDefinition<z.ZodType>>)[job.name];
+    if (!def || def.queue !== queue) throw new Error(`unknown job ${job.name} on queue ${queue}`);
+    const parsed = def.payload.safeParse(job.data);
+    if (!parsed.success) throw new Error(`invalid payload for ${job.name}: ${parsed.error.message}`);
+    return def.process(ctx, parsed.data, job);
+  };
+}

@@ -1,0 +1,143 @@
+import { Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Log } from '../src/lib/log';
+import type { Delivery } from '../src/services/notifications';
+import { JOBS, SWEEP_SCHEDULER_ID, processorFor, type JobContext } from './jobs';
+import { QUEUE_NAMES, redisConnection, type QueueName, type Queues } from './queues';
+import { outboxLag, relayOutbox, rerelayUnprocessed } from './relay';
+
+export interface WorkerSettings {
+  /** How often the sweep job runs (BullMQ job scheduler). */
+  sweepEveryMs: number;
+  /** How often this process polls the outbox (commits in this process also kick it at once). */
+  relayEveryMs?: number;
+  /** A relayed row still unprocessed after this long is re-added by the sweep (same job id). */
+  rerelayAfterMs?: number;
+  concurrency?: number;
+  /** BullMQ lock: a job whose worker died is retried after about this long. */
+  lockDurationMs?: number;
+  stalledIntervalMs?: number;
+}
+
+export interface Workers {
+  /** Relays the outbox now (coalesced); the host calls it after each commit. */
+  kick(): void;
+  relay(): Promise<number>;
+  /** Queue health and outbox lag, for /readyz. */
+  readiness(): Promise<Record<string, unknown>>;
+  close(): Promise<void>;
+}
+
+/** Queue counts and outbox lag; usable by an API process that runs no workers. */
+export async function queueReadiness(delivery: Pick<Delivery, 'db'>, queues: Queues): Promise<Record<string, unknown>> {
+  const outbox = await outboxLag(delivery.db).catch((err: Error) => ({ error: err.message }));
+  let queue: Record<string, unknown>;
+  if (queues.connection.status !== 'ready') {
+    queue = { ok: false, redis: queues.connection.status, note: 'the API keeps serving; the outbox waits in Postgres' };
+  } else {
+    try {
+      const counts = Object.fromEntries(
+        await Promise.all(QUEUE_NAMES.map(async (n) => [n, await queues.byName[n].getJobCounts('waiting', 'active', 'delayed', 'failed', 'completed')] as const)),
+      );
+      queue = { ok: true, redis: 'ready', counts };
+    } catch (err) {
+      queue = { ok: false, redis: queues.connection.status, error: (err as Error).message };
+    }
+  }
+  return { queue, outbox };
+}
+
+/**
+ * Starts the workers of every queue, the outbox relay loop and the sweep scheduler. Never blocks
+ * on Redis: while it is down everything retries quietly and Postgres keeps the work.
+ */
+export function startWorkers(base: { delivery: Delivery; log: Log }, queues: Queues, settings: WorkerSettings): Workers {
+  const { log } = base;
+  const relayEveryMs = settings.relayEveryMs ?? 1000;
+  const rerelayAfterMs = settings.rerelayAfterMs ?? 30_000;
+  const ctx: JobContext = {
+    ...base,
+    queues,
+    relay: () => relayOutbox(base.delivery.db, queues),
+    rerelay: () => rerelayUnprocessed(base.delivery.db, queues, rerelayAfterMs),
+  };
+
+  const connections: Redis[] = [];
+  const workers = QUEUE_NAMES.map((name: QueueName) => {
+    const connection = redisConnection(queues.settings.redisUrl, 'worker');
+    connections.push(connection);
+    connection.on('error', () => {}); // the producer connection reports outages once
+    const worker = new Worker(name, processorFor(name, ctx), {
+      connection,
+      prefix: queues.settings.prefix,
+      concurrency: name === 'notifications' ? (settings.concurrency ?? 5) : 1,
+      ...(settings.lockDurationMs ? { lockDuration: settings.lockDurationMs } : {}),
+      ...(settings.stalledIntervalMs ? { stalledInterval: settings.stalledIntervalMs } : {}),
+    });
+    worker.on('error', (err) => log.debug({ err: err.message, queue: name }, 'worker error'));
+    worker.on('failed', (job, err) => {
+      const final = job && job.attemptsMade >= (job.opts.attempts ?? 1);
+      log[final ? 'error' : 'warn']({ queue: name, job: job?.name, jobId: job?.id, attempts: job?.attemptsMade, err: err.message }, final ? 'job failed for good (see Bull Board and GET /api/v1/deliveries?status=failed)' : 'job failed; will retry');
+    });
+    return worker;
+  });
+
+  // The scheduler lives in Redis; a flushed Redis loses it, so the relay loop re-creates it when missing.
+  const maintenance = queues.byName.maintenance;
+  let schedulerCheckedAt = 0;
+  async function ensureScheduler() {
+    if (Date.now() - schedulerCheckedAt < Math.min(settings.sweepEveryMs, 10_000)) return;
+    schedulerCheckedAt = Date.now();
+    if (await maintenance.getJobScheduler(SWEEP_SCHEDULER_ID)) return;
+    await maintenance.upsertJobScheduler(SWEEP_SCHEDULER_ID, { every: settings.sweepEveryMs }, { name: 'sweep', data: {}, opts: { attempts: 1, removeOnComplete: { count: 100 }, removeOnFail: { count: 100 } } });
+    log.debug({ everyMs: settings.sweepEveryMs }, 'sweep scheduler registered');
+  }
+  void JOBS;
+
+  let running: Promise<unknown> | null = null;
+  let again = false;
+  let closed = false;
+  let lastError = '';
+  const tick = (): void => {
+    if (closed) return;
+    if (running) {
+      again = true;
+      return;
+    }
+    running = (async () => {
+      if (queues.connection.status !== 'ready') return; // Redis down: the rows wait in Postgres
+      await ensureScheduler();
+      while ((await ctx.relay()) > 0 && !closed);
+      lastError = '';
+    })()
+      .catch((err: Error) => {
+        if (err.message !== lastError) log.warn({ err: err.message }, 'outbox relay failed; retrying');
+        lastError = err.message;
+      })
+      .finally(() => {
+        running = null;
+        if (again) {
+          again = false;
+          tick();
+        }
+      });
+  };
+  const timer = setInterval(tick, relayEveryMs);
+  queues.connection.on('ready', tick);
+  tick();
+
+  return {
+    kick: tick,
+    relay: ctx.relay,
+    readiness: () => queueReadiness(base.delivery, queues),
+    async close() {
+      closed = true;
+      clearInterval(timer);
+      queues.connection.off('ready', tick);
+      await running;
+      // Waits for active jobs to finish (graceful): a job cut short would be retried anyway.
+      await Promise.allSettled(workers.map((w) => w.close()));
+      for (const c of connections) c.disconnect();
+    },
+  };
+}
