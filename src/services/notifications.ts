@@ -6,6 +6,7 @@ import { closedMessage, digestMessage, overdueMessage, reviewMessage, type Revie
 import { PermanentSendError, parseRobots, type UnitRobots } from '../notify/robots';
 import type { ServiceDeps } from './context';
 import type { OutboxTopics } from './outbox';
+import { registryPlans } from './registry-notifications';
 import { mintLink } from './signoff';
 
 /**
@@ -17,12 +18,12 @@ import { mintLink } from './signoff';
  * and the message composed. A retried or duplicated job finds its rows `sent` and sends nothing.
  */
 
-type OutboxRow = typeof outbox.$inferSelect;
+export type OutboxRow = typeof outbox.$inferSelect;
 type PersonRow = typeof people.$inferSelect;
 type Text = { subject: string; text: string; html: string; link?: string };
 
 /** One message to one person, before its link is minted. `compose` returns null when it no longer applies. */
-interface Planned {
+export interface Planned {
   key: string;
   kind: Notification['kind'];
   person: PersonRow;
@@ -155,8 +156,8 @@ export async function plansFor(db: Db, deps: ServiceDeps, row: OutboxRow): Promi
       }];
     }
     default:
-      // Topics of other features (inspections…) are not messages of this relay.
-      return [];
+      // The registry and inspection topics.
+      return registryPlans(db, deps, row, key);
   }
 }
 
