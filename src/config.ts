@@ -24,6 +24,13 @@ export const configSchema = z
     SWEEP_EVERY_SECONDS: z.coerce.number().int().min(1).default(60),
     /** A send claimed longer ago than this is assumed dead and may be retried (keep above the SMTP/HTTP timeouts). */
     SEND_LEASE_SECONDS: z.coerce.number().int().min(1).default(120),
+    /** Attempts per send before it lands in the failed list, and the first backoff (doubling each time). */
+    SEND_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
+    SEND_BACKOFF_SECONDS: z.coerce.number().positive().default(10),
+    /** A job whose worker died (crash, SIGKILL) is taken up again after about this long. */
+    JOB_LOCK_SECONDS: z.coerce.number().positive().default(30),
+    /** Redis unreachable for longer than this: the process sends the outbox and runs the sweeps itself. */
+    REDIS_FALLBACK_SECONDS: z.coerce.number().min(0).default(15),
   })
   .transform((env, ctx) => {
     const dev = env.NODE_ENV !== 'production';
@@ -47,6 +54,10 @@ export const configSchema = z
       queuePrefix: env.QUEUE_PREFIX,
       sweepEveryMs: env.SWEEP_EVERY_SECONDS * 1000,
       sendLeaseMs: env.SEND_LEASE_SECONDS * 1000,
+      sendAttempts: env.SEND_ATTEMPTS,
+      sendBackoffMs: env.SEND_BACKOFF_SECONDS * 1000,
+      jobLockMs: env.JOB_LOCK_SECONDS * 1000,
+      redisFallbackMs: env.REDIS_FALLBACK_SECONDS * 1000,
     };
   });
 

@@ -1,36 +1,36 @@
 import { serve } from '@hono/node-server';
+import { mountQueueBoard } from '../workers/board';
+import { startQueueHost } from '../workers/host';
 import { ConfigError } from './config';
 import { createRuntime } from './runtime';
 
-/** `npm start`: the API and, in the same process group, the workers that relay and send. */
+/**
+ * `npm start`: the API and, in the same process, the workers that relay the outbox into BullMQ and
+ * send (RUN_WORKERS=false leaves that to `npm run worker` processes).
+ */
 async function main() {
   const runtime = await createRuntime();
-  const { config, log, deps } = runtime;
-
-  // Until the queue workers run, an in-process relay sends outbox messages: polled, and kicked after each commit.
-  let draining: Promise<unknown> | null = null;
-  const kick = () => {
-    draining ??= runtime.drain().catch((err) => log.error({ err }, 'outbox relay failed')).finally(() => (draining = null));
-  };
-  deps.onOutbox = kick;
-  const timer = setInterval(kick, 2000);
-  kick();
+  const { config, log } = runtime;
+  const host = startQueueHost(runtime, { workers: config.runWorkers });
+  mountQueueBoard(runtime.app, host.queues, runtime.deps);
 
   const server = serve({ fetch: runtime.app.fetch, port: config.port }, (info) => {
-    log.info(`Imprimatur listening on ${config.publicUrl} (port ${info.port}, ${runtime.database.kind}${config.databaseUrl ? '' : ` at ${config.pgliteDir}`})`);
-    log.info(`API docs: ${config.publicUrl}/docs`);
+    log.info(`Imprimatur listening on ${config.publicUrl} (port ${info.port}, ${runtime.database.kind}${config.databaseUrl ? '' : ` at ${config.pgliteDir}`}; workers ${config.runWorkers ? 'in this process' : 'elsewhere'})`);
+    log.info(`API docs: ${config.publicUrl}/docs · queues: ${config.publicUrl}/admin/queues`);
   });
 
+  let stopping = false;
   const shutdown = async (signal: string) => {
-    log.info({ signal }, 'shutting down');
-    clearInterval(timer);
-    server.close();
-    await draining;
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'shutting down: finishing requests and active jobs');
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await host.close();
     await runtime.close();
     process.exit(0);
   };
-  process.once('SIGTERM', () => void shutdown('SIGTERM'));
-  process.once('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
 }
 
 main().catch((err) => {

@@ -45,24 +45,28 @@ export const JOBS = {
     queue: 'maintenance',
     payload: z.object({}).loose(),
     async process(ctx) {
-      const { db, deps } = ctx.delivery;
-      const now = deps.now();
-      const counts: Record<string, number | string> = {};
-      for (const sweep of SWEEPS) {
-        try {
-          counts[sweep.name] = await sweep.run(db, deps, now);
-        } catch (err) {
-          // One broken sweep must not starve the others.
-          counts[sweep.name] = `error: ${(err as Error).message}`;
-          ctx.log.error({ err, sweep: sweep.name }, 'sweep failed');
-        }
-      }
-      counts.relayed = await ctx.relay();
-      counts.rerelayed = await ctx.rerelay();
-      return counts;
+      const counts = await runSweeps(ctx.delivery, ctx.log);
+      return { ...counts, relayed: await ctx.relay(), rerelayed: await ctx.rerelay() };
     },
   }),
 } as const;
+
+/** Runs every registered sweep once; also used directly while Redis is unreachable. */
+export async function runSweeps(delivery: Delivery, log: Log): Promise<Record<string, number | string>> {
+  const { db, deps } = delivery;
+  const now = deps.now();
+  const counts: Record<string, number | string> = {};
+  for (const sweep of SWEEPS) {
+    try {
+      counts[sweep.name] = await sweep.run(db, deps, now);
+    } catch (err) {
+      // One broken sweep must not starve the others.
+      counts[sweep.name] = `error: ${(err as Error).message}`;
+      log.error({ err, sweep: sweep.name }, 'sweep failed');
+    }
+  }
+  return counts;
+}
 
 export type JobName = keyof typeof JOBS;
 export type JobData<N extends JobName> = z.input<(typeof JOBS)[N]['payload']>;

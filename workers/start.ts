@@ -1,8 +1,8 @@
 import { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Log } from '../src/lib/log';
-import type { Delivery } from '../src/services/notifications';
-import { JOBS, SWEEP_SCHEDULER_ID, processorFor, type JobContext } from './jobs';
+import { drainOutbox, type Delivery } from '../src/services/notifications';
+import { SWEEP_SCHEDULER_ID, processorFor, runSweeps, type JobContext } from './jobs';
 import { QUEUE_NAMES, redisConnection, type QueueName, type Queues } from './queues';
 import { outboxLag, relayOutbox, rerelayUnprocessed } from './relay';
 
@@ -17,6 +17,8 @@ export interface WorkerSettings {
   /** BullMQ lock: a job whose worker died is retried after about this long. */
   lockDurationMs?: number;
   stalledIntervalMs?: number;
+  /** Redis unreachable for this long: send the outbox and run the sweeps directly (default 15 s). */
+  fallbackAfterMs?: number;
 }
 
 export interface Workers {
@@ -92,7 +94,24 @@ export function startWorkers(base: { delivery: Delivery; log: Log }, queues: Que
     await maintenance.upsertJobScheduler(SWEEP_SCHEDULER_ID, { every: settings.sweepEveryMs }, { name: 'sweep', data: {}, opts: { attempts: 1, removeOnComplete: { count: 100 }, removeOnFail: { count: 100 } } });
     log.debug({ everyMs: settings.sweepEveryMs }, 'sweep scheduler registered');
   }
-  void JOBS;
+
+  /**
+   * While Redis is unreachable the queue cannot run, but approvers still need their links: after
+   * `fallbackAfterMs` this process sends the outbox itself and runs the sweeps on their schedule.
+   * The same claimed deliveries make it safe beside a queue that comes back mid-way.
+   */
+  const fallbackAfterMs = settings.fallbackAfterMs ?? 15_000;
+  let downSince: number | null = null;
+  let lastDirectSweep = 0;
+  async function direct() {
+    downSince ??= Date.now();
+    if (Date.now() - downSince < fallbackAfterMs) return;
+    if (Date.now() - lastDirectSweep >= settings.sweepEveryMs) {
+      lastDirectSweep = Date.now();
+      await runSweeps(base.delivery, log);
+    }
+    await drainOutbox(base.delivery);
+  }
 
   let running: Promise<unknown> | null = null;
   let again = false;
@@ -105,7 +124,8 @@ export function startWorkers(base: { delivery: Delivery; log: Log }, queues: Que
       return;
     }
     running = (async () => {
-      if (queues.connection.status !== 'ready') return; // Redis down: the rows wait in Postgres
+      if (queues.connection.status !== 'ready') return direct();
+      downSince = null;
       await ensureScheduler();
       while ((await ctx.relay()) > 0 && !closed);
       lastError = '';
