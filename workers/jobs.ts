@@ -1,4 +1,4 @@
-import type { Job } from 'bullmq';
+import { UnrecoverableError, type Job } from 'bullmq';
 import { z } from 'zod';
 import type { Log } from '../src/lib/log';
 import { dispatchOutboxRow, type Delivery } from '../src/services/notifications';
@@ -37,7 +37,11 @@ export const JOBS = {
     payload: z.object({ outboxId: z.number().int().positive() }),
     async process(ctx, data, job) {
       const final = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
-      return dispatchOutboxRow(ctx.delivery, data.outboxId, { final });
+      const result = await dispatchOutboxRow(ctx.delivery, data.outboxId, { final });
+      // Sends that failed for good are recorded as `failed` deliveries; failing the job as well
+      // puts them on Bull Board, where "retry" sends exactly those again.
+      if (result.failed.length) throw new UnrecoverableError(`${result.failed.length} send(s) failed for good: ${result.failed.map((f) => `${f.dedupeKey}: ${f.error}`).join('; ')}`);
+      return result;
     },
   }),
   /** Re-derives everything due from Postgres (reminders, escalations, digests, other features' sweeps) and lost outbox jobs. */

@@ -1,6 +1,6 @@
 import { and, asc, eq, inArray, lt, or, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client';
-import { decisions, deliveries, draftVersions, drafts, outbox, people, reviews, units } from '../../db/schema';
+import { decisions, deliveries, draftVersions, drafts, outbox, people, reviews, units, type DeliveryStatus } from '../../db/schema';
 import { routesFor, type Channels, type Notification, type Route } from '../notify/channel';
 import { closedMessage, digestMessage, overdueMessage, reviewMessage, type ReviewMessageKind } from '../notify/messages';
 import { PermanentSendError, parseRobots, type UnitRobots } from '../notify/robots';
@@ -262,8 +262,7 @@ export async function drainOutbox(d: Delivery, limit = 100): Promise<number> {
 }
 
 /** Deliveries for the operators' listing, newest first. */
-export async function listDeliveries(db: Db, filter: { status?: string; reviewId?: string; limit: number; offset: number }) {
-  const where = and(filter.status ? eq(deliveries.status, filter.status as 'failed') : undefined, filter.reviewId ? eq(deliveries.reviewId, filter.reviewId) : undefined);
+export async function listDeliveries(db: Db, filter: { status?: DeliveryStatus; reviewId?: string; limit: number; offset: number }) {
+  const where = and(filter.status ? eq(deliveries.status, filter.status) : undefined, filter.reviewId ? eq(deliveries.reviewId, filter.reviewId) : undefined);
   return db.select().from(deliveries).where(where).orderBy(sql`${deliveries.createdAt} desc`, asc(deliveries.id)).limit(filter.limit).offset(filter.offset);
 }
-

@@ -1,0 +1,31 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { CHANNEL_NAMES, DELIVERY_STATUSES } from '../../../db/schema';
+import { errors, jsonResponse } from '../../lib/http';
+
+const DeliverySchema = z.object({
+  id: z.uuid(),
+  kind: z.string(),
+  channel: z.enum(CHANNEL_NAMES),
+  status: z.enum(DELIVERY_STATUSES),
+  personId: z.uuid().nullable(),
+  reviewId: z.uuid().nullable(),
+  attempts: z.number().int(),
+  lastError: z.string().nullable(),
+  claimedAt: z.string(),
+  sentAt: z.string().nullable(),
+  createdAt: z.string(),
+});
+
+export const listDeliveries = createRoute({
+  method: 'get', path: '/deliveries', tags: ['Notifications 通知'], security: [{ bearerAuth: [] }],
+  summary: 'Notification sends, newest first; `status=failed` lists what needs attention (admin/publicity)',
+  request: {
+    query: z.object({
+      status: z.enum(DELIVERY_STATUSES).optional(),
+      reviewId: z.uuid().optional(),
+      limit: z.coerce.number().int().min(1).max(500).default(100),
+      offset: z.coerce.number().int().min(0).default(0),
+    }),
+  },
+  responses: { 200: jsonResponse(z.object({ items: z.array(DeliverySchema) }), 'Deliveries'), ...errors(400, 401, 403) },
+});
