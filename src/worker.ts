@@ -1,0 +1,74 @@
+import { drizzle } from 'drizzle-orm/postgres-js';
+import postgres from 'postgres';
+import { schema, type Db } from '../db/client';
+import { createApp } from './app';
+import type { Log } from './lib/log';
+
+/**
+ * Cloudflare Workers entry: the same app as on Node, over Postgres through Hyperdrive. The Worker
+ * only writes outbox rows; the Node workers (`npm run worker`) relay and send them, so nothing
+ * here talks to Redis or SMTP, and no Node-only module may be imported on this path
+ * (test/worker-bundle.test.ts bundles it and checks).
+ */
+export interface Env {
+  /** `[[hyperdrive]]` binding; locally wrangler serves its `localConnectionString`. */
+  HYPERDRIVE: { connectionString: string };
+  /**
+   * Secret (`wrangler secret put APP_SECRET`), at least 32 characters: the HMAC key for stored
+   * token hashes. The Node workers mint the sign-off links, so they must use the same value.
+   */
+  APP_SECRET?: string;
+  /** Base of every link the service sends ([vars]); the relay must use the same value. */
+  PUBLIC_URL?: string;
+  LINK_TTL_HOURS?: string;
+}
+
+interface ExecutionContext {
+  waitUntil(promise: Promise<unknown>): void;
+}
+
+/** Workers Logs index JSON lines; errors keep their message and stack, which JSON.stringify drops. */
+function consoleLog(bindings: Record<string, unknown> = {}): Log {
+  const write = (level: 'debug' | 'info' | 'warn' | 'error') => (obj: object | string, msg?: string) => {
+    const fields = typeof obj === 'string' ? { msg: obj } : { ...obj, msg };
+    console[level](JSON.stringify({ level, ...bindings, ...fields }, (_key, value) => (value instanceof Error ? { message: value.message, stack: value.stack } : value)));
+  };
+  return { debug: write('debug'), info: write('info'), warn: write('warn'), error: write('error'), child: (more) => consoleLog({ ...bindings, ...more }) };
+}
+
+/** Settings from bindings, refused as the Node config refuses them in production: never a weak secret. */
+function settings(env: Env) {
+  const appSecret = env.APP_SECRET ?? '';
+  if (appSecret.length < 32) throw new Error('APP_SECRET is missing or shorter than 32 characters: set it with `wrangler secret put APP_SECRET`');
+  if (!env.PUBLIC_URL) throw new Error('PUBLIC_URL is not set ([vars] in wrangler.toml)');
+  const linkTtlHours = Number(env.LINK_TTL_HOURS ?? 24 * 7);
+  if (!(linkTtlHours > 0)) throw new Error('LINK_TTL_HOURS must be a positive number');
+  return { publicUrl: env.PUBLIC_URL.replace(/\/+$/, ''), appSecret, linkTtlHours, dev: false };
+}
+
+const log = consoleLog();
+
+export default {
+  async fetch(request: Request, env: Env, ctx: ExecutionContext): Promise<Response> {
+    // A Worker may not reuse a socket across requests, and Hyperdrive already pools the real
+    // connections near the database, so each request gets its own small client, closed after the response.
+    const client = postgres(env.HYPERDRIVE.connectionString, {
+      max: 5, // Workers allow six concurrent outbound connections per request
+      fetch_types: false, // no round trip for type OIDs; drizzle parses text[] (people.roles) itself
+      onnotice: () => {},
+    });
+    try {
+      let config: ReturnType<typeof settings>;
+      try {
+        config = settings(env);
+      } catch (err) {
+        log.error({ err }, 'the Worker is misconfigured');
+        return Response.json({ error: { code: 'internal', message: 'The service is misconfigured. 服务配置有误。' } }, { status: 500 });
+      }
+      const app = createApp({ db: drizzle(client, { schema }) as unknown as Db, log, config, now: () => new Date() });
+      return await app.fetch(request, env, ctx as never);
+    } finally {
+      ctx.waitUntil(client.end({ timeout: 5 }));
+    }
+  },
+};

@@ -1,0 +1,153 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { isNull, sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { outbox } from '../db/schema';
+import { ALL_TICKED, LEVELS, createTestEnv, type TestEnv } from './harness';
+import { nodeOnlyInputs } from './worker-bundle';
+
+/**
+ * The API as Cloudflare will run it: wrangler bundles src/worker.ts, `wrangler dev` serves it from
+ * a local workerd, and Hyperdrive's local mode points it at a fresh PostgreSQL database. Drafts are
+ * written and decided on the Worker only; this Node process plays the BullMQ worker's part and
+ * relays the outbox the Worker wrote (drainOutbox, memory channel), which is where the links come from.
+ */
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const WRANGLER = join(ROOT, 'node_modules/wrangler/bin/wrangler.js');
+const installed = existsSync(WRANGLER);
+// CI must prove the Worker runs; only a developer without wrangler installed may skip.
+const skip = !installed && process.env.CI !== 'true';
+if (skip) console.warn(`Skipping the Workers smoke test: ${WRANGLER} is not installed (run \`npm ci\`).`);
+
+const SECRET = 'worker-smoke-secret-0123456789abcdef0123456789';
+const PUBLIC_URL = 'http://imprimatur.test';
+/** Nothing reaches the internet: no metrics, error reports, update check (banner) or Request.cf download. */
+const OFFLINE = { WRANGLER_SEND_METRICS: 'false', WRANGLER_SEND_ERROR_REPORTS: 'false', WRANGLER_HIDE_BANNER: 'true', CLOUDFLARE_CF_FETCH_ENABLED: 'false' };
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer().once('error', reject).listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+describe.skipIf(skip)('the API on Workers (wrangler dev, local workerd)', () => {
+  const scratch = mkdtempSync(join(tmpdir(), 'imprimatur-worker-'));
+  let t: TestEnv;
+  let demo: Awaited<ReturnType<TestEnv['seed']>>;
+  let wrangler: ChildProcess | undefined;
+  let output = '';
+  let base = '';
+
+  beforeAll(async () => {
+    expect(installed, `wrangler is missing at ${WRANGLER}: npm ci installs it`).toBe(true);
+    t = await createTestEnv('postgres', { APP_SECRET: SECRET, PUBLIC_URL });
+    demo = await t.seed();
+    // Hyperdrive's local mode insists on a password in the URL; a trust-auth server ignores it.
+    const db = new URL(t.runtime.config.databaseUrl!);
+    db.password ||= 'unused';
+    const [port, inspector] = [await freePort(), await freePort()];
+    base = `http://127.0.0.1:${port}`;
+    wrangler = spawn(
+      process.execPath,
+      [WRANGLER, 'dev', '--ip', '127.0.0.1', '--port', String(port), '--inspector-port', String(inspector), '--show-interactive-dev-session=false',
+        '--persist-to', join(scratch, 'state'), '--var', `APP_SECRET:${SECRET}`, '--var', `PUBLIC_URL:${PUBLIC_URL}`],
+      { cwd: ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...OFFLINE, CLOUDFLARE_HYPERDRIVE_LOCAL_CONNECTION_STRING_HYPERDRIVE: db.toString() } },
+    );
+    wrangler.stdout!.on('data', (d) => (output += d));
+    wrangler.stderr!.on('data', (d) => (output += d));
+    const deadline = Date.now() + 40_000;
+    for (;;) {
+      if (wrangler.exitCode !== null) throw new Error(`wrangler dev exited (${wrangler.exitCode}):\n${output}`);
+      if (Date.now() > deadline) throw new Error(`wrangler dev did not answer /healthz within 40 s:\n${output}`);
+      const up = await fetch(`${base}/healthz`).then((r) => r.ok, () => false);
+      if (up) break;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }, 90_000);
+
+  afterAll(async () => {
+    // wrangler runs workerd as its child: end the whole group this test started.
+    if (wrangler?.pid && wrangler.exitCode === null) {
+      const exited = new Promise((r) => wrangler!.once('exit', r));
+      process.kill(-wrangler.pid, 'SIGTERM');
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
+      if (wrangler.exitCode === null) process.kill(-wrangler.pid, 'SIGKILL');
+    }
+    await t?.close();
+    rmSync(scratch, { recursive: true, force: true });
+  });
+
+  async function call(method: string, path: string, opts: { token?: string; body?: unknown } = {}) {
+    const res = await fetch(base + path, {
+      method,
+      headers: { ...(opts.token ? { authorization: `Bearer ${opts.token}` } : {}), ...(opts.body ? { 'content-type': 'application/json' } : {}) },
+      body: opts.body ? JSON.stringify(opts.body) : undefined,
+    });
+    const text = await res.text();
+    let body: any = null;
+    try { body = JSON.parse(text); } catch { body = null; }
+    return { status: res.status, body, text };
+  }
+
+  it('bundles for deployment with nothing Node-only (wrangler deploy --dry-run)', () => {
+    const outdir = join(scratch, 'dist');
+    const run = spawnSync(process.execPath, [WRANGLER, 'deploy', '--dry-run', '--outdir', outdir, '--metafile'], { cwd: ROOT, env: { ...process.env, ...OFFLINE }, encoding: 'utf8', timeout: 60_000 });
+    expect(run.status, run.stdout + run.stderr).toBe(0);
+    const size = run.stdout.match(/Total Upload: .*/)?.[0];
+    expect(size, run.stdout).toBeTruthy();
+    console.info(`worker bundle (wrangler): ${size}`);
+    expect(nodeOnlyInputs(JSON.parse(readFileSync(join(outdir, 'bundle-meta.json'), 'utf8')))).toEqual([]);
+  }, 60_000);
+
+  it('reaches PostgreSQL through the Hyperdrive binding, text[] columns parsed without fetch_types', async () => {
+    const ready = await call('GET', '/readyz');
+    expect(ready.status, ready.text).toBe(200);
+    expect(ready.body.database).toEqual({ ok: true });
+    // A role check on an unparsed '{admin,publicity,staff}' string would still "work" by substring, so look at the value.
+    const me = await call('GET', '/api/v1/me', { token: demo.tokens.admin });
+    expect(me.status, me.text).toBe(200);
+    expect(me.body.roles).toEqual(['admin', 'publicity', 'staff']);
+  });
+
+  it('walks a draft from create to approved by link while Node relays the outbox', async () => {
+    const created = await call('POST', '/api/v1/drafts', { token: demo.tokens.drafter, body: { title: '工作器冒烟测试', body: '在 Workers 上起草。', unitId: demo.unitId, accountIds: [demo.accountId] } });
+    expect(created.status, created.text).toBe(201);
+    const id = created.body.id as string;
+    const submitted = await call('POST', `/api/v1/drafts/${id}/submit`, { token: demo.tokens.drafter });
+    expect(submitted.status, submitted.text).toBe(200);
+    expect(submitted.body).toMatchObject({ status: 'in_review', currentLevel: 'section_head' });
+    // The Worker only wrote the outbox row; nothing has been sent until Node relays it.
+    const waiting = await t.runtime.database.db.select({ topic: outbox.topic }).from(outbox).where(isNull(outbox.processedAt));
+    expect(waiting.map((r) => r.topic)).toContain('review.assigned');
+
+    let used = '';
+    for (const [i, level] of LEVELS.entries()) {
+      const token = await t.linkFor(demo.people[level]!); // Node: drainOutbox → memory channel
+      const page = await call('GET', `/s/${token}`);
+      expect(page.status, page.text).toBe(200);
+      expect(page.text).toContain('工作器冒烟测试');
+      const decided = await call('POST', `/api/v1/signoff/${token}`, { body: { decision: 'approve', checklist: ALL_TICKED, comment: '同意' } });
+      expect(decided.status, decided.text).toBe(200);
+      expect(decided.body).toMatchObject({ status: i === LEVELS.length - 1 ? 'approved' : 'in_review', currentLevel: LEVELS[i + 1] ?? null });
+      used = token;
+    }
+
+    const again = await call('POST', `/api/v1/signoff/${used}`, { body: { decision: 'approve', checklist: ALL_TICKED } });
+    expect(again.status).toBe(409);
+    const view = await call('GET', `/api/v1/drafts/${id}`, { token: demo.tokens.drafter });
+    expect(view.body.status).toBe('approved');
+    expect(view.body.reviews.map((r: any) => [r.level, r.decision, r.reviewer.id])).toEqual(LEVELS.map((l) => [l, 'approve', demo.people[l]]));
+    // The drafter hears the outcome from the relay, and every row the Worker wrote has been processed.
+    const notices = await t.deliver();
+    expect(notices.some((n) => n.kind === 'draft_closed' && n.to.personId === demo.people.drafter)).toBe(true);
+    const [left] = await t.runtime.database.db.select({ n: sql<number>`count(*)::int` }).from(outbox).where(isNull(outbox.processedAt));
+    expect(left!.n).toBe(0);
+  }, 45_000);
+});
