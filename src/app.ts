@@ -5,11 +5,15 @@ import { errorBody, AppError, handleError } from './lib/errors';
 import { createRouter, type AppDeps, type AppEnv } from './lib/http';
 import { localeOf } from './lib/i18n';
 import { pagesRouter } from './pages';
+import { accountsRouter } from './routes/accounts';
 import { auditRouter } from './routes/audit';
+import { deliveriesRouter } from './routes/deliveries';
 import { draftsRouter } from './routes/drafts';
 import { healthRouter } from './routes/health';
+import { inspectionsRouter } from './routes/inspections';
 import { orgRouter } from './routes/org';
 import { signoffRouter } from './routes/signoff';
+import { verifyPagesRouter, verifyRouter } from './routes/verify';
 import { authenticate } from './services/auth';
 
 /** API paths anyone may call: a sign-off link is its own capability, a pass code is public. */
@@ -38,10 +42,12 @@ export function createApp(deps: AppDeps, options: AppOptions = {}) {
 
   const api = createRouter();
   api.use('*', requireBearer);
-  api.route('/', orgRouter).route('/', draftsRouter).route('/', signoffRouter).route('/', auditRouter);
+  api.route('/', orgRouter).route('/', draftsRouter).route('/', signoffRouter).route('/', auditRouter).route('/', deliveriesRouter);
+  api.route('/', accountsRouter).route('/', inspectionsRouter).route('/', verifyRouter);
 
   app.route('/', healthRouter);
   app.route('/', pagesRouter);
+  app.route('/', verifyPagesRouter);
   app.route('/api/v1', api);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer', description: 'Personal access token (imp_…)' });

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { index, integer, jsonb, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { bigserial, index, integer, jsonb, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { ACCOUNT_ROLES, ACCOUNT_STATUSES, type AccountRole, type AccountStatus, type PersonKind } from '../../src/domain/account-lifecycle';
 import type { Platform } from '../../src/domain/inspection-code';
 import { at, createdAt, id } from './columns';
@@ -58,6 +58,8 @@ export const accountEvents = pgTable(
   {
     id: id(),
     accountId: uuid('account_id').notNull().references(() => accounts.id),
+    /** Insertion order: several moves can share one instant (a grading that reinstates), and the history must read in order. */
+    seq: bigserial('seq', { mode: 'number' }).notNull(),
     at: at('at').notNull(),
     actorId: uuid('actor_id').references(() => people.id),
     type: text('type').notNull(),
@@ -67,7 +69,7 @@ export const accountEvents = pgTable(
     oldValues: jsonb('old_values').$type<Record<string, unknown>>(),
     newValues: jsonb('new_values').$type<Record<string, unknown>>(),
   },
-  (t) => [index('account_events_account_idx').on(t.accountId, t.at)],
+  (t) => [index('account_events_account_idx').on(t.accountId, t.at, t.seq)],
 );
 
 /** Registration numbers are sequential per year: one counter row per year, bumped under its row lock. */

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { index, integer, jsonb, pgTable, primaryKey, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { bigserial, index, integer, jsonb, pgTable, primaryKey, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import type { AutoFailItem, GradeResult, InspectionStatus } from '../../src/domain/inspection';
 import { accounts } from './accounts';
 import { at, createdAt, id } from './columns';
@@ -65,6 +65,8 @@ export const inspections = pgTable(
 export const inspectionGradings = pgTable('inspection_gradings', {
   id: id(),
   inspectionId: uuid('inspection_id').notNull().references(() => inspections.id),
+  /** Insertion order, for gradings given at one instant. */
+  seq: bigserial('seq', { mode: 'number' }).notNull(),
   result: text('result').$type<GradeResult>().notNull(),
   findings: text('findings'),
   autoFailItems: jsonb('auto_fail_items').$type<AutoFailItem[]>().notNull().default([]),

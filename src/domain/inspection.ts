@@ -20,6 +20,10 @@ export const AUTO_FAIL_LABELS: Record<AutoFailItem, [string, string]> = {
   commercial_promotion: ['商业推广', 'commercial promotion'],
 };
 
+/** What a self-report may declare happened in the year; the automatic-fail kinds fail it outright. */
+export const INCIDENT_KINDS = ['unreviewed_publication', 'leak', 'rumour', 'commercial_promotion', 'public_opinion', 'account_security', 'other'] as const;
+export type IncidentKind = (typeof INCIDENT_KINDS)[number];
+
 /** Who may move an inspection, from where: filing a self-report and grading. */
 export const INSPECTION_TRANSITIONS: Record<InspectionStatus, Partial<Record<'self_report' | GradeResult, InspectionStatus>>> = {
   open: { self_report: 'self_reported', pass: 'passed', rectify: 'rectifying', fail: 'failed' },

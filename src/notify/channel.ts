@@ -3,7 +3,10 @@ import type { UnitRobots } from './robots';
 
 /** One message to one person, in their language; `link` is the sign-off capability when there is one. */
 export interface Notification {
-  kind: 'review_assigned' | 'review_reminder' | 'review_urged' | 'review_escalated' | 'draft_closed' | 'digest' | 'inspection';
+  kind:
+    | 'review_assigned' | 'review_reminder' | 'review_urged' | 'review_escalated' | 'draft_closed' | 'digest'
+    // Registry and annual inspection (src/notify/registry-messages.ts).
+    | 'inspection' | 'inspection_reminder' | 'inspection_overdue' | 'inspection_result' | 'inspection_code' | 'account_status' | 'account_dormant';
   to: { personId: string; name: string; email: string; phone?: string | null; wecomUserId?: string | null; dingtalkUserId?: string | null };
   subject: string;
   text: string;

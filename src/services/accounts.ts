@@ -287,10 +287,20 @@ export type CodeStatus = 'valid' | 'revoked' | 'expired';
 export const codeStatus = (c: { revokedAt: Date | null; expiredAt: Date | null }, now: Date): CodeStatus =>
   c.revokedAt ? 'revoked' : c.expiredAt && c.expiredAt.getTime() <= now.getTime() ? 'expired' : 'valid';
 
-/** The account's newest inspection code (a live one before revoked or expired ones). */
+/** Each account's newest inspection code (a live one before revoked or expired ones), in one query. */
+export async function currentCodes(db: Db, accountIds: string[], now: Date) {
+  const byAccount = new Map<string, typeof inspectionCodes.$inferSelect>();
+  if (!accountIds.length) return byAccount;
+  const codes = await db.select().from(inspectionCodes).where(inArray(inspectionCodes.accountId, accountIds)).orderBy(desc(inspectionCodes.year), desc(inspectionCodes.issuedAt));
+  for (const c of codes) {
+    const held = byAccount.get(c.accountId);
+    if (!held || (codeStatus(held, now) !== 'valid' && codeStatus(c, now) === 'valid')) byAccount.set(c.accountId, c);
+  }
+  return byAccount;
+}
+
 export async function currentCodeOf(db: Db, accountId: string, now: Date) {
-  const codes = await db.select().from(inspectionCodes).where(eq(inspectionCodes.accountId, accountId)).orderBy(desc(inspectionCodes.year), desc(inspectionCodes.issuedAt));
-  return codes.find((c) => codeStatus(c, now) === 'valid') ?? codes[0] ?? null;
+  return (await currentCodes(db, [accountId], now)).get(accountId) ?? null;
 }
 
 export async function getAccountView(db: Db, deps: Pick<ServiceDeps, 'now'>, actor: Person | null, accountId: string) {
@@ -300,9 +310,12 @@ export async function getAccountView(db: Db, deps: Pick<ServiceDeps, 'now'>, act
   const now = deps.now();
   const a = row.account;
   const roles = await db.select({ r: accountRoles, name: people.name }).from(accountRoles).innerJoin(people, eq(people.id, accountRoles.personId)).where(eq(accountRoles.accountId, accountId)).orderBy(asc(accountRoles.startedAt));
-  const events = await db.select().from(accountEvents).where(eq(accountEvents.accountId, accountId)).orderBy(asc(accountEvents.at), asc(accountEvents.id));
+  const events = await db.select().from(accountEvents).where(eq(accountEvents.accountId, accountId)).orderBy(asc(accountEvents.at), asc(accountEvents.seq));
   const code = await currentCodeOf(db, accountId, now);
   const gate = await publishability(db, [accountId], now);
+  const inspected = await db.select({ id: inspections.id, campaignId: inspections.campaignId, year: inspectionCampaigns.year, status: inspections.status, result: inspections.result, rectifyDeadline: inspections.rectifyDeadline })
+    .from(inspections).innerJoin(inspectionCampaigns, eq(inspectionCampaigns.id, inspections.campaignId))
+    .where(eq(inspections.accountId, accountId)).orderBy(desc(inspectionCampaigns.year));
   const iso = (d: Date | null) => d?.toISOString() ?? null;
   return {
     id: a.id, name: a.name, platform: a.platform, platformId: a.platformId, url: a.url, unitId: a.unitId, unitName: row.unitName, ownerId: a.ownerId,
@@ -312,6 +325,8 @@ export async function getAccountView(db: Db, deps: Pick<ServiceDeps, 'now'>, act
     inspectionCodeYear: code?.year ?? null,
     inspectionCodeStatus: code ? codeStatus(code, now) : null,
     publishable: gate[0]?.ok ?? false,
+    publishBlock: gate[0]?.reason ?? null,
+    inspections: inspected.map((i) => ({ ...i, rectifyDeadline: iso(i.rectifyDeadline) })),
     allowedActions: allowedAccountCommands(a.status),
     roles: roles.map(({ r, name }) => ({
       id: r.id, personId: r.personId, name, role: r.role, kind: r.personKind, startedAt: r.startedAt.toISOString(), endsAt: iso(r.endsAt), endedAt: iso(r.endedAt),

@@ -1,4 +1,4 @@
-import { and, asc, eq, gte, inArray, isNull, lt, lte, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, inArray, isNull, lt, lte, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import {
   accountRoles, accounts, draftAccounts, drafts, inspectionCampaigns, inspectionCodeCounters, inspectionCodes, inspectionGradings, inspectionInterviews, inspections, people, units,
@@ -12,11 +12,12 @@ import {
 import { formatInspectionCode, inspectionCodeError, parseInspectionCode, type Platform } from '../domain/inspection-code';
 import { registryLabel } from '../domain/registry-labels';
 import { AppError } from '../lib/errors';
-import { canManage, codeStatus, lockAccount, moveAccount } from './accounts';
+import { accountStep, canManage, codeStatus, lockAccount, moveAccount, sweepDormancy } from './accounts';
 import { appendAudit } from './audit';
 import { requireRole, type Person } from './auth';
 import { inTransaction, type ServiceDeps } from './context';
 import { enqueue } from './outbox';
+import type { Sweep } from './sweeps';
 
 type InspectionRow = typeof inspections.$inferSelect;
 type CampaignRow = typeof inspectionCampaigns.$inferSelect;
@@ -160,7 +161,8 @@ export async function fileSelfReport(db: Db, deps: ServiceDeps, actor: Person, i
     const [account] = await tx.select().from(accounts).where(eq(accounts.id, i.accountId));
     if (!(await canManage(tx, actor, account!, false))) throw new AppError('forbidden', {}, { reason: 'only the account owner, its role holders or its unit file the self-report' });
     const next = inspectionStep(i, 'self_report');
-    if (c.closedAt) throw new AppError('conflict', { reasonZh: `${c.year} 年度年检已结束`, reasonEn: `the ${c.year} campaign is closed` });
+    // A rectification may run past the campaign's close; its re-inspection report is still taken.
+    if (c.closedAt && i.status !== 'rectifying') throw new AppError('conflict', { reasonZh: `${c.year} 年度年检已结束`, reasonEn: `the ${c.year} campaign is closed` });
     const now = deps.now();
     const prefill = await prefillFor(tx, i.accountId, c.year, now);
     const report: SelfReport = {
@@ -218,6 +220,8 @@ export async function gradeInspection(db: Db, deps: ServiceDeps, actor: Person, 
         { fields: problems.map((p) => ({ path: p.field, code: p.code, items: p.items })) });
     }
     let account = await lockAccount(tx, i.accountId);
+    // A shut-down, deregistered or never-registered account has nothing left to grade.
+    if (!(INSPECTED_STATUSES as readonly string[]).includes(account.status)) accountStep(account, input.result === 'pass' ? 'reinstate' : 'suspend');
     let code: string | null = null;
     if (input.result === 'pass') {
       if (account.status === 'rectifying' || account.status === 'suspended') account = await moveAccount(tx, account, 'reinstate', actor.id, now, `${c.year} 年度年检合格 / passed the ${c.year} inspection`);
@@ -258,9 +262,11 @@ export async function recordInterview(db: Db, deps: ServiceDeps, actor: Person, 
 
 function parseCodeOrThrow(input: string): string {
   const error = inspectionCodeError(input);
-  if (error === 'malformed') throw new AppError('code_malformed', { code: input }, { field: 'code' });
+  // The caller's text goes back into the message, so only as much of it as a code could be.
+  const shown = input.length > 40 ? `${input.slice(0, 40)}…` : input;
+  if (error === 'malformed') throw new AppError('code_malformed', { code: shown }, [{ path: 'code', in: 'path', message: 'not an inspection pass code' }]);
   // Well-formed but failing its check character: a typo, so it cannot be in the registry.
-  if (error === 'check_failed') throw new AppError('code_not_found', { code: input }, { field: 'code', reason: 'check_failed' });
+  if (error === 'check_failed') throw new AppError('code_not_found', { code: shown }, { field: 'code', reason: 'check_failed' });
   return parseInspectionCode(input)!.code;
 }
 
@@ -312,7 +318,7 @@ export async function getInspectionView(db: Db, deps: Pick<ServiceDeps, 'now'>, 
   if (!(await canManage(db, actor, row.a))) throw new AppError('forbidden');
   const { i, c, a } = row;
   const now = deps.now();
-  const gradings = await db.select().from(inspectionGradings).where(eq(inspectionGradings.inspectionId, i.id)).orderBy(asc(inspectionGradings.at));
+  const gradings = await db.select().from(inspectionGradings).where(eq(inspectionGradings.inspectionId, i.id)).orderBy(asc(inspectionGradings.at), asc(inspectionGradings.seq));
   const interviews = await db.select().from(inspectionInterviews).where(eq(inspectionInterviews.inspectionId, i.id)).orderBy(asc(inspectionInterviews.heldAt));
   const [code] = await db.select().from(inspectionCodes).where(eq(inspectionCodes.inspectionId, i.id));
   const iso = (d: Date | null | undefined) => d?.toISOString() ?? null;
@@ -327,16 +333,59 @@ export async function getInspectionView(db: Db, deps: Pick<ServiceDeps, 'now'>, 
   };
 }
 
-/** A campaign's results, one row per inspection, for the CSV export. */
-export async function campaignResults(db: Db, actor: Person, campaignId: string) {
+/** A campaign's results, one row per inspection (with the code it earned, a live one before a revoked one), for the CSV export. */
+export async function campaignResults(db: Db, deps: Pick<ServiceDeps, 'now'>, actor: Person, campaignId: string) {
   requireRole(actor, 'publicity', 'admin');
   const [campaign] = await db.select().from(inspectionCampaigns).where(eq(inspectionCampaigns.id, campaignId));
   if (!campaign) throw campaignNotFound();
-  const rows = await db.select({ i: inspections, a: accounts, unit: units.name, owner: people.name, code: inspectionCodes.code, revokedAt: inspectionCodes.revokedAt })
+  const rows = await db.select({ i: inspections, a: accounts, unit: units.name, owner: people.name })
     .from(inspections).innerJoin(accounts, eq(accounts.id, inspections.accountId)).innerJoin(units, eq(units.id, accounts.unitId)).innerJoin(people, eq(people.id, accounts.ownerId))
-    .leftJoin(inspectionCodes, eq(inspectionCodes.inspectionId, inspections.id))
-    .where(eq(inspections.campaignId, campaignId)).orderBy(asc(accounts.registrationNo));
-  return { campaign, rows };
+    .where(eq(inspections.campaignId, campaignId)).orderBy(asc(accounts.registrationNo), asc(accounts.createdAt));
+  const codes = rows.length
+    ? await db.select().from(inspectionCodes).where(inArray(inspectionCodes.inspectionId, rows.map((r) => r.i.id))).orderBy(desc(inspectionCodes.issuedAt))
+    : [];
+  const now = deps.now();
+  return {
+    campaign,
+    rows: rows.map((r) => {
+      const mine = codes.filter((c) => c.inspectionId === r.i.id);
+      const code = mine.find((c) => codeStatus(c, now) === 'valid') ?? mine[0] ?? null;
+      return { ...r, code: code ? { code: code.code, status: codeStatus(code, now) } : null };
+    }),
+  };
+}
+
+export async function listCampaigns(db: Db, actor: Person) {
+  requireRole(actor, 'publicity', 'admin');
+  return db.select({
+    id: inspectionCampaigns.id, year: inspectionCampaigns.year, deadline: inspectionCampaigns.deadline, graceUntil: inspectionCampaigns.graceUntil, closedAt: inspectionCampaigns.closedAt,
+    inspections: sql<number>`(select count(*) from ${inspections} where ${inspections.campaignId} = ${inspectionCampaigns.id})::int`,
+    passed: sql<number>`(select count(*) from ${inspections} where ${inspections.campaignId} = ${inspectionCampaigns.id} and ${inspections.status} = 'passed')::int`,
+  }).from(inspectionCampaigns).orderBy(desc(inspectionCampaigns.year));
+}
+
+/**
+ * 补发: a passed inspection whose code was revoked (say, by mistake, or before the problem was put
+ * right) gets a fresh code with a new sequence; the revoked one stays on record as revoked.
+ */
+export async function reissueCode(db: Db, deps: ServiceDeps, actor: Person, inspectionId: string) {
+  const code = await inTransaction(db, deps, async (tx) => {
+    requireRole(actor, 'publicity', 'admin');
+    const { i, c } = await lockInspection(tx, inspectionId);
+    if (i.status !== 'passed') {
+      throw new AppError('inspection_transition', { status: i.status, statusZh: registryLabel('inspectionStatus', i.status), actionZh: '发放审查合格编码', actionEn: 'issued a pass code' }, { status: i.status, action: 'issue_code' });
+    }
+    const account = await lockAccount(tx, i.accountId);
+    if (account.status !== 'registered') {
+      throw new AppError('account_transition', { status: account.status, statusZh: registryLabel('accountStatus', account.status), actionZh: '发放审查合格编码', actionEn: 'issued a pass code' }, { status: account.status, action: 'issue_code' });
+    }
+    const [held] = await tx.select({ code: inspectionCodes.code }).from(inspectionCodes).where(and(eq(inspectionCodes.accountId, account.id), eq(inspectionCodes.year, c.year), isNull(inspectionCodes.revokedAt)));
+    if (held) throw new AppError('already_exists', { what: `${c.year} 年度审查合格编码 ${held.code} / pass code` }, { code: held.code });
+    const issued = await issueCode(tx, account, i.id, c.year, actor.id, deps.now());
+    await enqueue(tx, 'inspection.code_issued', { inspectionId: i.id, code: issued });
+    return issued;
+  });
+  return verifyCode(db, deps, code);
 }
 
 // ——— Sweeps: due times live in Postgres; each sweep is idempotent (a conditional UPDATE claims the row). ———
@@ -389,3 +438,11 @@ export async function sweepCampaignClose(db: Db, deps: ServiceDeps, now: Date): 
 }
 
 export const currentInspectionYear = (now: Date) => cstYear(now);
+
+/** Registered in SWEEPS: run every minute, possibly in two processes at once, each safe to repeat. */
+export const inspectionSweeps: Sweep[] = [
+  { name: 'inspection-self-report-reminders', run: sweepSelfReportReminders },
+  { name: 'inspection-rectification-overdue', run: sweepRectificationOverdue },
+  { name: 'inspection-campaign-close', run: sweepCampaignClose },
+  { name: 'account-dormancy', run: sweepDormancy },
+];

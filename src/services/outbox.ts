@@ -15,7 +15,7 @@ export interface OutboxTopics {
   'review.escalated': { reviewId: string; assignedAt: number; step: number; notifyIds: string[] };
   /** One morning's digest for an approver with several pending reviews; date is the CST day. */
   'digest.daily': { personId: string; date: string; reviewIds: string[] };
-  // Registry and annual inspection (src/notify/inspection-messages.ts composes their messages).
+  // Registry and annual inspection (src/notify/registry-messages.ts composes their messages).
   'account.status_changed': { accountId: string; from: string; to: string; reason: string | null };
   'account.dormant': { accountId: string; days: number };
   'inspection.opened': { inspectionId: string };
@@ -25,6 +25,8 @@ export interface OutboxTopics {
   'inspection.graded': { inspectionId: string; result: 'pass' | 'rectify' | 'fail' };
   'inspection.rectification_overdue': { inspectionId: string };
   'inspection.code_revoked': { code: string; accountId: string; reason: string };
+  /** A fresh code for a passed inspection whose earlier code was revoked. */
+  'inspection.code_issued': { inspectionId: string; code: string };
 }
 export type OutboxTopic = keyof OutboxTopics;
 

@@ -1,7 +1,9 @@
 import { and, eq, gt, inArray, isNull, or } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { accounts, inspectionCampaigns, inspectionCodes, inspections } from '../../db/schema';
+import { registryLabel } from '../domain/registry-labels';
 import { AppError } from '../lib/errors';
+import type { Locale } from '../lib/i18n';
 
 export type PublishBlock = 'not_registered' | 'suspended' | 'rectifying' | 'shut_down' | 'deregistered' | 'pending' | 'no_valid_code';
 export interface Publishability { id: string; name: string; status: string; ok: boolean; reason: PublishBlock | null; via: 'code' | 'grace' | null }
@@ -38,8 +40,12 @@ export async function assertPublishable(tx: Db, accountIds: string[], stage: 'cr
   if (missing.length) throw new AppError('not_found', { what: `账号 ${missing.join(', ')} / account` }, { field: 'accountIds', missing });
   const blocked = results.filter((a) => !a.ok);
   if (blocked.length) {
-    const why = (r: PublishBlock | null) => (r === 'no_valid_code' ? '无有效审查合格编码' : r);
-    throw new AppError('account_not_publishable', { accounts: blocked.map((a) => `${a.name}（${why(a.reason)}）`).join('、') }, {
+    const why = (r: PublishBlock | null, locale: Locale) =>
+      r === 'no_valid_code' ? (locale === 'en' ? 'no valid inspection pass code' : '无有效审查合格编码') : registryLabel('accountStatus', r ?? '', locale);
+    throw new AppError('account_not_publishable', {
+      accountsZh: blocked.map((a) => `${a.name}（${why(a.reason, 'zh-CN')}）`).join('、'),
+      accountsEn: blocked.map((a) => `${a.name} (${why(a.reason, 'en')})`).join(', '),
+    }, {
       field: 'accountIds',
       stage,
       accounts: blocked.map(({ id, status, reason }) => ({ id, status, reason })),

@@ -1,5 +1,6 @@
 import type { Db } from '../../db/client';
 import type { ServiceDeps } from './context';
+import { inspectionSweeps } from './inspections';
 import { reminderSweeps } from './reminders';
 
 /**
@@ -12,4 +13,4 @@ export interface Sweep {
   run(db: Db, deps: ServiceDeps, now: Date): Promise<number>;
 }
 
-export const SWEEPS: Sweep[] = [...reminderSweeps];
+export const SWEEPS: Sweep[] = [...reminderSweeps, ...inspectionSweeps];

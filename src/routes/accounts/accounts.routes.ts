@@ -1,0 +1,108 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { ACCOUNT_ROLES, ACCOUNT_STATUSES, ACCOUNT_TIERS } from '../../../db/schema';
+import { ACCOUNT_COMMANDS } from '../../domain/account-lifecycle';
+import { GRADE_RESULTS, INSPECTION_STATUSES } from '../../domain/inspection';
+import { PLATFORMS } from '../../domain/inspection-code';
+import { errors, jsonBody, jsonResponse, uuidParam } from '../../lib/http';
+
+const tags = ['Accounts 账号登记备案'];
+const security = [{ bearerAuth: [] }];
+
+export const AccountSchema = z.object({
+  id: z.uuid(), name: z.string(), platform: z.enum(PLATFORMS), platformId: z.string(), url: z.string().nullable(), unitId: z.uuid(), unitName: z.string(), ownerId: z.uuid(),
+  tier: z.enum(ACCOUNT_TIERS), status: z.enum(ACCOUNT_STATUSES), registrationNo: z.string().nullable(), registeredAt: z.string().nullable(), dormantSince: z.string().nullable(),
+  createdAt: z.string(), updatedAt: z.string(),
+  inspectionCode: z.string().nullable().openapi({ example: 'SJ-2026-WX-0001-T' }), inspectionCodeYear: z.number().int().nullable(), inspectionCodeStatus: z.enum(['valid', 'revoked', 'expired']).nullable(),
+  publishable: z.boolean().openapi({ description: 'Whether drafts may target this account now (registered, with a live code or within the campaign grace period)' }),
+  publishBlock: z.string().nullable().openapi({ description: 'Why not: pending, suspended, rectifying, shut_down, deregistered or no_valid_code' }),
+  allowedActions: z.array(z.enum(ACCOUNT_COMMANDS)),
+  inspections: z.array(z.object({ id: z.uuid(), campaignId: z.uuid(), year: z.number().int(), status: z.enum(INSPECTION_STATUSES), result: z.enum(GRADE_RESULTS).nullable(), rectifyDeadline: z.string().nullable() })),
+  roles: z.array(z.object({ id: z.uuid(), personId: z.uuid(), name: z.string(), role: z.enum(ACCOUNT_ROLES), kind: z.enum(['teacher', 'student']), startedAt: z.string(), endsAt: z.string().nullable(), endedAt: z.string().nullable(), current: z.boolean() })),
+  events: z.array(z.object({ type: z.string(), at: z.string(), actorId: z.uuid().nullable(), from: z.string().nullable(), to: z.string().nullable(), reason: z.string().nullable(), oldValues: z.unknown(), newValues: z.unknown() })),
+}).openapi('Account');
+
+const AccountSummary = z.object({
+  id: z.uuid(), name: z.string(), platform: z.string(), platformId: z.string(), url: z.string().nullable(), unitId: z.uuid(), unitName: z.string(), tier: z.string(),
+  status: z.enum(ACCOUNT_STATUSES), registrationNo: z.string().nullable(), registeredAt: z.string().nullable(), dormantSince: z.string().nullable(), ownerName: z.string(),
+}).openapi('AccountSummary');
+
+const text = (max: number) => z.string().trim().min(1).max(max);
+const ids = z.array(z.uuid()).max(50);
+const Member = z.strictObject({ personId: z.uuid(), role: z.enum(ACCOUNT_ROLES), kind: z.enum(['teacher', 'student']).default('teacher'), endsAt: z.iso.datetime({ offset: true }).optional() })
+  .refine((m) => m.kind !== 'student' || !!m.endsAt, { message: "a student's role needs an end date", path: ['endsAt'] });
+const roleFields = {
+  operatorIds: ids.optional(), reviewerIds: ids.optional(), responsibleLeaderId: z.uuid().optional(), leaderInChargeId: z.uuid().optional(), members: z.array(Member).max(50).optional(),
+};
+const Url = z.url({ protocol: /^https?$/ }).max(500);
+
+export const ApplySchema = z.strictObject({
+  name: text(200), platform: z.enum(PLATFORMS), platformId: text(200), url: Url.optional(), unitId: z.uuid(), ownerId: z.uuid(), tier: z.enum(ACCOUNT_TIERS).optional(),
+  adminIds: ids, commentatorIds: ids, ...roleFields,
+}).superRefine((a, ctx) => {
+  // Seed 003: every platform has at least one network commentator; a teacher administers it.
+  if (!a.commentatorIds.length && !a.members?.some((m) => m.role === 'commentator')) ctx.addIssue({ code: 'custom', path: ['commentatorIds'], message: 'at least one network commentator (网络评论员) is required' });
+  if (!a.adminIds.length && !a.members?.some((m) => m.role === 'admin' && m.kind === 'teacher')) ctx.addIssue({ code: 'custom', path: ['adminIds'], message: 'a teacher must be an administrator' });
+});
+
+const params = z.object({ id: uuidParam('id') });
+const one = (description: string) => jsonResponse(AccountSchema, description);
+
+export const applyForAccount = createRoute({
+  method: 'post', path: '/accounts', tags, security, summary: 'Apply to register an official account 登记备案申请 (status pending)',
+  request: jsonBody(ApplySchema),
+  responses: { 201: one('The account, pending'), ...errors(400, 401, 403, 404, 409) },
+});
+
+export const listAccounts = createRoute({
+  method: 'get', path: '/accounts', tags, security, summary: 'The registry (publicity: all; others: their units)',
+  request: { query: z.object({ unitId: z.uuid().optional(), status: z.enum(ACCOUNT_STATUSES).optional(), platform: z.enum(PLATFORMS).optional(), dormant: z.enum(['true', 'false']).transform((v) => v === 'true').optional() }) },
+  responses: { 200: jsonResponse(z.object({ items: z.array(AccountSummary) }), 'Accounts'), ...errors(400, 401, 403) },
+});
+
+export const getAccount = createRoute({
+  method: 'get', path: '/accounts/{id}', tags, security, summary: 'An account with its people, history and inspection code',
+  request: { params },
+  responses: { 200: one('The account'), ...errors(400, 401, 403, 404) },
+});
+
+export const changeAccount = createRoute({
+  method: 'patch', path: '/accounts/{id}', tags, security, summary: 'Change name, URL, owner, tier or people 变更 (old values kept); each role list given replaces its holders',
+  request: {
+    params,
+    ...jsonBody(z.strictObject({ name: text(200).optional(), url: Url.nullable().optional(), ownerId: z.uuid().optional(), tier: z.enum(ACCOUNT_TIERS).optional(), adminIds: ids.optional(), commentatorIds: ids.optional(), ...roleFields, reason: text(2000).optional() })
+      .refine((p) => Object.keys(p).some((k) => k !== 'reason'), { message: 'nothing to change', path: ['name'] })),
+  },
+  responses: { 200: one('The account'), ...errors(400, 401, 403, 404, 409) },
+});
+
+export const approveAccount = createRoute({
+  method: 'post', path: '/accounts/{id}/approve', tags, security, summary: 'Approve the registration 批准登记 (publicity): registered, with a registration number',
+  request: { params, body: { content: { 'application/json': { schema: z.strictObject({ reason: text(2000).optional() }) } }, required: false } },
+  responses: { 200: one('The account, registered'), ...errors(400, 401, 403, 404, 409) },
+});
+
+export const LIFECYCLE = { reject: 'reject', suspend: 'suspend', rectify: 'rectify', reinstate: 'reinstate', 'shut-down': 'shut_down', deregister: 'deregister' } as const;
+
+export const lifecycleRoute = (path: keyof typeof LIFECYCLE, summary: string) => createRoute({
+  method: 'post', path: `/accounts/{id}/${path}`, tags, security, summary: `${summary} (publicity; reason required)`,
+  request: { params, ...jsonBody(z.strictObject({ reason: text(2000) })) },
+  responses: { 200: one('The account'), ...errors(400, 401, 403, 404, 409) },
+});
+export const rejectAccount = lifecycleRoute('reject', 'Reject the application 驳回');
+export const suspendAccount = lifecycleRoute('suspend', 'Suspend 暂停');
+export const rectifyAccount = lifecycleRoute('rectify', 'Order rectification 责令整改');
+export const reinstateAccount = lifecycleRoute('reinstate', 'Reinstate 恢复');
+export const shutDownAccount = lifecycleRoute('shut-down', 'Shut down 关停');
+export const deregisterAccount = lifecycleRoute('deregister', 'Deregister 注销 (kept as a tombstone)');
+
+export const exportRegistry = createRoute({
+  method: 'get', path: '/exports/accounts.csv', tags, security, summary: 'The registry as CSV (UTF-8 with BOM, opens in Excel) (publicity)',
+  request: { query: z.object({ status: z.enum(ACCOUNT_STATUSES).optional() }) },
+  responses: { 200: { content: { 'text/csv': { schema: z.string() } }, description: 'CSV' }, ...errors(400, 401, 403) },
+});
+
+export const setDormancy = createRoute({
+  method: 'put', path: '/settings/dormancy', tags, security, summary: 'Days without an approved publication before an account is flagged dormant (publicity)',
+  request: jsonBody(z.strictObject({ days: z.number().int().min(1).max(3650) })),
+  responses: { 200: jsonResponse(z.object({ dormancyDays: z.number().int() }), 'The setting'), ...errors(400, 401, 403) },
+});

@@ -1,0 +1,134 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { ACCOUNT_STATUSES } from '../../../db/schema';
+import { AUTO_FAIL_ITEMS, GRADE_RESULTS, INCIDENT_KINDS, INSPECTION_STATUSES } from '../../domain/inspection';
+import { errors, jsonBody, jsonResponse, uuidParam } from '../../lib/http';
+import { CodeParam, VerificationSchema } from '../verify/verify.routes';
+
+const tags = ['Inspections 年度检查'];
+const security = [{ bearerAuth: [] }];
+
+const text = (max: number) => z.string().trim().min(1).max(max);
+const instant = z.iso.datetime({ offset: true }).openapi({ example: '2026-03-31T23:59:59+08:00' });
+const params = z.object({ id: uuidParam('id') });
+
+const CampaignSchema = z.object({
+  id: z.uuid(), year: z.number().int(), deadline: z.string(), graceUntil: z.string(), closedAt: z.string().nullable(), createdAt: z.string(),
+  inspections: z.array(z.object({ id: z.uuid(), accountId: z.uuid(), accountName: z.string(), status: z.enum(INSPECTION_STATUSES), result: z.enum(GRADE_RESULTS).nullable(), gradedAt: z.string().nullable() })),
+}).openapi('Campaign');
+
+const Team = z.object({ admins: z.number().int(), operators: z.number().int(), reviewers: z.number().int(), commentators: z.number().int(), notes: z.string().optional() });
+
+const InspectionSchema = z.object({
+  id: z.uuid(), campaignId: z.uuid(), year: z.number().int(), deadline: z.string(), accountId: z.uuid(), accountName: z.string(), accountStatus: z.enum(ACCOUNT_STATUSES),
+  status: z.enum(INSPECTION_STATUSES), result: z.enum(GRADE_RESULTS).nullable(), findings: z.string().nullable(), autoFailItems: z.array(z.enum(AUTO_FAIL_ITEMS)),
+  gradedAt: z.string().nullable(), gradedBy: z.uuid().nullable(), rectifyDeadline: z.string().nullable(),
+  selfReport: z.unknown().nullable(), selfReportedAt: z.string().nullable(),
+  prefill: z.object({
+    team: Team, commentatorPresent: z.boolean(),
+    reviewCompliance: z.object({ approvedDrafts: z.number().int(), retractedDrafts: z.number().int(), lastApprovedAt: z.string().nullable() }),
+  }).nullable().openapi({ description: "What this system's own records say about the year (sign-off records, current team); the self-report starts from it" }),
+  code: z.object({ code: z.string(), status: z.enum(['valid', 'revoked', 'expired']), issuedAt: z.string() }).nullable(),
+  gradings: z.array(z.object({ result: z.enum(GRADE_RESULTS), findings: z.string().nullable(), autoFailItems: z.array(z.enum(AUTO_FAIL_ITEMS)), rectifyDeadline: z.string().nullable(), gradedBy: z.uuid(), at: z.string() })),
+  interviews: z.array(z.object({ id: z.uuid(), heldAt: z.string(), attendees: z.array(z.string()), notes: z.string(), recordedBy: z.uuid() })),
+}).openapi('Inspection');
+
+const one = (description: string) => jsonResponse(InspectionSchema, description);
+
+export const createCampaign = createRoute({
+  method: 'post', path: '/inspections/campaigns', tags, security, summary: 'Open the year’s campaign 年度检查 (publicity): one inspection per registered account',
+  request: jsonBody(z.strictObject({
+    year: z.number().int().min(2000).max(2100),
+    deadline: instant.openapi({ description: 'Self-reports are due by then; owners are reminded 7 days and 1 day before' }),
+    graceUntil: instant.optional().openapi({ description: 'Accounts under inspection may publish until then; the campaign closes then and last year’s codes expire (default: deadline + 30 days)' }),
+  }).refine((b) => !b.graceUntil || new Date(b.graceUntil) >= new Date(b.deadline), { message: 'must not be before the deadline', path: ['graceUntil'] })),
+  responses: { 201: jsonResponse(CampaignSchema, 'The campaign and its inspections'), ...errors(400, 401, 403, 409) },
+});
+
+export const listCampaigns = createRoute({
+  method: 'get', path: '/inspections/campaigns', tags, security, summary: 'Every campaign, newest first (publicity)',
+  responses: {
+    200: jsonResponse(z.object({ items: z.array(z.object({ id: z.uuid(), year: z.number().int(), deadline: z.string(), graceUntil: z.string(), closedAt: z.string().nullable(), inspections: z.number().int(), passed: z.number().int() })) }), 'Campaigns'),
+    ...errors(401, 403),
+  },
+});
+
+export const getCampaign = createRoute({
+  method: 'get', path: '/inspections/campaigns/{id}', tags, security, summary: 'A campaign and where each inspection stands (publicity)',
+  request: { params },
+  responses: { 200: jsonResponse(CampaignSchema, 'The campaign'), ...errors(400, 401, 403, 404) },
+});
+
+export const closeCampaign = createRoute({
+  method: 'post', path: '/inspections/campaigns/{id}/close', tags, security, summary: 'Close the campaign now (publicity): ends the grace period and expires earlier years’ codes (the sweep does this at graceUntil)',
+  request: { params },
+  responses: { 200: jsonResponse(CampaignSchema, 'The closed campaign'), ...errors(400, 401, 403, 404, 409) },
+});
+
+export const exportCampaign = createRoute({
+  method: 'get', path: '/exports/campaigns/{id}.csv', tags, security, summary: 'A campaign’s results as CSV (UTF-8 with BOM, opens in Excel) (publicity)',
+  request: { params: z.object({ id: uuidParam('id') }) },
+  responses: { 200: { content: { 'text/csv': { schema: z.string() } }, description: 'CSV' }, ...errors(400, 401, 403, 404) },
+});
+
+export const getInspection = createRoute({
+  method: 'get', path: '/inspections/{id}', tags, security, summary: 'One inspection with its prefilled self-report, gradings, interviews and code (owner, role holders, unit, publicity)',
+  request: { params },
+  responses: { 200: one('The inspection'), ...errors(400, 401, 403, 404) },
+});
+
+const count = z.number().int().min(0).max(10_000);
+
+export const SelfReportSchema = z.strictObject({
+  updateFrequency: text(200).openapi({ example: '每周 2–3 次' }),
+  incidents: z.array(z.strictObject({ kind: z.enum(INCIDENT_KINDS), description: text(2000), at: z.iso.date().optional() })).max(100).optional()
+    .openapi({ description: `Incidents of the year; ${AUTO_FAIL_ITEMS.join(', ')} are automatic-fail items` }),
+  team: z.strictObject({ admins: count.optional(), operators: count.optional(), reviewers: count.optional(), commentators: count.optional(), notes: z.string().max(2000).optional() }).optional()
+    .openapi({ description: 'Overrides of the team counts prefilled from the registry' }),
+  commentatorPresent: z.boolean().optional(),
+  reviewCompliance: z.strictObject({ unreviewedPublications: count.optional(), notes: z.string().max(2000).optional() }).optional()
+    .openapi({ description: 'The count of approved drafts comes from this system’s sign-off records; declare any publication that skipped review' }),
+  notes: z.string().max(5000).optional(),
+}).openapi('SelfReport');
+
+export const fileSelfReport = createRoute({
+  method: 'post', path: '/inspections/{id}/self-report', tags, security, summary: 'File the self-report 自查报告 (owner, role holders or unit); again after rectification for the re-inspection 复查',
+  request: { params, ...jsonBody(SelfReportSchema) },
+  responses: { 200: one('The inspection, self_reported'), ...errors(400, 401, 403, 404, 409) },
+});
+
+const Interview = z.strictObject({ heldAt: instant, attendees: z.array(text(100)).min(1).max(30), notes: text(10_000) }).openapi('Interview');
+
+export const gradeInspection = createRoute({
+  method: 'post', path: '/inspections/{id}/grade', tags, security,
+  summary: 'Grade 评定 (publicity): pass issues the year’s pass code; rectify needs a deadline (and may record the 约谈); fail suspends or shuts the account down',
+  request: {
+    params,
+    ...jsonBody(z.strictObject({
+      result: z.enum(GRADE_RESULTS),
+      findings: text(10_000).optional(),
+      autoFailItems: z.array(z.enum(AUTO_FAIL_ITEMS)).max(AUTO_FAIL_ITEMS.length).optional().openapi({ description: 'Any of these forces result fail' }),
+      rectifyDeadline: instant.optional().openapi({ description: 'Required for rectify; must be in the future' }),
+      interview: Interview.optional(),
+      accountAction: z.enum(['suspend', 'shut_down']).optional().openapi({ description: 'On fail: suspend (default) or shut the account down 关停' }),
+    }).refine((g) => g.result === 'fail' || !g.accountAction, { message: 'only with result fail', path: ['accountAction'] })),
+  },
+  responses: { 200: one('The graded inspection'), ...errors(400, 401, 403, 404, 409) },
+});
+
+export const recordInterview = createRoute({
+  method: 'post', path: '/inspections/{id}/interviews', tags, security, summary: 'Record an interview 约谈记录 with the people responsible (publicity)',
+  request: { params, ...jsonBody(Interview) },
+  responses: { 201: one('The inspection with the interview'), ...errors(400, 401, 403, 404) },
+});
+
+export const reissueCode = createRoute({
+  method: 'post', path: '/inspections/{id}/code', tags, security, summary: 'Issue a fresh pass code 补发 for a passed inspection whose code was revoked (publicity)',
+  request: { params },
+  responses: { 201: jsonResponse(VerificationSchema, 'The new code, as the public sees it'), ...errors(400, 401, 403, 404, 409) },
+});
+
+export const revokeCode = createRoute({
+  method: 'post', path: '/codes/{code}/revoke', tags, security, summary: 'Revoke a pass code 撤销 with a reason (publicity); it stays on record, shown as revoked',
+  request: { params: z.object({ code: CodeParam }), ...jsonBody(z.strictObject({ reason: text(2000) })) },
+  responses: { 200: jsonResponse(VerificationSchema, 'The code, now revoked'), ...errors(400, 401, 403, 404, 409) },
+});

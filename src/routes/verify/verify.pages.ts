@@ -1,0 +1,44 @@
+import { Hono, type Context } from 'hono';
+import { AppError, toAppError } from '../../lib/errors';
+import type { AppEnv } from '../../lib/http';
+import { qrPng, qrSvg } from '../../lib/qr';
+import { noticePage } from '../../pages/layout';
+import { lookupPage, verifyPage } from '../../pages/verify';
+import { verifyCode } from '../../services/inspections';
+
+/**
+ * The public verification page and the QR codes that point at it. No token: a pass code is public
+ * by design, and what the page shows is what the account's poster claims.
+ */
+export const verifyPagesRouter = new Hono<AppEnv>()
+  // The lookup form posts here with ?code=…; send the visitor on to the code's own page.
+  .get('/verify', (c) => {
+    const code = c.req.query('code')?.trim();
+    if (code) return c.redirect(`/verify/${encodeURIComponent(code.slice(0, 64))}`, 303);
+    return c.html(lookupPage());
+  })
+  .get('/verify/:code', async (c) => {
+    c.header('Cache-Control', 'no-cache');
+    try {
+      return c.html(verifyPage(await verifyCode(c.var.deps.db, c.var.deps, c.req.param('code'))));
+    } catch (err) {
+      return errorPage(c, err);
+    }
+  })
+  .get('/verify/:code/qr.svg', async (c) => {
+    const { verifyUrl } = await verifyCode(c.var.deps.db, c.var.deps, c.req.param('code'));
+    return c.body(await qrSvg(verifyUrl), 200, qrHeaders('image/svg+xml; charset=utf-8'));
+  })
+  .get('/verify/:code/qr.png', async (c) => {
+    const { verifyUrl, code } = await verifyCode(c.var.deps.db, c.var.deps, c.req.param('code'));
+    return c.body(await qrPng(verifyUrl), 200, { ...qrHeaders('image/png'), 'Content-Disposition': `inline; filename="${code.replace(/[^\w-]/g, '_')}.png"` });
+  });
+
+// The QR image depends only on the code and PUBLIC_URL, so it may be cached; its page may not.
+const qrHeaders = (type: string) => ({ 'Content-Type': type, 'Cache-Control': 'public, max-age=86400' });
+
+function errorPage(c: Context<AppEnv>, err: unknown) {
+  const e = err instanceof AppError ? err : toAppError(err);
+  if (e.code === 'internal') c.var.log.error({ err }, 'verify page failed');
+  return c.html(noticePage({ title: '无法查验', ok: false, zh: e.localized('zh-CN'), en: e.localized('en') }), e.status);
+}

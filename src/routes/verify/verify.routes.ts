@@ -1,0 +1,33 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { ACCOUNT_STATUSES } from '../../../db/schema';
+import { GRADE_RESULTS } from '../../domain/inspection';
+import { PLATFORMS } from '../../domain/inspection-code';
+import { errors, jsonResponse } from '../../lib/http';
+
+const tags = ['Public verification 公开查验'];
+
+/**
+ * Only the length is checked here: the shape and check character are the service's to judge, so a
+ * malformed code and a typo get their own answers (400 code_malformed, 404 code_not_found).
+ */
+export const CodeParam = z.string().min(1).max(64).openapi({ param: { name: 'code', in: 'path' }, example: 'SJ-2026-WX-0001-T', description: 'An inspection pass code 审查合格编码' });
+
+export const VerificationSchema = z.object({
+  code: z.string(),
+  valid: z.boolean().openapi({ description: 'The code is live and the account is registered (not suspended, under rectification or shut down)' }),
+  status: z.enum(['valid', 'revoked', 'expired']).openapi({ description: 'The code itself; a code expires when the next year’s campaign closes' }),
+  year: z.number().int(),
+  result: z.enum(GRADE_RESULTS),
+  issuedAt: z.string(),
+  revokedAt: z.string().nullable(),
+  revokedReason: z.string().nullable(),
+  expiredAt: z.string().nullable(),
+  account: z.object({ name: z.string(), platform: z.enum(PLATFORMS), unit: z.string(), status: z.enum(ACCOUNT_STATUSES), registrationNo: z.string().nullable() }),
+  verifyUrl: z.string().openapi({ description: 'The public page the QR code points at' }),
+}).openapi('Verification');
+
+export const verifyCode = createRoute({
+  method: 'get', path: '/verify/{code}', tags, summary: 'Verify an inspection pass code (public, no token)',
+  request: { params: z.object({ code: CodeParam }) },
+  responses: { 200: jsonResponse(VerificationSchema, 'What the registry says about the code'), ...errors(400, 404) },
+});
