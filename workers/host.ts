@@ -1,6 +1,6 @@
 import type { Runtime } from '../src/runtime';
 import { createQueues, type Queues } from './queues';
-import { queueReadiness, startWorkers, type Workers } from './start';
+import { queueReadiness, startWorkers, type WorkerSettings, type Workers } from './start';
 
 /** The queues (and, when asked, the workers) of one Node process, wired into its runtime. */
 export interface QueueHost {
@@ -14,7 +14,7 @@ export interface QueueHost {
  * it without the API; an API started with RUN_WORKERS=false only reports queue state and leaves
  * relaying and sending to the worker processes.
  */
-export function startQueueHost(runtime: Runtime, opts: { workers: boolean }): QueueHost {
+export function startQueueHost(runtime: Runtime, opts: { workers: boolean; tuning?: Partial<WorkerSettings> }): QueueHost {
   const { config, deps, delivery, log } = runtime;
   const queues = createQueues({ redisUrl: config.redisUrl, prefix: config.queuePrefix, attempts: config.sendAttempts, backoffMs: config.sendBackoffMs }, log);
   const workers = opts.workers
@@ -23,6 +23,7 @@ export function startQueueHost(runtime: Runtime, opts: { workers: boolean }): Qu
         lockDurationMs: config.jobLockMs,
         stalledIntervalMs: Math.max(1000, Math.floor(config.jobLockMs / 2)),
         fallbackAfterMs: config.redisFallbackMs,
+        ...opts.tuning,
       })
     : null;
   deps.onOutbox = workers?.kick;

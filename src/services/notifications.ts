@@ -163,9 +163,10 @@ export async function plansFor(db: Db, deps: ServiceDeps, row: OutboxRow): Promi
 
 /**
  * Claims one send: inserts its row as `sending`, or takes over a row that failed or whose sender
- * died (claim older than the lease). Returns false when it was sent already or is being sent.
+ * died (claim older than the lease). `sent`: nothing to do; `busy`: another sender holds a fresh
+ * claim (or held it and died), so this attempt must be retried later rather than counted as done.
  */
-async function claim(db: Db, d: { dedupeKey: string; route: Route; plan: Planned; outboxId: number }, leaseMs: number): Promise<boolean> {
+async function claim(db: Db, d: { dedupeKey: string; route: Route; plan: Planned; outboxId: number }, leaseMs: number): Promise<'claimed' | 'sent' | 'busy'> {
   const now = new Date();
   const rows = await db
     .insert(deliveries)
@@ -176,7 +177,9 @@ async function claim(db: Db, d: { dedupeKey: string; route: Route; plan: Planned
       setWhere: or(inArray(deliveries.status, ['retrying', 'failed']), and(eq(deliveries.status, 'sending'), lt(deliveries.claimedAt, new Date(now.getTime() - leaseMs)))),
     })
     .returning({ id: deliveries.id });
-  return rows.length > 0;
+  if (rows.length) return 'claimed';
+  const [held] = await db.select({ status: deliveries.status }).from(deliveries).where(eq(deliveries.dedupeKey, d.dedupeKey));
+  return held?.status === 'sent' ? 'sent' : 'busy';
 }
 
 export interface DispatchResult {
@@ -194,14 +197,17 @@ export async function dispatchOutboxRow(d: Delivery, outboxId: number, opts: { f
   const { db, deps, channels } = d;
   const [row] = await db.select().from(outbox).where(eq(outbox.id, outboxId));
   const result: DispatchResult = { sent: 0, skipped: 0, failed: [] };
+  const busy: string[] = [];
   if (!row) return result;
   for (const plan of await plansFor(db, deps, row)) {
     const routes = routesFor(plan.person.channels, plan.robots, plan.carriesLink);
     const claimed: { route: Route; dedupeKey: string }[] = [];
     for (const route of routes) {
       const dedupeKey = `${plan.key}:${plan.person.id}:${route}`;
-      if (await claim(db, { dedupeKey, route, plan, outboxId }, d.claimLeaseMs)) claimed.push({ route, dedupeKey });
-      else result.skipped++;
+      const state = await claim(db, { dedupeKey, route, plan, outboxId }, d.claimLeaseMs);
+      if (state === 'claimed') claimed.push({ route, dedupeKey });
+      else if (state === 'sent') result.skipped++;
+      else busy.push(dedupeKey);
     }
     if (!claimed.length) continue;
     const text = await db.transaction((tx) => plan.compose(tx as unknown as Db));
@@ -226,6 +232,9 @@ export async function dispatchOutboxRow(d: Delivery, outboxId: number, opts: { f
       }
     }
   }
+  // A claim held elsewhere is either in flight or its holder died: only a later attempt, after the
+  // lease, can tell, so the row stays unprocessed (drain leaves it; a job retries with backoff).
+  if (busy.length) throw new Error(`${busy.length} send(s) claimed by another sender: ${busy.join(', ')}`);
   const retryable = result.failed.filter((f) => !f.permanent);
   if (retryable.length && !opts.final) throw new Error(`${retryable.length} send(s) failed: ${retryable.map((f) => `${f.dedupeKey}: ${f.error}`).join('; ')}`);
   await db.update(outbox).set({ processedAt: new Date(), relayedAt: sql`coalesce(${outbox.relayedAt}, now())` }).where(eq(outbox.id, outboxId));

@@ -1,0 +1,329 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { and, eq, isNull, sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { deliveries, outbox, people, reviews, units } from '../db/schema';
+import { openDatabase } from '../db/node';
+import { silentLog } from '../src/lib/log';
+import type { Notification } from '../src/notify/channel';
+import { mountQueueBoard } from '../workers/board';
+import { startQueueHost, type QueueHost } from '../workers/host';
+import { outboxJobId } from '../workers/jobs';
+import { createQueues } from '../workers/queues';
+import { relayOutbox, rerelayUnprocessed } from '../workers/relay';
+import { createTestEnv, type TestEnv } from './harness';
+import { startReceiver } from './support/receiver';
+import { startTestRedis, type TestRedis } from './support/redis-server';
+import { startSmtpSink } from './support/smtp-sink';
+
+/** Polls until `check` returns a truthy value; the tests wait for real workers, never for minutes. */
+async function waitFor<T>(what: string, check: () => Promise<T> | T, ms = 15_000): Promise<NonNullable<T>> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = await check();
+    if (value) return value as NonNullable<T>;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+type Demo = Awaited<ReturnType<TestEnv['seed']>>;
+
+async function submitDraft(t: TestEnv, demo: Demo, title: string): Promise<string> {
+  const created = await t.request('POST', '/api/v1/drafts', { token: demo.tokens.drafter, body: { title, body: '正文。', unitId: demo.unitId, accountIds: [demo.accountId] } });
+  expect(created.status, created.text).toBe(201);
+  const submitted = await t.request('POST', `/api/v1/drafts/${created.body.id}/submit`, { token: demo.tokens.drafter });
+  expect(submitted.status, submitted.text).toBe(200);
+  return created.body.id;
+}
+
+async function outboxIdOf(t: TestEnv, topic: string, reviewOfDraft: string): Promise<number> {
+  const rows = await t.runtime.database.db.execute<{ id: number }>(sql`
+    select o.id from outbox o join reviews r on r.id::text = o.payload->>'reviewId'
+    where o.topic = ${topic} and r.draft_id = ${reviewOfDraft} order by o.id desc limit 1`);
+  return Number((rows as unknown as { id: number }[])[0]!.id);
+}
+
+describe('BullMQ workers on a real Redis', () => {
+  let redis: TestRedis;
+  let t: TestEnv;
+  let demo: Demo;
+  let host: QueueHost;
+
+  beforeAll(async () => {
+    redis = await startTestRedis();
+    t = await createTestEnv('postgres', {
+      REDIS_URL: redis.url, QUEUE_PREFIX: 'wt', SEND_ATTEMPTS: '3', SEND_BACKOFF_SECONDS: '0.05',
+      SWEEP_EVERY_SECONDS: '1', JOB_LOCK_SECONDS: '2', REDIS_FALLBACK_SECONDS: '1',
+    });
+    host = startQueueHost(t.runtime, { workers: true, tuning: { relayEveryMs: 100, rerelayAfterMs: 500 } });
+    // Mounted before the first request: Hono builds its router then.
+    mountQueueBoard(t.runtime.app, host.queues, t.runtime.deps);
+    demo = await t.seed();
+  });
+  afterAll(async () => {
+    await host?.close();
+    await t?.close();
+    await redis?.stop();
+  });
+
+  const sentTo = (personId: string, kind: Notification['kind']) => t.sent.filter((m) => m.to.personId === personId && m.kind === kind);
+
+  it('relays a committed submit into BullMQ under a deterministic job id; the job carries ids, never a token', async () => {
+    const draftId = await submitDraft(t, demo, '队列转发测试');
+    const [message] = await waitFor('the first approver’s link', () => {
+      const found = sentTo(demo.people.section_head!, 'review_assigned').filter((m) => m.subject.includes('队列转发测试'));
+      return found.length ? found : null;
+    });
+    const outboxId = await outboxIdOf(t, 'review.assigned', draftId);
+    const job = await host.queues.byName.notifications.getJob(outboxJobId(outboxId));
+    expect(job?.data).toEqual({ outboxId });
+    expect(await waitFor('job completion', async () => (await job!.getState()) === 'completed')).toBe(true);
+    const token = message!.link!.split('/s/')[1]!;
+    expect(JSON.stringify(job!.data)).not.toContain(token);
+    const [row] = await t.runtime.database.db.select().from(outbox).where(eq(outbox.id, outboxId));
+    expect(row!.processedAt).not.toBeNull();
+    // The link works.
+    expect((await t.request('GET', `/s/${token}`)).status).toBe(200);
+  });
+
+  it('FLUSHALL mid-run: every due reminder still arrives, exactly once', async () => {
+    const { db } = t.runtime.database;
+    // Sends take a moment, so the flush lands while jobs are queued and in flight.
+    const email = t.runtime.channels.email;
+    t.runtime.channels.email = { name: email.name, send: async (m) => { await pause(40); await email.send(m); } };
+    try {
+      const ids: string[] = [];
+      for (let i = 0; i < 8; i++) ids.push(await submitDraft(t, demo, `催办测试 ${i}`));
+      const pending = await db.select({ id: reviews.id, next: reviews.nextReminderAt }).from(reviews).where(and(eq(reviews.status, 'pending'), sql`${reviews.draftId} in ${ids}`));
+      expect(pending).toHaveLength(8);
+      // Just past the first reminder of all eight (submitted at the same instant), before the second.
+      t.clock.now = new Date(Math.max(...pending.map((p) => p.next!.getTime())) + 60_000);
+      const reviewIds = new Set(pending.map((p) => p.id));
+      const reminders = () => t.sent.filter((m) => m.kind === 'review_reminder' && reviewIds.has(m.dedupeKey.split('review:')[1]!.split('@')[0]!));
+      await waitFor('the first reminders to go out', () => reminders().length >= 2);
+      await redis.flushAll();
+      await waitFor('all eight reminders', () => reminders().length >= 8, 20_000);
+      // Another sweep and re-relay cycle finds nothing more to send.
+      await pause(1500);
+      const got = reminders();
+      expect(got).toHaveLength(8);
+      expect(new Set(got.map((m) => m.dedupeKey)).size).toBe(8);
+      expect(new Set(got.map((m) => m.dedupeKey.split('@')[0])).size).toBe(8);
+      // The scheduler the flush deleted is back.
+      expect(await waitFor('the sweep scheduler', () => host.queues.byName.maintenance.getJobScheduler('sweep'))).toBeTruthy();
+      const [counted] = (await db.execute(sql`select count(*)::int as n from reviews where id in ${[...reviewIds]} and reminders_sent = 1`)) as unknown as { n: number }[];
+      expect(counted!.n).toBe(8);
+    } finally {
+      t.runtime.channels.email = email;
+    }
+  });
+
+  it('a send that fails every attempt lands in failed (BullMQ and GET /deliveries); retrying it sends once', async () => {
+    const { db } = t.runtime.database;
+    let healthy = false;
+    const receiver = await startReceiver(() => (healthy ? {} : { status: 500, body: { error: 'down' } }));
+    const approver = demo.people.section_head!;
+    await db.update(units).set({ robots: { webhook: { url: `${receiver.url}/hook` } } }).where(eq(units.id, demo.unitId));
+    await db.update(people).set({ channels: ['webhook'] }).where(eq(people.id, approver));
+    try {
+      const draftId = await submitDraft(t, demo, '失败重试测试');
+      const outboxId = await outboxIdOf(t, 'review.assigned', draftId);
+      const job = await waitFor('the job', () => host.queues.byName.notifications.getJob(outboxJobId(outboxId)));
+      await waitFor('the job to fail for good', async () => (await job.getState()) === 'failed');
+      expect(receiver.received).toHaveLength(3); // SEND_ATTEMPTS
+      const [failed] = await db.select().from(deliveries).where(and(eq(deliveries.outboxId, outboxId), eq(deliveries.channel, 'webhook')));
+      expect(failed).toMatchObject({ status: 'failed', attempts: 3 });
+      expect(failed!.lastError).toContain('HTTP 500');
+
+      const listed = await t.request('GET', '/api/v1/deliveries?status=failed', { token: demo.tokens.admin });
+      expect(listed.status, listed.text).toBe(200);
+      expect(listed.body.items.map((d: { id: string }) => d.id)).toContain(failed!.id);
+      expect((await t.request('GET', '/api/v1/deliveries?status=failed', { token: demo.tokens.drafter })).status).toBe(403);
+      const bad = await t.request('GET', '/api/v1/deliveries?status=lost', { token: demo.tokens.admin });
+      expect(bad.status).toBe(400);
+      expect(JSON.stringify(bad.body.error.details)).toContain('status');
+
+      // What Bull Board's "retry" does.
+      healthy = true;
+      await job.retry('failed');
+      await waitFor('the retried job', async () => (await job.getState()) === 'completed');
+      const [sent] = await db.select().from(deliveries).where(eq(deliveries.id, failed!.id));
+      expect(sent!.status).toBe('sent');
+      expect(receiver.received.filter((r) => r.body?.link)).toHaveLength(4);
+      await pause(300);
+      expect(receiver.received).toHaveLength(4);
+    } finally {
+      await db.update(people).set({ channels: [] }).where(eq(people.id, approver));
+      await db.update(units).set({ robots: {} }).where(eq(units.id, demo.unitId));
+      await receiver.close();
+    }
+  });
+
+  it('the queue dashboard is for admins only, by bearer token or the sign-in cookie', async () => {
+    expect((await t.request('GET', '/admin/queues')).status).toBe(401);
+    const browser = await t.request('GET', '/admin/queues', { headers: { accept: 'text/html' } });
+    expect(browser.status).toBe(303);
+    expect((await t.request('GET', '/admin/queues', { token: demo.tokens.drafter })).status).toBe(403);
+    expect((await t.request('GET', '/admin/queues', { token: demo.tokens.publicity })).status).toBe(403);
+    const board = await t.request('GET', '/admin/queues', { token: demo.tokens.admin });
+    expect(board.status).toBe(200);
+    expect(board.text).toContain('<div id="root">');
+
+    const wrong = await t.runtime.app.request('/admin/login', { method: 'POST', body: new URLSearchParams({ token: demo.tokens.drafter! }) });
+    expect(wrong.status).toBe(403);
+    expect(wrong.headers.get('set-cookie')).toBeNull();
+    const login = await t.runtime.app.request('/admin/login', { method: 'POST', body: new URLSearchParams({ token: demo.tokens.admin! }) });
+    expect(login.status).toBe(303);
+    const cookie = login.headers.get('set-cookie')!;
+    expect(cookie).toMatch(/HttpOnly/i);
+    expect(cookie).toMatch(/SameSite=Strict/i);
+    expect(cookie).toMatch(/Path=\/admin/);
+    const api = await t.request('GET', '/admin/queues/api/queues', { headers: { cookie: cookie.split(';')[0]! } });
+    expect(api.status).toBe(200);
+    expect(api.body.queues.map((q: { name: string }) => q.name).sort()).toEqual(['maintenance', 'notifications']);
+  });
+
+  it('Redis down: the API keeps serving, links still go out, and the queue takes over again when Redis returns', async () => {
+    await redis.stop();
+    try {
+      await waitFor('the producer to notice', () => host.queues.connection.status !== 'ready');
+      const started = Date.now();
+      const draftId = await submitDraft(t, demo, 'Redis 宕机测试');
+      expect(Date.now() - started).toBeLessThan(5000); // the request never waited on Redis
+      const ready = await t.request('GET', '/readyz');
+      expect(ready.status).toBe(200);
+      expect(ready.body.queue.ok).toBe(false);
+      expect(ready.body.outbox.unprocessed).toBeGreaterThanOrEqual(1);
+      // After REDIS_FALLBACK_SECONDS the process sends the outbox itself.
+      await waitFor('the link, sent without Redis', () => sentTo(demo.people.section_head!, 'review_assigned').some((m) => m.subject.includes('Redis 宕机测试')));
+      const outboxId = await outboxIdOf(t, 'review.assigned', draftId);
+      const [row] = await t.runtime.database.db.select().from(outbox).where(eq(outbox.id, outboxId));
+      expect(row!.processedAt).not.toBeNull();
+    } finally {
+      await redis.start();
+    }
+    await waitFor('Redis to be back', async () => (await t.request('GET', '/readyz')).body.queue.ok === true, 20_000);
+    const draftId = await submitDraft(t, demo, 'Redis 恢复测试');
+    await waitFor('the link, through the queue again', () => sentTo(demo.people.section_head!, 'review_assigned').some((m) => m.subject.includes('Redis 恢复测试')));
+    const outboxId = await outboxIdOf(t, 'review.assigned', draftId);
+    expect(await host.queues.byName.notifications.getJob(outboxJobId(outboxId))).toBeTruthy();
+    const ready = await t.request('GET', '/readyz');
+    expect(ready.body).toMatchObject({ ok: true, database: { ok: true }, queue: { ok: true, redis: 'ready' } });
+    expect(ready.body.queue.counts.notifications).toHaveProperty('failed');
+    expect(ready.body.outbox).toHaveProperty('oldestPendingSeconds');
+  });
+});
+
+describe('two outbox relays racing', () => {
+  let t: TestEnv;
+  let redis: TestRedis;
+  beforeAll(async () => {
+    redis = await startTestRedis();
+    t = await createTestEnv('postgres', { REDIS_URL: redis.url });
+  });
+  afterAll(async () => {
+    await t?.close();
+    await redis?.stop();
+  });
+
+  it('move each committed row into BullMQ exactly once', async () => {
+    const { db } = t.runtime.database;
+    const rows = await db.insert(outbox).values(Array.from({ length: 300 }, (_, i) => ({ topic: 'review.urged', payload: { reviewId: crypto.randomUUID(), byId: crypto.randomUUID(), comment: `#${i}` } }))).returning({ id: outbox.id });
+    // Two "processes": separate database pools and separate Redis connections.
+    const other = await openDatabase({ url: t.runtime.config.databaseUrl, max: 4 });
+    const q1 = createQueues({ redisUrl: redis.url, prefix: 'race' }, silentLog);
+    const q2 = createQueues({ redisUrl: redis.url, prefix: 'race' }, silentLog);
+    try {
+      const drain = async (relay: () => Promise<number>) => {
+        let n = 0;
+        for (let got = -1; got !== 0; ) n += got = await relay();
+        return n;
+      };
+      const [a, b] = await Promise.all([drain(() => relayOutbox(db, q1, 50)), drain(() => relayOutbox(other.db, q2, 50))]);
+      expect(a + b).toBe(300);
+      const queue = q1.byName.notifications;
+      expect(await queue.getWaitingCount()).toBe(300);
+      const ids = new Set((await queue.getWaiting(0, 400)).map((j) => j.id));
+      expect(ids).toEqual(new Set(rows.map((r) => outboxJobId(r.id))));
+      expect(await db.select({ id: outbox.id }).from(outbox).where(isNull(outbox.relayedAt))).toHaveLength(0);
+      // The sweep's re-relay of the same rows adds nothing: the job ids already exist.
+      expect(await rerelayUnprocessed(db, q2, 0)).toBe(300);
+      expect(await queue.getWaitingCount()).toBe(300);
+    } finally {
+      await q1.close();
+      await q2.close();
+      await other.close();
+    }
+  });
+});
+
+describe('a worker process killed mid-send', () => {
+  let t: TestEnv;
+  let redis: TestRedis;
+  let sink: Awaited<ReturnType<typeof startSmtpSink>>;
+  const children: ChildProcess[] = [];
+  beforeAll(async () => {
+    redis = await startTestRedis();
+    sink = await startSmtpSink();
+    t = await createTestEnv('postgres', { REDIS_URL: redis.url });
+  });
+  afterAll(async () => {
+    for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
+    await t?.close();
+    await sink?.close();
+    await redis?.stop();
+  });
+
+  /** `npm run worker` as a real child process (node --import tsx: one process, so SIGKILL kills it). */
+  function startWorker(): ChildProcess {
+    const { config } = t.runtime;
+    const child = spawn(process.execPath, ['--import', 'tsx', 'workers/main.ts'], {
+      env: {
+        ...process.env, NODE_ENV: 'test', DATABASE_URL: config.databaseUrl, REDIS_URL: redis.url, SMTP_URL: sink.url, PUBLIC_URL: config.publicUrl,
+        APP_SECRET: config.appSecret, QUEUE_PREFIX: 'kill', JOB_LOCK_SECONDS: '1', SEND_LEASE_SECONDS: '1', SEND_BACKOFF_SECONDS: '0.2', LOG_LEVEL: 'warn',
+      },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('exit', (code, signal) => {
+      if (code && code !== 0) console.error(`worker exited ${code} ${signal ?? ''}\n${stderr}`);
+    });
+    children.push(child);
+    return child;
+  }
+  const exited = (c: ChildProcess) => new Promise<number | null>((resolve) => (c.exitCode !== null ? resolve(c.exitCode) : c.once('exit', (code) => resolve(code))));
+
+  it('the job is taken up again after the lock expires and the mail is delivered once', async () => {
+    const demo = await t.seed();
+    // Only this test's draft should reach the sink: the seed's own messages are not its subject.
+    await t.runtime.database.db.update(outbox).set({ processedAt: new Date() });
+    const hold = sink.holdNext();
+    const first = startWorker();
+    const draftId = await submitDraft(t, demo, '进程被杀测试');
+    await hold.held; // the worker is inside the SMTP send
+    first.kill('SIGKILL');
+    await exited(first);
+    await pause(200); // let the sink see the connection drop
+    hold.release();
+    const { db } = t.runtime.database;
+    const outboxId = await outboxIdOf(t, 'review.assigned', draftId);
+    const [claimed] = await db.select().from(deliveries).where(eq(deliveries.outboxId, outboxId));
+    expect(claimed!.status).toBe('sending'); // claimed by the dead worker, never confirmed
+    expect(sink.messages).toHaveLength(0);
+
+    const second = startWorker();
+    const mails = await sink.waitFor(1, 30_000);
+    expect(mails[0]!.subject).toContain('进程被杀测试');
+    await waitFor('the delivery to be recorded', async () => (await db.select().from(deliveries).where(eq(deliveries.id, claimed!.id)))[0]!.status === 'sent');
+    await pause(1500);
+    expect(sink.messages).toHaveLength(1);
+    const [row] = await db.select().from(outbox).where(eq(outbox.id, outboxId));
+    expect(row!.processedAt).not.toBeNull();
+
+    // SIGTERM is a graceful stop.
+    second.kill('SIGTERM');
+    expect(await exited(second)).toBe(0);
+  }, 60_000);
+});
