@@ -51,17 +51,41 @@ export async function feishuSign(secret: string, timestampSeconds: number): Prom
   return hmacSha256Base64(`${timestampSeconds}\n${secret}`, '');
 }
 
-/** The message text for a group chat: the link, if any, replaced by a note. */
+/**
+ * Any sign-off link: a URL with a `/s/<token>` path segment, whatever its host or path prefix. A
+ * digest carries several links while `link` names only the first, so every one is matched, not
+ * just `link`. Stops at whitespace, quotes, brackets and CJK punctuation around it in the text.
+ */
+const SIGNOFF_URL = /\bhttps?:\/\/[^\s"'<>()\[\]\u3000-\u303f\uff00-\uffef]*?\/s\/[^\s"'<>()\[\]\u3000-\u303f\uff00-\uffef]+/gi;
+const LINK_NOTE = '（审核链接已单独发送给您本人 / your sign-off link was sent to you privately）';
+
+/** The message text for a group chat: every sign-off link replaced by a note. */
 export function groupText(m: Notification): string {
-  const text = m.link ? m.text.split(m.link).join('（审核链接已单独发送给您本人 / your sign-off link was sent to you privately）') : m.text;
+  const text = (m.link ? m.text.split(m.link).join(LINK_NOTE) : m.text).replace(SIGNOFF_URL, LINK_NOTE);
   return `${m.subject}\n${text}`;
 }
 
-async function postJson(url: string, body: unknown, headers: Record<string, string> = {}, timeoutMs = 10_000): Promise<unknown> {
+/** Cuts a text to at most `maxBytes` of UTF-8 without splitting a character. */
+export function truncateUtf8(text: string, maxBytes: number, ellipsis = '…'): string {
+  if (enc.encode(text).length <= maxBytes) return text;
+  const budget = maxBytes - enc.encode(ellipsis).length;
+  let out = '';
+  let used = 0;
+  for (const ch of text) {
+    const n = enc.encode(ch).length;
+    if (used + n > budget) break;
+    out += ch;
+    used += n;
+  }
+  return out + ellipsis;
+}
+
+/** Posts a JSON text as is (so a signature over it covers exactly the bytes sent). */
+async function postJson(url: string, body: string, headers: Record<string, string> = {}, timeoutMs = 10_000): Promise<unknown> {
   const res = await fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json; charset=utf-8', ...headers },
-    body: JSON.stringify(body),
+    body,
     signal: AbortSignal.timeout(timeoutMs),
   });
   const text = await res.text();
@@ -70,10 +94,15 @@ async function postJson(url: string, body: unknown, headers: Record<string, stri
   try { return JSON.parse(text); } catch { return null; }
 }
 
-/** WeCom, DingTalk and Feishu answer 200 with an error code in the body. */
+/**
+ * WeCom, DingTalk and Feishu answer HTTP 200 with a result code in the body (`errcode`, or
+ * Feishu's `code` and its legacy `StatusCode`); only 0 is a delivered message. A reply without
+ * any code (a proxy's page, say) is not taken as delivered either.
+ */
 function checkCode(platform: string, reply: unknown, field: 'errcode' | 'code'): void {
-  const code = (reply as Record<string, unknown> | null)?.[field] ?? (reply as Record<string, unknown> | null)?.StatusCode;
-  if (code !== undefined && code !== 0) throw new Error(`${platform} replied ${JSON.stringify(reply).slice(0, 200)}`);
+  const obj = reply && typeof reply === 'object' ? (reply as Record<string, unknown>) : null;
+  const code = obj?.[field] ?? obj?.StatusCode;
+  if (code !== 0) throw new Error(`${platform} replied ${JSON.stringify(reply ?? null).slice(0, 200)}`);
 }
 
 function robotOf<K extends RobotName>(m: Notification, name: K): NonNullable<UnitRobots[K]> {
@@ -82,26 +111,33 @@ function robotOf<K extends RobotName>(m: Notification, name: K): NonNullable<Uni
   return robot as NonNullable<UnitRobots[K]>;
 }
 
+/** WeCom caps a text message's content at 2048 bytes of UTF-8. */
+const WECOM_TEXT_MAX_BYTES = 2048;
+
 /** 企业微信群机器人: text message, mentioning the person by WeCom user id and/or mobile. */
 export function wecomChannel(): Channel {
   return {
     name: 'wecom',
     async send(m) {
       const { url } = robotOf(m, 'wecom');
-      const reply = await postJson(url, {
+      const reply = await postJson(url, JSON.stringify({
         msgtype: 'text',
         text: {
-          content: groupText(m),
+          content: truncateUtf8(groupText(m), WECOM_TEXT_MAX_BYTES),
           ...(m.to.wecomUserId ? { mentioned_list: [m.to.wecomUserId] } : {}),
           ...(m.to.phone ? { mentioned_mobile_list: [m.to.phone] } : {}),
         },
-      });
+      }));
       checkCode('WeCom', reply, 'errcode');
     },
   };
 }
 
-/** 钉钉自定义机器人: markdown message, @-mentioning by mobile or user id, signed when a secret is set. */
+/**
+ * 钉钉自定义机器人: markdown message, signed when a secret is set. DingTalk only notifies the
+ * people in `at.atMobiles` / `at.atUserIds` whose `@mobile` / `@userId` also appears in the text,
+ * so every id mentioned is written into the text too.
+ */
 export function dingtalkChannel(now: () => Date = () => new Date()): Channel {
   return {
     name: 'dingtalk',
@@ -113,12 +149,15 @@ export function dingtalkChannel(now: () => Date = () => new Date()): Channel {
         const sign = await dingtalkSign(robot.secret, timestamp);
         url += `${url.includes('?') ? '&' : '?'}timestamp=${timestamp}&sign=${encodeURIComponent(sign)}`;
       }
-      const mention = m.to.phone ? ` @${m.to.phone}` : m.to.dingtalkUserId ? ` @${m.to.dingtalkUserId}` : '';
-      const reply = await postJson(url, {
+      const atMobiles = m.to.phone ? [m.to.phone] : [];
+      const atUserIds = m.to.dingtalkUserId ? [m.to.dingtalkUserId] : [];
+      const mention = [...atMobiles, ...atUserIds].map((id) => ` @${id}`).join('');
+      const body = groupText(m).split('\n').slice(1).join('\n\n');
+      const reply = await postJson(url, JSON.stringify({
         msgtype: 'markdown',
-        markdown: { title: m.subject, text: `### ${m.subject}\n\n${groupText(m).split('\n').slice(1).join('\n\n')}${mention}` },
-        at: { atMobiles: m.to.phone ? [m.to.phone] : [], atUserIds: m.to.dingtalkUserId ? [m.to.dingtalkUserId] : [], isAtAll: false },
-      });
+        markdown: { title: m.subject, text: `### ${m.subject}\n\n${body}${mention}` },
+        at: { atMobiles, atUserIds, isAtAll: false },
+      }));
       checkCode('DingTalk', reply, 'errcode');
     },
   };
@@ -132,7 +171,7 @@ export function feishuChannel(now: () => Date = () => new Date()): Channel {
       const robot = robotOf(m, 'feishu');
       const timestamp = Math.floor(now().getTime() / 1000);
       const signed = robot.secret ? { timestamp: String(timestamp), sign: await feishuSign(robot.secret, timestamp) } : {};
-      const reply = await postJson(robot.url, { ...signed, msg_type: 'text', content: { text: `${m.to.name}：${groupText(m)}` } });
+      const reply = await postJson(robot.url, JSON.stringify({ ...signed, msg_type: 'text', content: { text: `${m.to.name}：${groupText(m)}` } }));
       checkCode('Feishu', reply, 'code');
     },
   };
@@ -152,9 +191,10 @@ export function webhookChannel(): Channel {
         kind: m.kind, dedupeKey: m.dedupeKey, subject: m.subject, text: m.text, link: m.link ?? null,
         to: { personId: m.to.personId, name: m.to.name, email: m.to.email },
       };
+      const raw = JSON.stringify(body);
       const headers: Record<string, string> = { 'idempotency-key': m.dedupeKey };
-      if (robot.secret) headers['x-imprimatur-signature'] = `sha256=${await hmacHex(robot.secret, JSON.stringify(body))}`;
-      await postJson(robot.url, body, headers);
+      if (robot.secret) headers['x-imprimatur-signature'] = `sha256=${await hmacHex(robot.secret, raw)}`;
+      await postJson(robot.url, raw, headers);
     },
   };
 }

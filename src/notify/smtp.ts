@@ -1,5 +1,6 @@
 import nodemailer from 'nodemailer';
 import type { Channel } from './channel';
+import { PermanentSendError } from './robots';
 
 /**
  * Email over SMTP (`SMTP_URL`): zh-CN subject, plain text and HTML parts. Node only (nodemailer).
@@ -11,15 +12,30 @@ export function smtpChannel(opts: { url: string; from: string }): Channel & { cl
   return {
     name: 'email',
     async send(m) {
-      await transport.sendMail({
-        from: opts.from,
-        to: { name: m.to.name, address: m.to.email },
-        subject: m.subject,
-        text: m.text,
-        html: m.html,
-        headers: { 'X-Imprimatur-Dedupe-Key': m.dedupeKey, 'Auto-Submitted': 'auto-generated' },
-      });
+      try {
+        await transport.sendMail({
+          from: opts.from,
+          to: { name: m.to.name, address: m.to.email },
+          subject: m.subject,
+          text: m.text,
+          html: m.html,
+          headers: { 'X-Imprimatur-Dedupe-Key': m.dedupeKey, 'Auto-Submitted': 'auto-generated' },
+        });
+      } catch (err) {
+        throw classify(err);
+      }
     },
     close: () => transport.close(),
   };
+}
+
+/**
+ * A 5xx reply (mailbox unknown, message refused) or an address nodemailer cannot use will fail the
+ * same way on every retry: a permanent failure, recorded at once. A 4xx reply (greylisting, mailbox
+ * busy), a timeout or a dropped connection may pass later: thrown as is, so the job retries.
+ */
+function classify(err: unknown): Error {
+  const e = err as Error & { responseCode?: number; code?: string; command?: string };
+  const permanent = (typeof e.responseCode === 'number' && e.responseCode >= 500 && e.responseCode < 600) || (e.code === 'EENVELOPE' && e.command === 'API');
+  return permanent ? new PermanentSendError(`SMTP ${e.responseCode ?? e.code}: ${e.message}`) : (err as Error);
 }
