@@ -1,7 +1,8 @@
 import postgres from 'postgres';
 import { CHECKLIST_ITEMS } from '../src/domain/checklist';
 import { silentLog } from '../src/lib/log';
-import { memoryChannel, type Notification } from '../src/notify/channel';
+import { memoryChannel, type Channel, type Notification } from '../src/notify/channel';
+import { smtpChannel } from '../src/notify/smtp';
 import { createRuntime, type Runtime } from '../src/runtime';
 import { seedDemo } from '../src/services/bootstrap';
 
@@ -12,7 +13,8 @@ export const ALL_TICKED = Object.fromEntries(CHECKLIST_ITEMS.map((i) => [i, true
 
 /**
  * One isolated service per test file: a fresh Postgres database (or an in-memory PGlite), the real
- * app, a clock the test can move, and a channel that keeps what was sent.
+ * app, a clock the test can move, and a channel that keeps what was sent. With `SMTP_URL` in `env`,
+ * mail really goes out over SMTP (and is still kept in `sent` once the server accepted it).
  */
 export interface TestEnv {
   runtime: Runtime;
@@ -41,13 +43,18 @@ export async function createTestEnv(kind: DbKind = 'postgres', env: Record<strin
   }
   const clock = { now: new Date(), advance(hours: number) { this.now = new Date(this.now.getTime() + hours * 3600_000); } };
   const channel = memoryChannel();
+  // The runtime uses SMTP only when no channel is passed; build it here so `sent` keeps working.
+  const smtp = env.SMTP_URL ? smtpChannel({ url: env.SMTP_URL, from: env.MAIL_FROM ?? 'Imprimatur 审核 <no-reply@imprimatur.local>' }) : null;
+  const mail: Channel = smtp
+    ? { name: smtp.name, async send(message) { await smtp.send(message); await channel.send(message); } }
+    : channel;
   const runtime = await createRuntime({
     env: {
       NODE_ENV: 'test', APP_SECRET: 'test-secret-0123456789abcdef0123456789abcdef', PUBLIC_URL: 'http://imprimatur.test', PGLITE_DIR: 'memory://',
       LOG_LEVEL: 'silent', ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}), ...env,
     },
     log: silentLog,
-    channel,
+    channel: mail,
     now: () => clock.now,
   });
   let seen = 0;
@@ -83,6 +90,7 @@ export async function createTestEnv(kind: DbKind = 'postgres', env: Record<strin
     },
     seed: () => seedDemo(runtime.database.db, runtime.deps),
     async close() {
+      smtp?.close();
       await runtime.close();
       if (dbName) {
         const admin = postgres(ADMIN_URL, { max: 1, onnotice: () => {} });
