@@ -65,7 +65,7 @@ export const closeCampaign = createRoute({
 });
 
 export const exportCampaign = createRoute({
-  method: 'get', path: '/exports/campaigns/{id}.csv', tags, security, summary: 'A campaign’s results as CSV (UTF-8 with BOM, opens in Excel) (publicity)',
+  method: 'get', path: '/exports/campaigns/{id}/results.csv', tags, security, summary: 'A campaign’s results as CSV (UTF-8 with BOM, opens in Excel) (publicity)',
   request: { params: z.object({ id: uuidParam('id') }) },
   responses: { 200: { content: { 'text/csv': { schema: z.string() } }, description: 'CSV' }, ...errors(400, 401, 403, 404) },
 });

@@ -1,0 +1,272 @@
+import { parse } from 'csv-parse/sync';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cstYear } from '../src/domain/account-lifecycle';
+import { ALL_TICKED, LEVELS, createTestEnv, type TestEnv } from './harness';
+import { DAY_HOURS, newPerson, registered, sweep, type Demo } from './registry-fixtures';
+
+/**
+ * One year of annual inspection (年度检查) on a moving clock: the campaign, prefilled self-reports,
+ * reminders through the sweep and the outbox, grading with its refusals, 约谈, rectification and
+ * re-inspection, escalation, the campaign's close, code expiry, the results export and dormancy.
+ */
+let t: TestEnv;
+let demo: Demo;
+let year: number;
+let campaign: { id: string; deadline: string; graceUntil: string };
+let keeper: { id: string; token: string };
+let deputy: { id: string; token: string };
+const ids: Record<'b' | 'c' | 'd', { account: string; inspection: string }> = {} as never;
+const accountNames: Record<string, string> = {};
+/** Messages name the account in their subject; this finds the ones about one account. */
+const campaignName = (accountId: string) => accountNames[accountId]!;
+
+const post = (path: string, token: string | undefined, body?: unknown) => t.request('POST', path, { token, body });
+const get = (path: string, token?: string) => t.request('GET', path, { token });
+const until = (iso: string, hoursAfter: number) => { t.clock.now = new Date(new Date(iso).getTime() + hoursAfter * 3600_000); };
+
+beforeAll(async () => {
+  t = await createTestEnv('postgres');
+  demo = await t.seed();
+  year = cstYear(t.clock.now);
+  keeper = await newPerson(t, demo, '钱运营');
+  deputy = await newPerson(t, demo, '孙管理');
+  for (const key of ['b', 'c', 'd'] as const) {
+    const account = await registered(t, demo, key === 'c' ? { ownerId: keeper.id, adminIds: [keeper.id, deputy.id] } : {});
+    ids[key] = { account: account.id, inspection: account.inspections[0].id };
+    accountNames[account.id] = account.name;
+  }
+  const campaigns = await get('/api/v1/inspections/campaigns', demo.tokens.publicity);
+  campaign = (await get(`/api/v1/inspections/campaigns/${campaigns.body.items[0].id}`, demo.tokens.publicity)).body;
+});
+afterAll(() => t?.close());
+
+describe('the campaign', () => {
+  it('has one inspection per registered account, and one campaign per year', async () => {
+    const view = await get(`/api/v1/inspections/campaigns/${campaign.id}`, demo.tokens.publicity);
+    expect(view.body.year).toBe(year);
+    expect(view.body.inspections.map((i: any) => i.accountId).sort()).toEqual([demo.accountId, ids.b.account, ids.c.account, ids.d.account].sort());
+    const dup = await post('/api/v1/inspections/campaigns', demo.tokens.publicity, { year, deadline: '2099-01-01T00:00:00+08:00' });
+    expect(dup.status).toBe(409);
+    expect(dup.body.error.details.field).toBe('year');
+    const backwards = await post('/api/v1/inspections/campaigns', demo.tokens.publicity, { year: year + 3, deadline: '2099-03-01T00:00:00+08:00', graceUntil: '2099-02-01T00:00:00+08:00' });
+    expect(backwards.status).toBe(400);
+    expect(backwards.body.error.message).toContain('graceUntil');
+    const noDeadline = await post('/api/v1/inspections/campaigns', demo.tokens.publicity, { year: year + 3 });
+    expect(noDeadline.status).toBe(400);
+    expect(noDeadline.body.error.message).toContain('deadline');
+  });
+
+  it('tells each account’s owner and administrators that it opened', async () => {
+    const sent = (await t.deliver()).filter((m) => m.kind === 'inspection' && m.subject.includes(campaignName(ids.c.account)));
+    expect(sent.map((m) => m.to.personId).sort()).toEqual([keeper.id, deputy.id].sort());
+    expect(sent[0]!.text).toContain(`${year} 年度`);
+    expect(sent[0]!.text).toContain(`/api/v1/inspections/${ids.c.inspection}`);
+  });
+});
+
+describe('the self-report', () => {
+  it('is prefilled from this system’s own sign-off records', async () => {
+    const draft = await post('/api/v1/drafts', demo.tokens.drafter, { title: '年检前发布', body: '正文', unitId: demo.unitId, accountIds: [ids.b.account] });
+    expect((await post(`/api/v1/drafts/${draft.body.id}/submit`, demo.tokens.drafter)).status).toBe(200);
+    for (const level of LEVELS) expect((await post(`/api/v1/signoff/${await t.linkFor(demo.people[level]!)}`, undefined, { decision: 'approve', checklist: ALL_TICKED })).status).toBe(200);
+
+    const before = await get(`/api/v1/inspections/${ids.b.inspection}`, demo.tokens.publicity_officer);
+    expect(before.status, before.text).toBe(200);
+    expect(before.body.prefill).toMatchObject({ team: { admins: 1, commentators: 1 }, commentatorPresent: true, reviewCompliance: { approvedDrafts: 1, lastApprovedAt: t.clock.now.toISOString() } });
+
+    const bad = await post(`/api/v1/inspections/${ids.b.inspection}/self-report`, demo.tokens.publicity_officer, { updateFrequency: '每周', incidents: [{ kind: 'gossip', description: 'x' }] });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.message).toContain('incidents.0.kind');
+
+    const filed = await post(`/api/v1/inspections/${ids.b.inspection}/self-report`, demo.tokens.publicity_officer, { updateFrequency: '每周 3 次', team: { operators: 2 } });
+    expect(filed.status, filed.text).toBe(200);
+    expect(filed.body).toMatchObject({
+      status: 'self_reported',
+      selfReport: { updateFrequency: '每周 3 次', team: { admins: 1, operators: 2, commentators: 1 }, commentatorPresent: true, reviewCompliance: { approvedDrafts: 1, unreviewedPublications: 0 } },
+    });
+  });
+
+  it('the owners who have not filed are reminded 7 days and 1 day before the deadline, once each, even with two sweepers', async () => {
+    await t.deliver();
+    until(campaign.deadline, -7 * DAY_HOURS - 1);
+    await sweep(t);
+    expect((await t.deliver()).filter((m) => m.kind === 'inspection_reminder')).toEqual([]);
+
+    until(campaign.deadline, -7 * DAY_HOURS + 1);
+    const counts = await sweep(t);
+    expect(counts['inspection-self-report-reminders']).toBe(2); // c and d; b has filed, the demo account has passed
+    const first = (await t.deliver()).filter((m) => m.kind === 'inspection_reminder');
+    const toKeepers = first.filter((m) => m.subject.includes(campaignName(ids.c.account)));
+    expect(toKeepers.map((m) => m.to.personId).sort()).toEqual([keeper.id, deputy.id].sort());
+    expect(first.some((m) => m.subject.includes(campaignName(ids.b.account)))).toBe(false);
+    expect(toKeepers[0]!.subject).toContain('年检提醒');
+    expect(toKeepers[0]!.text).toContain('Reminder');
+
+    expect((await sweep(t))['inspection-self-report-reminders']).toBe(0);
+    expect(await t.deliver()).toEqual([]);
+
+    until(campaign.deadline, -1 * DAY_HOURS + 1);
+    const both = await Promise.all([sweep(t), sweep(t)]);
+    expect(both.map((c) => c['inspection-self-report-reminders']).reduce((a, b) => a + b)).toBe(2);
+    const second = (await t.deliver()).filter((m) => m.kind === 'inspection_reminder' && m.subject.includes(campaignName(ids.c.account)));
+    expect(second.map((m) => m.to.personId).sort()).toEqual([keeper.id, deputy.id].sort());
+  });
+
+  it('past the deadline the publicity department is told, once', async () => {
+    until(campaign.deadline, 1);
+    await sweep(t);
+    const overdue = (await t.deliver()).filter((m) => m.kind === 'inspection_overdue' && m.subject.includes(campaignName(ids.c.account)));
+    expect(overdue.map((m) => m.to.personId)).toEqual(expect.arrayContaining([demo.people.publicity, demo.people.admin, keeper.id]));
+    expect(overdue[0]!.subject).toContain('年检逾期');
+    await sweep(t);
+    expect((await t.deliver()).filter((m) => m.kind === 'inspection_overdue')).toEqual([]);
+  });
+});
+
+describe('grading', () => {
+  const grade = (id: string, body: unknown, token = demo.tokens.publicity) => post(`/api/v1/inspections/${id}/grade`, token, body);
+  const inFuture = (days: number) => new Date(t.clock.now.getTime() + days * DAY_HOURS * 3600_000).toISOString();
+
+  it('refuses a grade that contradicts its findings, naming the field', async () => {
+    expect((await grade(ids.b.inspection, { result: 'pass' }, demo.tokens.publicity_officer)).status).toBe(403);
+    const noDeadline = await grade(ids.b.inspection, { result: 'rectify', findings: '更新不及时' });
+    expect(noDeadline.status).toBe(400);
+    expect(noDeadline.body.error).toMatchObject({ code: 'grade_inconsistent', details: { fields: [{ path: 'rectifyDeadline', code: 'deadline_required' }] } });
+    const past = await grade(ids.b.inspection, { result: 'rectify', rectifyDeadline: new Date(t.clock.now.getTime() - 1000).toISOString() });
+    expect(past.body.error.details.fields[0]).toMatchObject({ path: 'rectifyDeadline', code: 'deadline_past' });
+    const autoFail = await grade(ids.b.inspection, { result: 'pass', autoFailItems: ['rumour'] });
+    expect(autoFail.status).toBe(400);
+    expect(autoFail.body.error.details.fields[0]).toMatchObject({ path: 'result', code: 'auto_fail', items: ['rumour'] });
+    expect(autoFail.body.error.message).toContain('传播谣言');
+    const action = await grade(ids.b.inspection, { result: 'pass', accountAction: 'shut_down' });
+    expect(action.status).toBe(400);
+    expect(action.body.error.message).toContain('accountAction');
+    expect((await get(`/api/v1/inspections/${ids.b.inspection}`, demo.tokens.publicity)).body).toMatchObject({ status: 'self_reported', gradings: [] });
+  });
+
+  it('an automatic-fail item the owner declared fails the inspection whatever the grader says', async () => {
+    const filed = await post(`/api/v1/inspections/${ids.d.inspection}/self-report`, demo.tokens.publicity_officer, {
+      updateFrequency: '每月', incidents: [{ kind: 'rumour', description: '转发未经核实的消息', at: `${year}-03-01` }],
+    });
+    expect(filed.status, filed.text).toBe(200);
+    const pass = await grade(ids.d.inspection, { result: 'pass' });
+    expect(pass.status).toBe(400);
+    expect(pass.body.error.details.fields[0]).toMatchObject({ code: 'auto_fail', items: ['rumour'] });
+    const fail = await grade(ids.d.inspection, { result: 'fail', findings: '传播不实信息' });
+    expect(fail.status, fail.text).toBe(200);
+    expect(fail.body).toMatchObject({ status: 'failed', result: 'fail', autoFailItems: ['rumour'], accountStatus: 'suspended', code: null });
+    const again = await grade(ids.d.inspection, { result: 'pass' });
+    expect(again.status).toBe(409);
+    expect(again.body.error.code).toBe('inspection_transition');
+  });
+
+  it('fail with shut_down closes the account; the owners hear the result', async () => {
+    await t.deliver();
+    const res = await grade(ids.c.inspection, { result: 'fail', autoFailItems: ['leak'], findings: '发布涉密信息', accountAction: 'shut_down' });
+    expect(res.status, res.text).toBe(200);
+    expect(res.body).toMatchObject({ accountStatus: 'shut_down', autoFailItems: ['leak'] });
+    const told = (await t.deliver()).filter((m) => m.kind === 'inspection_result');
+    expect(told.map((m) => m.to.personId).sort()).toEqual([keeper.id, deputy.id].sort());
+    expect(told[0]!.text).toContain('不合格');
+    expect(told[0]!.text).toContain('泄密');
+  });
+
+  it('rectify → 约谈 → overdue escalation → re-inspection → pass with a code', async () => {
+    const deadline = inFuture(10);
+    const rectify = await grade(ids.b.inspection, {
+      result: 'rectify', findings: '评论区管理不到位', rectifyDeadline: deadline,
+      interview: { heldAt: t.clock.now.toISOString(), attendees: ['陈书记', '赵宣传员'], notes: '约谈账号负责人，明确整改要求' },
+    });
+    expect(rectify.status, rectify.text).toBe(200);
+    expect(rectify.body).toMatchObject({ status: 'rectifying', accountStatus: 'rectifying', rectifyDeadline: new Date(deadline).toISOString(), interviews: [{ attendees: ['陈书记', '赵宣传员'] }] });
+    const account = await get(`/api/v1/accounts/${ids.b.account}`, demo.tokens.publicity_officer);
+    expect(account.body).toMatchObject({ status: 'rectifying', publishable: false, publishBlock: 'rectifying' });
+
+    const interview = await post(`/api/v1/inspections/${ids.b.inspection}/interviews`, demo.tokens.publicity, { heldAt: inFuture(1), attendees: ['张副院长'], notes: '复谈' });
+    expect(interview.status, interview.text).toBe(201);
+    expect(interview.body.interviews).toHaveLength(2);
+    const emptyAttendees = await post(`/api/v1/inspections/${ids.b.inspection}/interviews`, demo.tokens.publicity, { heldAt: inFuture(1), attendees: [], notes: 'x' });
+    expect(emptyAttendees.status).toBe(400);
+    expect(emptyAttendees.body.error.message).toContain('attendees');
+
+    await t.deliver();
+    until(deadline, 1);
+    expect((await sweep(t))['inspection-rectification-overdue']).toBe(1);
+    const escalated = (await t.deliver()).filter((m) => m.kind === 'inspection_overdue');
+    expect(escalated.map((m) => m.to.personId)).toEqual(expect.arrayContaining([demo.people.publicity, demo.people.admin]));
+    expect(escalated[0]!.subject).toContain('整改逾期');
+    expect((await sweep(t))['inspection-rectification-overdue']).toBe(0);
+
+    // 复查: the owner reports again; the grader passes it; the account is reinstated with the year's code.
+    const report = await post(`/api/v1/inspections/${ids.b.inspection}/self-report`, demo.tokens.publicity_officer, { updateFrequency: '每周', notes: '已完成整改' });
+    expect(report.status, report.text).toBe(200);
+    t.clock.advance(1);
+    const pass = await grade(ids.b.inspection, { result: 'pass', findings: '整改到位' });
+    expect(pass.status, pass.text).toBe(200);
+    expect(pass.body).toMatchObject({ status: 'passed', accountStatus: 'registered', code: { status: 'valid' } });
+    expect(pass.body.code.code).toMatch(new RegExp(`^SJ-${year}-WX-\\d{4}-[0-9A-Z*]$`));
+    expect(pass.body.gradings.map((g: any) => g.result)).toEqual(['rectify', 'pass']);
+    const after = await get(`/api/v1/accounts/${ids.b.account}`, demo.tokens.publicity_officer);
+    expect(after.body).toMatchObject({ status: 'registered', inspectionCode: pass.body.code.code, inspectionCodeYear: year, publishable: true });
+  });
+});
+
+describe('results, closing and expiry', () => {
+  it('exports the campaign’s results as CSV with a BOM and Chinese intact', async () => {
+    const res = await t.runtime.app.request(`/api/v1/exports/campaigns/${campaign.id}/results.csv`, { headers: { authorization: `Bearer ${demo.tokens.publicity}` } });
+    expect(res.status).toBe(200);
+    // Read as bytes: Response.text() would silently drop the BOM this test is about.
+    const bytes = new Uint8Array(await res.arrayBuffer());
+    expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const rows: string[][] = parse(new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes), { bom: true });
+    expect(rows[0]).toEqual(['年度 Year', '登记编号 Registration no.', '账号名称 Name', '平台 Platform', '主办单位 Unit', '负责人 Owner', '年检状态 Inspection status', '评定结论 Result', '一票否决项 Automatic-fail items', '检查发现 Findings', '自查提交 Self-reported', '评定日期 Graded', '整改期限 Rectify by', '审查合格编码 Pass code', '编码状态 Code status']);
+    expect(rows).toHaveLength(5);
+    const byName = (id: string) => rows.find((r) => r[2] === campaignName(id))!;
+    expect(byName(ids.c.account).slice(6, 10)).toEqual(['不合格', '不合格', '泄密', '发布涉密信息']);
+    expect(byName(ids.b.account)[7]).toBe('合格');
+    expect(byName(ids.b.account)[13]).toMatch(/^SJ-/);
+    expect(byName(ids.b.account)[14]).toBe('有效');
+    expect(rows.every((r, i) => i === 0 || r[0] === String(year))).toBe(true);
+    expect((await get(`/api/v1/exports/campaigns/${campaign.id}/results.csv`, demo.tokens.publicity_officer)).status).toBe(403);
+    expect((await get('/api/v1/exports/campaigns/00000000-0000-4000-8000-000000000000/results.csv', demo.tokens.publicity)).status).toBe(404);
+  });
+
+  it('the sweep closes the campaign at the end of its grace period; next year’s close expires this year’s codes', async () => {
+    until(campaign.graceUntil, 1);
+    expect((await sweep(t))['inspection-campaign-close']).toBe(1);
+    expect((await sweep(t))['inspection-campaign-close']).toBe(0);
+    expect((await get(`/api/v1/inspections/campaigns/${campaign.id}`, demo.tokens.publicity)).body.closedAt).toBe(t.clock.now.toISOString());
+    const demoCode = (await get(`/api/v1/accounts/${demo.accountId}`, demo.tokens.publicity)).body.inspectionCode;
+    expect((await get(`/api/v1/verify/${demoCode}`)).body).toMatchObject({ valid: true, status: 'valid' });
+
+    const next = await post('/api/v1/inspections/campaigns', demo.tokens.publicity, { year: year + 1, deadline: new Date(t.clock.now.getTime() + 30 * DAY_HOURS * 3600_000).toISOString() });
+    expect(next.status, next.text).toBe(201);
+    // The shut-down account is not inspected; the suspended one is.
+    expect(next.body.inspections.map((i: any) => i.accountId).sort()).toEqual([demo.accountId, ids.b.account, ids.d.account].sort());
+    // Under next year's inspection the account may still publish on this year's code.
+    expect((await get(`/api/v1/accounts/${demo.accountId}`, demo.tokens.publicity)).body.publishable).toBe(true);
+
+    const closed = await post(`/api/v1/inspections/campaigns/${next.body.id}/close`, demo.tokens.publicity);
+    expect(closed.status, closed.text).toBe(200);
+    const verify = await get(`/api/v1/verify/${demoCode}`);
+    expect(verify.body).toMatchObject({ valid: false, status: 'expired', expiredAt: t.clock.now.toISOString(), year });
+    expect((await get(`/api/v1/accounts/${demo.accountId}`, demo.tokens.publicity)).body).toMatchObject({ publishable: false, publishBlock: 'no_valid_code', inspectionCodeStatus: 'expired' });
+    expect((await post(`/api/v1/inspections/campaigns/${next.body.id}/close`, demo.tokens.publicity)).status).toBe(409);
+  });
+});
+
+describe('dormancy', () => {
+  it('flags accounts with nothing approved in the configured days, once, and tells their owners', async () => {
+    expect((await t.request('PUT', '/api/v1/settings/dormancy', { token: demo.tokens.publicity, body: { days: 0 } })).status).toBe(400);
+    expect((await t.request('PUT', '/api/v1/settings/dormancy', { token: demo.tokens.publicity, body: { days: 30 } })).body).toEqual({ dormancyDays: 30 });
+    await t.deliver();
+    const flagged = (await sweep(t))['account-dormancy'];
+    expect(flagged).toBeGreaterThanOrEqual(2);
+    expect((await sweep(t))['account-dormancy']).toBe(0);
+    const dormant = await get('/api/v1/accounts?dormant=true', demo.tokens.publicity);
+    expect(dormant.body.items.map((a: any) => a.id)).toEqual(expect.arrayContaining([demo.accountId, ids.b.account]));
+    expect(dormant.body.items.every((a: any) => a.dormantSince === t.clock.now.toISOString())).toBe(true);
+    const told = (await t.deliver()).filter((m) => m.kind === 'account_dormant');
+    expect(told.some((m) => m.to.personId === demo.people.publicity_officer && m.subject.includes('30 天'))).toBe(true);
+  });
+});
