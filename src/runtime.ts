@@ -61,8 +61,8 @@ export async function createRuntime(opts: { env?: Record<string, string | undefi
     now: opts.now ?? (() => new Date()),
   };
   const app = createApp(deps, opts.app);
-  const now = deps.now;
-  const channels: Channels = { email: channel, wecom: wecomChannel(), dingtalk: dingtalkChannel(now), feishu: feishuChannel(now), webhook: webhookChannel() };
+  // Robot signatures use the wall clock (the platforms reject timestamps an hour off), not deps.now.
+  const channels: Channels = { email: channel, wecom: wecomChannel(), dingtalk: dingtalkChannel(), feishu: feishuChannel(), webhook: webhookChannel() };
   const delivery: Delivery = { db: database.db, deps, channels, claimLeaseMs: config.sendLeaseMs };
   return {
     config, database, deps, log, channel, channels, delivery, app,

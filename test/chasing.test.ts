@@ -1,0 +1,165 @@
+import { and, asc, eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { auditEvents, outbox, reviews } from '../db/schema';
+import { runDigest, runReminders } from '../src/services/reminders';
+import { createTestEnv, type TestEnv } from './harness';
+
+/**
+ * Chasing late approvers from Postgres with a fake clock: reminder times on the working-day
+ * calendar (a statutory holiday and a make-up workday), the escalation order, the urge limit and
+ * the morning digest. The queue only carries what these sweeps write (see workers.test.ts).
+ */
+describe('reminders, escalation, urge and digest', () => {
+  let t: TestEnv;
+  let demo: Awaited<ReturnType<TestEnv['seed']>>;
+  beforeAll(async () => {
+    t = await createTestEnv('postgres');
+    demo = await t.seed();
+    await t.deliver();
+  });
+  afterAll(() => t?.close());
+
+  const cst = (local: string) => new Date(`${local}+08:00`);
+  async function submitted(title: string, urgency: 'normal' | 'urgent' = 'normal') {
+    const created = await t.request('POST', '/api/v1/drafts', { token: demo.tokens.drafter, body: { title, body: '正文。', unitId: demo.unitId, accountIds: [demo.accountId], urgency } });
+    expect(created.status, created.text).toBe(201);
+    const res = await t.request('POST', `/api/v1/drafts/${created.body.id}/submit`, { token: demo.tokens.drafter });
+    expect(res.status, res.text).toBe(200);
+    await t.deliver();
+    const [review] = await t.runtime.database.db.select().from(reviews).where(and(eq(reviews.draftId, created.body.id), eq(reviews.status, 'pending')));
+    return { draftId: created.body.id as string, review: review! };
+  }
+  const withdraw = (draftId: string) => t.request('POST', `/api/v1/drafts/${draftId}/withdraw`, { token: demo.tokens.drafter });
+  /** Runs the reminder sweep at `at` and returns what it sent. */
+  async function sweepAt(at: Date) {
+    t.clock.now = at;
+    await runReminders(t.runtime.database.db, t.runtime.deps, at);
+    return t.deliver();
+  }
+
+  it('counts working hours across the National Day holiday and reminds on the make-up Saturday; then escalates in order, never deciding', async () => {
+    // Wednesday 30 Sep 2026, 16:30 CST; 1–7 Oct is the holiday, Sat 10 Oct a make-up workday.
+    t.clock.now = cst('2026-09-30T16:30:00');
+    const { draftId, review } = await submitted('国庆前提交的稿件');
+    // SLA 8 working hours (08:30–17:30): 1 h on 30 Sep, 7 h on Thu 8 Oct.
+    expect(review.dueAt).toEqual(cst('2026-10-08T15:30:00'));
+    const steps: [string, Date, (sent: Awaited<ReturnType<typeof sweepAt>>) => void][] = [
+      ['reminder 1 (4 working hours)', cst('2026-10-08T11:30:00'), (sent) => {
+        expect(sent.map((m) => [m.kind, m.to.personId])).toEqual([['review_reminder', demo.people.section_head]]);
+        expect(sent[0]!.link).toMatch(/\/s\/[\w-]+$/);
+        expect(sent[0]!.subject).toContain('国庆前提交的稿件');
+      }],
+      ['reminder 2', cst('2026-10-08T15:30:00'), (sent) => expect(sent.map((m) => m.kind)).toEqual(['review_reminder'])],
+      ['reminder 3 (the next morning)', cst('2026-10-09T10:30:00'), (sent) => expect(sent.map((m) => m.kind)).toEqual(['review_reminder'])],
+      ['escalation 1: the level above and the unit’s publicity officer', cst('2026-10-09T14:30:00'), (sent) => {
+        const to = new Map(sent.map((m) => [m.to.personId, m]));
+        expect([...to.keys()].sort()).toEqual([demo.people.section_head, demo.people.deputy_leader, demo.people.publicity_officer].sort());
+        expect(to.get(demo.people.section_head!)!.link).toBeTruthy(); // the assignee is told, with a link
+        expect(to.get(demo.people.deputy_leader!)!.link).toBeUndefined(); // others may not decide for them
+        expect(to.get(demo.people.deputy_leader!)!.text).toContain('不会代为审批');
+      }],
+      ['escalation 2: the publicity department, on the make-up Saturday', cst('2026-10-10T09:30:00'), (sent) => {
+        const to = sent.map((m) => m.to.personId);
+        expect(to).toEqual(expect.arrayContaining([demo.people.section_head, demo.people.publicity, demo.people.admin]));
+        expect(to).not.toContain(demo.people.deputy_leader);
+      }],
+    ];
+    for (const [what, at, check] of steps) {
+      expect(await sweepAt(new Date(at.getTime() - 60_000)), `nothing a minute before ${what}`).toEqual([]);
+      check(await sweepAt(at));
+      expect(await sweepAt(at), `${what} is sent once`).toEqual([]);
+    }
+    // Nothing after the last step, and the draft still waits for its approver.
+    expect(await sweepAt(cst('2026-10-20T10:00:00'))).toEqual([]);
+    const view = await t.request('GET', `/api/v1/drafts/${draftId}`, { token: demo.tokens.drafter });
+    expect(view.body).toMatchObject({ status: 'in_review', currentLevel: 'section_head' });
+    const trail = await t.runtime.database.db.select({ action: auditEvents.action, data: auditEvents.data }).from(auditEvents).where(eq(auditEvents.subjectId, review.id)).orderBy(asc(auditEvents.seq));
+    expect(trail.map((e) => e.action)).toEqual(['review.reminded', 'review.reminded', 'review.reminded', 'review.escalated', 'review.escalated']);
+    expect(trail.slice(3).map((e) => (e.data as { to: string }).to)).toEqual(['level_above_and_publicity_officer', 'publicity_department']);
+    await withdraw(draftId);
+  });
+
+  it('reminds an urgent (当日回复) draft hourly through the evening, then waits out the night', async () => {
+    // Tuesday 24 Nov 2026, 20:00 CST; urgent SLA 2 h, first reminder at half of it, then hourly.
+    t.clock.now = cst('2026-11-24T20:00:00');
+    const { draftId, review } = await submitted('当日回复的紧急稿件', 'urgent');
+    expect(review.dueAt).toEqual(cst('2026-11-24T22:00:00'));
+    for (const at of ['2026-11-24T21:00:00', '2026-11-24T22:00:00', '2026-11-24T23:00:00']) {
+      expect((await sweepAt(cst(at))).map((m) => m.kind), at).toEqual(['review_reminder']);
+    }
+    // Past midnight the day is over: the escalation waits for the end of quiet hours.
+    expect(await sweepAt(cst('2026-11-25T00:30:00'))).toEqual([]);
+    expect(await sweepAt(cst('2026-11-25T07:29:00'))).toEqual([]);
+    expect((await sweepAt(cst('2026-11-25T07:30:00'))).some((m) => m.kind === 'review_escalated')).toBe(true);
+    await withdraw(draftId);
+  });
+
+  it('a reminder of an earlier assignment is void once the review is handed on; the successor gets a fresh schedule', async () => {
+    t.clock.now = cst('2026-11-24T09:00:00');
+    const { draftId, review } = await submitted('交接中的稿件');
+    expect((await sweepAt(review.nextReminderAt!)).map((m) => [m.kind, m.to.personId])).toEqual([['review_reminder', demo.people.section_head]]);
+    t.clock.now = cst('2026-11-24T14:00:00');
+    const transfer = await t.request('POST', `/api/v1/reviews/${review.id}/transfer`, { token: demo.tokens.section_head, body: { toPersonId: demo.people.deputy_leader, reason: '出差，请代审' } });
+    expect(transfer.status, transfer.text).toBe(200);
+    const [moved] = await t.runtime.database.db.select().from(reviews).where(eq(reviews.id, review.id));
+    expect(moved).toMatchObject({ assigneeId: demo.people.deputy_leader, remindersSent: 0, escalationsSent: 0 });
+    // Four working hours from 14:00: 3.5 h until 17:30, the rest the next morning from 08:30.
+    expect(moved!.nextReminderAt).toEqual(cst('2026-11-25T09:00:00'));
+    expect((await t.deliver()).map((m) => [m.kind, m.to.personId])).toEqual([['review_assigned', demo.people.deputy_leader]]);
+    // A reminder row written for the first assignment (say, by a sweep racing the transfer) sends nothing.
+    await t.runtime.database.db.insert(outbox).values({ topic: 'review.reminder', payload: { reviewId: review.id, assignedAt: review.assignedAt.getTime(), n: 2 } });
+    expect(await t.deliver()).toEqual([]);
+    expect((await sweepAt(moved!.nextReminderAt!)).map((m) => [m.kind, m.to.personId])).toEqual([['review_reminder', demo.people.deputy_leader]]);
+    await withdraw(draftId);
+  });
+
+  it('催办: the drafter urges with a comment, once an hour per review; others may not', async () => {
+    t.clock.now = cst('2026-11-24T10:00:00');
+    const { draftId } = await submitted('需要催办的稿件');
+    const urge = (token: string | undefined, comment = '请尽快审核，明早发布') => t.request('POST', `/api/v1/drafts/${draftId}/urge`, { token, body: { comment } });
+    expect((await urge(demo.tokens.drafter)).status).toBe(200);
+    const [message] = await t.deliver();
+    expect(message).toMatchObject({ kind: 'review_urged', to: { personId: demo.people.section_head } });
+    expect(message!.text).toContain('请尽快审核，明早发布');
+    expect(message!.link).toBeTruthy();
+
+    t.clock.advance(0.5);
+    const limited = await urge(demo.tokens.drafter);
+    expect(limited.status).toBe(429);
+    expect(limited.body.error.code).toBe('rate_limited');
+    expect(limited.body.error.details.retryAfter).toBe(cst('2026-11-24T11:00:00').toISOString());
+    expect((await urge(demo.tokens.publicity)).status).toBe(429); // the limit is per review, whoever urges
+    expect((await urge(demo.tokens.deputy_leader)).status).toBe(403); // not the drafter, not publicity
+    expect(await t.deliver()).toEqual([]);
+
+    t.clock.advance(0.5);
+    expect((await urge(demo.tokens.publicity, '宣传部催办')).status).toBe(200);
+    expect((await t.deliver()).map((m) => m.kind)).toEqual(['review_urged']);
+    await withdraw(draftId);
+  });
+
+  it('sends one morning digest on working days to an approver with several pending drafts, each with its own link', async () => {
+    t.clock.now = cst('2026-11-24T07:00:00');
+    const a = await submitted('汇总稿件甲');
+    const b = await submitted('汇总稿件乙');
+    const digest = async (at: string) => {
+      t.clock.now = cst(at);
+      await runDigest(t.runtime.database.db, t.runtime.deps, t.clock.now);
+      return (await t.deliver()).filter((m) => m.kind === 'digest');
+    };
+    expect(await digest('2026-11-24T07:59:00')).toEqual([]); // before 08:00
+    const [morning, ...more] = await digest('2026-11-24T08:05:00');
+    expect(more).toEqual([]);
+    expect(morning!.to.personId).toBe(demo.people.section_head);
+    expect(morning!.text).toContain('汇总稿件甲');
+    expect(morning!.text).toContain('汇总稿件乙');
+    const links = [...morning!.text.matchAll(/\/s\/([\w-]+)/g)].map((m) => m[1]!);
+    expect(new Set(links).size).toBe(2);
+    for (const token of links) expect((await t.request('GET', `/s/${token}`)).status).toBe(200);
+    expect(await digest('2026-11-24T09:00:00')).toEqual([]); // once a morning
+    expect(await digest('2026-11-28T09:00:00')).toEqual([]); // Saturday, not a make-up day
+    expect((await digest('2026-11-30T08:30:00')).length).toBe(1); // Monday
+    await withdraw(a.draftId);
+    await withdraw(b.draftId);
+  });
+});
