@@ -1,6 +1,8 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { Scalar } from '@scalar/hono-api-reference';
+import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
+import type { Db } from '../db/client';
 import { errorBody, AppError, handleError } from './lib/errors';
 import { createRouter, type AppDeps, type AppEnv } from './lib/http';
 import { localeOf } from './lib/i18n';
@@ -22,6 +24,11 @@ const PUBLIC_API = [/^\/api\/v1\/signoff\//, /^\/api\/v1\/verify\//];
 export interface AppOptions {
   /** Host-specific mounts (Node adds the queue dashboard); runs after the API is in place. */
   extend?: (app: OpenAPIHono<AppEnv>) => void;
+  /**
+   * The database for one request, in place of `deps.db`. On Workers a client's socket belongs to
+   * the request that opened it, so the app is built once per isolate and each request brings its own.
+   */
+  requestDb?: (c: Context<AppEnv>) => Db;
 }
 
 /** Builds the whole HTTP app from its dependencies; the Node and Workers entries only start it. */
@@ -29,14 +36,14 @@ export function createApp(deps: AppDeps, options: AppOptions = {}) {
   const app = new OpenAPIHono<AppEnv>();
 
   app.use(async (c, next) => {
-    c.set('deps', deps);
+    c.set('deps', options.requestDb ? { ...deps, db: options.requestDb(c) } : deps);
     c.set('log', deps.log);
     await next();
   });
 
   const requireBearer = createMiddleware<AppEnv>(async (c, next) => {
     if (PUBLIC_API.some((re) => re.test(c.req.path))) return next();
-    c.set('person', await authenticate(deps.db, deps.config.appSecret, c.req.header('authorization')));
+    c.set('person', await authenticate(c.var.deps.db, deps.config.appSecret, c.req.header('authorization')));
     return next();
   });
 
