@@ -107,7 +107,7 @@ describe('the self-report', () => {
 
     until(campaign.deadline, -1 * DAY_HOURS + 1);
     const both = await Promise.all([sweep(t), sweep(t)]);
-    expect(both.map((c) => c['inspection-self-report-reminders']).reduce((a, b) => a + b)).toBe(2);
+    expect(both.map((c) => c['inspection-self-report-reminders'] ?? 0).reduce((a, b) => a + b)).toBe(2);
     const second = (await t.deliver()).filter((m) => m.kind === 'inspection_reminder' && m.subject.includes(campaignName(ids.c.account)));
     expect(second.map((m) => m.to.personId).sort()).toEqual([keeper.id, deputy.id].sort());
   });
