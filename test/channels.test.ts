@@ -253,6 +253,7 @@ describe('robots and the webhook', () => {
     expect(links.length).toBeGreaterThanOrEqual(2);
     expect(new Set(links).size).toBe(links.length);
     expect(hook[0]!.body.link).toBe(links[0]);
+    expect(hook[0]!.body.links).toEqual(links);
     for (const name of ['wecom', 'dingtalk', 'feishu'] as const) {
       const [r] = fresh(name);
       expect(r, name).toBeDefined();

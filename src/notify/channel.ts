@@ -12,6 +12,8 @@ export interface Notification {
   text: string;
   html: string;
   link?: string;
+  /** Every sign-off link of the message (a digest has one per draft); `link` is the first. */
+  links?: string[];
   /** Stable key of this send: a retried job with the same key must not send again. */
   dedupeKey: string;
   /** The unit's robots, for the robot and webhook channels. */

@@ -188,7 +188,7 @@ export function webhookChannel(): Channel {
     async send(m) {
       const robot = robotOf(m, 'webhook');
       const body = {
-        kind: m.kind, dedupeKey: m.dedupeKey, subject: m.subject, text: m.text, link: m.link ?? null,
+        kind: m.kind, dedupeKey: m.dedupeKey, subject: m.subject, text: m.text, link: m.link ?? null, links: m.links ?? (m.link ? [m.link] : []),
         to: { personId: m.to.personId, name: m.to.name, email: m.to.email },
       };
       const raw = JSON.stringify(body);

@@ -20,7 +20,7 @@ import { mintLink } from './signoff';
 
 export type OutboxRow = typeof outbox.$inferSelect;
 type PersonRow = typeof people.$inferSelect;
-type Text = { subject: string; text: string; html: string; link?: string };
+type Text = { subject: string; text: string; html: string; link?: string; links?: string[] };
 
 /** One message to one person, before its link is minted. `compose` returns null when it no longer applies. */
 export interface Planned {
@@ -130,7 +130,7 @@ export async function plansFor(db: Db, deps: ServiceDeps, row: OutboxRow): Promi
           }
           // Decided meanwhile down to one or none: the ordinary messages already cover it.
           if (items.length < 2) return null;
-          return { ...digestMessage({ reviewerName: person.name, items }), link: items[0]!.link };
+          return { ...digestMessage({ reviewerName: person.name, items }), link: items[0]!.link, links: items.map((i) => i.link) };
         },
       }];
     }
