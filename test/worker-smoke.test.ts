@@ -39,6 +39,8 @@ function freePort(): Promise<number> {
 
 describe.skipIf(skip)('the API on Workers (wrangler dev, local workerd)', () => {
   const scratch = mkdtempSync(join(tmpdir(), 'imprimatur-worker-'));
+  // wrangler's own debug logs go with the scratch folder rather than piling up under ~/.config.
+  const env = { ...process.env, ...OFFLINE, WRANGLER_LOG_PATH: join(scratch, 'logs') };
   let t: TestEnv;
   let demo: Awaited<ReturnType<TestEnv['seed']>>;
   let wrangler: ChildProcess | undefined;
@@ -58,7 +60,7 @@ describe.skipIf(skip)('the API on Workers (wrangler dev, local workerd)', () => 
       process.execPath,
       [WRANGLER, 'dev', '--ip', '127.0.0.1', '--port', String(port), '--inspector-port', String(inspector), '--show-interactive-dev-session=false',
         '--persist-to', join(scratch, 'state'), '--var', `APP_SECRET:${SECRET}`, '--var', `PUBLIC_URL:${PUBLIC_URL}`],
-      { cwd: ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...OFFLINE, CLOUDFLARE_HYPERDRIVE_LOCAL_CONNECTION_STRING_HYPERDRIVE: db.toString() } },
+      { cwd: ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...env, CLOUDFLARE_HYPERDRIVE_LOCAL_CONNECTION_STRING_HYPERDRIVE: db.toString() } },
     );
     wrangler.stdout!.on('data', (d) => (output += d));
     wrangler.stderr!.on('data', (d) => (output += d));
@@ -98,7 +100,7 @@ describe.skipIf(skip)('the API on Workers (wrangler dev, local workerd)', () => 
 
   it('bundles for deployment with nothing Node-only (wrangler deploy --dry-run)', () => {
     const outdir = join(scratch, 'dist');
-    const run = spawnSync(process.execPath, [WRANGLER, 'deploy', '--dry-run', '--outdir', outdir, '--metafile'], { cwd: ROOT, env: { ...process.env, ...OFFLINE }, encoding: 'utf8', timeout: 60_000 });
+    const run = spawnSync(process.execPath, [WRANGLER, 'deploy', '--dry-run', '--outdir', outdir, '--metafile'], { cwd: ROOT, env, encoding: 'utf8', timeout: 60_000 });
     expect(run.status, run.stdout + run.stderr).toBe(0);
     const size = run.stdout.match(/Total Upload: .*/)?.[0];
     expect(size, run.stdout).toBeTruthy();
