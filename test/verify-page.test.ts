@@ -1,0 +1,83 @@
+import type { ServerType } from '@hono/node-server';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestEnv, type TestEnv } from './harness';
+import { hasChromium, launchBrowser, listen } from './browser';
+import type { Demo } from './registry-fixtures';
+
+/** What someone who scans an account's QR code sees, in a real (Debian) Chromium on a phone-sized screen. */
+describe.skipIf(!hasChromium && !process.env.CI)('verify page in headless Chromium', () => {
+  let t: TestEnv;
+  let browser: Browser;
+  let base: string;
+  let server: ServerType;
+  let demo: Demo;
+  let revoked: Demo;
+
+  beforeAll(async () => {
+    t = await createTestEnv('postgres');
+    demo = await t.seed();
+    revoked = await t.seed();
+    await t.request('POST', `/api/v1/codes/${revoked.inspectionCode}/revoke`, { token: demo.tokens.publicity, body: { reason: '账号发布商业推广内容' } });
+    ({ url: base, server } = await listen(t));
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    server?.close();
+    await t?.close();
+  });
+
+  it('a valid code: the verdict, the facts, and QR images the browser can draw', async () => {
+    const page = await browser.newPage({ viewport: { width: 390, height: 844 }, locale: 'zh-CN' });
+    const res = await page.goto(`${base}/verify/${demo.inspectionCode}`);
+    expect(res?.status()).toBe(200);
+    expect(await page.locator('.verdict').getAttribute('data-valid')).toBe('true');
+    expect(await page.locator('.verdict strong').textContent()).toBe('审查合格编码有效');
+    expect(await page.locator('h1').textContent()).toMatch(/^示范学院官方微信/);
+    expect(await page.locator('.code-status').textContent()).toBe('有效');
+    expect(await page.locator('.account-status').textContent()).toBe('已登记备案');
+    expect(await page.locator('dl').textContent()).toContain('微信公众号');
+
+    // The QR image decodes in the browser, and so does the PNG one.
+    const img = page.locator('.qr img');
+    await img.scrollIntoViewIfNeeded();
+    await expect.poll(() => img.evaluate((el: HTMLImageElement) => el.complete && el.naturalWidth)).toBeGreaterThan(0);
+    const png = await page.evaluate(async (src) => {
+      const image = new Image();
+      image.src = src;
+      await image.decode();
+      return [image.naturalWidth, image.naturalHeight];
+    }, `${base}/verify/${demo.inspectionCode}/qr.png`);
+    expect(png[0]).toBeGreaterThan(100);
+    expect(png[0]).toBe(png[1]);
+    // Nothing spills sideways on a phone.
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await page.screenshot({ path: 'test/.artifacts/verify-valid.png', fullPage: true }).catch(() => {});
+    await page.close();
+  });
+
+  it('a revoked code is shown as revoked with its reason', async () => {
+    const page = await browser.newPage({ locale: 'zh-CN' });
+    await page.goto(`${base}/verify/${revoked.inspectionCode}`);
+    expect(await page.locator('.verdict').getAttribute('data-status')).toBe('revoked');
+    expect(await page.locator('.verdict strong').textContent()).toBe('该审查合格编码已撤销');
+    expect(await page.locator('dl').textContent()).toContain('账号发布商业推广内容');
+    await page.close();
+  });
+
+  it('typing a code into the form leads to its page; a typo is explained', async () => {
+    const page = await browser.newPage({ locale: 'zh-CN' });
+    await page.goto(`${base}/verify`);
+    await page.fill('input[name=code]', demo.inspectionCode.toLowerCase());
+    await Promise.all([page.waitForURL(`**/verify/**`), page.click('form.lookup button')]);
+    expect(await page.locator('.verdict').getAttribute('data-valid')).toBe('true');
+
+    const code = demo.inspectionCode;
+    const typo = code.slice(0, -3) + (code.at(-3) === '1' ? '2' : '1') + code.slice(-2);
+    const res = await page.goto(`${base}/verify/${typo}`);
+    expect(res?.status()).toBe(404);
+    expect(await page.locator('.notice.bad').textContent()).toContain('请核对是否输入有误');
+    await page.close();
+  });
+});
