@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditEvents, outbox, reviews } from '../db/schema';
 import { runDigest, runReminders } from '../src/services/reminders';
 import { createTestEnv, type TestEnv } from './harness';
+import { startReceiver } from './support/receiver';
 
 /**
  * Chasing late approvers from Postgres with a fake clock: reminder times on the working-day
@@ -161,5 +162,46 @@ describe('reminders, escalation, urge and digest', () => {
     expect((await digest('2026-11-30T08:30:00')).length).toBe(1); // Monday
     await withdraw(a.draftId);
     await withdraw(b.draftId);
+  });
+
+  it('people choose their channels and units set their robots through the API; keys never come back', async () => {
+    const receiver = await startReceiver();
+    try {
+      const robotsPath = `/api/v1/units/${demo.unitId}/robots`;
+      const robots = { wecom: { url: `${receiver.url}/cgi-bin/webhook/send?key=SECRET-KEY` } };
+      expect((await t.request('PUT', robotsPath, { token: demo.tokens.drafter, body: robots })).status).toBe(403);
+      const bad = await t.request('PUT', robotsPath, { token: demo.tokens.publicity, body: { wecom: { url: 'not a url' } } });
+      expect(bad.status).toBe(400);
+      expect(JSON.stringify(bad.body.error.details)).toContain('wecom.url');
+      const set = await t.request('PUT', robotsPath, { token: demo.tokens.publicity, body: robots });
+      expect(set.status, set.text).toBe(200);
+      expect(set.body.robots.wecom).toEqual({ configured: true, signed: false });
+      expect(set.text).not.toContain('SECRET-KEY');
+      const unit = await t.request('GET', `/api/v1/units/${demo.unitId}`, { token: demo.tokens.admin });
+      expect(unit.body.robots.wecom.configured).toBe(true);
+      expect(unit.text).not.toContain('SECRET-KEY');
+
+      const prefsPath = `/api/v1/people/${demo.people.section_head}/notifications`;
+      expect((await t.request('PUT', prefsPath, { token: demo.tokens.drafter, body: { channels: ['wecom'] } })).status).toBe(403);
+      const sms = await t.request('PUT', prefsPath, { token: demo.tokens.section_head, body: { channels: ['sms'] } });
+      expect(sms.status).toBe(400);
+      expect(JSON.stringify(sms.body.error.details)).toContain('channels');
+      const mine = await t.request('PUT', prefsPath, { token: demo.tokens.section_head, body: { channels: ['wecom'], wecomUserId: 'wangzr' } });
+      expect(mine.status, mine.text).toBe(200);
+      expect(mine.body).toMatchObject({ channels: ['wecom'], wecomUserId: 'wangzr' });
+
+      t.clock.now = cst('2026-11-24T10:00:00');
+      const { draftId } = await submitted('机器人通知测试');
+      // The group robot names the approver without the link; the link goes privately by email.
+      expect(receiver.received).toHaveLength(1);
+      expect(receiver.received[0]!.body.text.mentioned_list).toEqual(['wangzr']);
+      expect(receiver.received[0]!.raw).not.toMatch(/\/s\//);
+      expect(t.sent.filter((m) => m.subject.includes('机器人通知测试')).map((m) => m.to.personId)).toEqual([demo.people.section_head]);
+      await withdraw(draftId);
+    } finally {
+      await t.request('PUT', `/api/v1/people/${demo.people.section_head}/notifications`, { token: demo.tokens.admin, body: { channels: [] } });
+      await t.request('PUT', `/api/v1/units/${demo.unitId}/robots`, { token: demo.tokens.admin, body: {} });
+      await receiver.close();
+    }
   });
 });

@@ -5,6 +5,8 @@ import { AppError } from '../lib/errors';
 import { appendAudit } from './audit';
 import { issueApiToken, type Person } from './auth';
 import { inTransaction, type ServiceDeps } from './context';
+import type { Route } from '../notify/channel';
+import { parseRobots, type RobotName, type UnitRobots } from '../notify/robots';
 import { reassignReview } from './reviews';
 
 /** The full chain of seed 003 with service levels; a unit may drop levels or change hours. */
@@ -45,6 +47,40 @@ export async function setChain(db: Db, deps: ServiceDeps, actor: Person, unitId:
     if (!unit) throw new AppError('not_found', { what: '单位 / unit' });
     await appendAudit(tx, { actorId: actor.id, action: 'unit.chain_set', subjectType: 'unit', subjectId: unitId, data: { chain }, at: deps.now() });
     return unit;
+  });
+}
+
+/** What the unit's robots look like from outside: which are set, never their URLs (a WeCom key is in the URL) or secrets. */
+export function robotsSummary(raw: unknown): Record<RobotName, { configured: boolean; signed: boolean }> {
+  const robots = parseRobots(raw);
+  const one = (name: RobotName) => ({ configured: Boolean(robots[name]), signed: Boolean(robots[name] && 'secret' in robots[name]! && robots[name]!.secret) });
+  return { wecom: one('wecom'), dingtalk: one('dingtalk'), feishu: one('feishu'), webhook: one('webhook') };
+}
+
+/** Sets the unit's group robots and webhook; the audit records which were set, not their keys. */
+export async function setUnitRobots(db: Db, deps: ServiceDeps, actor: Person, unitId: string, robots: UnitRobots) {
+  return inTransaction(db, deps, async (tx) => {
+    const [unit] = await tx.update(units).set({ robots }).where(eq(units.id, unitId)).returning();
+    if (!unit) throw new AppError('not_found', { what: '单位 / unit' }, { field: 'unitId' });
+    await appendAudit(tx, { actorId: actor.id, action: 'unit.robots_set', subjectType: 'unit', subjectId: unitId, data: { robots: robotsSummary(robots) }, at: deps.now() });
+    return unit;
+  });
+}
+
+export interface NotificationPreferences {
+  /** Routes in order of preference; a message with a sign-off link always reaches a private route too. */
+  channels: Route[];
+  phone?: string | null;
+  wecomUserId?: string | null;
+  dingtalkUserId?: string | null;
+}
+
+export async function setNotificationPreferences(db: Db, deps: ServiceDeps, actor: Person, personId: string, prefs: NotificationPreferences) {
+  return inTransaction(db, deps, async (tx) => {
+    const [person] = await tx.update(people).set(prefs).where(eq(people.id, personId)).returning();
+    if (!person) throw new AppError('not_found', { what: '人员 / person' }, { field: 'personId' });
+    await appendAudit(tx, { actorId: actor.id, action: 'person.notifications_set', subjectType: 'person', subjectId: personId, data: { channels: prefs.channels }, at: deps.now() });
+    return person;
   });
 }
 

@@ -9,4 +9,6 @@ export const orgRouter = createRouter()
   .openapi(routes.createPerson, handlers.createPerson)
   .openapi(routes.getPerson, handlers.getPerson)
   .openapi(routes.me, handlers.me)
-  .openapi(routes.assignPosition, handlers.assignPosition);
+  .openapi(routes.assignPosition, handlers.assignPosition)
+  .openapi(routes.setNotifications, handlers.setNotifications)
+  .openapi(routes.setRobots, handlers.setRobots);

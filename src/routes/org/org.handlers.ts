@@ -1,9 +1,10 @@
 import type { AppRouteHandler } from '../../lib/http';
 import { currentPositions, requireRole, requireUnitAccess } from '../../services/auth';
 import * as org from '../../services/org';
+import { ROUTES, type Route } from '../../notify/channel';
 import type * as routes from './org.routes';
 
-const iso = <T extends { createdAt: Date }>(row: T) => ({ ...row, createdAt: row.createdAt.toISOString() });
+const iso = <T extends { createdAt: Date; robots: unknown }>(row: T) => ({ ...row, robots: org.robotsSummary(row.robots), createdAt: row.createdAt.toISOString() });
 
 export const createUnit: AppRouteHandler<typeof routes.createUnit> = async (c) => {
   const { deps, person } = c.var;
@@ -29,7 +30,7 @@ export const setChain: AppRouteHandler<typeof routes.setChain> = async (c) => {
 
 const personView = (p: Awaited<ReturnType<typeof org.getPerson>>) => ({
   id: p.id, name: p.name, email: p.email, roles: p.roles, unitId: p.unitId, phone: p.phone, wecomUserId: p.wecomUserId,
-  dingtalkUserId: p.dingtalkUserId, createdAt: p.createdAt.toISOString(),
+  dingtalkUserId: p.dingtalkUserId, channels: p.channels.filter((r): r is Route => (ROUTES as readonly string[]).includes(r)), createdAt: p.createdAt.toISOString(),
 });
 
 export const createPerson: AppRouteHandler<typeof routes.createPerson> = async (c) => {
@@ -61,4 +62,19 @@ export const assignPosition: AppRouteHandler<typeof routes.assignPosition> = asy
   const { unitId, position } = c.req.valid('param');
   const term = await org.assignPosition(deps.db, deps, person, unitId, position, c.req.valid('json').personId);
   return c.json({ ...term, since: term.since.toISOString() }, 200);
+};
+
+export const setNotifications: AppRouteHandler<typeof routes.setNotifications> = async (c) => {
+  const { deps, person } = c.var;
+  const { personId } = c.req.valid('param');
+  if (personId !== person.id) requireRole(person, 'admin');
+  return c.json(personView(await org.setNotificationPreferences(deps.db, deps, person, personId, c.req.valid('json'))), 200);
+};
+
+export const setRobots: AppRouteHandler<typeof routes.setRobots> = async (c) => {
+  const { deps, person } = c.var;
+  requireRole(person, 'admin', 'publicity');
+  const { unitId } = c.req.valid('param');
+  const unit = await org.setUnitRobots(deps.db, deps, person, unitId, c.req.valid('json'));
+  return c.json({ unitId, robots: org.robotsSummary(unit.robots) }, 200);
 };

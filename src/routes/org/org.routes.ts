@@ -1,6 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { POSITIONS, ROLES } from '../../../db/schema';
 import { errors, jsonBody, jsonResponse, uuidParam } from '../../lib/http';
+import { ROUTES } from '../../notify/channel';
 
 const tags = ['Organisation 组织'];
 const security = [{ bearerAuth: [] }];
@@ -14,12 +15,16 @@ export const ChainSchema = z
   .refine((c) => c.levels.every((l, i) => i === 0 || POSITIONS.indexOf(l) > POSITIONS.indexOf(c.levels[i - 1]!)), { message: 'levels must follow the order section_head → deputy_leader → publicity_officer → secretary', path: ['levels'] })
   .openapi('ChainSettings');
 
+const RobotState = z.object({ configured: z.boolean(), signed: z.boolean() });
+export const RobotsSummarySchema = z.object({ wecom: RobotState, dingtalk: RobotState, feishu: RobotState, webhook: RobotState }).openapi('UnitRobots');
+
 export const UnitSchema = z
   .object({
     id: z.uuid(),
     name: z.string(),
     code: z.string(),
     chain: ChainSchema,
+    robots: RobotsSummarySchema,
     createdAt: z.string(),
     positions: z.array(z.object({ position: z.enum(POSITIONS), personId: z.uuid(), name: z.string(), since: z.string() })).optional(),
   })
@@ -35,11 +40,14 @@ export const PersonSchema = z
     phone: z.string().nullable(),
     wecomUserId: z.string().nullable(),
     dingtalkUserId: z.string().nullable(),
+    channels: z.array(z.enum(ROUTES)).openapi({ description: 'Notification routes in order of preference; email is added for sign-off links when none of them is private' }),
     createdAt: z.string(),
   })
   .openapi('Person');
 
+
 const text = (max: number) => z.string().trim().min(1).max(max);
+const phone = z.string().trim().regex(/^\+?[0-9 -]{5,20}$/, 'a phone number');
 
 export const createUnit = createRoute({
   method: 'post', path: '/units', tags, security, summary: 'Create a unit 新建单位 (admin)',
@@ -69,7 +77,7 @@ export const createPerson = createRoute({
       unitId: z.uuid().optional(),
       wecomUserId: text(64).optional(),
       dingtalkUserId: text(64).optional(),
-      phone: z.string().trim().regex(/^\+?[0-9 -]{5,20}$/, 'a phone number').optional(),
+      phone: phone.optional(),
     }),
   ),
   responses: { 201: jsonResponse(PersonSchema.extend({ token: z.string() }), 'The person and their bearer token (shown once)'), ...errors(400, 401, 403, 404, 409) },
@@ -97,4 +105,36 @@ export const assignPosition = createRoute({
     200: jsonResponse(z.object({ unitId: z.uuid(), position: z.enum(POSITIONS), personId: z.uuid(), since: z.string(), handedOver: z.number().int() }), 'The new term'),
     ...errors(400, 401, 403, 404),
   },
+});
+
+export const setNotifications = createRoute({
+  method: 'put', path: '/people/{personId}/notifications', tags, security,
+  summary: 'How a person is notified 通知方式: channels in order of preference, phone and robot ids (self or admin)',
+  request: {
+    params: z.object({ personId: uuidParam('personId') }),
+    ...jsonBody(z.strictObject({
+      channels: z.array(z.enum(ROUTES)).max(ROUTES.length).refine((c) => new Set(c).size === c.length, 'channels must not repeat'),
+      phone: phone.nullable().optional(),
+      wecomUserId: text(64).nullable().optional(),
+      dingtalkUserId: text(64).nullable().optional(),
+    })),
+  },
+  responses: { 200: jsonResponse(PersonSchema, 'The person'), ...errors(400, 401, 403, 404) },
+});
+
+const robotUrl = z.url({ protocol: /^https?$/ }).max(2000);
+const secret = z.string().trim().min(1).max(200);
+export const setRobots = createRoute({
+  method: 'put', path: '/units/{unitId}/robots', tags, security,
+  summary: "Set the unit's group robots 群机器人 (WeCom, DingTalk, Feishu) and webhook (admin/publicity); answers which are set, never the keys",
+  request: {
+    params: z.object({ unitId: uuidParam('unitId') }),
+    ...jsonBody(z.strictObject({
+      wecom: z.strictObject({ url: robotUrl }).optional(),
+      dingtalk: z.strictObject({ url: robotUrl, secret: secret.optional() }).optional(),
+      feishu: z.strictObject({ url: robotUrl, secret: secret.optional() }).optional(),
+      webhook: z.strictObject({ url: robotUrl, secret: secret.optional() }).optional(),
+    })),
+  },
+  responses: { 200: jsonResponse(z.object({ unitId: z.uuid(), robots: RobotsSummarySchema }), 'Which robots are set'), ...errors(400, 401, 403, 404) },
 });
