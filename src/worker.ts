@@ -2,6 +2,8 @@ import { drizzle } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
 import { schema, type Db } from '../db/client';
 import { createApp } from './app';
+import { ConfigError, parseConfig } from './config';
+import type { AppDeps } from './lib/http';
 import type { Log } from './lib/log';
 
 /**
@@ -36,14 +38,12 @@ function consoleLog(bindings: Record<string, unknown> = {}): Log {
   return { debug: write('debug'), info: write('info'), warn: write('warn'), error: write('error'), child: (more) => consoleLog({ ...bindings, ...more }) };
 }
 
-/** Settings from bindings, refused as the Node config refuses them in production: never a weak secret. */
-function settings(env: Env) {
-  const appSecret = env.APP_SECRET ?? '';
-  if (appSecret.length < 32) throw new Error('APP_SECRET is missing or shorter than 32 characters: set it with `wrangler secret put APP_SECRET`');
-  if (!env.PUBLIC_URL) throw new Error('PUBLIC_URL is not set ([vars] in wrangler.toml)');
-  const linkTtlHours = Number(env.LINK_TTL_HOURS ?? 24 * 7);
-  if (!(linkTtlHours > 0)) throw new Error('LINK_TTL_HOURS must be a positive number');
-  return { publicUrl: env.PUBLIC_URL.replace(/\/+$/, ''), appSecret, linkTtlHours, dev: false };
+/** Settings from bindings, checked by the same rules as a Node process in production. */
+function settings(env: Env): AppDeps['config'] {
+  // Node falls back to http://localhost:$PORT; a Worker has no such place, and QR codes carry this URL.
+  if (!env.PUBLIC_URL) throw new ConfigError('Invalid configuration 配置无效:\n  PUBLIC_URL: required on Workers ([vars] in wrangler.toml)');
+  const config = parseConfig({ NODE_ENV: 'production', APP_SECRET: env.APP_SECRET, PUBLIC_URL: env.PUBLIC_URL, LINK_TTL_HOURS: env.LINK_TTL_HOURS });
+  return { publicUrl: config.publicUrl, appSecret: config.appSecret!, linkTtlHours: config.linkTtlHours, dev: false };
 }
 
 const log = consoleLog();
@@ -59,12 +59,14 @@ let app: ReturnType<typeof createApp> | undefined;
 
 export default {
   async fetch(request: Request, env: Env, ctx: ExecutionContext): Promise<Response> {
-    let config: ReturnType<typeof settings>;
-    try {
-      config = settings(env);
-    } catch (err) {
-      log.error({ err }, 'the Worker is misconfigured');
-      return Response.json({ error: { code: 'internal', message: 'The service is misconfigured. 服务配置有误。' } }, { status: 500 });
+    if (!app) {
+      try {
+        // deps.db is never used: requestDb hands every request its own database.
+        app = createApp({ db: undefined as unknown as Db, log, config: settings(env), now: () => new Date() }, { requestDb: (c) => (c.env as RequestEnv).db });
+      } catch (err) {
+        log.error({ err }, 'the Worker is misconfigured');
+        return Response.json({ error: { code: 'internal', message: 'The service is misconfigured. 服务配置有误。' } }, { status: 500 });
+      }
     }
     // A Worker may not reuse a socket across requests, and Hyperdrive already pools the real
     // connections near the database, so each request gets its own small client, closed after the response.
@@ -74,8 +76,6 @@ export default {
       onnotice: () => {},
     });
     try {
-      // deps.db is never used: requestDb hands every request its own database.
-      app ??= createApp({ db: undefined as unknown as Db, log, config, now: () => new Date() }, { requestDb: (c) => (c.env as RequestEnv).db });
       const requestEnv: RequestEnv = { ...env, db: drizzle(client, { schema }) as unknown as Db };
       return await app.fetch(request, requestEnv, ctx as never);
     } finally {
