@@ -4,3 +4,4 @@ export * from './drafts';
 export * from './audit';
 export * from './deliveries';
 export * from './inspections';
+export * from './calendar';
