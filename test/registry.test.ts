@@ -187,6 +187,10 @@ describe('publish gate', () => {
     expect(refused.status).toBe(409);
     expect(refused.body.error).toMatchObject({ code: 'account_not_publishable', details: { stage: 'submit', accounts: [{ id: demo.accountId, reason: 'no_valid_code' }] } });
     expect(refused.body.error.message).toContain('无有效审查合格编码');
+    const revokedNotice = (await t.deliver()).filter((m) => m.kind === 'inspection_code');
+    expect(revokedNotice.map((m) => m.to.personId)).toEqual([demo.people.publicity_officer]);
+    expect(revokedNotice[0]!.text).toContain(`审查合格编码 ${demo.inspectionCode} 已被撤销`);
+    expect(revokedNotice[0]!.text).toContain('核查发现问题');
     expect((await get(`/api/v1/drafts/${draftId}`, demo.tokens.drafter)).body.status).toBe('draft');
 
     const account = await get(`/api/v1/accounts/${demo.accountId}`, demo.tokens.publicity);
@@ -194,6 +198,7 @@ describe('publish gate', () => {
     expect(reissued.status, reissued.text).toBe(201);
     expect(reissued.body.code).not.toBe(demo.inspectionCode);
     expect(reissued.body).toMatchObject({ valid: true, status: 'valid' });
+    expect((await t.deliver()).filter((m) => m.kind === 'inspection_code').map((m) => m.subject)).toEqual([expect.stringContaining(`补发】${account.body.name}：${reissued.body.code}`)]);
     const twice = await post(`/api/v1/inspections/${account.body.inspections[0].id}/code`, demo.tokens.publicity);
     expect(twice.status).toBe(409);
     expect((await submit(draftId)).status).toBe(200);
@@ -304,5 +309,20 @@ describe('who may do what', () => {
     const broken = await t.request('POST', '/api/v1/accounts', { token: demo.tokens.drafter, raw: '{"name":' });
     expect(broken.status).toBe(400);
     expect(broken.body.error.code).toBe('invalid_json');
+  });
+});
+
+describe('the contract', () => {
+  it('describes every registry, inspection and verification route in /openapi.json', async () => {
+    const doc = await get('/openapi.json');
+    expect(doc.status).toBe(200);
+    const paths = Object.keys(doc.body.paths);
+    for (const path of ['/api/v1/accounts', '/api/v1/accounts/{id}', '/api/v1/accounts/{id}/approve', '/api/v1/accounts/{id}/shut-down', '/api/v1/exports/accounts.csv',
+      '/api/v1/inspections/campaigns', '/api/v1/inspections/{id}/self-report', '/api/v1/inspections/{id}/grade', '/api/v1/inspections/{id}/interviews',
+      '/api/v1/inspections/{id}/code', '/api/v1/codes/{code}/revoke', '/api/v1/exports/campaigns/{id}/results.csv', '/api/v1/verify/{code}']) {
+      expect(paths, path).toContain(path);
+    }
+    expect(doc.body.paths['/api/v1/verify/{code}'].get.security).toBeUndefined();
+    expect(doc.body.paths['/api/v1/inspections/{id}/grade'].post.security).toEqual([{ bearerAuth: [] }]);
   });
 });
