@@ -15,7 +15,7 @@ let year: number;
 let campaign: { id: string; deadline: string; graceUntil: string };
 let keeper: { id: string; token: string };
 let deputy: { id: string; token: string };
-const ids: Record<'b' | 'c' | 'd', { account: string; inspection: string }> = {} as never;
+const ids: Record<'b' | 'c' | 'd' | 'late', { account: string; inspection: string }> = {} as never;
 const accountNames: Record<string, string> = {};
 /** Messages name the account in their subject; this finds the ones about one account. */
 const campaignName = (accountId: string) => accountNames[accountId]!;
@@ -112,12 +112,18 @@ describe('the self-report', () => {
     expect(second.map((m) => m.to.personId).sort()).toEqual([keeper.id, deputy.id].sort());
   });
 
-  it('past the deadline the publicity department is told, once', async () => {
+  it('past the deadline the publicity department is told, once; an account registered after the deadline has not missed it', async () => {
     until(campaign.deadline, 1);
+    const late = await registered(t, demo);
+    ids.late = { account: late.id, inspection: late.inspections[0].id };
+    accountNames[late.id] = late.name;
+    expect(late).toMatchObject({ publishable: true, inspections: [{ year, status: 'open' }] }); // within the grace period
     await sweep(t);
     const overdue = (await t.deliver()).filter((m) => m.kind === 'inspection_overdue' && m.subject.includes(campaignName(ids.c.account)));
     expect(overdue.map((m) => m.to.personId)).toEqual(expect.arrayContaining([demo.people.publicity, demo.people.admin, keeper.id]));
     expect(overdue[0]!.subject).toContain('年检逾期');
+    const all = (await t.runtime.database.db.query.inspections.findMany()).filter((i) => i.overdueNotifiedAt);
+    expect(all.map((i) => i.id).sort()).toEqual([ids.c.inspection, ids.d.inspection].sort());
     await sweep(t);
     expect((await t.deliver()).filter((m) => m.kind === 'inspection_overdue')).toEqual([]);
   });
@@ -220,7 +226,7 @@ describe('results, closing and expiry', () => {
     expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const rows: string[][] = parse(new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes), { bom: true });
     expect(rows[0]).toEqual(['年度 Year', '登记编号 Registration no.', '账号名称 Name', '平台 Platform', '主办单位 Unit', '负责人 Owner', '年检状态 Inspection status', '评定结论 Result', '一票否决项 Automatic-fail items', '检查发现 Findings', '自查提交 Self-reported', '评定日期 Graded', '整改期限 Rectify by', '审查合格编码 Pass code', '编码状态 Code status']);
-    expect(rows).toHaveLength(5);
+    expect(rows).toHaveLength(6);
     const byName = (id: string) => rows.find((r) => r[2] === campaignName(id))!;
     expect(byName(ids.c.account).slice(6, 10)).toEqual(['不合格', '不合格', '泄密', '发布涉密信息']);
     expect(byName(ids.b.account)[7]).toBe('合格');
@@ -242,7 +248,7 @@ describe('results, closing and expiry', () => {
     const next = await post('/api/v1/inspections/campaigns', demo.tokens.publicity, { year: year + 1, deadline: new Date(t.clock.now.getTime() + 30 * DAY_HOURS * 3600_000).toISOString() });
     expect(next.status, next.text).toBe(201);
     // The shut-down account is not inspected; the suspended one is.
-    expect(next.body.inspections.map((i: any) => i.accountId).sort()).toEqual([demo.accountId, ids.b.account, ids.d.account].sort());
+    expect(next.body.inspections.map((i: any) => i.accountId).sort()).toEqual([demo.accountId, ids.b.account, ids.d.account, ids.late.account].sort());
     // Under next year's inspection the account may still publish on this year's code.
     expect((await get(`/api/v1/accounts/${demo.accountId}`, demo.tokens.publicity)).body.publishable).toBe(true);
 
@@ -252,6 +258,18 @@ describe('results, closing and expiry', () => {
     expect(verify.body).toMatchObject({ valid: false, status: 'expired', expiredAt: t.clock.now.toISOString(), year });
     expect((await get(`/api/v1/accounts/${demo.accountId}`, demo.tokens.publicity)).body).toMatchObject({ publishable: false, publishBlock: 'no_valid_code', inspectionCodeStatus: 'expired' });
     expect((await post(`/api/v1/inspections/campaigns/${next.body.id}/close`, demo.tokens.publicity)).status).toBe(409);
+  });
+
+  it('an account registered after its year’s campaign closed joins it, reports late and earns a code', async () => {
+    const account = await registered(t, demo);
+    const thisYear = cstYear(t.clock.now);
+    expect(account).toMatchObject({ publishable: false, publishBlock: 'no_valid_code', inspections: [{ year: thisYear, status: 'open' }] });
+    const inspectionId = account.inspections[0].id;
+    const report = await post(`/api/v1/inspections/${inspectionId}/self-report`, demo.tokens.publicity_officer, { updateFrequency: '每周' });
+    expect(report.status, report.text).toBe(200);
+    const pass = await post(`/api/v1/inspections/${inspectionId}/grade`, demo.tokens.publicity, { result: 'pass' });
+    expect(pass.body.code).toMatchObject({ status: 'valid', code: expect.stringMatching(new RegExp(`^SJ-${thisYear}-WX-`)) });
+    expect((await get(`/api/v1/accounts/${account.id}`, demo.tokens.publicity)).body).toMatchObject({ publishable: true, inspectionCodeYear: thisYear });
   });
 });
 

@@ -218,8 +218,9 @@ export async function approveAccount(db: Db, deps: ServiceDeps, actor: Person, a
     if (problems.length) throw staffingError(problems, 409);
     const registrationNo = await nextRegistrationNo(tx, cstYear(now));
     await moveAccount(tx, account, 'approve', actor.id, now, reason ?? null, { registrationNo, registeredAt: now });
-    // An account registered mid-campaign is inspected in it too (one inspection per registered account).
-    const [campaign] = await tx.select().from(inspectionCampaigns).where(and(eq(inspectionCampaigns.year, cstYear(now)), isNull(inspectionCampaigns.closedAt)));
+    // An account registered mid-year is inspected in the year's campaign too, even one already
+    // closed: a pass code is what lets it publish, and only a graded inspection issues one.
+    const [campaign] = await tx.select().from(inspectionCampaigns).where(eq(inspectionCampaigns.year, cstYear(now)));
     if (campaign) {
       const inserted = await tx.insert(inspections)
         .values({ campaignId: campaign.id, accountId, nextReminderAt: campaign.deadline > now ? nextReminderAt(campaign.deadline, now) : null, createdAt: now, updatedAt: now })

@@ -160,9 +160,9 @@ export async function fileSelfReport(db: Db, deps: ServiceDeps, actor: Person, i
     const { i, c } = await lockInspection(tx, inspectionId);
     const [account] = await tx.select().from(accounts).where(eq(accounts.id, i.accountId));
     if (!(await canManage(tx, actor, account!, false))) throw new AppError('forbidden', {}, { reason: 'only the account owner, its role holders or its unit file the self-report' });
+    // Late reports are taken (and marked late in the audit): after the campaign closes, a report is
+    // still what a late-registered account or a rectification's re-inspection needs.
     const next = inspectionStep(i, 'self_report');
-    // A rectification may run past the campaign's close; its re-inspection report is still taken.
-    if (c.closedAt && i.status !== 'rectifying') throw new AppError('conflict', { reasonZh: `${c.year} 年度年检已结束`, reasonEn: `the ${c.year} campaign is closed` });
     const now = deps.now();
     const prefill = await prefillFor(tx, i.accountId, c.year, now);
     const report: SelfReport = {
@@ -405,9 +405,10 @@ export async function sweepSelfReportReminders(db: Db, deps: ServiceDeps, now: D
       await enqueue(tx, 'inspection.reminder', { inspectionId: i.id, deadline: deadline.toISOString(), reminder: i.remindersSent + 1 });
       n++;
     }
+    // Only inspections that existed before the deadline missed it; a late registration did not.
     const overdue = await tx.update(inspections).set({ overdueNotifiedAt: now })
       .where(and(eq(inspections.status, 'open'), isNull(inspections.overdueNotifiedAt),
-        sql`${inspections.campaignId} in (select id from inspection_campaigns where deadline <= ${now.toISOString()}::timestamptz and closed_at is null)`))
+        sql`exists (select 1 from inspection_campaigns c where c.id = ${inspections.campaignId} and c.deadline <= ${now.toISOString()}::timestamptz and c.closed_at is null and ${inspections.createdAt} < c.deadline)`))
       .returning({ id: inspections.id });
     for (const o of overdue) await enqueue(tx, 'inspection.self_report_overdue', { inspectionId: o.id });
     return n + overdue.length;
