@@ -9,6 +9,7 @@ import { localeOf } from './lib/i18n';
 import { pagesRouter } from './pages';
 import { accountsRouter } from './routes/accounts';
 import { auditRouter } from './routes/audit';
+import { calendarRouter } from './routes/calendar';
 import { deliveriesRouter } from './routes/deliveries';
 import { draftsRouter } from './routes/drafts';
 import { healthRouter } from './routes/health';
@@ -49,7 +50,7 @@ export function createApp(deps: AppDeps, options: AppOptions = {}) {
 
   const api = createRouter();
   api.use('*', requireBearer);
-  api.route('/', orgRouter).route('/', draftsRouter).route('/', signoffRouter).route('/', auditRouter).route('/', deliveriesRouter);
+  api.route('/', orgRouter).route('/', draftsRouter).route('/', signoffRouter).route('/', auditRouter).route('/', deliveriesRouter).route('/', calendarRouter);
   api.route('/', accountsRouter).route('/', inspectionsRouter).route('/', verifyRouter);
 
   app.route('/', healthRouter);

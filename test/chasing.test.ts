@@ -204,4 +204,41 @@ describe('reminders, escalation, urge and digest', () => {
       await receiver.close();
     }
   });
+
+  it('an admin loads a year from the State Council notice; reminders count on it at once', async () => {
+    const shipped = await t.request('GET', '/api/v1/calendar/2027', { token: demo.tokens.drafter });
+    expect(shipped.status).toBe(200);
+    expect(shipped.body).toMatchObject({ year: 2027, source: 'shipped', provisional: true });
+    expect(shipped.body.workdays).toContainEqual({ date: '2027-02-20', name: '春节调休' });
+
+    // Before: Friday 26 Feb 2027 16:30 → the first reminder (4 working hours) on Monday 1 Mar.
+    t.clock.now = cst('2027-02-26T16:30:00');
+    const before = await submitted('日历更新前');
+    expect(before.review.nextReminderAt).toEqual(cst('2027-03-01T11:30:00'));
+
+    const festivals = [
+      { name: '元旦', first: '2027-01-01' },
+      { name: '春节', first: '2027-02-05', last: '2027-02-12', makeUpDays: ['2027-01-31', '2027-02-20'] },
+      { name: '校庆', first: '2027-03-01' },
+    ];
+    const path = '/api/v1/calendar/2027';
+    expect((await t.request('PUT', path, { token: demo.tokens.publicity, body: { festivals } })).status).toBe(403);
+    const wednesday = await t.request('PUT', path, { token: demo.tokens.admin, body: { festivals: [{ name: '春节', first: '2027-02-05', makeUpDays: ['2027-02-24'] }] } });
+    expect(wednesday.status).toBe(400);
+    expect(wednesday.body.error.details.map((d: { path: string }) => d.path)).toEqual(['festivals.0.makeUpDays.0']);
+    const otherYear = await t.request('PUT', path, { token: demo.tokens.admin, body: { festivals: [{ name: '元旦', first: '2028-01-01' }] } });
+    expect(otherYear.status).toBe(400);
+    expect(otherYear.body.error.details[0].path).toBe('festivals.0.first');
+    expect((await t.request('GET', path, { token: demo.tokens.admin })).body.source).toBe('shipped'); // refused loads changed nothing
+
+    const loaded = await t.request('PUT', path, { token: demo.tokens.admin, body: { notice: '国办发明电〔2026〕示例', festivals } });
+    expect(loaded.status, loaded.text).toBe(200);
+    expect(loaded.body).toMatchObject({ source: 'loaded', provisional: false, loadedBy: demo.people.admin });
+    expect(loaded.body.holidays).toContainEqual({ date: '2027-03-01', name: '校庆' });
+
+    const after = await submitted('日历更新后');
+    expect(after.review.nextReminderAt).toEqual(cst('2027-03-02T11:30:00'));
+    await withdraw(before.draftId);
+    await withdraw(after.draftId);
+  });
 });

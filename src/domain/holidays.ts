@@ -13,7 +13,7 @@ export interface HolidayYear {
   workdays: { date: string; name: string /* e.g. 春节调休 */ }[];
 }
 
-interface Festival {
+export interface Festival {
   name: string;
   first: string;
   last?: string;
@@ -31,7 +31,7 @@ function datesFrom(first: string, last: string): string[] {
 }
 
 /** Builds a year the way the notice reads: one line per festival, its span and its make-up days. */
-function holidayYear(year: number, festivals: Festival[], provisional = false): HolidayYear {
+export function holidayYear(year: number, festivals: Festival[], provisional = false): HolidayYear {
   return {
     year,
     ...(provisional ? { provisional } : {}),
@@ -42,6 +42,44 @@ function holidayYear(year: number, festivals: Festival[], provisional = false): 
       makeUpDays.map((date) => ({ date, name: `${name}调休` })),
     ),
   };
+}
+
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+const isDate = (d: string) => ISO_DATE.test(d) && new Date(`${d}T00:00:00Z`).toISOString().slice(0, 10) === d;
+const weekday = (d: string) => new Date(`${d}T00:00:00Z`).getUTCDay();
+
+/**
+ * What is wrong with a year as an admin typed it from the notice, as field paths and messages
+ * (empty when it is sound): real dates in that year, spans in order and at most ten days, make-up
+ * days on a Saturday or Sunday outside every holiday. Pure, so the API and tests share it.
+ */
+export function festivalProblems(year: number, festivals: Festival[]): { path: (string | number)[]; message: string }[] {
+  const problems: { path: (string | number)[]; message: string }[] = [];
+  const inYear = (d: string) => d.startsWith(`${year}-`);
+  const holidays = new Set<string>();
+  festivals.forEach((f, i) => {
+    const last = f.last ?? f.first;
+    for (const [key, d] of [['first', f.first], ['last', last]] as const) {
+      if (!isDate(d)) problems.push({ path: [i, key], message: `not a date (YYYY-MM-DD): ${d}` });
+      else if (!inYear(d)) problems.push({ path: [i, key], message: `must fall in ${year}` });
+    }
+    if (isDate(f.first) && isDate(last)) {
+      const days = (Date.parse(last) - Date.parse(f.first)) / DAY_MS + 1;
+      if (days < 1) problems.push({ path: [i, 'last'], message: 'must not be before first' });
+      else if (days > 10) problems.push({ path: [i, 'last'], message: 'a holiday spans at most 10 days' });
+      else datesFrom(f.first, last).forEach((d) => holidays.add(d));
+    }
+  });
+  festivals.forEach((f, i) =>
+    (f.makeUpDays ?? []).forEach((d, j) => {
+      const path = [i, 'makeUpDays', j];
+      if (!isDate(d)) problems.push({ path, message: `not a date (YYYY-MM-DD): ${d}` });
+      else if (!inYear(d)) problems.push({ path, message: `must fall in ${year}` });
+      else if (weekday(d) !== 0 && weekday(d) !== 6) problems.push({ path, message: 'a make-up workday is a Saturday or Sunday' });
+      else if (holidays.has(d)) problems.push({ path, message: 'falls inside a holiday' });
+    }),
+  );
+  return problems;
 }
 
 export const CN_HOLIDAYS: HolidayYear[] = [

@@ -1,9 +1,10 @@
 import { and, asc, eq, isNotNull, isNull, lte, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { drafts, outbox, people, reviews, units, type Position, type Urgency } from '../../db/schema';
-import { DEFAULT_CALENDAR, WorkCalendar } from '../domain/calendar';
+import type { WorkCalendar } from '../domain/calendar';
 import { DEFAULT_REMINDER_POLICY, dueAt, nextReminder, type LevelSla, type ReminderPolicy, type ReminderStep } from '../domain/schedule';
 import { appendAudit } from './audit';
+import { workCalendarOf } from './calendar';
 import type { ServiceDeps } from './context';
 import { enqueue } from './outbox';
 import { holderOf } from './reviews';
@@ -16,8 +17,6 @@ import type { Sweep } from './sweeps';
  * here ever decides a review: timeouts remind, then escalate, and that is all.
  */
 
-/** The working-day calendar (CST, statutory holidays and make-up workdays 2025–2027). */
-export const workCalendar = new WorkCalendar(DEFAULT_CALENDAR);
 export const reminderPolicy: ReminderPolicy = DEFAULT_REMINDER_POLICY;
 /** Used when a unit's chain names no SLA for a level. */
 export const FALLBACK_SLA: LevelSla = { normalHours: 8, urgentHours: 2 };
@@ -28,7 +27,7 @@ export interface ReviewSchedule {
 }
 
 /** Deadline and first reminder of a review assigned at `assignedAt`. Pure. */
-export function scheduleReview(sla: LevelSla | undefined, urgency: Urgency, assignedAt: Date, calendar = workCalendar, policy = reminderPolicy): ReviewSchedule {
+export function scheduleReview(calendar: WorkCalendar, sla: LevelSla | undefined, urgency: Urgency, assignedAt: Date, policy = reminderPolicy): ReviewSchedule {
   const pending = { calendar, sla: sla ?? FALLBACK_SLA, urgency, assignedAt };
   const first = nextReminder({ ...pending, policy, remindersSent: 0, escalationsSent: 0 });
   return { dueAt: dueAt(pending), nextReminderAt: first?.at ?? null };
@@ -37,7 +36,7 @@ export function scheduleReview(sla: LevelSla | undefined, urgency: Urgency, assi
 /** The schedule of a review of `level` on `draftId` assigned now: the unit's SLA for the level, the draft's urgency. */
 export async function scheduleFor(tx: Db, draftId: string, level: Position, assignedAt: Date): Promise<ReviewSchedule> {
   const [row] = await tx.select({ urgency: drafts.urgency, chain: units.chain }).from(drafts).innerJoin(units, eq(units.id, drafts.unitId)).where(eq(drafts.id, draftId));
-  return scheduleReview(row?.chain.sla?.[level], row?.urgency ?? 'normal', assignedAt);
+  return scheduleReview(await workCalendarOf(tx), row?.chain.sla?.[level], row?.urgency ?? 'normal', assignedAt);
 }
 
 /** Who an escalation step reaches: step 1 the holder of the level above and the unit's publicity officer; step 2 the publicity department. */
@@ -85,8 +84,9 @@ export async function runReminders(db: Db, deps: ServiceDeps, now: Date, batch =
       .orderBy(asc(reviews.nextReminderAt))
       .limit(batch)
       .for('update', { of: reviews, skipLocked: true });
+    const calendar = due.length ? await workCalendarOf(tx) : null;
     for (const { review, draft, chain } of due) {
-      const args = { calendar: workCalendar, sla: chain.sla?.[review.level] ?? FALLBACK_SLA, urgency: draft.urgency, assignedAt: review.assignedAt, policy: reminderPolicy, remindersSent: review.remindersSent, escalationsSent: review.escalationsSent };
+      const args = { calendar: calendar!, sla: chain.sla?.[review.level] ?? FALLBACK_SLA, urgency: draft.urgency, assignedAt: review.assignedAt, policy: reminderPolicy, remindersSent: review.remindersSent, escalationsSent: review.escalationsSent };
       const { step, remindersSent } = dueStep(args, now);
       let counts = { remindersSent, escalationsSent: review.escalationsSent };
       if (step?.kind === 'remind') {
@@ -137,7 +137,7 @@ function cstDay(now: Date): { date: string; hour: number } {
 /** One digest a morning per approver with several pending reviews; the outbox row itself marks the day as done. */
 export async function runDigest(db: Db, deps: ServiceDeps, now: Date): Promise<number> {
   const { date, hour } = cstDay(now);
-  if (hour < DIGEST.fromHour || hour >= DIGEST.untilHour || !workCalendar.isWorkingDay(now)) return 0;
+  if (hour < DIGEST.fromHour || hour >= DIGEST.untilHour || !(await workCalendarOf(db)).isWorkingDay(now)) return 0;
   return db.transaction(async (txRaw) => {
     const tx = txRaw as unknown as Db;
     await tx.execute(sql`select pg_advisory_xact_lock(${DIGEST_LOCK})`);
