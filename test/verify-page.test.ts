@@ -51,8 +51,10 @@ describe.skipIf(!hasChromium && !process.env.CI)('verify page in headless Chromi
     }, `${base}/verify/${demo.inspectionCode}/qr.png`);
     expect(png[0]).toBeGreaterThan(100);
     expect(png[0]).toBe(png[1]);
-    // Nothing spills sideways on a phone.
+    // Nothing spills sideways on a phone, not even out of its card.
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    const [buttonRight, cardRight] = await page.locator('form.lookup button').evaluate((b) => [b.getBoundingClientRect().right, b.closest('section')!.getBoundingClientRect().right]);
+    expect(buttonRight).toBeLessThanOrEqual(cardRight!);
     await page.screenshot({ path: 'test/.artifacts/verify-valid.png', fullPage: true }).catch(() => {});
     await page.close();
   });

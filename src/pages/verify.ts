@@ -11,8 +11,8 @@ const STYLE = `.verdict{display:flex;gap:14px;align-items:center}.verdict .mark{
 .verdict.valid{background:#e6f4ea;color:#1f5131}.verdict.invalid{background:#fdecea;color:#7a1c1c}.verdict.expired{background:#eee;color:#444}
 dl{display:grid;grid-template-columns:max-content 1fr;gap:6px 14px;margin:0}dt{color:#666}dd{margin:0;word-break:break-word}
 .code{font:600 18px/1.4 ui-monospace,Menlo,Consolas,monospace;letter-spacing:1px}.qr{text-align:center}.qr img{width:180px;height:180px}
-form.lookup{display:flex;gap:8px}form.lookup input{flex:1;font:inherit;padding:10px;border:1px solid #ccc;border-radius:6px;text-transform:uppercase}
-form.lookup button{flex:0 0 auto;background:#9b1c1c}`;
+form.lookup{display:flex;gap:8px}form.lookup input{flex:1;min-width:0;font:inherit;padding:10px;border:1px solid #ccc;border-radius:6px;text-transform:uppercase}
+form.lookup button{flex:0 0 auto;min-width:0;padding:10px 16px;background:#9b1c1c}`;
 
 /**
  * The verdict in one line, then the facts. A code is only good when it is live *and* the account is
