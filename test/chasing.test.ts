@@ -129,6 +129,7 @@ describe('reminders, escalation, urge and digest', () => {
     expect(limited.status).toBe(429);
     expect(limited.body.error.code).toBe('rate_limited');
     expect(limited.body.error.details.retryAfter).toBe(cst('2026-11-24T11:00:00').toISOString());
+    expect(limited.headers.get('retry-after')).toBe('1800');
     expect((await urge(demo.tokens.publicity)).status).toBe(429); // the limit is per review, whoever urges
     expect((await urge(demo.tokens.deputy_leader)).status).toBe(403); // not the drafter, not publicity
     expect(await t.deliver()).toEqual([]);

@@ -20,7 +20,7 @@ export interface TestEnv {
   runtime: Runtime;
   sent: Notification[];
   clock: { now: Date; advance(hours: number): void };
-  request(method: string, path: string, opts?: { token?: string; body?: unknown; raw?: string; headers?: Record<string, string> }): Promise<{ status: number; body: any; text: string }>;
+  request(method: string, path: string, opts?: { token?: string; body?: unknown; raw?: string; headers?: Record<string, string> }): Promise<{ status: number; body: any; text: string; headers: Headers }>;
   /** Relays the outbox and returns what it sent. */
   deliver(): Promise<Notification[]>;
   /** The newest sign-off link token sent to a person, after relaying the outbox. */
@@ -74,7 +74,7 @@ export async function createTestEnv(kind: DbKind = 'postgres', env: Record<strin
       const text = await res.text();
       let parsed: unknown = null;
       try { parsed = JSON.parse(text); } catch { parsed = null; }
-      return { status: res.status, body: parsed, text };
+      return { status: res.status, body: parsed, text, headers: res.headers };
     },
     async deliver() {
       await runtime.drain();

@@ -8,7 +8,7 @@ import type { Notification } from '../src/notify/channel';
 import { mountQueueBoard } from '../workers/board';
 import { startQueueHost, type QueueHost } from '../workers/host';
 import { outboxJobId } from '../workers/jobs';
-import { createQueues } from '../workers/queues';
+import { createQueues, warnUnlessNoEviction } from '../workers/queues';
 import { relayOutbox, rerelayUnprocessed } from '../workers/relay';
 import { createTestEnv, type TestEnv } from './harness';
 import { startReceiver } from './support/receiver';
@@ -212,6 +212,19 @@ describe('BullMQ workers on a real Redis', () => {
     expect(ready.body).toMatchObject({ ok: true, database: { ok: true }, queue: { ok: true, redis: 'ready' } });
     expect(ready.body.queue.counts.notifications).toHaveProperty('failed');
     expect(ready.body.outbox).toHaveProperty('oldestPendingSeconds');
+  });
+  it('warns when Redis may evict jobs (maxmemory-policy other than noeviction)', async () => {
+    const warnings: unknown[] = [];
+    const log = { ...silentLog, warn: (...args: unknown[]) => void warnings.push(args) } as typeof silentLog;
+    expect(await warnUnlessNoEviction(host.queues.connection, log)).toBe('noeviction');
+    expect(warnings).toEqual([]);
+    await host.queues.connection.config('SET', 'maxmemory-policy', 'allkeys-lru');
+    try {
+      expect(await warnUnlessNoEviction(host.queues.connection, log)).toBe('allkeys-lru');
+      expect(JSON.stringify(warnings)).toContain('noeviction');
+    } finally {
+      await host.queues.connection.config('SET', 'maxmemory-policy', 'noeviction');
+    }
   });
 });
 

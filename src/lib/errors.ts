@@ -87,5 +87,8 @@ export function toAppError(err: unknown): AppError {
 export function handleError(err: unknown, c: Context) {
   const appError = toAppError(err);
   if (appError.code === 'internal') c.get('log')?.error({ err }, 'unhandled error');
+  const retryAt = appError.code === 'rate_limited' ? Date.parse(String((appError.details as { retryAfter?: string } | undefined)?.retryAfter)) : NaN;
+  // Retry-After in seconds (RFC 9110), so clients and proxies can wait without reading the body.
+  if (Number.isFinite(retryAt)) c.header('Retry-After', String(Math.max(1, Math.ceil((retryAt - (c.get('deps')?.now() ?? new Date()).getTime()) / 1000))));
   return c.json(errorBody(appError, localeOf(c)), appError.status);
 }
