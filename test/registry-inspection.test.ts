@@ -177,7 +177,7 @@ describe('grading', () => {
     expect(told[0]!.text).toContain('泄密');
   });
 
-  it('rectify → 约谈 → overdue escalation → re-inspection → pass with a code', async () => {
+  it('rectify → 约谈 → overdue: suspended and escalated → re-inspection → pass with a code', async () => {
     const deadline = inFuture(10);
     const rectify = await grade(ids.b.inspection, {
       result: 'rectify', findings: '评论区管理不到位', rectifyDeadline: deadline,
@@ -201,6 +201,10 @@ describe('grading', () => {
     const escalated = (await t.deliver()).filter((m) => m.kind === 'inspection_overdue');
     expect(escalated.map((m) => m.to.personId)).toEqual(expect.arrayContaining([demo.people.publicity, demo.people.admin]));
     expect(escalated[0]!.subject).toContain('整改逾期');
+    // 逾期未整改: the account is suspended until a re-inspection passes.
+    const lapsed = await get(`/api/v1/accounts/${ids.b.account}`, demo.tokens.publicity);
+    expect(lapsed.body).toMatchObject({ status: 'suspended', publishable: false });
+    expect(lapsed.body.events.at(-1)).toMatchObject({ type: 'suspend', actorId: null, from: 'rectifying', to: 'suspended' });
     expect((await sweep(t))['inspection-rectification-overdue']).toBe(0);
 
     // 复查: the owner reports again; the grader passes it; the account is reinstated with the year's code.

@@ -415,15 +415,22 @@ export async function sweepSelfReportReminders(db: Db, deps: ServiceDeps, now: D
   });
 }
 
-/** A rectification past its deadline without a re-inspection escalates to the publicity department, once. */
+/**
+ * A rectification past its deadline without a re-inspection (seed 004: 逾期未整改): the account is
+ * suspended (停更) and the publicity department told, once. Reinstating or shutting it down stays
+ * the department's decision.
+ */
 export async function sweepRectificationOverdue(db: Db, deps: ServiceDeps, now: Date): Promise<number> {
   return inTransaction(db, deps, async (tx) => {
     const overdue = await tx.update(inspections).set({ escalatedAt: now })
       .where(and(eq(inspections.status, 'rectifying'), isNull(inspections.escalatedAt), lte(inspections.rectifyDeadline, now)))
       .returning({ id: inspections.id, accountId: inspections.accountId });
     for (const o of overdue) {
+      const account = await lockAccount(tx, o.accountId);
+      const suspended = account.status === 'rectifying' || account.status === 'registered';
+      if (suspended) await moveAccount(tx, account, 'suspend', null, now, '整改期限已过，未经复查 / rectification deadline passed without re-inspection');
       await enqueue(tx, 'inspection.rectification_overdue', { inspectionId: o.id });
-      await appendAudit(tx, { actorId: null, action: 'inspection.rectification_overdue', subjectType: 'inspection', subjectId: o.id, at: now, data: { accountId: o.accountId } });
+      await appendAudit(tx, { actorId: null, action: 'inspection.rectification_overdue', subjectType: 'inspection', subjectId: o.id, at: now, data: { accountId: o.accountId, suspended } });
     }
     return overdue.length;
   });
