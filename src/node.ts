@@ -1,14 +1,14 @@
 import { serve } from '@hono/node-server';
 import { mountQueueBoard } from '../workers/board';
 import { startQueueHost } from '../workers/host';
-import { ConfigError } from './config';
+import { runProcess } from './lib/process';
 import { createRuntime } from './runtime';
 
 /**
  * `npm start`: the API and, in the same process, the workers that relay the outbox into BullMQ and
  * send (RUN_WORKERS=false leaves that to `npm run worker` processes).
  */
-async function main() {
+runProcess(async () => {
   const runtime = await createRuntime();
   const { config, log } = runtime;
   const host = startQueueHost(runtime, { workers: config.runWorkers });
@@ -19,25 +19,12 @@ async function main() {
     log.info(`API docs: ${config.publicUrl}/docs · queues: ${config.publicUrl}/admin/queues`);
   });
 
-  let stopping = false;
-  const shutdown = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    log.info({ signal }, 'shutting down: finishing requests and active jobs');
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-    await host.close();
-    await runtime.close();
-    process.exit(0);
+  return {
+    log,
+    async stop() {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await host.close();
+      await runtime.close();
+    },
   };
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
-  process.on('SIGINT', () => void shutdown('SIGINT'));
-}
-
-main().catch((err) => {
-  if (err instanceof ConfigError) {
-    console.error(err.message);
-    process.exit(2);
-  }
-  console.error(err);
-  process.exit(1);
 });

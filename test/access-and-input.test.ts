@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { ALL_TICKED, createTestEnv, type TestEnv } from './harness';
+import { itChecksAccess, type AccessCase } from './support/access';
 
 /** Every route checks role and unit, and every malformed request is a 4xx naming the field, changing nothing. */
 let t: TestEnv;
@@ -30,7 +31,7 @@ describe('role and unit checks', () => {
   const token = (who: Who) =>
     ({ none: undefined, forged: 'imp_' + 'x'.repeat(43), adminA: a.tokens.admin, publicityA: a.tokens.publicity, drafterA: a.tokens.drafter, sectionA: a.tokens.section_head, drafterB: b.tokens.drafter, sectionB: b.tokens.section_head })[who];
 
-  const cases: [string, () => [string, string, unknown?], Partial<Record<Who, number>>][] = [
+  const cases: AccessCase<Who>[] = [
     ['create unit', () => ['POST', '/api/v1/units', { name: '新单位', code: `U${Math.random().toString(36).slice(2, 8)}` }], { none: 401, forged: 401, publicityA: 403, drafterA: 403, adminA: 201 }],
     ['read unit', () => ['GET', `/api/v1/units/${a.unitId}`], { none: 401, drafterB: 403, sectionB: 403, drafterA: 200, sectionA: 200, publicityA: 200 }],
     ['set chain', () => ['PUT', `/api/v1/units/${b.unitId}/chain`, { levels: ['section_head', 'deputy_leader', 'publicity_officer', 'secretary'] }], { none: 401, drafterB: 403, sectionB: 403, publicityA: 403, adminA: 200 }],
@@ -50,14 +51,7 @@ describe('role and unit checks', () => {
     ['verify the audit chain', () => ['GET', '/api/v1/audit/verify'], { none: 401, drafterA: 403, sectionA: 403, publicityA: 200, adminA: 200 }],
   ];
 
-  it.each(cases)('%s', async (_, build, expected) => {
-    for (const [who, status] of Object.entries(expected) as [Who, number][]) {
-      const [method, path, body] = build();
-      const res = await t.request(method, path, { token: token(who), body });
-      expect(`${who}: ${res.status}`, res.text).toBe(`${who}: ${status}`);
-      if (status >= 400) expect(res.body.error.code).toMatch(/^[a-z_]+$/);
-    }
-  });
+  itChecksAccess(() => t, token, cases);
 
   it('lists only what the caller may see', async () => {
     const ofB = await t.request('GET', '/api/v1/drafts', { token: b.tokens.drafter });

@@ -21,3 +21,17 @@ export async function listen(t: TestEnv): Promise<{ url: string; server: ServerT
     const server = serve({ fetch: t.runtime.app.fetch, port: 0, hostname: '127.0.0.1' }, (info: AddressInfo) => resolve({ url: `http://127.0.0.1:${info.port}`, server }));
   });
 }
+
+/** The test app on a loopback port with Chromium ready to visit it; `close()` undoes both. */
+export async function openBrowser(t: TestEnv): Promise<{ base: string; browser: Browser; close(): Promise<void> }> {
+  const { url, server } = await listen(t);
+  const browser = await launchBrowser();
+  return {
+    base: url,
+    browser,
+    async close() {
+      await browser.close();
+      server.close();
+    },
+  };
+}

@@ -3,6 +3,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cstYear } from '../src/domain/account-lifecycle';
 import { ALL_TICKED, LEVELS, createTestEnv, type TestEnv } from './harness';
+import { itChecksAccess, type AccessCase } from './support/access';
 import { applyFor, application, newPerson, registered, rowsOf, type Demo } from './registry-fixtures';
 
 /** The registry (登记备案) over HTTP: applying, numbering, the lifecycle, the publish gate, exports and who may do what. */
@@ -273,7 +274,7 @@ describe('who may do what', () => {
     inspectionId = (await get(`/api/v1/accounts/${other.accountId}`, other.tokens.publicity)).body.inspections[0].id;
   });
 
-  const cases: [string, () => [string, string, unknown?], Partial<Record<Who, number>>][] = [
+  const cases: AccessCase<Who>[] = [
     ['apply in another unit', () => ['POST', '/api/v1/accounts', application(demo)], { none: 401, drafterB: 403 }],
     ['read an account', () => ['GET', `/api/v1/accounts/${demo.accountId}`], { none: 401, drafterB: 403, drafterA: 200, ownerA: 200, publicity: 200 }],
     ['change an account', () => ['PATCH', `/api/v1/accounts/${demo.accountId}`, { url: 'https://example.edu.cn/x' }], { none: 401, drafterB: 403, ownerA: 200 }],
@@ -291,14 +292,7 @@ describe('who may do what', () => {
     ['revoke a code', () => ['POST', `/api/v1/codes/${other.inspectionCode}/revoke`, { reason: 'r' }], { none: 401, drafterA: 403, ownerA: 403, drafterB: 403 }],
   ];
 
-  it.each(cases)('%s', async (_, build, expected) => {
-    for (const [who, status] of Object.entries(expected) as [Who, number][]) {
-      const [method, path, body] = build();
-      const res = await t.request(method, path, { token: token(who), body });
-      expect(`${who}: ${res.status}`, res.text).toBe(`${who}: ${status}`);
-      if (status >= 400) expect(res.body.error.code).toMatch(/^[a-z_]+$/);
-    }
-  });
+  itChecksAccess(() => t, token, cases);
 
   it('malformed ids and bodies are 400s naming the field', async () => {
     const badId = await get('/api/v1/accounts/not-a-uuid', demo.tokens.publicity);

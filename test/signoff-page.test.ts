@@ -1,25 +1,22 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import type { ServerType } from '@hono/node-server';
 import { createTestEnv, type TestEnv } from './harness';
-import { hasChromium, launchBrowser, listen } from './browser';
+import { hasChromium, openBrowser } from './browser';
 
 describe.skipIf(!hasChromium && !process.env.CI)('sign-off page in headless Chromium', () => {
   let t: TestEnv;
   let browser: Browser;
   let base: string;
-  let server: ServerType;
+  let closeBrowser: (() => Promise<void>) | undefined;
   let demo: Awaited<ReturnType<TestEnv['seed']>>;
 
   beforeAll(async () => {
     t = await createTestEnv('postgres');
     demo = await t.seed();
-    ({ url: base, server } = await listen(t));
-    browser = await launchBrowser();
+    ({ base, browser, close: closeBrowser } = await openBrowser(t));
   });
   afterAll(async () => {
-    await browser?.close();
-    server?.close();
+    await closeBrowser?.();
     await t?.close();
   });
 

@@ -1,8 +1,7 @@
-import type { ServerType } from '@hono/node-server';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestEnv, type TestEnv } from './harness';
-import { hasChromium, launchBrowser, listen } from './browser';
+import { hasChromium, openBrowser } from './browser';
 import type { Demo } from './registry-fixtures';
 
 /** What someone who scans an account's QR code sees, in a real (Debian) Chromium on a phone-sized screen. */
@@ -10,7 +9,7 @@ describe.skipIf(!hasChromium && !process.env.CI)('verify page in headless Chromi
   let t: TestEnv;
   let browser: Browser;
   let base: string;
-  let server: ServerType;
+  let closeBrowser: (() => Promise<void>) | undefined;
   let demo: Demo;
   let revoked: Demo;
 
@@ -19,12 +18,10 @@ describe.skipIf(!hasChromium && !process.env.CI)('verify page in headless Chromi
     demo = await t.seed();
     revoked = await t.seed();
     await t.request('POST', `/api/v1/codes/${revoked.inspectionCode}/revoke`, { token: demo.tokens.publicity, body: { reason: '账号发布商业推广内容' } });
-    ({ url: base, server } = await listen(t));
-    browser = await launchBrowser();
+    ({ base, browser, close: closeBrowser } = await openBrowser(t));
   });
   afterAll(async () => {
-    await browser?.close();
-    server?.close();
+    await closeBrowser?.();
     await t?.close();
   });
 
