@@ -269,8 +269,11 @@ describe('results, closing and expiry', () => {
     const thisYear = cstYear(t.clock.now);
     expect(account).toMatchObject({ publishable: false, publishBlock: 'no_valid_code', inspections: [{ year: thisYear, status: 'open' }] });
     const inspectionId = account.inspections[0].id;
-    const report = await post(`/api/v1/inspections/${inspectionId}/self-report`, demo.tokens.publicity_officer, { updateFrequency: '每周' });
+    // A bare report: everything is prefilled; a field this version does not know is ignored.
+    const report = await post(`/api/v1/inspections/${inspectionId}/self-report`, demo.tokens.publicity_officer, { summary: '无异常' });
     expect(report.status, report.text).toBe(200);
+    expect(report.body.selfReport).toMatchObject({ updateFrequency: expect.stringContaining('本年度经审核发布 0 篇'), commentatorPresent: true, incidents: [] });
+    expect(report.body.selfReport).not.toHaveProperty('summary');
     const pass = await post(`/api/v1/inspections/${inspectionId}/grade`, demo.tokens.publicity, { result: 'pass' });
     expect(pass.body.code).toMatchObject({ status: 'valid', code: expect.stringMatching(new RegExp(`^SJ-${thisYear}-WX-`)) });
     expect((await get(`/api/v1/accounts/${account.id}`, demo.tokens.publicity)).body).toMatchObject({ publishable: true, inspectionCodeYear: thisYear });

@@ -146,7 +146,7 @@ export async function prefillFor(db: Db, accountId: string, year: number, now: D
 }
 
 export interface SelfReportInput {
-  updateFrequency: string;
+  updateFrequency?: string;
   incidents?: { kind: string; description: string; at?: string }[];
   team?: { admins?: number; operators?: number; reviewers?: number; commentators?: number; notes?: string };
   commentatorPresent?: boolean;
@@ -166,7 +166,7 @@ export async function fileSelfReport(db: Db, deps: ServiceDeps, actor: Person, i
     const now = deps.now();
     const prefill = await prefillFor(tx, i.accountId, c.year, now);
     const report: SelfReport = {
-      updateFrequency: input.updateFrequency,
+      updateFrequency: input.updateFrequency ?? `本年度经审核发布 ${prefill.reviewCompliance.approvedDrafts} 篇 / ${prefill.reviewCompliance.approvedDrafts} approved publications this year`,
       incidents: input.incidents ?? [],
       team: { ...prefill.team, ...input.team },
       commentatorPresent: input.commentatorPresent ?? prefill.commentatorPresent,

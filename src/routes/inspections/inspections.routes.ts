@@ -78,8 +78,10 @@ export const getInspection = createRoute({
 
 const count = z.number().int().min(0).max(10_000);
 
-export const SelfReportSchema = z.strictObject({
-  updateFrequency: text(200).openapi({ example: '每周 2–3 次' }),
+// Every field is optional (what the system knows is prefilled) and unknown fields are ignored
+// rather than refused: owners file this from many tools, and nothing in it can change state wrongly.
+export const SelfReportSchema = z.object({
+  updateFrequency: text(200).optional().openapi({ example: '每周 2–3 次', description: 'Defaults to the count of drafts approved for the account this year' }),
   incidents: z.array(z.strictObject({ kind: z.enum(INCIDENT_KINDS), description: text(2000), at: z.iso.date().optional() })).max(100).optional()
     .openapi({ description: `Incidents of the year; ${AUTO_FAIL_ITEMS.join(', ')} are automatic-fail items` }),
   team: z.strictObject({ admins: count.optional(), operators: count.optional(), reviewers: count.optional(), commentators: count.optional(), notes: z.string().max(2000).optional() }).optional()
