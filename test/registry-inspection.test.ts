@@ -135,9 +135,6 @@ describe('grading', () => {
 
   it('refuses a grade that contradicts its findings, naming the field', async () => {
     expect((await grade(ids.b.inspection, { result: 'pass' }, demo.tokens.publicity_officer)).status).toBe(403);
-    const noDeadline = await grade(ids.b.inspection, { result: 'rectify', findings: '更新不及时' });
-    expect(noDeadline.status).toBe(400);
-    expect(noDeadline.body.error).toMatchObject({ code: 'grade_inconsistent', details: { fields: [{ path: 'rectifyDeadline', code: 'deadline_required' }] } });
     const past = await grade(ids.b.inspection, { result: 'rectify', rectifyDeadline: new Date(t.clock.now.getTime() - 1000).toISOString() });
     expect(past.body.error.details.fields[0]).toMatchObject({ path: 'rectifyDeadline', code: 'deadline_past' });
     const autoFail = await grade(ids.b.inspection, { result: 'pass', autoFailItems: ['rumour'] });
@@ -293,5 +290,16 @@ describe('dormancy', () => {
     expect(dormant.body.items.every((a: any) => a.dormantSince === t.clock.now.toISOString())).toBe(true);
     const told = (await t.deliver()).filter((m) => m.kind === 'account_dormant');
     expect(told.some((m) => m.to.personId === demo.people.publicity_officer && m.subject.includes('30 天'))).toBe(true);
+  });
+});
+
+describe('grading with only a result', () => {
+  it('rectify without a named deadline gives thirty days', async () => {
+    const account = await registered(t, demo);
+    const inspectionId = account.inspections[0].id;
+    const res = await post(`/api/v1/inspections/${inspectionId}/grade`, demo.tokens.publicity, { result: 'rectify' });
+    expect(res.status, res.text).toBe(200);
+    expect(res.body).toMatchObject({ status: 'rectifying', accountStatus: 'rectifying', rectifyDeadline: new Date(t.clock.now.getTime() + 30 * 86_400_000).toISOString() });
+    expect(res.body.gradings.at(-1)).toMatchObject({ result: 'rectify', rectifyDeadline: res.body.rectifyDeadline });
   });
 });

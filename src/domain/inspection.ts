@@ -38,19 +38,24 @@ export function nextInspectionStatus(status: InspectionStatus, move: 'self_repor
   return INSPECTION_TRANSITIONS[status][move] ?? null;
 }
 
-export type GradeProblem = { field: 'result' | 'rectifyDeadline'; code: 'auto_fail' | 'deadline_required' | 'deadline_past'; items?: AutoFailItem[] };
+export type GradeProblem = { field: 'result' | 'rectifyDeadline'; code: 'auto_fail' | 'deadline_past'; items?: AutoFailItem[] };
+
+/** Rectification time when the grader names no deadline: thirty days. */
+export const DEFAULT_RECTIFY_DAYS = 30;
+
+/** The deadline of a `rectify` grading: the one given, or DEFAULT_RECTIFY_DAYS from now. */
+export function rectifyDeadlineOf(given: Date | null | undefined, now: Date): Date {
+  return given ?? new Date(now.getTime() + DEFAULT_RECTIFY_DAYS * 86_400_000);
+}
 
 /**
  * A grading is refused when it contradicts its own findings: any automatic-fail item forces `fail`,
- * and `rectify` needs a rectification deadline in the future.
+ * and a rectification deadline must lie in the future.
  */
 export function gradeProblems(g: { result: GradeResult; autoFailItems: AutoFailItem[]; rectifyDeadline?: Date | null }, now: Date): GradeProblem[] {
   const problems: GradeProblem[] = [];
   if (g.autoFailItems.length && g.result !== 'fail') problems.push({ field: 'result', code: 'auto_fail', items: g.autoFailItems });
-  if (g.result === 'rectify') {
-    if (!g.rectifyDeadline) problems.push({ field: 'rectifyDeadline', code: 'deadline_required' });
-    else if (g.rectifyDeadline.getTime() <= now.getTime()) problems.push({ field: 'rectifyDeadline', code: 'deadline_past' });
-  }
+  if (g.result === 'rectify' && g.rectifyDeadline && g.rectifyDeadline.getTime() <= now.getTime()) problems.push({ field: 'rectifyDeadline', code: 'deadline_past' });
   return problems;
 }
 

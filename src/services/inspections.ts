@@ -8,6 +8,7 @@ import { cstYear } from '../domain/account-lifecycle';
 import {
   autoFailFromSelfReport, gradeProblems, graceUntilFor, nextInspectionStatus, nextReminderAt, AUTO_FAIL_LABELS,
   type AutoFailItem, type GradeResult, type InspectionStatus,
+  rectifyDeadlineOf,
 } from '../domain/inspection';
 import { formatInspectionCode, inspectionCodeError, parseInspectionCode, type Platform } from '../domain/inspection-code';
 import { registryLabel } from '../domain/registry-labels';
@@ -212,10 +213,11 @@ export async function gradeInspection(db: Db, deps: ServiceDeps, actor: Person, 
     const now = deps.now();
     const autoFail = [...new Set([...(input.autoFailItems ?? []), ...(i.selfReport ? autoFailFromSelfReport({ incidents: i.selfReport.incidents, unreviewedPublications: i.selfReport.reviewCompliance?.unreviewedPublications }) : [])])];
     const problems = gradeProblems({ result: input.result, autoFailItems: autoFail, rectifyDeadline: input.rectifyDeadline ?? null }, now);
+    const rectifyDeadline = input.result === 'rectify' ? rectifyDeadlineOf(input.rectifyDeadline, now) : null;
     if (problems.length) {
       const text = (p: (typeof problems)[number], en: boolean) =>
         p.code === 'auto_fail' ? `${p.field}: ${en ? 'automatic-fail items require fail' : '存在一票否决项，须评定为不合格'}（${(p.items ?? []).map((x) => AUTO_FAIL_LABELS[x][en ? 1 : 0]).join('、')}）`
-          : p.code === 'deadline_required' ? `${p.field}: ${en ? 'a rectification deadline is required' : '须指定整改期限'}` : `${p.field}: ${en ? 'must be in the future' : '整改期限须晚于当前时间'}`;
+          : `${p.field}: ${en ? 'must be in the future' : '整改期限须晚于当前时间'}`;
       throw new AppError('grade_inconsistent', { problemsZh: problems.map((p) => text(p, false)).join('；'), problemsEn: problems.map((p) => text(p, true)).join('; ') },
         { fields: problems.map((p) => ({ path: p.field, code: p.code, items: p.items })) });
     }
@@ -235,11 +237,11 @@ export async function gradeInspection(db: Db, deps: ServiceDeps, actor: Person, 
     }
     await tx.update(inspections).set({
       status: next, result: input.result, findings: input.findings ?? null, autoFailItems: autoFail, gradedAt: now, gradedBy: actor.id,
-      rectifyDeadline: input.result === 'rectify' ? input.rectifyDeadline! : i.rectifyDeadline, escalatedAt: null, nextReminderAt: null, updatedAt: now,
+      rectifyDeadline: rectifyDeadline ?? i.rectifyDeadline, escalatedAt: null, nextReminderAt: null, updatedAt: now,
     }).where(eq(inspections.id, i.id));
-    await tx.insert(inspectionGradings).values({ inspectionId: i.id, result: input.result, findings: input.findings ?? null, autoFailItems: autoFail, rectifyDeadline: input.rectifyDeadline ?? null, gradedBy: actor.id, at: now });
+    await tx.insert(inspectionGradings).values({ inspectionId: i.id, result: input.result, findings: input.findings ?? null, autoFailItems: autoFail, rectifyDeadline, gradedBy: actor.id, at: now });
     if (input.interview) await insertInterview(tx, actor.id, i, input.interview, now);
-    await appendAudit(tx, { actorId: actor.id, action: 'inspection.graded', subjectType: 'inspection', subjectId: i.id, at: now, data: { accountId: i.accountId, year: c.year, result: input.result, findings: input.findings ?? null, autoFailItems: autoFail, rectifyDeadline: input.rectifyDeadline?.toISOString() ?? null, code } });
+    await appendAudit(tx, { actorId: actor.id, action: 'inspection.graded', subjectType: 'inspection', subjectId: i.id, at: now, data: { accountId: i.accountId, year: c.year, result: input.result, findings: input.findings ?? null, autoFailItems: autoFail, rectifyDeadline: rectifyDeadline?.toISOString() ?? null, code } });
     await enqueue(tx, 'inspection.graded', { inspectionId: i.id, result: input.result });
   });
   return getInspectionView(db, deps, actor, inspectionId);

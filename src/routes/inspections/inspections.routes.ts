@@ -102,14 +102,14 @@ const Interview = z.strictObject({ heldAt: instant, attendees: z.array(text(100)
 
 export const gradeInspection = createRoute({
   method: 'post', path: '/inspections/{id}/grade', tags, security,
-  summary: 'Grade 评定 (publicity): pass issues the year’s pass code; rectify needs a deadline (and may record the 约谈); fail suspends or shuts the account down',
+  summary: 'Grade 评定 (publicity): pass issues the year’s pass code; rectify sets a deadline (30 days by default) and may record the 约谈; fail suspends or shuts the account down',
   request: {
     params,
     ...jsonBody(z.strictObject({
       result: z.enum(GRADE_RESULTS),
       findings: text(10_000).optional(),
       autoFailItems: z.array(z.enum(AUTO_FAIL_ITEMS)).max(AUTO_FAIL_ITEMS.length).optional().openapi({ description: 'Any of these forces result fail' }),
-      rectifyDeadline: instant.optional().openapi({ description: 'Required for rectify; must be in the future' }),
+      rectifyDeadline: instant.optional().openapi({ description: 'For rectify: in the future; thirty days from now when omitted' }),
       interview: Interview.optional(),
       accountAction: z.enum(['suspend', 'shut_down']).optional().openapi({ description: 'On fail: suspend (default) or shut the account down 关停' }),
     }).refine((g) => g.result === 'fail' || !g.accountAction, { message: 'only with result fail', path: ['accountAction'] })),
