@@ -74,7 +74,21 @@ export function createApp(deps: AppDeps, options: AppOptions = {}) {
 
   app.notFound((c) => c.json(errorBody(new AppError('not_found', { what: `路径 ${c.req.path} / path` }), localeOf(c)), 404));
   app.onError(handleError);
+  // A JSON request with an empty body (many clients always send the header) means "no fields",
+  // not malformed JSON: it is read as {} so optional bodies pass and required fields are named.
+  const fetch = app.fetch;
+  app.fetch = async (request, env, ctx) => fetch(await emptyJsonAsObject(request), env, ctx);
   return app;
+}
+
+async function emptyJsonAsObject(request: Request): Promise<Request> {
+  if (request.method === 'GET' || request.method === 'HEAD' || !/json/i.test(request.headers.get('content-type') ?? '')) return request;
+  const length = request.headers.get('content-length');
+  if (length !== null && length !== '0') return request;
+  if (length === null && request.body && (await request.clone().text()).trim() !== '') return request;
+  const headers = new Headers(request.headers);
+  headers.set('content-length', '2');
+  return new Request(request.url, { method: request.method, headers, body: '{}' });
 }
 
 export type App = ReturnType<typeof createApp>;

@@ -100,6 +100,7 @@ describe('malformed input: 4xx naming the field, nothing changed', () => {
     ['return to a made-up level', 'POST', '/api/v1/signoff/{link}', { body: { decision: 'return', returnTo: 'mayor', comment: 'x', checklist: {} } }, 400, 'returnTo'],
     ['transfer without a reason', 'POST', '/api/v1/reviews/{review}/transfer', { body: { toPersonId: '{person}' } }, 400, 'reason'],
     ['unknown API path', 'GET', '/api/v1/nothing-here', {}, 404, ''],
+    ['an empty JSON body where fields are required', 'POST', '/api/v1/units', { raw: '' }, 400, 'name'],
   ];
 
   let link: string;
@@ -118,6 +119,17 @@ describe('malformed input: 4xx naming the field, nothing changed', () => {
     expect(res.body.error.message).toBeTruthy();
     if (field) expect(res.body.error.message).toContain(field);
     expect(await counts()).toEqual(before);
+  });
+
+  it('takes an empty JSON body as no fields, so body-less actions work from clients that always send the header', async () => {
+    const created = await t.request('POST', '/api/v1/drafts', { token: a.tokens.drafter, body: { title: '空请求体', body: '正文', unitId: a.unitId, accountIds: [a.accountId] } });
+    const json = { 'content-type': 'application/json', authorization: `Bearer ${a.tokens.drafter}` };
+    for (const [action, headers] of [['submit', json], ['withdraw', { ...json, 'content-length': '0' }]] as const) {
+      const res = await t.runtime.app.request(`/api/v1/drafts/${created.body.id}/${action}`, { method: 'POST', headers });
+      expect(res.status, await res.clone().text()).toBe(200);
+    }
+    const broken = await t.request('POST', `/api/v1/drafts/${created.body.id}/urge`, { token: a.tokens.drafter, raw: '{' });
+    expect(broken.body.error.code).toBe('invalid_json');
   });
 
   it('answers in English when asked', async () => {
