@@ -103,9 +103,12 @@ export function startWorkers(base: { delivery: Delivery; log: Log }, queues: Que
   const fallbackAfterMs = settings.fallbackAfterMs ?? 15_000;
   let downSince: number | null = null;
   let lastDirectSweep = 0;
+  let directAnnounced = false;
   async function direct() {
     downSince ??= Date.now();
     if (Date.now() - downSince < fallbackAfterMs) return;
+    if (!directAnnounced) log.warn({ afterMs: fallbackAfterMs }, 'Redis still unavailable: this process now sends the outbox and runs the sweeps itself');
+    directAnnounced = true;
     if (Date.now() - lastDirectSweep >= settings.sweepEveryMs) {
       lastDirectSweep = Date.now();
       await runSweeps(base.delivery, log);
@@ -126,6 +129,7 @@ export function startWorkers(base: { delivery: Delivery; log: Log }, queues: Que
     running = (async () => {
       if (queues.connection.status !== 'ready') return direct();
       downSince = null;
+      directAnnounced = false;
       await ensureScheduler();
       while ((await ctx.relay()) > 0 && !closed);
       lastError = '';
