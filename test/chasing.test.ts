@@ -1,6 +1,7 @@
 import { and, asc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditEvents, outbox, reviews } from '../db/schema';
+import { pruneOutbox } from '../src/services/outbox';
 import { runDigest, runReminders } from '../src/services/reminders';
 import { createTestEnv, type TestEnv } from './harness';
 import { startReceiver } from './support/receiver';
@@ -241,5 +242,21 @@ describe('reminders, escalation, urge and digest', () => {
     expect(after.review.nextReminderAt).toEqual(cst('2027-03-02T11:30:00'));
     await withdraw(before.draftId);
     await withdraw(after.draftId);
+  });
+
+  it('prunes processed outbox rows after thirty days and never an unsent one', async () => {
+    const { db } = t.runtime.database;
+    const now = cst('2027-06-01T10:00:00');
+    const daysAgo = (d: number) => new Date(now.getTime() - d * 86_400_000);
+    const rows = await db.insert(outbox).values([
+      { topic: 'prune.test', payload: { n: 1 }, createdAt: daysAgo(41), processedAt: daysAgo(40) },
+      { topic: 'prune.test', payload: { n: 2 }, createdAt: daysAgo(11), processedAt: daysAgo(10) },
+      { topic: 'prune.test', payload: { n: 3 }, createdAt: daysAgo(41), processedAt: null },
+    ]).returning({ id: outbox.id });
+    expect(await pruneOutbox(db, now)).toBeGreaterThanOrEqual(1);
+    const left = await db.select({ payload: outbox.payload }).from(outbox).where(eq(outbox.topic, 'prune.test'));
+    expect(left.map((r) => r.payload.n).sort()).toEqual([2, 3]);
+    expect(rows).toHaveLength(3);
+    await db.update(outbox).set({ processedAt: now }).where(eq(outbox.topic, 'prune.test'));
   });
 });

@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { outbox } from '../../db/schema';
 
@@ -32,4 +33,18 @@ export type OutboxTopic = keyof OutboxTopics;
 
 export async function enqueue<T extends OutboxTopic>(tx: Db, topic: T, payload: OutboxTopics[T]): Promise<void> {
   await tx.insert(outbox).values({ topic, payload: payload as unknown as Record<string, unknown> });
+}
+
+/** Processed rows are kept this long (what was sent stays in `deliveries`, what happened in the audit). */
+export const OUTBOX_RETENTION_DAYS = 30;
+
+/** Deletes processed outbox rows past retention, a batch at a time; unprocessed rows are never touched. */
+export async function pruneOutbox(db: Db, now: Date, batch = 5000): Promise<number> {
+  const cutoff = new Date(now.getTime() - OUTBOX_RETENTION_DAYS * 86_400_000);
+  const rows = await db.execute(sql`
+    delete from ${outbox} where id in (
+      select id from ${outbox} where ${outbox.processedAt} is not null and ${outbox.processedAt} < ${cutoff.toISOString()}::timestamptz
+      order by id limit ${batch})
+    returning id`);
+  return (Array.isArray(rows) ? rows : (rows as unknown as { rows: unknown[] }).rows).length;
 }

@@ -1,6 +1,7 @@
 import type { Db } from '../../db/client';
 import type { ServiceDeps } from './context';
 import { inspectionSweeps } from './inspections';
+import { pruneOutbox } from './outbox';
 import { reminderSweeps } from './reminders';
 
 /**
@@ -13,4 +14,4 @@ export interface Sweep {
   run(db: Db, deps: ServiceDeps, now: Date): Promise<number>;
 }
 
-export const SWEEPS: Sweep[] = [...reminderSweeps, ...inspectionSweeps];
+export const SWEEPS: Sweep[] = [...reminderSweeps, ...inspectionSweeps, { name: 'outbox-prune', run: (db, _deps, now) => pruneOutbox(db, now) }];
