@@ -7,14 +7,18 @@ import { fileURLToPath } from 'node:url';
 import { isNull, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { outbox } from '../db/schema';
+import { startQueueHost, type QueueHost } from '../workers/host';
+import { outboxJobId } from '../workers/jobs';
 import { ALL_TICKED, LEVELS, createTestEnv, type TestEnv } from './harness';
+import { startTestRedis, type TestRedis } from './support/redis-server';
+import { waitFor } from './support/wait';
 import { nodeOnlyInputs } from './worker-bundle';
 
 /**
  * The API as Cloudflare will run it: wrangler bundles src/worker.ts, `wrangler dev` serves it from
  * a local workerd, and Hyperdrive's local mode points it at a fresh PostgreSQL database. Drafts are
- * written and decided on the Worker only; this Node process plays the BullMQ worker's part and
- * relays the outbox the Worker wrote (drainOutbox, memory channel), which is where the links come from.
+ * written and decided on the Worker only; this Node process runs the real BullMQ workers (a Redis
+ * of the test's own, a memory channel) that relay the outbox the Worker wrote and send the links.
  */
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const WRANGLER = join(ROOT, 'node_modules/wrangler/bin/wrangler.js');
@@ -42,6 +46,8 @@ describe.skipIf(skip)('the API on Workers (wrangler dev, local workerd)', () => 
   // wrangler's own debug logs go with the scratch folder rather than piling up under ~/.config.
   const env = { ...process.env, ...OFFLINE, WRANGLER_LOG_PATH: join(scratch, 'logs') };
   let t: TestEnv;
+  let redis: TestRedis;
+  let host: QueueHost;
   let demo: Awaited<ReturnType<TestEnv['seed']>>;
   let wrangler: ChildProcess | undefined;
   let output = '';
@@ -49,7 +55,10 @@ describe.skipIf(skip)('the API on Workers (wrangler dev, local workerd)', () => 
 
   beforeAll(async () => {
     expect(installed, `wrangler is missing at ${WRANGLER}: npm ci installs it`).toBe(true);
-    t = await createTestEnv('postgres', { APP_SECRET: SECRET, PUBLIC_URL });
+    redis = await startTestRedis();
+    t = await createTestEnv('postgres', { APP_SECRET: SECRET, PUBLIC_URL, REDIS_URL: redis.url });
+    // The Worker cannot kick the relay after its commits: the Node relay finds them by polling.
+    host = startQueueHost(t.runtime, { workers: true, tuning: { relayEveryMs: 100 } });
     demo = await t.seed();
     // Hyperdrive's local mode insists on a password in the URL; a trust-auth server ignores it.
     const db = new URL(t.runtime.config.databaseUrl!);
@@ -82,7 +91,9 @@ describe.skipIf(skip)('the API on Workers (wrangler dev, local workerd)', () => 
       await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
       if (wrangler.exitCode === null) process.kill(-wrangler.pid, 'SIGKILL');
     }
+    await host?.close();
     await t?.close();
+    await redis?.stop();
     rmSync(scratch, { recursive: true, force: true });
   });
 
@@ -125,13 +136,16 @@ describe.skipIf(skip)('the API on Workers (wrangler dev, local workerd)', () => 
     const submitted = await call('POST', `/api/v1/drafts/${id}/submit`, { token: demo.tokens.drafter });
     expect(submitted.status, submitted.text).toBe(200);
     expect(submitted.body).toMatchObject({ status: 'in_review', currentLevel: 'section_head' });
-    // The Worker only wrote the outbox row; nothing has been sent until Node relays it.
-    const waiting = await t.runtime.database.db.select({ topic: outbox.topic }).from(outbox).where(isNull(outbox.processedAt));
-    expect(waiting.map((r) => r.topic)).toContain('review.assigned');
+    // The Worker wrote an outbox row; the Node relay moved it into BullMQ under its deterministic id.
+    const [row] = await t.runtime.database.db.select({ id: outbox.id }).from(outbox).where(sql`${outbox.topic} = 'review.assigned' and ${outbox.payload}->>'reviewId' = ${submitted.body.reviews[0].id}`);
+    expect(row, 'the Worker wrote the outbox row').toBeTruthy();
+    const job = await waitFor('the relay to queue it', () => host.queues.byName.notifications.getJob(outboxJobId(row!.id)));
+    expect(job.data).toEqual({ outboxId: row!.id });
 
     let used = '';
     for (const [i, level] of LEVELS.entries()) {
-      const token = await t.linkFor(demo.people[level]!); // Node: drainOutbox → memory channel
+      // Node: BullMQ relay → worker → memory channel.
+      const token = await waitFor(`the link for ${level}`, () => t.sent.find((m) => m.to.personId === demo.people[level] && m.link && m.subject.includes('工作器冒烟测试'))?.link?.split('/s/')[1]);
       const page = await call('GET', `/s/${token}`);
       expect(page.status, page.text).toBe(200);
       expect(page.text).toContain('工作器冒烟测试');
@@ -146,10 +160,11 @@ describe.skipIf(skip)('the API on Workers (wrangler dev, local workerd)', () => 
     const view = await call('GET', `/api/v1/drafts/${id}`, { token: demo.tokens.drafter });
     expect(view.body.status).toBe('approved');
     expect(view.body.reviews.map((r: any) => [r.level, r.decision, r.reviewer.id])).toEqual(LEVELS.map((l) => [l, 'approve', demo.people[l]]));
-    // The drafter hears the outcome from the relay, and every row the Worker wrote has been processed.
-    const notices = await t.deliver();
-    expect(notices.some((n) => n.kind === 'draft_closed' && n.to.personId === demo.people.drafter)).toBe(true);
-    const [left] = await t.runtime.database.db.select({ n: sql<number>`count(*)::int` }).from(outbox).where(isNull(outbox.processedAt));
-    expect(left!.n).toBe(0);
+    // The drafter hears the outcome from the relay, and every row the Worker wrote is processed.
+    await waitFor('the outcome notice', () => t.sent.some((n) => n.kind === 'draft_closed' && n.to.personId === demo.people.drafter));
+    await waitFor('every outbox row processed', async () => {
+      const [left] = await t.runtime.database.db.select({ n: sql<number>`count(*)::int` }).from(outbox).where(isNull(outbox.processedAt));
+      return left!.n === 0;
+    });
   }, 45_000);
 });

@@ -14,17 +14,8 @@ import { createTestEnv, type TestEnv } from './harness';
 import { startReceiver } from './support/receiver';
 import { startTestRedis, type TestRedis } from './support/redis-server';
 import { startSmtpSink } from './support/smtp-sink';
+import { waitFor } from './support/wait';
 
-/** Polls until `check` returns a truthy value; the tests wait for real workers, never for minutes. */
-async function waitFor<T>(what: string, check: () => Promise<T> | T, ms = 15_000): Promise<NonNullable<T>> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await check();
-    if (value) return value as NonNullable<T>;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 type Demo = Awaited<ReturnType<TestEnv['seed']>>;
