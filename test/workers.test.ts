@@ -170,9 +170,25 @@ describe('BullMQ workers on a real Redis', () => {
     expect(cookie).toMatch(/HttpOnly/i);
     expect(cookie).toMatch(/SameSite=Strict/i);
     expect(cookie).toMatch(/Path=\/admin/);
-    const api = await t.request('GET', '/admin/queues/api/queues', { headers: { cookie: cookie.split(';')[0]! } });
+    const session = cookie.split(';')[0]!;
+    expect(session).not.toContain(demo.tokens.admin!); // a signed session, not the token
+    const api = await t.request('GET', '/admin/queues/api/queues', { headers: { cookie: session } });
     expect(api.status).toBe(200);
     expect(api.body.queues.map((q: { name: string }) => q.name).sort()).toEqual(['maintenance', 'notifications']);
+    // A tampered session (someone else's id, or a later expiry) is refused.
+    const [name, value] = session.split('=') as [string, string];
+    const [id, expires, mac] = decodeURIComponent(value).split('.');
+    for (const forged of [`${demo.people.drafter}.${expires}.${mac}`, `${id}.${Number(expires) + 1}.${mac}`]) {
+      expect((await t.request('GET', '/admin/queues/api/queues', { headers: { cookie: `${name}=${encodeURIComponent(forged)}` } })).status).toBe(401);
+    }
+    // The role is checked on every request: a demoted admin's session stops working at once.
+    const { db } = t.runtime.database;
+    await db.update(people).set({ roles: ['staff'] }).where(eq(people.id, demo.people.admin!));
+    try {
+      expect((await t.request('GET', '/admin/queues/api/queues', { headers: { cookie: session } })).status).toBe(403);
+    } finally {
+      await db.update(people).set({ roles: ['admin', 'publicity', 'staff'] }).where(eq(people.id, demo.people.admin!));
+    }
   });
 
   it('Redis down: the API keeps serving, links still go out, and the queue takes over again when Redis returns', async () => {

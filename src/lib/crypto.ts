@@ -38,6 +38,13 @@ export async function hmacHex(secret: string, message: string): Promise<string> 
 /** The stored form of any bearer or link token. */
 export const hashToken = (secret: string, token: string) => hmacHex(secret, `token:${token}`);
 
+/** Compares two strings in time independent of where they differ (for MACs presented by clients). */
+export function constantTimeEqual(a: string, b: string): boolean {
+  let diff = a.length ^ b.length;
+  for (let i = 0; i < Math.max(a.length, b.length); i++) diff |= (a.charCodeAt(i) || 0) ^ (b.charCodeAt(i) || 0);
+  return diff === 0;
+}
+
 /** JSON with sorted keys: the same value always hashes the same, whatever order jsonb returns keys in. */
 export function canonicalJson(value: unknown): string {
   if (value === null || typeof value !== 'object') return JSON.stringify(value ?? null);
