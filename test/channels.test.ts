@@ -331,16 +331,16 @@ describe('failures and retries', () => {
     expect(listed.map((d) => d.channel)).toEqual(['wecom']);
   });
 
-  it('WeCom and DingTalk answering HTTP 200 with an error code is a failure, not a delivery', async () => {
+  it('WeCom and DingTalk answering HTTP 200 with an error code is a failure: retried, or failed at once when it is the robot’s configuration', async () => {
     await setPreferences(['wecom', 'dingtalk', 'email']);
-    answers.wecom = () => ({ body: { errcode: 310000, errmsg: 'keywords not in content' } });
+    // A rate limit is worth retrying; a rejected signature is a configuration error, failed at once.
+    answers.wecom = () => ({ body: { errcode: 45009, errmsg: 'api freq out of limit' } });
     answers.dingtalk = () => ({ body: { errcode: 310000, errmsg: 'sign not match' } });
     await submitDraft('错误码测试');
     const id = await assignedRow();
-    await expect(dispatchOutboxRow(t.runtime.delivery, id, { final: false })).rejects.toThrow(/310000/);
-    for (const route of ['wecom', 'dingtalk']) {
-      expect(await deliveryOf(`outbox:${id}:${approver()}:${route}`), route).toMatchObject({ status: 'retrying', lastError: expect.stringContaining('310000') });
-    }
+    await expect(dispatchOutboxRow(t.runtime.delivery, id, { final: false })).rejects.toThrow(/45009/);
+    expect(await deliveryOf(`outbox:${id}:${approver()}:wecom`)).toMatchObject({ status: 'retrying', lastError: expect.stringContaining('45009') });
+    expect(await deliveryOf(`outbox:${id}:${approver()}:dingtalk`)).toMatchObject({ status: 'failed', lastError: expect.stringContaining('310000') });
     // A 200 without any result code (a proxy's page) is not a delivery either.
     answers.wecom = () => ({ body: 'ok' });
     answers.dingtalk = () => ({});

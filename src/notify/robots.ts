@@ -99,10 +99,20 @@ async function postJson(url: string, body: string, headers: Record<string, strin
  * Feishu's `code` and its legacy `StatusCode`); only 0 is a delivered message. A reply without
  * any code (a proxy's page, say) is not taken as delivered either.
  */
-function checkCode(platform: string, reply: unknown, field: 'errcode' | 'code'): void {
+/**
+ * Result codes that mean the robot's configuration is wrong, which no retry fixes: DingTalk 310000
+ * (keyword missing, signature or timestamp rejected, IP not whitelisted), WeCom 93000 (invalid
+ * webhook URL), Feishu 19021/19022/19024 (signature, IP, keyword). Rate limits and the rest are
+ * retried with backoff.
+ */
+const CONFIGURATION_ERRORS: Record<string, readonly number[]> = { DingTalk: [310000], WeCom: [93000], Feishu: [19021, 19022, 19024] };
+
+function checkCode(platform: keyof typeof CONFIGURATION_ERRORS, reply: unknown, field: 'errcode' | 'code'): void {
   const obj = reply && typeof reply === 'object' ? (reply as Record<string, unknown>) : null;
   const code = obj?.[field] ?? obj?.StatusCode;
-  if (code !== 0) throw new Error(`${platform} replied ${JSON.stringify(reply ?? null).slice(0, 200)}`);
+  if (code === 0) return;
+  const message = `${platform} replied ${JSON.stringify(reply ?? null).slice(0, 200)}`;
+  throw CONFIGURATION_ERRORS[platform]!.includes(Number(code)) ? new PermanentSendError(`${message} (check the unit's robot settings)`) : new Error(message);
 }
 
 function robotOf<K extends RobotName>(m: Notification, name: K): NonNullable<UnitRobots[K]> {
