@@ -259,4 +259,44 @@ describe('reminders, escalation, urge and digest', () => {
     expect(rows).toHaveLength(3);
     await db.update(outbox).set({ processedAt: now }).where(eq(outbox.topic, 'prune.test'));
   });
+
+  it('an operator resends a failed notification once its cause is fixed; only failed sends can be resent', async () => {
+    let accept = false;
+    const receiver = await startReceiver(() => (accept ? {} : { status: 400, body: { error: 'unknown hook' } }));
+    try {
+      await t.request('PUT', `/api/v1/units/${demo.unitId}/robots`, { token: demo.tokens.admin, body: { webhook: { url: `${receiver.url}/oa` } } });
+      await t.request('PUT', `/api/v1/people/${demo.people.section_head}/notifications`, { token: demo.tokens.admin, body: { channels: ['webhook'] } });
+      t.clock.now = cst('2026-11-25T10:00:00');
+      const { draftId } = await submitted('重发测试');
+      expect(receiver.received).toHaveLength(1);
+      const failed = await t.request('GET', '/api/v1/deliveries?status=failed', { token: demo.tokens.publicity });
+      const delivery = failed.body.items.find((d: { channel: string; personId: string }) => d.channel === 'webhook' && d.personId === demo.people.section_head);
+      expect(delivery).toMatchObject({ status: 'failed', lastError: expect.stringContaining('HTTP 400') });
+
+      const path = `/api/v1/deliveries/${delivery.id}/resend`;
+      expect((await t.request('POST', path, { token: demo.tokens.drafter })).status).toBe(403);
+      expect((await t.request('POST', '/api/v1/deliveries/00000000-0000-4000-8000-000000000000/resend', { token: demo.tokens.publicity })).status).toBe(404);
+      expect((await t.request('POST', '/api/v1/deliveries/nope/resend', { token: demo.tokens.publicity })).status).toBe(400);
+
+      accept = true; // the unit fixed its endpoint
+      const resent = await t.request('POST', path, { token: demo.tokens.publicity });
+      expect(resent.status, resent.text).toBe(200);
+      expect(resent.body.status).toBe('retrying');
+      await t.deliver();
+      expect(receiver.received).toHaveLength(2);
+      expect(receiver.received[1]!.body.link).toMatch(/\/s\//);
+      const after = await t.request('GET', `/api/v1/deliveries?reviewId=${delivery.reviewId}`, { token: demo.tokens.publicity });
+      expect(after.body.items.find((d: { id: string }) => d.id === delivery.id)).toMatchObject({ status: 'sent', attempts: 2 });
+      const again = await t.request('POST', path, { token: demo.tokens.publicity });
+      expect(again.status).toBe(409);
+      expect(again.body.error.message).toContain('只能重发失败的通知');
+      await t.deliver();
+      expect(receiver.received).toHaveLength(2);
+      await withdraw(draftId);
+    } finally {
+      await t.request('PUT', `/api/v1/people/${demo.people.section_head}/notifications`, { token: demo.tokens.admin, body: { channels: [] } });
+      await t.request('PUT', `/api/v1/units/${demo.unitId}/robots`, { token: demo.tokens.admin, body: {} });
+      await receiver.close();
+    }
+  });
 });

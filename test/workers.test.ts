@@ -144,6 +144,20 @@ describe('BullMQ workers on a real Redis', () => {
       expect(receiver.received.filter((r) => r.body?.link)).toHaveLength(4);
       await pause(300);
       expect(receiver.received).toHaveLength(4);
+
+      // The API's resend (POST /deliveries/{id}/resend) goes through the queue as a new job.
+      healthy = false;
+      const second = await outboxIdOf(t, 'review.assigned', await submitDraft(t, demo, '接口重发测试'));
+      const firstJob = await waitFor('the second job', () => host.queues.byName.notifications.getJob(outboxJobId(second)));
+      await waitFor('it to fail for good', async () => (await firstJob.getState()) === 'failed');
+      const [gaveUp] = await db.select().from(deliveries).where(and(eq(deliveries.outboxId, second), eq(deliveries.channel, 'webhook')));
+      healthy = true;
+      const resent = await t.request('POST', `/api/v1/deliveries/${gaveUp!.id}/resend`, { token: demo.tokens.admin });
+      expect(resent.status, resent.text).toBe(200);
+      const again = await waitFor('the resend job', () => host.queues.byName.notifications.getJob(outboxJobId(second, 1)));
+      await waitFor('the resend to complete', async () => (await again.getState()) === 'completed');
+      expect((await db.select().from(deliveries).where(eq(deliveries.id, gaveUp!.id)))[0]!.status).toBe('sent');
+      expect(receiver.received.filter((r) => r.body?.subject?.includes('接口重发测试'))).toHaveLength(4); // 3 failed attempts + 1
     } finally {
       await db.update(people).set({ channels: [] }).where(eq(people.id, approver));
       await db.update(units).set({ robots: {} }).where(eq(units.id, demo.unitId));

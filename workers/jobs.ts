@@ -24,7 +24,8 @@ const define = <S extends z.ZodType>(d: JobDefinition<S>) => d;
 
 /** Sweeps run under this scheduler id; upserting it is idempotent. */
 export const SWEEP_SCHEDULER_ID = 'sweep';
-export const outboxJobId = (outboxId: number) => `outbox-${outboxId}`;
+/** One job per outbox row (and per operator resend of it), so re-adding an existing row is a no-op. */
+export const outboxJobId = (outboxId: number, resends = 0) => (resends ? `outbox-${outboxId}-r${resends}` : `outbox-${outboxId}`);
 
 /**
  * Every job: name → queue, zod payload, processor. Payloads carry ids only (never a token: links

@@ -21,14 +21,14 @@ export async function relayOutbox(db: Db, queues: Queues, limit = 200): Promise<
   return db.transaction(async (txRaw) => {
     const tx = txRaw as unknown as Db;
     const rows = await tx
-      .select({ id: outbox.id })
+      .select({ id: outbox.id, resends: outbox.resends })
       .from(outbox)
       .where(and(isNull(outbox.relayedAt), isNull(outbox.processedAt)))
       .orderBy(asc(outbox.id))
       .limit(limit)
       .for('update', { skipLocked: true });
     if (!rows.length) return 0;
-    await withTimeout(addJobs(queues, 'outbox.dispatch', rows.map((r) => ({ data: { outboxId: r.id }, jobId: outboxJobId(r.id) }))), ADD_TIMEOUT_MS, 'queue add');
+    await withTimeout(addJobs(queues, 'outbox.dispatch', rows.map((r) => ({ data: { outboxId: r.id }, jobId: outboxJobId(r.id, r.resends) }))), ADD_TIMEOUT_MS, 'queue add');
     await tx.update(outbox).set({ relayedAt: sql`now()` }).where(inArray(outbox.id, rows.map((r) => r.id)));
     return rows.length;
   });
@@ -41,13 +41,13 @@ export async function relayOutbox(db: Db, queues: Queues, limit = 200): Promise<
  */
 export async function rerelayUnprocessed(db: Db, queues: Queues, olderThanMs: number, limit = 500): Promise<number> {
   const rows = await db
-    .select({ id: outbox.id })
+    .select({ id: outbox.id, resends: outbox.resends })
     .from(outbox)
     .where(and(isNull(outbox.processedAt), isNotNull(outbox.relayedAt), lt(outbox.relayedAt, new Date(Date.now() - olderThanMs))))
     .orderBy(asc(outbox.id))
     .limit(limit);
   if (!rows.length) return 0;
-  await withTimeout(addJobs(queues, 'outbox.dispatch', rows.map((r) => ({ data: { outboxId: r.id }, jobId: outboxJobId(r.id) }))), ADD_TIMEOUT_MS, 'queue add');
+  await withTimeout(addJobs(queues, 'outbox.dispatch', rows.map((r) => ({ data: { outboxId: r.id }, jobId: outboxJobId(r.id, r.resends) }))), ADD_TIMEOUT_MS, 'queue add');
   return rows.length;
 }
 

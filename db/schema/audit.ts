@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigserial, index, jsonb, pgTable, text, uuid } from 'drizzle-orm/pg-core';
+import { bigserial, index, integer, jsonb, pgTable, text, uuid } from 'drizzle-orm/pg-core';
 import { at } from './columns';
 
 /**
@@ -36,6 +36,8 @@ export const outbox = pgTable(
     relayedAt: at('relayed_at'),
     /** Set when the row's messages were all sent (or finally failed): until then a sweep re-relays it, so a wiped Redis loses nothing. */
     processedAt: at('processed_at'),
+    /** Bumped when an operator resends the row's failed sends: the queue job id carries it, so the resend is a new job. */
+    resends: integer('resends').notNull().default(0),
   },
   (t) => [
     index('outbox_unrelayed_idx').on(t.id).where(sql`${t.relayedAt} is null`),

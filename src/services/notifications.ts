@@ -4,7 +4,10 @@ import { decisions, deliveries, draftVersions, drafts, outbox, people, reviews, 
 import { routesFor, type Channels, type Notification, type Route } from '../notify/channel';
 import { closedMessage, digestMessage, overdueMessage, reviewMessage, type ReviewMessageKind } from '../notify/messages';
 import { PermanentSendError, parseRobots, type UnitRobots } from '../notify/robots';
-import type { ServiceDeps } from './context';
+import { AppError } from '../lib/errors';
+import { appendAudit } from './audit';
+import type { Person } from './auth';
+import { inTransaction, type ServiceDeps } from './context';
 import type { OutboxTopics } from './outbox';
 import { registryPlans } from './registry-notifications';
 import { mintLink } from './signoff';
@@ -237,6 +240,8 @@ export async function dispatchOutboxRow(d: Delivery, outboxId: number, opts: { f
   if (busy.length) throw new Error(`${busy.length} send(s) claimed by another sender: ${busy.join(', ')}`);
   const retryable = result.failed.filter((f) => !f.permanent);
   if (retryable.length && !opts.final) throw new Error(`${retryable.length} send(s) failed: ${retryable.map((f) => `${f.dedupeKey}: ${f.error}`).join('; ')}`);
+  // A resent delivery that no plan covers any more (the review was decided meanwhile) is obsolete.
+  await db.update(deliveries).set({ status: 'sent', sentAt: new Date(), lastError: 'obsolete: not sent' }).where(and(eq(deliveries.outboxId, outboxId), eq(deliveries.status, 'retrying')));
   await db.update(outbox).set({ processedAt: new Date(), relayedAt: sql`coalesce(${outbox.relayedAt}, now())` }).where(eq(outbox.id, outboxId));
   return result;
 }
@@ -274,4 +279,24 @@ export async function drainOutbox(d: Delivery, limit = 100): Promise<number> {
 export async function listDeliveries(db: Db, filter: { status?: DeliveryStatus; reviewId?: string; limit: number; offset: number }) {
   const where = and(filter.status ? eq(deliveries.status, filter.status) : undefined, filter.reviewId ? eq(deliveries.reviewId, filter.reviewId) : undefined);
   return db.select().from(deliveries).where(where).orderBy(sql`${deliveries.createdAt} desc`, asc(deliveries.id)).limit(filter.limit).offset(filter.offset);
+}
+
+/**
+ * An operator resends a failed send (after fixing a robot's settings, say): the delivery becomes
+ * claimable again and its outbox row is put back for the relay under a fresh job id, so it goes
+ * out once more whether or not a queue is running. Sends of the row that succeeded stay sent.
+ */
+export async function resendDelivery(db: Db, deps: ServiceDeps, actor: Person, deliveryId: string) {
+  await inTransaction(db, deps, async (tx) => {
+    const [d] = await tx.select().from(deliveries).where(eq(deliveries.id, deliveryId)).for('update');
+    if (!d) throw new AppError('not_found', { what: '发送记录 / delivery' }, { field: 'id' });
+    if (d.status !== 'failed' || d.outboxId === null) {
+      throw new AppError('conflict', { reasonZh: `只能重发失败的通知（当前：${d.status}）`, reasonEn: `only a failed send can be resent (this one is ${d.status})` }, { status: d.status });
+    }
+    await tx.update(deliveries).set({ status: 'retrying' }).where(eq(deliveries.id, d.id));
+    await tx.update(outbox).set({ processedAt: null, relayedAt: null, resends: sql`${outbox.resends} + 1` }).where(eq(outbox.id, d.outboxId));
+    await appendAudit(tx, { actorId: actor.id, action: 'delivery.resent', subjectType: 'delivery', subjectId: d.id, data: { channel: d.channel, kind: d.kind, personId: d.personId, lastError: d.lastError }, at: deps.now() });
+  });
+  const [row] = await db.select().from(deliveries).where(eq(deliveries.id, deliveryId));
+  return row!;
 }

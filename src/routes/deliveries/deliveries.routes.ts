@@ -1,8 +1,8 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { CHANNEL_NAMES, DELIVERY_STATUSES } from '../../../db/schema';
-import { errors, jsonResponse } from '../../lib/http';
+import { errors, jsonResponse, uuidParam } from '../../lib/http';
 
-const DeliverySchema = z.object({
+export const DeliverySchema = z.object({
   id: z.uuid(),
   kind: z.string(),
   channel: z.enum(CHANNEL_NAMES),
@@ -14,7 +14,7 @@ const DeliverySchema = z.object({
   claimedAt: z.string(),
   sentAt: z.string().nullable(),
   createdAt: z.string(),
-});
+}).openapi('Delivery');
 
 export const listDeliveries = createRoute({
   method: 'get', path: '/deliveries', tags: ['Notifications 通知'], security: [{ bearerAuth: [] }],
@@ -28,4 +28,11 @@ export const listDeliveries = createRoute({
     }),
   },
   responses: { 200: jsonResponse(z.object({ items: z.array(DeliverySchema) }), 'Deliveries'), ...errors(400, 401, 403) },
+});
+
+export const resendDelivery = createRoute({
+  method: 'post', path: '/deliveries/{id}/resend', tags: ['Notifications 通知'], security: [{ bearerAuth: [] }],
+  summary: 'Send a failed notification again 重发 (admin/publicity), e.g. after fixing a robot’s settings',
+  request: { params: z.object({ id: uuidParam('id') }) },
+  responses: { 200: jsonResponse(DeliverySchema, 'The delivery, queued again (status retrying)'), ...errors(400, 401, 403, 404, 409) },
 });
