@@ -1,6 +1,6 @@
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cstYear } from '../src/domain/account-lifecycle';
+import { cstYear } from '../src/domain/cst';
 import { ALL_TICKED, LEVELS, createTestEnv, type TestEnv } from './harness';
 import { DAY_HOURS, newPerson, registered, sweep, type Demo } from './registry-fixtures';
 

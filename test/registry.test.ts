@@ -1,7 +1,7 @@
 import { parse } from 'csv-parse/sync';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cstYear } from '../src/domain/account-lifecycle';
+import { cstYear } from '../src/domain/cst';
 import { ALL_TICKED, LEVELS, createTestEnv, type TestEnv } from './harness';
 import { itChecksAccess, type AccessCase } from './support/access';
 import { applyFor, application, newPerson, registered, rowsOf, type Demo } from './registry-fixtures';

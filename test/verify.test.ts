@@ -1,7 +1,7 @@
 import { inflateSync } from 'node:zlib';
 import QRCode from 'qrcode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cstYear } from '../src/domain/account-lifecycle';
+import { cstYear } from '../src/domain/cst';
 import { formatInspectionCode } from '../src/domain/inspection-code';
 import { createTestEnv, type TestEnv } from './harness';
 import { DAY_HOURS, registered, type Demo } from './registry-fixtures';

@@ -61,7 +61,3 @@ export function formatRegistrationNo(year: number, sequence: number): string {
   return `宣备〔${year}〕${String(sequence).padStart(3, '0')}号`;
 }
 
-/** The calendar year in China Standard Time, which is what years on paper mean here. */
-export function cstYear(at: Date): number {
-  return new Date(at.getTime() + 8 * 3600_000).getUTCFullYear();
-}

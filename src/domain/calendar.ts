@@ -1,4 +1,5 @@
 import { CN_HOLIDAYS, type HolidayYear } from './holidays';
+import { CST_OFFSET_MS, cstFields } from './cst';
 
 /**
  * Working-day calendar in China Standard Time. CST has been UTC+8 without daylight saving since
@@ -23,7 +24,6 @@ export const DEFAULT_CALENDAR: CalendarConfig = {
 const MINUTE_MS = 60_000;
 const HOUR_MS = 60 * MINUTE_MS;
 const DAY_MS = 24 * HOUR_MS;
-const CST_OFFSET_MS = 8 * HOUR_MS;
 
 /** Offset of a "HH:MM" time of day from midnight, in ms. */
 function timeOfDay(hhmm: string): number {
@@ -35,11 +35,6 @@ function timeOfDay(hhmm: string): number {
 /** The instant of CST midnight starting the day that contains t. */
 function startOfDay(t: number): number {
   return Math.floor((t + CST_OFFSET_MS) / DAY_MS) * DAY_MS - CST_OFFSET_MS;
-}
-
-/** t shifted by the offset, so that its UTC getters read CST wall-clock fields. */
-function cstFields(t: number): Date {
-  return new Date(t + CST_OFFSET_MS);
 }
 
 interface YearRules {

@@ -1,6 +1,7 @@
 import { html, raw } from 'hono/html';
 import type { Position } from '../../db/schema';
 import { label } from '../lib/i18n';
+import { cstMinute } from '../domain/cst';
 
 /**
  * Message texts, zh-CN first with the English beneath, so one message serves both readers.
@@ -20,7 +21,7 @@ export interface ReviewFacts {
   comment?: string | null;
 }
 
-const cst = (d: Date) => new Date(d.getTime() + 8 * 3600_000).toISOString().slice(0, 16).replace('T', ' ') + '（北京时间）';
+const cst = (d: Date) => `${cstMinute(d)}（北京时间）`;
 
 export type ReviewMessageKind = 'assigned' | 'reminder' | 'urged' | 'escalated';
 

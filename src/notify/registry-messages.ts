@@ -3,6 +3,7 @@ import type { AccountStatus } from '../domain/account-lifecycle';
 import { AUTO_FAIL_LABELS, type AutoFailItem, type GradeResult } from '../domain/inspection';
 import type { Platform } from '../domain/inspection-code';
 import { registryLabel } from '../domain/registry-labels';
+import { cstDate, cstMinute } from '../domain/cst';
 
 /**
  * Texts of the registry and annual-inspection messages, zh-CN first with the English beneath, so
@@ -10,8 +11,7 @@ import { registryLabel } from '../domain/registry-labels';
  * the links point at the API and the public verify page.
  */
 
-const cst = (d: Date) => new Date(d.getTime() + 8 * 3600_000).toISOString().slice(0, 16).replace('T', ' ') + '（北京时间）';
-const cstDay = (d: Date) => new Date(d.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
+const cst = (d: Date) => `${cstMinute(d)}（北京时间）`;
 
 export interface AccountFacts { recipientName: string; accountName: string; platform: Platform; unitName: string }
 const named = (a: AccountFacts) => `${a.unitName}「${a.accountName}」（${registryLabel('platform', a.platform)}）`;
@@ -58,7 +58,7 @@ export function selfReportDueMessage(f: AccountFacts & { year: number; deadline:
   const opened = f.reminder === 0;
   return message({
     to: f.recipientName,
-    subject: opened ? `【年度检查】${f.year} 年度年检已开始：${f.accountName}` : `【年检提醒】请于 ${cstDay(f.deadline)} 前提交 ${f.accountName} 的自查报告`,
+    subject: opened ? `【年度检查】${f.year} 年度年检已开始：${f.accountName}` : `【年检提醒】请于 ${cstDate(f.deadline)} 前提交 ${f.accountName} 的自查报告`,
     zh: [
       opened ? `${f.year} 年度新媒体账号年度检查已开始，${named(f)}在检查之列。` : `${named(f)}的 ${f.year} 年度自查报告尚未提交。`,
       `请于 ${cst(f.deadline)} 前提交自查报告（更新频次、重大事件、运营团队、网络评论员配备、先审后发执行情况）。本系统已根据审核记录预填部分内容。`,

@@ -4,10 +4,10 @@ import { CHECKLIST, CHECKLIST_ITEMS } from '../domain/checklist';
 import { LABELS, label } from '../lib/i18n';
 import type { openLink } from '../services/signoff';
 import { page } from './layout';
+import { cstMinute } from '../domain/cst';
 
 type LinkView = Awaited<ReturnType<typeof openLink>>;
 
-const cst = (iso: string | Date) => new Date(new Date(iso).getTime() + 8 * 3600_000).toISOString().slice(0, 16).replace('T', ' ');
 
 /**
  * The page a busy leader opens from a phone: the exact text under review, the record so far, the
@@ -24,14 +24,14 @@ export function signoffPage(view: LinkView, token: string) {
   <h1>${version.title}</h1>
   <div class="meta">
     ${draft.urgency === 'urgent' ? html`<span class="tag urgent">加急 · 当日回复</span> ` : ''}
-    第 ${version.no} 版 · 内容指纹 <code title="${version.contentSha256}">${version.contentSha256.slice(0, 12)}</code> · 提交于 ${cst(version.createdAt)}
+    第 ${version.no} 版 · 内容指纹 <code title="${version.contentSha256}">${version.contentSha256.slice(0, 12)}</code> · 提交于 ${cstMinute(version.createdAt)}
   </div>
-  <div class="meta">审核人：${reviewer.name}（${label('level', review.level)} / ${label('level', review.level, 'en')}）· 链接 ${cst(view.expiresAt)} 前有效</div>
+  <div class="meta">审核人：${reviewer.name}（${label('level', review.level)} / ${label('level', review.level, 'en')}）· 链接 ${cstMinute(view.expiresAt)} 前有效</div>
 </section>
 <section><h2>稿件正文 Text under review</h2><div class="body">${version.body}</div></section>
 ${history.length
   ? html`<section><h2>审核记录 Record so far</h2><table><tr><th>级别</th><th>审核人</th><th>意见</th><th>时间</th></tr>
-      ${history.map((r) => html`<tr><td>${label('level', r.level)}</td><td>${r.reviewer.name}</td><td>${label('decision', r.decision ?? '')}${r.comment ? html`：${r.comment}` : ''}</td><td>${r.at ? cst(r.at) : ''}</td></tr>`)}
+      ${history.map((r) => html`<tr><td>${label('level', r.level)}</td><td>${r.reviewer.name}</td><td>${label('decision', r.decision ?? '')}${r.comment ? html`：${r.comment}` : ''}</td><td>${r.at ? cstMinute(r.at) : ''}</td></tr>`)}
     </table></section>`
   : ''}
 <div id="result" class="notice" hidden></div>

@@ -2,10 +2,10 @@ import { html, raw } from 'hono/html';
 import { registryLabel } from '../domain/registry-labels';
 import type { verifyCode } from '../services/inspections';
 import { page } from './layout';
+import { cstDate } from '../domain/cst';
 
 export type Verification = Awaited<ReturnType<typeof verifyCode>>;
 
-const cstDay = (iso: string) => new Date(new Date(iso).getTime() + 8 * 3600_000).toISOString().slice(0, 10);
 
 const STYLE = `.verdict{display:flex;gap:14px;align-items:center}.verdict .mark{font-size:34px;line-height:1}
 .verdict.valid{background:#e6f4ea;color:#1f5131}.verdict.invalid{background:#fdecea;color:#7a1c1c}.verdict.expired{background:#eee;color:#444}
@@ -53,11 +53,11 @@ export function verifyPage(v: Verification) {
     ${row('账号状态', 'Account status', html`<span class="account-status">${registryLabel('accountStatus', v.account.status)}</span> / ${registryLabel('accountStatus', v.account.status, 'en')}`)}
     ${row('检查年度', 'Inspection year', `${v.year} 年度 / ${v.year}`)}
     ${row('年检结论', 'Result', `${registryLabel('result', v.result)} / ${registryLabel('result', v.result, 'en')}`)}
-    ${row('发放日期', 'Issued', cstDay(v.issuedAt))}
+    ${row('发放日期', 'Issued', cstDate(v.issuedAt))}
     ${row('编码状态', 'Code status', html`<span class="code-status">${registryLabel('codeStatus', v.status)}</span> / ${registryLabel('codeStatus', v.status, 'en')}`)}
-    ${v.revokedAt ? row('撤销日期', 'Revoked', cstDay(v.revokedAt)) : ''}
+    ${v.revokedAt ? row('撤销日期', 'Revoked', cstDate(v.revokedAt)) : ''}
     ${v.revokedReason ? row('撤销原因', 'Reason', v.revokedReason) : ''}
-    ${v.expiredAt ? row('过期日期', 'Expired', cstDay(v.expiredAt)) : ''}
+    ${v.expiredAt ? row('过期日期', 'Expired', cstDate(v.expiredAt)) : ''}
   </dl>
 </section>
 <section class="qr">

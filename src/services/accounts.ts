@@ -5,7 +5,7 @@ import {
   type AccountStatus, type AccountTier,
 } from '../../db/schema';
 import {
-  allowedAccountCommands, cstYear, formatRegistrationNo, nextAccountStatus, staffingProblems,
+  allowedAccountCommands, formatRegistrationNo, nextAccountStatus, staffingProblems,
   type AccountCommand, type AccountRole, type PersonKind, type RoleAssignment, type StaffingProblem,
 } from '../domain/account-lifecycle';
 import { nextReminderAt } from '../domain/inspection';
@@ -17,6 +17,7 @@ import { hasRole, isMemberOf, requireRole, requireUnitAccess, type Person } from
 import { inTransaction, type ServiceDeps } from './context';
 import { enqueue } from './outbox';
 import { publishability } from './publish-gate';
+import { cstYear } from '../domain/cst';
 
 export type AccountRow = typeof accounts.$inferSelect;
 

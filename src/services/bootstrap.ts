@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { people } from '../../db/schema';
-import { cstYear } from '../domain/account-lifecycle';
+import { cstYear } from '../domain/cst';
 import { applyForAccount, approveAccount } from './accounts';
 import { campaignForYear, createCampaign, ensureInspection, fileSelfReport, gradeInspection } from './inspections';
 import { AppError } from '../lib/errors';

@@ -4,7 +4,6 @@ import {
   accountRoles, accounts, draftAccounts, drafts, inspectionCampaigns, inspectionCodeCounters, inspectionCodes, inspectionGradings, inspectionInterviews, inspections, people, units,
   type SelfReport,
 } from '../../db/schema';
-import { cstYear } from '../domain/account-lifecycle';
 import {
   autoFailFromSelfReport, gradeProblems, graceUntilFor, nextInspectionStatus, nextReminderAt, AUTO_FAIL_LABELS,
   type AutoFailItem, type GradeResult, type InspectionStatus,
@@ -19,6 +18,7 @@ import { requireRole, type Person } from './auth';
 import { inTransaction, type ServiceDeps } from './context';
 import { enqueue } from './outbox';
 import type { Sweep } from './sweeps';
+import { cstYear, cstYearStart } from '../domain/cst';
 
 type InspectionRow = typeof inspections.$inferSelect;
 type CampaignRow = typeof inspectionCampaigns.$inferSelect;
@@ -128,8 +128,8 @@ function inspectionStep(i: Pick<InspectionRow, 'status'>, move: 'self_report' | 
 
 /** What this system already knows about an account's year: the self-report is prefilled from it. */
 export async function prefillFor(db: Db, accountId: string, year: number, now: Date) {
-  const from = new Date(Date.UTC(year, 0, 1) - 8 * 3600_000);
-  const until = new Date(Math.min(now.getTime(), Date.UTC(year + 1, 0, 1) - 8 * 3600_000));
+  const from = cstYearStart(year);
+  const until = new Date(Math.min(now.getTime(), cstYearStart(year + 1).getTime()));
   const [counts] = await db.select({
     approved: sql<number>`count(*) filter (where ${drafts.status} = 'approved')::int`,
     retracted: sql<number>`count(*) filter (where ${drafts.status} = 'retracted')::int`,

@@ -8,6 +8,7 @@ import { codeStatus, currentCodes, registryRows } from './accounts';
 import { requireRole, type Person } from './auth';
 import type { ServiceDeps } from './context';
 import { campaignResults } from './inspections';
+import { cstDate } from '../domain/cst';
 
 /**
  * The registry and a campaign's results as CSV for the publicity department's spreadsheets: one
@@ -15,8 +16,7 @@ import { campaignResults } from './inspections';
  */
 
 /** A date as people on campus read it: the CST calendar day. */
-const cstDate = (d: Date | null | undefined) => (d ? new Date(d.getTime() + 8 * 3600_000).toISOString().slice(0, 10) : null);
-const today = (now: Date) => cstDate(now)!;
+const dayOf = (d: Date | null | undefined) => (d ? cstDate(d) : null);
 
 export const REGISTRY_COLUMNS = [
   '登记编号 Registration no.', '账号名称 Name', '平台 Platform', '平台账号 Platform id', '网址 URL', '主办单位 Unit', '级别 Tier', '负责人 Owner',
@@ -33,11 +33,11 @@ export async function registryCsv(db: Db, deps: Pick<ServiceDeps, 'now'>, actor:
     const code = codes.get(a.id);
     return [
       a.registrationNo, a.name, registryLabel('platform', a.platform), a.platformId, a.url, a.unitName, registryLabel('tier', a.tier), a.ownerName,
-      registryLabel('accountStatus', a.status), cstDate(a.registeredAt), code?.code, code?.year, code ? registryLabel('codeStatus', codeStatus(code, now)) : null,
-      cstDate(a.dormantSince),
+      registryLabel('accountStatus', a.status), dayOf(a.registeredAt), code?.code, code?.year, code ? registryLabel('codeStatus', codeStatus(code, now)) : null,
+      dayOf(a.dormantSince),
     ];
   }));
-  return { body, filename: `新媒体账号登记台账-${today(now)}.csv` };
+  return { body, filename: `新媒体账号登记台账-${cstDate(now)}.csv` };
 }
 
 export const CAMPAIGN_COLUMNS = [
@@ -50,7 +50,7 @@ export async function campaignCsv(db: Db, deps: Pick<ServiceDeps, 'now'>, actor:
   const body = toCsv(CAMPAIGN_COLUMNS, rows.map(({ i, a, unit, owner, code }) => [
     campaign.year, a.registrationNo, a.name, registryLabel('platform', a.platform), unit, owner, registryLabel('inspectionStatus', i.status),
     i.result ? registryLabel('result', i.result) : null, i.autoFailItems.map((x) => AUTO_FAIL_LABELS[x][0]).join('、'), i.findings,
-    cstDate(i.selfReportedAt), cstDate(i.gradedAt), cstDate(i.rectifyDeadline), code?.code, code ? registryLabel('codeStatus', code.status) : null,
+    dayOf(i.selfReportedAt), dayOf(i.gradedAt), dayOf(i.rectifyDeadline), code?.code, code ? registryLabel('codeStatus', code.status) : null,
   ]));
-  return { body, filename: `${campaign.year}年度新媒体账号年检结果-${today(deps.now())}.csv` };
+  return { body, filename: `${campaign.year}年度新媒体账号年检结果-${cstDate(deps.now())}.csv` };
 }

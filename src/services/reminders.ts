@@ -9,6 +9,7 @@ import type { ServiceDeps } from './context';
 import { enqueue } from './outbox';
 import { holderOf } from './reviews';
 import type { Sweep } from './sweeps';
+import { cstDate, cstHour } from '../domain/cst';
 
 /**
  * Chasing approvers from Postgres alone: each pending review keeps its deadline and next reminder
@@ -123,20 +124,14 @@ export async function scheduleUnscheduled(db: Db, batch = 500): Promise<number> 
   return rows.length;
 }
 
-const HOUR_MS = 3_600_000;
 const DIGEST_LOCK = 0x1a0d18;
 /** The digest goes out between 08:00 and 12:00 CST on working days, to approvers with at least this many pending reviews. */
 export const DIGEST = { fromHour: 8, untilHour: 12, minItems: 2 };
 
-/** The CST calendar date and hour of an instant. */
-function cstDay(now: Date): { date: string; hour: number } {
-  const cst = new Date(now.getTime() + 8 * HOUR_MS);
-  return { date: cst.toISOString().slice(0, 10), hour: cst.getUTCHours() };
-}
-
 /** One digest a morning per approver with several pending reviews; the outbox row itself marks the day as done. */
 export async function runDigest(db: Db, deps: ServiceDeps, now: Date): Promise<number> {
-  const { date, hour } = cstDay(now);
+  const date = cstDate(now);
+  const hour = cstHour(now);
   if (hour < DIGEST.fromHour || hour >= DIGEST.untilHour || !(await workCalendarOf(db)).isWorkingDay(now)) return 0;
   return db.transaction(async (txRaw) => {
     const tx = txRaw as unknown as Db;

@@ -1,0 +1,23 @@
+/**
+ * China Standard Time, in which every date and deadline here is read. CST has been UTC+8 without
+ * daylight saving since 1991, so a fixed offset is exact and needs no timezone data (Workers too).
+ */
+export const CST_OFFSET_MS = 8 * 3_600_000;
+
+/** `d` shifted by the offset, so that its UTC getters read CST wall-clock fields. */
+export const cstFields = (d: Date | number | string): Date => new Date(new Date(d).getTime() + CST_OFFSET_MS);
+
+/** The CST calendar day, `YYYY-MM-DD`. */
+export const cstDate = (d: Date | number | string): string => cstFields(d).toISOString().slice(0, 10);
+
+/** The CST calendar year, which is what years on paper mean here. */
+export const cstYear = (d: Date): number => cstFields(d).getUTCFullYear();
+
+/** The CST hour of the day, 0–23. */
+export const cstHour = (d: Date): number => cstFields(d).getUTCHours();
+
+/** `YYYY-MM-DD HH:MM` in CST, as people on campus read a time. */
+export const cstMinute = (d: Date | string): string => cstFields(d).toISOString().slice(0, 16).replace('T', ' ');
+
+/** The instant CST year `year` begins. */
+export const cstYearStart = (year: number): Date => new Date(Date.UTC(year, 0, 1) - CST_OFFSET_MS);
