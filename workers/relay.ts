@@ -6,6 +6,15 @@ import type { Queues } from './queues';
 
 const ADD_TIMEOUT_MS = 5_000;
 
+type OutboxRef = { id: number; resends: number };
+const outboxRef = { id: outbox.id, resends: outbox.resends };
+
+/** One dispatch job per row (and per resend), bounded so a hung Redis never holds the rows' locks. */
+function queueRows(queues: Queues, rows: OutboxRef[]): Promise<void> {
+  const jobs = rows.map((r) => ({ data: { outboxId: r.id }, jobId: outboxJobId(r.id, r.resends) }));
+  return withTimeout(addJobs(queues, 'outbox.dispatch', jobs), ADD_TIMEOUT_MS, 'queue add');
+}
+
 function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout;
   return Promise.race([p, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what} timed out after ${ms} ms`)), ms)))]).finally(() => clearTimeout(timer));
@@ -21,14 +30,14 @@ export async function relayOutbox(db: Db, queues: Queues, limit = 200): Promise<
   return db.transaction(async (txRaw) => {
     const tx = txRaw as unknown as Db;
     const rows = await tx
-      .select({ id: outbox.id, resends: outbox.resends })
+      .select(outboxRef)
       .from(outbox)
       .where(and(isNull(outbox.relayedAt), isNull(outbox.processedAt)))
       .orderBy(asc(outbox.id))
       .limit(limit)
       .for('update', { skipLocked: true });
     if (!rows.length) return 0;
-    await withTimeout(addJobs(queues, 'outbox.dispatch', rows.map((r) => ({ data: { outboxId: r.id }, jobId: outboxJobId(r.id, r.resends) }))), ADD_TIMEOUT_MS, 'queue add');
+    await queueRows(queues, rows);
     await tx.update(outbox).set({ relayedAt: sql`now()` }).where(inArray(outbox.id, rows.map((r) => r.id)));
     return rows.length;
   });
@@ -41,13 +50,13 @@ export async function relayOutbox(db: Db, queues: Queues, limit = 200): Promise<
  */
 export async function rerelayUnprocessed(db: Db, queues: Queues, olderThanMs: number, limit = 500): Promise<number> {
   const rows = await db
-    .select({ id: outbox.id, resends: outbox.resends })
+    .select(outboxRef)
     .from(outbox)
     .where(and(isNull(outbox.processedAt), isNotNull(outbox.relayedAt), lt(outbox.relayedAt, new Date(Date.now() - olderThanMs))))
     .orderBy(asc(outbox.id))
     .limit(limit);
   if (!rows.length) return 0;
-  await withTimeout(addJobs(queues, 'outbox.dispatch', rows.map((r) => ({ data: { outboxId: r.id }, jobId: outboxJobId(r.id, r.resends) }))), ADD_TIMEOUT_MS, 'queue add');
+  await queueRows(queues, rows);
   return rows.length;
 }
 

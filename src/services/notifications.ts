@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, lt, or, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { decisions, deliveries, draftVersions, drafts, outbox, people, reviews, units, type DeliveryStatus } from '../../db/schema';
 import { routesFor, type Channels, type Notification, type Route } from '../notify/channel';
@@ -185,6 +185,11 @@ async function claim(db: Db, d: { dedupeKey: string; route: Route; plan: Planned
   return held?.status === 'sent' ? 'sent' : 'busy';
 }
 
+/** Closes deliveries whose message no longer applies: done, with nothing sent. */
+function markObsolete(db: Db, which: SQL) {
+  return db.update(deliveries).set({ status: 'sent', sentAt: new Date(), lastError: 'obsolete: not sent' }).where(which);
+}
+
 export interface DispatchResult {
   sent: number;
   skipped: number;
@@ -216,7 +221,7 @@ export async function dispatchOutboxRow(d: Delivery, outboxId: number, opts: { f
     const text = await db.transaction((tx) => plan.compose(tx as unknown as Db));
     if (!text) {
       // Nothing to say any more (decided, handed on): release the claims as sent-nothing.
-      await db.update(deliveries).set({ status: 'sent', sentAt: new Date(), lastError: 'obsolete: not sent' }).where(inArray(deliveries.dedupeKey, claimed.map((c) => c.dedupeKey)));
+      await markObsolete(db, inArray(deliveries.dedupeKey, claimed.map((c) => c.dedupeKey)));
       continue;
     }
     for (const { route, dedupeKey } of claimed) {
@@ -241,7 +246,7 @@ export async function dispatchOutboxRow(d: Delivery, outboxId: number, opts: { f
   const retryable = result.failed.filter((f) => !f.permanent);
   if (retryable.length && !opts.final) throw new Error(`${retryable.length} send(s) failed: ${retryable.map((f) => `${f.dedupeKey}: ${f.error}`).join('; ')}`);
   // A resent delivery that no plan covers any more (the review was decided meanwhile) is obsolete.
-  await db.update(deliveries).set({ status: 'sent', sentAt: new Date(), lastError: 'obsolete: not sent' }).where(and(eq(deliveries.outboxId, outboxId), eq(deliveries.status, 'retrying')));
+  await markObsolete(db, and(eq(deliveries.outboxId, outboxId), eq(deliveries.status, 'retrying'))!);
   await db.update(outbox).set({ processedAt: new Date(), relayedAt: sql`coalesce(${outbox.relayedAt}, now())` }).where(eq(outbox.id, outboxId));
   return result;
 }

@@ -85,9 +85,10 @@ export async function runReminders(db: Db, deps: ServiceDeps, now: Date, batch =
       .orderBy(asc(reviews.nextReminderAt))
       .limit(batch)
       .for('update', { of: reviews, skipLocked: true });
-    const calendar = due.length ? await workCalendarOf(tx) : null;
+    if (!due.length) return 0;
+    const calendar = await workCalendarOf(tx);
     for (const { review, draft, chain } of due) {
-      const args = { calendar: calendar!, sla: chain.sla?.[review.level] ?? FALLBACK_SLA, urgency: draft.urgency, assignedAt: review.assignedAt, policy: reminderPolicy, remindersSent: review.remindersSent, escalationsSent: review.escalationsSent };
+      const args = { calendar, sla: chain.sla?.[review.level] ?? FALLBACK_SLA, urgency: draft.urgency, assignedAt: review.assignedAt, policy: reminderPolicy, remindersSent: review.remindersSent, escalationsSent: review.escalationsSent };
       const { step, remindersSent } = dueStep(args, now);
       let counts = { remindersSent, escalationsSent: review.escalationsSent };
       if (step?.kind === 'remind') {
@@ -106,7 +107,7 @@ export async function runReminders(db: Db, deps: ServiceDeps, now: Date, batch =
       const next = step ? nextReminder({ ...args, ...counts }) : null;
       await tx.update(reviews).set({ ...counts, nextReminderAt: next?.at ?? null }).where(eq(reviews.id, review.id));
     }
-    return due.filter((d) => d.review.nextReminderAt).length;
+    return due.length;
   });
 }
 
