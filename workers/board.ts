@@ -2,18 +2,16 @@ import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { HonoAdapter } from '@bull-board/hono';
 import { serveStatic } from '@hono/node-server/serve-static';
-import { eq } from 'drizzle-orm';
 import type { Context, Hono, Next } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { html } from 'hono/html';
 import type { Db } from '../db/client';
-import { people } from '../db/schema';
 import { constantTimeEqual, hmacHex } from '../src/lib/crypto';
 import { AppError, errorBody } from '../src/lib/errors';
 import type { AppDeps, AppEnv } from '../src/lib/http';
 import { localeOf } from '../src/lib/i18n';
 import { page } from '../src/pages/layout';
-import { authenticate, hasRole, type Person } from '../src/services/auth';
+import { authenticate, findPerson, hasRole, type Person } from '../src/services/auth';
 import type { Queues } from './queues';
 
 export const BOARD_PATH = '/admin/queues';
@@ -35,8 +33,7 @@ async function sessionPerson(db: Db, secret: string, value: string | undefined, 
   if (!personId || !expires || !mac || !/^\d+$/.test(expires) || Number(expires) < now) return null;
   const expected = await sessionValue(secret, personId, Number(expires));
   if (!constantTimeEqual(expected, value!)) return null;
-  const [person] = await db.select({ id: people.id, name: people.name, email: people.email, roles: people.roles, unitId: people.unitId }).from(people).where(eq(people.id, personId));
-  return person ?? null;
+  return findPerson(db, personId);
 }
 
 /**

@@ -29,6 +29,7 @@ export interface Channel {
 /** Where a person can be reached: `email` is the mail transport (SMTP, or the log without SMTP). */
 export const ROUTES = ['email', 'wecom', 'dingtalk', 'feishu', 'webhook'] as const;
 export type Route = (typeof ROUTES)[number];
+export const isRoute = (r: string): r is Route => (ROUTES as readonly string[]).includes(r);
 export type Channels = { email: Channel } & Partial<Record<Exclude<Route, 'email'>, Channel>>;
 
 /** Routes that reach only the person: the only ones that may carry a sign-off link. */
@@ -41,7 +42,7 @@ const PRIVATE: readonly Route[] = ['email', 'webhook'];
  */
 export function routesFor(preferences: readonly string[], robots: UnitRobots, hasLink: boolean): Route[] {
   const available = (r: Route) => r === 'email' || Boolean(robots[r]);
-  const chosen = [...new Set(preferences)].filter((p): p is Route => (ROUTES as readonly string[]).includes(p) && available(p as Route));
+  const chosen = [...new Set(preferences)].filter(isRoute).filter(available);
   if (!chosen.length || (hasLink && !chosen.some((r) => PRIVATE.includes(r)))) chosen.push('email');
   return chosen;
 }

@@ -8,11 +8,14 @@ import type { Channel, Notification } from './channel';
  * message never carries a sign-off link (a capability): it names the person and says the link was
  * sent to them privately. The generic webhook is a system integration and does carry the link.
  */
-export const UnitRobotsSchema = z.object({
-  wecom: z.object({ url: z.url() }).optional(),
-  dingtalk: z.object({ url: z.url(), secret: z.string().min(1).optional() }).optional(),
-  feishu: z.object({ url: z.url(), secret: z.string().min(1).optional() }).optional(),
-  webhook: z.object({ url: z.url(), secret: z.string().min(1).optional() }).optional(),
+const robotUrl = z.url({ protocol: /^https?$/ }).max(2000);
+const secret = z.string().trim().min(1).max(200);
+/** What a unit may set (PUT /units/{id}/robots) and what sending reads back from `units.robots`. */
+export const UnitRobotsSchema = z.strictObject({
+  wecom: z.strictObject({ url: robotUrl }).optional(),
+  dingtalk: z.strictObject({ url: robotUrl, secret: secret.optional() }).optional(),
+  feishu: z.strictObject({ url: robotUrl, secret: secret.optional() }).optional(),
+  webhook: z.strictObject({ url: robotUrl, secret: secret.optional() }).optional(),
 });
 export type UnitRobots = z.infer<typeof UnitRobotsSchema>;
 export type RobotName = keyof UnitRobots;

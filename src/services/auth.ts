@@ -21,12 +21,20 @@ export async function issueApiToken(db: Db, secret: string, personId: string, la
   return token;
 }
 
+/** What the app knows of a caller. */
+const personColumns = { id: people.id, name: people.name, email: people.email, roles: people.roles, unitId: people.unitId };
+
+export async function findPerson(db: Db, personId: string): Promise<Person | null> {
+  const [row] = await db.select(personColumns).from(people).where(eq(people.id, personId));
+  return row ?? null;
+}
+
 export async function authenticate(db: Db, secret: string, header: string | undefined): Promise<Person> {
   const match = /^Bearer\s+(\S+)$/i.exec(header ?? '');
   if (!match) throw new AppError('unauthorized');
   const tokenHash = await hashToken(secret, match[1]!);
   const [row] = await db
-    .select({ id: people.id, name: people.name, email: people.email, roles: people.roles, unitId: people.unitId })
+    .select(personColumns)
     .from(apiTokens)
     .innerJoin(people, eq(people.id, apiTokens.personId))
     .where(and(eq(apiTokens.tokenHash, tokenHash), isNull(apiTokens.revokedAt)))

@@ -1,7 +1,7 @@
 import type { AppRouteHandler } from '../../lib/http';
 import { currentPositions, requireRole, requireUnitAccess } from '../../services/auth';
 import * as org from '../../services/org';
-import { ROUTES, type Route } from '../../notify/channel';
+import { isRoute } from '../../notify/channel';
 import type * as routes from './org.routes';
 
 const iso = <T extends { createdAt: Date; robots: unknown }>(row: T) => ({ ...row, robots: org.robotsSummary(row.robots), createdAt: row.createdAt.toISOString() });
@@ -30,7 +30,7 @@ export const setChain: AppRouteHandler<typeof routes.setChain> = async (c) => {
 
 const personView = (p: Awaited<ReturnType<typeof org.getPerson>>) => ({
   id: p.id, name: p.name, email: p.email, roles: p.roles, unitId: p.unitId, phone: p.phone, wecomUserId: p.wecomUserId,
-  dingtalkUserId: p.dingtalkUserId, channels: p.channels.filter((r): r is Route => (ROUTES as readonly string[]).includes(r)), createdAt: p.createdAt.toISOString(),
+  dingtalkUserId: p.dingtalkUserId, channels: p.channels.filter(isRoute), createdAt: p.createdAt.toISOString(),
 });
 
 export const createPerson: AppRouteHandler<typeof routes.createPerson> = async (c) => {

@@ -2,6 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { POSITIONS, ROLES } from '../../../db/schema';
 import { errors, jsonBody, jsonResponse, uuidParam } from '../../lib/http';
 import { ROUTES } from '../../notify/channel';
+import { UnitRobotsSchema } from '../../notify/robots';
 
 const tags = ['Organisation 组织'];
 const security = [{ bearerAuth: [] }];
@@ -122,19 +123,12 @@ export const setNotifications = createRoute({
   responses: { 200: jsonResponse(PersonSchema, 'The person'), ...errors(400, 401, 403, 404) },
 });
 
-const robotUrl = z.url({ protocol: /^https?$/ }).max(2000);
-const secret = z.string().trim().min(1).max(200);
 export const setRobots = createRoute({
   method: 'put', path: '/units/{unitId}/robots', tags, security,
   summary: "Set the unit's group robots 群机器人 (WeCom, DingTalk, Feishu) and webhook (admin/publicity); answers which are set, never the keys",
   request: {
     params: z.object({ unitId: uuidParam('unitId') }),
-    ...jsonBody(z.strictObject({
-      wecom: z.strictObject({ url: robotUrl }).optional(),
-      dingtalk: z.strictObject({ url: robotUrl, secret: secret.optional() }).optional(),
-      feishu: z.strictObject({ url: robotUrl, secret: secret.optional() }).optional(),
-      webhook: z.strictObject({ url: robotUrl, secret: secret.optional() }).optional(),
-    })),
+    ...jsonBody(UnitRobotsSchema),
   },
   responses: { 200: jsonResponse(z.object({ unitId: z.uuid(), robots: RobotsSummarySchema }), 'Which robots are set'), ...errors(400, 401, 403, 404) },
 });
