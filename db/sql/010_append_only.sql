@@ -5,17 +5,15 @@ BEGIN
 END;
 $$ LANGUAGE plpgsql;
 
-DROP TRIGGER IF EXISTS audit_events_append_only ON audit_events;
-CREATE TRIGGER audit_events_append_only BEFORE UPDATE OR DELETE ON audit_events
-  FOR EACH ROW EXECUTE FUNCTION imprimatur_refuse_change();
-DROP TRIGGER IF EXISTS audit_events_no_truncate ON audit_events;
-CREATE TRIGGER audit_events_no_truncate BEFORE TRUNCATE ON audit_events
-  FOR EACH STATEMENT EXECUTE FUNCTION imprimatur_refuse_change();
+-- Puts that refusal on one table for the given events, as trigger <table>_<suffix>; re-runnable.
+CREATE OR REPLACE FUNCTION imprimatur_refuse_on(tbl text, suffix text, events text, per text DEFAULT 'ROW') RETURNS void AS $$
+BEGIN
+  EXECUTE format('DROP TRIGGER IF EXISTS %I ON %I', tbl || '_' || suffix, tbl);
+  EXECUTE format('CREATE TRIGGER %I BEFORE %s ON %I FOR EACH %s EXECUTE FUNCTION imprimatur_refuse_change()', tbl || '_' || suffix, events, tbl, per);
+END;
+$$ LANGUAGE plpgsql;
 
-DROP TRIGGER IF EXISTS draft_versions_append_only ON draft_versions;
-CREATE TRIGGER draft_versions_append_only BEFORE UPDATE OR DELETE ON draft_versions
-  FOR EACH ROW EXECUTE FUNCTION imprimatur_refuse_change();
-
-DROP TRIGGER IF EXISTS decisions_append_only ON decisions;
-CREATE TRIGGER decisions_append_only BEFORE UPDATE OR DELETE ON decisions
-  FOR EACH ROW EXECUTE FUNCTION imprimatur_refuse_change();
+SELECT imprimatur_refuse_on('audit_events', 'append_only', 'UPDATE OR DELETE');
+SELECT imprimatur_refuse_on('audit_events', 'no_truncate', 'TRUNCATE', 'STATEMENT');
+SELECT imprimatur_refuse_on('draft_versions', 'append_only', 'UPDATE OR DELETE');
+SELECT imprimatur_refuse_on('decisions', 'append_only', 'UPDATE OR DELETE');

@@ -1,4 +1,4 @@
-import { asc, count, eq, max } from 'drizzle-orm';
+import { count, eq, max } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { holidayYears } from '../../db/schema';
 import { DEFAULT_CALENDAR, WorkCalendar } from '../domain/calendar';
@@ -46,8 +46,4 @@ export async function loadCalendarYear(db: Db, deps: ServiceDeps, actor: Person,
     await appendAudit(tx, { actorId: actor.id, action: 'calendar.year_loaded', subjectType: 'calendar', subjectId: String(year), data: { year, notice, festivals }, at: now });
   });
   return calendarYear(db, year);
-}
-
-export async function loadedYears(db: Db) {
-  return db.select({ year: holidayYears.year }).from(holidayYears).orderBy(asc(holidayYears.year));
 }

@@ -53,7 +53,10 @@ export async function setChain(db: Db, deps: ServiceDeps, actor: Person, unitId:
 /** What the unit's robots look like from outside: which are set, never their URLs (a WeCom key is in the URL) or secrets. */
 export function robotsSummary(raw: unknown): Record<RobotName, { configured: boolean; signed: boolean }> {
   const robots = parseRobots(raw);
-  const one = (name: RobotName) => ({ configured: Boolean(robots[name]), signed: Boolean(robots[name] && 'secret' in robots[name]! && robots[name]!.secret) });
+  const one = (name: RobotName) => {
+    const robot = robots[name];
+    return { configured: Boolean(robot), signed: Boolean(robot && 'secret' in robot && robot.secret) };
+  };
   return { wecom: one('wecom'), dingtalk: one('dingtalk'), feishu: one('feishu'), webhook: one('webhook') };
 }
 
