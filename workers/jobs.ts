@@ -9,7 +9,6 @@ import type { QueueName, Queues } from './queues';
 export interface JobContext {
   delivery: Delivery;
   log: Log;
-  queues: Queues;
   /** Relays unrelayed rows now; re-relays rows relayed longer ago than `rerelayAfterMs` and still unprocessed. */
   relay(): Promise<number>;
   rerelay(): Promise<number>;

@@ -59,7 +59,6 @@ export function startWorkers(base: { delivery: Delivery; log: Log }, queues: Que
   const rerelayAfterMs = settings.rerelayAfterMs ?? 30_000;
   const ctx: JobContext = {
     ...base,
-    queues,
     relay: () => relayOutbox(base.delivery.db, queues),
     rerelay: () => rerelayUnprocessed(base.delivery.db, queues, rerelayAfterMs),
   };
