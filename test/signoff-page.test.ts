@@ -43,7 +43,7 @@ describe.skipIf(!hasChromium && !process.env.CI)('sign-off page in headless Chro
     await page.click('button.approve');
     await page.locator('#result.ok').waitFor();
     expect(await page.locator('#result').textContent()).toContain('已记录您的决定');
-    await page.screenshot({ path: 'test/.artifacts/signoff-approved.png', fullPage: true }).catch(() => {});
+    await page.screenshot({ path: 'test/artifacts/signoff-approved.png', fullPage: true }).catch(() => {});
 
     const view = await t.request('GET', `/api/v1/drafts/${draftId}`, { token: demo.tokens.drafter });
     expect(view.body).toMatchObject({ status: 'in_review', currentLevel: 'deputy_leader' });

@@ -52,7 +52,7 @@ describe.skipIf(!hasChromium && !process.env.CI)('verify page in headless Chromi
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
     const [buttonRight, cardRight] = await page.locator('form.lookup button').evaluate((b) => [b.getBoundingClientRect().right, b.closest('section')!.getBoundingClientRect().right]);
     expect(buttonRight).toBeLessThanOrEqual(cardRight!);
-    await page.screenshot({ path: 'test/.artifacts/verify-valid.png', fullPage: true }).catch(() => {});
+    await page.screenshot({ path: 'test/artifacts/verify-valid.png', fullPage: true }).catch(() => {});
     await page.close();
   });
 
