@@ -21,7 +21,7 @@ describe.skipIf(!hasChromium && !process.env.CI)('sign-off page in headless Chro
   });
 
   async function pendingLink(level: string, title: string) {
-    const created = await t.request('POST', '/api/v1/drafts', { token: demo.tokens.drafter, body: { title, body: '第一段。\n第二段：<script>alert(1)</script>', unitId: demo.unitId, accountIds: [demo.accountId], urgency: 'urgent' } });
+    const created = await t.request('POST', '/api/v1/drafts', { token: demo.tokens.drafter, body: { title, body: '第一段。\n第二段：<script>alert(1)</script>', bodyFormat: 'text', unitId: demo.unitId, accountIds: [demo.accountId], urgency: 'urgent' } });
     await t.request('POST', `/api/v1/drafts/${created.body.id}/submit`, { token: demo.tokens.drafter });
     return { draftId: created.body.id as string, token: await t.linkFor(demo.people[level]!) };
   }
@@ -31,7 +31,7 @@ describe.skipIf(!hasChromium && !process.env.CI)('sign-off page in headless Chro
     const page = await browser.newPage({ viewport: { width: 390, height: 844 }, locale: 'zh-CN' });
     await page.goto(`${base}/s/${token}`);
     expect(await page.locator('h1').textContent()).toBe('关于开展安全检查的通知');
-    // The body is shown as text, never run as markup.
+    // A plain-text body is shown as text, never run as markup.
     expect(await page.locator('.body').textContent()).toContain('<script>alert(1)</script>');
     expect(await page.locator('.tag.urgent').count()).toBe(1);
 

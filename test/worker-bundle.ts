@@ -1,6 +1,8 @@
+import { existsSync, readFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
+import { dirname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { build, type Metafile } from 'esbuild';
+import { build, type Metafile, type Plugin } from 'esbuild';
 
 /**
  * The Workers entry must not drag Node-only code into the Worker: wrangler would either fail to
@@ -32,12 +34,40 @@ export async function bundleWorker() {
     target: 'es2022',
     conditions: ['workerd', 'worker', 'browser'],
     // Built-ins stay imports, bare or `node:`, so the check below sees and names each one.
-    external: ['node:*', 'cloudflare:*', ...builtinModules],
+    external: ['node:*', 'cloudflare:*'],
+    plugins: [builtinsExternal],
     logLevel: 'silent',
   });
   const code = result.outputFiles[0]!.contents;
   return { metafile: result.metafile, bytes: code.byteLength, gzipBytes: gzipSync(code).byteLength };
 }
+
+/** The `browser` map of the package a directory belongs to (a package may switch a built-in off: `"fs": false`). */
+function browserMapOf(dir: string): Record<string, unknown> {
+  for (let d = dir; d !== dirname(d); d = dirname(d)) {
+    const file = join(d, 'package.json');
+    if (!existsSync(file)) continue;
+    const { browser } = JSON.parse(readFileSync(file, 'utf8')) as { browser?: unknown };
+    return browser && typeof browser === 'object' ? (browser as Record<string, unknown>) : {};
+  }
+  return {};
+}
+
+/**
+ * Bare built-ins stay external imports, except where the importing package's `browser` field
+ * switches one off: esbuild (and so wrangler) then bundles an empty module, as for any browser build.
+ */
+const builtinsExternal: Plugin = {
+  name: 'builtins-external',
+  setup(b) {
+    const names = new Set(builtinModules);
+    b.onResolve({ filter: /^[a-z_]+(\/.*)?$/ }, (args) => {
+      if (!names.has(args.path)) return undefined;
+      if (browserMapOf(args.resolveDir)[args.path] === false) return undefined;
+      return { path: args.path, external: true };
+    });
+  },
+};
 
 const packageOf = (input: string) => input.match(/node_modules\/((?:@[^/]+\/)?[^/]+)/)?.[1] ?? null;
 

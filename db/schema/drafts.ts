@@ -3,11 +3,15 @@ import { index, integer, jsonb, pgTable, primaryKey, text, uniqueIndex, uuid } f
 import { at, createdAt, id } from './columns';
 import { people, units, type Position } from './org';
 import { accounts } from './accounts';
+import type { PrescreenFinding } from '../../src/domain/prescreen';
 
 export const DRAFT_STATUSES = ['draft', 'in_review', 'returned', 'rejected', 'approved', 'withdrawn', 'retracted'] as const;
 export type DraftStatus = (typeof DRAFT_STATUSES)[number];
 export const URGENCIES = ['normal', 'urgent'] as const;
 export type Urgency = (typeof URGENCIES)[number];
+
+export const BODY_FORMATS = ['html', 'text'] as const;
+export type BodyFormat = (typeof BODY_FORMATS)[number];
 
 export const drafts = pgTable(
   'drafts',
@@ -52,6 +56,12 @@ export const draftVersions = pgTable(
     no: integer('no').notNull(),
     title: text('title').notNull(),
     body: text('body').notNull(),
+    /** 'html' (sanitized on the way in, see domain/html.ts) or 'text' (plain text, as before rich drafts). */
+    bodyFormat: text('body_format').$type<BodyFormat>().notNull().default('text'),
+    /** The draft files (images and attachments) that belong to this version, by id; their hashes are in the content hash. */
+    fileIds: jsonb('file_ids').$type<string[]>().notNull().default([]),
+    /** Pre-screen findings for this exact version (advisory); null for versions written before the pre-screen existed. */
+    prescreen: jsonb('prescreen').$type<PrescreenFinding[]>(),
     /** sha256 of the canonical content (see domain/content.ts). */
     contentSha256: text('content_sha256').notNull(),
     createdBy: uuid('created_by').notNull().references(() => people.id),
@@ -132,4 +142,25 @@ export const linkTokens = pgTable(
     supersededReason: text('superseded_reason'),
   },
   (t) => [index('link_tokens_review_idx').on(t.reviewId)],
+);
+
+/**
+ * A file of a draft (image or attachment): metadata here, the bytes in blob storage under their
+ * sha256, so the same photo uploaded twice is stored once. Which version holds it: draft_versions.file_ids.
+ */
+export const draftFiles = pgTable(
+  'draft_files',
+  {
+    id: id(),
+    draftId: uuid('draft_id').notNull().references(() => drafts.id),
+    sha256: text('sha256').notNull(),
+    /** The uploader's file name, cleaned (no path); only ever shown and sent in Content-Disposition. */
+    name: text('name').notNull(),
+    /** The MIME type found from the bytes (magic numbers), never the one the client claimed. */
+    type: text('type').notNull(),
+    size: integer('size').notNull(),
+    uploadedBy: uuid('uploaded_by').notNull().references(() => people.id),
+    createdAt: createdAt(),
+  },
+  (t) => [index('draft_files_draft_idx').on(t.draftId)],
 );

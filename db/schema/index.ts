@@ -5,3 +5,4 @@ export * from './audit';
 export * from './deliveries';
 export * from './inspections';
 export * from './calendar';
+export * from './prescreen';

@@ -23,6 +23,8 @@ export const units = pgTable('units', {
   chain: jsonb('chain').$type<ChainSettings>().notNull(),
   /** Unit robots (WeCom / DingTalk / Feishu / webhook) used by the notification workers. */
   robots: jsonb('robots').$type<Record<string, unknown>>().notNull().default({}),
+  /** Pre-screen finding categories that block submitting a draft of this unit (e.g. classification). */
+  prescreenBlock: jsonb('prescreen_block').$type<string[]>().notNull().default([]),
   createdAt: createdAt(),
 });
 

@@ -1,9 +1,30 @@
+import type { BodyFormat } from '../../db/schema';
 import { canonicalJson, sha256Hex } from '../lib/crypto';
 
-/** The text as it is hashed: NFC, LF line ends, so the same words always give the same fingerprint. */
-export function canonicalContent(content: { title: string; body: string }): string {
-  const norm = (s: string) => s.normalize('NFC').replace(/\r\n?/g, '\n');
-  return canonicalJson({ body: norm(content.body), title: norm(content.title) });
+export interface VersionContent {
+  title: string;
+  body: string;
+  /** Absent means 'text' (every version written before rich drafts). */
+  bodyFormat?: BodyFormat;
+  /** sha256 of each file the version holds; order does not matter. */
+  fileSha256s?: readonly string[];
 }
 
-export const contentSha256 = (content: { title: string; body: string }) => sha256Hex(canonicalContent(content));
+/**
+ * The content as it is hashed: NFC, LF line ends, so the same words always give the same
+ * fingerprint. An HTML body and the hashes of the version's files are part of it (a changed photo
+ * is a changed version); a plain-text version without files hashes exactly as before they existed,
+ * so every standing approval keeps matching.
+ */
+export function canonicalContent(content: VersionContent): string {
+  const norm = (s: string) => s.normalize('NFC').replace(/\r\n?/g, '\n');
+  const files = [...new Set(content.fileSha256s ?? [])].sort();
+  return canonicalJson({
+    body: norm(content.body),
+    title: norm(content.title),
+    ...(content.bodyFormat === 'html' ? { format: 'html' } : {}),
+    ...(files.length ? { files } : {}),
+  });
+}
+
+export const contentSha256 = (content: VersionContent) => sha256Hex(canonicalContent(content));

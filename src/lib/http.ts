@@ -60,10 +60,10 @@ export const ErrorSchema = z
 const errorResponse = (description: string) => ({ content: { 'application/json': { schema: ErrorSchema } }, description });
 
 /** Standard error responses for a route, so each contract lists what can go wrong without repeating it. */
-export function errors(...statuses: (400 | 401 | 403 | 404 | 409 | 410 | 429)[]) {
+export function errors(...statuses: (400 | 401 | 403 | 404 | 409 | 410 | 413 | 415 | 429)[]) {
   const text: Record<number, string> = {
     400: 'Invalid input 请求参数有误', 401: 'Missing or invalid token 未认证', 403: 'Forbidden 无权限',
-    404: 'Not found 不存在', 409: 'State conflict 状态冲突', 410: 'Gone 已失效', 429: 'Too many requests 过于频繁',
+    404: 'Not found 不存在', 409: 'State conflict 状态冲突', 410: 'Gone 已失效', 413: 'Too large 文件过大', 415: 'Type not allowed 类型不允许', 429: 'Too many requests 过于频繁',
   };
   return Object.fromEntries(statuses.map((s) => [s, errorResponse(text[s]!)]));
 }

@@ -5,6 +5,7 @@ import { LABELS, label } from '../lib/i18n';
 import type { openLink } from '../services/signoff';
 import { page } from './layout';
 import { cstMinute } from '../domain/cst';
+import { bodyHtml } from '../domain/html';
 
 type LinkView = Awaited<ReturnType<typeof openLink>>;
 
@@ -28,7 +29,7 @@ export function signoffPage(view: LinkView, token: string) {
   </div>
   <div class="meta">审核人：${reviewer.name}（${label('level', review.level)} / ${label('level', review.level, 'en')}）· 链接 ${cstMinute(view.expiresAt)} 前有效</div>
 </section>
-<section><h2>稿件正文 Text under review</h2><div class="body">${version.body}</div></section>
+<section><h2>稿件正文 Text under review</h2><div class="body">${raw(bodyHtml(version.body, version.bodyFormat, (fileId) => `/api/v1/signoff/${token}/files/${fileId}`))}</div></section>
 ${history.length
   ? html`<section><h2>审核记录 Record so far</h2><table><tr><th>级别</th><th>审核人</th><th>意见</th><th>时间</th></tr>
       ${history.map((r) => html`<tr><td>${label('level', r.level)}</td><td>${r.reviewer.name}</td><td>${label('decision', r.decision ?? '')}${r.comment ? html`：${r.comment}` : ''}</td><td>${r.at ? cstMinute(r.at) : ''}</td></tr>`)}

@@ -1,7 +1,8 @@
 import { and, asc, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client';
-import { decisions, draftAccounts, drafts, draftVersions, people, reviews, units, type DraftStatus, type Position, type Urgency } from '../../db/schema';
-import { contentSha256 } from '../domain/content';
+import { decisions, draftAccounts, drafts, draftVersions, people, reviews, units, type BodyFormat, type DraftStatus, type Position, type Urgency } from '../../db/schema';
+import { bodyHtml, bodyText } from '../domain/html';
+import { blockingCategories, prescreen, type PrescreenFinding } from '../domain/prescreen';
 import { IllegalTransition, allowedCommands, transition, type Command, type Transition } from '../domain/signoff';
 import { AppError } from '../lib/errors';
 import { label } from '../lib/i18n';
@@ -11,6 +12,7 @@ import { inTransaction, type ServiceDeps } from './context';
 import { enqueue } from './outbox';
 import { assertPublishable } from './publish-gate';
 import { holderOf, openReview, supersedeLinks } from './reviews';
+import { composeVersion, fileRows, fileView, loadWordMatcher, type ComposedVersion } from './versions';
 
 export type DraftRow = typeof drafts.$inferSelect;
 type VersionRow = typeof draftVersions.$inferSelect;
@@ -93,12 +95,20 @@ function requireDrafter(actor: Person, draft: DraftRow): void {
 export interface NewDraft {
   title: string;
   body: string;
+  bodyFormat?: BodyFormat;
   unitId: string;
   accountIds: string[];
   urgency?: Urgency;
 }
 
-export async function createDraft(db: Db, deps: ServiceDeps, actor: Person, input: NewDraft) {
+/**
+ * Writes a new draft and its version 1. `attach` runs between the two (the .docx import stores the
+ * images it extracted as files of the new draft and hands back the body that refers to them).
+ */
+export async function createDraft(
+  db: Db, deps: ServiceDeps, actor: Person, input: NewDraft,
+  attach?: (tx: Db, draftId: string) => Promise<{ body: string; fileIds: string[] }>,
+) {
   const draftId = await inTransaction(db, deps, async (tx) => {
     const [unit] = await tx.select().from(units).where(eq(units.id, input.unitId));
     if (!unit) throw new AppError('not_found', { what: '单位 / unit' }, { field: 'unitId' });
@@ -110,37 +120,56 @@ export async function createDraft(db: Db, deps: ServiceDeps, actor: Person, inpu
       .insert(drafts)
       .values({ unitId: unit.id, drafterId: actor.id, urgency: input.urgency ?? 'normal', levels: unit.chain.levels, createdAt: now, updatedAt: now })
       .returning();
-    const sha = await contentSha256(input);
-    await tx.insert(draftVersions).values({ draftId: draft!.id, no: 1, title: input.title, body: input.body, contentSha256: sha, createdBy: actor.id, createdAt: now });
+    const attached = attach ? await attach(tx, draft!.id) : { body: input.body, fileIds: [] };
+    const version = await composeVersion(tx, draft!.id, { title: input.title, body: attached.body, bodyFormat: input.bodyFormat, fileIds: attached.fileIds });
+    await tx.insert(draftVersions).values({ draftId: draft!.id, no: 1, ...version, createdBy: actor.id, createdAt: now });
     if (accountIds.length) await tx.insert(draftAccounts).values(accountIds.map((accountId) => ({ draftId: draft!.id, accountId })));
-    await appendAudit(tx, { actorId: actor.id, action: 'draft.created', subjectType: 'draft', subjectId: draft!.id, draftId: draft!.id, versionSha256: sha, data: { version: 1, accountIds, urgency: draft!.urgency }, at: now });
+    await appendAudit(tx, { actorId: actor.id, action: 'draft.created', subjectType: 'draft', subjectId: draft!.id, draftId: draft!.id, versionSha256: version.contentSha256, data: { version: 1, accountIds, urgency: draft!.urgency, files: version.fileIds }, at: now });
     return draft!.id;
   });
   return getDraftView(db, actor, draftId);
 }
 
+export interface DraftPatch {
+  title?: string;
+  body?: string;
+  bodyFormat?: BodyFormat;
+  /** The files the new version holds (images the body shows are added anyway); omitted: the previous version's. */
+  fileIds?: string[];
+}
+
 /**
  * Every edit is a new immutable version. Under review (drafter only) it restarts the chain at the
- * first level and kills every open link; an approved draft is never edited.
+ * first level and kills every open link; an approved draft is never edited. Adding a file is an
+ * edit too (a new photo is new content), so uploads come through here.
  */
-export async function editDraft(db: Db, deps: ServiceDeps, actor: Person, draftId: string, patch: { title?: string; body?: string }) {
-  await inTransaction(db, deps, async (tx) => {
-    const draft = await lockDraft(tx, draftId);
-    requireDrafter(actor, draft);
-    const previous = await currentVersion(tx, draft);
-    const content = { title: patch.title ?? previous.title, body: patch.body ?? previous.body };
-    const sha = await contentSha256(content);
-    const t = step(draft, sha, { type: 'edit', contentSha256: sha });
-    const now = deps.now();
-    const no = draft.currentVersionNo + 1;
-    const [version] = await tx.insert(draftVersions).values({ draftId, no, ...content, contentSha256: sha, createdBy: actor.id, createdAt: now }).returning();
-    await tx.update(drafts).set({ currentVersionNo: no }).where(eq(drafts.id, draftId));
-    await applyTransition(tx, deps, { ...draft, currentVersionNo: no }, t, { versionId: version!.id, newRound: t.supersedesOpenReview, supersedeReason: 'edited', assignReason: 'restarted' });
-    await appendAudit(tx, {
-      actorId: actor.id, action: t.supersedesOpenReview ? 'draft.edited_in_review' : 'draft.edited', subjectType: 'draft', subjectId: draftId, draftId,
-      versionSha256: sha, data: { version: no, previousSha256: previous.contentSha256, restartedAt: t.openLevel }, at: now,
-    });
+export async function reviseDraft(tx: Db, deps: ServiceDeps, actor: Person, draftId: string, patch: DraftPatch, extra: Record<string, unknown> = {}): Promise<ComposedVersion & { no: number }> {
+  const draft = await lockDraft(tx, draftId);
+  requireDrafter(actor, draft);
+  const previous = await currentVersion(tx, draft);
+  const content = await composeVersion(tx, draftId, {
+    title: patch.title ?? previous.title,
+    body: patch.body ?? previous.body,
+    // A body sent again without its format is sniffed; an untouched body keeps the format it had.
+    bodyFormat: patch.bodyFormat ?? (patch.body === undefined ? previous.bodyFormat : undefined),
+    fileIds: patch.fileIds ?? previous.fileIds,
   });
+  const sha = content.contentSha256;
+  const t = step(draft, sha, { type: 'edit', contentSha256: sha });
+  const now = deps.now();
+  const no = draft.currentVersionNo + 1;
+  const [version] = await tx.insert(draftVersions).values({ draftId, no, ...content, createdBy: actor.id, createdAt: now }).returning();
+  await tx.update(drafts).set({ currentVersionNo: no, updatedAt: now }).where(eq(drafts.id, draftId));
+  await applyTransition(tx, deps, { ...draft, currentVersionNo: no }, t, { versionId: version!.id, newRound: t.supersedesOpenReview, supersedeReason: 'edited', assignReason: 'restarted' });
+  await appendAudit(tx, {
+    actorId: actor.id, action: t.supersedesOpenReview ? 'draft.edited_in_review' : 'draft.edited', subjectType: 'draft', subjectId: draftId, draftId,
+    versionSha256: sha, data: { version: no, previousSha256: previous.contentSha256, restartedAt: t.openLevel, files: content.fileIds, ...extra }, at: now,
+  });
+  return { ...content, no };
+}
+
+export async function editDraft(db: Db, deps: ServiceDeps, actor: Person, draftId: string, patch: DraftPatch) {
+  await inTransaction(db, deps, (tx) => reviseDraft(tx, deps, actor, draftId, patch));
   return getDraftView(db, actor, draftId);
 }
 
@@ -151,6 +180,7 @@ export async function submitDraft(db: Db, deps: ServiceDeps, actor: Person, draf
     requireDrafter(actor, draft);
     const version = await currentVersion(tx, draft);
     const resubmit = draft.status === 'returned';
+    await assertScreenPasses(tx, draft, version);
     // The chain is taken afresh from the unit at each submit; a vacant position is refused now, not mid-chain.
     const [unit] = await tx.select({ chain: units.chain }).from(units).where(eq(units.id, draft.unitId));
     const levels = resubmit ? draft.levels : unit!.chain.levels;
@@ -168,6 +198,17 @@ export async function submitDraft(db: Db, deps: ServiceDeps, actor: Person, draf
     });
   });
   return getDraftView(db, actor, draftId);
+}
+
+/** A unit may block submission on some pre-screen categories (e.g. any classification mark): refused, naming them. */
+async function assertScreenPasses(tx: Db, draft: DraftRow, version: VersionRow): Promise<void> {
+  const [unit] = await tx.select({ block: units.prescreenBlock }).from(units).where(eq(units.id, draft.unitId));
+  if (!unit?.block.length) return;
+  const findings = version.prescreen ?? prescreen({ title: version.title, text: bodyText(version.body, version.bodyFormat) }, await loadWordMatcher(tx));
+  const blocked = blockingCategories(findings, unit.block);
+  if (blocked.length) {
+    throw new AppError('prescreen_blocked', { categories: blocked.join(', ') }, { categories: blocked, findings: findings.filter((f) => blocked.includes(f.category)) });
+  }
 }
 
 /** Withdraw (drafter) or retract after approval (drafter or publicity staff), with the reason recorded. */
@@ -204,7 +245,7 @@ export async function urgeDraft(db: Db, deps: ServiceDeps, actor: Person, draftI
 }
 
 /** Who may read a draft: its drafter, members of its unit, anyone it was assigned to, publicity and admins. */
-async function requireReadAccess(db: Db, actor: Person, draft: DraftRow): Promise<void> {
+export async function requireReadAccess(db: Db, actor: Person, draft: DraftRow): Promise<void> {
   if (draft.drafterId === actor.id || hasRole(actor, 'publicity', 'admin') || (await isMemberOf(db, actor, draft.unitId))) return;
   const [assigned] = await db.select({ id: reviews.id }).from(reviews).where(and(eq(reviews.draftId, draft.id), eq(reviews.assigneeId, actor.id))).limit(1);
   if (!assigned) throw new AppError('forbidden');
@@ -229,6 +270,13 @@ export async function draftView(db: Db, draft: DraftRow) {
     .orderBy(asc(reviews.createdAt), asc(reviews.round));
   const accountIds = await accountIdsOf(db, draft.id);
   const current = versions[versions.length - 1]!;
+  const files = await fileRows(db, versions.flatMap((v) => v.fileIds));
+  const filesOf = (v: VersionRow) => v.fileIds.flatMap((id) => (files.has(id) ? [fileView(files.get(id)!)] : []));
+  // Versions written before the pre-screen existed are screened now, against today's list.
+  const needsScreen = versions.some((v) => v.prescreen === null);
+  const words = needsScreen ? await loadWordMatcher(db) : null;
+  const screen = (v: VersionRow): PrescreenFinding[] => v.prescreen ?? prescreen({ title: v.title, text: bodyText(v.body, v.bodyFormat) }, words!);
+  const screened = new Map(versions.map((v) => [v.id, screen(v)]));
   const versionNo = new Map(versions.map((v) => [v.id, v.no]));
   return {
     id: draft.id,
@@ -236,6 +284,11 @@ export async function draftView(db: Db, draft: DraftRow) {
     drafterId: draft.drafterId,
     title: current.title,
     body: current.body,
+    bodyFormat: current.bodyFormat,
+    /** The body as safe HTML whatever its format (a plain-text body escaped into paragraphs). */
+    bodyHtml: bodyHtml(current.body, current.bodyFormat),
+    files: filesOf(current),
+    prescreen: screened.get(current.id)!,
     status: draft.status,
     urgency: draft.urgency,
     currentLevel: draft.currentLevel,
@@ -249,7 +302,10 @@ export async function draftView(db: Db, draft: DraftRow) {
     submittedAt: draft.submittedAt?.toISOString() ?? null,
     closedAt: draft.closedAt?.toISOString() ?? null,
     allowedActions: allowedCommands(draft.status),
-    versions: versions.map((v) => ({ no: v.no, title: v.title, body: v.body, contentSha256: v.contentSha256, createdBy: v.createdBy, createdAt: v.createdAt.toISOString() })),
+    versions: versions.map((v) => ({
+      no: v.no, title: v.title, body: v.body, bodyFormat: v.bodyFormat, files: filesOf(v), prescreen: screened.get(v.id)!,
+      contentSha256: v.contentSha256, createdBy: v.createdBy, createdAt: v.createdAt.toISOString(),
+    })),
     reviews: reviewRows.map(({ review, decision, assignee }) => ({
       id: review.id,
       round: review.round,

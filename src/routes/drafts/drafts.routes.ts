@@ -1,5 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { DRAFT_STATUSES, POSITIONS, REVIEW_STATUSES, URGENCIES, DECISIONS } from '../../../db/schema';
+import { BODY_FORMATS, DRAFT_STATUSES, POSITIONS, REVIEW_STATUSES, URGENCIES, DECISIONS } from '../../../db/schema';
+import { FINDING_KINDS, SEVERITIES } from '../../domain/prescreen';
 import { errors, jsonBody, jsonResponse, uuidParam } from '../../lib/http';
 
 const tags = ['Drafts 稿件'];
@@ -22,6 +23,17 @@ const ReviewSchema = z.object({
   at: z.string().nullable(),
 });
 
+export const FileSchema = z
+  .object({ id: z.uuid(), sha256: z.string(), name: z.string(), type: z.string(), size: z.number().int(), url: z.string(), createdAt: z.string() })
+  .openapi('DraftFile');
+
+export const FindingSchema = z
+  .object({
+    kind: z.enum(FINDING_KINDS), category: z.string(), severity: z.enum(SEVERITIES), field: z.enum(['title', 'body']),
+    start: z.number().int().openapi({ description: 'UTF-16 offset into the title or the body’s plain text' }), end: z.number().int(), excerpt: z.string(), word: z.string().optional(),
+  })
+  .openapi('PrescreenFinding');
+
 export const DraftSchema = z
   .object({
     id: z.uuid(),
@@ -29,6 +41,10 @@ export const DraftSchema = z
     drafterId: z.uuid(),
     title: z.string(),
     body: z.string(),
+    bodyFormat: z.enum(BODY_FORMATS),
+    bodyHtml: z.string().openapi({ description: 'The body as safe HTML whatever its format' }),
+    files: z.array(FileSchema),
+    prescreen: z.array(FindingSchema).openapi({ description: 'Advisory pre-screen findings of the current version' }),
     status: z.enum(DRAFT_STATUSES),
     urgency: z.enum(URGENCIES),
     currentLevel: z.enum(POSITIONS).nullable(),
@@ -42,7 +58,10 @@ export const DraftSchema = z
     submittedAt: z.string().nullable(),
     closedAt: z.string().nullable(),
     allowedActions: z.array(z.string()),
-    versions: z.array(z.object({ no: z.number().int(), title: z.string(), body: z.string(), contentSha256: z.string(), createdBy: z.uuid(), createdAt: z.string() })),
+    versions: z.array(z.object({
+      no: z.number().int(), title: z.string(), body: z.string(), bodyFormat: z.enum(BODY_FORMATS), files: z.array(FileSchema), prescreen: z.array(FindingSchema),
+      contentSha256: z.string(), createdBy: z.uuid(), createdAt: z.string(),
+    })),
     reviews: z.array(ReviewSchema),
   })
   .openapi('Draft');
@@ -56,13 +75,14 @@ const DraftSummary = z
   .openapi('DraftSummary');
 
 const Title = z.string().trim().min(1).max(200);
-const Body = z.string().min(1).max(200_000);
+const Body = z.string().min(1).max(500_000).openapi({ description: 'HTML (sanitized on the server) or plain text' });
+const Format = z.enum(BODY_FORMATS).optional().openapi({ description: 'Omitted: html when the body contains tags, else text' });
 const draftParams = z.object({ id: uuidParam('id') });
 const ok = { 200: jsonResponse(DraftSchema, 'The draft') };
 
 export const createDraft = createRoute({
   method: 'post', path: '/drafts', tags, security, summary: 'Write a draft 起草稿件',
-  request: jsonBody(z.strictObject({ title: Title, body: Body, unitId: z.uuid(), accountIds: z.array(z.uuid()).min(1).max(50), urgency: z.enum(URGENCIES).optional() })),
+  request: jsonBody(z.strictObject({ title: Title, body: Body, bodyFormat: Format, unitId: z.uuid(), accountIds: z.array(z.uuid()).min(1).max(50), urgency: z.enum(URGENCIES).optional() })),
   responses: { 201: jsonResponse(DraftSchema, 'The new draft, status draft'), ...errors(400, 401, 403, 404, 409) },
 });
 
@@ -92,7 +112,10 @@ export const editDraft = createRoute({
   summary: 'Edit: a new immutable version 修改（生成新版本）; under review the chain restarts',
   request: {
     params: draftParams,
-    ...jsonBody(z.strictObject({ title: Title.optional(), body: Body.optional() }).refine((p) => p.title !== undefined || p.body !== undefined, { message: 'title or body is required', path: ['title'] })),
+    ...jsonBody(
+      z.strictObject({ title: Title.optional(), body: Body.optional(), bodyFormat: Format, fileIds: z.array(z.uuid()).max(200).optional() })
+        .refine((p) => p.title !== undefined || p.body !== undefined || p.fileIds !== undefined, { message: 'title, body or fileIds is required', path: ['title'] }),
+    ),
   },
   responses: { ...ok, ...errors(400, 401, 403, 404, 409) },
 });

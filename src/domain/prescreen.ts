@@ -1,0 +1,157 @@
+import AhoCorasick from 'modern-ahocorasick';
+
+/**
+ * Pre-screen (发布前自查): advisory findings in a draft's title and text, each with its position,
+ * for the drafter and every reviewer. Pure: the word list comes in as data, nothing is read here.
+ *
+ * Built-in detectors: classification marks (密级标志), PRC resident ID numbers (GB 11643 check
+ * digit verified), mobile numbers, bank card numbers (Luhn), individuals' e-mail addresses. The
+ * managed word list is matched in one pass with Aho–Corasick, whatever its length.
+ */
+export const SEVERITIES = ['high', 'medium', 'low'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+export const FINDING_KINDS = ['classification_mark', 'resident_id', 'mobile', 'bank_card', 'email', 'word'] as const;
+export type FindingKind = (typeof FINDING_KINDS)[number];
+/** Categories of the built-in detectors; word list entries bring their own. */
+export const BUILTIN_CATEGORIES = ['classification', 'personal_info'] as const;
+
+export interface PrescreenFinding {
+  kind: FindingKind;
+  category: string;
+  severity: Severity;
+  /** Which text: the title or the body's plain text (see domain/html.ts htmlToText). */
+  field: 'title' | 'body';
+  /** UTF-16 offsets into that text, end exclusive. */
+  start: number;
+  end: number;
+  /** The match with a little context around it. */
+  excerpt: string;
+  /** For kind `word`: the list entry that matched. */
+  word?: string;
+}
+
+export interface WordEntry {
+  word: string;
+  category: string;
+  severity: Severity;
+}
+
+type Hit = Omit<PrescreenFinding, 'field' | 'excerpt'>;
+
+const CONTEXT = 12;
+
+/** 密级标志: 绝密/机密/秘密 with an optional ★ and term (秘密★1年), the internal-use marks, and a lone ★. */
+const CLASSIFICATION = /(?:绝密|机密|秘密)(?:\s*★\s*(?:[0-9０-９一二三四五六七八九十]+\s*(?:年|个月|月|天))?)?|内部资料|内部文件|内部材料|★/g;
+const RESIDENT_ID = /(?<![0-9A-Za-z])[1-9]\d{16}[0-9Xx](?![0-9A-Za-z])/g;
+const MOBILE = /(?<![0-9])(?:(?:\+|00)?86[-\s]?)?1[3-9]\d[-\s]?\d{4}[-\s]?\d{4}(?![0-9])/g;
+/** 16–19 digits, optionally grouped by spaces or dashes (6222 0212 3456 7890 123). */
+const CARD = /(?<![0-9])\d(?:[-\s]?\d){15,18}(?![0-9])/g;
+const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/g;
+/** Role and office mailboxes are an institution's, not a person's (办公室、宣传部、招生、新闻 …). */
+const ROLE_MAILBOX = /^(?:info|office|contact|admin|service|support|news|press|media|webmaster|postmaster|noreply|no-reply|hr|jobs|zhaosheng|zsb|xcb|bgs|dangban|xiaoban|yzb|jwc|xb|bangongshi|xuanchuan)$/i;
+
+const ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+const ID_CHECK = '10X98765432';
+
+/** GB 11643-1999 check character of the first 17 digits. */
+export function residentIdCheckChar(first17: string): string {
+  let sum = 0;
+  for (let i = 0; i < 17; i++) sum += Number(first17[i]) * ID_WEIGHTS[i]!;
+  return ID_CHECK[sum % 11]!;
+}
+
+/** An 18-character PRC resident ID: valid check character and a real birth date (YYYYMMDD at 7–14). */
+export function isResidentId(candidate: string): boolean {
+  if (!/^[1-9]\d{16}[0-9Xx]$/.test(candidate)) return false;
+  if (residentIdCheckChar(candidate.slice(0, 17)) !== candidate[17]!.toUpperCase()) return false;
+  const y = Number(candidate.slice(6, 10));
+  const m = Number(candidate.slice(10, 12));
+  const d = Number(candidate.slice(12, 14));
+  const date = new Date(Date.UTC(y, m - 1, d));
+  return y >= 1900 && y <= 2100 && date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
+}
+
+/** Luhn (mod 10) over a digit string. */
+export function luhnValid(digits: string): boolean {
+  let sum = 0;
+  for (let i = 0; i < digits.length; i++) {
+    let n = Number(digits[digits.length - 1 - i]);
+    if (i % 2 === 1) {
+      n *= 2;
+      if (n > 9) n -= 9;
+    }
+    sum += n;
+  }
+  return sum % 10 === 0;
+}
+
+function* regexHits(text: string, re: RegExp): Generator<RegExpExecArray> {
+  re.lastIndex = 0;
+  for (let m = re.exec(text); m; m = re.exec(text)) yield m;
+}
+
+const overlaps = (a: { start: number; end: number }, b: { start: number; end: number }) => a.start < b.end && b.start < a.end;
+
+function builtinHits(text: string): Hit[] {
+  const hits: Hit[] = [];
+  for (const m of regexHits(text, CLASSIFICATION)) hits.push({ kind: 'classification_mark', category: 'classification', severity: 'high', start: m.index, end: m.index + m[0].length });
+  const ids: Hit[] = [];
+  for (const m of regexHits(text, RESIDENT_ID)) {
+    if (isResidentId(m[0])) ids.push({ kind: 'resident_id', category: 'personal_info', severity: 'high', start: m.index, end: m.index + m[0].length });
+  }
+  hits.push(...ids);
+  const mobiles: Hit[] = [];
+  for (const m of regexHits(text, MOBILE)) mobiles.push({ kind: 'mobile', category: 'personal_info', severity: 'medium', start: m.index, end: m.index + m[0].length });
+  hits.push(...mobiles);
+  for (const m of regexHits(text, CARD)) {
+    const span = { start: m.index, end: m.index + m[0].length };
+    // An ID number or a phone number is not also reported as a card.
+    if (ids.some((h) => overlaps(h, span)) || mobiles.some((h) => overlaps(h, span))) continue;
+    if (luhnValid(m[0].replace(/[-\s]/g, ''))) hits.push({ kind: 'bank_card', category: 'personal_info', severity: 'high', ...span });
+  }
+  for (const m of regexHits(text, EMAIL)) {
+    if (ROLE_MAILBOX.test(m[0].split('@')[0]!)) continue;
+    hits.push({ kind: 'email', category: 'personal_info', severity: 'low', start: m.index, end: m.index + m[0].length });
+  }
+  return hits;
+}
+
+/** ASCII lower case only, so offsets into the folded text are offsets into the original. */
+const foldAscii = (s: string) => s.replace(/[A-Z]+/g, (m) => m.toLowerCase());
+
+/** A compiled word list: build once per list, screen many texts. */
+export class WordMatcher {
+  private readonly matcher: AhoCorasick<WordEntry> | null;
+  constructor(readonly entries: readonly WordEntry[]) {
+    const patterns = entries.filter((e) => e.word.length > 0).map((e) => ({ pattern: foldAscii(e.word), data: e }));
+    this.matcher = patterns.length ? new AhoCorasick(patterns) : null;
+  }
+  hits(text: string): Hit[] {
+    if (!this.matcher) return [];
+    return this.matcher.search(foldAscii(text), { strategy: 'leftmost-longest' }).map((m) => ({
+      kind: 'word' as const, category: m.data!.category, severity: m.data!.severity, start: m.start, end: m.end, word: m.data!.word,
+    }));
+  }
+}
+
+function excerpt(text: string, start: number, end: number): string {
+  const from = Math.max(0, start - CONTEXT);
+  const to = Math.min(text.length, end + CONTEXT);
+  return `${from > 0 ? '…' : ''}${text.slice(from, to).replace(/\s+/g, ' ')}${to < text.length ? '…' : ''}`;
+}
+
+/** Screens the title and the body text; findings in reading order (title first). */
+export function prescreen(content: { title: string; text: string }, words: WordMatcher): PrescreenFinding[] {
+  const out: PrescreenFinding[] = [];
+  for (const field of ['title', 'body'] as const) {
+    const text = field === 'title' ? content.title : content.text;
+    const hits = [...builtinHits(text), ...words.hits(text)].sort((a, b) => a.start - b.start || b.end - a.end);
+    for (const h of hits) out.push({ ...h, field, excerpt: excerpt(text, h.start, h.end) });
+  }
+  return out;
+}
+
+/** The categories among the findings that the unit blocks, in the order found. */
+export function blockingCategories(findings: readonly PrescreenFinding[], blocked: readonly string[]): string[] {
+  return [...new Set(findings.map((f) => f.category).filter((c) => blocked.includes(c)))];
+}
