@@ -31,6 +31,10 @@ export const configSchema = z
     JOB_LOCK_SECONDS: z.coerce.number().positive().default(30),
     /** Redis unreachable for longer than this: the process sends the outbox and runs the sweeps itself. */
     REDIS_FALLBACK_SECONDS: z.coerce.number().min(0).default(15),
+    /** Notifications one worker process sends at once (each waits mostly on SMTP or a robot's HTTP answer). */
+    SEND_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(16),
+    /** SMTP connections kept open and reused per process (a connection per message costs a TCP+TLS+AUTH handshake). */
+    SMTP_POOL_SIZE: z.coerce.number().int().min(1).max(64).default(5),
   })
   .transform((env, ctx) => {
     const dev = env.NODE_ENV !== 'production';
@@ -58,6 +62,8 @@ export const configSchema = z
       sendBackoffMs: env.SEND_BACKOFF_SECONDS * 1000,
       jobLockMs: env.JOB_LOCK_SECONDS * 1000,
       redisFallbackMs: env.REDIS_FALLBACK_SECONDS * 1000,
+      sendConcurrency: env.SEND_CONCURRENCY,
+      smtpPoolSize: env.SMTP_POOL_SIZE,
     };
   });
 

@@ -52,7 +52,7 @@ export async function createRuntime(opts: { env?: Record<string, string | undefi
   if (config.dev && config.appSecret.length < 32) log.warn('APP_SECRET is shorter than 32 characters; refused outside dev mode');
   const database = await openDatabase({ url: config.databaseUrl, dataDir: config.pgliteDir });
   await migrateDatabase(database);
-  const smtp = !opts.channel && config.smtpUrl ? smtpChannel({ url: config.smtpUrl, from: config.mailFrom }) : null;
+  const smtp = !opts.channel && config.smtpUrl ? smtpChannel({ url: config.smtpUrl, from: config.mailFrom, poolSize: config.smtpPoolSize }) : null;
   const channel = opts.channel ?? smtp ?? logChannel(log);
   const deps: AppDeps = {
     db: database.db,

@@ -1,6 +1,8 @@
 import { inflateSync } from 'node:zlib';
+import { sql } from 'drizzle-orm';
 import QRCode from 'qrcode';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { VERIFY_CACHE_MS } from '../src/services/inspections';
 import { cstYear } from '../src/domain/cst';
 import { formatInspectionCode } from '../src/domain/inspection-code';
 import { createTestEnv, type TestEnv } from './harness';
@@ -80,6 +82,40 @@ describe('GET /api/v1/verify/{code}', () => {
     const tooLong = await t.request('GET', `/api/v1/verify/${'x'.repeat(65)}`);
     expect(tooLong.status).toBe(400);
     expect(tooLong.body.error.message).toContain('code');
+  });
+});
+
+describe('answering often-checked codes fast', () => {
+  it('a repeated check with the ETag it was given gets 304, and a changed answer a new ETag', async () => {
+    const seeded = await t.seed();
+    const first = await raw(`/api/v1/verify/${seeded.inspectionCode}`);
+    const tag = first.headers.get('etag');
+    expect(tag).toMatch(/^W\/"/);
+    const again = await t.runtime.app.request(`/api/v1/verify/${seeded.inspectionCode}`, { headers: { 'if-none-match': tag! } });
+    expect(again.status).toBe(304);
+    await t.request('POST', `/api/v1/codes/${seeded.inspectionCode}/revoke`, { token: demo.tokens.publicity, body: { reason: '测试' } });
+    const changed = await t.runtime.app.request(`/api/v1/verify/${seeded.inspectionCode}`, { headers: { 'if-none-match': tag! } });
+    expect(changed.status).toBe(200);
+    expect(changed.headers.get('etag')).not.toBe(tag);
+  });
+
+  it('a change made by another process shows within the cache lifetime; one made here shows at once', async () => {
+    const seeded = await t.seed();
+    expect((await t.request('GET', `/api/v1/verify/${seeded.inspectionCode}`)).body.status).toBe('valid');
+    // Another process revokes: this process does not see its commit, so it answers from memory a little longer.
+    await t.runtime.database.db.execute(sql`update inspection_codes set revoked_at = now(), revoked_reason = 'elsewhere' where code = ${seeded.inspectionCode}`);
+    expect((await t.request('GET', `/api/v1/verify/${seeded.inspectionCode}`)).body.status).toBe('valid');
+    vi.useFakeTimers({ toFake: ['Date'], now: Date.now() + VERIFY_CACHE_MS + 1 });
+    try {
+      expect((await t.request('GET', `/api/v1/verify/${seeded.inspectionCode}`)).body.status).toBe('revoked');
+    } finally {
+      vi.useRealTimers();
+    }
+    // Suspending the account here (a commit in this process) shows on the very next check.
+    const other = await t.seed();
+    expect((await t.request('GET', `/api/v1/verify/${other.inspectionCode}`)).body.valid).toBe(true);
+    await t.request('POST', `/api/v1/accounts/${other.accountId}/suspend`, { token: demo.tokens.publicity, body: { reason: '舆情处置' } });
+    expect((await t.request('GET', `/api/v1/verify/${other.inspectionCode}`)).body.valid).toBe(false);
   });
 });
 

@@ -23,6 +23,7 @@ export function startQueueHost(runtime: Runtime, opts: { workers: boolean; tunin
         lockDurationMs: config.jobLockMs,
         stalledIntervalMs: Math.max(1000, Math.floor(config.jobLockMs / 2)),
         fallbackAfterMs: config.redisFallbackMs,
+        concurrency: config.sendConcurrency,
         ...opts.tuning,
       })
     : null;

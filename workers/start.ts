@@ -71,7 +71,7 @@ export function startWorkers(base: { delivery: Delivery; log: Log }, queues: Que
     const worker = new Worker(name, processorFor(name, ctx), {
       connection,
       prefix: queues.settings.prefix,
-      concurrency: name === 'notifications' ? (settings.concurrency ?? 5) : 1,
+      concurrency: name === 'notifications' ? (settings.concurrency ?? 16) : 1,
       ...(settings.lockDurationMs ? { lockDuration: settings.lockDurationMs } : {}),
       ...(settings.stalledIntervalMs ? { stalledInterval: settings.stalledIntervalMs } : {}),
     });

@@ -6,9 +6,13 @@ import { PermanentSendError } from './robots';
  * Email over SMTP (`SMTP_URL`): zh-CN subject, plain text and HTML parts. Node only (nodemailer).
  * The dedupe key travels as a header so a mail system can spot the rare duplicate.
  */
-export function smtpChannel(opts: { url: string; from: string }): Channel & { close(): void } {
+export function smtpChannel(opts: { url: string; from: string; poolSize?: number }): Channel & { close(): void } {
+  // Pooled: a connection per message (TCP, TLS, AUTH each time) capped mail at a few dozen a second.
   // Bounded waits: a send that hangs must fail and be retried, not hold its claim forever.
-  const transport = nodemailer.createTransport({ url: opts.url, connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 20_000 } as Parameters<typeof nodemailer.createTransport>[0]);
+  const transport = nodemailer.createTransport({
+    url: opts.url, pool: true, maxConnections: opts.poolSize ?? 5, maxMessages: 500,
+    connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 20_000,
+  } as Parameters<typeof nodemailer.createTransport>[0]);
   return {
     name: 'email',
     async send(m) {

@@ -15,10 +15,11 @@ import { AppError } from '../lib/errors';
 import { accountStep, canManage, codeStatus, lockAccount, moveAccount, sweepDormancy } from './accounts';
 import { appendAudit } from './audit';
 import { requireRole, type Person } from './auth';
-import { inTransaction, type ServiceDeps } from './context';
+import { inTransaction, onCommit, type ServiceDeps } from './context';
 import { enqueue } from './outbox';
 import type { Sweep } from './sweeps';
 import { cstYear, cstYearStart } from '../domain/cst';
+import { perDatabase, TtlCache } from '../lib/ttl-cache';
 
 type InspectionRow = typeof inspections.$inferSelect;
 type CampaignRow = typeof inspectionCampaigns.$inferSelect;
@@ -288,26 +289,61 @@ export async function revokeCode(db: Db, deps: ServiceDeps, actor: Person, input
   return verifyCode(db, deps, code);
 }
 
+/**
+ * The few columns the public check shows, in one prepared statement per database client: this is the
+ * hottest read (every QR scan), and building a four-table select per request cost more than running it.
+ */
+const verifyStatements = new WeakMap<object, ReturnType<typeof prepareVerify>>();
+function prepareVerify(db: Db) {
+  return db.select({
+    code: inspectionCodes.code, year: inspectionCodes.year, issuedAt: inspectionCodes.issuedAt, revokedAt: inspectionCodes.revokedAt,
+    revokedReason: inspectionCodes.revokedReason, expiredAt: inspectionCodes.expiredAt, result: inspections.result,
+    accountName: accounts.name, platform: accounts.platform, accountStatus: accounts.status, registrationNo: accounts.registrationNo, unit: units.name,
+  }).from(inspectionCodes)
+    .innerJoin(accounts, eq(accounts.id, inspectionCodes.accountId)).innerJoin(units, eq(units.id, accounts.unitId)).innerJoin(inspections, eq(inspections.id, inspectionCodes.inspectionId))
+    .where(eq(inspectionCodes.code, sql.placeholder('code')))
+    .prepare('verify_code');
+}
+type VerifyRow = Awaited<ReturnType<ReturnType<typeof prepareVerify>['execute']>>[number];
+
+/**
+ * Codes change rarely and are checked often: each process keeps a row for a few seconds. A commit in
+ * this process clears it (see inTransaction), so a revocation shows at once here and within
+ * VERIFY_CACHE_MS in every other process.
+ */
+export const VERIFY_CACHE_MS = 5_000;
+export const verifyCache = perDatabase(() => new TtlCache<VerifyRow | null>(VERIFY_CACHE_MS));
+onCommit((db) => verifyCache.clear(db));
+
+async function findCode(db: Db, code: string): Promise<VerifyRow | null> {
+  const cache = verifyCache.of(db);
+  const cached = cache.get(code);
+  if (cached !== undefined) return cached;
+  let statement = verifyStatements.get(db);
+  if (!statement) verifyStatements.set(db, (statement = prepareVerify(db)));
+  const [row] = await statement.execute({ code });
+  cache.set(code, row ?? null);
+  return row ?? null;
+}
+
 /** Public verification of a pass code: what anyone scanning the QR code sees. */
 export async function verifyCode(db: Db, deps: Pick<ServiceDeps, 'now' | 'config'>, input: string) {
   const code = parseCodeOrThrow(input);
-  const [row] = await db.select({ c: inspectionCodes, a: accounts, unit: units.name, i: inspections }).from(inspectionCodes)
-    .innerJoin(accounts, eq(accounts.id, inspectionCodes.accountId)).innerJoin(units, eq(units.id, accounts.unitId)).innerJoin(inspections, eq(inspections.id, inspectionCodes.inspectionId))
-    .where(eq(inspectionCodes.code, code));
+  const row = await findCode(db, code);
   if (!row) throw new AppError('code_not_found', { code });
   const now = deps.now();
-  const status = codeStatus(row.c, now);
+  const status = codeStatus(row, now);
   return {
     code,
-    valid: status === 'valid' && row.a.status === 'registered',
+    valid: status === 'valid' && row.accountStatus === 'registered',
     status,
-    year: row.c.year,
-    result: row.i.result ?? 'pass',
-    issuedAt: row.c.issuedAt.toISOString(),
-    revokedAt: row.c.revokedAt?.toISOString() ?? null,
-    revokedReason: row.c.revokedReason,
-    expiredAt: row.c.expiredAt && row.c.expiredAt <= now ? row.c.expiredAt.toISOString() : null,
-    account: { name: row.a.name, platform: row.a.platform, unit: row.unit, status: row.a.status, registrationNo: row.a.registrationNo },
+    year: row.year,
+    result: row.result ?? 'pass',
+    issuedAt: row.issuedAt.toISOString(),
+    revokedAt: row.revokedAt?.toISOString() ?? null,
+    revokedReason: row.revokedReason,
+    expiredAt: row.expiredAt && row.expiredAt <= now ? row.expiredAt.toISOString() : null,
+    account: { name: row.accountName, platform: row.platform, unit: row.unit, status: row.accountStatus, registrationNo: row.registrationNo },
     verifyUrl: `${deps.config.publicUrl}/verify/${encodeURIComponent(code)}`,
   };
 }
