@@ -7,6 +7,7 @@ import { errorBody, AppError, handleError } from './lib/errors';
 import { createRouter, type AppDeps, type AppEnv } from './lib/http';
 import { localeOf } from './lib/i18n';
 import { pagesRouter } from './pages';
+import { webRouter } from './pages/web';
 import { accountsRouter } from './routes/accounts';
 import { auditRouter } from './routes/audit';
 import { calendarRouter } from './routes/calendar';
@@ -54,6 +55,7 @@ export function createApp(deps: AppDeps, options: AppOptions = {}) {
   api.route('/', accountsRouter).route('/', inspectionsRouter).route('/', verifyRouter);
 
   app.route('/', healthRouter);
+  app.route('/', webRouter);
   app.route('/', pagesRouter);
   app.route('/', verifyPagesRouter);
   app.route('/api/v1', api);

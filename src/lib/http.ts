@@ -23,7 +23,15 @@ export interface AppDeps {
 }
 
 export interface AppEnv {
-  Variables: { deps: AppDeps; person: Person; log: Log };
+  Variables: {
+    deps: AppDeps;
+    person: Person;
+    log: Log;
+    /** Pages: the signed-in browser session's id, when the person came by session cookie. */
+    sessionId: string;
+    /** Pages: the CSRF token this request's forms carry (see src/pages/sessions). */
+    csrf: string;
+  };
 }
 
 export type AppRouteHandler<R extends RouteConfig> = RouteHandler<R, AppEnv>;

@@ -1,11 +1,22 @@
 import type { Context } from 'hono';
+import { getCookie } from 'hono/cookie';
 
 export type Locale = 'zh-CN' | 'en';
 
-/** zh-CN first: English only when the caller asks for it (?lang=en or an Accept-Language preferring en). */
+/** The cookie that remembers a page visitor's language switch (`?lang=`). */
+export const LANG_COOKIE = 'imp_lang';
+
+export const parseLocale = (value: string): Locale => (value.toLowerCase().startsWith('en') ? 'en' : 'zh-CN');
+
+/**
+ * zh-CN first: English only when the caller asks for it — `?lang=en`, then the language a page
+ * visitor chose before (cookie), then an Accept-Language preferring en.
+ */
 export function localeOf(c: Context): Locale {
   const lang = c.req.query('lang');
-  if (lang) return lang.toLowerCase().startsWith('en') ? 'en' : 'zh-CN';
+  if (lang) return parseLocale(lang);
+  const remembered = getCookie(c, LANG_COOKIE);
+  if (remembered) return parseLocale(remembered);
   const header = c.req.header('accept-language') ?? '';
   const first = header.split(',')[0]?.trim().toLowerCase() ?? '';
   return first.startsWith('en') ? 'en' : 'zh-CN';

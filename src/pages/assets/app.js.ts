@@ -1,0 +1,17 @@
+/**
+ * The small script every page loads from /assets/app.js. Pages work without it; it only adds
+ * comfort: the error summary takes focus (screen readers announce it, a phone scrolls to it), a form
+ * marked data-confirm asks first, and a submitted form locks its buttons against double clicks.
+ */
+export const APP_JS = `(function(){
+  var summary=document.querySelector('.error-summary');
+  if(summary){summary.setAttribute('tabindex','-1');summary.focus();summary.scrollIntoView({block:'start'});}
+  document.addEventListener('submit',function(e){
+    var form=e.target;if(!(form instanceof HTMLFormElement))return;
+    var ask=form.getAttribute('data-confirm');
+    if(ask&&!window.confirm(ask)){e.preventDefault();return;}
+    if(form.hasAttribute('data-no-lock'))return;
+    setTimeout(function(){form.querySelectorAll('button[type=submit],button:not([type])').forEach(function(b){b.disabled=true;});},0);
+  });
+})();
+`;

@@ -1,0 +1,28 @@
+import type { Role } from '../../../db/schema';
+
+export interface NavItem {
+  href: string;
+  zh: string;
+  en: string;
+  /** Shown only to people with one of these roles (everyone when absent). */
+  roles?: Role[];
+  /** Section heading shown above the item on wide screens. */
+  group?: [zh: string, en: string];
+}
+
+/**
+ * The side navigation. Feature pages add their entry here; an entry a person's roles do not allow is
+ * not shown (the page itself still answers 403 to anyone who types its address).
+ */
+export const NAV: NavItem[] = [
+  { href: '/', zh: '工作台', en: 'Workspace' },
+  { href: '/drafts/new', zh: '新建稿件', en: 'New draft' },
+  { href: '/settings', zh: '个人设置', en: 'Settings', group: ['账户', 'Account'] },
+];
+
+/** The entry a path belongs to: the longest href that prefixes it. */
+export function activeNav(path: string): string | undefined {
+  return NAV.map((n) => n.href)
+    .filter((href) => (href === '/' ? path === '/' : path === href || path.startsWith(`${href}/`)))
+    .sort((a, b) => b.length - a.length)[0];
+}

@@ -1,0 +1,48 @@
+import type { Context } from 'hono';
+import { setCookie } from 'hono/cookie';
+import type { Child } from 'hono/jsx';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { toAppError } from '../../lib/errors';
+import { type AppEnv } from '../../lib/http';
+import { LANG_COOKIE, parseLocale } from '../../lib/i18n';
+import { pageCtx, t } from './context';
+import { Layout } from './Layout';
+import { Card, LinkButton, Notice } from './ui';
+
+/** Sends a rendered page; pages show what one person may see, so no shared cache keeps them. */
+export async function renderPage(c: Context<AppEnv>, node: Child, status: ContentfulStatusCode = 200) {
+  c.header('Cache-Control', 'no-store');
+  c.header('X-Content-Type-Options', 'nosniff');
+  c.header('X-Frame-Options', 'DENY');
+  c.header('Referrer-Policy', 'same-origin');
+  rememberLanguage(c);
+  return c.html(`<!doctype html>${await String(node)}`, status);
+}
+
+/** A `?lang=` switch is remembered in a cookie, so the next page (and the next visit) keeps the language. */
+function rememberLanguage(c: Context<AppEnv>) {
+  const lang = c.req.query('lang');
+  if (!lang) return;
+  setCookie(c, LANG_COOKIE, parseLocale(lang), { path: '/', sameSite: 'Lax', maxAge: 365 * 86400, secure: c.var.deps.config.publicUrl.startsWith('https:') });
+}
+
+/** Any error as a page in the layout: its message in the page's language, never a stack or data. */
+export function errorPage(c: Context<AppEnv>, err: unknown) {
+  const e = toAppError(err);
+  if (e.code === 'internal') c.var.log.error({ err }, 'page failed');
+  const ctx = pageCtx(c);
+  const title = e.status === 403 ? t(ctx, '无权访问', 'Not allowed') : e.status === 404 ? t(ctx, '未找到', 'Not found') : t(ctx, '无法处理', 'Cannot do that');
+  return renderPage(
+    c,
+    <Layout ctx={ctx} title={title}>
+      <h1>{title}</h1>
+      <Notice tone="bad">{e.localized(ctx.locale)}</Notice>
+      <Card>
+        <div class="actions">
+          <LinkButton href={ctx.person ? '/' : '/login'} kind="secondary">{ctx.person ? t(ctx, '返回工作台', 'Back to the workspace') : t(ctx, '登录', 'Sign in')}</LinkButton>
+        </div>
+      </Card>
+    </Layout>,
+    e.status,
+  );
+}
