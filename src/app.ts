@@ -5,6 +5,7 @@ import { createMiddleware } from 'hono/factory';
 import type { Db } from '../db/client';
 import { errorBody, AppError, handleError } from './lib/errors';
 import { createRouter, type AppDeps, type AppEnv } from './lib/http';
+import { inputGuard } from './lib/input-guard';
 import { localeOf } from './lib/i18n';
 import { pagesRouter } from './pages';
 import { webRouter } from './pages/web';
@@ -42,6 +43,7 @@ export function createApp(deps: AppDeps, options: AppOptions = {}) {
     c.set('log', deps.log);
     await next();
   });
+  app.use(inputGuard);
 
   const requireBearer = createMiddleware<AppEnv>(async (c, next) => {
     if (PUBLIC_API.some((re) => re.test(c.req.path))) return next();
@@ -76,21 +78,7 @@ export function createApp(deps: AppDeps, options: AppOptions = {}) {
 
   app.notFound((c) => c.json(errorBody(new AppError('not_found', { what: `路径 ${c.req.path} / path` }), localeOf(c)), 404));
   app.onError(handleError);
-  // A JSON request with an empty body (many clients always send the header) means "no fields",
-  // not malformed JSON: it is read as {} so optional bodies pass and required fields are named.
-  const fetch = app.fetch;
-  app.fetch = async (request, env, ctx) => fetch(await emptyJsonAsObject(request), env, ctx);
   return app;
-}
-
-async function emptyJsonAsObject(request: Request): Promise<Request> {
-  if (request.method === 'GET' || request.method === 'HEAD' || !/json/i.test(request.headers.get('content-type') ?? '')) return request;
-  const length = request.headers.get('content-length');
-  if (length !== null && length !== '0') return request;
-  if (length === null && request.body && (await request.clone().text()).trim() !== '') return request;
-  const headers = new Headers(request.headers);
-  headers.set('content-length', '2');
-  return new Request(request.url, { method: request.method, headers, body: '{}' });
 }
 
 export type App = ReturnType<typeof createApp>;

@@ -3,6 +3,7 @@ import type { Db } from '../../db/client';
 import type { Person } from '../services/auth';
 import { AppError } from './errors';
 import type { Log } from './log';
+import { assertText } from './text';
 
 /** What the app needs from its host (Node or Workers); built once in createApp's caller. */
 export interface AppDeps {
@@ -41,6 +42,9 @@ export function createRouter() {
   return new OpenAPIHono<AppEnv>({
     defaultHook: (result) => {
       if (!result.success) throw validationError(result.error.issues, result.target);
+      // Every validated value (body, query, params, form fields) passes the one text rule, whatever
+      // its schema: a z.url() or z.email() field is a string that reaches the database too.
+      assertText(result.data, result.target === 'json' ? 'body' : result.target);
     },
   });
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { hmacHex } from '../lib/crypto';
 import type { Channel, Notification } from './channel';
+import { text } from '../lib/text';
 
 /**
  * Group robots (WeCom, DingTalk, Feishu) and a generic JSON webhook, configured per unit in
@@ -9,7 +10,7 @@ import type { Channel, Notification } from './channel';
  * sent to them privately. The generic webhook is a system integration and does carry the link.
  */
 const robotUrl = z.url({ protocol: /^https?$/ }).max(2000);
-const secret = z.string().trim().min(1).max(200);
+const secret = text(200);
 /** What a unit may set (PUT /units/{id}/robots) and what sending reads back from `units.robots`. */
 export const UnitRobotsSchema = z.strictObject({
   wecom: z.strictObject({ url: robotUrl }).optional(),

@@ -1,8 +1,8 @@
 import { Hono, type Context } from 'hono';
-import type { Decision } from '../../db/schema';
 import { CHECKLIST_ITEMS } from '../domain/checklist';
-import { AppError, toAppError } from '../lib/errors';
-import type { AppEnv } from '../lib/http';
+import { toAppError } from '../lib/errors';
+import { validationError, type AppEnv } from '../lib/http';
+import { DecisionSchema } from '../routes/signoff/signoff.routes';
 import { decideByLink, openLink } from '../services/signoff';
 import { noticePage } from './layout';
 import { signoffPage } from './signoff';
@@ -19,20 +19,26 @@ export const pagesRouter = new Hono<AppEnv>()
       return errorPage(c, err);
     }
   })
-  // The no-JavaScript path: the same decision as the JSON API, from a plain form post.
+  // The no-JavaScript path: the same decision as the JSON API, from a plain form post, checked by
+  // the API's own schema. The link is checked before the body is read, so a stranger without a
+  // live link cannot make the server read (or buffer) anything.
   .post('/s/:token', async (c) => {
     c.header('Cache-Control', 'no-store');
     try {
+      const token = c.req.param('token');
+      await openLink(c.var.deps.db, c.var.deps, token);
       const form = await c.req.parseBody({ all: true });
-      const ticked = new Set([form['checklist']].flat().map(String));
-      const decision = String(form['decision'] ?? '') as Decision;
-      if (!['approve', 'return', 'reject'].includes(decision)) throw new AppError('validation_failed', { fields: 'decision' });
-      const view = await decideByLink(c.var.deps.db, c.var.deps, c.req.param('token'), {
+      const field = (name: string) => (typeof form[name] === 'string' ? (form[name] as string) : undefined);
+      const ticked = new Set([form['checklist']].flat().filter((v): v is string => typeof v === 'string'));
+      const decision = field('decision');
+      const parsed = DecisionSchema.safeParse({
         decision,
-        comment: form['comment'] ? String(form['comment']) : undefined,
+        comment: field('comment') || undefined,
         checklist: Object.fromEntries(CHECKLIST_ITEMS.map((i) => [i, ticked.has(i)])),
-        returnTo: decision === 'return' ? ((String(form['returnTo'] ?? 'drafter')) as 'drafter') : undefined,
+        returnTo: decision === 'return' ? (field('returnTo') ?? 'drafter') : undefined,
       });
+      if (!parsed.success) throw validationError(parsed.error.issues, 'form');
+      const view = await decideByLink(c.var.deps.db, c.var.deps, token, parsed.data);
       return c.html(noticePage({ title: '已记录', ok: true, zh: `已记录您的决定，稿件状态：${label('status', view.status)}。`, en: `Your decision is recorded; the draft is ${view.status}.` }));
     } catch (err) {
       return errorPage(c, err);

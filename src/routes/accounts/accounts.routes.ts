@@ -4,6 +4,7 @@ import { ACCOUNT_COMMANDS } from '../../domain/account-lifecycle';
 import { GRADE_RESULTS, INSPECTION_STATUSES } from '../../domain/inspection';
 import { PLATFORMS } from '../../domain/inspection-code';
 import { errors, jsonBody, jsonResponse, uuidParam } from '../../lib/http';
+import { text } from '../../lib/text';
 
 const tags = ['Accounts 账号登记备案'];
 const security = [{ bearerAuth: [] }];
@@ -26,7 +27,6 @@ const AccountSummary = z.object({
   status: z.enum(ACCOUNT_STATUSES), registrationNo: z.string().nullable(), registeredAt: z.string().nullable(), dormantSince: z.string().nullable(), ownerName: z.string(),
 }).openapi('AccountSummary');
 
-const text = (max: number) => z.string().trim().min(1).max(max);
 const ids = z.array(z.uuid()).max(50);
 const Member = z.strictObject({ personId: z.uuid(), role: z.enum(ACCOUNT_ROLES), kind: z.enum(['teacher', 'student']).default('teacher'), endsAt: z.iso.datetime({ offset: true }).optional() })
   .refine((m) => m.kind !== 'student' || !!m.endsAt, { message: "a student's role needs an end date", path: ['endsAt'] });

@@ -1,6 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { festivalProblems } from '../../domain/holidays';
 import { errors, jsonBody, jsonResponse } from '../../lib/http';
+import { text } from '../../lib/text';
 
 const tags = ['Calendar 工作日历'];
 const security = [{ bearerAuth: [] }];
@@ -20,10 +21,10 @@ const CalendarYearSchema = z
   .openapi('CalendarYear');
 
 const Festival = z.strictObject({
-  name: z.string().trim().min(1).max(40).openapi({ example: '春节' }),
-  first: z.string().openapi({ example: '2027-02-05' }),
-  last: z.string().optional().openapi({ example: '2027-02-12' }),
-  makeUpDays: z.array(z.string()).max(5).optional().openapi({ example: ['2027-01-31', '2027-02-20'] }),
+  name: text(40).openapi({ example: '春节' }),
+  first: text(10).openapi({ example: '2027-02-05' }),
+  last: text(10).optional().openapi({ example: '2027-02-12' }),
+  makeUpDays: z.array(text(10)).max(5).optional().openapi({ example: ['2027-01-31', '2027-02-20'] }),
 });
 
 export const getYear = createRoute({
@@ -37,7 +38,7 @@ export const loadYear = createRoute({
   summary: "Load a year from the State Council's notice 国务院办公厅节假日安排通知 (admin); replaces the shipped data for that year",
   request: {
     params: z.object({ year: yearParam }),
-    ...jsonBody(z.strictObject({ notice: z.string().trim().max(200).optional().openapi({ example: '国办发明电〔2026〕X号' }), festivals: z.array(Festival).min(1).max(20) })),
+    ...jsonBody(z.strictObject({ notice: text(200, { min: 0 }).optional().openapi({ example: '国办发明电〔2026〕X号' }), festivals: z.array(Festival).min(1).max(20) })),
   },
   responses: { 200: jsonResponse(CalendarYearSchema, 'The year now in force'), ...errors(400, 401, 403) },
 });

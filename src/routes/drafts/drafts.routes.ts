@@ -2,6 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { BODY_FORMATS, DRAFT_STATUSES, POSITIONS, REVIEW_STATUSES, URGENCIES, DECISIONS } from '../../../db/schema';
 import { FINDING_KINDS, SEVERITIES } from '../../domain/prescreen';
 import { errors, jsonBody, jsonResponse, uuidParam } from '../../lib/http';
+import { text } from '../../lib/text';
 
 const tags = ['Drafts 稿件'];
 const security = [{ bearerAuth: [] }];
@@ -74,8 +75,8 @@ const DraftSummary = z
   })
   .openapi('DraftSummary');
 
-const Title = z.string().trim().min(1).max(200);
-const Body = z.string().min(1).max(500_000).openapi({ description: 'HTML (sanitized on the server) or plain text' });
+const Title = text(200);
+const Body = text(500_000, { trim: false }).openapi({ description: 'HTML (sanitized on the server) or plain text' });
 const Format = z.enum(BODY_FORMATS).optional().openapi({ description: 'Omitted: html when the body contains tags, else text' });
 const draftParams = z.object({ id: uuidParam('id') });
 const ok = { 200: jsonResponse(DraftSchema, 'The draft') };
@@ -128,7 +129,7 @@ const action = <B extends z.ZodType>(path: string, summary: string, body: B) =>
     responses: { ...ok, ...errors(400, 401, 403, 404, 409, 429) },
   });
 
-const note = (name: 'reason' | 'comment') => z.strictObject({ [name]: z.string().trim().max(2000).optional() } as { [K in typeof name]: z.ZodOptional<z.ZodString> });
+const note = (name: 'reason' | 'comment') => z.strictObject({ [name]: text(2000, { min: 0 }).optional() } as { [K in typeof name]: z.ZodOptional<z.ZodString> });
 
 export const submitDraft = action('submit', 'Submit for review 提交审核 (or resubmit after a return)', z.strictObject({}));
 export const withdrawDraft = action('withdraw', 'Withdraw 撤回', note('reason'));
@@ -137,6 +138,6 @@ export const urgeDraft = action('urge', 'Nudge the current approver 催办 (once
 
 export const transferReview = createRoute({
   method: 'post', path: '/reviews/{id}/transfer', tags, security, summary: 'Hand a pending review to another person 转交, with a reason',
-  request: { params: z.object({ id: uuidParam('id') }), ...jsonBody(z.strictObject({ toPersonId: z.uuid(), reason: z.string().trim().min(1).max(2000) })) },
+  request: { params: z.object({ id: uuidParam('id') }), ...jsonBody(z.strictObject({ toPersonId: z.uuid(), reason: text(2000) })) },
   responses: { ...ok, ...errors(400, 401, 403, 404, 409) },
 });

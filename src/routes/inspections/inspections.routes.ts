@@ -3,11 +3,11 @@ import { ACCOUNT_STATUSES } from '../../../db/schema';
 import { AUTO_FAIL_ITEMS, GRADE_RESULTS, INCIDENT_KINDS, INSPECTION_STATUSES } from '../../domain/inspection';
 import { errors, jsonBody, jsonResponse, uuidParam } from '../../lib/http';
 import { CodeParam, VerificationSchema } from '../verify/verify.routes';
+import { text } from '../../lib/text';
 
 const tags = ['Inspections 年度检查'];
 const security = [{ bearerAuth: [] }];
 
-const text = (max: number) => z.string().trim().min(1).max(max);
 const instant = z.iso.datetime({ offset: true }).openapi({ example: '2026-03-31T23:59:59+08:00' });
 const params = z.object({ id: uuidParam('id') });
 
@@ -84,12 +84,12 @@ export const SelfReportSchema = z.object({
   updateFrequency: text(200).optional().openapi({ example: '每周 2–3 次', description: 'Defaults to the count of drafts approved for the account this year' }),
   incidents: z.array(z.strictObject({ kind: z.enum(INCIDENT_KINDS), description: text(2000), at: z.iso.date().optional() })).max(100).optional()
     .openapi({ description: `Incidents of the year; ${AUTO_FAIL_ITEMS.join(', ')} are automatic-fail items` }),
-  team: z.strictObject({ admins: count.optional(), operators: count.optional(), reviewers: count.optional(), commentators: count.optional(), notes: z.string().max(2000).optional() }).optional()
+  team: z.strictObject({ admins: count.optional(), operators: count.optional(), reviewers: count.optional(), commentators: count.optional(), notes: text(2000, { min: 0, trim: false }).optional() }).optional()
     .openapi({ description: 'Overrides of the team counts prefilled from the registry' }),
   commentatorPresent: z.boolean().optional(),
-  reviewCompliance: z.strictObject({ unreviewedPublications: count.optional(), notes: z.string().max(2000).optional() }).optional()
+  reviewCompliance: z.strictObject({ unreviewedPublications: count.optional(), notes: text(2000, { min: 0, trim: false }).optional() }).optional()
     .openapi({ description: 'The count of approved drafts comes from this system’s sign-off records; declare any publication that skipped review' }),
-  notes: z.string().max(5000).optional(),
+  notes: text(5000, { min: 0, trim: false }).optional(),
 }).openapi('SelfReport');
 
 export const fileSelfReport = createRoute({

@@ -3,6 +3,7 @@ import { POSITIONS, ROLES } from '../../../db/schema';
 import { errors, jsonBody, jsonResponse, uuidParam } from '../../lib/http';
 import { ROUTES } from '../../notify/channel';
 import { UnitRobotsSchema } from '../../notify/robots';
+import { text } from '../../lib/text';
 
 const tags = ['Organisation 组织'];
 const security = [{ bearerAuth: [] }];
@@ -47,12 +48,11 @@ export const PersonSchema = z
   .openapi('Person');
 
 
-const text = (max: number) => z.string().trim().min(1).max(max);
-const phone = z.string().trim().regex(/^\+?[0-9 -]{5,20}$/, 'a phone number');
+const phone = text(21).regex(/^\+?[0-9 -]{5,20}$/, 'a phone number');
 
 export const createUnit = createRoute({
   method: 'post', path: '/units', tags, security, summary: 'Create a unit 新建单位 (admin)',
-  request: jsonBody(z.strictObject({ name: text(200), code: z.string().trim().regex(/^[A-Za-z0-9_-]{1,32}$/, 'letters, digits, - and _ only'), chain: ChainSchema.optional() })),
+  request: jsonBody(z.strictObject({ name: text(200), code: text(32).regex(/^[A-Za-z0-9_-]{1,32}$/, 'letters, digits, - and _ only'), chain: ChainSchema.optional() })),
   responses: { 201: jsonResponse(UnitSchema, 'The unit'), ...errors(400, 401, 403, 409) },
 });
 

@@ -3,9 +3,10 @@ import { DECISIONS, POSITIONS } from '../../../db/schema';
 import { CHECKLIST, CHECKLIST_ITEMS, type ChecklistItem } from '../../domain/checklist';
 import { errors, jsonBody, jsonResponse } from '../../lib/http';
 import { DraftSchema } from '../drafts/drafts.routes';
+import { text } from '../../lib/text';
 
 const tags = ['Sign-off links 审核链接'];
-const tokenParams = z.object({ token: z.string().min(1).max(512).openapi({ param: { name: 'token', in: 'path' }, description: 'The token from the sign-off link' }) });
+const tokenParams = z.object({ token: text(512, { trim: false }).openapi({ param: { name: 'token', in: 'path' }, description: 'The token from the sign-off link' }) });
 
 export const ChecklistSchema = z
   .strictObject(
@@ -16,7 +17,7 @@ export const ChecklistSchema = z
 export const DecisionSchema = z
   .strictObject({
     decision: z.enum(DECISIONS),
-    comment: z.string().max(5000).optional(),
+    comment: text(5000, { min: 0, trim: false }).optional(),
     checklist: ChecklistSchema,
     returnTo: z.enum(['drafter', ...POSITIONS]).optional().openapi({ description: 'For return: the drafter (default) or an earlier level' }),
   })
@@ -39,6 +40,6 @@ export const decide = createRoute({
 
 export const transferByLink = createRoute({
   method: 'post', path: '/signoff/{token}/transfer', tags, summary: 'Hand this review to another person 转交, with a reason',
-  request: { params: tokenParams, ...jsonBody(z.strictObject({ toPersonId: z.uuid(), reason: z.string().trim().min(1).max(2000) })) },
+  request: { params: tokenParams, ...jsonBody(z.strictObject({ toPersonId: z.uuid(), reason: text(2000) })) },
   responses: { 200: jsonResponse(DraftSchema, 'The draft'), ...errors(400, 403, 404, 409, 410) },
 });

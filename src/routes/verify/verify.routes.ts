@@ -3,6 +3,7 @@ import { ACCOUNT_STATUSES } from '../../../db/schema';
 import { GRADE_RESULTS } from '../../domain/inspection';
 import { PLATFORMS } from '../../domain/inspection-code';
 import { errors, jsonResponse } from '../../lib/http';
+import { text } from '../../lib/text';
 
 const tags = ['Public verification 公开查验'];
 
@@ -10,7 +11,7 @@ const tags = ['Public verification 公开查验'];
  * Only the length is checked here: the shape and check character are the service's to judge, so a
  * malformed code and a typo get their own answers (400 code_malformed, 404 code_not_found).
  */
-export const CodeParam = z.string().min(1).max(64).openapi({ param: { name: 'code', in: 'path' }, example: 'SJ-2026-WX-0001-T', description: 'An inspection pass code 审查合格编码' });
+export const CodeParam = text(64, { trim: false }).openapi({ param: { name: 'code', in: 'path' }, example: 'SJ-2026-WX-0001-T', description: 'An inspection pass code 审查合格编码' });
 
 export const VerificationSchema = z.object({
   code: z.string(),

@@ -1,0 +1,49 @@
+import { createMiddleware } from 'hono/factory';
+import type { AppEnv } from './http';
+import { assertText, badTextError, textProblem } from './text';
+
+/** The media types hono's validator reads as JSON. */
+export const isJsonType = (contentType: string | undefined) => /^application\/([\w.-]+\+)?json$/i.test((contentType ?? '').split(';')[0]!.trim());
+
+/**
+ * The global half of the text rule (src/lib/text.ts): whatever route a request reaches — a zod
+ * route, a page, a host mount — its path, its query and its JSON body have passed textProblem
+ * first. Form bodies are left to their route (the sign-off form checks its token before it reads a
+ * body) and are validated by the same rule there and in the routers' defaultHook.
+ *
+ * A JSON request with an empty body (many clients always send the header) means "no fields", not
+ * malformed JSON: it is read as {} so optional bodies pass and required fields are named.
+ */
+export const inputGuard = createMiddleware<AppEnv>(async (c, next) => {
+  const url = new URL(c.req.url);
+  url.pathname.split('/').forEach((segment, i) => {
+    let decoded: string;
+    try {
+      decoded = decodeURIComponent(segment);
+    } catch {
+      return; // invalid percent-encoding stays as sent: plain ASCII, nothing to refuse
+    }
+    const problem = textProblem(decoded);
+    if (problem) throw badTextError({ path: `(path segment ${i})`, in: 'path', message: problem });
+  });
+  for (const [key, value] of url.searchParams) {
+    const problem = textProblem(key) ?? textProblem(value);
+    if (problem) throw badTextError({ path: textProblem(key) ? '(query)' : key, in: 'query', message: problem });
+  }
+  if (c.req.method !== 'GET' && c.req.method !== 'HEAD' && isJsonType(c.req.header('content-type'))) {
+    // Read once (within the body limit, which runs before this); hono caches it for the validator.
+    const raw = c.req.raw.body ? await c.req.text() : '';
+    // hono keeps each read body as a promise under its method's name (its type says otherwise).
+    if (raw.trim() === '') (c.req.bodyCache as Record<string, unknown>).text = Promise.resolve('{}');
+    else {
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(raw);
+      } catch {
+        return next(); // the route's validator answers invalid_json
+      }
+      assertText(parsed, 'body');
+    }
+  }
+  return next();
+});

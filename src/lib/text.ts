@@ -1,0 +1,74 @@
+import { z } from '@hono/zod-openapi';
+import { AppError } from './errors';
+
+/**
+ * The one rule every string a caller sends must pass before it can reach the database.
+ * - NUL (U+0000): PostgreSQL's text type refuses it, so it would surface as a 500.
+ * - A lone surrogate (half of a UTF-16 pair): not a character at all. It cannot be stored as sent
+ *   (the UTF-8 encoders turn it into U+FFFD), so a content hash computed over what was sent would
+ *   not match what is stored.
+ * Returns why the string is refused, or null when it is fine.
+ */
+export function textProblem(s: string): string | null {
+  if (s.includes('\u0000')) return 'must not contain a NUL character (\\u0000)';
+  // With the u flag \p{Cs} matches only unpaired surrogates: a well-formed pair is one code point.
+  if (/\p{Cs}/u.test(s)) return 'must not contain a lone surrogate (malformed UTF-16)';
+  return null;
+}
+
+/** Where a bad string sits in a request, for the error's `details.fields`. */
+export interface BadText {
+  path: string;
+  in: string;
+  message: string;
+}
+
+/** Walks any parsed value (JSON, query, form, params): the first bad string or object key, with its path. */
+export function findBadText(value: unknown, where: string, path: string[] = []): BadText | null {
+  const at = (p: string[], problem: string): BadText => ({ path: p.length ? p.join('.') : '(body)', in: where, message: problem });
+  if (typeof value === 'string') {
+    const problem = textProblem(value);
+    return problem ? at(path, problem) : null;
+  }
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const bad = findBadText(value[i], where, [...path, String(i)]);
+      if (bad) return bad;
+    }
+    return null;
+  }
+  if (value && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+    for (const [key, inner] of Object.entries(value)) {
+      const keyProblem = textProblem(key);
+      if (keyProblem) return at([...path, JSON.stringify(key).slice(1, -1)], `field name ${keyProblem}`);
+      const bad = findBadText(inner, where, [...path, key]);
+      if (bad) return bad;
+    }
+  }
+  return null;
+}
+
+/** The 400 for a bad string, shaped like every other validation failure (the field is named). */
+export function badTextError(bad: BadText): AppError {
+  return new AppError('validation_failed', { fields: bad.path }, [bad]);
+}
+
+/** Throws the 400 if anything in `value` is not storable text. */
+export function assertText(value: unknown, where: string): void {
+  const bad = findBadText(value, where);
+  if (bad) throw badTextError(bad);
+}
+
+/**
+ * A text field of a request schema: storable (see textProblem), bounded, trimmed and non-empty by
+ * default. Every free-text field in src/routes uses it, so a new field cannot forget the rule.
+ */
+export function text(max: number, opts: { min?: number; trim?: boolean } = {}) {
+  const { min = 1, trim = true } = opts;
+  let schema = z.string().superRefine((s, ctx) => {
+    const problem = textProblem(s);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem, abort: true });
+  });
+  if (trim) schema = schema.trim();
+  return schema.min(min).max(max);
+}

@@ -1,0 +1,102 @@
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { contentSha256 } from '../src/domain/content';
+import { ALL_TICKED, createTestEnv, type TestEnv } from './harness';
+import { rowsOf } from './registry-fixtures';
+
+/**
+ * The one text rule (src/lib/text.ts): a NUL or a lone surrogate anywhere a caller can put a string
+ * is a 400 naming the field and changes nothing; what is stored hashes to the recorded fingerprint.
+ */
+let t: TestEnv;
+let demo: Awaited<ReturnType<TestEnv['seed']>>;
+let draftId: string;
+
+const NUL = 'a\u0000b';
+const LONE = 'a\ud800b';
+
+beforeAll(async () => {
+  t = await createTestEnv('postgres');
+  demo = await t.seed();
+  const created = await t.request('POST', '/api/v1/drafts', { token: demo.tokens.drafter, body: { title: '文本规则', body: '正文', unitId: demo.unitId, accountIds: [demo.accountId] } });
+  draftId = created.body.id;
+});
+afterAll(() => t?.close());
+
+async function counts() {
+  const res = await t.runtime.database.db.execute(sql`select (select count(*) from drafts)::int as drafts, (select count(*) from draft_versions)::int as versions, (select count(*) from people)::int as people, (select count(*) from accounts)::int as accounts, (select count(*) from decisions)::int as decisions, (select count(*) from audit_events)::int as audit`);
+  return rowsOf<Record<string, number>>(res)[0];
+}
+
+describe('NUL and lone surrogates: 400 naming the field, nothing changed', () => {
+  const cases: [string, () => [string, string, unknown, string?], string][] = [
+    ['draft title with NUL', () => ['POST', '/api/v1/drafts', { title: NUL, body: 'b', unitId: demo.unitId, accountIds: [demo.accountId] }], 'title'],
+    ['draft body with a lone surrogate', () => ['POST', '/api/v1/drafts', { title: 't', body: LONE, unitId: demo.unitId, accountIds: [demo.accountId] }], 'body'],
+    ['draft edit with a trailing high surrogate', () => ['PATCH', `/api/v1/drafts/${draftId}`, { body: '正文\ud83d' }], 'body'],
+    ['draft edit with a leading low surrogate', () => ['PATCH', `/api/v1/drafts/${draftId}`, { title: '\ude00标题' }], 'title'],
+    ['withdraw reason with NUL', () => ['POST', `/api/v1/drafts/${draftId}/withdraw`, { reason: NUL }], 'reason'],
+    ['person name with NUL', () => ['POST', '/api/v1/people', { name: NUL, email: 'nul@x.cn', roles: ['staff'] }], 'name'],
+    ['person phone with NUL', () => ['POST', '/api/v1/people', { name: 'n', email: 'nul2@x.cn', roles: ['staff'], phone: '12345\u0000' }], 'phone'],
+    ['unit name with a lone surrogate', () => ['POST', '/api/v1/units', { name: LONE, code: 'SUR1' }], 'name'],
+    ['account name with NUL', () => ['POST', '/api/v1/accounts', { name: NUL, platform: 'wechat_official', platformId: 'gh_x', unitId: demo.unitId, ownerId: demo.people.publicity_officer, adminIds: [demo.people.publicity_officer], commentatorIds: [demo.people.drafter] }], 'name'],
+    ['account url with NUL (a z.url field)', () => ['POST', '/api/v1/accounts', { name: 'n', url: 'https://example.cn/a\u0000', platform: 'wechat_official', platformId: 'gh_y', unitId: demo.unitId, ownerId: demo.people.publicity_officer, adminIds: [demo.people.publicity_officer], commentatorIds: [demo.people.drafter] }], 'url'],
+    ['robot secret with NUL', () => ['PUT', `/api/v1/units/${demo.unitId}/robots`, { dingtalk: { url: 'https://oapi.dingtalk.com/robot/send?access_token=x', secret: NUL } }], 'dingtalk.secret'],
+    ['calendar festival name with a lone surrogate', () => ['PUT', '/api/v1/calendar/2031', { festivals: [{ name: LONE, first: '2031-01-01' }] }], 'festivals.0.name'],
+    ['a field name with NUL', () => ['POST', '/api/v1/drafts', { 'title\u0000': 't', body: 'b', unitId: demo.unitId, accountIds: [demo.accountId] }], '(body)'],
+    ['query value with NUL', () => ['GET', '/api/v1/drafts?status=%00', undefined], 'status'],
+    ['path segment with NUL', () => ['GET', '/api/v1/verify/SJ%00', undefined], 'path'],
+    ['verify code with NUL', () => ['GET', '/verify/SJ-2026%00', undefined], 'path'],
+  ];
+
+  it.each(cases)('%s', async (_, make, field) => {
+    const [method, path, body] = make();
+    const before = await counts();
+    const res = await t.request(method, path, { token: demo.tokens.admin, body });
+    expect(res.status, res.text).toBe(400);
+    expect(res.body.error.code).toBe('validation_failed');
+    if (field !== '(body)') expect(res.body.error.message).toContain(field);
+    expect(JSON.stringify(res.body.error.details)).toMatch(/NUL|surrogate/);
+    expect(await counts()).toEqual(before);
+  });
+
+  it('refuses them in a sign-off decision, by API and by the no-JavaScript form', async () => {
+    await t.request('POST', `/api/v1/drafts/${draftId}/submit`, { token: demo.tokens.drafter });
+    const link = await t.linkFor(demo.people.section_head!);
+    const before = await counts();
+    const api = await t.request('POST', `/api/v1/signoff/${link}`, { body: { decision: 'approve', checklist: ALL_TICKED, comment: NUL } });
+    expect(api.status, api.text).toBe(400);
+    expect(api.body.error.message).toContain('comment');
+    // (a form is UTF-8 on the wire, where a lone surrogate cannot exist; a NUL can)
+    const form = new URLSearchParams({ decision: 'approve', comment: NUL });
+    for (const item of Object.keys(ALL_TICKED)) form.append('checklist', item);
+    const page = await t.runtime.app.request(`/s/${link}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form.toString() });
+    expect(page.status).toBe(400);
+    expect(await page.text()).toContain('comment');
+    expect(await counts()).toEqual(before);
+    // the link is still good for a proper decision
+    const ok = await t.request('POST', `/api/v1/signoff/${link}`, { body: { decision: 'approve', checklist: ALL_TICKED, comment: '同意 👍' } });
+    expect(ok.status, ok.text).toBe(200);
+  });
+
+  it('bounds every text field', async () => {
+    const res = await t.request('POST', '/api/v1/drafts', { token: demo.tokens.drafter, body: { title: '长'.repeat(201), body: 'b', unitId: demo.unitId, accountIds: [demo.accountId] } });
+    expect(res.status).toBe(400);
+    expect(res.body.error.message).toContain('title');
+  });
+});
+
+describe('what is stored hashes to the recorded fingerprint', () => {
+  it('keeps emoji, CJK and combining marks exactly, and the stored text hashes to the recorded content hash', async () => {
+    const title = '通知 🎉 e\u0301';
+    const body = '第一段\r\n𠀀 surrogate pair 😀, combining n\u0303, ideograph 𪚥';
+    const created = await t.request('POST', '/api/v1/drafts', { token: demo.tokens.drafter, body: { title, body, unitId: demo.unitId, accountIds: [demo.accountId] } });
+    expect(created.status, created.text).toBe(201);
+    const [stored] = rowsOf<{ title: string; body: string; content_sha256: string }>(
+      await t.runtime.database.db.execute(sql`select v.title, v.body, v.content_sha256 from draft_versions v where v.draft_id = ${created.body.id}`),
+    );
+    expect(stored!.body).toBe(body);
+    expect(stored!.title).toBe(title);
+    expect(await contentSha256(stored!)).toBe(stored!.content_sha256);
+    expect(created.body.contentSha256).toBe(stored!.content_sha256);
+  });
+});
