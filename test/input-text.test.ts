@@ -91,12 +91,13 @@ describe('what is stored hashes to the recorded fingerprint', () => {
     const body = '第一段\r\n𠀀 surrogate pair 😀, combining n\u0303, ideograph 𪚥';
     const created = await t.request('POST', '/api/v1/drafts', { token: demo.tokens.drafter, body: { title, body, unitId: demo.unitId, accountIds: [demo.accountId] } });
     expect(created.status, created.text).toBe(201);
-    const [stored] = rowsOf<{ title: string; body: string; content_sha256: string }>(
-      await t.runtime.database.db.execute(sql`select v.title, v.body, v.content_sha256 from draft_versions v where v.draft_id = ${created.body.id}`),
+    const [stored] = rowsOf<{ title: string; body: string; body_format: 'text' | 'html'; content_sha256: string }>(
+      await t.runtime.database.db.execute(sql`select v.title, v.body, v.body_format, v.content_sha256 from draft_versions v where v.draft_id = ${created.body.id}`),
     );
-    expect(stored!.body).toBe(body);
-    expect(stored!.title).toBe(title);
-    expect(await contentSha256(stored!)).toBe(stored!.content_sha256);
+    const norm = (s: string) => s.normalize('NFC').replace(/\r\n?/g, '\n');
+    expect(norm(stored!.body)).toBe(norm(body));
+    expect(norm(stored!.title)).toBe(norm(title));
+    expect(await contentSha256({ title: stored!.title, body: stored!.body, bodyFormat: stored!.body_format })).toBe(stored!.content_sha256);
     expect(created.body.contentSha256).toBe(stored!.content_sha256);
   });
 });
