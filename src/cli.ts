@@ -4,13 +4,13 @@ import { AppError } from './lib/errors';
 import { createLogger } from './lib/logger';
 import { createRuntime } from './runtime';
 import { verifyAuditChain } from './services/audit';
-import { bootstrapAdmin, seedDemo } from './services/bootstrap';
+import { bootstrapAdmin, operatorToken, seedDemo } from './services/bootstrap';
 
 /**
  * `npm run cli -- <command>`: prints exactly one JSON object on stdout; logs go to stderr.
- * Commands: migrate, bootstrap --name N --email E, demo, audit:verify.
+ * Commands: migrate, bootstrap --name N --email E, token --email E, demo, audit:verify.
  */
-const USAGE = 'usage: npm run cli -- <migrate | bootstrap --name N --email E | demo | audit:verify>';
+const USAGE = 'usage: npm run cli -- <migrate | bootstrap --name N --email E | token --email E | demo | audit:verify>';
 
 async function main(argv: string[]): Promise<{ output: unknown; exitCode: number }> {
   const [command, ...rest] = argv;
@@ -24,6 +24,10 @@ async function main(argv: string[]): Promise<{ output: unknown; exitCode: number
       case 'bootstrap': {
         if (!values.name || !values.email) throw new Error('bootstrap needs --name and --email');
         return { output: await bootstrapAdmin(runtime.database.db, runtime.deps, { name: values.name, email: values.email }), exitCode: 0 };
+      }
+      case 'token': {
+        if (!values.email) throw new Error('token needs --email');
+        return { output: await operatorToken(runtime.database.db, runtime.deps, { email: values.email }), exitCode: 0 };
       }
       case 'demo': {
         const demo = await seedDemo(runtime.database.db, runtime.deps);

@@ -35,6 +35,12 @@ export const configSchema = z
     SEND_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(16),
     /** SMTP connections kept open and reused per process (a connection per message costs a TCP+TLS+AUTH handshake). */
     SMTP_POOL_SIZE: z.coerce.number().int().min(1).max(64).default(5),
+    /** The institution's mail domains new people's addresses must belong to (comma-separated; empty = any). */
+    ALLOWED_EMAIL_DOMAINS: z
+      .string()
+      .default('')
+      .transform((v) => v.split(',').map((d) => d.trim().toLowerCase().replace(/^@/, '')).filter(Boolean))
+      .pipe(z.array(z.string().regex(/^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/, 'comma-separated mail domains, e.g. pku.edu.cn,alumni.pku.edu.cn'))),
   })
   .transform((env, ctx) => {
     const dev = env.NODE_ENV !== 'production';
@@ -64,6 +70,7 @@ export const configSchema = z
       redisFallbackMs: env.REDIS_FALLBACK_SECONDS * 1000,
       sendConcurrency: env.SEND_CONCURRENCY,
       smtpPoolSize: env.SMTP_POOL_SIZE,
+      allowedEmailDomains: env.ALLOWED_EMAIL_DOMAINS,
     };
   });
 

@@ -57,7 +57,7 @@ export async function createRuntime(opts: { env?: Record<string, string | undefi
   const deps: AppDeps = {
     db: database.db,
     log,
-    config: { publicUrl: config.publicUrl, appSecret: config.appSecret, linkTtlHours: config.linkTtlHours, dev: config.dev },
+    config: { publicUrl: config.publicUrl, appSecret: config.appSecret, linkTtlHours: config.linkTtlHours, dev: config.dev, allowedEmailDomains: config.allowedEmailDomains },
     now: opts.now ?? (() => new Date()),
   };
   const app = createApp(deps, opts.app);

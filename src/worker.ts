@@ -23,6 +23,7 @@ export interface Env {
   /** Base of every link the service sends ([vars]); the relay must use the same value. */
   PUBLIC_URL?: string;
   LINK_TTL_HOURS?: string;
+  ALLOWED_EMAIL_DOMAINS?: string;
 }
 
 interface ExecutionContext {
@@ -42,8 +43,8 @@ function consoleLog(bindings: Record<string, unknown> = {}): Log {
 function settings(env: Env): AppDeps['config'] {
   // Node falls back to http://localhost:$PORT; a Worker has no such place, and QR codes carry this URL.
   if (!env.PUBLIC_URL) throw new ConfigError('Invalid configuration 配置无效:\n  PUBLIC_URL: required on Workers ([vars] in wrangler.toml)');
-  const config = parseConfig({ NODE_ENV: 'production', APP_SECRET: env.APP_SECRET, PUBLIC_URL: env.PUBLIC_URL, LINK_TTL_HOURS: env.LINK_TTL_HOURS });
-  return { publicUrl: config.publicUrl, appSecret: config.appSecret!, linkTtlHours: config.linkTtlHours, dev: false };
+  const config = parseConfig({ NODE_ENV: 'production', APP_SECRET: env.APP_SECRET, PUBLIC_URL: env.PUBLIC_URL, LINK_TTL_HOURS: env.LINK_TTL_HOURS, ALLOWED_EMAIL_DOMAINS: env.ALLOWED_EMAIL_DOMAINS });
+  return { publicUrl: config.publicUrl, appSecret: config.appSecret!, linkTtlHours: config.linkTtlHours, dev: false, allowedEmailDomains: config.allowedEmailDomains };
 }
 
 const log = consoleLog();

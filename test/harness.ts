@@ -4,7 +4,7 @@ import { silentLog } from '../src/lib/log';
 import { memoryChannel, type Channel, type Notification } from '../src/notify/channel';
 import { smtpChannel } from '../src/notify/smtp';
 import { createRuntime, type Runtime } from '../src/runtime';
-import { seedDemo } from '../src/services/bootstrap';
+import { operatorToken, seedDemo } from '../src/services/bootstrap';
 
 export type DbKind = 'postgres' | 'pglite';
 const ADMIN_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -26,6 +26,11 @@ export interface TestEnv {
   /** The newest sign-off link token sent to a person, after relaying the outbox. */
   linkFor(personId: string): Promise<string>;
   seed(): Promise<Awaited<ReturnType<typeof seedDemo>>>;
+  /**
+   * A bearer token for a person (by id or e-mail), minted the way an operator's `cli token` mints it:
+   * the API never hands out another person's credential, so tests get theirs here.
+   */
+  tokenFor(who: string): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -89,6 +94,10 @@ export async function createTestEnv(kind: DbKind = 'postgres', env: Record<strin
       return message.link.split('/s/')[1]!;
     },
     seed: () => seedDemo(runtime.database.db, runtime.deps),
+    async tokenFor(who) {
+      const issued = await operatorToken(runtime.database.db, runtime.deps, who.includes('@') ? { email: who } : { personId: who });
+      return issued.token;
+    },
     async close() {
       smtp?.close();
       await runtime.close();

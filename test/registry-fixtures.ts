@@ -12,7 +12,7 @@ const unique = () => `${Date.now().toString(36)}${(serial++).toString(36)}`;
 export async function newPerson(t: TestEnv, demo: Demo, name: string, roles: string[] = ['staff'], inUnit = true): Promise<{ id: string; token: string }> {
   const res = await t.request('POST', '/api/v1/people', { token: demo.tokens.admin, body: { name, email: `${unique()}@test.imprimatur.local`, roles, unitId: inUnit ? demo.unitId : null } });
   expect(res.status, res.text).toBe(201);
-  return { id: res.body.id, token: res.body.token };
+  return { id: res.body.id, token: await t.tokenFor(res.body.id) };
 }
 
 /** A well-formed application for the demo unit, owned by the demo's publicity officer. */

@@ -14,6 +14,8 @@ export interface AppDeps {
     appSecret: string;
     linkTtlHours: number;
     dev: boolean;
+    /** Mail domains new people's addresses must belong to (a subdomain counts); empty = any. */
+    allowedEmailDomains: readonly string[];
   };
   /** The current instant; tests move it to expire links or pass deadlines. */
   now: () => Date;

@@ -5,6 +5,8 @@ import type { UnitRobots } from './robots';
 export interface Notification {
   kind:
     | 'review_assigned' | 'review_reminder' | 'review_urged' | 'review_escalated' | 'draft_closed' | 'digest'
+    // People and positions: a welcome at the new person's own address; a position changing hands.
+    | 'welcome' | 'position_assigned'
     // Registry and annual inspection (src/notify/registry-messages.ts).
     | 'inspection' | 'inspection_reminder' | 'inspection_overdue' | 'inspection_result' | 'inspection_code' | 'account_status' | 'account_dormant';
   to: { personId: string; name: string; email: string; phone?: string | null; wecomUserId?: string | null; dingtalkUserId?: string | null };

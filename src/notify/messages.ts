@@ -105,3 +105,47 @@ export function digestMessage(f: { reviewerName: string; items: { title: string;
 <p style="color:#666;font-size:12px">Daily digest: each link works once.</p>`;
   return { subject, text: lines.join('\n'), html: String(body) };
 }
+
+/**
+ * To a person added through the API, at their own address: how to sign in. Never a credential:
+ * the sign-in page mails a one-time link to the address typed in, so only this mailbox gets in.
+ */
+export function welcomeMessage(f: { name: string; email: string; byName: string | null; unitName: string | null; roles: string[]; loginUrl: string }) {
+  const where = f.unitName ? `（${f.unitName}）` : '';
+  const by = f.byName ? `${f.byName} 已` : '已';
+  const subject = '【账号开通】您已加入网络信息审核系统 / Your Imprimatur account';
+  const lines = [
+    `${f.name}，您好：`,
+    `${by}将您添加为网络信息审核系统（先审后发）的用户${where}。`,
+    `登录方法：打开 ${f.loginUrl} ，输入本邮箱地址 ${f.email}，系统会把一次性登录链接发到本邮箱。`,
+    '如果您并不知道此事，请勿登录，并立即联系本单位书记或宣传部。',
+    '',
+    `${f.byName ?? 'Someone'} added you to Imprimatur, the pre-publication review service${f.unitName ? ` (${f.unitName})` : ''}.`,
+    `To sign in, open ${f.loginUrl} and enter ${f.email}; a one-time sign-in link is mailed to this address. If you did not expect this, do not sign in and tell your unit's secretary or the publicity department.`,
+  ];
+  const body = html`<p>${f.name}，您好：</p>
+<p>${by}将您添加为网络信息审核系统（先审后发）的用户${where}。</p>
+<p>登录方法：打开 <a href="${f.loginUrl}">${f.loginUrl}</a>，输入本邮箱地址 ${f.email}，系统会把一次性登录链接发到本邮箱。</p>
+<p>如果您并不知道此事，请勿登录，并立即联系本单位书记或宣传部。</p>
+<p style="color:#666;font-size:12px">${f.byName ?? 'Someone'} added you to Imprimatur. To sign in, open ${f.loginUrl} and enter ${f.email}; a one-time sign-in link is mailed to this address. If you did not expect this, do not sign in and tell your unit's secretary or the publicity department.</p>`;
+  return { subject, text: lines.join('\n'), html: String(body) };
+}
+
+/** To the outgoing holder and the unit's secretary: a position changed hands (a check against appointing puppets). */
+export function appointmentMessage(f: { recipientName: string; unitName: string; position: Position; newName: string; newEmail: string; previousName: string | null; byName: string; at: Date; url: string }) {
+  const pos = label('level', f.position);
+  const subject = `【岗位变动】${f.unitName}“${pos}”：${f.previousName ? `${f.previousName} → ` : ''}${f.newName}`;
+  const lines = [
+    `${f.recipientName}，您好：`,
+    `${f.byName} 于 ${cst(f.at)} 任命 ${f.newName}（${f.newEmail}）为 ${f.unitName} 的“${pos}”${f.previousName ? `，接替 ${f.previousName}` : ''}。该岗位待处理的审核将由新任者负责。`,
+    '如这一任命并非本单位的安排，请立即联系宣传部。',
+    `单位详情：${f.url}`,
+    '',
+    `${f.byName} appointed ${f.newName} (${f.newEmail}) as ${label('level', f.position, 'en')} of ${f.unitName} at ${f.at.toISOString()}${f.previousName ? `, succeeding ${f.previousName}` : ''}. Pending reviews of the position pass to them. If your unit did not arrange this, tell the publicity department at once.`,
+  ];
+  const body = html`<p>${f.recipientName}，您好：</p>
+<p>${f.byName} 于 ${cst(f.at)} 任命 <strong>${f.newName}</strong>（${f.newEmail}）为 ${f.unitName} 的“${pos}”${f.previousName ? `，接替 ${f.previousName}` : ''}。该岗位待处理的审核将由新任者负责。</p>
+<p><strong>如这一任命并非本单位的安排，请立即联系宣传部。</strong></p><p><a href="${f.url}">单位详情</a></p>
+<p style="color:#666;font-size:12px">${f.byName} appointed ${f.newName} as ${label('level', f.position, 'en')} of ${f.unitName}. If your unit did not arrange this, tell the publicity department at once.</p>`;
+  return { subject, text: lines.join('\n'), html: String(body) };
+}

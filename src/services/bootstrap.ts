@@ -1,11 +1,13 @@
-import { sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { people } from '../../db/schema';
 import { cstYear } from '../domain/cst';
 import { applyForAccount, approveAccount } from './accounts';
 import { campaignForYear, createCampaign, ensureInspection, fileSelfReport, gradeInspection } from './inspections';
 import { AppError } from '../lib/errors';
-import type { ServiceDeps } from './context';
+import { appendAudit } from './audit';
+import { issueApiToken } from './auth';
+import { inTransaction, type ServiceDeps } from './context';
 import { assignPosition, createPerson, createUnit } from './org';
 import { POSITIONS, type Position } from '../../db/schema';
 
@@ -13,8 +15,26 @@ import { POSITIONS, type Position } from '../../db/schema';
 export async function bootstrapAdmin(db: Db, deps: ServiceDeps, input: { name: string; email: string }) {
   const [admin] = await db.select({ id: people.id }).from(people).where(sql`'admin' = any(${people.roles})`).limit(1);
   if (admin) throw new AppError('conflict', { reasonZh: '管理员已存在，bootstrap 只能用于创建第一位管理员', reasonEn: 'an admin already exists; bootstrap only creates the first one' });
-  const person = await createPerson(db, deps, null, { name: input.name, email: input.email, roles: ['admin', 'publicity', 'staff'] });
-  return { personId: person.id, token: person.token };
+  const person = await createPerson(db, deps, null, { name: input.name, email: input.email, roles: ['admin', 'publicity', 'staff'] }, 'operator');
+  return operatorToken(db, deps, { personId: person.id });
+}
+
+/**
+ * A personal access token for an existing person, minted for an operator on the server
+ * (`npm run cli -- token --email E`): the only way besides the person's own mailbox to get one, and
+ * never over the API. Recorded in the audit chain (without the token).
+ */
+export async function operatorToken(db: Db, deps: ServiceDeps, who: { email: string } | { personId: string }): Promise<{ personId: string; token: string }> {
+  return inTransaction(db, deps, async (tx) => {
+    const [person] = await tx
+      .select({ id: people.id })
+      .from(people)
+      .where('email' in who ? eq(sql`lower(${people.email})`, who.email.trim().toLowerCase()) : eq(people.id, who.personId));
+    if (!person) throw new AppError('not_found', { what: '人员 / person' }, { field: 'email' in who ? 'email' : 'personId' });
+    const token = await issueApiToken(tx, deps.config.appSecret, person.id, 'cli');
+    await appendAudit(tx, { actorId: null, action: 'person.token_issued', subjectType: 'person', subjectId: person.id, data: { via: 'cli' }, at: deps.now() });
+    return { personId: person.id, token };
+  });
 }
 
 const DEMO_PEOPLE: { key: string; name: string; roles: ('staff' | 'publicity' | 'admin')[]; position?: Position; inUnit: boolean }[] = [
@@ -37,8 +57,9 @@ export async function seedDemo(db: Db, deps: ServiceDeps) {
   const tokens: Record<string, string> = {};
   const ids: Record<string, string> = {};
   for (const p of DEMO_PEOPLE) {
-    const person = await createPerson(db, deps, null, { name: p.name, email: `${p.key}.${suffix.toLowerCase()}@demo.imprimatur.local`, roles: p.roles, unitId: p.inUnit ? unit.id : null });
-    tokens[p.key] = person.token;
+    // The demo runs on the server and prints every token: operator-made people, not welcomed by mail.
+    const person = await createPerson(db, deps, null, { name: p.name, email: `${p.key}.${suffix.toLowerCase()}@demo.imprimatur.local`, roles: p.roles, unitId: p.inUnit ? unit.id : null }, 'operator');
+    tokens[p.key] = (await operatorToken(db, deps, { personId: person.id })).token;
     ids[p.key] = person.id;
   }
   tokens['staff'] = tokens['drafter']!;

@@ -2,7 +2,7 @@ import { and, asc, eq, inArray, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { decisions, deliveries, draftVersions, drafts, outbox, people, reviews, units, type DeliveryStatus } from '../../db/schema';
 import { routesFor, type Channels, type Notification, type Route } from '../notify/channel';
-import { closedMessage, digestMessage, overdueMessage, reviewMessage, type ReviewMessageKind } from '../notify/messages';
+import { appointmentMessage, closedMessage, digestMessage, overdueMessage, reviewMessage, welcomeMessage, type ReviewMessageKind } from '../notify/messages';
 import { PermanentSendError, parseRobots, type UnitRobots } from '../notify/robots';
 import { AppError } from '../lib/errors';
 import { appendAudit } from './audit';
@@ -33,6 +33,8 @@ export interface Planned {
   reviewId: string | null;
   robots: UnitRobots;
   carriesLink: boolean;
+  /** Fixed routes instead of the person's preferences (a welcome goes to the address itself). */
+  routes?: Route[];
   compose(tx: Db): Promise<Text | null>;
 }
 
@@ -158,6 +160,41 @@ export async function plansFor(db: Db, deps: ServiceDeps, row: OutboxRow): Promi
         },
       }];
     }
+    case 'person.welcomed': {
+      const p = row.payload as OutboxTopics['person.welcomed'];
+      const [person] = await db.select().from(people).where(eq(people.id, p.personId));
+      if (!person) return [];
+      return [{
+        key, kind: 'welcome', person, reviewId: null, robots: {}, carriesLink: false, routes: ['email'],
+        async compose(tx) {
+          const [by] = p.byId ? await tx.select({ name: people.name }).from(people).where(eq(people.id, p.byId)) : [];
+          const [unit] = person.unitId ? await tx.select({ name: units.name }).from(units).where(eq(units.id, person.unitId)) : [];
+          return welcomeMessage({ name: person.name, email: person.email, byName: by?.name ?? null, unitName: unit?.name ?? null, roles: person.roles, loginUrl: `${deps.config.publicUrl}/login` });
+        },
+      }];
+    }
+    case 'position.assigned': {
+      const p = row.payload as OutboxTopics['position.assigned'];
+      const named = await db.select().from(people).where(inArray(people.id, [...new Set([...p.notifyIds, p.personId, p.byId, ...(p.previousId ? [p.previousId] : [])])]));
+      const byId = new Map(named.map((n) => [n.id, n]));
+      const [unit] = await db.select().from(units).where(eq(units.id, p.unitId));
+      if (!unit || !byId.get(p.personId)) return [];
+      const incoming = byId.get(p.personId)!;
+      return p.notifyIds.flatMap((id) => {
+        const person = byId.get(id);
+        if (!person) return [];
+        return [{
+          key, kind: 'position_assigned', person, reviewId: null, robots: parseRobots(unit.robots), carriesLink: false,
+          async compose() {
+            return appointmentMessage({
+              recipientName: person.name, unitName: unit.name, position: p.position, newName: incoming.name, newEmail: incoming.email,
+              previousName: p.previousId ? (byId.get(p.previousId)?.name ?? null) : null, byName: byId.get(p.byId)?.name ?? '', at: new Date(p.at),
+              url: `${deps.config.publicUrl}/api/v1/units/${unit.id}`,
+            });
+          },
+        } satisfies Planned];
+      });
+    }
     default:
       // The registry and inspection topics.
       return registryPlans(db, deps, row, key);
@@ -208,7 +245,7 @@ export async function dispatchOutboxRow(d: Delivery, outboxId: number, opts: { f
   const busy: string[] = [];
   if (!row) return result;
   for (const plan of await plansFor(db, deps, row)) {
-    const routes = routesFor(plan.person.channels, plan.robots, plan.carriesLink);
+    const routes = plan.routes ?? routesFor(plan.person.channels, plan.robots, plan.carriesLink);
     const claimed: { route: Route; dedupeKey: string }[] = [];
     for (const route of routes) {
       const dedupeKey = `${plan.key}:${plan.person.id}:${route}`;

@@ -1,13 +1,15 @@
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { drafts, people, positionTerms, reviews, units, POSITIONS, type ChainSettings, type Position, type Role } from '../../db/schema';
+import { emailDomainAllowed } from '../domain/email';
 import { AppError } from '../lib/errors';
 import { appendAudit } from './audit';
-import { issueApiToken, type Person } from './auth';
+import type { Person } from './auth';
 import { inTransaction, type ServiceDeps } from './context';
 import type { Route } from '../notify/channel';
 import { parseRobots, type RobotName, type UnitRobots } from '../notify/robots';
-import { reassignReview } from './reviews';
+import { enqueue } from './outbox';
+import { holderOf, reassignReview } from './reviews';
 
 /** The full chain of seed 003 with service levels; a unit may drop levels or change hours. */
 export const DEFAULT_CHAIN: ChainSettings = {
@@ -97,8 +99,19 @@ export interface NewPerson {
   dingtalkUserId?: string | null;
 }
 
-/** Creates a person and their first personal access token (returned once, stored hashed). */
-export async function createPerson(db: Db, deps: ServiceDeps, actor: Person | null, input: NewPerson) {
+/**
+ * Who is creating the person. Through the API (`manager`), the address must belong to the
+ * institution's mail domains and the person is welcomed by e-mail at that address; nobody is given
+ * their credential. An `operator` on the server (CLI bootstrap, demo) prints a token instead.
+ */
+export type PersonOrigin = 'manager' | 'operator';
+
+/** Creates a person. No credential is returned: the person signs in by their own e-mail (operators: `cli token`). */
+export async function createPerson(db: Db, deps: ServiceDeps, actor: Person | null, input: NewPerson, origin: PersonOrigin = 'manager') {
+  const domains = deps.config.allowedEmailDomains;
+  if (origin === 'manager' && !emailDomainAllowed(input.email, domains)) {
+    throw new AppError('email_domain_not_allowed', { domains: domains.join(', ') }, [{ path: 'email', in: 'body', message: `must be an address at ${domains.join(', ')} (or a subdomain)` }]);
+  }
   return inTransaction(db, deps, async (tx) => {
     const [taken] = await tx.select({ id: people.id }).from(people).where(eq(sql`lower(${people.email})`, input.email.toLowerCase()));
     if (taken) throw new AppError('already_exists', { what: `邮箱 ${input.email} / email` }, { field: 'email' });
@@ -118,9 +131,9 @@ export async function createPerson(db: Db, deps: ServiceDeps, actor: Person | nu
         dingtalkUserId: input.dingtalkUserId ?? null,
       })
       .returning();
-    const token = await issueApiToken(tx, deps.config.appSecret, person!.id);
-    await appendAudit(tx, { actorId: actor?.id ?? null, action: 'person.created', subjectType: 'person', subjectId: person!.id, data: { name: input.name, roles: person!.roles, unitId: person!.unitId }, at: deps.now() });
-    return { ...person!, token };
+    await appendAudit(tx, { actorId: actor?.id ?? null, action: 'person.created', subjectType: 'person', subjectId: person!.id, data: { name: input.name, roles: person!.roles, unitId: person!.unitId, origin }, at: deps.now() });
+    if (origin === 'manager') await enqueue(tx, 'person.welcomed', { personId: person!.id, byId: actor?.id ?? null });
+    return person!;
   });
 }
 
@@ -146,6 +159,9 @@ export async function assignPosition(db: Db, deps: ServiceDeps, actor: Person, u
       .from(positionTerms)
       .where(and(eq(positionTerms.unitId, unitId), eq(positionTerms.position, position), isNull(positionTerms.endedAt)));
     if (current?.personId === personId) return { unitId, position, personId, since: current.startedAt, handedOver: 0 };
+    // Told before the change takes effect, so an appointment cannot silence its own alert: the
+    // outgoing holder, and the secretary as the unit had one until now (a new secretary included).
+    const notifyIds = [...new Set([current?.personId, await holderOf(tx, unitId, 'secretary')].filter((id): id is string => !!id))];
     if (current) await tx.update(positionTerms).set({ endedAt: now }).where(eq(positionTerms.id, current.id));
     const [term] = await tx.insert(positionTerms).values({ unitId, position, personId, startedAt: now }).returning();
     const pending = current
@@ -159,7 +175,8 @@ export async function assignPosition(db: Db, deps: ServiceDeps, actor: Person, u
       await reassignReview(tx, review.id, personId, 'succession', now);
       await appendAudit(tx, { actorId: actor.id, action: 'review.handed_over', subjectType: 'review', subjectId: review.id, draftId: review.draftId, data: { from: current!.personId, to: personId, reason: 'succession', position }, at: now });
     }
-    await appendAudit(tx, { actorId: actor.id, action: 'position.assigned', subjectType: 'unit', subjectId: unitId, data: { position, personId, previous: current?.personId ?? null, handedOver: pending.length }, at: now });
+    await appendAudit(tx, { actorId: actor.id, action: 'position.assigned', subjectType: 'unit', subjectId: unitId, data: { position, personId, previous: current?.personId ?? null, handedOver: pending.length, notified: notifyIds }, at: now });
+    if (notifyIds.length) await enqueue(tx, 'position.assigned', { unitId, position, personId, previousId: current?.personId ?? null, byId: actor.id, notifyIds, at: now.toISOString() });
     return { unitId, position, personId, since: term!.startedAt, handedOver: pending.length };
   });
 }

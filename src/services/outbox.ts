@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../../db/client';
-import { outbox } from '../../db/schema';
+import { outbox, type Position } from '../../db/schema';
 
 /**
  * Topics announced through the outbox, with their payloads. Payloads carry ids only, never a
@@ -8,6 +8,10 @@ import { outbox } from '../../db/schema';
  */
 export interface OutboxTopics {
   'review.assigned': { reviewId: string; reason: 'submitted' | 'advanced' | 'returned_to_level' | 'restarted' | 'succession' | 'transfer' };
+  /** A person was added through the API: they are told at their own address how to sign in (no credential). */
+  'person.welcomed': { personId: string; byId: string | null };
+  /** A position changed hands: the outgoing holder and the unit's secretary (as it stood before) are told. */
+  'position.assigned': { unitId: string; position: Position; personId: string; previousId: string | null; byId: string; notifyIds: string[]; at: string };
   'review.urged': { reviewId: string; byId: string; comment?: string };
   'draft.closed': { draftId: string; status: 'approved' | 'returned' | 'rejected'; reviewId: string };
   /** The n-th reminder of one assignment (assignedAt in ms tells a reassigned review's reminders apart). */

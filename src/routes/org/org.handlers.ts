@@ -39,8 +39,9 @@ export const createPerson: AppRouteHandler<typeof routes.createPerson> = async (
   const input = c.req.valid('json');
   // Granting admin is an admin's call alone.
   if (input.roles.includes('admin')) requireRole(person, 'admin');
+  // No credential in the answer: the new person is welcomed at their own address and signs in there.
   const created = await org.createPerson(deps.db, deps, person, input);
-  return c.json({ ...personView(created), token: created.token }, 201);
+  return c.json(personView(created), 201);
 };
 
 export const getPerson: AppRouteHandler<typeof routes.getPerson> = async (c) => {

@@ -69,7 +69,8 @@ export const setChain = createRoute({
 });
 
 export const createPerson = createRoute({
-  method: 'post', path: '/people', tags, security, summary: 'Add a person 新增人员 (publicity/admin); returns their token once',
+  method: 'post', path: '/people', tags, security, summary: 'Add a person 新增人员 (publicity/admin); they are welcomed at their own address',
+  description: 'Never returns a credential. The new person receives a welcome e-mail telling them to sign in at `${PUBLIC_URL}/login` with that address (operators on the server: `npm run cli -- token --email E`). With ALLOWED_EMAIL_DOMAINS set, `email` must belong to one of those domains or a subdomain (400 otherwise).',
   request: jsonBody(
     z.strictObject({
       name: text(100),
@@ -81,7 +82,7 @@ export const createPerson = createRoute({
       phone: phone.optional(),
     }),
   ),
-  responses: { 201: jsonResponse(PersonSchema.extend({ token: z.string() }), 'The person and their bearer token (shown once)'), ...errors(400, 401, 403, 404, 409) },
+  responses: { 201: jsonResponse(PersonSchema, 'The person (no credential)'), ...errors(400, 401, 403, 404, 409) },
 });
 
 export const getPerson = createRoute({
@@ -97,7 +98,7 @@ export const me = createRoute({
 
 export const assignPosition = createRoute({
   method: 'put', path: '/units/{unitId}/positions/{position}', tags, security,
-  summary: 'Appoint a position holder 任命岗位; pending reviews pass to the successor',
+  summary: 'Appoint a position holder 任命岗位; pending reviews pass to the successor; the outgoing holder and the unit\'s secretary are told',
   request: {
     params: z.object({ unitId: uuidParam('unitId'), position: z.enum(POSITIONS).openapi({ param: { name: 'position', in: 'path' } }) }),
     ...jsonBody(z.strictObject({ personId: z.uuid() })),

@@ -1,0 +1,145 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'drizzle-orm';
+import { parseConfig, ConfigError } from '../src/config';
+import { emailDomainAllowed } from '../src/domain/email';
+import { createTestEnv, type TestEnv } from './harness';
+import { rowsOf, type Demo } from './registry-fixtures';
+
+/**
+ * Separation of duties against whoever manages people: no answer hands out another person's
+ * credential, new addresses must belong to the institution, and appointments are told to the
+ * people who would notice a puppet.
+ */
+const run = promisify(execFile);
+const TOKEN = /imp_[A-Za-z0-9_-]{20,}/;
+
+let t: TestEnv;
+let demo: Demo;
+beforeAll(async () => {
+  t = await createTestEnv('postgres');
+  demo = await t.seed();
+});
+afterAll(() => t?.close());
+
+const addPerson = (token: string, body: Record<string, unknown>) => t.request('POST', '/api/v1/people', { token, body: { roles: ['staff'], unitId: demo.unitId, ...body } });
+
+describe('people are created without handing out their credential', () => {
+  it('POST /people answers without a token; the new person is welcomed at their own address with the sign-in page, no credential', async () => {
+    await t.deliver();
+    const res = await addPerson(demo.tokens.publicity!, { name: '新同事', email: 'new.colleague@demo.imprimatur.local' });
+    expect(res.status, res.text).toBe(201);
+    expect(res.body).not.toHaveProperty('token');
+    expect(res.text).not.toMatch(TOKEN);
+    const sent = await t.deliver();
+    expect(sent).toHaveLength(1);
+    const welcome = sent[0]!;
+    expect(welcome).toMatchObject({ kind: 'welcome', to: { personId: res.body.id, email: 'new.colleague@demo.imprimatur.local' } });
+    expect(welcome.subject).toMatch(/^【账号开通】/);
+    expect(welcome.text).toContain('http://imprimatur.test/login');
+    expect(welcome.text.indexOf('登录方法')).toBeLessThan(welcome.text.indexOf('To sign in'));
+    for (const part of [welcome.text, welcome.html, welcome.link ?? '']) expect(part).not.toMatch(TOKEN);
+    // The token the person will use is theirs alone: the creator's own identity is unchanged.
+    const me = await t.request('GET', '/api/v1/me', { token: await t.tokenFor(res.body.id) });
+    expect(me.body).toMatchObject({ id: res.body.id, email: 'new.colleague@demo.imprimatur.local' });
+  });
+
+  it('the OpenAPI description of POST /people promises no token', async () => {
+    const spec = (await t.request('GET', '/openapi.json')).body;
+    const schema = spec.paths['/api/v1/people'].post.responses['201'].content['application/json'].schema;
+    const resolved = schema.$ref ? spec.components.schemas[schema.$ref.split('/').pop()] : schema;
+    expect(Object.keys(resolved.properties)).not.toContain('token');
+  });
+
+  it('`cli token --email E` prints { personId, token } for an existing person, and the token works', async () => {
+    const databaseUrl = t.runtime.config.databaseUrl!;
+    const env = { ...process.env, DATABASE_URL: databaseUrl, APP_SECRET: t.runtime.config.appSecret, LOG_LEVEL: 'silent', NODE_ENV: 'test' };
+    // Looked up case-insensitively, as addresses are unique regardless of case.
+    const email = (await t.request('GET', '/api/v1/me', { token: demo.tokens.drafter })).body.email.toUpperCase();
+    const { stdout } = await run(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'token', '--email', email], { env, cwd: process.cwd() });
+    const printed = JSON.parse(stdout.trim());
+    expect(Object.keys(printed).sort()).toEqual(['personId', 'token']);
+    expect(printed.personId).toBe(demo.people.drafter);
+    const me = await t.request('GET', '/api/v1/me', { token: printed.token });
+    expect(me.body.id).toBe(demo.people.drafter);
+    const unknown = await run(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'token', '--email', 'nobody@nowhere.cn'], { env, cwd: process.cwd() }).catch((e: { stdout: string; code: number }) => e);
+    expect((unknown as { code: number }).code).toBe(1);
+    expect(JSON.parse((unknown as { stdout: string }).stdout).error.code).toBe('not_found');
+    const issued = rowsOf<{ n: number }>(await t.runtime.database.db.execute(sql`select count(*)::int as n from audit_events where action = 'person.token_issued' and subject_id = ${demo.people.drafter}`));
+    expect(issued[0]!.n).toBeGreaterThanOrEqual(2);
+  }, 60_000);
+});
+
+describe('appointing a position holder is told to the outgoing holder and the unit’s secretary', () => {
+  it('both get a zh-CN-first notice naming the new holder; no link in it', async () => {
+    const created = await addPerson(demo.tokens.admin!, { name: '新任副院长', email: 'new.deputy@demo.imprimatur.local' });
+    await t.deliver();
+    const put = await t.request('PUT', `/api/v1/units/${demo.unitId}/positions/deputy_leader`, { token: demo.tokens.publicity, body: { personId: created.body.id } });
+    expect(put.status, put.text).toBe(200);
+    const sent = (await t.deliver()).filter((m) => m.kind === 'position_assigned');
+    expect(sent.map((m) => m.to.personId).sort()).toEqual([demo.people.deputy_leader, demo.people.secretary].sort());
+    for (const m of sent) {
+      expect(m.subject).toMatch(/^【岗位变动】/);
+      expect(m.text).toContain('新任副院长');
+      expect(m.text).toContain('张副院长');
+      expect(m.text.indexOf('任命')).toBeLessThan(m.text.indexOf('appointed'));
+      expect(m.link).toBeUndefined();
+    }
+    // Appointing a new secretary still tells the secretary who is being replaced.
+    const put2 = await t.request('PUT', `/api/v1/units/${demo.unitId}/positions/secretary`, { token: demo.tokens.publicity, body: { personId: created.body.id } });
+    expect(put2.status).toBe(200);
+    const sent2 = (await t.deliver()).filter((m) => m.kind === 'position_assigned');
+    expect(sent2.map((m) => m.to.personId)).toEqual([demo.people.secretary]);
+    for (const [position, personId] of [['deputy_leader', demo.people.deputy_leader], ['secretary', demo.people.secretary]] as const) {
+      await t.request('PUT', `/api/v1/units/${demo.unitId}/positions/${position}`, { token: demo.tokens.admin, body: { personId } });
+    }
+    await t.deliver();
+  });
+});
+
+describe('new addresses must belong to the institution (ALLOWED_EMAIL_DOMAINS)', () => {
+  it('matches the domain or a subdomain, case-insensitively; empty allows any', () => {
+    const domains = ['pku.edu.cn', 'alumni.example.cn'];
+    expect(emailDomainAllowed('li@pku.edu.cn', domains)).toBe(true);
+    expect(emailDomainAllowed('Li@Mail.PKU.edu.CN', domains)).toBe(true);
+    expect(emailDomainAllowed('li@x.alumni.example.cn', domains)).toBe(true);
+    expect(emailDomainAllowed('li@evilpku.edu.cn', domains)).toBe(false);
+    expect(emailDomainAllowed('li@pku.edu.cn.evil.com', domains)).toBe(false);
+    expect(emailDomainAllowed('"pku.edu.cn"@evil.com', domains)).toBe(false);
+    expect(emailDomainAllowed('anyone@anywhere.org', [])).toBe(true);
+  });
+
+  it('is read from a comma-separated setting; a malformed entry stops start', () => {
+    expect(parseConfig({ ALLOWED_EMAIL_DOMAINS: ' PKU.edu.cn, @alumni.example.cn ,' }).allowedEmailDomains).toEqual(['pku.edu.cn', 'alumni.example.cn']);
+    expect(parseConfig({}).allowedEmailDomains).toEqual([]);
+    expect(() => parseConfig({ ALLOWED_EMAIL_DOMAINS: 'pku.edu.cn, not a domain' })).toThrow(ConfigError);
+  });
+
+  describe('through the API', () => {
+    let u: TestEnv;
+    let admin: string;
+    beforeAll(async () => {
+      u = await createTestEnv('pglite', { ALLOWED_EMAIL_DOMAINS: 'PKU.edu.cn' });
+      admin = (await u.seed()).tokens.admin!;
+    });
+    afterAll(() => u?.close());
+
+    it('a foreign address is a 400 naming email and changes nothing; the institution’s addresses pass', async () => {
+      const count = async () => rowsOf<{ n: number }>(await u.runtime.database.db.execute(sql`select count(*)::int as n from people`))[0]!.n;
+      const before = await count();
+      for (const email of ['puppet@gmail.com', 'puppet@evilpku.edu.cn', 'puppet@pku.edu.cn.evil.com']) {
+        const res = await u.request('POST', '/api/v1/people', { token: admin, body: { name: '傀儡', email, roles: ['staff'] } });
+        expect(res.status, email).toBe(400);
+        expect(res.body.error.code).toBe('email_domain_not_allowed');
+        expect(res.body.error.message).toContain('email');
+        expect(res.body.error.details[0].path).toBe('email');
+      }
+      expect(await count()).toBe(before);
+      for (const email of ['li@pku.edu.cn', 'wang@Mail.PKU.EDU.CN']) {
+        const res = await u.request('POST', '/api/v1/people', { token: admin, body: { name: '真人', email, roles: ['staff'] } });
+        expect(res.status, res.text).toBe(201);
+      }
+    });
+  });
+});
