@@ -68,7 +68,7 @@ describe('people are created without handing out their credential', () => {
     expect(JSON.parse((unknown as { stdout: string }).stdout).error.code).toBe('not_found');
     const issued = rowsOf<{ n: number }>(await t.runtime.database.db.execute(sql`select count(*)::int as n from audit_events where action = 'person.token_issued' and subject_id = ${demo.people.drafter}`));
     expect(issued[0]!.n).toBeGreaterThanOrEqual(2);
-  }, 60_000);
+  }, 120_000);
 });
 
 describe('appointing a position holder is told to the outgoing holder and the unit’s secretary', () => {
@@ -120,9 +120,9 @@ describe('new addresses must belong to the institution (ALLOWED_EMAIL_DOMAINS)',
     let u: TestEnv;
     let admin: string;
     beforeAll(async () => {
-      u = await createTestEnv('pglite', { ALLOWED_EMAIL_DOMAINS: 'PKU.edu.cn' });
+      u = await createTestEnv('postgres', { ALLOWED_EMAIL_DOMAINS: 'PKU.edu.cn' });
       admin = (await u.seed()).tokens.admin!;
-    });
+    }, 120_000);
     afterAll(() => u?.close());
 
     it('a foreign address is a 400 naming email and changes nothing; the institution’s addresses pass', async () => {
