@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import type { AppEnv } from '../../lib/http';
 import { APP_CSS } from './app.css';
-import { APP_JS } from './app.js';
+import { APP_JS } from './app.js.js'; // app.js.ts: './app.js' would resolve to app.ts under tsx (npm start, the CLI)
 
 /** A short content hash (FNV-1a), so asset URLs change when their content does and may be cached long. */
 function fingerprint(text: string): string {
