@@ -35,7 +35,13 @@ export const drafts = pgTable(
     submittedAt: at('submitted_at'),
     closedAt: at('closed_at'),
   },
-  (t) => [index('drafts_unit_idx').on(t.unitId), index('drafts_drafter_idx').on(t.drafterId)],
+  // Lists page newest-change-first by (updated_at, id): one index per way of listing. NULLS FIRST is
+  // what a plain ORDER BY … DESC means; an index ordered otherwise is not used for it.
+  (t) => [
+    index('drafts_unit_updated_idx').on(t.unitId, t.updatedAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
+    index('drafts_drafter_updated_idx').on(t.drafterId, t.updatedAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
+    index('drafts_updated_idx').on(t.updatedAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
+  ],
 );
 
 export const draftAccounts = pgTable(

@@ -333,13 +333,32 @@ export interface DraftFilter {
   unitId?: string;
   limit: number;
   offset: number;
+  /** Where the previous page ended (`nextCursor` of its answer): keyset paging, as fast on page 1,000 as on page 1. */
+  cursor?: string;
 }
 
-/** Lists drafts the caller may see: awaiting their decision, their own, or their units' (all, for publicity). */
-export async function listDrafts(db: Db, actor: Person, filter: DraftFilter) {
+/**
+ * A page boundary: the last row's `updated_at` in microseconds since the epoch (exact: a JS Date
+ * would round microseconds away and skip or repeat rows) and its id, as one opaque query value.
+ */
+const encodeCursor = (micros: string, id: string) => `${micros}.${id}`;
+function decodeCursor(cursor: string): [string, string] {
+  const m = /^(\d{1,17})\.([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/.exec(cursor);
+  if (!m) throw new AppError('validation_failed', { fields: 'cursor' }, [{ path: 'cursor', in: 'query', message: 'not a cursor from a previous page' }]);
+  return [m[1]!, m[2]!];
+}
+
+/**
+ * Lists drafts the caller may see: awaiting their decision, their own, or their units' (all, for
+ * publicity), newest change first. Each filter is served by an index (reviews' pending-by-assignee,
+ * drafts by drafter / unit / all on (updated_at, id)), so a million stored drafts cost no more than a
+ * thousand. Exported so a test can EXPLAIN exactly what runs.
+ */
+export function draftListQuery(db: Db, actor: Person, filter: DraftFilter) {
   const where: SQL[] = [];
   if (filter.awaiting === 'me') {
-    where.push(sql`exists (select 1 from ${reviews} where ${reviews.draftId} = ${drafts.id} and ${reviews.status} = 'pending' and ${reviews.assigneeId} = ${actor.id})`);
+    // Driven from the few open reviews of this person, not by probing every draft.
+    where.push(sql`${drafts.id} in (select ${reviews.draftId} from ${reviews} where ${reviews.assigneeId} = ${actor.id} and ${reviews.status} = 'pending')`);
   }
   if (filter.mine) where.push(eq(drafts.drafterId, actor.id));
   if (filter.status) where.push(eq(drafts.status, filter.status));
@@ -349,18 +368,27 @@ export async function listDrafts(db: Db, actor: Person, filter: DraftFilter) {
       sql`(${drafts.drafterId} = ${actor.id} or ${drafts.unitId} = ${actor.unitId} or ${drafts.unitId} in (select unit_id from position_terms where person_id = ${actor.id} and ended_at is null))`,
     );
   }
-  const rows = await db
-    .select({ draft: drafts, title: draftVersions.title })
+  if (filter.cursor) {
+    const [at, id] = decodeCursor(filter.cursor);
+    where.push(sql`(${drafts.updatedAt}, ${drafts.id}) < (timestamptz 'epoch' + ${at}::bigint * interval '1 microsecond', ${id}::uuid)`);
+  }
+  return db
+    .select({ draft: drafts, title: draftVersions.title, at: sql<string>`(extract(epoch from ${drafts.updatedAt}) * 1000000)::bigint::text` })
     .from(drafts)
     .innerJoin(draftVersions, and(eq(draftVersions.draftId, drafts.id), eq(draftVersions.no, drafts.currentVersionNo)))
     .where(and(...where))
-    .orderBy(desc(drafts.updatedAt))
+    .orderBy(desc(drafts.updatedAt), desc(drafts.id))
     .limit(filter.limit)
-    .offset(filter.offset);
+    .offset(filter.cursor ? 0 : filter.offset);
+}
+
+/** A page of drafts (see draftListQuery) with each one's open review, and the cursor of the next page. */
+export async function listDrafts(db: Db, actor: Person, filter: DraftFilter) {
+  const rows = await draftListQuery(db, actor, filter);
   const pending = rows.length
     ? await db.select().from(reviews).where(and(inArray(reviews.draftId, rows.map((r) => r.draft.id)), eq(reviews.status, 'pending')))
     : [];
-  return rows.map(({ draft, title }) => {
+  const items = rows.map(({ draft, title }) => {
     const open = pending.find((r) => r.draftId === draft.id);
     return {
       id: draft.id, unitId: draft.unitId, drafterId: draft.drafterId, title, status: draft.status, urgency: draft.urgency,
@@ -368,4 +396,6 @@ export async function listDrafts(db: Db, actor: Person, filter: DraftFilter) {
       pendingReview: open ? { id: open.id, level: open.level, assigneeId: open.assigneeId, assignedAt: open.assignedAt.toISOString() } : null,
     };
   });
+  const last = rows.at(-1);
+  return { items, nextCursor: rows.length === filter.limit && last ? encodeCursor(last.at, last.draft.id) : null };
 }

@@ -10,7 +10,7 @@ export const createDraft: AppRouteHandler<typeof routes.createDraft> = async (c)
 
 export const listDrafts: AppRouteHandler<typeof routes.listDrafts> = async (c) => {
   const { deps, person } = c.var;
-  return c.json({ items: await drafts.listDrafts(deps.db, person, c.req.valid('query')) }, 200);
+  return c.json(await drafts.listDrafts(deps.db, person, c.req.valid('query')), 200);
 };
 
 export const getDraft: AppRouteHandler<typeof routes.getDraft> = async (c) => {
