@@ -97,7 +97,7 @@ export const listDrafts = createRoute({
       unitId: z.uuid().optional(),
       limit: z.coerce.number().int().min(1).max(200).default(50),
       offset: z.coerce.number().int().min(0).default(0).openapi({ description: 'Ignored with cursor; prefer cursor (offset paging slows with depth)' }),
-      cursor: z.string().max(200).optional().openapi({ description: 'nextCursor of the previous page' }),
+      cursor: text(200).optional().openapi({ description: 'nextCursor of the previous page' }),
     }),
   },
   responses: { 200: jsonResponse(z.object({ items: z.array(DraftSummary), nextCursor: z.string().nullable().openapi({ description: 'Pass as cursor for the next page; null on the last page' }) }), 'Drafts, newest change first'), ...errors(400, 401) },
