@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseAllowAddresses } from './notify/outbound';
 
 const hours = (fallback: number) => z.coerce.number().positive().default(fallback);
 
@@ -41,6 +42,18 @@ export const configSchema = z
       .default('')
       .transform((v) => v.split(',').map((d) => d.trim().toLowerCase().replace(/^@/, '')).filter(Boolean))
       .pipe(z.array(z.string().regex(/^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/, 'comma-separated mail domains, e.g. pku.edu.cn,alumni.pku.edu.cn'))),
+    /** `true` lets robot and webhook URLs use plain http (intranet robots); https only otherwise. */
+    ALLOW_HTTP_WEBHOOKS: z.enum(['true', 'false']).default('false'),
+    /**
+     * IPs or CIDR ranges robots and webhooks may reach although loopback, private or reserved (an
+     * intranet robot; tests' receivers on 127.0.0.1). Empty: only public addresses.
+     */
+    OUTBOUND_ALLOW_ADDRESSES: z.string().optional().transform((raw, ctx) => {
+      try { return parseAllowAddresses(raw); } catch (err) {
+        ctx.addIssue({ code: 'custom', message: (err as Error).message });
+        return z.NEVER;
+      }
+    }),
   })
   .transform((env, ctx) => {
     const dev = env.NODE_ENV !== 'production';
@@ -71,6 +84,7 @@ export const configSchema = z
       sendConcurrency: env.SEND_CONCURRENCY,
       smtpPoolSize: env.SMTP_POOL_SIZE,
       allowedEmailDomains: env.ALLOWED_EMAIL_DOMAINS,
+      outbound: { allowHttp: env.ALLOW_HTTP_WEBHOOKS === 'true', allowAddresses: env.OUTBOUND_ALLOW_ADDRESSES },
     };
   });
 

@@ -9,6 +9,7 @@ import type { AppDeps } from './lib/http';
 import type { Log } from './lib/log';
 import { createLogger } from './lib/logger';
 import { logChannel, type Channel, type Channels } from './notify/channel';
+import { filteredPost } from './notify/outbound-node';
 import { dingtalkChannel, feishuChannel, webhookChannel, wecomChannel } from './notify/robots';
 import { smtpChannel } from './notify/smtp';
 import { drainOutbox, type Delivery } from './services/notifications';
@@ -57,12 +58,14 @@ export async function createRuntime(opts: { env?: Record<string, string | undefi
   const deps: AppDeps = {
     db: database.db,
     log,
-    config: { publicUrl: config.publicUrl, appSecret: config.appSecret, linkTtlHours: config.linkTtlHours, dev: config.dev, allowedEmailDomains: config.allowedEmailDomains },
+    config: { publicUrl: config.publicUrl, appSecret: config.appSecret, linkTtlHours: config.linkTtlHours, dev: config.dev, allowedEmailDomains: config.allowedEmailDomains, outbound: config.outbound },
     now: opts.now ?? (() => new Date()),
   };
   const app = createApp(deps, opts.app);
   // Robot signatures use the wall clock (the platforms reject timestamps an hour off), not deps.now.
-  const channels: Channels = { email: channel, wecom: wecomChannel(), dingtalk: dingtalkChannel(), feishu: feishuChannel(), webhook: webhookChannel() };
+  // Every robot and webhook call goes through the one filtered sender (no loopback, private or reserved destinations).
+  const post = filteredPost(config.outbound);
+  const channels: Channels = { email: channel, wecom: wecomChannel(post), dingtalk: dingtalkChannel(post), feishu: feishuChannel(post), webhook: webhookChannel(post) };
   const delivery: Delivery = { db: database.db, deps, channels, claimLeaseMs: config.sendLeaseMs };
   return {
     config, database, deps, log, channel, channels, delivery, app,

@@ -24,6 +24,9 @@ export interface Env {
   PUBLIC_URL?: string;
   LINK_TTL_HOURS?: string;
   ALLOWED_EMAIL_DOMAINS?: string;
+  /** Robot and webhook URL rules ([vars]), checked when a unit saves its robots; see the README. */
+  ALLOW_HTTP_WEBHOOKS?: string;
+  OUTBOUND_ALLOW_ADDRESSES?: string;
 }
 
 interface ExecutionContext {
@@ -43,8 +46,11 @@ function consoleLog(bindings: Record<string, unknown> = {}): Log {
 function settings(env: Env): AppDeps['config'] {
   // Node falls back to http://localhost:$PORT; a Worker has no such place, and QR codes carry this URL.
   if (!env.PUBLIC_URL) throw new ConfigError('Invalid configuration 配置无效:\n  PUBLIC_URL: required on Workers ([vars] in wrangler.toml)');
-  const config = parseConfig({ NODE_ENV: 'production', APP_SECRET: env.APP_SECRET, PUBLIC_URL: env.PUBLIC_URL, LINK_TTL_HOURS: env.LINK_TTL_HOURS, ALLOWED_EMAIL_DOMAINS: env.ALLOWED_EMAIL_DOMAINS });
-  return { publicUrl: config.publicUrl, appSecret: config.appSecret!, linkTtlHours: config.linkTtlHours, dev: false, allowedEmailDomains: config.allowedEmailDomains };
+  const config = parseConfig({
+    NODE_ENV: 'production', APP_SECRET: env.APP_SECRET, PUBLIC_URL: env.PUBLIC_URL, LINK_TTL_HOURS: env.LINK_TTL_HOURS, ALLOWED_EMAIL_DOMAINS: env.ALLOWED_EMAIL_DOMAINS,
+    ALLOW_HTTP_WEBHOOKS: env.ALLOW_HTTP_WEBHOOKS, OUTBOUND_ALLOW_ADDRESSES: env.OUTBOUND_ALLOW_ADDRESSES,
+  });
+  return { publicUrl: config.publicUrl, appSecret: config.appSecret!, linkTtlHours: config.linkTtlHours, dev: false, allowedEmailDomains: config.allowedEmailDomains, outbound: config.outbound };
 }
 
 const log = consoleLog();

@@ -5,7 +5,7 @@ import { deliveries, outbox, people, units } from '../db/schema';
 import type { UnitRobots } from '../src/notify/robots';
 import { dispatchOutboxRow } from '../src/services/notifications';
 import { runDigest } from '../src/services/reminders';
-import { ALL_TICKED, createTestEnv, type TestEnv } from './harness';
+import { ALL_TICKED, createTestEnv, LOOPBACK_RECEIVERS, type TestEnv } from './harness';
 import { startReceiver, type Received } from './support/receiver';
 import { startSmtpSink, type SmtpSink } from './support/smtp-sink';
 
@@ -40,7 +40,7 @@ const receivers: Record<'wecom' | 'dingtalk' | 'feishu' | 'webhook', Receiver> =
 beforeAll(async () => {
   sink = await startSmtpSink();
   for (const name of ['wecom', 'dingtalk', 'feishu', 'webhook'] as const) receivers[name] = await startReceiver((r) => (answers[name] ?? (() => ({})))(r));
-  t = await createTestEnv('postgres', { SMTP_URL: sink.url });
+  t = await createTestEnv('postgres', { ...LOOPBACK_RECEIVERS, SMTP_URL: sink.url });
   demo = await t.seed();
 });
 afterAll(async () => {
@@ -165,7 +165,7 @@ describe('robots and the webhook', () => {
   });
   afterAll(() => setPreferences(['email']));
 
-  it('posts each platform its documented format, signed, and keeps the link out of group chats', async () => {
+  it('posts each platform its documented format, signed; the link goes only to the person’s mail', async () => {
     await t.deliver();
     const from = counts();
     const mailsBefore = sink.messages.length;
@@ -173,8 +173,14 @@ describe('robots and the webhook', () => {
     await t.deliver();
     const fresh = (name: keyof typeof receivers) => receivers[name].received.slice(from[name]);
     for (const name of ['wecom', 'dingtalk', 'feishu', 'webhook'] as const) expect(fresh(name), name).toHaveLength(1);
-    // The webhook is a private route, so no email is added.
-    expect(sink.messages.length).toBe(mailsBefore);
+    // None of the preferred routes reaches the approver alone (the webhook is the unit's), so the
+    // link goes by mail, added although not preferred.
+    await sink.waitFor(mailsBefore + 1, 5_000);
+    const mail = sink.messages.slice(mailsBefore).find((m) => m.subject?.includes('机器人通知测试'))!;
+    expect(mail).toBeDefined();
+    const mailLinks = linksIn(mail.text!);
+    expect(mailLinks).toHaveLength(1);
+    const token = mailLinks[0]!.split('/s/')[1]!;
 
     // WeCom 群机器人: msgtype text, content ≤ 2048 bytes, mentions by user id and mobile.
     const wecom = fresh('wecom')[0]!;
@@ -212,31 +218,31 @@ describe('robots and the webhook', () => {
     expect(Math.abs(Number(feishu.body.timestamp) * 1000 - Date.now())).toBeLessThan(3600_000);
     expect(feishu.body.sign).toBe(createHmac('sha256', `${feishu.body.timestamp}\n${FEISHU_SECRET}`).update('').digest('base64'));
 
-    // The generic webhook: carries the link, idempotency key, HMAC of the exact body.
+    // The unit's webhook: idempotency key, HMAC of the exact body, the words without the link.
     const hook = fresh('webhook')[0]!;
     expect(hook.headers['x-imprimatur-signature']).toBe(`sha256=${createHmac('sha256', WEBHOOK_SECRET).update(hook.raw, 'utf8').digest('hex')}`);
     expect(hook.headers['idempotency-key']).toBe(hook.body.dedupeKey);
     expect(hook.body.dedupeKey).toMatch(new RegExp(`^outbox:\\d+:${approver()}:webhook$`));
-    expect(hook.body).toMatchObject({ kind: 'review_assigned', to: { personId: approver(), name: '王系主任' } });
-    expect(hook.body.link).toMatch(SIGNOFF_LINK);
-    expect(linksIn(hook.body.text)).toEqual([hook.body.link]);
-    const token = (hook.body.link as string).split('/s/')[1]!;
+    expect(hook.body).toMatchObject({ kind: 'review_assigned', to: { personId: approver(), name: '王系主任' }, link: null, links: [] });
+    expect(hook.body.text).toContain('机器人通知测试');
+    expect(hook.body.text).toContain('请查收邮件中的审核链接');
     expect((await t.request('GET', `/s/${token}`)).status).toBe(200);
 
-    // No group chat sees a sign-off link or its token.
-    for (const r of [wecom, ding, feishu]) {
+    // Neither a group chat nor the unit's webhook sees a sign-off link or its token.
+    for (const r of [wecom, ding, feishu, hook]) {
       expect(r.raw).not.toMatch(/\/s\//);
       expect(r.raw).not.toContain(token);
       expect(r.url).not.toContain(token);
     }
   });
 
-  it('strips every link of a digest from group chats, while the webhook gets them all', async () => {
+  it('strips every link of a digest from group chats and the webhook, while the mail has them all', async () => {
     await t.deliver();
     await submitDraft('汇总测试一');
     await submitDraft('汇总测试二');
     await t.deliver();
     const from = counts();
+    const mailsBefore = sink.messages.length;
     const realNow = t.clock.now;
     t.clock.now = new Date('2026-11-24T01:00:00Z'); // 09:00 CST, a Tuesday (working day)
     try {
@@ -246,15 +252,16 @@ describe('robots and the webhook', () => {
       t.clock.now = realNow;
     }
     const fresh = (name: keyof typeof receivers) => receivers[name].received.slice(from[name]);
-    const hook = fresh('webhook');
-    expect(hook).toHaveLength(1);
-    expect(hook[0]!.body.kind).toBe('digest');
-    const links = linksIn(hook[0]!.body.text);
+    await sink.waitFor(mailsBefore + 1, 5_000);
+    const digestMail = sink.messages.slice(mailsBefore).find((m) => m.subject?.startsWith('【每日待审汇总】'));
+    expect(digestMail).toBeDefined();
+    const links = linksIn(digestMail!.text!);
     expect(links.length).toBeGreaterThanOrEqual(2);
     expect(new Set(links).size).toBe(links.length);
-    expect(hook[0]!.body.link).toBe(links[0]);
-    expect(hook[0]!.body.links).toEqual(links);
-    for (const name of ['wecom', 'dingtalk', 'feishu'] as const) {
+    const hook = fresh('webhook');
+    expect(hook).toHaveLength(1);
+    expect(hook[0]!.body).toMatchObject({ kind: 'digest', link: null, links: [] });
+    for (const name of ['wecom', 'dingtalk', 'feishu', 'webhook'] as const) {
       const [r] = fresh(name);
       expect(r, name).toBeDefined();
       expect(r!.raw, name).toContain('每日待审汇总');
@@ -344,7 +351,7 @@ describe('failures and retries', () => {
     // A 200 without any result code (a proxy's page) is not a delivery either.
     answers.wecom = () => ({ body: 'ok' });
     answers.dingtalk = () => ({});
-    await expect(dispatchOutboxRow(t.runtime.delivery, id, { final: false })).rejects.toThrow(/WeCom replied "ok"/);
+    await expect(dispatchOutboxRow(t.runtime.delivery, id, { final: false })).rejects.toThrow(/WeCom replied without a result code/);
     expect(await deliveryOf(`outbox:${id}:${approver()}:dingtalk`)).toMatchObject({ status: 'sent' });
     expect(await deliveryOf(`outbox:${id}:${approver()}:wecom`)).toMatchObject({ status: 'retrying' });
     answers.wecom = () => ({});

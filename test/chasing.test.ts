@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditEvents, outbox, reviews } from '../db/schema';
 import { pruneOutbox } from '../src/services/outbox';
 import { runDigest, runReminders } from '../src/services/reminders';
-import { createTestEnv, type TestEnv } from './harness';
+import { createTestEnv, LOOPBACK_RECEIVERS, type TestEnv } from './harness';
 import { startReceiver } from './support/receiver';
 
 /**
@@ -15,7 +15,7 @@ describe('reminders, escalation, urge and digest', () => {
   let t: TestEnv;
   let demo: Awaited<ReturnType<TestEnv['seed']>>;
   beforeAll(async () => {
-    t = await createTestEnv('postgres');
+    t = await createTestEnv('postgres', { ...LOOPBACK_RECEIVERS });
     demo = await t.seed();
     await t.deliver();
   });
@@ -284,7 +284,8 @@ describe('reminders, escalation, urge and digest', () => {
       expect(resent.body.status).toBe('retrying');
       await t.deliver();
       expect(receiver.received).toHaveLength(2);
-      expect(receiver.received[1]!.body.link).toMatch(/\/s\//);
+      expect(receiver.received[1]!.body).toMatchObject({ subject: expect.stringContaining('重发测试'), link: null });
+      expect(receiver.received[1]!.raw).not.toMatch(/\/s\//);
       const after = await t.request('GET', `/api/v1/deliveries?reviewId=${delivery.reviewId}`, { token: demo.tokens.publicity });
       expect(after.body.items.find((d: { id: string }) => d.id === delivery.id)).toMatchObject({ status: 'sent', attempts: 2 });
       const again = await t.request('POST', path, { token: demo.tokens.publicity });

@@ -7,6 +7,12 @@ import { createRuntime, type Runtime } from '../src/runtime';
 import { operatorToken, seedDemo } from '../src/services/bootstrap';
 
 export type DbKind = 'postgres' | 'pglite';
+
+/**
+ * The explicit setting that lets a test's own robot and webhook receivers (plain http on
+ * 127.0.0.1) be reached; both are off by default, so nothing else on loopback is.
+ */
+export const LOOPBACK_RECEIVERS = { ALLOW_HTTP_WEBHOOKS: 'true', OUTBOUND_ALLOW_ADDRESSES: '127.0.0.1' } as const;
 const ADMIN_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 export const ALL_TICKED = Object.fromEntries(CHECKLIST_ITEMS.map((i) => [i, true])) as Record<(typeof CHECKLIST_ITEMS)[number], true>;

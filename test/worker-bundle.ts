@@ -13,10 +13,10 @@ import { build, type Metafile, type Plugin } from 'esbuild';
 /** Packages that only work on Node (sockets to Redis/SMTP, threads, files, native addons). */
 const NODE_ONLY_PACKAGES = [
   'pino', 'thread-stream', 'sonic-boom', 'nodemailer', 'bullmq', 'ioredis', '@electric-sql/pglite', '@hono/node-server',
-  '@bull-board/api', '@bull-board/hono', 'smtp-server', 'msgpackr-extract', 'tsx',
+  '@bull-board/api', '@bull-board/hono', 'smtp-server', 'msgpackr-extract', 'tsx', 'request-filtering-agent',
 ];
-/** Project files that are the Node side of the app: its entry, runtime, logger, migrations, mail and queues. */
-const NODE_ONLY_FILES = [/^src\/node\.ts$/, /^src\/runtime\.ts$/, /^src\/cli\.ts$/, /^src\/lib\/logger\.ts$/, /^src\/notify\/smtp\.ts$/, /^db\/node\.ts$/, /^workers\//];
+/** Project files that are the Node side of the app: its entry, runtime, logger, migrations, mail, outbound HTTP and queues. */
+const NODE_ONLY_FILES = [/^src\/node\.ts$/, /^src\/runtime\.ts$/, /^src\/cli\.ts$/, /^src\/lib\/logger\.ts$/, /^src\/notify\/smtp\.ts$/, /^src\/notify\/outbound-node\.ts$/, /^db\/node\.ts$/, /^workers\//];
 /** Built-ins that `nodejs_compat` implements for real on workerd (the rest are stubs or missing). */
 const WORKERD_BUILTINS = new Set(['async_hooks', 'buffer', 'crypto', 'diagnostics_channel', 'events', 'path', 'stream', 'string_decoder', 'url', 'util', 'assert']);
 

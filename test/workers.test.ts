@@ -10,7 +10,7 @@ import { startQueueHost, type QueueHost } from '../workers/host';
 import { outboxJobId } from '../workers/jobs';
 import { createQueues, warnUnlessNoEviction } from '../workers/queues';
 import { relayOutbox, rerelayUnprocessed } from '../workers/relay';
-import { createTestEnv, type TestEnv } from './harness';
+import { createTestEnv, LOOPBACK_RECEIVERS, type TestEnv } from './harness';
 import { startReceiver } from './support/receiver';
 import { startTestRedis, type TestRedis } from './support/redis-server';
 import { startSmtpSink } from './support/smtp-sink';
@@ -44,7 +44,7 @@ describe('BullMQ workers on a real Redis', () => {
   beforeAll(async () => {
     redis = await startTestRedis();
     t = await createTestEnv('postgres', {
-      REDIS_URL: redis.url, QUEUE_PREFIX: 'wt', SEND_ATTEMPTS: '3', SEND_BACKOFF_SECONDS: '0.05',
+      ...LOOPBACK_RECEIVERS, REDIS_URL: redis.url, QUEUE_PREFIX: 'wt', SEND_ATTEMPTS: '3', SEND_BACKOFF_SECONDS: '0.05',
       SWEEP_EVERY_SECONDS: '1', JOB_LOCK_SECONDS: '2', REDIS_FALLBACK_SECONDS: '1',
     });
     host = startQueueHost(t.runtime, { workers: true, tuning: { relayEveryMs: 100, rerelayAfterMs: 500 } });
@@ -141,7 +141,7 @@ describe('BullMQ workers on a real Redis', () => {
       await waitFor('the retried job', async () => (await job.getState()) === 'completed');
       const [sent] = await db.select().from(deliveries).where(eq(deliveries.id, failed!.id));
       expect(sent!.status).toBe('sent');
-      expect(receiver.received.filter((r) => r.body?.link)).toHaveLength(4);
+      expect(receiver.received).toHaveLength(4);
       await pause(300);
       expect(receiver.received).toHaveLength(4);
 

@@ -1,5 +1,6 @@
 import { OpenAPIHono, z, type RouteConfig, type RouteHandler } from '@hono/zod-openapi';
 import type { Db } from '../../db/client';
+import type { OutboundPolicy } from '../notify/outbound';
 import type { Person } from '../services/auth';
 import { AppError } from './errors';
 import type { Log } from './log';
@@ -16,6 +17,8 @@ export interface AppDeps {
     dev: boolean;
     /** Mail domains new people's addresses must belong to (a subdomain counts); empty = any. */
     allowedEmailDomains: readonly string[];
+    /** Where robot and webhook URLs may point (checked when they are saved and again when sent). */
+    outbound: OutboundPolicy;
   };
   /** The current instant; tests move it to expire links or pass deadlines. */
   now: () => Date;

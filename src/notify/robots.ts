@@ -1,13 +1,18 @@
 import { z } from 'zod';
 import { hmacHex } from '../lib/crypto';
-import type { Channel, Notification } from './channel';
 import { text } from '../lib/text';
+import { PermanentSendError, withoutLinks, type Channel, type Notification } from './channel';
+import { platformReason, type OutboundPost } from './outbound';
 
 /**
  * Group robots (WeCom, DingTalk, Feishu) and a generic JSON webhook, configured per unit in
- * `units.robots`. Uses only fetch and WebCrypto. Group chats are read by many people, so a robot
- * message never carries a sign-off link (a capability): it names the person and says the link was
- * sent to them privately. The generic webhook is a system integration and does carry the link.
+ * `units.robots`. They send through an `OutboundPost` (the Node workers' filtered sender) and sign
+ * with WebCrypto. None of them reaches the person alone (group chats; the unit's own systems), so
+ * none ever receives a sign-off link: sending strips links from what these channels get (see
+ * `forRoute`), the message names the person and says the link went to their mail.
+ *
+ * The schema takes http and https URLs; the save-time rules that depend on settings (https only
+ * unless ALLOW_HTTP_WEBHOOKS, no private addresses) are `assertOutboundUrl` in ./outbound.ts.
  */
 const robotUrl = z.url({ protocol: /^https?$/ }).max(2000);
 const secret = text(200);
@@ -32,8 +37,7 @@ export function parseRobots(raw: unknown): UnitRobots {
   return out;
 }
 
-/** A failed send that retrying will not fix (bad configuration, rejected payload). */
-export class PermanentSendError extends Error {}
+export { PermanentSendError };
 
 const enc = new TextEncoder();
 
@@ -55,18 +59,12 @@ export async function feishuSign(secret: string, timestampSeconds: number): Prom
   return hmacSha256Base64(`${timestampSeconds}\n${secret}`, '');
 }
 
-/**
- * Any sign-off link: a URL with a `/s/<token>` path segment, whatever its host or path prefix. A
- * digest carries several links while `link` names only the first, so every one is matched, not
- * just `link`. Stops at whitespace, quotes, brackets and CJK punctuation around it in the text.
- */
-const SIGNOFF_URL = /\bhttps?:\/\/[^\s"'<>()\[\]\u3000-\u303f\uff00-\uffef]*?\/s\/[^\s"'<>()\[\]\u3000-\u303f\uff00-\uffef]+/gi;
-const LINK_NOTE = '（审核链接已单独发送给您本人 / your sign-off link was sent to you privately）';
+/** The message's text, any sign-off link that reached this far (sending strips them) replaced by a note. */
+const linkFreeText = (m: Notification) => withoutLinks(m.text, [...(m.links ?? []), ...(m.link ? [m.link] : [])]);
 
-/** The message text for a group chat: every sign-off link replaced by a note. */
+/** The message text for a group chat. */
 export function groupText(m: Notification): string {
-  const text = (m.link ? m.text.split(m.link).join(LINK_NOTE) : m.text).replace(SIGNOFF_URL, LINK_NOTE);
-  return `${m.subject}\n${text}`;
+  return `${m.subject}\n${linkFreeText(m)}`;
 }
 
 /** Cuts a text to at most `maxBytes` of UTF-8 without splitting a character. */
@@ -84,39 +82,42 @@ export function truncateUtf8(text: string, maxBytes: number, ellipsis = '…'): 
   return out + ellipsis;
 }
 
-/** Posts a JSON text as is (so a signature over it covers exactly the bytes sent). */
-async function postJson(url: string, body: string, headers: Record<string, string> = {}, timeoutMs = 10_000): Promise<unknown> {
-  const res = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json; charset=utf-8', ...headers },
-    body,
-    signal: AbortSignal.timeout(timeoutMs),
-  });
-  const text = await res.text();
-  if (res.status >= 500 || res.status === 429) throw new Error(`HTTP ${res.status}: ${text.slice(0, 200)}`);
-  if (res.status >= 400) throw new PermanentSendError(`HTTP ${res.status}: ${text.slice(0, 200)}`);
-  try { return JSON.parse(text); } catch { return null; }
+/**
+ * Posts a JSON text as is (so a signature over it covers exactly the bytes sent). The error kept
+ * for the delivery list holds the HTTP status and, for a robot platform, its documented result
+ * fields only: never the body of whatever server answered.
+ */
+async function postJson(post: OutboundPost, platform: Platform | null, url: string, body: string, headers: Record<string, string> = {}): Promise<unknown> {
+  const res = await post(url, body, { 'content-type': 'application/json; charset=utf-8', ...headers });
+  let reply: unknown = null;
+  try { reply = JSON.parse(res.body); } catch { reply = null; }
+  const reason = platform ? platformReason(reply) : '';
+  const error = `HTTP ${res.status}${reason ? ` (${reason})` : ''}`;
+  if (res.status >= 500 || res.status === 429) throw new Error(error);
+  if (res.status >= 400) throw new PermanentSendError(error);
+  if (res.status >= 300) throw new PermanentSendError(`${error}: redirects are not followed (set the final URL)`);
+  return reply;
 }
 
 /**
  * WeCom, DingTalk and Feishu answer HTTP 200 with a result code in the body (`errcode`, or
  * Feishu's `code` and its legacy `StatusCode`); only 0 is a delivered message. A reply without
  * any code (a proxy's page, say) is not taken as delivered either.
- */
-/**
+ *
  * Result codes that mean the robot's configuration is wrong, which no retry fixes: DingTalk 310000
  * (keyword missing, signature or timestamp rejected, IP not whitelisted), WeCom 93000 (invalid
  * webhook URL), Feishu 19021/19022/19024 (signature, IP, keyword). Rate limits and the rest are
  * retried with backoff.
  */
-const CONFIGURATION_ERRORS: Record<string, readonly number[]> = { DingTalk: [310000], WeCom: [93000], Feishu: [19021, 19022, 19024] };
+const CONFIGURATION_ERRORS = { DingTalk: [310000], WeCom: [93000], Feishu: [19021, 19022, 19024] } as const satisfies Record<string, readonly number[]>;
+type Platform = keyof typeof CONFIGURATION_ERRORS;
 
-function checkCode(platform: keyof typeof CONFIGURATION_ERRORS, reply: unknown, field: 'errcode' | 'code'): void {
+function checkCode(platform: Platform, reply: unknown, field: 'errcode' | 'code'): void {
   const obj = reply && typeof reply === 'object' ? (reply as Record<string, unknown>) : null;
   const code = obj?.[field] ?? obj?.StatusCode;
   if (code === 0) return;
-  const message = `${platform} replied ${JSON.stringify(reply ?? null).slice(0, 200)}`;
-  throw CONFIGURATION_ERRORS[platform]!.includes(Number(code)) ? new PermanentSendError(`${message} (check the unit's robot settings)`) : new Error(message);
+  const message = `${platform} replied ${platformReason(reply) || 'without a result code'}`;
+  throw (CONFIGURATION_ERRORS[platform] as readonly number[]).includes(Number(code)) ? new PermanentSendError(`${message} (check the unit's robot settings)`) : new Error(message);
 }
 
 function robotOf<K extends RobotName>(m: Notification, name: K): NonNullable<UnitRobots[K]> {
@@ -129,12 +130,12 @@ function robotOf<K extends RobotName>(m: Notification, name: K): NonNullable<Uni
 const WECOM_TEXT_MAX_BYTES = 2048;
 
 /** 企业微信群机器人: text message, mentioning the person by WeCom user id and/or mobile. */
-export function wecomChannel(): Channel {
+export function wecomChannel(post: OutboundPost): Channel {
   return {
     name: 'wecom',
     async send(m) {
       const { url } = robotOf(m, 'wecom');
-      const reply = await postJson(url, JSON.stringify({
+      const reply = await postJson(post, 'WeCom', url, JSON.stringify({
         msgtype: 'text',
         text: {
           content: truncateUtf8(groupText(m), WECOM_TEXT_MAX_BYTES),
@@ -152,7 +153,7 @@ export function wecomChannel(): Channel {
  * people in `at.atMobiles` / `at.atUserIds` whose `@mobile` / `@userId` also appears in the text,
  * so every id mentioned is written into the text too.
  */
-export function dingtalkChannel(now: () => Date = () => new Date()): Channel {
+export function dingtalkChannel(post: OutboundPost, now: () => Date = () => new Date()): Channel {
   return {
     name: 'dingtalk',
     async send(m) {
@@ -167,7 +168,7 @@ export function dingtalkChannel(now: () => Date = () => new Date()): Channel {
       const atUserIds = m.to.dingtalkUserId ? [m.to.dingtalkUserId] : [];
       const mention = [...atMobiles, ...atUserIds].map((id) => ` @${id}`).join('');
       const body = groupText(m).split('\n').slice(1).join('\n\n');
-      const reply = await postJson(url, JSON.stringify({
+      const reply = await postJson(post, 'DingTalk', url, JSON.stringify({
         msgtype: 'markdown',
         markdown: { title: m.subject, text: `### ${m.subject}\n\n${body}${mention}` },
         at: { atMobiles, atUserIds, isAtAll: false },
@@ -178,37 +179,39 @@ export function dingtalkChannel(now: () => Date = () => new Date()): Channel {
 }
 
 /** 飞书自定义机器人: text message, signed when a secret is set. */
-export function feishuChannel(now: () => Date = () => new Date()): Channel {
+export function feishuChannel(post: OutboundPost, now: () => Date = () => new Date()): Channel {
   return {
     name: 'feishu',
     async send(m) {
       const robot = robotOf(m, 'feishu');
       const timestamp = Math.floor(now().getTime() / 1000);
       const signed = robot.secret ? { timestamp: String(timestamp), sign: await feishuSign(robot.secret, timestamp) } : {};
-      const reply = await postJson(robot.url, JSON.stringify({ ...signed, msg_type: 'text', content: { text: `${m.to.name}：${groupText(m)}` } }));
+      const reply = await postJson(post, 'Feishu', robot.url, JSON.stringify({ ...signed, msg_type: 'text', content: { text: `${m.to.name}：${groupText(m)}` } }));
       checkCode('Feishu', reply, 'code');
     },
   };
 }
 
 /**
- * Generic JSON webhook for a unit's own systems (OA, portal). Carries the link; `Idempotency-Key`
+ * Generic JSON webhook for a unit's own systems (OA, portal). Not the person's alone, so it never
+ * carries a link (`link` null, `links` empty, the text says to check the mail); `Idempotency-Key`
  * lets the receiver drop the rare duplicate (a worker killed after sending, before recording it);
  * with a secret, `X-Imprimatur-Signature: sha256=<hex HMAC of the body>`.
  */
-export function webhookChannel(): Channel {
+export function webhookChannel(post: OutboundPost): Channel {
   return {
     name: 'webhook',
     async send(m) {
       const robot = robotOf(m, 'webhook');
       const body = {
-        kind: m.kind, dedupeKey: m.dedupeKey, subject: m.subject, text: m.text, link: m.link ?? null, links: m.links ?? (m.link ? [m.link] : []),
+        // `link` and `links` stay in the payload's shape, always empty: the link went to the person's mail.
+        kind: m.kind, dedupeKey: m.dedupeKey, subject: m.subject, text: linkFreeText(m), link: null, links: [],
         to: { personId: m.to.personId, name: m.to.name, email: m.to.email },
       };
       const raw = JSON.stringify(body);
       const headers: Record<string, string> = { 'idempotency-key': m.dedupeKey };
       if (robot.secret) headers['x-imprimatur-signature'] = `sha256=${await hmacHex(robot.secret, raw)}`;
-      await postJson(robot.url, raw, headers);
+      await postJson(post, null, robot.url, raw, headers);
     },
   };
 }

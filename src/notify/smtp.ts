@@ -1,6 +1,5 @@
 import nodemailer from 'nodemailer';
-import type { Channel } from './channel';
-import { PermanentSendError } from './robots';
+import { PermanentSendError, type Channel } from './channel';
 
 /**
  * Email over SMTP (`SMTP_URL`): zh-CN subject, plain text and HTML parts. Node only (nodemailer).

@@ -1,9 +1,10 @@
 import { and, asc, eq, inArray, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { decisions, deliveries, draftVersions, drafts, outbox, people, reviews, units, type DeliveryStatus } from '../../db/schema';
-import { routesFor, type Channels, type Notification, type Route } from '../notify/channel';
+import { forRoute, PermanentSendError, routesFor, type Channels, type Notification, type Route } from '../notify/channel';
 import { appointmentMessage, closedMessage, digestMessage, overdueMessage, reviewMessage, welcomeMessage, type ReviewMessageKind } from '../notify/messages';
-import { PermanentSendError, parseRobots, type UnitRobots } from '../notify/robots';
+import { shortReason } from '../notify/outbound';
+import { parseRobots, type UnitRobots } from '../notify/robots';
 import { AppError } from '../lib/errors';
 import { appendAudit } from './audit';
 import type { Person } from './auth';
@@ -265,13 +266,15 @@ export async function dispatchOutboxRow(d: Delivery, outboxId: number, opts: { f
       const channel = channels[route];
       try {
         if (!channel) throw new PermanentSendError(`channel ${route} is not configured`);
-        await channel.send({ kind: plan.kind, to: recipient(plan.person), ...text, dedupeKey, robots: plan.robots });
+        // Only a route that reaches the person alone gets the link; the others get the same words without it.
+        await channel.send(forRoute(route, { kind: plan.kind, to: recipient(plan.person), ...text, dedupeKey, robots: plan.robots }));
         await db.update(deliveries).set({ status: 'sent', sentAt: new Date(), lastError: null }).where(eq(deliveries.dedupeKey, dedupeKey));
         result.sent++;
       } catch (err) {
         const permanent = err instanceof PermanentSendError;
-        const error = (err as Error).message ?? String(err);
-        await db.update(deliveries).set({ status: permanent || opts.final ? 'failed' : 'retrying', lastError: error.slice(0, 1000) }).where(eq(deliveries.dedupeKey, dedupeKey));
+        // Shown to operators in GET /deliveries: short, one line, no control characters.
+        const error = shortReason((err as Error).message ?? String(err));
+        await db.update(deliveries).set({ status: permanent || opts.final ? 'failed' : 'retrying', lastError: error }).where(eq(deliveries.dedupeKey, dedupeKey));
         result.failed.push({ dedupeKey, error, permanent });
         deps.log.warn({ dedupeKey, route, err: error, final: opts.final || permanent }, 'notification send failed');
       }

@@ -7,6 +7,7 @@ import { appendAudit } from './audit';
 import type { Person } from './auth';
 import { inTransaction, type ServiceDeps } from './context';
 import type { Route } from '../notify/channel';
+import { assertOutboundUrls } from '../notify/outbound';
 import { parseRobots, type RobotName, type UnitRobots } from '../notify/robots';
 import { enqueue } from './outbox';
 import { holderOf, reassignReview } from './reviews';
@@ -64,6 +65,7 @@ export function robotsSummary(raw: unknown): Record<RobotName, { configured: boo
 
 /** Sets the unit's group robots and webhook; the audit records which were set, not their keys. */
 export async function setUnitRobots(db: Db, deps: ServiceDeps, actor: Person, unitId: string, robots: UnitRobots) {
+  assertOutboundUrls(Object.fromEntries(Object.entries(robots).map(([name, robot]) => [`${name}.url`, robot?.url])), deps.config.outbound);
   return inTransaction(db, deps, async (tx) => {
     const [unit] = await tx.update(units).set({ robots }).where(eq(units.id, unitId)).returning();
     if (!unit) throw new AppError('not_found', { what: '单位 / unit' }, { field: 'unitId' });

@@ -11,11 +11,15 @@ export interface Received {
   raw: string;
 }
 
+type Answer = { status?: number; body?: unknown; headers?: Record<string, string> };
+
 /**
  * A real HTTP receiver standing in for a robot platform or a unit's webhook endpoint. `reply`
  * decides the answer per request (default 200 with `ok`), so a test can make it fail or stall.
+ * It listens on 127.0.0.1 unless told another local address (127.0.0.2, ::1).
  */
-export async function startReceiver(reply: (r: Received, n: number) => { status?: number; body?: unknown } | Promise<{ status?: number; body?: unknown }> = () => ({})) {
+export async function startReceiver(reply: (r: Received, n: number) => Answer | Promise<Answer> = () => ({}), opts: { host?: string } = {}) {
+  const host = opts.host ?? '127.0.0.1';
   const received: Received[] = [];
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -28,14 +32,15 @@ export async function startReceiver(reply: (r: Received, n: number) => { status?
       const r: Received = { url: req.url ?? '/', path: url.pathname, query: url.searchParams, headers: req.headers, body, raw };
       received.push(r);
       const answer = await reply(r, received.length);
-      res.writeHead(answer.status ?? 200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify(answer.body ?? { errcode: 0, errmsg: 'ok', code: 0, msg: 'success' }));
+      res.writeHead(answer.status ?? 200, { 'content-type': 'application/json', ...answer.headers });
+      res.end(typeof answer.body === 'string' ? answer.body : JSON.stringify(answer.body ?? { errcode: 0, errmsg: 'ok', code: 0, msg: 'success' }));
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve, reject) => { server.once('error', reject); server.listen(0, host, resolve); });
   const { port } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    port,
     received,
     close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
   };

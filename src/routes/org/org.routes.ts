@@ -42,7 +42,7 @@ export const PersonSchema = z
     phone: z.string().nullable(),
     wecomUserId: z.string().nullable(),
     dingtalkUserId: z.string().nullable(),
-    channels: z.array(z.enum(ROUTES)).openapi({ description: 'Notification routes in order of preference; email is added for sign-off links when none of them is private' }),
+    channels: z.array(z.enum(ROUTES)).openapi({ description: 'Notification routes in order of preference; sign-off links go only by email, which is added to every message with a link' }),
     createdAt: z.string(),
   })
   .openapi('Person');
@@ -127,6 +127,7 @@ export const setNotifications = createRoute({
 export const setRobots = createRoute({
   method: 'put', path: '/units/{unitId}/robots', tags, security,
   summary: "Set the unit's group robots 群机器人 (WeCom, DingTalk, Feishu) and webhook (admin/publicity); answers which are set, never the keys",
+  description: 'URLs must be https:// (http:// only with ALLOW_HTTP_WEBHOOKS=true) and must not name a loopback, private, link-local or reserved address (400 naming the field); host names are checked again after DNS resolution when sending. None of these receives sign-off links.',
   request: {
     params: z.object({ unitId: uuidParam('unitId') }),
     ...jsonBody(UnitRobotsSchema),
