@@ -1,5 +1,4 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
-import { Scalar } from '@scalar/hono-api-reference';
 import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import type { Db } from '../db/client';
@@ -9,6 +8,7 @@ import { inputGuard } from './lib/input-guard';
 import { localeOf } from './lib/i18n';
 import { pagesRouter } from './pages';
 import { webRouter } from './pages/web';
+import { DOCS_SCRIPT_PATH, docsPage } from './pages/docs';
 import { accountsRouter } from './routes/accounts';
 import { auditRouter } from './routes/audit';
 import { calendarRouter } from './routes/calendar';
@@ -32,6 +32,11 @@ export interface AppOptions {
    * the request that opened it, so the app is built once per isolate and each request brings its own.
    */
   requestDb?: (c: Context<AppEnv>) => Db;
+  /**
+   * Serves the API reference's renderer at DOCS_SCRIPT_PATH from the host's copy of the pinned npm
+   * package (Node: read from node_modules; Workers: a static asset), so /docs needs no other origin.
+   */
+  docsScript?: (c: Context<AppEnv>) => Response | Promise<Response>;
 }
 
 /** Builds the whole HTTP app from its dependencies; the Node and Workers entries only start it. */
@@ -72,7 +77,9 @@ export function createApp(deps: AppDeps, options: AppOptions = {}) {
     },
     servers: [{ url: deps.config.publicUrl }],
   });
-  app.get('/docs', Scalar({ url: '/openapi.json', pageTitle: 'Imprimatur API' }));
+  app.get('/docs', (c) => c.html(docsPage()));
+  const docsScript = options.docsScript;
+  if (docsScript) app.get(DOCS_SCRIPT_PATH, (c) => docsScript(c));
 
   options.extend?.(app);
 

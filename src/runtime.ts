@@ -7,6 +7,7 @@ import { parseConfig, type Config } from './config';
 import { randomToken } from './lib/crypto';
 import type { AppDeps } from './lib/http';
 import type { Log } from './lib/log';
+import { serveDocsScript } from './lib/docs-asset';
 import { createLogger } from './lib/logger';
 import { logChannel, type Channel, type Channels } from './notify/channel';
 import { filteredPost } from './notify/outbound-node';
@@ -61,7 +62,7 @@ export async function createRuntime(opts: { env?: Record<string, string | undefi
     config: { publicUrl: config.publicUrl, appSecret: config.appSecret, linkTtlHours: config.linkTtlHours, dev: config.dev, allowedEmailDomains: config.allowedEmailDomains, outbound: config.outbound },
     now: opts.now ?? (() => new Date()),
   };
-  const app = createApp(deps, opts.app);
+  const app = createApp(deps, { docsScript: serveDocsScript, ...opts.app });
   // Robot signatures use the wall clock (the platforms reject timestamps an hour off), not deps.now.
   // Every robot and webhook call goes through the one filtered sender (no loopback, private or reserved destinations).
   const post = filteredPost(config.outbound);

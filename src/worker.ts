@@ -27,6 +27,8 @@ export interface Env {
   /** Robot and webhook URL rules ([vars]), checked when a unit saves its robots; see the README. */
   ALLOW_HTTP_WEBHOOKS?: string;
   OUTBOUND_ALLOW_ADDRESSES?: string;
+  /** `[assets]` binding: the API reference's renderer, copied by wrangler from the pinned npm package. */
+  ASSETS?: { fetch(request: Request): Promise<Response> };
 }
 
 interface ExecutionContext {
@@ -69,7 +71,13 @@ export default {
     if (!app) {
       try {
         // deps.db is never used: requestDb hands every request its own database.
-        app = createApp({ db: undefined as unknown as Db, log, config: settings(env), now: () => new Date() }, { requestDb: (c) => (c.env as RequestEnv).db });
+        app = createApp({ db: undefined as unknown as Db, log, config: settings(env), now: () => new Date() }, {
+          requestDb: (c) => (c.env as RequestEnv).db,
+          docsScript: (c) => {
+            const assets = (c.env as RequestEnv).ASSETS;
+            return assets ? assets.fetch(new Request(new URL('/standalone.js', c.req.url))) : c.notFound();
+          },
+        });
       } catch (err) {
         log.error({ err }, 'the Worker is misconfigured');
         return Response.json({ error: { code: 'internal', message: 'The service is misconfigured. 服务配置有误。' } }, { status: 500 });

@@ -16,6 +16,9 @@ import type { Queues } from './queues';
 
 export const BOARD_PATH = '/admin/queues';
 const LOGIN_PATH = '/admin/login';
+const LOGOUT_PATH = '/admin/logout';
+const SANS = '-apple-system, "PingFang SC", "Noto Sans CJK SC", "Microsoft YaHei", sans-serif';
+const MONO = 'ui-monospace, "Noto Sans Mono CJK SC", Menlo, Consolas, monospace';
 const COOKIE = 'imp_admin';
 
 const SESSION_MS = 8 * 3600_000;
@@ -47,7 +50,18 @@ export function mountQueueBoard(app: Hono<AppEnv>, queues: Queues, deps: AppDeps
   createBullBoard({
     queues: Object.values(queues.byName).map((q) => new BullMQAdapter(q)),
     serverAdapter: adapter,
-    options: { uiConfig: { boardTitle: 'Imprimatur 队列' } },
+    options: {
+      uiConfig: {
+        boardTitle: 'Imprimatur 队列',
+        // Bull Board ships a zh-CN catalogue; the team reads Chinese first.
+        locale: { lng: 'zh-CN' },
+        // Its docs icon points at github.com; the sign-out link leads to our own confirmation form.
+        hideDocsLink: true,
+        miscLinks: [{ text: '退出登录 / Sign out', url: LOGOUT_PATH }],
+        // System fonts with Chinese glyphs instead of IBM Plex from Google Fonts (see withoutOutsideAssets).
+        theme: { light: { 'font-sans': SANS, 'font-mono': MONO }, dark: { 'font-sans': SANS, 'font-mono': MONO } },
+      },
+    },
   });
   const secure = deps.config.publicUrl.startsWith('https:');
 
@@ -78,7 +92,17 @@ ${error ? html`<div class="notice bad">${error}</div>` : ''}
     setCookie(c, COOKIE, session, { path: '/admin', httpOnly: true, sameSite: 'Strict', secure, maxAge: SESSION_MS / 1000 });
     return c.redirect(BOARD_PATH, 303);
   });
-  app.post('/admin/logout', (c) => {
+  app.get(LOGOUT_PATH, (c) =>
+    c.html(
+      page({
+        title: '退出登录 / Sign out',
+        body: html`<section><h1>退出队列管理 · Sign out of the queue dashboard</h1>
+<form method="post" action="${LOGOUT_PATH}"><div class="actions"><button class="reject" type="submit">退出登录 / Sign out</button></div></form>
+<p class="meta"><a href="${BOARD_PATH}">返回队列 / Back to the queues</a></p></section>`,
+      }),
+    ),
+  );
+  app.post(LOGOUT_PATH, (c) => {
     deleteCookie(c, COOKIE, { path: '/admin' });
     return c.redirect(LOGIN_PATH, 303);
   });
@@ -100,7 +124,22 @@ ${error ? html`<div class="notice bad">${error}</div>` : ''}
     if (wantsHtml && error.code === 'unauthorized') return c.redirect(LOGIN_PATH, 303);
     return c.json(errorBody(error, localeOf(c)), error.status as 401 | 403);
   };
-  app.use(BOARD_PATH, guard);
-  app.use(`${BOARD_PATH}/*`, guard);
+  for (const path of [BOARD_PATH, `${BOARD_PATH}/*`]) app.use(path, guard, withoutOutsideAssets);
   app.route(BOARD_PATH, adapter.registerPlugin());
 }
+
+/**
+ * Bull Board's page template links IBM Plex from fonts.googleapis.com (blocked in mainland China,
+ * absent on an intranet) and says lang="en": its HTML answers lose every stylesheet from another
+ * origin (the theme above sets system fonts) and speak zh-CN. The JS and CSS are served from here.
+ */
+const withoutOutsideAssets = async (c: Context<AppEnv>, next: Next) => {
+  await next();
+  if (!(c.res.headers.get('content-type') ?? '').includes('text/html')) return;
+  const page = (await c.res.text())
+    .replace(/<link\b[^>]*\bhref="(?:https?:)?\/\/[^"]*"[^>]*>/gi, '')
+    .replace(/<html lang="[^"]*"/i, '<html lang="zh-CN"');
+  const headers = new Headers(c.res.headers);
+  headers.delete('content-length');
+  c.res = new Response(page, { status: c.res.status, headers });
+};

@@ -1,0 +1,128 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BOARD_PATH, mountQueueBoard } from '../workers/board';
+import { startQueueHost, type QueueHost } from '../workers/host';
+import { hasChromium, openBrowser } from './browser';
+import { createTestEnv, type TestEnv } from './harness';
+import { startTestRedis, type TestRedis } from './support/redis-server';
+
+/**
+ * Every HTML page of the service, as on a campus intranet or behind the Great Firewall: Chromium
+ * refuses every request to another origin, and the test fails on any such attempt (a CDN script, a
+ * web font, a telemetry beacon), then checks the page still rendered its content.
+ */
+describe.skipIf(!hasChromium && !process.env.CI)('every page works with no outside origin', () => {
+  let t: TestEnv;
+  let redis: TestRedis;
+  let host: QueueHost;
+  let demo: Awaited<ReturnType<TestEnv['seed']>>;
+  let browser: Browser;
+  let base: string;
+  let closeBrowser: (() => Promise<void>) | undefined;
+  let signoffToken: string;
+  /** Route patterns of the GET pages visited, to compare with the app's routes at the end. */
+  const visited = new Set<string>();
+
+  beforeAll(async () => {
+    redis = await startTestRedis();
+    t = await createTestEnv('postgres', { REDIS_URL: redis.url });
+    host = startQueueHost(t.runtime, { workers: false });
+    mountQueueBoard(t.runtime.app, host.queues, t.runtime.deps);
+    demo = await t.seed();
+    const draft = await t.request('POST', '/api/v1/drafts', { token: demo.tokens.drafter, body: { title: '离线页面测试', body: '正文。', unitId: demo.unitId, accountIds: [demo.accountId] } });
+    const id = (draft.body as { id: string }).id;
+    await t.request('POST', `/api/v1/drafts/${id}/submit`, { token: demo.tokens.drafter });
+    signoffToken = await t.linkFor(demo.people.section_head!);
+    ({ base, browser, close: closeBrowser } = await openBrowser(t));
+  }, 60_000);
+  afterAll(async () => {
+    await closeBrowser?.();
+    await host?.close();
+    await t?.close();
+    await redis?.stop();
+  });
+
+  /** A page whose requests to any origin but the service's are aborted and recorded. */
+  async function offlinePage(): Promise<{ page: Page; outside: string[] }> {
+    const page = await browser.newPage({ locale: 'zh-CN' });
+    const outside: string[] = [];
+    const origin = new URL(base).origin;
+    await page.route('**/*', (route) => {
+      const url = route.request().url();
+      if (url.startsWith('data:') || url.startsWith('blob:') || new URL(url).origin === origin) return route.continue();
+      outside.push(url);
+      return route.abort('blockedbyclient');
+    });
+    return { page, outside };
+  }
+
+  async function visit(pattern: string, path: string, check: (page: Page) => Promise<void>, page?: { page: Page; outside: string[] }) {
+    const p = page ?? (await offlinePage());
+    const res = await p.page.goto(base + path, { waitUntil: 'networkidle' });
+    expect(res?.headers()['content-type'], path).toContain('text/html');
+    await check(p.page);
+    await p.page.screenshot({ path: `test/artifacts/offline${pattern.replaceAll(/[/:?=]+/g, '-')}.png`, fullPage: false }).catch(() => {});
+    expect(p.outside, `${path} asked another origin`).toEqual([]);
+    visited.add(pattern);
+    if (!page) await p.page.close();
+  }
+
+  it('/docs renders the API reference from this service only, without buttons that call outside services', async () => {
+    await visit('/docs', '/docs', async (page) => {
+      await expect.poll(() => page.getByText('Imprimatur API').first().isVisible(), { timeout: 20_000 }).toBe(true);
+      await expect.poll(() => page.locator('text=/\\/api\\/v1\\/drafts/').first().isVisible(), { timeout: 10_000 }).toBe(true);
+      const text = await page.locator('body').innerText();
+      expect(text).not.toMatch(/Ask AI|Generate SDK|Deploy/);
+    });
+  }, 60_000);
+
+  it('the sign-off page, a dead link, and the public verify pages', async () => {
+    await visit('/s/:token', `/s/${signoffToken}`, async (page) => {
+      expect(await page.locator('body').innerText()).toContain('离线页面测试');
+    });
+    await visit('/s/:token', '/s/imp_dead', async (page) => {
+      expect(await page.locator('.notice.bad').count()).toBe(1);
+    });
+    await visit('/verify/:code', `/verify/${demo.inspectionCode}`, async (page) => {
+      expect(await page.locator('.verdict').getAttribute('data-valid')).toBe('true');
+      await expect.poll(() => page.locator('.qr img').evaluate((el: HTMLImageElement) => el.complete && el.naturalWidth)).toBeGreaterThan(0);
+    });
+    await visit('/verify', `/verify?code=${demo.inspectionCode}`, async () => {});
+  });
+
+  it('Bull Board: sign-in, the board in Chinese with system fonts, sign-out', async () => {
+    const p = await offlinePage();
+    await visit('/admin/login', '/admin/login', async (page) => {
+      expect(await page.locator('textarea[name=token]').count()).toBe(1);
+    }, p);
+    await p.page.fill('textarea[name=token]', demo.tokens.admin!);
+    await p.page.click('button[type=submit]');
+    await p.page.waitForURL(`${base}${BOARD_PATH}`);
+    await visit(BOARD_PATH, BOARD_PATH, async (page) => {
+      await expect.poll(() => page.getByText('notifications').first().isVisible(), { timeout: 15_000 }).toBe(true);
+      expect(await page.evaluate(() => document.documentElement.lang)).toBe('zh-CN');
+      // Bull Board's zh-CN catalogue is in use (its English says "Overview").
+      await expect.poll(() => page.locator('body').innerText()).toMatch(/概览|总览|队列/);
+      expect(await page.locator('body').innerText()).not.toContain('Overview');
+    }, p);
+    // The sign-out link sits in the menu behind the header's last (person) icon.
+    await p.page.locator('header [class*="actions-"] > li').last().locator('button').click();
+    await p.page.getByText('退出登录 / Sign out').first().click();
+    await p.page.waitForURL(`${base}/admin/logout`);
+    visited.add('/admin/logout');
+    await p.page.click('button[type=submit]');
+    await p.page.waitForURL(`${base}/admin/login`);
+    expect((await p.page.context().cookies()).find((c) => c.name === 'imp_admin')).toBeUndefined();
+    await p.page.goto(`${base}${BOARD_PATH}`);
+    expect(new URL(p.page.url()).pathname).toBe('/admin/login');
+    expect(p.outside).toEqual([]);
+    await p.page.close();
+  }, 60_000);
+
+  it('no HTML page of the app was left out of this test', () => {
+    // Anything answered with GET outside the JSON API, the documents and the images is a page.
+    const notPages = [/^\/api\//, /^\/openapi\.json$/, /^\/(healthz|readyz)$/, /\.(png|svg|js)$/, /^\/admin\/queues\/.+/, /^\/\*?$/];
+    const pages = new Set(t.runtime.app.routes.filter((r) => r.method === 'GET' && !notPages.some((re) => re.test(r.path))).map((r) => r.path));
+    expect([...pages].filter((p) => !visited.has(p))).toEqual([]);
+  });
+});
