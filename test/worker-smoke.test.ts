@@ -129,6 +129,16 @@ describe.skipIf(skip)('the API on Workers (wrangler dev, local workerd)', () => 
     expect(me.body.roles).toEqual(['admin', 'publicity', 'staff']);
   });
 
+  it('/docs and its renderer come from the Worker itself (static assets), not a CDN', async () => {
+    const docs = await call('GET', '/docs');
+    expect(docs.status).toBe(200);
+    expect(docs.text).toContain('src="/docs/api-reference.js"');
+    expect(docs.text).not.toMatch(/src="https?:/);
+    const script = await call('GET', '/docs/api-reference.js');
+    expect(script.status).toBe(200);
+    expect(script.text).toContain('createApiReference');
+  });
+
   it('walks a draft from create to approved by link while Node relays the outbox', async () => {
     const created = await call('POST', '/api/v1/drafts', { token: demo.tokens.drafter, body: { title: '工作器冒烟测试', body: '在 Workers 上起草。', unitId: demo.unitId, accountIds: [demo.accountId] } });
     expect(created.status, created.text).toBe(201);
