@@ -88,7 +88,10 @@ describe.skipIf(!hasChromium && !process.env.CI)('every page works with no outsi
       await expect.poll(() => page.locator('.qr img').evaluate((el: HTMLImageElement) => el.complete && el.naturalWidth)).toBeGreaterThan(0);
     });
     await visit('/verify', `/verify?code=${demo.inspectionCode}`, async () => {});
-  });
+    await visit('/login', '/login', async (page) => {
+      expect(await page.locator('h1').first().innerText()).toContain('先审后发');
+    });
+  }, 90_000);
 
   it('Bull Board: sign-in, the board in Chinese with system fonts, sign-out', async () => {
     const p = await offlinePage();
@@ -121,7 +124,7 @@ describe.skipIf(!hasChromium && !process.env.CI)('every page works with no outsi
 
   it('no HTML page of the app was left out of this test', () => {
     // Anything answered with GET outside the JSON API, the documents and the images is a page.
-    const notPages = [/^\/api\//, /^\/openapi\.json$/, /^\/(healthz|readyz)$/, /\.(png|svg|js)$/, /^\/admin\/queues\/.+/, /^\/\*?$/];
+    const notPages = [/^\/api\//, /^\/openapi\.json$/, /^\/(healthz|readyz)$/, /\.(png|svg|js)$/, /^\/admin\/queues\/.+/, /^\/assets\//, /^\/\*?$/];
     const pages = new Set(t.runtime.app.routes.filter((r) => r.method === 'GET' && !notPages.some((re) => re.test(r.path))).map((r) => r.path));
     expect([...pages].filter((p) => !visited.has(p))).toEqual([]);
   });
