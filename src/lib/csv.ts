@@ -1,8 +1,19 @@
 import { stringify } from 'csv-stringify/sync';
 
-/** CSV for people who open it in Excel: UTF-8 with a BOM (so Chinese survives), CRLF, every field quoted when needed. */
+/**
+ * CSV injection (OWASP): a spreadsheet runs a cell that starts with = + - @ (or a tab or CR, which
+ * some strip first) as a formula. Such text cells get a leading single quote, which shows the
+ * text as typed; numbers are written as numbers. Every export goes through toCsv, so through this.
+ */
+export function neutralizeCell(value: string | number | null | undefined): string {
+  if (value === null || value === undefined) return '';
+  if (typeof value === 'number') return String(value);
+  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+}
+
+/** CSV for people who open it in Excel: UTF-8 with a BOM (so Chinese survives), CRLF, every field quoted when needed, no formulas. */
 export function toCsv(header: string[], rows: (string | number | null | undefined)[][]): string {
-  return '\uFEFF' + stringify([header, ...rows.map((r) => r.map((v) => (v === null || v === undefined ? '' : String(v))))], { record_delimiter: 'windows' });
+  return '\uFEFF' + stringify([header, ...rows].map((r) => r.map(neutralizeCell)), { record_delimiter: 'windows' });
 }
 
 export function csvResponse(body: string, filename: string): Response {

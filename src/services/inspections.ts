@@ -263,10 +263,13 @@ export async function recordInterview(db: Db, deps: ServiceDeps, actor: Person, 
   return getInspectionView(db, deps, actor, inspectionId);
 }
 
-function parseCodeOrThrow(input: string): string {
+/** A pass code as typed → its canonical form, or the 400 (malformed) / 404 (mistyped) its holder sees. */
+export function parseCodeOrThrow(input: string): string {
   const error = inspectionCodeError(input);
-  // The caller's text goes back into the message, so only as much of it as a code could be.
-  const shown = input.length > 40 ? `${input.slice(0, 40)}…` : input;
+  // The caller's text goes back into the message, so only as much of it as a code could be (cut
+  // by code point: a cut between the halves of a surrogate pair would leave a lone surrogate).
+  const chars = Array.from(input);
+  const shown = chars.length > 40 ? `${chars.slice(0, 40).join('')}…` : input;
   if (error === 'malformed') throw new AppError('code_malformed', { code: shown }, [{ path: 'code', in: 'path', message: 'not an inspection pass code' }]);
   // Well-formed but failing its check character: a typo, so it cannot be in the registry.
   if (error === 'check_failed') throw new AppError('code_not_found', { code: shown }, { field: 'code', reason: 'check_failed' });
@@ -395,11 +398,14 @@ export async function campaignResults(db: Db, deps: Pick<ServiceDeps, 'now'>, ac
 
 export async function listCampaigns(db: Db, actor: Person) {
   requireRole(actor, 'publicity', 'admin');
+  // A join, not correlated subqueries: inside a subquery drizzle leaves columns unqualified, so
+  // `campaign_id = id` compared the inspection with itself and every count was 0.
   return db.select({
     id: inspectionCampaigns.id, year: inspectionCampaigns.year, deadline: inspectionCampaigns.deadline, graceUntil: inspectionCampaigns.graceUntil, closedAt: inspectionCampaigns.closedAt,
-    inspections: sql<number>`(select count(*) from ${inspections} where ${inspections.campaignId} = ${inspectionCampaigns.id})::int`,
-    passed: sql<number>`(select count(*) from ${inspections} where ${inspections.campaignId} = ${inspectionCampaigns.id} and ${inspections.status} = 'passed')::int`,
-  }).from(inspectionCampaigns).orderBy(desc(inspectionCampaigns.year));
+    inspections: sql<number>`count(${inspections.id})::int`,
+    passed: sql<number>`(count(*) filter (where ${inspections.status} = 'passed'))::int`,
+  }).from(inspectionCampaigns).leftJoin(inspections, eq(inspections.campaignId, inspectionCampaigns.id))
+    .groupBy(inspectionCampaigns.id).orderBy(desc(inspectionCampaigns.year));
 }
 
 /**

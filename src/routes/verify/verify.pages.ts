@@ -1,10 +1,14 @@
 import { Hono, type Context } from 'hono';
 import { AppError, toAppError } from '../../lib/errors';
-import type { AppEnv } from '../../lib/http';
+import { z } from '@hono/zod-openapi';
+import { validationError, type AppEnv } from '../../lib/http';
 import { qrPng, qrSvg } from '../../lib/qr';
 import { noticePage } from '../../pages/layout';
 import { lookupPage, verifyPage } from '../../pages/verify';
-import { verifyCode } from '../../services/inspections';
+import { parseCodeOrThrow, verifyCode } from '../../services/inspections';
+import { CodeParam } from './verify.routes';
+
+const LookupQuery = z.object({ code: CodeParam });
 
 /**
  * The public verification page and the QR codes that point at it. No token: a pass code is public
@@ -14,8 +18,15 @@ export const verifyPagesRouter = new Hono<AppEnv>()
   // The lookup form posts here with ?code=…; send the visitor on to the code's own page.
   .get('/verify', (c) => {
     const code = c.req.query('code')?.trim();
-    if (code) return c.redirect(`/verify/${encodeURIComponent(code.slice(0, 64))}`, 303);
-    return c.html(lookupPage());
+    if (!code) return c.html(lookupPage());
+    // Checked whole, by the API's own rule: cutting it short could split a surrogate pair.
+    const parsed = LookupQuery.safeParse({ code });
+    if (!parsed.success) return errorPage(c, validationError(parsed.error.issues, 'query'));
+    try {
+      return c.redirect(`/verify/${encodeURIComponent(parseCodeOrThrow(parsed.data.code))}`, 303);
+    } catch (err) {
+      return errorPage(c, err);
+    }
   })
   .get('/verify/:code', async (c) => {
     c.header('Cache-Control', 'no-cache');
