@@ -8,7 +8,7 @@ import { outbox } from '../db/schema';
 import { silentLog } from '../src/lib/log';
 import { createRuntime } from '../src/runtime';
 import { addJobs } from '../workers/jobs';
-import { createQueues } from '../workers/queues';
+import { createQueues, queueKeyPrefix } from '../workers/queues';
 import { relayOutbox } from '../workers/relay';
 
 const ROWS = 1000;
@@ -23,8 +23,8 @@ try {
 }
 
 const rt = await createRuntime({ env: { ...process.env, PGLITE_DIR: 'memory://', APP_SECRET: 'bench-secret-0123456789abcdef012345', LOG_LEVEL: 'silent' }, log: silentLog });
-const prefix = `bench-${process.pid}`;
-const queues = createQueues({ redisUrl, prefix }, silentLog);
+const prefix = queueKeyPrefix(`bench-${process.pid}`, rt.installationId);
+const queues = createQueues({ redisUrl, prefix, installationId: rt.installationId }, silentLog);
 await new Promise((ready) => (queues.connection.status === 'ready' ? ready(null) : queues.connection.once('ready', ready)));
 
 async function timed(label: string, fn: () => Promise<unknown>): Promise<number> {
@@ -41,7 +41,7 @@ const raw = await timed('baseline: raw Redis pipeline, one HSET per row', () => 
   for (let i = 0; i < ROWS; i++) p.hset(`${prefix}:raw:${i}`, 'outboxId', String(i));
   return p.exec();
 });
-const bulk = await timed('baseline: BullMQ addBulk (ids given)', () => addJobs(queues, 'outbox.dispatch', Array.from({ length: ROWS }, (_, i) => ({ data: { outboxId: i + 1 }, jobId: `bulk-${i}` }))));
+const bulk = await timed('baseline: BullMQ addBulk (ids given)', () => addJobs(queues, 'outbox.dispatch', Array.from({ length: ROWS }, (_, i) => ({ data: { outboxId: i + 1, jobKey: crypto.randomUUID() }, jobId: `bulk-${i}` }))));
 await rt.database.db.insert(outbox).values(Array.from({ length: ROWS }, (_, i) => ({ topic: 'bench', payload: { i } })));
 const relay = await timed('relay: SKIP LOCKED select → addBulk → mark relayed', async () => {
   while ((await relayOutbox(rt.database.db, queues, 200)) > 0);

@@ -19,7 +19,7 @@ export const configSchema = z
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     /** Set to "false" to run the API without the in-process workers (e.g. when `npm run worker` runs them). */
     RUN_WORKERS: z.enum(['true', 'false']).default('true'),
-    /** BullMQ key prefix (several deployments may share one Redis). */
+    /** First part of the BullMQ key prefix; the database's installation id is always appended (`<prefix>:<installation id>`). */
     QUEUE_PREFIX: z.string().regex(/^[\w:.-]+$/).default('imprimatur'),
     /** How often the sweep re-derives reminders, digests and unrelayed outbox rows from Postgres. */
     SWEEP_EVERY_SECONDS: z.coerce.number().int().min(1).default(60),
@@ -54,6 +54,8 @@ export const configSchema = z
         return z.NEVER;
       }
     }),
+    /** An outbox row unprocessed for longer than this turns /readyz not-ready (503) and is logged. */
+    OUTBOX_STALE_SECONDS: z.coerce.number().int().min(1).default(300),
   })
   .transform((env, ctx) => {
     const dev = env.NODE_ENV !== 'production';
@@ -85,6 +87,7 @@ export const configSchema = z
       smtpPoolSize: env.SMTP_POOL_SIZE,
       allowedEmailDomains: env.ALLOWED_EMAIL_DOMAINS,
       outbound: { allowHttp: env.ALLOW_HTTP_WEBHOOKS === 'true', allowAddresses: env.OUTBOUND_ALLOW_ADDRESSES },
+      outboxStaleMs: env.OUTBOX_STALE_SECONDS * 1000,
     };
   });
 

@@ -13,6 +13,7 @@ import { logChannel, type Channel, type Channels } from './notify/channel';
 import { filteredPost } from './notify/outbound-node';
 import { dingtalkChannel, feishuChannel, webhookChannel, wecomChannel } from './notify/robots';
 import { smtpChannel } from './notify/smtp';
+import { readInstallation } from './services/installation';
 import { drainOutbox, type Delivery } from './services/notifications';
 
 /**
@@ -22,6 +23,8 @@ import { drainOutbox, type Delivery } from './services/notifications';
 export interface Runtime {
   config: Config;
   database: Database;
+  /** The database's installation id (read once at start): the queues' key prefix carries it. */
+  installationId: string;
   deps: AppDeps;
   log: Log;
   /** The mail transport: SMTP, the log without SMTP, or what the caller passed (tests). */
@@ -54,6 +57,7 @@ export async function createRuntime(opts: { env?: Record<string, string | undefi
   if (config.dev && config.appSecret.length < 32) log.warn('APP_SECRET is shorter than 32 characters; refused outside dev mode');
   const database = await openDatabase({ url: config.databaseUrl, dataDir: config.pgliteDir });
   await migrateDatabase(database);
+  const { id: installationId } = await readInstallation(database.db);
   const smtp = !opts.channel && config.smtpUrl ? smtpChannel({ url: config.smtpUrl, from: config.mailFrom, poolSize: config.smtpPoolSize }) : null;
   const channel = opts.channel ?? smtp ?? logChannel(log);
   const deps: AppDeps = {
@@ -69,7 +73,7 @@ export async function createRuntime(opts: { env?: Record<string, string | undefi
   const channels: Channels = { email: channel, wecom: wecomChannel(post), dingtalk: dingtalkChannel(post), feishu: feishuChannel(post), webhook: webhookChannel(post) };
   const delivery: Delivery = { db: database.db, deps, channels, claimLeaseMs: config.sendLeaseMs };
   return {
-    config, database, deps, log, channel, channels, delivery, app,
+    config, database, installationId, deps, log, channel, channels, delivery, app,
     drain: () => drainOutbox(delivery),
     close: async () => {
       smtp?.close();

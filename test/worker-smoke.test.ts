@@ -147,10 +147,10 @@ describe.skipIf(skip)('the API on Workers (wrangler dev, local workerd)', () => 
     expect(submitted.status, submitted.text).toBe(200);
     expect(submitted.body).toMatchObject({ status: 'in_review', currentLevel: 'section_head' });
     // The Worker wrote an outbox row; the Node relay moved it into BullMQ under its deterministic id.
-    const [row] = await t.runtime.database.db.select({ id: outbox.id }).from(outbox).where(sql`${outbox.topic} = 'review.assigned' and ${outbox.payload}->>'reviewId' = ${submitted.body.reviews[0].id}`);
+    const [row] = await t.runtime.database.db.select({ id: outbox.id, jobKey: outbox.jobKey, resends: outbox.resends }).from(outbox).where(sql`${outbox.topic} = 'review.assigned' and ${outbox.payload}->>'reviewId' = ${submitted.body.reviews[0].id}`);
     expect(row, 'the Worker wrote the outbox row').toBeTruthy();
-    const job = await waitFor('the relay to queue it', () => host.queues.byName.notifications.getJob(outboxJobId(row!.id)));
-    expect(job.data).toEqual({ outboxId: row!.id });
+    const job = await waitFor('the relay to queue it', () => host.queues.byName.notifications.getJob(outboxJobId(row!)));
+    expect(job.data).toEqual({ outboxId: row!.id, jobKey: row!.jobKey });
 
     let used = '';
     for (const [i, level] of LEVELS.entries()) {

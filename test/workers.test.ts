@@ -28,6 +28,12 @@ async function submitDraft(t: TestEnv, demo: Demo, title: string): Promise<strin
   return created.body.id;
 }
 
+/** The queue job id of an outbox row, as the relay names it (row id, job key, resends). */
+async function jobIdOf(t: TestEnv, outboxId: number, resends?: number): Promise<string> {
+  const [row] = await t.runtime.database.db.select({ id: outbox.id, jobKey: outbox.jobKey, resends: outbox.resends }).from(outbox).where(eq(outbox.id, outboxId));
+  return outboxJobId({ ...row!, resends: resends ?? row!.resends });
+}
+
 async function outboxIdOf(t: TestEnv, topic: string, reviewOfDraft: string): Promise<number> {
   const rows = await t.runtime.database.db.execute<{ id: number }>(sql`
     select o.id from outbox o join reviews r on r.id::text = o.payload->>'reviewId'
@@ -67,8 +73,9 @@ describe('BullMQ workers on a real Redis', () => {
       return found.length ? found : null;
     });
     const outboxId = await outboxIdOf(t, 'review.assigned', draftId);
-    const job = await host.queues.byName.notifications.getJob(outboxJobId(outboxId));
-    expect(job?.data).toEqual({ outboxId });
+    const jobId = await jobIdOf(t, outboxId);
+    const job = await host.queues.byName.notifications.getJob(jobId);
+    expect(job?.data).toEqual({ outboxId, jobKey: jobId.split('-').slice(2).join('-') });
     expect(await waitFor('job completion', async () => (await job!.getState()) === 'completed')).toBe(true);
     const token = message!.link!.split('/s/')[1]!;
     expect(JSON.stringify(job!.data)).not.toContain(token);
@@ -120,7 +127,7 @@ describe('BullMQ workers on a real Redis', () => {
     try {
       const draftId = await submitDraft(t, demo, '失败重试测试');
       const outboxId = await outboxIdOf(t, 'review.assigned', draftId);
-      const job = await waitFor('the job', () => host.queues.byName.notifications.getJob(outboxJobId(outboxId)));
+      const job = await waitFor('the job', async () => host.queues.byName.notifications.getJob(await jobIdOf(t, outboxId)));
       await waitFor('the job to fail for good', async () => (await job.getState()) === 'failed');
       expect(receiver.received).toHaveLength(3); // SEND_ATTEMPTS
       const [failed] = await db.select().from(deliveries).where(and(eq(deliveries.outboxId, outboxId), eq(deliveries.channel, 'webhook')));
@@ -148,13 +155,13 @@ describe('BullMQ workers on a real Redis', () => {
       // The API's resend (POST /deliveries/{id}/resend) goes through the queue as a new job.
       healthy = false;
       const second = await outboxIdOf(t, 'review.assigned', await submitDraft(t, demo, '接口重发测试'));
-      const firstJob = await waitFor('the second job', () => host.queues.byName.notifications.getJob(outboxJobId(second)));
+      const firstJob = await waitFor('the second job', async () => host.queues.byName.notifications.getJob(await jobIdOf(t, second, 0)));
       await waitFor('it to fail for good', async () => (await firstJob.getState()) === 'failed');
       const [gaveUp] = await db.select().from(deliveries).where(and(eq(deliveries.outboxId, second), eq(deliveries.channel, 'webhook')));
       healthy = true;
       const resent = await t.request('POST', `/api/v1/deliveries/${gaveUp!.id}/resend`, { token: demo.tokens.admin });
       expect(resent.status, resent.text).toBe(200);
-      const again = await waitFor('the resend job', () => host.queues.byName.notifications.getJob(outboxJobId(second, 1)));
+      const again = await waitFor('the resend job', async () => host.queues.byName.notifications.getJob(await jobIdOf(t, second, 1)));
       await waitFor('the resend to complete', async () => (await again.getState()) === 'completed');
       expect((await db.select().from(deliveries).where(eq(deliveries.id, gaveUp!.id)))[0]!.status).toBe('sent');
       expect(receiver.received.filter((r) => r.body?.subject?.includes('接口重发测试'))).toHaveLength(4); // 3 failed attempts + 1
@@ -228,7 +235,7 @@ describe('BullMQ workers on a real Redis', () => {
     const draftId = await submitDraft(t, demo, 'Redis 恢复测试');
     await waitFor('the link, through the queue again', () => sentTo(demo.people.section_head!, 'review_assigned').some((m) => m.subject.includes('Redis 恢复测试')));
     const outboxId = await outboxIdOf(t, 'review.assigned', draftId);
-    expect(await host.queues.byName.notifications.getJob(outboxJobId(outboxId))).toBeTruthy();
+    expect(await host.queues.byName.notifications.getJob(await jobIdOf(t, outboxId))).toBeTruthy();
     const ready = await t.request('GET', '/readyz');
     expect(ready.body).toMatchObject({ ok: true, database: { ok: true }, queue: { ok: true, redis: 'ready' } });
     expect(ready.body.queue.counts.notifications).toHaveProperty('failed');
@@ -263,11 +270,12 @@ describe('two outbox relays racing', () => {
 
   it('move each committed row into BullMQ exactly once', async () => {
     const { db } = t.runtime.database;
-    const rows = await db.insert(outbox).values(Array.from({ length: 300 }, (_, i) => ({ topic: 'review.urged', payload: { reviewId: crypto.randomUUID(), byId: crypto.randomUUID(), comment: `#${i}` } }))).returning({ id: outbox.id });
+    const rows = await db.insert(outbox).values(Array.from({ length: 300 }, (_, i) => ({ topic: 'review.urged', payload: { reviewId: crypto.randomUUID(), byId: crypto.randomUUID(), comment: `#${i}` } }))).returning({ id: outbox.id, jobKey: outbox.jobKey, resends: outbox.resends });
     // Two "processes": separate database pools and separate Redis connections.
     const other = await openDatabase({ url: t.runtime.config.databaseUrl, max: 4 });
-    const q1 = createQueues({ redisUrl: redis.url, prefix: 'race' }, silentLog);
-    const q2 = createQueues({ redisUrl: redis.url, prefix: 'race' }, silentLog);
+    const settings = { redisUrl: redis.url, prefix: 'race', installationId: t.runtime.installationId };
+    const q1 = createQueues(settings, silentLog);
+    const q2 = createQueues(settings, silentLog);
     try {
       const drain = async (relay: () => Promise<number>) => {
         let n = 0;
@@ -279,10 +287,10 @@ describe('two outbox relays racing', () => {
       const queue = q1.byName.notifications;
       expect(await queue.getWaitingCount()).toBe(300);
       const ids = new Set((await queue.getWaiting(0, 400)).map((j) => j.id));
-      expect(ids).toEqual(new Set(rows.map((r) => outboxJobId(r.id))));
+      expect(ids).toEqual(new Set(rows.map(outboxJobId)));
       expect(await db.select({ id: outbox.id }).from(outbox).where(isNull(outbox.relayedAt))).toHaveLength(0);
-      // The sweep's re-relay of the same rows adds nothing: the job ids already exist.
-      expect(await rerelayUnprocessed(db, q2, 0)).toBe(300);
+      // The sweep's re-relay of the same rows adds nothing: their jobs are waiting.
+      expect(await rerelayUnprocessed(db, q2, 0)).toBe(0);
       expect(await queue.getWaitingCount()).toBe(300);
     } finally {
       await q1.close();

@@ -47,12 +47,14 @@ async function sessionPerson(db: Db, secret: string, value: string | undefined, 
  */
 export function mountQueueBoard(app: Hono<AppEnv>, queues: Queues, deps: AppDeps): void {
   const adapter = new HonoAdapter(serveStatic).setBasePath(BOARD_PATH);
+  // Which database's jobs these are: the installation id in the title and under every queue's name.
+  const { installationId } = queues.settings;
   createBullBoard({
-    queues: Object.values(queues.byName).map((q) => new BullMQAdapter(q)),
+    queues: Object.values(queues.byName).map((q) => new BullMQAdapter(q, { description: `安装 / installation ${installationId}` })),
     serverAdapter: adapter,
     options: {
       uiConfig: {
-        boardTitle: 'Imprimatur 队列',
+        boardTitle: `队列 · 安装 ${installationId.slice(0, 8)}`,
         // Bull Board ships a zh-CN catalogue; the team reads Chinese first.
         locale: { lng: 'zh-CN' },
         // Its docs icon points at github.com; the sign-out link leads to our own confirmation form.

@@ -23,8 +23,18 @@ const define = <S extends z.ZodType>(d: JobDefinition<S>) => d;
 
 /** Sweeps run under this scheduler id; upserting it is idempotent. */
 export const SWEEP_SCHEDULER_ID = 'sweep';
-/** One job per outbox row (and per operator resend of it), so re-adding an existing row is a no-op. */
-export const outboxJobId = (outboxId: number, resends = 0) => (resends ? `outbox-${outboxId}-r${resends}` : `outbox-${outboxId}`);
+/** What names an outbox row's job: its id, its random job key and its resend count. */
+export interface OutboxJobRef {
+  id: number;
+  jobKey: string;
+  resends: number;
+}
+/**
+ * One job per outbox row (and per operator resend of it), so re-adding an existing row is a no-op.
+ * The row's random job key makes the id unique to this row of this database: row 7 of a replaced or
+ * restored database is never mistaken for a finished job of another database's row 7.
+ */
+export const outboxJobId = (row: OutboxJobRef) => `outbox-${row.id}-${row.jobKey}${row.resends ? `-r${row.resends}` : ''}`;
 
 /**
  * Every job: name → queue, zod payload, processor. Payloads carry ids only (never a token: links
@@ -34,10 +44,11 @@ export const JOBS = {
   /** Sends the messages of one outbox row; retried with backoff, the last attempt records failures. */
   'outbox.dispatch': define({
     queue: 'notifications',
-    payload: z.object({ outboxId: z.number().int().positive() }),
+    payload: z.object({ outboxId: z.number().int().positive(), jobKey: z.uuid() }),
     async process(ctx, data, job) {
       const final = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
-      const result = await dispatchOutboxRow(ctx.delivery, data.outboxId, { final });
+      // A row missing here, or with another job key, throws: the job is retried and ends failed, on Bull Board.
+      const result = await dispatchOutboxRow(ctx.delivery, data.outboxId, { final, jobKey: data.jobKey });
       // Sends that failed for good are recorded as `failed` deliveries; failing the job as well
       // puts them on Bull Board, where "retry" sends exactly those again.
       if (result.failed.length) throw new UnrecoverableError(`${result.failed.length} send(s) failed for good: ${result.failed.map((f) => `${f.dedupeKey}: ${f.error}`).join('; ')}`);

@@ -14,7 +14,7 @@ runProcess(async () => {
     throw new ConfigError('npm run worker needs DATABASE_URL: the embedded PGlite belongs to the `npm start` process (which runs its own workers)');
   }
   const host = startQueueHost(runtime, { workers: true });
-  runtime.log.info({ redis: runtime.config.redisUrl.replace(/\/\/[^@]*@/, '//***@'), prefix: runtime.config.queuePrefix }, 'workers started');
+  runtime.log.info({ redis: runtime.config.redisUrl.replace(/\/\/[^@]*@/, '//***@'), prefix: host.queues.settings.prefix }, 'workers started');
   return {
     log: runtime.log,
     async stop() {

@@ -11,8 +11,10 @@ export type QueueName = (typeof QUEUE_NAMES)[number];
 
 export interface QueueSettings {
   redisUrl: string;
-  /** Key prefix: several deployments (or test files) can share one Redis. */
+  /** The full key prefix, `queueKeyPrefix(QUEUE_PREFIX, installation id)`: see there. */
   prefix: string;
+  /** The database's installation id the prefix carries (shown on Bull Board). */
+  installationId: string;
   /** Attempts per send job before it lands in `failed`, and the first backoff (exponential). */
   attempts?: number;
   backoffMs?: number;
@@ -31,6 +33,14 @@ export function redisConnection(url: string, role: 'worker' | 'producer', extra:
     ...extra,
   });
 }
+
+/**
+ * The queues' Redis key prefix: the configured prefix, then the database's installation id. Jobs
+ * name outbox rows by id, so they mean something only to the database that wrote them: with its id
+ * in every key, two deployments on one Redis never take each other's jobs, and a replaced database
+ * (a new installation id) starts on fresh keys instead of the old one's finished jobs.
+ */
+export const queueKeyPrefix = (configured: string, installationId: string) => `${configured}:${installationId}`;
 
 export const defaultJobOptions = (s: QueueSettings): JobsOptions => ({
   attempts: s.attempts ?? 8,

@@ -4,7 +4,7 @@ import type { Log } from '../src/lib/log';
 import { drainOutbox, type Delivery } from '../src/services/notifications';
 import { SWEEP_SCHEDULER_ID, processorFor, runSweeps, type JobContext } from './jobs';
 import { QUEUE_NAMES, redisConnection, type QueueName, type Queues } from './queues';
-import { outboxLag, relayOutbox, rerelayUnprocessed } from './relay';
+import { relayOutbox, rerelayUnprocessed } from './relay';
 
 export interface WorkerSettings {
   /** How often the sweep job runs (BullMQ job scheduler). */
@@ -25,28 +25,7 @@ export interface Workers {
   /** Relays the outbox now (coalesced); the host calls it after each commit. */
   kick(): void;
   relay(): Promise<number>;
-  /** Queue health and outbox lag, for /readyz. */
-  readiness(): Promise<Record<string, unknown>>;
   close(): Promise<void>;
-}
-
-/** Queue counts and outbox lag; usable by an API process that runs no workers. */
-export async function queueReadiness(delivery: Pick<Delivery, 'db'>, queues: Queues): Promise<Record<string, unknown>> {
-  const outbox = await outboxLag(delivery.db).catch((err: Error) => ({ error: err.message }));
-  let queue: Record<string, unknown>;
-  if (queues.connection.status !== 'ready') {
-    queue = { ok: false, redis: queues.connection.status, note: 'the API keeps serving; the outbox waits in Postgres' };
-  } else {
-    try {
-      const counts = Object.fromEntries(
-        await Promise.all(QUEUE_NAMES.map(async (n) => [n, await queues.byName[n].getJobCounts('waiting', 'active', 'delayed', 'failed', 'completed')] as const)),
-      );
-      queue = { ok: true, redis: 'ready', counts };
-    } catch (err) {
-      queue = { ok: false, redis: queues.connection.status, error: (err as Error).message };
-    }
-  }
-  return { queue, outbox };
 }
 
 /**
@@ -60,7 +39,7 @@ export function startWorkers(base: { delivery: Delivery; log: Log }, queues: Que
   const ctx: JobContext = {
     ...base,
     relay: () => relayOutbox(base.delivery.db, queues),
-    rerelay: () => rerelayUnprocessed(base.delivery.db, queues, rerelayAfterMs),
+    rerelay: () => rerelayUnprocessed(base.delivery.db, queues, rerelayAfterMs, log),
   };
 
   const connections: Redis[] = [];
@@ -152,7 +131,6 @@ export function startWorkers(base: { delivery: Delivery; log: Log }, queues: Que
   return {
     kick: tick,
     relay: ctx.relay,
-    readiness: () => queueReadiness(base.delivery, queues),
     async close() {
       closed = true;
       clearInterval(timer);

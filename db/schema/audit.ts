@@ -38,6 +38,12 @@ export const outbox = pgTable(
     processedAt: at('processed_at'),
     /** Bumped when an operator resends the row's failed sends: the queue job id carries it, so the resend is a new job. */
     resends: integer('resends').notNull().default(0),
+    /**
+     * Random per row, and part of its queue job id: a job names exactly one row of one database, so
+     * a job left in Redis by another database (or by this one before a restore) is never taken for
+     * this row's. Renewed when the row has to be queued again after its job finished.
+     */
+    jobKey: uuid('job_key').notNull().defaultRandom(),
   },
   (t) => [
     index('outbox_unrelayed_idx').on(t.id).where(sql`${t.relayedAt} is null`),

@@ -6,3 +6,4 @@ export * from './deliveries';
 export * from './inspections';
 export * from './calendar';
 export * from './prescreen';
+export * from './installation';

@@ -25,8 +25,11 @@ export interface AppDeps {
   /** Called after a transaction wrote outbox rows, so a host can relay them without waiting for its poll. */
   onOutbox?: () => void;
   /** Host extensions: readiness probes and admin mounts (Node adds the queues). */
-  readiness?: () => Promise<Record<string, unknown>>;
+  readiness?: () => Promise<Readiness>;
 }
+
+/** What a host adds to /readyz; any `notReady` reason turns it 503. */
+export type Readiness = Record<string, unknown> & { notReady?: string[] };
 
 export interface AppEnv {
   Variables: {

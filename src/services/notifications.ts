@@ -235,16 +235,20 @@ export interface DispatchResult {
 }
 
 /**
- * Sends what one outbox row asks for. `final` is the job's last attempt: failures are then
+ * Sends what one outbox row asks for; `jobKey` is the row's job key as the job names it. `final` is the job's last attempt: failures are then
  * recorded as `failed` (visible, listed) and the row is marked processed instead of retried.
  * Throws when a send failed and another attempt may still succeed, so the job is retried.
  */
-export async function dispatchOutboxRow(d: Delivery, outboxId: number, opts: { final: boolean } = { final: true }): Promise<DispatchResult> {
+export async function dispatchOutboxRow(d: Delivery, outboxId: number, opts: { final: boolean; jobKey?: string } = { final: true }): Promise<DispatchResult> {
   const { db, deps, channels } = d;
   const [row] = await db.select().from(outbox).where(eq(outbox.id, outboxId));
   const result: DispatchResult = { sent: 0, skipped: 0, failed: [] };
   const busy: string[] = [];
-  if (!row) return result;
+  // A job naming a row this database does not hold (another deployment's, or from before the
+  // database was replaced or restored) is an error, never a silent success: it is retried, then failed.
+  if (!row || (opts.jobKey && row.jobKey !== opts.jobKey)) {
+    throw new Error(`outbox row ${outboxId}${opts.jobKey ? ` with job key ${opts.jobKey}` : ''} is not in this database: the job belongs to another database`);
+  }
   for (const plan of await plansFor(db, deps, row)) {
     const routes = plan.routes ?? routesFor(plan.person.channels, plan.robots, plan.carriesLink);
     const claimed: { route: Route; dedupeKey: string }[] = [];

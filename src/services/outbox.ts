@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { isNull, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { outbox, type Position } from '../../db/schema';
 
@@ -51,4 +51,24 @@ export async function pruneOutbox(db: Db, now: Date, batch = 5000): Promise<numb
       order by id limit ${batch})
     returning id`);
   return (Array.isArray(rows) ? rows : (rows as unknown as { rows: unknown[] }).rows).length;
+}
+
+/**
+ * Outbox lag, for /readyz: what waits to be relayed or sent, and the row that has waited longest.
+ * A row waits from its creation, or from its latest relay (an operator's resend relays it anew);
+ * measured on the database's clock, which stamped both.
+ */
+export async function outboxLag(db: Db) {
+  const waitingSince = sql`coalesce(${outbox.relayedAt}, ${outbox.createdAt})`;
+  const [counts] = await db
+    .select({ unrelayed: sql<number>`count(*) filter (where ${outbox.relayedAt} is null)::int`, unprocessed: sql<number>`count(*)::int` })
+    .from(outbox)
+    .where(isNull(outbox.processedAt));
+  const [oldest] = await db
+    .select({ id: outbox.id, seconds: sql<number>`greatest(0, round(extract(epoch from now() - ${waitingSince})))::int` })
+    .from(outbox)
+    .where(isNull(outbox.processedAt))
+    .orderBy(waitingSince)
+    .limit(1);
+  return { unrelayed: counts?.unrelayed ?? 0, unprocessed: counts?.unprocessed ?? 0, oldestPendingId: oldest?.id ?? null, oldestPendingSeconds: oldest?.seconds ?? 0 };
 }

@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { sql } from 'drizzle-orm';
-import { createRouter, jsonResponse } from '../../lib/http';
+import { createRouter, jsonResponse, type Readiness } from '../../lib/http';
+import { readInstallation } from '../../services/installation';
 
 const tags = ['Health'];
 
@@ -9,10 +9,19 @@ const healthz = createRoute({
   responses: { 200: jsonResponse(z.object({ ok: z.literal(true) }), 'Up') },
 });
 
-const Ready = z.object({ ok: z.boolean(), database: z.object({ ok: z.boolean(), error: z.string().optional() }) }).catchall(z.unknown());
+const Ready = z
+  .object({
+    ok: z.boolean(),
+    /** Why the process is not ready (503): the database, or a host's check such as a stale outbox. */
+    reason: z.string().optional(),
+    database: z.object({ ok: z.boolean(), error: z.string().optional() }),
+    /** The database's installation id; the queues' key prefix carries it. */
+    installation: z.object({ id: z.string() }).optional(),
+  })
+  .catchall(z.unknown());
 const readyz = createRoute({
-  method: 'get', path: '/readyz', tags, summary: 'The database is reachable; queue state when workers run',
-  responses: { 200: jsonResponse(Ready, 'Ready'), 503: jsonResponse(Ready, 'Not ready') },
+  method: 'get', path: '/readyz', tags, summary: 'The database is reachable and no outbox row has waited too long; queue state when workers run',
+  responses: { 200: jsonResponse(Ready, 'Ready'), 503: jsonResponse(Ready, 'Not ready, with the reason') },
 });
 
 export const healthRouter = createRouter()
@@ -20,13 +29,16 @@ export const healthRouter = createRouter()
   .openapi(readyz, async (c) => {
     const { deps } = c.var;
     let database: { ok: boolean; error?: string } = { ok: true };
+    let installation: { id: string } | undefined;
     try {
-      await deps.db.execute(sql`select 1`);
+      installation = { id: (await readInstallation(deps.db)).id };
     } catch (err) {
       database = { ok: false, error: (err as Error).message };
     }
-    // Queue trouble is reported, not fatal: the API keeps serving while Redis is down.
-    const extra = deps.readiness ? await deps.readiness().catch((err: Error) => ({ queue: { ok: false, error: err.message } })) : {};
-    const body = { ok: database.ok, database, ...extra };
-    return database.ok ? c.json(body, 200) : c.json(body, 503);
+    // Queue trouble is reported, not fatal (the API keeps serving while Redis is down); a host's
+    // `notReady` reasons (an outbox row waiting too long) are.
+    const { notReady = [], ...extra }: Readiness = deps.readiness ? await deps.readiness().catch((err: Error) => ({ queue: { ok: false, error: err.message } })) : {};
+    const reasons = [...(database.ok ? [] : [`数据库不可用 / database unavailable: ${database.error}`]), ...notReady];
+    const body = { ok: !reasons.length, ...(reasons.length ? { reason: reasons.join('; ') } : {}), database, ...(installation ? { installation } : {}), ...extra };
+    return reasons.length ? c.json(body, 503) : c.json(body, 200);
   });
