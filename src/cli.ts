@@ -5,12 +5,13 @@ import { createLogger } from './lib/logger';
 import { createRuntime } from './runtime';
 import { verifyAuditChain } from './services/audit';
 import { bootstrapAdmin, operatorToken, seedDemo } from './services/bootstrap';
+import { readInstallation, renewInstallation } from './services/installation';
 
 /**
  * `npm run cli -- <command>`: prints exactly one JSON object on stdout; logs go to stderr.
- * Commands: migrate, bootstrap --name N --email E, token --email E, demo, audit:verify.
+ * Commands: migrate, bootstrap --name N --email E, token --email E, demo, installation, installation:renew, audit:verify.
  */
-const USAGE = 'usage: npm run cli -- <migrate | bootstrap --name N --email E | token --email E | demo | audit:verify>';
+const USAGE = 'usage: npm run cli -- <migrate | bootstrap --name N --email E | token --email E | demo | installation | installation:renew | audit:verify>';
 
 async function main(argv: string[]): Promise<{ output: unknown; exitCode: number }> {
   const [command, ...rest] = argv;
@@ -34,6 +35,10 @@ async function main(argv: string[]): Promise<{ output: unknown; exitCode: number
         log.info(`Demo college ready. Try: curl -H "Authorization: Bearer ${'$'}DRAFTER" ${runtime.config.publicUrl}/api/v1/me`);
         return { output: { unitId: demo.unitId, accountId: demo.accountId, inspectionCode: demo.inspectionCode, tokens: demo.tokens }, exitCode: 0 };
       }
+      case 'installation':
+        return { output: await readInstallation(runtime.database.db), exitCode: 0 };
+      case 'installation:renew':
+        return { output: await renewInstallation(runtime.database.db), exitCode: 0 };
       case 'audit:verify': {
         const result = await verifyAuditChain(runtime.database.db);
         return { output: result, exitCode: result.ok ? 0 : 1 };

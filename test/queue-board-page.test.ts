@@ -45,6 +45,9 @@ describe.skipIf(!hasChromium && !process.env.CI)('queue dashboard in headless Ch
     // Bull Board's own UI renders from its static bundle, behind the same guard.
     await expect.poll(() => page.getByText('notifications').first().isVisible(), { timeout: 15_000 }).toBe(true);
     await expect.poll(() => page.getByText('maintenance').first().isVisible()).toBe(true);
+    // Which database's jobs these are: the installation id, in the title and under each queue.
+    expect(await page.title()).toContain(t.runtime.installationId.slice(0, 8));
+    await expect.poll(() => page.getByText(`安装 / installation ${t.runtime.installationId}`).first().isVisible()).toBe(true);
     const cookies = await page.context().cookies();
     expect(cookies.find((c) => c.name === 'imp_admin')).toMatchObject({ httpOnly: true, sameSite: 'Strict', path: '/admin' });
     await page.close();
