@@ -45,9 +45,14 @@ describe.skipIf(!hasChromium && !process.env.CI)('queue dashboard in headless Ch
     // Bull Board's own UI renders from its static bundle, behind the same guard.
     await expect.poll(() => page.getByText('notifications').first().isVisible(), { timeout: 15_000 }).toBe(true);
     await expect.poll(() => page.getByText('maintenance').first().isVisible()).toBe(true);
-    // Which database's jobs these are: the installation id, in the title and under each queue.
-    expect(await page.title()).toContain(t.runtime.installationId.slice(0, 8));
-    await expect.poll(() => page.getByText(`安装 / installation ${t.runtime.installationId}`).first().isVisible()).toBe(true);
+    // Which database's jobs these are: the installation id, in the window title and the board's header.
+    const label = `队列 · 安装 ${t.runtime.installationId.slice(0, 8)}`;
+    expect(await page.title()).toBe(label);
+    await expect.poll(() => page.getByText(label).first().isVisible()).toBe(true);
+    await page.screenshot({ path: 'test/artifacts/queue-board.png' });
+    await page.getByText('notifications').first().click();
+    await expect.poll(() => page.getByText(`安装 / installation ${t.runtime.installationId}`).first().isVisible(), { timeout: 15_000 }).toBe(true);
+    await page.screenshot({ path: 'test/artifacts/queue-board-notifications.png' });
     const cookies = await page.context().cookies();
     expect(cookies.find((c) => c.name === 'imp_admin')).toMatchObject({ httpOnly: true, sameSite: 'Strict', path: '/admin' });
     await page.close();
