@@ -1,0 +1,166 @@
+/**
+ * `npm run bench:http` (add `-- --full` for the long mode): the service over real HTTP against
+ * baselines measured in the same run, alternated A/B three times, medians reported. Never asserted
+ * by tests. Needs PostgreSQL (TEST_DATABASE_URL or the local default) and Redis (REDIS_URL).
+ *
+ * - public verify `GET /api/v1/verify/{code}` vs a bare Hono JSON route, same adapter, 32 connections
+ * - the approver's inbox `GET /drafts?awaiting=me` with few vs many drafts stored
+ * - idle resident memory of the service vs bare Hono
+ * - 1,000 submits → first-level mail at a real SMTP server vs a no-op BullMQ worker, same concurrency
+ */
+import autocannon from 'autocannon';
+import { fork, type ChildProcess } from 'node:child_process';
+import { Queue, Worker } from 'bullmq';
+import { sql } from 'drizzle-orm';
+import postgres from 'postgres';
+import { silentLog } from '../src/lib/log';
+import { createRuntime } from '../src/runtime';
+import { seedDemo } from '../src/services/bootstrap';
+import { startSmtpSink } from '../test/support/smtp-sink';
+import { startQueueHost } from '../workers/host';
+
+const FULL = process.argv.includes('--full');
+const SECONDS = FULL ? 10 : 3;
+const ROUNDS = 3;
+const CONNECTIONS = 32;
+const MANY = FULL ? 100_000 : 20_000;
+const SUBMITS = FULL ? 1000 : 300;
+const ADMIN_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const SECRET = 'bench-secret-0123456789abcdef0123456789';
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const dbName = `imp_bench_${process.pid}`;
+const admin = postgres(ADMIN_URL, { max: 1, onnotice: () => {} });
+await admin.unsafe(`create database ${dbName}`);
+const url = new URL(ADMIN_URL);
+url.pathname = `/${dbName}`;
+const DATABASE_URL = url.toString();
+
+const children: ChildProcess[] = [];
+async function server(mode: 'app' | 'bare'): Promise<{ base: string; rss(): Promise<number> }> {
+  const child = fork(new URL('./serve.ts', import.meta.url).pathname, [], {
+    env: { ...process.env, MODE: mode, DATABASE_URL, APP_SECRET: SECRET, NODE_ENV: 'production', PUBLIC_URL: 'http://bench.local' },
+    execArgv: ['--import', 'tsx', '--expose-gc'],
+  });
+  children.push(child);
+  const port = await new Promise<number>((resolve) => child.on('message', (m: { port?: number }) => m.port && resolve(m.port)));
+  return {
+    base: `http://127.0.0.1:${port}`,
+    rss: () => new Promise((resolve) => { child.once('message', (m: { rss: number }) => resolve(m.rss)); child.send('rss'); }),
+  };
+}
+
+interface Load { rps: number; p50: number; p99: number; errors: number }
+async function load(target: string, headers: Record<string, string> = {}, seconds = SECONDS): Promise<Load> {
+  const r = await autocannon({ url: target, connections: CONNECTIONS, duration: seconds, headers });
+  return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.non2xx };
+}
+/** A/B alternated ROUNDS times; the medians of each side. */
+async function versus(a: () => Promise<Load>, b: () => Promise<Load>): Promise<[Load, Load]> {
+  const as: Load[] = [], bs: Load[] = [];
+  for (let i = 0; i < ROUNDS; i++) { as.push(await a()); bs.push(await b()); }
+  const med = (ls: Load[]): Load => ({ rps: median(ls.map((l) => l.rps)), p50: median(ls.map((l) => l.p50)), p99: median(ls.map((l) => l.p99)), errors: ls.reduce((s, l) => s + l.errors, 0) });
+  return [med(as), med(bs)];
+}
+const fmt = (l: Load) => `${l.rps.toFixed(0).padStart(7)} rps  p50 ${String(l.p50).padStart(4)} ms  p99 ${String(l.p99).padStart(4)} ms  errors ${l.errors}`;
+const lines: string[] = [];
+const say = (s: string) => { console.log(s); lines.push(s); };
+
+try {
+  // The data: the demo college (a live pass code) in a fresh PostgreSQL database.
+  const rt = await createRuntime({ env: { DATABASE_URL, APP_SECRET: SECRET, NODE_ENV: 'production', PUBLIC_URL: 'http://bench.local', LOG_LEVEL: 'silent' }, log: silentLog });
+  const demo = await seedDemo(rt.database.db, rt.deps);
+  const db = rt.database.db;
+  say(`machine: ${(await import('node:os')).cpus().length} cores, node ${process.version}; ${FULL ? 'full' : 'short'} mode: ${SECONDS} s × ${ROUNDS} rounds per side, ${CONNECTIONS} connections\n`);
+
+  const [bare, app] = [await server('bare'), await server('app')];
+  // Warm both (JIT, prepared statements, pool).
+  await load(`${bare.base}/x`, {}, 1);
+  await load(`${app.base}/api/v1/verify/${demo.inspectionCode}`, {}, 1);
+
+  const [verify, baseline] = await versus(() => load(`${app.base}/api/v1/verify/${demo.inspectionCode}`), () => load(`${bare.base}/x`));
+  say(`public verify            ${fmt(verify)}`);
+  say(`  baseline: bare Hono    ${fmt(baseline)}`);
+  say(`  ratio ${(verify.rps / baseline.rps).toFixed(2)}\n`);
+
+  // The approver's inbox: one draft awaits the section head; the unit holds few, then many.
+  const auth = { authorization: `Bearer ${demo.tokens.section_head}` };
+  const created = await (await rt.app.request('/api/v1/drafts', { method: 'POST', headers: { authorization: `Bearer ${demo.tokens.drafter}`, 'content-type': 'application/json' }, body: JSON.stringify({ title: '基准', body: '正文', unitId: demo.unitId, accountIds: [demo.accountId] }) })).json() as { id: string };
+  await rt.app.request(`/api/v1/drafts/${created.id}/submit`, { method: 'POST', headers: { authorization: `Bearer ${demo.tokens.drafter}` } });
+  async function store(n: number) {
+    await db.execute(sql`insert into drafts (unit_id, drafter_id, status, levels, updated_at)
+      select ${demo.unitId}::uuid, ${demo.people.drafter}::uuid, 'approved', '[]'::jsonb, now() - g * interval '1 second' from generate_series(1, ${n}) g`);
+    await db.execute(sql`insert into draft_versions (draft_id, no, title, body, content_sha256, created_by)
+      select d.id, 1, '存量稿件', '正文', repeat('0', 64), d.drafter_id from drafts d where not exists (select 1 from draft_versions v where v.draft_id = d.id)`);
+    await db.execute(sql`analyze`);
+  }
+  await store(1000);
+  const inbox = `${app.base}/api/v1/drafts?awaiting=me`;
+  const few = (await versus(() => load(inbox, auth), () => load(`${bare.base}/x`)))[0];
+  await store(MANY - 1000);
+  const many = (await versus(() => load(inbox, auth), () => load(`${bare.base}/x`)))[0];
+  say(`inbox, 1k drafts         ${fmt(few)}`);
+  say(`inbox, ${MANY / 1000}k drafts       ${fmt(many)}`);
+  say(`  ratio ${(many.rps / few.rps).toFixed(2)}\n`);
+
+  const [appRss, bareRss] = [await app.rss(), await bare.rss()];
+  say(`idle RSS after load: service ${(appRss / 2 ** 20).toFixed(0)} MB, bare Hono ${(bareRss / 2 ** 20).toFixed(0)} MB, ratio ${(appRss / bareRss).toFixed(2)}×\n`);
+  for (const c of children.splice(0)) c.kill();
+  await rt.close();
+
+  // Mail: SUBMITS drafts submitted at 16 at a time; every first-level mail through BullMQ to a real SMTP server.
+  const sink = await startSmtpSink();
+  const prefix = `bench-${process.pid}`;
+  const mailRt = await createRuntime({ env: { DATABASE_URL, APP_SECRET: SECRET, NODE_ENV: 'production', PUBLIC_URL: 'http://bench.local', LOG_LEVEL: 'silent', SMTP_URL: sink.url, REDIS_URL, QUEUE_PREFIX: prefix }, log: silentLog });
+  const host = startQueueHost(mailRt, { workers: true });
+  const before = sink.messages.length;
+  const start = performance.now();
+  const submittedAt = new Map<string, number>();
+  const arrivedAt: number[] = [];
+  const watch = setInterval(() => { while (arrivedAt.length < sink.messages.length - before) arrivedAt.push(performance.now()); }, 2);
+  const headers = { authorization: `Bearer ${demo.tokens.drafter}`, 'content-type': 'application/json' };
+  let next = 0;
+  await Promise.all(Array.from({ length: 16 }, async () => {
+    while (next < SUBMITS) {
+      const i = next++;
+      const d = await (await mailRt.app.request('/api/v1/drafts', { method: 'POST', headers, body: JSON.stringify({ title: `基准 ${i}`, body: '正文', unitId: demo.unitId, accountIds: [demo.accountId] }) })).json() as { id: string };
+      await mailRt.app.request(`/api/v1/drafts/${d.id}/submit`, { method: 'POST', headers });
+      submittedAt.set(`基准 ${i}`, performance.now());
+    }
+  }));
+  const submitted = performance.now();
+  await sink.waitFor(before + SUBMITS, 600_000);
+  const done = performance.now();
+  clearInterval(watch);
+  // Each mail's lag: from its draft's submit to the SMTP server accepting it (subjects name the draft).
+  const lags = sink.messages.slice(before).map((m, j) => (arrivedAt[j] ?? done) - (submittedAt.get(/《(.+?)》/.exec(m.subject ?? '')?.[1] ?? '') ?? start)).sort((a, b) => a - b);
+  const p = (q: number) => (lags[Math.min(lags.length - 1, Math.floor(q * lags.length))]! / 1000).toFixed(1);
+  const mailRate = SUBMITS / ((done - start) / 1000);
+  say(`create+submit at 16      ${(SUBMITS / ((submitted - start) / 1000)).toFixed(0).padStart(7)} drafts/s`);
+  say(`${SUBMITS} submits → mail     ${mailRate.toFixed(0).padStart(7)} mails/s end to end, last mail ${((done - start) / 1000).toFixed(1)} s after the first submit; lag p50 ${p(0.5)} s, p99 ${p(0.99)} s`);
+  await host.close();
+  await mailRt.close();
+  await sink.close();
+
+  // Baseline: the same number of jobs through BullMQ to a worker that does nothing, same concurrency.
+  const conn = { url: REDIS_URL };
+  const queue = new Queue(`${prefix}-noop`, { connection: conn });
+  let completed = 0;
+  const finished = new Promise<void>((resolve) => {
+    const worker = new Worker(`${prefix}-noop`, async () => {}, { connection: { ...conn, maxRetriesPerRequest: null }, concurrency: 16 });
+    worker.on('completed', () => { if (++completed === SUBMITS) void worker.close().then(resolve); });
+  });
+  const t0 = performance.now();
+  await queue.addBulk(Array.from({ length: SUBMITS }, (_, i) => ({ name: 'noop', data: { i } })));
+  await finished;
+  const noopRate = SUBMITS / ((performance.now() - t0) / 1000);
+  await queue.obliterate({ force: true });
+  await queue.close();
+  say(`  baseline: no-op BullMQ ${noopRate.toFixed(0).padStart(7)} jobs/s`);
+  say(`  ratio ${(mailRate / noopRate).toFixed(2)}`);
+} finally {
+  for (const c of children) c.kill();
+  await admin.unsafe(`drop database if exists ${dbName} with (force)`);
+  await admin.end();
+}

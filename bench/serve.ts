@@ -1,0 +1,27 @@
+/**
+ * One server for the HTTP benchmarks, in its own process so the load generator never shares its
+ * event loop: MODE=bare is a bare Hono JSON route on the same Node adapter (the baseline), MODE=app
+ * the whole service on DATABASE_URL (no workers: the read paths are measured alone). It tells its
+ * parent its port, then its resident memory whenever asked.
+ */
+import { serve } from '@hono/node-server';
+import { Hono } from 'hono';
+import { silentLog } from '../src/lib/log';
+import { createRuntime } from '../src/runtime';
+
+const mode = process.env.MODE;
+let fetch: (req: Request) => Response | Promise<Response>;
+if (mode === 'bare') {
+  const bare = new Hono().get('/x', (c) => c.json({ code: 'SJ-2026-WX-0001-X', valid: true, status: 'valid', year: 2026 }));
+  fetch = bare.fetch;
+} else {
+  const runtime = await createRuntime({ env: { ...process.env, RUN_WORKERS: 'false', LOG_LEVEL: 'silent' }, log: silentLog });
+  fetch = runtime.app.fetch;
+}
+serve({ fetch, port: 0, hostname: '127.0.0.1' }, (info) => process.send!({ port: info.port }));
+process.on('message', (m) => {
+  if (m === 'rss') {
+    globalThis.gc?.();
+    process.send!({ rss: process.memoryUsage().rss });
+  }
+});
