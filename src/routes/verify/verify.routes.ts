@@ -29,6 +29,10 @@ export const VerificationSchema = z.object({
 
 export const verifyCode = createRoute({
   method: 'get', path: '/verify/{code}', tags, summary: 'Verify an inspection pass code (public, no token)',
-  request: { params: z.object({ code: CodeParam }) },
-  responses: { 200: jsonResponse(VerificationSchema, 'What the registry says about the code'), ...errors(400, 404) },
+  request: { params: z.object({ code: CodeParam }), headers: z.object({ 'if-none-match': z.string().optional().openapi({ description: 'The ETag of an earlier answer' }) }) },
+  responses: {
+    200: { ...jsonResponse(VerificationSchema, 'What the registry says about the code'), headers: z.object({ ETag: z.string().openapi({ description: 'Weak tag of this answer' }) }) },
+    304: { description: 'Unchanged since the answer whose ETag was sent in If-None-Match' },
+    ...errors(400, 404),
+  },
 });
