@@ -14,6 +14,7 @@ import { auditRouter } from './routes/audit';
 import { calendarRouter } from './routes/calendar';
 import { deliveriesRouter } from './routes/deliveries';
 import { draftsRouter } from './routes/drafts';
+import { filesRouter } from './routes/files';
 import { healthRouter } from './routes/health';
 import { inspectionsRouter } from './routes/inspections';
 import { orgRouter } from './routes/org';
@@ -21,8 +22,11 @@ import { signoffRouter } from './routes/signoff';
 import { verifyPagesRouter, verifyRouter } from './routes/verify';
 import { authenticate } from './services/auth';
 
-/** API paths anyone may call: a sign-off link is its own capability, a pass code is public. */
-const PUBLIC_API = [/^\/api\/v1\/signoff\//, /^\/api\/v1\/verify\//];
+/**
+ * API paths anyone may call: a sign-off link is its own capability, a pass code is public. A file
+ * URL checks its own signature or bearer token (services/files.ts), so a signed URL works alone.
+ */
+const PUBLIC_API = [/^\/api\/v1\/signoff\//, /^\/api\/v1\/verify\//, /^\/api\/v1\/files\/[^/]+$/];
 
 export interface AppOptions {
   /** Host-specific mounts (Node adds the queue dashboard); runs after the API is in place. */
@@ -59,7 +63,7 @@ export function createApp(deps: AppDeps, options: AppOptions = {}) {
   const api = createRouter();
   api.use('*', requireBearer);
   api.route('/', orgRouter).route('/', draftsRouter).route('/', signoffRouter).route('/', auditRouter).route('/', deliveriesRouter).route('/', calendarRouter);
-  api.route('/', accountsRouter).route('/', inspectionsRouter).route('/', verifyRouter);
+  api.route('/', accountsRouter).route('/', inspectionsRouter).route('/', verifyRouter).route('/', filesRouter);
 
   app.route('/', healthRouter);
   app.route('/', webRouter);

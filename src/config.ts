@@ -56,11 +56,27 @@ export const configSchema = z
     }),
     /** An outbox row unprocessed for longer than this turns /readyz not-ready (503) and is logged. */
     OUTBOX_STALE_SECONDS: z.coerce.number().int().min(1).default(300),
+    /** Largest file (image or attachment) a draft may carry, in bytes; default 20 MB. */
+    FILE_MAX_BYTES: z.coerce.number().int().min(1024).default(20 * 1024 * 1024),
+    /** Where file bytes go: `local` (FILES_DIR) or `s3` (the S3_* settings); default s3 when S3_BUCKET is set. */
+    FILE_STORAGE: z.enum(['local', 's3']).optional(),
+    FILES_DIR: z.string().default('./data/files'),
+    S3_ENDPOINT: z.string().url().optional(),
+    S3_BUCKET: z.string().min(1).optional(),
+    S3_REGION: z.string().default('us-east-1'),
+    S3_ACCESS_KEY_ID: z.string().optional(),
+    S3_SECRET_ACCESS_KEY: z.string().optional(),
   })
   .transform((env, ctx) => {
     const dev = env.NODE_ENV !== 'production';
     if (!dev && (!env.APP_SECRET || env.APP_SECRET.length < 32)) {
       ctx.addIssue({ code: 'custom', path: ['APP_SECRET'], message: 'required outside dev mode, at least 32 characters (e.g. `openssl rand -hex 32`)' });
+    }
+    const fileStorage = env.FILE_STORAGE ?? (env.S3_BUCKET ? 's3' : 'local');
+    if (fileStorage === 's3') {
+      for (const key of ['S3_ENDPOINT', 'S3_BUCKET', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY'] as const) {
+        if (!env[key]) ctx.addIssue({ code: 'custom', path: [key], message: 'required when FILE_STORAGE=s3' });
+      }
     }
     return {
       env: env.NODE_ENV,
@@ -88,6 +104,12 @@ export const configSchema = z
       allowedEmailDomains: env.ALLOWED_EMAIL_DOMAINS,
       outbound: { allowHttp: env.ALLOW_HTTP_WEBHOOKS === 'true', allowAddresses: env.OUTBOUND_ALLOW_ADDRESSES },
       outboxStaleMs: env.OUTBOX_STALE_SECONDS * 1000,
+      fileMaxBytes: env.FILE_MAX_BYTES,
+      fileStorage,
+      filesDir: env.FILES_DIR,
+      s3: fileStorage === 's3'
+        ? { endpoint: env.S3_ENDPOINT!, bucket: env.S3_BUCKET!, region: env.S3_REGION, accessKeyId: env.S3_ACCESS_KEY_ID!, secretAccessKey: env.S3_SECRET_ACCESS_KEY! }
+        : null,
     };
   });
 

@@ -15,6 +15,8 @@ import { dingtalkChannel, feishuChannel, webhookChannel, wecomChannel } from './
 import { smtpChannel } from './notify/smtp';
 import { readInstallation } from './services/installation';
 import { drainOutbox, type Delivery } from './services/notifications';
+import { localStore } from './storage/local';
+import { s3Store } from './storage/s3';
 
 /**
  * Everything a Node process (server, CLI, tests) builds from its configuration: the database,
@@ -63,8 +65,9 @@ export async function createRuntime(opts: { env?: Record<string, string | undefi
   const deps: AppDeps = {
     db: database.db,
     log,
-    config: { publicUrl: config.publicUrl, appSecret: config.appSecret, linkTtlHours: config.linkTtlHours, dev: config.dev, allowedEmailDomains: config.allowedEmailDomains, outbound: config.outbound },
+    config: { publicUrl: config.publicUrl, appSecret: config.appSecret, linkTtlHours: config.linkTtlHours, dev: config.dev, allowedEmailDomains: config.allowedEmailDomains, outbound: config.outbound, fileMaxBytes: config.fileMaxBytes },
     now: opts.now ?? (() => new Date()),
+    files: config.s3 ? s3Store(config.s3) : localStore(config.filesDir),
   };
   const app = createApp(deps, { docsScript: serveDocsScript, ...opts.app });
   // Robot signatures use the wall clock (the platforms reject timestamps an hour off), not deps.now.

@@ -5,6 +5,7 @@ import { createApp } from './app';
 import { ConfigError, parseConfig } from './config';
 import type { AppDeps } from './lib/http';
 import type { Log } from './lib/log';
+import { r2Store, type R2BucketLike } from './storage/blob-store';
 
 /**
  * Cloudflare Workers entry: the same app as on Node, over Postgres through Hyperdrive. The Worker
@@ -29,6 +30,9 @@ export interface Env {
   OUTBOUND_ALLOW_ADDRESSES?: string;
   /** `[assets]` binding: the API reference's renderer, copied by wrangler from the pinned npm package. */
   ASSETS?: { fetch(request: Request): Promise<Response> };
+  FILE_MAX_BYTES?: string;
+  /** `[[r2_buckets]]` binding for draft files; without it uploads and downloads answer 503. */
+  FILES?: R2BucketLike;
 }
 
 interface ExecutionContext {
@@ -50,9 +54,9 @@ function settings(env: Env): AppDeps['config'] {
   if (!env.PUBLIC_URL) throw new ConfigError('Invalid configuration 配置无效:\n  PUBLIC_URL: required on Workers ([vars] in wrangler.toml)');
   const config = parseConfig({
     NODE_ENV: 'production', APP_SECRET: env.APP_SECRET, PUBLIC_URL: env.PUBLIC_URL, LINK_TTL_HOURS: env.LINK_TTL_HOURS, ALLOWED_EMAIL_DOMAINS: env.ALLOWED_EMAIL_DOMAINS,
-    ALLOW_HTTP_WEBHOOKS: env.ALLOW_HTTP_WEBHOOKS, OUTBOUND_ALLOW_ADDRESSES: env.OUTBOUND_ALLOW_ADDRESSES,
+    ALLOW_HTTP_WEBHOOKS: env.ALLOW_HTTP_WEBHOOKS, OUTBOUND_ALLOW_ADDRESSES: env.OUTBOUND_ALLOW_ADDRESSES, FILE_MAX_BYTES: env.FILE_MAX_BYTES,
   });
-  return { publicUrl: config.publicUrl, appSecret: config.appSecret!, linkTtlHours: config.linkTtlHours, dev: false, allowedEmailDomains: config.allowedEmailDomains, outbound: config.outbound };
+  return { publicUrl: config.publicUrl, appSecret: config.appSecret!, linkTtlHours: config.linkTtlHours, dev: false, allowedEmailDomains: config.allowedEmailDomains, outbound: config.outbound, fileMaxBytes: config.fileMaxBytes };
 }
 
 const log = consoleLog();
@@ -71,7 +75,7 @@ export default {
     if (!app) {
       try {
         // deps.db is never used: requestDb hands every request its own database.
-        app = createApp({ db: undefined as unknown as Db, log, config: settings(env), now: () => new Date() }, {
+        app = createApp({ db: undefined as unknown as Db, log, config: settings(env), now: () => new Date(), ...(env.FILES ? { files: r2Store(env.FILES) } : {}) }, {
           requestDb: (c) => (c.env as RequestEnv).db,
           docsScript: (c) => {
             const assets = (c.env as RequestEnv).ASSETS;

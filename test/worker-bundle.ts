@@ -15,8 +15,8 @@ const NODE_ONLY_PACKAGES = [
   'pino', 'thread-stream', 'sonic-boom', 'nodemailer', 'bullmq', 'ioredis', '@electric-sql/pglite', '@hono/node-server',
   '@bull-board/api', '@bull-board/hono', 'smtp-server', 'msgpackr-extract', 'tsx', 'request-filtering-agent',
 ];
-/** Project files that are the Node side of the app: its entry, runtime, logger, migrations, mail, outbound HTTP and queues. */
-const NODE_ONLY_FILES = [/^src\/node\.ts$/, /^src\/runtime\.ts$/, /^src\/cli\.ts$/, /^src\/lib\/logger\.ts$/, /^src\/notify\/smtp\.ts$/, /^src\/notify\/outbound-node\.ts$/, /^db\/node\.ts$/, /^workers\//];
+/** Project files that are the Node side of the app: its entry, runtime, logger, migrations, mail, outbound HTTP, local file storage and queues. */
+const NODE_ONLY_FILES = [/^src\/node\.ts$/, /^src\/runtime\.ts$/, /^src\/cli\.ts$/, /^src\/lib\/logger\.ts$/, /^src\/notify\/smtp\.ts$/, /^src\/notify\/outbound-node\.ts$/, /^src\/storage\/local\.ts$/, /^db\/node\.ts$/, /^workers\//];
 /** Built-ins that `nodejs_compat` implements for real on workerd (the rest are stubs or missing). */
 const WORKERD_BUILTINS = new Set(['async_hooks', 'buffer', 'crypto', 'diagnostics_channel', 'events', 'path', 'stream', 'string_decoder', 'url', 'util', 'assert']);
 

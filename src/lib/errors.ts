@@ -14,7 +14,7 @@ const CATALOG = {
   comment_required: [400, '退回或不予通过时须填写意见', 'A comment is required to return or reject'],
   email_domain_not_allowed: [400, 'email：新人员的邮箱须属于本机构的邮件域名（{domains}）', 'email: new people\'s addresses must belong to the institution\'s mail domains ({domains})'],
   invalid_return_target: [400, '只能退回给撰写人或更早的审核级别', 'A draft can only be returned to the drafter or an earlier level'],
-  unsupported_media_type: [415, '请求体须为 JSON（Content-Type: application/json）', 'The request body must be JSON (Content-Type: application/json)'],
+  unsupported_media_type: [415, '此接口不接受该类型的请求体：请使用 JSON（Content-Type: application/json），上传文件请用 multipart/form-data', 'This endpoint does not take that kind of body: send JSON (Content-Type: application/json), or multipart/form-data for file uploads'],
   unauthorized: [401, '未登录或令牌无效', 'Missing or invalid bearer token'],
   forbidden: [403, '无权执行此操作', 'You are not allowed to do this'],
   not_your_review: [403, '此审核未分配给您', 'This review is not assigned to you'],

@@ -5,6 +5,7 @@ import type { Person } from '../services/auth';
 import { AppError } from './errors';
 import type { Log } from './log';
 import { assertText } from './text';
+import type { BlobStore } from '../storage/blob-store';
 
 /** What the app needs from its host (Node or Workers); built once in createApp's caller. */
 export interface AppDeps {
@@ -19,7 +20,11 @@ export interface AppDeps {
     allowedEmailDomains: readonly string[];
     /** Where robot and webhook URLs may point (checked when they are saved and again when sent). */
     outbound: OutboundPolicy;
+    /** Largest file a draft may carry (FILE_MAX_BYTES). */
+    fileMaxBytes: number;
   };
+  /** Blob storage for draft files: local or S3 on Node, the R2 binding on Workers; absent: uploads answer 503. */
+  files?: BlobStore;
   /** The current instant; tests move it to expire links or pass deadlines. */
   now: () => Date;
   /** Called after a transaction wrote outbox rows, so a host can relay them without waiting for its poll. */

@@ -153,6 +153,7 @@ export async function reviseDraft(tx: Db, deps: ServiceDeps, actor: Person, draf
     // A body sent again without its format is sniffed; an untouched body keeps the format it had.
     bodyFormat: patch.bodyFormat ?? (patch.body === undefined ? previous.bodyFormat : undefined),
     fileIds: patch.fileIds ?? previous.fileIds,
+    exactFiles: patch.fileIds !== undefined,
   });
   const sha = content.contentSha256;
   const t = step(draft, sha, { type: 'edit', contentSha256: sha });

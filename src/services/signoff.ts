@@ -57,6 +57,15 @@ async function findLink(db: Db, deps: ServiceDeps, token: string): Promise<LinkR
   return link;
 }
 
+/** The version a live link shows (for its files); throws the link's problem when it is not live. */
+export async function liveLinkVersionId(db: Db, deps: ServiceDeps, token: string): Promise<string> {
+  const link = await findLink(db, deps, token);
+  const [review] = await db.select().from(reviews).where(eq(reviews.id, link.reviewId));
+  const problem = linkProblem(link, review!, deps.now());
+  if (problem) throw problem;
+  return link.versionId;
+}
+
 /** What the sign-off page shows: the exact version under review, the level, and the reviewer. */
 export async function openLink(db: Db, deps: ServiceDeps, token: string) {
   const link = await findLink(db, deps, token);

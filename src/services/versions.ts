@@ -18,6 +18,11 @@ export interface VersionInput {
   /** Omitted: HTML when the body has tags, else plain text (the API before rich drafts). */
   bodyFormat?: BodyFormat;
   fileIds: readonly string[];
+  /**
+   * True when the caller named the files: the body may then show only those. Otherwise an image of
+   * any of the draft's files joins the version when the body shows it.
+   */
+  exactFiles?: boolean;
 }
 
 export interface ComposedVersion {
@@ -45,7 +50,7 @@ export async function composeVersion(db: Db, draftId: string | null, input: Vers
   const unknown = input.fileIds.filter((id) => !byId.has(id));
   if (unknown.length) throw new AppError('validation_failed', { fields: 'fileIds' }, [{ path: 'fileIds', in: 'body', message: `not files of this draft: ${unknown.join(', ')}` }]);
   const bodyFormat = input.bodyFormat ?? (looksLikeHtml(input.body) ? 'html' : 'text');
-  const body = bodyFormat === 'html' ? sanitizeBody(input.body, new Set(byId.keys())) : input.body;
+  const body = bodyFormat === 'html' ? sanitizeBody(input.body, new Set(input.exactFiles ? input.fileIds : byId.keys())) : input.body;
   if (!body.trim()) throw new AppError('validation_failed', { fields: 'body' }, [{ path: 'body', in: 'body', message: 'nothing is left after removing disallowed HTML' }]);
   // The images a body shows belong to the version even when the caller did not list them.
   const fileIds = [...new Set([...input.fileIds, ...(bodyFormat === 'html' ? imageFileIds(body) : [])])];

@@ -1,0 +1,72 @@
+import { fileTypeFromBuffer } from 'file-type/core';
+
+/**
+ * What a draft may carry, decided from the bytes (magic numbers), never from what the client says.
+ * A file whose name or declared type says one thing and whose bytes say another is refused: a
+ * "photo.jpg" that is really a PDF, or an HTML page posing as a PNG, is a file lying about itself.
+ */
+export const ALLOWED_TYPES = {
+  jpg: 'image/jpeg',
+  png: 'image/png',
+  gif: 'image/gif',
+  webp: 'image/webp',
+  pdf: 'application/pdf',
+  docx: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+  xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  pptx: 'application/vnd.openxmlformats-officedocument.presentationml.presentation',
+} as const;
+export type AllowedExt = keyof typeof ALLOWED_TYPES;
+
+const EXT_ALIASES: Record<string, AllowedExt> = { jpeg: 'jpg', jpe: 'jpg', jfif: 'jpg' };
+/** Extensions that name some type, allowed or not: a name claiming one of these must match the bytes. */
+const KNOWN_EXTENSIONS = new Set([...Object.keys(ALLOWED_TYPES), ...Object.keys(EXT_ALIASES), 'html', 'htm', 'svg', 'js', 'exe', 'zip', 'doc', 'xls', 'ppt', 'txt', 'bmp', 'tif', 'tiff', 'heic', 'mp4', 'mp3']);
+
+export const isImage = (type: string) => type.startsWith('image/');
+
+export type Inspection =
+  | { ok: true; ext: AllowedExt; type: string }
+  | { ok: false; code: 'file_type_not_allowed'; detected: string | null }
+  | { ok: false; code: 'file_type_mismatch'; detected: string; claimed: string };
+
+/** Checks the bytes against the allow-list and against what the name and declared type claim. */
+export async function inspectFile(bytes: Uint8Array, name: string, declaredType: string): Promise<Inspection> {
+  const found = await fileTypeFromBuffer(bytes);
+  const ext = found ? (EXT_ALIASES[found.ext] ?? found.ext) : null;
+  if (!ext || !(ext in ALLOWED_TYPES)) return { ok: false, code: 'file_type_not_allowed', detected: found?.mime ?? null };
+  const allowed = ext as AllowedExt;
+  const type = ALLOWED_TYPES[allowed];
+  const nameExt = /\.([A-Za-z0-9]{1,8})$/.exec(name)?.[1]?.toLowerCase();
+  const claimedExt = nameExt ? (EXT_ALIASES[nameExt] ?? nameExt) : null;
+  if (claimedExt && KNOWN_EXTENSIONS.has(claimedExt) && claimedExt !== allowed) return { ok: false, code: 'file_type_mismatch', detected: type, claimed: `.${nameExt}` };
+  const declared = declaredType.split(';')[0]!.trim().toLowerCase();
+  const generic = !declared || declared === 'application/octet-stream' || declared === 'application/zip' || declared === 'application/x-zip-compressed';
+  const sameImage = declared === 'image/jpg' && type === 'image/jpeg';
+  if (!generic && !sameImage && declared !== type) return { ok: false, code: 'file_type_mismatch', detected: type, claimed: declared };
+  return { ok: true, ext: allowed, type };
+}
+
+/**
+ * A file name as the uploader gave it, or why it is refused: no path (a name with / or \ or a
+ * `..` segment is a path trick, not a name), no control characters, no leading dot, a sane length.
+ */
+export function checkFileName(raw: string): { ok: true; name: string } | { ok: false; reason: string } {
+  const name = raw.normalize('NFC').trim();
+  if (!name) return { ok: false, reason: 'empty / 文件名为空' };
+  if (/[/\\]/.test(name)) return { ok: false, reason: 'contains a path separator / 含路径分隔符' };
+  if (/[\u0000-\u001f\u007f]/.test(name)) return { ok: false, reason: 'contains control characters / 含控制字符' };
+  if (name === '.' || name === '..' || name.startsWith('.')) return { ok: false, reason: 'starts with a dot / 以点开头' };
+  if (/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(name)) return { ok: false, reason: 'lone surrogate / 含无效字符' };
+  if ([...name].length > 200) return { ok: false, reason: 'longer than 200 characters / 超过 200 字' };
+  return { ok: true, name };
+}
+
+/** `Content-Disposition` with an ASCII fallback and the UTF-8 name (RFC 6266 / 8187), so 通知.pdf survives every browser. */
+export function contentDisposition(kind: 'inline' | 'attachment', name: string): string {
+  const ascii = name.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_');
+  return `${kind}; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)}`;
+}
+
+export async function sha256OfBytes(bytes: Uint8Array): Promise<string> {
+  const digest = await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>);
+  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
+}

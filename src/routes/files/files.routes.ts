@@ -1,0 +1,37 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { errors, jsonResponse, uuidParam } from '../../lib/http';
+import { FileSchema } from '../drafts/drafts.routes';
+
+const tags = ['Files 图片与附件'];
+const security = [{ bearerAuth: [] }];
+
+const binary = { content: { 'application/octet-stream': { schema: z.string().openapi({ format: 'binary' }) } } };
+
+export const uploadFile = createRoute({
+  method: 'post', path: '/drafts/{id}/files', tags, security,
+  summary: 'Add an image or attachment 上传图片或附件 (a new version of the draft)',
+  description: 'multipart/form-data, field `file`. At most FILE_MAX_BYTES (default 20 MB); jpg, png, gif, webp, pdf, docx, xlsx, pptx, judged by the bytes. The body shows an image with `<img src="/api/v1/files/{fileId}">`.',
+  request: {
+    params: z.object({ id: uuidParam('id') }),
+    // Not required for the validator: the handler reads the part itself and names a missing `file`.
+    body: { content: { 'multipart/form-data': { schema: z.object({ file: z.any().openapi({ type: 'string', format: 'binary' }) }) } }, required: false },
+  },
+  responses: { 201: jsonResponse(FileSchema, 'The file, now part of the draft’s newest version'), ...errors(400, 401, 403, 404, 409, 413, 415) },
+});
+
+export const getFile = createRoute({
+  method: 'get', path: '/files/{id}', tags, security,
+  summary: 'A draft’s file, to those allowed to see the draft (bearer) or by a signed URL (expires, sig)',
+  request: {
+    params: z.object({ id: uuidParam('id') }),
+    query: z.object({ expires: z.string().optional(), sig: z.string().optional() }),
+  },
+  responses: { 200: { ...binary, description: 'The bytes; images inline, others as downloads' }, ...errors(400, 401, 403, 404, 410) },
+});
+
+export const getFileByLink = createRoute({
+  method: 'get', path: '/signoff/{token}/files/{fileId}', tags,
+  summary: 'A file of the version a live sign-off link shows (no bearer: the link is the capability)',
+  request: { params: z.object({ token: z.string().max(200).openapi({ param: { name: 'token', in: 'path' } }), fileId: uuidParam('fileId') }) },
+  responses: { 200: { ...binary, description: 'The bytes' }, ...errors(400, 404, 409, 410) },
+});

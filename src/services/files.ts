@@ -1,0 +1,140 @@
+import { and, eq } from 'drizzle-orm';
+import type { Db } from '../../db/client';
+import { draftFiles, draftVersions, drafts } from '../../db/schema';
+import { checkFileName, contentDisposition, inspectFile, isImage, sha256OfBytes } from '../domain/files';
+import { constantTimeEqual, hmacHex } from '../lib/crypto';
+import { AppError } from '../lib/errors';
+import type { BlobStore } from '../storage/blob-store';
+import { authenticate, type Person } from './auth';
+import { inTransaction, type ServiceDeps } from './context';
+import { currentVersion, lockDraft, requireReadAccess, reviseDraft } from './drafts';
+import { liveLinkVersionId } from './signoff';
+import { fileView, type FileRow } from './versions';
+
+type FileDeps = ServiceDeps & { files?: BlobStore };
+
+const fileNotFound = () => new AppError('not_found', { what: '文件 / file' });
+
+function storeOf(deps: FileDeps): BlobStore {
+  if (!deps.files) throw new AppError('unavailable', { reason: '未配置文件存储 / no file storage configured' });
+  return deps.files;
+}
+
+const megabytes = (n: number) => `${Math.round((n / 1024 / 1024) * 10) / 10} MB`;
+
+export function tooLarge(deps: FileDeps): AppError {
+  return new AppError('file_too_large', { max: megabytes(deps.config.fileMaxBytes) }, { field: 'file', maxBytes: deps.config.fileMaxBytes });
+}
+
+export interface Upload {
+  bytes: Uint8Array;
+  name: string;
+  /** What the client declared (multipart part's Content-Type); checked, never trusted. */
+  declaredType: string;
+}
+
+/** Checks an upload and stores its bytes; returns what the file row needs. Nothing is written to the database. */
+export async function acceptUpload(deps: FileDeps, upload: Upload): Promise<Pick<FileRow, 'sha256' | 'name' | 'type' | 'size'>> {
+  const name = checkFileName(upload.name);
+  if (!name.ok) throw new AppError('invalid_file_name', { reason: name.reason }, { field: 'file', reason: name.reason });
+  if (upload.bytes.byteLength > deps.config.fileMaxBytes) throw tooLarge(deps);
+  if (upload.bytes.byteLength === 0) throw new AppError('file_missing', { field: 'file' }, { field: 'file', reason: 'empty file' });
+  const found = await inspectFile(upload.bytes, name.name, upload.declaredType);
+  if (!found.ok && found.code === 'file_type_not_allowed') throw new AppError('file_type_not_allowed', { detected: found.detected ? `（${found.detected}）` : '' }, { field: 'file', detected: found.detected });
+  if (!found.ok && found.code === 'file_type_mismatch') throw new AppError('file_type_mismatch', { detected: found.detected, claimed: found.claimed }, { field: 'file', detected: found.detected, claimed: found.claimed });
+  const type = (found as { type: string }).type;
+  const sha256 = await sha256OfBytes(upload.bytes);
+  // Content-addressed: stored before the row exists, so a row never points at missing bytes.
+  await storeOf(deps).put(sha256, upload.bytes, type);
+  return { sha256, name: name.name, type, size: upload.bytes.byteLength };
+}
+
+/**
+ * Adds a file to a draft (drafter only): the draft gets a new version holding it, since a new
+ * photo is new content. The same bytes uploaded again to the same draft are the same file.
+ */
+export async function uploadFile(db: Db, deps: FileDeps, actor: Person, draftId: string, upload: Upload) {
+  const [exists] = await db.select({ id: drafts.id }).from(drafts).where(eq(drafts.id, draftId));
+  if (!exists) throw new AppError('not_found', { what: '稿件 / draft' });
+  const accepted = await acceptUpload(deps, upload);
+  const file = await inTransaction(db, deps, async (tx) => {
+    const draft = await lockDraft(tx, draftId);
+    if (draft.drafterId !== actor.id) throw new AppError('forbidden', {}, { reason: 'only the drafter may do this' });
+    const [same] = await tx.select().from(draftFiles).where(and(eq(draftFiles.draftId, draftId), eq(draftFiles.sha256, accepted.sha256))).limit(1);
+    const row = same ?? (await tx.insert(draftFiles).values({ draftId, ...accepted, uploadedBy: actor.id, createdAt: deps.now() }).returning())[0]!;
+    const current = await currentVersion(tx, draft);
+    if (!current.fileIds.includes(row.id)) await reviseDraft(tx, deps, actor, draftId, { fileIds: [...current.fileIds, row.id] }, { fileAdded: row.id });
+    return row;
+  });
+  return fileView(file);
+}
+
+export interface Served {
+  bytes: Uint8Array;
+  headers: Record<string, string>;
+}
+
+async function serve(deps: FileDeps, file: FileRow): Promise<Served> {
+  const bytes = await storeOf(deps).get(file.sha256);
+  if (!bytes) throw new AppError('unavailable', { reason: '文件内容缺失 / file content missing from storage' });
+  return {
+    bytes,
+    headers: {
+      'content-type': file.type,
+      'content-length': String(bytes.byteLength),
+      // Images show in place; everything else downloads, so no document ever renders on this origin.
+      'content-disposition': contentDisposition(isImage(file.type) ? 'inline' : 'attachment', file.name),
+      'x-content-type-options': 'nosniff',
+      'content-security-policy': "default-src 'none'; sandbox",
+      'cache-control': 'private, max-age=300',
+      etag: `"${file.sha256}"`,
+    },
+  };
+}
+
+async function fileById(db: Db, fileId: string): Promise<FileRow> {
+  const [file] = await db.select().from(draftFiles).where(eq(draftFiles.id, fileId));
+  if (!file) throw fileNotFound();
+  return file;
+}
+
+/** To a signed-in person allowed to see the draft. */
+export async function fileForPerson(db: Db, deps: FileDeps, actor: Person, fileId: string): Promise<Served> {
+  const file = await fileById(db, fileId);
+  const [draft] = await db.select().from(drafts).where(eq(drafts.id, file.draftId));
+  await requireReadAccess(db, actor, draft!);
+  return serve(deps, file);
+}
+
+/** To the holder of a live sign-off link, for the files of the version that link shows. */
+export async function fileForLink(db: Db, deps: FileDeps, token: string, fileId: string): Promise<Served> {
+  const versionId = await liveLinkVersionId(db, deps, token);
+  const [version] = await db.select({ fileIds: draftVersions.fileIds }).from(draftVersions).where(eq(draftVersions.id, versionId));
+  if (!version!.fileIds.includes(fileId)) throw fileNotFound();
+  return serve(deps, await fileById(db, fileId));
+}
+
+const signedMessage = (fileId: string, expires: number) => `file:${fileId}:${expires}`;
+
+/** A URL that serves one file without a session until `expires` (the hand-off to publishing platforms). */
+export async function signedFileUrl(deps: FileDeps, fileId: string, ttlSeconds: number): Promise<string> {
+  const expires = Math.floor(deps.now().getTime() / 1000) + ttlSeconds;
+  const sig = await hmacHex(deps.config.appSecret, signedMessage(fileId, expires));
+  return `${deps.config.publicUrl}/api/v1/files/${fileId}?expires=${expires}&sig=${sig}`;
+}
+
+/**
+ * GET /files/{id}: by signature when the URL carries one, else by bearer token. The route is
+ * outside the bearer middleware so a signed URL works on its own.
+ */
+export async function fileForRequest(db: Db, deps: FileDeps, fileId: string, auth: { authorization?: string; expires?: string; sig?: string }): Promise<Served> {
+  if (auth.sig !== undefined || auth.expires !== undefined) {
+    const expires = Number(auth.expires);
+    const valid = Number.isInteger(expires) && /^[0-9a-f]{64}$/.test(auth.sig ?? '') && constantTimeEqual(auth.sig!, await hmacHex(deps.config.appSecret, signedMessage(fileId, expires)));
+    if (!valid) throw new AppError('forbidden', {}, { reason: 'invalid signature' });
+    if (expires * 1000 <= deps.now().getTime()) throw new AppError('link_expired', {}, { expiredAt: new Date(expires * 1000).toISOString() });
+    return serve(deps, await fileById(db, fileId));
+  }
+  const person = await authenticate(db, deps.config.appSecret, auth.authorization);
+  return fileForPerson(db, deps, person, fileId);
+}

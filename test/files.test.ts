@@ -1,0 +1,190 @@
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signedFileUrl } from '../src/services/files';
+import { blobKey } from '../src/storage/blob-store';
+import { ALL_TICKED, createTestEnv, type TestEnv } from './harness';
+import { pdf, png } from './support/fixtures';
+import { startS3 } from './support/s3rver';
+
+const MAX = 200_000;
+
+// One suite, two storages: a local directory and a real S3-compatible server (s3rver).
+describe.each(['local', 's3'] as const)('draft files on %s storage', (storage) => {
+  let t: TestEnv;
+  let demo: Awaited<ReturnType<TestEnv['seed']>>;
+  let s3: Awaited<ReturnType<typeof startS3>> | null = null;
+  let dir = '';
+  let outsider = '';
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'imp-files-'));
+    if (storage === 's3') s3 = await startS3();
+    t = await createTestEnv('postgres', { FILE_MAX_BYTES: String(MAX), FILES_DIR: dir, ...(s3?.env ?? {}) });
+    demo = await t.seed();
+    // Staff of another unit: may not see this unit's drafts or their files.
+    const unit = await t.request('POST', '/api/v1/units', { token: demo.tokens.admin, body: { name: '外语学院', code: 'FL' } });
+    const person = await t.request('POST', '/api/v1/people', { token: demo.tokens.admin, body: { name: '外院职员', email: 'outsider@example.edu.cn', roles: ['staff'], unitId: unit.body.id } });
+    const { issueApiToken } = await import('../src/services/auth');
+    outsider = await issueApiToken(t.runtime.database.db, t.runtime.config.appSecret, person.body.id);
+  });
+  afterAll(async () => {
+    await t?.close();
+    await s3?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  async function newDraft(body = '<p>讲座通知</p>') {
+    const res = await t.request('POST', '/api/v1/drafts', { token: demo.tokens.drafter, body: { title: '图片测试', body, unitId: demo.unitId, accountIds: [demo.accountId] } });
+    expect(res.status, res.text).toBe(201);
+    return res.body as { id: string; contentSha256: string; currentVersion: number };
+  }
+
+  async function upload(draftId: string, bytes: Uint8Array | string, name: string, type = '', token = demo.tokens.drafter) {
+    const form = new FormData();
+    form.append('file', new File([typeof bytes === 'string' ? bytes : (bytes as Uint8Array<ArrayBuffer>)], name, { type }));
+    const res = await t.runtime.app.request(`/api/v1/drafts/${draftId}/files`, { method: 'POST', body: form, headers: { authorization: `Bearer ${token}` } });
+    const text = await res.text();
+    return { status: res.status, body: JSON.parse(text), text };
+  }
+
+  const get = (path: string, token?: string) => t.runtime.app.request(path, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+
+  it('an uploaded image is a file of a new version, shown by id in the body and counted in the hash', async () => {
+    const draft = await newDraft();
+    const image = png(4, 3, [200, 30, 30]);
+    const res = await upload(draft.id, image, '校园风光.png', 'image/png');
+    expect(res.status, res.text).toBe(201);
+    expect(res.body).toMatchObject({ name: '校园风光.png', type: 'image/png', size: image.byteLength });
+    expect(res.body.sha256).toMatch(/^[0-9a-f]{64}$/);
+    const fileId = res.body.id as string;
+
+    // The bytes are in the configured storage under their hash.
+    if (storage === 'local') expect(existsSync(join(dir, blobKey(res.body.sha256)))).toBe(true);
+    else expect(await t.runtime.deps.files!.get(res.body.sha256)).toEqual(image);
+
+    const view = (await t.request('GET', `/api/v1/drafts/${draft.id}`, { token: demo.tokens.drafter })).body;
+    expect(view.currentVersion).toBe(2);
+    expect(view.files.map((f: any) => f.id)).toEqual([fileId]);
+    expect(view.contentSha256).not.toBe(draft.contentSha256);
+
+    const edited = await t.request('PATCH', `/api/v1/drafts/${draft.id}`, {
+      token: demo.tokens.drafter,
+      body: { body: `<p>见图：</p><img src="/api/v1/files/${fileId}" alt="校园"><img src="https://elsewhere.example/x.png">` },
+    });
+    expect(edited.status, edited.text).toBe(200);
+    expect(edited.body.body).toBe(`<p>见图：</p><img src="/api/v1/files/${fileId}" alt="校园" />`);
+    expect(edited.body.files.map((f: any) => f.id)).toEqual([fileId]);
+
+    // The same bytes again are the same file: no new version.
+    const again = await upload(draft.id, image, 'copy.png', 'image/png');
+    expect(again.body.id).toBe(fileId);
+    expect((await t.request('GET', `/api/v1/drafts/${draft.id}`, { token: demo.tokens.drafter })).body.currentVersion).toBe(3);
+
+    // A different photo under the same body is a different content hash.
+    const other = await upload(draft.id, png(4, 3, [30, 30, 200]), '另一张.png', 'image/png');
+    const swapped = await t.request('PATCH', `/api/v1/drafts/${draft.id}`, { token: demo.tokens.drafter, body: { fileIds: [other.body.id] } });
+    expect(swapped.body.files.map((f: any) => f.id)).toEqual([other.body.id]);
+    // The body's image of the removed file is dropped with it.
+    expect(swapped.body.body).toBe('<p>见图：</p>');
+  });
+
+  it('serves files to those who may see the draft: image inline, attachment as a download, nosniff', async () => {
+    const draft = await newDraft();
+    const image = png(2, 2, [0, 128, 0]);
+    const img = (await upload(draft.id, image, '照片.png', 'image/png')).body;
+    const doc = (await upload(draft.id, pdf(), '附件：活动方案.pdf', 'application/pdf')).body;
+
+    const res = await get(`/api/v1/files/${img.id}`, demo.tokens.drafter);
+    expect(res.status).toBe(200);
+    expect(new Uint8Array(await res.arrayBuffer())).toEqual(image);
+    expect(res.headers.get('content-type')).toBe('image/png');
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(res.headers.get('content-disposition')).toBe(`inline; filename="__.png"; filename*=UTF-8''${encodeURIComponent('照片.png')}`);
+
+    const att = await get(`/api/v1/files/${doc.id}`, demo.tokens.section_head);
+    expect(att.status).toBe(200);
+    expect(att.headers.get('content-disposition')).toMatch(/^attachment; /);
+    expect(att.headers.get('content-type')).toBe('application/pdf');
+
+    expect((await get(`/api/v1/files/${img.id}`, demo.tokens.publicity)).status).toBe(200);
+    expect((await get(`/api/v1/files/${img.id}`, outsider)).status).toBe(403);
+    expect((await get(`/api/v1/files/${img.id}`)).status).toBe(401);
+    expect((await get('/api/v1/files/00000000-0000-4000-8000-000000000000', demo.tokens.drafter)).status).toBe(404);
+  });
+
+  it('a live sign-off link opens the files of its version, and nothing else', async () => {
+    const draft = await newDraft();
+    const file = (await upload(draft.id, png(3, 3, [1, 2, 3]), '图.png', 'image/png')).body;
+    const otherDraft = await newDraft();
+    const foreign = (await upload(otherDraft.id, png(3, 3, [9, 9, 9]), '别的.png', 'image/png')).body;
+    await t.request('POST', `/api/v1/drafts/${draft.id}/submit`, { token: demo.tokens.drafter });
+    const token = await t.linkFor(demo.people.section_head!);
+
+    const ok = await get(`/api/v1/signoff/${token}/files/${file.id}`);
+    expect(ok.status).toBe(200);
+    expect(ok.headers.get('content-type')).toBe('image/png');
+    expect((await get(`/api/v1/signoff/${token}/files/${foreign.id}`)).status).toBe(404);
+    expect((await get(`/api/v1/signoff/forged-token/files/${file.id}`)).status).toBe(404);
+    // The sign-off page shows the images through the link.
+    await t.request('PATCH', `/api/v1/drafts/${otherDraft.id}`, { token: demo.tokens.drafter, body: { body: `<img src="/api/v1/files/${foreign.id}">` } });
+
+    const decided = await t.request('POST', `/api/v1/signoff/${token}`, { body: { decision: 'approve', checklist: ALL_TICKED } });
+    expect(decided.status, decided.text).toBe(200);
+    const used = await get(`/api/v1/signoff/${token}/files/${file.id}`);
+    expect(used.status).toBe(409);
+    expect((await used.json()).error.code).toBe('link_used');
+  });
+
+  it('a signed URL serves one file until it expires; a forged one is refused', async () => {
+    const draft = await newDraft();
+    const file = (await upload(draft.id, pdf('signed'), 'plan.pdf', 'application/pdf')).body;
+    const url = new URL(await signedFileUrl(t.runtime.deps, file.id, 600));
+    expect((await get(url.pathname + url.search)).status).toBe(200);
+    const forged = `${url.pathname}?expires=${url.searchParams.get('expires')}&sig=${'0'.repeat(64)}`;
+    expect((await get(forged)).status).toBe(403);
+    const otherFile = `/api/v1/files/00000000-0000-4000-8000-000000000000${url.search}`;
+    expect((await get(otherFile)).status).toBe(403);
+    t.clock.advance(1);
+    expect((await get(url.pathname + url.search)).status).toBe(410);
+  });
+
+  it('refuses uploads that are too large, lie about their type, or hide a path in their name — and changes nothing', async () => {
+    const draft = await newDraft();
+    const big = new Uint8Array(MAX + 1);
+    big.set(png(1, 1, [0, 0, 0]));
+    const cases: [Uint8Array | string, string, string, number, string][] = [
+      [big, 'big.png', 'image/png', 413, 'file_too_large'],
+      [new Uint8Array(MAX * 2).fill(7), 'huge.png', 'image/png', 413, 'file_too_large'],
+      ['<html><script>alert(1)</script></html>', 'photo.png', 'image/png', 415, 'file_type_not_allowed'],
+      ['<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>', 'logo.svg', 'image/svg+xml', 415, 'file_type_not_allowed'],
+      [png(1, 1, [1, 1, 1]), 'report.pdf', 'application/pdf', 415, 'file_type_mismatch'],
+      [pdf(), 'scan.jpg', '', 415, 'file_type_mismatch'],
+      [pdf(), 'scan', 'image/jpeg', 415, 'file_type_mismatch'],
+      [png(1, 1, [1, 1, 1]), 'page.html', 'text/html', 415, 'file_type_mismatch'],
+      [png(1, 1, [1, 1, 1]), '../../etc/passwd.png', 'image/png', 400, 'invalid_file_name'],
+      [png(1, 1, [1, 1, 1]), '..\\..\\win.ini.png', 'image/png', 400, 'invalid_file_name'],
+      [png(1, 1, [1, 1, 1]), '.htaccess.png', 'image/png', 400, 'invalid_file_name'],
+      [png(1, 1, [1, 1, 1]), 'a\u0000b.png', 'image/png', 400, 'invalid_file_name'],
+    ];
+    for (const [bytes, name, type, status, code] of cases) {
+      const res = await upload(draft.id, bytes, name, type);
+      expect(`${name}: ${res.status} ${res.body.error?.code}`).toBe(`${name}: ${status} ${code}`);
+      expect(res.body.error.details).toMatchObject({ field: 'file' });
+    }
+    const form = new FormData();
+    form.append('photo', new File([png(1, 1, [1, 1, 1]) as Uint8Array<ArrayBuffer>], 'x.png'));
+    form.append('file', 'not a file');
+    const noFile = await t.runtime.app.request(`/api/v1/drafts/${draft.id}/files`, { method: 'POST', body: form, headers: { authorization: `Bearer ${demo.tokens.drafter}` } });
+    expect(noFile.status).toBe(400);
+    expect(await noFile.json()).toMatchObject({ error: { code: 'file_missing', details: [{ path: 'file' }] } });
+    const json = await t.request('POST', `/api/v1/drafts/${draft.id}/files`, { token: demo.tokens.drafter, body: { file: 'x' } });
+    expect(json.status).toBe(415);
+    expect(json.body.error.code).toBe('unsupported_media_type');
+    // Only the drafter adds files; nothing above made a version.
+    expect((await upload(draft.id, png(1, 1, [5, 5, 5]), 'x.png', 'image/png', demo.tokens.section_head)).status).toBe(403);
+    const view = (await t.request('GET', `/api/v1/drafts/${draft.id}`, { token: demo.tokens.drafter })).body;
+    expect(view.currentVersion).toBe(1);
+    expect(view.files).toEqual([]);
+  });
+});
