@@ -1,4 +1,5 @@
 import { fileTypeFromBuffer } from 'file-type/core';
+import { textProblem } from '../lib/text';
 
 /**
  * What a draft may carry, decided from the bytes (magic numbers), never from what the client says.
@@ -55,7 +56,8 @@ export function checkFileName(raw: string): { ok: true; name: string } | { ok: f
   if (/[/\\]/.test(name)) return { ok: false, reason: 'contains a path separator / 含路径分隔符' };
   if (/[\u0000-\u001f\u007f]/.test(name)) return { ok: false, reason: 'contains control characters / 含控制字符' };
   if (name === '.' || name === '..' || name.startsWith('.')) return { ok: false, reason: 'starts with a dot / 以点开头' };
-  if (/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(name)) return { ok: false, reason: 'lone surrogate / 含无效字符' };
+  const problem = textProblem(name);
+  if (problem) return { ok: false, reason: problem };
   if ([...name].length > 200) return { ok: false, reason: 'longer than 200 characters / 超过 200 字' };
   return { ok: true, name };
 }
