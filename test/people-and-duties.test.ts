@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { parseConfig, ConfigError } from '../src/config';
 import { emailDomainAllowed } from '../src/domain/email';
-import { createTestEnv, type TestEnv } from './harness';
+import { ALL_TICKED, createTestEnv, type TestEnv } from './harness';
 import { rowsOf, type Demo } from './registry-fixtures';
 
 /**
@@ -95,6 +95,54 @@ describe('appointing a position holder is told to the outgoing holder and the un
       await t.request('PUT', `/api/v1/units/${demo.unitId}/positions/${position}`, { token: demo.tokens.admin, body: { personId } });
     }
     await t.deliver();
+  });
+});
+
+describe('a level signed by someone appointed while the draft was in review is flagged', () => {
+  it('on the draft’s record (appointedDuringReview, appointedAt) and in the audit chain; earlier holders are not flagged', async () => {
+    const created = await t.request('POST', '/api/v1/drafts', { token: demo.tokens.drafter, body: { title: '任命期间签署测试', body: '正文', unitId: demo.unitId, accountIds: [demo.accountId] } });
+    const draftId = created.body.id as string;
+    expect((await t.request('POST', `/api/v1/drafts/${draftId}/submit`, { token: demo.tokens.drafter })).status).toBe(200);
+    const approve = async (personId: string) =>
+      t.request('POST', `/api/v1/signoff/${await t.linkFor(personId)}`, { body: { decision: 'approve', checklist: ALL_TICKED, comment: '同意' } });
+    expect((await approve(demo.people.section_head!)).status).toBe(200);
+    t.clock.advance(1);
+    const puppet = await addPerson(demo.tokens.publicity!, { name: '临时副院长', email: 'interim.deputy@demo.imprimatur.local' });
+    await t.request('PUT', `/api/v1/units/${demo.unitId}/positions/deputy_leader`, { token: demo.tokens.publicity, body: { personId: puppet.body.id } });
+    const appointedAt = t.clock.now.toISOString();
+    t.clock.advance(1);
+    expect((await approve(puppet.body.id)).status).toBe(200);
+    const view = await t.request('GET', `/api/v1/drafts/${draftId}`, { token: demo.tokens.drafter });
+    const [first, second] = view.body.reviews;
+    expect(first).toMatchObject({ level: 'section_head', decision: 'approve', appointedDuringReview: false, appointedAt: null });
+    expect(second).toMatchObject({ level: 'deputy_leader', decision: 'approve', reviewer: { id: puppet.body.id }, appointedDuringReview: true, appointedAt });
+    const events = rowsOf<{ data: { level: string; appointedAt: string } }>(
+      await t.runtime.database.db.execute(sql`select data from audit_events where action = 'signoff.by_mid_review_appointee' and draft_id = ${draftId}`),
+    );
+    expect(events.map((e) => [e.data.level, e.data.appointedAt])).toEqual([['deputy_leader', appointedAt]]);
+    await t.request('PUT', `/api/v1/units/${demo.unitId}/positions/deputy_leader`, { token: demo.tokens.admin, body: { personId: demo.people.deputy_leader } });
+    await t.deliver();
+  });
+});
+
+describe('another unit’s account', () => {
+  it('a drafter who names another unit’s blocked account learns neither its name nor its status; its own unit still does', async () => {
+    const other = await t.seed();
+    const account = (await t.request('GET', `/api/v1/accounts/${other.accountId}`, { token: other.tokens.publicity })).body;
+    const suspended = await t.request('POST', `/api/v1/accounts/${other.accountId}/suspend`, { token: other.tokens.publicity, body: { reason: '内容整顿' } });
+    expect(suspended.status, suspended.text).toBe(200);
+    const draft = { title: '跨单位账号', body: '正文', accountIds: [other.accountId] };
+    const foreign = await t.request('POST', '/api/v1/drafts', { token: demo.tokens.drafter, body: { ...draft, unitId: demo.unitId } });
+    expect(foreign.status).toBe(409);
+    expect(foreign.body.error.code).toBe('account_not_publishable');
+    expect(foreign.text).not.toContain(account.name);
+    expect(foreign.text).not.toContain('suspended');
+    expect(foreign.text).not.toContain('暂停');
+    expect(foreign.body.error.details.accounts).toEqual([{ id: other.accountId }]);
+    const own = await t.request('POST', '/api/v1/drafts', { token: other.tokens.drafter, body: { ...draft, unitId: other.unitId } });
+    expect(own.status).toBe(409);
+    expect(own.body.error.message).toContain(account.name);
+    expect(own.body.error.details.accounts).toEqual([{ id: other.accountId, status: 'suspended', reason: 'suspended' }]);
   });
 });
 

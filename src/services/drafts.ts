@@ -10,8 +10,9 @@ import { appendAudit } from './audit';
 import { hasRole, isMemberOf, requireUnitAccess, type Person } from './auth';
 import { inTransaction, type ServiceDeps } from './context';
 import { enqueue } from './outbox';
+import { canManage } from './accounts';
 import { assertPublishable } from './publish-gate';
-import { holderOf, openReview, supersedeLinks } from './reviews';
+import { appointedDuringReview, holderOf, openReview, supersedeLinks, termsBegunDuringReview } from './reviews';
 import { composeVersion, fileRows, fileView, loadWordMatcher, type ComposedVersion } from './versions';
 
 export type DraftRow = typeof drafts.$inferSelect;
@@ -114,7 +115,7 @@ export async function createDraft(
     if (!unit) throw new AppError('not_found', { what: '单位 / unit' }, { field: 'unitId' });
     await requireUnitAccess(tx, actor, unit.id);
     const accountIds = [...new Set(input.accountIds)];
-    await assertPublishable(tx, accountIds, 'create', deps.now());
+    await assertPublishable(tx, accountIds, 'create', deps.now(), (a) => canManage(tx, actor, a));
     const now = deps.now();
     const [draft] = await tx
       .insert(drafts)
@@ -189,7 +190,7 @@ export async function submitDraft(db: Db, deps: ServiceDeps, actor: Person, draf
     const vacant: Position[] = [];
     for (const level of levels) if (!(await holderOf(tx, draft.unitId, level))) vacant.push(level);
     if (vacant.length) throw new AppError('conflict', { reason: `审核岗位空缺：${vacant.map((l) => label('level', l)).join('、')} / vacant positions: ${vacant.join(', ')}` }, { vacant });
-    await assertPublishable(tx, await accountIdsOf(tx, draftId), 'submit', deps.now());
+    await assertPublishable(tx, await accountIdsOf(tx, draftId), 'submit', deps.now(), (a) => canManage(tx, actor, a));
     const now = deps.now();
     await tx.update(drafts).set({ levels, submittedAt: now }).where(eq(drafts.id, draftId));
     const updated = await applyTransition(tx, deps, { ...draft, levels }, t, { versionId: version.id, newRound: true, assignReason: 'submitted' });
@@ -279,6 +280,10 @@ export async function draftView(db: Db, draft: DraftRow) {
   const screen = (v: VersionRow): PrescreenFinding[] => v.prescreen ?? prescreen({ title: v.title, text: bodyText(v.body, v.bodyFormat) }, words!);
   const screened = new Map(versions.map((v) => [v.id, screen(v)]));
   const versionNo = new Map(versions.map((v) => [v.id, v.no]));
+  const signers = [...new Set(reviewRows.flatMap((r) => (r.decision ? [r.decision.personId] : [])))];
+  const midReviewTerms = await termsBegunDuringReview(db, draft.id, signers);
+  const appointedAt = (review: typeof reviews.$inferSelect, decision: typeof decisions.$inferSelect | null) =>
+    decision ? appointedDuringReview(midReviewTerms, { personId: decision.personId, unitId: draft.unitId, position: review.level, at: decision.createdAt }) : null;
   return {
     id: draft.id,
     unitId: draft.unitId,
@@ -322,6 +327,7 @@ export async function draftView(db: Db, draft: DraftRow) {
       comment: decision?.comment ?? null,
       contentSha256: decision?.contentSha256 ?? null,
       at: (decision?.createdAt ?? review.decidedAt)?.toISOString() ?? null,
+      ...((at) => ({ appointedDuringReview: at !== null, appointedAt: at?.toISOString() ?? null }))(appointedAt(review, decision)),
     })),
   };
 }

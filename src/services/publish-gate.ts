@@ -6,7 +6,7 @@ import { AppError } from '../lib/errors';
 import type { Locale } from '../lib/i18n';
 
 export type PublishBlock = 'not_registered' | 'suspended' | 'rectifying' | 'shut_down' | 'deregistered' | 'pending' | 'no_valid_code';
-export interface Publishability { id: string; name: string; status: string; ok: boolean; reason: PublishBlock | null; via: 'code' | 'grace' | null }
+export interface Publishability { id: string; name: string; status: string; unitId: string; ownerId: string; ok: boolean; reason: PublishBlock | null; via: 'code' | 'grace' | null }
 
 /**
  * Whether each account may be published to now: registered (登记备案), and either holding a live
@@ -15,7 +15,7 @@ export interface Publishability { id: string; name: string; status: string; ok: 
  */
 export async function publishability(tx: Db, accountIds: string[], now: Date): Promise<Publishability[]> {
   if (!accountIds.length) return [];
-  const found = await tx.select({ id: accounts.id, name: accounts.name, status: accounts.status }).from(accounts).where(inArray(accounts.id, accountIds));
+  const found = await tx.select({ id: accounts.id, name: accounts.name, status: accounts.status, unitId: accounts.unitId, ownerId: accounts.ownerId }).from(accounts).where(inArray(accounts.id, accountIds));
   const live = await tx.select({ accountId: inspectionCodes.accountId }).from(inspectionCodes)
     .where(and(inArray(inspectionCodes.accountId, accountIds), isNull(inspectionCodes.revokedAt), or(isNull(inspectionCodes.expiredAt), gt(inspectionCodes.expiredAt, now))));
   const grace = await tx.select({ accountId: inspections.accountId }).from(inspections)
@@ -29,26 +29,33 @@ export async function publishability(tx: Db, accountIds: string[], now: Date): P
   });
 }
 
+/** Whether the person acting may learn an account's name and state (its owner, role holders, unit, publicity). */
+export type MayKnowAccount = (account: Pick<Publishability, 'id' | 'unitId' | 'ownerId'>) => Promise<boolean>;
+
 /**
  * A draft may only target publishable accounts. Checked when the draft is written, at submit and
  * again at final approval, since an account can be suspended or its code revoked meanwhile.
+ * Someone who may not see an account (a drafter naming another unit's account id) learns only that
+ * it cannot be published to: not its name, not its status.
  */
-export async function assertPublishable(tx: Db, accountIds: string[], stage: 'create' | 'submit' | 'approve', now: Date = new Date()): Promise<void> {
+export async function assertPublishable(tx: Db, accountIds: string[], stage: 'create' | 'submit' | 'approve', now: Date = new Date(), mayKnow?: MayKnowAccount): Promise<void> {
   if (!accountIds.length) return;
   const results = await publishability(tx, accountIds, now);
   const missing = accountIds.filter((id) => !results.some((a) => a.id === id));
   if (missing.length) throw new AppError('not_found', { what: `账号 ${missing.join(', ')} / account` }, { field: 'accountIds', missing });
   const blocked = results.filter((a) => !a.ok);
   if (blocked.length) {
+    const known = await Promise.all(blocked.map(async (a) => !mayKnow || (await mayKnow(a))));
     const why = (r: PublishBlock | null, locale: Locale) =>
       r === 'no_valid_code' ? (locale === 'en' ? 'no valid inspection pass code' : '无有效审查合格编码') : registryLabel('accountStatus', r ?? '', locale);
+    const describe = (locale: Locale) => blocked.map((a, i) => (known[i] ? (locale === 'en' ? `${a.name} (${why(a.reason, 'en')})` : `${a.name}（${why(a.reason, 'zh-CN')}）`) : a.id));
     throw new AppError('account_not_publishable', {
-      accountsZh: blocked.map((a) => `${a.name}（${why(a.reason, 'zh-CN')}）`).join('、'),
-      accountsEn: blocked.map((a) => `${a.name} (${why(a.reason, 'en')})`).join(', '),
+      accountsZh: describe('zh-CN').join('、'),
+      accountsEn: describe('en').join(', '),
     }, {
       field: 'accountIds',
       stage,
-      accounts: blocked.map(({ id, status, reason }) => ({ id, status, reason })),
+      accounts: blocked.map(({ id, status, reason }, i) => (known[i] ? { id, status, reason } : { id })),
     });
   }
 }

@@ -1,6 +1,6 @@
-import { and, eq, isNull } from 'drizzle-orm';
+import { and, eq, gt, inArray, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client';
-import { linkTokens, positionTerms, reviews, type Position } from '../../db/schema';
+import { auditEvents, linkTokens, positionTerms, reviews, type Position } from '../../db/schema';
 import { AppError } from '../lib/errors';
 import { enqueue, type OutboxTopics } from './outbox';
 import { scheduleFor } from './reminders';
@@ -52,4 +52,30 @@ export async function reassignReview(tx: Db, reviewId: string, toPersonId: strin
   await supersedeLinks(tx, reviewId, reason, now);
   await enqueue(tx, 'review.assigned', { reviewId, reason });
   return true;
+}
+
+export interface MidReviewTerm { personId: string; unitId: string; position: Position; startedAt: Date; endedAt: Date | null }
+
+/**
+ * Terms of office of these people that began after the draft was first submitted. A level signed
+ * under such a term was signed by someone appointed while the draft was in review: not forbidden
+ * (successors inherit pending reviews), but exactly what a manager appointing puppets would do, so
+ * the record and the approval sheet flag it.
+ */
+export async function termsBegunDuringReview(db: Db, draftId: string, personIds: string[]): Promise<MidReviewTerm[]> {
+  if (!personIds.length) return [];
+  const firstSubmitted = db
+    .select({ at: sql`min(${auditEvents.at})` })
+    .from(auditEvents)
+    .where(and(eq(auditEvents.draftId, draftId), eq(auditEvents.action, 'draft.submitted')));
+  return db
+    .select({ personId: positionTerms.personId, unitId: positionTerms.unitId, position: positionTerms.position, startedAt: positionTerms.startedAt, endedAt: positionTerms.endedAt })
+    .from(positionTerms)
+    .where(and(inArray(positionTerms.personId, personIds), gt(positionTerms.startedAt, sql`(${firstSubmitted})`)));
+}
+
+/** When the signer of a level at `at` was appointed to it, if that happened while the draft was in review (see termsBegunDuringReview). */
+export function appointedDuringReview(terms: MidReviewTerm[], s: { personId: string; unitId: string; position: Position; at: Date }): Date | null {
+  const term = terms.find((t) => t.personId === s.personId && t.unitId === s.unitId && t.position === s.position && t.startedAt <= s.at && (!t.endedAt || t.endedAt >= s.at));
+  return term?.startedAt ?? null;
 }

@@ -7,12 +7,13 @@ import { hashToken, randomToken } from '../lib/crypto';
 import { AppError } from '../lib/errors';
 import { label } from '../lib/i18n';
 import { appendAudit } from './audit';
-import { hasRole, isMemberOf, type Person } from './auth';
+import { findPerson, hasRole, isMemberOf, type Person } from './auth';
+import { canManage } from './accounts';
 import { inTransaction, type ServiceDeps } from './context';
 import { applyTransition, draftView, lockDraft, step } from './drafts';
 import { enqueue } from './outbox';
 import { assertPublishable } from './publish-gate';
-import { reassignReview } from './reviews';
+import { appointedDuringReview, reassignReview, termsBegunDuringReview } from './reviews';
 
 type LinkRow = typeof linkTokens.$inferSelect;
 type ReviewRow = typeof reviews.$inferSelect;
@@ -151,7 +152,8 @@ export async function decideByLink(db: Db, deps: ServiceDeps, token: string, inp
     const t = step(draft, version!.contentSha256, command);
     if (t.status === 'approved') {
       const accountIds = (await tx.select({ id: draftAccounts.accountId }).from(draftAccounts).where(eq(draftAccounts.draftId, draft.id))).map((r) => r.id);
-      await assertPublishable(tx, accountIds, 'approve', deps.now());
+      const signer = (await findPerson(tx, review!.assigneeId))!;
+      await assertPublishable(tx, accountIds, 'approve', deps.now(), (a) => canManage(tx, signer, a));
     }
     await tx.insert(decisions).values({
       reviewId: review!.id, draftId: draft.id, versionId: version!.id, contentSha256: version!.contentSha256, level: review!.level,
@@ -164,6 +166,13 @@ export async function decideByLink(db: Db, deps: ServiceDeps, token: string, inp
       versionSha256: version!.contentSha256, data: { level: review!.level, version: version!.no, checklist: input.checklist, comment: input.comment ?? null, returnTo: input.returnTo ?? null, draftStatus: updated.status, nextLevel: updated.currentLevel },
       at: now,
     });
+    const appointedAt = appointedDuringReview(await termsBegunDuringReview(tx, draft.id, [review!.assigneeId]), { personId: review!.assigneeId, unitId: draft.unitId, position: review!.level, at: now });
+    if (appointedAt) {
+      await appendAudit(tx, {
+        actorId: review!.assigneeId, action: 'signoff.by_mid_review_appointee', subjectType: 'review', subjectId: review!.id, draftId: draft.id, versionSha256: version!.contentSha256,
+        data: { level: review!.level, decision: input.decision, appointedAt: appointedAt.toISOString() }, at: now,
+      });
+    }
     if (updated.status !== 'in_review') await enqueue(tx, 'draft.closed', { draftId: draft.id, status: updated.status as 'approved' | 'returned' | 'rejected', reviewId: review!.id });
     return { refused: null, draft: updated };
   });

@@ -22,7 +22,11 @@ const ReviewSchema = z.object({
   comment: z.string().nullable(),
   contentSha256: z.string().nullable(),
   at: z.string().nullable(),
-});
+  appointedDuringReview: z.boolean().openapi({
+    description: 'The signer was appointed to this level\'s position after the draft was first submitted (a successor, or a puppet): shown on the record and the approval sheet 审核单',
+  }),
+  appointedAt: z.string().nullable().openapi({ description: 'When that appointment began (ISO 8601); null unless appointedDuringReview' }),
+}).openapi('Review');
 
 export const FileSchema = z
   .object({ id: z.uuid(), sha256: z.string(), name: z.string(), type: z.string(), size: z.number().int(), url: z.string(), createdAt: z.string() })
