@@ -4,6 +4,7 @@ import { createMiddleware } from 'hono/factory';
 import type { Db } from '../db/client';
 import { errorBody, AppError, handleError } from './lib/errors';
 import { createRouter, type AppDeps, type AppEnv } from './lib/http';
+import { bodyLimits, DEFAULT_MAX_JSON_BYTES, sameOriginForms, securityHeaders } from './lib/http-guards';
 import { inputGuard } from './lib/input-guard';
 import { localeOf } from './lib/i18n';
 import { pagesRouter } from './pages';
@@ -43,6 +44,11 @@ export interface AppOptions {
   docsScript?: (c: Context<AppEnv>) => Response | Promise<Response>;
 }
 
+const noStore = createMiddleware<AppEnv>(async (c, next) => {
+  await next();
+  c.header('Cache-Control', 'no-store');
+});
+
 /** Builds the whole HTTP app from its dependencies; the Node and Workers entries only start it. */
 export function createApp(deps: AppDeps, options: AppOptions = {}) {
   const app = new OpenAPIHono<AppEnv>();
@@ -52,6 +58,15 @@ export function createApp(deps: AppDeps, options: AppOptions = {}) {
     c.set('log', deps.log);
     await next();
   });
+  app.use(securityHeaders);
+  // A sign-off answer shows a draft to the holder of a capability: no cache may keep it.
+  app.use('/api/v1/signoff/*', noStore);
+  app.use('/s/*', noStore);
+  app.use(sameOriginForms(deps.config.publicUrl, [/^\/s\//, /^\/admin\/login$/]));
+  // Before anything reads a body. The sign-off form is small: its page checks the link before it reads one.
+  // Uploads (a file plus multipart framing) get the file limit instead.
+  const uploadMax = (deps.config.fileMaxBytes ?? 20 * 1024 * 1024) + 1024 * 1024;
+  app.use(bodyLimits([[/^\/s\//, 64 * 1024], [/^\/api\/v1\/drafts\/[^/]+\/files$/, uploadMax], [/^\/api\/v1\/drafts\/import$/, uploadMax]], deps.config.maxJsonBytes ?? DEFAULT_MAX_JSON_BYTES));
   app.use(inputGuard);
 
   const requireBearer = createMiddleware<AppEnv>(async (c, next) => {

@@ -16,6 +16,8 @@ export const configSchema = z
     PUBLIC_URL: z.string().url().optional(),
     APP_SECRET: z.string().optional(),
     LINK_TTL_HOURS: hours(24 * 7),
+    /** Largest JSON or form request body, refused with 413 before it is read. */
+    MAX_JSON_BYTES: z.coerce.number().int().min(1024).default(1024 * 1024),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     /** Set to "false" to run the API without the in-process workers (e.g. when `npm run worker` runs them). */
     RUN_WORKERS: z.enum(['true', 'false']).default('true'),
@@ -90,6 +92,7 @@ export const configSchema = z
       publicUrl: (env.PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, ''),
       appSecret: env.APP_SECRET,
       linkTtlHours: env.LINK_TTL_HOURS,
+      maxJsonBytes: env.MAX_JSON_BYTES,
       logLevel: env.LOG_LEVEL,
       runWorkers: env.RUN_WORKERS === 'true',
       queuePrefix: env.QUEUE_PREFIX,

@@ -16,6 +16,8 @@ export interface AppDeps {
     appSecret: string;
     linkTtlHours: number;
     dev: boolean;
+    /** Largest JSON (or form) request body accepted, in bytes; default 1 MiB (MAX_JSON_BYTES). */
+    maxJsonBytes?: number;
     /** Mail domains new people's addresses must belong to (a subdomain counts); empty = any. */
     allowedEmailDomains: readonly string[];
     /** Where robot and webhook URLs may point (checked when they are saved and again when sent). */

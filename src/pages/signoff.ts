@@ -4,6 +4,7 @@ import { CHECKLIST, CHECKLIST_ITEMS } from '../domain/checklist';
 import { LABELS, label } from '../lib/i18n';
 import type { openLink } from '../services/signoff';
 import { page } from './layout';
+import { registerAsset } from './assets';
 import { cstMinute } from '../domain/cst';
 import { bodyHtml } from '../domain/html';
 
@@ -36,7 +37,7 @@ ${history.length
     </table></section>`
   : ''}
 <div id="result" class="notice" hidden></div>
-<form id="decision" method="post" action="/s/${token}">
+<form id="decision" method="post" action="/s/${token}" data-status="${JSON.stringify(Object.fromEntries(Object.keys(LABELS.status).map((k) => [k, label('status', k)])))}">
 <section>
   <h2>审核要点 Checklist（批准须全部勾选）</h2>
   ${CHECKLIST_ITEMS.map((item) => html`<label class="check"><input type="checkbox" name="checklist" value="${item}"><span>${CHECKLIST[item][0]}<br><small class="meta">${CHECKLIST[item][1]}</small></span></label>`)}
@@ -54,13 +55,17 @@ ${history.length
   </div>
 </section>
 </form>
-<script>const STATUS=${raw(JSON.stringify(Object.fromEntries(Object.keys(LABELS.status).map((k) => [k, label('status', k)]))))};${raw(SCRIPT)}</script>`,
+<script src="/assets/signoff.js" defer></script>`,
   });
 }
 
-/** Posts the form as JSON so errors come back in place; one click, then the buttons lock. */
+/**
+ * Posts the form as JSON so errors come back in place; one click, then the buttons lock. A served
+ * file, not an inline script: the CSP allows scripts from this origin only.
+ */
 const SCRIPT = `
 const form=document.getElementById('decision'),out=document.getElementById('result');
+const STATUS=form?JSON.parse(form.dataset.status||'{}'):{};if(form)
 form.addEventListener('submit',async(e)=>{e.preventDefault();
   const decision=e.submitter&&e.submitter.value;const fd=new FormData(form);
   const checklist={};for(const b of form.querySelectorAll('input[name=checklist]'))checklist[b.value]=b.checked;
@@ -73,3 +78,4 @@ form.addEventListener('submit',async(e)=>{e.preventDefault();
     else{out.className='notice bad';out.textContent=j.error.message;if(r.status<409)for(const b of form.querySelectorAll('button'))b.disabled=false;else form.remove();}
   }catch(err){out.hidden=false;out.className='notice bad';out.textContent='网络错误，请重试 / network error, try again';for(const b of form.querySelectorAll('button'))b.disabled=false;}
 });`;
+registerAsset('signoff.js', 'text/javascript; charset=utf-8', SCRIPT);

@@ -1,0 +1,122 @@
+import { request as httpRequest } from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hasChromium, launchBrowser, listen } from './browser';
+import { createTestEnv, type TestEnv } from './harness';
+
+/** Security headers, no-store on sign-off answers, same-origin form posts and body limits. */
+let t: TestEnv;
+let demo: Awaited<ReturnType<TestEnv['seed']>>;
+let token: string;
+let base: string;
+let server: Awaited<ReturnType<typeof listen>>['server'];
+
+beforeAll(async () => {
+  t = await createTestEnv('postgres');
+  demo = await t.seed();
+  const created = await t.request('POST', '/api/v1/drafts', { token: demo.tokens.drafter, body: { title: '加固', body: '正文', unitId: demo.unitId, accountIds: [demo.accountId] } });
+  await t.request('POST', `/api/v1/drafts/${created.body.id}/submit`, { token: demo.tokens.drafter });
+  token = await t.linkFor(demo.people.section_head!);
+  ({ url: base, server } = await listen(t));
+});
+afterAll(async () => {
+  server?.close();
+  await t?.close();
+});
+
+describe('form posts from another site are refused', () => {
+  it('on the sign-off form and the dashboard sign-in, with a clear 403', async () => {
+    const foreign: Record<string, string>[] = [{ origin: 'https://evil.example' }, { origin: 'null', 'sec-fetch-site': 'cross-site' }, { 'sec-fetch-site': 'same-site' }];
+    for (const path of [`/s/${token}`, '/admin/login']) {
+      for (const headers of foreign) {
+        const res = await t.runtime.app.request(path, { method: 'POST', headers: { ...headers, 'content-type': 'application/x-www-form-urlencoded' }, body: 'decision=approve' });
+        expect(res.status, `${path} ${JSON.stringify(headers)}`).toBe(403);
+        expect(await res.text()).toMatch(/foreign_origin|其他网站/);
+      }
+    }
+    const view = await t.request('GET', `/api/v1/signoff/${token}`);
+    expect(view.status).toBe(200); // the link is untouched
+  });
+});
+
+describe('security headers on every page and API answer', () => {
+  const paths = () => ['/healthz', '/api/v1/me', '/api/v1/verify/SJ-2026-WX-0001-T', `/verify/${demo.inspectionCode}`, `/s/${token}`, '/s/not-a-token', '/docs', '/openapi.json', '/nothing-here'];
+  it.each([0, 1, 2, 3, 4, 5, 6, 7, 8])('path %#', async (i) => {
+    const path = paths()[i]!;
+    const res = await t.runtime.app.request(path);
+    const csp = res.headers.get('content-security-policy') ?? '';
+    expect(csp, path).toContain("frame-ancestors 'none'");
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).not.toMatch(/script-src[^;]*unsafe-inline/);
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(res.headers.get('referrer-policy')).toBe('no-referrer');
+    expect(res.headers.get('x-frame-options')).toBe('DENY');
+  });
+
+  it('no-store on every sign-off answer, JSON and page, good link or not', async () => {
+    for (const path of [`/api/v1/signoff/${token}`, '/api/v1/signoff/nope', `/s/${token}`, '/s/nope']) {
+      const res = await t.runtime.app.request(path);
+      expect(res.headers.get('cache-control'), path).toBe('no-store');
+    }
+  });
+
+  it.skipIf(!hasChromium)('the sign-off page still works in Chromium under the CSP (its script is a served file)', async () => {
+    const browser = await launchBrowser();
+    try {
+      const page = await browser.newPage();
+      const violations: string[] = [];
+      page.on('console', (m) => { if (/Content Security Policy/i.test(m.text())) violations.push(m.text()); });
+      await page.goto(`${base}/s/${token}`);
+      for (const box of await page.locator('input[name=checklist]').all()) await box.check();
+      await page.click('button.approve');
+      await page.waitForSelector('#result.ok');
+      expect(await page.textContent('#result')).toContain('已记录');
+      expect(violations).toEqual([]);
+    } finally {
+      await browser.close();
+    }
+  });
+});
+
+describe('request bodies are limited before they are read', () => {
+  it('a JSON body over the limit is a 413 JSON error', async () => {
+    const big = JSON.stringify({ decision: 'approve', checklist: {}, comment: 'x'.repeat(1_100_000) });
+    const res = await t.request('POST', `/api/v1/signoff/${token}`, { raw: big });
+    expect(res.status).toBe(413);
+    expect(res.body.error.code).toBe('payload_too_large');
+  });
+
+  /** Streams `total` bytes to the real server; resolves with the status (or the socket error once it answered). */
+  function stream(path: string, total: number, chunked: boolean): Promise<{ status: number; body: string }> {
+    return new Promise((resolve, reject) => {
+      const url = new URL(path, base);
+      const req = httpRequest({ host: url.hostname, port: url.port, path: url.pathname, method: 'POST', headers: { 'content-type': 'application/json', ...(chunked ? {} : { 'content-length': String(total) }) } });
+      let answered: { status: number; body: string } | null = null;
+      req.on('response', (res) => {
+        let body = '';
+        res.on('data', (d) => (body += d));
+        res.on('end', () => { answered = { status: res.statusCode!, body }; resolve(answered); });
+      });
+      req.on('error', (err) => (answered ? resolve(answered) : reject(err)));
+      const chunk = Buffer.alloc(1024 * 1024, 'a');
+      let sent = 0;
+      const pump = () => {
+        while (sent < total && !answered && !req.destroyed) {
+          sent += chunk.length;
+          if (!req.write(chunk)) return void req.once('drain', pump);
+        }
+        req.end();
+      };
+      pump();
+    });
+  }
+
+  it.each([false, true])('an unauthenticated 100 MB POST to /api/v1/signoff/<x> is refused with 413 JSON without buffering it (chunked: %s)', async (chunked) => {
+    global.gc?.();
+    const before = process.memoryUsage().rss;
+    const res = await stream('/api/v1/signoff/anything', 100 * 1024 * 1024, chunked);
+    expect(res.status).toBe(413);
+    expect(JSON.parse(res.body).error.code).toBe('payload_too_large');
+    // Roughly: buffering the body would add at least 100 MB; a limit of 1 MB adds little.
+    expect(process.memoryUsage().rss - before).toBeLessThan(60 * 1024 * 1024);
+  });
+});
