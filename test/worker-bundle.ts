@@ -18,7 +18,9 @@ const NODE_ONLY_PACKAGES = [
 /** Project files that are the Node side of the app: its entry, runtime, logger, migrations, mail, outbound HTTP, local file storage and queues. */
 const NODE_ONLY_FILES = [/^src\/node\.ts$/, /^src\/runtime\.ts$/, /^src\/cli\.ts$/, /^src\/lib\/logger\.ts$/, /^src\/notify\/smtp\.ts$/, /^src\/notify\/outbound-node\.ts$/, /^src\/storage\/local\.ts$/, /^db\/node\.ts$/, /^workers\//];
 /** Built-ins that `nodejs_compat` implements for real on workerd (the rest are stubs or missing). */
-const WORKERD_BUILTINS = new Set(['async_hooks', 'buffer', 'crypto', 'diagnostics_channel', 'events', 'path', 'stream', 'string_decoder', 'url', 'util', 'assert']);
+// `fs` is workerd's virtual file system under nodejs_compat from compatibility date 2025-09-01 (ours
+// is later); postcss, which sanitize-html runs on, imports it only to read source maps, never here.
+const WORKERD_BUILTINS = new Set(['async_hooks', 'buffer', 'crypto', 'diagnostics_channel', 'events', 'fs', 'path', 'stream', 'string_decoder', 'url', 'util', 'assert']);
 
 /** Bundles src/worker.ts with esbuild alone (no wrangler needed), as wrangler would resolve it. */
 export async function bundleWorker() {
