@@ -5,7 +5,7 @@ import type { Log } from '../src/lib/log';
 import { addJobs, outboxJobId, type OutboxJobRef } from './jobs';
 import type { Queues } from './queues';
 
-const ADD_TIMEOUT_MS = 5_000;
+export const ADD_TIMEOUT_MS = 5_000;
 
 const outboxRef = { id: outbox.id, jobKey: outbox.jobKey, resends: outbox.resends };
 
@@ -15,7 +15,8 @@ function queueRows(queues: Queues, rows: OutboxJobRef[]): Promise<void> {
   return withTimeout(addJobs(queues, 'outbox.dispatch', jobs), ADD_TIMEOUT_MS, 'queue add');
 }
 
-function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+/** Bounds a Redis call: a command in flight when Redis dies is otherwise retried until it returns. */
+export function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout;
   return Promise.race([p, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what} timed out after ${ms} ms`)), ms)))]).finally(() => clearTimeout(timer));
 }

@@ -4,7 +4,7 @@ import type { Log } from '../src/lib/log';
 import { drainOutbox, type Delivery } from '../src/services/notifications';
 import { SWEEP_SCHEDULER_ID, processorFor, runSweeps, type JobContext } from './jobs';
 import { QUEUE_NAMES, redisConnection, type QueueName, type Queues } from './queues';
-import { relayOutbox, rerelayUnprocessed } from './relay';
+import { ADD_TIMEOUT_MS, relayOutbox, rerelayUnprocessed, withTimeout } from './relay';
 
 export interface WorkerSettings {
   /** How often the sweep job runs (BullMQ job scheduler). */
@@ -108,7 +108,8 @@ export function startWorkers(base: { delivery: Delivery; log: Log }, queues: Que
       if (queues.connection.status !== 'ready') return direct();
       downSince = null;
       directAnnounced = false;
-      await ensureScheduler();
+      // Bounded: a lookup in flight when Redis died would otherwise hold the loop and keep the fallback from starting.
+      await withTimeout(ensureScheduler(), ADD_TIMEOUT_MS, 'sweep scheduler check');
       while ((await ctx.relay()) > 0 && !closed);
       lastError = '';
     })()
