@@ -7,6 +7,7 @@ import { createRouter, type AppDeps, type AppEnv } from './lib/http';
 import { bodyLimits, DEFAULT_MAX_JSON_BYTES, sameOriginForms, securityHeaders } from './lib/http-guards';
 import { inputGuard } from './lib/input-guard';
 import { localeOf } from './lib/i18n';
+import { requestLog } from './lib/request-log';
 import { pagesRouter } from './pages';
 import { webRouter } from './pages/web';
 import { DOCS_SCRIPT_PATH, docsPage } from './pages/docs';
@@ -58,6 +59,7 @@ export function createApp(deps: AppDeps, options: AppOptions = {}) {
     c.set('log', deps.log);
     await next();
   });
+  app.use(requestLog);
   app.use(securityHeaders);
   // A sign-off answer shows a draft to the holder of a capability: no cache may keep it.
   app.use('/api/v1/signoff/*', noStore);

@@ -54,7 +54,7 @@ function devSecret(dataDir: string, log: Log): string {
 
 export async function createRuntime(opts: { env?: Record<string, string | undefined>; log?: Log; channel?: Channel; now?: () => Date; app?: AppOptions } = {}): Promise<Runtime> {
   const raw = parseConfig(opts.env ?? process.env);
-  const log = opts.log ?? createLogger(raw.logLevel);
+  const log = opts.log ?? createLogger(raw.logLevel, 1, opts.env ?? process.env);
   const config: Config = { ...raw, appSecret: raw.appSecret ?? devSecret(raw.pgliteDir, log) };
   if (config.dev && config.appSecret.length < 32) log.warn('APP_SECRET is shorter than 32 characters; refused outside dev mode');
   const database = await openDatabase({ url: config.databaseUrl, dataDir: config.pgliteDir });

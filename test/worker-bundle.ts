@@ -12,7 +12,7 @@ import { build, type Metafile, type Plugin } from 'esbuild';
 
 /** Packages that only work on Node (sockets to Redis/SMTP, threads, files, native addons). */
 const NODE_ONLY_PACKAGES = [
-  'pino', 'thread-stream', 'sonic-boom', 'nodemailer', 'bullmq', 'ioredis', '@electric-sql/pglite', '@hono/node-server',
+  'pino', 'pino-pretty', 'thread-stream', 'sonic-boom', 'nodemailer', 'bullmq', 'ioredis', '@electric-sql/pglite', '@hono/node-server',
   '@bull-board/api', '@bull-board/hono', 'smtp-server', 'msgpackr-extract', 'tsx', 'request-filtering-agent',
 ];
 /** Project files that are the Node side of the app: its entry, runtime, logger, migrations, mail, outbound HTTP, local file storage and queues. */

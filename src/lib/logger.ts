@@ -1,16 +1,32 @@
+import type { Writable } from 'node:stream';
 import pino from 'pino';
+import pretty from 'pino-pretty';
 import type { Log } from './log';
 
-/** Structured logs for Node; anything that could carry a secret is redacted by key. */
-export function createLogger(level: string, fd: 1 | 2 = 1): Log {
-  return pino(
-    {
+/**
+ * Structured logs for Node; anything that could carry a secret is redacted by key. Production
+ * (NODE_ENV=production) writes JSON lines for a log shipper; development writes them human-readable
+ * (pino-pretty, synchronously, so a crash loses nothing): time, level, request id, message.
+ */
+export function createLogger(level: string, fd: 1 | 2 = 1, env: Record<string, string | undefined> = process.env, stream?: Writable): Log {
+  const options = {
     level,
     redact: {
       paths: ['token', '*.token', 'authorization', '*.authorization', 'headers.authorization', 'appSecret', '*.appSecret', 'password', '*.password', 'smtpUrl'],
       censor: '[redacted]',
     },
-    },
-    pino.destination(fd),
+  };
+  if (env.NODE_ENV === 'production') return pino(options, stream ?? pino.destination(fd));
+  return pino(
+    options,
+    pretty({
+      destination: stream ?? fd,
+      sync: true,
+      colorize: false,
+      translateTime: 'SYS:HH:MM:ss.l',
+      ignore: 'pid,hostname,reqId',
+      messageFormat: '{if reqId}[{reqId}] {end}{msg}',
+      singleLine: true,
+    }),
   );
 }

@@ -89,7 +89,8 @@ export function logChannel(log: Log): Channel {
   return {
     name: 'log',
     async send(message) {
-      log.info({ to: message.to.email, kind: message.kind, subject: message.subject, link: message.link }, `📨 ${message.subject}${message.link ? `\n   ➜ ${message.link}` : ''}`);
+      // One line, as the README shows it: without SMTP this line is the mail (dev mode only).
+      log.info(`📨 ${message.subject}${message.link ? ` ➜ ${message.link}` : ''}`);
     },
   };
 }

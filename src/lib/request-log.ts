@@ -1,0 +1,38 @@
+import { createMiddleware } from 'hono/factory';
+import type { AppEnv } from './http';
+
+/** Paths whose last part is a capability (a sign-off link, a sign-in link): never written to a log. */
+const SECRET_PATHS = [/^(\/s\/)[^/]+/, /^(\/api\/v1\/signoff\/)[^/]+/, /^(\/login\/)(?![a-z]+$)[^/]+/];
+
+export function redactPath(path: string): string {
+  for (const re of SECRET_PATHS) path = path.replace(re, '$1[redacted]');
+  return path;
+}
+
+/** A caller's own request id is kept when it is a plain token, else one is made up. */
+const CALLER_ID = /^[\w.:-]{1,64}$/;
+
+/**
+ * One log line per request (method, path with tokens redacted, status, duration, request id), the
+ * id in `X-Request-Id` and on every line logged while serving it (c.var.log is a child logger).
+ */
+export const requestLog = createMiddleware<AppEnv>(async (c, next) => {
+  const started = performance.now();
+  const given = c.req.header('x-request-id');
+  const reqId = given && CALLER_ID.test(given) ? given : crypto.randomUUID();
+  const log = c.var.log.child({ reqId });
+  c.set('log', log);
+  await next();
+  try {
+    c.res.headers.set('X-Request-Id', reqId);
+  } catch {
+    // A response fetched from elsewhere (a Workers static asset) has immutable headers.
+    c.res = new Response(c.res.body, c.res);
+    c.res.headers.set('X-Request-Id', reqId);
+  }
+  const status = c.res.status;
+  const line = { method: c.req.method, path: redactPath(c.req.path), status, ms: Math.round((performance.now() - started) * 10) / 10 };
+  const msg = `${line.method} ${line.path} → ${status} (${line.ms} ms)`;
+  if (status >= 500) log.error(line, msg);
+  else log.info(line, msg);
+});
