@@ -31,7 +31,7 @@ describe('request logs', () => {
   beforeAll(async () => {
     prod = await createRuntime({ env: prodLog.env, log: prodLog.log });
     dev = await createRuntime({ env: devLog.env, log: devLog.log });
-  }, 60_000);
+  }, 180_000);
   afterAll(async () => {
     await prod?.close();
     await dev?.close();
