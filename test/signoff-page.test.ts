@@ -1,14 +1,20 @@
+import { mkdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { createTestEnv, type TestEnv } from './harness';
+import type { Browser, Page } from 'playwright-core';
+import { ALL_TICKED, createTestEnv, type TestEnv } from './harness';
 import { hasChromium, openBrowser } from './browser';
 
-describe.skipIf(!hasChromium && !process.env.CI)('sign-off page in headless Chromium', () => {
+mkdirSync('test/artifacts', { recursive: true });
+const shot = (page: Page, name: string) => page.screenshot({ path: `test/artifacts/${name}.png`, fullPage: true });
+
+// A shared machine runs these slowly; the page itself answers in milliseconds.
+describe.skipIf(!hasChromium && !process.env.CI)('sign-off page in headless Chromium', { timeout: 120_000 }, () => {
   let t: TestEnv;
   let browser: Browser;
   let base: string;
   let closeBrowser: (() => Promise<void>) | undefined;
   let demo: Awaited<ReturnType<TestEnv['seed']>>;
+  const phone = { viewport: { width: 390, height: 844 }, locale: 'zh-CN', isMobile: true, hasTouch: true };
 
   beforeAll(async () => {
     t = await createTestEnv('postgres');
@@ -20,59 +26,115 @@ describe.skipIf(!hasChromium && !process.env.CI)('sign-off page in headless Chro
     await t?.close();
   });
 
-  async function pendingLink(level: string, title: string) {
-    const created = await t.request('POST', '/api/v1/drafts', { token: demo.tokens.drafter, body: { title, body: '第一段。\n第二段：<script>alert(1)</script>', bodyFormat: 'text', unitId: demo.unitId, accountIds: [demo.accountId], urgency: 'urgent' } });
+  async function pendingLink(level: string, title: string, body = '第一段。\n第二段：<script>alert(1)</script>') {
+    const created = await t.request('POST', '/api/v1/drafts', { token: demo.tokens.drafter, body: { title, body, bodyFormat: 'text', unitId: demo.unitId, accountIds: [demo.accountId], urgency: 'urgent' } });
     await t.request('POST', `/api/v1/drafts/${created.body.id}/submit`, { token: demo.tokens.drafter });
     return { draftId: created.body.id as string, token: await t.linkFor(demo.people[level]!) };
   }
+  const accountName = async () => (await t.request('GET', `/api/v1/accounts/${demo.accountId}`, { token: demo.tokens.publicity })).body.name as string;
 
-  it('a leader ticks the checklist and approves from the page; the link then dies', async () => {
+  it('on a phone: who wrote it for which accounts; a refused approve is seen at the top by its items; the record then includes the decision', async () => {
     const { draftId, token } = await pendingLink('section_head', '关于开展安全检查的通知');
-    const page = await browser.newPage({ viewport: { width: 390, height: 844 }, locale: 'zh-CN' });
+    const page = await browser.newPage(phone);
     await page.goto(`${base}/s/${token}`);
     expect(await page.locator('h1').textContent()).toBe('关于开展安全检查的通知');
-    // A plain-text body is shown as text, never run as markup.
+    expect(await page.locator('.drafter').textContent()).toBe('李撰稿');
+    expect(await page.locator('.unit').textContent()).toContain('示范学院');
+    expect(await page.locator('.target-accounts').textContent()).toContain(await accountName());
+    // A plain-text body is shown as text, never run as markup; times carry their zone.
     expect(await page.locator('.body').textContent()).toContain('<script>alert(1)</script>');
     expect(await page.locator('.tag.urgent').count()).toBe(1);
+    expect(await page.locator('main').textContent()).toContain('北京时间');
+    await shot(page, 'signoff-live-390');
 
-    await page.click('button.approve');
-    await page.locator('#result').waitFor({ state: 'visible' });
-    expect(await page.locator('#result').textContent()).toContain('批准前须勾选全部审核项');
+    // Two of five ticked, approve: refused, the summary at the top takes focus and names the three others.
+    await page.check('#check-suitable_now');
+    await page.check('#check-accurate');
+    await page.locator('button.approve').click();
+    await page.waitForURL(`${base}/s/${token}`);
+    const summary = page.locator('.error-summary');
+    expect(await summary.evaluate((el) => el === document.activeElement)).toBe(true);
+    const box = (await summary.boundingBox())!;
+    expect(box.y).toBeGreaterThanOrEqual(-1);
+    expect(box.y + box.height).toBeLessThanOrEqual(844);
+    const said = (await summary.textContent())!;
+    expect(said).toContain('不含涉密信息（涉密信息不上网）');
+    expect(said).toContain('不含身份证号、名单等个人信息');
+    expect(said).not.toContain('no_classified_info');
+    expect(said).not.toContain('适宜当前公开发布');
+    // What the reviewer ticked is still ticked.
+    expect(await page.isChecked('#check-suitable_now')).toBe(true);
+    expect(await page.isChecked('#check-no_classified_info')).toBe(false);
+    await shot(page, 'signoff-refused-390');
+    // The summary's link leads to the item.
+    await summary.locator('a').first().click();
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('check-no_classified_info');
 
     for (const box of await page.locator('input[name=checklist]').all()) await box.check();
-    await page.click('button.approve');
-    await page.locator('#result.ok').waitFor();
-    expect(await page.locator('#result').textContent()).toContain('已记录您的决定');
-    await page.screenshot({ path: 'test/artifacts/signoff-approved.png', fullPage: true }).catch(() => {});
+    await page.fill('#comment', '同意发布');
+    await page.locator('button.approve').click();
+    await page.waitForURL(/\?done=1$/);
+    expect(await page.locator('.notice.ok').textContent()).toContain('已记录您的决定');
+    const justMade = page.locator('ol.record li.just-made');
+    expect(await justMade.textContent()).toContain('王系主任');
+    expect(await justMade.textContent()).toContain('同意');
+    expect(await justMade.textContent()).toContain('同意发布');
+    expect(await page.locator('.standing').textContent()).toContain('张副院长');
+    await shot(page, 'signoff-done-390');
 
     const view = await t.request('GET', `/api/v1/drafts/${draftId}`, { token: demo.tokens.drafter });
     expect(view.body).toMatchObject({ status: 'in_review', currentLevel: 'deputy_leader' });
     expect(view.body.reviews[0]).toMatchObject({ decision: 'approve', level: 'section_head' });
 
-    await page.goto(`${base}/s/${token}`);
-    expect(await page.locator('.notice.bad').textContent()).toContain('已使用过');
+    // The used link, opened again: what was decided, when, by whom, where the draft stands.
+    const again = await page.goto(`${base}/s/${token}`);
+    expect(again!.status()).toBe(409);
+    const state = (await page.locator('.spent').textContent())!;
+    expect(state).toContain('已使用过');
+    expect(state).toContain('王系主任于');
+    expect(state).toContain('北京时间');
+    expect(state).toContain('作出决定：同意');
+    expect(state).toContain('等待“分管院领导”张副院长审核');
+    expect(await page.locator('button.resend').count()).toBe(0);
     await page.close();
   });
 
-  it('returning needs a comment; the page says so and then records the return', async () => {
+  it('without JavaScript a refused post comes back with the error and the input kept; then it records the return', async () => {
     const { draftId, token } = await pendingLink('section_head', '退回页面测试');
-    const page = await browser.newPage({ locale: 'zh-CN' });
+    const context = await browser.newContext({ javaScriptEnabled: false, locale: 'zh-CN' });
+    const page = await context.newPage();
     await page.goto(`${base}/s/${token}`);
+    await page.check('#check-accurate');
     await page.click('button.return');
-    await page.locator('#result.bad').waitFor();
-    expect(await page.locator('#result').textContent()).toContain('须填写意见');
+    await page.waitForLoadState();
+    expect(await page.locator('.error-summary').textContent()).toContain('退回或不予通过时须填写意见');
+    expect(await page.locator('.error-summary a').getAttribute('href')).toBe('#comment');
+    expect(await page.isChecked('#check-accurate')).toBe(true);
+    // Focused without script too (autofocus).
+    expect(await page.evaluate(() => document.activeElement?.classList.contains('error-summary'))).toBe(true);
+
+    await page.selectOption('#returnTo', 'drafter');
     await page.fill('textarea[name=comment]', '第二段数据有误，请核实');
     await page.click('button.return');
-    await page.locator('#result.ok').waitFor();
+    await page.waitForLoadState();
+    expect(await page.locator('.notice.ok').textContent()).toContain('已记录您的决定');
     const view = await t.request('GET', `/api/v1/drafts/${draftId}`, { token: demo.tokens.drafter });
     expect(view.body.status).toBe('returned');
     expect(view.body.reviews[0].comment).toBe('第二段数据有误，请核实');
-    await page.close();
+
+    // The drafter mends and resubmits: the section head sees what changed since the version they returned.
+    await t.request('PATCH', `/api/v1/drafts/${draftId}`, { token: demo.tokens.drafter, body: { body: '第一段。\n第二段：数据已核实。' } });
+    await t.request('POST', `/api/v1/drafts/${draftId}/submit`, { token: demo.tokens.drafter });
+    const fresh = await t.linkFor(demo.people.section_head!);
+    await page.goto(`${base}/s/${fresh}`);
+    expect(await page.locator('.changes h2').textContent()).toContain('自您上次审阅的第 1 版以来的修改');
+    expect(await page.locator('ol.record').textContent()).toContain('第二段数据有误，请核实');
+    await context.close();
   });
 
   it('works without JavaScript through the plain form post', async () => {
     const { draftId, token } = await pendingLink('section_head', '无脚本测试');
-    const context = await browser.newContext({ javaScriptEnabled: false });
+    const context = await browser.newContext({ javaScriptEnabled: false, locale: 'zh-CN' });
     const page = await context.newPage();
     await page.goto(`${base}/s/${token}`);
     for (const box of await page.locator('input[name=checklist]').all()) await box.check();
@@ -81,6 +143,110 @@ describe.skipIf(!hasChromium && !process.env.CI)('sign-off page in headless Chro
     expect(await page.locator('.notice.ok').textContent()).toContain('已记录您的决定');
     const view = await t.request('GET', `/api/v1/drafts/${draftId}`, { token: demo.tokens.drafter });
     expect(view.body.currentLevel).toBe('deputy_leader');
+
+    // The next level sees the earlier level's checklist, item by item.
+    const next = await t.linkFor(demo.people.deputy_leader!);
+    await page.goto(`${base}/s/${next}`);
+    const record = page.locator('ol.record li').first();
+    expect(await record.textContent()).toContain('王系主任');
+    expect(await record.locator('ul.ticks li.yes').count()).toBe(5);
     await context.close();
+  });
+
+  it('speaks English with ?lang=en or Accept-Language: en, and keeps the language through a refused post', async () => {
+    const { token } = await pendingLink('section_head', 'English page');
+    const context = await browser.newContext({ locale: 'en-GB', extraHTTPHeaders: { 'Accept-Language': 'en-GB,en;q=0.9' }, viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    await page.goto(`${base}/s/${token}`);
+    expect(await page.locator('html').getAttribute('lang')).toBe('en');
+    expect(await page.locator('button.approve').textContent()).toBe('Approve');
+    expect(await page.locator('main').textContent()).toContain('Beijing time');
+    await shot(page, 'signoff-live-1280-en');
+    await page.click('button.approve');
+    await page.waitForLoadState();
+    expect(await page.locator('.error-summary').textContent()).toContain('Tick "Contains no classified information"');
+    await context.close();
+
+    const zhBrowser = await browser.newPage({ locale: 'zh-CN' });
+    await zhBrowser.goto(`${base}/s/${token}?lang=en`);
+    expect(await zhBrowser.locator('button.reject').textContent()).toBe('Reject');
+    expect(await zhBrowser.locator('form#decision').getAttribute('action')).toBe(`/s/${token}?lang=en`);
+    await zhBrowser.goto(`${base}/s/${token}`);
+    expect(await zhBrowser.locator('button.reject').textContent()).toBe('不予通过');
+    await zhBrowser.close();
+  });
+
+  it('an expired link shows its title and sends a fresh link to the assignee, once per interval', async () => {
+    const { token } = await pendingLink('section_head', '过期链接测试');
+    t.clock.advance(24 * 8);
+    const page = await browser.newPage(phone);
+    const res = await page.goto(`${base}/s/${token}`);
+    expect(res!.status()).toBe(410);
+    expect(await page.locator('h1').textContent()).toBe('过期链接测试');
+    expect(await page.locator('.spent').textContent()).toContain('已过期');
+    await shot(page, 'signoff-expired-390');
+    await t.deliver();
+    await page.click('button.resend');
+    await page.waitForURL(/\?resent=1$/);
+    expect(await page.locator('.notice.ok').textContent()).toContain('已发送到您本人的邮箱');
+    const sent = await t.deliver();
+    const fresh = sent.filter((m) => m.kind === 'review_resent');
+    expect(fresh).toHaveLength(1);
+    expect(fresh[0]!.to.personId).toBe(demo.people.section_head);
+    expect(fresh[0]!.link).not.toContain(token);
+    // The fresh link works; asking again at once is refused with the time to wait.
+    const again = await t.request('POST', `/s/${token}/resend`);
+    expect(again.status).toBe(429);
+    expect(again.text).toContain('北京时间');
+    const live = await t.request('GET', `/s/${fresh[0]!.link!.split('/s/')[1]}`);
+    expect(live.status).toBe(200);
+    expect(live.text).toContain('过期链接测试');
+    await page.close();
+  });
+
+  it('hands the review on from the page with a reason; the old link then says who has it', async () => {
+    const { draftId, token } = await pendingLink('section_head', '转交测试');
+    const page = await browser.newPage({ locale: 'zh-CN' });
+    await page.goto(`${base}/s/${token}`);
+    await page.click('#transfer summary');
+    // Refused without a reason (required is bypassed to test the server): the form comes back open, choice kept.
+    await page.selectOption('#toPersonId', { label: '赵宣传员（宣传员）' });
+    await page.evaluate(() => document.querySelector('#reason')?.removeAttribute('required'));
+    await page.click('button.transfer');
+    await page.waitForLoadState();
+    expect(await page.locator('.error-summary a').getAttribute('href')).toBe('#reason');
+    expect(await page.locator('#transfer').getAttribute('open')).not.toBeNull();
+    expect(await page.locator('#toPersonId').inputValue()).toBe(demo.people.publicity_officer);
+    await page.fill('#reason', '本人出差，无法及时审核');
+    await page.click('button.transfer');
+    await page.waitForURL(/\?transferred=1$/);
+    expect(await page.locator('.notice.ok').textContent()).toContain('现由赵宣传员审核');
+    const view = await t.request('GET', `/api/v1/drafts/${draftId}`, { token: demo.tokens.drafter });
+    expect(view.body.reviews.at(-1)).toMatchObject({ level: 'section_head', status: 'pending', reviewer: { id: demo.people.publicity_officer } });
+    expect(await t.linkFor(demo.people.publicity_officer!)).toBeTruthy();
+    const old = await t.request('GET', `/s/${token}`);
+    expect(old.status).toBe(410);
+    expect(old.text).toContain('该审核已转交他人');
+    expect(old.text).not.toContain('重新发送链接');
+    await page.close();
+  });
+
+  it('a forged link is not a dead end but tells nothing about any draft', async () => {
+    const page = await browser.newPage(phone);
+    const res = await page.goto(`${base}/s/imp_forged_${'x'.repeat(40)}`);
+    expect(res!.status()).toBe(404);
+    expect(await page.locator('h1').textContent()).toBe('审核链接无效');
+    expect(await page.locator('a[href="/"]').count()).toBe(1);
+    const resend = await t.request('POST', `/s/forged/resend`);
+    expect(resend.status).toBe(404);
+    await page.close();
+  });
+
+  it('the API names unticked items by label too', async () => {
+    const { token } = await pendingLink('section_head', 'API 文案');
+    const res = await t.request('POST', `/api/v1/signoff/${token}`, { body: { decision: 'approve', checklist: { ...ALL_TICKED, accurate: false } } });
+    expect(res.status).toBe(400);
+    expect(res.body.error.message).toBe('批准前须勾选全部审核项：“文字、数据、图表、图片准确无误”');
+    expect(res.body.error.details).toEqual([expect.objectContaining({ path: 'checklist.accurate' })]);
   });
 });

@@ -21,3 +21,15 @@ export const cstMinute = (d: Date | string): string => cstFields(d).toISOString(
 
 /** The instant CST year `year` begins. */
 export const cstYearStart = (year: number): Date => new Date(Date.UTC(year, 0, 1) - CST_OFFSET_MS);
+
+/**
+ * A time as a person reads it, with its zone said out loud (sign-off pages and the 审核单 are read
+ * by people who may be abroad): `2026年11月30日 14:05（北京时间）` / `30 Nov 2026, 14:05 (Beijing time)`.
+ */
+export function cstReadable(d: Date | string, locale: 'zh-CN' | 'en' = 'zh-CN'): string {
+  const f = cstFields(d);
+  const hm = f.toISOString().slice(11, 16);
+  if (locale === 'en') return `${f.getUTCDate()} ${MONTHS_EN[f.getUTCMonth()]} ${f.getUTCFullYear()}, ${hm} (Beijing time)`;
+  return `${f.getUTCFullYear()}年${f.getUTCMonth() + 1}月${f.getUTCDate()}日 ${hm}（北京时间）`;
+}
+const MONTHS_EN = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];

@@ -10,7 +10,7 @@ import { localeOf, type Locale } from './i18n';
 const CATALOG = {
   validation_failed: [400, '请求参数有误：{fields}', 'Invalid request: {fields}'],
   invalid_json: [400, '请求体不是有效的 JSON', 'The request body is not valid JSON'],
-  checklist_incomplete: [400, '批准前须勾选全部审核项：{fields}', 'Every checklist item must be ticked to approve: {fields}'],
+  checklist_incomplete: [400, '批准前须勾选全部审核项：{itemsZh}', 'Every checklist item must be ticked to approve: {itemsEn}'],
   comment_required: [400, '退回或不予通过时须填写意见', 'A comment is required to return or reject'],
   email_domain_not_allowed: [400, 'email：新人员的邮箱须属于本机构的邮件域名（{domains}）', 'email: new people\'s addresses must belong to the institution\'s mail domains ({domains})'],
   invalid_return_target: [400, '只能退回给撰写人或更早的审核级别', 'A draft can only be returned to the drafter or an earlier level'],

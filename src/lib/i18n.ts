@@ -64,3 +64,6 @@ export function label<G extends keyof typeof LABELS>(group: G, key: string, loca
   const pair = (LABELS[group] as Record<string, readonly [string, string]>)[key];
   return pair ? pair[locale === 'en' ? 1 : 0] : key;
 }
+
+/** For pages written in both languages: `t('同意', 'Approve')` says the one the reader asked for. */
+export const translator = (locale: Locale) => (zh: string, en: string): string => (locale === 'en' ? en : zh);

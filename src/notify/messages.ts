@@ -23,13 +23,14 @@ export interface ReviewFacts {
 
 const cst = (d: Date) => `${cstMinute(d)}（北京时间）`;
 
-export type ReviewMessageKind = 'assigned' | 'reminder' | 'urged' | 'escalated';
+export type ReviewMessageKind = 'assigned' | 'reminder' | 'urged' | 'escalated' | 'resent';
 
 const HEADLINES: Record<ReviewMessageKind, [string, string]> = {
   assigned: ['待审核', 'Review requested'],
   reminder: ['审核提醒', 'Reminder'],
   urged: ['催办', 'Nudge from the drafter'],
   escalated: ['审核超时', 'Overdue review'],
+  resent: ['新的审核链接', 'A fresh review link'],
 };
 
 export function reviewMessage(kind: ReviewMessageKind, f: ReviewFacts) {

@@ -92,6 +92,10 @@ export async function plansFor(db: Db, deps: ServiceDeps, row: OutboxRow): Promi
       const r = await pendingReview(db, p.reviewId);
       return r ? [reviewPlan(deps, r, row.topic === 'review.urged' ? 'urged' : 'assigned', key, 'comment' in p ? p.comment : undefined)] : [];
     }
+    case 'review.link_resent': {
+      const r = await pendingReview(db, (row.payload as OutboxTopics['review.link_resent']).reviewId);
+      return r ? [reviewPlan(deps, r, 'resent', key)] : [];
+    }
     case 'review.reminder': {
       const p = row.payload as OutboxTopics['review.reminder'];
       const r = await pendingReview(db, p.reviewId);

@@ -13,6 +13,8 @@ export interface OutboxTopics {
   /** A position changed hands: the outgoing holder and the unit's secretary (as it stood before) are told. */
   'position.assigned': { unitId: string; position: Position; personId: string; previousId: string | null; byId: string; notifyIds: string[]; at: string };
   'review.urged': { reviewId: string; byId: string; comment?: string };
+  /** The assignee asked for a fresh link from a spent one (重新发送链接). */
+  'review.link_resent': { reviewId: string };
   'draft.closed': { draftId: string; status: 'approved' | 'returned' | 'rejected'; reviewId: string };
   /** The n-th reminder of one assignment (assignedAt in ms tells a reassigned review's reminders apart). */
   'review.reminder': { reviewId: string; assignedAt: number; n: number };

@@ -1,10 +1,11 @@
-import { and, eq, isNull, ne, gt } from 'drizzle-orm';
+import { and, desc, eq, isNull, ne, gt } from 'drizzle-orm';
 import type { Db } from '../../db/client';
-import { decisions, draftAccounts, draftVersions, drafts, linkTokens, people, reviews, type Decision, type Position } from '../../db/schema';
-import { unticked, type Checklist } from '../domain/checklist';
+import { auditEvents, decisions, draftAccounts, draftVersions, drafts, linkTokens, people, reviews, type Decision, type DraftStatus, type Position } from '../../db/schema';
+import { CHECKLIST, unticked, type Checklist } from '../domain/checklist';
 import type { Command } from '../domain/signoff';
 import { hashToken, randomToken } from '../lib/crypto';
-import { AppError } from '../lib/errors';
+import { cstReadable } from '../domain/cst';
+import { AppError, type ErrorCode } from '../lib/errors';
 import { label } from '../lib/i18n';
 import { appendAudit } from './audit';
 import { findPerson, hasRole, isMemberOf, type Person } from './auth';
@@ -51,9 +52,14 @@ function linkProblem(link: LinkRow, review: ReviewRow, now: Date): AppError | nu
   return null;
 }
 
-async function findLink(db: Db, deps: ServiceDeps, token: string): Promise<LinkRow> {
+async function lookupLink(db: Db, deps: ServiceDeps, token: string): Promise<LinkRow | null> {
   // Forged tokens of any shape simply miss: the lookup is by keyed hash.
   const [link] = token.length > 200 ? [] : await db.select().from(linkTokens).where(eq(linkTokens.tokenHash, await hashToken(deps.config.appSecret, token)));
+  return link ?? null;
+}
+
+async function findLink(db: Db, deps: ServiceDeps, token: string): Promise<LinkRow> {
+  const link = await lookupLink(db, deps, token);
   if (!link) throw new AppError('link_not_found');
   return link;
 }
@@ -67,17 +73,127 @@ export async function liveLinkVersionId(db: Db, deps: ServiceDeps, token: string
   return link.versionId;
 }
 
+async function liveView(db: Db, link: LinkRow, review: ReviewRow) {
+  const [version] = await db.select().from(draftVersions).where(eq(draftVersions.id, link.versionId));
+  const [draft] = await db.select().from(drafts).where(eq(drafts.id, review.draftId));
+  const [reviewer] = await db.select({ id: people.id, name: people.name }).from(people).where(eq(people.id, link.personId));
+  const view = await draftView(db, draft!);
+  return { review, version: version!, draft: view, reviewer: reviewer!, expiresAt: link.expiresAt };
+}
+
 /** What the sign-off page shows: the exact version under review, the level, and the reviewer. */
 export async function openLink(db: Db, deps: ServiceDeps, token: string) {
   const link = await findLink(db, deps, token);
   const [review] = await db.select().from(reviews).where(eq(reviews.id, link.reviewId));
   const problem = linkProblem(link, review!, deps.now());
   if (problem) throw problem;
+  return liveView(db, link, review!);
+}
+export type LinkView = Awaited<ReturnType<typeof openLink>>;
+
+/** Where a draft stands now: its status, and the level and person it waits on. */
+export interface Standing {
+  status: DraftStatus;
+  level: Position | null;
+  holder: string | null;
+}
+
+/** A link that can no longer decide, told in full so that it is not a dead end. */
+export interface SpentLink {
+  state: 'used' | 'expired' | 'superseded' | 'closed';
+  problem: AppError;
+  draftId: string;
+  title: string;
+  versionNo: number;
+  level: Position;
+  reviewerName: string;
+  /** What was decided through this link's review (a used link, or one whose review was decided meanwhile). */
+  decided: { decision: Decision; at: Date; by: string; comment: string | null } | null;
+  supersededReason: string | null;
+  standing: Standing;
+  /** The link's holder has a pending review of this draft now, so a fresh link can be sent to them. */
+  resendable: boolean;
+}
+
+export type LinkState = { state: 'live'; view: LinkView } | SpentLink | { state: 'unknown' };
+
+const STATE_OF: Partial<Record<ErrorCode, SpentLink['state']>> = { link_used: 'used', link_expired: 'expired', link_superseded: 'superseded', review_closed: 'closed' };
+
+/** The pending review of a draft (at most one is open at a time) with its holder's name. */
+async function pendingOf(db: Db, draftId: string) {
+  const [row] = await db
+    .select({ review: reviews, holder: people.name })
+    .from(reviews)
+    .innerJoin(people, eq(people.id, reviews.assigneeId))
+    .where(and(eq(reviews.draftId, draftId), eq(reviews.status, 'pending')))
+    .orderBy(desc(reviews.createdAt))
+    .limit(1);
+  return row ?? null;
+}
+
+/** Everything a link can say about itself, live or not; the page renders each state. Never throws for a bad link. */
+export async function inspectLink(db: Db, deps: ServiceDeps, token: string): Promise<LinkState> {
+  const link = await lookupLink(db, deps, token);
+  if (!link) return { state: 'unknown' };
+  const [review] = await db.select().from(reviews).where(eq(reviews.id, link.reviewId));
+  const problem = linkProblem(link, review!, deps.now());
+  if (!problem) return { state: 'live', view: await liveView(db, link, review!) };
   const [version] = await db.select().from(draftVersions).where(eq(draftVersions.id, link.versionId));
   const [draft] = await db.select().from(drafts).where(eq(drafts.id, review!.draftId));
-  const [reviewer] = await db.select({ id: people.id, name: people.name }).from(people).where(eq(people.id, link.personId));
-  const view = await draftView(db, draft!);
-  return { review: review!, version: version!, draft: view, reviewer: reviewer!, expiresAt: link.expiresAt };
+  const [reviewer] = await db.select({ name: people.name }).from(people).where(eq(people.id, link.personId));
+  const [decided] = await db
+    .select({ decision: decisions.decision, at: decisions.createdAt, by: people.name, comment: decisions.comment })
+    .from(decisions)
+    .innerJoin(people, eq(people.id, decisions.personId))
+    .where(eq(decisions.reviewId, review!.id));
+  const pending = await pendingOf(db, draft!.id);
+  return {
+    state: STATE_OF[problem.code] ?? 'closed',
+    problem,
+    draftId: draft!.id,
+    title: version!.title,
+    versionNo: version!.no,
+    level: review!.level,
+    reviewerName: reviewer!.name,
+    decided: decided ?? null,
+    supersededReason: link.supersededReason,
+    standing: { status: draft!.status, level: pending?.review.level ?? null, holder: pending?.holder ?? null },
+    resendable: pending?.review.assigneeId === link.personId,
+  };
+}
+
+/** A fresh link may be asked for this often per review: enough for a lost mail, too little to flood anyone. */
+export const RESEND_INTERVAL_MS = 10 * 60_000;
+
+/**
+ * 重新发送链接: the holder of a spent link asks for a fresh one. It goes through the outbox to the
+ * assignee's own address (never back to whoever holds the old link), only while a review of this
+ * draft waits on the link's person, and at most once per RESEND_INTERVAL_MS per review.
+ */
+export async function resendLink(db: Db, deps: ServiceDeps, token: string): Promise<{ sentTo: string; level: Position }> {
+  const link = await findLink(db, deps, token);
+  const [ref] = await db.select({ draftId: reviews.draftId }).from(reviews).where(eq(reviews.id, link.reviewId));
+  return inTransaction(db, deps, async (tx) => {
+    await lockDraft(tx, ref!.draftId);
+    const pending = await pendingOf(tx, ref!.draftId);
+    if (!pending || pending.review.assigneeId !== link.personId) {
+      throw new AppError('conflict', { reasonZh: '目前没有等待您审核的内容，无需新链接', reasonEn: 'nothing awaits your review now, so no new link is needed' });
+    }
+    const now = deps.now();
+    const [last] = await tx
+      .select({ at: auditEvents.at })
+      .from(auditEvents)
+      .where(and(eq(auditEvents.subjectType, 'review'), eq(auditEvents.subjectId, pending.review.id), eq(auditEvents.action, 'review.link_resent'), gt(auditEvents.at, new Date(now.getTime() - RESEND_INTERVAL_MS))))
+      .orderBy(desc(auditEvents.at))
+      .limit(1);
+    if (last) {
+      const retry = new Date(last.at.getTime() + RESEND_INTERVAL_MS);
+      throw new AppError('rate_limited', { retryAfter: cstReadable(retry) }, { retryAfter: retry.toISOString() });
+    }
+    await enqueue(tx, 'review.link_resent', { reviewId: pending.review.id });
+    await appendAudit(tx, { actorId: link.personId, action: 'review.link_resent', subjectType: 'review', subjectId: pending.review.id, draftId: ref!.draftId, data: { level: pending.review.level }, at: now });
+    return { sentTo: pending.holder, level: pending.review.level };
+  });
 }
 
 export interface DecisionInput {
@@ -106,7 +222,14 @@ function validateDecision(input: DecisionInput): void {
   }
   if (input.decision === 'approve') {
     const missing = unticked(input.checklist);
-    if (missing.length) throw new AppError('checklist_incomplete', { fields: missing.map((m) => `checklist.${m}`).join(', ') }, missing.map((m) => ({ path: `checklist.${m}`, in: 'body', message: 'must be ticked to approve' })));
+    // The message names the items as the reviewer reads them; the details keep the field paths for programs.
+    if (missing.length) {
+      throw new AppError(
+        'checklist_incomplete',
+        { itemsZh: missing.map((m) => `“${CHECKLIST[m][0]}”`).join('、'), itemsEn: missing.map((m) => `"${CHECKLIST[m][1]}"`).join(', ') },
+        missing.map((m) => ({ path: `checklist.${m}`, in: 'body', message: 'must be ticked to approve', label: CHECKLIST[m][0], labelEn: CHECKLIST[m][1] })),
+      );
+    }
   }
   if (input.decision !== 'return' && input.returnTo) {
     throw new AppError('validation_failed', { fields: 'returnTo' }, [{ path: 'returnTo', in: 'body', message: 'only for return' }]);

@@ -1,0 +1,51 @@
+/**
+ * The sign-off page's style sheet and script, served as files from this origin (no inline code, so
+ * a strict Content-Security-Policy can forbid inline scripts; nothing from another origin). Kept as
+ * strings so the same bundle serves them under Node and on Workers.
+ */
+
+export const SIGNOFF_CSS = `
+.visually-hidden{position:absolute!important;width:1px;height:1px;margin:0;padding:0;overflow:hidden;clip:rect(0 0 0 0);border:0;white-space:nowrap}
+.error-summary{border:4px solid #b3261e;background:#fff;padding:14px 16px;margin-bottom:14px;border-radius:6px}
+.error-summary:focus{outline:3px solid #ffbf47;outline-offset:0}
+.error-summary h2{color:#b3261e;margin:0 0 8px;font-size:18px}.error-summary ul{margin:0;padding-left:20px}
+.error-summary a{color:#b3261e;font-weight:600}
+.field-error{border-left:4px solid #b3261e!important;padding-left:10px}
+fieldset{border:0;margin:0;padding:0;min-width:0}legend{padding:0}legend h2{margin-bottom:6px}
+label h2{display:inline-block}
+dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:4px 12px;margin:8px 0 0;font-size:14px}dl.facts dt{color:#666}dl.facts dd{margin:0;min-width:0;word-break:break-word}
+.hash{font-size:12px;word-break:break-all}
+ul.accounts{margin:0;padding:0;list-style:none}
+ol.record{list-style:none;margin:0;padding:0}ol.record>li{border-bottom:1px solid #eee;padding:8px 0}ol.record>li.just-made{background:#f2f8f3;border-left:4px solid #1f7a3a;padding-left:8px}
+ul.ticks{list-style:none;margin:4px 0;padding:0;font-size:13px;color:#444;display:flex;flex-wrap:wrap;gap:2px 12px}ul.ticks li.no{color:#9b1c1c}
+.comment{margin:4px 0;white-space:pre-wrap;word-break:break-word}
+.tag.decision-approve{background:#e6f4ea;color:#1f5131}.tag.decision-return{background:#fff4e0;color:#7a4b00}.tag.decision-reject{background:#fdecea;color:#7a1c1c}
+.hint{color:#555;font-size:14px;margin:4px 0}
+details>summary{cursor:pointer}details>summary h2{display:inline}
+button.transfer,button.resend{background:#35506b;flex:0 1 auto}
+.lang-switch{text-align:right;font-size:14px}
+.changes ins{background:#d8f0dc;text-decoration:none}.changes del{background:#f9d6d5}
+button:focus-visible,a:focus-visible,input:focus-visible,textarea:focus-visible,select:focus-visible,summary:focus-visible{outline:3px solid #ffbf47;outline-offset:1px}
+`;
+
+/**
+ * Enhancement only; the page works without it. One submit per form (a double tap decides nothing
+ * twice, and the buttons lock after the browser has read which one was pressed), and the error
+ * summary takes focus so it is seen and read out first (GOV.UK pattern).
+ */
+export const SIGNOFF_JS = `
+(function () {
+  var summary = document.querySelector('[data-error-summary]');
+  if (summary) { summary.focus(); summary.scrollIntoView({ block: 'start' }); }
+  Array.prototype.forEach.call(document.querySelectorAll('form[data-once]'), function (form) {
+    var sent = false;
+    form.addEventListener('submit', function (e) {
+      if (sent) { e.preventDefault(); return; }
+      sent = true;
+      setTimeout(function () {
+        Array.prototype.forEach.call(form.querySelectorAll('button'), function (b) { b.disabled = true; });
+      }, 0);
+    });
+  });
+})();
+`;

@@ -1,0 +1,225 @@
+import { raw } from 'hono/html';
+import { POSITIONS } from '../../../db/schema';
+import { bodyHtml } from '../../domain/html';
+import { CHECKLIST, CHECKLIST_ITEMS } from '../../domain/checklist';
+import type { AppError } from '../../lib/errors';
+import { label, translator, type Locale } from '../../lib/i18n';
+import type { LinkView, SpentLink } from '../../services/signoff';
+import type { SignoffPageFacts } from '../../services/signoff-view';
+import { Accounts, ErrorSummary, LangSwitch, Notice, problemsOf, Record, standingText, Time, type Problem } from './components';
+
+/** What the reviewer sent, so a refused post shows the form as they left it. */
+export interface DecisionInputForm {
+  checklist: string[];
+  comment: string;
+  returnTo: string;
+}
+export interface TransferInputForm {
+  toPersonId: string;
+  reason: string;
+}
+
+export interface LiveProps {
+  view: LinkView;
+  token: string;
+  facts: SignoffPageFacts;
+  /** The page's own path plus `?lang=` when the reader chose a language by query, for form actions. */
+  action: (suffix?: string) => string;
+  path: string;
+  locale: Locale;
+  decision?: DecisionInputForm;
+  transfer?: TransferInputForm;
+  error?: { of: 'decision' | 'transfer'; error: AppError };
+}
+
+/**
+ * The page a busy leader opens from a phone: who wrote what for which accounts, what changed since
+ * they last looked, the exact text, the record so far, the checklist and three buttons; and a way
+ * to hand the review on. Plain forms: it works without JavaScript, and a refused post comes back
+ * with the reviewer's input and an error summary at the top.
+ */
+export function LivePage(p: LiveProps) {
+  const { view, facts, locale } = p;
+  const { draft, review, version, reviewer } = view;
+  const t = translator(locale);
+  const earlier = POSITIONS.filter((l) => draft.levels.indexOf(l) >= 0 && draft.levels.indexOf(l) < draft.levels.indexOf(review.level));
+  const ticked = new Set(p.decision?.checklist ?? []);
+  // Images of the version come through the link itself (the reviewer has no bearer token).
+  const fileUrl = (fileId: string) => `/api/v1/signoff/${encodeURIComponent(p.token)}/files/${fileId}`;
+  const problems: Problem[] = p.error ? problemsOf(p.error.error, locale, p.error.of === 'transfer' ? '#transfer' : '#decision') : [];
+  return (
+    <>
+      {problems.length ? <ErrorSummary problems={problems} locale={locale} /> : ''}
+      <section aria-labelledby="draft-title">
+        <h1 id="draft-title">{version.title}</h1>
+        {draft.urgency === 'urgent' ? <p><span class="tag urgent">{t('加急 · 当日回复', 'Urgent · reply today')}</span></p> : ''}
+        <dl class="facts">
+          <dt>{t('撰写人', 'Drafter')}</dt>
+          <dd class="drafter">{facts.drafter}</dd>
+          <dt>{t('单位', 'Unit')}</dt>
+          <dd class="unit">{facts.unit}</dd>
+          <dt>{t('发布账号', 'To be published on')}</dt>
+          <dd class="target-accounts"><Accounts accounts={facts.accounts} locale={locale} /></dd>
+          <dt>{t('版本', 'Version')}</dt>
+          <dd>
+            {t(`第 ${version.no} 版`, `Version ${version.no}`)} · <Time at={version.createdAt} locale={locale} />
+            <br />
+            <span class="meta">{t('内容指纹', 'Content hash')} <code class="hash">{version.contentSha256}</code></span>
+          </dd>
+          <dt>{t('审核人', 'Reviewer')}</dt>
+          <dd>{reviewer.name}（{label('level', review.level, locale)}）</dd>
+          <dt>{t('链接有效期至', 'Link valid until')}</dt>
+          <dd><Time at={view.expiresAt} locale={locale} /></dd>
+        </dl>
+      </section>
+      {facts.lastSeen ? (
+        <section aria-labelledby="changes-title" class="changes">
+          <h2 id="changes-title">
+            {facts.lastSeen.by === 'me'
+              ? t(`自您上次审阅的第 ${facts.lastSeen.version.no} 版以来的修改`, `Changes since version ${facts.lastSeen.version.no}, which you last reviewed`)
+              : t(`自本级上次审阅的第 ${facts.lastSeen.version.no} 版以来的修改`, `Changes since version ${facts.lastSeen.version.no}, which this level last reviewed`)}
+          </h2>
+          <details>
+            <summary>{t(`第 ${facts.lastSeen.version.no} 版原文`, `Text of version ${facts.lastSeen.version.no}`)}</summary>
+            <div class="body previous">{raw(bodyHtml(facts.lastSeen.version.body, facts.lastSeen.version.bodyFormat ?? 'text', fileUrl))}</div>
+          </details>
+        </section>
+      ) : ''}
+      <section aria-labelledby="text-title">
+        <h2 id="text-title">{t('稿件正文', 'Text under review')}</h2>
+        <div class="body">{raw(bodyHtml(version.body, version.bodyFormat, fileUrl))}</div>
+      </section>
+      <Record entries={facts.record} locale={locale} />
+      <form id="decision" method="post" action={p.action()} data-once>
+        <section aria-labelledby="checklist-title">
+          <fieldset class={p.error?.error.code === 'checklist_incomplete' ? 'field-error' : ''}>
+            <legend id="checklist-title"><h2>{t('审核要点（批准须全部勾选）', 'Checklist (tick every item to approve)')}</h2></legend>
+            {CHECKLIST_ITEMS.map((item) => (
+              <label class="check" for={`check-${item}`}>
+                <input type="checkbox" id={`check-${item}`} name="checklist" value={item} checked={ticked.has(item)} />
+                <span>{CHECKLIST[item][locale === 'en' ? 1 : 0]}{locale === 'en' ? '' : <><br /><small class="meta" lang="en">{CHECKLIST[item][1]}</small></>}</span>
+              </label>
+            ))}
+          </fieldset>
+        </section>
+        <section>
+          <label for="comment"><h2>{t('审核意见', 'Comment')}</h2></label>
+          <p class="hint" id="comment-hint">{t('退回或不予通过时必填', 'Required to return or reject')}</p>
+          <textarea id="comment" name="comment" aria-describedby="comment-hint" class={p.error?.error.code === 'comment_required' ? 'field-error' : ''}>{p.decision?.comment ?? ''}</textarea>
+          {earlier.length ? (
+            <p>
+              <label for="returnTo">{t('退回至', 'Return to')}</label>{' '}
+              <select id="returnTo" name="returnTo">
+                <option value="drafter" selected={(p.decision?.returnTo ?? 'drafter') === 'drafter'}>{label('level', 'drafter', locale)}</option>
+                {earlier.map((l) => <option value={l} selected={p.decision?.returnTo === l}>{label('level', l, locale)}</option>)}
+              </select>
+            </p>
+          ) : <input type="hidden" name="returnTo" value="drafter" />}
+          <div class="actions">
+            <button type="submit" class="approve" name="decision" value="approve">{t('同意', 'Approve')}</button>
+            <button type="submit" class="return" name="decision" value="return">{t('退回修改', 'Return')}</button>
+            <button type="submit" class="reject" name="decision" value="reject">{t('不予通过', 'Reject')}</button>
+          </div>
+        </section>
+      </form>
+      <section aria-labelledby="transfer-title">
+        <details id="transfer" open={p.error?.of === 'transfer'}>
+          <summary><h2 id="transfer-title">{t('转交他人审核', 'Hand this review to someone else')}</h2></summary>
+          <p class="hint">{t('如您回避或不便审核，可转交给本单位其他有审核权限的人，并说明理由。转交后此链接失效。', 'If you must stand aside, hand the review to another person with authority in the unit and say why. This link then stops working.')}</p>
+          {p.facts.candidates.length ? (
+            <form method="post" action={p.action('/transfer')} data-once>
+              <p>
+                <label for="toPersonId">{t('接收人', 'Hand to')}</label>
+                <select id="toPersonId" name="toPersonId" required>
+                  <option value="">{t('请选择', 'Choose')}</option>
+                  {p.facts.candidates.map((c) => (
+                    <option value={c.id} selected={p.transfer?.toPersonId === c.id}>
+                      {c.name}{c.positions.length ? `（${c.positions.map((x) => label('level', x, locale)).join('、')}）` : ''}
+                    </option>
+                  ))}
+                </select>
+              </p>
+              <p>
+                <label for="reason">{t('转交理由', 'Reason')}</label>
+                <textarea id="reason" name="reason" required maxlength={2000}>{p.transfer?.reason ?? ''}</textarea>
+              </p>
+              <div class="actions"><button type="submit" class="transfer">{t('转交', 'Hand on')}</button></div>
+            </form>
+          ) : <p class="meta">{t('本单位暂无可转交的人员。', 'Nobody else in the unit can take this review.')}</p>}
+        </details>
+      </section>
+      <LangSwitch path={p.path} locale={locale} />
+    </>
+  );
+}
+
+export type SpentFlash = 'done' | 'transferred' | 'resent' | null;
+
+/**
+ * A link that can no longer decide is not a dead end: it says what happened to it, where the draft
+ * stands, and — while a review still waits on this person — offers a fresh link to their own address.
+ */
+export function SpentPage(p: { link: SpentLink; record: Parameters<typeof Record>[0]['entries']; locale: Locale; path: string; action: (s?: string) => string; flash: SpentFlash; resendError?: AppError }) {
+  const { link, locale } = p;
+  const t = translator(locale);
+  const d = link.decided;
+  const headline =
+    link.state === 'used' ? t('此审核链接已使用过，不能再次提交。', 'This sign-off link has been used; it cannot decide again.')
+    : link.state === 'expired' ? t('此审核链接已过期。', 'This sign-off link has expired.')
+    : link.state === 'superseded' ? link.problem.localized(locale)
+    : t('此审核已结束。', 'This review is closed.');
+  return (
+    <>
+      {p.flash === 'done' ? <Notice ok>{t('已记录您的决定。', 'Your decision is recorded.')}</Notice> : ''}
+      {p.flash === 'transferred' ? <Notice ok>{t(`已转交，现由${link.standing.holder ?? '接收人'}审核。`, `Handed on; ${link.standing.holder ?? 'the new reviewer'} now has this review.`)}</Notice> : ''}
+      {p.flash === 'resent' ? <Notice ok>{t('新的审核链接已发送到您本人的邮箱或通知渠道，请查收。', 'A fresh link has been sent to your own email or notification channel.')}</Notice> : ''}
+      {p.resendError ? <Notice ok={false}>{p.resendError.localized(locale)}</Notice> : ''}
+      <section aria-labelledby="spent-title" class={`spent spent-${link.state}`} data-state={link.state}>
+        <h1 id="spent-title">{link.title}</h1>
+        <p class="meta">{t(`第 ${link.versionNo} 版 · ${label('level', link.level)} ${link.reviewerName}`, `Version ${link.versionNo} · ${label('level', link.level, 'en')} ${link.reviewerName}`)}</p>
+        <div class="notice bad state">
+          <strong>{headline}</strong>
+          {d ? <p class="decided"><DecidedLine decided={d} locale={locale} /></p> : ''}
+          {d?.comment ? <p>{t('意见：', 'Comment: ')}{d.comment}</p> : ''}
+        </div>
+        <p class="standing"><strong>{standingText(link.standing, locale)}</strong></p>
+        {link.resendable ? (
+          <form method="post" action={p.action('/resend')} data-once class="resend">
+            <p class="hint">{t('此审核仍在等待您处理。新链接只发送到您本人的邮箱或通知渠道，不会显示在此页面。', 'This review still waits for you. A fresh link goes only to your own email or notification channel, never to this page.')}</p>
+            <button type="submit" class="resend">{t('重新发送链接', 'Send me a fresh link')}</button>
+          </form>
+        ) : link.state !== 'used' && link.standing.status === 'in_review' ? (
+          <p class="hint">{t('轮到您审核时，您会收到新的通知和链接。', 'You will receive a new notice and link when the draft reaches you.')}</p>
+        ) : ''}
+      </section>
+      <Record entries={p.record} locale={locale} highlight={p.flash === 'done' ? p.record.at(-1)?.id : null} />
+      <LangSwitch path={p.path} locale={locale} />
+    </>
+  );
+}
+
+function DecidedLine(p: { decided: NonNullable<SpentLink['decided']>; locale: Locale }) {
+  const d = p.decided;
+  return p.locale === 'en'
+    ? <>{d.by} decided “{label('decision', d.decision, 'en')}” on <Time at={d.at} locale="en" />.</>
+    : <>{d.by}于 <Time at={d.at} locale="zh-CN" /> 作出决定：{label('decision', d.decision)}。</>;
+}
+
+/** A token that matches no link: forged, mistyped or cut short. Nothing is known, so nothing is told but what to do. */
+export function UnknownLinkPage(p: { locale: Locale; path: string }) {
+  const t = translator(p.locale);
+  return (
+    <>
+      <section class="spent spent-unknown" data-state="unknown">
+        <h1>{t('审核链接无效', 'This sign-off link is not valid')}</h1>
+        <div class="notice bad" role="alert">{t('请核对链接是否完整（邮件或消息中的链接有时会被截断）。', 'Check that the link was copied whole (mail and chat apps sometimes cut links short).')}</div>
+        <ul>
+          <li>{t('请打开最新一条审核通知中的链接；', 'Open the link in the latest review notice;')}</li>
+          <li>{t('或登录工作台查看待我审核的稿件：', 'or sign in to see what awaits your review: ')}<a href="/">{t('工作台', 'workspace')}</a></li>
+          <li>{t('仍无法打开时，请联系稿件撰写人催办，系统会发送新链接。', 'If it still fails, ask the drafter to send a reminder; a new link will be sent.')}</li>
+        </ul>
+      </section>
+      <LangSwitch path={p.path} locale={p.locale} />
+    </>
+  );
+}

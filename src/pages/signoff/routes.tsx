@@ -1,0 +1,139 @@
+import { z } from '@hono/zod-openapi';
+import { Hono, type Context } from 'hono';
+import { raw } from 'hono/html';
+import type { Child } from 'hono/jsx';
+import { CHECKLIST_ITEMS } from '../../domain/checklist';
+import { AppError, toAppError } from '../../lib/errors';
+import { validationError, type AppEnv } from '../../lib/http';
+import { DecisionSchema } from '../../routes/signoff/signoff.routes';
+import { localeOf, translator, type Locale } from '../../lib/i18n';
+import { decideByLink, inspectLink, resendLink, transferReview, type SpentLink } from '../../services/signoff';
+import { decisionRecord, signoffPageFacts } from '../../services/signoff-view';
+import { page } from '../layout';
+import { SIGNOFF_CSS, SIGNOFF_JS } from './assets';
+import { LivePage, SpentPage, UnknownLinkPage, type DecisionInputForm, type SpentFlash, type TransferInputForm } from './pages';
+
+type C = Context<AppEnv>;
+
+/** Where the page's forms and redirects go: the link's path, keeping `?lang=` when the reader chose it. */
+function paths(c: C, token: string) {
+  const path = `/s/${encodeURIComponent(token)}`;
+  const lang = c.req.query('lang') ? `lang=${localeOf(c)}` : '';
+  return {
+    path,
+    action: (suffix = '') => `${path}${suffix}${lang ? `?${lang}` : ''}`,
+    flashUrl: (flag: Exclude<SpentFlash, null>) => `${path}?${flag}=1${lang ? `&${lang}` : ''}`,
+  };
+}
+
+async function render(c: C, locale: Locale, title: string, body: Child, status = 200) {
+  const node = (
+    <>
+      <link rel="stylesheet" href="/assets/signoff.css" />
+      {body}
+      <script src="/assets/signoff.js" defer></script>
+    </>
+  );
+  c.header('Cache-Control', 'no-store');
+  return c.html(page({ title, locale, body: raw(await node.toString()) }), status as 200);
+}
+
+/** The live page, fresh or re-rendered after a refused post with the reviewer's input kept. */
+async function renderLive(c: C, token: string, extra: { decision?: DecisionInputForm; transfer?: TransferInputForm; error?: { of: 'decision' | 'transfer'; error: AppError } } = {}): Promise<Response> {
+  const locale = localeOf(c);
+  const state = await inspectLink(c.var.deps.db, c.var.deps, token);
+  if (state.state !== 'live') return renderState(c, token, null, extra.error?.error);
+  const facts = await signoffPageFacts(c.var.deps.db, state.view);
+  const t = translator(locale);
+  const title = `${extra.error ? t('错误：', 'Error: ') : ''}${t('审核', 'Review')}：${state.view.version.title}`;
+  return render(c, locale, title, <LivePage view={state.view} token={token} facts={facts} locale={locale} {...paths(c, token)} {...extra} />, extra.error ? extra.error.error.status : 200);
+}
+
+/** Any link state: live, spent (with what happened) or unknown. */
+async function renderState(c: C, token: string, flash: SpentFlash, error?: AppError): Promise<Response> {
+  const locale = localeOf(c);
+  const t = translator(locale);
+  const { db } = c.var.deps;
+  const state = await inspectLink(db, c.var.deps, token);
+  if (state.state === 'live') return renderLive(c, token);
+  if (state.state === 'unknown') return render(c, locale, t('审核链接无效', 'Invalid sign-off link'), <UnknownLinkPage locale={locale} path={paths(c, token).path} />, 404);
+  const spent: SpentLink = state;
+  const record = await decisionRecord(db, spent.draftId);
+  const status = error ? error.status : flash ? 200 : spent.problem.status;
+  return render(c, locale, spent.title, <SpentPage link={spent} record={record} locale={locale} flash={flash} resendError={error} {...paths(c, token)} />, status);
+}
+
+const FLASHES = ['done', 'transferred', 'resent'] as const;
+const TransferForm = z.object({ toPersonId: z.uuid(), reason: z.string().trim().min(1).max(2000) });
+
+/** The sign-off link's pages: what the link shows, the decision and transfer forms, and 重新发送链接. */
+export const signoffPagesRouter = new Hono<AppEnv>()
+  .get('/assets/signoff.css', (c) => c.body(SIGNOFF_CSS, 200, { 'Content-Type': 'text/css; charset=utf-8', 'Cache-Control': 'public, max-age=3600' }))
+  .get('/assets/signoff.js', (c) => c.body(SIGNOFF_JS, 200, { 'Content-Type': 'text/javascript; charset=utf-8', 'Cache-Control': 'public, max-age=3600' }))
+  .get('/s/:token', (c) => renderState(c, c.req.param('token'), FLASHES.find((f) => c.req.query(f) !== undefined) ?? null))
+  // The decision as a plain form post: success goes back to the link's page (which now tells what
+  // was decided and shows it in the record); a refusal comes back with the input and the error.
+  .post('/s/:token', async (c) => {
+    const token = c.req.param('token');
+    // The link is checked before the body is read, so a stranger without a live link cannot make
+    // the server read (or buffer) anything; a spent link shows what became of it.
+    const state = await inspectLink(c.var.deps.db, c.var.deps, token);
+    if (state.state !== 'live') return renderState(c, token, null);
+    const form = await c.req.parseBody({ all: true });
+    const field = (name: string) => (typeof form[name] === 'string' ? (form[name] as string) : undefined);
+    const input: DecisionInputForm = {
+      checklist: [form['checklist']].flat().filter((v): v is string => typeof v === 'string' && (CHECKLIST_ITEMS as string[]).includes(v)),
+      comment: field('comment') ?? '',
+      returnTo: field('returnTo') ?? 'drafter',
+    };
+    const decision = field('decision');
+    try {
+      // The same schema as the JSON API, so the form and the API accept exactly the same decisions.
+      const parsed = DecisionSchema.safeParse({
+        decision,
+        comment: input.comment.trim() || undefined,
+        checklist: Object.fromEntries(CHECKLIST_ITEMS.map((i) => [i, input.checklist.includes(i)])),
+        returnTo: decision === 'return' ? input.returnTo : undefined,
+      });
+      if (!parsed.success) throw validationError(parsed.error.issues, 'form');
+      await decideByLink(c.var.deps.db, c.var.deps, token, parsed.data);
+      return c.redirect(paths(c, token).flashUrl('done'), 303);
+    } catch (err) {
+      return refused(c, err, () => renderLive(c, token, { decision: input, error: { of: 'decision', error: toAppError(err) } }));
+    }
+  })
+  .post('/s/:token/transfer', async (c) => {
+    const token = c.req.param('token');
+    const form = await c.req.parseBody();
+    const input: TransferInputForm = { toPersonId: String(form['toPersonId'] ?? ''), reason: String(form['reason'] ?? '') };
+    try {
+      const parsed = TransferForm.safeParse(input);
+      if (!parsed.success) {
+        const fields = [...new Set(parsed.error.issues.map((i) => String(i.path[0])))];
+        throw new AppError('validation_failed', { fields: fields.join(', ') }, fields.map((f) => ({ path: f, in: 'body', message: f === 'reason' ? 'a reason is required' : 'choose a person' })));
+      }
+      await transferReview(c.var.deps.db, c.var.deps, { linkToken: token }, null, parsed.data);
+      return c.redirect(paths(c, token).flashUrl('transferred'), 303);
+    } catch (err) {
+      return refused(c, err, () => renderLive(c, token, { transfer: input, error: { of: 'transfer', error: toAppError(err) } }));
+    }
+  })
+  .post('/s/:token/resend', async (c) => {
+    const token = c.req.param('token');
+    try {
+      await resendLink(c.var.deps.db, c.var.deps, token);
+      return c.redirect(paths(c, token).flashUrl('resent'), 303);
+    } catch (err) {
+      return refused(c, err, () => renderState(c, token, null, toAppError(err)));
+    }
+  });
+
+/** A refusal is shown on the page it came from; only a genuine fault is logged. */
+function refused(c: C, err: unknown, show: () => Promise<Response>) {
+  const e = toAppError(err);
+  if (e.code === 'internal') {
+    c.var.log.error({ err }, 'sign-off page failed');
+    throw err;
+  }
+  return show();
+}

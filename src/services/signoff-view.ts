@@ -1,0 +1,89 @@
+import { and, asc, eq, inArray, isNull, ne, or } from 'drizzle-orm';
+import type { Db } from '../../db/client';
+import { accounts, decisions, draftAccounts, drafts, people, positionTerms, units, type Position } from '../../db/schema';
+import type { Platform } from '../domain/inspection-code';
+import { draftView, type DraftView } from './drafts';
+import type { LinkView } from './signoff';
+
+/** A target account as a reviewer needs to see it: where the text will appear. */
+export interface TargetAccount {
+  id: string;
+  name: string;
+  platform: Platform;
+  registrationNo: string | null;
+}
+
+export async function targetAccounts(db: Db, draftId: string): Promise<TargetAccount[]> {
+  return db
+    .select({ id: accounts.id, name: accounts.name, platform: accounts.platform, registrationNo: accounts.registrationNo })
+    .from(draftAccounts)
+    .innerJoin(accounts, eq(accounts.id, draftAccounts.accountId))
+    .where(eq(draftAccounts.draftId, draftId))
+    .orderBy(asc(accounts.name));
+}
+
+/**
+ * The version a reviewer last looked at before this one, to diff against: what this person last
+ * decided on this draft, else what this level last decided (a successor sees what the level saw).
+ */
+export function lastSeenVersion(draft: Pick<DraftView, 'reviews' | 'versions'>, reviewerId: string, level: Position, currentNo: number) {
+  const earlier = draft.reviews.filter((r) => r.decision && r.version !== null && r.version < currentNo);
+  const mine = earlier.filter((r) => r.reviewer.id === reviewerId).at(-1);
+  const seen = mine ?? earlier.filter((r) => r.level === level).at(-1);
+  if (!seen) return null;
+  const version = draft.versions.find((v) => v.no === seen.version);
+  return version ? { version, by: mine ? ('me' as const) : ('level' as const), decision: seen.decision!, at: seen.at } : null;
+}
+
+/**
+ * Who a review may be handed to from the page: members of the draft's unit (its staff and its
+ * position holders), except the drafter, the current assignee and anyone who already signed
+ * another level of this draft (separation of duties; the service checks again on transfer).
+ */
+export async function transferCandidates(db: Db, draft: Pick<DraftView, 'id' | 'unitId' | 'drafterId'>, assigneeId: string, level: Position) {
+  const members = await db
+    .selectDistinct({ id: people.id, name: people.name, position: positionTerms.position })
+    .from(people)
+    .leftJoin(positionTerms, and(eq(positionTerms.personId, people.id), eq(positionTerms.unitId, draft.unitId), isNull(positionTerms.endedAt)))
+    .where(or(eq(people.unitId, draft.unitId), and(eq(positionTerms.unitId, draft.unitId), isNull(positionTerms.endedAt))))
+    .orderBy(asc(people.name));
+  const signed = await db
+    .select({ personId: decisions.personId })
+    .from(decisions)
+    .where(and(eq(decisions.draftId, draft.id), ne(decisions.level, level)));
+  const barred = new Set([draft.drafterId, assigneeId, ...signed.map((s) => s.personId)]);
+  const byId = new Map<string, { id: string; name: string; positions: Position[] }>();
+  for (const m of members) {
+    if (barred.has(m.id)) continue;
+    const entry = byId.get(m.id) ?? { id: m.id, name: m.name, positions: [] };
+    if (m.position) entry.positions.push(m.position);
+    byId.set(m.id, entry);
+  }
+  // Position holders first: they are who "another holder of authority" usually means.
+  return [...byId.values()].sort((a, b) => Number(b.positions.length > 0) - Number(a.positions.length > 0));
+}
+
+/** Everything the live sign-off page shows besides the link itself. */
+export async function signoffPageFacts(db: Db, view: LinkView) {
+  const { draft, review, version, reviewer } = view;
+  const [drafter] = await db.select({ name: people.name }).from(people).where(eq(people.id, draft.drafterId));
+  const [unit] = await db.select({ name: units.name }).from(units).where(eq(units.id, draft.unitId));
+  const names = new Map((await db.select({ id: people.id, name: people.name }).from(people).where(inArray(people.id, [...new Set(draft.versions.map((v) => v.createdBy))]))).map((p) => [p.id, p.name]));
+  return {
+    drafter: drafter!.name,
+    unit: unit!.name,
+    accounts: await targetAccounts(db, draft.id),
+    lastSeen: lastSeenVersion(draft, reviewer.id, review.level, version.no),
+    /** Each earlier decision on this draft, with its checklist and comment, oldest first. */
+    record: draft.reviews.filter((r) => r.decision),
+    candidates: await transferCandidates(db, draft, review.assigneeId, review.level),
+    versionAuthor: names.get(version.createdBy) ?? null,
+  };
+}
+export type SignoffPageFacts = Awaited<ReturnType<typeof signoffPageFacts>>;
+
+/** Every decision on a draft so far, oldest first, with checklists and comments. */
+export async function decisionRecord(db: Db, draftId: string) {
+  const [draft] = await db.select().from(drafts).where(eq(drafts.id, draftId));
+  return draft ? (await draftView(db, draft)).reviews.filter((r) => r.decision) : [];
+}
