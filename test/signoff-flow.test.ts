@@ -98,7 +98,10 @@ describe.each<DbKind>(['postgres', 'pglite'])('sign-off chain on %s', (kind) => 
     const res = await decide(token, { decision: 'approve', checklist: { ...ALL_TICKED, political_direction: false } });
     expect(res.status).toBe(400);
     expect(res.body.error).toMatchObject({ code: 'checklist_incomplete' });
-    expect(res.body.error.message).toContain('political_direction');
+    // People read the item, programs read the path.
+    expect(res.body.error.message).toContain('政治方向正确，导向正确');
+    expect(res.body.error.message).not.toContain('political_direction');
+    expect(res.body.error.details).toEqual([expect.objectContaining({ path: 'checklist.political_direction' })]);
     expect((await approve(token)).status).toBe(200); // the link is still good
   });
 

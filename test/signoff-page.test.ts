@@ -113,7 +113,6 @@ describe.skipIf(!hasChromium && !process.env.CI)('sign-off page in headless Chro
     // Focused without script too (autofocus).
     expect(await page.evaluate(() => document.activeElement?.classList.contains('error-summary'))).toBe(true);
 
-    await page.selectOption('#returnTo', 'drafter');
     await page.fill('textarea[name=comment]', '第二段数据有误，请核实');
     await page.click('button.return');
     await page.waitForLoadState();

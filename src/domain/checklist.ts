@@ -12,6 +12,15 @@ export const CHECKLIST = {
 } as const;
 
 export type ChecklistItem = keyof typeof CHECKLIST;
+
+/** One-word names of the items, for paper where space is short (the 审核单 prints a legend with the full items). */
+export const CHECKLIST_SHORT: Record<ChecklistItem, [string, string]> = {
+  no_classified_info: ['涉密', 'classified'],
+  suitable_now: ['时宜', 'timing'],
+  accurate: ['准确', 'accuracy'],
+  political_direction: ['导向', 'direction'],
+  no_personal_data: ['个人信息', 'privacy'],
+};
 export const CHECKLIST_ITEMS = Object.keys(CHECKLIST) as ChecklistItem[];
 
 export type Checklist = Partial<Record<ChecklistItem, boolean>>;

@@ -1,4 +1,4 @@
-import { asc, desc, gt, sql } from 'drizzle-orm';
+import { asc, desc, gt, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { auditEvents } from '../../db/schema';
 import { canonicalJson, sha256Hex } from '../lib/crypto';
@@ -71,4 +71,16 @@ export async function verifyAuditChain(db: Db, batch = 1000): Promise<AuditVerif
     if (rows.length < batch) return { ok: true, events: count };
     after = rows[rows.length - 1]!.seq;
   }
+}
+
+/**
+ * Checks single events in place (a printed sheet cites a few): each still hashes to its recorded
+ * hash over its recorded predecessor. The whole chain's linkage is verifyAuditChain's job.
+ */
+export async function verifyEvents(db: Db, seqs: number[]): Promise<boolean> {
+  if (!seqs.length) return true;
+  const rows = await db.select().from(auditEvents).where(inArray(auditEvents.seq, seqs));
+  if (rows.length !== new Set(seqs).size) return false;
+  for (const row of rows) if ((await eventHash(row.prevHash, row)) !== row.hash) return false;
+  return true;
 }

@@ -1,7 +1,7 @@
 import type { Child } from 'hono/jsx';
 import type { DraftStatus, Position } from '../../../db/schema';
 import type { Platform } from '../../domain/inspection-code';
-import { CHECKLIST, CHECKLIST_ITEMS } from '../../domain/checklist';
+import { CHECKLIST, CHECKLIST_ITEMS, CHECKLIST_SHORT } from '../../domain/checklist';
 import { cstReadable } from '../../domain/cst';
 import { registryLabel } from '../../domain/registry-labels';
 import type { AppError } from '../../lib/errors';
@@ -26,13 +26,13 @@ export function standingText(s: { status: DraftStatus; level: Position | null; h
 }
 
 /** The ticks of one checklist, each item by its label (never the internal key). */
-export const Ticks = (p: { checklist: Record<string, boolean> | null; locale: Locale }) => (
-  <ul class="ticks">
+export const Ticks = (p: { checklist: Record<string, boolean> | null; locale: Locale; short?: boolean }) => (
+  <ul class={p.short ? 'ticks short' : 'ticks'}>
     {CHECKLIST_ITEMS.map((item) => {
       const yes = p.checklist?.[item] === true;
       return (
         <li class={yes ? 'yes' : 'no'}>
-          <span aria-hidden="true">{yes ? '✓' : '✗'}</span> {CHECKLIST[item][p.locale === 'en' ? 1 : 0]}
+          <span aria-hidden="true">{yes ? '✓' : '✗'}</span> {(p.short ? CHECKLIST_SHORT : CHECKLIST)[item][p.locale === 'en' ? 1 : 0]}
           <span class="visually-hidden">{translator(p.locale)(yes ? '（已勾选）' : '（未勾选）', yes ? ' (ticked)' : ' (not ticked)')}</span>
         </li>
       );

@@ -1,6 +1,5 @@
 import { z } from '@hono/zod-openapi';
 import { Hono, type Context } from 'hono';
-import { raw } from 'hono/html';
 import type { Child } from 'hono/jsx';
 import { CHECKLIST_ITEMS } from '../../domain/checklist';
 import { AppError, toAppError } from '../../lib/errors';
@@ -9,7 +8,7 @@ import { DecisionSchema } from '../../routes/signoff/signoff.routes';
 import { localeOf, translator, type Locale } from '../../lib/i18n';
 import { decideByLink, inspectLink, resendLink, transferReview, type SpentLink } from '../../services/signoff';
 import { decisionRecord, signoffPageFacts } from '../../services/signoff-view';
-import { page } from '../layout';
+import { asset, renderPage } from '../render';
 import { SIGNOFF_CSS, SIGNOFF_JS } from './assets';
 import { LivePage, SpentPage, UnknownLinkPage, type DecisionInputForm, type SpentFlash, type TransferInputForm } from './pages';
 
@@ -26,17 +25,8 @@ function paths(c: C, token: string) {
   };
 }
 
-async function render(c: C, locale: Locale, title: string, body: Child, status = 200) {
-  const node = (
-    <>
-      <link rel="stylesheet" href="/assets/signoff.css" />
-      {body}
-      <script src="/assets/signoff.js" defer></script>
-    </>
-  );
-  c.header('Cache-Control', 'no-store');
-  return c.html(page({ title, locale, body: raw(await node.toString()) }), status as 200);
-}
+const render = (c: C, locale: Locale, title: string, body: Child, status = 200) =>
+  renderPage(c, { title, locale, body, status, css: '/assets/signoff.css', js: '/assets/signoff.js' });
 
 /** The live page, fresh or re-rendered after a refused post with the reviewer's input kept. */
 async function renderLive(c: C, token: string, extra: { decision?: DecisionInputForm; transfer?: TransferInputForm; error?: { of: 'decision' | 'transfer'; error: AppError } } = {}): Promise<Response> {
@@ -68,8 +58,8 @@ const TransferForm = z.object({ toPersonId: z.uuid(), reason: z.string().trim().
 
 /** The sign-off link's pages: what the link shows, the decision and transfer forms, and 重新发送链接. */
 export const signoffPagesRouter = new Hono<AppEnv>()
-  .get('/assets/signoff.css', (c) => c.body(SIGNOFF_CSS, 200, { 'Content-Type': 'text/css; charset=utf-8', 'Cache-Control': 'public, max-age=3600' }))
-  .get('/assets/signoff.js', (c) => c.body(SIGNOFF_JS, 200, { 'Content-Type': 'text/javascript; charset=utf-8', 'Cache-Control': 'public, max-age=3600' }))
+  .get('/assets/signoff.css', asset('text/css', SIGNOFF_CSS))
+  .get('/assets/signoff.js', asset('text/javascript', SIGNOFF_JS))
   .get('/s/:token', (c) => renderState(c, c.req.param('token'), FLASHES.find((f) => c.req.query(f) !== undefined) ?? null))
   // The decision as a plain form post: success goes back to the link's page (which now tells what
   // was decided and shows it in the record); a refusal comes back with the input and the error.

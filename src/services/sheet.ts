@@ -1,0 +1,86 @@
+import { and, asc, eq, inArray } from 'drizzle-orm';
+import type { Db } from '../../db/client';
+import { auditEvents, decisions, draftVersions, drafts, people, reviews, units } from '../../db/schema';
+import { isSheetHash, sheetHash, type SheetEntry, type SheetFacts } from '../domain/sheet';
+import { AppError } from '../lib/errors';
+import { verifyEvents } from './audit';
+import { getDraftView } from './drafts';
+import type { Person } from './auth';
+import { targetAccounts } from './signoff-view';
+
+const DECISION_EVENTS = ['review.approved', 'review.returned', 'review.rejected'];
+
+/** The facts of a draft's 审核单, read from the record: every decision on its current version, in order. */
+export async function sheetFacts(db: Db, draftId: string): Promise<SheetFacts | null> {
+  const [draft] = await db.select().from(drafts).where(eq(drafts.id, draftId));
+  if (!draft) return null;
+  const [version] = await db.select().from(draftVersions).where(and(eq(draftVersions.draftId, draft.id), eq(draftVersions.no, draft.currentVersionNo)));
+  const [unit] = await db.select({ name: units.name }).from(units).where(eq(units.id, draft.unitId));
+  const rows = await db
+    .select({ decision: decisions, reviewer: people.name, review: reviews })
+    .from(decisions)
+    .innerJoin(people, eq(people.id, decisions.personId))
+    .innerJoin(reviews, eq(reviews.id, decisions.reviewId))
+    .where(and(eq(decisions.draftId, draft.id), eq(decisions.versionId, version!.id)))
+    .orderBy(asc(decisions.createdAt));
+  const events = rows.length
+    ? await db
+        .select({ seq: auditEvents.seq, hash: auditEvents.hash, subjectId: auditEvents.subjectId })
+        .from(auditEvents)
+        .where(and(eq(auditEvents.draftId, draft.id), eq(auditEvents.subjectType, 'review'), inArray(auditEvents.subjectId, rows.map((r) => r.review.id)), inArray(auditEvents.action, DECISION_EVENTS)))
+    : [];
+  const eventOf = new Map(events.map((e) => [e.subjectId, { seq: e.seq, hash: e.hash }]));
+  const entries = rows.map(({ decision: d, reviewer, review }): SheetEntry => ({
+    level: d.level,
+    reviewer,
+    decision: d.decision,
+    returnTo: d.returnTo,
+    checklist: d.checklist,
+    comment: d.comment,
+    at: d.createdAt.toISOString(),
+    // Set by the succession feature where it exists; absent (not false) otherwise, so older sheets keep their hash.
+    ...((review as { appointedDuringReview?: boolean | null }).appointedDuringReview ? { appointedDuringReview: true as const } : {}),
+    audit: eventOf.get(review.id) ?? null,
+  }));
+  return {
+    draftId: draft.id,
+    title: version!.title,
+    unit: unit!.name,
+    accounts: (await targetAccounts(db, draft.id)).map(({ name, platform, registrationNo }) => ({ name, platform, registrationNo })),
+    version: version!.no,
+    contentSha256: version!.contentSha256,
+    status: draft.status,
+    levels: draft.levels,
+    entries,
+  };
+}
+
+/** The sheet as its reader may see it: the draft's read rule applies (drafter, unit, assignees, publicity). */
+export async function approvalSheet(db: Db, actor: Person, draftId: string) {
+  await getDraftView(db, actor, draftId);
+  const facts = await sheetFacts(db, draftId);
+  if (!facts) throw new AppError('not_found', { what: '稿件 / draft' });
+  const [pending] = await db
+    .select({ level: reviews.level, reviewer: people.name })
+    .from(reviews)
+    .innerJoin(people, eq(people.id, reviews.assigneeId))
+    .where(and(eq(reviews.draftId, draftId), eq(reviews.status, 'pending')));
+  return { facts, hash: await sheetHash(facts), pending: pending ?? null };
+}
+
+export type SheetConfirmation =
+  | { matches: true; facts: SheetFacts; hash: string; auditIntact: boolean }
+  | { matches: false };
+
+/**
+ * What the QR code's page says: whether a printed sheet's hash is the hash of the record now.
+ * Public, so a mismatch tells nothing (not even whether the draft exists); a match shows the facts,
+ * which the holder of the sheet already has.
+ */
+export async function confirmSheet(db: Db, draftId: string, hash: string): Promise<SheetConfirmation> {
+  if (!isSheetHash(hash) || !/^[0-9a-f-]{36}$/i.test(draftId)) return { matches: false };
+  const facts = await sheetFacts(db, draftId);
+  if (!facts || (await sheetHash(facts)) !== hash) return { matches: false };
+  const seqs = facts.entries.flatMap((e) => (e.audit ? [e.audit.seq] : []));
+  return { matches: true, facts, hash, auditIntact: await verifyEvents(db, seqs) };
+}
