@@ -170,7 +170,7 @@ describe.skipIf(!hasChromium && !process.env.CI)('sign-off page in headless Chro
     await zhBrowser.goto(`${base}/s/${token}?lang=en`);
     expect(await zhBrowser.locator('button.reject').textContent()).toBe('Reject');
     expect(await zhBrowser.locator('form#decision').getAttribute('action')).toBe(`/s/${token}?lang=en`);
-    await zhBrowser.goto(`${base}/s/${token}`);
+    await zhBrowser.goto(`${base}/s/${token}?lang=zh-CN`);
     expect(await zhBrowser.locator('button.reject').textContent()).toBe('不予通过');
     await zhBrowser.close();
   });

@@ -1,26 +1,31 @@
 import type { Context } from 'hono';
-import { raw } from 'hono/html';
 import type { Child } from 'hono/jsx';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { AppEnv } from '../lib/http';
-import type { Locale } from '../lib/i18n';
-import { page } from './layout';
+import { registerAsset } from './assets';
+import { pageCtx } from './components/context';
+import { Layout } from './components/Layout';
+import { renderPage } from './components/render';
 
-/**
- * Renders a page body inside the layout, with the page's own style sheet and script linked as files
- * from this origin (never inline, never from elsewhere). Pages are personal or capability-bound: no-store.
- */
-export async function renderPage(c: Context<AppEnv>, opts: { title: string; locale: Locale; body: Child; css?: string; js?: string; status?: number }) {
-  const node = (
-    <>
-      {opts.css ? <link rel="stylesheet" href={opts.css} /> : ''}
-      {opts.body}
-      {opts.js ? <script src={opts.js} defer></script> : ''}
-    </>
-  );
-  c.header('Cache-Control', 'no-store');
-  return c.html(page({ title: opts.title, locale: opts.locale, body: raw(await node.toString()) }), (opts.status ?? 200) as 200);
+/** A page's own style sheet or script, served from /assets like the app's (this origin, never inline). */
+export function pageAsset(name: string, body: string): string {
+  registerAsset(name, name.endsWith('.css') ? 'text/css; charset=utf-8' : 'text/javascript; charset=utf-8', body);
+  return `/assets/${name}`;
 }
 
-/** A static text asset of a page (CSS or JS), cacheable for an hour. */
-export const asset = (type: 'text/css' | 'text/javascript', body: string) => (c: Context<AppEnv>) =>
-  c.body(body, 200, { 'Content-Type': `${type}; charset=utf-8`, 'Cache-Control': 'public, max-age=3600' });
+/** A page in the shared layout, with its own assets in <head>. */
+export function renderInLayout(c: Context<AppEnv>, opts: { title: string; body: Child; css?: string; js?: string; status?: number; bare?: boolean }) {
+  const head = (
+    <>
+      {opts.css ? <link rel="stylesheet" href={opts.css} /> : null}
+      {opts.js ? <script src={opts.js} defer></script> : null}
+    </>
+  );
+  return renderPage(
+    c,
+    <Layout ctx={pageCtx(c)} title={opts.title} bare={opts.bare} head={head}>
+      {opts.body}
+    </Layout>,
+    (opts.status ?? 200) as ContentfulStatusCode,
+  );
+}

@@ -38,7 +38,8 @@ button.print{background:#35506b;flex:0 1 auto}
 @media print{
   html,body{background:#fff!important;color:#000;font-size:10pt}
   table.sheet-facts,table.sheet-levels{font-size:9.5pt}.sheet-levels .hash{font-size:6.5pt}.legend{font-size:8pt}
-  body>header,body>footer,.no-print,.lang-switch{display:none!important}
+  body>header,body>footer,header.topbar,footer.foot,.skip,.no-print,.lang-switch{display:none!important}
+  .shell,main{display:block;max-width:none;padding:0;margin:0}
   main{max-width:none;padding:0;margin:0}
   .sheet{padding:0;border-radius:0;box-shadow:none}
   .sheet-levels tr{page-break-inside:avoid;break-inside:avoid}

@@ -3,7 +3,7 @@ import type { Position } from '../../../db/schema';
 import { CHECKLIST, CHECKLIST_ITEMS, CHECKLIST_SHORT } from '../../domain/checklist';
 import type { SheetFacts } from '../../domain/sheet';
 import { label, translator, type Locale } from '../../lib/i18n';
-import { Accounts, DecisionTag, LangSwitch, Ticks, Time } from '../signoff/components';
+import { Accounts, DecisionTag, Ticks, Time } from '../signoff/components';
 
 export interface SheetProps {
   facts: SheetFacts;
@@ -122,7 +122,6 @@ export function SheetPage(p: SheetProps) {
       </footer>
       <div class="no-print actions">
         <button type="button" class="print" hidden data-print>{t('打印 / 存为 PDF', 'Print / save as PDF')}</button>
-        <LangSwitch path={p.path} locale={p.locale} />
       </div>
     </article>
   );
@@ -139,7 +138,6 @@ export function ConfirmPage(p: { result: { matches: true; facts: SheetFacts; has
           <strong>✕ {t('不一致：此审核单与系统存档记录不符', 'Does not match: this sheet differs from the stored record')}</strong>
           <p>{t('审核单可能被改动，或在打印之后稿件有了新的审核记录。请登录系统查看最新审核单。', 'The sheet may have been altered, or the draft was reviewed further after it was printed. Sign in to see the current sheet.')}</p>
         </div>
-        <LangSwitch path={p.path} locale={p.locale} />
       </>
     );
   }
@@ -155,7 +153,6 @@ export function ConfirmPage(p: { result: { matches: true; facts: SheetFacts; has
         <Legend locale={p.locale} />
         <p>{t('审核单指纹', 'Sheet hash')} <code class="hash sheet-hash">{r.hash}</code></p>
       </article>
-      <LangSwitch path={p.path} locale={p.locale} />
     </>
   );
 }

@@ -5,13 +5,13 @@ import { localeOf, translator } from '../../lib/i18n';
 import { qrSvg } from '../../lib/qr';
 import { authenticate, type Person } from '../../services/auth';
 import { approvalSheet, confirmSheet } from '../../services/sheet';
-import { asset, renderPage } from '../render';
+import { pageAsset, renderInLayout } from '../render';
 import { SHEET_CSS, SHEET_JS } from './assets';
 import { ConfirmPage, SheetPage } from './pages';
 
 type C = Context<AppEnv>;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const sheetAssets = { css: '/assets/sheet.css', js: '/assets/sheet.js' };
+const sheetAssets = { css: pageAsset('sheet.css', SHEET_CSS), js: pageAsset('sheet.js', SHEET_JS), bare: true };
 
 /** Who is looking: the same bearer resolution as the API; null when no credential was offered. */
 async function viewer(c: C): Promise<Person | null> {
@@ -25,16 +25,14 @@ function problemPage(c: C, err: unknown) {
   if (e.code === 'internal') throw err;
   const locale = localeOf(c);
   const t = translator(locale);
-  return renderPage(c, {
-    title: t('无法显示审核单', 'Cannot show the sheet'), locale, status: e.status,
+  return renderInLayout(c, {
+    title: t('无法显示审核单', 'Cannot show the sheet'), status: e.status, bare: true,
     body: <div class="notice bad" role="alert"><strong>{e.localized(locale)}</strong></div>,
   });
 }
 
 /** The printable 审核单 and the public page its QR code leads to. */
 export const sheetPagesRouter = new Hono<AppEnv>()
-  .get('/assets/sheet.css', asset('text/css', SHEET_CSS))
-  .get('/assets/sheet.js', asset('text/javascript', SHEET_JS))
   .get('/drafts/:id/sheet', async (c) => {
     const id = c.req.param('id');
     const login = `/login?next=${encodeURIComponent(c.req.path)}`;
@@ -45,8 +43,8 @@ export const sheetPagesRouter = new Hono<AppEnv>()
       const sheet = await approvalSheet(c.var.deps.db, person, id);
       const locale = localeOf(c);
       const confirmUrl = `${c.var.deps.config.publicUrl}/sheets/${sheet.facts.draftId}/${sheet.hash}`;
-      return renderPage(c, {
-        title: `${translator(locale)('审核单', 'Approval sheet')}：${sheet.facts.title}`, locale, ...sheetAssets,
+      return renderInLayout(c, {
+        title: `${translator(locale)('审核单', 'Approval sheet')}：${sheet.facts.title}`, ...sheetAssets,
         body: <SheetPage {...sheet} confirmUrl={confirmUrl} qrSvg={await qrSvg(confirmUrl)} printedAt={c.var.deps.now()} locale={locale} path={c.req.path} />,
       });
     } catch (err) {
@@ -58,9 +56,9 @@ export const sheetPagesRouter = new Hono<AppEnv>()
     const result = await confirmSheet(c.var.deps.db, c.req.param('draftId'), c.req.param('hash').toLowerCase());
     const locale = localeOf(c);
     const t = translator(locale);
-    return renderPage(c, {
+    return renderInLayout(c, {
       title: result.matches ? t('审核单核验：一致', 'Sheet check: matches') : t('审核单核验：不一致', 'Sheet check: does not match'),
-      locale, ...sheetAssets, status: result.matches ? 200 : 404,
+      ...sheetAssets, status: result.matches ? 200 : 404,
       body: <ConfirmPage result={result} locale={locale} path={c.req.path} />,
     });
   });

@@ -1,7 +1,7 @@
 /**
- * The sign-off page's style sheet and script, served as files from this origin (no inline code, so
- * a strict Content-Security-Policy can forbid inline scripts; nothing from another origin). Kept as
- * strings so the same bundle serves them under Node and on Workers.
+ * The sign-off pages' own styles, on top of the shared app.css; served as a file from this origin
+ * (no inline style, nothing from another origin). The shared app.js gives focus to the error
+ * summary and locks submitted forms.
  */
 
 export const SIGNOFF_CSS = `
@@ -26,26 +26,4 @@ button.transfer,button.resend{background:#35506b;flex:0 1 auto}
 .lang-switch{text-align:right;font-size:14px}
 .changes ins{background:#d8f0dc;text-decoration:none}.changes del{background:#f9d6d5}
 button:focus-visible,a:focus-visible,input:focus-visible,textarea:focus-visible,select:focus-visible,summary:focus-visible{outline:3px solid #ffbf47;outline-offset:1px}
-`;
-
-/**
- * Enhancement only; the page works without it. One submit per form (a double tap decides nothing
- * twice, and the buttons lock after the browser has read which one was pressed), and the error
- * summary takes focus so it is seen and read out first (GOV.UK pattern).
- */
-export const SIGNOFF_JS = `
-(function () {
-  var summary = document.querySelector('[data-error-summary]');
-  if (summary) { summary.focus(); summary.scrollIntoView({ block: 'start' }); }
-  Array.prototype.forEach.call(document.querySelectorAll('form[data-once]'), function (form) {
-    var sent = false;
-    form.addEventListener('submit', function (e) {
-      if (sent) { e.preventDefault(); return; }
-      sent = true;
-      setTimeout(function () {
-        Array.prototype.forEach.call(form.querySelectorAll('button'), function (b) { b.disabled = true; });
-      }, 0);
-    });
-  });
-})();
 `;

@@ -47,7 +47,7 @@ export function Record(p: { entries: RecordEntry[]; locale: Locale; highlight?: 
   const t = translator(p.locale);
   if (!p.entries.length) return <></>;
   return (
-    <section aria-labelledby="record-title">
+    <section class="card" aria-labelledby="record-title">
       <h2 id="record-title">{t('审核记录', 'Record so far')}</h2>
       <ol class="record">
         {p.entries.map((r) => (
@@ -78,13 +78,6 @@ export const Accounts = (p: { accounts: { name: string; platform: Platform; regi
       </li>
     ))}
   </ul>
-);
-
-/** A link to the same page in the other language, keeping the path. */
-export const LangSwitch = (p: { path: string; locale: Locale }) => (
-  <p class="lang-switch">
-    {p.locale === 'en' ? <a href={`${p.path}?lang=zh-CN`} lang="zh-CN">中文</a> : <a href={`${p.path}?lang=en`} lang="en">English</a>}
-  </p>
 );
 
 export interface Problem {

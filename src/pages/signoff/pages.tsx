@@ -6,7 +6,7 @@ import type { AppError } from '../../lib/errors';
 import { label, translator, type Locale } from '../../lib/i18n';
 import type { LinkView, SpentLink } from '../../services/signoff';
 import type { SignoffPageFacts } from '../../services/signoff-view';
-import { Accounts, ErrorSummary, LangSwitch, Notice, problemsOf, Record, standingText, Time, type Problem } from './components';
+import { Accounts, ErrorSummary, Notice, problemsOf, Record, standingText, Time, type Problem } from './components';
 
 /** What the reviewer sent, so a refused post shows the form as they left it. */
 export interface DecisionInputForm {
@@ -50,7 +50,7 @@ export function LivePage(p: LiveProps) {
   return (
     <>
       {problems.length ? <ErrorSummary problems={problems} locale={locale} /> : ''}
-      <section aria-labelledby="draft-title">
+      <section class="card" aria-labelledby="draft-title">
         <h1 id="draft-title">{version.title}</h1>
         {draft.urgency === 'urgent' ? <p><span class="tag urgent">{t('加急 · 当日回复', 'Urgent · reply today')}</span></p> : ''}
         <dl class="facts">
@@ -73,7 +73,7 @@ export function LivePage(p: LiveProps) {
         </dl>
       </section>
       {facts.lastSeen ? (
-        <section aria-labelledby="changes-title" class="changes">
+        <section aria-labelledby="changes-title" class="card changes">
           <h2 id="changes-title">
             {facts.lastSeen.by === 'me'
               ? t(`自您上次审阅的第 ${facts.lastSeen.version.no} 版以来的修改`, `Changes since version ${facts.lastSeen.version.no}, which you last reviewed`)
@@ -85,13 +85,13 @@ export function LivePage(p: LiveProps) {
           </details>
         </section>
       ) : ''}
-      <section aria-labelledby="text-title">
+      <section class="card" aria-labelledby="text-title">
         <h2 id="text-title">{t('稿件正文', 'Text under review')}</h2>
         <div class="body">{raw(bodyHtml(version.body, version.bodyFormat, fileUrl))}</div>
       </section>
       <Record entries={facts.record} locale={locale} />
       <form id="decision" method="post" action={p.action()} data-once>
-        <section aria-labelledby="checklist-title">
+        <section class="card" aria-labelledby="checklist-title">
           <fieldset class={p.error?.error.code === 'checklist_incomplete' ? 'field-error' : ''}>
             <legend id="checklist-title"><h2>{t('审核要点（批准须全部勾选）', 'Checklist (tick every item to approve)')}</h2></legend>
             {CHECKLIST_ITEMS.map((item) => (
@@ -102,7 +102,7 @@ export function LivePage(p: LiveProps) {
             ))}
           </fieldset>
         </section>
-        <section>
+        <section class="card">
           <label for="comment"><h2>{t('审核意见', 'Comment')}</h2></label>
           <p class="hint" id="comment-hint">{t('退回或不予通过时必填', 'Required to return or reject')}</p>
           <textarea id="comment" name="comment" aria-describedby="comment-hint" class={p.error?.error.code === 'comment_required' ? 'field-error' : ''}>{p.decision?.comment ?? ''}</textarea>
@@ -122,7 +122,7 @@ export function LivePage(p: LiveProps) {
           </div>
         </section>
       </form>
-      <section aria-labelledby="transfer-title">
+      <section class="card" aria-labelledby="transfer-title">
         <details id="transfer" open={p.error?.of === 'transfer'}>
           <summary><h2 id="transfer-title">{t('转交他人审核', 'Hand this review to someone else')}</h2></summary>
           <p class="hint">{t('如您回避或不便审核，可转交给本单位其他有审核权限的人，并说明理由。转交后此链接失效。', 'If you must stand aside, hand the review to another person with authority in the unit and say why. This link then stops working.')}</p>
@@ -148,7 +148,6 @@ export function LivePage(p: LiveProps) {
           ) : <p class="meta">{t('本单位暂无可转交的人员。', 'Nobody else in the unit can take this review.')}</p>}
         </details>
       </section>
-      <LangSwitch path={p.path} locale={locale} />
     </>
   );
 }
@@ -174,11 +173,12 @@ export function SpentPage(p: { link: SpentLink; record: Parameters<typeof Record
       {p.flash === 'transferred' ? <Notice ok>{t(`已转交，现由${link.standing.holder ?? '接收人'}审核。`, `Handed on; ${link.standing.holder ?? 'the new reviewer'} now has this review.`)}</Notice> : ''}
       {p.flash === 'resent' ? <Notice ok>{t('新的审核链接已发送到您本人的邮箱或通知渠道，请查收。', 'A fresh link has been sent to your own email or notification channel.')}</Notice> : ''}
       {p.resendError ? <Notice ok={false}>{p.resendError.localized(locale)}</Notice> : ''}
-      <section aria-labelledby="spent-title" class={`spent spent-${link.state}`} data-state={link.state}>
+      <section aria-labelledby="spent-title" class={`card spent spent-${link.state}`} data-state={link.state}>
         <h1 id="spent-title">{link.title}</h1>
         <p class="meta">{t(`第 ${link.versionNo} 版 · ${label('level', link.level)} ${link.reviewerName}`, `Version ${link.versionNo} · ${label('level', link.level, 'en')} ${link.reviewerName}`)}</p>
-        <div class="notice bad state">
-          <strong>{headline}</strong>
+        {/* Right after deciding, the link being spent is expected news, not an error. */}
+        <div class={p.flash === 'done' ? 'notice info state' : 'notice bad state'}>
+          {p.flash === 'done' ? '' : <strong>{headline}</strong>}
           {d ? <p class="decided"><DecidedLine decided={d} locale={locale} /></p> : ''}
           {d?.comment ? <p>{t('意见：', 'Comment: ')}{d.comment}</p> : ''}
         </div>
@@ -193,7 +193,6 @@ export function SpentPage(p: { link: SpentLink; record: Parameters<typeof Record
         ) : ''}
       </section>
       <Record entries={p.record} locale={locale} highlight={p.flash === 'done' ? p.record.at(-1)?.id : null} />
-      <LangSwitch path={p.path} locale={locale} />
     </>
   );
 }
@@ -210,7 +209,7 @@ export function UnknownLinkPage(p: { locale: Locale; path: string }) {
   const t = translator(p.locale);
   return (
     <>
-      <section class="spent spent-unknown" data-state="unknown">
+      <section class="card spent spent-unknown" data-state="unknown">
         <h1>{t('审核链接无效', 'This sign-off link is not valid')}</h1>
         <div class="notice bad" role="alert">{t('请核对链接是否完整（邮件或消息中的链接有时会被截断）。', 'Check that the link was copied whole (mail and chat apps sometimes cut links short).')}</div>
         <ul>
@@ -219,7 +218,6 @@ export function UnknownLinkPage(p: { locale: Locale; path: string }) {
           <li>{t('仍无法打开时，请联系稿件撰写人催办，系统会发送新链接。', 'If it still fails, ask the drafter to send a reminder; a new link will be sent.')}</li>
         </ul>
       </section>
-      <LangSwitch path={p.path} locale={p.locale} />
     </>
   );
 }

@@ -8,8 +8,8 @@ import { DecisionSchema } from '../../routes/signoff/signoff.routes';
 import { localeOf, translator, type Locale } from '../../lib/i18n';
 import { decideByLink, inspectLink, resendLink, transferReview, type SpentLink } from '../../services/signoff';
 import { decisionRecord, signoffPageFacts } from '../../services/signoff-view';
-import { asset, renderPage } from '../render';
-import { SIGNOFF_CSS, SIGNOFF_JS } from './assets';
+import { pageAsset, renderInLayout } from '../render';
+import { SIGNOFF_CSS } from './assets';
 import { LivePage, SpentPage, UnknownLinkPage, type DecisionInputForm, type SpentFlash, type TransferInputForm } from './pages';
 
 type C = Context<AppEnv>;
@@ -25,8 +25,9 @@ function paths(c: C, token: string) {
   };
 }
 
-const render = (c: C, locale: Locale, title: string, body: Child, status = 200) =>
-  renderPage(c, { title, locale, body, status, css: '/assets/signoff.css', js: '/assets/signoff.js' });
+const SIGNOFF_CSS_URL = pageAsset('signoff.css', SIGNOFF_CSS);
+// Link pages have no side navigation: the reviewer may not be signed in.
+const render = (c: C, _locale: Locale, title: string, body: Child, status = 200) => renderInLayout(c, { title, body, status, css: SIGNOFF_CSS_URL, bare: true });
 
 /** The live page, fresh or re-rendered after a refused post with the reviewer's input kept. */
 async function renderLive(c: C, token: string, extra: { decision?: DecisionInputForm; transfer?: TransferInputForm; error?: { of: 'decision' | 'transfer'; error: AppError } } = {}): Promise<Response> {
@@ -58,8 +59,6 @@ const TransferForm = z.object({ toPersonId: z.uuid(), reason: z.string().trim().
 
 /** The sign-off link's pages: what the link shows, the decision and transfer forms, and 重新发送链接. */
 export const signoffPagesRouter = new Hono<AppEnv>()
-  .get('/assets/signoff.css', asset('text/css', SIGNOFF_CSS))
-  .get('/assets/signoff.js', asset('text/javascript', SIGNOFF_JS))
   .get('/s/:token', (c) => renderState(c, c.req.param('token'), FLASHES.find((f) => c.req.query(f) !== undefined) ?? null))
   // The decision as a plain form post: success goes back to the link's page (which now tells what
   // was decided and shows it in the record); a refusal comes back with the input and the error.
