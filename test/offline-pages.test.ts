@@ -20,6 +20,7 @@ describe.skipIf(!hasChromium && !process.env.CI)('every page works with no outsi
   let base: string;
   let closeBrowser: (() => Promise<void>) | undefined;
   let signoffToken: string;
+  let draftId: string;
   /** Route patterns of the GET pages visited, to compare with the app's routes at the end. */
   const visited = new Set<string>();
 
@@ -31,6 +32,7 @@ describe.skipIf(!hasChromium && !process.env.CI)('every page works with no outsi
     demo = await t.seed();
     const draft = await t.request('POST', '/api/v1/drafts', { token: demo.tokens.drafter, body: { title: '离线页面测试', body: '正文。', unitId: demo.unitId, accountIds: [demo.accountId] } });
     const id = (draft.body as { id: string }).id;
+    draftId = id;
     await t.request('POST', `/api/v1/drafts/${id}/submit`, { token: demo.tokens.drafter });
     signoffToken = await t.linkFor(demo.people.section_head!);
     ({ base, browser, close: closeBrowser } = await openBrowser(t));
@@ -92,6 +94,20 @@ describe.skipIf(!hasChromium && !process.env.CI)('every page works with no outsi
       expect(await page.locator('h1').first().innerText()).toContain('先审后发');
     });
   }, 90_000);
+
+  it('the approval sheet (审核单) and the page its QR code opens', async () => {
+    const p = await offlinePage();
+    await p.page.setExtraHTTPHeaders({ Authorization: `Bearer ${demo.tokens.drafter}` });
+    let confirm = '';
+    await visit('/drafts/:id/sheet', `/drafts/${draftId}/sheet`, async (page) => {
+      expect(await page.locator('h1').first().innerText()).toContain('审核单');
+      confirm = /\/sheets\/[0-9a-f-]{36}\/[0-9a-f]{64}/.exec(await page.content())![0];
+    }, p);
+    await visit('/sheets/:draftId/:hash', confirm, async (page) => {
+      expect(await page.locator('.verdict').getAttribute('data-matches')).toBe('true');
+    }, p);
+    await p.page.close();
+  }, 60_000);
 
   it('Bull Board: sign-in, the board in Chinese with system fonts, sign-out', async () => {
     const p = await offlinePage();
