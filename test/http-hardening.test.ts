@@ -62,14 +62,14 @@ describe('security headers on every page and API answer', () => {
   it.skipIf(!hasChromium)('the sign-off page still works in Chromium under the CSP (its script is a served file)', async () => {
     const browser = await launchBrowser();
     try {
-      const page = await browser.newPage();
+      const page = await browser.newPage({ locale: 'zh-CN' });
       const violations: string[] = [];
       page.on('console', (m) => { if (/Content Security Policy/i.test(m.text())) violations.push(m.text()); });
       await page.goto(`${base}/s/${token}`);
       for (const box of await page.locator('input[name=checklist]').all()) await box.check();
       await page.click('button.approve');
-      await page.waitForSelector('#result.ok');
-      expect(await page.textContent('#result')).toContain('已记录');
+      await page.waitForURL(/\?done=1$/);
+      expect(await page.textContent('.notice.ok')).toContain('已记录');
       expect(violations).toEqual([]);
     } finally {
       await browser.close();
