@@ -79,7 +79,9 @@ export default {
           requestDb: (c) => (c.env as RequestEnv).db,
           docsScript: (c) => {
             const assets = (c.env as RequestEnv).ASSETS;
-            return assets ? assets.fetch(new Request(new URL('/standalone.js', c.req.url))) : c.notFound();
+            if (!assets) return c.notFound();
+            // A fetched response's headers are immutable; the app's middleware adds its own (security, request id).
+            return assets.fetch(new Request(new URL('/standalone.js', c.req.url))).then((res) => new Response(res.body, res));
           },
         });
       } catch (err) {
