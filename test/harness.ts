@@ -1,4 +1,5 @@
 import postgres from 'postgres';
+import { expect } from 'vitest';
 import { CHECKLIST_ITEMS } from '../src/domain/checklist';
 import { silentLog } from '../src/lib/log';
 import { memoryChannel, type Channel, type Notification } from '../src/notify/channel';
@@ -118,3 +119,12 @@ export async function createTestEnv(kind: DbKind = 'postgres', env: Record<strin
 }
 
 export const LEVELS = ['section_head', 'deputy_leader', 'publicity_officer', 'secretary'] as const;
+
+/** Writes a draft for the demo account and submits it: the first level's link goes out. Returns its id. */
+export async function submitDraft(t: TestEnv, demo: Awaited<ReturnType<TestEnv['seed']>>, title: string): Promise<string> {
+  const created = await t.request('POST', '/api/v1/drafts', { token: demo.tokens.drafter, body: { title, body: '正文。', unitId: demo.unitId, accountIds: [demo.accountId] } });
+  expect(created.status, created.text).toBe(201);
+  const submitted = await t.request('POST', `/api/v1/drafts/${created.body.id}/submit`, { token: demo.tokens.drafter });
+  expect(submitted.status, submitted.text).toBe(200);
+  return created.body.id;
+}

@@ -5,7 +5,7 @@ import type { Log } from '../src/lib/log';
 import { mountQueueBoard } from '../workers/board';
 import { startQueueHost, type QueueHost } from '../workers/host';
 import { addJobs, outboxJobId } from '../workers/jobs';
-import { createTestEnv, type TestEnv } from './harness';
+import { createTestEnv, submitDraft, type TestEnv } from './harness';
 import { startTestRedis, type TestRedis } from './support/redis-server';
 import { waitFor } from './support/wait';
 
@@ -15,7 +15,6 @@ import { waitFor } from './support/wait';
  * database replaced while Redis keeps the old one's finished jobs, must still deliver every link.
  */
 
-type Demo = Awaited<ReturnType<TestEnv['seed']>>;
 type Line = { level: string; msg: string; fields: Record<string, unknown> };
 
 /** A log that keeps what it was told, to check what an operator would see. */
@@ -46,14 +45,6 @@ async function startService(redis: TestRedis, env: Record<string, string> = {}) 
   };
 }
 type Service = Awaited<ReturnType<typeof startService>>;
-
-async function submitDraft(t: TestEnv, demo: Demo, title: string): Promise<string> {
-  const created = await t.request('POST', '/api/v1/drafts', { token: demo.tokens.drafter, body: { title, body: '正文。', unitId: demo.unitId, accountIds: [demo.accountId] } });
-  expect(created.status, created.text).toBe(201);
-  const submitted = await t.request('POST', `/api/v1/drafts/${created.body.id}/submit`, { token: demo.tokens.drafter });
-  expect(submitted.status, submitted.text).toBe(200);
-  return created.body.id;
-}
 
 const linksFor = (s: Service, title: string) => s.t.sent.filter((m) => m.to.personId === s.demo.people.section_head && m.kind === 'review_assigned' && m.link && m.subject.includes(title));
 

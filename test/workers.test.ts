@@ -10,7 +10,7 @@ import { startQueueHost, type QueueHost } from '../workers/host';
 import { outboxJobId } from '../workers/jobs';
 import { createQueues, warnUnlessNoEviction } from '../workers/queues';
 import { relayOutbox, rerelayUnprocessed } from '../workers/relay';
-import { createTestEnv, LOOPBACK_RECEIVERS, type TestEnv } from './harness';
+import { createTestEnv, submitDraft, LOOPBACK_RECEIVERS, type TestEnv } from './harness';
 import { startReceiver } from './support/receiver';
 import { startTestRedis, type TestRedis } from './support/redis-server';
 import { startSmtpSink } from './support/smtp-sink';
@@ -19,14 +19,6 @@ import { waitFor } from './support/wait';
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 type Demo = Awaited<ReturnType<TestEnv['seed']>>;
-
-async function submitDraft(t: TestEnv, demo: Demo, title: string): Promise<string> {
-  const created = await t.request('POST', '/api/v1/drafts', { token: demo.tokens.drafter, body: { title, body: '正文。', unitId: demo.unitId, accountIds: [demo.accountId] } });
-  expect(created.status, created.text).toBe(201);
-  const submitted = await t.request('POST', `/api/v1/drafts/${created.body.id}/submit`, { token: demo.tokens.drafter });
-  expect(submitted.status, submitted.text).toBe(200);
-  return created.body.id;
-}
 
 /** The queue job id of an outbox row, as the relay names it (row id, job key, resends). */
 async function jobIdOf(t: TestEnv, outboxId: number, resends?: number): Promise<string> {
