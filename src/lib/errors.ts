@@ -13,6 +13,7 @@ const CATALOG = {
   checklist_incomplete: [400, '批准前须勾选全部审核项：{itemsZh}', 'Every checklist item must be ticked to approve: {itemsEn}'],
   comment_required: [400, '退回或不予通过时须填写意见', 'A comment is required to return or reject'],
   email_domain_not_allowed: [400, 'email：新人员的邮箱须属于本机构的邮件域名（{domains}）', 'email: new people\'s addresses must belong to the institution\'s mail domains ({domains})'],
+  account_of_other_unit: [400, 'accountIds：账号 {accounts} 属于其他单位。稿件只经本单位审核链审核，只能发往本单位的账号；请在账号所属单位起草', 'accountIds: account {accounts} belongs to another unit. A draft passes only its own unit’s chain, so it may target only that unit’s accounts; write it in the account’s unit'],
   invalid_return_target: [400, '只能退回给撰写人或更早的审核级别', 'A draft can only be returned to the drafter or an earlier level'],
   payload_too_large: [413, '请求体过大（上限 {limit}）', 'The request body is too large (limit {limit})'],
   unsupported_media_type: [415, '此接口不接受该类型的请求体：请使用 JSON（Content-Type: application/json），上传文件请用 multipart/form-data', 'This endpoint does not take that kind of body: send JSON (Content-Type: application/json), or multipart/form-data for file uploads'],

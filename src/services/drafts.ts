@@ -115,7 +115,7 @@ export async function createDraft(
     if (!unit) throw new AppError('not_found', { what: '单位 / unit' }, { field: 'unitId' });
     await requireUnitAccess(tx, actor, unit.id);
     const accountIds = [...new Set(input.accountIds)];
-    await assertPublishable(tx, accountIds, 'create', deps.now(), (a) => canManage(tx, actor, a));
+    await assertPublishable(tx, { unitId: unit.id, accountIds }, 'create', deps.now(), (a) => canManage(tx, actor, a));
     const now = deps.now();
     const [draft] = await tx
       .insert(drafts)
@@ -190,7 +190,7 @@ export async function submitDraft(db: Db, deps: ServiceDeps, actor: Person, draf
     const vacant: Position[] = [];
     for (const level of levels) if (!(await holderOf(tx, draft.unitId, level))) vacant.push(level);
     if (vacant.length) throw new AppError('conflict', { reason: `审核岗位空缺：${vacant.map((l) => label('level', l)).join('、')} / vacant positions: ${vacant.join(', ')}` }, { vacant });
-    await assertPublishable(tx, await accountIdsOf(tx, draftId), 'submit', deps.now(), (a) => canManage(tx, actor, a));
+    await assertPublishable(tx, { unitId: draft.unitId, accountIds: await accountIdsOf(tx, draftId) }, 'submit', deps.now(), (a) => canManage(tx, actor, a));
     const now = deps.now();
     await tx.update(drafts).set({ levels, submittedAt: now }).where(eq(drafts.id, draftId));
     const updated = await applyTransition(tx, deps, { ...draft, levels }, t, { versionId: version.id, newRound: true, assignReason: 'submitted' });

@@ -33,16 +33,24 @@ export async function publishability(tx: Db, accountIds: string[], now: Date): P
 export type MayKnowAccount = (account: Pick<Publishability, 'id' | 'unitId' | 'ownerId'>) => Promise<boolean>;
 
 /**
- * A draft may only target publishable accounts. Checked when the draft is written, at submit and
- * again at final approval, since an account can be suspended or its code revoked meanwhile.
- * Someone who may not see an account (a drafter naming another unit's account id) learns only that
- * it cannot be published to: not its name, not its status.
+ * A draft may only target publishable accounts of its own unit. Checked when the draft is written,
+ * at submit and again at final approval, since an account can be suspended or its code revoked
+ * meanwhile (and drafts written before the unit rule may still name another unit's account).
+ * The unit rule is the chain's own: a draft is reviewed by its unit's chain alone, so another
+ * unit's account would publish what that unit never saw. Someone who may not see an account (a
+ * drafter naming another unit's account id) learns only that it cannot be published to: not its
+ * name, not its status.
  */
-export async function assertPublishable(tx: Db, accountIds: string[], stage: 'create' | 'submit' | 'approve', now: Date = new Date(), mayKnow?: MayKnowAccount): Promise<void> {
+export async function assertPublishable(
+  tx: Db, draft: { unitId: string; accountIds: string[] }, stage: 'create' | 'submit' | 'approve', now: Date = new Date(), mayKnow?: MayKnowAccount,
+): Promise<void> {
+  const { accountIds } = draft;
   if (!accountIds.length) return;
   const results = await publishability(tx, accountIds, now);
   const missing = accountIds.filter((id) => !results.some((a) => a.id === id));
   if (missing.length) throw new AppError('not_found', { what: `账号 ${missing.join(', ')} / account` }, { field: 'accountIds', missing });
+  const foreign = accountIds.filter((id) => results.find((a) => a.id === id)!.unitId !== draft.unitId);
+  if (foreign.length) throw new AppError('account_of_other_unit', { accounts: foreign.join(', ') }, { field: 'accountIds', stage, accounts: foreign });
   const blocked = results.filter((a) => !a.ok);
   if (blocked.length) {
     const known = await Promise.all(blocked.map(async (a) => !mayKnow || (await mayKnow(a))));

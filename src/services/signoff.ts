@@ -276,7 +276,7 @@ export async function decideByLink(db: Db, deps: ServiceDeps, token: string, inp
     if (t.status === 'approved') {
       const accountIds = (await tx.select({ id: draftAccounts.accountId }).from(draftAccounts).where(eq(draftAccounts.draftId, draft.id))).map((r) => r.id);
       const signer = (await findPerson(tx, review!.assigneeId))!;
-      await assertPublishable(tx, accountIds, 'approve', deps.now(), (a) => canManage(tx, signer, a));
+      await assertPublishable(tx, { unitId: draft.unitId, accountIds }, 'approve', deps.now(), (a) => canManage(tx, signer, a));
     }
     await tx.insert(decisions).values({
       reviewId: review!.id, draftId: draft.id, versionId: version!.id, contentSha256: version!.contentSha256, level: review!.level,
