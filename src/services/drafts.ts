@@ -253,9 +253,15 @@ export async function requireReadAccess(db: Db, actor: Person, draft: DraftRow):
   if (!assigned) throw new AppError('forbidden');
 }
 
-export async function getDraftView(db: Db, actor: Person | null, draftId: string) {
+/** A draft's row, unlocked (for reads), or 404. */
+export async function getDraftRow(db: Db, draftId: string): Promise<DraftRow> {
   const [draft] = await db.select().from(drafts).where(eq(drafts.id, draftId));
   if (!draft) throw notFound();
+  return draft;
+}
+
+export async function getDraftView(db: Db, actor: Person | null, draftId: string) {
+  const draft = await getDraftRow(db, draftId);
   if (actor) await requireReadAccess(db, actor, draft);
   return draftView(db, draft);
 }

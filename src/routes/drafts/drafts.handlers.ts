@@ -1,4 +1,5 @@
 import type { AppRouteHandler } from '../../lib/http';
+import { draftDiff } from '../../services/diffs';
 import * as drafts from '../../services/drafts';
 import { transferReview as transfer } from '../../services/signoff';
 import type * as routes from './drafts.routes';
@@ -49,4 +50,10 @@ export const urgeDraft: AppRouteHandler<typeof routes.urgeDraft> = async (c) => 
 export const transferReview: AppRouteHandler<typeof routes.transferReview> = async (c) => {
   const { deps, person } = c.var;
   return c.json(await transfer(deps.db, deps, person, c.req.valid('param').id, c.req.valid('json')), 200);
+};
+
+export const diffDraft: AppRouteHandler<typeof routes.diffDraft> = async (c) => {
+  const { deps, person } = c.var;
+  const { from, to } = c.req.valid('query');
+  return c.json(await draftDiff(deps.db, person, c.req.valid('param').id, from, to), 200);
 };

@@ -146,3 +146,30 @@ export const transferReview = createRoute({
   request: { params: z.object({ id: uuidParam('id') }), ...jsonBody(z.strictObject({ toPersonId: z.uuid(), reason: text(2000) })) },
   responses: { ...ok, ...errors(400, 401, 403, 404, 409) },
 });
+
+const DiffPartSchema = z.object({ op: z.enum(['equal', 'insert', 'delete']), text: z.string() }).openapi('DiffPart');
+const VersionRef = z.object({ no: z.number().int(), contentSha256: z.string(), createdAt: z.string() });
+const versionNo = (name: 'from' | 'to') =>
+  z.coerce.number().int().min(1).max(1_000_000).openapi({ param: { name, in: 'query' }, description: `Version number (${name === 'from' ? 'before' : 'after'})` });
+
+export const DraftDiffSchema = z
+  .object({
+    draftId: z.uuid(),
+    from: VersionRef,
+    to: VersionRef,
+    title: z.array(DiffPartSchema).openapi({ description: 'Word-level diff of the title, parts in reading order' }),
+    body: z.array(DiffPartSchema).openapi({ description: 'Word-level diff of the body’s readable text (Chinese segmented by Intl.Segmenter)' }),
+    files: z.object({
+      added: z.array(FileSchema),
+      removed: z.array(FileSchema),
+      changed: z.array(z.object({ from: FileSchema, to: FileSchema })).openapi({ description: 'Same file name, other bytes' }),
+    }),
+    changed: z.boolean(),
+  })
+  .openapi('DraftDiff');
+
+export const diffDraft = createRoute({
+  method: 'get', path: '/drafts/{id}/diff', tags, security, summary: 'What changed between two versions 版本对比 (words, files)',
+  request: { params: draftParams, query: z.object({ from: versionNo('from'), to: versionNo('to') }) },
+  responses: { 200: jsonResponse(DraftDiffSchema, 'The diff from version `from` to version `to`'), ...errors(400, 401, 403, 404) },
+});

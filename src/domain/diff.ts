@@ -1,0 +1,108 @@
+import { diffArrays } from 'diff';
+
+/**
+ * What changed between two versions of a draft, for reviewers: a word-level diff of the title and
+ * of the body's readable text (sanitized HTML reduced to text, see html.ts bodyText), and which
+ * files were added, removed or replaced. Pure: the caller brings both versions.
+ *
+ * Chinese has no spaces between words, so a whitespace split would make a whole sentence one
+ * "word". The text is segmented with Intl.Segmenter (ICU's dictionary-based word breaker, in Node
+ * and on Workers); a changed character then shows as a changed word, not a changed sentence.
+ */
+export type DiffOp = 'equal' | 'insert' | 'delete';
+export interface DiffPart {
+  op: DiffOp;
+  text: string;
+}
+
+const segmenter = new Intl.Segmenter('zh', { granularity: 'word' });
+
+/** Words, punctuation and runs of white space, in order; joined they give the text back exactly. */
+export function segmentWords(text: string): string[] {
+  return Array.from(segmenter.segment(text), (s) => s.segment);
+}
+
+/**
+ * A word-level diff from `before` to `after` as a list of parts to render in order: `equal` parts
+ * are in both, `delete` only in `before`, `insert` only in `after`. Neighbouring parts of the same
+ * kind are merged, and a change's deletion always comes before its insertion.
+ */
+export function wordDiff(before: string, after: string): DiffPart[] {
+  if (before === after) return before ? [{ op: 'equal', text: before }] : [];
+  const parts: DiffPart[] = [];
+  for (const change of diffArrays(segmentWords(before), segmentWords(after))) {
+    const op: DiffOp = change.added ? 'insert' : change.removed ? 'delete' : 'equal';
+    const text = change.value.join('');
+    const last = parts.at(-1);
+    if (last?.op === op) last.text += text;
+    else parts.push({ op, text });
+  }
+  return parts;
+}
+
+/** The before/after texts of the parts (inverse of wordDiff): a check that nothing was lost. */
+export function sides(parts: readonly DiffPart[]): { before: string; after: string } {
+  let before = '';
+  let after = '';
+  for (const p of parts) {
+    if (p.op !== 'insert') before += p.text;
+    if (p.op !== 'delete') after += p.text;
+  }
+  return { before, after };
+}
+
+export interface FileRef {
+  id: string;
+  name: string;
+  sha256: string;
+}
+
+export interface FileChanges<F extends FileRef> {
+  added: F[];
+  removed: F[];
+  /** The same file name with other bytes: a replaced photo or a corrected attachment. */
+  changed: { from: F; to: F }[];
+}
+
+/** Files in `after` but not `before` and the reverse; a name present on both sides with other bytes is a change. */
+export function fileChanges<F extends FileRef>(before: readonly F[], after: readonly F[]): FileChanges<F> {
+  const beforeSha = new Set(before.map((f) => f.sha256));
+  const afterSha = new Set(after.map((f) => f.sha256));
+  const gone = before.filter((f) => !afterSha.has(f.sha256));
+  const come = after.filter((f) => !beforeSha.has(f.sha256));
+  const changed: { from: F; to: F }[] = [];
+  const added: F[] = [];
+  const unmatched = [...gone];
+  for (const f of come) {
+    const i = unmatched.findIndex((g) => g.name === f.name);
+    if (i >= 0) changed.push({ from: unmatched.splice(i, 1)[0]!, to: f });
+    else added.push(f);
+  }
+  return { added, removed: unmatched, changed };
+}
+
+export interface VersionSide<F extends FileRef> {
+  title: string;
+  /** The body's readable text (bodyText of the sanitized HTML, or the plain text). */
+  text: string;
+  files: readonly F[];
+}
+
+export interface VersionDiff<F extends FileRef> {
+  title: DiffPart[];
+  body: DiffPart[];
+  files: FileChanges<F>;
+  /** True when title, text or files differ (the HTML may still differ in markup alone). */
+  changed: boolean;
+}
+
+/** Everything a reviewer's page needs to show what changed between two versions. */
+export function versionDiff<F extends FileRef>(before: VersionSide<F>, after: VersionSide<F>): VersionDiff<F> {
+  const files = fileChanges(before.files, after.files);
+  return {
+    title: wordDiff(before.title, after.title),
+    body: wordDiff(before.text, after.text),
+    files,
+    changed: before.title !== after.title || before.text !== after.text || files.added.length + files.removed.length + files.changed.length > 0,
+  };
+}
