@@ -10,6 +10,10 @@ export const configSchema = z
     PORT: z.coerce.number().int().min(1).max(65535).default(8787),
     DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),
     PGLITE_DIR: z.string().default('./data/pglite'),
+    /** Postgres connections the API's requests share (per process). */
+    DB_POOL_SIZE: z.coerce.number().int().min(1).max(500).default(10),
+    /** Postgres connections the in-process workers (relay, sends, sweeps) share, apart from the API's. */
+    WORKER_DB_POOL_SIZE: z.coerce.number().int().min(1).max(500).default(5),
     REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL').default('redis://127.0.0.1:6379'),
     SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must be an smtp:// URL').optional(),
     MAIL_FROM: z.string().default('Imprimatur 审核 <no-reply@imprimatur.local>'),
@@ -86,6 +90,8 @@ export const configSchema = z
       port: env.PORT,
       databaseUrl: env.DATABASE_URL,
       pgliteDir: env.PGLITE_DIR,
+      dbPoolSize: env.DB_POOL_SIZE,
+      workerDbPoolSize: env.WORKER_DB_POOL_SIZE,
       redisUrl: env.REDIS_URL,
       smtpUrl: env.SMTP_URL,
       mailFrom: env.MAIL_FROM,

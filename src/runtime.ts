@@ -33,7 +33,7 @@ export interface Runtime {
   channel: Channel;
   /** Every channel by route: email plus the robots and the webhook. */
   channels: Channels;
-  /** What sending needs (database, clock, channels); shared by the workers and `drain`. */
+  /** What sending needs (the workers' own connection pool, clock, channels); shared by the workers and `drain`. */
   delivery: Delivery;
   app: ReturnType<typeof createApp>;
   /** Sends every pending outbox message now, without the job queue (tests and one-shot tools). */
@@ -57,8 +57,11 @@ export async function createRuntime(opts: { env?: Record<string, string | undefi
   const log = opts.log ?? createLogger(raw.logLevel, 1, opts.env ?? process.env);
   const config: Config = { ...raw, appSecret: raw.appSecret ?? devSecret(raw.pgliteDir, log) };
   if (config.dev && config.appSecret.length < 32) log.warn('APP_SECRET is shorter than 32 characters; refused outside dev mode');
-  const database = await openDatabase({ url: config.databaseUrl, dataDir: config.pgliteDir });
+  const database = await openDatabase({ url: config.databaseUrl, dataDir: config.pgliteDir, max: config.dbPoolSize });
   await migrateDatabase(database);
+  // The workers get their own connections, so a burst of sends never queues the API's requests
+  // behind it (postgres.js connects on demand: an API without workers never opens these).
+  const workerDatabase = database.kind === 'postgres' ? await openDatabase({ url: config.databaseUrl, max: config.workerDbPoolSize }) : database;
   const { id: installationId } = await readInstallation(database.db);
   const smtp = !opts.channel && config.smtpUrl ? smtpChannel({ url: config.smtpUrl, from: config.mailFrom, poolSize: config.smtpPoolSize }) : null;
   const channel = opts.channel ?? smtp ?? logChannel(log);
@@ -74,12 +77,13 @@ export async function createRuntime(opts: { env?: Record<string, string | undefi
   // Every robot and webhook call goes through the one filtered sender (no loopback, private or reserved destinations).
   const post = filteredPost(config.outbound);
   const channels: Channels = { email: channel, wecom: wecomChannel(post), dingtalk: dingtalkChannel(post), feishu: feishuChannel(post), webhook: webhookChannel(post) };
-  const delivery: Delivery = { db: database.db, deps, channels, claimLeaseMs: config.sendLeaseMs };
+  const delivery: Delivery = { db: workerDatabase.db, deps, channels, claimLeaseMs: config.sendLeaseMs };
   return {
     config, database, installationId, deps, log, channel, channels, delivery, app,
     drain: () => drainOutbox(delivery),
     close: async () => {
       smtp?.close();
+      if (workerDatabase !== database) await workerDatabase.close();
       await database.close();
     },
   };
