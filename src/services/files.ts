@@ -1,7 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { draftFiles, draftVersions, drafts } from '../../db/schema';
-import { checkFileName, contentDisposition, inspectFile, isImage, sha256OfBytes } from '../domain/files';
+import { checkFileName, contentDisposition, inspectFile, isImage, sha256OfBytes, type AllowedExt } from '../domain/files';
 import { constantTimeEqual, hmacHex } from '../lib/crypto';
 import { AppError } from '../lib/errors';
 import type { BlobStore } from '../storage/blob-store';
@@ -33,8 +33,11 @@ export interface Upload {
   declaredType: string;
 }
 
-/** Checks an upload and stores its bytes; returns what the file row needs. Nothing is written to the database. */
-export async function acceptUpload(deps: FileDeps, upload: Upload): Promise<Pick<FileRow, 'sha256' | 'name' | 'type' | 'size'>> {
+/**
+ * Checks an upload and stores its bytes; returns what the file row needs. Nothing is written to the
+ * database. `only` narrows the allow-list (the .docx import takes Word documents alone).
+ */
+export async function acceptUpload(deps: FileDeps, upload: Upload, only?: readonly AllowedExt[]): Promise<Pick<FileRow, 'sha256' | 'name' | 'type' | 'size'>> {
   const name = checkFileName(upload.name);
   if (!name.ok) throw new AppError('invalid_file_name', { reason: name.reason }, { field: 'file', reason: name.reason });
   if (upload.bytes.byteLength > deps.config.fileMaxBytes) throw tooLarge(deps);
@@ -42,7 +45,8 @@ export async function acceptUpload(deps: FileDeps, upload: Upload): Promise<Pick
   const found = await inspectFile(upload.bytes, name.name, upload.declaredType);
   if (!found.ok && found.code === 'file_type_not_allowed') throw new AppError('file_type_not_allowed', { detected: found.detected ? `（${found.detected}）` : '' }, { field: 'file', detected: found.detected });
   if (!found.ok && found.code === 'file_type_mismatch') throw new AppError('file_type_mismatch', { detected: found.detected, claimed: found.claimed }, { field: 'file', detected: found.detected, claimed: found.claimed });
-  const type = (found as { type: string }).type;
+  const { type, ext } = found as { type: string; ext: AllowedExt };
+  if (only && !only.includes(ext)) throw new AppError('file_type_not_allowed', { detected: `（${type}；此处仅限 ${only.join('、')} / only ${only.join(', ')} here）` }, { field: 'file', detected: type, allowed: only });
   const sha256 = await sha256OfBytes(upload.bytes);
   // Content-addressed: stored before the row exists, so a row never points at missing bytes.
   await storeOf(deps).put(sha256, upload.bytes, type);

@@ -2,14 +2,20 @@ import type { Context } from 'hono';
 import type { AppEnv, AppRouteHandler } from '../../lib/http';
 import { AppError } from '../../lib/errors';
 import * as files from '../../services/files';
-import type * as routes from './files.routes';
+import { validationError } from '../../lib/http';
+import { assertText } from '../../lib/text';
+import { importDocx } from '../../services/docx-import';
+import * as routes from './files.routes';
 
 const send = (c: Context<AppEnv>, served: files.Served) => c.body(served.bytes as Uint8Array<ArrayBuffer>, 200, served.headers);
 
+/** The multipart form, repeated fields as arrays. */
+const parseForm = (c: Context<AppEnv>) => c.req.parseBody({ all: true }).catch(() => ({}) as Record<string, unknown>);
+
 /** The `file` part of a multipart body, or a 400 naming the field. */
-export async function uploadedFile(c: Context<AppEnv>): Promise<files.Upload> {
-  const form = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>);
-  const file = form.file;
+export async function uploadedFile(c: Context<AppEnv>, form?: Record<string, unknown>): Promise<files.Upload> {
+  const fields = form ?? (await parseForm(c));
+  const file = Array.isArray(fields.file) ? fields.file[0] : fields.file;
   if (!(file instanceof File)) throw new AppError('file_missing', { field: 'file' }, [{ path: 'file', in: 'body', message: 'a file part named "file" is required (multipart/form-data)' }]);
   return { bytes: new Uint8Array(await file.arrayBuffer()), name: file.name, declaredType: file.type };
 }
@@ -17,6 +23,18 @@ export async function uploadedFile(c: Context<AppEnv>): Promise<files.Upload> {
 export const uploadFile: AppRouteHandler<typeof routes.uploadFile> = async (c) => {
   const { deps, person } = c.var;
   return c.json(await files.uploadFile(deps.db, deps, person, c.req.valid('param').id, await uploadedFile(c)), 201);
+};
+
+export const importDraft: AppRouteHandler<typeof routes.importDraft> = async (c) => {
+  const { deps, person } = c.var;
+  const form = await parseForm(c);
+  const one = (v: unknown) => (Array.isArray(v) ? v[0] : v);
+  const list = (v: unknown) => (v === undefined ? undefined : (Array.isArray(v) ? v : [v]).flatMap((x) => (typeof x === 'string' ? x.split(',').map((s) => s.trim()).filter(Boolean) : [x])));
+  const fields = routes.ImportFields.safeParse({ unitId: one(form.unitId), accountIds: list(form.accountIds), title: one(form.title), urgency: one(form.urgency) });
+  if (!fields.success) throw validationError(fields.error.issues, 'form');
+  assertText(fields.data, 'form');
+  const file = await uploadedFile(c, form);
+  return c.json(await importDocx(deps.db, deps, person, { file, ...fields.data }), 201);
 };
 
 export const getFile: AppRouteHandler<typeof routes.getFile> = async (c) => {

@@ -1,6 +1,8 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { errors, jsonResponse, uuidParam } from '../../lib/http';
-import { FileSchema } from '../drafts/drafts.routes';
+import { URGENCIES } from '../../../db/schema';
+import { text } from '../../lib/text';
+import { DraftSchema, FileSchema } from '../drafts/drafts.routes';
 
 const tags = ['Files 图片与附件'];
 const security = [{ bearerAuth: [] }];
@@ -34,4 +36,41 @@ export const getFileByLink = createRoute({
   summary: 'A file of the version a live sign-off link shows (no bearer: the link is the capability)',
   request: { params: z.object({ token: z.string().max(200).openapi({ param: { name: 'token', in: 'path' } }), fileId: uuidParam('fileId') }) },
   responses: { 200: { ...binary, description: 'The bytes' }, ...errors(400, 404, 409, 410) },
+});
+
+/** The text fields of an import form; the `file` part is read by the handler, which names it when missing. */
+export const ImportFields = z.object({
+  unitId: z.uuid(),
+  accountIds: z.array(z.uuid()).max(50).default([]),
+  title: text(200).optional(),
+  urgency: z.enum(URGENCIES).optional(),
+});
+
+export const importDraft = createRoute({
+  method: 'post', path: '/drafts/import', tags: ['Drafts 稿件'], security,
+  summary: 'Import a Word document 导入 Word 文档 (.docx) as a new draft',
+  description: 'multipart/form-data: `file` (the .docx), `unitId`, optional `accountIds` (repeat the field, or comma-separated), `title` (else the first heading), `urgency`. '
+    + 'The body is converted with mammoth and sanitized like any body; embedded images become the draft’s files; the original .docx is an attachment of version 1. '
+    + '`importNotes` lists what was left out (e.g. EMF drawings).',
+  request: {
+    body: {
+      content: {
+        'multipart/form-data': {
+          schema: z.object({
+            // Optional to the validator: the handler names a missing `file` or `unitId` itself.
+            file: z.any().optional().openapi({ type: 'string', format: 'binary' }),
+            unitId: z.any().optional().openapi({ type: 'string', format: 'uuid' }),
+            accountIds: z.any().optional().openapi({ type: 'array', items: { type: 'string', format: 'uuid' } }),
+            title: z.any().optional().openapi({ type: 'string' }),
+            urgency: z.any().optional().openapi({ type: 'string', enum: [...URGENCIES] }),
+          }),
+        },
+      },
+      required: false,
+    },
+  },
+  responses: {
+    201: jsonResponse(DraftSchema.extend({ importNotes: z.array(z.string()) }).openapi('ImportedDraft'), 'The new draft, its body converted, its images as files'),
+    ...errors(400, 401, 403, 404, 409, 413, 415),
+  },
 });

@@ -20,7 +20,9 @@ export const uploadLimit = createMiddleware<AppEnv>((c, next) => {
 
 export const filesRouter = createRouter();
 filesRouter.use('/drafts/:id/files', uploadLimit);
+filesRouter.use('/drafts/import', uploadLimit);
 filesRouter
+  .openapi(routes.importDraft, handlers.importDraft)
   .openapi(routes.uploadFile, handlers.uploadFile)
   .openapi(routes.getFile, handlers.getFile)
   .openapi(routes.getFileByLink, handlers.getFileByLink);

@@ -1,0 +1,101 @@
+import mammoth from 'mammoth';
+import type { Db } from '../../db/client';
+import { draftFiles, type Urgency } from '../../db/schema';
+import { DOCX_STYLE_MAP, importTitle } from '../domain/docx';
+import { ALLOWED_TYPES, isImage } from '../domain/files';
+import { FILE_PATH_PREFIX } from '../domain/html';
+import { AppError } from '../lib/errors';
+import type { Person } from './auth';
+import type { ServiceDeps } from './context';
+import { createDraft } from './drafts';
+import { acceptUpload, type Upload } from './files';
+import type { BlobStore } from '../storage/blob-store';
+
+type FileDeps = ServiceDeps & { files?: BlobStore };
+
+export interface DocxImport {
+  file: Upload;
+  unitId: string;
+  accountIds: string[];
+  title?: string;
+  urgency?: Urgency;
+}
+
+type Accepted = Awaited<ReturnType<typeof acceptUpload>>;
+
+const EXT_OF: Record<string, string> = { 'image/jpeg': 'jpg', 'image/png': 'png', 'image/gif': 'gif', 'image/webp': 'webp' };
+
+/**
+ * POST /drafts/import: a Word document becomes a new draft. mammoth converts it to HTML; each
+ * embedded image is checked and stored like an upload (content-addressed: the same picture twice
+ * is one file) and shown from the draft's own files; the HTML is then sanitized like any body
+ * (createDraft → composeVersion); the original .docx stays on the version as an attachment, so
+ * reviewers can open what the drafter actually sent. Images of a type the service does not take
+ * (EMF/WMF drawings, TIFF) are left out and listed in `importNotes`.
+ */
+export async function importDocx(db: Db, deps: FileDeps, actor: Person, input: DocxImport) {
+  const original = await acceptUpload(deps, input.file, ['docx']);
+  const images = new Map<string, { id: string; accepted: Accepted }>();
+  const notes: string[] = [];
+  let n = 0;
+  let converted: { value: string; messages: { type: string; message: string }[] };
+  try {
+    converted = await mammoth.convertToHtml(
+      // `buffer` for Node's build, `arrayBuffer` for the browser build (Workers).
+      { buffer: input.file.bytes, arrayBuffer: input.file.bytes.buffer } as unknown as { buffer: Buffer },
+      {
+        styleMap: DOCX_STYLE_MAP,
+        // A document may link images by path or URL: never read files or fetch on its behalf.
+        externalFileAccess: false,
+        convertImage: mammoth.images.imgElement(async (image) => {
+          n++;
+          const bytes = new Uint8Array(await image.readAsArrayBuffer());
+          const name = `图片${n}.${EXT_OF[image.contentType] ?? 'bin'}`;
+          let accepted: Accepted;
+          try {
+            accepted = await acceptUpload(deps, { bytes, name, declaredType: '' });
+          } catch (err) {
+            if (!(err instanceof AppError)) throw err;
+            notes.push(`第 ${n} 张图片未导入（${image.contentType}：${err.code}）/ image ${n} left out (${image.contentType}: ${err.code})`);
+            return { src: '' };
+          }
+          if (!isImage(accepted.type)) {
+            notes.push(`第 ${n} 张图片不是图片格式，未导入 / image ${n} is not an image, left out`);
+            return { src: '' };
+          }
+          const known = images.get(accepted.sha256) ?? { id: crypto.randomUUID(), accepted };
+          images.set(accepted.sha256, known);
+          return { src: `${FILE_PATH_PREFIX}${known.id}` };
+        }),
+      },
+    );
+  } catch (err) {
+    if (err instanceof AppError) throw err;
+    throw new AppError('docx_unreadable', { reason: shortMessage(err) }, { field: 'file', reason: shortMessage(err) });
+  }
+  if (!converted.value.replace(/<[^>]*>/g, '').trim() && !images.size) {
+    throw new AppError('docx_unreadable', { reason: '文档没有内容 / the document is empty' }, { field: 'file', reason: 'empty document' });
+  }
+  for (const m of converted.messages) if (m.type === 'error') notes.push(m.message);
+  const title = input.title ?? importTitle(converted.value, input.file.name);
+  const draft = await createDraft(
+    db, deps, actor,
+    { title, body: converted.value, bodyFormat: 'html', unitId: input.unitId, accountIds: input.accountIds, urgency: input.urgency },
+    async (tx, draftId) => {
+      const now = deps.now();
+      const rows = [
+        { draftId, ...original, uploadedBy: actor.id, createdAt: now },
+        ...[...images.values()].map(({ id, accepted }) => ({ id, draftId, ...accepted, uploadedBy: actor.id, createdAt: now })),
+      ];
+      const inserted = await tx.insert(draftFiles).values(rows).returning({ id: draftFiles.id, type: draftFiles.type });
+      // The original document is an attachment of version 1; the images join it through the body.
+      return { body: converted.value, fileIds: inserted.filter((f) => f.type === ALLOWED_TYPES.docx).map((f) => f.id) };
+    },
+  );
+  return { ...draft, importNotes: notes };
+}
+
+function shortMessage(err: unknown): string {
+  const message = err instanceof Error ? err.message : String(err);
+  return message.replace(/\s+/g, ' ').slice(0, 200);
+}
