@@ -20,8 +20,10 @@ import { filesRouter } from './routes/files';
 import { healthRouter } from './routes/health';
 import { inspectionsRouter } from './routes/inspections';
 import { orgRouter } from './routes/org';
+import { sessionsRouter } from './routes/sessions';
 import { signoffRouter } from './routes/signoff';
 import { verifyPagesRouter, verifyRouter } from './routes/verify';
+import { csrfGuard, loadSession } from './pages/sessions';
 import { authenticate } from './services/auth';
 
 /**
@@ -64,15 +66,23 @@ export function createApp(deps: AppDeps, options: AppOptions = {}) {
   // A sign-off answer shows a draft to the holder of a capability: no cache may keep it.
   app.use('/api/v1/signoff/*', noStore);
   app.use('/s/*', noStore);
-  app.use(sameOriginForms(deps.config.publicUrl, [/^\/s\//, /^\/admin\/login$/]));
+  // Every form post outside the JSON API (pages, sign-off links, sign-in, the dashboard's sign-in).
+  app.use(sameOriginForms(deps.config.publicUrl, [/^\/(?!api\/)/]));
   // Before anything reads a body. The sign-off form is small: its page checks the link before it reads one.
   // Uploads (a file plus multipart framing) get the file limit instead.
   const uploadMax = (deps.config.fileMaxBytes ?? 20 * 1024 * 1024) + 1024 * 1024;
   app.use(bodyLimits([[/^\/s\//, 64 * 1024], [/^\/api\/v1\/drafts\/[^/]+\/files$/, uploadMax], [/^\/api\/v1\/drafts\/import$/, uploadMax]], deps.config.maxJsonBytes ?? DEFAULT_MAX_JSON_BYTES));
   app.use(inputGuard);
+  app.use(loadSession);
+  // A sign-off link is its own capability (its page works for anyone holding it, signed in or not),
+  // and the queue dashboard has its own sign-in;
+  // everything else a session cookie does must carry the session's CSRF token.
+  app.use(async (c, next) => (/^\/(s|admin|api\/v1\/signoff)\//.test(c.req.path) ? next() : csrfGuard(c, next)));
 
   const requireBearer = createMiddleware<AppEnv>(async (c, next) => {
     if (PUBLIC_API.some((re) => re.test(c.req.path))) return next();
+    // A page's own script calls the API with the session cookie (and the CSRF header for writes).
+    if (c.get('person') && !c.req.header('authorization')) return next();
     c.set('person', await authenticate(c.var.deps.db, deps.config.appSecret, c.req.header('authorization')));
     return next();
   });
@@ -80,7 +90,7 @@ export function createApp(deps: AppDeps, options: AppOptions = {}) {
   const api = createRouter();
   api.use('*', requireBearer);
   api.route('/', orgRouter).route('/', draftsRouter).route('/', signoffRouter).route('/', auditRouter).route('/', deliveriesRouter).route('/', calendarRouter);
-  api.route('/', accountsRouter).route('/', inspectionsRouter).route('/', verifyRouter).route('/', filesRouter);
+  api.route('/', accountsRouter).route('/', inspectionsRouter).route('/', verifyRouter).route('/', filesRouter).route('/', sessionsRouter);
 
   app.route('/', healthRouter);
   app.route('/', webRouter);

@@ -60,6 +60,8 @@ export const configSchema = z
         return z.NEVER;
       }
     }),
+    /** `true` behind a reverse proxy: the client's address is read from X-Forwarded-For / X-Real-IP (per-IP limits). */
+    TRUST_PROXY: z.enum(['true', 'false']).default('false'),
     /** An outbox row unprocessed for longer than this turns /readyz not-ready (503) and is logged. */
     OUTBOX_STALE_SECONDS: z.coerce.number().int().min(1).default(300),
     /** Largest file (image or attachment) a draft may carry, in bytes; default 20 MB. */
@@ -112,6 +114,7 @@ export const configSchema = z
       smtpPoolSize: env.SMTP_POOL_SIZE,
       allowedEmailDomains: env.ALLOWED_EMAIL_DOMAINS,
       outbound: { allowHttp: env.ALLOW_HTTP_WEBHOOKS === 'true', allowAddresses: env.OUTBOUND_ALLOW_ADDRESSES },
+      trustProxy: env.TRUST_PROXY === 'true',
       outboxStaleMs: env.OUTBOX_STALE_SECONDS * 1000,
       fileMaxBytes: env.FILE_MAX_BYTES,
       fileStorage,

@@ -56,7 +56,7 @@ function settings(env: Env): AppDeps['config'] {
     NODE_ENV: 'production', APP_SECRET: env.APP_SECRET, PUBLIC_URL: env.PUBLIC_URL, LINK_TTL_HOURS: env.LINK_TTL_HOURS, ALLOWED_EMAIL_DOMAINS: env.ALLOWED_EMAIL_DOMAINS,
     ALLOW_HTTP_WEBHOOKS: env.ALLOW_HTTP_WEBHOOKS, OUTBOUND_ALLOW_ADDRESSES: env.OUTBOUND_ALLOW_ADDRESSES, FILE_MAX_BYTES: env.FILE_MAX_BYTES,
   });
-  return { publicUrl: config.publicUrl, appSecret: config.appSecret!, linkTtlHours: config.linkTtlHours, dev: false, allowedEmailDomains: config.allowedEmailDomains, outbound: config.outbound, fileMaxBytes: config.fileMaxBytes };
+  return { publicUrl: config.publicUrl, appSecret: config.appSecret!, linkTtlHours: config.linkTtlHours, dev: false, allowedEmailDomains: config.allowedEmailDomains, outbound: config.outbound, fileMaxBytes: config.fileMaxBytes, trustProxy: true };
 }
 
 const log = consoleLog();

@@ -27,7 +27,8 @@ export interface TestEnv {
   runtime: Runtime;
   sent: Notification[];
   clock: { now: Date; advance(hours: number): void };
-  request(method: string, path: string, opts?: { token?: string; body?: unknown; raw?: string; headers?: Record<string, string> }): Promise<{ status: number; body: any; text: string; headers: Headers }>;
+  /** `form` sends an urlencoded form (as a page does); `cookie` a browser session (see signIn). */
+  request(method: string, path: string, opts?: { token?: string; body?: unknown; raw?: string; form?: Record<string, string>; cookie?: string; headers?: Record<string, string> }): Promise<{ status: number; body: any; text: string; headers: Headers }>;
   /** Relays the outbox and returns what it sent. */
   deliver(): Promise<Notification[]>;
   /** The newest sign-off link token sent to a person, after relaying the outbox. */
@@ -38,6 +39,11 @@ export interface TestEnv {
    * the API never hands out another person's credential, so tests get theirs here.
    */
   tokenFor(who: string): Promise<string>;
+  /**
+   * Signs a person in the way a browser does: asks at /login, opens the mailed link, keeps the
+   * session cookie. `csrf` is what the session's forms carry as `_csrf` (or X-CSRF-Token).
+   */
+  signIn(email: string): Promise<{ cookie: string; csrf: string; sessionId: string }>;
   close(): Promise<void>;
 }
 
@@ -77,8 +83,12 @@ export async function createTestEnv(kind: DbKind = 'postgres', env: Record<strin
     async request(method, path, opts = {}) {
       const headers: Record<string, string> = { ...opts.headers };
       if (opts.token) headers.authorization = `Bearer ${opts.token}`;
+      if (opts.cookie) headers.cookie = opts.cookie;
       let body: string | undefined = opts.raw;
-      if (opts.body !== undefined) {
+      if (opts.form !== undefined) {
+        body = new URLSearchParams(opts.form).toString();
+        headers['content-type'] ??= 'application/x-www-form-urlencoded';
+      } else if (opts.body !== undefined) {
         body = JSON.stringify(opts.body);
         headers['content-type'] ??= 'application/json';
       } else if (opts.raw !== undefined) headers['content-type'] ??= 'application/json';
@@ -104,6 +114,18 @@ export async function createTestEnv(kind: DbKind = 'postgres', env: Record<strin
     async tokenFor(who) {
       const issued = await operatorToken(runtime.database.db, runtime.deps, who.includes('@') ? { email: who } : { personId: who });
       return issued.token;
+    },
+    async signIn(email) {
+      const asked = await testEnv.request('POST', '/login', { form: { email } });
+      if (asked.status !== 200) throw new Error(`sign-in request for ${email}: ${asked.status}`);
+      const mail = (await testEnv.deliver()).find((m) => m.kind === 'sign_in' && m.to.email.toLowerCase() === email.toLowerCase());
+      // Unknown address, or over the per-address limit (5 requests in 15 minutes: move the clock).
+      if (!mail?.link) throw new Error(`no sign-in link sent to ${email}`);
+      const opened = await testEnv.request('GET', new URL(mail.link).pathname);
+      const cookie = /imp_session=[^;]+/.exec(opened.headers.get('set-cookie') ?? '')?.[0];
+      if (opened.status !== 303 || !cookie) throw new Error(`sign-in link for ${email}: ${opened.status}`);
+      const session = await testEnv.request('GET', '/api/v1/session', { cookie });
+      return { cookie, csrf: session.body.csrfToken, sessionId: session.body.sessionId };
     },
     async close() {
       smtp?.close();

@@ -7,3 +7,4 @@ export * from './inspections';
 export * from './calendar';
 export * from './prescreen';
 export * from './installation';
+export * from './sessions';

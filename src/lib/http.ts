@@ -24,6 +24,8 @@ export interface AppDeps {
     outbound: OutboundPolicy;
     /** Largest file a draft may carry (FILE_MAX_BYTES). */
     fileMaxBytes: number;
+    /** Believe a reverse proxy's client-address header (TRUST_PROXY; always on Workers). */
+    trustProxy?: boolean;
   };
   /** Blob storage for draft files: local or S3 on Node, the R2 binding on Workers; absent: uploads answer 503. */
   files?: BlobStore;

@@ -1,8 +1,8 @@
 import { and, asc, eq, inArray, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client';
-import { decisions, deliveries, draftVersions, drafts, outbox, people, reviews, units, type DeliveryStatus } from '../../db/schema';
+import { decisions, deliveries, loginLinks, draftVersions, drafts, outbox, people, reviews, units, type DeliveryStatus } from '../../db/schema';
 import { forRoute, PermanentSendError, routesFor, type Channels, type Notification, type Route } from '../notify/channel';
-import { appointmentMessage, closedMessage, digestMessage, overdueMessage, reviewMessage, welcomeMessage, type ReviewMessageKind } from '../notify/messages';
+import { appointmentMessage, closedMessage, signInMessage, digestMessage, overdueMessage, reviewMessage, welcomeMessage, type ReviewMessageKind } from '../notify/messages';
 import { shortReason } from '../notify/outbound';
 import { parseRobots, type UnitRobots } from '../notify/robots';
 import { AppError } from '../lib/errors';
@@ -11,6 +11,7 @@ import type { Person } from './auth';
 import { inTransaction, type ServiceDeps } from './context';
 import type { OutboxTopics } from './outbox';
 import { registryPlans } from './registry-notifications';
+import { mintLoginLink } from './sessions';
 import { mintLink } from './signoff';
 
 /**
@@ -175,6 +176,20 @@ export async function plansFor(db: Db, deps: ServiceDeps, row: OutboxRow): Promi
           const [by] = p.byId ? await tx.select({ name: people.name }).from(people).where(eq(people.id, p.byId)) : [];
           const [unit] = person.unitId ? await tx.select({ name: units.name }).from(units).where(eq(units.id, person.unitId)) : [];
           return welcomeMessage({ name: person.name, email: person.email, byName: by?.name ?? null, unitName: unit?.name ?? null, roles: person.roles, loginUrl: `${deps.config.publicUrl}/login` });
+        },
+      }];
+    }
+    case 'login.requested': {
+      const p = row.payload as OutboxTopics['login.requested'];
+      const [found] = await db.select({ person: people }).from(loginLinks).innerJoin(people, eq(people.id, loginLinks.personId)).where(eq(loginLinks.id, p.loginLinkId));
+      if (!found) return [];
+      const { person } = found;
+      // To the address itself, whatever the person's channel preferences: the link is a credential.
+      return [{
+        key, kind: 'sign_in', person, reviewId: null, robots: {}, carriesLink: true, routes: ['email'],
+        async compose(tx) {
+          const link = await mintLoginLink(tx, deps, p.loginLinkId);
+          return link ? { ...signInMessage({ name: person.name, link: link.url, expiresAt: link.expiresAt }), link: link.url } : null;
         },
       }];
     }

@@ -12,6 +12,8 @@ export interface OutboxTopics {
   'person.welcomed': { personId: string; byId: string | null };
   /** A position changed hands: the outgoing holder and the unit's secretary (as it stood before) are told. */
   'position.assigned': { unitId: string; position: Position; personId: string; previousId: string | null; byId: string; notifyIds: string[]; at: string };
+  /** Someone asked at /login for a sign-in link; the token is minted when the mail is sent. */
+  'login.requested': { loginLinkId: string };
   'review.urged': { reviewId: string; byId: string; comment?: string };
   /** The assignee asked for a fresh link from a spent one (重新发送链接). */
   'review.link_resent': { reviewId: string };

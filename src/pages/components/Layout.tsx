@@ -36,6 +36,7 @@ export function Layout({ ctx, title, bare, crumbs, head, children }: LayoutProps
         <meta name="viewport" content="width=device-width,initial-scale=1" />
         <meta name="robots" content="noindex,nofollow" />
         <meta name="referrer" content="same-origin" />
+        {ctx.csrf ? <meta name="csrf-token" content={ctx.csrf} /> : null}
         <title>{`${title} · ${t(l, '先审后发', 'Imprimatur')}`}</title>
         <link rel="stylesheet" href={`/assets/app.css?v=${ASSET_VERSION}`} />
         <script src={`/assets/app.js?v=${ASSET_VERSION}`} defer></script>

@@ -1,16 +1,71 @@
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
+import { z } from 'zod';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { clientIp } from '../../lib/client-ip';
+import { toAppError } from '../../lib/errors';
 import type { AppEnv } from '../../lib/http';
-import { pageCtx } from '../components/context';
+import { textProblem } from '../../lib/text';
+import { endSession, requestLoginLink, signInWithLink } from '../../services/sessions';
+import { pageCtx, t } from '../components/context';
 import { renderPage } from '../components/render';
+import { clearSessionCookie, setSessionCookie } from '../sessions';
 import { LoginPage } from './LoginPage';
 
 /** `next` only ever leads within this site (never `//evil.example` or a full URL). */
 export function safeNext(value: unknown): string {
   const next = typeof value === 'string' ? value : '';
-  return /^\/(?![/\\])[^\s]*$/.test(next) ? next : '/';
+  return /^\/(?![/\\])[^\s]*$/.test(next) && !next.startsWith('/login') ? next : '/';
 }
 
-export const loginRouter = new Hono<AppEnv>().get('/login', (c) => {
-  const ctx = pageCtx(c);
-  return renderPage(c, <LoginPage ctx={ctx} next={safeNext(c.req.query('next'))} />);
-});
+const emailField = z.email().max(254);
+
+const client = (c: Context<AppEnv>) => ({ ip: clientIp(c, c.var.deps.config.trustProxy ?? false), userAgent: c.req.header('user-agent') ?? null });
+
+function loginPage(c: Context<AppEnv>, props: Omit<Parameters<typeof LoginPage>[0], 'ctx'>, status: ContentfulStatusCode = 200) {
+  return renderPage(c, <LoginPage ctx={pageCtx(c)} {...props} />, status);
+}
+
+export const loginRouter = new Hono<AppEnv>()
+  .get('/login', (c) => {
+    const next = safeNext(c.req.query('next'));
+    // Already signed in: straight on.
+    if (c.get('person')) return c.redirect(next, 303);
+    return loginPage(c, { next });
+  })
+  .post('/login', async (c) => {
+    const form = await c.req.parseBody();
+    const next = safeNext(form.next);
+    const email = typeof form.email === 'string' ? form.email.trim() : '';
+    const l = pageCtx(c).locale;
+    const parsed = emailField.safeParse(email);
+    if (!parsed.success || textProblem(email)) {
+      const message = email ? t(l, '请输入有效的邮箱地址，例如 zhang.san@example.edu.cn', 'Enter a valid e-mail address, like zhang.san@example.edu.cn') : t(l, '请输入工作邮箱', 'Enter your work e-mail address');
+      return loginPage(c, { next, email: textProblem(email) ? '' : email, errors: { email: message } }, 400);
+    }
+    try {
+      await requestLoginLink(c.var.deps.db, c.var.deps, { email: parsed.data, ip: client(c).ip, next });
+    } catch (err) {
+      const e = toAppError(err);
+      if (e.code !== 'rate_limited') throw err;
+      return loginPage(c, { next, email, linkProblem: e.localized(l) }, 429);
+    }
+    return loginPage(c, { next, email, sent: true });
+  })
+  .get('/login/:token{[A-Za-z0-9_-]{1,200}}', async (c) => {
+    try {
+      const started = await signInWithLink(c.var.deps.db, c.var.deps, c.req.param('token'), client(c));
+      setSessionCookie(c, started.token);
+      return c.redirect(safeNext(started.next), 303);
+    } catch (err) {
+      const e = toAppError(err);
+      if (!e.code.startsWith('login_link_')) throw err;
+      return loginPage(c, { next: '/', linkProblem: e.localized(pageCtx(c).locale) }, e.status);
+    }
+  })
+  .post('/logout', async (c) => {
+    const person = c.get('person');
+    const sessionId = c.get('sessionId');
+    if (person && sessionId) await endSession(c.var.deps.db, c.var.deps, person, sessionId);
+    clearSessionCookie(c);
+    return c.redirect('/login', 303);
+  });

@@ -1,0 +1,207 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'drizzle-orm';
+import { createTestEnv, type TestEnv } from './harness';
+import { LOGIN_LIMITS } from '../src/services/sessions';
+
+/**
+ * Sign-in by mailed one-time link, and the browser sessions it starts: the link works once and
+ * for 15 minutes, the answer never tells whether an address is known, requests are limited per
+ * address and per IP, sessions end by signing out, by an admin, after 8 idle hours or 7 days,
+ * and every write made with the cookie needs the session's CSRF token.
+ */
+describe('sign-in links and sessions', () => {
+  let t: TestEnv;
+  let demo: Awaited<ReturnType<TestEnv['seed']>>;
+  const emailOf = (personId: string) => t.runtime.database.db.execute(sql`select email from people where id = ${personId}`).then((r) => ((Array.isArray(r) ? r : (r as { rows: unknown[] }).rows)[0] as { email: string }).email);
+  let drafterEmail: string;
+  let adminEmail: string;
+
+  beforeAll(async () => {
+    t = await createTestEnv();
+    demo = await t.seed();
+    drafterEmail = await emailOf(demo.people.drafter);
+    adminEmail = await emailOf(demo.people.admin);
+  });
+  afterAll(() => t?.close());
+
+  const signInMails = (sent: { kind: string; to: { email: string } }[], email: string) => sent.filter((m) => m.kind === 'sign_in' && m.to.email === email);
+
+  it('mails a one-time link that signs the browser in once, and lands on the asked-for page', async () => {
+    const asked = await t.request('POST', '/login', { form: { email: drafterEmail.toUpperCase(), next: '/drafts/new' } });
+    expect(asked.status).toBe(200);
+    expect(asked.text).toContain('登录链接已发送');
+    const [mail] = signInMails(await t.deliver(), drafterEmail);
+    expect(mail?.link).toMatch(/^http:\/\/imprimatur\.test\/login\/iml_[A-Za-z0-9_-]{43}$/);
+    // Nothing in the outbox or the database holds the token itself.
+    const token = new URL(mail!.link!).pathname.split('/')[2]!;
+    const leaked = await t.runtime.database.db.execute(sql`select 1 from outbox where payload::text like ${'%' + token + '%'} union all select 1 from login_links where token_hash = ${token}`);
+    expect((Array.isArray(leaked) ? leaked : (leaked as { rows: unknown[] }).rows).length).toBe(0);
+
+    const opened = await t.request('GET', `/login/${token}`);
+    expect(opened.status).toBe(303);
+    expect(opened.headers.get('location')).toBe('/drafts/new');
+    const setCookie = opened.headers.get('set-cookie')!;
+    expect(setCookie).toMatch(/imp_session=ims_/);
+    expect(setCookie).toMatch(/HttpOnly/i);
+    expect(setCookie).toMatch(/SameSite=Lax/i);
+    expect(setCookie).not.toMatch(/Secure/i); // PUBLIC_URL is http in tests
+    const cookie = /imp_session=[^;]+/.exec(setCookie)![0];
+    const me = await t.request('GET', '/api/v1/me', { cookie });
+    expect(me.status, me.text).toBe(200);
+    expect(me.body.id).toBe(demo.people.drafter);
+
+    const again = await t.request('GET', `/login/${token}`);
+    expect(again.status).toBe(409);
+    expect(again.text).toContain('已使用过');
+  });
+
+  it('answers the same whether or not the address is known, and sends nothing for an unknown one', async () => {
+    const known = await t.request('POST', '/login', { form: { email: adminEmail } });
+    const unknown = await t.request('POST', '/login', { form: { email: 'nobody@example.edu.cn' } });
+    expect(unknown.status).toBe(known.status);
+    const strip = (html: string) => html.replace(/value="[^"]*"/g, '');
+    expect(strip(unknown.text)).toBe(strip(known.text));
+    const sent = await t.deliver();
+    expect(signInMails(sent, adminEmail)).toHaveLength(1);
+    expect(sent.filter((m) => m.to.email === 'nobody@example.edu.cn')).toHaveLength(0);
+  });
+
+  it('refuses a malformed address on the form, naming the field', async () => {
+    const bad = await t.request('POST', '/login', { form: { email: 'not-an-address' } });
+    expect(bad.status).toBe(400);
+    expect(bad.text).toContain('有效的邮箱地址');
+    const nul = await t.request('POST', '/login', { form: { email: 'a\u0000@example.edu.cn' } });
+    expect(nul.status).toBe(400);
+  });
+
+  it('expires a link after 15 minutes, and an unknown link is told apart', async () => {
+    await t.request('POST', '/login', { form: { email: drafterEmail } });
+    const [mail] = signInMails(await t.deliver(), drafterEmail);
+    t.clock.advance(0.26);
+    const late = await t.request('GET', new URL(mail!.link!).pathname);
+    expect(late.status).toBe(410);
+    expect(late.text).toContain('已过期');
+    const forged = await t.request('GET', '/login/iml_forgedforgedforgedforgedforgedforgedforge');
+    expect(forged.status).toBe(400);
+    expect(forged.text).toContain('登录链接无效');
+  });
+
+  it('limits requests per address without telling, and per IP with a 429', async () => {
+    t.clock.advance(1); // a fresh window
+    const email = await emailOf(demo.people.secretary);
+    for (let i = 0; i < LOGIN_LIMITS.perAddress + 2; i++) {
+      const r = await t.request('POST', '/login', { form: { email } });
+      expect(r.status).toBe(200);
+    }
+    expect(signInMails(await t.deliver(), email)).toHaveLength(LOGIN_LIMITS.perAddress);
+
+    t.clock.advance(1);
+    let last = 0;
+    for (let i = 0; i <= LOGIN_LIMITS.perIp; i++) last = (await t.request('POST', '/login', { form: { email: `visitor${i}@example.edu.cn` } })).status;
+    expect(last).toBe(429);
+    t.clock.advance(1);
+  });
+
+  it('needs the CSRF token for every write made with the cookie, not for bearer calls', async () => {
+    t.clock.advance(1);
+    const s = await t.signIn(drafterEmail);
+    const draft = { title: '会话稿件', body: '正文。', unitId: demo.unitId, accountIds: [demo.accountId] };
+    const without = await t.request('POST', '/api/v1/drafts', { cookie: s.cookie, body: draft });
+    expect(without.status).toBe(403);
+    expect(without.body.error.code).toBe('csrf_failed');
+    const wrong = await t.request('POST', '/api/v1/drafts', { cookie: s.cookie, body: draft, headers: { 'x-csrf-token': 'x'.repeat(64) } });
+    expect(wrong.status).toBe(403);
+    const withToken = await t.request('POST', '/api/v1/drafts', { cookie: s.cookie, body: draft, headers: { 'x-csrf-token': s.csrf } });
+    expect(withToken.status, withToken.text).toBe(201);
+    // A form post to sign out without the token changes nothing.
+    const logout = await t.request('POST', '/logout', { cookie: s.cookie, form: {} });
+    expect(logout.status).toBe(403);
+    expect((await t.request('GET', '/api/v1/me', { cookie: s.cookie })).status).toBe(200);
+    // A cross-site form post is refused by origin before anything else.
+    const foreign = await t.request('POST', '/logout', { cookie: s.cookie, form: { _csrf: s.csrf }, headers: { 'sec-fetch-site': 'cross-site', origin: 'https://evil.example' } });
+    expect(foreign.status).toBe(403);
+    expect(foreign.body.error.code).toBe('foreign_origin');
+  });
+
+  it('signs out: the session ends at once and its cookie no longer works', async () => {
+    t.clock.advance(1);
+    const s = await t.signIn(drafterEmail);
+    const out = await t.request('POST', '/logout', { cookie: s.cookie, form: { _csrf: s.csrf } });
+    expect(out.status).toBe(303);
+    expect(out.headers.get('location')).toBe('/login');
+    expect(out.headers.get('set-cookie')).toMatch(/imp_session=;/);
+    const after = await t.request('GET', '/api/v1/me', { cookie: s.cookie });
+    expect(after.status).toBe(401);
+    // A double click on 退出 (the form sent again) is no error.
+    expect((await t.request('POST', '/logout', { cookie: s.cookie, form: { _csrf: s.csrf } })).status).toBe(303);
+  });
+
+  it('lists my sessions; an admin ends another person’s, who is signed out at the next request', async () => {
+    t.clock.advance(1);
+    const phone = await t.signIn(drafterEmail);
+    const laptop = await t.signIn(drafterEmail);
+    const mine = await t.request('GET', '/api/v1/sessions', { cookie: laptop.cookie });
+    expect(mine.status).toBe(200);
+    const ids = mine.body.items.map((s: { id: string }) => s.id);
+    expect(ids).toEqual(expect.arrayContaining([phone.sessionId, laptop.sessionId]));
+    expect(mine.body.items.find((s: { id: string }) => s.id === laptop.sessionId).current).toBe(true);
+
+    const adminToken = await t.tokenFor(demo.people.admin);
+    const listed = await t.request('GET', `/api/v1/people/${demo.people.drafter}/sessions`, { token: adminToken });
+    expect(listed.body.items.map((s: { id: string }) => s.id)).toContain(phone.sessionId);
+    // Another staff member may neither list nor end them.
+    const colleague = await t.tokenFor(demo.people.section_head);
+    expect((await t.request('GET', `/api/v1/people/${demo.people.drafter}/sessions`, { token: colleague })).status).toBe(403);
+    expect((await t.request('DELETE', `/api/v1/sessions/${phone.sessionId}`, { token: colleague })).status).toBe(404);
+
+    expect((await t.request('DELETE', `/api/v1/sessions/${phone.sessionId}`, { token: adminToken })).status).toBe(204);
+    expect((await t.request('GET', '/api/v1/me', { cookie: phone.cookie })).status).toBe(401);
+    expect((await t.request('GET', '/api/v1/me', { cookie: laptop.cookie })).status).toBe(200);
+    const audit = await t.runtime.database.db.execute(sql`select data from audit_events where action = 'session.ended' and subject_id = ${phone.sessionId}`);
+    expect((Array.isArray(audit) ? audit : (audit as { rows: unknown[] }).rows)[0]).toMatchObject({ data: { by: 'admin' } });
+  });
+
+  it('ends a session after 8 idle hours, and after 7 days however busy', async () => {
+    t.clock.advance(1);
+    const s = await t.signIn(drafterEmail);
+    t.clock.advance(7.9);
+    expect((await t.request('GET', '/api/v1/me', { cookie: s.cookie })).status).toBe(200);
+    t.clock.advance(7.9); // 7.9 h since the last request, 15.8 h since sign-in: still fine
+    expect((await t.request('GET', '/api/v1/me', { cookie: s.cookie })).status).toBe(200);
+    t.clock.advance(8.1);
+    expect((await t.request('GET', '/api/v1/me', { cookie: s.cookie })).status).toBe(401);
+
+    const busy = await t.signIn(drafterEmail);
+    for (let h = 0; h < 7 * 24; h += 6) {
+      t.clock.advance(6);
+      const r = await t.request('GET', '/api/v1/me', { cookie: busy.cookie });
+      if (h + 6 < 7 * 24) expect(r.status).toBe(200);
+      else expect(r.status).toBe(401);
+    }
+  });
+
+  it('sends a signed-out visitor of a page to /login with the page to come back to', async () => {
+    t.clock.advance(1);
+    const page = await t.request('GET', '/login?next=//evil.example/x');
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('name="next" value="/"');
+    const s = await t.signIn(drafterEmail);
+    const signedIn = await t.request('GET', '/login?next=/drafts/new', { cookie: s.cookie });
+    expect(signedIn.status).toBe(303);
+    expect(signedIn.headers.get('location')).toBe('/drafts/new');
+  });
+});
+
+describe('sign-in on PGlite', () => {
+  it('mails a link and starts a session', async () => {
+    const t = await createTestEnv('pglite');
+    try {
+      const demo = await t.seed();
+      const [row] = (await t.runtime.database.db.execute(sql`select email from people where id = ${demo.people.drafter}`) as unknown as { rows: { email: string }[] }).rows;
+      const s = await t.signIn(row!.email);
+      expect((await t.request('GET', '/api/v1/me', { cookie: s.cookie })).body.id).toBe(demo.people.drafter);
+    } finally {
+      await t.close();
+    }
+  });
+});
