@@ -93,6 +93,9 @@ describe.skipIf(!hasChromium && !process.env.CI)('every page works with no outsi
     await visit('/login', '/login', async (page) => {
       expect(await page.locator('h1').first().innerText()).toContain('先审后发');
     });
+    await visit('/login/:token{[A-Za-z0-9_-]{1,200}}', '/login/iml_dead', async (page) => {
+      expect(await page.locator('.notice.bad').innerText()).toContain('登录链接无效');
+    });
   }, 90_000);
 
   it('the approval sheet (审核单) and the page its QR code opens', async () => {

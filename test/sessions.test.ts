@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { createTestEnv, type TestEnv } from './harness';
+import type { Notification } from '../src/notify/channel';
 import { LOGIN_LIMITS } from '../src/services/sessions';
 
 /**
@@ -19,12 +20,12 @@ describe('sign-in links and sessions', () => {
   beforeAll(async () => {
     t = await createTestEnv();
     demo = await t.seed();
-    drafterEmail = await emailOf(demo.people.drafter);
-    adminEmail = await emailOf(demo.people.admin);
+    drafterEmail = await emailOf(demo.people.drafter!);
+    adminEmail = await emailOf(demo.people.admin!);
   });
   afterAll(() => t?.close());
 
-  const signInMails = (sent: { kind: string; to: { email: string } }[], email: string) => sent.filter((m) => m.kind === 'sign_in' && m.to.email === email);
+  const signInMails = (sent: Notification[], email: string) => sent.filter((m) => m.kind === 'sign_in' && m.to.email === email);
 
   it('mails a one-time link that signs the browser in once, and lands on the asked-for page', async () => {
     const asked = await t.request('POST', '/login', { form: { email: drafterEmail.toUpperCase(), next: '/drafts/new' } });
@@ -48,7 +49,7 @@ describe('sign-in links and sessions', () => {
     const cookie = /imp_session=[^;]+/.exec(setCookie)![0];
     const me = await t.request('GET', '/api/v1/me', { cookie });
     expect(me.status, me.text).toBe(200);
-    expect(me.body.id).toBe(demo.people.drafter);
+    expect(me.body.id).toBe(demo.people.drafter!);
 
     const again = await t.request('GET', `/login/${token}`);
     expect(again.status).toBe(409);
@@ -88,7 +89,7 @@ describe('sign-in links and sessions', () => {
 
   it('limits requests per address without telling, and per IP with a 429', async () => {
     t.clock.advance(1); // a fresh window
-    const email = await emailOf(demo.people.secretary);
+    const email = await emailOf(demo.people.secretary!);
     for (let i = 0; i < LOGIN_LIMITS.perAddress + 2; i++) {
       const r = await t.request('POST', '/login', { form: { email } });
       expect(r.status).toBe(200);
@@ -146,11 +147,11 @@ describe('sign-in links and sessions', () => {
     expect(ids).toEqual(expect.arrayContaining([phone.sessionId, laptop.sessionId]));
     expect(mine.body.items.find((s: { id: string }) => s.id === laptop.sessionId).current).toBe(true);
 
-    const adminToken = await t.tokenFor(demo.people.admin);
+    const adminToken = await t.tokenFor(demo.people.admin!);
     const listed = await t.request('GET', `/api/v1/people/${demo.people.drafter}/sessions`, { token: adminToken });
     expect(listed.body.items.map((s: { id: string }) => s.id)).toContain(phone.sessionId);
     // Another staff member may neither list nor end them.
-    const colleague = await t.tokenFor(demo.people.section_head);
+    const colleague = await t.tokenFor(demo.people.section_head!);
     expect((await t.request('GET', `/api/v1/people/${demo.people.drafter}/sessions`, { token: colleague })).status).toBe(403);
     expect((await t.request('DELETE', `/api/v1/sessions/${phone.sessionId}`, { token: colleague })).status).toBe(404);
 
@@ -199,7 +200,7 @@ describe('sign-in on PGlite', () => {
       const demo = await t.seed();
       const [row] = (await t.runtime.database.db.execute(sql`select email from people where id = ${demo.people.drafter}`) as unknown as { rows: { email: string }[] }).rows;
       const s = await t.signIn(row!.email);
-      expect((await t.request('GET', '/api/v1/me', { cookie: s.cookie })).body.id).toBe(demo.people.drafter);
+      expect((await t.request('GET', '/api/v1/me', { cookie: s.cookie })).body.id).toBe(demo.people.drafter!);
     } finally {
       await t.close();
     }
