@@ -17,6 +17,7 @@ import { calendarRouter } from './routes/calendar';
 import { deliveriesRouter } from './routes/deliveries';
 import { draftsRouter } from './routes/drafts';
 import { filesRouter } from './routes/files';
+import { prescreenRouter } from './routes/prescreen';
 import { healthRouter } from './routes/health';
 import { inspectionsRouter } from './routes/inspections';
 import { orgRouter } from './routes/org';
@@ -90,7 +91,7 @@ export function createApp(deps: AppDeps, options: AppOptions = {}) {
   const api = createRouter();
   api.use('*', requireBearer);
   api.route('/', orgRouter).route('/', draftsRouter).route('/', signoffRouter).route('/', auditRouter).route('/', deliveriesRouter).route('/', calendarRouter);
-  api.route('/', accountsRouter).route('/', inspectionsRouter).route('/', verifyRouter).route('/', filesRouter).route('/', sessionsRouter);
+  api.route('/', accountsRouter).route('/', inspectionsRouter).route('/', verifyRouter).route('/', filesRouter).route('/', sessionsRouter).route('/', prescreenRouter);
 
   app.route('/', healthRouter);
   app.route('/', webRouter);
