@@ -25,6 +25,7 @@ import { sessionsRouter } from './routes/sessions';
 import { signoffRouter } from './routes/signoff';
 import { verifyPagesRouter, verifyRouter } from './routes/verify';
 import { csrfGuard, loadSession } from './pages/sessions';
+import { verifyRateLimit } from './routes/verify/verify.limit';
 import { authenticate } from './services/auth';
 
 /**
@@ -69,6 +70,10 @@ export function createApp(deps: AppDeps, options: AppOptions = {}) {
   app.use('/s/*', noStore);
   // Every form post outside the JSON API (pages, sign-off links, sign-in, the dashboard's sign-in).
   app.use(sameOriginForms(deps.config.publicUrl, [/^\/(?!api\/)/]));
+  // Public verification, limited per client before anything else runs (one counter round trip).
+  app.use('/api/v1/verify/*', verifyRateLimit('json'));
+  app.use('/verify', verifyRateLimit('page'));
+  app.use('/verify/*', verifyRateLimit('page'));
   // Before anything reads a body. The sign-off form is small: its page checks the link before it reads one.
   // Uploads (a file plus multipart framing) get the file limit instead.
   const uploadMax = (deps.config.fileMaxBytes ?? 20 * 1024 * 1024) + 1024 * 1024;

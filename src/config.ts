@@ -64,6 +64,8 @@ export const configSchema = z
     TRUST_PROXY: z.enum(['true', 'false']).default('false'),
     /** An outbox row unprocessed for longer than this turns /readyz not-ready (503) and is logged. */
     OUTBOX_STALE_SECONDS: z.coerce.number().int().min(1).default(300),
+    /** Public verification requests (API, pages, QR images) one client may make per minute; 0 = no limit. */
+    VERIFY_RATE_PER_MINUTE: z.coerce.number().int().min(0).default(120),
     /** Largest file (image or attachment) a draft may carry, in bytes; default 20 MB. */
     FILE_MAX_BYTES: z.coerce.number().int().min(1024).default(20 * 1024 * 1024),
     /** Where file bytes go: `local` (FILES_DIR) or `s3` (the S3_* settings); default s3 when S3_BUCKET is set. */
@@ -117,6 +119,7 @@ export const configSchema = z
       trustProxy: env.TRUST_PROXY === 'true',
       outboxStaleMs: env.OUTBOX_STALE_SECONDS * 1000,
       fileMaxBytes: env.FILE_MAX_BYTES,
+      verifyRatePerMinute: env.VERIFY_RATE_PER_MINUTE,
       fileStorage,
       filesDir: env.FILES_DIR,
       s3: fileStorage === 's3'

@@ -9,6 +9,7 @@ import type { AppDeps } from './lib/http';
 import type { Log } from './lib/log';
 import { serveDocsScript } from './lib/docs-asset';
 import { createLogger } from './lib/logger';
+import { redisLimiter } from './lib/rate-limit-redis';
 import { logChannel, type Channel, type Channels } from './notify/channel';
 import { filteredPost } from './notify/outbound-node';
 import { dingtalkChannel, feishuChannel, webhookChannel, wecomChannel } from './notify/robots';
@@ -65,10 +66,15 @@ export async function createRuntime(opts: { env?: Record<string, string | undefi
   const { id: installationId } = await readInstallation(database.db);
   const smtp = !opts.channel && config.smtpUrl ? smtpChannel({ url: config.smtpUrl, from: config.mailFrom, poolSize: config.smtpPoolSize }) : null;
   const channel = opts.channel ?? smtp ?? logChannel(log);
+  // Counters under the deployment's own prefix (as its queues): two deployments on one Redis never share a client's count.
+  const verifyLimiter = config.verifyRatePerMinute > 0
+    ? redisLimiter({ url: config.redisUrl, prefix: `${config.queuePrefix}:${installationId}:rate`, perMinute: config.verifyRatePerMinute, log })
+    : undefined;
   const deps: AppDeps = {
     db: database.db,
     log,
     config: { publicUrl: config.publicUrl, appSecret: config.appSecret, linkTtlHours: config.linkTtlHours, dev: config.dev, maxJsonBytes: config.maxJsonBytes, allowedEmailDomains: config.allowedEmailDomains, outbound: config.outbound, fileMaxBytes: config.fileMaxBytes, trustProxy: config.trustProxy },
+    verifyLimiter,
     now: opts.now ?? (() => new Date()),
     files: config.s3 ? s3Store(config.s3) : localStore(config.filesDir),
   };
@@ -83,6 +89,7 @@ export async function createRuntime(opts: { env?: Record<string, string | undefi
     drain: () => drainOutbox(delivery),
     close: async () => {
       smtp?.close();
+      verifyLimiter?.close();
       if (workerDatabase !== database) await workerDatabase.close();
       await database.close();
     },

@@ -5,6 +5,7 @@ import { createApp } from './app';
 import { ConfigError, parseConfig } from './config';
 import type { AppDeps } from './lib/http';
 import type { Log } from './lib/log';
+import { bindingLimiter, memoryLimiter, type RateLimitBinding, type RateLimiter } from './lib/rate-limit';
 import { r2Store, type R2BucketLike } from './storage/blob-store';
 
 /**
@@ -33,6 +34,12 @@ export interface Env {
   FILE_MAX_BYTES?: string;
   /** `[[r2_buckets]]` binding for draft files; without it uploads and downloads answer 503. */
   FILES?: R2BucketLike;
+  /**
+   * `[[ratelimits]]` binding limiting public verification per client (its `simple.limit` per
+   * minute). Without it each isolate counts alone up to VERIFY_RATE_PER_MINUTE: a much looser limit.
+   */
+  VERIFY_LIMITER?: RateLimitBinding;
+  VERIFY_RATE_PER_MINUTE?: string;
 }
 
 interface ExecutionContext {
@@ -49,14 +56,21 @@ function consoleLog(bindings: Record<string, unknown> = {}): Log {
 }
 
 /** Settings from bindings, checked by the same rules as a Node process in production. */
-function settings(env: Env): AppDeps['config'] {
+function settings(env: Env): AppDeps['config'] & { verifyRatePerMinute: number } {
   // Node falls back to http://localhost:$PORT; a Worker has no such place, and QR codes carry this URL.
   if (!env.PUBLIC_URL) throw new ConfigError('Invalid configuration 配置无效:\n  PUBLIC_URL: required on Workers ([vars] in wrangler.toml)');
   const config = parseConfig({
     NODE_ENV: 'production', APP_SECRET: env.APP_SECRET, PUBLIC_URL: env.PUBLIC_URL, LINK_TTL_HOURS: env.LINK_TTL_HOURS, ALLOWED_EMAIL_DOMAINS: env.ALLOWED_EMAIL_DOMAINS,
     ALLOW_HTTP_WEBHOOKS: env.ALLOW_HTTP_WEBHOOKS, OUTBOUND_ALLOW_ADDRESSES: env.OUTBOUND_ALLOW_ADDRESSES, FILE_MAX_BYTES: env.FILE_MAX_BYTES,
+    VERIFY_RATE_PER_MINUTE: env.VERIFY_RATE_PER_MINUTE,
   });
-  return { publicUrl: config.publicUrl, appSecret: config.appSecret!, linkTtlHours: config.linkTtlHours, dev: false, allowedEmailDomains: config.allowedEmailDomains, outbound: config.outbound, fileMaxBytes: config.fileMaxBytes, trustProxy: true };
+  return { publicUrl: config.publicUrl, appSecret: config.appSecret!, linkTtlHours: config.linkTtlHours, dev: false, allowedEmailDomains: config.allowedEmailDomains, outbound: config.outbound, fileMaxBytes: config.fileMaxBytes, trustProxy: true, verifyRatePerMinute: config.verifyRatePerMinute };
+}
+
+/** Counted per CF-Connecting-IP (the Worker trusts it: Cloudflare sets it and drops a client's own). */
+function verifyLimiterOf(env: Env, perMinute: number): RateLimiter | undefined {
+  if (env.VERIFY_LIMITER) return bindingLimiter(env.VERIFY_LIMITER);
+  return perMinute > 0 ? memoryLimiter(perMinute) : undefined;
 }
 
 const log = consoleLog();
@@ -75,7 +89,8 @@ export default {
     if (!app) {
       try {
         // deps.db is never used: requestDb hands every request its own database.
-        app = createApp({ db: undefined as unknown as Db, log, config: settings(env), now: () => new Date(), ...(env.FILES ? { files: r2Store(env.FILES) } : {}) }, {
+        const config = settings(env);
+        app = createApp({ db: undefined as unknown as Db, log, config, now: () => new Date(), verifyLimiter: verifyLimiterOf(env, config.verifyRatePerMinute), ...(env.FILES ? { files: r2Store(env.FILES) } : {}) }, {
           requestDb: (c) => (c.env as RequestEnv).db,
           docsScript: (c) => {
             const assets = (c.env as RequestEnv).ASSETS;

@@ -47,10 +47,21 @@ describe('GET /api/v1/verify/{code}', () => {
     expect(res.body.code).toBe(demo.inspectionCode);
   });
 
-  it('a revoked code says so, with the date and reason', async () => {
+  it('a revoked code says so and when, not the internal reason', async () => {
     const res = await t.request('GET', `/api/v1/verify/${revokedDemo.inspectionCode}`);
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ valid: false, status: 'revoked', revokedReason: '年检材料不实', revokedAt: t.clock.now.toISOString() });
+    expect(res.body).toMatchObject({ valid: false, status: 'revoked', revokedAt: t.clock.now.toISOString() });
+    expect(res.body).not.toHaveProperty('revokedReason');
+    expect(res.text).not.toContain('年检材料不实');
+    const spec = (await t.request('GET', '/openapi.json')).body;
+    expect(Object.keys(spec.components.schemas.Verification.properties)).not.toContain('revokedReason');
+  });
+
+  it('the publicity department that revokes gets the reason back (its own record)', async () => {
+    const seeded = await t.seed();
+    const res = await t.request('POST', `/api/v1/codes/${seeded.inspectionCode}/revoke`, { token: demo.tokens.publicity, body: { reason: '内部原因' } });
+    expect(res.status, res.text).toBe(200);
+    expect(res.body).toMatchObject({ status: 'revoked', revokedReason: '内部原因' });
   });
 
   it('a live code of a suspended account is not valid', async () => {
@@ -133,10 +144,12 @@ describe('GET /verify/{code} (HTML)', () => {
     expect(html).toContain('data-valid="true"');
   });
 
-  it('a revoked code is shown revoked, with its reason', async () => {
+  it('a revoked code is shown revoked and when (北京时间 date), never the internal reason', async () => {
     const html = await (await raw(`/verify/${revokedDemo.inspectionCode}`)).text();
     expect(html).toContain('该审查合格编码已撤销');
-    expect(html).toContain('年检材料不实');
+    expect(html).toContain('撤销日期');
+    expect(html).not.toContain('年检材料不实');
+    expect(html).not.toContain('撤销原因');
     expect(html).toContain('data-valid="false"');
   });
 

@@ -50,6 +50,7 @@ const CATALOG = {
   login_link_expired: [410, '此登录链接已过期（15 分钟内有效），请重新获取', 'This sign-in link has expired (it works for 15 minutes); ask for a new one'],
   csrf_failed: [403, '表单已失效或不是从本系统页面提交的，请刷新页面后重试', 'The form has expired or was not sent from this service’s page; reload the page and try again'],
   rate_limited: [429, '操作过于频繁，请于 {retryAfter} 后再试', 'Too many requests; try again after {retryAfter}'],
+  too_many_checks: [429, '查验过于频繁，请 {seconds} 秒后再试', 'Too many checks from your address; try again in {seconds} seconds'],
   internal: [500, '服务器内部错误', 'Internal server error'],
   unavailable: [503, '服务暂不可用：{reason}', 'Service unavailable: {reason}'],
 } as const satisfies Record<string, readonly [number, string, string]>;

@@ -3,6 +3,7 @@ import type { Db } from '../../db/client';
 import type { OutboundPolicy } from '../notify/outbound';
 import type { Person } from '../services/auth';
 import { AppError } from './errors';
+import type { RateLimiter } from './rate-limit';
 import type { Log } from './log';
 import { assertText } from './text';
 import type { BlobStore } from '../storage/blob-store';
@@ -27,6 +28,8 @@ export interface AppDeps {
     /** Believe a reverse proxy's client-address header (TRUST_PROXY; always on Workers). */
     trustProxy?: boolean;
   };
+  /** Per-client limit of the public verification endpoints (VERIFY_RATE_PER_MINUTE); absent: no limit. */
+  verifyLimiter?: RateLimiter;
   /** Blob storage for draft files: local or S3 on Node, the R2 binding on Workers; absent: uploads answer 503. */
   files?: BlobStore;
   /** The current instant; tests move it to expire links or pass deadlines. */

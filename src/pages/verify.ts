@@ -56,7 +56,6 @@ export function verifyPage(v: Verification) {
     ${row('发放日期', 'Issued', cstDate(v.issuedAt))}
     ${row('编码状态', 'Code status', html`<span class="code-status">${registryLabel('codeStatus', v.status)}</span> / ${registryLabel('codeStatus', v.status, 'en')}`)}
     ${v.revokedAt ? row('撤销日期', 'Revoked', cstDate(v.revokedAt)) : ''}
-    ${v.revokedReason ? row('撤销原因', 'Reason', v.revokedReason) : ''}
     ${v.expiredAt ? row('过期日期', 'Expired', cstDate(v.expiredAt)) : ''}
   </dl>
 </section>

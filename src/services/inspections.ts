@@ -289,7 +289,7 @@ export async function revokeCode(db: Db, deps: ServiceDeps, actor: Person, input
     await appendAudit(tx, { actorId: actor.id, action: 'inspection.code_revoked', subjectType: 'inspection_code', subjectId: code, at: now, data: { accountId: row.accountId, reason } });
     await enqueue(tx, 'inspection.code_revoked', { code, accountId: row.accountId, reason });
   });
-  return verifyCode(db, deps, code);
+  return { ...(await verifyCode(db, deps, code)), revokedReason: reason };
 }
 
 /**
@@ -300,7 +300,7 @@ const verifyStatements = new WeakMap<object, ReturnType<typeof prepareVerify>>()
 function prepareVerify(db: Db) {
   return db.select({
     code: inspectionCodes.code, year: inspectionCodes.year, issuedAt: inspectionCodes.issuedAt, revokedAt: inspectionCodes.revokedAt,
-    revokedReason: inspectionCodes.revokedReason, expiredAt: inspectionCodes.expiredAt, result: inspections.result,
+    expiredAt: inspectionCodes.expiredAt, result: inspections.result,
     accountName: accounts.name, platform: accounts.platform, accountStatus: accounts.status, registrationNo: accounts.registrationNo, unit: units.name,
   }).from(inspectionCodes)
     .innerJoin(accounts, eq(accounts.id, inspectionCodes.accountId)).innerJoin(units, eq(units.id, accounts.unitId)).innerJoin(inspections, eq(inspections.id, inspectionCodes.inspectionId))
@@ -343,8 +343,8 @@ export async function verifyCode(db: Db, deps: Pick<ServiceDeps, 'now' | 'config
     year: row.year,
     result: row.result ?? 'pass',
     issuedAt: row.issuedAt.toISOString(),
+    // That and when, not why: the reason is the publicity department's internal record.
     revokedAt: row.revokedAt?.toISOString() ?? null,
-    revokedReason: row.revokedReason,
     expiredAt: row.expiredAt && row.expiredAt <= now ? row.expiredAt.toISOString() : null,
     account: { name: row.accountName, platform: row.platform, unit: row.unit, status: row.accountStatus, registrationNo: row.registrationNo },
     verifyUrl: `${deps.config.publicUrl}/verify/${encodeURIComponent(code)}`,

@@ -132,5 +132,5 @@ export const reissueCode = createRoute({
 export const revokeCode = createRoute({
   method: 'post', path: '/codes/{code}/revoke', tags, security, summary: 'Revoke a pass code 撤销 with a reason (publicity); it stays on record, shown as revoked',
   request: { params: z.object({ code: CodeParam }), ...jsonBody(z.strictObject({ reason: text(2000) })) },
-  responses: { 200: jsonResponse(VerificationSchema, 'The code, now revoked'), ...errors(400, 401, 403, 404, 409) },
+  responses: { 200: jsonResponse(VerificationSchema.extend({ revokedReason: z.string() }).openapi('Revocation'), 'The code, now revoked, with the reason recorded (not part of the public answer)'), ...errors(400, 401, 403, 404, 409) },
 });
