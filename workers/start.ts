@@ -1,6 +1,7 @@
 import { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Log } from '../src/lib/log';
+import { sealAudit } from '../src/services/audit';
 import { drainOutbox, type Delivery } from '../src/services/notifications';
 import { SWEEP_SCHEDULER_ID, processorFor, runSweeps, type JobContext } from './jobs';
 import { QUEUE_NAMES, redisConnection, type QueueName, type Queues } from './queues';
@@ -22,7 +23,7 @@ export interface WorkerSettings {
 }
 
 export interface Workers {
-  /** Relays the outbox now (coalesced); the host calls it after each commit. */
+  /** Relays the outbox and seals the audit events now (coalesced); the host calls it after each commit. */
   kick(): void;
   relay(): Promise<number>;
   close(): Promise<void>;
@@ -125,18 +126,53 @@ export function startWorkers(base: { delivery: Delivery; log: Log }, queues: Que
         }
       });
   };
-  const timer = setInterval(tick, relayEveryMs);
+
+  /**
+   * The audit sealer (src/services/audit.ts): requests only insert their events; this links them
+   * into the hash chain moments after they commit. Postgres only, so it runs whatever Redis does;
+   * of several worker processes one seals at a time and the others find nothing left.
+   */
+  let sealing: Promise<void> | null = null;
+  let sealAgain = false;
+  let lastSealError = '';
+  const seal = (): void => {
+    if (closed) return;
+    if (sealing) {
+      sealAgain = true;
+      return;
+    }
+    sealing = sealAudit(base.delivery.db)
+      .then(() => void (lastSealError = ''))
+      .catch((err: Error) => {
+        if (err.message !== lastSealError) log.warn({ err: err.message }, 'audit sealing failed; retrying');
+        lastSealError = err.message;
+      })
+      .finally(() => {
+        sealing = null;
+        if (sealAgain) {
+          sealAgain = false;
+          seal();
+        }
+      });
+  };
+  const kick = (): void => {
+    tick();
+    seal();
+  };
+
+  const timer = setInterval(kick, relayEveryMs);
   queues.connection.on('ready', tick);
-  tick();
+  kick();
 
   return {
-    kick: tick,
+    kick,
     relay: ctx.relay,
     async close() {
       closed = true;
       clearInterval(timer);
       queues.connection.off('ready', tick);
       await running;
+      await sealing;
       // Waits for active jobs to finish (graceful): a job cut short would be retried anyway.
       await Promise.allSettled(workers.map((w) => w.close()));
       for (const c of connections) c.disconnect();

@@ -1,10 +1,12 @@
 import { sql } from 'drizzle-orm';
-import { bigserial, index, integer, jsonb, pgTable, text, uuid } from 'drizzle-orm/pg-core';
+import { bigint, bigserial, index, integer, jsonb, pgTable, text, uuid } from 'drizzle-orm/pg-core';
 import { at } from './columns';
 
 /**
  * Append-only, hash-chained record of every change (a trigger refuses UPDATE/DELETE/TRUNCATE).
  * hash = sha256(prevHash + canonical JSON of the event), so altering any row breaks every later link.
+ * Writers only insert (no lock); the sealer (src/services/audit.ts) then sets chain_no, prev_hash
+ * and hash once, in commit order; that one update is all the trigger lets through.
  */
 export const auditEvents = pgTable(
   'audit_events',
@@ -18,10 +20,16 @@ export const auditEvents = pgTable(
     draftId: uuid('draft_id'),
     versionSha256: text('version_sha256'),
     data: jsonb('data').$type<Record<string, unknown>>().notNull(),
-    prevHash: text('prev_hash').notNull(),
-    hash: text('hash').notNull().unique(),
+    /** Position in the chain, set by the sealer; null until sealed. */
+    chainNo: bigint('chain_no', { mode: 'number' }).unique(),
+    prevHash: text('prev_hash'),
+    hash: text('hash').unique(),
   },
-  (t) => [index('audit_events_draft_idx').on(t.draftId), index('audit_events_subject_idx').on(t.subjectType, t.subjectId)],
+  (t) => [
+    index('audit_events_draft_idx').on(t.draftId),
+    index('audit_events_subject_idx').on(t.subjectType, t.subjectId),
+    index('audit_events_unsealed_idx').on(t.seq).where(sql`hash is null`),
+  ],
 );
 
 /** Written in the same transaction as the change it announces; relayed to the job queue afterwards. */

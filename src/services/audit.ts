@@ -1,4 +1,4 @@
-import { asc, desc, gt, inArray, sql } from 'drizzle-orm';
+import { asc, desc, gt, inArray, isNotNull, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { auditEvents } from '../../db/schema';
 import { canonicalJson, sha256Hex } from '../lib/crypto';
@@ -15,8 +15,9 @@ export interface AuditInput {
 }
 
 const GENESIS = '0'.repeat(64);
-/** One lock id for the whole chain: appends are serialised so every event links to its predecessor. */
-const CHAIN_LOCK = 0x1a0d17;
+/** Taken by the sealer only: writers never wait on the chain. */
+const SEAL_LOCK = 0x1a0d17;
+const SEAL_BATCH = 500;
 
 function eventHash(prevHash: string, e: Omit<AuditInput, 'at'> & { at: Date }): Promise<string> {
   return sha256Hex(
@@ -34,33 +35,84 @@ function eventHash(prevHash: string, e: Omit<AuditInput, 'at'> & { at: Date }): 
   );
 }
 
-/** Appends one event to the hash chain; call inside the transaction that makes the change. */
-export async function appendAudit(tx: Db, event: AuditInput): Promise<void> {
-  await tx.execute(sql`select pg_advisory_xact_lock(${CHAIN_LOCK})`);
-  const [last] = await tx.select({ hash: auditEvents.hash }).from(auditEvents).orderBy(desc(auditEvents.seq)).limit(1);
-  const prevHash = last?.hash ?? GENESIS;
-  // Millisecond precision is what both JS and the timestamptz column keep, so the hash survives a round trip.
-  const at = new Date(Math.floor(event.at.getTime()));
-  await tx.insert(auditEvents).values({
-    ...event,
-    at,
-    draftId: event.draftId ?? null,
-    versionSha256: event.versionSha256 ?? null,
-    data: event.data ?? {},
-    prevHash,
-    hash: await eventHash(prevHash, { ...event, at }),
-  });
+/**
+ * Records events in the transaction that makes the change: one INSERT, no lock, so writes of
+ * unrelated drafts never wait on each other. The events join the hash chain when the sealer
+ * (sealAudit) reaches them, in commit order, moments after the commit.
+ */
+export async function appendAudit(tx: Db, events: AuditInput | AuditInput[]): Promise<void> {
+  const list = Array.isArray(events) ? events : [events];
+  if (!list.length) return;
+  await tx.insert(auditEvents).values(
+    list.map((event) => ({
+      ...event,
+      // Millisecond precision is what both JS and the timestamptz column keep, so the hash survives a round trip.
+      at: new Date(Math.floor(event.at.getTime())),
+      draftId: event.draftId ?? null,
+      versionSha256: event.versionSha256 ?? null,
+      data: event.data ?? {},
+    })),
+  );
+}
+
+/**
+ * The single sealer: links every committed, unsealed event to the chain (chain_no, prev_hash,
+ * hash), oldest seq first. Chain order is sealing order, so an event whose transaction committed
+ * after later-numbered ones simply takes the next place; nothing waits for gaps. One sealer runs at
+ * a time per database (an advisory lock only sealers take): with `wait` the caller queues behind a
+ * running one (verification, the 审核单), without it a busy sealer means there is nothing to do.
+ * Returns the number of events sealed.
+ */
+export async function sealAudit(db: Db, opts: { wait?: boolean } = {}): Promise<number> {
+  let sealed = 0;
+  for (;;) {
+    const [pending] = await db.select({ seq: auditEvents.seq }).from(auditEvents).where(isNull(auditEvents.hash)).limit(1);
+    if (!pending) return sealed;
+    const n = await db.transaction(async (tx) => {
+      const [lock] = rowsOf<{ ok: boolean }>(
+        await tx.execute(opts.wait ? sql`select true as ok from pg_advisory_xact_lock(${SEAL_LOCK})` : sql`select pg_try_advisory_xact_lock(${SEAL_LOCK}) as ok`),
+      );
+      if (!lock?.ok) return -1;
+      const [head] = await tx.select({ chainNo: auditEvents.chainNo, hash: auditEvents.hash }).from(auditEvents).where(isNotNull(auditEvents.chainNo)).orderBy(desc(auditEvents.chainNo)).limit(1);
+      const rows = await tx.select().from(auditEvents).where(isNull(auditEvents.hash)).orderBy(asc(auditEvents.seq)).limit(SEAL_BATCH);
+      if (!rows.length) return 0;
+      let prevHash = head?.hash ?? GENESIS;
+      let chainNo = head?.chainNo ?? 0;
+      const links = [];
+      for (const row of rows) {
+        const hash = await eventHash(prevHash, row);
+        links.push(sql`(${row.seq}::bigint, ${++chainNo}::bigint, ${prevHash}, ${hash})`);
+        prevHash = hash;
+      }
+      await tx.execute(sql`
+        update ${auditEvents} as a set chain_no = v.chain_no, prev_hash = v.prev_hash, hash = v.hash
+        from (values ${sql.join(links, sql`, `)}) as v(seq, chain_no, prev_hash, hash)
+        where a.seq = v.seq`);
+      return rows.length;
+    });
+    if (n < 0) return sealed;
+    sealed += n;
+    if (n < SEAL_BATCH) return sealed;
+  }
+}
+
+function rowsOf<T>(result: unknown): T[] {
+  return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
 }
 
 export type AuditVerification = { ok: true; events: number } | { ok: false; events: number; brokenAt: { seq: number; reason: string } };
 
-/** Recomputes the whole chain; reports the first event whose link or content does not check out. */
+/**
+ * Seals what is waiting, then recomputes the whole chain in chain order; reports the first event
+ * whose link or content does not check out.
+ */
 export async function verifyAuditChain(db: Db, batch = 1000): Promise<AuditVerification> {
+  await sealAudit(db, { wait: true });
   let prevHash = GENESIS;
   let after = 0;
   let count = 0;
   for (;;) {
-    const rows = await db.select().from(auditEvents).where(gt(auditEvents.seq, after)).orderBy(asc(auditEvents.seq)).limit(batch);
+    const rows = await db.select().from(auditEvents).where(gt(auditEvents.chainNo, after)).orderBy(asc(auditEvents.chainNo)).limit(batch);
     for (const row of rows) {
       count++;
       if (row.prevHash !== prevHash) return { ok: false, events: count, brokenAt: { seq: row.seq, reason: 'prev_hash does not match the previous event (an event was removed or reordered)' } };
@@ -69,8 +121,18 @@ export async function verifyAuditChain(db: Db, batch = 1000): Promise<AuditVerif
       prevHash = row.hash;
     }
     if (rows.length < batch) return { ok: true, events: count };
-    after = rows[rows.length - 1]!.seq;
+    after = rows[rows.length - 1]!.chainNo!;
   }
+}
+
+/** Events by seq, sealed: any of them still waiting for the sealer is sealed first (the caller shows their hashes). */
+export async function sealedEvents<T extends { hash: string | null }>(db: Db, read: () => Promise<T[]>): Promise<Array<T & { hash: string }>> {
+  let rows = await read();
+  if (rows.some((r) => r.hash === null)) {
+    await sealAudit(db, { wait: true });
+    rows = await read();
+  }
+  return rows as Array<T & { hash: string }>;
 }
 
 /**
@@ -79,8 +141,8 @@ export async function verifyAuditChain(db: Db, batch = 1000): Promise<AuditVerif
  */
 export async function verifyEvents(db: Db, seqs: number[]): Promise<boolean> {
   if (!seqs.length) return true;
-  const rows = await db.select().from(auditEvents).where(inArray(auditEvents.seq, seqs));
+  const rows = await sealedEvents(db, () => db.select().from(auditEvents).where(inArray(auditEvents.seq, seqs)));
   if (rows.length !== new Set(seqs).size) return false;
-  for (const row of rows) if ((await eventHash(row.prevHash, row)) !== row.hash) return false;
+  for (const row of rows) if ((await eventHash(row.prevHash!, row)) !== row.hash) return false;
   return true;
 }

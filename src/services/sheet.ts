@@ -3,7 +3,7 @@ import type { Db } from '../../db/client';
 import { auditEvents, decisions, draftVersions, drafts, people, reviews, units } from '../../db/schema';
 import { isSheetHash, sheetHash, type SheetEntry, type SheetFacts } from '../domain/sheet';
 import { AppError } from '../lib/errors';
-import { verifyEvents } from './audit';
+import { sealedEvents, verifyEvents } from './audit';
 import { getDraftView } from './drafts';
 import type { Person } from './auth';
 import { targetAccounts } from './signoff-view';
@@ -23,11 +23,14 @@ export async function sheetFacts(db: Db, draftId: string): Promise<SheetFacts | 
     .innerJoin(reviews, eq(reviews.id, decisions.reviewId))
     .where(and(eq(decisions.draftId, draft.id), eq(decisions.versionId, version!.id)))
     .orderBy(asc(decisions.createdAt));
+  // The sheet prints each decision's chain hash, so an event the sealer has not reached yet is sealed now.
   const events = rows.length
-    ? await db
-        .select({ seq: auditEvents.seq, hash: auditEvents.hash, subjectId: auditEvents.subjectId })
-        .from(auditEvents)
-        .where(and(eq(auditEvents.draftId, draft.id), eq(auditEvents.subjectType, 'review'), inArray(auditEvents.subjectId, rows.map((r) => r.review.id)), inArray(auditEvents.action, DECISION_EVENTS)))
+    ? await sealedEvents(db, () =>
+        db
+          .select({ seq: auditEvents.seq, hash: auditEvents.hash, subjectId: auditEvents.subjectId })
+          .from(auditEvents)
+          .where(and(eq(auditEvents.draftId, draft.id), eq(auditEvents.subjectType, 'review'), inArray(auditEvents.subjectId, rows.map((r) => r.review.id)), inArray(auditEvents.action, DECISION_EVENTS))),
+      )
     : [];
   const eventOf = new Map(events.map((e) => [e.subjectId, { seq: e.seq, hash: e.hash }]));
   const entries = rows.map(({ decision: d, reviewer, review }): SheetEntry => ({
