@@ -10,6 +10,7 @@ import { localeOf } from './lib/i18n';
 import { requestLog } from './lib/request-log';
 import { pagesRouter } from './pages';
 import { webRouter } from './pages/web';
+import { errorPage } from './pages/components/render';
 import { DOCS_SCRIPT_PATH, docsPage } from './pages/docs';
 import { accountsRouter } from './routes/accounts';
 import { auditRouter } from './routes/audit';
@@ -48,6 +49,12 @@ export interface AppOptions {
    */
   docsScript?: (c: Context<AppEnv>) => Response | Promise<Response>;
 }
+
+/**
+ * A browser asking for a page (not the JSON API, not the queue dashboard with its own sign-in):
+ * errors are shown as a page in the layout.
+ */
+const wantsPage = (c: Context<AppEnv>) => !/^\/(api|admin)\//.test(c.req.path) && c.req.path !== '/openapi.json' && /text\/html/.test(c.req.header('accept') ?? '');
 
 const noStore = createMiddleware<AppEnv>(async (c, next) => {
   await next();
@@ -120,8 +127,12 @@ export function createApp(deps: AppDeps, options: AppOptions = {}) {
 
   options.extend?.(app);
 
-  app.notFound((c) => c.json(errorBody(new AppError('not_found', { what: `路径 ${c.req.path} / path` }), localeOf(c)), 404));
-  app.onError(handleError);
+  app.notFound((c) => {
+    const err = new AppError('not_found', { what: `路径 ${c.req.path} / path` });
+    return wantsPage(c) ? errorPage(c, err) : c.json(errorBody(err, localeOf(c)), 404);
+  });
+  // A browser that posted a page's form (a stale CSRF token, a refused origin) gets a page, never JSON.
+  app.onError((err, c) => (wantsPage(c) ? errorPage(c, err) : handleError(err, c)));
   return app;
 }
 

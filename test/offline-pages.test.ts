@@ -1,5 +1,8 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eq } from 'drizzle-orm';
+import { people } from '../db/schema';
+import { UUID_PARAM } from '../src/pages/workspace/routes';
 import { BOARD_PATH, mountQueueBoard } from '../workers/board';
 import { startQueueHost, type QueueHost } from '../workers/host';
 import { hasChromium, openBrowser } from './browser';
@@ -98,6 +101,29 @@ describe.skipIf(!hasChromium && !process.env.CI)('every page works with no outsi
     });
   }, 90_000);
 
+  /** A page signed in as a demo person, the way a browser is after opening the mailed link. */
+  async function signedInPage(role: string) {
+    const [row] = await t.runtime.database.db.select({ email: people.email }).from(people).where(eq(people.id, demo.people[role]!));
+    const session = await t.signIn(row!.email);
+    const p = await offlinePage();
+    await p.page.context().addCookies([{ name: 'imp_session', value: session.cookie.split('=')[1]!, url: base }]);
+    return p;
+  }
+
+  it('the workspace, opening a review from it', async () => {
+    const p = await signedInPage('section_head');
+    let open = '';
+    await visit('/', '/', async (page) => {
+      expect(await page.locator('h1').first().innerText()).toContain('工作台');
+      open = (await page.locator('a[href^="/reviews/"]').first().getAttribute('href'))!;
+    }, p);
+    await visit(`/reviews/:id{${UUID_PARAM}}/open`, open, async (page) => {
+      expect(new URL(page.url()).pathname).toMatch(/^\/s\//);
+      expect(await page.locator('body').innerText()).toContain('离线页面测试');
+    }, p);
+    await p.page.close();
+  }, 60_000);
+
   it('the approval sheet (审核单) and the page its QR code opens', async () => {
     const p = await offlinePage();
     await p.page.setExtraHTTPHeaders({ Authorization: `Bearer ${demo.tokens.drafter}` });
@@ -143,7 +169,7 @@ describe.skipIf(!hasChromium && !process.env.CI)('every page works with no outsi
 
   it('no HTML page of the app was left out of this test', () => {
     // Anything answered with GET outside the JSON API, the documents and the images is a page.
-    const notPages = [/^\/api\//, /^\/openapi\.json$/, /^\/(healthz|readyz)$/, /\.(png|svg|js)$/, /^\/admin\/queues\/.+/, /^\/assets\//, /^\/\*?$/];
+    const notPages = [/^\/api\//, /^\/openapi\.json$/, /^\/(healthz|readyz)$/, /\.(png|svg|js)$/, /^\/admin\/queues\/.+/, /^\/assets\//, /^\/\*$/];
     const pages = new Set(t.runtime.app.routes.filter((r) => r.method === 'GET' && !notPages.some((re) => re.test(r.path))).map((r) => r.path));
     expect([...pages].filter((p) => !visited.has(p))).toEqual([]);
   });

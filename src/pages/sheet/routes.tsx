@@ -13,10 +13,13 @@ type C = Context<AppEnv>;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const sheetAssets = { css: pageAsset('sheet.css', SHEET_CSS), js: pageAsset('sheet.js', SHEET_JS), bare: true };
 
-/** Who is looking: the same bearer resolution as the API; null when no credential was offered. */
+/**
+ * Who is looking: a bearer token resolved as the API does, else the browser's session (a person
+ * signed in at /login prints the sheet from the draft page); null when neither was offered.
+ */
 async function viewer(c: C): Promise<Person | null> {
   const header = c.req.header('authorization');
-  if (!header) return null;
+  if (!header) return (c.get('person') as Person | undefined) ?? null;
   return authenticate(c.var.deps.db, c.var.deps.config.appSecret, header);
 }
 

@@ -1,0 +1,100 @@
+import { inArray } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { people } from '../db/schema';
+import { ALL_TICKED, createTestEnv, submitDraft, type TestEnv } from './harness';
+
+/**
+ * The web workspace over HTTP with real sessions (signed in by the mailed link): `/` lists what
+ * waits for me, `/reviews/{id}/open` leads the assignee (and only them) to a sign-off page, the
+ * 审核单 prints with the session. Browser behaviour is in workspace-browser.test.ts.
+ */
+describe('web workspace pages', () => {
+  let t: TestEnv;
+  let demo: Awaited<ReturnType<TestEnv['seed']>>;
+  const email: Record<string, string> = {};
+  const session: Record<string, { cookie: string; csrf: string; sessionId: string }> = {};
+  let draftId: string;
+
+  beforeAll(async () => {
+    t = await createTestEnv();
+    demo = await t.seed();
+    const rows = await t.runtime.database.db.select({ id: people.id, email: people.email }).from(people).where(inArray(people.id, Object.values(demo.people)));
+    for (const [role, id] of Object.entries(demo.people)) email[role] = rows.find((r) => r.id === id)!.email;
+    for (const role of ['drafter', 'section_head', 'deputy_leader']) session[role] = await t.signIn(email[role]!);
+    draftId = await submitDraft(t, demo, '工作台测试稿件');
+  });
+  afterAll(() => t?.close());
+
+  const page = (path: string, who?: string) => t.request('GET', path, { cookie: who ? session[who]!.cookie : undefined, headers: { accept: 'text/html' } });
+
+  it('sends a signed-out visitor of / to /login', async () => {
+    const res = await page('/');
+    expect(res.status).toBe(303);
+    expect(res.headers.get('location')).toBe('/login?next=%2F');
+  });
+
+  it('lists the review awaiting the section head, with the link that opens it', async () => {
+    const res = await page('/', 'section_head');
+    expect(res.status).toBe(200);
+    expect(res.text).toContain('待我审核');
+    expect(res.text).toContain('工作台测试稿件');
+    expect(res.text).toMatch(/<b data-count="awaiting">1<\/b>/);
+    const open = /href="(\/reviews\/[0-9a-f-]{36}\/open)"/.exec(res.text)?.[1];
+    expect(open).toBeDefined();
+
+    // The drafter sees the draft among their own, in review with the section head; nothing awaits them.
+    const mine = await page('/', 'drafter');
+    expect(mine.text).toMatch(/<b data-count="awaiting">0<\/b>/);
+    expect(mine.text).toContain('审核中');
+    expect(mine.text).toContain(`/drafts/${draftId}`);
+
+    // Anyone but the assignee is refused with a page, and no link is minted.
+    const stranger = await page(open!, 'deputy_leader');
+    expect(stranger.status).toBe(403);
+    expect(stranger.headers.get('content-type')).toContain('text/html');
+    expect(stranger.text).not.toContain('/s/');
+
+    const opened = await page(open!, 'section_head');
+    expect(opened.status).toBe(303);
+    const signoff = opened.headers.get('location')!;
+    expect(signoff).toMatch(/^\/s\/[A-Za-z0-9_-]{40,}$/);
+    const live = await page(signoff);
+    expect(live.status).toBe(200);
+    expect(live.text).toContain('工作台测试稿件');
+
+    // Deciding on it: the workspace no longer lists it, and the record shows the decision.
+    const token = signoff.slice(3);
+    const decided = await t.request('POST', `/api/v1/signoff/${token}`, { body: { decision: 'approve', checklist: ALL_TICKED } });
+    expect(decided.status, decided.text).toBe(200);
+    const after = await page('/', 'section_head');
+    expect(after.text).toMatch(/<b data-count="awaiting">0<\/b>/);
+    expect(after.text).toContain('最近的审核意见');
+    const closed = await page(open!, 'section_head');
+    expect(closed.status).toBe(409);
+    expect(closed.text).toContain('此审核已结束');
+  });
+
+  it('prints the 审核单 for a signed-in reader, and refuses one who may not read the draft', async () => {
+    const sheet = await page(`/drafts/${draftId}/sheet`, 'drafter');
+    expect(sheet.status).toBe(200);
+    expect(sheet.text).toContain('审核单');
+    const other = await t.seed();
+    const outsider = await t.signIn((await t.runtime.database.db.select({ email: people.email }).from(people).where(inArray(people.id, [other.people.drafter!])))[0]!.email);
+    const refused = await t.request('GET', `/drafts/${draftId}/sheet`, { cookie: outsider.cookie, headers: { accept: 'text/html' } });
+    expect(refused.status).toBe(403);
+    expect(refused.text).not.toContain('工作台测试稿件');
+  });
+
+  it('answers a page route it does not know, and a refused form, with a page in the browser', async () => {
+    const missing = await page('/no-such-page', 'drafter');
+    expect(missing.status).toBe(404);
+    expect(missing.headers.get('content-type')).toContain('text/html');
+    const forged = await t.request('POST', '/logout', { cookie: session.drafter!.cookie, form: { _csrf: 'forged' }, headers: { accept: 'text/html' } });
+    expect(forged.status).toBe(403);
+    expect(forged.headers.get('content-type')).toContain('text/html');
+    expect(forged.text).toContain('表单已失效');
+    // The API keeps answering JSON.
+    const api = await t.request('GET', '/api/v1/nothing', { headers: { accept: 'text/html' } });
+    expect(api.body.error.code).toBeDefined();
+  });
+});
