@@ -17,6 +17,7 @@ import { auditRouter } from './routes/audit';
 import { calendarRouter } from './routes/calendar';
 import { deliveriesRouter } from './routes/deliveries';
 import { draftsRouter } from './routes/drafts';
+import { dutiesRouter } from './routes/duties';
 import { filesRouter } from './routes/files';
 import { prescreenRouter } from './routes/prescreen';
 import { healthRouter } from './routes/health';
@@ -28,6 +29,7 @@ import { verifyPagesRouter, verifyRouter } from './routes/verify';
 import { csrfGuard, loadSession } from './pages/sessions';
 import { verifyRateLimit } from './routes/verify/verify.limit';
 import { authenticate } from './services/auth';
+import { MAX_EVIDENCE_FILES } from './services/duties';
 
 /**
  * API paths anyone may call: a sign-off link is its own capability, a pass code is public. A file
@@ -84,7 +86,7 @@ export function createApp(deps: AppDeps, options: AppOptions = {}) {
   // Before anything reads a body. The sign-off form is small: its page checks the link before it reads one.
   // Uploads (a file plus multipart framing) get the file limit instead.
   const uploadMax = (deps.config.fileMaxBytes ?? 20 * 1024 * 1024) + 1024 * 1024;
-  app.use(bodyLimits([[/^\/s\//, 64 * 1024], [/^\/api\/v1\/drafts\/[^/]+\/files$/, uploadMax], [/^\/api\/v1\/drafts\/import$/, uploadMax]], deps.config.maxJsonBytes ?? DEFAULT_MAX_JSON_BYTES));
+  app.use(bodyLimits([[/^\/s\//, 64 * 1024], [/^\/api\/v1\/drafts\/[^/]+\/files$/, uploadMax], [/^\/api\/v1\/drafts\/import$/, uploadMax], [/^\/api\/v1\/duties\/[^/]+\/submissions$/, uploadMax * MAX_EVIDENCE_FILES]], deps.config.maxJsonBytes ?? DEFAULT_MAX_JSON_BYTES));
   app.use(inputGuard);
   app.use(loadSession);
   // A sign-off link is its own capability (its page works for anyone holding it, signed in or not),
@@ -103,7 +105,7 @@ export function createApp(deps: AppDeps, options: AppOptions = {}) {
   const api = createRouter();
   api.use('*', requireBearer);
   api.route('/', orgRouter).route('/', draftsRouter).route('/', signoffRouter).route('/', auditRouter).route('/', deliveriesRouter).route('/', calendarRouter);
-  api.route('/', accountsRouter).route('/', inspectionsRouter).route('/', verifyRouter).route('/', filesRouter).route('/', sessionsRouter).route('/', prescreenRouter);
+  api.route('/', accountsRouter).route('/', inspectionsRouter).route('/', verifyRouter).route('/', filesRouter).route('/', sessionsRouter).route('/', prescreenRouter).route('/', dutiesRouter);
 
   app.route('/', healthRouter);
   app.route('/', webRouter);

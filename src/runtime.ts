@@ -16,6 +16,7 @@ import { dingtalkChannel, feishuChannel, webhookChannel, wecomChannel } from './
 import { smtpChannel } from './notify/smtp';
 import { readInstallation } from './services/installation';
 import { drainOutbox, type Delivery } from './services/notifications';
+import { ensureDefaultDutyTemplates } from './services/duties';
 import { localStore } from './storage/local';
 import { s3Store } from './storage/s3';
 
@@ -63,6 +64,8 @@ export async function createRuntime(opts: { env?: Record<string, string | undefi
   // The workers get their own connections, so a burst of sends never queues the API's requests
   // behind it (postgres.js connects on demand: an API without workers never opens these).
   const workerDatabase = database.kind === 'postgres' ? await openDatabase({ url: config.databaseUrl, max: config.workerDbPoolSize }) : database;
+  // The seeds' duties are shipped data, like the holiday years: added once, never re-added once retired.
+  await ensureDefaultDutyTemplates(database.db, (opts.now ?? (() => new Date()))());
   const { id: installationId } = await readInstallation(database.db);
   const smtp = !opts.channel && config.smtpUrl ? smtpChannel({ url: config.smtpUrl, from: config.mailFrom, poolSize: config.smtpPoolSize }) : null;
   const channel = opts.channel ?? smtp ?? logChannel(log);

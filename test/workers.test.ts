@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deliveries, outbox, people, reviews, units } from '../db/schema';
+import { deliveries, dutyTemplates, outbox, people, reviews, units } from '../db/schema';
 import { openDatabase } from '../db/node';
 import { silentLog } from '../src/lib/log';
 import type { Notification } from '../src/notify/channel';
@@ -331,8 +331,10 @@ describe('a worker process killed mid-send', () => {
 
   it('the job is taken up again after the lock expires and the mail is delivered once', async () => {
     const demo = await t.seed();
-    // Only this test's draft should reach the sink: the seed's own messages are not its subject.
+    // Only this test's draft should reach the sink: the seed's own messages are not its subject, nor
+    // the obligations the worker's sweep would create for the duties in force on today's date.
     await t.runtime.database.db.update(outbox).set({ processedAt: new Date() });
+    await t.runtime.database.db.update(dutyTemplates).set({ active: false });
     const hold = sink.holdNext();
     const first = startWorker();
     const draftId = await submitDraft(t, demo, '进程被杀测试');

@@ -8,3 +8,4 @@ export * from './calendar';
 export * from './prescreen';
 export * from './installation';
 export * from './sessions';
+export * from './duties';

@@ -8,7 +8,9 @@ export interface Notification {
     // People and positions: a welcome at the new person's own address; a position changing hands.
     | 'welcome' | 'position_assigned' | 'sign_in'
     // Registry and annual inspection (src/notify/registry-messages.ts).
-    | 'inspection' | 'inspection_reminder' | 'inspection_overdue' | 'inspection_result' | 'inspection_code' | 'account_status' | 'account_dormant';
+    | 'inspection' | 'inspection_reminder' | 'inspection_overdue' | 'inspection_result' | 'inspection_code' | 'account_status' | 'account_dormant'
+    // Duties of the responsibility system (src/notify/duty-messages.ts).
+    | 'duty_assigned' | 'duty_reminder' | 'duty_escalated' | 'duty_submitted' | 'duty_decided';
   to: { personId: string; name: string; email: string; phone?: string | null; wecomUserId?: string | null; dingtalkUserId?: string | null };
   subject: string;
   text: string;

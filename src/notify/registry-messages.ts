@@ -11,13 +11,13 @@ import { cstDate, cstMinute } from '../domain/cst';
  * the links point at the API and the public verify page.
  */
 
-const cst = (d: Date) => `${cstMinute(d)}（北京时间）`;
+export const cst = (d: Date) => `${cstMinute(d)}（北京时间）`;
 
 export interface AccountFacts { recipientName: string; accountName: string; platform: Platform; unitName: string }
 const named = (a: AccountFacts) => `${a.unitName}「${a.accountName}」（${registryLabel('platform', a.platform)}）`;
 
 /** One message: a greeting, Chinese paragraphs, one link, and the English version below. */
-function message(f: { to: string; subject: string; zh: string[]; en: string; link?: { url: string; zh: string; en: string } }) {
+export function message(f: { to: string; subject: string; zh: string[]; en: string; link?: { url: string; zh: string; en: string } }) {
   const text = [
     `${f.to}，您好：`, ...f.zh, ...(f.link ? [`${f.link.zh}：${f.link.url}`] : []), '', f.en, ...(f.link ? [`${f.link.en}: ${f.link.url}`] : []),
   ].join('\n');

@@ -11,7 +11,7 @@ import { currentVersion, lockDraft, requireReadAccess, reviseDraft } from './dra
 import { liveLinkVersionId } from './signoff';
 import { fileView, type FileRow } from './versions';
 
-type FileDeps = ServiceDeps & { files?: BlobStore };
+export type FileDeps = ServiceDeps & { files?: BlobStore };
 
 const fileNotFound = () => new AppError('not_found', { what: '文件 / file' });
 
@@ -78,7 +78,8 @@ export interface Served {
   headers: Record<string, string>;
 }
 
-async function serve(deps: FileDeps, file: FileRow): Promise<Served> {
+/** The stored bytes of a file with headers that keep it from rendering on this origin (draft files and duty evidence). */
+export async function serve(deps: FileDeps, file: Pick<FileRow, 'sha256' | 'type' | 'name'>): Promise<Served> {
   const bytes = await storeOf(deps).get(file.sha256);
   if (!bytes) throw new AppError('unavailable', { reason: '文件内容缺失 / file content missing from storage' });
   return {

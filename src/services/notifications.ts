@@ -10,6 +10,7 @@ import { appendAudit } from './audit';
 import type { Person } from './auth';
 import { inTransaction, type ServiceDeps } from './context';
 import type { OutboxTopics } from './outbox';
+import { dutyPlans } from './duty-notifications';
 import { registryPlans } from './registry-notifications';
 import { mintLoginLink } from './sessions';
 import { mintLink } from './signoff';
@@ -216,8 +217,8 @@ export async function plansFor(db: Db, deps: ServiceDeps, row: OutboxRow): Promi
       });
     }
     default:
-      // The registry and inspection topics.
-      return registryPlans(db, deps, row, key);
+      // The duty topics, then the registry and inspection topics.
+      return row.topic.startsWith('duty.') ? dutyPlans(db, deps, row, key) : registryPlans(db, deps, row, key);
   }
 }
 

@@ -36,6 +36,17 @@ export interface OutboxTopics {
   'inspection.code_revoked': { code: string; accountId: string; reason: string };
   /** A fresh code for a passed inspection whose earlier code was revoked. */
   'inspection.code_issued': { inspectionId: string; code: string };
+  // Duties of the responsibility system (src/services/duty-notifications.ts composes their messages).
+  /** A period's obligation was created: the unit's responsible holder is told what is due by when. */
+  'duty.assigned': { obligationId: string };
+  /** The n-th reminder before the due day. */
+  'duty.reminder': { obligationId: string; n: number };
+  /** Escalation step 1 (the unit's secretary and publicity officer) or 2 (the publicity department); the holder is told too. */
+  'duty.escalated': { obligationId: string; step: number; notifyIds: string[] };
+  /** A submission waits for its reviewer. */
+  'duty.submitted': { obligationId: string; submissionId: string };
+  /** The reviewer accepted or returned a submission: its submitter and the responsible holder are told. */
+  'duty.decided': { obligationId: string; submissionId: string; decision: 'accept' | 'return' };
 }
 export type OutboxTopic = keyof OutboxTopics;
 

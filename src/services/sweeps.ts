@@ -1,5 +1,6 @@
 import type { Db } from '../../db/client';
 import type { ServiceDeps } from './context';
+import { dutySweeps } from './duties';
 import { inspectionSweeps } from './inspections';
 import { pruneOutbox } from './outbox';
 import { reminderSweeps } from './reminders';
@@ -14,4 +15,4 @@ export interface Sweep {
   run(db: Db, deps: ServiceDeps, now: Date): Promise<number>;
 }
 
-export const SWEEPS: Sweep[] = [...reminderSweeps, ...inspectionSweeps, { name: 'outbox-prune', run: (db, _deps, now) => pruneOutbox(db, now) }];
+export const SWEEPS: Sweep[] = [...reminderSweeps, ...inspectionSweeps, ...dutySweeps, { name: 'outbox-prune', run: (db, _deps, now) => pruneOutbox(db, now) }];

@@ -1,0 +1,118 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { EVIDENCE_KINDS, POSITIONS } from '../../../db/schema';
+import { isValidMonthDay, OBLIGATION_STATUSES, PERIOD_KEY, RECURRENCES, STANDINGS } from '../../domain/duties';
+import { errors, jsonBody, jsonResponse, uuidParam } from '../../lib/http';
+import { text } from '../../lib/text';
+
+const tags = ['Duties 责任制职责'];
+const security = [{ bearerAuth: [] }];
+const params = z.object({ id: uuidParam('id') });
+
+const Reviewer = z.enum(['publicity', ...POSITIONS]).openapi({ description: '`publicity`: the publicity department; a position: that position of the unit' });
+const DueRuleSchema = z.strictObject({
+  from: z.enum(['period_end', 'period_start']),
+  days: z.number().int().min(0).max(366),
+  unit: z.enum(['calendar_days', 'working_days']),
+  roll: z.enum(['next_working_day', 'none']),
+}).openapi('DueRule', { example: { from: 'period_end', days: 15, unit: 'calendar_days', roll: 'next_working_day' } });
+const Scope = z.union([z.strictObject({ units: z.literal('all') }), z.strictObject({ units: z.array(z.uuid()).max(1000) })]);
+const MonthDay = z.string().refine(isValidMonthDay, { message: 'a day of the year as MM-DD (not 02-29)' });
+
+const TemplateSchema = z.object({
+  id: z.uuid(), key: z.string().nullable().openapi({ description: 'Names a shipped default (seed002.…, seed004.…); null for templates added here' }),
+  title: z.string(), content: z.string(), source: z.string().nullable(), responsible: z.enum(POSITIONS), scope: Scope,
+  recurrence: z.enum(RECURRENCES), dates: z.array(z.string()), dueRule: DueRuleSchema, dueRuleText: z.object({ zh: z.string(), en: z.string() }),
+  evidence: z.array(z.enum(EVIDENCE_KINDS)), reviewer: Reviewer, active: z.boolean(), createdAt: z.string(), updatedAt: z.string(),
+}).openapi('DutyTemplate');
+
+const templateFields = {
+  title: text(200), content: text(5000), source: text(500).nullable().optional(), responsible: z.enum(POSITIONS), scope: Scope.optional(),
+  recurrence: z.enum(RECURRENCES), dates: z.array(MonthDay).max(24).optional(), dueRule: DueRuleSchema,
+  evidence: z.array(z.enum(EVIDENCE_KINDS)).min(1).max(3), reviewer: Reviewer.optional(), active: z.boolean().optional(),
+};
+const needsDates = (b: { recurrence?: string; dates?: string[] }) => b.recurrence !== 'dates' || !!b.dates?.length;
+const datesIssue = { message: 'a dates recurrence needs at least one MM-DD day', path: ['dates'] };
+
+export const listTemplates = createRoute({
+  method: 'get', path: '/duties/templates', tags, security, summary: 'Duty templates 职责模板 (the seeds’ duties ship as defaults) (anyone signed in)',
+  responses: { 200: jsonResponse(z.object({ items: z.array(TemplateSchema) }), 'Templates'), ...errors(401) },
+});
+
+export const createTemplate = createRoute({
+  method: 'post', path: '/duties/templates', tags, security, summary: 'Add a duty template (publicity)',
+  request: jsonBody(z.strictObject(templateFields).refine(needsDates, datesIssue)),
+  responses: { 201: jsonResponse(TemplateSchema, 'The template'), ...errors(400, 401, 403) },
+});
+
+export const updateTemplate = createRoute({
+  method: 'patch', path: '/duties/templates/{id}', tags, security, summary: 'Change or retire (`active: false`) a template (publicity); periods that begin afterwards follow it',
+  request: { params, ...jsonBody(z.strictObject(templateFields).partial().refine((b) => !b.recurrence || needsDates(b), datesIssue)) },
+  responses: { 200: jsonResponse(TemplateSchema, 'The template'), ...errors(400, 401, 403, 404) },
+});
+
+const EvidenceFileSchema = z.object({ sha256: z.string(), name: z.string(), type: z.string(), size: z.number().int(), url: z.string() });
+const ObligationSummarySchema = z.object({
+  id: z.uuid(), templateId: z.uuid(), title: z.string(), unitId: z.uuid(), unitName: z.string(), period: z.string(), year: z.number().int(), recurrence: z.enum(RECURRENCES),
+  periodStart: z.string(), periodEnd: z.string(), dueDay: z.string().openapi({ description: 'The due day, 北京时间 (YYYY-MM-DD)' }), dueAt: z.string().openapi({ description: 'The last instant of the due day' }),
+  status: z.enum(OBLIGATION_STATUSES), standing: z.enum(STANDINGS).openapi({ description: 'On the board: done (accepted, submitted in time), late (accepted, submitted after dueAt), missing (past due, nothing accepted or in review), in_review, pending' }),
+  overdue: z.boolean(), responsible: z.enum(POSITIONS), reviewer: Reviewer, evidence: z.array(z.enum(EVIDENCE_KINDS)),
+  remindersSent: z.number().int(), escalationsSent: z.number().int(), acceptedAt: z.string().nullable(),
+}).openapi('DutyObligationSummary');
+const ObligationSchema = ObligationSummarySchema.extend({
+  allowedActions: z.array(z.enum(['submit', 'accept', 'return'])).openapi({ description: 'What the caller may do now' }),
+  submissions: z.array(z.object({
+    id: z.uuid(), round: z.number().int(), note: z.string(), submittedBy: z.uuid(), submittedByName: z.string(), submittedAt: z.string(), files: z.array(EvidenceFileSchema),
+    decision: z.object({ decision: z.enum(['accept', 'return']), comment: z.string().nullable(), decidedBy: z.uuid(), decidedAt: z.string() }).nullable(),
+  })),
+}).openapi('DutyObligation');
+
+export const listObligations = createRoute({
+  method: 'get', path: '/duties', tags, security, summary: 'Obligations 职责事项 of a unit (members; publicity: any) or, without unitId, of the caller’s units (publicity: all)',
+  request: {
+    query: z.object({
+      unitId: z.uuid().optional(),
+      period: z.string().regex(PERIOD_KEY, 'a period (2026-Q1, 2026-H2, 2026-06-30) or a year (2026)').optional(),
+      mine: z.enum(['true', 'false']).optional().openapi({ description: 'Only the duties the caller answers for (their positions)' }),
+    }),
+  },
+  responses: { 200: jsonResponse(z.object({ items: z.array(ObligationSummarySchema) }), 'Obligations, soonest due first'), ...errors(400, 401, 403, 404) },
+});
+
+export const getObligation = createRoute({
+  method: 'get', path: '/duties/{id}', tags, security, summary: 'One obligation with its submissions and decisions (unit members, its reviewer, publicity)',
+  request: { params },
+  responses: { 200: jsonResponse(ObligationSchema, 'The obligation'), ...errors(400, 401, 403, 404) },
+});
+
+export const submitEvidence = createRoute({
+  method: 'post', path: '/duties/{id}/submissions', tags, security,
+  summary: 'Submit the evidence 提交材料 (the unit’s responsible position holder or secretary): files plus a note',
+  description: 'multipart/form-data: one or more `files` parts (at most 5; the draft files’ types and FILE_MAX_BYTES apply), and `note` (text, up to 5000 characters).',
+  request: {
+    params,
+    // Read by the handler (repeated file parts), which names a missing or bad field itself.
+    body: { content: { 'multipart/form-data': { schema: z.object({ files: z.any().optional().openapi({ type: 'array', items: { type: 'string', format: 'binary' } }), note: z.string().optional() }) } }, required: false },
+  },
+  responses: { 201: jsonResponse(ObligationSchema, 'The obligation, submitted'), ...errors(400, 401, 403, 404, 409, 413, 415) },
+});
+
+export const NoteSchema = z.object({ note: text(5000, { min: 0, trim: false }).default('') });
+
+export const acceptSubmission = createRoute({
+  method: 'post', path: '/duties/{id}/accept', tags, security, summary: 'Accept the latest submission 审核通过 (the duty’s reviewer; never the submitter)',
+  request: { params, ...jsonBody(z.strictObject({ comment: text(2000).optional() })) },
+  responses: { 200: jsonResponse(ObligationSchema, 'The obligation, accepted'), ...errors(400, 401, 403, 404, 409) },
+});
+
+export const returnSubmission = createRoute({
+  method: 'post', path: '/duties/{id}/return', tags, security, summary: 'Return the latest submission with a comment 退回 (the duty’s reviewer)',
+  request: { params, ...jsonBody(z.strictObject({ comment: text(2000) })) },
+  responses: { 200: jsonResponse(ObligationSchema, 'The obligation, returned'), ...errors(400, 401, 403, 404, 409) },
+});
+
+const binary = { content: { 'application/octet-stream': { schema: z.string().openapi({ format: 'binary' }) } } };
+export const getEvidenceFile = createRoute({
+  method: 'get', path: '/duties/{id}/files/{sha256}', tags, security, summary: 'One evidence file of an obligation (who may see the obligation)',
+  request: { params: z.object({ id: uuidParam('id'), sha256: z.string().regex(/^[0-9a-f]{64}$/, 'a sha256 in hex').openapi({ param: { name: 'sha256', in: 'path' } }) }) },
+  responses: { 200: { ...binary, description: 'The bytes; images inline, others as downloads' }, ...errors(400, 401, 403, 404) },
+});
