@@ -121,6 +121,9 @@ describe.skipIf(!hasChromium && !process.env.CI)('every page works with no outsi
       expect(new URL(page.url()).pathname).toMatch(/^\/s\//);
       expect(await page.locator('body').innerText()).toContain('离线页面测试');
     }, p);
+    await visit(`/drafts/:id{${UUID_PARAM}}`, `/drafts/${draftId}`, async (page) => {
+      expect(await page.locator('#timeline').innerText()).toContain('起草');
+    }, p);
     await p.page.close();
   }, 60_000);
 

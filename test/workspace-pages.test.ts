@@ -85,6 +85,65 @@ describe('web workspace pages', () => {
     expect(refused.text).not.toContain('工作台测试稿件');
   });
 
+  it('shows the draft page to those who may read it, with its timeline and the actions its state allows', async () => {
+    const drafterView = await page(`/drafts/${draftId}`, 'drafter');
+    expect(drafterView.status).toBe(200);
+    expect(drafterView.text).toContain('审核进程');
+    expect(drafterView.text).toContain('起草（第 1 版）');
+    expect(drafterView.text).toContain('北京时间');
+    // In review with the deputy leader now: the drafter may urge and withdraw, not submit.
+    expect(drafterView.text).toContain(`action="/drafts/${draftId}/urge"`);
+    expect(drafterView.text).toContain(`action="/drafts/${draftId}/withdraw"`);
+    expect(drafterView.text).not.toContain(`action="/drafts/${draftId}/submit"`);
+    // The deputy leader, whose review is open, is offered it from the page.
+    const deputy = await page(`/drafts/${draftId}`, 'deputy_leader');
+    expect(deputy.text).toMatch(/href="\/reviews\/[0-9a-f-]{36}\/open"/);
+    // A person of another unit gets a 403 page that says nothing of the draft.
+    const other = await t.seed();
+    const [row] = await t.runtime.database.db.select({ email: people.email }).from(people).where(inArray(people.id, [other.people.drafter!]));
+    const outsider = await t.signIn(row!.email);
+    const refused = await t.request('GET', `/drafts/${draftId}`, { cookie: outsider.cookie, headers: { accept: 'text/html' } });
+    expect(refused.status).toBe(403);
+    expect(refused.text).not.toContain('工作台测试稿件');
+  });
+
+  it('urges from the page with a comment (once an hour: the second is refused on the page), then withdraws', async () => {
+    const s = session.drafter!;
+    const urged = await t.request('POST', `/drafts/${draftId}/urge`, { cookie: s.cookie, form: { _csrf: s.csrf, comment: '请今天审完' }, headers: { accept: 'text/html' } });
+    expect(urged.status).toBe(303);
+    expect(urged.headers.get('location')).toBe(`/drafts/${draftId}?done=urged`);
+    const sent = await t.deliver();
+    expect(sent.some((m) => m.to.personId === demo.people.deputy_leader && m.link && m.text.includes('请今天审完'))).toBe(true);
+    const shown = await page(`/drafts/${draftId}?done=urged`, 'drafter');
+    expect(shown.text).toContain('已催办');
+    expect(shown.text).toContain('请今天审完');
+
+    const again = await t.request('POST', `/drafts/${draftId}/urge`, { cookie: s.cookie, form: { _csrf: s.csrf, comment: '再催一次' }, headers: { accept: 'text/html' } });
+    expect(again.status).toBe(429);
+    expect(again.headers.get('content-type')).toContain('text/html');
+    expect(again.text).toContain('error-summary');
+    expect(again.text).toContain('操作过于频繁');
+    expect(again.text).toContain('再催一次');
+
+    // Without the session's CSRF token nothing happens.
+    const forged = await t.request('POST', `/drafts/${draftId}/withdraw`, { cookie: s.cookie, form: { _csrf: 'x'.repeat(64) }, headers: { accept: 'text/html' } });
+    expect(forged.status).toBe(403);
+    expect((await t.request('GET', `/api/v1/drafts/${draftId}`, { token: demo.tokens.drafter })).body.status).toBe('in_review');
+
+    // Someone who is not the drafter cannot withdraw: the page says so.
+    const d = session.deputy_leader!;
+    const notMine = await t.request('POST', `/drafts/${draftId}/withdraw`, { cookie: d.cookie, form: { _csrf: d.csrf }, headers: { accept: 'text/html' } });
+    expect(notMine.status).toBe(403);
+    expect(notMine.text).toContain('无权执行此操作');
+
+    const withdrawn = await t.request('POST', `/drafts/${draftId}/withdraw`, { cookie: s.cookie, form: { _csrf: s.csrf, reason: '活动取消' } });
+    expect(withdrawn.status).toBe(303);
+    const after = await page(`/drafts/${draftId}?done=withdrawn`, 'drafter');
+    expect(after.text).toContain('已撤回');
+    expect(after.text).toContain('活动取消');
+    expect(after.text).not.toContain(`action="/drafts/${draftId}/urge"`);
+  });
+
   it('answers a page route it does not know, and a refused form, with a page in the browser', async () => {
     const missing = await page('/no-such-page', 'drafter');
     expect(missing.status).toBe(404);

@@ -2,7 +2,8 @@ import { Hono } from 'hono';
 import type { AppEnv } from '../lib/http';
 import { assetsRouter } from './assets';
 import { loginRouter } from './login';
+import { draftPagesRouter } from './workspace/draft-routes';
 import { workspaceRouter } from './workspace/routes';
 
 /** The web workspace's pages (sessions, workspace, editor, draft pages), on the shared layout. */
-export const webRouter = new Hono<AppEnv>().route('/', assetsRouter).route('/', loginRouter).route('/', workspaceRouter);
+export const webRouter = new Hono<AppEnv>().route('/', assetsRouter).route('/', loginRouter).route('/', workspaceRouter).route('/', draftPagesRouter);

@@ -40,7 +40,11 @@ export const importDraft: AppRouteHandler<typeof routes.importDraft> = async (c)
 export const getFile: AppRouteHandler<typeof routes.getFile> = async (c) => {
   const { deps } = c.var;
   const { expires, sig } = c.req.valid('query');
-  return send(c, await files.fileForRequest(deps.db, deps, c.req.valid('param').id, { authorization: c.req.header('authorization'), expires, sig })) as never;
+  const id = c.req.valid('param').id;
+  // A signed-in browser (the draft page, the editor) reads the files of drafts its person may read.
+  const session = c.get('person');
+  if (session && !c.req.header('authorization') && sig === undefined && expires === undefined) return send(c, await files.fileForPerson(deps.db, deps, session, id)) as never;
+  return send(c, await files.fileForRequest(deps.db, deps, id, { authorization: c.req.header('authorization'), expires, sig })) as never;
 };
 
 export const getFileByLink: AppRouteHandler<typeof routes.getFileByLink> = async (c) => {

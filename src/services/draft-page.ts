@@ -1,0 +1,106 @@
+import { and, asc, eq, inArray } from 'drizzle-orm';
+import type { Db } from '../../db/client';
+import { auditEvents, people, reviews, units } from '../../db/schema';
+import { versionDiff } from '../domain/diff';
+import { bodyText } from '../domain/html';
+import type { Person } from './auth';
+import { hasRole } from './auth';
+import { getDraftView, type DraftView } from './drafts';
+import { targetAccounts } from './signoff-view';
+
+/**
+ * What the draft page (`GET /drafts/{id}`) shows besides the draft itself: the timeline from the
+ * audit record (every change, decision with its checklist and comment, reminder, escalation,
+ * transfer, urge), the names of everyone in it, the unit and target accounts, the diff between two
+ * versions, and what the reader may do now. Reads only; the actions go through the drafts services.
+ */
+
+export interface TimelineEvent {
+  seq: number;
+  at: Date;
+  action: string;
+  actorId: string | null;
+  data: Record<string, unknown>;
+}
+
+/** Every audited event of one draft, in the order they were written. */
+export async function draftTimeline(db: Db, draftId: string): Promise<TimelineEvent[]> {
+  return db
+    .select({ seq: auditEvents.seq, at: auditEvents.at, action: auditEvents.action, actorId: auditEvents.actorId, data: auditEvents.data })
+    .from(auditEvents)
+    .where(eq(auditEvents.draftId, draftId))
+    .orderBy(asc(auditEvents.seq));
+}
+
+/** People an event names, by id: its actor, and `from`, `to`, `assigneeId`, `notified` in its data. */
+function mentioned(events: TimelineEvent[], view: DraftView): string[] {
+  const ids = new Set<string>([view.drafterId, ...view.reviews.map((r) => r.reviewer.id)]);
+  for (const e of events) {
+    if (e.actorId) ids.add(e.actorId);
+    for (const key of ['from', 'to', 'assigneeId']) if (typeof e.data[key] === 'string') ids.add(e.data[key] as string);
+    if (Array.isArray(e.data.notified)) for (const id of e.data.notified) if (typeof id === 'string') ids.add(id);
+  }
+  return [...ids];
+}
+
+/** What the reader may do on the page now, by the draft's state and their part in it. */
+export interface PageActions {
+  submit: boolean;
+  edit: boolean;
+  withdraw: boolean;
+  urge: boolean;
+  retract: boolean;
+  /** The review waiting on the reader, to open from the page. */
+  myReviewId: string | null;
+}
+
+export function pageActions(view: DraftView, me: Person): PageActions {
+  const drafter = view.drafterId === me.id;
+  const overseer = hasRole(me, 'publicity', 'admin');
+  const can = (cmd: string) => (view.allowedActions as string[]).includes(cmd);
+  const pending = view.reviews.find((r) => r.status === 'pending');
+  return {
+    submit: drafter && can('submit'),
+    edit: drafter && can('edit'),
+    withdraw: drafter && can('withdraw'),
+    urge: (drafter || overseer) && Boolean(pending),
+    retract: (drafter || overseer) && can('retract'),
+    myReviewId: pending && pending.reviewer.id === me.id ? pending.id : null,
+  };
+}
+
+/** The version pair to compare: as asked when both exist, else the one before the current and the current. */
+export function diffPair(view: Pick<DraftView, 'currentVersion'>, from?: number, to?: number): { from: number; to: number } | null {
+  const valid = (n: number | undefined): n is number => n !== undefined && Number.isInteger(n) && n >= 1 && n <= view.currentVersion;
+  if (valid(from) && valid(to)) return { from, to };
+  return view.currentVersion > 1 ? { from: view.currentVersion - 1, to: view.currentVersion } : null;
+}
+
+/** The word-level diff of two versions of the view (both already read), as the API's diff computes it. */
+export function viewDiff(view: DraftView, pair: { from: number; to: number }) {
+  const side = (no: number) => {
+    const v = view.versions.find((x) => x.no === no)!;
+    return { title: v.title, text: bodyText(v.body, v.bodyFormat), files: v.files };
+  };
+  return { ...pair, ...versionDiff(side(pair.from), side(pair.to)) };
+}
+
+/** Everything the draft page needs; 403/404 as the API answers for the same reader. */
+export async function draftPage(db: Db, me: Person, draftId: string) {
+  const view = await getDraftView(db, me, draftId);
+  const events = await draftTimeline(db, draftId);
+  const ids = mentioned(events, view);
+  const named = ids.length ? await db.select({ id: people.id, name: people.name }).from(people).where(inArray(people.id, ids)) : [];
+  const [unit] = await db.select({ name: units.name }).from(units).where(eq(units.id, view.unitId));
+  const [pending] = await db.select({ dueAt: reviews.dueAt, remindersSent: reviews.remindersSent, escalationsSent: reviews.escalationsSent }).from(reviews).where(and(eq(reviews.draftId, draftId), eq(reviews.status, 'pending')));
+  return {
+    view,
+    events,
+    names: new Map(named.map((p) => [p.id, p.name])),
+    unitName: unit?.name ?? '',
+    accounts: await targetAccounts(db, draftId),
+    pending: pending ?? null,
+    actions: pageActions(view, me),
+  };
+}
+export type DraftPageData = Awaited<ReturnType<typeof draftPage>>;
