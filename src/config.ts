@@ -60,6 +60,16 @@ export const configSchema = z
         return z.NEVER;
       }
     }),
+    /** University single sign-on (OpenID Connect): the issuer's URL (its /.well-known/openid-configuration is read). */
+    OIDC_ISSUER: z.string().url().optional(),
+    OIDC_CLIENT_ID: z.string().min(1).optional(),
+    OIDC_CLIENT_SECRET: z.string().min(1).optional(),
+    /** The claim naming the person (`email`, or the provider's employee-number claim such as `employee_no`). */
+    OIDC_CLAIM: z.string().regex(/^[\w:.-]+$/).default('email'),
+    /** What the claim is compared with: the person's `email` or `employeeNo` (工号). */
+    OIDC_MATCH: z.enum(['email', 'employeeNo']).default('email'),
+    /** The sign-on button's words (the university's own name for it). */
+    OIDC_LABEL: z.string().default('统一身份认证'),
     /** `true` behind a reverse proxy: the client's address is read from X-Forwarded-For / X-Real-IP (per-IP limits). */
     TRUST_PROXY: z.enum(['true', 'false']).default('false'),
     /** An outbox row unprocessed for longer than this turns /readyz not-ready (503) and is logged. */
@@ -81,6 +91,11 @@ export const configSchema = z
     const dev = env.NODE_ENV !== 'production';
     if (!dev && (!env.APP_SECRET || env.APP_SECRET.length < 32)) {
       ctx.addIssue({ code: 'custom', path: ['APP_SECRET'], message: 'required outside dev mode, at least 32 characters (e.g. `openssl rand -hex 32`)' });
+    }
+    if (env.OIDC_ISSUER) {
+      for (const key of ['OIDC_CLIENT_ID', 'OIDC_CLIENT_SECRET'] as const) {
+        if (!env[key]) ctx.addIssue({ code: 'custom', path: [key], message: 'required when OIDC_ISSUER is set' });
+      }
     }
     const fileStorage = env.FILE_STORAGE ?? (env.S3_BUCKET ? 's3' : 'local');
     if (fileStorage === 's3') {
@@ -117,6 +132,9 @@ export const configSchema = z
       allowedEmailDomains: env.ALLOWED_EMAIL_DOMAINS,
       outbound: { allowHttp: env.ALLOW_HTTP_WEBHOOKS === 'true', allowAddresses: env.OUTBOUND_ALLOW_ADDRESSES },
       trustProxy: env.TRUST_PROXY === 'true',
+      oidc: env.OIDC_ISSUER
+        ? { issuer: env.OIDC_ISSUER, clientId: env.OIDC_CLIENT_ID!, clientSecret: env.OIDC_CLIENT_SECRET!, claim: env.OIDC_CLAIM, match: env.OIDC_MATCH, label: env.OIDC_LABEL }
+        : null,
       outboxStaleMs: env.OUTBOX_STALE_SECONDS * 1000,
       fileMaxBytes: env.FILE_MAX_BYTES,
       verifyRatePerMinute: env.VERIFY_RATE_PER_MINUTE,

@@ -76,7 +76,7 @@ export async function createRuntime(opts: { env?: Record<string, string | undefi
   const deps: AppDeps = {
     db: database.db,
     log,
-    config: { publicUrl: config.publicUrl, appSecret: config.appSecret, linkTtlHours: config.linkTtlHours, dev: config.dev, maxJsonBytes: config.maxJsonBytes, allowedEmailDomains: config.allowedEmailDomains, outbound: config.outbound, fileMaxBytes: config.fileMaxBytes, trustProxy: config.trustProxy },
+    config: { publicUrl: config.publicUrl, appSecret: config.appSecret, linkTtlHours: config.linkTtlHours, dev: config.dev, maxJsonBytes: config.maxJsonBytes, allowedEmailDomains: config.allowedEmailDomains, outbound: config.outbound, fileMaxBytes: config.fileMaxBytes, trustProxy: config.trustProxy, oidc: config.oidc },
     verifyLimiter,
     now: opts.now ?? (() => new Date()),
     files: config.s3 ? s3Store(config.s3) : localStore(config.filesDir),

@@ -40,6 +40,13 @@ export interface Env {
    */
   VERIFY_LIMITER?: RateLimitBinding;
   VERIFY_RATE_PER_MINUTE?: string;
+  /** University single sign-on ([vars]; the client secret by `wrangler secret put OIDC_CLIENT_SECRET`). */
+  OIDC_ISSUER?: string;
+  OIDC_CLIENT_ID?: string;
+  OIDC_CLIENT_SECRET?: string;
+  OIDC_CLAIM?: string;
+  OIDC_MATCH?: string;
+  OIDC_LABEL?: string;
 }
 
 interface ExecutionContext {
@@ -64,7 +71,7 @@ function settings(env: Env): AppDeps['config'] & { verifyRatePerMinute: number }
     ALLOW_HTTP_WEBHOOKS: env.ALLOW_HTTP_WEBHOOKS, OUTBOUND_ALLOW_ADDRESSES: env.OUTBOUND_ALLOW_ADDRESSES, FILE_MAX_BYTES: env.FILE_MAX_BYTES,
     VERIFY_RATE_PER_MINUTE: env.VERIFY_RATE_PER_MINUTE,
   });
-  return { publicUrl: config.publicUrl, appSecret: config.appSecret!, linkTtlHours: config.linkTtlHours, dev: false, allowedEmailDomains: config.allowedEmailDomains, outbound: config.outbound, fileMaxBytes: config.fileMaxBytes, trustProxy: true, verifyRatePerMinute: config.verifyRatePerMinute };
+  return { publicUrl: config.publicUrl, appSecret: config.appSecret!, linkTtlHours: config.linkTtlHours, dev: false, allowedEmailDomains: config.allowedEmailDomains, outbound: config.outbound, fileMaxBytes: config.fileMaxBytes, trustProxy: true, oidc: config.oidc, verifyRatePerMinute: config.verifyRatePerMinute };
 }
 
 /** Counted per CF-Connecting-IP (the Worker trusts it: Cloudflare sets it and drops a client's own). */

@@ -96,7 +96,7 @@ describe.skipIf(!hasChromium && !process.env.CI)('every page works with no outsi
     await visit('/login', '/login', async (page) => {
       expect(await page.locator('h1').first().innerText()).toContain('先审后发');
     });
-    await visit('/login/:token{[A-Za-z0-9_-]{1,200}}', '/login/iml_dead', async (page) => {
+    await visit('/login/:token{iml_[A-Za-z0-9_-]{1,200}}', '/login/iml_dead', async (page) => {
       expect(await page.locator('.notice.bad').innerText()).toContain('登录链接无效');
     });
   }, 90_000);
@@ -172,7 +172,7 @@ describe.skipIf(!hasChromium && !process.env.CI)('every page works with no outsi
 
   it('no HTML page of the app was left out of this test', () => {
     // Anything answered with GET outside the JSON API, the documents and the images is a page.
-    const notPages = [/^\/api\//, /^\/openapi\.json$/, /^\/(healthz|readyz)$/, /\.(png|svg|js)$/, /^\/admin\/queues\/.+/, /^\/assets\//, /^\/\*$/];
+    const notPages = [/^\/api\//, /^\/openapi\.json$/, /^\/(healthz|readyz)$/, /\.(png|svg|js)$/, /^\/admin\/queues\/.+/, /^\/assets\//, /^\/\*$/, /^\/login\/sso(\/callback)?$/];
     const pages = new Set(t.runtime.app.routes.filter((r) => r.method === 'GET' && !notPages.some((re) => re.test(r.path))).map((r) => r.path));
     expect([...pages].filter((p) => !visited.has(p))).toEqual([]);
   });

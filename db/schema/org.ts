@@ -43,9 +43,11 @@ export const people = pgTable(
     /** Preferred notification channels, in order (email, wecom, dingtalk, feishu, webhook). */
     channels: text('channels').array().notNull().default(sql`'{email}'::text[]`),
     locale: text('locale').notNull().default('zh-CN'),
+    /** Employee or staff number (工号), for single sign-on that names people by it (OIDC_MATCH=employeeNo). */
+    employeeNo: text('employee_no'),
     createdAt: createdAt(),
   },
-  (t) => [uniqueIndex('people_email_key').on(sql`lower(${t.email})`)],
+  (t) => [uniqueIndex('people_email_key').on(sql`lower(${t.email})`), uniqueIndex('people_employee_no_key').on(sql`lower(${t.employeeNo})`)],
 );
 
 /** Dated terms of office: reviews go to a unit's position, whoever holds it now (岗位接任者自然替补). */

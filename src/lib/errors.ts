@@ -48,6 +48,7 @@ const CATALOG = {
   login_link_invalid: [400, '登录链接无效，请核对链接是否完整，或重新获取', 'This sign-in link is not valid; check it was copied whole, or ask for a new one'],
   login_link_used: [409, '此登录链接已使用过，每个链接只能使用一次，请重新获取', 'This sign-in link has already been used; each link works once, ask for a new one'],
   login_link_expired: [410, '此登录链接已过期（15 分钟内有效），请重新获取', 'This sign-in link has expired (it works for 15 minutes); ask for a new one'],
+  sso_failed: [403, '统一身份认证登录失败：{reasonZh}', 'Single sign-on failed: {reasonEn}'],
   csrf_failed: [403, '表单已失效或不是从本系统页面提交的，请刷新页面后重试', 'The form has expired or was not sent from this service’s page; reload the page and try again'],
   rate_limited: [429, '操作过于频繁，请于 {retryAfter} 后再试', 'Too many requests; try again after {retryAfter}'],
   too_many_checks: [429, '查验过于频繁，请 {seconds} 秒后再试', 'Too many checks from your address; try again in {seconds} seconds'],

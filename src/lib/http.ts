@@ -1,6 +1,7 @@
 import { OpenAPIHono, z, type RouteConfig, type RouteHandler } from '@hono/zod-openapi';
 import type { Db } from '../../db/client';
 import type { OutboundPolicy } from '../notify/outbound';
+import type { OidcSettings } from '../services/oidc';
 import type { Person } from '../services/auth';
 import { AppError } from './errors';
 import type { RateLimiter } from './rate-limit';
@@ -27,6 +28,8 @@ export interface AppDeps {
     fileMaxBytes: number;
     /** Believe a reverse proxy's client-address header (TRUST_PROXY; always on Workers). */
     trustProxy?: boolean;
+    /** University single sign-on (OIDC_*); absent: e-mail links only. */
+    oidc?: OidcSettings | null;
   };
   /** Per-client limit of the public verification endpoints (VERIFY_RATE_PER_MINUTE); absent: no limit. */
   verifyLimiter?: RateLimiter;

@@ -99,6 +99,7 @@ export interface NewPerson {
   phone?: string | null;
   wecomUserId?: string | null;
   dingtalkUserId?: string | null;
+  employeeNo?: string | null;
 }
 
 /**
@@ -117,6 +118,10 @@ export async function createPerson(db: Db, deps: ServiceDeps, actor: Person | nu
   return inTransaction(db, deps, async (tx) => {
     const [taken] = await tx.select({ id: people.id }).from(people).where(eq(sql`lower(${people.email})`, input.email.toLowerCase()));
     if (taken) throw new AppError('already_exists', { what: `邮箱 ${input.email} / email` }, { field: 'email' });
+    if (input.employeeNo) {
+      const [same] = await tx.select({ id: people.id }).from(people).where(eq(sql`lower(${people.employeeNo})`, input.employeeNo.toLowerCase()));
+      if (same) throw new AppError('already_exists', { what: `工号 ${input.employeeNo} / employee number` }, { field: 'employeeNo' });
+    }
     if (input.unitId) {
       const [unit] = await tx.select({ id: units.id }).from(units).where(eq(units.id, input.unitId));
       if (!unit) throw new AppError('not_found', { what: '单位 / unit' }, { field: 'unitId' });
@@ -131,6 +136,7 @@ export async function createPerson(db: Db, deps: ServiceDeps, actor: Person | nu
         phone: input.phone ?? null,
         wecomUserId: input.wecomUserId ?? null,
         dingtalkUserId: input.dingtalkUserId ?? null,
+        employeeNo: input.employeeNo ?? null,
       })
       .returning();
     await appendAudit(tx, { actorId: actor?.id ?? null, action: 'person.created', subjectType: 'person', subjectId: person!.id, data: { name: input.name, roles: person!.roles, unitId: person!.unitId, origin }, at: deps.now() });

@@ -12,8 +12,8 @@ export interface LoginPageProps {
   sent?: boolean;
   /** A sign-in link that is used, expired or unknown. */
   linkProblem?: string;
-  /** Label of the single sign-on button, when OIDC is configured. */
-  sso?: boolean;
+  /** Label of the single sign-on button (e.g. 统一身份认证), when OIDC is configured. */
+  sso?: string;
 }
 
 /** The front door: what this is, sign in by e-mailed link (or single sign-on), check a pass code. */
@@ -39,10 +39,10 @@ export function LoginPage({ ctx, next, email, errors = {}, sent, linkProblem, ss
       <Card title={t(l, '登录', 'Sign in')}>
         {sso ? (
           <>
-            <form method="get" action="/login/sso">
-              <input type="hidden" name="next" value={next} />
-              <button type="submit" class="btn">{t(l, '统一身份认证登录', 'Sign in with university single sign-on')}</button>
-            </form>
+            {/* A link, not a form: CSP form-action would stop a form's redirect to the identity provider. */}
+            <p>
+              <a class="btn" role="button" href={`/login/sso?next=${encodeURIComponent(next)}`}>{t(l, `${sso}登录`, `Sign in with ${sso === '统一身份认证' ? 'university single sign-on' : sso}`)}</a>
+            </p>
             <p class="muted">{t(l, '或使用邮箱登录：', 'Or sign in by e-mail:')}</p>
           </>
         ) : null}

@@ -1,11 +1,14 @@
 import { Hono, type Context } from 'hono';
+import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { z } from 'zod';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { clientIp } from '../../lib/client-ip';
 import { toAppError } from '../../lib/errors';
 import type { AppEnv } from '../../lib/http';
 import { textProblem } from '../../lib/text';
-import { endSession, requestLoginLink, signInWithLink } from '../../services/sessions';
+import { inTransaction } from '../../services/context';
+import { beginSignOn, finishSignOn, OIDC_COOKIE, OIDC_FLOW_MS } from '../../services/oidc';
+import { endSession, requestLoginLink, signInWithLink, startSession } from '../../services/sessions';
 import { pageCtx, t } from '../components/context';
 import { renderPage } from '../components/render';
 import { clearSessionCookie, setSessionCookie } from '../sessions';
@@ -22,7 +25,7 @@ const emailField = z.email().max(254);
 const client = (c: Context<AppEnv>) => ({ ip: clientIp(c, c.var.deps.config.trustProxy ?? false), userAgent: c.req.header('user-agent') ?? null });
 
 function loginPage(c: Context<AppEnv>, props: Omit<Parameters<typeof LoginPage>[0], 'ctx'>, status: ContentfulStatusCode = 200) {
-  return renderPage(c, <LoginPage ctx={pageCtx(c)} {...props} />, status);
+  return renderPage(c, <LoginPage ctx={pageCtx(c)} sso={c.var.deps.config.oidc?.label} {...props} />, status);
 }
 
 export const loginRouter = new Hono<AppEnv>()
@@ -51,7 +54,39 @@ export const loginRouter = new Hono<AppEnv>()
     }
     return loginPage(c, { next, email, sent: true });
   })
-  .get('/login/:token{[A-Za-z0-9_-]{1,200}}', async (c) => {
+  .get('/login/sso', async (c) => {
+    const sso = c.var.deps.config.oidc;
+    if (!sso) return c.redirect('/login', 303);
+    let begun: Awaited<ReturnType<typeof beginSignOn>>;
+    try {
+      begun = await beginSignOn(c.var.deps, sso, safeNext(c.req.query('next')));
+    } catch (err) {
+      const e = toAppError(err);
+      if (e.code !== 'unavailable') throw err;
+      return loginPage(c, { next: safeNext(c.req.query('next')), linkProblem: e.localized(pageCtx(c).locale) }, e.status);
+    }
+    const { redirectTo, cookie } = begun;
+    // Lax: the identity provider's redirect back is a top-level GET, which carries it.
+    setCookie(c, OIDC_COOKIE, cookie, { path: '/login/sso', httpOnly: true, sameSite: 'Lax', secure: c.var.deps.config.publicUrl.startsWith('https:'), maxAge: OIDC_FLOW_MS / 1000 });
+    return c.redirect(redirectTo, 303);
+  })
+  .get('/login/sso/callback', async (c) => {
+    const sso = c.var.deps.config.oidc;
+    if (!sso) return c.redirect('/login', 303);
+    const flowCookie = getCookie(c, OIDC_COOKIE);
+    deleteCookie(c, OIDC_COOKIE, { path: '/login/sso' });
+    try {
+      const { personId, next } = await finishSignOn(c.var.deps.db, c.var.deps, sso, new URL(c.req.url).search, flowCookie);
+      const started = await inTransaction(c.var.deps.db, c.var.deps, (tx) => startSession(tx, c.var.deps, personId, 'oidc', client(c)));
+      setSessionCookie(c, started.token);
+      return c.redirect(safeNext(next), 303);
+    } catch (err) {
+      const e = toAppError(err);
+      if (e.code !== 'sso_failed') throw err;
+      return loginPage(c, { next: '/', linkProblem: e.localized(pageCtx(c).locale) }, e.status);
+    }
+  })
+  .get('/login/:token{iml_[A-Za-z0-9_-]{1,200}}', async (c) => {
     try {
       const started = await signInWithLink(c.var.deps.db, c.var.deps, c.req.param('token'), client(c));
       setSessionCookie(c, started.token);

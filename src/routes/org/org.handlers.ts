@@ -30,7 +30,7 @@ export const setChain: AppRouteHandler<typeof routes.setChain> = async (c) => {
 
 const personView = (p: Awaited<ReturnType<typeof org.getPerson>>) => ({
   id: p.id, name: p.name, email: p.email, roles: p.roles, unitId: p.unitId, phone: p.phone, wecomUserId: p.wecomUserId,
-  dingtalkUserId: p.dingtalkUserId, channels: p.channels.filter(isRoute), createdAt: p.createdAt.toISOString(),
+  dingtalkUserId: p.dingtalkUserId, employeeNo: p.employeeNo, channels: p.channels.filter(isRoute), createdAt: p.createdAt.toISOString(),
 });
 
 export const createPerson: AppRouteHandler<typeof routes.createPerson> = async (c) => {

@@ -42,6 +42,7 @@ export const PersonSchema = z
     phone: z.string().nullable(),
     wecomUserId: z.string().nullable(),
     dingtalkUserId: z.string().nullable(),
+    employeeNo: z.string().nullable().openapi({ description: 'Employee number 工号 (single sign-on may match people by it)' }),
     channels: z.array(z.enum(ROUTES)).openapi({ description: 'Notification routes in order of preference; sign-off links go only by email, which is added to every message with a link' }),
     createdAt: z.string(),
   })
@@ -80,6 +81,7 @@ export const createPerson = createRoute({
       wecomUserId: text(64).optional(),
       dingtalkUserId: text(64).optional(),
       phone: phone.optional(),
+      employeeNo: text(64).optional().openapi({ description: 'Employee number 工号, unique' }),
     }),
   ),
   responses: { 201: jsonResponse(PersonSchema, 'The person (no credential)'), ...errors(400, 401, 403, 404, 409) },
