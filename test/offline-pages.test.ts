@@ -127,6 +127,19 @@ describe.skipIf(!hasChromium && !process.env.CI)('every page works with no outsi
     await p.page.close();
   }, 60_000);
 
+  it('the draft form, new and edit, with the editor\'s script from this service', async () => {
+    const p = await signedInPage('drafter');
+    await visit('/drafts/new', '/drafts/new', async (page) => {
+      expect(await page.locator('[name=body]').count()).toBeGreaterThan(0);
+      expect(await page.locator('button[value=submit]').innerText()).toBe('提交审核');
+    }, p);
+    const own = await t.request('POST', '/api/v1/drafts', { token: demo.tokens.drafter, body: { title: '离线编辑', body: '<p>正文</p>', unitId: demo.unitId, accountIds: [demo.accountId] } });
+    await visit(`/drafts/:id{${UUID_PARAM}}/edit`, `/drafts/${own.body.id}/edit`, async (page) => {
+      expect(await page.locator('input[name=title]').inputValue()).toBe('离线编辑');
+    }, p);
+    await p.page.close();
+  }, 60_000);
+
   it('the approval sheet (审核单) and the page its QR code opens', async () => {
     const p = await offlinePage();
     await p.page.setExtraHTTPHeaders({ Authorization: `Bearer ${demo.tokens.drafter}` });

@@ -137,6 +137,11 @@ export interface DraftPatch {
   bodyFormat?: BodyFormat;
   /** The files the new version holds (images the body shows are added anyway); omitted: the previous version's. */
   fileIds?: string[];
+  /**
+   * No new version when the content is what it was (the form's 保存草稿 clicked twice, or saved
+   * again before submitting): under review an edit restarts the chain, which only a real change may.
+   */
+  onlyIfChanged?: boolean;
 }
 
 /**
@@ -157,6 +162,7 @@ export async function reviseDraft(tx: Db, deps: ServiceDeps, actor: Person, draf
     exactFiles: patch.fileIds !== undefined,
   });
   const sha = content.contentSha256;
+  if (patch.onlyIfChanged && sha === previous.contentSha256) return { ...content, no: draft.currentVersionNo };
   const t = step(draft, sha, { type: 'edit', contentSha256: sha });
   const now = deps.now();
   const no = draft.currentVersionNo + 1;

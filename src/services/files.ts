@@ -64,13 +64,26 @@ export async function uploadFile(db: Db, deps: FileDeps, actor: Person, draftId:
   const file = await inTransaction(db, deps, async (tx) => {
     const draft = await lockDraft(tx, draftId);
     if (draft.drafterId !== actor.id) throw new AppError('forbidden', {}, { reason: 'only the drafter may do this' });
-    const [same] = await tx.select().from(draftFiles).where(and(eq(draftFiles.draftId, draftId), eq(draftFiles.sha256, accepted.sha256))).limit(1);
-    const row = same ?? (await tx.insert(draftFiles).values({ draftId, ...accepted, uploadedBy: actor.id, createdAt: deps.now() }).returning())[0]!;
+    const row = (await fileRowsFor(tx, deps, actor, draftId, [accepted]))[0]!;
     const current = await currentVersion(tx, draft);
     if (!current.fileIds.includes(row.id)) await reviseDraft(tx, deps, actor, draftId, { fileIds: [...current.fileIds, row.id] }, { fileAdded: row.id });
     return row;
   });
   return fileView(file);
+}
+
+/**
+ * The draft's file rows for accepted uploads, inserting those it does not hold yet: the same bytes
+ * uploaded again to the same draft are the same file. The caller holds the draft's lock and decides
+ * which version holds them.
+ */
+export async function fileRowsFor(tx: Db, deps: FileDeps, actor: Person, draftId: string, uploads: Awaited<ReturnType<typeof acceptUpload>>[]): Promise<FileRow[]> {
+  const rows: FileRow[] = [];
+  for (const accepted of uploads) {
+    const [same] = await tx.select().from(draftFiles).where(and(eq(draftFiles.draftId, draftId), eq(draftFiles.sha256, accepted.sha256))).limit(1);
+    rows.push(same ?? (await tx.insert(draftFiles).values({ draftId, ...accepted, uploadedBy: actor.id, createdAt: deps.now() }).returning())[0]!);
+  }
+  return rows;
 }
 
 export interface Served {

@@ -54,9 +54,7 @@ export async function assertPublishable(
   const blocked = results.filter((a) => !a.ok);
   if (blocked.length) {
     const known = await Promise.all(blocked.map(async (a) => !mayKnow || (await mayKnow(a))));
-    const why = (r: PublishBlock | null, locale: Locale) =>
-      r === 'no_valid_code' ? (locale === 'en' ? 'no valid inspection pass code' : '无有效审查合格编码') : registryLabel('accountStatus', r ?? '', locale);
-    const describe = (locale: Locale) => blocked.map((a, i) => (known[i] ? (locale === 'en' ? `${a.name} (${why(a.reason, 'en')})` : `${a.name}（${why(a.reason, 'zh-CN')}）`) : a.id));
+    const describe = (locale: Locale) => blocked.map((a, i) => (known[i] ? (locale === 'en' ? `${a.name} (${blockReason(a.reason, 'en')})` : `${a.name}（${blockReason(a.reason, 'zh-CN')}）`) : a.id));
     throw new AppError('account_not_publishable', {
       accountsZh: describe('zh-CN').join('、'),
       accountsEn: describe('en').join(', '),
@@ -67,3 +65,20 @@ export async function assertPublishable(
     });
   }
 }
+
+/** A unit's account as the draft form offers it: selectable only when the gate lets it through now. */
+export interface AccountChoice { id: string; name: string; platform: string; ok: boolean; reason: PublishBlock | null }
+
+/**
+ * Every account of a unit with whether a draft may target it now, for the draft form: the ones the
+ * gate refuses are shown with the reason rather than hidden, so a drafter knows why (and whom to ask).
+ */
+export async function accountChoices(db: Db, unitId: string, now: Date): Promise<AccountChoice[]> {
+  const rows = await db.select({ id: accounts.id, name: accounts.name, platform: accounts.platform }).from(accounts).where(eq(accounts.unitId, unitId)).orderBy(accounts.name);
+  const gate = new Map((await publishability(db, rows.map((r) => r.id), now)).map((p) => [p.id, p]));
+  return rows.map((r) => ({ ...r, ok: gate.get(r.id)?.ok ?? false, reason: gate.get(r.id)?.reason ?? null }));
+}
+
+/** Why the gate refuses an account, in the reader's language. */
+export const blockReason = (reason: PublishBlock | null, locale: Locale): string =>
+  reason === 'no_valid_code' ? (locale === 'en' ? 'no valid inspection pass code' : '无有效审查合格编码') : registryLabel('accountStatus', reason ?? '', locale);

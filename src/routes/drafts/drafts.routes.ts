@@ -85,9 +85,12 @@ const Format = z.enum(BODY_FORMATS).optional().openapi({ description: 'Omitted: 
 const draftParams = z.object({ id: uuidParam('id') });
 const ok = { 200: jsonResponse(DraftSchema, 'The draft') };
 
+/** A new draft's fields; the draft form (src/pages/editor) validates with the same schema. */
+export const NewDraftSchema = z.strictObject({ title: Title, body: Body, bodyFormat: Format, unitId: z.uuid(), accountIds: z.array(z.uuid()).min(1).max(50), urgency: z.enum(URGENCIES).optional() });
+
 export const createDraft = createRoute({
   method: 'post', path: '/drafts', tags, security, summary: 'Write a draft 起草稿件',
-  request: jsonBody(z.strictObject({ title: Title, body: Body, bodyFormat: Format, unitId: z.uuid(), accountIds: z.array(z.uuid()).min(1).max(50), urgency: z.enum(URGENCIES).optional() })),
+  request: jsonBody(NewDraftSchema),
   responses: { 201: jsonResponse(DraftSchema, 'The new draft, status draft'), ...errors(400, 401, 403, 404, 409) },
 });
 

@@ -1,0 +1,162 @@
+import type { PrescreenFinding } from '../../domain/prescreen';
+import { registryLabel } from '../../domain/registry-labels';
+import { label } from '../../lib/i18n';
+import { blockReason, type AccountChoice } from '../../services/publish-gate';
+import type { FileView } from '../../services/versions';
+import { t, type PageCtx } from '../components/context';
+import { Layout } from '../components/Layout';
+import { PrescreenFindings } from '../components/prescreen';
+import { Button, Card, Choices, ErrorSummary, fieldId, Notice, PostForm, Select, StatusTag, TextField, type FieldErrors } from '../components/ui';
+import { EDITOR_CSS_URL } from './assets';
+
+/** What the form shows: what was saved, or what was just sent back with its problems. */
+export interface DraftFormValues {
+  title: string;
+  body: string;
+  bodyFormat: 'html' | 'text';
+  accountIds: string[];
+  urgency: string;
+}
+
+export interface EditorPageProps {
+  ctx: PageCtx;
+  /** New draft: the unit it is written for. Edit: the draft being changed. */
+  mode: { kind: 'new'; unitId: string; unitName: string } | { kind: 'edit'; draftId: string; status: string; versionNo: number; files: FileView[]; accounts: { name: string; platform: string }[] };
+  values: DraftFormValues;
+  accounts: AccountChoice[];
+  findings: PrescreenFinding[] | null;
+  /** True when the findings are of the text on screen (after 发布前自查), not of the saved version. */
+  findingsFresh?: boolean;
+  errors?: FieldErrors;
+  notice?: string;
+}
+
+/**
+ * The draft form. Plain HTML first: a textarea named `body`, checkboxes, file inputs and three
+ * buttons that post to this page's route — it works without JavaScript. /assets/editor.js turns the
+ * textarea into the WYSIWYG editor (served from this origin) and uploads images as they are inserted.
+ */
+export function EditorPage({ ctx, mode, values, accounts, findings, findingsFresh, errors = {}, notice }: EditorPageProps) {
+  const l = ctx.locale;
+  const isNew = mode.kind === 'new';
+  const title = isNew ? t(l, '新建稿件', 'New draft') : t(l, '修改稿件', 'Edit draft');
+  const action = isNew ? '/drafts/new' : `/drafts/${mode.draftId}/edit`;
+  const head = (
+    <>
+      <link rel="stylesheet" href={EDITOR_CSS_URL} />
+    </>
+  );
+  return (
+    <Layout ctx={ctx} title={Object.keys(errors).length ? `${t(l, '错误：', 'Error: ')}${title}` : title} head={head}
+      crumbs={[[t(l, '工作台', 'Workspace'), '/'], ...(isNew ? [] : [[values.title, `/drafts/${mode.draftId}`] as [string, string]]), [title]]}>
+      <div class="page-head">
+        <h1>{title}</h1>
+        {!isNew ? <StatusTag status={mode.status} l={l} /> : null}
+      </div>
+      <ErrorSummary errors={errors} l={l} />
+      {notice ? <Notice tone="ok">{notice}</Notice> : null}
+      {!isNew && mode.status === 'in_review' ? (
+        <Notice tone="warn">{t(l, '此稿件正在审核中：保存修改后，审核将从第一级重新开始，已发出的审核链接全部失效。', 'This draft is in review: saving a change restarts the review at the first level, and every link already sent stops working.')}</Notice>
+      ) : null}
+      <PostForm action={action} csrf={ctx.csrf} enctype="multipart/form-data" id="f-form" class="draft-form">
+        {isNew ? <input type="hidden" name="unitId" value={mode.unitId} /> : null}
+        <div class="editor-grid">
+          <div class="editor-main">
+            <Card>
+              {isNew ? <p class="muted unit">{t(l, '单位：', 'Unit: ')}{mode.unitName}</p> : <p class="muted">{t(l, `当前为第 ${mode.versionNo} 版；保存即生成新版本。`, `This is version ${mode.versionNo}; saving makes a new version.`)}</p>}
+              <TextField name="title" label={t(l, '标题', 'Title')} value={values.title} error={errors.title} hint={t(l, '不超过 200 字', 'At most 200 characters')} />
+              <div class={errors.body ? 'field has-error body-field' : 'field body-field'}>
+                <label for={fieldId('body')} id="body-label">{t(l, '正文', 'Text')}</label>
+                <span class="hint" id={`${fieldId('body')}-hint`}>
+                  {t(l, '可直接从 Word 或微信编辑器粘贴，标题、加粗、列表、链接、表格和图片会保留。', 'Paste from Word or WeChat editors: headings, bold, lists, links, tables and images are kept.')}
+                </span>
+                {errors.body ? <span class="error-message" id={`${fieldId('body')}-error`}>{errors.body}</span> : null}
+                <textarea id={fieldId('body')} name="body" rows={18} data-editor data-draft-id={isNew ? undefined : mode.draftId} data-lang={l}
+                  aria-describedby={[`${fieldId('body')}-hint`, errors.body ? `${fieldId('body')}-error` : ''].filter(Boolean).join(' ')} aria-invalid={errors.body ? 'true' : undefined}>
+                  {values.body}
+                </textarea>
+                <input type="hidden" name="bodyFormat" id={fieldId('bodyFormat')} value={values.bodyFormat} />
+              </div>
+              {!isNew && mode.files.length ? (
+                <fieldset class="field files" id={fieldId('removeFileIds')}>
+                  <legend>{t(l, '图片与附件', 'Images and attachments')}</legend>
+                  <ul class="file-list">
+                    {mode.files.map((f, i) => (
+                      <li data-file-id={f.id}>
+                        <a href={f.url} target="_blank" rel="noopener">{f.name}</a> <span class="muted">{`${f.type} · ${Math.ceil(f.size / 1024)} KB`}</span>{' '}
+                        <label class="remove" for={`remove-${i}`}>
+                          <input type="checkbox" id={`remove-${i}`} name="removeFileIds" value={f.id} /> {t(l, '删除', 'Remove')}
+                        </label>
+                      </li>
+                    ))}
+                  </ul>
+                </fieldset>
+              ) : null}
+              <div class={errors.attachments ? 'field has-error' : 'field'}>
+                <label for={fieldId('attachments')}>{t(l, '添加图片或附件', 'Add images or attachments')}</label>
+                <span class="hint" id={`${fieldId('attachments')}-hint`}>{t(l, 'jpg、png、gif、webp、pdf、docx、xlsx、pptx，可多选；保存时上传。', 'jpg, png, gif, webp, pdf, docx, xlsx, pptx; several at once; uploaded when you save.')}</span>
+                {errors.attachments ? <span class="error-message" id={`${fieldId('attachments')}-error`}>{errors.attachments}</span> : null}
+                <input type="file" id={fieldId('attachments')} name="attachments" multiple aria-describedby={`${fieldId('attachments')}-hint`}
+                  accept=".jpg,.jpeg,.png,.gif,.webp,.pdf,.docx,.xlsx,.pptx,image/*" />
+              </div>
+            </Card>
+            <Card title={t(l, '发布', 'Publishing')}>
+              {isNew ? (
+                <>
+                  <Choices name="accountIds" legend={t(l, '发布账号', 'Accounts to publish on')} error={errors.accountIds}
+                    hint={accounts.some((a) => !a.ok) ? t(l, '灰色的账号当前不能发布，原因见其后。', 'Greyed accounts cannot be published to now; the reason follows each.') : undefined}
+                    choices={accounts.map((a) => ({
+                      value: a.id,
+                      label: <>{a.name} <span class="tag">{registryLabel('platform', a.platform, l)}</span></>,
+                      hint: a.ok ? undefined : t(l, `不可选：${blockReason(a.reason, l)}`, `Not available: ${blockReason(a.reason, l)}`),
+                      checked: values.accountIds.includes(a.id),
+                      disabled: !a.ok,
+                    }))} />
+                  {!accounts.length ? <p class="empty">{t(l, '本单位还没有登记备案的账号。', 'Your unit has no registered accounts yet.')}</p> : null}
+                  <Select name="urgency" label={t(l, '紧急程度', 'Urgency')} value={values.urgency} error={errors.urgency}
+                    options={[['normal', label('urgency', 'normal', l)], ['urgent', label('urgency', 'urgent', l)]]} />
+                </>
+              ) : (
+                <dl class="facts">
+                  <dt>{t(l, '发布账号', 'Accounts')}</dt>
+                  <dd>{mode.accounts.map((a) => `${a.name}（${registryLabel('platform', a.platform, l)}）`).join('、') || '—'}</dd>
+                  <dt>{t(l, '紧急程度', 'Urgency')}</dt>
+                  <dd>{label('urgency', values.urgency, l)}</dd>
+                </dl>
+              )}
+            </Card>
+            {isNew ? (
+              <Card title={t(l, '导入 Word 文档', 'Import a Word document')} id="import">
+                <div class={errors.docx ? 'field has-error' : 'field'}>
+                  <label for={fieldId('docx')}>{t(l, '选择 .docx 文件', 'Choose a .docx file')}</label>
+                  <span class="hint" id={`${fieldId('docx')}-hint`}>{t(l, '导入后正文、标题和图片自动填入，原文件作为附件保留。上面已选的发布账号和紧急程度一并使用。', 'The text, title and images are filled in; the original file is kept as an attachment. The accounts and urgency chosen above are used.')}</span>
+                  {errors.docx ? <span class="error-message" id={`${fieldId('docx')}-error`}>{errors.docx}</span> : null}
+                  <input type="file" id={fieldId('docx')} name="docx" accept=".docx,application/vnd.openxmlformats-officedocument.wordprocessingml.document" aria-describedby={`${fieldId('docx')}-hint`} />
+                </div>
+                <Button kind="secondary" name="intent" value="import" id="import-docx">{t(l, '导入', 'Import')}</Button>
+              </Card>
+            ) : null}
+            <div class="actions form-actions">
+              <Button kind="secondary" name="intent" value="save" id="save-draft">{t(l, '保存草稿', 'Save draft')}</Button>
+              <Button name="intent" value="submit" id="submit-draft">{t(l, '提交审核', 'Submit for review')}</Button>
+              <Button kind="secondary" name="intent" value="check" id="check-draft">{t(l, '发布前自查', 'Pre-screen')}</Button>
+            </div>
+          </div>
+          <aside class="editor-side" aria-live="polite">
+            {findings ? (
+              <>
+                <PrescreenFindings findings={findings} l={l} />
+                <p class="muted">{findingsFresh ? t(l, '以上为当前页面内容的自查结果（尚未保存）。', 'These are for the text on this page (not saved yet).') : t(l, '以上为已保存版本的自查结果；修改后可点「发布前自查」重新检查。', 'These are for the saved version; after changes press Pre-screen to check again.')}</p>
+              </>
+            ) : (
+              <section class="card prescreen">
+                <h2>{t(l, '发布前自查', 'Pre-screen')}</h2>
+                <p class="muted">{t(l, '点「发布前自查」检查密级标志、身份证号、手机号、银行卡号和词表中的内容；提交时也会检查。', 'Press Pre-screen to look for classification marks, ID, phone and card numbers and listed words; submitting checks too.')}</p>
+              </section>
+            )}
+          </aside>
+        </div>
+      </PostForm>
+    </Layout>
+  );
+}

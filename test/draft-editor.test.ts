@@ -1,0 +1,182 @@
+import { Document, HeadingLevel, Packer, Paragraph, TextRun } from 'docx';
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestEnv, type TestEnv } from './harness';
+import { applyFor } from './registry-fixtures';
+import { pdf, png } from './support/fixtures';
+
+/**
+ * The draft form over HTTP, as a browser without JavaScript uses it: the form's fields, its
+ * refusals (a page with an error summary naming the fields, never JSON), saving with attachments,
+ * submitting, the pre-screen round trip, importing a .docx, and editing into a new version.
+ */
+describe('the draft form (/drafts/new, /drafts/{id}/edit)', () => {
+  let t: TestEnv;
+  let demo: Awaited<ReturnType<TestEnv['seed']>>;
+  let session: { cookie: string; csrf: string };
+  let pendingAccount: { id: string; name: string };
+
+  beforeAll(async () => {
+    t = await createTestEnv('postgres');
+    demo = await t.seed();
+    const rows = await t.runtime.database.db.execute(sql`select email from people where id = ${demo.people.drafter}`);
+    const email = ((Array.isArray(rows) ? rows : (rows as { rows: unknown[] }).rows)[0] as { email: string }).email;
+    session = await t.signIn(email);
+    pendingAccount = await applyFor(t, demo);
+  });
+  afterAll(() => t?.close());
+
+  /** Posts the form as a browser does: multipart, with the session cookie and its CSRF token. */
+  async function post(path: string, fields: Record<string, string | string[]>, files: Record<string, { bytes: Uint8Array; name: string; type?: string }[]> = {}, opts: { csrf?: string | null; lang?: string } = {}) {
+    const form = new FormData();
+    if (opts.csrf !== null) form.append('_csrf', opts.csrf ?? session.csrf);
+    for (const [k, v] of Object.entries(fields)) for (const one of [v].flat()) form.append(k, one);
+    for (const [k, list] of Object.entries(files)) for (const f of list) form.append(k, new File([f.bytes as Uint8Array<ArrayBuffer>], f.name, { type: f.type ?? '' }));
+    const res = await t.runtime.app.request(path, { method: 'POST', body: form, headers: { cookie: session.cookie, ...(opts.lang ? { 'accept-language': opts.lang } : {}) } });
+    return { status: res.status, location: res.headers.get('location'), text: await res.text(), type: res.headers.get('content-type') ?? '' };
+  }
+  const page = (path: string, headers: Record<string, string> = {}) => t.request('GET', path, { cookie: session.cookie, headers });
+  const api = (path: string) => t.request('GET', path, { token: demo.tokens.drafter });
+  const idFrom = (location: string | null) => /^\/drafts\/([0-9a-f-]{36})(?:\/edit\b.*)?$/.exec(location ?? '')![1]!;
+
+  it('sends a signed-out visitor to sign in, and back to the form afterwards', async () => {
+    const res = await t.request('GET', '/drafts/new');
+    expect(res.status).toBe(303);
+    expect(res.headers.get('location')).toBe('/login?next=%2Fdrafts%2Fnew');
+  });
+
+  it('shows the contract fields, the import control, and accounts the gate refuses with the reason', async () => {
+    const res = await page('/drafts/new');
+    expect(res.status).toBe(200);
+    const html = res.text;
+    expect(html).toMatch(/<input[^>]*name="title"/);
+    expect(html).toMatch(/<textarea[^>]*name="body"/);
+    expect(html).toMatch(/<select[^>]*name="urgency"/);
+    expect(html).toMatch(new RegExp(`<input type="checkbox"[^>]*name="accountIds" value="${demo.accountId}"(?![^>]*disabled)`));
+    // The pending account is listed, not selectable, with why.
+    expect(html).toMatch(new RegExp(`name="accountIds" value="${pendingAccount.id}"[^>]*disabled`));
+    expect(html).toContain(pendingAccount.name);
+    expect(html).toContain('不可选：');
+    expect(html).toMatch(/<button[^>]*value="save"[^>]*>保存草稿<\/button>/);
+    expect(html).toMatch(/<button[^>]*value="submit"[^>]*>提交审核<\/button>/);
+    expect(html).toMatch(/<input type="file"[^>]*name="docx"/);
+    // Every control has a label.
+    for (const id of ['f-title', 'f-body', 'f-urgency', 'f-attachments', 'f-docx']) expect(html).toContain(`for="${id}"`);
+    expect(html).not.toMatch(/<script(?![^>]*src=)/);
+
+    const en = await page('/drafts/new?lang=en');
+    expect(en.text).toContain('Save draft');
+    expect(en.text).toContain('Submit for review');
+    expect(en.text).toContain('<html lang="en"');
+  });
+
+  it('sends a refused form back as a page naming each field, with what was typed', async () => {
+    const res = await post('/drafts/new', { unitId: demo.unitId, title: '', body: '保留我写的正文', bodyFormat: 'text', urgency: 'normal', intent: 'save' });
+    expect(res.status).toBe(400);
+    expect(res.type).toContain('text/html');
+    expect(res.text).toContain('class="error-summary"');
+    expect(res.text).toContain('href="#f-title"');
+    expect(res.text).toContain('href="#f-accountIds"');
+    expect(res.text).toContain('请至少选择一个可发布的账号');
+    expect(res.text).toContain('保留我写的正文');
+    // Naming a refused account is refused by the gate, on the accounts field.
+    const blocked = await post('/drafts/new', { unitId: demo.unitId, title: '标题', body: '正文', bodyFormat: 'text', accountIds: pendingAccount.id, intent: 'save' });
+    expect(blocked.status).toBe(409);
+    expect(blocked.text).toContain('href="#f-accountIds"');
+    // Without the CSRF token nothing is written.
+    const forged = await post('/drafts/new', { unitId: demo.unitId, title: '伪造', body: '正文', accountIds: demo.accountId, intent: 'save' }, {}, { csrf: null });
+    expect(forged.status).toBe(403);
+    expect((await api('/api/v1/drafts?mine=true')).body.items.some((d: { title: string }) => d.title === '伪造')).toBe(false);
+  });
+
+  it('saves a draft with its attachments and goes to the draft page; 提交审核 submits it', async () => {
+    const saved = await post('/drafts/new', { unitId: demo.unitId, title: '表单草稿', body: '第一段。\n\n第二段。', bodyFormat: 'text', accountIds: demo.accountId, urgency: 'urgent', intent: 'save' },
+      { attachments: [{ bytes: png(4, 4, [10, 120, 200]), name: '照片.png', type: 'image/png' }, { bytes: pdf(), name: '日程.pdf', type: 'application/pdf' }] });
+    expect(saved.status, saved.text.slice(0, 500)).toBe(303);
+    const id = idFrom(saved.location);
+    expect(saved.location).toBe(`/drafts/${id}`);
+    const draft = (await api(`/api/v1/drafts/${id}`)).body;
+    expect(draft).toMatchObject({ title: '表单草稿', status: 'draft', urgency: 'urgent', accountIds: [demo.accountId], currentVersion: 1 });
+    expect(draft.files.map((f: { name: string }) => f.name).sort()).toEqual(['日程.pdf', '照片.png']);
+
+    const submitted = await post('/drafts/new', { unitId: demo.unitId, title: '直接提交', body: '正文。', bodyFormat: 'text', accountIds: demo.accountId, intent: 'submit' });
+    expect(submitted.status).toBe(303);
+    const sent = (await api(`/api/v1/drafts/${idFrom(submitted.location)}`)).body;
+    expect(sent).toMatchObject({ status: 'in_review', currentLevel: 'section_head' });
+    expect(await t.linkFor(demo.people.section_head!)).toMatch(/^imp_|^[A-Za-z0-9_-]+$/);
+  });
+
+  it('a file the service does not take is named on its field, and nothing is saved', async () => {
+    const before = (await api('/api/v1/drafts?mine=true')).body.items.length;
+    const res = await post('/drafts/new', { unitId: demo.unitId, title: '带坏附件', body: '正文', bodyFormat: 'text', accountIds: demo.accountId, intent: 'save' },
+      { attachments: [{ bytes: new TextEncoder().encode('#!/bin/sh\necho hi\n'), name: 'run.sh', type: 'text/x-sh' }] });
+    expect(res.status).toBe(415);
+    expect(res.text).toContain('href="#f-attachments"');
+    expect((await api('/api/v1/drafts?mine=true')).body.items.length).toBe(before);
+  });
+
+  it('发布前自查 shows the findings of the text on the page without saving it', async () => {
+    const before = (await api('/api/v1/drafts?mine=true')).body.items.length;
+    const res = await post('/drafts/new', { unitId: demo.unitId, title: '机密通知', body: '联系人手机 13812345678。', bodyFormat: 'text', accountIds: demo.accountId, intent: 'check' });
+    expect(res.status).toBe(200);
+    expect(res.text).toContain('密级标志');
+    expect(res.text).toContain('手机号码');
+    expect(res.text).toContain('data-kind="mobile"');
+    expect(res.text).toContain('联系人手机 13812345678。');
+    expect((await api('/api/v1/drafts?mine=true')).body.items.length).toBe(before);
+  });
+
+  it('导入 turns a .docx into a draft and opens it in the editor', async () => {
+    const doc = new Document({ sections: [{ children: [
+      new Paragraph({ text: '导入的通知', heading: HeadingLevel.HEADING_1 }),
+      new Paragraph({ children: [new TextRun({ text: '加粗的一句', bold: true }), new TextRun('和普通的一句。')] }),
+    ] }] });
+    const bytes = new Uint8Array(await Packer.toBuffer(doc));
+    const res = await post('/drafts/new', { unitId: demo.unitId, title: '', body: '', bodyFormat: 'text', accountIds: demo.accountId, urgency: 'normal', intent: 'import' },
+      { docx: [{ bytes, name: '通知.docx', type: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document' }] });
+    expect(res.status, res.text.slice(0, 300)).toBe(303);
+    expect(res.location).toMatch(/\/edit\?imported=1$/);
+    const editor = await page(res.location!);
+    expect(editor.status).toBe(200);
+    expect(editor.text).toContain('已导入 Word 文档');
+    expect(editor.text).toContain('value="导入的通知"');
+    expect(editor.text).toContain('&lt;strong&gt;加粗的一句&lt;/strong&gt;');
+    expect(editor.text).toContain('通知.docx');
+    // No file chosen: the import field is named.
+    const none = await post('/drafts/new', { unitId: demo.unitId, title: '', body: '', accountIds: demo.accountId, intent: 'import' });
+    expect(none.status).toBe(400);
+    expect(none.text).toContain('href="#f-docx"');
+  });
+
+  it('editing makes a new version; saving the same content again makes none; removing an attachment leaves it out', async () => {
+    const saved = await post('/drafts/new', { unitId: demo.unitId, title: '待修改', body: '原文。', bodyFormat: 'text', accountIds: demo.accountId, intent: 'save' },
+      { attachments: [{ bytes: pdf(), name: '附件.pdf', type: 'application/pdf' }] });
+    const id = idFrom(saved.location);
+    const form = await page(`/drafts/${id}/edit`);
+    expect(form.status).toBe(200);
+    expect(form.text).toContain('附件.pdf');
+    const fileId = (await api(`/api/v1/drafts/${id}`)).body.files[0].id as string;
+
+    const edited = await post(`/drafts/${id}/edit`, { title: '已修改', body: '改过的正文。', bodyFormat: 'text', intent: 'save' });
+    expect(edited.status).toBe(303);
+    expect(edited.location).toBe(`/drafts/${id}`);
+    expect((await api(`/api/v1/drafts/${id}`)).body).toMatchObject({ title: '已修改', currentVersion: 2 });
+    const again = await post(`/drafts/${id}/edit`, { title: '已修改', body: '改过的正文。', bodyFormat: 'text', intent: 'save' });
+    expect(again.status).toBe(303);
+    expect((await api(`/api/v1/drafts/${id}`)).body.currentVersion).toBe(2);
+
+    await post(`/drafts/${id}/edit`, { title: '已修改', body: '改过的正文。', bodyFormat: 'text', removeFileIds: fileId, intent: 'submit' });
+    const after = (await api(`/api/v1/drafts/${id}`)).body;
+    expect(after).toMatchObject({ currentVersion: 3, status: 'in_review', files: [] });
+
+    // Someone else's draft, and a draft that cannot change, answer with a page.
+    const other = await t.request('GET', `/drafts/${id}/edit`, { cookie: (await t.signIn(`section_head.${(await emailSuffix())}@demo.imprimatur.local`)).cookie });
+    expect(other.status).toBe(403);
+    expect(other.headers.get('content-type')).toContain('text/html');
+  });
+
+  const emailSuffix = async () => {
+    const rows = await t.runtime.database.db.execute(sql`select email from people where id = ${demo.people.drafter}`);
+    return ((Array.isArray(rows) ? rows : (rows as { rows: unknown[] }).rows)[0] as { email: string }).email.split('.')[1]!.split('@')[0]!;
+  };
+});
