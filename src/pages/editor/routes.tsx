@@ -17,10 +17,10 @@ import { pageCtx, t } from '../components/context';
 import { errorPage, renderPage } from '../components/render';
 import type { FieldErrors } from '../components/ui';
 import { requirePage } from '../sessions';
+import { UUID_PARAM } from '../workspace/routes';
 import { EditorPage, type DraftFormValues, type EditorPageProps } from './EditorPage';
 
 type C = Context<AppEnv>;
-const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
 const EDITABLE = ['draft', 'returned', 'in_review'];
 
 /** The unit a new draft is written for: the person's own, else the first unit where they hold a position. */
@@ -149,11 +149,11 @@ export const editorRouter = new Hono<AppEnv>()
       return sendBack(fieldErrors(e, c, 'attachments'), e.status);
     }
   }))
-  .get(`/drafts/:id{${UUID}}/edit`, asPage((c) => {
+  .get(`/drafts/:id{${UUID_PARAM}}/edit`, asPage((c) => {
     const imported = c.req.query('imported') !== undefined;
     return editDraftPage(c, c.var.person, c.req.param('id')!, imported ? { notice: t(pageCtx(c).locale, '已导入 Word 文档：请检查正文，然后保存或提交审核。', 'The Word document is imported: check the text, then save or submit it.') } : {});
   }))
-  .post(`/drafts/:id{${UUID}}/edit`, asPage(async (c) => {
+  .post(`/drafts/:id{${UUID_PARAM}}/edit`, asPage(async (c) => {
     const person = c.var.person;
     const { deps } = c.var;
     const draftId = c.req.param('id')!;
