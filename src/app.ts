@@ -20,6 +20,7 @@ import { draftsRouter } from './routes/drafts';
 import { dutiesRouter } from './routes/duties';
 import { filesRouter } from './routes/files';
 import { prescreenRouter } from './routes/prescreen';
+import { handoffRouter } from './routes/handoff';
 import { healthRouter } from './routes/health';
 import { inspectionsRouter } from './routes/inspections';
 import { orgRouter } from './routes/org';
@@ -105,7 +106,7 @@ export function createApp(deps: AppDeps, options: AppOptions = {}) {
   const api = createRouter();
   api.use('*', requireBearer);
   api.route('/', orgRouter).route('/', draftsRouter).route('/', signoffRouter).route('/', auditRouter).route('/', deliveriesRouter).route('/', calendarRouter);
-  api.route('/', accountsRouter).route('/', inspectionsRouter).route('/', verifyRouter).route('/', filesRouter).route('/', sessionsRouter).route('/', prescreenRouter).route('/', dutiesRouter);
+  api.route('/', accountsRouter).route('/', inspectionsRouter).route('/', verifyRouter).route('/', filesRouter).route('/', sessionsRouter).route('/', prescreenRouter).route('/', dutiesRouter).route('/', handoffRouter);
 
   app.route('/', healthRouter);
   app.route('/', webRouter);

@@ -86,7 +86,7 @@ export async function createRuntime(opts: { env?: Record<string, string | undefi
   // Every robot and webhook call goes through the one filtered sender (no loopback, private or reserved destinations).
   const post = filteredPost(config.outbound);
   const channels: Channels = { email: channel, wecom: wecomChannel(post), dingtalk: dingtalkChannel(post), feishu: feishuChannel(post), webhook: webhookChannel(post) };
-  const delivery: Delivery = { db: workerDatabase.db, deps, channels, claimLeaseMs: config.sendLeaseMs };
+  const delivery: Delivery = { db: workerDatabase.db, deps, channels, post, claimLeaseMs: config.sendLeaseMs };
   return {
     config, database, installationId, deps, log, channel, channels, delivery, app,
     drain: () => drainOutbox(delivery),

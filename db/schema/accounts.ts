@@ -27,6 +27,12 @@ export const accounts = pgTable(
     registeredAt: at('registered_at'),
     /** Set by the dormancy sweep when nothing was approved for this account in the configured number of days. */
     dormantSince: at('dormant_since'),
+    /**
+     * Where an approved draft for this account is handed on (draft.approved / draft.retracted), set by
+     * publicity staff: an https URL (save-time and send-time rules of src/notify/outbound.ts) and the
+     * secret the deliveries are signed with. Null: nothing is handed on.
+     */
+    handoff: jsonb('handoff').$type<{ url: string; secret: string }>(),
     createdAt: createdAt(),
     updatedAt: at('updated_at').notNull().defaultNow(),
   },

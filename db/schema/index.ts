@@ -9,3 +9,4 @@ export * from './prescreen';
 export * from './installation';
 export * from './sessions';
 export * from './duties';
+export * from './publications';

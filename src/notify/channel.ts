@@ -4,7 +4,7 @@ import type { UnitRobots } from './robots';
 /** One message to one person, in their language; `link` is the sign-off capability when there is one. */
 export interface Notification {
   kind:
-    | 'review_assigned' | 'review_reminder' | 'review_urged' | 'review_escalated' | 'review_resent' | 'draft_closed' | 'digest'
+    | 'review_assigned' | 'review_reminder' | 'review_urged' | 'review_escalated' | 'review_resent' | 'draft_closed' | 'draft_retracted' | 'digest'
     // People and positions: a welcome at the new person's own address; a position changing hands.
     | 'welcome' | 'position_assigned' | 'sign_in'
     // Registry and annual inspection (src/notify/registry-messages.ts).

@@ -70,6 +70,22 @@ export function closedMessage(f: { drafterName: string; title: string; status: '
   return { subject, text, html: String(body) };
 }
 
+/** A retraction after approval: to the drafter and the unit's publicity officer, who take the item down where it went live. */
+export function retractedMessage(f: { recipientName: string; title: string; byName: string; reason: string | null; at: Date; url: string }) {
+  const subject = `【撤销发布】《${f.title}》`;
+  const text = [
+    `${f.recipientName}，您好：`,
+    `已审核通过的稿件《${f.title}》已于 ${cst(f.at)} 由 ${f.byName} 撤销发布，请从已发布的平台撤下。`,
+    ...(f.reason ? [`原因：${f.reason}`] : []),
+    `详情：${f.url}`,
+    '',
+    `The approved draft "${f.title}" was retracted by ${f.byName}${f.reason ? ` (${f.reason})` : ''}; take it down wherever it was published.`,
+  ].join('\n');
+  const body = html`<p>${f.recipientName}，您好：</p><p>已审核通过的稿件《<strong>${f.title}</strong>》已于 ${cst(f.at)} 由 ${f.byName} 撤销发布，请从已发布的平台撤下。</p>${f.reason ? html`<p>原因：${f.reason}</p>` : ''}<p><a href="${f.url}">查看详情</a></p>
+<p style="color:#666;font-size:12px">The approved draft was retracted; take it down wherever it was published.</p>`;
+  return { subject, text, html: String(body) };
+}
+
 /** To the people an overdue review is escalated to: facts only, no link (they may not decide for the assignee). */
 export function overdueMessage(f: { recipientName: string; assigneeName: string; unitName: string; title: string; level: Position; assignedAt: Date; dueAt: Date | null; reminders: number; step: number; url: string }) {
   const subject = `【审核超时·${f.step === 1 ? '提请督办' : '宣传部督办'}】《${f.title}》— ${label('level', f.level)} ${f.assigneeName}`;

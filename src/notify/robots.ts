@@ -87,7 +87,7 @@ export function truncateUtf8(text: string, maxBytes: number, ellipsis = '…'): 
  * for the delivery list holds the HTTP status and, for a robot platform, its documented result
  * fields only: never the body of whatever server answered.
  */
-async function postJson(post: OutboundPost, platform: Platform | null, url: string, body: string, headers: Record<string, string> = {}): Promise<unknown> {
+export async function postJson(post: OutboundPost, platform: Platform | null, url: string, body: string, headers: Record<string, string> = {}): Promise<unknown> {
   const res = await post(url, body, { 'content-type': 'application/json; charset=utf-8', ...headers });
   let reply: unknown = null;
   try { reply = JSON.parse(res.body); } catch { reply = null; }

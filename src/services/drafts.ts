@@ -228,6 +228,7 @@ export async function closeDraft(db: Db, deps: ServiceDeps, actor: Person, draft
     const t = step(draft, version.contentSha256, { type });
     await applyTransition(tx, deps, draft, t, { versionId: version.id, newRound: false, supersedeReason: 'withdrawn', assignReason: 'advanced' });
     await appendAudit(tx, { actorId: actor.id, action: `draft.${type === 'withdraw' ? 'withdrawn' : 'retracted'}`, subjectType: 'draft', subjectId: draftId, draftId, versionSha256: version.contentSha256, data: { reason: reason ?? null }, at: deps.now() });
+    if (type === 'retract') await enqueue(tx, 'draft.retracted', { draftId, versionId: version.id, byId: actor.id, reason: reason ?? null, at: deps.now().toISOString() });
   });
   return getDraftView(db, actor, draftId);
 }

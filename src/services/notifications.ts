@@ -3,7 +3,8 @@ import type { Db } from '../../db/client';
 import { decisions, deliveries, loginLinks, draftVersions, drafts, outbox, people, reviews, units, type DeliveryStatus } from '../../db/schema';
 import { forRoute, PermanentSendError, routesFor, type Channels, type Notification, type Route } from '../notify/channel';
 import { appointmentMessage, closedMessage, signInMessage, digestMessage, overdueMessage, reviewMessage, welcomeMessage, type ReviewMessageKind } from '../notify/messages';
-import { shortReason } from '../notify/outbound';
+import { shortReason, type OutboundPost } from '../notify/outbound';
+import { endpointSendsFor, retractionPlans, sendToEndpoint } from './handoff';
 import { parseRobots, type UnitRobots } from '../notify/robots';
 import { AppError } from '../lib/errors';
 import { appendAudit } from './audit';
@@ -45,6 +46,8 @@ export interface Delivery {
   db: Db;
   deps: ServiceDeps;
   channels: Channels;
+  /** The filtered outbound sender, for deliveries to stored endpoints (the hand-off); absent: they fail for good. */
+  post?: OutboundPost;
   /** A `sending` claim older than this is taken to be from a dead worker and may be taken over. */
   claimLeaseMs: number;
 }
@@ -216,6 +219,11 @@ export async function plansFor(db: Db, deps: ServiceDeps, row: OutboxRow): Promi
         } satisfies Planned];
       });
     }
+    case 'draft.approved':
+      // Only the accounts' endpoints (endpointSendsFor); the drafter is told by draft.closed.
+      return [];
+    case 'draft.retracted':
+      return retractionPlans(db, deps, row);
     default:
       // The duty topics, then the registry and inspection topics.
       return row.topic.startsWith('duty.') ? dutyPlans(db, deps, row, key) : registryPlans(db, deps, row, key);
@@ -227,11 +235,11 @@ export async function plansFor(db: Db, deps: ServiceDeps, row: OutboxRow): Promi
  * died (claim older than the lease). `sent`: nothing to do; `busy`: another sender holds a fresh
  * claim (or held it and died), so this attempt must be retried later rather than counted as done.
  */
-async function claim(db: Db, d: { dedupeKey: string; route: Route; plan: Planned; outboxId: number }, leaseMs: number): Promise<'claimed' | 'sent' | 'busy'> {
+async function claim(db: Db, d: { dedupeKey: string; route: Route; kind: string; personId: string | null; reviewId: string | null; outboxId: number }, leaseMs: number): Promise<'claimed' | 'sent' | 'busy'> {
   const now = new Date();
   const rows = await db
     .insert(deliveries)
-    .values({ dedupeKey: d.dedupeKey, channel: d.route, kind: d.plan.kind, personId: d.plan.person.id, reviewId: d.plan.reviewId, outboxId: d.outboxId, status: 'sending', claimedAt: now })
+    .values({ dedupeKey: d.dedupeKey, channel: d.route, kind: d.kind, personId: d.personId, reviewId: d.reviewId, outboxId: d.outboxId, status: 'sending', claimedAt: now })
     .onConflictDoUpdate({
       target: deliveries.dedupeKey,
       set: { status: 'sending', attempts: sql`${deliveries.attempts} + 1`, claimedAt: now },
@@ -264,6 +272,21 @@ export async function dispatchOutboxRow(d: Delivery, outboxId: number, opts: { f
   const [row] = await db.select().from(outbox).where(eq(outbox.id, outboxId));
   const result: DispatchResult = { sent: 0, skipped: 0, failed: [] };
   const busy: string[] = [];
+  /** Runs one claimed send and records how it went: sent, or retrying/failed with a short reason. */
+  const attempt = async (dedupeKey: string, route: Route, send: () => Promise<void>) => {
+    try {
+      await send();
+      await db.update(deliveries).set({ status: 'sent', sentAt: new Date(), lastError: null }).where(eq(deliveries.dedupeKey, dedupeKey));
+      result.sent++;
+    } catch (err) {
+      const permanent = err instanceof PermanentSendError;
+      // Shown to operators in GET /deliveries: short, one line, no control characters.
+      const error = shortReason((err as Error).message ?? String(err));
+      await db.update(deliveries).set({ status: permanent || opts.final ? 'failed' : 'retrying', lastError: error }).where(eq(deliveries.dedupeKey, dedupeKey));
+      result.failed.push({ dedupeKey, error, permanent });
+      deps.log.warn({ dedupeKey, route, err: error, final: opts.final || permanent }, 'notification send failed');
+    }
+  };
   // A job naming a row this database does not hold (another deployment's, or from before the
   // database was replaced or restored) is an error, never a silent success: it is retried, then failed.
   if (!row || (opts.jobKey && row.jobKey !== opts.jobKey)) {
@@ -274,7 +297,7 @@ export async function dispatchOutboxRow(d: Delivery, outboxId: number, opts: { f
     const claimed: { route: Route; dedupeKey: string }[] = [];
     for (const route of routes) {
       const dedupeKey = `${plan.key}:${plan.person.id}:${route}`;
-      const state = await claim(db, { dedupeKey, route, plan, outboxId }, d.claimLeaseMs);
+      const state = await claim(db, { dedupeKey, route, kind: plan.kind, personId: plan.person.id, reviewId: plan.reviewId, outboxId }, d.claimLeaseMs);
       if (state === 'claimed') claimed.push({ route, dedupeKey });
       else if (state === 'sent') result.skipped++;
       else busy.push(dedupeKey);
@@ -288,21 +311,27 @@ export async function dispatchOutboxRow(d: Delivery, outboxId: number, opts: { f
     }
     for (const { route, dedupeKey } of claimed) {
       const channel = channels[route];
-      try {
+      await attempt(dedupeKey, route, async () => {
         if (!channel) throw new PermanentSendError(`channel ${route} is not configured`);
         // Only a route that reaches the person alone gets the link; the others get the same words without it.
         await channel.send(forRoute(route, { kind: plan.kind, to: recipient(plan.person), ...text, dedupeKey, robots: plan.robots }));
-        await db.update(deliveries).set({ status: 'sent', sentAt: new Date(), lastError: null }).where(eq(deliveries.dedupeKey, dedupeKey));
-        result.sent++;
-      } catch (err) {
-        const permanent = err instanceof PermanentSendError;
-        // Shown to operators in GET /deliveries: short, one line, no control characters.
-        const error = shortReason((err as Error).message ?? String(err));
-        await db.update(deliveries).set({ status: permanent || opts.final ? 'failed' : 'retrying', lastError: error }).where(eq(deliveries.dedupeKey, dedupeKey));
-        result.failed.push({ dedupeKey, error, permanent });
-        deps.log.warn({ dedupeKey, route, err: error, final: opts.final || permanent }, 'notification send failed');
-      }
+      });
     }
+  }
+  // Deliveries to stored endpoints (the hand-off of an approved draft to its accounts' systems).
+  for (const send of await endpointSendsFor(db, deps, row)) {
+    const state = await claim(db, { dedupeKey: send.key, route: 'webhook', kind: send.kind, personId: null, reviewId: null, outboxId }, d.claimLeaseMs);
+    if (state === 'sent') { result.skipped++; continue; }
+    if (state === 'busy') { busy.push(send.key); continue; }
+    const body = await db.transaction((tx) => send.compose(tx as unknown as Db));
+    if (body === null) {
+      await markObsolete(db, eq(deliveries.dedupeKey, send.key));
+      continue;
+    }
+    await attempt(send.key, 'webhook', async () => {
+      if (!d.post) throw new PermanentSendError('no outbound sender in this process');
+      await sendToEndpoint(d.post, send, body);
+    });
   }
   // A claim held elsewhere is either in flight or its holder died: only a later attempt, after the
   // lease, can tell, so the row stays unprocessed (drain leaves it; a job retries with backoff).

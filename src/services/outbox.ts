@@ -18,6 +18,10 @@ export interface OutboxTopics {
   /** The assignee asked for a fresh link from a spent one (重新发送链接). */
   'review.link_resent': { reviewId: string };
   'draft.closed': { draftId: string; status: 'approved' | 'returned' | 'rejected'; reviewId: string };
+  /** Final approval: the approved version goes to each target account's hand-off endpoint (services/handoff.ts). */
+  'draft.approved': { draftId: string; versionId: string };
+  /** A retraction after approval: the same endpoints, the drafter and the unit's publicity officer are told. */
+  'draft.retracted': { draftId: string; versionId: string; byId: string; reason: string | null; at: string };
   /** The n-th reminder of one assignment (assignedAt in ms tells a reassigned review's reminders apart). */
   'review.reminder': { reviewId: string; assignedAt: number; n: number };
   /** Escalation step 1 (level above + unit publicity officer) or 2 (publicity department); the assignee is told too. */

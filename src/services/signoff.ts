@@ -297,6 +297,7 @@ export async function decideByLink(db: Db, deps: ServiceDeps, token: string, inp
       });
     }
     if (updated.status !== 'in_review') await enqueue(tx, 'draft.closed', { draftId: draft.id, status: updated.status as 'approved' | 'returned' | 'rejected', reviewId: review!.id });
+    if (updated.status === 'approved') await enqueue(tx, 'draft.approved', { draftId: draft.id, versionId: version!.id });
     return { refused: null, draft: updated };
   });
   if (outcome.refused) throw new AppError('separation_of_duties', { reasonZh: outcome.refused.zh, reasonEn: outcome.refused.en }, { reason: outcome.refused.en });
