@@ -1,3 +1,4 @@
+import { parse } from 'csv-parse/sync';
 import { and, asc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditEvents, dutyObligations } from '../db/schema';
@@ -174,13 +175,28 @@ describe('a quarter on a moving clock', () => {
     let board = await get('/api/v1/duties?period=2026-Q3', a.tokens.publicity);
     const standing = (unitId: string) => board.body.items.find((o: { unitId: string; title: string }) => o.unitId === unitId && o.title === TITLE).standing;
     expect([standing(a.unitId), standing(b.unitId)]).toEqual(['done', 'missing']);
-    const late = await submit(ob.id, b.tokens.publicity_officer, [{ bytes: pdf('late'), name: '补交.pdf' }]);
+    const late = await submit(ob.id, b.tokens.publicity_officer, [{ bytes: pdf('late'), name: '补交.pdf' }], '=HYPERLINK("http://evil.example","补交")');
     expect(late.status, late.text).toBe(201);
     // No body at all (the comment is optional).
     const ok = await t.request('POST', `/api/v1/duties/${ob.id}/accept`, { token: b.tokens.publicity });
     expect(ok.status, ok.text).toBe(200);
     board = await get('/api/v1/duties?period=2026', a.tokens.publicity);
     expect([standing(a.unitId), standing(b.unitId)]).toEqual(['done', 'late']);
+  });
+
+  it('the year’s export (CSV for the 年度目标责任考核) shows each state, formulas neutralized; publicity only', async () => {
+    const res = await t.runtime.app.request('/api/v1/exports/duties.csv?year=2026', { headers: { authorization: `Bearer ${a.tokens.publicity}` } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toContain('text/csv');
+    const bytes = new Uint8Array(await res.arrayBuffer());
+    expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]); // the BOM Excel needs for Chinese
+    const rows = parse(new TextDecoder().decode(bytes), { columns: true }) as Record<string, string>[];
+    const mine = rows.filter((r) => r['职责 Duty'] === TITLE && r['期间 Period'] === '2026-Q3');
+    expect(mine.map((r) => [r['完成情况 Standing'], r['状态 Status'], r['退回次数 Returns']]).sort()).toEqual([['按时完成', '已通过', '1'], ['逾期完成', '已通过', '0']]);
+    expect(rows.find((r) => r['完成情况 Standing'] === '逾期完成')!['提交说明 Note']).toBe(`'=HYPERLINK("http://evil.example","补交")`);
+    expect(rows.some((r) => r['完成情况 Standing'] === '逾期未交' || r['完成情况 Standing'] === '未到期')).toBe(true);
+    expect((await get('/api/v1/exports/duties.csv?year=2026', a.tokens.publicity_officer)).status).toBe(403);
+    expect((await get('/api/v1/exports/duties.csv?year=1999', a.tokens.publicity)).status).toBe(400);
   });
 
   it('everything is on the audit chain', async () => {

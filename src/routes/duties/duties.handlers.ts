@@ -1,7 +1,9 @@
 import type { Context } from 'hono';
 import { AppError } from '../../lib/errors';
 import { validationError, type AppEnv, type AppRouteHandler } from '../../lib/http';
+import { csvResponse } from '../../lib/csv';
 import * as duties from '../../services/duties';
+import { dutyYearCsv } from '../../services/duty-exports';
 import type { Upload } from '../../services/files';
 import { NoteSchema } from './duties.routes';
 import type * as routes from './duties.routes';
@@ -70,4 +72,10 @@ export const getEvidenceFile: AppRouteHandler<typeof routes.getEvidenceFile> = a
   const { id, sha256 } = c.req.valid('param');
   const served = await duties.evidenceFile(deps.db, deps, person, id, sha256);
   return c.body(served.bytes as Uint8Array<ArrayBuffer>, 200, served.headers) as never;
+};
+
+export const exportYear: AppRouteHandler<typeof routes.exportYear> = async (c) => {
+  const { deps, person } = c.var;
+  const { body, filename } = await dutyYearCsv(deps.db, deps, person, c.req.valid('query').year);
+  return csvResponse(body, filename) as never;
 };

@@ -116,3 +116,10 @@ export const getEvidenceFile = createRoute({
   request: { params: z.object({ id: uuidParam('id'), sha256: z.string().regex(/^[0-9a-f]{64}$/, 'a sha256 in hex').openapi({ param: { name: 'sha256', in: 'path' } }) }) },
   responses: { 200: { ...binary, description: 'The bytes; images inline, others as downloads' }, ...errors(400, 401, 403, 404) },
 });
+
+export const exportYear = createRoute({
+  method: 'get', path: '/exports/duties.csv', tags, security,
+  summary: 'A year’s obligations for the 年度目标责任考核 as CSV (UTF-8 with BOM, formulas neutralized) (publicity)',
+  request: { query: z.object({ year: z.coerce.number().int().min(2000).max(2100).openapi({ example: 2026 }) }) },
+  responses: { 200: { content: { 'text/csv': { schema: z.string() } }, description: 'CSV: unit, duty, period, due day, status, standing, submitter, note, acceptance, returns, reminders, escalations' }, ...errors(400, 401, 403) },
+});

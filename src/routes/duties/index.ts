@@ -12,4 +12,5 @@ export const dutiesRouter = createRouter()
   .openapi(routes.submitEvidence, handlers.submitEvidence)
   .openapi(routes.acceptSubmission, handlers.acceptSubmission)
   .openapi(routes.returnSubmission, handlers.returnSubmission)
-  .openapi(routes.getEvidenceFile, handlers.getEvidenceFile);
+  .openapi(routes.getEvidenceFile, handlers.getEvidenceFile)
+  .openapi(routes.exportYear, handlers.exportYear);
