@@ -183,6 +183,36 @@ describe.skipIf(!hasChromium && !process.env.CI)('every page works with no outsi
     await p.page.close();
   }, 60_000);
 
+  /** A page signed in as the person with that e-mail (the session cookie from the mailed link). */
+  async function signedIn(email: string) {
+    const p = await offlinePage();
+    const { cookie } = await t.signIn(email);
+    const [name, value] = cookie.split('=') as [string, string];
+    await p.page.context().addCookies([{ name, value, url: base }]);
+    return p;
+  }
+  const emailOf = async (id: string) => (await t.request('GET', `/api/v1/people/${id}`, { token: demo.tokens.admin })).body.email as string;
+
+  it('the publicity console: registry, account, application, change and the code poster', async () => {
+    const p = await signedIn(await emailOf(demo.people.publicity!));
+    await visit('/registry', '/registry', async (page) => {
+      expect(await page.locator('table.data').innerText()).toContain(demo.inspectionCode);
+    }, p);
+    await visit('/registry/:id', `/registry/${demo.accountId}`, async (page) => {
+      expect(await page.locator('h1').innerText()).toContain('已登记备案');
+    }, p);
+    await visit('/registry/apply', '/registry/apply', async (page) => {
+      expect(await page.locator('#f-commentatorIds').innerText()).toContain('李撰稿');
+    }, p);
+    await visit('/registry/:id/change', `/registry/${demo.accountId}/change`, async (page) => {
+      expect(await page.locator('#f-name').inputValue()).toContain('示范学院官方微信');
+    }, p);
+    await visit('/registry/:id/poster', `/registry/${demo.accountId}/poster`, async (page) => {
+      expect(await page.locator('.poster .code').innerText()).toBe(demo.inspectionCode);
+    }, p);
+    await p.page.close();
+  }, 60_000);
+
   it('no HTML page of the app was left out of this test', () => {
     // Anything answered with GET outside the JSON API, the documents and the images is a page.
     const notPages = [/^\/api\//, /^\/openapi\.json$/, /^\/(healthz|readyz)$/, /\.(png|svg|js)$/, /^\/admin\/queues\/.+/, /^\/assets\//, /^\/\*$/, /^\/login\/sso(\/callback)?$/];

@@ -61,3 +61,29 @@ export function formatRegistrationNo(year: number, sequence: number): string {
   return `宣备〔${year}〕${String(sequence).padStart(3, '0')}号`;
 }
 
+
+/** How long before the last commentator's term ends the registry page warns (seed 003: ≥ 1 at all times). */
+export const COMMENTATOR_WARN_DAYS = 30;
+
+export type CommentatorCover =
+  | { state: 'ok'; count: number }
+  | { state: 'none' }
+  /** Every current commentator's term ends within the warning window: the account is left without one at `lapsesAt`. */
+  | { state: 'lapsing'; lapsesAt: Date; ending: string[] };
+
+/**
+ * Whether the account keeps at least one network commentator: none now, or all of them leaving
+ * within COMMENTATOR_WARN_DAYS (named by `personId`), is what the page warns about.
+ */
+export function commentatorCover(roles: (RoleAssignment & { endedAt?: Date | null })[], now: Date, warnDays = COMMENTATOR_WARN_DAYS): CommentatorCover {
+  const live = roles.filter((r) => r.role === 'commentator' && !r.endedAt && (!r.endsAt || r.endsAt.getTime() > now.getTime()));
+  if (!live.length) return { state: 'none' };
+  if (live.some((r) => !r.endsAt)) return { state: 'ok', count: live.length };
+  const lapsesAt = new Date(Math.max(...live.map((r) => r.endsAt!.getTime())));
+  if (lapsesAt.getTime() - now.getTime() > warnDays * 86_400_000) return { state: 'ok', count: live.length };
+  return { state: 'lapsing', lapsesAt, ending: live.map((r) => r.personId) };
+}
+
+/** The state of an account's newest pass code, as the registry filters it. */
+export const CODE_STATES = ['valid', 'revoked', 'expired', 'none'] as const;
+export type CodeState = (typeof CODE_STATES)[number];

@@ -3,8 +3,11 @@ import type { AppEnv } from '../lib/http';
 import { assetsRouter } from './assets';
 import { editorRouter } from './editor/routes';
 import { loginRouter } from './login';
+import { registryPagesRouter } from './registry/routes';
 import { draftPagesRouter } from './workspace/draft-routes';
 import { workspaceRouter } from './workspace/routes';
 
 /** The web workspace's pages (sessions, workspace, editor, draft pages), on the shared layout. */
-export const webRouter = new Hono<AppEnv>().route('/', assetsRouter).route('/', loginRouter).route('/', workspaceRouter).route('/', editorRouter).route('/', draftPagesRouter);
+export const webRouter = new Hono<AppEnv>().route('/', assetsRouter).route('/', loginRouter).route('/', workspaceRouter).route('/', editorRouter).route('/', draftPagesRouter)
+  // The publicity console (registry, inspections, organisation).
+  .route('/', registryPagesRouter);

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, isNull, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, ilike, inArray, isNull, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import {
   accountEvents, accountRoles, accounts, draftAccounts, drafts, inspectionCampaigns, inspectionCodes, inspections, people, registrationCounters, registrySettings, units,
@@ -16,6 +16,7 @@ import { appendAudit } from './audit';
 import { hasRole, isMemberOf, requireRole, requireUnitAccess, type Person } from './auth';
 import { inTransaction, type ServiceDeps } from './context';
 import { enqueue } from './outbox';
+import { containsPattern } from './org';
 import { publishability } from './publish-gate';
 import { cstYear } from '../domain/cst';
 
@@ -338,7 +339,7 @@ export async function getAccountView(db: Db, deps: Pick<ServiceDeps, 'now'>, act
   };
 }
 
-export interface AccountFilter { unitId?: string; status?: AccountStatus; platform?: Platform; dormant?: boolean }
+export interface AccountFilter { unitId?: string; status?: AccountStatus; platform?: Platform; dormant?: boolean; /** Name or platform id contains this. */ q?: string }
 
 /** Publicity staff see the whole registry; others see the accounts of units they belong to. */
 export async function listAccounts(db: Db, actor: Person, f: AccountFilter) {
@@ -347,6 +348,7 @@ export async function listAccounts(db: Db, actor: Person, f: AccountFilter) {
   if (f.status) where.push(eq(accounts.status, f.status));
   if (f.platform) where.push(eq(accounts.platform, f.platform));
   if (f.dormant !== undefined) where.push(f.dormant ? sql`${accounts.dormantSince} is not null` : isNull(accounts.dormantSince));
+  if (f.q) where.push(or(ilike(accounts.name, containsPattern(f.q)), ilike(accounts.platformId, containsPattern(f.q)))!);
   if (!hasRole(actor, 'publicity', 'admin')) {
     if (f.unitId) await requireUnitAccess(db, actor, f.unitId);
     else where.push(or(eq(accounts.ownerId, actor.id), actor.unitId ? eq(accounts.unitId, actor.unitId) : sql`false`, sql`${accounts.unitId} in (select unit_id from position_terms where person_id = ${actor.id} and ended_at is null)`)!);
@@ -357,7 +359,7 @@ export async function listAccounts(db: Db, actor: Person, f: AccountFilter) {
 export async function registryRows(db: Db, where: SQL[] = []) {
   return db.select({
     id: accounts.id, name: accounts.name, platform: accounts.platform, platformId: accounts.platformId, url: accounts.url, unitId: accounts.unitId, unitName: units.name,
-    tier: accounts.tier, status: accounts.status, registrationNo: accounts.registrationNo, registeredAt: accounts.registeredAt, dormantSince: accounts.dormantSince, ownerName: people.name,
+    tier: accounts.tier, status: accounts.status, registrationNo: accounts.registrationNo, registeredAt: accounts.registeredAt, dormantSince: accounts.dormantSince, ownerName: people.name, ownerId: accounts.ownerId,
   }).from(accounts).innerJoin(units, eq(units.id, accounts.unitId)).innerJoin(people, eq(people.id, accounts.ownerId)).where(where.length ? and(...where) : undefined).orderBy(asc(accounts.registrationNo), asc(accounts.createdAt));
 }
 

@@ -1,4 +1,4 @@
-import { and, eq, isNull, sql } from 'drizzle-orm';
+import { and, asc, eq, ilike, inArray, isNull, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { drafts, people, positionTerms, reviews, units, POSITIONS, type ChainSettings, type Position, type Role } from '../../db/schema';
 import { emailDomainAllowed } from '../domain/email';
@@ -187,4 +187,59 @@ export async function assignPosition(db: Db, deps: ServiceDeps, actor: Person, u
     if (notifyIds.length) await enqueue(tx, 'position.assigned', { unitId, position, personId, previousId: current?.personId ?? null, byId: actor.id, notifyIds, at: now.toISOString() });
     return { unitId, position, personId, since: term!.startedAt, handedOver: pending.length };
   });
+}
+
+/** `q` as a LIKE pattern that matches it anywhere, its own % and _ taken literally. */
+export const containsPattern = (q: string) => `%${q.replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
+
+export interface PeopleFilter { q?: string; role?: Role; unitId?: string; limit?: number; offset?: number }
+
+/**
+ * People by name or e-mail, with their home unit and the positions they hold now: what a people
+ * picker and the organisation pages show. Paginated; `total` counts every match.
+ */
+export async function listPeople(db: Db, f: PeopleFilter = {}) {
+  const where: SQL[] = [];
+  if (f.q) where.push(or(ilike(people.name, containsPattern(f.q)), ilike(people.email, containsPattern(f.q)))!);
+  if (f.role) where.push(sql`${f.role} = any(${people.roles})`);
+  if (f.unitId) where.push(or(eq(people.unitId, f.unitId), sql`${people.id} in (select person_id from position_terms where unit_id = ${f.unitId} and ended_at is null)`)!);
+  const cond = where.length ? and(...where) : undefined;
+  const [{ total } = { total: 0 }] = await db.select({ total: sql<number>`count(*)::int` }).from(people).where(cond);
+  const rows = await db.select({ p: people, unitName: units.name }).from(people).leftJoin(units, eq(units.id, people.unitId))
+    .where(cond).orderBy(asc(people.name), asc(people.id)).limit(f.limit ?? 50).offset(f.offset ?? 0);
+  const terms = rows.length
+    ? await db.select({ personId: positionTerms.personId, unitId: positionTerms.unitId, unitName: units.name, position: positionTerms.position, since: positionTerms.startedAt })
+      .from(positionTerms).innerJoin(units, eq(units.id, positionTerms.unitId))
+      .where(and(inArray(positionTerms.personId, rows.map((r) => r.p.id)), isNull(positionTerms.endedAt)))
+    : [];
+  return {
+    total,
+    items: rows.map(({ p, unitName }) => ({
+      id: p.id, name: p.name, email: p.email, roles: p.roles, unitId: p.unitId, unitName,
+      positions: terms.filter((t) => t.personId === p.id).map(({ personId: _, ...t }) => t),
+    })),
+  };
+}
+
+export interface UnitFilter { q?: string; limit?: number; offset?: number }
+
+/** Units by name or code, each with its chain, SLAs, current position holders and which robots are set. */
+export async function listUnits(db: Db, f: UnitFilter = {}) {
+  const cond = f.q ? or(ilike(units.name, containsPattern(f.q)), ilike(units.code, containsPattern(f.q))) : undefined;
+  const [{ total } = { total: 0 }] = await db.select({ total: sql<number>`count(*)::int` }).from(units).where(cond);
+  const rows = await db.select().from(units).where(cond).orderBy(asc(units.name), asc(units.id)).limit(f.limit ?? 50).offset(f.offset ?? 0);
+  const holders = rows.length
+    ? await db.select({ unitId: positionTerms.unitId, position: positionTerms.position, personId: people.id, name: people.name, since: positionTerms.startedAt })
+      .from(positionTerms).innerJoin(people, eq(people.id, positionTerms.personId))
+      .where(and(inArray(positionTerms.unitId, rows.map((u) => u.id)), isNull(positionTerms.endedAt)))
+    : [];
+  return { total, items: rows.map((u) => ({ ...u, positions: holders.filter((h) => h.unitId === u.id).map(({ unitId: _, ...h }) => h) })) };
+}
+
+/** The units a person acts in: every unit for publicity and admin staff, else their own and those where they hold a position. */
+export async function unitsOf(db: Db, person: Person) {
+  const all = await db.select({ id: units.id, name: units.name, code: units.code }).from(units).orderBy(asc(units.name));
+  if (person.roles.includes('admin') || person.roles.includes('publicity')) return all;
+  const held = await db.select({ unitId: positionTerms.unitId }).from(positionTerms).where(and(eq(positionTerms.personId, person.id), isNull(positionTerms.endedAt)));
+  return all.filter((u) => u.id === person.unitId || held.some((h) => h.unitId === u.id));
 }

@@ -24,7 +24,7 @@ export const AccountSchema = z.object({
 
 const AccountSummary = z.object({
   id: z.uuid(), name: z.string(), platform: z.string(), platformId: z.string(), url: z.string().nullable(), unitId: z.uuid(), unitName: z.string(), tier: z.string(),
-  status: z.enum(ACCOUNT_STATUSES), registrationNo: z.string().nullable(), registeredAt: z.string().nullable(), dormantSince: z.string().nullable(), ownerName: z.string(),
+  status: z.enum(ACCOUNT_STATUSES), registrationNo: z.string().nullable(), registeredAt: z.string().nullable(), dormantSince: z.string().nullable(), ownerName: z.string(), ownerId: z.uuid(),
 }).openapi('AccountSummary');
 
 const ids = z.array(z.uuid()).max(50);
@@ -46,6 +46,12 @@ export const ApplySchema = z.strictObject({
 
 const params = z.object({ id: uuidParam('id') });
 const one = (description: string) => jsonResponse(AccountSchema, description);
+
+export const ChangeSchema = z.strictObject({ name: text(200).optional(), url: Url.nullable().optional(), ownerId: z.uuid().optional(), tier: z.enum(ACCOUNT_TIERS).optional(), adminIds: ids.optional(), commentatorIds: ids.optional(), ...roleFields, reason: text(2000).optional() })
+  .refine((p) => Object.keys(p).some((k) => k !== 'reason'), { message: 'nothing to change', path: ['name'] });
+
+/** The reason a lifecycle move or a revocation must give. */
+export const ReasonSchema = z.strictObject({ reason: text(2000) });
 
 export const applyForAccount = createRoute({
   method: 'post', path: '/accounts', tags, security, summary: 'Apply to register an official account 登记备案申请 (status pending)',
@@ -69,8 +75,7 @@ export const changeAccount = createRoute({
   method: 'patch', path: '/accounts/{id}', tags, security, summary: 'Change name, URL, owner, tier or people 变更 (old values kept); each role list given replaces its holders',
   request: {
     params,
-    ...jsonBody(z.strictObject({ name: text(200).optional(), url: Url.nullable().optional(), ownerId: z.uuid().optional(), tier: z.enum(ACCOUNT_TIERS).optional(), adminIds: ids.optional(), commentatorIds: ids.optional(), ...roleFields, reason: text(2000).optional() })
-      .refine((p) => Object.keys(p).some((k) => k !== 'reason'), { message: 'nothing to change', path: ['name'] })),
+    ...jsonBody(ChangeSchema),
   },
   responses: { 200: one('The account'), ...errors(400, 401, 403, 404, 409) },
 });
@@ -85,7 +90,7 @@ export const LIFECYCLE = { reject: 'reject', suspend: 'suspend', rectify: 'recti
 
 export const lifecycleRoute = (path: keyof typeof LIFECYCLE, summary: string) => createRoute({
   method: 'post', path: `/accounts/{id}/${path}`, tags, security, summary: `${summary} (publicity; reason required)`,
-  request: { params, ...jsonBody(z.strictObject({ reason: text(2000) })) },
+  request: { params, ...jsonBody(ReasonSchema) },
   responses: { 200: one('The account'), ...errors(400, 401, 403, 404, 409) },
 });
 export const rejectAccount = lifecycleRoute('reject', 'Reject the application 驳回');

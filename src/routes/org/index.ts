@@ -3,7 +3,9 @@ import * as handlers from './org.handlers';
 import * as routes from './org.routes';
 
 export const orgRouter = createRouter()
+  .openapi(routes.listUnits, handlers.listUnits)
   .openapi(routes.createUnit, handlers.createUnit)
+  .openapi(routes.listPeople, handlers.listPeople)
   .openapi(routes.getUnit, handlers.getUnit)
   .openapi(routes.setChain, handlers.setChain)
   .openapi(routes.createPerson, handlers.createPerson)

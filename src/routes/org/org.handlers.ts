@@ -79,3 +79,25 @@ export const setRobots: AppRouteHandler<typeof routes.setRobots> = async (c) => 
   const unit = await org.setUnitRobots(deps.db, deps, person, unitId, c.req.valid('json'));
   return c.json({ unitId, robots: org.robotsSummary(unit.robots) }, 200);
 };
+
+export const listPeople: AppRouteHandler<typeof routes.listPeople> = async (c) => {
+  const { deps, person } = c.var;
+  requireRole(person, 'admin', 'publicity');
+  const query = c.req.valid('query');
+  const found = await org.listPeople(deps.db, query);
+  return c.json({
+    ...found, limit: query.limit, offset: query.offset,
+    items: found.items.map((p) => ({ ...p, positions: p.positions.map((t) => ({ ...t, since: t.since.toISOString() })) })),
+  }, 200);
+};
+
+export const listUnits: AppRouteHandler<typeof routes.listUnits> = async (c) => {
+  const { deps, person } = c.var;
+  requireRole(person, 'admin', 'publicity');
+  const query = c.req.valid('query');
+  const found = await org.listUnits(deps.db, query);
+  return c.json({
+    ...found, limit: query.limit, offset: query.offset,
+    items: found.items.map((u) => ({ ...iso(u), positions: u.positions.map((h) => ({ ...h, since: h.since.toISOString() })) })),
+  }, 200);
+};

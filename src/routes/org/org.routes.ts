@@ -136,3 +136,29 @@ export const setRobots = createRoute({
   },
   responses: { 200: jsonResponse(z.object({ unitId: z.uuid(), robots: RobotsSummarySchema }), 'Which robots are set'), ...errors(400, 401, 403, 404) },
 });
+
+const page = {
+  limit: z.coerce.number().int().min(1).max(200).default(50).openapi({ description: 'At most this many items (1–200, default 50)' }),
+  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+};
+const Holder = z.object({ position: z.enum(POSITIONS), personId: z.uuid(), name: z.string(), since: z.string() });
+
+export const PersonListItem = z.object({
+  id: z.uuid(), name: z.string(), email: z.string(), roles: z.array(z.enum(ROLES)), unitId: z.uuid().nullable(), unitName: z.string().nullable(),
+  positions: z.array(z.object({ unitId: z.uuid(), unitName: z.string(), position: z.enum(POSITIONS), since: z.string() })),
+}).openapi('PersonListItem');
+
+export const listPeople = createRoute({
+  method: 'get', path: '/people', tags, security, summary: 'People 人员 (admin, publicity): search by name or e-mail, filter by role or unit, paginated',
+  request: { query: z.object({ q: text(100).optional(), role: z.enum(ROLES).optional(), unitId: z.uuid().optional(), ...page }) },
+  responses: { 200: jsonResponse(z.object({ items: z.array(PersonListItem), total: z.number().int(), limit: z.number().int(), offset: z.number().int() }), 'People'), ...errors(400, 401, 403) },
+});
+
+export const listUnits = createRoute({
+  method: 'get', path: '/units', tags, security, summary: 'Units 单位 (admin, publicity): search by name or code, with chain, SLAs, position holders and robots; paginated',
+  request: { query: z.object({ q: text(100).optional(), ...page }) },
+  responses: {
+    200: jsonResponse(z.object({ items: z.array(UnitSchema.extend({ positions: z.array(Holder) })), total: z.number().int(), limit: z.number().int(), offset: z.number().int() }), 'Units'),
+    ...errors(400, 401, 403),
+  },
+});

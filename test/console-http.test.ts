@@ -1,0 +1,130 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestEnv, type TestEnv } from './harness';
+import { applyFor, type Demo } from './registry-fixtures';
+
+/**
+ * The publicity console over HTTP with real sessions: who may see which page (403 pages, never
+ * data), forms that refuse bad input by field (4xx, nothing changed), and the people/units API.
+ */
+describe('publicity console over HTTP', () => {
+  let t: TestEnv;
+  let demo: Demo;
+  const sessions: Record<string, { cookie: string; csrf: string }> = {};
+  const emailOf = async (id: string) => (await t.request('GET', `/api/v1/people/${id}`, { token: demo.tokens.admin })).body.email as string;
+
+  beforeAll(async () => {
+    t = await createTestEnv('postgres');
+    demo = await t.seed();
+    for (const key of ['drafter', 'publicity', 'admin', 'publicity_officer']) sessions[key] = await t.signIn(await emailOf(demo.people[key]!));
+  });
+  afterAll(async () => t?.close());
+
+  const get = (who: string, path: string) => t.request('GET', path, { cookie: sessions[who]!.cookie });
+  const post = (who: string, path: string, form: Record<string, string>) => t.request('POST', path, { cookie: sessions[who]!.cookie, form: { _csrf: sessions[who]!.csrf, ...form } });
+
+  it('sends a signed-out visitor to sign in', async () => {
+    for (const path of ['/registry', `/registry/${demo.accountId}`, '/registry/apply']) {
+      const res = await t.request('GET', path);
+      expect(res.status, path).toBe(303);
+      expect(res.headers.get('location')).toBe(`/login?next=${encodeURIComponent(path)}`);
+    }
+  });
+
+  it('lists the registry with filters and search; a staff member sees only their units', async () => {
+    const all = await get('publicity', '/registry');
+    expect(all.status).toBe(200);
+    expect(all.text).toContain('示范学院官方微信');
+    expect(all.text).toContain(demo.inspectionCode);
+    expect(all.text).toContain('/api/v1/exports/accounts.csv');
+    expect((await get('publicity', '/registry?q=%E4%B8%8D%E5%AD%98%E5%9C%A8')).text).toContain('没有符合条件的账号');
+    expect((await get('publicity', '/registry?code=none')).text).not.toContain(demo.inspectionCode);
+    expect((await get('publicity', '/registry?code=valid&lang=en')).text).toContain(demo.inspectionCode);
+    // A filter that does not parse is ignored, never a 500.
+    expect((await get('publicity', '/registry?unitId=nope&status=bogus')).status).toBe(200);
+    // Another unit's account is not listed for a staff member, and its page is a 403 page.
+    const unit = await t.request('POST', '/api/v1/units', { token: demo.tokens.admin, body: { name: '外单位', code: `OTHER${Date.now()}` } });
+    const other = await t.request('POST', '/api/v1/people', { token: demo.tokens.admin, body: { name: '外单位员工', email: `other${Date.now()}@test.imprimatur.local`, roles: ['staff'], unitId: unit.body.id } });
+    const otherSession = await t.signIn(other.body.email);
+    const list = await t.request('GET', '/registry', { cookie: otherSession.cookie });
+    expect(list.status).toBe(200);
+    expect(list.text).not.toContain('示范学院官方微信');
+    expect(list.text).not.toContain('/api/v1/exports/accounts.csv');
+    const page = await t.request('GET', `/registry/${demo.accountId}`, { cookie: otherSession.cookie });
+    expect(page.status).toBe(403);
+    expect(page.headers.get('content-type')).toContain('text/html');
+    expect(page.text).not.toContain(demo.inspectionCode);
+    expect((await t.request('GET', `/registry/${demo.accountId}/poster`, { cookie: otherSession.cookie })).status).toBe(403);
+  });
+
+  it('refuses a lifecycle move without its reason by field, and a staff member’s move with a 403 page', async () => {
+    const before = (await t.request('GET', `/api/v1/accounts/${demo.accountId}`, { token: demo.tokens.admin })).body;
+    const empty = await post('publicity', `/registry/${demo.accountId}/actions/suspend`, { suspendReason: '  ' });
+    expect(empty.status).toBe(400);
+    expect(empty.text).toContain('error-summary');
+    expect(empty.text).toContain('href="#f-suspendReason"');
+    const staff = await post('publicity_officer', `/registry/${demo.accountId}/actions/suspend`, { suspendReason: '越权' });
+    expect(staff.status).toBe(403);
+    expect(staff.headers.get('content-type')).toContain('text/html');
+    // Not allowed from the account's state: 409 with the reason shown, nothing changed.
+    const approve = await post('publicity', `/registry/${demo.accountId}/actions/approve`, {});
+    expect(approve.status).toBe(409);
+    expect(approve.text).toContain('不能批准登记');
+    expect(await post('publicity', `/registry/${demo.accountId}/actions/explode`, { explodeReason: 'x' })).toMatchObject({ status: 404 });
+    // No CSRF token: refused.
+    const forged = await t.request('POST', `/registry/${demo.accountId}/actions/suspend`, { cookie: sessions.publicity!.cookie, form: { suspendReason: '无令牌' } });
+    expect(forged.status).toBe(403);
+    const after = (await t.request('GET', `/api/v1/accounts/${demo.accountId}`, { token: demo.tokens.admin })).body;
+    expect(after.status).toBe(before.status);
+    expect(after.events.length).toBe(before.events.length);
+  });
+
+  it('approves and refuses applications from the page, as the API does', async () => {
+    const a = await applyFor(t, demo);
+    const ok = await post('publicity', `/registry/${a.id}/actions/approve`, { approveReason: '材料齐全' });
+    expect(ok.status).toBe(303);
+    expect(ok.headers.get('location')).toBe(`/registry/${a.id}?done=approve`);
+    const view = (await t.request('GET', `/api/v1/accounts/${a.id}`, { token: demo.tokens.admin })).body;
+    expect(view.status).toBe('registered');
+    expect(view.registrationNo).toBeTruthy();
+    const b = await applyFor(t, demo);
+    expect((await post('publicity', `/registry/${b.id}/actions/reject`, { rejectReason: '材料不全' })).status).toBe(303);
+    expect((await t.request('GET', `/api/v1/accounts/${b.id}`, { token: demo.tokens.admin })).body.status).toBe('deregistered');
+    const page = await get('publicity', `/registry/${b.id}`);
+    expect(page.text).toContain('材料不全');
+  });
+
+  it('the application form refuses by field and keeps what was typed', async () => {
+    const res = await post('drafter', '/registry/apply', { name: '新账号', platform: 'weibo', platformId: '', unitId: demo.unitId, ownerId: demo.people.drafter!, adminIds: demo.people.drafter! });
+    expect(res.status).toBe(400);
+    expect(res.text).toContain('href="#f-platformId"');
+    expect(res.text).toContain('value="新账号"');
+    const noCommentator = await post('drafter', '/registry/apply', { name: '新账号', platform: 'weibo', platformId: `wb${Date.now()}`, unitId: demo.unitId, ownerId: demo.people.drafter!, adminIds: demo.people.drafter! });
+    expect(noCommentator.status).toBe(400);
+    expect(noCommentator.text).toContain('href="#f-commentatorIds"');
+    // The picker names people, never asks for an id.
+    const form = await get('drafter', '/registry/apply');
+    expect(form.text).toContain('李撰稿');
+    expect(form.text).not.toMatch(/<input type="text"[^>]*name="(ownerId|adminIds|commentatorIds)"/);
+  });
+
+  it('people and units: API search and pagination for admin and publicity, 403 for staff', async () => {
+    const people = await t.request('GET', '/api/v1/people?q=%E6%9D%8E%E6%92%B0&limit=5', { token: demo.tokens.publicity });
+    expect(people.status).toBe(200);
+    expect(people.body.items.map((p: { name: string }) => p.name)).toContain('李撰稿');
+    expect(people.body).toMatchObject({ limit: 5, offset: 0 });
+    const holders = await t.request('GET', `/api/v1/people?unitId=${demo.unitId}&limit=50`, { token: demo.tokens.admin });
+    const head = holders.body.items.find((p: { id: string }) => p.id === demo.people.section_head);
+    expect(head.positions).toEqual([expect.objectContaining({ unitId: demo.unitId, position: 'section_head' })]);
+    const paged = await t.request('GET', '/api/v1/people?limit=2&offset=2', { token: demo.tokens.admin });
+    expect(paged.body.items).toHaveLength(2);
+    expect(paged.body.total).toBeGreaterThanOrEqual(7);
+    const units = await t.request('GET', '/api/v1/units?q=DEMO', { token: demo.tokens.admin });
+    expect(units.status).toBe(200);
+    expect(units.body.items[0]).toMatchObject({ id: demo.unitId, robots: { wecom: { configured: false } } });
+    expect(units.body.items[0].positions).toHaveLength(4);
+    expect((await t.request('GET', '/api/v1/people', { token: demo.tokens.drafter })).status).toBe(403);
+    expect((await t.request('GET', '/api/v1/units', { token: demo.tokens.drafter })).status).toBe(403);
+    expect((await t.request('GET', '/api/v1/people?limit=0', { token: demo.tokens.admin })).status).toBe(400);
+    expect((await t.request('GET', '/api/v1/people?role=king', { token: demo.tokens.admin })).status).toBe(400);
+  });
+});

@@ -1,0 +1,129 @@
+import { readFile } from 'node:fs/promises';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REGISTRY_COLUMNS } from '../src/services/registry-exports';
+import { hasChromium, openBrowser } from './browser';
+import { createTestEnv, type TestEnv } from './harness';
+import type { Demo } from './registry-fixtures';
+
+/** A person's browser: a context carrying the session cookie `t.signIn` got by the mailed link. */
+export async function browserAs(t: TestEnv, browser: Browser, base: string, email: string, viewport = { width: 1280, height: 900 }): Promise<BrowserContext> {
+  const { cookie } = await t.signIn(email);
+  const [name, value] = cookie.split('=') as [string, string];
+  const context = await browser.newContext({ viewport, locale: 'zh-CN', acceptDownloads: true });
+  await context.addCookies([{ name, value, url: base, httpOnly: true, sameSite: 'Lax' }]);
+  return context;
+}
+
+export const noSideways = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
+
+/** Ticks the person named in a people picker, typing part of the name into its filter first. */
+export async function pick(page: Page, field: string, name: string) {
+  const box = page.locator(`#f-${field}`);
+  await box.getByLabel(/筛选|Filter/).fill(name.slice(0, 2));
+  await box.locator('label.choice:visible', { hasText: name }).first().locator('input').check();
+}
+
+describe.skipIf(!hasChromium && !process.env.CI)('registry pages in Chromium', () => {
+  let t: TestEnv;
+  let demo: Demo;
+  let browser: Browser;
+  let base: string;
+  let close: (() => Promise<void>) | undefined;
+  const emailOf = async (id: string) => (await t.request('GET', `/api/v1/people/${id}`, { token: demo.tokens.admin })).body.email as string;
+
+  beforeAll(async () => {
+    t = await createTestEnv('postgres');
+    demo = await t.seed();
+    ({ base, browser, close } = await openBrowser(t));
+  }, 60_000);
+  afterAll(async () => {
+    await close?.();
+    await t?.close();
+  });
+
+  it('a staff member applies with people picked by name; publicity approves it', async () => {
+    const staff = await browserAs(t, browser, base, await emailOf(demo.people.drafter!));
+    const page = await staff.newPage();
+    await page.goto(`${base}/registry/apply`);
+    await page.getByLabel('账号名称').fill('示范学院团委微博');
+    await page.getByLabel('平台', { exact: true }).selectOption('weibo');
+    await page.getByLabel('平台账号').fill('tw_demo_weibo');
+    await page.getByLabel('单位', { exact: true }).selectOption(demo.unitId);
+    // Submitting without a commentator: the summary names the field, what was typed stays.
+    await pick(page, 'ownerId', '赵宣传员');
+    await pick(page, 'adminIds', '赵宣传员');
+    await page.getByRole('button', { name: '提交登记申请' }).click();
+    await page.waitForLoadState();
+    expect(await page.locator('.error-summary').innerText()).toContain('网络评论员');
+    expect(await page.locator('.error-summary').evaluate((el) => el === document.activeElement)).toBe(true);
+    expect(await page.getByLabel('账号名称').inputValue()).toBe('示范学院团委微博');
+    await page.screenshot({ path: 'test/artifacts/console-apply-error-1280.png', fullPage: true });
+    await pick(page, 'commentatorIds', '李撰稿');
+    await page.getByRole('button', { name: '提交登记申请' }).click();
+    await page.waitForURL(/\/registry\/[0-9a-f-]{36}\?done=applied$/);
+    const accountUrl = page.url().split('?')[0]!;
+    expect(await page.locator('h1').innerText()).toContain('待审批');
+    expect(await page.locator('.card', { hasText: '人员（按任期）' }).innerText()).toMatch(/网络评论员\s+李撰稿/);
+    // A staff member has no registry actions on it.
+    expect(await page.locator('#actions').count()).toBe(0);
+    await staff.close();
+
+    const publicity = await browserAs(t, browser, base, await emailOf(demo.people.publicity!));
+    const p = await publicity.newPage();
+    await p.goto(accountUrl);
+    await p.locator('form[action$="/actions/approve"]').getByLabel('意见（可选）').fill('材料齐全，准予登记');
+    await p.locator('form[action$="/actions/approve"] button').click();
+    await p.waitForURL(/done=approve/);
+    expect(await p.locator('h1').innerText()).toContain('已登记备案');
+    expect(await p.locator('.timeline').innerText()).toContain('材料齐全，准予登记');
+    await p.screenshot({ path: 'test/artifacts/console-account-1280.png', fullPage: true });
+    await publicity.close();
+  }, 90_000);
+
+  it('lists, filters and downloads the registry as CSV from the page, at 1280 and 390 px', async () => {
+    for (const width of [1280, 390]) {
+      const ctx = await browserAs(t, browser, base, await emailOf(demo.people.publicity!), { width, height: 900 });
+      t.clock.advance(1); // a fresh sign-in link each round (the per-address limit)
+      const page = await ctx.newPage();
+      await page.goto(`${base}/registry`);
+      expect(await page.locator('table.data').innerText()).toContain(demo.inspectionCode);
+      expect(await noSideways(page)).toBe(true);
+      await page.screenshot({ path: `test/artifacts/console-registry-${width}.png`, fullPage: true });
+      if (width === 1280) {
+        await page.getByLabel('审查合格编码').selectOption('valid');
+        await page.getByRole('button', { name: '筛选' }).click();
+        await page.waitForURL(/code=valid/);
+        expect(await page.locator('table.data tbody tr').count()).toBe(1);
+        const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: '下载 CSV' }).click()]);
+        const csv = (await readFile((await download.path())!, 'utf8')).replace(/^\uFEFF/, '');
+        const [header, ...lines] = csv.trim().split(/\r?\n/);
+        expect(header!.split(',')).toEqual(REGISTRY_COLUMNS);
+        expect(lines.some((l) => l.includes(demo.inspectionCode))).toBe(true);
+        expect(download.suggestedFilename()).toMatch(/\.csv$/);
+      }
+      await page.goto(`${base}/registry/${demo.accountId}`);
+      expect(await noSideways(page)).toBe(true);
+      await page.screenshot({ path: `test/artifacts/console-account-${width}.png`, fullPage: true });
+      await ctx.close();
+    }
+  }, 90_000);
+
+  it('prints the code poster with a QR that opens the public verify page', async () => {
+    const ctx = await browserAs(t, browser, base, await emailOf(demo.people.publicity_officer!));
+    const page = await ctx.newPage();
+    await page.goto(`${base}/registry/${demo.accountId}`);
+    await page.getByRole('link', { name: '编码海报' }).click();
+    await page.waitForURL(/\/poster$/);
+    expect(await page.locator('.poster .code').innerText()).toBe(demo.inspectionCode);
+    expect(await page.locator('.poster .url').innerText()).toBe(`http://imprimatur.test/verify/${demo.inspectionCode}`);
+    expect(await page.locator('.poster .qr svg').count()).toBe(1);
+    expect(await page.getByRole('button', { name: '打印' }).isVisible()).toBe(true);
+    await page.screenshot({ path: 'test/artifacts/console-poster-1280.png', fullPage: true });
+    await page.emulateMedia({ media: 'print' });
+    expect(await page.getByRole('button', { name: '打印' }).isVisible()).toBe(false);
+    const pdf = await page.pdf({ format: 'A4' });
+    expect(pdf.subarray(0, 4).toString()).toBe('%PDF');
+    await ctx.close();
+  }, 60_000);
+});
