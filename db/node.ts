@@ -13,9 +13,11 @@ const migrationsFolder = fileURLToPath(new URL('./migrations', import.meta.url))
 const routinesFolder = fileURLToPath(new URL('./sql', import.meta.url));
 
 /** Opens Postgres when a URL is given, else the embedded PGlite under `dataDir`. Node only. */
-export async function openDatabase(opts: { url?: string; dataDir?: string; max?: number }): Promise<Database> {
+export async function openDatabase(opts: { url?: string; dataDir?: string; max?: number; onQuery?: (statement: string) => void }): Promise<Database> {
   if (opts.url) {
-    const client = postgres(opts.url, { max: opts.max ?? 10, onnotice: () => {} });
+    const onQuery = opts.onQuery;
+    // `onQuery` sees every statement sent (round trips are what a request costs); Postgres only.
+    const client = postgres(opts.url, { max: opts.max ?? 10, onnotice: () => {}, ...(onQuery ? { debug: (_connection: number, statement: string) => onQuery(statement) } : {}) });
     return {
       db: drizzlePostgres(client, { schema }) as unknown as Db,
       kind: 'postgres',

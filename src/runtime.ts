@@ -54,12 +54,22 @@ function devSecret(dataDir: string, log: Log): string {
   return secret;
 }
 
-export async function createRuntime(opts: { env?: Record<string, string | undefined>; log?: Log; channel?: Channel; now?: () => Date; app?: AppOptions } = {}): Promise<Runtime> {
+export interface RuntimeOptions {
+  env?: Record<string, string | undefined>;
+  log?: Log;
+  channel?: Channel;
+  now?: () => Date;
+  app?: AppOptions;
+  /** Sees every SQL statement the API's pool sends (tests count a request's round trips with it). */
+  onQuery?: (statement: string) => void;
+}
+
+export async function createRuntime(opts: RuntimeOptions = {}): Promise<Runtime> {
   const raw = parseConfig(opts.env ?? process.env);
   const log = opts.log ?? createLogger(raw.logLevel, 1, opts.env ?? process.env);
   const config: Config = { ...raw, appSecret: raw.appSecret ?? devSecret(raw.pgliteDir, log) };
   if (config.dev && config.appSecret.length < 32) log.warn('APP_SECRET is shorter than 32 characters; refused outside dev mode');
-  const database = await openDatabase({ url: config.databaseUrl, dataDir: config.pgliteDir, max: config.dbPoolSize });
+  const database = await openDatabase({ url: config.databaseUrl, dataDir: config.pgliteDir, max: config.dbPoolSize, onQuery: opts.onQuery });
   await migrateDatabase(database);
   // The workers get their own connections, so a burst of sends never queues the API's requests
   // behind it (postgres.js connects on demand: an API without workers never opens these).

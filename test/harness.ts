@@ -4,7 +4,7 @@ import { CHECKLIST_ITEMS } from '../src/domain/checklist';
 import { silentLog } from '../src/lib/log';
 import { memoryChannel, type Channel, type Notification } from '../src/notify/channel';
 import { smtpChannel } from '../src/notify/smtp';
-import { createRuntime, type Runtime } from '../src/runtime';
+import { createRuntime, type Runtime, type RuntimeOptions } from '../src/runtime';
 import { operatorToken, seedDemo } from '../src/services/bootstrap';
 
 export type DbKind = 'postgres' | 'pglite';
@@ -47,7 +47,7 @@ export interface TestEnv {
   close(): Promise<void>;
 }
 
-export async function createTestEnv(kind: DbKind = 'postgres', env: Record<string, string> = {}): Promise<TestEnv> {
+export async function createTestEnv(kind: DbKind = 'postgres', env: Record<string, string> = {}, runtimeOptions: Pick<RuntimeOptions, 'onQuery'> = {}): Promise<TestEnv> {
   let dbName: string | null = null;
   let databaseUrl: string | undefined;
   if (kind === 'postgres') {
@@ -74,6 +74,7 @@ export async function createTestEnv(kind: DbKind = 'postgres', env: Record<strin
     log: silentLog,
     channel: mail,
     now: () => clock.now,
+    ...runtimeOptions,
   });
   let seen = 0;
   const testEnv: TestEnv = {

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestEnv, type TestEnv } from './harness';
+import { ALL_TICKED, createTestEnv, submitDraft, type TestEnv } from './harness';
 import { rowsOf } from './registry-fixtures';
 
 /**
@@ -9,9 +9,19 @@ import { rowsOf } from './registry-fixtures';
  */
 let t: TestEnv;
 let demo: Awaited<ReturnType<TestEnv['seed']>>;
+/** Every statement the API's pool sends, while `recording` is set. */
+let statements: string[] | null = null;
+async function record<T>(work: () => Promise<T>): Promise<{ result: T; statements: string[] }> {
+  statements = [];
+  try {
+    return { result: await work(), statements };
+  } finally {
+    statements = null;
+  }
+}
 
 beforeAll(async () => {
-  t = await createTestEnv('postgres', { DB_POOL_SIZE: '3', WORKER_DB_POOL_SIZE: '1' });
+  t = await createTestEnv('postgres', { DB_POOL_SIZE: '3', WORKER_DB_POOL_SIZE: '1' }, { onQuery: (s) => statements?.push(s) });
   demo = await t.seed();
 });
 afterAll(() => t?.close());
@@ -35,5 +45,47 @@ describe('connection pools', () => {
     await busy;
     const n = rowsOf<{ n: number }>(await t.runtime.database.db.execute(sql`select count(*)::int as n from pg_stat_activity where datname = current_database()`))[0]!.n;
     expect(n).toBeLessThanOrEqual(3 + 1);
+  });
+});
+
+/** A statement as the log shows it, without its parameters or layout. */
+const shape = (statement: string) => statement.replace(/\s+/g, ' ').trim().slice(0, 60);
+
+describe('round trips of a link decision', () => {
+  // Was 26 with the audit chain's lock (24 once the sealer took it out): 2 reads before the
+  // transaction, 18 in it, 4 after it for the view. Now: begin, lock through the link, one read, the
+  // claim with the appointment check, the next level's one read, five writes, four view reads, commit.
+  const BOUND = 16;
+
+  it(`an approval that opens the next level sends at most ${BOUND} statements, none before its transaction`, async () => {
+    const draftId = await submitDraft(t, demo, '往返次数');
+    const link = await t.linkFor(demo.people.section_head!);
+    const { result, statements } = await record(() => t.request('POST', `/api/v1/signoff/${link}`, { body: { decision: 'approve', checklist: ALL_TICKED } }));
+    expect(result.status, result.text).toBe(200);
+    // The answer is the whole draft view, read inside the transaction: the next level is open.
+    expect(result.body).toMatchObject({ id: draftId, status: 'in_review', currentLevel: 'deputy_leader' });
+    expect(result.body.reviews.map((r: { level: string; status: string }) => `${r.level}:${r.status}`)).toEqual(['section_head:approved', 'deputy_leader:pending']);
+    const shapes = statements.map(shape);
+    expect(shapes[0], shapes.join('\n')).toBe('begin');
+    expect(shapes.at(-1)).toBe('commit');
+    expect(shapes.filter((s) => /advisory/.test(s))).toEqual([]);
+    expect(statements.length, shapes.join('\n')).toBeLessThanOrEqual(BOUND);
+  });
+
+  it('the page form decides with a liveness check and the transaction alone (the page after it reads its own)', async () => {
+    const draftId = await submitDraft(t, demo, '表单往返');
+    const link = await t.linkFor(demo.people.section_head!);
+    const form = new URLSearchParams({ decision: 'approve' });
+    for (const item of Object.keys(ALL_TICKED)) form.append('checklist', item);
+    const { result, statements } = await record(async () =>
+      t.runtime.app.request(`/s/${link}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', origin: 'http://imprimatur.test', 'sec-fetch-site': 'same-origin' }, body: form.toString() }),
+    );
+    expect(result.status, await result.text()).toBe(303);
+    const shapes = statements.map(shape);
+    // One read to refuse a dead link before the body is read; then the decision without its view.
+    expect(shapes[1], shapes.join('\n')).toBe('begin');
+    expect(statements.length, shapes.join('\n')).toBeLessThanOrEqual(BOUND - 4 + 1);
+    const view = await t.request('GET', `/api/v1/drafts/${draftId}`, { token: demo.tokens.drafter });
+    expect(view.body.currentLevel).toBe('deputy_leader');
   });
 });

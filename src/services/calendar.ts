@@ -1,4 +1,4 @@
-import { count, eq, max } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { holidayYears } from '../../db/schema';
 import { DEFAULT_CALENDAR, WorkCalendar } from '../domain/calendar';
@@ -14,12 +14,17 @@ import { inTransaction, type ServiceDeps } from './context';
  */
 const built = new Map<string, WorkCalendar>();
 
-export async function workCalendarOf(db: Db): Promise<WorkCalendar> {
-  const [stamp] = await db.select({ n: count(), last: max(holidayYears.loadedAt) }).from(holidayYears);
-  const key = `${stamp?.n ?? 0}:${stamp?.last ? new Date(stamp.last).getTime() : 0}`;
+/**
+ * Which loaded years are in force ("<count>:<latest load, µs>"), as an expression a hot path can
+ * fold into a query it sends anyway; hand the value to workCalendarOf.
+ */
+export const calendarStamp = sql<string>`(select count(*) || ':' || coalesce((extract(epoch from max(${holidayYears.loadedAt})) * 1000000)::bigint, 0) from ${holidayYears})`;
+
+export async function workCalendarOf(db: Db, stamp?: string): Promise<WorkCalendar> {
+  const key = stamp ?? (await db.select({ stamp: calendarStamp }).from(sql`(select 1) as one`))[0]!.stamp;
   const cached = built.get(key);
   if (cached) return cached;
-  const loaded = stamp?.n ? (await db.select().from(holidayYears)).map((r) => r.data) : [];
+  const loaded = key.startsWith('0:') ? [] : (await db.select().from(holidayYears)).map((r) => r.data);
   const calendar = new WorkCalendar({ ...DEFAULT_CALENDAR, years: mergeYears(CN_HOLIDAYS, loaded) });
   if (built.size > 20) built.clear();
   built.set(key, calendar);

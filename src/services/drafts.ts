@@ -73,15 +73,16 @@ export async function applyTransition(
     for (const review of open) await supersedeLinks(tx, review.id, opts.supersedeReason ?? 'superseded', now);
   }
   const round = opts.newRound ? draft.round + 1 : draft.round;
-  if (t.openLevel) {
-    await openReview(tx, { draftId: draft.id, unitId: draft.unitId, versionId: opts.versionId, round, level: t.openLevel, reason: opts.assignReason, now });
-  }
   const closed = ['approved', 'rejected', 'withdrawn', 'retracted'].includes(t.status);
-  const [updated] = await tx
-    .update(drafts)
-    .set({ status: t.status, currentLevel: t.currentLevel, approvals: t.approvals, round, updatedAt: now, ...(closed ? { closedAt: now } : {}) })
-    .where(eq(drafts.id, draft.id))
-    .returning();
+  // Sent together: the next review's statements and the draft's update do not depend on each other.
+  const [, [updated]] = await Promise.all([
+    t.openLevel ? openReview(tx, { draftId: draft.id, unitId: draft.unitId, versionId: opts.versionId, round, level: t.openLevel, reason: opts.assignReason, now }) : null,
+    tx
+      .update(drafts)
+      .set({ status: t.status, currentLevel: t.currentLevel, approvals: t.approvals, round, updatedAt: now, ...(closed ? { closedAt: now } : {}) })
+      .where(eq(drafts.id, draft.id))
+      .returning(),
+  ]);
   return updated!;
 }
 
@@ -275,17 +276,21 @@ export async function getDraftView(db: Db, actor: Person | null, draftId: string
 
 /** The full record of a draft: every version, every review with its decision, what can happen next. */
 export async function draftView(db: Db, draft: DraftRow) {
-  const versions = await db.select().from(draftVersions).where(eq(draftVersions.draftId, draft.id)).orderBy(asc(draftVersions.no));
-  const reviewRows = await db
-    .select({ review: reviews, decision: decisions, assignee: { id: people.id, name: people.name } })
-    .from(reviews)
-    .innerJoin(people, eq(people.id, reviews.assigneeId))
-    .leftJoin(decisions, eq(decisions.reviewId, reviews.id))
-    .where(eq(reviews.draftId, draft.id))
-    .orderBy(asc(reviews.createdAt), asc(reviews.round));
-  const accountIds = await accountIdsOf(db, draft.id);
+  // Independent reads go out together (one round trip on a transaction's connection).
+  const [versions, reviewRows, accountIds] = await Promise.all([
+    db.select().from(draftVersions).where(eq(draftVersions.draftId, draft.id)).orderBy(asc(draftVersions.no)),
+    db
+      .select({ review: reviews, decision: decisions, assignee: { id: people.id, name: people.name } })
+      .from(reviews)
+      .innerJoin(people, eq(people.id, reviews.assigneeId))
+      .leftJoin(decisions, eq(decisions.reviewId, reviews.id))
+      .where(eq(reviews.draftId, draft.id))
+      .orderBy(asc(reviews.createdAt), asc(reviews.round)),
+    accountIdsOf(db, draft.id),
+  ]);
   const current = versions[versions.length - 1]!;
-  const files = await fileRows(db, versions.flatMap((v) => v.fileIds));
+  const signers = [...new Set(reviewRows.flatMap((r) => (r.decision ? [r.decision.personId] : [])))];
+  const [files, midReviewTerms] = await Promise.all([fileRows(db, versions.flatMap((v) => v.fileIds)), termsBegunDuringReview(db, draft.id, signers)]);
   const filesOf = (v: VersionRow) => v.fileIds.flatMap((id) => (files.has(id) ? [fileView(files.get(id)!)] : []));
   // Versions written before the pre-screen existed are screened now, against today's list.
   const needsScreen = versions.some((v) => v.prescreen === null);
@@ -293,8 +298,6 @@ export async function draftView(db: Db, draft: DraftRow) {
   const screen = (v: VersionRow): PrescreenFinding[] => v.prescreen ?? prescreen({ title: v.title, text: bodyText(v.body, v.bodyFormat) }, words!);
   const screened = new Map(versions.map((v) => [v.id, screen(v)]));
   const versionNo = new Map(versions.map((v) => [v.id, v.no]));
-  const signers = [...new Set(reviewRows.flatMap((r) => (r.decision ? [r.decision.personId] : [])))];
-  const midReviewTerms = await termsBegunDuringReview(db, draft.id, signers);
   const appointedAt = (review: typeof reviews.$inferSelect, decision: typeof decisions.$inferSelect | null) =>
     decision ? appointedDuringReview(midReviewTerms, { personId: decision.personId, unitId: draft.unitId, position: review.level, at: decision.createdAt }) : null;
   return {

@@ -1,34 +1,45 @@
 import { and, eq, gt, inArray, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client';
-import { auditEvents, linkTokens, positionTerms, reviews, type Position } from '../../db/schema';
+import { auditEvents, drafts, linkTokens, positionTerms, reviews, units, type Position } from '../../db/schema';
 import { AppError } from '../lib/errors';
 import { enqueue, type OutboxTopics } from './outbox';
-import { scheduleFor } from './reminders';
+import { calendarStamp, workCalendarOf } from './calendar';
+import { scheduleFor, scheduleReview } from './reminders';
 
 type AssignReason = OutboxTopics['review.assigned']['reason'];
 
+const holderQuery = (db: Db, unitId: string, position: Position) =>
+  db.select({ personId: positionTerms.personId }).from(positionTerms).where(and(eq(positionTerms.unitId, unitId), eq(positionTerms.position, position), isNull(positionTerms.endedAt)));
+
 /** The person holding a unit's position now, or null when it is vacant. */
 export async function holderOf(db: Db, unitId: string, position: Position): Promise<string | null> {
-  const [term] = await db
-    .select({ personId: positionTerms.personId })
-    .from(positionTerms)
-    .where(and(eq(positionTerms.unitId, unitId), eq(positionTerms.position, position), isNull(positionTerms.endedAt)));
+  const [term] = await holderQuery(db, unitId, position);
   return term?.personId ?? null;
 }
 
-/** Opens the review of one level on one version, assigned to the position's holder, and announces it. */
+/**
+ * Opens the review of one level on one version, assigned to the position's holder, and announces
+ * it: one read (holder, the unit's SLAs, the draft's urgency, the calendar in force), then the
+ * review and its outbox row sent together (the review's id is made here, so neither waits).
+ */
 export async function openReview(
   tx: Db,
   args: { draftId: string; unitId: string; versionId: string; round: number; level: Position; reason: AssignReason; now: Date },
 ): Promise<string> {
-  const assigneeId = await holderOf(tx, args.unitId, args.level);
+  const [facts] = await tx
+    .select({ holder: sql<string | null>`(${holderQuery(tx, args.unitId, args.level).limit(1)})`, chain: units.chain, urgency: drafts.urgency, calendar: calendarStamp })
+    .from(drafts)
+    .innerJoin(units, eq(units.id, drafts.unitId))
+    .where(eq(drafts.id, args.draftId));
+  const assigneeId = facts?.holder;
   if (!assigneeId) throw new AppError('conflict', { reason: `岗位“${args.level}”空缺，请先任命 / position ${args.level} is vacant` }, { position: args.level });
-  const [review] = await tx
-    .insert(reviews)
-    .values({ draftId: args.draftId, versionId: args.versionId, round: args.round, level: args.level, assigneeId, assignedAt: args.now, ...(await scheduleFor(tx, args.draftId, args.level, args.now)) })
-    .returning({ id: reviews.id });
-  await enqueue(tx, 'review.assigned', { reviewId: review!.id, reason: args.reason });
-  return review!.id;
+  const schedule = scheduleReview(await workCalendarOf(tx, facts.calendar), facts.chain.sla?.[args.level], facts.urgency, args.now);
+  const id = crypto.randomUUID();
+  await Promise.all([
+    tx.insert(reviews).values({ id, draftId: args.draftId, versionId: args.versionId, round: args.round, level: args.level, assigneeId, assignedAt: args.now, ...schedule }),
+    enqueue(tx, 'review.assigned', { reviewId: id, reason: args.reason }),
+  ]);
+  return id;
 }
 
 /** Kills every live link of a review: links are capabilities, and a changed review revokes them. */

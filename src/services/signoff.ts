@@ -1,4 +1,4 @@
-import { and, desc, eq, isNull, ne, gt } from 'drizzle-orm';
+import { and, desc, eq, ne, gt, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { auditEvents, decisions, draftAccounts, draftVersions, drafts, linkTokens, people, reviews, type Decision, type DraftStatus, type Position } from '../../db/schema';
 import { CHECKLIST, unticked, type Checklist } from '../domain/checklist';
@@ -7,11 +7,11 @@ import { hashToken, randomToken } from '../lib/crypto';
 import { cstReadable } from '../domain/cst';
 import { AppError, type ErrorCode } from '../lib/errors';
 import { label } from '../lib/i18n';
-import { appendAudit } from './audit';
+import { appendAudit, type AuditInput } from './audit';
 import { findPerson, hasRole, isMemberOf, type Person } from './auth';
 import { canManage } from './accounts';
 import { inTransaction, type ServiceDeps } from './context';
-import { applyTransition, draftView, lockDraft, step } from './drafts';
+import { applyTransition, draftView, lockDraft, step, type DraftRow, type DraftView } from './drafts';
 import { enqueue } from './outbox';
 import { assertPublishable } from './publish-gate';
 import { appointedDuringReview, reassignReview, termsBegunDuringReview } from './reviews';
@@ -79,6 +79,17 @@ async function liveView(db: Db, link: LinkRow, review: ReviewRow) {
   const [reviewer] = await db.select({ id: people.id, name: people.name }).from(people).where(eq(people.id, link.personId));
   const view = await draftView(db, draft!);
   return { review, version: version!, draft: view, reviewer: reviewer!, expiresAt: link.expiresAt };
+}
+
+/** Whether a link can decide now, in one read (the page form checks this before reading a body). */
+export async function linkIsLive(db: Db, deps: ServiceDeps, token: string): Promise<boolean> {
+  if (token.length > 200) return false;
+  const [row] = await db
+    .select({ link: linkTokens, review: reviews })
+    .from(linkTokens)
+    .innerJoin(reviews, eq(reviews.id, linkTokens.reviewId))
+    .where(eq(linkTokens.tokenHash, await hashToken(deps.config.appSecret, token)));
+  return !!row && !linkProblem(row.link, row.review, deps.now());
 }
 
 /** What the sign-off page shows: the exact version under review, the level, and the reviewer. */
@@ -204,16 +215,21 @@ export interface DecisionInput {
   returnTo?: 'drafter' | Position;
 }
 
+type ReviewRef = { draftId: string | typeof reviews.draftId; assigneeId: string | typeof reviews.assigneeId; level: Position | typeof reviews.level };
+/** A level this review's assignee has already signed on the draft, other than the review's own (columns correlate it in a larger query). */
+const otherLevelSigned = (db: Db, r: ReviewRef) =>
+  db.select({ level: decisions.level }).from(decisions).where(and(eq(decisions.draftId, r.draftId), eq(decisions.personId, r.assigneeId), ne(decisions.level, r.level))).limit(1);
+
 /** Separation of duties: the drafter never signs, and nobody signs two levels of one draft. */
-async function dutyConflict(tx: Db, review: ReviewRow, drafterId: string): Promise<{ zh: string; en: string } | null> {
+function dutyConflictOf(review: Pick<ReviewRow, 'assigneeId'>, drafterId: string, otherLevel: Position | null): { zh: string; en: string } | null {
   if (review.assigneeId === drafterId) return { zh: '撰写人不能审核自己的稿件，请转交他人审核', en: 'The drafter cannot review their own draft; transfer this review' };
-  const [other] = await tx
-    .select({ level: decisions.level })
-    .from(decisions)
-    .where(and(eq(decisions.draftId, review.draftId), eq(decisions.personId, review.assigneeId), ne(decisions.level, review.level)))
-    .limit(1);
-  if (other) return { zh: `同一人不能签署同一稿件的两个审核级别（已以“${label('level', other.level)}”身份签署），请转交他人审核`, en: `One person cannot sign two levels of one draft (already signed as ${label('level', other.level, 'en')}); transfer this review` };
+  if (otherLevel) return { zh: `同一人不能签署同一稿件的两个审核级别（已以“${label('level', otherLevel)}”身份签署），请转交他人审核`, en: `One person cannot sign two levels of one draft (already signed as ${label('level', otherLevel, 'en')}); transfer this review` };
   return null;
+}
+
+async function dutyConflict(tx: Db, review: ReviewRow, drafterId: string): Promise<{ zh: string; en: string } | null> {
+  const [other] = await otherLevelSigned(tx, review);
+  return dutyConflictOf(review, drafterId, other?.level ?? null);
 }
 
 function validateDecision(input: DecisionInput): void {
@@ -237,74 +253,109 @@ function validateDecision(input: DecisionInput): void {
 }
 
 /**
- * A decision by link. The draft lock serialises every decision on a draft; the link and the review
- * are then claimed with conditional updates, so of any number of concurrent clicks exactly one wins.
+ * Locks the draft a link belongs to, found through the link in the same statement; null for an
+ * unknown token. Every decision on a draft is serialised on this lock, as lockDraft does.
  */
-export async function decideByLink(db: Db, deps: ServiceDeps, token: string, input: DecisionInput) {
-  const found = await findLink(db, deps, token);
-  validateDecision(input);
-  const [reviewRef] = await db.select({ draftId: reviews.draftId }).from(reviews).where(eq(reviews.id, found.reviewId));
-  const outcome = await inTransaction(db, deps, async (tx) => {
-    const draft = await lockDraft(tx, reviewRef!.draftId);
-    const now = deps.now();
-    const [link] = await tx.select().from(linkTokens).where(eq(linkTokens.id, found.id));
-    const [review] = await tx.select().from(reviews).where(eq(reviews.id, found.reviewId));
-    const problem = linkProblem(link!, review!, now);
-    if (problem) throw problem;
-    const conflict = await dutyConflict(tx, review!, draft.drafterId);
-    if (conflict) {
-      // Refused, and the refusal is itself on the record; the level is never skipped.
-      await appendAudit(tx, { actorId: review!.assigneeId, action: 'signoff.refused', subjectType: 'review', subjectId: review!.id, draftId: draft.id, data: { reason: conflict.en, level: review!.level, decision: input.decision }, at: now });
-      return { refused: conflict, draft: null };
-    }
-    const claimed = await tx
-      .update(linkTokens)
-      .set({ usedAt: now })
-      .where(and(eq(linkTokens.id, link!.id), isNull(linkTokens.usedAt), isNull(linkTokens.supersededAt), gt(linkTokens.expiresAt, now)))
-      .returning({ id: linkTokens.id });
-    if (!claimed.length) throw new AppError('link_used');
-    const decided = await tx
-      .update(reviews)
-      .set({ status: REVIEW_STATUS_OF[input.decision], decidedAt: now, decidedBy: review!.assigneeId, nextReminderAt: null })
-      .where(and(eq(reviews.id, review!.id), eq(reviews.status, 'pending'), eq(reviews.versionId, link!.versionId), eq(reviews.assigneeId, link!.personId)))
-      .returning({ id: reviews.id });
-    if (!decided.length) throw new AppError('review_closed', { status: 'decided' });
-
-    const [version] = await tx.select().from(draftVersions).where(eq(draftVersions.id, review!.versionId));
-    const command: Command = input.decision === 'return' ? { type: 'return', to: input.returnTo ?? 'drafter' } : { type: input.decision };
-    const t = step(draft, version!.contentSha256, command);
-    if (t.status === 'approved') {
-      const accountIds = (await tx.select({ id: draftAccounts.accountId }).from(draftAccounts).where(eq(draftAccounts.draftId, draft.id))).map((r) => r.id);
-      const signer = (await findPerson(tx, review!.assigneeId))!;
-      await assertPublishable(tx, { unitId: draft.unitId, accountIds }, 'approve', deps.now(), (a) => canManage(tx, signer, a));
-    }
-    await tx.insert(decisions).values({
-      reviewId: review!.id, draftId: draft.id, versionId: version!.id, contentSha256: version!.contentSha256, level: review!.level,
-      personId: review!.assigneeId, decision: input.decision, returnTo: input.decision === 'return' ? (input.returnTo ?? 'drafter') : null,
-      checklist: input.checklist, comment: input.comment?.trim() || null, createdAt: now,
-    });
-    const updated = await applyTransition(tx, deps, draft, t, { versionId: version!.id, newRound: false, assignReason: command.type === 'return' ? 'returned_to_level' : 'advanced' });
-    await appendAudit(tx, {
-      actorId: review!.assigneeId, action: `review.${REVIEW_STATUS_OF[input.decision]}`, subjectType: 'review', subjectId: review!.id, draftId: draft.id,
-      versionSha256: version!.contentSha256, data: { level: review!.level, version: version!.no, checklist: input.checklist, comment: input.comment ?? null, returnTo: input.returnTo ?? null, draftStatus: updated.status, nextLevel: updated.currentLevel },
-      at: now,
-    });
-    const appointedAt = appointedDuringReview(await termsBegunDuringReview(tx, draft.id, [review!.assigneeId]), { personId: review!.assigneeId, unitId: draft.unitId, position: review!.level, at: now });
-    if (appointedAt) {
-      await appendAudit(tx, {
-        actorId: review!.assigneeId, action: 'signoff.by_mid_review_appointee', subjectType: 'review', subjectId: review!.id, draftId: draft.id, versionSha256: version!.contentSha256,
-        data: { level: review!.level, decision: input.decision, appointedAt: appointedAt.toISOString() }, at: now,
-      });
-    }
-    if (updated.status !== 'in_review') await enqueue(tx, 'draft.closed', { draftId: draft.id, status: updated.status as 'approved' | 'returned' | 'rejected', reviewId: review!.id });
-    if (updated.status === 'approved') await enqueue(tx, 'draft.approved', { draftId: draft.id, versionId: version!.id });
-    return { refused: null, draft: updated };
-  });
-  if (outcome.refused) throw new AppError('separation_of_duties', { reasonZh: outcome.refused.zh, reasonEn: outcome.refused.en }, { reason: outcome.refused.en });
-  return draftView(db, outcome.draft!);
+async function lockDraftOfLink(tx: Db, tokenHash: string): Promise<DraftRow | null> {
+  const owner = tx.select({ draftId: reviews.draftId }).from(linkTokens).innerJoin(reviews, eq(reviews.id, linkTokens.reviewId)).where(eq(linkTokens.tokenHash, tokenHash));
+  const [draft] = await tx.select().from(drafts).where(eq(drafts.id, sql`(${owner})`)).for('update');
+  return draft ?? null;
 }
 
+/** The link, its review, the version under review and any other level its assignee signed: read once the draft is locked. */
+async function linkUnderLock(tx: Db, tokenHash: string) {
+  const [row] = await tx
+    .select({ link: linkTokens, review: reviews, version: draftVersions, otherLevel: sql<Position | null>`(${otherLevelSigned(tx, reviews)})` })
+    .from(linkTokens)
+    .innerJoin(reviews, eq(reviews.id, linkTokens.reviewId))
+    .innerJoin(draftVersions, eq(draftVersions.id, reviews.versionId))
+    .where(eq(linkTokens.tokenHash, tokenHash));
+  return row!;
+}
 
+/**
+ * A decision by link. The draft lock serialises every decision on a draft; the link and the review
+ * are then claimed with conditional updates, so of any number of concurrent clicks exactly one wins.
+ *
+ * Round trips are what a decision costs, so: no read before the transaction (the draft is locked
+ * through the link), one read of everything the checks need, the claim sent together with the
+ * appointment check, the writes sent together, and the answer read on the same connection before
+ * commit. test/performance.test.ts holds the statement count to its bound.
+ */
+export async function decideByLink(db: Db, deps: ServiceDeps, token: string, input: DecisionInput): Promise<DraftView>;
+/** `view: false`: the caller shows its own page afterwards, so no answer is read. */
+export async function decideByLink(db: Db, deps: ServiceDeps, token: string, input: DecisionInput, opts: { view: false }): Promise<null>;
+export async function decideByLink(db: Db, deps: ServiceDeps, token: string, input: DecisionInput, opts: { view?: boolean } = {}): Promise<DraftView | null> {
+  // Forged tokens of any shape simply miss: the lookup is by keyed hash.
+  if (token.length > 200) throw new AppError('link_not_found');
+  const tokenHash = await hashToken(deps.config.appSecret, token);
+  const outcome = await inTransaction(db, deps, async (tx) => {
+    const draft = await lockDraftOfLink(tx, tokenHash);
+    if (!draft) throw new AppError('link_not_found');
+    validateDecision(input);
+    const now = deps.now();
+    const { link, review, version, otherLevel } = await linkUnderLock(tx, tokenHash);
+    const problem = linkProblem(link, review, now);
+    if (problem) throw problem;
+    const conflict = dutyConflictOf(review, draft.drafterId, otherLevel);
+    if (conflict) {
+      // Refused, and the refusal is itself on the record; the level is never skipped.
+      await appendAudit(tx, { actorId: review.assigneeId, action: 'signoff.refused', subjectType: 'review', subjectId: review.id, draftId: draft.id, data: { reason: conflict.en, level: review.level, decision: input.decision }, at: now });
+      return { refused: conflict, draft: null, view: null };
+    }
+    // The claim: the link, and through it the review, each only while still open.
+    const claim = sql`
+      with l as (
+        update ${linkTokens} set used_at = ${now.toISOString()}::timestamptz
+        where id = ${link.id} and used_at is null and superseded_at is null and expires_at > ${now.toISOString()}::timestamptz
+        returning id),
+      r as (
+        update ${reviews} set status = ${REVIEW_STATUS_OF[input.decision]}, decided_at = ${now.toISOString()}::timestamptz, decided_by = ${review.assigneeId}, next_reminder_at = null
+        where id = ${review.id} and status = 'pending' and version_id = ${link.versionId} and assignee_id = ${link.personId} and exists (select 1 from l)
+        returning id)
+      select (select count(*) from l)::int as link, (select count(*) from r)::int as review`;
+    const [claimed, terms] = await Promise.all([tx.execute(claim), termsBegunDuringReview(tx, draft.id, [review.assigneeId])]);
+    const [counts] = (Array.isArray(claimed) ? claimed : (claimed as unknown as { rows: unknown[] }).rows) as Array<{ link: number; review: number }>;
+    if (!counts?.link) throw new AppError('link_used');
+    if (!counts.review) throw new AppError('review_closed', { status: 'decided' });
+
+    const command: Command = input.decision === 'return' ? { type: 'return', to: input.returnTo ?? 'drafter' } : { type: input.decision };
+    const t = step(draft, version.contentSha256, command);
+    if (t.status === 'approved') {
+      const accountIds = (await tx.select({ id: draftAccounts.accountId }).from(draftAccounts).where(eq(draftAccounts.draftId, draft.id))).map((r) => r.id);
+      const signer = (await findPerson(tx, review.assigneeId))!;
+      await assertPublishable(tx, { unitId: draft.unitId, accountIds }, 'approve', deps.now(), (a) => canManage(tx, signer, a));
+    }
+    const appointedAt = appointedDuringReview(terms, { personId: review.assigneeId, unitId: draft.unitId, position: review.level, at: now });
+    const events: AuditInput[] = [{
+      actorId: review.assigneeId, action: `review.${REVIEW_STATUS_OF[input.decision]}`, subjectType: 'review', subjectId: review.id, draftId: draft.id,
+      versionSha256: version.contentSha256, data: { level: review.level, version: version.no, checklist: input.checklist, comment: input.comment ?? null, returnTo: input.returnTo ?? null, draftStatus: t.status, nextLevel: t.currentLevel },
+      at: now,
+    }];
+    if (appointedAt) {
+      events.push({
+        actorId: review.assigneeId, action: 'signoff.by_mid_review_appointee', subjectType: 'review', subjectId: review.id, draftId: draft.id, versionSha256: version.contentSha256,
+        data: { level: review.level, decision: input.decision, appointedAt: appointedAt.toISOString() }, at: now,
+      });
+    }
+    // Nothing below depends on another's answer: the writes go out together.
+    const [, updated] = await Promise.all([
+      tx.insert(decisions).values({
+        reviewId: review.id, draftId: draft.id, versionId: version.id, contentSha256: version.contentSha256, level: review.level,
+        personId: review.assigneeId, decision: input.decision, returnTo: input.decision === 'return' ? (input.returnTo ?? 'drafter') : null,
+        checklist: input.checklist, comment: input.comment?.trim() || null, createdAt: now,
+      }),
+      applyTransition(tx, deps, draft, t, { versionId: version.id, newRound: false, assignReason: command.type === 'return' ? 'returned_to_level' : 'advanced' }),
+      appendAudit(tx, events),
+      t.status !== 'in_review' ? enqueue(tx, 'draft.closed', { draftId: draft.id, status: t.status as 'approved' | 'returned' | 'rejected', reviewId: review.id }) : null,
+      t.status === 'approved' ? enqueue(tx, 'draft.approved', { draftId: draft.id, versionId: version.id }) : null,
+    ]);
+    // The answer is read on this connection, after the writes and before commit: no second checkout.
+    return { refused: null, draft: updated, view: opts.view === false ? null : await draftView(tx, updated) };
+  });
+  if (outcome.refused) throw new AppError('separation_of_duties', { reasonZh: outcome.refused.zh, reasonEn: outcome.refused.en }, { reason: outcome.refused.en });
+  return outcome.view;
+}
 
 /**
  * Hands a pending review to another person with a recorded reason: the assignee (by bearer or by

@@ -6,7 +6,7 @@ import { AppError, toAppError } from '../../lib/errors';
 import { validationError, type AppEnv } from '../../lib/http';
 import { DecisionSchema } from '../../routes/signoff/signoff.routes';
 import { localeOf, translator, type Locale } from '../../lib/i18n';
-import { decideByLink, inspectLink, resendLink, transferReview, type SpentLink } from '../../services/signoff';
+import { decideByLink, inspectLink, linkIsLive, resendLink, transferReview, type SpentLink } from '../../services/signoff';
 import { decisionRecord, signoffPageFacts } from '../../services/signoff-view';
 import { pageAsset, renderInLayout } from '../render';
 import { SIGNOFF_CSS } from './assets';
@@ -66,8 +66,7 @@ export const signoffPagesRouter = new Hono<AppEnv>()
     const token = c.req.param('token');
     // The link is checked before the body is read, so a stranger without a live link cannot make
     // the server read (or buffer) anything; a spent link shows what became of it.
-    const state = await inspectLink(c.var.deps.db, c.var.deps, token);
-    if (state.state !== 'live') return renderState(c, token, null);
+    if (!(await linkIsLive(c.var.deps.db, c.var.deps, token))) return renderState(c, token, null);
     const form = await c.req.parseBody({ all: true });
     const field = (name: string) => (typeof form[name] === 'string' ? (form[name] as string) : undefined);
     const input: DecisionInputForm = {
@@ -85,7 +84,8 @@ export const signoffPagesRouter = new Hono<AppEnv>()
         returnTo: decision === 'return' ? input.returnTo : undefined,
       });
       if (!parsed.success) throw validationError(parsed.error.issues, 'form');
-      await decideByLink(c.var.deps.db, c.var.deps, token, parsed.data);
+      // The page that follows reads what it shows itself, so the decision returns no view.
+      await decideByLink(c.var.deps.db, c.var.deps, token, parsed.data, { view: false });
       return c.redirect(paths(c, token).flashUrl('done'), 303);
     } catch (err) {
       return refused(c, err, () => renderLive(c, token, { decision: input, error: { of: 'decision', error: toAppError(err) } }));
