@@ -50,7 +50,7 @@ describe.each(['local', 's3'] as const)('draft files on %s storage', (storage) =
 
   const get = (path: string, token?: string) => t.runtime.app.request(path, { headers: token ? { authorization: `Bearer ${token}` } : {} });
 
-  it('an uploaded image is a file of a new version, shown by id in the body and counted in the hash', async () => {
+  it('an uploaded image waits among the draft’s files until the body shows it; then it is in the version and its hash', async () => {
     const draft = await newDraft();
     const image = png(4, 3, [200, 30, 30]);
     const res = await upload(draft.id, image, '校园风光.png', 'image/png');
@@ -63,30 +63,74 @@ describe.each(['local', 's3'] as const)('draft files on %s storage', (storage) =
     if (storage === 'local') expect(existsSync(join(dir, blobKey(res.body.sha256)))).toBe(true);
     else expect(await t.runtime.deps.files!.get(res.body.sha256)).toEqual(image);
 
+    // The upload alone makes no version; the draft lists the file as not yet in a version.
     const view = (await t.request('GET', `/api/v1/drafts/${draft.id}`, { token: demo.tokens.drafter })).body;
-    expect(view.currentVersion).toBe(2);
-    expect(view.files.map((f: any) => f.id)).toEqual([fileId]);
-    expect(view.contentSha256).not.toBe(draft.contentSha256);
+    expect(view).toMatchObject({ currentVersion: 1, files: [], contentSha256: draft.contentSha256 });
+    const pool = await t.request('GET', `/api/v1/drafts/${draft.id}/files`, { token: demo.tokens.section_head });
+    expect(pool.body.items).toEqual([expect.objectContaining({ id: fileId, inCurrentVersion: false })]);
 
     const edited = await t.request('PATCH', `/api/v1/drafts/${draft.id}`, {
       token: demo.tokens.drafter,
       body: { body: `<p>见图：</p><img src="/api/v1/files/${fileId}" alt="校园"><img src="https://elsewhere.example/x.png">` },
     });
     expect(edited.status, edited.text).toBe(200);
+    expect(edited.body.currentVersion).toBe(2);
     expect(edited.body.body).toBe(`<p>见图：</p><img src="/api/v1/files/${fileId}" alt="校园" />`);
     expect(edited.body.files.map((f: any) => f.id)).toEqual([fileId]);
+    expect(edited.body.contentSha256).not.toBe(draft.contentSha256);
 
     // The same bytes again are the same file: no new version.
     const again = await upload(draft.id, image, 'copy.png', 'image/png');
     expect(again.body.id).toBe(fileId);
-    expect((await t.request('GET', `/api/v1/drafts/${draft.id}`, { token: demo.tokens.drafter })).body.currentVersion).toBe(3);
+    expect((await t.request('GET', `/api/v1/drafts/${draft.id}`, { token: demo.tokens.drafter })).body.currentVersion).toBe(2);
 
-    // A different photo under the same body is a different content hash.
+    // A different photo under the same words is a different content hash.
     const other = await upload(draft.id, png(4, 3, [30, 30, 200]), '另一张.png', 'image/png');
-    const swapped = await t.request('PATCH', `/api/v1/drafts/${draft.id}`, { token: demo.tokens.drafter, body: { fileIds: [other.body.id] } });
+    const swapped = await t.request('PATCH', `/api/v1/drafts/${draft.id}`, { token: demo.tokens.drafter, body: { body: `<p>见图：</p><img src="/api/v1/files/${other.body.id}" alt="校园">`, fileIds: [] } });
     expect(swapped.body.files.map((f: any) => f.id)).toEqual([other.body.id]);
-    // The body's image of the removed file is dropped with it.
-    expect(swapped.body.body).toBe('<p>见图：</p>');
+    expect(swapped.body.contentSha256).not.toBe(edited.body.contentSha256);
+    // Listing the files exactly drops a file the version held, and the body's image of it.
+    const dropped = await t.request('PATCH', `/api/v1/drafts/${draft.id}`, { token: demo.tokens.drafter, body: { fileIds: [] } });
+    expect(dropped.body.files).toEqual([]);
+    expect(dropped.body.body).toBe('<p>见图：</p>');
+  });
+
+  it('uploads under review restart nothing until the edit that uses them; attach=true makes the version at once', async () => {
+    const draft = await newDraft();
+    await t.request('POST', `/api/v1/drafts/${draft.id}/submit`, { token: demo.tokens.drafter });
+    await t.linkFor(demo.people.section_head!);
+    const before = t.sent.length;
+    const first = await upload(draft.id, png(2, 2, [1, 1, 1]), 'a.png', 'image/png');
+    const second = await upload(draft.id, png(2, 2, [2, 2, 2]), 'b.png', 'image/png');
+    expect([first.status, second.status]).toEqual([201, 201]);
+    await t.deliver();
+    expect(t.sent.length).toBe(before);
+    expect((await t.request('GET', `/api/v1/drafts/${draft.id}`, { token: demo.tokens.drafter })).body).toMatchObject({ currentVersion: 1, round: 1 });
+    // One edit showing both photos: one new version, one restart, one new link.
+    const edited = await t.request('PATCH', `/api/v1/drafts/${draft.id}`, { token: demo.tokens.drafter, body: { body: `<p>两张</p><img src="/api/v1/files/${first.body.id}"><img src="/api/v1/files/${second.body.id}">` } });
+    expect(edited.body).toMatchObject({ currentVersion: 2, round: 2, status: 'in_review' });
+    expect(edited.body.files.map((f: any) => f.id)).toEqual([first.body.id, second.body.id]);
+    expect((await t.deliver()).filter((m) => m.link)).toHaveLength(1);
+
+    const form = new FormData();
+    form.append('file', new File([pdf('attach') as Uint8Array<ArrayBuffer>], '日程.pdf', { type: 'application/pdf' }));
+    form.append('attach', 'true');
+    const attached = await t.runtime.app.request(`/api/v1/drafts/${draft.id}/files`, { method: 'POST', body: form, headers: { authorization: `Bearer ${demo.tokens.drafter}` } });
+    expect(attached.status).toBe(201);
+    const view = (await t.request('GET', `/api/v1/drafts/${draft.id}`, { token: demo.tokens.drafter })).body;
+    expect(view.currentVersion).toBe(3);
+    expect(view.files.map((f: any) => f.name)).toEqual(['a.png', 'b.png', '日程.pdf']);
+    const badAttach = new FormData();
+    badAttach.append('file', new File([pdf() as Uint8Array<ArrayBuffer>], 'x.pdf'));
+    badAttach.append('attach', 'yes');
+    const refused = await t.runtime.app.request(`/api/v1/drafts/${draft.id}/files`, { method: 'POST', body: badAttach, headers: { authorization: `Bearer ${demo.tokens.drafter}` } });
+    expect(refused.status).toBe(400);
+    expect((await refused.json()).error.details[0].path).toBe('attach');
+    // A closed draft takes no files.
+    await t.request('POST', `/api/v1/drafts/${draft.id}/withdraw`, { token: demo.tokens.drafter });
+    const closed = await upload(draft.id, png(2, 2, [3, 3, 3]), 'c.png', 'image/png');
+    expect(closed.status).toBe(409);
+    expect(closed.body.error.code).toBe('invalid_transition');
   });
 
   it('serves files to those who may see the draft: image inline, attachment as a download, nosniff', async () => {
@@ -118,6 +162,7 @@ describe.each(['local', 's3'] as const)('draft files on %s storage', (storage) =
     const file = (await upload(draft.id, png(3, 3, [1, 2, 3]), '图.png', 'image/png')).body;
     const otherDraft = await newDraft();
     const foreign = (await upload(otherDraft.id, png(3, 3, [9, 9, 9]), '别的.png', 'image/png')).body;
+    await t.request('PATCH', `/api/v1/drafts/${draft.id}`, { token: demo.tokens.drafter, body: { body: `<p>图</p><img src="/api/v1/files/${file.id}">` } });
     await t.request('POST', `/api/v1/drafts/${draft.id}/submit`, { token: demo.tokens.drafter });
     const token = await t.linkFor(demo.people.section_head!);
 

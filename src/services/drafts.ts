@@ -161,6 +161,7 @@ export async function reviseDraft(tx: Db, deps: ServiceDeps, actor: Person, draf
     bodyFormat: patch.bodyFormat ?? (patch.body === undefined ? previous.bodyFormat : undefined),
     fileIds: patch.fileIds ?? previous.fileIds,
     exactFiles: patch.fileIds !== undefined,
+    previousFileIds: previous.fileIds,
   });
   const sha = content.contentSha256;
   if (patch.onlyIfChanged && sha === previous.contentSha256) return { ...content, no: draft.currentVersionNo };

@@ -7,9 +7,11 @@ import { AppError } from '../lib/errors';
 import type { BlobStore } from '../storage/blob-store';
 import { authenticate, type Person } from './auth';
 import { inTransaction, type ServiceDeps } from './context';
-import { currentVersion, lockDraft, requireReadAccess, reviseDraft } from './drafts';
+import { allowedCommands } from '../domain/signoff';
+import { appendAudit } from './audit';
+import { currentVersion, getDraftRow, illegalMove, lockDraft, requireReadAccess, reviseDraft } from './drafts';
 import { liveLinkVersionId } from './signoff';
-import { fileView, type FileRow } from './versions';
+import { filesOf, fileView, type FileRow } from './versions';
 
 export type FileDeps = ServiceDeps & { files?: BlobStore };
 
@@ -54,22 +56,38 @@ export async function acceptUpload(deps: FileDeps, upload: Upload, only?: readon
 }
 
 /**
- * Adds a file to a draft (drafter only): the draft gets a new version holding it, since a new
- * photo is new content. The same bytes uploaded again to the same draft are the same file.
+ * Adds a file to a draft (drafter only). The upload itself makes no version: the file waits among
+ * the draft's files until a version holds it — the body shows it (`<img src="/api/v1/files/{id}">`)
+ * or an edit lists it in `fileIds`. An editor uploads its images before saving the text that shows
+ * them, so a version per upload would record half-made versions and, under review, restart the
+ * chain (and send the first level a link) once per photo and once more for the text. `attach`
+ * makes the version at once, holding the file (an attachment added on its own). The same bytes
+ * uploaded again to the same draft are the same file.
  */
-export async function uploadFile(db: Db, deps: FileDeps, actor: Person, draftId: string, upload: Upload) {
+export async function uploadFile(db: Db, deps: FileDeps, actor: Person, draftId: string, upload: Upload, opts: { attach?: boolean } = {}) {
   const [exists] = await db.select({ id: drafts.id }).from(drafts).where(eq(drafts.id, draftId));
   if (!exists) throw new AppError('not_found', { what: '稿件 / draft' });
   const accepted = await acceptUpload(deps, upload);
   const file = await inTransaction(db, deps, async (tx) => {
     const draft = await lockDraft(tx, draftId);
     if (draft.drafterId !== actor.id) throw new AppError('forbidden', {}, { reason: 'only the drafter may do this' });
+    // Files belong to content that can still change: not to an approved, rejected or closed draft.
+    if (!allowedCommands(draft.status).includes('edit')) throw illegalMove(draft, 'edit');
     const row = (await fileRowsFor(tx, deps, actor, draftId, [accepted]))[0]!;
     const current = await currentVersion(tx, draft);
-    if (!current.fileIds.includes(row.id)) await reviseDraft(tx, deps, actor, draftId, { fileIds: [...current.fileIds, row.id] }, { fileAdded: row.id });
+    if (opts.attach && !current.fileIds.includes(row.id)) await reviseDraft(tx, deps, actor, draftId, { fileIds: [...current.fileIds, row.id] }, { fileAdded: row.id });
+    else await appendAudit(tx, { actorId: actor.id, action: 'draft.file_uploaded', subjectType: 'draft', subjectId: draftId, draftId, data: { fileId: row.id, sha256: row.sha256, name: row.name, type: row.type, size: row.size }, at: deps.now() });
     return row;
   });
   return fileView(file);
+}
+
+/** Every file of a draft (those waiting for a version too), oldest first, each saying whether the current version holds it. */
+export async function listDraftFiles(db: Db, actor: Person, draftId: string) {
+  const draft = await getDraftRow(db, draftId);
+  await requireReadAccess(db, actor, draft);
+  const current = await currentVersion(db, draft);
+  return (await filesOf(db, draftId)).map((f) => ({ ...fileView(f), inCurrentVersion: current.fileIds.includes(f.id) }));
 }
 
 /**

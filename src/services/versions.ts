@@ -23,6 +23,12 @@ export interface VersionInput {
    * any of the draft's files joins the version when the body shows it.
    */
   exactFiles?: boolean;
+  /**
+   * With `exactFiles`: the files of the version this one follows. A file it held and the caller left
+   * out is removed, its images with it; a file uploaded since (held by no version yet) joins when
+   * the body shows it, as the editor uploads images before it saves the text.
+   */
+  previousFileIds?: readonly string[];
 }
 
 export interface ComposedVersion {
@@ -50,7 +56,9 @@ export async function composeVersion(db: Db, draftId: string | null, input: Vers
   const unknown = input.fileIds.filter((id) => !byId.has(id));
   if (unknown.length) throw new AppError('validation_failed', { fields: 'fileIds' }, [{ path: 'fileIds', in: 'body', message: `not files of this draft: ${unknown.join(', ')}` }]);
   const bodyFormat = input.bodyFormat ?? (looksLikeHtml(input.body) ? 'html' : 'text');
-  const body = bodyFormat === 'html' ? sanitizeBody(input.body, new Set(input.exactFiles ? input.fileIds : byId.keys())) : input.body;
+  const previous = new Set(input.previousFileIds ?? []);
+  const showable = input.exactFiles ? [...input.fileIds, ...own.filter((f) => !previous.has(f.id)).map((f) => f.id)] : byId.keys();
+  const body = bodyFormat === 'html' ? sanitizeBody(input.body, new Set(showable)) : input.body;
   if (!body.trim()) throw new AppError('validation_failed', { fields: 'body' }, [{ path: 'body', in: 'body', message: 'nothing is left after removing disallowed HTML' }]);
   // The images a body shows belong to the version even when the caller did not list them.
   const fileIds = [...new Set([...input.fileIds, ...(bodyFormat === 'html' ? imageFileIds(body) : [])])];

@@ -22,7 +22,17 @@ export async function uploadedFile(c: Context<AppEnv>, form?: Record<string, unk
 
 export const uploadFile: AppRouteHandler<typeof routes.uploadFile> = async (c) => {
   const { deps, person } = c.var;
-  return c.json(await files.uploadFile(deps.db, deps, person, c.req.valid('param').id, await uploadedFile(c)), 201);
+  const form = await parseForm(c);
+  const attach = Array.isArray(form.attach) ? form.attach[0] : form.attach;
+  if (attach !== undefined && attach !== 'true' && attach !== 'false') {
+    throw new AppError('validation_failed', { fields: 'attach' }, [{ path: 'attach', in: 'form', message: 'true or false' }]);
+  }
+  return c.json(await files.uploadFile(deps.db, deps, person, c.req.valid('param').id, await uploadedFile(c, form), { attach: attach === 'true' }), 201);
+};
+
+export const listFiles: AppRouteHandler<typeof routes.listFiles> = async (c) => {
+  const { deps, person } = c.var;
+  return c.json({ items: await files.listDraftFiles(deps.db, person, c.req.valid('param').id) }, 200);
 };
 
 export const importDraft: AppRouteHandler<typeof routes.importDraft> = async (c) => {

@@ -11,14 +11,25 @@ const binary = { content: { 'application/octet-stream': { schema: z.string().ope
 
 export const uploadFile = createRoute({
   method: 'post', path: '/drafts/{id}/files', tags, security,
-  summary: 'Add an image or attachment 上传图片或附件 (a new version of the draft)',
-  description: 'multipart/form-data, field `file`. At most FILE_MAX_BYTES (default 20 MB); jpg, png, gif, webp, pdf, docx, xlsx, pptx, judged by the bytes. The body shows an image with `<img src="/api/v1/files/{fileId}">`.',
+  summary: 'Add an image or attachment 上传图片或附件 to the draft',
+  description: 'multipart/form-data, field `file`. At most FILE_MAX_BYTES (default 20 MB); jpg, png, gif, webp, pdf, docx, xlsx, pptx, judged by the bytes. '
+    + 'The upload makes no version by itself: a version holds the file once the body shows it (`<img src="/api/v1/files/{fileId}">`) or an edit lists it in `fileIds`. '
+    + 'With the field `attach=true` the draft gets a new version holding the file at once (an attachment on its own; under review that restarts the chain like any edit).',
   request: {
     params: z.object({ id: uuidParam('id') }),
     // Not required for the validator: the handler reads the part itself and names a missing `file`.
-    body: { content: { 'multipart/form-data': { schema: z.object({ file: z.any().openapi({ type: 'string', format: 'binary' }) }) } }, required: false },
+    body: { content: { 'multipart/form-data': { schema: z.object({ file: z.any().openapi({ type: 'string', format: 'binary' }), attach: z.any().optional().openapi({ type: 'string', enum: ['true', 'false'] }) }) } }, required: false },
   },
-  responses: { 201: jsonResponse(FileSchema, 'The file, now part of the draft’s newest version'), ...errors(400, 401, 403, 404, 409, 413, 415) },
+  responses: { 201: jsonResponse(FileSchema, 'The file, one of the draft’s files (with attach=true, of its newest version)'), ...errors(400, 401, 403, 404, 409, 413, 415) },
+});
+
+export const listFiles = createRoute({
+  method: 'get', path: '/drafts/{id}/files', tags, security, summary: 'Every file of a draft, including uploads no version holds yet',
+  request: { params: z.object({ id: uuidParam('id') }) },
+  responses: {
+    200: jsonResponse(z.object({ items: z.array(FileSchema.extend({ inCurrentVersion: z.boolean() })) }), 'The files, oldest first'),
+    ...errors(400, 401, 403, 404),
+  },
 });
 
 export const getFile = createRoute({

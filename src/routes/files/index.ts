@@ -24,5 +24,6 @@ filesRouter.use('/drafts/import', uploadLimit);
 filesRouter
   .openapi(routes.importDraft, handlers.importDraft)
   .openapi(routes.uploadFile, handlers.uploadFile)
+  .openapi(routes.listFiles, handlers.listFiles)
   .openapi(routes.getFile, handlers.getFile)
   .openapi(routes.getFileByLink, handlers.getFileByLink);
