@@ -25,6 +25,7 @@ import { healthRouter } from './routes/health';
 import { inspectionsRouter } from './routes/inspections';
 import { orgRouter } from './routes/org';
 import { sessionsRouter } from './routes/sessions';
+import { tokensRouter } from './routes/tokens';
 import { signoffRouter } from './routes/signoff';
 import { verifyPagesRouter, verifyRouter } from './routes/verify';
 import { csrfGuard, loadSession } from './pages/sessions';
@@ -106,7 +107,7 @@ export function createApp(deps: AppDeps, options: AppOptions = {}) {
   const api = createRouter();
   api.use('*', requireBearer);
   api.route('/', orgRouter).route('/', draftsRouter).route('/', signoffRouter).route('/', auditRouter).route('/', deliveriesRouter).route('/', calendarRouter);
-  api.route('/', accountsRouter).route('/', inspectionsRouter).route('/', verifyRouter).route('/', filesRouter).route('/', sessionsRouter).route('/', prescreenRouter).route('/', dutiesRouter).route('/', handoffRouter);
+  api.route('/', accountsRouter).route('/', inspectionsRouter).route('/', verifyRouter).route('/', filesRouter).route('/', sessionsRouter).route('/', prescreenRouter).route('/', dutiesRouter).route('/', handoffRouter).route('/', tokensRouter);
 
   app.route('/', healthRouter);
   app.route('/', webRouter);

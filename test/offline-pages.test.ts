@@ -124,6 +124,9 @@ describe.skipIf(!hasChromium && !process.env.CI)('every page works with no outsi
     await visit(`/drafts/:id{${UUID_PARAM}}`, `/drafts/${draftId}`, async (page) => {
       expect(await page.locator('#timeline').innerText()).toContain('起草');
     }, p);
+    await visit('/settings', '/settings', async (page) => {
+      expect(await page.locator('#sessions').innerText()).toContain('当前设备');
+    }, p);
     await p.page.close();
   }, 60_000);
 

@@ -144,6 +144,68 @@ describe('web workspace pages', () => {
     expect(after.text).not.toContain(`action="/drafts/${draftId}/urge"`);
   });
 
+  it('personal tokens over the API: created with a name and shown once, listed without the secret, revoked at once', async () => {
+    const token = demo.tokens.secretary!;
+    const created = await t.request('POST', '/api/v1/tokens', { token, body: { label: '排版脚本' } });
+    expect(created.status, created.text).toBe(201);
+    expect(created.body.token).toMatch(/^imp_/);
+    const me = await t.request('GET', '/api/v1/me', { token: created.body.token });
+    expect(me.body.id).toBe(demo.people.secretary);
+    const listed = await t.request('GET', '/api/v1/tokens', { token });
+    expect(listed.body.items.map((i: { label: string }) => i.label)).toContain('排版脚本');
+    expect(listed.text).not.toContain(created.body.token);
+    expect((await t.request('POST', '/api/v1/tokens', { token, body: {} })).body.error.message).toContain('label');
+    // Another person can neither see nor revoke it.
+    expect((await t.request('DELETE', `/api/v1/tokens/${created.body.id}`, { token: demo.tokens.drafter })).status).toBe(404);
+    expect((await t.request('GET', '/api/v1/tokens', { token: demo.tokens.drafter })).text).not.toContain(created.body.id);
+    expect((await t.request('DELETE', `/api/v1/tokens/${created.body.id}`, { token })).status).toBe(204);
+    expect((await t.request('DELETE', `/api/v1/tokens/${created.body.id}`, { token })).status).toBe(204);
+    expect((await t.request('GET', '/api/v1/me', { token: created.body.token })).status).toBe(401);
+  });
+
+  it('the settings page: channels in order, a token shown once and revoked, another session ended and signed out', async () => {
+    const s = session.deputy_leader!;
+    const view = await page('/settings', 'deputy_leader');
+    expect(view.status).toBe(200);
+    expect(view.text).toContain('当前设备');
+
+    const dup = await t.request('POST', '/settings/notifications', { cookie: s.cookie, raw: new URLSearchParams([['_csrf', s.csrf], ['channels', 'email'], ['channels', 'email']]).toString(), headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' } });
+    expect(dup.status).toBe(400);
+    expect(dup.text).toContain('error-summary');
+    expect(dup.text).toContain('must not repeat');
+    const saved = await t.request('POST', '/settings/notifications', { cookie: s.cookie, raw: new URLSearchParams([['_csrf', s.csrf], ['channels', 'wecom'], ['channels', 'email'], ['channels', ''], ['wecomUserId', 'wang01']]).toString(), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    expect(saved.status).toBe(303);
+    const person = await t.request('GET', '/api/v1/me', { token: demo.tokens.deputy_leader });
+    expect(person.body.channels).toEqual(['wecom', 'email']);
+    expect(person.body.wecomUserId).toBe('wang01');
+
+    const made = await t.request('POST', '/settings/tokens', { cookie: s.cookie, form: { _csrf: s.csrf, label: '周报脚本' } });
+    expect(made.status).toBe(200);
+    const raw = /id="new-token">(imp_[A-Za-z0-9_-]+)</.exec(made.text)![1]!;
+    expect((await t.request('GET', '/api/v1/me', { token: raw })).status).toBe(200);
+    const again = await page('/settings', 'deputy_leader');
+    expect(again.text).toContain('周报脚本');
+    expect(again.text).not.toContain(raw);
+    const tokenId = /周报脚本[\s\S]*?action="\/settings\/tokens\/([0-9a-f-]{36})\/revoke"/.exec(again.text)![1]!;
+    const revoked = await t.request('POST', `/settings/tokens/${tokenId}/revoke`, { cookie: s.cookie, form: { _csrf: s.csrf } });
+    expect(revoked.status).toBe(303);
+    expect((await t.request('GET', '/api/v1/me', { token: raw })).status).toBe(401);
+
+    // A second browser of the same person, ended from the first: it is signed out at its next request.
+    const other = await t.signIn(email.deputy_leader!);
+    expect((await t.request('GET', '/', { cookie: other.cookie })).status).toBe(200);
+    const ended = await t.request('POST', `/settings/sessions/${other.sessionId}/end`, { cookie: s.cookie, form: { _csrf: s.csrf } });
+    expect(ended.status).toBe(303);
+    const gone = await t.request('GET', '/', { cookie: other.cookie });
+    expect(gone.status).toBe(303);
+    expect(gone.headers.get('location')).toBe('/login?next=%2F');
+    // Nobody ends another person's session from their page.
+    const d = session.drafter!;
+    const foreign = await t.request('POST', `/settings/sessions/${s.sessionId}/end`, { cookie: d.cookie, form: { _csrf: d.csrf }, headers: { accept: 'text/html' } });
+    expect(foreign.status).toBe(404);
+    expect((await t.request('GET', '/', { cookie: s.cookie })).status).toBe(200);
+  });
+
   it('answers a page route it does not know, and a refused form, with a page in the browser', async () => {
     const missing = await page('/no-such-page', 'drafter');
     expect(missing.status).toBe(404);

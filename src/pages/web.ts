@@ -6,8 +6,10 @@ import { loginRouter } from './login';
 import { registryPagesRouter } from './registry/routes';
 import { draftPagesRouter } from './workspace/draft-routes';
 import { workspaceRouter } from './workspace/routes';
+import { settingsRouter } from './workspace/settings-routes';
 
 /** The web workspace's pages (sessions, workspace, editor, draft pages), on the shared layout. */
 export const webRouter = new Hono<AppEnv>().route('/', assetsRouter).route('/', loginRouter).route('/', workspaceRouter).route('/', editorRouter).route('/', draftPagesRouter)
+  .route('/', settingsRouter)
   // The publicity console (registry, inspections, organisation).
   .route('/', registryPagesRouter);

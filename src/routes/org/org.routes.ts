@@ -111,17 +111,20 @@ export const assignPosition = createRoute({
   },
 });
 
+/** How a person is notified: the API's body, and the settings page's form checked by the same rules. */
+export const NotificationsBody = z.strictObject({
+  channels: z.array(z.enum(ROUTES)).max(ROUTES.length).refine((c) => new Set(c).size === c.length, 'channels must not repeat'),
+  phone: phone.nullable().optional(),
+  wecomUserId: text(64).nullable().optional(),
+  dingtalkUserId: text(64).nullable().optional(),
+});
+
 export const setNotifications = createRoute({
   method: 'put', path: '/people/{personId}/notifications', tags, security,
   summary: 'How a person is notified 通知方式: channels in order of preference, phone and robot ids (self or admin)',
   request: {
     params: z.object({ personId: uuidParam('personId') }),
-    ...jsonBody(z.strictObject({
-      channels: z.array(z.enum(ROUTES)).max(ROUTES.length).refine((c) => new Set(c).size === c.length, 'channels must not repeat'),
-      phone: phone.nullable().optional(),
-      wecomUserId: text(64).nullable().optional(),
-      dingtalkUserId: text(64).nullable().optional(),
-    })),
+    ...jsonBody(NotificationsBody),
   },
   responses: { 200: jsonResponse(PersonSchema, 'The person'), ...errors(400, 401, 403, 404) },
 });
