@@ -6,8 +6,6 @@
  */
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
-import { silentLog } from '../src/lib/log';
-import { createRuntime } from '../src/runtime';
 
 const mode = process.env.MODE;
 let fetch: (req: Request) => Response | Promise<Response>;
@@ -15,6 +13,9 @@ if (mode === 'bare') {
   const bare = new Hono().get('/x', (c) => c.json({ code: 'SJ-2026-WX-0001-X', valid: true, status: 'valid', year: 2026 }));
   fetch = bare.fetch;
 } else {
+  // Imported here, not at the top: the bare baseline must not carry the service's modules in its memory.
+  const { createRuntime } = await import('../src/runtime');
+  const { silentLog } = await import('../src/lib/log');
   const runtime = await createRuntime({ env: { ...process.env, RUN_WORKERS: 'false', LOG_LEVEL: 'silent' }, log: silentLog });
   fetch = runtime.app.fetch;
 }

@@ -1,4 +1,3 @@
-import { fileTypeFromBuffer } from 'file-type/core';
 import { textProblem } from '../lib/text';
 
 /**
@@ -31,6 +30,8 @@ export type Inspection =
 
 /** Checks the bytes against the allow-list and against what the name and declared type claim. */
 export async function inspectFile(bytes: Uint8Array, name: string, declaredType: string): Promise<Inspection> {
+  // Loaded at the first upload: its signature tables are of no use to any other request.
+  const { fileTypeFromBuffer } = await import('file-type/core');
   const found = await fileTypeFromBuffer(bytes);
   const ext = found ? (EXT_ALIASES[found.ext] ?? found.ext) : null;
   if (!ext || !(ext in ALLOWED_TYPES)) return { ok: false, code: 'file_type_not_allowed', detected: found?.mime ?? null };

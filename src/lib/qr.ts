@@ -1,4 +1,5 @@
-import QRCode from 'qrcode';
+/** Loaded at the first code drawn: only sheets and verification pages draw one. */
+const qrcode = async () => (await import('qrcode')).default;
 
 /**
  * QR codes as SVG and PNG without Node built-ins: `qrcode` gives the module matrix and the SVG in
@@ -10,11 +11,11 @@ const OPTIONS = { errorCorrectionLevel: 'M' as const };
 const MARGIN = 4;
 
 export async function qrSvg(text: string): Promise<string> {
-  return QRCode.toString(text, { ...OPTIONS, type: 'svg', margin: MARGIN });
+  return (await qrcode()).toString(text, { ...OPTIONS, type: 'svg', margin: MARGIN });
 }
 
 export async function qrPng(text: string, scale = 10): Promise<Uint8Array<ArrayBuffer>> {
-  const { size, data } = QRCode.create(text, OPTIONS).modules;
+  const { size, data } = (await qrcode()).create(text, OPTIONS).modules;
   const side = (size + 2 * MARGIN) * scale;
   // 8-bit greyscale, one filter byte (0, none) before each row; dark modules black, the rest white.
   const raw = new Uint8Array(side * (side + 1)).fill(0xff);

@@ -1,4 +1,4 @@
-import nodemailer from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import { PermanentSendError, type Channel } from './channel';
 
 /**
@@ -8,15 +8,23 @@ import { PermanentSendError, type Channel } from './channel';
 export function smtpChannel(opts: { url: string; from: string; poolSize?: number }): Channel & { close(): void } {
   // Pooled: a connection per message (TCP, TLS, AUTH each time) capped mail at a few dozen a second.
   // Bounded waits: a send that hangs must fail and be retried, not hold its claim forever.
-  const transport = nodemailer.createTransport({
-    url: opts.url, pool: true, maxConnections: opts.poolSize ?? 5, maxMessages: 500,
-    connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 20_000,
-  } as Parameters<typeof nodemailer.createTransport>[0]);
+  // nodemailer is loaded at the first send: an API process that never sends (RUN_WORKERS=false) never pays its memory.
+  let transport: Promise<Transporter> | null = null;
+  let closed = false;
+  const open = () =>
+    (transport ??= import('nodemailer').then(({ default: nodemailer }) => {
+      const t = nodemailer.createTransport({
+        url: opts.url, pool: true, maxConnections: opts.poolSize ?? 5, maxMessages: 500,
+        connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 20_000,
+      } as Parameters<typeof nodemailer.createTransport>[0]);
+      if (closed) t.close();
+      return t;
+    }));
   return {
     name: 'email',
     async send(m) {
       try {
-        await transport.sendMail({
+        await (await open()).sendMail({
           from: opts.from,
           to: { name: m.to.name, address: m.to.email },
           subject: m.subject,
@@ -28,7 +36,10 @@ export function smtpChannel(opts: { url: string; from: string; poolSize?: number
         throw classify(err);
       }
     },
-    close: () => transport.close(),
+    close: () => {
+      closed = true;
+      void transport?.then((t) => t.close());
+    },
   };
 }
 

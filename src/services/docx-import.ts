@@ -1,4 +1,3 @@
-import mammoth from 'mammoth';
 import type { Db } from '../../db/client';
 import { draftFiles, type Urgency } from '../../db/schema';
 import { DOCX_STYLE_MAP, importTitle } from '../domain/docx';
@@ -40,6 +39,8 @@ export async function importDocx(db: Db, deps: FileDeps, actor: Person, input: D
   let n = 0;
   let converted: { value: string; messages: { type: string; message: string }[] };
   try {
+    // Loaded at the first import: mammoth is of no use to any other request.
+    const { default: mammoth } = await import('mammoth');
     converted = await mammoth.convertToHtml(
       // `buffer` for Node's build, `arrayBuffer` for the browser build (Workers).
       { buffer: input.file.bytes, arrayBuffer: input.file.bytes.buffer } as unknown as { buffer: Buffer },
