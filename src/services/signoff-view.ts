@@ -2,6 +2,8 @@ import { and, asc, eq, inArray, isNull, ne, or } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { accounts, decisions, draftAccounts, drafts, people, positionTerms, units, type Position } from '../../db/schema';
 import type { Platform } from '../domain/inspection-code';
+import { versionDiff } from '../domain/diff';
+import { bodyText } from '../domain/html';
 import { draftView, type DraftView } from './drafts';
 import type { LinkView } from './signoff';
 
@@ -63,6 +65,20 @@ export async function transferCandidates(db: Db, draft: Pick<DraftView, 'id' | '
   return [...byId.values()].sort((a, b) => Number(b.positions.length > 0) - Number(a.positions.length > 0));
 }
 
+function changesSince(draft: Pick<DraftView, 'versions'>, fromNo: number | null, toNo: number) {
+  const from = draft.versions.find((v) => v.no === fromNo);
+  const to = draft.versions.find((v) => v.no === toNo);
+  if (!from || !to) return null;
+  const side = (v: typeof from) => ({ title: v.title, text: bodyText(v.body, v.bodyFormat), files: v.files });
+  const diff = versionDiff(side(from), side(to));
+  const fileNotes = [
+    ...diff.files.added.map((f) => ({ zh: `新增文件：${f.name}`, en: `File added: ${f.name}` })),
+    ...diff.files.removed.map((f) => ({ zh: `删除文件：${f.name}`, en: `File removed: ${f.name}` })),
+    ...diff.files.changed.map((c) => ({ zh: `文件已替换：${c.to.name}`, en: `File replaced: ${c.to.name}` })),
+  ];
+  return { title: diff.title, body: diff.body, fileNotes };
+}
+
 /** Everything the live sign-off page shows besides the link itself. */
 export async function signoffPageFacts(db: Db, view: LinkView) {
   const { draft, review, version, reviewer } = view;
@@ -78,6 +94,10 @@ export async function signoffPageFacts(db: Db, view: LinkView) {
     record: draft.reviews.filter((r) => r.decision),
     candidates: await transferCandidates(db, draft, review.assigneeId, review.level),
     versionAuthor: names.get(version.createdBy) ?? null,
+    /** 发布前自查 of the version under review: every reviewer sees what the drafter saw. */
+    prescreen: draft.versions.find((v) => v.no === version.no)?.prescreen ?? [],
+    /** The word diff from the version last seen to this one, and what happened to its files. */
+    changes: changesSince(draft, lastSeenVersion(draft, reviewer.id, review.level, version.no)?.version.no ?? null, version.no),
   };
 }
 export type SignoffPageFacts = Awaited<ReturnType<typeof signoffPageFacts>>;

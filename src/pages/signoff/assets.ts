@@ -24,6 +24,9 @@ ul.ticks{list-style:none;margin:4px 0;padding:0;font-size:13px;color:#444;displa
 details>summary{cursor:pointer}details>summary h2{display:inline}
 button.transfer,button.resend{background:#35506b;flex:0 1 auto}
 .lang-switch{text-align:right;font-size:14px}
-.changes ins{background:#d8f0dc;text-decoration:none}.changes del{background:#f9d6d5}
+.changes ins{background:#d8f0dc;text-decoration:underline}.changes del{background:#f9d6d5;text-decoration:line-through}
+.diff-text{white-space:pre-wrap;word-break:break-word;line-height:1.9;border:1px solid #ddd;border-radius:6px;padding:10px 12px;background:#fff}
+.changes h3{font-size:15px;margin:10px 0 4px}ul.file-changes{margin:8px 0;padding-left:20px;font-size:14px}
+.findings{margin:0;padding-left:20px}.findings li{margin-bottom:10px}.findings .excerpt{font-size:13px;color:#555;word-break:break-all}.findings mark{background:#fff1b8}
 button:focus-visible,a:focus-visible,input:focus-visible,textarea:focus-visible,select:focus-visible,summary:focus-visible{outline:3px solid #ffbf47;outline-offset:1px}
 `;

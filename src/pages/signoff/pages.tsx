@@ -6,6 +6,8 @@ import type { AppError } from '../../lib/errors';
 import { label, translator, type Locale } from '../../lib/i18n';
 import type { LinkView, SpentLink } from '../../services/signoff';
 import type { SignoffPageFacts } from '../../services/signoff-view';
+import { DiffText } from '../components/diff';
+import { PrescreenFindings } from '../components/prescreen';
 import { Accounts, ErrorSummary, Notice, problemsOf, Record, standingText, Time, type Problem } from './components';
 
 /** What the reviewer sent, so a refused post shows the form as they left it. */
@@ -79,6 +81,16 @@ export function LivePage(p: LiveProps) {
               ? t(`自您上次审阅的第 ${facts.lastSeen.version.no} 版以来的修改`, `Changes since version ${facts.lastSeen.version.no}, which you last reviewed`)
               : t(`自本级上次审阅的第 ${facts.lastSeen.version.no} 版以来的修改`, `Changes since version ${facts.lastSeen.version.no}, which this level last reviewed`)}
           </h2>
+          {facts.changes ? (
+            <>
+              {facts.changes.title.some((part) => part.op !== 'equal') ? <><h3>{t('标题', 'Title')}</h3><DiffText parts={facts.changes.title} l={locale} /></> : ''}
+              <h3>{t('正文', 'Text')}</h3>
+              {facts.changes.body.some((part) => part.op !== 'equal') ? <DiffText parts={facts.changes.body} l={locale} /> : <p class="hint">{t('文字未改动。', 'The words are unchanged.')}</p>}
+              {facts.changes.fileNotes.length ? (
+                <ul class="file-changes">{facts.changes.fileNotes.map((n) => <li>{t(n.zh, n.en)}</li>)}</ul>
+              ) : ''}
+            </>
+          ) : ''}
           <details>
             <summary>{t(`第 ${facts.lastSeen.version.no} 版原文`, `Text of version ${facts.lastSeen.version.no}`)}</summary>
             <div class="body previous">{raw(bodyHtml(facts.lastSeen.version.body, facts.lastSeen.version.bodyFormat ?? 'text', fileUrl))}</div>
@@ -89,6 +101,7 @@ export function LivePage(p: LiveProps) {
         <h2 id="text-title">{t('稿件正文', 'Text under review')}</h2>
         <div class="body">{raw(bodyHtml(version.body, version.bodyFormat, fileUrl))}</div>
       </section>
+      <PrescreenFindings findings={facts.prescreen} l={locale} />
       <Record entries={facts.record} locale={locale} />
       <form id="decision" method="post" action={p.action()} data-once>
         <section class="card" aria-labelledby="checklist-title">

@@ -1,9 +1,9 @@
 import { raw } from 'hono/html';
-import type { DiffPart } from '../../domain/diff';
 import { registryLabel } from '../../domain/registry-labels';
 import { label, type Locale } from '../../lib/i18n';
 import type { DraftPageData, TimelineEvent, viewDiff } from '../../services/draft-page';
 import { t, type PageCtx } from '../components/context';
+import { DiffText } from '../components/diff';
 import { Layout } from '../components/Layout';
 import {
   Button, Card, ErrorSummary, Facts, fieldId, LinkButton, Notice, PostForm, Select, StatusTag, Table, Tag, TextArea, Time, Timeline,
@@ -115,19 +115,6 @@ function eventItem(d: DraftPageData, e: TimelineEvent, l: Locale): TimelineItem 
     default:
       return { tone: 'grey' as Tone, at: e.at, title: `${who} · ${e.action}` };
   }
-}
-
-function DiffText({ parts, l }: { parts: DiffPart[]; l: Locale }) {
-  if (!parts.length) return <div class="diff-text muted">—</div>;
-  return (
-    <div class="diff-text">
-      {parts.map((p) =>
-        p.op === 'insert' ? <ins><span class="visually-hidden">{t(l, '［新增：', '[added: ')}</span>{p.text}<span class="visually-hidden">{t(l, '］', ']')}</span></ins>
-        : p.op === 'delete' ? <del><span class="visually-hidden">{t(l, '［删除：', '[removed: ')}</span>{p.text}<span class="visually-hidden">{t(l, '］', ']')}</span></del>
-        : p.text,
-      )}
-    </div>
-  );
 }
 
 function DiffCard({ ctx, d, diff }: { ctx: PageCtx; d: DraftPageData; diff: Diff | null }) {
