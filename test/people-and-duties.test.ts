@@ -4,6 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { parseConfig, ConfigError } from '../src/config';
 import { emailDomainAllowed } from '../src/domain/email';
+import { sheetHash } from '../src/domain/sheet';
+import { sheetFacts } from '../src/services/sheet';
 import { ALL_TICKED, createTestEnv, type TestEnv } from './harness';
 import { rowsOf, type Demo } from './registry-fixtures';
 
@@ -99,7 +101,7 @@ describe('appointing a position holder is told to the outgoing holder and the un
 });
 
 describe('a level signed by someone appointed while the draft was in review is flagged', () => {
-  it('on the draft’s record (appointedDuringReview, appointedAt) and in the audit chain; earlier holders are not flagged', async () => {
+  it('on the draft’s record (appointedDuringReview, appointedAt), in the audit chain and on the approval sheet; earlier holders are not flagged', async () => {
     const created = await t.request('POST', '/api/v1/drafts', { token: demo.tokens.drafter, body: { title: '任命期间签署测试', body: '正文', unitId: demo.unitId, accountIds: [demo.accountId] } });
     const draftId = created.body.id as string;
     expect((await t.request('POST', `/api/v1/drafts/${draftId}/submit`, { token: demo.tokens.drafter })).status).toBe(200);
@@ -120,6 +122,12 @@ describe('a level signed by someone appointed while the draft was in review is f
       await t.runtime.database.db.execute(sql`select data from audit_events where action = 'signoff.by_mid_review_appointee' and draft_id = ${draftId}`),
     );
     expect(events.map((e) => [e.data.level, e.data.appointedAt])).toEqual([['deputy_leader', appointedAt]]);
+    // On the approval sheet (审核单) too: its facts, and the page its QR code opens, flag that level alone.
+    const facts = (await sheetFacts(t.runtime.database.db, draftId))!;
+    expect(facts.entries.map((e) => [e.level, e.appointedDuringReview ?? false])).toEqual([['section_head', false], ['deputy_leader', true]]);
+    const confirm = await t.request('GET', `/sheets/${draftId}/${await sheetHash(facts)}`);
+    expect(confirm.status).toBe(200);
+    expect(confirm.text.match(/审核期间新任命/g)).toHaveLength(1);
     await t.request('PUT', `/api/v1/units/${demo.unitId}/positions/deputy_leader`, { token: demo.tokens.admin, body: { personId: demo.people.deputy_leader } });
     await t.deliver();
   });
@@ -133,12 +141,13 @@ describe('another unit’s account', () => {
     expect(suspended.status, suspended.text).toBe(200);
     const draft = { title: '跨单位账号', body: '正文', accountIds: [other.accountId] };
     const foreign = await t.request('POST', '/api/v1/drafts', { token: demo.tokens.drafter, body: { ...draft, unitId: demo.unitId } });
-    expect(foreign.status).toBe(409);
-    expect(foreign.body.error.code).toBe('account_not_publishable');
+    // Refused for belonging to another unit (test/cross-unit-accounts.test.ts), before its state is looked at.
+    expect(foreign.status).toBe(400);
+    expect(foreign.body.error.code).toBe('account_of_other_unit');
     expect(foreign.text).not.toContain(account.name);
     expect(foreign.text).not.toContain('suspended');
     expect(foreign.text).not.toContain('暂停');
-    expect(foreign.body.error.details.accounts).toEqual([{ id: other.accountId }]);
+    expect(foreign.body.error.details.accounts).toEqual([other.accountId]);
     const own = await t.request('POST', '/api/v1/drafts', { token: other.tokens.drafter, body: { ...draft, unitId: other.unitId } });
     expect(own.status).toBe(409);
     expect(own.body.error.message).toContain(account.name);

@@ -6,6 +6,7 @@ import { AppError } from '../lib/errors';
 import { sealedEvents, verifyEvents } from './audit';
 import { getDraftView } from './drafts';
 import type { Person } from './auth';
+import { appointedDuringReview, termsBegunDuringReview } from './reviews';
 import { targetAccounts } from './signoff-view';
 
 const DECISION_EVENTS = ['review.approved', 'review.returned', 'review.rejected'];
@@ -33,6 +34,8 @@ export async function sheetFacts(db: Db, draftId: string): Promise<SheetFacts | 
       )
     : [];
   const eventOf = new Map(events.map((e) => [e.subjectId, { seq: e.seq, hash: e.hash }]));
+  // The same rule as the draft's record (GET /drafts/{id}): a level signed under a term of office begun after the first submit.
+  const midReviewTerms = await termsBegunDuringReview(db, draft.id, [...new Set(rows.map((r) => r.decision.personId))]);
   const entries = rows.map(({ decision: d, reviewer, review }): SheetEntry => ({
     level: d.level,
     reviewer,
@@ -41,8 +44,8 @@ export async function sheetFacts(db: Db, draftId: string): Promise<SheetFacts | 
     checklist: d.checklist,
     comment: d.comment,
     at: d.createdAt.toISOString(),
-    // Set by the succession feature where it exists; absent (not false) otherwise, so older sheets keep their hash.
-    ...((review as { appointedDuringReview?: boolean | null }).appointedDuringReview ? { appointedDuringReview: true as const } : {}),
+    // Absent (not false) when not flagged, so the sheets of unflagged drafts keep their hash.
+    ...(appointedDuringReview(midReviewTerms, { personId: d.personId, unitId: draft.unitId, position: review.level, at: d.createdAt }) ? { appointedDuringReview: true as const } : {}),
     audit: eventOf.get(review.id) ?? null,
   }));
   return {
