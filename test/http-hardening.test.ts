@@ -110,6 +110,21 @@ describe('request bodies are limited before they are read', () => {
     });
   }
 
+  it.each(['/s/imp_forged_link', '/s/imp_forged_link/transfer'])('the sign-off form %s checks the link before it reads a body: a forged link is answered while the body is still coming', async (path) => {
+    const url = new URL(path, base);
+    const res = await new Promise<{ status: number }>((resolve, reject) => {
+      const req = httpRequest({
+        host: url.hostname, port: url.port, path: url.pathname, method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-length': '60000', origin: 'http://imprimatur.test' },
+      });
+      req.on('response', (r) => { r.resume(); resolve({ status: r.statusCode! }); req.destroy(); });
+      req.on('error', reject);
+      req.write('decision=approve&'); // …and never the rest: a server reading the body first would wait for it
+      setTimeout(() => reject(new Error(`no answer from ${path} while its body was incomplete`)), 5_000).unref();
+    });
+    expect(res.status).toBe(404);
+  });
+
   it.each([false, true])('an unauthenticated 100 MB POST to /api/v1/signoff/<x> is refused with 413 JSON without buffering it (chunked: %s)', async (chunked) => {
     global.gc?.();
     const before = process.memoryUsage().rss;

@@ -177,4 +177,20 @@ describe.skipIf(skip)('the API on Workers (wrangler dev, local workerd)', () => 
       return left!.n === 0;
     });
   }, 45_000);
+
+  it('limits public verification per client with the VERIFY_LIMITER binding (wrangler.toml: 120 a minute)', async () => {
+    const statuses: number[] = [];
+    let refused: Response | null = null;
+    // Up to two fixed windows of the local simulation (its minute may turn during the loop): 240 at most pass.
+    for (let i = 0; i < 245 && !refused; i++) {
+      const res = await fetch(`${base}/api/v1/verify/${demo.inspectionCode}`);
+      statuses.push(res.status);
+      if (res.status === 429) refused = res;
+      else await res.arrayBuffer();
+    }
+    expect(refused, `statuses: ${[...new Set(statuses)].join(', ')}`).not.toBeNull();
+    expect(statuses.filter((s) => s === 200).length).toBeGreaterThanOrEqual(100);
+    expect(refused!.headers.get('retry-after')).toBe('60');
+    expect((await refused!.json()).error.code).toBe('too_many_checks');
+  }, 60_000);
 });

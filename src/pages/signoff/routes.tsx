@@ -93,6 +93,8 @@ export const signoffPagesRouter = new Hono<AppEnv>()
   })
   .post('/s/:token/transfer', async (c) => {
     const token = c.req.param('token');
+    // As the decision form: the link first, the body only for a live one.
+    if ((await inspectLink(c.var.deps.db, c.var.deps, token)).state !== 'live') return renderState(c, token, null);
     const form = await c.req.parseBody();
     const input: TransferInputForm = { toPersonId: String(form['toPersonId'] ?? ''), reason: String(form['reason'] ?? '') };
     try {
