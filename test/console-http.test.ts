@@ -107,6 +107,37 @@ describe('publicity console over HTTP', () => {
     expect(form.text).not.toMatch(/<input type="text"[^>]*name="(ownerId|adminIds|commentatorIds)"/);
   });
 
+  it('inspection pages: staff get 403 pages; bad campaign and interview input is refused by field', async () => {
+    const campaigns = (await t.request('GET', '/api/v1/inspections/campaigns', { token: demo.tokens.publicity })).body.items as { id: string; year: number }[];
+    const campaign = (await t.request('GET', `/api/v1/inspections/campaigns/${campaigns[0]!.id}`, { token: demo.tokens.publicity })).body;
+    for (const path of ['/inspections/campaigns', `/inspections/campaigns/${campaign.id}`]) {
+      const res = await get('drafter', path);
+      expect(res.status, path).toBe(403);
+      expect(res.text).not.toContain('示范学院官方微信');
+    }
+    expect((await post('drafter', `/inspections/campaigns/${campaign.id}/close`, {})).status).toBe(403);
+    const bad = await post('publicity', '/inspections/campaigns', { year: '2099', deadline: 'next week' });
+    expect(bad.status).toBe(400);
+    expect(bad.text).toContain('href="#f-deadline"');
+    const again = await post('publicity', '/inspections/campaigns', { year: String(campaign.year), deadline: '2099-03-31T18:00' });
+    expect(again.status).toBe(409);
+    expect(again.text).toContain('href="#f-year"');
+    const inspectionId = campaign.inspections[0].id as string;
+    const noNotes = await post('publicity', `/inspections/${inspectionId}/interviews`, { heldAt: '2026-04-01T10:00', attendees: '赵宣传员', interviewSummary: '' });
+    expect(noNotes.status).toBe(400);
+    expect(noNotes.text).toContain('href="#f-interviewSummary"');
+    // The passed inspection cannot be graded again: 409 on the page, nothing changed.
+    const regrade = await post('publicity', `/inspections/${inspectionId}/grade`, { result: 'fail' });
+    expect(regrade.status).toBe(409);
+    expect((await t.request('GET', `/api/v1/inspections/${inspectionId}`, { token: demo.tokens.publicity })).body.status).toBe('passed');
+    // A staff member outside the account cannot grade or see it.
+    const unit = await t.request('POST', '/api/v1/units', { token: demo.tokens.admin, body: { name: '另一单位', code: `O2${Date.now()}` } });
+    const stranger = await t.request('POST', '/api/v1/people', { token: demo.tokens.admin, body: { name: '陌生人', email: `s${Date.now()}@test.imprimatur.local`, roles: ['staff'], unitId: unit.body.id } });
+    const s = await t.signIn(stranger.body.email);
+    expect((await t.request('GET', `/inspections/${inspectionId}`, { cookie: s.cookie })).status).toBe(403);
+    expect((await t.request('POST', `/inspections/${inspectionId}/self-report`, { cookie: s.cookie, form: { _csrf: s.csrf, updateFrequency: 'x' } })).status).toBe(403);
+  });
+
   it('people and units: API search and pagination for admin and publicity, 403 for staff', async () => {
     const people = await t.request('GET', '/api/v1/people?q=%E6%9D%8E%E6%92%B0&limit=5', { token: demo.tokens.publicity });
     expect(people.status).toBe(200);

@@ -196,7 +196,7 @@ describe.skipIf(!hasChromium && !process.env.CI)('every page works with no outsi
   }
   const emailOf = async (id: string) => (await t.request('GET', `/api/v1/people/${id}`, { token: demo.tokens.admin })).body.email as string;
 
-  it('the publicity console: registry, account, application, change and the code poster', async () => {
+  it('the publicity console: registry, account, application, change, code poster, campaigns and an inspection', async () => {
     const p = await signedIn(await emailOf(demo.people.publicity!));
     await visit('/registry', '/registry', async (page) => {
       expect(await page.locator('table.data').innerText()).toContain(demo.inspectionCode);
@@ -212,6 +212,17 @@ describe.skipIf(!hasChromium && !process.env.CI)('every page works with no outsi
     }, p);
     await visit('/registry/:id/poster', `/registry/${demo.accountId}/poster`, async (page) => {
       expect(await page.locator('.poster .code').innerText()).toBe(demo.inspectionCode);
+    }, p);
+    const campaigns = (await t.request('GET', '/api/v1/inspections/campaigns', { token: demo.tokens.publicity })).body.items as { id: string }[];
+    const campaign = (await t.request('GET', `/api/v1/inspections/campaigns/${campaigns[0]!.id}`, { token: demo.tokens.publicity })).body;
+    await visit('/inspections/campaigns', '/inspections/campaigns', async (page) => {
+      expect(await page.locator('table.data').innerText()).toContain(String(campaign.year));
+    }, p);
+    await visit('/inspections/campaigns/:id', `/inspections/campaigns/${campaign.id}`, async (page) => {
+      expect(await page.locator('.stats').innerText()).toContain('合格');
+    }, p);
+    await visit('/inspections/:id', `/inspections/${campaign.inspections[0].id}`, async (page) => {
+      expect(await page.locator('h1').innerText()).toContain('年度检查');
     }, p);
     await p.page.close();
   }, 60_000);

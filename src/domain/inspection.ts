@@ -83,3 +83,28 @@ export function nextReminderAt(deadline: Date, after: Date | null): Date | null 
 /** Publishing stays possible this long after the deadline while the inspection is under way. */
 export const DEFAULT_GRACE_DAYS = 30;
 export const graceUntilFor = (deadline: Date) => new Date(deadline.getTime() + DEFAULT_GRACE_DAYS * DAY);
+
+export interface ProgressRow { unitId: string; unitName: string; status: InspectionStatus; selfReportedAt: Date | null; createdAt: Date; remindersSent: number }
+export interface UnitProgress {
+  unitId: string; unitName: string; total: number; selfReported: number; passed: number; rectifying: number; failed: number;
+  /** Still open after the deadline, among inspections that existed before it (a late registration has not missed it). */
+  overdue: number; remindersSent: number;
+}
+
+/** Where a campaign stands per unit: self-reported, graded pass/rectify/fail, overdue, reminders sent. */
+export function progressByUnit(rows: ProgressRow[], deadline: Date, now: Date): UnitProgress[] {
+  const byUnit = new Map<string, UnitProgress>();
+  const pastDeadline = deadline.getTime() <= now.getTime();
+  for (const r of rows) {
+    const u = byUnit.get(r.unitId) ?? { unitId: r.unitId, unitName: r.unitName, total: 0, selfReported: 0, passed: 0, rectifying: 0, failed: 0, overdue: 0, remindersSent: 0 };
+    u.total++;
+    if (r.selfReportedAt) u.selfReported++;
+    if (r.status === 'passed') u.passed++;
+    if (r.status === 'rectifying') u.rectifying++;
+    if (r.status === 'failed') u.failed++;
+    if (r.status === 'open' && pastDeadline && r.createdAt.getTime() < deadline.getTime()) u.overdue++;
+    u.remindersSent += r.remindersSent;
+    byUnit.set(r.unitId, u);
+  }
+  return [...byUnit.values()].sort((a, b) => a.unitName.localeCompare(b.unitName, 'zh-CN'));
+}

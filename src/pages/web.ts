@@ -3,6 +3,7 @@ import type { AppEnv } from '../lib/http';
 import { assetsRouter } from './assets';
 import { editorRouter } from './editor/routes';
 import { loginRouter } from './login';
+import { inspectionPagesRouter } from './inspections/routes';
 import { registryPagesRouter } from './registry/routes';
 import { draftPagesRouter } from './workspace/draft-routes';
 import { workspaceRouter } from './workspace/routes';
@@ -12,4 +13,4 @@ import { settingsRouter } from './workspace/settings-routes';
 export const webRouter = new Hono<AppEnv>().route('/', assetsRouter).route('/', loginRouter).route('/', workspaceRouter).route('/', editorRouter).route('/', draftPagesRouter)
   .route('/', settingsRouter)
   // The publicity console (registry, inspections, organisation).
-  .route('/', registryPagesRouter);
+  .route('/', registryPagesRouter).route('/', inspectionPagesRouter);

@@ -498,3 +498,17 @@ export const inspectionSweeps: Sweep[] = [
   { name: 'inspection-campaign-close', run: sweepCampaignClose },
   { name: 'account-dormancy', run: sweepDormancy },
 ];
+
+/** A campaign's inspections with their unit, owner and reminder count: what its progress page shows. */
+export async function campaignProgress(db: Db, actor: Person, campaignId: string) {
+  requireRole(actor, 'publicity', 'admin');
+  const [campaign] = await db.select().from(inspectionCampaigns).where(eq(inspectionCampaigns.id, campaignId));
+  if (!campaign) throw campaignNotFound();
+  const rows = await db.select({
+    id: inspections.id, accountId: accounts.id, accountName: accounts.name, platform: accounts.platform, unitId: units.id, unitName: units.name, ownerName: people.name,
+    status: inspections.status, result: inspections.result, selfReportedAt: inspections.selfReportedAt, gradedAt: inspections.gradedAt, createdAt: inspections.createdAt,
+    remindersSent: inspections.remindersSent, rectifyDeadline: inspections.rectifyDeadline,
+  }).from(inspections).innerJoin(accounts, eq(accounts.id, inspections.accountId)).innerJoin(units, eq(units.id, accounts.unitId)).innerJoin(people, eq(people.id, accounts.ownerId))
+    .where(eq(inspections.campaignId, campaignId)).orderBy(asc(units.name), asc(accounts.registrationNo));
+  return { campaign, rows };
+}

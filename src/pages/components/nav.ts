@@ -18,6 +18,7 @@ export const NAV: NavItem[] = [
   { href: '/', zh: '工作台', en: 'Workspace' },
   { href: '/drafts/new', zh: '新建稿件', en: 'New draft' },
   { href: '/registry', zh: '账号登记备案', en: 'Account registry', group: ['宣传部', 'Publicity'] },
+  { href: '/inspections/campaigns', zh: '年度检查', en: 'Annual inspection', roles: ['publicity', 'admin'] },
   { href: '/settings', zh: '个人设置', en: 'Settings', group: ['账户', 'Account'] },
 ];
 
