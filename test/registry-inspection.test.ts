@@ -60,7 +60,9 @@ describe('the campaign', () => {
     const sent = (await t.deliver()).filter((m) => m.kind === 'inspection' && m.subject.includes(campaignName(ids.c.account)));
     expect(sent.map((m) => m.to.personId).sort()).toEqual([keeper.id, deputy.id].sort());
     expect(sent[0]!.text).toContain(`${year} 年度`);
-    expect(sent[0]!.text).toContain(`/api/v1/inspections/${ids.c.inspection}`);
+    // The link leads to a page (the inspection's, with the self-report form), never to the API.
+    expect(sent[0]!.text).toContain(`http://imprimatur.test/inspections/${ids.c.inspection}`);
+    expect(sent[0]!.text).not.toContain('/api/');
   });
 });
 

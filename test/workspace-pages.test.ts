@@ -206,6 +206,27 @@ describe('web workspace pages', () => {
     expect((await t.request('GET', '/', { cookie: s.cookie })).status).toBe(200);
   });
 
+  it('every link a message carries leads to a page, never to /api/', async () => {
+    const id = await submitDraft(t, demo, '退回通知测试');
+    const token = await t.linkFor(demo.people.section_head!);
+    const returned = await t.request('POST', `/api/v1/signoff/${token}`, { body: { decision: 'return', comment: '请补充时间地点', checklist: ALL_TICKED } });
+    expect(returned.status, returned.text).toBe(200);
+    // An appointment notice too (to the outgoing holder and the secretary).
+    const appointed = await t.request('PUT', `/api/v1/units/${demo.unitId}/positions/section_head`, { token: demo.tokens.admin, body: { personId: demo.people.secretary } });
+    expect(appointed.status, appointed.text).toBe(200);
+    await t.deliver();
+    expect(t.sent.some((m) => m.kind === 'position_assigned')).toBe(true);
+    const notice = t.sent.find((m) => m.kind === 'draft_closed' && m.to.personId === demo.people.drafter && m.text.includes('退回通知测试'));
+    expect(notice?.text).toContain(`http://imprimatur.test/drafts/${id}`);
+    const links = t.sent.flatMap((m) => [...`${m.text}\n${m.html ?? ''}`.matchAll(/http:\/\/imprimatur\.test\/[^\s"<>）)]*/g)].map((x) => x[0]));
+    expect(links.length).toBeGreaterThan(3);
+    expect(links.filter((l) => l.includes('/api/'))).toEqual([]);
+    // The notice's link opens the draft page for the drafter, and sends a signed-out reader to sign in first.
+    const path = new URL(`http://imprimatur.test/drafts/${id}`).pathname;
+    expect((await page(path, 'drafter')).text).toContain('请补充时间地点');
+    expect((await page(path)).headers.get('location')).toBe(`/login?next=${encodeURIComponent(path)}`);
+  });
+
   it('answers a page route it does not know, and a refused form, with a page in the browser', async () => {
     const missing = await page('/no-such-page', 'drafter');
     expect(missing.status).toBe(404);

@@ -177,13 +177,13 @@ export function appointmentMessage(f: { recipientName: string; unitName: string;
     `${f.recipientName}，您好：`,
     `${f.byName} 于 ${cst(f.at)} 任命 ${f.newName}（${f.newEmail}）为 ${f.unitName} 的“${pos}”${f.previousName ? `，接替 ${f.previousName}` : ''}。该岗位待处理的审核将由新任者负责。`,
     '如这一任命并非本单位的安排，请立即联系宣传部。',
-    `单位详情：${f.url}`,
+    `打开工作台 / Open the workspace：${f.url}`,
     '',
     `${f.byName} appointed ${f.newName} (${f.newEmail}) as ${label('level', f.position, 'en')} of ${f.unitName} at ${f.at.toISOString()}${f.previousName ? `, succeeding ${f.previousName}` : ''}. Pending reviews of the position pass to them. If your unit did not arrange this, tell the publicity department at once.`,
   ];
   const body = html`<p>${f.recipientName}，您好：</p>
 <p>${f.byName} 于 ${cst(f.at)} 任命 <strong>${f.newName}</strong>（${f.newEmail}）为 ${f.unitName} 的“${pos}”${f.previousName ? `，接替 ${f.previousName}` : ''}。该岗位待处理的审核将由新任者负责。</p>
-<p><strong>如这一任命并非本单位的安排，请立即联系宣传部。</strong></p><p><a href="${f.url}">单位详情</a></p>
+<p><strong>如这一任命并非本单位的安排，请立即联系宣传部。</strong></p><p><a href="${f.url}">打开工作台 / Open the workspace</a></p>
 <p style="color:#666;font-size:12px">${f.byName} appointed ${f.newName} as ${label('level', f.position, 'en')} of ${f.unitName}. If your unit did not arrange this, tell the publicity department at once.</p>`;
   return { subject, text: lines.join('\n'), html: String(body) };
 }

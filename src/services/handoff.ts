@@ -19,6 +19,7 @@ import type { OutboxTopics } from './outbox';
 import { holderOf } from './reviews';
 import { sheetFacts } from './sheet';
 import { getDraftRow, lockDraft } from './drafts';
+import { pageLinks } from '../notify/page-links';
 
 /**
  * Hand-off after approval (seed 003: 学院书记审核 → 推送到宣传部/学院相关网站及平台). On final
@@ -218,7 +219,7 @@ export async function retractionPlans(db: Db, deps: ServiceDeps, row: OutboxRow)
     .map((person) => ({
       key: `outbox:${row.id}`, kind: 'draft_retracted' as const, person, reviewId: null, robots: parseRobots(r.unit.robots), carriesLink: false,
       async compose() {
-        return retractedMessage({ recipientName: person.name, title: version!.title, byName: by?.name ?? '', reason: p.reason, at: new Date(p.at), url: `${deps.config.publicUrl}/api/v1/drafts/${p.draftId}` });
+        return retractedMessage({ recipientName: person.name, title: version!.title, byName: by?.name ?? '', reason: p.reason, at: new Date(p.at), url: pageLinks(deps.config.publicUrl).draft(p.draftId) });
       },
     }));
 }

@@ -15,6 +15,7 @@ import { dutyPlans } from './duty-notifications';
 import { registryPlans } from './registry-notifications';
 import { mintLoginLink } from './sessions';
 import { mintLink } from './signoff';
+import { pageLinks } from '../notify/page-links';
 
 /**
  * Turning outbox rows into messages, and sending each exactly once per channel. The BullMQ worker
@@ -122,7 +123,7 @@ export async function plansFor(db: Db, deps: ServiceDeps, row: OutboxRow): Promi
           async compose() {
             return overdueMessage({
               recipientName: person.name, assigneeName: r.assignee.name, unitName: r.unit.name, title: r.version.title, level: r.review.level,
-              assignedAt: r.review.assignedAt, dueAt: r.review.dueAt, reminders: r.review.remindersSent, step: p.step, url: `${deps.config.publicUrl}/api/v1/drafts/${r.draft.id}`,
+              assignedAt: r.review.assignedAt, dueAt: r.review.dueAt, reminders: r.review.remindersSent, step: p.step, url: pageLinks(deps.config.publicUrl).draft(r.draft.id),
             });
           },
         })),
@@ -165,7 +166,7 @@ export async function plansFor(db: Db, deps: ServiceDeps, row: OutboxRow): Promi
           const [version] = await tx.select().from(draftVersions).where(and(eq(draftVersions.draftId, r.draft.id), eq(draftVersions.no, r.draft.currentVersionNo)));
           return closedMessage({
             drafterName: r.drafter.name, title: version!.title, status: p.status, level: r.decision.level, comment: r.decision.comment,
-            url: `${deps.config.publicUrl}/api/v1/drafts/${r.draft.id}`,
+            url: pageLinks(deps.config.publicUrl).draft(r.draft.id),
           });
         },
       }];
@@ -213,7 +214,7 @@ export async function plansFor(db: Db, deps: ServiceDeps, row: OutboxRow): Promi
             return appointmentMessage({
               recipientName: person.name, unitName: unit.name, position: p.position, newName: incoming.name, newEmail: incoming.email,
               previousName: p.previousId ? (byId.get(p.previousId)?.name ?? null) : null, byName: byId.get(p.byId)?.name ?? '', at: new Date(p.at),
-              url: `${deps.config.publicUrl}/api/v1/units/${unit.id}`,
+              url: pageLinks(deps.config.publicUrl).workspace(),
             });
           },
         } satisfies Planned];

@@ -10,6 +10,7 @@ import { parseRobots } from '../notify/robots';
 import type { ServiceDeps } from './context';
 import type { OutboxRow, Planned } from './notifications';
 import type { OutboxTopics } from './outbox';
+import { pageLinks } from '../notify/page-links';
 
 /**
  * Messages of the registry and annual-inspection topics (`account.*`, `inspection.*` in
@@ -70,8 +71,8 @@ const facts = (person: PersonRow, account: AccountRow, unit: { name: string }): 
 
 export async function registryPlans(db: Db, deps: ServiceDeps, row: OutboxRow, key: string): Promise<Planned[]> {
   const base = deps.config.publicUrl;
-  const accountUrl = (id: string) => `${base}/api/v1/accounts/${id}`;
-  const inspectionUrl = (id: string) => `${base}/api/v1/inspections/${id}`;
+  const links = pageLinks(base);
+  const accountUrl = links.account;
   const verifyUrl = (code: string) => `${base}/verify/${encodeURIComponent(code)}`;
   const now = deps.now();
 
@@ -103,7 +104,7 @@ export async function registryPlans(db: Db, deps: ServiceDeps, row: OutboxRow, k
       return plansTo(await accountKeepers(db, r.account, now), { key: planKey, kind: reminder ? 'inspection_reminder' : 'inspection', robots: r.unit.robots }, async (tx, person) => {
         const [still] = await tx.select({ status: inspections.status }).from(inspections).where(eq(inspections.id, p.inspectionId));
         if (still?.status !== 'open') return null;
-        return selfReportDueMessage({ ...facts(person, r.account, r.unit), year: r.campaign.year, deadline: r.campaign.deadline, reminder, url: inspectionUrl(p.inspectionId) });
+        return selfReportDueMessage({ ...facts(person, r.account, r.unit), year: r.campaign.year, deadline: r.campaign.deadline, reminder, url: links.inspection(p.inspectionId) });
       });
     }
     case 'inspection.self_report_overdue': {
@@ -114,7 +115,7 @@ export async function registryPlans(db: Db, deps: ServiceDeps, row: OutboxRow, k
       return plansTo(recipients, { key, kind: 'inspection_overdue', robots: r.unit.robots }, async (tx, person) => {
         const [still] = await tx.select({ status: inspections.status }).from(inspections).where(eq(inspections.id, p.inspectionId));
         if (still?.status !== 'open') return null;
-        return selfReportOverdueMessage({ ...facts(person, r.account, r.unit), year: r.campaign.year, deadline: r.campaign.deadline, graceUntil: r.campaign.graceUntil, url: inspectionUrl(p.inspectionId) });
+        return selfReportOverdueMessage({ ...facts(person, r.account, r.unit), year: r.campaign.year, deadline: r.campaign.deadline, graceUntil: r.campaign.graceUntil, url: links.inspection(p.inspectionId) });
       });
     }
     case 'inspection.graded': {
@@ -127,7 +128,7 @@ export async function registryPlans(db: Db, deps: ServiceDeps, row: OutboxRow, k
       const { inspection: i } = r;
       return plansTo(await accountKeepers(db, r.account, now), { key, kind: 'inspection_result', robots: r.unit.robots }, async (_tx, person) => gradedMessage({
         ...facts(person, r.account, r.unit), year: r.campaign.year, result: p.result, findings: i.findings, autoFailItems: i.autoFailItems, rectifyDeadline: i.rectifyDeadline,
-        code: code?.code ?? null, verifyUrl: code ? verifyUrl(code.code) : null, accountStatus: r.account.status, url: inspectionUrl(i.id),
+        code: code?.code ?? null, verifyUrl: code ? verifyUrl(code.code) : null, accountStatus: r.account.status, url: links.inspection(i.id),
       }));
     }
     case 'inspection.rectification_overdue': {
@@ -139,7 +140,7 @@ export async function registryPlans(db: Db, deps: ServiceDeps, row: OutboxRow, k
       return plansTo(recipients, { key, kind: 'inspection_overdue', robots: r.unit.robots }, async (tx, person) => {
         const [still] = await tx.select({ status: inspections.status }).from(inspections).where(eq(inspections.id, p.inspectionId));
         if (still?.status !== 'rectifying') return null;
-        return rectificationOverdueMessage({ ...facts(person, r.account, r.unit), year: r.campaign.year, rectifyDeadline: deadline, url: inspectionUrl(p.inspectionId) });
+        return rectificationOverdueMessage({ ...facts(person, r.account, r.unit), year: r.campaign.year, rectifyDeadline: deadline, url: links.inspection(p.inspectionId) });
       });
     }
     case 'inspection.code_revoked': {
