@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { people } from '../db/schema';
 import { UUID_PARAM } from '../src/pages/workspace/routes';
+import { createPeriodObligations } from '../src/services/duties';
 import { BOARD_PATH, mountQueueBoard } from '../workers/board';
 import { startQueueHost, type QueueHost } from '../workers/host';
 import { hasChromium, openBrowser } from './browser';
@@ -128,6 +129,28 @@ describe.skipIf(!hasChromium && !process.env.CI)('every page works with no outsi
       expect(await page.locator('#sessions').innerText()).toContain('当前设备');
     }, p);
     await p.page.close();
+  }, 60_000);
+
+  it('the duty pages: my duties, one duty, the templates and the department’s board', async () => {
+    await createPeriodObligations(t.runtime.database.db, t.runtime.deps, t.clock.now);
+    const p = await signedInPage('publicity_officer');
+    let duty = '';
+    await visit('/duties', '/duties', async (page) => {
+      expect(await page.locator('h1').innerText()).toBe('我的职责');
+      duty = (await page.locator('#upcoming a[href^="/duties/"]').first().getAttribute('href'))!;
+    }, p);
+    await visit(`/duties/:id{${UUID_PARAM}}`, duty, async (page) => {
+      expect(await page.locator('input[name=files]').count()).toBe(1);
+    }, p);
+    await visit('/duties/templates', '/duties/templates', async (page) => {
+      expect(await page.locator('main').innerText()).toContain('舆情研判');
+    }, p);
+    await p.page.close();
+    const q = await signedInPage('publicity');
+    await visit('/duties/board', '/duties/board', async (page) => {
+      expect(await page.locator('#summary').innerText()).toContain('示范学院');
+    }, q);
+    await q.page.close();
   }, 60_000);
 
   it('the draft form, new and edit, with the editor\'s script from this service', async () => {

@@ -5,6 +5,7 @@ import { editorRouter } from './editor/routes';
 import { loginRouter } from './login';
 import { inspectionPagesRouter } from './inspections/routes';
 import { registryPagesRouter } from './registry/routes';
+import { dutyPagesRouter } from './duties/routes';
 import { draftPagesRouter } from './workspace/draft-routes';
 import { workspaceRouter } from './workspace/routes';
 import { settingsRouter } from './workspace/settings-routes';
@@ -13,4 +14,6 @@ import { settingsRouter } from './workspace/settings-routes';
 export const webRouter = new Hono<AppEnv>().route('/', assetsRouter).route('/', loginRouter).route('/', workspaceRouter).route('/', editorRouter).route('/', draftPagesRouter)
   .route('/', settingsRouter)
   // The publicity console (registry, inspections, organisation).
-  .route('/', registryPagesRouter).route('/', inspectionPagesRouter);
+  .route('/', registryPagesRouter).route('/', inspectionPagesRouter)
+  // The responsibility system's duties.
+  .route('/', dutyPagesRouter);

@@ -17,6 +17,9 @@ export interface NavItem {
 export const NAV: NavItem[] = [
   { href: '/', zh: '工作台', en: 'Workspace' },
   { href: '/drafts/new', zh: '新建稿件', en: 'New draft' },
+  { href: '/duties', zh: '我的职责', en: 'My duties', group: ['责任制', 'Responsibility system'] },
+  { href: '/duties/board', zh: '落实情况看板', en: 'Duties board', roles: ['publicity', 'admin'] },
+  { href: '/duties/templates', zh: '职责模板', en: 'Duty templates' },
   { href: '/registry', zh: '账号登记备案', en: 'Account registry', group: ['宣传部', 'Publicity'] },
   { href: '/inspections/campaigns', zh: '年度检查', en: 'Annual inspection', roles: ['publicity', 'admin'] },
   { href: '/settings', zh: '个人设置', en: 'Settings', group: ['账户', 'Account'] },

@@ -39,7 +39,8 @@ export async function evidenceForm(c: Context<AppEnv>): Promise<{ note: string; 
   const type = c.req.header('content-type') ?? '';
   if (!/^multipart\/form-data/i.test(type)) throw new AppError('unsupported_media_type');
   const form = await c.req.parseBody({ all: true }).catch(() => ({}) as Record<string, unknown>);
-  const parts = [form.files, form.file].flat().filter((f) => f !== undefined);
+  // A page's file input with nothing chosen still sends one empty, unnamed part.
+  const parts = [form.files, form.file].flat().filter((f) => f !== undefined && !(f instanceof File && f.size === 0 && !f.name));
   const noteParts = [form.note].flat().filter((n) => n !== undefined);
   if (noteParts.length > 1 || noteParts.some((n) => typeof n !== 'string')) throw validationError([{ code: 'custom', path: ['note'], message: 'one text field', input: undefined }] as never, 'form');
   const parsed = NoteSchema.safeParse({ note: noteParts[0] });
