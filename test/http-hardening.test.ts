@@ -2,6 +2,7 @@ import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasChromium, launchBrowser, listen } from './browser';
 import { createTestEnv, type TestEnv } from './harness';
+import { streamBody } from './support/stream-body';
 
 /** Security headers, no-store on sign-off answers, same-origin form posts and body limits. */
 let t: TestEnv;
@@ -85,31 +86,6 @@ describe('request bodies are limited before they are read', () => {
     expect(res.body.error.code).toBe('payload_too_large');
   });
 
-  /** Streams `total` bytes to the real server; resolves with the status (or the socket error once it answered). */
-  function stream(path: string, total: number, chunked: boolean): Promise<{ status: number; body: string }> {
-    return new Promise((resolve, reject) => {
-      const url = new URL(path, base);
-      const req = httpRequest({ host: url.hostname, port: url.port, path: url.pathname, method: 'POST', headers: { 'content-type': 'application/json', ...(chunked ? {} : { 'content-length': String(total) }) } });
-      let answered: { status: number; body: string } | null = null;
-      req.on('response', (res) => {
-        let body = '';
-        res.on('data', (d) => (body += d));
-        res.on('end', () => { answered = { status: res.statusCode!, body }; resolve(answered); });
-      });
-      req.on('error', (err) => (answered ? resolve(answered) : reject(err)));
-      const chunk = Buffer.alloc(1024 * 1024, 'a');
-      let sent = 0;
-      const pump = () => {
-        while (sent < total && !answered && !req.destroyed) {
-          sent += chunk.length;
-          if (!req.write(chunk)) return void req.once('drain', pump);
-        }
-        req.end();
-      };
-      pump();
-    });
-  }
-
   it.each(['/s/imp_forged_link', '/s/imp_forged_link/transfer'])('the sign-off form %s checks the link before it reads a body: a forged link is answered while the body is still coming', async (path) => {
     const url = new URL(path, base);
     const res = await new Promise<{ status: number }>((resolve, reject) => {
@@ -128,7 +104,7 @@ describe('request bodies are limited before they are read', () => {
   it.each([false, true])('an unauthenticated 100 MB POST to /api/v1/signoff/<x> is refused with 413 JSON without buffering it (chunked: %s)', async (chunked) => {
     global.gc?.();
     const before = process.memoryUsage().rss;
-    const res = await stream('/api/v1/signoff/anything', 100 * 1024 * 1024, chunked);
+    const res = await streamBody(base, { path: '/api/v1/signoff/anything', total: 100 * 1024 * 1024, chunked });
     expect(res.status).toBe(413);
     expect(JSON.parse(res.body).error.code).toBe('payload_too_large');
     // Roughly: buffering the body would add at least 100 MB; a limit of 1 MB adds little.
