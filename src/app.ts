@@ -2,7 +2,7 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import type { Db } from '../db/client';
-import { errorBody, AppError, handleError } from './lib/errors';
+import { errorBody, AppError, handleError, words } from './lib/errors';
 import { createRouter, type AppDeps, type AppEnv } from './lib/http';
 import { bodyLimits, DEFAULT_MAX_JSON_BYTES, sameOriginForms, securityHeaders } from './lib/http-guards';
 import { inputGuard } from './lib/input-guard';
@@ -132,7 +132,7 @@ export function createApp(deps: AppDeps, options: AppOptions = {}) {
   options.extend?.(app);
 
   app.notFound((c) => {
-    const err = new AppError('not_found', { what: `路径 ${c.req.path} / path` });
+    const err = new AppError('not_found', { what: words(`路径 ${c.req.path} `, `path ${c.req.path}`) });
     return wantsPage(c) ? errorPage(c, err) : c.json(errorBody(err, localeOf(c)), 404);
   });
   // A browser that posted a page's form (a stale CSRF token, a refused origin) gets a page, never JSON.

@@ -55,7 +55,9 @@ describe('NUL and lone surrogates: 400 naming the field, nothing changed', () =>
     expect(res.status, res.text).toBe(400);
     expect(res.body.error.code).toBe('validation_failed');
     if (field !== '(body)') expect(res.body.error.message).toContain(field);
-    expect(JSON.stringify(res.body.error.details)).toMatch(/NUL|surrogate/);
+    expect(JSON.stringify(res.body.error.details)).toMatch(/空字符|不成对的代理项/);
+    const english = await t.request(method, path, { token: demo.tokens.admin, body, headers: { 'accept-language': 'en' } });
+    expect(JSON.stringify(english.body.error.details)).toMatch(/NUL|surrogate/);
     expect(await counts()).toEqual(before);
   });
 

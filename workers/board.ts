@@ -7,7 +7,7 @@ import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { html } from 'hono/html';
 import type { Db } from '../db/client';
 import { constantTimeEqual, hmacHex } from '../src/lib/crypto';
-import { AppError, errorBody } from '../src/lib/errors';
+import { AppError, errorBody, words } from '../src/lib/errors';
 import type { AppDeps, AppEnv } from '../src/lib/http';
 import { localeOf } from '../src/lib/i18n';
 import { page } from '../src/pages/layout';
@@ -118,7 +118,7 @@ ${error ? html`<div class="notice bad">${error}</div>` : ''}
         ? await authenticate(deps.db, deps.config.appSecret, header)
         : await sessionPerson(deps.db, deps.config.appSecret, getCookie(c, COOKIE), Date.now());
       if (!person) throw new AppError('unauthorized');
-      if (!hasRole(person, 'admin')) error = new AppError('forbidden', { reason: '仅管理员可查看队列 / admins only' });
+      if (!hasRole(person, 'admin')) error = new AppError('forbidden', { reason: words('仅管理员可查看队列', 'admins only') });
     } catch (err) {
       error = err instanceof AppError ? err : new AppError('unauthorized');
     }

@@ -1,3 +1,4 @@
+import { words, type Words } from '../lib/errors';
 import { textProblem } from '../lib/text';
 
 /**
@@ -51,15 +52,15 @@ export async function inspectFile(bytes: Uint8Array, name: string, declaredType:
  * A file name as the uploader gave it, or why it is refused: no path (a name with / or \ or a
  * `..` segment is a path trick, not a name), no control characters, no leading dot, a sane length.
  */
-export function checkFileName(raw: string): { ok: true; name: string } | { ok: false; reason: string } {
+export function checkFileName(raw: string): { ok: true; name: string } | { ok: false; reason: Words } {
   const name = raw.normalize('NFC').trim();
-  if (!name) return { ok: false, reason: 'empty / 文件名为空' };
-  if (/[/\\]/.test(name)) return { ok: false, reason: 'contains a path separator / 含路径分隔符' };
-  if (/[\u0000-\u001f\u007f]/.test(name)) return { ok: false, reason: 'contains control characters / 含控制字符' };
-  if (name === '.' || name === '..' || name.startsWith('.')) return { ok: false, reason: 'starts with a dot / 以点开头' };
+  if (!name) return { ok: false, reason: words('文件名为空', 'empty') };
+  if (/[/\\]/.test(name)) return { ok: false, reason: words('含路径分隔符', 'contains a path separator') };
+  if (/[\u0000-\u001f\u007f]/.test(name)) return { ok: false, reason: words('含控制字符', 'contains control characters') };
+  if (name === '.' || name === '..' || name.startsWith('.')) return { ok: false, reason: words('以点开头', 'starts with a dot') };
   const problem = textProblem(name);
   if (problem) return { ok: false, reason: problem };
-  if ([...name].length > 200) return { ok: false, reason: 'longer than 200 characters / 超过 200 字' };
+  if ([...name].length > 200) return { ok: false, reason: words('超过 200 字', 'longer than 200 characters') };
   return { ok: true, name };
 }
 

@@ -49,34 +49,34 @@ const isDate = (d: string) => ISO_DATE.test(d) && new Date(`${d}T00:00:00Z`).toI
 const weekday = (d: string) => new Date(`${d}T00:00:00Z`).getUTCDay();
 
 /**
- * What is wrong with a year as an admin typed it from the notice, as field paths and messages
+ * What is wrong with a year as an admin typed it from the notice, as field paths and messages (English, and `zh`)
  * (empty when it is sound): real dates in that year, spans in order and at most ten days, make-up
  * days on a Saturday or Sunday outside every holiday. Pure, so the API and tests share it.
  */
-export function festivalProblems(year: number, festivals: Festival[]): { path: (string | number)[]; message: string }[] {
-  const problems: { path: (string | number)[]; message: string }[] = [];
+export function festivalProblems(year: number, festivals: Festival[]): { path: (string | number)[]; message: string; zh: string }[] {
+  const problems: { path: (string | number)[]; message: string; zh: string }[] = [];
   const inYear = (d: string) => d.startsWith(`${year}-`);
   const holidays = new Set<string>();
   festivals.forEach((f, i) => {
     const last = f.last ?? f.first;
     for (const [key, d] of [['first', f.first], ['last', last]] as const) {
-      if (!isDate(d)) problems.push({ path: [i, key], message: `not a date (YYYY-MM-DD): ${d}` });
-      else if (!inYear(d)) problems.push({ path: [i, key], message: `must fall in ${year}` });
+      if (!isDate(d)) problems.push({ path: [i, key], message: `not a date (YYYY-MM-DD): ${d}`, zh: `不是日期（YYYY-MM-DD）：${d}` });
+      else if (!inYear(d)) problems.push({ path: [i, key], message: `must fall in ${year}`, zh: `须在 ${year} 年内` });
     }
     if (isDate(f.first) && isDate(last)) {
       const days = (Date.parse(last) - Date.parse(f.first)) / DAY_MS + 1;
-      if (days < 1) problems.push({ path: [i, 'last'], message: 'must not be before first' });
-      else if (days > 10) problems.push({ path: [i, 'last'], message: 'a holiday spans at most 10 days' });
+      if (days < 1) problems.push({ path: [i, 'last'], message: 'must not be before first', zh: '不能早于 first' });
+      else if (days > 10) problems.push({ path: [i, 'last'], message: 'a holiday spans at most 10 days', zh: '一个假期最长 10 天' });
       else datesFrom(f.first, last).forEach((d) => holidays.add(d));
     }
   });
   festivals.forEach((f, i) =>
     (f.makeUpDays ?? []).forEach((d, j) => {
       const path = [i, 'makeUpDays', j];
-      if (!isDate(d)) problems.push({ path, message: `not a date (YYYY-MM-DD): ${d}` });
-      else if (!inYear(d)) problems.push({ path, message: `must fall in ${year}` });
-      else if (weekday(d) !== 0 && weekday(d) !== 6) problems.push({ path, message: 'a make-up workday is a Saturday or Sunday' });
-      else if (holidays.has(d)) problems.push({ path, message: 'falls inside a holiday' });
+      if (!isDate(d)) problems.push({ path, message: `not a date (YYYY-MM-DD): ${d}`, zh: `不是日期（YYYY-MM-DD）：${d}` });
+      else if (!inYear(d)) problems.push({ path, message: `must fall in ${year}`, zh: `须在 ${year} 年内` });
+      else if (weekday(d) !== 0 && weekday(d) !== 6) problems.push({ path, message: 'a make-up workday is a Saturday or Sunday', zh: '调休上班日须为周六或周日' });
+      else if (holidays.has(d)) problems.push({ path, message: 'falls inside a holiday', zh: '落在假期之内' });
     }),
   );
   return problems;

@@ -1,11 +1,16 @@
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { localeOf, type Locale } from './i18n';
+import { localeOf, Words, words, type Locale } from './i18n';
+
+export { Words, words } from './i18n';
+
+export type ErrorParam = string | number | Words;
 
 /**
  * Every error the service can answer with: its HTTP status and its message in both languages.
- * Messages may use {placeholders} filled from `params`.
+ * Messages may use {placeholders} filled from `params`: a Words parameter gives the message's own
+ * language; `{fooZh}`/`{fooEn}` fall back to `foo` when only one value exists (an enum value).
  */
 const CATALOG = {
   validation_failed: [400, '请求参数有误：{fields}', 'Invalid request: {fields}'],
@@ -50,7 +55,7 @@ const CATALOG = {
   login_link_expired: [410, '此登录链接已过期（15 分钟内有效），请重新获取', 'This sign-in link has expired (it works for 15 minutes); ask for a new one'],
   sso_failed: [403, '统一身份认证登录失败：{reasonZh}', 'Single sign-on failed: {reasonEn}'],
   csrf_failed: [403, '表单已失效或不是从本系统页面提交的，请刷新页面后重试', 'The form has expired or was not sent from this service’s page; reload the page and try again'],
-  rate_limited: [429, '操作过于频繁，请于 {retryAfter} 后再试', 'Too many requests; try again after {retryAfter}'],
+  rate_limited: [429, '操作过于频繁，请于 {retryAfter}后再试', 'Too many requests; try again after {retryAfter}'],
   too_many_checks: [429, '查验过于频繁，请 {seconds} 秒后再试', 'Too many checks from your address; try again in {seconds} seconds'],
   internal: [500, '服务器内部错误', 'Internal server error'],
   unavailable: [503, '服务暂不可用：{reason}', 'Service unavailable: {reason}'],
@@ -62,26 +67,39 @@ export type ErrorCode = keyof typeof CATALOG;
 export class AppError extends Error {
   constructor(
     readonly code: ErrorCode,
-    readonly params: Record<string, string | number> = {},
+    readonly params: Record<string, ErrorParam> = {},
     readonly details?: unknown,
   ) {
-    super(`${code}: ${fill(CATALOG[code][2], params)}`);
+    super(`${code}: ${fill(CATALOG[code][2], params, 'en')}`);
   }
   get status(): ContentfulStatusCode {
     return CATALOG[this.code][0] as ContentfulStatusCode;
   }
   localized(locale: Locale): string {
     const [, zh, en] = CATALOG[this.code];
-    return fill(locale === 'en' ? en : zh, this.params);
+    return fill(locale === 'en' ? en : zh, this.params, locale);
   }
 }
 
-function fill(template: string, params: Record<string, string | number>): string {
-  return template.replace(/\{(\w+)\}/g, (_, k: string) => String(params[k] ?? params[k.replace(/(Zh|En)$/, '')] ?? ''));
+function fill(template: string, params: Record<string, ErrorParam>, locale: Locale): string {
+  return template.replace(/\{(\w+)\}/g, (_, k: string) => {
+    const value = params[k] ?? params[k.replace(/(Zh|En)$/, '')] ?? '';
+    return value instanceof Words ? value.in(locale) : String(value);
+  });
+}
+
+/** `details` as the caller reads them: every Words in it becomes the caller's language. */
+export function localizeDetails(value: unknown, locale: Locale): unknown {
+  if (value instanceof Words) return value.in(locale);
+  if (Array.isArray(value)) return value.map((v) => localizeDetails(v, locale));
+  if (value && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, localizeDetails(v, locale)]));
+  }
+  return value;
 }
 
 export function errorBody(err: AppError, locale: Locale) {
-  return { error: { code: err.code, message: err.localized(locale), ...(err.details === undefined ? {} : { details: err.details }) } };
+  return { error: { code: err.code, message: err.localized(locale), ...(err.details === undefined ? {} : { details: localizeDetails(err.details, locale) }) } };
 }
 
 /** Maps anything thrown to the contract's error shape; only genuine faults become 5xx. */
@@ -91,13 +109,13 @@ export function toAppError(err: unknown): AppError {
     if (err.status === 400 && /json/i.test(err.message)) return new AppError('invalid_json');
     if (err.status === 401) return new AppError('unauthorized');
     if (err.status === 415) return new AppError('unsupported_media_type');
-    if (err.status === 404) return new AppError('not_found', { what: '资源' });
+    if (err.status === 404) return new AppError('not_found', { what: words('资源', 'resource') });
     if (err.status < 500) return new AppError('validation_failed', { fields: err.message }, { message: err.message });
   }
   const pgCode = (err as { code?: unknown; cause?: { code?: unknown } })?.code ?? (err as { cause?: { code?: unknown } })?.cause?.code;
   // Malformed ids and similar input that only the database notices are still the caller's mistake.
-  if (pgCode === '22P02') return new AppError('validation_failed', { fields: 'id' }, [{ path: 'id', message: 'invalid uuid' }]);
-  if (pgCode === '23505') return new AppError('conflict', { reason: 'duplicate value' });
+  if (pgCode === '22P02') return new AppError('validation_failed', { fields: 'id' }, [{ path: 'id', message: words('不是有效的 UUID', 'not a valid UUID') }]);
+  if (pgCode === '23505') return new AppError('conflict', { reason: words('与已有记录重复', 'duplicate value') });
   return new AppError('internal');
 }
 

@@ -3,7 +3,7 @@ import type { Db } from '../../db/client';
 import type { OutboundPolicy } from '../notify/outbound';
 import type { OidcSettings } from '../services/oidc';
 import type { Person } from '../services/auth';
-import { AppError } from './errors';
+import { AppError, words, type Words } from './errors';
 import type { RateLimiter } from './rate-limit';
 import type { Log } from './log';
 import { assertText } from './text';
@@ -64,7 +64,8 @@ export type AppRouteHandler<R extends RouteConfig> = RouteHandler<R, AppEnv>;
 export function createRouter() {
   return new OpenAPIHono<AppEnv>({
     defaultHook: (result) => {
-      if (!result.success) throw validationError(result.error.issues, result.target);
+      // zod-validator passes the validated input as `data` on failure too; zod-openapi's type omits it.
+      if (!result.success) throw validationError(result.error.issues, result.target, (result as { data?: unknown }).data);
       // Every validated value (body, query, params, form fields) passes the one text rule, whatever
       // its schema: a z.url() or z.email() field is a string that reaches the database too.
       assertText(result.data, result.target === 'json' ? 'body' : result.target);
@@ -72,14 +73,56 @@ export function createRouter() {
   });
 }
 
-export function validationError(issues: readonly z.core.$ZodIssue[], target?: string): AppError {
+/**
+ * Every zod failure, wherever it happens, becomes one validation_failed error naming the fields,
+ * each with its problem in both languages (the answer shows the caller's). `input` is what was
+ * validated, so a message can say what arrived instead ("expected number, received string").
+ */
+export function validationError(issues: readonly z.core.$ZodIssue[], target?: string, input?: unknown): AppError {
   const fields = issues.map((i) => ({
     path: i.path.length ? i.path.map(String).join('.') : '(body)',
     in: target === 'json' ? 'body' : target,
-    message: i.message,
+    message: issueWords(i, input),
   }));
   return new AppError('validation_failed', { fields: [...new Set(fields.map((f) => f.path))].join(', ') }, fields);
 }
+
+const zodZh = z.locales.zhCN().localeError;
+const zodEn = z.locales.en().localeError;
+
+/**
+ * Our own rules (refine, addIssue) carry their Chinese in `params.zh` (see `said`); zod's built-in
+ * checks are rendered by zod's own zh-CN and English locales from the issue's facts.
+ */
+function issueWords(issue: z.core.$ZodIssue, input: unknown): Words {
+  const zh = (issue as { params?: { zh?: unknown } }).params?.zh;
+  if (issue.code === 'custom') return words(typeof zh === 'string' ? zh : issue.message, issue.message);
+  const raw = { ...issue, input: valueAt(input, issue.path) } as unknown as z.core.$ZodRawIssue;
+  const message = (render: typeof zodZh) => {
+    const m = render(raw);
+    return typeof m === 'string' ? m : m?.message;
+  };
+  // A schema's own message (`.min(1, '…')`) differs from zod's English: keep it rather than translate it wrongly.
+  const en = message(zodEn);
+  if (en !== undefined && en !== issue.message) return words(typeof zh === 'string' ? zh : issue.message, issue.message);
+  return words(message(zodZh) ?? issue.message, issue.message);
+}
+
+function valueAt(value: unknown, path: readonly PropertyKey[]): unknown {
+  let at = value;
+  for (const key of path) {
+    if (at === null || typeof at !== 'object') return undefined;
+    at = (at as Record<PropertyKey, unknown>)[key];
+  }
+  return at;
+}
+
+/**
+ * A rule's message in both languages, for `refine(check, { ...said('…', '…'), path })` and
+ * `ctx.addIssue({ code: 'custom', ...said('…', '…') })`: zod keeps the English as the message and
+ * the Chinese in the issue's params.
+ */
+export const said = (zh: string, en: string) => ({ message: en, params: { zh } });
 
 /** The JSON body schema every error answers with; referenced by each route's error responses. */
 export const ErrorSchema = z

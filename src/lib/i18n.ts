@@ -1,5 +1,6 @@
 import type { Context } from 'hono';
 import { getCookie } from 'hono/cookie';
+import { cstReadable } from '../domain/cst';
 
 export type Locale = 'zh-CN' | 'en';
 
@@ -21,6 +22,27 @@ export function localeOf(c: Context): Locale {
   const first = header.split(',')[0]?.trim().toLowerCase() ?? '';
   return first.startsWith('en') ? 'en' : 'zh-CN';
 }
+
+/**
+ * Words in both languages, of which an answer shows the caller's: an error's parameters (`what`,
+ * `reason`) and the messages inside its `details` are made of these, so a Chinese answer never
+ * carries English words and an English one never carries Chinese.
+ */
+export class Words {
+  constructor(readonly zh: string, readonly en: string) {}
+  in(locale: Locale): string {
+    return locale === 'en' ? this.en : this.zh;
+  }
+  toJSON(): string {
+    return this.zh;
+  }
+}
+
+/** `words('稿件', 'draft')`. */
+export const words = (zh: string, en: string) => new Words(zh, en);
+
+/** A time in both languages, Beijing time said out loud: 「2026年11月30日 02:55（北京时间）」. */
+export const readableTime = (d: Date) => words(cstReadable(d), cstReadable(d, 'en'));
 
 /** Labels shown to people; the API itself speaks in the enum values. */
 export const LABELS = {

@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import { AppError } from './errors';
+import { AppError, words, type Words } from './errors';
 
 /**
  * The one rule every string a caller sends must pass before it can reach the database.
@@ -7,12 +7,12 @@ import { AppError } from './errors';
  * - A lone surrogate (half of a UTF-16 pair): not a character at all. It cannot be stored as sent
  *   (the UTF-8 encoders turn it into U+FFFD), so a content hash computed over what was sent would
  *   not match what is stored.
- * Returns why the string is refused, or null when it is fine.
+ * Returns why the string is refused, in both languages, or null when it is fine.
  */
-export function textProblem(s: string): string | null {
-  if (s.includes('\u0000')) return 'must not contain a NUL character (\\u0000)';
+export function textProblem(s: string): Words | null {
+  if (s.includes('\u0000')) return words('不能含空字符（\\u0000）', 'must not contain a NUL character (\\u0000)');
   // With the u flag \p{Cs} matches only unpaired surrogates: a well-formed pair is one code point.
-  if (/\p{Cs}/u.test(s)) return 'must not contain a lone surrogate (malformed UTF-16)';
+  if (/\p{Cs}/u.test(s)) return words('不能含不成对的代理项（UTF-16 编码有误）', 'must not contain a lone surrogate (malformed UTF-16)');
   return null;
 }
 
@@ -20,7 +20,7 @@ export function textProblem(s: string): string | null {
 export interface BadText {
   path: string;
   in: string;
-  message: string;
+  message: Words;
 }
 
 /**
@@ -32,8 +32,8 @@ export const MAX_INPUT_DEPTH = 32;
 
 /** Walks any parsed value (JSON, query, form, params): the first bad string or object key, with its path. */
 export function findBadText(value: unknown, where: string, path: string[] = []): BadText | null {
-  const at = (p: string[], problem: string): BadText => ({ path: p.length ? p.join('.') : '(body)', in: where, message: problem });
-  if (path.length > MAX_INPUT_DEPTH && value !== null && typeof value === 'object') return at(path.slice(0, MAX_INPUT_DEPTH), `nested deeper than ${MAX_INPUT_DEPTH} levels`);
+  const at = (p: string[], problem: Words): BadText => ({ path: p.length ? p.join('.') : '(body)', in: where, message: problem });
+  if (path.length > MAX_INPUT_DEPTH && value !== null && typeof value === 'object') return at(path.slice(0, MAX_INPUT_DEPTH), words(`嵌套超过 ${MAX_INPUT_DEPTH} 层`, `nested deeper than ${MAX_INPUT_DEPTH} levels`));
   if (typeof value === 'string') {
     const problem = textProblem(value);
     return problem ? at(path, problem) : null;
@@ -48,7 +48,7 @@ export function findBadText(value: unknown, where: string, path: string[] = []):
   if (value && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
     for (const [key, inner] of Object.entries(value)) {
       const keyProblem = textProblem(key);
-      if (keyProblem) return at([...path, JSON.stringify(key).slice(1, -1)], `field name ${keyProblem}`);
+      if (keyProblem) return at([...path, JSON.stringify(key).slice(1, -1)], words(`字段名${keyProblem.zh}`, `field name ${keyProblem.en}`));
       const bad = findBadText(inner, where, [...path, key]);
       if (bad) return bad;
     }
@@ -75,7 +75,7 @@ export function text(max: number, opts: { min?: number; trim?: boolean } = {}) {
   const { min = 1, trim = true } = opts;
   let schema = z.string().superRefine((s, ctx) => {
     const problem = textProblem(s);
-    if (problem) ctx.addIssue({ code: 'custom', message: problem, abort: true });
+    if (problem) ctx.addIssue({ code: 'custom', message: problem.en, params: { zh: problem.zh }, abort: true });
   });
   if (trim) schema = schema.trim();
   return schema.min(min).max(max);

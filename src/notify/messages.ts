@@ -1,7 +1,7 @@
 import { html, raw } from 'hono/html';
 import type { Position } from '../../db/schema';
 import { label } from '../lib/i18n';
-import { cstMinute } from '../domain/cst';
+import { cstMinute, cstReadable } from '../domain/cst';
 
 /**
  * Message texts, zh-CN first with the English beneath, so one message serves both readers.
@@ -51,7 +51,7 @@ export function reviewMessage(kind: ReviewMessageKind, f: ReviewFacts) {
 <p>${f.unitName} ${f.drafterName} 撰写的稿件《<strong>${f.title}</strong>》（第 ${f.version} 版）需要您以“${label('level', f.level)}”身份审核。${f.urgent ? raw('<strong style="color:#b00">加急，请当日回复。</strong>') : ''}</p>
 ${f.comment ? html`<p>留言：${f.comment}</p>` : ''}
 <p><a href="${f.link}" style="display:inline-block;padding:10px 18px;background:#b22;color:#fff;text-decoration:none;border-radius:4px">打开审核页面 / Review now</a></p>
-<p style="color:#666;font-size:12px">此链接仅限本人使用一次，${cst(f.expiresAt)} 前有效。<br>${enHead}: the link works once and expires at ${f.expiresAt.toISOString()}.</p>`;
+<p style="color:#666;font-size:12px">此链接仅限本人使用一次，${cst(f.expiresAt)} 前有效。<br>${enHead}: the link works once and expires at ${cstReadable(f.expiresAt, 'en')}.</p>`;
   return { subject, text: lines.join('\n'), html: String(body) };
 }
 
@@ -95,7 +95,7 @@ export function overdueMessage(f: { recipientName: string; assigneeName: string;
     '请督促其尽快处理。本通知不代替审核，系统不会代为审批。',
     `详情：${f.url}`,
     '',
-    `Overdue: "${f.title}" has waited for ${f.assigneeName} (${label('level', f.level, 'en')}) since ${f.assignedAt.toISOString()}; ${f.reminders} reminders sent. Please follow up; nothing is approved on anyone's behalf.`,
+    `Overdue: "${f.title}" has waited for ${f.assigneeName} (${label('level', f.level, 'en')}) since ${cstReadable(f.assignedAt, 'en')}; ${f.reminders} reminders sent. Please follow up; nothing is approved on anyone's behalf.`,
   ];
   const body = html`<p>${f.recipientName}，您好：</p>
 <p>${f.unitName} 的稿件《<strong>${f.title}</strong>》自 ${cst(f.assignedAt)} 起待 ${f.assigneeName}（${label('level', f.level)}）审核，已提醒 ${f.reminders} 次。</p>
@@ -179,7 +179,7 @@ export function appointmentMessage(f: { recipientName: string; unitName: string;
     '如这一任命并非本单位的安排，请立即联系宣传部。',
     `打开工作台 / Open the workspace：${f.url}`,
     '',
-    `${f.byName} appointed ${f.newName} (${f.newEmail}) as ${label('level', f.position, 'en')} of ${f.unitName} at ${f.at.toISOString()}${f.previousName ? `, succeeding ${f.previousName}` : ''}. Pending reviews of the position pass to them. If your unit did not arrange this, tell the publicity department at once.`,
+    `${f.byName} appointed ${f.newName} (${f.newEmail}) as ${label('level', f.position, 'en')} of ${f.unitName} at ${cstReadable(f.at, 'en')}${f.previousName ? `, succeeding ${f.previousName}` : ''}. Pending reviews of the position pass to them. If your unit did not arrange this, tell the publicity department at once.`,
   ];
   const body = html`<p>${f.recipientName}，您好：</p>
 <p>${f.byName} 于 ${cst(f.at)} 任命 <strong>${f.newName}</strong>（${f.newEmail}）为 ${f.unitName} 的“${pos}”${f.previousName ? `，接替 ${f.previousName}` : ''}。该岗位待处理的审核将由新任者负责。</p>

@@ -1,5 +1,5 @@
 import ipaddr from 'ipaddr.js';
-import { AppError } from '../lib/errors';
+import { AppError, words } from '../lib/errors';
 
 /**
  * The rules for URLs the service calls out to (unit robots, webhooks): what may be stored, and how
@@ -105,7 +105,7 @@ export function outboundUrlProblem(url: string, policy: OutboundPolicy): Problem
 export function assertOutboundUrls(urls: Record<string, string | undefined>, policy: OutboundPolicy): void {
   const issues = Object.entries(urls).flatMap(([path, url]) => {
     const problem = url === undefined ? null : outboundUrlProblem(url, policy);
-    return problem ? [{ path, in: 'body', message: `${problem.zh} / ${problem.en}` }] : [];
+    return problem ? [{ path, in: 'body', message: words(problem.zh, problem.en) }] : [];
   });
   if (issues.length) throw new AppError('validation_failed', { fields: issues.map((i) => i.path).join(', ') }, issues);
 }

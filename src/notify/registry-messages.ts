@@ -3,7 +3,7 @@ import type { AccountStatus } from '../domain/account-lifecycle';
 import { AUTO_FAIL_LABELS, type AutoFailItem, type GradeResult } from '../domain/inspection';
 import type { Platform } from '../domain/inspection-code';
 import { registryLabel } from '../domain/registry-labels';
-import { cstDate, cstMinute } from '../domain/cst';
+import { cstDate, cstMinute, cstReadable } from '../domain/cst';
 
 /**
  * Texts of the registry and annual-inspection messages, zh-CN first with the English beneath, so
@@ -63,7 +63,7 @@ export function selfReportDueMessage(f: AccountFacts & { year: number; deadline:
       opened ? `${f.year} 年度新媒体账号年度检查已开始，${named(f)}在检查之列。` : `${named(f)}的 ${f.year} 年度自查报告尚未提交。`,
       `请于 ${cst(f.deadline)} 前提交自查报告（更新频次、重大事件、运营团队、网络评论员配备、先审后发执行情况）。本系统已根据审核记录预填部分内容。`,
     ],
-    en: `${opened ? `The ${f.year} annual inspection has opened for "${f.accountName}".` : `Reminder: the ${f.year} self-report for "${f.accountName}" is still missing.`} File it by ${f.deadline.toISOString()}; what this system knows from its sign-off records is prefilled.`,
+    en: `${opened ? `The ${f.year} annual inspection has opened for "${f.accountName}".` : `Reminder: the ${f.year} self-report for "${f.accountName}" is still missing.`} File it by ${cstReadable(f.deadline, 'en')}; what this system knows from its sign-off records is prefilled.`,
     link: { url: f.url, zh: '年检详情及预填内容', en: 'Inspection and prefilled report' },
   });
 }
@@ -77,7 +77,7 @@ export function selfReportOverdueMessage(f: AccountFacts & { year: number; deadl
       `${named(f)}未在 ${cst(f.deadline)} 前提交 ${f.year} 年度自查报告。`,
       `宽限期至 ${cst(f.graceUntil)}；宽限期结束后，无有效审查合格编码的账号不能发布。`,
     ],
-    en: `"${f.accountName}" missed the ${f.year} self-report deadline (${f.deadline.toISOString()}). Publishing stops when the grace period ends (${f.graceUntil.toISOString()}) unless it holds a valid pass code.`,
+    en: `"${f.accountName}" missed the ${f.year} self-report deadline (${cstReadable(f.deadline, 'en')}). Publishing stops when the grace period ends (${cstReadable(f.graceUntil, 'en')}) unless it holds a valid pass code.`,
     link: { url: f.url, zh: '年检详情', en: 'Inspection' },
   });
 }
@@ -95,7 +95,7 @@ export function gradedMessage(f: AccountFacts & {
   if (f.result === 'fail') zh.push(`账号已${registryLabel('accountStatus', f.accountStatus)}，不能发布。`);
   const en = `The ${f.year} inspection of "${f.accountName}": ${registryLabel('result', f.result, 'en')}.`
     + (f.code ? ` Pass code ${f.code}; show it (or its QR code) on the account.` : '')
-    + (f.result === 'rectify' ? ` Put things right by ${f.rectifyDeadline?.toISOString() ?? 'the deadline'} and file the self-report again for re-inspection.` : '')
+    + (f.result === 'rectify' ? ` Put things right by ${f.rectifyDeadline ? cstReadable(f.rectifyDeadline, 'en') : 'the deadline'} and file the self-report again for re-inspection.` : '')
     + (f.result === 'fail' ? ` The account is ${registryLabel('accountStatus', f.accountStatus, 'en')}.` : '');
   return message({
     to: f.recipientName,
@@ -114,7 +114,7 @@ export function rectificationOverdueMessage(f: AccountFacts & { year: number; re
       `${named(f)}的 ${f.year} 年度整改期限 ${cst(f.rectifyDeadline)} 已过，尚未复查合格。`,
       '请督促整改，或依规暂停、关停该账号（系统不会自动作出处理决定）。',
     ],
-    en: `The rectification of "${f.accountName}" (${f.year}) passed its deadline (${f.rectifyDeadline.toISOString()}) without a re-inspection. Follow up, or suspend or shut the account down; nothing is decided automatically.`,
+    en: `The rectification of "${f.accountName}" (${f.year}) passed its deadline (${cstReadable(f.rectifyDeadline, 'en')}) without a re-inspection. Follow up, or suspend or shut the account down; nothing is decided automatically.`,
     link: { url: f.url, zh: '年检详情', en: 'Inspection' },
   });
 }

@@ -11,7 +11,7 @@ import {
 import { nextReminderAt } from '../domain/inspection';
 import type { Platform } from '../domain/inspection-code';
 import { registryLabel } from '../domain/registry-labels';
-import { AppError } from '../lib/errors';
+import { AppError, words } from '../lib/errors';
 import { appendAudit } from './audit';
 import { hasRole, isMemberOf, requireRole, requireUnitAccess, type Person } from './auth';
 import { inTransaction, type ServiceDeps } from './context';
@@ -96,10 +96,10 @@ async function requirePeople(tx: Db, ids: string[], field: string): Promise<void
   if (!unique.length) return;
   const found = await tx.select({ id: people.id }).from(people).where(inArray(people.id, unique));
   const missing = unique.filter((id) => !found.some((p) => p.id === id));
-  if (missing.length) throw new AppError('not_found', { what: `人员 ${missing.join(', ')} / person` }, { field, missing });
+  if (missing.length) throw new AppError('not_found', { what: words(`人员 ${missing.join(', ')} `, `person ${missing.join(', ')}`) }, { field, missing });
 }
 
-const notFound = () => new AppError('not_found', { what: '账号 / account' });
+const notFound = () => new AppError('not_found', { what: words('账号', 'account') });
 
 export async function lockAccount(tx: Db, accountId: string): Promise<AccountRow> {
   const [account] = await tx.select().from(accounts).where(eq(accounts.id, accountId)).for('update');
@@ -177,7 +177,7 @@ async function replaceRoles(tx: Db, accountId: string, named: Map<AccountRole, R
 export async function applyForAccount(db: Db, deps: ServiceDeps, actor: Person, input: AccountApplication) {
   const id = await inTransaction(db, deps, async (tx) => {
     const [unit] = await tx.select({ id: units.id }).from(units).where(eq(units.id, input.unitId));
-    if (!unit) throw new AppError('not_found', { what: '单位 / unit' }, { field: 'unitId' });
+    if (!unit) throw new AppError('not_found', { what: words('单位', 'unit') }, { field: 'unitId' });
     await requireUnitAccess(tx, actor, unit.id);
     const now = deps.now();
     const named = rolesNamed(input);
@@ -187,7 +187,7 @@ export async function applyForAccount(db: Db, deps: ServiceDeps, actor: Person, 
     await requirePeople(tx, [input.ownerId], 'ownerId');
     await requirePeople(tx, roles.map((r) => r.personId), 'adminIds/commentatorIds/members');
     const [clash] = await tx.select({ id: accounts.id }).from(accounts).where(and(eq(accounts.platform, input.platform), eq(accounts.platformId, input.platformId)));
-    if (clash) throw new AppError('already_exists', { what: `${registryLabel('platform', input.platform)} 账号 ${input.platformId} / account` }, { field: 'platformId', accountId: clash.id });
+    if (clash) throw new AppError('already_exists', { what: words(`${registryLabel('platform', input.platform)} 账号 ${input.platformId} `, `${registryLabel('platform', input.platform, 'en')} account ${input.platformId}`) }, { field: 'platformId', accountId: clash.id });
     const [account] = await tx.insert(accounts).values({
       name: input.name, platform: input.platform, platformId: input.platformId, url: input.url ?? null, unitId: unit.id, ownerId: input.ownerId,
       tier: input.tier ?? 'unit', status: 'pending', createdAt: now, updatedAt: now,

@@ -4,7 +4,7 @@ import { people } from '../../db/schema';
 import { cstYear } from '../domain/cst';
 import { applyForAccount, approveAccount } from './accounts';
 import { campaignForYear, createCampaign, ensureInspection, fileSelfReport, gradeInspection } from './inspections';
-import { AppError } from '../lib/errors';
+import { AppError, words } from '../lib/errors';
 import { appendAudit } from './audit';
 import { issueApiToken } from './auth';
 import { inTransaction, type ServiceDeps } from './context';
@@ -30,7 +30,7 @@ export async function operatorToken(db: Db, deps: ServiceDeps, who: { email: str
       .select({ id: people.id })
       .from(people)
       .where('email' in who ? eq(sql`lower(${people.email})`, who.email.trim().toLowerCase()) : eq(people.id, who.personId));
-    if (!person) throw new AppError('not_found', { what: '人员 / person' }, { field: 'email' in who ? 'email' : 'personId' });
+    if (!person) throw new AppError('not_found', { what: words('人员', 'person') }, { field: 'email' in who ? 'email' : 'personId' });
     const token = await issueApiToken(tx, deps.config.appSecret, person.id, 'cli');
     await appendAudit(tx, { actorId: null, action: 'person.token_issued', subjectType: 'person', subjectId: person.id, data: { via: 'cli' }, at: deps.now() });
     return { personId: person.id, token };

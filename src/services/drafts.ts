@@ -4,8 +4,8 @@ import { decisions, draftAccounts, drafts, draftVersions, people, reviews, units
 import { bodyHtml, bodyText } from '../domain/html';
 import { blockingCategories, prescreen, type PrescreenFinding } from '../domain/prescreen';
 import { IllegalTransition, allowedCommands, transition, type Command, type Transition } from '../domain/signoff';
-import { AppError } from '../lib/errors';
-import { label } from '../lib/i18n';
+import { AppError, words } from '../lib/errors';
+import { label, readableTime } from '../lib/i18n';
 import { appendAudit } from './audit';
 import { hasRole, isMemberOf, requireUnitAccess, type Person } from './auth';
 import { inTransaction, type ServiceDeps } from './context';
@@ -18,7 +18,7 @@ import { composeVersion, fileRows, fileView, loadWordMatcher, type ComposedVersi
 export type DraftRow = typeof drafts.$inferSelect;
 type VersionRow = typeof draftVersions.$inferSelect;
 
-const notFound = () => new AppError('not_found', { what: '稿件 / draft' });
+const notFound = () => new AppError('not_found', { what: words('稿件', 'draft') });
 
 /** Loads and row-locks a draft: every change to a draft is serialised on this lock, taken first. */
 export async function lockDraft(tx: Db, draftId: string): Promise<DraftRow> {
@@ -91,7 +91,7 @@ async function accountIdsOf(tx: Db, draftId: string): Promise<string[]> {
 }
 
 function requireDrafter(actor: Person, draft: DraftRow): void {
-  if (draft.drafterId !== actor.id) throw new AppError('forbidden', {}, { reason: 'only the drafter may do this' });
+  if (draft.drafterId !== actor.id) throw new AppError('forbidden', {}, { reason: words('只有撰写人可以这样做', 'only the drafter may do this') });
 }
 
 export interface NewDraft {
@@ -113,7 +113,7 @@ export async function createDraft(
 ) {
   const draftId = await inTransaction(db, deps, async (tx) => {
     const [unit] = await tx.select().from(units).where(eq(units.id, input.unitId));
-    if (!unit) throw new AppError('not_found', { what: '单位 / unit' }, { field: 'unitId' });
+    if (!unit) throw new AppError('not_found', { what: words('单位', 'unit') }, { field: 'unitId' });
     await requireUnitAccess(tx, actor, unit.id);
     const accountIds = [...new Set(input.accountIds)];
     await assertPublishable(tx, { unitId: unit.id, accountIds }, 'create', deps.now(), (a) => canManage(tx, actor, a));
@@ -197,7 +197,7 @@ export async function submitDraft(db: Db, deps: ServiceDeps, actor: Person, draf
     const t = step({ ...draft, levels }, version.contentSha256, { type: 'submit' });
     const vacant: Position[] = [];
     for (const level of levels) if (!(await holderOf(tx, draft.unitId, level))) vacant.push(level);
-    if (vacant.length) throw new AppError('conflict', { reason: `审核岗位空缺：${vacant.map((l) => label('level', l)).join('、')} / vacant positions: ${vacant.join(', ')}` }, { vacant });
+    if (vacant.length) throw new AppError('conflict', { reason: words(`审核岗位空缺：${vacant.map((l) => label('level', l)).join('、')}`, `vacant positions: ${vacant.map((l) => label('level', l, 'en')).join(', ')}`) }, { vacant });
     await assertPublishable(tx, { unitId: draft.unitId, accountIds: await accountIdsOf(tx, draftId) }, 'submit', deps.now(), (a) => canManage(tx, actor, a));
     const now = deps.now();
     await tx.update(drafts).set({ levels, submittedAt: now }).where(eq(drafts.id, draftId));
@@ -246,7 +246,7 @@ export async function urgeDraft(db: Db, deps: ServiceDeps, actor: Person, draftI
     const now = deps.now();
     if (review.lastUrgedAt && now.getTime() - review.lastUrgedAt.getTime() < URGE_INTERVAL_MS) {
       const retry = new Date(review.lastUrgedAt.getTime() + URGE_INTERVAL_MS);
-      throw new AppError('rate_limited', { retryAfter: retry.toISOString() }, { retryAfter: retry.toISOString() });
+      throw new AppError('rate_limited', { retryAfter: readableTime(retry) }, { retryAfter: retry.toISOString() });
     }
     await tx.update(reviews).set({ lastUrgedAt: now }).where(eq(reviews.id, review.id));
     await enqueue(tx, 'review.urged', { reviewId: review.id, byId: actor.id, ...(comment ? { comment } : {}) });
@@ -368,7 +368,7 @@ export interface DraftFilter {
 const encodeCursor = (micros: string, id: string) => `${micros}.${id}`;
 function decodeCursor(cursor: string): [string, string] {
   const m = /^(\d{1,17})\.([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/.exec(cursor);
-  if (!m) throw new AppError('validation_failed', { fields: 'cursor' }, [{ path: 'cursor', in: 'query', message: 'not a cursor from a previous page' }]);
+  if (!m) throw new AppError('validation_failed', { fields: 'cursor' }, [{ path: 'cursor', in: 'query', message: words('不是上一页给出的游标', 'not a cursor from a previous page') }]);
   return [m[1]!, m[2]!];
 }
 

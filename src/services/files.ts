@@ -3,7 +3,7 @@ import type { Db } from '../../db/client';
 import { draftFiles, draftVersions, drafts } from '../../db/schema';
 import { checkFileName, contentDisposition, inspectFile, isImage, sha256OfBytes, type AllowedExt } from '../domain/files';
 import { constantTimeEqual, hmacHex } from '../lib/crypto';
-import { AppError } from '../lib/errors';
+import { AppError, words } from '../lib/errors';
 import type { BlobStore } from '../storage/blob-store';
 import { authenticate, type Person } from './auth';
 import { inTransaction, type ServiceDeps } from './context';
@@ -15,10 +15,10 @@ import { filesOf, fileView, type FileRow } from './versions';
 
 export type FileDeps = ServiceDeps & { files?: BlobStore };
 
-const fileNotFound = () => new AppError('not_found', { what: '文件 / file' });
+const fileNotFound = () => new AppError('not_found', { what: words('文件', 'file') });
 
 function storeOf(deps: FileDeps): BlobStore {
-  if (!deps.files) throw new AppError('unavailable', { reason: '未配置文件存储 / no file storage configured' });
+  if (!deps.files) throw new AppError('unavailable', { reason: words('未配置文件存储', 'no file storage configured') });
   return deps.files;
 }
 
@@ -43,9 +43,9 @@ export async function acceptUpload(deps: FileDeps, upload: Upload, only?: readon
   const name = checkFileName(upload.name);
   if (!name.ok) throw new AppError('invalid_file_name', { reason: name.reason }, { field: 'file', reason: name.reason });
   if (upload.bytes.byteLength > deps.config.fileMaxBytes) throw tooLarge(deps);
-  if (upload.bytes.byteLength === 0) throw new AppError('file_missing', { field: 'file' }, { field: 'file', reason: 'empty file' });
+  if (upload.bytes.byteLength === 0) throw new AppError('file_missing', { field: 'file' }, { field: 'file', reason: words('文件为空', 'empty file') });
   const found = await inspectFile(upload.bytes, name.name, upload.declaredType);
-  if (!found.ok && found.code === 'file_type_not_allowed') throw new AppError('file_type_not_allowed', { detected: found.detected ? `（${found.detected}）` : '' }, { field: 'file', detected: found.detected });
+  if (!found.ok && found.code === 'file_type_not_allowed') throw new AppError('file_type_not_allowed', { detected: found.detected ? words(`（${found.detected}）`, ` (${found.detected})`) : '' }, { field: 'file', detected: found.detected });
   if (!found.ok && found.code === 'file_type_mismatch') throw new AppError('file_type_mismatch', { detected: found.detected, claimed: found.claimed }, { field: 'file', detected: found.detected, claimed: found.claimed });
   const { type, ext } = found as { type: string; ext: AllowedExt };
   if (only && !only.includes(ext)) throw new AppError('file_type_not_allowed', { detected: `（${type}；此处仅限 ${only.join('、')} / only ${only.join(', ')} here）` }, { field: 'file', detected: type, allowed: only });
@@ -66,11 +66,11 @@ export async function acceptUpload(deps: FileDeps, upload: Upload, only?: readon
  */
 export async function uploadFile(db: Db, deps: FileDeps, actor: Person, draftId: string, upload: Upload, opts: { attach?: boolean } = {}) {
   const [exists] = await db.select({ id: drafts.id }).from(drafts).where(eq(drafts.id, draftId));
-  if (!exists) throw new AppError('not_found', { what: '稿件 / draft' });
+  if (!exists) throw new AppError('not_found', { what: words('稿件', 'draft') });
   const accepted = await acceptUpload(deps, upload);
   const file = await inTransaction(db, deps, async (tx) => {
     const draft = await lockDraft(tx, draftId);
-    if (draft.drafterId !== actor.id) throw new AppError('forbidden', {}, { reason: 'only the drafter may do this' });
+    if (draft.drafterId !== actor.id) throw new AppError('forbidden', {}, { reason: words('只有撰写人可以这样做', 'only the drafter may do this') });
     // Files belong to content that can still change: not to an approved, rejected or closed draft.
     if (!allowedCommands(draft.status).includes('edit')) throw illegalMove(draft, 'edit');
     const row = (await fileRowsFor(tx, deps, actor, draftId, [accepted]))[0]!;
@@ -112,7 +112,7 @@ export interface Served {
 /** The stored bytes of a file with headers that keep it from rendering on this origin (draft files and duty evidence). */
 export async function serve(deps: FileDeps, file: Pick<FileRow, 'sha256' | 'type' | 'name'>): Promise<Served> {
   const bytes = await storeOf(deps).get(file.sha256);
-  if (!bytes) throw new AppError('unavailable', { reason: '文件内容缺失 / file content missing from storage' });
+  if (!bytes) throw new AppError('unavailable', { reason: words('文件内容缺失', 'file content missing from storage') });
   return {
     bytes,
     headers: {
@@ -167,7 +167,7 @@ export async function fileForRequest(db: Db, deps: FileDeps, fileId: string, aut
   if (auth.sig !== undefined || auth.expires !== undefined) {
     const expires = Number(auth.expires);
     const valid = Number.isInteger(expires) && /^[0-9a-f]{64}$/.test(auth.sig ?? '') && constantTimeEqual(auth.sig!, await hmacHex(deps.config.appSecret, signedMessage(fileId, expires)));
-    if (!valid) throw new AppError('forbidden', {}, { reason: 'invalid signature' });
+    if (!valid) throw new AppError('forbidden', {}, { reason: words('签名无效', 'invalid signature') });
     if (expires * 1000 <= deps.now().getTime()) throw new AppError('link_expired', {}, { expiredAt: new Date(expires * 1000).toISOString() });
     return serve(deps, await fileById(db, fileId));
   }

@@ -11,7 +11,7 @@ import {
 } from '../domain/inspection';
 import { formatInspectionCode, inspectionCodeError, parseInspectionCode, type Platform } from '../domain/inspection-code';
 import { registryLabel } from '../domain/registry-labels';
-import { AppError } from '../lib/errors';
+import { AppError, words } from '../lib/errors';
 import { accountStep, canManage, codeStatus, lockAccount, moveAccount, sweepDormancy } from './accounts';
 import { appendAudit } from './audit';
 import { requireRole, type Person } from './auth';
@@ -27,8 +27,8 @@ type CampaignRow = typeof inspectionCampaigns.$inferSelect;
 /** Accounts that are inspected: every registration still standing (registered, rectifying, suspended). */
 const INSPECTED_STATUSES = ['registered', 'rectifying', 'suspended'] as const;
 
-const campaignNotFound = () => new AppError('not_found', { what: '年检批次 / inspection campaign' });
-const inspectionNotFound = () => new AppError('not_found', { what: '年检 / inspection' });
+const campaignNotFound = () => new AppError('not_found', { what: words('年检批次', 'inspection campaign') });
+const inspectionNotFound = () => new AppError('not_found', { what: words('年检', 'inspection') });
 
 async function insertInspections(tx: Db, campaign: CampaignRow, accountIds: string[], now: Date) {
   if (!accountIds.length) return [];
@@ -45,7 +45,7 @@ export async function createCampaign(db: Db, deps: ServiceDeps, actor: Person, i
   const id = await inTransaction(db, deps, async (tx) => {
     requireRole(actor, 'publicity', 'admin');
     const [existing] = await tx.select({ id: inspectionCampaigns.id }).from(inspectionCampaigns).where(eq(inspectionCampaigns.year, input.year));
-    if (existing) throw new AppError('already_exists', { what: `${input.year} 年度年检 / campaign for ${input.year}` }, { field: 'year', campaignId: existing.id });
+    if (existing) throw new AppError('already_exists', { what: words(`${input.year} 年度年检`, `The campaign for ${input.year}`) }, { field: 'year', campaignId: existing.id });
     const now = deps.now();
     const [campaign] = await tx.insert(inspectionCampaigns).values({
       year: input.year, deadline: input.deadline, graceUntil: input.graceUntil ?? graceUntilFor(input.deadline), createdBy: actor.id, createdAt: now,
@@ -161,7 +161,7 @@ export async function fileSelfReport(db: Db, deps: ServiceDeps, actor: Person, i
   await inTransaction(db, deps, async (tx) => {
     const { i, c } = await lockInspection(tx, inspectionId);
     const [account] = await tx.select().from(accounts).where(eq(accounts.id, i.accountId));
-    if (!(await canManage(tx, actor, account!, false))) throw new AppError('forbidden', {}, { reason: 'only the account owner, its role holders or its unit file the self-report' });
+    if (!(await canManage(tx, actor, account!, false))) throw new AppError('forbidden', {}, { reason: words('自查只能由账号负责人、账号岗位人员或所属单位填报', 'only the account owner, its role holders or its unit file the self-report') });
     // Late reports are taken (and marked late in the audit): after the campaign closes, a report is
     // still what a late-registered account or a rectification's re-inspection needs.
     const next = inspectionStep(i, 'self_report');
@@ -270,7 +270,7 @@ export function parseCodeOrThrow(input: string): string {
   // by code point: a cut between the halves of a surrogate pair would leave a lone surrogate).
   const chars = Array.from(input);
   const shown = chars.length > 40 ? `${chars.slice(0, 40).join('')}…` : input;
-  if (error === 'malformed') throw new AppError('code_malformed', { code: shown }, [{ path: 'code', in: 'path', message: 'not an inspection pass code' }]);
+  if (error === 'malformed') throw new AppError('code_malformed', { code: shown }, [{ path: 'code', in: 'path', message: words('不是审查合格编码', 'not an inspection pass code') }]);
   // Well-formed but failing its check character: a typo, so it cannot be in the registry.
   if (error === 'check_failed') throw new AppError('code_not_found', { code: shown }, { field: 'code', reason: 'check_failed' });
   return parseInspectionCode(input)!.code;
@@ -424,7 +424,7 @@ export async function reissueCode(db: Db, deps: ServiceDeps, actor: Person, insp
       throw new AppError('account_transition', { status: account.status, statusZh: registryLabel('accountStatus', account.status), actionZh: '发放审查合格编码', actionEn: 'issued a pass code' }, { status: account.status, action: 'issue_code' });
     }
     const [held] = await tx.select({ code: inspectionCodes.code }).from(inspectionCodes).where(and(eq(inspectionCodes.accountId, account.id), eq(inspectionCodes.year, c.year), isNull(inspectionCodes.revokedAt)));
-    if (held) throw new AppError('already_exists', { what: `${c.year} 年度审查合格编码 ${held.code} / pass code` }, { code: held.code });
+    if (held) throw new AppError('already_exists', { what: words(`${c.year} 年度审查合格编码 ${held.code} `, `The ${c.year} pass code ${held.code}`) }, { code: held.code });
     const issued = await issueCode(tx, account, i.id, c.year, actor.id, deps.now());
     await enqueue(tx, 'inspection.code_issued', { inspectionId: i.id, code: issued });
     return issued;

@@ -6,7 +6,7 @@ import { appointmentMessage, closedMessage, signInMessage, digestMessage, overdu
 import { shortReason, type OutboundPost } from '../notify/outbound';
 import { endpointSendsFor, retractionPlans, sendToEndpoint } from './handoff';
 import { parseRobots, type UnitRobots } from '../notify/robots';
-import { AppError } from '../lib/errors';
+import { AppError, words } from '../lib/errors';
 import { appendAudit } from './audit';
 import type { Person } from './auth';
 import { inTransaction, type ServiceDeps } from './context';
@@ -388,7 +388,7 @@ export async function listDeliveries(db: Db, filter: { status?: DeliveryStatus; 
 export async function resendDelivery(db: Db, deps: ServiceDeps, actor: Person, deliveryId: string) {
   await inTransaction(db, deps, async (tx) => {
     const [d] = await tx.select().from(deliveries).where(eq(deliveries.id, deliveryId)).for('update');
-    if (!d) throw new AppError('not_found', { what: '发送记录 / delivery' }, { field: 'id' });
+    if (!d) throw new AppError('not_found', { what: words('发送记录', 'delivery') }, { field: 'id' });
     if (d.status !== 'failed' || d.outboxId === null) {
       throw new AppError('conflict', { reasonZh: `只能重发失败的通知（当前：${d.status}）`, reasonEn: `only a failed send can be resent (this one is ${d.status})` }, { status: d.status });
     }

@@ -2,7 +2,7 @@ import { and, asc, eq, ilike, inArray, isNull, or, sql, type SQL } from 'drizzle
 import type { Db } from '../../db/client';
 import { drafts, people, positionTerms, reviews, units, POSITIONS, type ChainSettings, type Position, type Role } from '../../db/schema';
 import { emailDomainAllowed } from '../domain/email';
-import { AppError } from '../lib/errors';
+import { AppError, words } from '../lib/errors';
 import { appendAudit } from './audit';
 import type { Person } from './auth';
 import { inTransaction, type ServiceDeps } from './context';
@@ -26,7 +26,7 @@ export const DEFAULT_CHAIN: ChainSettings = {
 export async function createUnit(db: Db, deps: ServiceDeps, actor: Person | null, input: { name: string; code: string; chain?: ChainSettings }) {
   return inTransaction(db, deps, async (tx) => {
     const [taken] = await tx.select({ id: units.id }).from(units).where(eq(units.code, input.code));
-    if (taken) throw new AppError('already_exists', { what: `单位代码 ${input.code} / unit code` }, { field: 'code' });
+    if (taken) throw new AppError('already_exists', { what: words(`单位代码 ${input.code} `, `Unit code ${input.code}`) }, { field: 'code' });
     const [unit] = await tx.insert(units).values({ name: input.name, code: input.code, chain: input.chain ?? DEFAULT_CHAIN }).returning();
     await appendAudit(tx, { actorId: actor?.id ?? null, action: 'unit.created', subjectType: 'unit', subjectId: unit!.id, data: { name: input.name, code: input.code }, at: deps.now() });
     return unit!;
@@ -35,7 +35,7 @@ export async function createUnit(db: Db, deps: ServiceDeps, actor: Person | null
 
 export async function getUnit(db: Db, unitId: string) {
   const [unit] = await db.select().from(units).where(eq(units.id, unitId));
-  if (!unit) throw new AppError('not_found', { what: '单位 / unit' });
+  if (!unit) throw new AppError('not_found', { what: words('单位', 'unit') });
   const holders = await db
     .select({ position: positionTerms.position, personId: people.id, name: people.name, since: positionTerms.startedAt })
     .from(positionTerms)
@@ -47,7 +47,7 @@ export async function getUnit(db: Db, unitId: string) {
 export async function setChain(db: Db, deps: ServiceDeps, actor: Person, unitId: string, chain: ChainSettings) {
   return inTransaction(db, deps, async (tx) => {
     const [unit] = await tx.update(units).set({ chain }).where(eq(units.id, unitId)).returning();
-    if (!unit) throw new AppError('not_found', { what: '单位 / unit' });
+    if (!unit) throw new AppError('not_found', { what: words('单位', 'unit') });
     await appendAudit(tx, { actorId: actor.id, action: 'unit.chain_set', subjectType: 'unit', subjectId: unitId, data: { chain }, at: deps.now() });
     return unit;
   });
@@ -68,7 +68,7 @@ export async function setUnitRobots(db: Db, deps: ServiceDeps, actor: Person, un
   assertOutboundUrls(Object.fromEntries(Object.entries(robots).map(([name, robot]) => [`${name}.url`, robot?.url])), deps.config.outbound);
   return inTransaction(db, deps, async (tx) => {
     const [unit] = await tx.update(units).set({ robots }).where(eq(units.id, unitId)).returning();
-    if (!unit) throw new AppError('not_found', { what: '单位 / unit' }, { field: 'unitId' });
+    if (!unit) throw new AppError('not_found', { what: words('单位', 'unit') }, { field: 'unitId' });
     await appendAudit(tx, { actorId: actor.id, action: 'unit.robots_set', subjectType: 'unit', subjectId: unitId, data: { robots: robotsSummary(robots) }, at: deps.now() });
     return unit;
   });
@@ -85,7 +85,7 @@ export interface NotificationPreferences {
 export async function setNotificationPreferences(db: Db, deps: ServiceDeps, actor: Person, personId: string, prefs: NotificationPreferences) {
   return inTransaction(db, deps, async (tx) => {
     const [person] = await tx.update(people).set(prefs).where(eq(people.id, personId)).returning();
-    if (!person) throw new AppError('not_found', { what: '人员 / person' }, { field: 'personId' });
+    if (!person) throw new AppError('not_found', { what: words('人员', 'person') }, { field: 'personId' });
     await appendAudit(tx, { actorId: actor.id, action: 'person.notifications_set', subjectType: 'person', subjectId: personId, data: { channels: prefs.channels }, at: deps.now() });
     return person;
   });
@@ -113,18 +113,18 @@ export type PersonOrigin = 'manager' | 'operator';
 export async function createPerson(db: Db, deps: ServiceDeps, actor: Person | null, input: NewPerson, origin: PersonOrigin = 'manager') {
   const domains = deps.config.allowedEmailDomains;
   if (origin === 'manager' && !emailDomainAllowed(input.email, domains)) {
-    throw new AppError('email_domain_not_allowed', { domains: domains.join(', ') }, [{ path: 'email', in: 'body', message: `must be an address at ${domains.join(', ')} (or a subdomain)` }]);
+    throw new AppError('email_domain_not_allowed', { domains: domains.join(', ') }, [{ path: 'email', in: 'body', message: words(`须为 ${domains.join('、')}（或其子域名）的邮箱`, `must be an address at ${domains.join(', ')} (or a subdomain)`) }]);
   }
   return inTransaction(db, deps, async (tx) => {
     const [taken] = await tx.select({ id: people.id }).from(people).where(eq(sql`lower(${people.email})`, input.email.toLowerCase()));
-    if (taken) throw new AppError('already_exists', { what: `邮箱 ${input.email} / email` }, { field: 'email' });
+    if (taken) throw new AppError('already_exists', { what: words(`邮箱 ${input.email} `, `The address ${input.email}`) }, { field: 'email' });
     if (input.employeeNo) {
       const [same] = await tx.select({ id: people.id }).from(people).where(eq(sql`lower(${people.employeeNo})`, input.employeeNo.toLowerCase()));
-      if (same) throw new AppError('already_exists', { what: `工号 ${input.employeeNo} / employee number` }, { field: 'employeeNo' });
+      if (same) throw new AppError('already_exists', { what: words(`工号 ${input.employeeNo} `, `Employee number ${input.employeeNo}`) }, { field: 'employeeNo' });
     }
     if (input.unitId) {
       const [unit] = await tx.select({ id: units.id }).from(units).where(eq(units.id, input.unitId));
-      if (!unit) throw new AppError('not_found', { what: '单位 / unit' }, { field: 'unitId' });
+      if (!unit) throw new AppError('not_found', { what: words('单位', 'unit') }, { field: 'unitId' });
     }
     const [person] = await tx
       .insert(people)
@@ -147,7 +147,7 @@ export async function createPerson(db: Db, deps: ServiceDeps, actor: Person | nu
 
 export async function getPerson(db: Db, personId: string) {
   const [person] = await db.select().from(people).where(eq(people.id, personId));
-  if (!person) throw new AppError('not_found', { what: '人员 / person' }, { field: 'personId' });
+  if (!person) throw new AppError('not_found', { what: words('人员', 'person') }, { field: 'personId' });
   return person;
 }
 
@@ -159,7 +159,7 @@ export async function getPerson(db: Db, personId: string) {
 export async function assignPosition(db: Db, deps: ServiceDeps, actor: Person, unitId: string, position: Position, personId: string) {
   return inTransaction(db, deps, async (tx) => {
     const [unit] = await tx.select({ id: units.id }).from(units).where(eq(units.id, unitId)).for('update');
-    if (!unit) throw new AppError('not_found', { what: '单位 / unit' }, { field: 'unitId' });
+    if (!unit) throw new AppError('not_found', { what: words('单位', 'unit') }, { field: 'unitId' });
     await getPerson(tx, personId);
     const now = deps.now();
     const [current] = await tx

@@ -2,7 +2,7 @@ import { and, eq, gt, inArray, isNull, or } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { accounts, inspectionCampaigns, inspectionCodes, inspections } from '../../db/schema';
 import { registryLabel } from '../domain/registry-labels';
-import { AppError } from '../lib/errors';
+import { AppError, words } from '../lib/errors';
 import type { Locale } from '../lib/i18n';
 
 export type PublishBlock = 'not_registered' | 'suspended' | 'rectifying' | 'shut_down' | 'deregistered' | 'pending' | 'no_valid_code';
@@ -48,7 +48,7 @@ export async function assertPublishable(
   if (!accountIds.length) return;
   const results = await publishability(tx, accountIds, now);
   const missing = accountIds.filter((id) => !results.some((a) => a.id === id));
-  if (missing.length) throw new AppError('not_found', { what: `账号 ${missing.join(', ')} / account` }, { field: 'accountIds', missing });
+  if (missing.length) throw new AppError('not_found', { what: words(`账号 ${missing.join(', ')} `, `account ${missing.join(', ')}`) }, { field: 'accountIds', missing });
   const foreign = accountIds.filter((id) => results.find((a) => a.id === id)!.unitId !== draft.unitId);
   if (foreign.length) throw new AppError('account_of_other_unit', { accounts: foreign.join(', ') }, { field: 'accountIds', stage, accounts: foreign });
   const blocked = results.filter((a) => !a.ok);

@@ -1,7 +1,8 @@
 import { and, eq, gt, inArray, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { auditEvents, drafts, linkTokens, positionTerms, reviews, units, type Position } from '../../db/schema';
-import { AppError } from '../lib/errors';
+import { AppError, words } from '../lib/errors';
+import { label } from '../lib/i18n';
 import { enqueue, type OutboxTopics } from './outbox';
 import { calendarStamp, workCalendarOf } from './calendar';
 import { scheduleFor, scheduleReview } from './reminders';
@@ -32,7 +33,7 @@ export async function openReview(
     .innerJoin(units, eq(units.id, drafts.unitId))
     .where(eq(drafts.id, args.draftId));
   const assigneeId = facts?.holder;
-  if (!assigneeId) throw new AppError('conflict', { reason: `岗位“${args.level}”空缺，请先任命 / position ${args.level} is vacant` }, { position: args.level });
+  if (!assigneeId) throw new AppError('conflict', { reason: words(`岗位“${label('level', args.level)}”空缺，请先任命`, `the ${label('level', args.level, 'en')} position is vacant; appoint someone first`) }, { position: args.level });
   const schedule = scheduleReview(await workCalendarOf(tx, facts.calendar), facts.chain.sla?.[args.level], facts.urgency, args.now);
   const id = crypto.randomUUID();
   await Promise.all([

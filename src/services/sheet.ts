@@ -2,7 +2,7 @@ import { and, asc, eq, inArray } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { auditEvents, decisions, draftVersions, drafts, people, reviews, units } from '../../db/schema';
 import { isSheetHash, sheetHash, type SheetEntry, type SheetFacts } from '../domain/sheet';
-import { AppError } from '../lib/errors';
+import { AppError, words } from '../lib/errors';
 import { sealedEvents, verifyEvents } from './audit';
 import { getDraftView } from './drafts';
 import type { Person } from './auth';
@@ -65,7 +65,7 @@ export async function sheetFacts(db: Db, draftId: string): Promise<SheetFacts | 
 export async function approvalSheet(db: Db, actor: Person, draftId: string) {
   await getDraftView(db, actor, draftId);
   const facts = await sheetFacts(db, draftId);
-  if (!facts) throw new AppError('not_found', { what: '稿件 / draft' });
+  if (!facts) throw new AppError('not_found', { what: words('稿件', 'draft') });
   const [pending] = await db
     .select({ level: reviews.level, reviewer: people.name })
     .from(reviews)

@@ -4,9 +4,8 @@ import { auditEvents, decisions, draftAccounts, draftVersions, drafts, linkToken
 import { CHECKLIST, unticked, type Checklist } from '../domain/checklist';
 import type { Command } from '../domain/signoff';
 import { hashToken, randomToken } from '../lib/crypto';
-import { cstReadable } from '../domain/cst';
-import { AppError, type ErrorCode } from '../lib/errors';
-import { label } from '../lib/i18n';
+import { AppError, type ErrorCode, words } from '../lib/errors';
+import { label, readableTime } from '../lib/i18n';
 import { appendAudit, type AuditInput } from './audit';
 import { findPerson, hasRole, isMemberOf, type Person } from './auth';
 import { canManage } from './accounts';
@@ -39,6 +38,11 @@ export async function mintLink(tx: Db, deps: ServiceDeps, review: Pick<ReviewRow
   return { url: `${deps.config.publicUrl}/s/${token}`, expiresAt };
 }
 
+const REVIEW_STATUS_WORDS: Record<string, [string, string]> = {
+  approved: ['已批准', 'approved'], returned: ['已退回', 'returned'], rejected: ['不予通过', 'rejected'], superseded: ['已被取代', 'superseded'],
+};
+const reviewStatusWords = (status: string) => words(...(REVIEW_STATUS_WORDS[status] ?? [status, status]));
+
 /** Why a link cannot be used now, as the error its holder sees; null when it is live. */
 function linkProblem(link: LinkRow, review: ReviewRow, now: Date): AppError | null {
   if (link.usedAt) return new AppError('link_used');
@@ -46,7 +50,7 @@ function linkProblem(link: LinkRow, review: ReviewRow, now: Date): AppError | nu
     const [zh, en] = SUPERSEDED_REASONS[link.supersededReason ?? ''] ?? ['已被新的审核取代', 'superseded'];
     return new AppError('link_superseded', { reasonZh: zh, reasonEn: en }, { reason: link.supersededReason });
   }
-  if (review.status !== 'pending') return new AppError('review_closed', { status: review.status }, { status: review.status });
+  if (review.status !== 'pending') return new AppError('review_closed', { status: reviewStatusWords(review.status) }, { status: review.status });
   if (review.versionId !== link.versionId || review.assigneeId !== link.personId) return new AppError('link_superseded', { reasonZh: '已被新的审核取代', reasonEn: 'superseded' });
   if (link.expiresAt.getTime() <= now.getTime()) return new AppError('link_expired', {}, { expiredAt: link.expiresAt.toISOString() });
   return null;
@@ -199,7 +203,7 @@ export async function resendLink(db: Db, deps: ServiceDeps, token: string): Prom
       .limit(1);
     if (last) {
       const retry = new Date(last.at.getTime() + RESEND_INTERVAL_MS);
-      throw new AppError('rate_limited', { retryAfter: cstReadable(retry) }, { retryAfter: retry.toISOString() });
+      throw new AppError('rate_limited', { retryAfter: readableTime(retry) }, { retryAfter: retry.toISOString() });
     }
     await enqueue(tx, 'review.link_resent', { reviewId: pending.review.id });
     await appendAudit(tx, { actorId: link.personId, action: 'review.link_resent', subjectType: 'review', subjectId: pending.review.id, draftId: ref!.draftId, data: { level: pending.review.level }, at: now });
@@ -234,7 +238,7 @@ async function dutyConflict(tx: Db, review: ReviewRow, drafterId: string): Promi
 
 function validateDecision(input: DecisionInput): void {
   if (input.decision !== 'approve' && !input.comment?.trim()) {
-    throw new AppError('comment_required', {}, [{ path: 'comment', in: 'body', message: 'required for return and reject' }]);
+    throw new AppError('comment_required', {}, [{ path: 'comment', in: 'body', message: words('退回或不予通过时必填', 'required for return and reject') }]);
   }
   if (input.decision === 'approve') {
     const missing = unticked(input.checklist);
@@ -243,12 +247,12 @@ function validateDecision(input: DecisionInput): void {
       throw new AppError(
         'checklist_incomplete',
         { itemsZh: missing.map((m) => `“${CHECKLIST[m][0]}”`).join('、'), itemsEn: missing.map((m) => `"${CHECKLIST[m][1]}"`).join(', ') },
-        missing.map((m) => ({ path: `checklist.${m}`, in: 'body', message: 'must be ticked to approve', label: CHECKLIST[m][0], labelEn: CHECKLIST[m][1] })),
+        missing.map((m) => ({ path: `checklist.${m}`, in: 'body', message: words('批准前须勾选', 'must be ticked to approve'), label: CHECKLIST[m][0], labelEn: CHECKLIST[m][1] })),
       );
     }
   }
   if (input.decision !== 'return' && input.returnTo) {
-    throw new AppError('validation_failed', { fields: 'returnTo' }, [{ path: 'returnTo', in: 'body', message: 'only for return' }]);
+    throw new AppError('validation_failed', { fields: 'returnTo' }, [{ path: 'returnTo', in: 'body', message: words('仅用于退回', 'only for return') }]);
   }
 }
 
@@ -317,7 +321,7 @@ export async function decideByLink(db: Db, deps: ServiceDeps, token: string, inp
     const [claimed, terms] = await Promise.all([tx.execute(claim), termsBegunDuringReview(tx, draft.id, [review.assigneeId])]);
     const [counts] = (Array.isArray(claimed) ? claimed : (claimed as unknown as { rows: unknown[] }).rows) as Array<{ link: number; review: number }>;
     if (!counts?.link) throw new AppError('link_used');
-    if (!counts.review) throw new AppError('review_closed', { status: 'decided' });
+    if (!counts.review) throw new AppError('review_closed', { status: words('已决定', 'decided') });
 
     const command: Command = input.decision === 'return' ? { type: 'return', to: input.returnTo ?? 'drafter' } : { type: input.decision };
     const t = step(draft, version.contentSha256, command);
@@ -371,7 +375,7 @@ export async function transferReview(db: Db, deps: ServiceDeps, actor: Person | 
     reviewId = viaLink.reviewId;
   } else actorId = actor.id;
   const [ref] = await db.select({ draftId: reviews.draftId }).from(reviews).where(eq(reviews.id, reviewId!));
-  if (!ref) throw new AppError('not_found', { what: '审核 / review' });
+  if (!ref) throw new AppError('not_found', { what: words('审核', 'review') });
   const draftId = await inTransaction(db, deps, async (tx) => {
     const draft = await lockDraft(tx, ref.draftId);
     const [review] = await tx.select().from(reviews).where(eq(reviews.id, reviewId!));
@@ -379,12 +383,12 @@ export async function transferReview(db: Db, deps: ServiceDeps, actor: Person | 
       const problem = linkProblem(viaLink, review!, deps.now());
       if (problem) throw problem;
     } else if (review!.assigneeId !== actorId && !hasRole(actor as Person, 'publicity', 'admin')) throw new AppError('not_your_review');
-    if (review!.status !== 'pending') throw new AppError('review_closed', { status: review!.status });
+    if (review!.status !== 'pending') throw new AppError('review_closed', { status: reviewStatusWords(review!.status) });
     const [target] = await tx.select().from(people).where(eq(people.id, input.toPersonId));
-    if (!target) throw new AppError('not_found', { what: '接收人 / person' }, { field: 'toPersonId' });
+    if (!target) throw new AppError('not_found', { what: words('接收人', 'person') }, { field: 'toPersonId' });
     const targetPerson: Person = { id: target.id, name: target.name, email: target.email, roles: target.roles, unitId: target.unitId };
-    if (target.id === review!.assigneeId) throw new AppError('conflict', { reason: '该审核已由此人负责 / already assigned to this person' }, { field: 'toPersonId' });
-    if (!(await isMemberOf(tx, targetPerson, draft.unitId))) throw new AppError('forbidden', {}, { field: 'toPersonId', reason: 'the new reviewer must belong to the draft\'s unit' });
+    if (target.id === review!.assigneeId) throw new AppError('conflict', { reason: words('该审核已由此人负责', 'already assigned to this person') }, { field: 'toPersonId' });
+    if (!(await isMemberOf(tx, targetPerson, draft.unitId))) throw new AppError('forbidden', {}, { field: 'toPersonId', reason: words('接收人须属于稿件所在单位', 'the new reviewer must belong to the draft\'s unit') });
     const conflict = await dutyConflict(tx, { ...review!, assigneeId: target.id }, draft.drafterId);
     if (conflict) throw new AppError('separation_of_duties', { reasonZh: conflict.zh, reasonEn: conflict.en }, { field: 'toPersonId' });
     const now = deps.now();

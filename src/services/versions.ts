@@ -4,7 +4,7 @@ import { draftFiles, prescreenWords, type BodyFormat } from '../../db/schema';
 import { contentSha256 } from '../domain/content';
 import { bodyText, imageFileIds, looksLikeHtml, sanitizeBody } from '../domain/html';
 import { prescreen, WordMatcher, type PrescreenFinding } from '../domain/prescreen';
-import { AppError } from '../lib/errors';
+import { AppError, Words } from '../lib/errors';
 
 /**
  * What goes into a version row: the sanitized body, the files it holds, its fingerprint and its
@@ -54,12 +54,12 @@ export async function composeVersion(db: Db, draftId: string | null, input: Vers
   const own = draftId ? await filesOf(db, draftId) : [];
   const byId = new Map(own.map((f) => [f.id, f]));
   const unknown = input.fileIds.filter((id) => !byId.has(id));
-  if (unknown.length) throw new AppError('validation_failed', { fields: 'fileIds' }, [{ path: 'fileIds', in: 'body', message: `not files of this draft: ${unknown.join(', ')}` }]);
+  if (unknown.length) throw new AppError('validation_failed', { fields: 'fileIds' }, [{ path: 'fileIds', in: 'body', message: new Words(`不是本稿件的文件：${unknown.join('、')}`, `not files of this draft: ${unknown.join(', ')}`) }]);
   const bodyFormat = input.bodyFormat ?? (looksLikeHtml(input.body) ? 'html' : 'text');
   const previous = new Set(input.previousFileIds ?? []);
   const showable = input.exactFiles ? [...input.fileIds, ...own.filter((f) => !previous.has(f.id)).map((f) => f.id)] : byId.keys();
   const body = bodyFormat === 'html' ? sanitizeBody(input.body, new Set(showable)) : input.body;
-  if (!body.trim()) throw new AppError('validation_failed', { fields: 'body' }, [{ path: 'body', in: 'body', message: 'nothing is left after removing disallowed HTML' }]);
+  if (!body.trim()) throw new AppError('validation_failed', { fields: 'body' }, [{ path: 'body', in: 'body', message: new Words('去除不允许的 HTML 后正文为空', 'nothing is left after removing disallowed HTML') }]);
   // The images a body shows belong to the version even when the caller did not list them.
   const fileIds = [...new Set([...input.fileIds, ...(bodyFormat === 'html' ? imageFileIds(body) : [])])];
   const fileSha256s = fileIds.map((id) => byId.get(id)!.sha256);

@@ -1,5 +1,5 @@
 import { Hono, type Context } from 'hono';
-import { AppError, toAppError } from '../../lib/errors';
+import { AppError, toAppError, words } from '../../lib/errors';
 import type { AppEnv } from '../../lib/http';
 import { localeOf, translator } from '../../lib/i18n';
 import { qrSvg } from '../../lib/qr';
@@ -42,7 +42,7 @@ export const sheetPagesRouter = new Hono<AppEnv>()
     try {
       const person = await viewer(c);
       if (!person) return c.redirect(login, 303);
-      if (!UUID.test(id)) return problemPage(c, new AppError('not_found', { what: '稿件 / draft' }));
+      if (!UUID.test(id)) return problemPage(c, new AppError('not_found', { what: words('稿件', 'draft') }));
       const sheet = await approvalSheet(c.var.deps.db, person, id);
       const locale = localeOf(c);
       const confirmUrl = `${c.var.deps.config.publicUrl}/sheets/${sheet.facts.draftId}/${sheet.hash}`;

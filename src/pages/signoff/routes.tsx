@@ -2,7 +2,7 @@ import { z } from '@hono/zod-openapi';
 import { Hono, type Context } from 'hono';
 import type { Child } from 'hono/jsx';
 import { CHECKLIST_ITEMS } from '../../domain/checklist';
-import { AppError, toAppError } from '../../lib/errors';
+import { AppError, toAppError, words } from '../../lib/errors';
 import { validationError, type AppEnv } from '../../lib/http';
 import { DecisionSchema } from '../../routes/signoff/signoff.routes';
 import { localeOf, translator, type Locale } from '../../lib/i18n';
@@ -101,7 +101,7 @@ export const signoffPagesRouter = new Hono<AppEnv>()
       const parsed = TransferForm.safeParse(input);
       if (!parsed.success) {
         const fields = [...new Set(parsed.error.issues.map((i) => String(i.path[0])))];
-        throw new AppError('validation_failed', { fields: fields.join(', ') }, fields.map((f) => ({ path: f, in: 'body', message: f === 'reason' ? 'a reason is required' : 'choose a person' })));
+        throw new AppError('validation_failed', { fields: fields.join(', ') }, fields.map((f) => ({ path: f, in: 'body', message: f === 'reason' ? words('请填写转交理由', 'a reason is required') : words('请选择接收人', 'choose a person') })));
       }
       await transferReview(c.var.deps.db, c.var.deps, { linkToken: token }, null, parsed.data);
       return c.redirect(paths(c, token).flashUrl('transferred'), 303);

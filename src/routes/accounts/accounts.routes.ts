@@ -3,7 +3,7 @@ import { ACCOUNT_ROLES, ACCOUNT_STATUSES, ACCOUNT_TIERS } from '../../../db/sche
 import { ACCOUNT_COMMANDS } from '../../domain/account-lifecycle';
 import { GRADE_RESULTS, INSPECTION_STATUSES } from '../../domain/inspection';
 import { PLATFORMS } from '../../domain/inspection-code';
-import { errors, jsonBody, jsonResponse, uuidParam } from '../../lib/http';
+import { errors, jsonBody, jsonResponse, said, uuidParam } from '../../lib/http';
 import { text } from '../../lib/text';
 
 const tags = ['Accounts 账号登记备案'];
@@ -29,7 +29,7 @@ const AccountSummary = z.object({
 
 const ids = z.array(z.uuid()).max(50);
 const Member = z.strictObject({ personId: z.uuid(), role: z.enum(ACCOUNT_ROLES), kind: z.enum(['teacher', 'student']).default('teacher'), endsAt: z.iso.datetime({ offset: true }).optional() })
-  .refine((m) => m.kind !== 'student' || !!m.endsAt, { message: "a student's role needs an end date", path: ['endsAt'] });
+  .refine((m) => m.kind !== 'student' || !!m.endsAt, { ...said('学生担任的岗位须填写结束日期', "a student's role needs an end date"), path: ['endsAt'] });
 const roleFields = {
   operatorIds: ids.optional(), reviewerIds: ids.optional(), responsibleLeaderId: z.uuid().optional(), leaderInChargeId: z.uuid().optional(), members: z.array(Member).max(50).optional(),
 };
@@ -40,15 +40,15 @@ export const ApplySchema = z.strictObject({
   adminIds: ids, commentatorIds: ids, ...roleFields,
 }).superRefine((a, ctx) => {
   // Seed 003: every platform has at least one network commentator; a teacher administers it.
-  if (!a.commentatorIds.length && !a.members?.some((m) => m.role === 'commentator')) ctx.addIssue({ code: 'custom', path: ['commentatorIds'], message: 'at least one network commentator (网络评论员) is required' });
-  if (!a.adminIds.length && !a.members?.some((m) => m.role === 'admin' && m.kind === 'teacher')) ctx.addIssue({ code: 'custom', path: ['adminIds'], message: 'a teacher must be an administrator' });
+  if (!a.commentatorIds.length && !a.members?.some((m) => m.role === 'commentator')) ctx.addIssue({ code: 'custom', path: ['commentatorIds'], ...said('至少须有一名网络评论员', 'at least one network commentator is required') });
+  if (!a.adminIds.length && !a.members?.some((m) => m.role === 'admin' && m.kind === 'teacher')) ctx.addIssue({ code: 'custom', path: ['adminIds'], ...said('须有一名教师担任管理员', 'a teacher must be an administrator') });
 });
 
 const params = z.object({ id: uuidParam('id') });
 const one = (description: string) => jsonResponse(AccountSchema, description);
 
 export const ChangeSchema = z.strictObject({ name: text(200).optional(), url: Url.nullable().optional(), ownerId: z.uuid().optional(), tier: z.enum(ACCOUNT_TIERS).optional(), adminIds: ids.optional(), commentatorIds: ids.optional(), ...roleFields, reason: text(2000).optional() })
-  .refine((p) => Object.keys(p).some((k) => k !== 'reason'), { message: 'nothing to change', path: ['name'] });
+  .refine((p) => Object.keys(p).some((k) => k !== 'reason'), { ...said('没有要修改的内容', 'nothing to change'), path: ['name'] });
 
 /** The reason a lifecycle move or a revocation must give. */
 export const ReasonSchema = z.strictObject({ reason: text(2000) });

@@ -45,5 +45,5 @@ export const loadYear = createRoute({
 
 /** Checks the festivals against the year in the path (a cross-field rule the body schema alone cannot see). */
 export function festivalIssues(year: number, festivals: z.infer<typeof Festival>[]) {
-  return festivalProblems(year, festivals).map((p) => ({ code: 'custom' as const, path: ['festivals', ...p.path], message: p.message, input: undefined }));
+  return festivalProblems(year, festivals).map((p) => ({ code: 'custom' as const, path: ['festivals', ...p.path], message: p.message, params: { zh: p.zh }, input: undefined }));
 }

@@ -1,7 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { BODY_FORMATS, DRAFT_STATUSES, POSITIONS, REVIEW_STATUSES, URGENCIES, DECISIONS } from '../../../db/schema';
 import { FINDING_KINDS, SEVERITIES } from '../../domain/prescreen';
-import { errors, jsonBody, jsonResponse, uuidParam } from '../../lib/http';
+import { errors, jsonBody, jsonResponse, said, uuidParam } from '../../lib/http';
 import { text } from '../../lib/text';
 
 const tags = ['Drafts 稿件'];
@@ -123,7 +123,7 @@ export const editDraft = createRoute({
     params: draftParams,
     ...jsonBody(
       z.strictObject({ title: Title.optional(), body: Body.optional(), bodyFormat: Format, fileIds: z.array(z.uuid()).max(200).optional() })
-        .refine((p) => p.title !== undefined || p.body !== undefined || p.fileIds !== undefined, { message: 'title, body or fileIds is required', path: ['title'] }),
+        .refine((p) => p.title !== undefined || p.body !== undefined || p.fileIds !== undefined, { ...said('title、body、fileIds 至少填写一项', 'title, body or fileIds is required'), path: ['title'] }),
     ),
   },
   responses: { ...ok, ...errors(400, 401, 403, 404, 409) },

@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
 import type { AppEnv, AppRouteHandler } from '../../lib/http';
-import { AppError } from '../../lib/errors';
+import { AppError, words } from '../../lib/errors';
 import * as files from '../../services/files';
 import { validationError } from '../../lib/http';
 import { assertText } from '../../lib/text';
@@ -16,7 +16,7 @@ const parseForm = (c: Context<AppEnv>) => c.req.parseBody({ all: true }).catch((
 export async function uploadedFile(c: Context<AppEnv>, form?: Record<string, unknown>): Promise<files.Upload> {
   const fields = form ?? (await parseForm(c));
   const file = Array.isArray(fields.file) ? fields.file[0] : fields.file;
-  if (!(file instanceof File)) throw new AppError('file_missing', { field: 'file' }, [{ path: 'file', in: 'body', message: 'a file part named "file" is required (multipart/form-data)' }]);
+  if (!(file instanceof File)) throw new AppError('file_missing', { field: 'file' }, [{ path: 'file', in: 'body', message: words('须以 multipart/form-data 上传名为 "file" 的文件', 'a file part named "file" is required (multipart/form-data)') }]);
   return { bytes: new Uint8Array(await file.arrayBuffer()), name: file.name, declaredType: file.type };
 }
 

@@ -1,7 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { ACCOUNT_STATUSES } from '../../../db/schema';
 import { AUTO_FAIL_ITEMS, GRADE_RESULTS, INCIDENT_KINDS, INSPECTION_STATUSES } from '../../domain/inspection';
-import { errors, jsonBody, jsonResponse, uuidParam } from '../../lib/http';
+import { errors, jsonBody, jsonResponse, said, uuidParam } from '../../lib/http';
 import { CodeParam, VerificationSchema } from '../verify/verify.routes';
 import { text } from '../../lib/text';
 
@@ -40,7 +40,7 @@ export const createCampaign = createRoute({
     year: z.number().int().min(2000).max(2100),
     deadline: instant.openapi({ description: 'Self-reports are due by then; owners are reminded 7 days and 1 day before' }),
     graceUntil: instant.optional().openapi({ description: 'Accounts under inspection may publish until then; the campaign closes then and last year’s codes expire (default: deadline + 30 days)' }),
-  }).refine((b) => !b.graceUntil || new Date(b.graceUntil) >= new Date(b.deadline), { message: 'must not be before the deadline', path: ['graceUntil'] })),
+  }).refine((b) => !b.graceUntil || new Date(b.graceUntil) >= new Date(b.deadline), { ...said('不能早于自查截止时间', 'must not be before the deadline'), path: ['graceUntil'] })),
   responses: { 201: jsonResponse(CampaignSchema, 'The campaign and its inspections'), ...errors(400, 401, 403, 409) },
 });
 
@@ -112,7 +112,7 @@ export const gradeInspection = createRoute({
       rectifyDeadline: instant.optional().openapi({ description: 'For rectify: in the future; thirty days from now when omitted' }),
       interview: Interview.optional(),
       accountAction: z.enum(['suspend', 'shut_down']).optional().openapi({ description: 'On fail: suspend (default) or shut the account down 关停' }),
-    }).refine((g) => g.result === 'fail' || !g.accountAction, { message: 'only with result fail', path: ['accountAction'] })),
+    }).refine((g) => g.result === 'fail' || !g.accountAction, { ...said('仅在评定为 fail 时可填', 'only with result fail'), path: ['accountAction'] })),
   },
   responses: { 200: one('The graded inspection'), ...errors(400, 401, 403, 404, 409) },
 });

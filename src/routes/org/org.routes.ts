@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { POSITIONS, ROLES } from '../../../db/schema';
-import { errors, jsonBody, jsonResponse, uuidParam } from '../../lib/http';
+import { errors, jsonBody, jsonResponse, said, uuidParam } from '../../lib/http';
 import { ROUTES } from '../../notify/channel';
 import { UnitRobotsSchema } from '../../notify/robots';
 import { text } from '../../lib/text';
@@ -11,10 +11,10 @@ const security = [{ bearerAuth: [] }];
 const Sla = z.object({ normalHours: z.number().positive().max(720), urgentHours: z.number().positive().max(24) });
 export const ChainSchema = z
   .object({
-    levels: z.array(z.enum(POSITIONS)).min(1).refine((l) => new Set(l).size === l.length, 'levels must not repeat'),
+    levels: z.array(z.enum(POSITIONS)).min(1).refine((l) => new Set(l).size === l.length, said('审核级别不能重复', 'levels must not repeat')),
     sla: z.partialRecord(z.enum(POSITIONS), Sla).default({}),
   })
-  .refine((c) => c.levels.every((l, i) => i === 0 || POSITIONS.indexOf(l) > POSITIONS.indexOf(c.levels[i - 1]!)), { message: 'levels must follow the order section_head → deputy_leader → publicity_officer → secretary', path: ['levels'] })
+  .refine((c) => c.levels.every((l, i) => i === 0 || POSITIONS.indexOf(l) > POSITIONS.indexOf(c.levels[i - 1]!)), { ...said('审核级别须按 系室负责人 → 分管院领导 → 宣传员 → 学院书记 的顺序', 'levels must follow the order section_head → deputy_leader → publicity_officer → secretary'), path: ['levels'] })
   .openapi('ChainSettings');
 
 const RobotState = z.object({ configured: z.boolean(), signed: z.boolean() });
@@ -113,7 +113,7 @@ export const assignPosition = createRoute({
 
 /** How a person is notified: the API's body, and the settings page's form checked by the same rules. */
 export const NotificationsBody = z.strictObject({
-  channels: z.array(z.enum(ROUTES)).max(ROUTES.length).refine((c) => new Set(c).size === c.length, 'channels must not repeat'),
+  channels: z.array(z.enum(ROUTES)).max(ROUTES.length).refine((c) => new Set(c).size === c.length, said('通知渠道不能重复', 'channels must not repeat')),
   phone: phone.nullable().optional(),
   wecomUserId: text(64).nullable().optional(),
   dingtalkUserId: text(64).nullable().optional(),
