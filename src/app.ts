@@ -121,9 +121,13 @@ export function createApp(deps: AppDeps, options: AppOptions = {}) {
     info: {
       title: 'Imprimatur API — 发布前审核',
       version: '1.0.0',
+      // No open-source licence has been chosen: the code is private (package.json "private": true).
+      // `identifier` (an SPDX expression) is OpenAPI 3.1; the generator's type is 3.0's LicenseObject.
+      license: { name: 'Proprietary, all rights reserved', identifier: 'LicenseRef-Proprietary' } as { name: string },
       description: 'Pre-publication review (先审后发): drafts, the five-level sign-off chain, official account registry and annual inspection. Errors: `{ error: { code, message, details? } }`; messages in zh-CN unless `Accept-Language: en`.',
     },
-    servers: [{ url: deps.config.publicUrl }],
+    // Relative: the server that served this document (the same document is right on every deployment).
+    servers: [{ url: '/', description: 'This service' }],
   });
   app.get('/docs', (c) => c.html(docsPage()));
   const docsScript = options.docsScript;

@@ -54,24 +54,28 @@ export const ChangeSchema = z.strictObject({ name: text(200).optional(), url: Ur
 export const ReasonSchema = z.strictObject({ reason: text(2000) });
 
 export const applyForAccount = createRoute({
+  operationId: 'applyForAccount',
   method: 'post', path: '/accounts', tags, security, summary: 'Apply to register an official account 登记备案申请 (status pending)',
   request: jsonBody(ApplySchema),
   responses: { 201: one('The account, pending'), ...errors(400, 401, 403, 404, 409) },
 });
 
 export const listAccounts = createRoute({
+  operationId: 'listAccounts',
   method: 'get', path: '/accounts', tags, security, summary: 'The registry (publicity: all; others: their units)',
   request: { query: z.object({ unitId: z.uuid().optional(), status: z.enum(ACCOUNT_STATUSES).optional(), platform: z.enum(PLATFORMS).optional(), dormant: z.enum(['true', 'false']).transform((v) => v === 'true').optional() }) },
   responses: { 200: jsonResponse(z.object({ items: z.array(AccountSummary) }), 'Accounts'), ...errors(400, 401, 403) },
 });
 
 export const getAccount = createRoute({
+  operationId: 'getAccount',
   method: 'get', path: '/accounts/{id}', tags, security, summary: 'An account with its people, history and inspection code',
   request: { params },
   responses: { 200: one('The account'), ...errors(400, 401, 403, 404) },
 });
 
 export const changeAccount = createRoute({
+  operationId: 'changeAccount',
   method: 'patch', path: '/accounts/{id}', tags, security, summary: 'Change name, URL, owner, tier or people 变更 (old values kept); each role list given replaces its holders',
   request: {
     params,
@@ -81,6 +85,7 @@ export const changeAccount = createRoute({
 });
 
 export const approveAccount = createRoute({
+  operationId: 'approveAccount',
   method: 'post', path: '/accounts/{id}/approve', tags, security, summary: 'Approve the registration 批准登记 (publicity): registered, with a registration number',
   request: { params, body: { content: { 'application/json': { schema: z.strictObject({ reason: text(2000).optional() }) } }, required: false } },
   responses: { 200: one('The account, registered'), ...errors(400, 401, 403, 404, 409) },
@@ -88,25 +93,27 @@ export const approveAccount = createRoute({
 
 export const LIFECYCLE = { reject: 'reject', suspend: 'suspend', rectify: 'rectify', reinstate: 'reinstate', 'shut-down': 'shut_down', deregister: 'deregister' } as const;
 
-export const lifecycleRoute = (path: keyof typeof LIFECYCLE, summary: string) => createRoute({
-  method: 'post', path: `/accounts/{id}/${path}`, tags, security, summary: `${summary} (publicity; reason required)`,
+export const lifecycleRoute = (operationId: string, path: keyof typeof LIFECYCLE, summary: string) => createRoute({
+  operationId, method: 'post', path: `/accounts/{id}/${path}`, tags, security, summary: `${summary} (publicity; reason required)`,
   request: { params, ...jsonBody(ReasonSchema) },
   responses: { 200: one('The account'), ...errors(400, 401, 403, 404, 409) },
 });
-export const rejectAccount = lifecycleRoute('reject', 'Reject the application 驳回');
-export const suspendAccount = lifecycleRoute('suspend', 'Suspend 暂停');
-export const rectifyAccount = lifecycleRoute('rectify', 'Order rectification 责令整改');
-export const reinstateAccount = lifecycleRoute('reinstate', 'Reinstate 恢复');
-export const shutDownAccount = lifecycleRoute('shut-down', 'Shut down 关停');
-export const deregisterAccount = lifecycleRoute('deregister', 'Deregister 注销 (kept as a tombstone)');
+export const rejectAccount = lifecycleRoute('rejectAccount', 'reject', 'Reject the application 驳回');
+export const suspendAccount = lifecycleRoute('suspendAccount', 'suspend', 'Suspend 暂停');
+export const rectifyAccount = lifecycleRoute('rectifyAccount', 'rectify', 'Order rectification 责令整改');
+export const reinstateAccount = lifecycleRoute('reinstateAccount', 'reinstate', 'Reinstate 恢复');
+export const shutDownAccount = lifecycleRoute('shutDownAccount', 'shut-down', 'Shut down 关停');
+export const deregisterAccount = lifecycleRoute('deregisterAccount', 'deregister', 'Deregister 注销 (kept as a tombstone)');
 
 export const exportRegistry = createRoute({
+  operationId: 'exportRegistry',
   method: 'get', path: '/exports/accounts.csv', tags, security, summary: 'The registry as CSV (UTF-8 with BOM, opens in Excel) (publicity)',
   request: { query: z.object({ status: z.enum(ACCOUNT_STATUSES).optional() }) },
   responses: { 200: { content: { 'text/csv': { schema: z.string() } }, description: 'CSV' }, ...errors(400, 401, 403) },
 });
 
 export const setDormancy = createRoute({
+  operationId: 'setDormancy',
   method: 'put', path: '/settings/dormancy', tags, security, summary: 'Days without an approved publication before an account is flagged dormant (publicity)',
   request: jsonBody(z.strictObject({ days: z.number().int().min(1).max(3650) })),
   responses: { 200: jsonResponse(z.object({ dormancyDays: z.number().int() }), 'The setting'), ...errors(400, 401, 403) },

@@ -4,6 +4,7 @@ import { requireRole } from '../../services/auth';
 import { verifyAuditChain } from '../../services/audit';
 
 const verify = createRoute({
+  operationId: 'verifyAuditChain',
   method: 'get', path: '/audit/verify', tags: ['Audit 审计'], security: [{ bearerAuth: [] }],
   summary: 'Recompute the audit hash chain; reports the first broken link (admin/publicity)',
   responses: {

@@ -28,12 +28,14 @@ const Festival = z.strictObject({
 });
 
 export const getYear = createRoute({
+  operationId: 'getYear',
   method: 'get', path: '/calendar/{year}', tags, security, summary: 'Holidays and make-up workdays of a year, as reminders count them',
   request: { params: z.object({ year: yearParam }) },
   responses: { 200: jsonResponse(CalendarYearSchema, 'The year'), ...errors(400, 401) },
 });
 
 export const loadYear = createRoute({
+  operationId: 'loadYear',
   method: 'put', path: '/calendar/{year}', tags, security,
   summary: "Load a year from the State Council's notice 国务院办公厅节假日安排通知 (admin); replaces the shipped data for that year",
   request: {

@@ -17,6 +17,7 @@ export const DeliverySchema = z.object({
 }).openapi('Delivery');
 
 export const listDeliveries = createRoute({
+  operationId: 'listDeliveries',
   method: 'get', path: '/deliveries', tags: ['Notifications 通知'], security: [{ bearerAuth: [] }],
   summary: 'Notification sends, newest first; `status=failed` lists what needs attention (admin/publicity)',
   request: {
@@ -31,6 +32,7 @@ export const listDeliveries = createRoute({
 });
 
 export const resendDelivery = createRoute({
+  operationId: 'resendDelivery',
   method: 'post', path: '/deliveries/{id}/resend', tags: ['Notifications 通知'], security: [{ bearerAuth: [] }],
   summary: 'Send a failed notification again 重发 (admin/publicity), e.g. after fixing a robot’s settings',
   request: { params: z.object({ id: uuidParam('id') }) },

@@ -89,12 +89,14 @@ const ok = { 200: jsonResponse(DraftSchema, 'The draft') };
 export const NewDraftSchema = z.strictObject({ title: Title, body: Body, bodyFormat: Format, unitId: z.uuid(), accountIds: z.array(z.uuid()).min(1).max(50), urgency: z.enum(URGENCIES).optional() });
 
 export const createDraft = createRoute({
+  operationId: 'createDraft',
   method: 'post', path: '/drafts', tags, security, summary: 'Write a draft 起草稿件',
   request: jsonBody(NewDraftSchema),
   responses: { 201: jsonResponse(DraftSchema, 'The new draft, status draft'), ...errors(400, 401, 403, 404, 409) },
 });
 
 export const listDrafts = createRoute({
+  operationId: 'listDrafts',
   method: 'get', path: '/drafts', tags, security, summary: 'Drafts awaiting me, mine, or my units’',
   request: {
     query: z.object({
@@ -111,12 +113,14 @@ export const listDrafts = createRoute({
 });
 
 export const getDraft = createRoute({
+  operationId: 'getDraft',
   method: 'get', path: '/drafts/{id}', tags, security, summary: 'A draft with its versions and every review',
   request: { params: draftParams },
   responses: { ...ok, ...errors(400, 401, 403, 404) },
 });
 
 export const editDraft = createRoute({
+  operationId: 'editDraft',
   method: 'patch', path: '/drafts/{id}', tags, security,
   summary: 'Edit: a new immutable version 修改（生成新版本）; under review the chain restarts',
   request: {
@@ -130,21 +134,22 @@ export const editDraft = createRoute({
 });
 
 /** A command on a draft; its small JSON body may be left out entirely. */
-const action = <B extends z.ZodType>(path: string, summary: string, body: B) =>
+const action = <B extends z.ZodType>(operationId: string, path: string, summary: string, body: B) =>
   createRoute({
-    method: 'post', path: `/drafts/{id}/${path}`, tags, security, summary,
+    operationId, method: 'post', path: `/drafts/{id}/${path}`, tags, security, summary,
     request: { params: draftParams, body: { content: { 'application/json': { schema: body } }, required: false } },
     responses: { ...ok, ...errors(400, 401, 403, 404, 409, 429) },
   });
 
 const note = (name: 'reason' | 'comment') => z.strictObject({ [name]: text(2000, { min: 0 }).optional() } as { [K in typeof name]: z.ZodOptional<z.ZodString> });
 
-export const submitDraft = action('submit', 'Submit for review 提交审核 (or resubmit after a return)', z.strictObject({}));
-export const withdrawDraft = action('withdraw', 'Withdraw 撤回', note('reason'));
-export const retractDraft = action('retract', 'Retract after approval 撤销发布', note('reason'));
-export const urgeDraft = action('urge', 'Nudge the current approver 催办 (once an hour per review)', note('comment'));
+export const submitDraft = action('submitDraft', 'submit', 'Submit for review 提交审核 (or resubmit after a return)', z.strictObject({}));
+export const withdrawDraft = action('withdrawDraft', 'withdraw', 'Withdraw 撤回', note('reason'));
+export const retractDraft = action('retractDraft', 'retract', 'Retract after approval 撤销发布', note('reason'));
+export const urgeDraft = action('urgeDraft', 'urge', 'Nudge the current approver 催办 (once an hour per review)', note('comment'));
 
 export const transferReview = createRoute({
+  operationId: 'transferReview',
   method: 'post', path: '/reviews/{id}/transfer', tags, security, summary: 'Hand a pending review to another person 转交, with a reason',
   request: { params: z.object({ id: uuidParam('id') }), ...jsonBody(z.strictObject({ toPersonId: z.uuid(), reason: text(2000) })) },
   responses: { ...ok, ...errors(400, 401, 403, 404, 409) },

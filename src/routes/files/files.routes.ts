@@ -10,6 +10,7 @@ const security = [{ bearerAuth: [] }];
 const binary = { content: { 'application/octet-stream': { schema: z.string().openapi({ format: 'binary' }) } } };
 
 export const uploadFile = createRoute({
+  operationId: 'uploadFile',
   method: 'post', path: '/drafts/{id}/files', tags, security,
   summary: 'Add an image or attachment 上传图片或附件 to the draft',
   description: 'multipart/form-data, field `file`. At most FILE_MAX_BYTES (default 20 MB); jpg, png, gif, webp, pdf, docx, xlsx, pptx, judged by the bytes. '
@@ -33,7 +34,9 @@ export const listFiles = createRoute({
 });
 
 export const getFile = createRoute({
-  method: 'get', path: '/files/{id}', tags, security,
+  operationId: 'getFile',
+  // A bearer token, or none with a signed URL (?expires&sig): the empty requirement makes auth optional.
+  method: 'get', path: '/files/{id}', tags, security: [...security, {}],
   summary: 'A draft’s file, to those allowed to see the draft (bearer) or by a signed URL (expires, sig)',
   request: {
     params: z.object({ id: uuidParam('id') }),
@@ -43,7 +46,8 @@ export const getFile = createRoute({
 });
 
 export const getFileByLink = createRoute({
-  method: 'get', path: '/signoff/{token}/files/{fileId}', tags,
+  operationId: 'getFileByLink',
+  method: 'get', path: '/signoff/{token}/files/{fileId}', tags, security: [],
   summary: 'A file of the version a live sign-off link shows (no bearer: the link is the capability)',
   request: { params: z.object({ token: z.string().max(200).openapi({ param: { name: 'token', in: 'path' } }), fileId: uuidParam('fileId') }) },
   responses: { 200: { ...binary, description: 'The bytes' }, ...errors(400, 404, 409, 410) },

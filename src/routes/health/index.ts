@@ -1,12 +1,14 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { createRouter, jsonResponse, type Readiness } from '../../lib/http';
+import { createRouter, errors, jsonResponse, type Readiness } from '../../lib/http';
 import { readInstallation } from '../../services/installation';
 
 const tags = ['Health'];
 
 const healthz = createRoute({
-  method: 'get', path: '/healthz', tags, summary: 'The process is up',
-  responses: { 200: jsonResponse(z.object({ ok: z.literal(true) }), 'Up') },
+  operationId: 'getHealth',
+  method: 'get', path: '/healthz', tags, security: [], summary: 'The process is up',
+  // 400: the input guard refuses any request whose path or query is not storable text, this one too.
+  responses: { 200: jsonResponse(z.object({ ok: z.literal(true) }), 'Up'), ...errors(400) },
 });
 
 const Ready = z
@@ -20,8 +22,9 @@ const Ready = z
   })
   .catchall(z.unknown());
 const readyz = createRoute({
-  method: 'get', path: '/readyz', tags, summary: 'The database is reachable and no outbox row has waited too long; queue state when workers run',
-  responses: { 200: jsonResponse(Ready, 'Ready'), 503: jsonResponse(Ready, 'Not ready, with the reason') },
+  operationId: 'getReadiness',
+  method: 'get', path: '/readyz', tags, security: [], summary: 'The database is reachable and no outbox row has waited too long; queue state when workers run',
+  responses: { 200: jsonResponse(Ready, 'Ready'), ...errors(400), 503: jsonResponse(Ready, 'Not ready, with the reason') },
 });
 
 export const healthRouter = createRouter()

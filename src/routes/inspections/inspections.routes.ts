@@ -35,6 +35,7 @@ const InspectionSchema = z.object({
 const one = (description: string) => jsonResponse(InspectionSchema, description);
 
 export const createCampaign = createRoute({
+  operationId: 'createCampaign',
   method: 'post', path: '/inspections/campaigns', tags, security, summary: 'Open the year’s campaign 年度检查 (publicity): one inspection per registered account',
   request: jsonBody(z.strictObject({
     year: z.number().int().min(2000).max(2100),
@@ -45,6 +46,7 @@ export const createCampaign = createRoute({
 });
 
 export const listCampaigns = createRoute({
+  operationId: 'listCampaigns',
   method: 'get', path: '/inspections/campaigns', tags, security, summary: 'Every campaign, newest first (publicity)',
   responses: {
     200: jsonResponse(z.object({ items: z.array(z.object({ id: z.uuid(), year: z.number().int(), deadline: z.string(), graceUntil: z.string(), closedAt: z.string().nullable(), inspections: z.number().int(), passed: z.number().int() })) }), 'Campaigns'),
@@ -53,24 +55,28 @@ export const listCampaigns = createRoute({
 });
 
 export const getCampaign = createRoute({
+  operationId: 'getCampaign',
   method: 'get', path: '/inspections/campaigns/{id}', tags, security, summary: 'A campaign and where each inspection stands (publicity)',
   request: { params },
   responses: { 200: jsonResponse(CampaignSchema, 'The campaign'), ...errors(400, 401, 403, 404) },
 });
 
 export const closeCampaign = createRoute({
+  operationId: 'closeCampaign',
   method: 'post', path: '/inspections/campaigns/{id}/close', tags, security, summary: 'Close the campaign now (publicity): ends the grace period and expires earlier years’ codes (the sweep does this at graceUntil)',
   request: { params },
   responses: { 200: jsonResponse(CampaignSchema, 'The closed campaign'), ...errors(400, 401, 403, 404, 409) },
 });
 
 export const exportCampaign = createRoute({
+  operationId: 'exportCampaign',
   method: 'get', path: '/exports/campaigns/{id}/results.csv', tags, security, summary: 'A campaign’s results as CSV (UTF-8 with BOM, opens in Excel) (publicity)',
   request: { params: z.object({ id: uuidParam('id') }) },
   responses: { 200: { content: { 'text/csv': { schema: z.string() } }, description: 'CSV' }, ...errors(400, 401, 403, 404) },
 });
 
 export const getInspection = createRoute({
+  operationId: 'getInspection',
   method: 'get', path: '/inspections/{id}', tags, security, summary: 'One inspection with its prefilled self-report, gradings, interviews and code (owner, role holders, unit, publicity)',
   request: { params },
   responses: { 200: one('The inspection'), ...errors(400, 401, 403, 404) },
@@ -93,6 +99,7 @@ export const SelfReportSchema = z.object({
 }).openapi('SelfReport');
 
 export const fileSelfReport = createRoute({
+  operationId: 'fileSelfReport',
   method: 'post', path: '/inspections/{id}/self-report', tags, security, summary: 'File the self-report 自查报告 (owner, role holders or unit); again after rectification for the re-inspection 复查',
   request: { params, ...jsonBody(SelfReportSchema) },
   responses: { 200: one('The inspection, self_reported'), ...errors(400, 401, 403, 404, 409) },
@@ -101,6 +108,7 @@ export const fileSelfReport = createRoute({
 const Interview = z.strictObject({ heldAt: instant, attendees: z.array(text(100)).min(1).max(30), notes: text(10_000) }).openapi('Interview');
 
 export const gradeInspection = createRoute({
+  operationId: 'gradeInspection',
   method: 'post', path: '/inspections/{id}/grade', tags, security,
   summary: 'Grade 评定 (publicity): pass issues the year’s pass code; rectify sets a deadline (30 days by default) and may record the 约谈; fail suspends or shuts the account down',
   request: {
@@ -118,18 +126,21 @@ export const gradeInspection = createRoute({
 });
 
 export const recordInterview = createRoute({
+  operationId: 'recordInterview',
   method: 'post', path: '/inspections/{id}/interviews', tags, security, summary: 'Record an interview 约谈记录 with the people responsible (publicity)',
   request: { params, ...jsonBody(Interview) },
   responses: { 201: one('The inspection with the interview'), ...errors(400, 401, 403, 404) },
 });
 
 export const reissueCode = createRoute({
+  operationId: 'reissueCode',
   method: 'post', path: '/inspections/{id}/code', tags, security, summary: 'Issue a fresh pass code 补发 for a passed inspection whose code was revoked (publicity)',
   request: { params },
   responses: { 201: jsonResponse(VerificationSchema, 'The new code, as the public sees it'), ...errors(400, 401, 403, 404, 409) },
 });
 
 export const revokeCode = createRoute({
+  operationId: 'revokeCode',
   method: 'post', path: '/codes/{code}/revoke', tags, security, summary: 'Revoke a pass code 撤销 with a reason (publicity); it stays on record, shown as revoked',
   request: { params: z.object({ code: CodeParam }), ...jsonBody(z.strictObject({ reason: text(2000) })) },
   responses: { 200: jsonResponse(VerificationSchema.extend({ revokedReason: z.string() }).openapi('Revocation'), 'The code, now revoked, with the reason recorded (not part of the public answer)'), ...errors(400, 401, 403, 404, 409) },

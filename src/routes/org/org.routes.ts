@@ -52,24 +52,28 @@ export const PersonSchema = z
 const phone = text(21).regex(/^\+?[0-9 -]{5,20}$/, 'a phone number');
 
 export const createUnit = createRoute({
+  operationId: 'createUnit',
   method: 'post', path: '/units', tags, security, summary: 'Create a unit 新建单位 (admin)',
   request: jsonBody(z.strictObject({ name: text(200), code: text(32).regex(/^[A-Za-z0-9_-]{1,32}$/, 'letters, digits, - and _ only'), chain: ChainSchema.optional() })),
   responses: { 201: jsonResponse(UnitSchema, 'The unit'), ...errors(400, 401, 403, 409) },
 });
 
 export const getUnit = createRoute({
+  operationId: 'getUnit',
   method: 'get', path: '/units/{unitId}', tags, security, summary: 'A unit with its current position holders',
   request: { params: z.object({ unitId: uuidParam('unitId') }) },
   responses: { 200: jsonResponse(UnitSchema, 'The unit'), ...errors(400, 401, 403, 404) },
 });
 
 export const setChain = createRoute({
+  operationId: 'setChain',
   method: 'put', path: '/units/{unitId}/chain', tags, security, summary: "Set the unit's sign-off chain and SLAs (admin)",
   request: { params: z.object({ unitId: uuidParam('unitId') }), ...jsonBody(ChainSchema) },
   responses: { 200: jsonResponse(UnitSchema, 'The unit'), ...errors(400, 401, 403, 404) },
 });
 
 export const createPerson = createRoute({
+  operationId: 'createPerson',
   method: 'post', path: '/people', tags, security, summary: 'Add a person 新增人员 (publicity/admin); they are welcomed at their own address',
   description: 'Never returns a credential. The new person receives a welcome e-mail telling them to sign in at `${PUBLIC_URL}/login` with that address (operators on the server: `npm run cli -- token --email E`). With ALLOWED_EMAIL_DOMAINS set, `email` must belong to one of those domains or a subdomain (400 otherwise).',
   request: jsonBody(
@@ -88,17 +92,20 @@ export const createPerson = createRoute({
 });
 
 export const getPerson = createRoute({
+  operationId: 'getPerson',
   method: 'get', path: '/people/{personId}', tags, security, summary: 'A person',
   request: { params: z.object({ personId: uuidParam('personId') }) },
   responses: { 200: jsonResponse(PersonSchema, 'The person'), ...errors(400, 401, 403, 404) },
 });
 
 export const me = createRoute({
+  operationId: 'getMe',
   method: 'get', path: '/me', tags, security, summary: 'Who the token belongs to, with positions held',
   responses: { 200: jsonResponse(PersonSchema.extend({ positions: z.array(z.object({ unitId: z.uuid(), position: z.enum(POSITIONS) })) }), 'The caller'), ...errors(401) },
 });
 
 export const assignPosition = createRoute({
+  operationId: 'assignPosition',
   method: 'put', path: '/units/{unitId}/positions/{position}', tags, security,
   summary: 'Appoint a position holder 任命岗位; pending reviews pass to the successor; the outgoing holder and the unit\'s secretary are told',
   request: {
@@ -120,6 +127,7 @@ export const NotificationsBody = z.strictObject({
 });
 
 export const setNotifications = createRoute({
+  operationId: 'setNotifications',
   method: 'put', path: '/people/{personId}/notifications', tags, security,
   summary: 'How a person is notified 通知方式: channels in order of preference, phone and robot ids (self or admin)',
   request: {
@@ -130,6 +138,7 @@ export const setNotifications = createRoute({
 });
 
 export const setRobots = createRoute({
+  operationId: 'setRobots',
   method: 'put', path: '/units/{unitId}/robots', tags, security,
   summary: "Set the unit's group robots 群机器人 (WeCom, DingTalk, Feishu) and webhook (admin/publicity); answers which are set, never the keys",
   description: 'URLs must be https:// (http:// only with ALLOW_HTTP_WEBHOOKS=true) and must not name a loopback, private, link-local or reserved address (400 naming the field); host names are checked again after DNS resolution when sending. None of these receives sign-off links.',

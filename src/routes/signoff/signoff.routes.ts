@@ -24,7 +24,8 @@ export const DecisionSchema = z
   .openapi('Decision');
 
 export const viewLink = createRoute({
-  method: 'get', path: '/signoff/{token}', tags, summary: 'What a live sign-off link shows (no bearer; the link is the capability)',
+  operationId: 'viewLink',
+  method: 'get', path: '/signoff/{token}', tags, security: [], summary: 'What a live sign-off link shows (no bearer; the link is the capability)',
   request: { params: tokenParams },
   responses: {
     200: jsonResponse(z.object({ reviewId: z.uuid(), level: z.enum(POSITIONS), version: z.number().int(), reviewer: z.object({ id: z.uuid(), name: z.string() }), expiresAt: z.string(), draft: DraftSchema }), 'The review'),
@@ -33,13 +34,15 @@ export const viewLink = createRoute({
 });
 
 export const decide = createRoute({
-  method: 'post', path: '/signoff/{token}', tags, summary: 'Decide by link 审核决定: approve, return or reject; works once',
+  operationId: 'decideByLink',
+  method: 'post', path: '/signoff/{token}', tags, security: [], summary: 'Decide by link 审核决定: approve, return or reject; works once',
   request: { params: tokenParams, ...jsonBody(DecisionSchema) },
   responses: { 200: jsonResponse(DraftSchema, 'The draft after the decision'), ...errors(400, 403, 404, 409, 410) },
 });
 
 export const transferByLink = createRoute({
-  method: 'post', path: '/signoff/{token}/transfer', tags, summary: 'Hand this review to another person 转交, with a reason',
+  operationId: 'transferByLink',
+  method: 'post', path: '/signoff/{token}/transfer', tags, security: [], summary: 'Hand this review to another person 转交, with a reason',
   request: { params: tokenParams, ...jsonBody(z.strictObject({ toPersonId: z.uuid(), reason: text(2000) })) },
   responses: { 200: jsonResponse(DraftSchema, 'The draft'), ...errors(400, 403, 404, 409, 410) },
 });

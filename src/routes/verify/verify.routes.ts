@@ -27,7 +27,8 @@ export const VerificationSchema = z.object({
 }).openapi('Verification');
 
 export const verifyCode = createRoute({
-  method: 'get', path: '/verify/{code}', tags, summary: 'Verify an inspection pass code (public, no token)',
+  operationId: 'verifyCode',
+  method: 'get', path: '/verify/{code}', tags, security: [], summary: 'Verify an inspection pass code (public, no token)',
   request: { params: z.object({ code: CodeParam }), headers: z.object({ 'if-none-match': z.string().optional().openapi({ description: 'The ETag of an earlier answer' }) }) },
   responses: {
     200: { ...jsonResponse(VerificationSchema, 'What the registry says about the code'), headers: z.object({ ETag: z.string().openapi({ description: 'Weak tag of this answer' }) }) },
