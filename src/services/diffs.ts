@@ -3,7 +3,7 @@ import type { Db } from '../../db/client';
 import { draftVersions } from '../../db/schema';
 import { versionDiff } from '../domain/diff';
 import { bodyText } from '../domain/html';
-import { AppError } from '../lib/errors';
+import { AppError, words } from '../lib/errors';
 import type { Person } from './auth';
 import { getDraftRow, requireReadAccess } from './drafts';
 import { fileRows, fileView, type FileView } from './versions';
@@ -18,7 +18,7 @@ export async function draftDiff(db: Db, actor: Person, draftId: string, from: nu
   const rows = await db.select().from(draftVersions).where(and(eq(draftVersions.draftId, draftId), inArray(draftVersions.no, [from, to])));
   const missing = (['from', 'to'] as const).filter((field) => !rows.some((v) => v.no === (field === 'from' ? from : to)));
   if (missing.length) {
-    throw new AppError('not_found', { what: `版本 / version ${missing.map((f) => (f === 'from' ? from : to)).join(', ')}` }, missing.map((field) => ({ path: field, in: 'query', message: `no version ${field === 'from' ? from : to} of this draft (it has ${draft.currentVersionNo})` })));
+    throw new AppError('not_found', { what: words(`版本 ${missing.map((f) => (f === 'from' ? from : to)).join(', ')} `, `version ${missing.map((f) => (f === 'from' ? from : to)).join(', ')}`) }, missing.map((field) => ({ path: field, in: 'query', message: words(`本稿件没有第 ${field === 'from' ? from : to} 版（共 ${draft.currentVersionNo} 版）`, `no version ${field === 'from' ? from : to} of this draft (it has ${draft.currentVersionNo})`) })));
   }
   const before = rows.find((v) => v.no === from)!;
   const after = rows.find((v) => v.no === to)!;

@@ -3,7 +3,7 @@ import { draftFiles, type Urgency } from '../../db/schema';
 import { DOCX_STYLE_MAP, importTitle } from '../domain/docx';
 import { ALLOWED_TYPES, isImage } from '../domain/files';
 import { FILE_PATH_PREFIX } from '../domain/html';
-import { AppError } from '../lib/errors';
+import { AppError, words } from '../lib/errors';
 import type { Person } from './auth';
 import type { ServiceDeps } from './context';
 import { createDraft } from './drafts';
@@ -75,7 +75,7 @@ export async function importDocx(db: Db, deps: FileDeps, actor: Person, input: D
     throw new AppError('docx_unreadable', { reason: shortMessage(err) }, { field: 'file', reason: shortMessage(err) });
   }
   if (!converted.value.replace(/<[^>]*>/g, '').trim() && !images.size) {
-    throw new AppError('docx_unreadable', { reason: '文档没有内容 / the document is empty' }, { field: 'file', reason: 'empty document' });
+    throw new AppError('docx_unreadable', { reason: words('文档没有内容', 'the document is empty') }, { field: 'file', reason: words('文档没有内容', 'empty document') });
   }
   for (const m of converted.messages) if (m.type === 'error') notes.push(m.message);
   const title = input.title ?? importTitle(converted.value, input.file.name);

@@ -2,7 +2,7 @@ import { asc, eq, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { prescreenWords, units } from '../../db/schema';
 import { BUILTIN_CATEGORIES, type Severity } from '../domain/prescreen';
-import { AppError } from '../lib/errors';
+import { AppError, words } from '../lib/errors';
 import { appendAudit } from './audit';
 import { requireRole, requireUnitAccess, type Person } from './auth';
 import { inTransaction, type ServiceDeps } from './context';
@@ -16,7 +16,7 @@ type WordRow = typeof prescreenWords.$inferSelect;
 
 export const wordView = (w: WordRow) => ({ id: w.id, word: w.word, category: w.category, severity: w.severity, note: w.note, createdBy: w.createdBy, createdAt: w.createdAt.toISOString() });
 
-const wordNotFound = (field: string) => new AppError('not_found', { what: '词条 / word list entry' }, { field });
+const wordNotFound = (field: string) => new AppError('not_found', { what: words('词条', 'word list entry') }, { field });
 
 export async function listWords(db: Db, actor: Person) {
   requireRole(actor, 'publicity', 'admin');
@@ -29,7 +29,7 @@ export async function addWord(db: Db, deps: ServiceDeps, actor: Person, input: {
   return inTransaction(db, deps, async (tx) => {
     // The list matches ASCII case-insensitively, so "VPN" and "vpn" are one entry.
     const [taken] = await tx.select({ id: prescreenWords.id }).from(prescreenWords).where(eq(sql`lower(${prescreenWords.word})`, input.word.toLowerCase()));
-    if (taken) throw new AppError('already_exists', { what: `词条“${input.word}” / entry` }, { field: 'word', id: taken.id });
+    if (taken) throw new AppError('already_exists', { what: words(`词条“${input.word}”`, `The entry “${input.word}”`) }, { field: 'word', id: taken.id });
     const [row] = await tx.insert(prescreenWords).values({ ...input, note: input.note ?? null, createdBy: actor.id, createdAt: deps.now() }).returning();
     await appendAudit(tx, { actorId: actor.id, action: 'prescreen.word_added', subjectType: 'prescreen_word', subjectId: row!.id, data: { word: row!.word, category: row!.category, severity: row!.severity }, at: deps.now() });
     return wordView(row!);
@@ -56,7 +56,7 @@ export async function knownCategories(db: Db): Promise<string[]> {
 
 async function unitRow(db: Db, unitId: string) {
   const [unit] = await db.select({ id: units.id, block: units.prescreenBlock }).from(units).where(eq(units.id, unitId));
-  if (!unit) throw new AppError('not_found', { what: '单位 / unit' }, { field: 'unitId' });
+  if (!unit) throw new AppError('not_found', { what: words('单位', 'unit') }, { field: 'unitId' });
   return unit;
 }
 
@@ -72,7 +72,7 @@ export async function setUnitScreen(db: Db, deps: ServiceDeps, actor: Person, un
   return inTransaction(db, deps, async (tx) => {
     const unit = await unitRow(tx, unitId);
     const known = await knownCategories(tx);
-    const unknown = block.flatMap((c, i) => (known.includes(c) ? [] : [{ path: `block.${i}`, in: 'body', message: `unknown category “${c}” (known: ${known.join(', ')})` }]));
+    const unknown = block.flatMap((c, i) => (known.includes(c) ? [] : [{ path: `block.${i}`, in: 'body', message: words(`未知类别“${c}”（可选：${known.join('、')}）`, `unknown category “${c}” (known: ${known.join(', ')})`) }]));
     if (unknown.length) throw new AppError('validation_failed', { fields: unknown.map((u) => u.path).join(', ') }, unknown);
     const next = [...new Set(block)];
     await tx.update(units).set({ prescreenBlock: next }).where(eq(units.id, unitId));

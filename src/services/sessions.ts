@@ -2,7 +2,7 @@ import { and, count, desc, eq, gt, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { loginLinks, people, sessions } from '../../db/schema';
 import { hashToken, hmacHex, randomToken } from '../lib/crypto';
-import { AppError } from '../lib/errors';
+import { AppError, words } from '../lib/errors';
 import { appendAudit } from './audit';
 import { hasRole, type Person } from './auth';
 import { inTransaction, type ServiceDeps } from './context';
@@ -41,7 +41,7 @@ export async function requestLoginLink(db: Db, deps: ServiceDeps, input: { email
     await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${emailHash}))`);
     const [byIp] = await tx.select({ n: count() }).from(loginLinks).where(and(eq(loginLinks.ipHash, ipHash), gt(loginLinks.createdAt, windowStart)));
     if ((byIp?.n ?? 0) >= LOGIN_LIMITS.perIp) {
-      throw new AppError('rate_limited', { retryAfter: `${LOGIN_LINK_MINUTES} 分钟 / minutes` }, { retryAfter: new Date(now.getTime() + LOGIN_LINK_MINUTES * 60_000).toISOString() });
+      throw new AppError('rate_limited', { retryAfter: words(`${LOGIN_LINK_MINUTES} 分钟`, `${LOGIN_LINK_MINUTES} minutes`) }, { retryAfter: new Date(now.getTime() + LOGIN_LINK_MINUTES * 60_000).toISOString() });
     }
     const [byAddress] = await tx.select({ n: count() }).from(loginLinks).where(and(eq(loginLinks.emailHash, emailHash), gt(loginLinks.createdAt, windowStart)));
     const [person] = await tx.select({ id: people.id }).from(people).where(sql`lower(${people.email}) = ${normalEmail(input.email)}`).limit(1);
@@ -162,7 +162,7 @@ export async function listSessions(db: Db, deps: ServiceDeps, personId: string) 
 export async function endSession(db: Db, deps: ServiceDeps, caller: Person, sessionId: string): Promise<void> {
   await inTransaction(db, deps, async (tx) => {
     const [row] = await tx.select({ personId: sessions.personId, endedAt: sessions.endedAt }).from(sessions).where(eq(sessions.id, sessionId)).for('update');
-    if (!row || (row.personId !== caller.id && !hasRole(caller, 'admin'))) throw new AppError('not_found', { what: '会话 / session' });
+    if (!row || (row.personId !== caller.id && !hasRole(caller, 'admin'))) throw new AppError('not_found', { what: words('会话', 'session') });
     if (row.endedAt) return;
     const now = deps.now();
     await tx.update(sessions).set({ endedAt: now, endedById: caller.id }).where(eq(sessions.id, sessionId));

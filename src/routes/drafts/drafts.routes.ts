@@ -177,6 +177,7 @@ export const DraftDiffSchema = z
   .openapi('DraftDiff');
 
 export const diffDraft = createRoute({
+  operationId: 'diffDraft',
   method: 'get', path: '/drafts/{id}/diff', tags, security, summary: 'What changed between two versions 版本对比 (words, files)',
   request: { params: draftParams, query: z.object({ from: versionNo('from'), to: versionNo('to') }) },
   responses: { 200: jsonResponse(DraftDiffSchema, 'The diff from version `from` to version `to`'), ...errors(400, 401, 403, 404) },

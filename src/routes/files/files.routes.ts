@@ -62,6 +62,7 @@ export const ImportFields = z.object({
 });
 
 export const importDraft = createRoute({
+  operationId: 'importDraft',
   method: 'post', path: '/drafts/import', tags: ['Drafts 稿件'], security,
   summary: 'Import a Word document 导入 Word 文档 (.docx) as a new draft',
   description: 'multipart/form-data: `file` (the .docx), `unitId`, optional `accountIds` (repeat the field, or comma-separated), `title` (else the first heading), `urgency`. '

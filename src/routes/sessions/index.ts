@@ -1,4 +1,4 @@
-import { AppError } from '../../lib/errors';
+import { AppError, words } from '../../lib/errors';
 import { createRouter } from '../../lib/http';
 import { hasRole } from '../../services/auth';
 import { endSession, listSessions } from '../../services/sessions';
@@ -14,7 +14,7 @@ export const sessionsRouter = createRouter()
   .openapi(routes.currentSession, async (c) => {
     const sessionId = c.get('sessionId');
     // A bearer token is not a browser session: there is no CSRF token to give.
-    if (!sessionId) throw new AppError('not_found', { what: '浏览器会话 / browser session' });
+    if (!sessionId) throw new AppError('not_found', { what: words('浏览器会话', 'browser session') });
     return c.json({ sessionId, personId: c.var.person.id, csrfToken: c.var.csrf }, 200);
   })
   .openapi(routes.mySessions, async (c) => {

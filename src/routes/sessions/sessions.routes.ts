@@ -21,6 +21,7 @@ const personParam = z.object({ personId: z.uuid().openapi({ param: { name: 'pers
 const sessionParam = z.object({ sessionId: z.uuid().openapi({ param: { name: 'sessionId', in: 'path' } }) });
 
 export const currentSession = createRoute({
+  operationId: 'getCurrentSession',
   method: 'get', path: '/session', tags, security,
   summary: "This browser's session and its CSRF token (for a page's own script: send it as X-CSRF-Token on writes)",
   responses: {
@@ -30,17 +31,20 @@ export const currentSession = createRoute({
 });
 
 export const mySessions = createRoute({
+  operationId: 'listMySessions',
   method: 'get', path: '/sessions', tags, security, summary: 'My signed-in browsers',
   responses: { 200: jsonResponse(z.object({ items: z.array(SessionSchema) }), 'Sessions, most recently used first'), ...errors(401) },
 });
 
 export const personSessions = createRoute({
+  operationId: 'listPersonSessions',
   method: 'get', path: '/people/{personId}/sessions', tags, security, summary: "A person's signed-in browsers (admin, or the person)",
   request: { params: personParam },
   responses: { 200: jsonResponse(z.object({ items: z.array(SessionSchema) }), 'Sessions'), ...errors(400, 401, 403) },
 });
 
 export const endSessionRoute = createRoute({
+  operationId: 'endSession',
   method: 'delete', path: '/sessions/{sessionId}', tags, security, summary: 'End a session: my own, or anyone’s (admin). The browser is signed out at its next request',
   request: { params: sessionParam },
   responses: { 204: { description: 'Ended (or already ended)' }, ...errors(400, 401, 404) },
