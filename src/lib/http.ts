@@ -95,7 +95,7 @@ const zodEn = z.locales.en().localeError;
  * checks are rendered by zod's own zh-CN and English locales from the issue's facts.
  */
 function issueWords(issue: z.core.$ZodIssue, input: unknown): Words {
-  const zh = (issue as { params?: { zh?: unknown } }).params?.zh;
+  const zh = (issue as { params?: { zh?: unknown } }).params?.zh ?? SAID.get(issue.message);
   if (issue.code === 'custom') return words(typeof zh === 'string' ? zh : issue.message, issue.message);
   const raw = { ...issue, input: valueAt(input, issue.path) } as unknown as z.core.$ZodRawIssue;
   const message = (render: typeof zodZh) => {
@@ -117,12 +117,18 @@ function valueAt(value: unknown, path: readonly PropertyKey[]): unknown {
   return at;
 }
 
+/** The Chinese of every English message given through `said`, for checks whose issues drop params (regex, min…). */
+const SAID = new Map<string, string>();
+
 /**
- * A rule's message in both languages, for `refine(check, { ...said('…', '…'), path })` and
- * `ctx.addIssue({ code: 'custom', ...said('…', '…') })`: zod keeps the English as the message and
- * the Chinese in the issue's params.
+ * A rule's message in both languages, for `refine(check, { ...said('…', '…'), path })`,
+ * `.regex(re, said('…', '…'))` and `ctx.addIssue({ code: 'custom', ...said('…', '…') })`: zod keeps
+ * the English as the message; the Chinese rides in the issue's params and is remembered here.
  */
-export const said = (zh: string, en: string) => ({ message: en, params: { zh } });
+export const said = (zh: string, en: string) => {
+  SAID.set(en, zh);
+  return { message: en, params: { zh } };
+};
 
 /** The JSON body schema every error answers with; referenced by each route's error responses. */
 export const ErrorSchema = z

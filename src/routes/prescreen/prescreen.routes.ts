@@ -1,12 +1,14 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { SEVERITIES } from '../../domain/prescreen';
-import { errors, jsonBody, jsonResponse, uuidParam } from '../../lib/http';
+import { errors, jsonBody, jsonResponse, said, uuidParam } from '../../lib/http';
 import { text } from '../../lib/text';
 
 const tags = ['Pre-screen 发布前自查'];
 const security = [{ bearerAuth: [] }];
 
-const Category = text(50).regex(/^[\p{L}\p{N}_-]+$/u, 'letters, digits, _ and - only').openapi({ example: 'political' });
+// The document states the pattern itself: the generator writes a flagged regex as `source/u`, which
+// no JSON Schema validator reads (JSON Schema patterns are Unicode-aware already).
+const Category = text(50).regex(/^[\p{L}\p{N}_-]+$/u, said('只能含字母、数字、_ 和 -', 'letters, digits, _ and - only')).openapi({ example: 'political', pattern: '^[\\p{L}\\p{N}_-]+$' });
 
 const WordSchema = z
   .object({ id: z.uuid(), word: z.string(), category: z.string(), severity: z.enum(SEVERITIES), note: z.string().nullable(), createdBy: z.uuid().nullable(), createdAt: z.string() })
