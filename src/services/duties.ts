@@ -10,7 +10,7 @@ import {
   allowedDutyCommands, awaitsSubmission, DEFAULT_DUTY_REMINDERS, describeDueRule, dueAt, dueDay, dueDutyStep, dutySteps, dutyTransition, IllegalDutyTransition,
   nextDutyStep, periodAt, standingOf, type DueRule, type DutyCommand, type DutyReminderPolicy, type ObligationStatus, type Recurrence,
 } from '../domain/duties';
-import { AppError } from '../lib/errors';
+import { AppError, words } from '../lib/errors';
 import { label } from '../lib/i18n';
 import { appendAudit } from './audit';
 import { currentPositions, hasRole, isMemberOf, requireRole, type Person } from './auth';
@@ -36,8 +36,8 @@ export const MAX_EVIDENCE_FILES = 5;
 type TemplateRow = typeof dutyTemplates.$inferSelect;
 type ObligationRow = typeof dutyObligations.$inferSelect;
 
-const templateNotFound = () => new AppError('not_found', { what: '职责模板 / duty template' });
-const obligationNotFound = () => new AppError('not_found', { what: '职责事项 / duty' });
+const templateNotFound = () => new AppError('not_found', { what: words('职责模板', 'duty template') });
+const obligationNotFound = () => new AppError('not_found', { what: words('职责事项', 'duty') });
 
 export function templateView(t: TemplateRow) {
   return {
@@ -87,7 +87,7 @@ async function checkScope(db: Db, scope: DutyScope | undefined): Promise<void> {
   if (!scope || scope.units === 'all' || !scope.units.length) return;
   const found = await db.select({ id: units.id }).from(units).where(inArray(units.id, scope.units));
   const missing = scope.units.filter((id) => !found.some((u) => u.id === id));
-  if (missing.length) throw new AppError('validation_failed', { fields: 'scope.units' }, [{ path: 'scope.units', in: 'body', message: `unknown unit ids: ${missing.join(', ')}` }]);
+  if (missing.length) throw new AppError('validation_failed', { fields: 'scope.units' }, [{ path: 'scope.units', in: 'body', message: words(`未知的单位 id：${missing.join('、')}`, `unknown unit ids: ${missing.join(', ')}`) }]);
 }
 
 export async function createTemplate(db: Db, deps: ServiceDeps, actor: Person, input: TemplateInput) {
@@ -110,7 +110,7 @@ export async function updateTemplate(db: Db, deps: ServiceDeps, actor: Person, i
     if (!before) throw templateNotFound();
     const recurrence = patch.recurrence ?? before.recurrence;
     const dates = patch.dates ?? before.dates;
-    if (recurrence === 'dates' && !dates.length) throw new AppError('validation_failed', { fields: 'dates' }, [{ path: 'dates', in: 'body', message: 'a dates recurrence needs at least one MM-DD day' }]);
+    if (recurrence === 'dates' && !dates.length) throw new AppError('validation_failed', { fields: 'dates' }, [{ path: 'dates', in: 'body', message: words('按日期重复时至少须有一个 MM-DD 日期', 'a dates recurrence needs at least one MM-DD day') }]);
     const now = deps.now();
     const [t] = await tx.update(dutyTemplates).set({ ...patch, updatedAt: now }).where(eq(dutyTemplates.id, id)).returning();
     const changed = Object.fromEntries(Object.keys(patch).map((k) => [k, { from: before[k as keyof TemplateRow] ?? null, to: patch[k as keyof TemplateInput] ?? null }]));
@@ -277,7 +277,7 @@ export async function listObligations(db: Db, deps: ServiceDeps, actor: Person, 
   const where: SQL[] = [];
   if (filter.unitId) {
     const [unit] = await db.select({ id: units.id }).from(units).where(eq(units.id, filter.unitId));
-    if (!unit) throw new AppError('not_found', { what: '单位 / unit' });
+    if (!unit) throw new AppError('not_found', { what: words('单位', 'unit') });
     if (!hasRole(actor, 'publicity', 'admin') && !(await isMemberOf(db, actor, filter.unitId))) throw new AppError('forbidden');
     where.push(eq(dutyObligations.unitId, filter.unitId));
   } else if (!hasRole(actor, 'publicity', 'admin') || filter.mine) {
@@ -344,11 +344,11 @@ export async function submitEvidence(db: Db, deps: FileDeps, actor: Person, id: 
     .from(dutyObligations).innerJoin(dutyTemplates, eq(dutyTemplates.id, dutyObligations.templateId)).where(eq(dutyObligations.id, id));
   if (!pre) throw obligationNotFound();
   if (!(await maySubmit(db, actor, pre.unitId, pre.responsible))) {
-    throw new AppError('forbidden', {}, { reason: `only the unit's ${pre.responsible} or secretary submits this duty` });
+    throw new AppError('forbidden', {}, { reason: words(`此职责只能由本单位${label('level', pre.responsible)}或学院书记提交`, `only the unit's ${label('level', pre.responsible, 'en')} or secretary submits this duty`) });
   }
-  if (!input.files.length) throw new AppError('file_missing', { field: 'files' }, [{ path: 'files', in: 'body', message: 'at least one evidence file is required (multipart field "files")' }]);
+  if (!input.files.length) throw new AppError('file_missing', { field: 'files' }, [{ path: 'files', in: 'body', message: words('至少须上传一个佐证文件（multipart 字段 "files"）', 'at least one evidence file is required (multipart field "files")') }]);
   if (input.files.length > MAX_EVIDENCE_FILES) {
-    throw new AppError('validation_failed', { fields: 'files' }, [{ path: 'files', in: 'body', message: `at most ${MAX_EVIDENCE_FILES} files per submission` }]);
+    throw new AppError('validation_failed', { fields: 'files' }, [{ path: 'files', in: 'body', message: words(`每次提交最多 ${MAX_EVIDENCE_FILES} 个文件`, `at most ${MAX_EVIDENCE_FILES} files per submission`) }]);
   }
   // Checked and stored before the transaction (content-addressed: a refused submission leaves only unreferenced blobs).
   const files: EvidenceFile[] = [];
@@ -371,10 +371,10 @@ export async function submitEvidence(db: Db, deps: FileDeps, actor: Person, id: 
 
 /** Accept, or return with a comment: the reviewer's decision on the latest submission. */
 export async function decide(db: Db, deps: ServiceDeps, actor: Person, id: string, decision: 'accept' | 'return', comment: string | undefined) {
-  if (decision === 'return' && !comment?.trim()) throw new AppError('comment_required', {}, [{ path: 'comment', in: 'body', message: 'a comment is required to return a submission' }]);
+  if (decision === 'return' && !comment?.trim()) throw new AppError('comment_required', {}, [{ path: 'comment', in: 'body', message: words('退回时须填写意见', 'a comment is required to return a submission') }]);
   await inTransaction(db, deps, async (tx) => {
     const { o, t } = await lockObligation(tx, id);
-    if (!(await mayReview(tx, actor, o.unitId, t.reviewer))) throw new AppError('forbidden', {}, { reason: `only the duty's reviewer (${t.reviewer}) decides` });
+    if (!(await mayReview(tx, actor, o.unitId, t.reviewer))) throw new AppError('forbidden', {}, { reason: words(`只有此职责的审核人（${t.reviewer}）可以决定`, `only the duty's reviewer (${t.reviewer}) decides`) });
     const status = moved(o.status, decision);
     const [latest] = await tx.select().from(dutySubmissions).where(eq(dutySubmissions.obligationId, id)).orderBy(desc(dutySubmissions.round)).limit(1);
     if (latest!.submittedBy === actor.id) {
@@ -402,7 +402,7 @@ export async function evidenceFile(db: Db, deps: FileDeps, actor: Person, id: st
   await requireObligationAccess(db, actor, row.unitId, row.reviewer);
   const subs = await db.select({ files: dutySubmissions.files }).from(dutySubmissions).where(eq(dutySubmissions.obligationId, id));
   const file = subs.flatMap((s) => s.files).find((f) => f.sha256 === sha256);
-  if (!file) throw new AppError('not_found', { what: '文件 / file' });
+  if (!file) throw new AppError('not_found', { what: words('文件', 'file') });
   return serve(deps, file);
 }
 

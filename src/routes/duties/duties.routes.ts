@@ -1,7 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { EVIDENCE_KINDS, POSITIONS } from '../../../db/schema';
 import { isValidMonthDay, OBLIGATION_STATUSES, PERIOD_KEY, RECURRENCES, STANDINGS } from '../../domain/duties';
-import { errors, jsonBody, jsonResponse, uuidParam } from '../../lib/http';
+import { errors, jsonBody, jsonResponse, said, uuidParam } from '../../lib/http';
 import { text } from '../../lib/text';
 
 const tags = ['Duties 责任制职责'];
@@ -16,7 +16,7 @@ const DueRuleSchema = z.strictObject({
   roll: z.enum(['next_working_day', 'none']),
 }).openapi('DueRule', { example: { from: 'period_end', days: 15, unit: 'calendar_days', roll: 'next_working_day' } });
 const Scope = z.union([z.strictObject({ units: z.literal('all') }), z.strictObject({ units: z.array(z.uuid()).max(1000) })]);
-const MonthDay = z.string().refine(isValidMonthDay, { message: 'a day of the year as MM-DD (not 02-29)' });
+const MonthDay = z.string().refine(isValidMonthDay, said('一年中的某天，格式 MM-DD（不能是 02-29）', 'a day of the year as MM-DD (not 02-29)'));
 
 const TemplateSchema = z.object({
   id: z.uuid(), key: z.string().nullable().openapi({ description: 'Names a shipped default (seed002.…, seed004.…); null for templates added here' }),
@@ -31,20 +31,23 @@ const templateFields = {
   evidence: z.array(z.enum(EVIDENCE_KINDS)).min(1).max(3), reviewer: Reviewer.optional(), active: z.boolean().optional(),
 };
 const needsDates = (b: { recurrence?: string; dates?: string[] }) => b.recurrence !== 'dates' || !!b.dates?.length;
-const datesIssue = { message: 'a dates recurrence needs at least one MM-DD day', path: ['dates'] };
+const datesIssue = { ...said('按日期重复时至少须有一个 MM-DD 日期', 'a dates recurrence needs at least one MM-DD day'), path: ['dates'] };
 
 export const listTemplates = createRoute({
+  operationId: 'listTemplates',
   method: 'get', path: '/duties/templates', tags, security, summary: 'Duty templates 职责模板 (the seeds’ duties ship as defaults) (anyone signed in)',
   responses: { 200: jsonResponse(z.object({ items: z.array(TemplateSchema) }), 'Templates'), ...errors(401) },
 });
 
 export const createTemplate = createRoute({
+  operationId: 'createTemplate',
   method: 'post', path: '/duties/templates', tags, security, summary: 'Add a duty template (publicity)',
   request: jsonBody(z.strictObject(templateFields).refine(needsDates, datesIssue)),
   responses: { 201: jsonResponse(TemplateSchema, 'The template'), ...errors(400, 401, 403) },
 });
 
 export const updateTemplate = createRoute({
+  operationId: 'updateTemplate',
   method: 'patch', path: '/duties/templates/{id}', tags, security, summary: 'Change or retire (`active: false`) a template (publicity); periods that begin afterwards follow it',
   request: { params, ...jsonBody(z.strictObject(templateFields).partial().refine((b) => !b.recurrence || needsDates(b), datesIssue)) },
   responses: { 200: jsonResponse(TemplateSchema, 'The template'), ...errors(400, 401, 403, 404) },
@@ -67,6 +70,7 @@ const ObligationSchema = ObligationSummarySchema.extend({
 }).openapi('DutyObligation');
 
 export const listObligations = createRoute({
+  operationId: 'listObligations',
   method: 'get', path: '/duties', tags, security, summary: 'Obligations 职责事项 of a unit (members; publicity: any) or, without unitId, of the caller’s units (publicity: all)',
   request: {
     query: z.object({
@@ -79,12 +83,14 @@ export const listObligations = createRoute({
 });
 
 export const getObligation = createRoute({
+  operationId: 'getObligation',
   method: 'get', path: '/duties/{id}', tags, security, summary: 'One obligation with its submissions and decisions (unit members, its reviewer, publicity)',
   request: { params },
   responses: { 200: jsonResponse(ObligationSchema, 'The obligation'), ...errors(400, 401, 403, 404) },
 });
 
 export const submitEvidence = createRoute({
+  operationId: 'submitEvidence',
   method: 'post', path: '/duties/{id}/submissions', tags, security,
   summary: 'Submit the evidence 提交材料 (the unit’s responsible position holder or secretary): files plus a note',
   description: 'multipart/form-data: one or more `files` parts (at most 5; the draft files’ types and FILE_MAX_BYTES apply), and `note` (text, up to 5000 characters).',
@@ -99,12 +105,14 @@ export const submitEvidence = createRoute({
 export const NoteSchema = z.object({ note: text(5000, { min: 0, trim: false }).default('') });
 
 export const acceptSubmission = createRoute({
+  operationId: 'acceptSubmission',
   method: 'post', path: '/duties/{id}/accept', tags, security, summary: 'Accept the latest submission 审核通过 (the duty’s reviewer; never the submitter)',
   request: { params, ...jsonBody(z.strictObject({ comment: text(2000).optional() })) },
   responses: { 200: jsonResponse(ObligationSchema, 'The obligation, accepted'), ...errors(400, 401, 403, 404, 409) },
 });
 
 export const returnSubmission = createRoute({
+  operationId: 'returnSubmission',
   method: 'post', path: '/duties/{id}/return', tags, security, summary: 'Return the latest submission with a comment 退回 (the duty’s reviewer)',
   request: { params, ...jsonBody(z.strictObject({ comment: text(2000) })) },
   responses: { 200: jsonResponse(ObligationSchema, 'The obligation, returned'), ...errors(400, 401, 403, 404, 409) },
@@ -112,6 +120,7 @@ export const returnSubmission = createRoute({
 
 const binary = { content: { 'application/octet-stream': { schema: z.string().openapi({ format: 'binary' }) } } };
 export const getEvidenceFile = createRoute({
+  operationId: 'getEvidenceFile',
   method: 'get', path: '/duties/{id}/files/{sha256}', tags, security, summary: 'One evidence file of an obligation (who may see the obligation)',
   request: { params: z.object({ id: uuidParam('id'), sha256: z.string().regex(/^[0-9a-f]{64}$/, 'a sha256 in hex').openapi({ param: { name: 'sha256', in: 'path' } }) }) },
   responses: { 200: { ...binary, description: 'The bytes; images inline, others as downloads' }, ...errors(400, 401, 403, 404) },
