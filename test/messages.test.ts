@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestEnv, submitDraft, type TestEnv } from './harness';
 
@@ -104,5 +106,20 @@ describe('messages in one language at a time', () => {
     expect(dup.status).toBe(409);
     expect(dup.zh.message).toBe('单位代码 DUP-1 已存在');
     expect(dup.en.message).toBe('Unit code DUP-1 already exists');
+  });
+});
+
+describe('the source keeps one language per message', () => {
+  /** 「稿件 / draft」: a Chinese phrase, a slash, an English one, inside an error's parameters. */
+  const MIXED = /new AppError\([^;]*?['`][^'`]*[\u3400-\u9fff][^'`]* \/ [A-Za-z][^'`]*['`]/;
+  const files = (dir: string): string[] =>
+    readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(join(dir, e.name)) : /\.tsx?$/.test(e.name) ? [join(dir, e.name)] : []));
+
+  it('no AppError parameter says 「中文 / English」 (use words(zh, en))', () => {
+    const root = join(import.meta.dirname, '..');
+    const offenders = [...files(join(root, 'src')), ...files(join(root, 'workers'))].flatMap((f) =>
+      readFileSync(f, 'utf8').split('\n').flatMap((line, i) => (MIXED.test(line) ? [`${f.slice(root.length + 1)}:${i + 1}`] : [])),
+    );
+    expect(offenders).toEqual([]);
   });
 });

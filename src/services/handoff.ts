@@ -4,7 +4,7 @@ import { accounts, draftAccounts, draftFiles, drafts, draftVersions, people, pub
 import { handoffSignature } from '../domain/handoff';
 import { bodyHtml } from '../domain/html';
 import { sheetHash } from '../domain/sheet';
-import { AppError } from '../lib/errors';
+import { AppError, words } from '../lib/errors';
 import { retractedMessage } from '../notify/messages';
 import { assertOutboundUrl, type OutboundPost } from '../notify/outbound';
 import { postJson } from '../notify/robots';
@@ -49,7 +49,7 @@ export async function setAccountHandoff(db: Db, deps: ServiceDeps, actor: Person
   if (endpoint) assertOutboundUrl(endpoint.url, 'url', deps.config.outbound);
   return inTransaction(db, deps, async (tx) => {
     const [account] = await tx.update(accounts).set({ handoff: endpoint }).where(eq(accounts.id, accountId)).returning();
-    if (!account) throw new AppError('not_found', { what: '账号 / account' }, { field: 'id' });
+    if (!account) throw new AppError('not_found', { what: words('账号', 'account') }, { field: 'id' });
     await appendAudit(tx, { actorId: actor.id, action: 'account.handoff_set', subjectType: 'account', subjectId: accountId, data: handoffSummary(account), at: deps.now() });
     return handoffSummary(account);
   });
@@ -58,7 +58,7 @@ export async function setAccountHandoff(db: Db, deps: ServiceDeps, actor: Person
 export async function getAccountHandoff(db: Db, actor: Person, accountId: string) {
   requireRole(actor, 'publicity', 'admin');
   const [account] = await db.select({ id: accounts.id, handoff: accounts.handoff }).from(accounts).where(eq(accounts.id, accountId));
-  if (!account) throw new AppError('not_found', { what: '账号 / account' }, { field: 'id' });
+  if (!account) throw new AppError('not_found', { what: words('账号', 'account') }, { field: 'id' });
   return handoffSummary(account);
 }
 

@@ -3,7 +3,7 @@ import * as oidc from 'openid-client';
 import type { Db } from '../../db/client';
 import { people } from '../../db/schema';
 import { base64url, constantTimeEqual, hmacHex } from '../lib/crypto';
-import { AppError } from '../lib/errors';
+import { AppError, words } from '../lib/errors';
 import type { AppDeps } from '../lib/http';
 
 /**
@@ -79,7 +79,8 @@ export const callbackUrl = (publicUrl: string) => `${publicUrl}/login/sso/callba
 /** The first leg: where to send the browser, and the sealed cookie that remembers this attempt. */
 export async function beginSignOn(deps: Pick<AppDeps, 'config' | 'now'>, s: OidcSettings, next: string): Promise<{ redirectTo: string; cookie: string }> {
   const config = await configuration(s).catch((err) => {
-    throw new AppError('unavailable', { reason: `统一身份认证服务无法访问 / the sign-on service cannot be reached (${(err as Error).message.slice(0, 100)})` });
+    const why = (err as Error).message.slice(0, 100);
+    throw new AppError('unavailable', { reason: words(`统一身份认证服务无法访问（${why}）`, `the sign-on service cannot be reached (${why})`) });
   });
   const verifier = oidc.randomPKCECodeVerifier();
   const state = oidc.randomState();

@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { reviews } from '../../db/schema';
-import { AppError } from '../lib/errors';
+import { AppError, words } from '../lib/errors';
 import type { Person } from './auth';
 import { inTransaction, type ServiceDeps } from './context';
 import { mintLink } from './signoff';
@@ -15,7 +15,7 @@ import { mintLink } from './signoff';
 export async function linkForAssignee(db: Db, deps: ServiceDeps, me: Person, reviewId: string): Promise<{ path: string; draftId: string }> {
   return inTransaction(db, deps, async (tx) => {
     const [review] = await tx.select().from(reviews).where(eq(reviews.id, reviewId));
-    if (!review) throw new AppError('not_found', { what: '审核 / review' });
+    if (!review) throw new AppError('not_found', { what: words('审核', 'review') });
     if (review.assigneeId !== me.id) throw new AppError('not_your_review');
     if (review.status !== 'pending') throw new AppError('review_closed', { status: review.status }, { status: review.status, draftId: review.draftId });
     const link = await mintLink(tx, deps, review);

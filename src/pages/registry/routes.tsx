@@ -4,7 +4,7 @@ import { inArray } from 'drizzle-orm';
 import { ACCOUNT_STATUSES, people } from '../../../db/schema';
 import { CODE_STATES, type CodeState } from '../../domain/account-lifecycle';
 import { PLATFORMS } from '../../domain/inspection-code';
-import { AppError } from '../../lib/errors';
+import { AppError, words } from '../../lib/errors';
 import type { AppEnv } from '../../lib/http';
 import { localeOf, translator } from '../../lib/i18n';
 import { qrSvg } from '../../lib/qr';
@@ -168,7 +168,7 @@ export const registryPagesRouter = new Hono<AppEnv>()
   }))
   .post('/registry/:id/actions/:command', requirePage, (c) => {
     const command = c.req.param('command') as (typeof LIFECYCLE_COMMANDS)[number];
-    if (!LIFECYCLE_COMMANDS.includes(command)) throw new AppError('not_found', { what: '操作 / action' });
+    if (!LIFECYCLE_COMMANDS.includes(command)) throw new AppError('not_found', { what: words('操作', 'action') });
     return accountAction(c, reasonField(command), async (form, id) => {
       const { reason } = parseWith(ReasonSchema, { reason: one(form, reasonField(command)) });
       await accounts.changeAccountStatus(c.var.deps.db, c.var.deps, c.var.person, id, command, reason);
@@ -178,7 +178,7 @@ export const registryPagesRouter = new Hono<AppEnv>()
   .post('/registry/:id/code/revoke', requirePage, (c) => accountAction(c, 'revokeReason', async (form, id) => {
     const { deps, person } = c.var;
     const account = await accounts.getAccountView(deps.db, deps, person, id);
-    if (!account.inspectionCode) throw new AppError('not_found', { what: '审查合格编码 / pass code' });
+    if (!account.inspectionCode) throw new AppError('not_found', { what: words('审查合格编码', 'pass code') });
     const { reason } = parseWith(ReasonSchema, { reason: one(form, 'revokeReason') });
     await revokeCode(deps.db, deps, person, account.inspectionCode, reason);
     return 'revoked';
@@ -188,14 +188,14 @@ export const registryPagesRouter = new Hono<AppEnv>()
     const account = await accounts.getAccountView(deps.db, deps, person, id);
     // Only an inspection of this account: the id in the form is checked against the account's own.
     const inspection = account.inspections.find((i) => i.id === one(form, 'inspectionId'));
-    if (!inspection) throw new AppError('not_found', { what: '年检 / inspection' });
+    if (!inspection) throw new AppError('not_found', { what: words('年检', 'inspection') });
     await reissueCode(deps.db, deps, person, inspection.id);
     return 'reissued';
   }))
   .get('/registry/:id/poster', requirePage, async (c) => {
     const { deps, person } = c.var;
     const account = await accounts.getAccountView(deps.db, deps, person, pathId(c));
-    if (!account.inspectionCode || account.inspectionCodeStatus !== 'valid') throw new AppError('not_found', { what: '有效的审查合格编码 / valid pass code' });
+    if (!account.inspectionCode || account.inspectionCodeStatus !== 'valid') throw new AppError('not_found', { what: words('有效的审查合格编码', 'valid pass code') });
     const verified = await verifyCode(deps.db, deps, account.inspectionCode);
     const qr = await qrSvg(verified.verifyUrl);
     const tr = translator(localeOf(c));

@@ -127,6 +127,7 @@ export const getEvidenceFile = createRoute({
 });
 
 export const exportYear = createRoute({
+  operationId: 'exportDuties',
   method: 'get', path: '/exports/duties.csv', tags, security,
   summary: 'A year’s obligations for the 年度目标责任考核 as CSV (UTF-8 with BOM, formulas neutralized) (publicity)',
   request: { query: z.object({ year: z.coerce.number().int().min(2000).max(2100).openapi({ example: 2026 }) }) },

@@ -15,12 +15,14 @@ const HandoffSchema = z
   .openapi('AccountHandoff');
 
 export const getHandoff = createRoute({
+  operationId: 'getHandoff',
   method: 'get', path: '/accounts/{id}/handoff', tags, security, summary: 'Whether approved drafts for this account are handed on, and where (publicity/admin)',
   request: { params: idParams },
   responses: { 200: jsonResponse(HandoffSchema, 'The setting'), ...errors(400, 401, 403, 404) },
 });
 
 export const setHandoff = createRoute({
+  operationId: 'setHandoff',
   method: 'put', path: '/accounts/{id}/handoff', tags, security,
   summary: 'Set the account’s hand-off endpoint 设置发布交接地址 (publicity/admin): draft.approved and draft.retracted go there, signed',
   description: 'The URL follows the robots’ rules: https:// only (http:// with ALLOW_HTTP_WEBHOOKS=true), no loopback, private or reserved address (400 naming `url`); checked again after DNS at send time. The secret signs each delivery (see the README: X-Imprimatur-Timestamp, X-Imprimatur-Signature, replay window).',
@@ -29,6 +31,7 @@ export const setHandoff = createRoute({
 });
 
 export const clearHandoff = createRoute({
+  operationId: 'clearHandoff',
   method: 'delete', path: '/accounts/{id}/handoff', tags, security, summary: 'Stop handing on approved drafts for this account (publicity/admin)',
   request: { params: idParams },
   responses: { 200: jsonResponse(HandoffSchema, 'The setting'), ...errors(400, 401, 403, 404) },
@@ -43,6 +46,7 @@ const PublicationSchema = z
 const Publications = z.object({ items: z.array(PublicationSchema) });
 
 export const recordPublication = createRoute({
+  operationId: 'recordPublication',
   method: 'post', path: '/drafts/{id}/publications', tags, security,
   summary: 'Record where an approved draft went live 登记发布 (URL, time, account; the drafter, its unit, publicity)',
   request: {
@@ -57,6 +61,7 @@ export const recordPublication = createRoute({
 });
 
 export const listPublications = createRoute({
+  operationId: 'listPublications',
   method: 'get', path: '/drafts/{id}/publications', tags, security, summary: 'Where and when a draft was published',
   request: { params: idParams },
   responses: { 200: jsonResponse(Publications, 'Every publication of the draft'), ...errors(400, 401, 403, 404) },

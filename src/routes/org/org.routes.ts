@@ -161,12 +161,14 @@ export const PersonListItem = z.object({
 }).openapi('PersonListItem');
 
 export const listPeople = createRoute({
+  operationId: 'listPeople',
   method: 'get', path: '/people', tags, security, summary: 'People 人员 (admin, publicity): search by name or e-mail, filter by role or unit, paginated',
   request: { query: z.object({ q: text(100).optional(), role: z.enum(ROLES).optional(), unitId: z.uuid().optional(), ...page }) },
   responses: { 200: jsonResponse(z.object({ items: z.array(PersonListItem), total: z.number().int(), limit: z.number().int(), offset: z.number().int() }), 'People'), ...errors(400, 401, 403) },
 });
 
 export const listUnits = createRoute({
+  operationId: 'listUnits',
   method: 'get', path: '/units', tags, security, summary: 'Units 单位 (admin, publicity): search by name or code, with chain, SLAs, position holders and robots; paginated',
   request: { query: z.object({ q: text(100).optional(), ...page }) },
   responses: {
