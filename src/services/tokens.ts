@@ -2,7 +2,7 @@ import { and, count, desc, eq, isNull } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { apiTokens } from '../../db/schema';
 import { hashToken, randomToken } from '../lib/crypto';
-import { AppError } from '../lib/errors';
+import { AppError, words } from '../lib/errors';
 import { appendAudit } from './audit';
 import { TOKEN_PREFIX, type Person } from './auth';
 import { inTransaction, type ServiceDeps } from './context';
@@ -41,7 +41,7 @@ export async function createToken(db: Db, deps: ServiceDeps, me: Person, label: 
 export async function revokeToken(db: Db, deps: ServiceDeps, me: Person, tokenId: string): Promise<void> {
   await inTransaction(db, deps, async (tx) => {
     const [row] = await tx.select({ personId: apiTokens.personId, revokedAt: apiTokens.revokedAt }).from(apiTokens).where(eq(apiTokens.id, tokenId)).for('update');
-    if (!row || row.personId !== me.id) throw new AppError('not_found', { what: '令牌 / token' }, { field: 'id' });
+    if (!row || row.personId !== me.id) throw new AppError('not_found', { what: words('令牌', 'token') }, { field: 'id' });
     if (row.revokedAt) return;
     await tx.update(apiTokens).set({ revokedAt: deps.now() }).where(eq(apiTokens.id, tokenId));
     await appendAudit(tx, { actorId: me.id, action: 'person.token_revoked', subjectType: 'person', subjectId: me.id, data: { tokenId }, at: deps.now() });

@@ -25,6 +25,7 @@ export const uploadFile = createRoute({
 });
 
 export const listFiles = createRoute({
+  operationId: 'listFiles',
   method: 'get', path: '/drafts/{id}/files', tags, security, summary: 'Every file of a draft, including uploads no version holds yet',
   request: { params: z.object({ id: uuidParam('id') }) },
   responses: {
