@@ -1,6 +1,7 @@
-import { inArray } from 'drizzle-orm';
+import { and, eq, inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { people } from '../db/schema';
+import { people, reviews } from '../db/schema';
+import { runReminders } from '../src/services/reminders';
 import { ALL_TICKED, createTestEnv, submitDraft, type TestEnv } from './harness';
 
 /**
@@ -238,5 +239,44 @@ describe('web workspace pages', () => {
     // The API keeps answering JSON.
     const api = await t.request('GET', '/api/v1/nothing', { headers: { accept: 'text/html' } });
     expect(api.body.error.code).toBeDefined();
+  });
+  it('shows reminders, escalation and a transfer in the timeline, and the late review in both workspaces (last: it moves the clock)', async () => {
+    const id = await submitDraft(t, demo, '逾期提醒测试');
+    const pending = async () => (await t.runtime.database.db.select().from(reviews).where(and(eq(reviews.draftId, id), eq(reviews.status, 'pending'))))[0]!;
+    // Chased to the end: every reminder, then escalation (the same sweep the workers run).
+    for (let i = 0; i < 10; i++) {
+      const at = (await pending()).nextReminderAt;
+      if (!at) break;
+      t.clock.now = at;
+      await runReminders(t.runtime.database.db, t.runtime.deps, at);
+      await t.deliver();
+    }
+    expect((await pending()).escalationsSent).toBeGreaterThan(0);
+    const assignee = (await pending()).assigneeId;
+    const role = Object.entries(demo.people).find(([, pid]) => pid === assignee)![0];
+    // The clock moved past the sessions' idle limit: sign in again.
+    const reviewer = await t.signIn(email[role]!);
+    const drafter = await t.signIn(email.drafter!);
+    const theirs = await t.request('GET', '/', { cookie: reviewer.cookie });
+    expect(theirs.text).toMatch(/<b data-count="overdue">[1-9]/);
+    expect(theirs.text).toContain('去审核');
+    const mine = await t.request('GET', '/', { cookie: drafter.cookie });
+    expect(mine.text).toMatch(/<b data-count="overdue">[1-9]/);
+    expect(mine.text).toContain(`/drafts/${id}#urge`);
+
+    // Handed on with a reason (by the API, as the sign-off page's 转交 does).
+    const transferred = await t.request('POST', `/api/v1/reviews/${(await pending()).id}/transfer`, { token: await t.tokenFor(assignee), body: { toPersonId: demo.people.deputy_leader!, reason: '出差一周' } });
+    expect(transferred.status, transferred.text).toBe(200);
+    const timeline = (await t.request('GET', `/drafts/${id}`, { cookie: drafter.cookie })).text;
+    expect(timeline).toContain('提醒');
+    expect(timeline).toContain('逾期升级');
+    expect(timeline).toContain('已通知');
+    expect(timeline).toContain('转交给');
+    expect(timeline).toContain('出差一周');
+    const en = await t.request('GET', `/drafts/${id}?lang=en`, { cookie: drafter.cookie });
+    expect(en.text).toContain('Timeline');
+    expect(en.text).toContain('Beijing time');
+    expect(en.text).toMatch(/Escalated \(step 1\)/);
+    expect((await t.request('GET', '/?lang=en', { cookie: drafter.cookie })).text).toContain('My drafts');
   });
 });

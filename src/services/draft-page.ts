@@ -32,6 +32,8 @@ export async function draftTimeline(db: Db, draftId: string): Promise<TimelineEv
     .orderBy(asc(auditEvents.seq));
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 /** People an event names, by id: its actor, and `from`, `to`, `assigneeId`, `notified` in its data. */
 function mentioned(events: TimelineEvent[], view: DraftView): string[] {
   const ids = new Set<string>([view.drafterId, ...view.reviews.map((r) => r.reviewer.id)]);
@@ -40,7 +42,8 @@ function mentioned(events: TimelineEvent[], view: DraftView): string[] {
     for (const key of ['from', 'to', 'assigneeId']) if (typeof e.data[key] === 'string') ids.add(e.data[key] as string);
     if (Array.isArray(e.data.notified)) for (const id of e.data.notified) if (typeof id === 'string') ids.add(id);
   }
-  return [...ids];
+  // Not every such field holds a person (an escalation's `to` names whom it went to, in words).
+  return [...ids].filter((id) => UUID.test(id));
 }
 
 /** What the reader may do on the page now, by the draft's state and their part in it. */

@@ -16,6 +16,7 @@ export interface NavItem {
  */
 export const NAV: NavItem[] = [
   { href: '/', zh: '工作台', en: 'Workspace' },
+  { href: '/#awaiting', zh: '待我审核', en: 'Awaiting my review' },
   { href: '/drafts/new', zh: '新建稿件', en: 'New draft' },
   { href: '/duties', zh: '我的职责', en: 'My duties', group: ['责任制', 'Responsibility system'] },
   { href: '/duties/board', zh: '落实情况看板', en: 'Duties board', roles: ['publicity', 'admin'] },
