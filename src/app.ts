@@ -12,6 +12,7 @@ import { pagesRouter } from './pages';
 import { webRouter } from './pages/web';
 import { errorPage } from './pages/components/render';
 import { DOCS_SCRIPT_PATH, docsPage } from './pages/docs';
+import { isVendorName, VENDOR_FILES, VENDOR_PATH, type VendorName } from './pages/vendor';
 import { accountsRouter } from './routes/accounts';
 import { auditRouter } from './routes/audit';
 import { calendarRouter } from './routes/calendar';
@@ -52,6 +53,8 @@ export interface AppOptions {
    * package (Node: read from node_modules; Workers: a static asset), so /docs needs no other origin.
    */
   docsScript?: (c: Context<AppEnv>) => Response | Promise<Response>;
+  /** Serves a browser library of VENDOR_FILES (the draft editor) from the host's copy of its pinned package. */
+  vendorFile?: (c: Context<AppEnv>, name: VendorName) => Response | Promise<Response>;
 }
 
 /**
@@ -132,6 +135,17 @@ export function createApp(deps: AppDeps, options: AppOptions = {}) {
   app.get('/docs', (c) => c.html(docsPage()));
   const docsScript = options.docsScript;
   if (docsScript) app.get(DOCS_SCRIPT_PATH, (c) => docsScript(c));
+  const vendorFile = options.vendorFile;
+  if (vendorFile) {
+    app.get(`${VENDOR_PATH}/:name{[\\w.-]+}`, async (c) => {
+      const name = c.req.param('name');
+      if (!isVendorName(name)) return c.notFound();
+      const res = await vendorFile(c, name);
+      // The versioned URL pages use never changes content (the package is pinned exactly).
+      if (res.ok) res.headers.set('Cache-Control', c.req.query('v') === VENDOR_FILES[name].version ? 'public, max-age=31536000, immutable' : 'public, max-age=300');
+      return res;
+    });
+  }
 
   options.extend?.(app);
 

@@ -7,7 +7,7 @@ import { parseConfig, type Config } from './config';
 import { randomToken } from './lib/crypto';
 import type { AppDeps } from './lib/http';
 import type { Log } from './lib/log';
-import { serveDocsScript } from './lib/docs-asset';
+import { serveDocsScript, serveVendorFile } from './lib/docs-asset';
 import { createLogger } from './lib/logger';
 import { redisLimiter } from './lib/rate-limit-redis';
 import { logChannel, type Channel, type Channels } from './notify/channel';
@@ -91,7 +91,7 @@ export async function createRuntime(opts: RuntimeOptions = {}): Promise<Runtime>
     now: opts.now ?? (() => new Date()),
     files: config.s3 ? s3Store(config.s3) : localStore(config.filesDir),
   };
-  const app = createApp(deps, { docsScript: serveDocsScript, ...opts.app });
+  const app = createApp(deps, { docsScript: serveDocsScript, vendorFile: serveVendorFile, ...opts.app });
   // Robot signatures use the wall clock (the platforms reject timestamps an hour off), not deps.now.
   // Every robot and webhook call goes through the one filtered sender (no loopback, private or reserved destinations).
   const post = filteredPost(config.outbound);

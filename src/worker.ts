@@ -29,7 +29,7 @@ export interface Env {
   /** Robot and webhook URL rules ([vars]), checked when a unit saves its robots; see the README. */
   ALLOW_HTTP_WEBHOOKS?: string;
   OUTBOUND_ALLOW_ADDRESSES?: string;
-  /** `[assets]` binding: the API reference's renderer, copied by wrangler from the pinned npm package. */
+  /** `[assets]` binding: the API reference's renderer and the /vendor/ files, copied from their pinned npm packages by the [build] step. */
   ASSETS?: { fetch(request: Request): Promise<Response> };
   FILE_MAX_BYTES?: string;
   /** `[[r2_buckets]]` binding for draft files; without it uploads and downloads answer 503. */
@@ -104,6 +104,11 @@ export default {
             if (!assets) return c.notFound();
             // A fetched response's headers are immutable; the app's middleware adds its own (security, request id).
             return assets.fetch(new Request(new URL('/standalone.js', c.req.url))).then((res) => new Response(res.body, res));
+          },
+          vendorFile: (c, name) => {
+            const assets = (c.env as RequestEnv).ASSETS;
+            if (!assets) return c.notFound();
+            return assets.fetch(new Request(new URL(`/vendor/${name}`, c.req.url))).then((res) => new Response(res.body, res));
           },
         });
       } catch (err) {

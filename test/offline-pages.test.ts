@@ -157,6 +157,8 @@ describe.skipIf(!hasChromium && !process.env.CI)('every page works with no outsi
     const p = await signedInPage('drafter');
     await visit('/drafts/new', '/drafts/new', async (page) => {
       expect(await page.locator('[name=body]').count()).toBeGreaterThan(0);
+      // The WYSIWYG editor started from /vendor/ on this origin.
+      await page.locator('.jodit-wysiwyg').waitFor({ timeout: 10_000 });
       expect(await page.locator('button[value=submit]').innerText()).toBe('提交审核');
     }, p);
     const own = await t.request('POST', '/api/v1/drafts', { token: demo.tokens.drafter, body: { title: '离线编辑', body: '<p>正文</p>', unitId: demo.unitId, accountIds: [demo.accountId] } });
@@ -252,7 +254,7 @@ describe.skipIf(!hasChromium && !process.env.CI)('every page works with no outsi
 
   it('no HTML page of the app was left out of this test', () => {
     // Anything answered with GET outside the JSON API, the documents and the images is a page.
-    const notPages = [/^\/api\//, /^\/openapi\.json$/, /^\/(healthz|readyz)$/, /\.(png|svg|js)$/, /^\/admin\/queues\/.+/, /^\/assets\//, /^\/\*$/, /^\/login\/sso(\/callback)?$/];
+    const notPages = [/^\/api\//, /^\/openapi\.json$/, /^\/(healthz|readyz)$/, /\.(png|svg|js)$/, /^\/admin\/queues\/.+/, /^\/assets\//, /^\/vendor\//, /^\/\*$/, /^\/login\/sso(\/callback)?$/];
     const pages = new Set(t.runtime.app.routes.filter((r) => r.method === 'GET' && !notPages.some((re) => re.test(r.path))).map((r) => r.path));
     expect([...pages].filter((p) => !visited.has(p))).toEqual([]);
   });

@@ -13,6 +13,7 @@ import { ALL_TICKED, LEVELS, createTestEnv, type TestEnv } from './harness';
 import { startTestRedis, type TestRedis } from './support/redis-server';
 import { waitFor } from './support/wait';
 import { nodeOnlyInputs } from './worker-bundle';
+import { VENDOR_FILES } from '../src/pages/vendor';
 
 /**
  * The API as Cloudflare will run it: wrangler bundles src/worker.ts, `wrangler dev` serves it from
@@ -137,6 +138,10 @@ describe.skipIf(skip)('the API on Workers (wrangler dev, local workerd)', () => 
     const script = await call('GET', '/docs/api-reference.js');
     expect(script.status).toBe(200);
     expect(script.text).toContain('createApiReference');
+    // The draft editor's library too, copied by wrangler's [build] step (scripts/vendor-assets.ts).
+    const editor = await call('GET', `/vendor/jodit.js?v=${VENDOR_FILES['jodit.js'].version}`);
+    expect(editor.status).toBe(200);
+    expect(editor.text).toContain('Jodit');
   });
 
   it('walks a draft from create to approved by link while Node relays the outbox', async () => {

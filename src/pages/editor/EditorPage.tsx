@@ -7,7 +7,8 @@ import { t, type PageCtx } from '../components/context';
 import { Layout } from '../components/Layout';
 import { PrescreenFindings } from '../components/prescreen';
 import { Button, Card, Choices, ErrorSummary, fieldId, Notice, PostForm, Select, StatusTag, TextField, type FieldErrors } from '../components/ui';
-import { EDITOR_CSS_URL } from './assets';
+import { vendorUrl } from '../vendor';
+import { EDITOR_CSS_URL, EDITOR_JS_URL } from './assets';
 
 /** What the form shows: what was saved, or what was just sent back with its problems. */
 export interface DraftFormValues {
@@ -43,7 +44,11 @@ export function EditorPage({ ctx, mode, values, accounts, findings, findingsFres
   const action = isNew ? '/drafts/new' : `/drafts/${mode.draftId}/edit`;
   const head = (
     <>
+      <link rel="stylesheet" href={vendorUrl('jodit.css')} />
       <link rel="stylesheet" href={EDITOR_CSS_URL} />
+      {/* Deferred scripts run in order: the editor library, then the page's script that starts it. */}
+      <script src={vendorUrl('jodit.js')} defer></script>
+      <script src={EDITOR_JS_URL} defer></script>
     </>
   );
   return (
@@ -76,6 +81,7 @@ export function EditorPage({ ctx, mode, values, accounts, findings, findingsFres
                   {values.body}
                 </textarea>
                 <input type="hidden" name="bodyFormat" id={fieldId('bodyFormat')} value={values.bodyFormat} />
+                <p id="editor-status" class="muted" role="status" aria-live="polite"></p>
               </div>
               {!isNew && mode.files.length ? (
                 <fieldset class="field files" id={fieldId('removeFileIds')}>

@@ -43,7 +43,8 @@ async function readForm(c: C) {
   const files = (k: string) => [form[k]].flat().filter((v): v is File => v instanceof File && (v.size > 0 || v.name !== ''));
   const values: DraftFormValues = {
     title: one('title'),
-    body: one('body'),
+    // A browser sends a textarea's line breaks as CRLF (the HTML form encoding); the text keeps plain LF.
+    body: one('body').replace(/\r\n?/g, '\n'),
     bodyFormat: one('bodyFormat') === 'html' ? 'html' : 'text',
     accountIds: strings('accountIds'),
     urgency: one('urgency') || 'normal',
