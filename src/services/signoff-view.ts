@@ -90,6 +90,8 @@ export async function signoffPageFacts(db: Db, view: LinkView) {
     unit: unit!.name,
     accounts: await targetAccounts(db, draft.id),
     lastSeen: lastSeenVersion(draft, reviewer.id, review.level, version.no),
+    /** The images and attachments of the version under review (served through the link). */
+    files: draft.versions.find((v) => v.no === version.no)?.files ?? [],
     /** Each earlier decision on this draft, with its checklist and comment, oldest first. */
     record: draft.reviews.filter((r) => r.decision),
     candidates: await transferCandidates(db, draft, review.assigneeId, review.level),

@@ -3,7 +3,8 @@
  * block CDNs; no web fonts: the system's CJK fonts). A light admin look: white top bar, side
  * navigation, cards, tables, status tags; GOV.UK-style form fields and error summary. Colours are
  * chosen for WCAG AA contrast on their backgrounds (text ≥ 4.5:1). Phones (≤ 768 px) get a single
- * column with the navigation as a scrolling strip; print drops the chrome.
+ * column with the navigation as a scrolling strip; print drops the chrome. Anything scrolled to (the
+ * error summary, a linked field) stops below the sticky top bar (scroll-padding), not under it.
  */
 export const APP_CSS = `
 :root{--brand:#0052d9;--brand-dark:#003cab;--red:#b3261e;--text:#1d2129;--muted:#4e5969;--line:#dcdfe6;--bg:#f2f3f5;--card:#fff;--focus:#ffbf47;
@@ -87,6 +88,7 @@ input[type=file]{font:inherit;max-width:100%}
 .stat{background:#fff;border:1px solid var(--line);border-radius:8px;padding:14px 16px}.stat b{display:block;font-size:24px}.stat span{color:var(--muted);font-size:13px}
 .content{line-height:1.8;word-break:break-word}.content img{max-width:100%;height:auto}.content table{border-collapse:collapse}.content td,.content th{border:1px solid var(--line);padding:4px 8px}
 ins.diff{background:#d7f5dd;color:#04451f;text-decoration:none}del.diff{background:#ffe1de;color:#7a0c0c}
+html{scroll-padding-top:72px}
 code,.mono{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:.92em}
 footer.foot{color:var(--muted);font-size:12px;text-align:center;padding:16px}
 @media (max-width:768px){

@@ -13,6 +13,10 @@ export const SIGNOFF_CSS = `
 .field-error{border-left:4px solid #b3261e!important;padding-left:10px}
 fieldset{border:0;margin:0;padding:0;min-width:0}legend{padding:0}legend h2{margin-bottom:6px}
 label h2{display:inline-block}
+label.check{display:flex;gap:10px;align-items:flex-start;padding:10px 0;border-bottom:1px solid #f0ebe3}label.check input{width:22px;height:22px;margin:2px 0 0;flex:none}
+ul.version-files{list-style:none;margin:0;padding:0;display:grid;gap:8px}ul.version-files li{word-break:break-all}
+ul.version-files .thumb{display:block;margin-bottom:4px}ul.version-files .thumb img{max-width:240px;max-height:180px;border:1px solid #e5e6eb;border-radius:4px}
+.body img{max-width:100%;height:auto}.body table{border-collapse:collapse}.body td,.body th{border:1px solid #dcdfe6;padding:4px 8px}
 dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:4px 12px;margin:8px 0 0;font-size:14px}dl.facts dt{color:#666}dl.facts dd{margin:0;min-width:0;word-break:break-word}
 .hash{font-size:12px;word-break:break-all}
 ul.accounts{margin:0;padding:0;list-style:none}
@@ -22,6 +26,9 @@ ul.ticks{list-style:none;margin:4px 0;padding:0;font-size:13px;color:#444;displa
 .tag.decision-approve{background:#e6f4ea;color:#1f5131}.tag.decision-return{background:#fff4e0;color:#7a4b00}.tag.decision-reject{background:#fdecea;color:#7a1c1c}
 .hint{color:#555;font-size:14px;margin:4px 0}
 details>summary{cursor:pointer}details>summary h2{display:inline}
+.card .actions button,button.resend{font:inherit;font-weight:600;min-height:44px;padding:10px 18px;border:0;border-radius:6px;cursor:pointer;color:#fff}
+#decision .actions button{flex:1;min-width:110px}button:disabled{opacity:.55;cursor:not-allowed}
+button.approve{background:#0b7a3b}button.return{background:#a04a08}button.reject{background:#b3261e}
 button.transfer,button.resend{background:#35506b;flex:0 1 auto}
 .lang-switch{text-align:right;font-size:14px}
 .changes ins{background:#d8f0dc;text-decoration:underline}.changes del{background:#f9d6d5;text-decoration:line-through}

@@ -101,6 +101,20 @@ export function LivePage(p: LiveProps) {
         <h2 id="text-title">{t('稿件正文', 'Text under review')}</h2>
         <div class="body">{raw(bodyHtml(version.body, version.bodyFormat, fileUrl))}</div>
       </section>
+      {facts.files.length ? (
+        <section class="card files" aria-labelledby="files-title">
+          <h2 id="files-title">{t(`图片与附件（${facts.files.length}）`, `Images and attachments (${facts.files.length})`)}</h2>
+          <ul class="version-files">
+            {facts.files.map((f) => (
+              <li data-file-id={f.id}>
+                {f.type.startsWith('image/') ? <a href={fileUrl(f.id)} class="thumb"><img src={fileUrl(f.id)} alt={f.name} loading="lazy" /></a> : ''}
+                <a href={fileUrl(f.id)} download={f.type.startsWith('image/') ? undefined : f.name}>{f.name}</a>
+                <span class="meta">{` ${f.type} · ${Math.max(1, Math.round(f.size / 1024))} KB`}</span>
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : ''}
       <PrescreenFindings findings={facts.prescreen} l={locale} />
       <Record entries={facts.record} locale={locale} />
       <form id="decision" method="post" action={p.action()} data-once>
