@@ -214,16 +214,22 @@ describe.skipIf(!hasChromium && !process.env.CI)('the draft editor in headless C
 
   it('the sign-off page shows the version\'s images and attachments through the link', async () => {
     const created = await t.request('POST', '/api/v1/drafts', { token: demo.tokens.drafter, body: { title: '带图稿件', body: '<p>见图。</p>', unitId: demo.unitId, accountIds: [demo.accountId] } });
-    const upload = async (name: string, bytes: Uint8Array, type: string) => {
+    const upload = async (name: string, bytes: Uint8Array, type: string, attach = false) => {
       const form = new FormData();
       form.append('file', new File([bytes as Uint8Array<ArrayBuffer>], name, { type }));
+      if (attach) form.append('attach', 'true');
       const res = await t.runtime.app.request(`/api/v1/drafts/${created.body.id}/files`, { method: 'POST', body: form, headers: { authorization: `Bearer ${demo.tokens.drafter}` } });
-      return (await res.json()) as { id: string };
+      const body = await res.text();
+      expect(res.status, body).toBe(201);
+      return JSON.parse(body) as { id: string };
     };
     const image = await upload('合影.png', png(20, 10, [200, 40, 40]), 'image/png');
-    await t.request('PATCH', `/api/v1/drafts/${created.body.id}`, { token: demo.tokens.drafter, body: { body: `<p>见图。</p><p><img src="/api/v1/files/${image.id}" alt="合影"></p>` } });
-    await upload('议程.pdf', pdf('agenda'), 'application/pdf');
-    await t.request('POST', `/api/v1/drafts/${created.body.id}/submit`, { token: demo.tokens.drafter });
+    const patched = await t.request('PATCH', `/api/v1/drafts/${created.body.id}`, { token: demo.tokens.drafter, body: { body: `<p>见图。</p><p><img src="/api/v1/files/${image.id}" alt="合影"></p>` } });
+    expect(patched.status, patched.text).toBe(200);
+    await upload('议程.pdf', pdf('agenda'), 'application/pdf', true);
+    const submitted = await t.request('POST', `/api/v1/drafts/${created.body.id}/submit`, { token: demo.tokens.drafter });
+    expect(submitted.status, submitted.text).toBe(200);
+    expect(submitted.body.files.map((f: { name: string }) => f.name).sort()).toEqual(['合影.png', '议程.pdf']);
     const token = await t.linkFor(demo.people.section_head!);
     const page = await browser.newPage(desktop);
     await page.goto(`${base}/s/${token}`);
