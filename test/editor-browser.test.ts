@@ -17,6 +17,11 @@ const FROM_WORD = `<html xmlns:o="urn:schemas-microsoft-com:office:office" xmlns
 <p class=MsoNormal><img width=60 height=40 src="file:///C:/Users/li/AppData/Local/Temp/msohtmlclip1/01/clip_image002.png"></p>
 </body></html>`;
 
+/** What a WeChat editor (135编辑器, 秀米) puts on the clipboard: sections and inline styles, pictures on WeChat's servers. */
+const FROM_WECHAT = `<section style="margin:0 auto;max-width:100%"><section style="border-left:4px solid #c00;padding-left:8px"><h3 style="font-size:17px;color:#c00"><span style="font-weight:bold">二、注意事项</span></h3></section>
+<ul style="padding-left:20px"><li><p style="line-height:1.75"><span style="color:#333">请携带学生证</span></p></li><li><p><a href="https://www.example.edu.cn/notice" style="color:#576b95">报名链接</a></p></li></ul>
+<p style="text-align:center"><img data-src="https://mmbiz.qpic.cn/mmbiz_jpg/abc/640" src="https://mmbiz.qpic.cn/mmbiz_jpg/abc/640?wx_fmt=jpeg" style="width:100%"></p></section>`;
+
 /**
  * The draft editor end to end in headless Chromium: sign in by the mailed link, write with the
  * WYSIWYG editor (a paste from Word, an inserted image, an attachment), see the pre-screen, submit;
@@ -91,6 +96,13 @@ describe.skipIf(!hasChromium && !process.env.CI)('the draft editor in headless C
     // Word's local picture cannot be read by the browser: taken out, and said.
     await expect.poll(() => page.locator('#editor-status').innerText()).toContain('无法读取的图片');
     expect(await editor.locator('img').count()).toBe(0);
+    // From a WeChat editor: the heading, the list and the link stay, styles go, the remote picture is taken out.
+    await page.locator('.jodit-wysiwyg').press('Control+End');
+    await pasteHtml(page, FROM_WECHAT);
+    await expect.poll(() => editor.locator('li').count()).toBe(2);
+    expect(await editor.locator('h3').innerText()).toContain('二、注意事项');
+    expect(await editor.locator('a[href="https://www.example.edu.cn/notice"]').count()).toBe(1);
+    await expect.poll(() => editor.locator('img').count()).toBe(0);
 
     // 插入图片 from the toolbar: the draft is saved first, then the image uploaded and shown.
     const chooser = page.waitForEvent('filechooser');
@@ -119,6 +131,9 @@ describe.skipIf(!hasChromium && !process.env.CI)('the draft editor in headless C
     expect(draft.body).toMatch(/<table>.*报告厅.*<\/table>/s);
     expect(draft.body).toMatch(/<img [^>]*src="\/api\/v1\/files\/[0-9a-f-]{36}"/);
     expect(draft.body).not.toMatch(/style=|class=|file:\/\//);
+    expect(draft.body).toMatch(/<h3>二、注意事项<\/h3>/);
+    expect(draft.body).toMatch(/<li>(<p>)?请携带学生证(<\/p>)?<\/li>/);
+    expect(draft.body).not.toContain('mmbiz');
     expect(draft.files.map((f: { name: string }) => f.name).sort()).toEqual(['现场照片.png', '讲座日程.pdf']);
     expect(draft.prescreen.some((f: { kind: string }) => f.kind === 'mobile')).toBe(true);
     await context.close();
