@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestEnv, type TestEnv } from './harness';
 import { applyFor } from './registry-fixtures';
 import { pdf, png } from './support/fixtures';
+import { VENDOR_FILES } from '../src/pages/vendor';
 
 /**
  * The draft form over HTTP, as a browser without JavaScript uses it: the form's fields, its
@@ -68,6 +69,17 @@ describe('the draft form (/drafts/new, /drafts/{id}/edit)', () => {
     expect(en.text).toContain('Save draft');
     expect(en.text).toContain('Submit for review');
     expect(en.text).toContain('<html lang="en"');
+  });
+
+  it('serves the editor library from this origin, pinned and long-cached; nothing else under /vendor/', async () => {
+    const js = await t.request('GET', `/vendor/jodit.js?v=${VENDOR_FILES['jodit.js'].version}`);
+    expect(js.status).toBe(200);
+    expect(js.headers.get('content-type')).toContain('javascript');
+    expect(js.headers.get('cache-control')).toContain('immutable');
+    expect(js.text).toContain('Jodit');
+    expect((await t.request('GET', '/vendor/jodit.css')).headers.get('cache-control')).toBe('public, max-age=300');
+    expect((await t.request('GET', '/vendor/package.json')).status).toBe(404);
+    expect((await t.request('GET', '/vendor/..%2Fpackage.json')).status).toBe(404);
   });
 
   it('sends a refused form back as a page naming each field, with what was typed', async () => {

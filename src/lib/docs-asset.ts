@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Context } from 'hono';
+import type { AppEnv } from './http';
 import { VENDOR_FILES, type VendorName } from '../pages/vendor';
+import { AppError, words } from './errors';
 
 /**
  * Browser bundles on Node, each read once from its pinned npm package: the API reference's renderer
@@ -17,10 +19,16 @@ export function serveDocsScript(c: Context): Response {
   return c.body(new Uint8Array(script), 200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'public, max-age=86400' });
 }
 
-export function serveVendorFile(c: Context, name: VendorName): Response {
+export function serveVendorFile(c: Context<AppEnv>, name: VendorName): Response {
   let bytes = vendored.get(name);
   if (!bytes) {
-    bytes = readFileSync(require.resolve(VENDOR_FILES[name].file));
+    try {
+      bytes = readFileSync(require.resolve(VENDOR_FILES[name].file));
+    } catch (err) {
+      // A checkout whose node_modules predates the dependency: the page still works (a plain textarea).
+      c.var.log?.warn({ err, file: VENDOR_FILES[name].file }, 'vendor file missing: run npm ci');
+      throw new AppError('unavailable', { reason: words(`缺少 ${VENDOR_FILES[name].file}，请运行 npm ci`, `${VENDOR_FILES[name].file} is missing; run npm ci`) });
+    }
     vendored.set(name, bytes);
   }
   return c.body(new Uint8Array(bytes), 200, { 'content-type': VENDOR_FILES[name].type });
