@@ -23,6 +23,7 @@ import { filesRouter } from './routes/files';
 import { prescreenRouter } from './routes/prescreen';
 import { handoffRouter } from './routes/handoff';
 import { healthRouter } from './routes/health';
+import { incidentsRouter } from './routes/incidents';
 import { inspectionsRouter } from './routes/inspections';
 import { orgRouter } from './routes/org';
 import { sessionsRouter } from './routes/sessions';
@@ -110,7 +111,7 @@ export function createApp(deps: AppDeps, options: AppOptions = {}) {
   const api = createRouter();
   api.use('*', requireBearer);
   api.route('/', orgRouter).route('/', draftsRouter).route('/', signoffRouter).route('/', auditRouter).route('/', deliveriesRouter).route('/', calendarRouter);
-  api.route('/', accountsRouter).route('/', inspectionsRouter).route('/', verifyRouter).route('/', filesRouter).route('/', sessionsRouter).route('/', prescreenRouter).route('/', dutiesRouter).route('/', handoffRouter).route('/', tokensRouter);
+  api.route('/', accountsRouter).route('/', inspectionsRouter).route('/', verifyRouter).route('/', filesRouter).route('/', sessionsRouter).route('/', incidentsRouter).route('/', prescreenRouter).route('/', dutiesRouter).route('/', handoffRouter).route('/', tokensRouter);
 
   app.route('/', healthRouter);
   app.route('/', webRouter);

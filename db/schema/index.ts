@@ -10,3 +10,4 @@ export * from './installation';
 export * from './sessions';
 export * from './duties';
 export * from './publications';
+export * from './incidents';

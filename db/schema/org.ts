@@ -9,6 +9,17 @@ export type Role = (typeof ROLES)[number];
 export const POSITIONS = ['section_head', 'deputy_leader', 'publicity_officer', 'secretary'] as const;
 export type Position = (typeof POSITIONS)[number];
 
+/**
+ * Offices a unit fills besides the review levels: where online-opinion incident reports go (seed
+ * 003, part 4: students' incidents to the deputy secretary, teachers' to the deputy secretary and
+ * the deputy dean in charge; the secretary and the dean are told of every one).
+ */
+export const OFFICES = ['deputy_secretary', 'dean', 'deputy_dean'] as const;
+export type Office = (typeof OFFICES)[number];
+/** Everything a unit appoints to: review levels and offices. */
+export const ALL_POSITIONS = [...POSITIONS, ...OFFICES] as const;
+export type AnyPosition = Position | Office;
+
 export interface ChainSettings {
   /** Which levels a draft of this unit climbs, in order. */
   levels: Position[];
@@ -56,7 +67,7 @@ export const positionTerms = pgTable(
   {
     id: id(),
     unitId: uuid('unit_id').notNull().references(() => units.id),
-    position: text('position').$type<Position>().notNull(),
+    position: text('position').$type<AnyPosition>().notNull(),
     personId: uuid('person_id').notNull().references(() => people.id),
     startedAt: at('started_at').notNull().defaultNow(),
     endedAt: at('ended_at'),

@@ -61,6 +61,9 @@ export const LABELS = {
     deputy_leader: ['分管院领导', 'deputy leader in charge'],
     publicity_officer: ['宣传员', 'publicity officer'],
     secretary: ['学院书记', 'secretary'],
+    deputy_secretary: ['副书记', 'deputy secretary'],
+    dean: ['院长', 'dean'],
+    deputy_dean: ['分管院长', 'deputy dean in charge'],
   },
   action: {
     submit: ['提交审核', 'submitted'],

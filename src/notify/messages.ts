@@ -1,5 +1,5 @@
 import { html, raw } from 'hono/html';
-import type { Position } from '../../db/schema';
+import type { AnyPosition, Position } from '../../db/schema';
 import { label } from '../lib/i18n';
 import { cstMinute, cstReadable } from '../domain/cst';
 
@@ -170,7 +170,7 @@ export function signInMessage(f: { name: string; link: string; expiresAt: Date }
 }
 
 /** To the outgoing holder and the unit's secretary: a position changed hands (a check against appointing puppets). */
-export function appointmentMessage(f: { recipientName: string; unitName: string; position: Position; newName: string; newEmail: string; previousName: string | null; byName: string; at: Date; url: string }) {
+export function appointmentMessage(f: { recipientName: string; unitName: string; position: AnyPosition; newName: string; newEmail: string; previousName: string | null; byName: string; at: Date; url: string }) {
   const pos = label('level', f.position);
   const subject = `【岗位变动】${f.unitName}“${pos}”：${f.previousName ? `${f.previousName} → ` : ''}${f.newName}`;
   const lines = [

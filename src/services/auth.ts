@@ -1,6 +1,6 @@
 import { and, eq, isNull } from 'drizzle-orm';
 import type { Db } from '../../db/client';
-import { apiTokens, people, positionTerms, type Position, type Role } from '../../db/schema';
+import { apiTokens, people, positionTerms, type AnyPosition, type Role } from '../../db/schema';
 import { hashToken, randomToken } from '../lib/crypto';
 import { AppError } from '../lib/errors';
 
@@ -50,7 +50,7 @@ export function requireRole(person: Person, ...roles: Role[]): void {
 }
 
 /** Positions the person holds now, by unit. */
-export async function currentPositions(db: Db, personId: string): Promise<{ unitId: string; position: Position }[]> {
+export async function currentPositions(db: Db, personId: string): Promise<{ unitId: string; position: AnyPosition }[]> {
   return db
     .select({ unitId: positionTerms.unitId, position: positionTerms.position })
     .from(positionTerms)

@@ -12,6 +12,7 @@ import type { Person } from './auth';
 import { inTransaction, type ServiceDeps } from './context';
 import type { OutboxTopics } from './outbox';
 import { dutyPlans } from './duty-notifications';
+import { incidentPlans } from './incident-notifications';
 import { registryPlans } from './registry-notifications';
 import { mintLoginLink } from './sessions';
 import { mintLink } from './signoff';
@@ -227,6 +228,7 @@ export async function plansFor(db: Db, deps: ServiceDeps, row: OutboxRow): Promi
       return retractionPlans(db, deps, row);
     default:
       // The duty topics, then the registry and inspection topics.
+      if (row.topic === 'incident.notified') return incidentPlans(db, deps, row, key);
       return row.topic.startsWith('duty.') ? dutyPlans(db, deps, row, key) : registryPlans(db, deps, row, key);
   }
 }

@@ -1,6 +1,6 @@
 import { and, asc, eq, ilike, inArray, isNull, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client';
-import { drafts, people, positionTerms, reviews, units, POSITIONS, type ChainSettings, type Position, type Role } from '../../db/schema';
+import { drafts, people, positionTerms, reviews, units, POSITIONS, type ChainSettings, type AnyPosition, type Position, type Role } from '../../db/schema';
 import { emailDomainAllowed } from '../domain/email';
 import { AppError, words } from '../lib/errors';
 import { appendAudit } from './audit';
@@ -156,7 +156,7 @@ export async function getPerson(db: Db, personId: string) {
  * (岗位接任者自然替补): every pending review of the outgoing holder at this position moves to the
  * successor, their links die and new ones are sent.
  */
-export async function assignPosition(db: Db, deps: ServiceDeps, actor: Person, unitId: string, position: Position, personId: string) {
+export async function assignPosition(db: Db, deps: ServiceDeps, actor: Person, unitId: string, position: AnyPosition, personId: string) {
   return inTransaction(db, deps, async (tx) => {
     const [unit] = await tx.select({ id: units.id }).from(units).where(eq(units.id, unitId)).for('update');
     if (!unit) throw new AppError('not_found', { what: words('单位', 'unit') }, { field: 'unitId' });
@@ -172,12 +172,13 @@ export async function assignPosition(db: Db, deps: ServiceDeps, actor: Person, u
     const notifyIds = [...new Set([current?.personId, await holderOf(tx, unitId, 'secretary')].filter((id): id is string => !!id))];
     if (current) await tx.update(positionTerms).set({ endedAt: now }).where(eq(positionTerms.id, current.id));
     const [term] = await tx.insert(positionTerms).values({ unitId, position, personId, startedAt: now }).returning();
-    const pending = current
+    // Only a review level has pending reviews to hand over; an office (副书记, 院长…) has none.
+    const pending = current && (POSITIONS as readonly string[]).includes(position)
       ? await tx
           .select({ id: reviews.id, draftId: reviews.draftId })
           .from(reviews)
           .innerJoin(drafts, eq(drafts.id, reviews.draftId))
-          .where(and(eq(drafts.unitId, unitId), eq(reviews.level, position), eq(reviews.status, 'pending'), eq(reviews.assigneeId, current.personId)))
+          .where(and(eq(drafts.unitId, unitId), eq(reviews.level, position as Position), eq(reviews.status, 'pending'), eq(reviews.assigneeId, current.personId)))
       : [];
     for (const review of pending) {
       await reassignReview(tx, review.id, personId, 'succession', now);

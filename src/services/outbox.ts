@@ -1,6 +1,6 @@
 import { isNull, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client';
-import { outbox, type Position } from '../../db/schema';
+import { outbox, type AnyPosition } from '../../db/schema';
 
 /**
  * Topics announced through the outbox, with their payloads. Payloads carry ids only, never a
@@ -11,7 +11,12 @@ export interface OutboxTopics {
   /** A person was added through the API: they are told at their own address how to sign in (no credential). */
   'person.welcomed': { personId: string; byId: string | null };
   /** A position changed hands: the outgoing holder and the unit's secretary (as it stood before) are told. */
-  'position.assigned': { unitId: string; position: Position; personId: string; previousId: string | null; byId: string; notifyIds: string[]; at: string };
+  'position.assigned': { unitId: string; position: AnyPosition; personId: string; previousId: string | null; byId: string; notifyIds: string[]; at: string };
+  /**
+   * An incident's people are told: of a new report (`reported`), that an urgent report skipped them
+   * (`skipped`), of the report climbing (`reported_up`, `grave`), of a deadline near or passed.
+   */
+  'incident.notified': { incidentId: string; reason: 'reported' | 'skipped' | 'reported_up' | 'grave' | 'reminder' | 'escalated'; personIds: string[]; deadline?: string; due?: string };
   /** Someone asked at /login for a sign-in link; the token is minted when the mail is sent. */
   'login.requested': { loginLinkId: string };
   'review.urged': { reviewId: string; byId: string; comment?: string };

@@ -1,6 +1,6 @@
 import { and, eq, gt, inArray, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client';
-import { auditEvents, drafts, linkTokens, positionTerms, reviews, units, type Position } from '../../db/schema';
+import { auditEvents, drafts, linkTokens, positionTerms, reviews, units, type AnyPosition, type Position } from '../../db/schema';
 import { AppError, words } from '../lib/errors';
 import { label } from '../lib/i18n';
 import { enqueue, type OutboxTopics } from './outbox';
@@ -9,11 +9,11 @@ import { scheduleFor, scheduleReview } from './reminders';
 
 type AssignReason = OutboxTopics['review.assigned']['reason'];
 
-const holderQuery = (db: Db, unitId: string, position: Position) =>
+const holderQuery = (db: Db, unitId: string, position: AnyPosition) =>
   db.select({ personId: positionTerms.personId }).from(positionTerms).where(and(eq(positionTerms.unitId, unitId), eq(positionTerms.position, position), isNull(positionTerms.endedAt)));
 
 /** The person holding a unit's position now, or null when it is vacant. */
-export async function holderOf(db: Db, unitId: string, position: Position): Promise<string | null> {
+export async function holderOf(db: Db, unitId: string, position: AnyPosition): Promise<string | null> {
   const [term] = await holderQuery(db, unitId, position);
   return term?.personId ?? null;
 }
@@ -66,7 +66,7 @@ export async function reassignReview(tx: Db, reviewId: string, toPersonId: strin
   return true;
 }
 
-export interface MidReviewTerm { personId: string; unitId: string; position: Position; startedAt: Date; endedAt: Date | null }
+export interface MidReviewTerm { personId: string; unitId: string; position: AnyPosition; startedAt: Date; endedAt: Date | null }
 
 /**
  * Terms of office of these people that began after the draft was first submitted. A level signed

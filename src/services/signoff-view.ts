@@ -1,6 +1,6 @@
 import { and, asc, eq, inArray, isNull, ne, or } from 'drizzle-orm';
 import type { Db } from '../../db/client';
-import { accounts, decisions, draftAccounts, drafts, people, positionTerms, units, type Position } from '../../db/schema';
+import { accounts, decisions, draftAccounts, drafts, people, positionTerms, units, type AnyPosition, type Position } from '../../db/schema';
 import type { Platform } from '../domain/inspection-code';
 import { versionDiff } from '../domain/diff';
 import { bodyText } from '../domain/html';
@@ -54,7 +54,7 @@ export async function transferCandidates(db: Db, draft: Pick<DraftView, 'id' | '
     .from(decisions)
     .where(and(eq(decisions.draftId, draft.id), ne(decisions.level, level)));
   const barred = new Set([draft.drafterId, assigneeId, ...signed.map((s) => s.personId)]);
-  const byId = new Map<string, { id: string; name: string; positions: Position[] }>();
+  const byId = new Map<string, { id: string; name: string; positions: AnyPosition[] }>();
   for (const m of members) {
     if (barred.has(m.id)) continue;
     const entry = byId.get(m.id) ?? { id: m.id, name: m.name, positions: [] };

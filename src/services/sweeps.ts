@@ -1,6 +1,7 @@
 import type { Db } from '../../db/client';
 import type { ServiceDeps } from './context';
 import { dutySweeps } from './duties';
+import { incidentSweeps } from './incidents';
 import { inspectionSweeps } from './inspections';
 import { pruneOutbox } from './outbox';
 import { reminderSweeps } from './reminders';
@@ -15,4 +16,4 @@ export interface Sweep {
   run(db: Db, deps: ServiceDeps, now: Date): Promise<number>;
 }
 
-export const SWEEPS: Sweep[] = [...reminderSweeps, ...inspectionSweeps, ...dutySweeps, { name: 'outbox-prune', run: (db, _deps, now) => pruneOutbox(db, now) }];
+export const SWEEPS: Sweep[] = [...reminderSweeps, ...inspectionSweeps, ...dutySweeps, ...incidentSweeps, { name: 'outbox-prune', run: (db, _deps, now) => pruneOutbox(db, now) }];

@@ -1,5 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { POSITIONS, ROLES } from '../../../db/schema';
+import { ALL_POSITIONS, POSITIONS, ROLES } from '../../../db/schema';
 import { errors, jsonBody, jsonResponse, said, uuidParam } from '../../lib/http';
 import { ROUTES } from '../../notify/channel';
 import { UnitRobotsSchema } from '../../notify/robots';
@@ -28,7 +28,7 @@ export const UnitSchema = z
     chain: ChainSchema,
     robots: RobotsSummarySchema,
     createdAt: z.string(),
-    positions: z.array(z.object({ position: z.enum(POSITIONS), personId: z.uuid(), name: z.string(), since: z.string() })).optional(),
+    positions: z.array(z.object({ position: z.enum(ALL_POSITIONS), personId: z.uuid(), name: z.string(), since: z.string() })).optional(),
   })
   .openapi('Unit');
 
@@ -101,7 +101,7 @@ export const getPerson = createRoute({
 export const me = createRoute({
   operationId: 'getMe',
   method: 'get', path: '/me', tags, security, summary: 'Who the token belongs to, with positions held',
-  responses: { 200: jsonResponse(PersonSchema.extend({ positions: z.array(z.object({ unitId: z.uuid(), position: z.enum(POSITIONS) })) }), 'The caller'), ...errors(401) },
+  responses: { 200: jsonResponse(PersonSchema.extend({ positions: z.array(z.object({ unitId: z.uuid(), position: z.enum(ALL_POSITIONS) })) }), 'The caller'), ...errors(401) },
 });
 
 export const assignPosition = createRoute({
@@ -109,11 +109,11 @@ export const assignPosition = createRoute({
   method: 'put', path: '/units/{unitId}/positions/{position}', tags, security,
   summary: 'Appoint a position holder 任命岗位; pending reviews pass to the successor; the outgoing holder and the unit\'s secretary are told',
   request: {
-    params: z.object({ unitId: uuidParam('unitId'), position: z.enum(POSITIONS).openapi({ param: { name: 'position', in: 'path' } }) }),
+    params: z.object({ unitId: uuidParam('unitId'), position: z.enum(ALL_POSITIONS).openapi({ param: { name: 'position', in: 'path' }, description: 'A review level, or an office incident reports go to (deputy_secretary 副书记, dean 院长, deputy_dean 分管院长)' }) }),
     ...jsonBody(z.strictObject({ personId: z.uuid() })),
   },
   responses: {
-    200: jsonResponse(z.object({ unitId: z.uuid(), position: z.enum(POSITIONS), personId: z.uuid(), since: z.string(), handedOver: z.number().int() }), 'The new term'),
+    200: jsonResponse(z.object({ unitId: z.uuid(), position: z.enum(ALL_POSITIONS), personId: z.uuid(), since: z.string(), handedOver: z.number().int() }), 'The new term'),
     ...errors(400, 401, 403, 404),
   },
 });
@@ -153,11 +153,11 @@ const page = {
   limit: z.coerce.number().int().min(1).max(200).default(50).openapi({ description: 'At most this many items (1–200, default 50)' }),
   offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
 };
-const Holder = z.object({ position: z.enum(POSITIONS), personId: z.uuid(), name: z.string(), since: z.string() });
+const Holder = z.object({ position: z.enum(ALL_POSITIONS), personId: z.uuid(), name: z.string(), since: z.string() });
 
 export const PersonListItem = z.object({
   id: z.uuid(), name: z.string(), email: z.string(), roles: z.array(z.enum(ROLES)), unitId: z.uuid().nullable(), unitName: z.string().nullable(),
-  positions: z.array(z.object({ unitId: z.uuid(), unitName: z.string(), position: z.enum(POSITIONS), since: z.string() })),
+  positions: z.array(z.object({ unitId: z.uuid(), unitName: z.string(), position: z.enum(ALL_POSITIONS), since: z.string() })),
 }).openapi('PersonListItem');
 
 export const listPeople = createRoute({

@@ -1,0 +1,119 @@
+import type { AnyPosition } from '../../db/schema';
+import { CST_OFFSET_MS, cstDate } from './cst';
+
+/**
+ * Online-opinion (舆情) incidents, pure. The procedure of seed 003, 第八条 —
+ * 舆情监控 → 舆情报告 → 舆情研判 → 分类处置 → 总结评估 — as stages and a table of the actions each
+ * stage allows; who is told of a report (seed 003, part 4); and the deadlines the workers enforce.
+ * The services do the I/O.
+ */
+
+export const INCIDENT_STAGES = ['reported', 'acknowledged', 'handling', 'reviewing', 'closed'] as const;
+export type IncidentStage = (typeof INCIDENT_STAGES)[number];
+
+/** 特别重大、重大、较大 and ordinary; the graver ones go to the university's leading group. */
+export const SEVERITIES = ['ordinary', 'significant', 'major', 'especially_major'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+export const isGrave = (s: Severity | null) => s === 'major' || s === 'especially_major';
+
+/**
+ * The four classes of handling (分类处置): (1) questions, doubts, claims — answered the same day;
+ * (2) malicious spreading or hyping; (3) fabrication, defamation, incitement; (4) constructive suggestions.
+ */
+export const INCIDENT_CLASSES = ['inquiry', 'hyping', 'fabrication', 'suggestion'] as const;
+export type IncidentClass = (typeof INCIDENT_CLASSES)[number];
+
+export const GROUPS = ['students', 'teachers', 'other'] as const;
+export type Group = (typeof GROUPS)[number];
+
+export const ENTRY_KINDS = ['reported', 'acknowledged', 'reported_up', 'assessed', 'reply', 'follow_up', 'note', 'reminder', 'escalated', 'handling_done', 'closed'] as const;
+export type EntryKind = (typeof ENTRY_KINDS)[number];
+
+export type IncidentAction = 'acknowledge' | 'assess' | 'reply' | 'follow_up' | 'finish_handling' | 'close';
+
+/** Which actions each stage allows, and the stage each leads to (null: stays). */
+const TABLE: Record<IncidentStage, Partial<Record<IncidentAction, IncidentStage | null>>> = {
+  reported: { acknowledge: 'acknowledged', follow_up: null },
+  acknowledged: { assess: 'handling', follow_up: null },
+  handling: { assess: null, reply: null, follow_up: null, finish_handling: 'reviewing' },
+  reviewing: { follow_up: null, close: 'closed' },
+  closed: {},
+};
+
+export function allowedActions(stage: IncidentStage): IncidentAction[] {
+  return Object.keys(TABLE[stage]) as IncidentAction[];
+}
+
+/** The stage after `action`, or null when the stage does not allow it. */
+export function nextStage(stage: IncidentStage, action: IncidentAction): IncidentStage | null {
+  const row = TABLE[stage];
+  if (!(action in row)) return null;
+  return row[action] ?? stage;
+}
+
+/**
+ * Who hears of a new report first (第一时间): the person on duty and the unit's leader in charge.
+ * Marked urgent (越级上报), it goes straight to the secretary as well, and the levels it skipped
+ * are told that it did.
+ */
+export function firstReceivers(urgent: boolean): { act: AnyPosition[]; informed: AnyPosition[] } {
+  return urgent ? { act: ['secretary'], informed: ['deputy_leader'] } : { act: ['deputy_leader'], informed: [] };
+}
+
+/**
+ * Who the leader in charge reports to once the report is acknowledged: the secretary and the dean,
+ * and by whom it concerns — students' incidents the deputy secretary, teachers' the deputy
+ * secretary and the deputy dean in charge.
+ */
+export function reportUpTo(group: Group): AnyPosition[] {
+  const byGroup: Record<Group, AnyPosition[]> = { students: ['deputy_secretary'], teachers: ['deputy_secretary', 'deputy_dean'], other: [] };
+  return ['secretary', 'dean', ...byGroup[group]];
+}
+
+export interface IncidentDeadlines {
+  /** The report must be acknowledged by then. */
+  acknowledgeBy: Date | null;
+  /** Class (1): a reply (or a same-day answer promising a date) on the Beijing calendar day of the report (当日回复). */
+  replyBy: Date | null;
+  /** The result promised in a same-day answer. */
+  resultBy: Date | null;
+}
+
+/** The end of the Beijing calendar day `at` falls on (the next day's 00:00 CST). */
+export function endOfCstDay(at: Date): Date {
+  const day = cstDate(at);
+  return new Date(Date.parse(`${day}T00:00:00Z`) - CST_OFFSET_MS + 86_400_000);
+}
+
+export interface DeadlineFacts {
+  stage: IncidentStage;
+  reportedAt: Date;
+  acknowledgedAt: Date | null;
+  class: IncidentClass | null;
+  repliedAt: Date | null;
+  promisedBy: Date | null;
+  resultAt: Date | null;
+}
+
+/** What is still owed, and by when; a deadline met (or no longer applying) is null. */
+export function deadlines(f: DeadlineFacts, ackMinutes: number): IncidentDeadlines {
+  const open = f.stage !== 'closed';
+  return {
+    acknowledgeBy: open && !f.acknowledgedAt ? new Date(f.reportedAt.getTime() + ackMinutes * 60_000) : null,
+    replyBy: open && f.class === 'inquiry' && !f.repliedAt ? endOfCstDay(f.reportedAt) : null,
+    resultBy: open && f.promisedBy && !f.resultAt ? f.promisedBy : null,
+  };
+}
+
+export type DeadlineKind = keyof IncidentDeadlines;
+
+/**
+ * What the workers send for one deadline at `now`: a reminder a while before it (a quarter of the
+ * acknowledgement window; two hours before a day's end), an escalation once it has passed. Each
+ * is sent once (the services key them), and never decides anything for anyone.
+ */
+export function chase(kind: DeadlineKind, due: Date, now: Date, ackMinutes: number): 'remind' | 'escalate' | null {
+  if (now >= due) return 'escalate';
+  const lead = kind === 'acknowledgeBy' ? (ackMinutes * 60_000) / 4 : 2 * 3_600_000;
+  return due.getTime() - now.getTime() <= lead ? 'remind' : null;
+}

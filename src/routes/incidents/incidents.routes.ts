@@ -1,0 +1,72 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { ENTRY_KINDS, GROUPS, INCIDENT_CLASSES, INCIDENT_STAGES, SEVERITIES } from '../../domain/incidents';
+import { errors, jsonBody, jsonResponse, uuidParam } from '../../lib/http';
+import { text } from '../../lib/text';
+
+const tags = ['Incidents 舆情处置'];
+const security = [{ bearerAuth: [] }];
+const instant = z.iso.datetime({ offset: true }).openapi({ example: '2026-11-30T09:30:00+08:00' });
+const idParams = z.object({ id: uuidParam('id') });
+
+const IncidentSchema = z
+  .object({
+    id: z.uuid(), unitId: z.uuid(), reporterId: z.uuid(), summary: z.string(), occurredAt: z.string(), place: z.string(), people: z.string(), development: z.string(),
+    group: z.enum(GROUPS), severity: z.enum(SEVERITIES).nullable(), class: z.enum(INCIDENT_CLASSES).nullable().openapi({ description: '分类处置: inquiry 询问置疑诉求 (当日回复), hyping 恶意炒作, fabrication 造谣诽谤煽动, suggestion 建设性意见' }),
+    urgent: z.boolean(), stage: z.enum(INCIDENT_STAGES), sourcePlatform: z.string().nullable(), sourceUrl: z.string().nullable(),
+    reportedAt: z.string(), acknowledgedAt: z.string().nullable(), repliedAt: z.string().nullable(), promisedBy: z.string().nullable(), closedAt: z.string().nullable(),
+    deadlines: z.object({ acknowledgeBy: z.string().nullable(), replyBy: z.string().nullable().openapi({ description: 'Class inquiry: the end of the Beijing day of the report (当日回复)' }), resultBy: z.string().nullable() }),
+    actions: z.array(z.string()).openapi({ description: 'What the stage allows next' }),
+    entries: z.array(z.object({ id: z.uuid(), at: z.string(), kind: z.enum(ENTRY_KINDS), text: z.string().nullable(), draftId: z.uuid().nullable(), actor: z.object({ id: z.uuid(), name: z.string() }).nullable(), data: z.record(z.string(), z.unknown()) })).optional(),
+  })
+  .openapi('Incident');
+
+const RosterSchema = z.object({ unitId: z.uuid().nullable(), entries: z.array(z.object({ personId: z.uuid(), name: z.string(), from: z.string(), to: z.string() })) }).openapi('DutyRoster');
+
+export const putRoster = createRoute({
+  method: 'put', path: '/units/{unitId}/duty-roster', tags, security, summary: "Set a unit's 24-hour duty roster 值班表 (publicity, admin); replaces it from now on",
+  request: { params: z.object({ unitId: uuidParam('unitId') }), ...jsonBody(z.strictObject({ entries: z.array(z.strictObject({ personId: z.uuid(), from: instant, to: instant })).max(500) })) },
+  responses: { 200: jsonResponse(RosterSchema, 'The roster from a week ago on'), ...errors(400, 401, 403, 404) },
+});
+
+export const getRoster = createRoute({
+  method: 'get', path: '/units/{unitId}/duty-roster', tags, security, summary: "A unit's duty roster",
+  request: { params: z.object({ unitId: uuidParam('unitId') }) },
+  responses: { 200: jsonResponse(RosterSchema, 'The roster from a week ago on'), ...errors(400, 401, 403) },
+});
+
+export const report = createRoute({
+  method: 'post', path: '/incidents', tags, security,
+  summary: 'Report an incident 舆情报告 (any staff of the unit); the person on duty and the leader in charge are told at once (urgent: 越级上报 to the secretary, the skipped level informed)',
+  request: jsonBody(z.strictObject({
+    unitId: z.uuid(), summary: text(200), occurredAt: instant, place: text(200), people: text(500), development: text(5000),
+    group: z.enum(GROUPS), severity: z.enum(SEVERITIES).optional(), urgent: z.boolean().optional(),
+    sourcePlatform: text(50).optional(), sourceUrl: z.url({ protocol: /^https?$/ }).max(2000).optional(),
+  })),
+  responses: { 201: jsonResponse(IncidentSchema, 'The incident, stage reported'), ...errors(400, 401, 403, 404) },
+});
+
+export const list = createRoute({
+  method: 'get', path: '/incidents', tags, security, summary: 'Open incidents, gravest and most urgent first (publicity and admins: all units)',
+  request: { query: z.object({ closed: z.enum(['true', 'false']).optional() }) },
+  responses: { 200: jsonResponse(z.object({ items: z.array(IncidentSchema) }), 'Incidents'), ...errors(401) },
+});
+
+export const get = createRoute({
+  method: 'get', path: '/incidents/{id}', tags, security, summary: 'An incident with its dated entries and deadlines',
+  request: { params: idParams },
+  responses: { 200: jsonResponse(IncidentSchema, 'The incident'), ...errors(400, 401, 404) },
+});
+
+const action = (path: string, summary: string, body: z.ZodType) =>
+  createRoute({
+    method: 'post', path: `/incidents/{id}/${path}`, tags, security, summary,
+    request: { params: idParams, ...jsonBody(body) },
+    responses: { 200: jsonResponse(IncidentSchema, 'The incident after the step'), ...errors(400, 401, 403, 404, 409) },
+  });
+
+export const acknowledge = action('acknowledge', 'Acknowledge the report (确认接报); it is reported on to the secretary, the dean and by group', z.strictObject({ note: text(2000).optional() }));
+export const assess = action('assess', '研判: severity and class of handling (leaders of the unit, publicity)', z.strictObject({ severity: z.enum(SEVERITIES), class: z.enum(INCIDENT_CLASSES), note: text(5000) }));
+export const reply = action('reply', 'Record the reply to the public: an approved draft (its sign-off record shows who approved the text); promisedBy when the result comes later', z.strictObject({ draftId: z.uuid(), promisedBy: instant.optional(), note: text(2000).optional() }));
+export const followUp = action('follow-up', 'A dated follow-up; result=true when it is the promised result', z.strictObject({ text: text(5000), result: z.boolean().optional() }));
+export const finish = action('finish', 'Handling done (处置完毕): on to the closing review', z.strictObject({ text: text(5000) }));
+export const close = action('close', '总结评估: the closing review closes the incident', z.strictObject({ summary: text(10000) }));

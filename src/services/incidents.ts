@@ -1,0 +1,309 @@
+import { and, asc, desc, eq, gt, inArray, isNull, lte, ne, or, sql } from 'drizzle-orm';
+import type { Db } from '../../db/client';
+import { drafts, dutyRoster, incidentEntries, incidents, people, units, type AnyPosition } from '../../db/schema';
+import {
+  allowedActions, chase, deadlines, firstReceivers, isGrave, nextStage, reportUpTo,
+  type DeadlineKind, type EntryKind, type Group, type IncidentAction, type IncidentClass, type Severity,
+} from '../domain/incidents';
+import { AppError, words } from '../lib/errors';
+import { appendAudit } from './audit';
+import { currentPositions, hasRole, requireRole, requireUnitAccess, type Person } from './auth';
+import { inTransaction, type ServiceDeps } from './context';
+import { enqueue } from './outbox';
+import { holderOf } from './reviews';
+import type { Sweep } from './sweeps';
+
+/**
+ * Online-opinion incidents on the sign-off machinery: positions not persons, messages through the
+ * outbox, deadlines the sweep chases, every step an entry on the incident and an event on the
+ * audit chain. The stages and who is told are in src/domain/incidents.ts.
+ */
+
+/** A report must be acknowledged within this long (INCIDENT_ACK_MINUTES would override it). */
+export const ACK_MINUTES = 60;
+
+type IncidentRow = typeof incidents.$inferSelect;
+
+/** Leaders of a unit who act on its incidents (研判, replies, the closing review). */
+const LEADERS: AnyPosition[] = ['deputy_leader', 'secretary', 'dean', 'deputy_secretary', 'deputy_dean'];
+
+async function holders(db: Db, unitId: string, positions: readonly AnyPosition[]): Promise<string[]> {
+  const ids = await Promise.all(positions.map((p) => holderOf(db, unitId, p)));
+  return [...new Set(ids.filter((x): x is string => !!x))];
+}
+
+/** Who is on duty at `at` for the unit; the university's roster when the unit has nobody on duty. */
+export async function onDuty(db: Db, unitId: string, at: Date): Promise<string[]> {
+  const rows = await db
+    .select({ personId: dutyRoster.personId, unitId: dutyRoster.unitId })
+    .from(dutyRoster)
+    .where(and(or(eq(dutyRoster.unitId, unitId), isNull(dutyRoster.unitId)), lte(dutyRoster.from, at), gt(dutyRoster.to, at)));
+  const own = rows.filter((r) => r.unitId === unitId);
+  return [...new Set((own.length ? own : rows).map((r) => r.personId))];
+}
+
+export interface RosterEntry { personId: string; from: Date; to: Date }
+
+/**
+ * Replaces the roster from now on (entries that have ended stay, as the record of who was on duty).
+ * `unitId` null: the university's roster.
+ */
+export async function setDutyRoster(db: Db, deps: ServiceDeps, actor: Person, unitId: string | null, entries: RosterEntry[]) {
+  requireRole(actor, 'publicity', 'admin');
+  entries.forEach((e, i) => {
+    if (e.to <= e.from) throw new AppError('validation_failed', { fields: `entries.${i}.to` }, [{ path: `entries.${i}.to`, in: 'body', message: 'must be after from' }]);
+  });
+  return inTransaction(db, deps, async (tx) => {
+    if (unitId) {
+      const [unit] = await tx.select({ id: units.id }).from(units).where(eq(units.id, unitId));
+      if (!unit) throw new AppError('not_found', { what: words('单位', 'unit') }, { field: 'unitId' });
+    }
+    const ids = [...new Set(entries.map((e) => e.personId))];
+    const found = ids.length ? await tx.select({ id: people.id }).from(people).where(inArray(people.id, ids)) : [];
+    const missing = ids.find((id) => !found.some((f) => f.id === id));
+    if (missing) throw new AppError('not_found', { what: words(`人员 ${missing}`, `person ${missing}`) }, { field: 'entries.personId' });
+    const now = deps.now();
+    await tx.delete(dutyRoster).where(and(unitId ? eq(dutyRoster.unitId, unitId) : isNull(dutyRoster.unitId), gt(dutyRoster.to, now)));
+    if (entries.length) await tx.insert(dutyRoster).values(entries.map((e) => ({ unitId, personId: e.personId, from: e.from, to: e.to })));
+    await appendAudit(tx, { actorId: actor.id, action: 'duty_roster.set', subjectType: 'unit', subjectId: unitId ?? 'university', data: { entries: entries.length }, at: now });
+    return listRoster(tx, unitId, now);
+  });
+}
+
+export function listRoster(db: Db, unitId: string | null, now: Date) {
+  return db
+    .select({ personId: dutyRoster.personId, name: people.name, from: dutyRoster.from, to: dutyRoster.to })
+    .from(dutyRoster)
+    .innerJoin(people, eq(people.id, dutyRoster.personId))
+    .where(and(unitId ? eq(dutyRoster.unitId, unitId) : isNull(dutyRoster.unitId), gt(dutyRoster.to, new Date(now.getTime() - 7 * 86_400_000))))
+    .orderBy(asc(dutyRoster.from));
+}
+
+export interface NewIncident {
+  unitId: string;
+  summary: string;
+  occurredAt: Date;
+  place: string;
+  people: string;
+  development: string;
+  group: Group;
+  severity?: Severity;
+  urgent?: boolean;
+  sourcePlatform?: string;
+  sourceUrl?: string;
+}
+
+async function entry(tx: Db, incidentId: string, at: Date, actorId: string | null, kind: EntryKind, text: string | null, data: Record<string, unknown> = {}, draftId: string | null = null) {
+  await tx.insert(incidentEntries).values({ incidentId, at, actorId, kind, text, data, draftId });
+}
+
+/**
+ * Any member of the unit reports (the first receiver: a counsellor, a network commentator, the IT
+ * centre). The person on duty and the unit's leader in charge are told at once; marked urgent, the
+ * report skips to the secretary and the leader in charge is told it was skipped.
+ */
+export async function reportIncident(db: Db, deps: ServiceDeps, actor: Person, input: NewIncident) {
+  await requireUnitAccess(db, actor, input.unitId);
+  return inTransaction(db, deps, async (tx) => {
+    const [unit] = await tx.select({ id: units.id }).from(units).where(eq(units.id, input.unitId));
+    if (!unit) throw new AppError('not_found', { what: words('单位', 'unit') }, { field: 'unitId' });
+    const now = deps.now();
+    const [row] = await tx
+      .insert(incidents)
+      .values({
+        unitId: input.unitId, reporterId: actor.id, summary: input.summary, occurredAt: input.occurredAt, place: input.place, involved: input.people,
+        development: input.development, group: input.group, severity: input.severity ?? null, urgent: input.urgent ?? false,
+        sourcePlatform: input.sourcePlatform ?? null, sourceUrl: input.sourceUrl ?? null, reportedAt: now, updatedAt: now,
+      })
+      .returning();
+    const receivers = firstReceivers(row!.urgent);
+    const act = [...new Set([...(await onDuty(tx, input.unitId, now)), ...(await holders(tx, input.unitId, receivers.act))])].filter((id) => id !== actor.id);
+    const informed = (await holders(tx, input.unitId, receivers.informed)).filter((id) => !act.includes(id) && id !== actor.id);
+    await entry(tx, row!.id, now, actor.id, 'reported', input.development, { notified: act, skippedInformed: informed, urgent: row!.urgent });
+    await appendAudit(tx, { actorId: actor.id, action: 'incident.reported', subjectType: 'incident', subjectId: row!.id, data: { unitId: input.unitId, urgent: row!.urgent, notified: act }, at: now });
+    await enqueue(tx, 'incident.notified', { incidentId: row!.id, reason: 'reported', personIds: act });
+    if (informed.length) await enqueue(tx, 'incident.notified', { incidentId: row!.id, reason: 'skipped', personIds: informed });
+    return row!;
+  });
+}
+
+/** May this person see the incident: its unit's members and position holders, the publicity department, whoever was told of it. */
+async function requireSight(db: Db, actor: Person, row: IncidentRow) {
+  if (hasRole(actor, 'admin', 'publicity') || row.reporterId === actor.id) return;
+  try {
+    await requireUnitAccess(db, actor, row.unitId);
+  } catch {
+    const [told] = await db.select({ id: incidentEntries.id }).from(incidentEntries)
+      .where(and(eq(incidentEntries.incidentId, row.id), sql`${incidentEntries.data}->'notified' ? ${actor.id}`)).limit(1);
+    if (!told) throw new AppError('not_found', { what: words('舆情事件', 'incident') });
+  }
+}
+
+async function loadIncident(db: Db, id: string, lock = false) {
+  const q = db.select().from(incidents).where(eq(incidents.id, id));
+  const [row] = lock ? await q.for('update') : await q;
+  if (!row) throw new AppError('not_found', { what: words('舆情事件', 'incident') });
+  return row;
+}
+
+export async function getIncident(db: Db, deps: ServiceDeps, actor: Person, id: string) {
+  const row = await loadIncident(db, id);
+  await requireSight(db, actor, row);
+  return incidentView(db, deps, row);
+}
+
+export async function incidentView(db: Db, deps: ServiceDeps, row: IncidentRow) {
+  const entries = await db
+    .select({ id: incidentEntries.id, at: incidentEntries.at, kind: incidentEntries.kind, text: incidentEntries.text, draftId: incidentEntries.draftId, data: incidentEntries.data, actorId: incidentEntries.actorId, actorName: people.name })
+    .from(incidentEntries)
+    .leftJoin(people, eq(people.id, incidentEntries.actorId))
+    .where(eq(incidentEntries.incidentId, row.id))
+    .orderBy(asc(incidentEntries.at), asc(incidentEntries.seq));
+  const due = deadlines({ stage: row.stage, reportedAt: row.reportedAt, acknowledgedAt: row.acknowledgedAt, class: row.class, repliedAt: row.repliedAt, promisedBy: row.promisedBy, resultAt: row.resultAt }, ACK_MINUTES);
+  return { incident: row, entries, deadlines: due, actions: allowedActions(row.stage), now: deps.now() };
+}
+
+/** Who may take an action: acknowledging is for whoever was told first (and the leaders); deciding is for the unit's leaders. */
+async function requireActor(db: Db, actor: Person, row: IncidentRow, action: IncidentAction) {
+  if (hasRole(actor, 'admin', 'publicity')) return;
+  if (action === 'follow_up') return requireUnitAccess(db, actor, row.unitId);
+  const held = (await currentPositions(db, actor.id)).filter((p) => p.unitId === row.unitId).map((p) => p.position);
+  if (held.some((p) => LEADERS.includes(p))) return;
+  if (action === 'acknowledge' && (await onDuty(db, row.unitId, row.reportedAt)).includes(actor.id)) return;
+  throw new AppError('forbidden');
+}
+
+export type IncidentInput =
+  | { action: 'acknowledge'; note?: string }
+  | { action: 'assess'; severity: Severity; class: IncidentClass; note: string }
+  | { action: 'reply'; draftId: string; promisedBy?: Date; note?: string }
+  | { action: 'follow_up'; text: string; result?: boolean }
+  | { action: 'finish_handling'; text: string }
+  | { action: 'close'; summary: string };
+
+/** One step of the procedure; refused when the stage does not allow it or the person may not take it. */
+export async function actOnIncident(db: Db, deps: ServiceDeps, actor: Person, id: string, input: IncidentInput) {
+  return inTransaction(db, deps, async (tx) => {
+    const row = await loadIncident(tx, id, true);
+    await requireSight(tx, actor, row);
+    const stage = nextStage(row.stage, input.action);
+    if (!stage) {
+      throw new AppError('conflict', {
+        reasonZh: `舆情事件当前阶段为“${row.stage}”，不能执行“${input.action}”`,
+        reasonEn: `the incident is ${row.stage}; it cannot take ${input.action}`,
+      });
+    }
+    await requireActor(tx, actor, row, input.action);
+    const now = deps.now();
+    const set: Partial<IncidentRow> = { stage, updatedAt: now };
+    switch (input.action) {
+      case 'acknowledge': {
+        set.acknowledgedAt = now;
+        set.acknowledgedById = actor.id;
+        // The leader in charge reports on to the secretary and the dean, and by whom it concerns.
+        const up = (await holders(tx, row.unitId, reportUpTo(row.group))).filter((p) => p !== actor.id);
+        await entry(tx, id, now, actor.id, 'acknowledged', input.note ?? null);
+        await entry(tx, id, now, actor.id, 'reported_up', null, { notified: up });
+        if (up.length) await enqueue(tx, 'incident.notified', { incidentId: id, reason: 'reported_up', personIds: up });
+        break;
+      }
+      case 'assess': {
+        set.severity = input.severity;
+        set.class = input.class;
+        await entry(tx, id, now, actor.id, 'assessed', input.note, { severity: input.severity, class: input.class });
+        // The graver ones go to the university's leading group (the publicity department here).
+        if (isGrave(input.severity) && !isGrave(row.severity)) {
+          const dept = await publicityDepartment(tx);
+          await entry(tx, id, now, actor.id, 'reported_up', null, { notified: dept, to: 'leading_group' });
+          if (dept.length) await enqueue(tx, 'incident.notified', { incidentId: id, reason: 'grave', personIds: dept });
+        }
+        break;
+      }
+      case 'reply': {
+        // A reply to the public is a draft that went through the sign-off chain: the record shows who approved which text.
+        const [draft] = await tx.select({ id: drafts.id, unitId: drafts.unitId, status: drafts.status }).from(drafts).where(eq(drafts.id, input.draftId));
+        if (!draft || draft.unitId !== row.unitId) throw new AppError('not_found', { what: words('稿件', 'draft') }, { field: 'draftId' });
+        if (draft.status !== 'approved') {
+          throw new AppError('conflict', { reasonZh: '回复稿须经审核批准后才能记录为已回复', reasonEn: 'a reply is recorded once its draft has been approved through the sign-off chain' }, { field: 'draftId' });
+        }
+        set.repliedAt = row.repliedAt ?? now;
+        if (input.promisedBy) set.promisedBy = input.promisedBy;
+        await entry(tx, id, now, actor.id, 'reply', input.note ?? null, { promisedBy: input.promisedBy?.toISOString() ?? null }, draft.id);
+        break;
+      }
+      case 'follow_up':
+        if (input.result) set.resultAt = now;
+        await entry(tx, id, now, actor.id, 'follow_up', input.text, { result: Boolean(input.result) });
+        break;
+      case 'finish_handling':
+        await entry(tx, id, now, actor.id, 'handling_done', input.text);
+        break;
+      case 'close':
+        set.closedAt = now;
+        await entry(tx, id, now, actor.id, 'closed', input.summary);
+        break;
+    }
+    const [updated] = await tx.update(incidents).set(set).where(eq(incidents.id, id)).returning();
+    await appendAudit(tx, { actorId: actor.id, action: `incident.${input.action}`, subjectType: 'incident', subjectId: id, data: { from: row.stage, to: stage }, at: now });
+    return updated!;
+  });
+}
+
+async function publicityDepartment(db: Db): Promise<string[]> {
+  const rows = await db.select({ id: people.id }).from(people).where(sql`'publicity' = any(${people.roles})`);
+  return rows.map((r) => r.id);
+}
+
+/** The board: open incidents (publicity and admins: all; others: their units'), gravest and most urgent first. */
+export async function listIncidents(db: Db, deps: ServiceDeps, actor: Person, opts: { includeClosed?: boolean } = {}) {
+  const units = hasRole(actor, 'admin', 'publicity') ? null : [...new Set([actor.unitId, ...(await currentPositions(db, actor.id)).map((p) => p.unitId)].filter((x): x is string => !!x))];
+  if (units && !units.length) return [];
+  const rows = await db
+    .select()
+    .from(incidents)
+    .where(and(opts.includeClosed ? undefined : ne(incidents.stage, 'closed'), units ? inArray(incidents.unitId, units) : undefined))
+    .orderBy(desc(sql`case ${incidents.severity} when 'especially_major' then 4 when 'major' then 3 when 'significant' then 2 else 1 end`), desc(incidents.urgent), asc(incidents.reportedAt))
+    .limit(500);
+  return rows.map((r) => ({ incident: r, deadlines: deadlines({ stage: r.stage, reportedAt: r.reportedAt, acknowledgedAt: r.acknowledgedAt, class: r.class, repliedAt: r.repliedAt, promisedBy: r.promisedBy, resultAt: r.resultAt }, ACK_MINUTES) }));
+}
+
+/**
+ * Chases every owed deadline of open incidents: a reminder before, an escalation once passed, each
+ * once (an entry records it, so a second run finds it), never acting for anyone.
+ */
+async function chaseIncidents(db: Db, deps: ServiceDeps, now: Date): Promise<number> {
+  const open = await db.select().from(incidents).where(ne(incidents.stage, 'closed'));
+  let written = 0;
+  for (const row of open) {
+    const due = deadlines({ stage: row.stage, reportedAt: row.reportedAt, acknowledgedAt: row.acknowledgedAt, class: row.class, repliedAt: row.repliedAt, promisedBy: row.promisedBy, resultAt: row.resultAt }, ACK_MINUTES);
+    for (const kind of Object.keys(due) as DeadlineKind[]) {
+      const at = due[kind];
+      if (!at) continue;
+      const step = chase(kind, at, now, ACK_MINUTES);
+      if (!step) continue;
+      written += await inTransaction(db, deps, async (tx) => {
+        const locked = await loadIncident(tx, row.id, true);
+        const entryKind: EntryKind = step === 'remind' ? 'reminder' : 'escalated';
+        const [done] = await tx.select({ id: incidentEntries.id }).from(incidentEntries).where(and(
+          eq(incidentEntries.incidentId, row.id), eq(incidentEntries.kind, entryKind),
+          sql`${incidentEntries.data}->>'deadline' = ${kind}`, sql`${incidentEntries.data}->>'due' = ${at.toISOString()}`,
+        ));
+        if (done || locked.stage === 'closed') return 0;
+        const owed = kind === 'acknowledgeBy'
+          ? [...(await onDuty(tx, row.unitId, row.reportedAt)), ...(await holders(tx, row.unitId, firstReceivers(row.urgent).act))]
+          : await holders(tx, row.unitId, ['deputy_leader', 'secretary']);
+        const above = step === 'escalate'
+          ? [...(await holders(tx, row.unitId, ['secretary', 'dean', 'publicity_officer'])), ...(kind === 'acknowledgeBy' && !isGrave(row.severity) ? [] : await publicityDepartment(tx))]
+          : [];
+        const personIds = [...new Set([...owed, ...above])];
+        await entry(tx, row.id, now, null, entryKind, null, { deadline: kind, due: at.toISOString(), notified: personIds });
+        await enqueue(tx, 'incident.notified', { incidentId: row.id, reason: step === 'remind' ? 'reminder' : 'escalated', personIds, deadline: kind, due: at.toISOString() });
+        await appendAudit(tx, { actorId: null, action: `incident.${entryKind}`, subjectType: 'incident', subjectId: row.id, data: { deadline: kind, due: at.toISOString() }, at: now });
+        return 1;
+      });
+    }
+  }
+  return written;
+}
+
+export const incidentSweeps: Sweep[] = [{ name: 'incident-deadlines', run: chaseIncidents }];
