@@ -5,14 +5,22 @@
  *
  * - public verify `GET /api/v1/verify/{code}` vs a bare Hono JSON route, same adapter, 32 connections
  * - the approver's inbox `GET /drafts?awaiting=me` with few vs many drafts stored
+ * - a link decision `POST /api/v1/signoff/{token}` (approve, opening the next level) vs pgbench running
+ *   the minimal SQL of a decision (1 conditional UPDATE + 3 INSERTs) at the same 32 clients; then two
+ *   service processes deciding at once vs one (the audit chain takes no global lock)
  * - idle resident memory of the service vs bare Hono
  * - 1,000 submits → first-level mail at a real SMTP server vs a no-op BullMQ worker, same concurrency
  */
 import autocannon from 'autocannon';
-import { fork, type ChildProcess } from 'node:child_process';
+import { execFileSync, fork, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Queue, Worker } from 'bullmq';
 import { sql } from 'drizzle-orm';
 import postgres from 'postgres';
+import { CHECKLIST_ITEMS } from '../src/domain/checklist';
+import { hashToken, randomToken } from '../src/lib/crypto';
 import { silentLog } from '../src/lib/log';
 import { createRuntime } from '../src/runtime';
 import { seedDemo } from '../src/services/bootstrap';
@@ -25,6 +33,8 @@ const ROUNDS = 3;
 const CONNECTIONS = 32;
 const MANY = FULL ? 100_000 : 20_000;
 const SUBMITS = FULL ? 1000 : 300;
+/** Decisions per round and side (each needs a fresh link). */
+const DECISIONS = FULL ? 600 : 300;
 const ADMIN_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const SECRET = 'bench-secret-0123456789abcdef0123456789';
@@ -105,6 +115,100 @@ try {
   say(`inbox, ${MANY / 1000}k drafts       ${fmt(many)}`);
   say(`  ratio ${(many.rps / few.rps).toFixed(2)}\n`);
 
+  // Link decisions: drafts waiting on the section head, each with a live link, written straight in SQL.
+  async function links(n: number): Promise<string[]> {
+    await db.execute(sql`
+      with d as (
+        insert into drafts (unit_id, drafter_id, status, levels, current_level, round, submitted_at)
+        select ${demo.unitId}::uuid, ${demo.people.drafter}::uuid, 'in_review', (select chain->'levels' from units where id = ${demo.unitId}::uuid), 'section_head', 1, now()
+        from generate_series(1, ${n}) returning id),
+      v as (
+        insert into draft_versions (draft_id, no, title, body, content_sha256, created_by)
+        select d.id, 1, '待审稿件', '正文', repeat('0', 64), ${demo.people.drafter}::uuid from d returning id, draft_id)
+      insert into reviews (draft_id, version_id, round, level, assignee_id, assigned_at)
+      select v.draft_id, v.id, 1, 'section_head', ${demo.people.section_head}::uuid, now() from v`);
+    const reviews = (await db.execute(sql`select r.id, r.version_id from reviews r where r.status = 'pending' and r.level = 'section_head'
+      and not exists (select 1 from link_tokens l where l.review_id = r.id)`)) as unknown as { id: string; version_id: string }[];
+    const tokens: string[] = [];
+    const rows = [];
+    for (const r of reviews) {
+      const token = randomToken();
+      tokens.push(token);
+      rows.push(sql`(${await hashToken(SECRET, token)}, ${r.id}::uuid, ${r.version_id}::uuid, ${demo.people.section_head}::uuid, now() + interval '1 day')`);
+    }
+    for (let i = 0; i < rows.length; i += 1000) {
+      await db.execute(sql`insert into link_tokens (token_hash, review_id, version_id, person_id, expires_at) values ${sql.join(rows.slice(i, i + 1000), sql`, `)}`);
+    }
+    return tokens;
+  }
+  const decision = JSON.stringify({ decision: 'approve', checklist: Object.fromEntries(CHECKLIST_ITEMS.map((i) => [i, true])) });
+  /** `amount` decisions at 32 connections, each on a fresh link, split over the given servers. */
+  async function decide(bases: string[], amount: number): Promise<Load> {
+    // A few spare links per connection: the load generator may prepare a request it never sends.
+    const spare = 2 * CONNECTIONS;
+    const tokens = await links(amount + spare * bases.length);
+    const per = Math.floor(amount / bases.length);
+    const t0 = performance.now();
+    const results = await Promise.all(bases.map((base, b) => {
+      const mine = tokens.slice(b * (per + spare), (b + 1) * (per + spare));
+      let next = 0;
+      return autocannon({
+        url: base, connections: CONNECTIONS / bases.length, amount: per,
+        requests: [{ method: 'POST', headers: { 'content-type': 'application/json' }, body: decision, setupRequest: (req) => ({ ...req, path: `/api/v1/signoff/${mine[next++]}` }) }],
+      });
+    }));
+    const seconds = (performance.now() - t0) / 1000;
+    return {
+      rps: results.reduce((n, r) => n + r.requests.total, 0) / seconds,
+      p50: median(results.map((r) => r.latency.p50)), p99: Math.max(...results.map((r) => r.latency.p99)),
+      errors: results.reduce((n, r) => n + r.errors + r.non2xx, 0),
+    };
+  }
+  // The baseline: what a decision minimally asks of Postgres, on scratch tables, by pgbench at 32 clients.
+  await rt.database.exec(`
+    create table pgb_reviews (id bigint primary key, status text not null);
+    insert into pgb_reviews select g, 'pending' from generate_series(1, 2000000) g;
+    create table pgb_decisions (id bigserial primary key, review_id bigint not null, data jsonb not null, at timestamptz not null default now());
+    create table pgb_audit (seq bigserial primary key, data jsonb not null, at timestamptz not null default now());
+    create table pgb_outbox (id bigserial primary key, payload jsonb not null, at timestamptz not null default now());
+    analyze pgb_reviews;`);
+  const work = mkdtempSync(join(tmpdir(), 'imp-pgbench-'));
+  writeFileSync(join(work, 'decision.sql'), [
+    '\\set id random(1, 2000000)',
+    'BEGIN;',
+    "UPDATE pgb_reviews SET status = 'approved' WHERE id = :id AND status = 'pending';",
+    // A space after each colon: pgbench would read `:name` inside the JSON as one of its variables.
+    `INSERT INTO pgb_decisions (review_id, data) VALUES (:id, '${decision.replace(/":/g, '": ')}');`,
+    `INSERT INTO pgb_audit (data) VALUES ('{"action":"review.approved","level":"section_head"}');`,
+    `INSERT INTO pgb_outbox (payload) VALUES ('{"topic":"review.assigned"}');`,
+    'END;',
+  ].join('\n'));
+  let pgbenchRun = 0;
+  async function pgbench(seconds: number): Promise<Load> {
+    const prefix = join(work, `log${pgbenchRun++}`);
+    const out = execFileSync('pgbench', ['-n', '-M', 'prepared', '-c', String(CONNECTIONS), '-j', '2', '-T', String(seconds), '-f', join(work, 'decision.sql'), '-l', `--log-prefix=${prefix}`, DATABASE_URL], { cwd: work, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    const latencies = readdirSync(work).filter((f) => f.startsWith(`log${pgbenchRun - 1}.`))
+      .flatMap((f) => readFileSync(join(work, f), 'utf8').trim().split('\n').map((l) => Number(l.split(' ')[2]) / 1000)).sort((a, b) => a - b);
+    const at = (q: number) => Math.round(latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]!);
+    return { rps: Number(/tps = ([\d.]+)/.exec(out)![1]), p50: at(0.5), p99: at(0.99), errors: Number(/failed transactions: (\d+)/.exec(out)?.[1] ?? 0) };
+  }
+  await decide([app.base], 200); // warm
+  const decisionSeconds = (l: Load) => Math.max(1, Math.round(DECISIONS / Math.max(l.rps, 1)));
+  const probe = await decide([app.base], 200);
+  const [decided, pgb] = await versus(() => decide([app.base], DECISIONS), () => pgbench(decisionSeconds(probe)));
+  say(`link decision            ${fmt(decided)}`);
+  say(`  baseline: pgbench      ${fmt(pgb)}   (1 conditional UPDATE + 3 INSERTs, prepared, ${CONNECTIONS} clients)`);
+  say(`  ratio ${(decided.rps / pgb.rps).toFixed(2)}; p99 ${decided.p99} ms vs pgbench p99 ${pgb.p99} ms + 10\n`);
+
+  // Two service processes deciding at once against one (no global lock in the request path).
+  const app2 = await server('app');
+  await decide([app2.base], 100); // warm
+  const [two, one] = await versus(() => decide([app.base, app2.base], DECISIONS), () => decide([app.base], DECISIONS));
+  say(`decisions, 2 processes   ${fmt(two)}`);
+  say(`decisions, 1 process     ${fmt(one)}`);
+  say(`  ratio ${(two.rps / one.rps).toFixed(2)}\n`);
+  rmSync(work, { recursive: true, force: true });
+
   const [appRss, bareRss] = [await app.rss(), await bare.rss()];
   say(`idle RSS after load: service ${(appRss / 2 ** 20).toFixed(0)} MB, bare Hono ${(bareRss / 2 ** 20).toFixed(0)} MB, ratio ${(appRss / bareRss).toFixed(2)}×\n`);
   for (const c of children.splice(0)) c.kill();
@@ -131,6 +235,8 @@ try {
     }
   }));
   const submitted = performance.now();
+  // What was still queued when the last submit returned: its drain rate is the mail path alone.
+  const backlog = SUBMITS - (sink.messages.length - before);
   await sink.waitFor(before + SUBMITS, 600_000);
   const done = performance.now();
   clearInterval(watch);
@@ -140,6 +246,7 @@ try {
   const mailRate = SUBMITS / ((done - start) / 1000);
   say(`create+submit at 16      ${(SUBMITS / ((submitted - start) / 1000)).toFixed(0).padStart(7)} drafts/s`);
   say(`${SUBMITS} submits → mail     ${mailRate.toFixed(0).padStart(7)} mails/s end to end, last mail ${((done - start) / 1000).toFixed(1)} s after the first submit; lag p50 ${p(0.5)} s, p99 ${p(0.99)} s`);
+  say(`  backlog after the last submit: ${backlog} mails, drained at ${(backlog / Math.max((done - submitted) / 1000, 0.001)).toFixed(0)} mails/s`);
   await host.close();
   await mailRt.close();
   await sink.close();
