@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { boolean, index, integer, jsonb, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import type { DueRule, ObligationStatus, Recurrence } from '../../src/domain/duties';
+import type { ItemScore, SupervisionStatus } from '../../src/domain/supervision';
 import { at, createdAt, id } from './columns';
 import { people, units, type Position } from './org';
 
@@ -101,3 +102,31 @@ export const dutyDecisions = pgTable('duty_decisions', {
   decidedBy: uuid('decided_by').notNull().references(() => people.id),
   decidedAt: at('decided_at').notNull(),
 });
+
+/** The yearly 专项督查 of one unit (src/domain/supervision.ts): the checklist scored by the publicity department. */
+export const supervisions = pgTable(
+  'supervisions',
+  {
+    id: id(),
+    year: integer('year').notNull(),
+    unitId: uuid('unit_id').notNull().references(() => units.id),
+    status: text('status').$type<SupervisionStatus>().notNull().default('open'),
+    items: jsonb('items').$type<ItemScore[]>().notNull().default([]),
+    total: integer('total'),
+    summary: text('summary'),
+    rectifyDeadline: at('rectify_deadline'),
+    rectifiedAt: at('rectified_at'),
+    rectificationNote: text('rectification_note'),
+    /** Set once when an unfinished rectification passes its deadline and is escalated. */
+    escalatedAt: at('escalated_at'),
+    scoredBy: uuid('scored_by').references(() => people.id),
+    scoredAt: at('scored_at'),
+    createdBy: uuid('created_by').references(() => people.id),
+    createdAt: createdAt(),
+    updatedAt: at('updated_at').notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('supervisions_year_unit_key').on(t.year, t.unitId),
+    index('supervisions_rectify_due_idx').on(t.rectifyDeadline).where(sql`${t.status} = 'rectifying' and ${t.escalatedAt} is null`),
+  ],
+);

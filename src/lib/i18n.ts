@@ -88,6 +88,7 @@ export const LABELS = {
   standing: { pending: ['未到期', 'not yet due'], in_review: ['审核中', 'in review'], done: ['按时完成', 'done'], late: ['逾期完成', 'late'], missing: ['逾期未交', 'missing'] },
   recurrence: { quarterly: ['每季度', 'quarterly'], half_yearly: ['每半年', 'half-yearly'], yearly: ['每年', 'yearly'], dates: ['规定日期', 'set dates'], as_needed: ['适时上报', 'as needed'] },
   evidence: { report: ['报告文件', 'report'], minutes: ['会议纪要', 'minutes'], form: ['表格', 'form'] },
+  supervisionStatus: { open: ['待督查', 'open'], scored: ['已评分', 'scored'], rectifying: ['整改中', 'rectifying'] },
 } as const;
 
 export function label<G extends keyof typeof LABELS>(group: G, key: string, locale: Locale = 'zh-CN'): string {

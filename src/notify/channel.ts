@@ -10,7 +10,7 @@ export interface Notification {
     // Registry and annual inspection (src/notify/registry-messages.ts).
     | 'inspection' | 'inspection_reminder' | 'inspection_overdue' | 'inspection_result' | 'inspection_code' | 'account_status' | 'account_dormant'
     // Duties of the responsibility system (src/notify/duty-messages.ts).
-    | 'duty_assigned' | 'duty_reminder' | 'duty_escalated' | 'duty_submitted' | 'duty_decided';
+    | 'duty_assigned' | 'duty_reminder' | 'duty_escalated' | 'duty_submitted' | 'duty_decided' | 'supervision';
   to: { personId: string; name: string; email: string; phone?: string | null; wecomUserId?: string | null; dingtalkUserId?: string | null };
   subject: string;
   text: string;

@@ -75,3 +75,21 @@ export function dutyDecidedMessage(f: DutyFacts & { decision: 'accept' | 'return
     link: link(f),
   });
 }
+
+/** The 专项督查 result (step 'scored') or its rectification past the deadline ('overdue'). */
+export function supervisionMessage(f: { recipientName: string; unitName: string; year: number; total: number | null; findings: string[]; rectifyDeadline: Date | null; overdue: boolean; url: string }) {
+  return message({
+    to: f.recipientName,
+    subject: f.overdue ? `【整改逾期】${f.unitName} ${f.year} 年度专项督查整改已超过期限` : `【专项督查结果】${f.unitName} ${f.year} 年度：${f.total ?? '—'} 分`,
+    zh: f.overdue
+      ? [`${f.unitName} ${f.year} 年度网络意识形态工作专项督查的整改期限（${f.rectifyDeadline ? cst(f.rectifyDeadline) : '—'}）已过，尚未报告整改情况。`]
+      : [
+          `${f.unitName} ${f.year} 年度网络意识形态工作专项督查得分：${f.total ?? '—'} 分。`,
+          ...(f.findings.length ? [`发现的问题：${f.findings.join('；')}`, `请于 ${f.rectifyDeadline ? cst(f.rectifyDeadline) : '—'} 前完成整改并报告。`] : ['未发现需整改的问题。']),
+        ],
+    en: f.overdue
+      ? `The rectification after ${f.unitName}'s ${f.year} supervision was due by ${f.rectifyDeadline?.toISOString() ?? '—'} and has not been reported.`
+      : `${f.unitName}'s ${f.year} supervision scored ${f.total ?? '—'}.${f.findings.length ? ` Findings: ${f.findings.join('; ')}. Rectify by ${f.rectifyDeadline?.toISOString() ?? '—'}.` : ''}`,
+    link: { url: f.url, zh: '查看督查', en: 'Open the supervision' },
+  });
+}

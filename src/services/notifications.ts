@@ -13,6 +13,7 @@ import { inTransaction, type ServiceDeps } from './context';
 import type { OutboxTopics } from './outbox';
 import { dutyPlans } from './duty-notifications';
 import { incidentPlans } from './incident-notifications';
+import { supervisionPlans } from './supervisions';
 import { registryPlans } from './registry-notifications';
 import { mintLoginLink } from './sessions';
 import { mintLink } from './signoff';
@@ -229,7 +230,9 @@ export async function plansFor(db: Db, deps: ServiceDeps, row: OutboxRow): Promi
     default:
       // The duty topics, then the registry and inspection topics.
       if (row.topic === 'incident.notified') return incidentPlans(db, deps, row, key);
-      return row.topic.startsWith('duty.') ? dutyPlans(db, deps, row, key) : registryPlans(db, deps, row, key);
+      if (row.topic.startsWith('duty.')) return dutyPlans(db, deps, row, key);
+      if (row.topic.startsWith('supervision.')) return supervisionPlans(db, deps, row, key);
+      return registryPlans(db, deps, row, key);
   }
 }
 

@@ -56,6 +56,10 @@ export interface OutboxTopics {
   'duty.submitted': { obligationId: string; submissionId: string };
   /** The reviewer accepted or returned a submission: its submitter and the responsible holder are told. */
   'duty.decided': { obligationId: string; submissionId: string; decision: 'accept' | 'return' };
+  /** The yearly 专项督查 was scored: the unit's secretary and publicity officer get the result and any deadline. */
+  'supervision.scored': { supervisionId: string };
+  /** A rectification passed its deadline without being reported: the publicity department and the unit's secretary, once. */
+  'supervision.rectification_overdue': { supervisionId: string };
 }
 export type OutboxTopic = keyof OutboxTopics;
 

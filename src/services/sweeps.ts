@@ -3,6 +3,7 @@ import type { ServiceDeps } from './context';
 import { dutySweeps } from './duties';
 import { incidentSweeps } from './incidents';
 import { inspectionSweeps } from './inspections';
+import { supervisionSweeps } from './supervisions';
 import { pruneOutbox } from './outbox';
 import { reminderSweeps } from './reminders';
 
@@ -16,4 +17,4 @@ export interface Sweep {
   run(db: Db, deps: ServiceDeps, now: Date): Promise<number>;
 }
 
-export const SWEEPS: Sweep[] = [...reminderSweeps, ...inspectionSweeps, ...dutySweeps, ...incidentSweeps, { name: 'outbox-prune', run: (db, _deps, now) => pruneOutbox(db, now) }];
+export const SWEEPS: Sweep[] = [...reminderSweeps, ...inspectionSweeps, ...dutySweeps, ...incidentSweeps, ...supervisionSweeps, { name: 'outbox-prune', run: (db, _deps, now) => pruneOutbox(db, now) }];

@@ -4,6 +4,7 @@ import { validationError, type AppEnv, type AppRouteHandler } from '../../lib/ht
 import { csvResponse } from '../../lib/csv';
 import * as duties from '../../services/duties';
 import { dutyYearCsv } from '../../services/duty-exports';
+import * as supervisions from '../../services/supervisions';
 import type { Upload } from '../../services/files';
 import { NoteSchema } from './duties.routes';
 import type * as routes from './duties.routes';
@@ -79,4 +80,31 @@ export const exportYear: AppRouteHandler<typeof routes.exportYear> = async (c) =
   const { deps, person } = c.var;
   const { body, filename } = await dutyYearCsv(deps.db, deps, person, c.req.valid('query').year);
   return csvResponse(body, filename) as never;
+};
+
+export const openSupervisions: AppRouteHandler<typeof routes.openSupervisions> = async (c) => {
+  const { deps, person } = c.var;
+  const { year, unitIds } = c.req.valid('json');
+  return c.json({ items: await supervisions.openSupervisions(deps.db, deps, person, year, unitIds) }, 201);
+};
+
+export const listSupervisions: AppRouteHandler<typeof routes.listSupervisions> = async (c) => {
+  const { deps, person } = c.var;
+  return c.json({ items: await supervisions.listSupervisions(deps.db, person, c.req.valid('query').year) }, 200);
+};
+
+export const getSupervision: AppRouteHandler<typeof routes.getSupervision> = async (c) => {
+  const { deps, person } = c.var;
+  return c.json(await supervisions.getSupervision(deps.db, deps, person, c.req.valid('param').id), 200);
+};
+
+export const scoreSupervision: AppRouteHandler<typeof routes.scoreSupervision> = async (c) => {
+  const { deps, person } = c.var;
+  const { rectifyDeadline, ...rest } = c.req.valid('json');
+  return c.json(await supervisions.scoreSupervision(deps.db, deps, person, c.req.valid('param').id, { ...rest, rectifyDeadline: rectifyDeadline ? new Date(rectifyDeadline) : undefined }), 200);
+};
+
+export const reportRectification: AppRouteHandler<typeof routes.reportRectification> = async (c) => {
+  const { deps, person } = c.var;
+  return c.json(await supervisions.reportRectification(deps.db, deps, person, c.req.valid('param').id, c.req.valid('json').note), 200);
 };

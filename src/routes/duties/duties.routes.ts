@@ -1,6 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { EVIDENCE_KINDS, POSITIONS } from '../../../db/schema';
 import { isValidMonthDay, OBLIGATION_STATUSES, PERIOD_KEY, RECURRENCES, STANDINGS } from '../../domain/duties';
+import { SUPERVISION_STATUSES } from '../../domain/supervision';
 import { errors, jsonBody, jsonResponse, said, uuidParam } from '../../lib/http';
 import { text } from '../../lib/text';
 
@@ -132,4 +133,62 @@ export const exportYear = createRoute({
   summary: 'A year’s obligations for the 年度目标责任考核 as CSV (UTF-8 with BOM, formulas neutralized) (publicity)',
   request: { query: z.object({ year: z.coerce.number().int().min(2000).max(2100).openapi({ example: 2026 }) }) },
   responses: { 200: { content: { 'text/csv': { schema: z.string() } }, description: 'CSV: unit, duty, period, due day, status, standing, submitter, note, acceptance, returns, reminders, escalations' }, ...errors(400, 401, 403) },
+});
+
+// ——— The yearly 专项督查 ———
+
+const SupervisionSchema = z.object({
+  id: z.uuid(), year: z.number().int(), unitId: z.uuid(), unitName: z.string(), status: z.enum(SUPERVISION_STATUSES), total: z.number().int().nullable(), summary: z.string().nullable(),
+  items: z.array(z.object({ key: z.string(), title: z.string(), check: z.string(), source: z.string(), max: z.number().int(), score: z.number().int().nullable(), finding: z.string().nullable() })),
+  rectifyDeadline: z.string().nullable(), rectifiedAt: z.string().nullable(), rectificationNote: z.string().nullable(),
+  scoredBy: z.uuid().nullable(), scoredAt: z.string().nullable(), escalatedAt: z.string().nullable(),
+}).openapi('Supervision');
+const SupervisionDetail = SupervisionSchema.extend({
+  dutyRecord: z.array(z.object({ title: z.string(), period: z.string(), standing: z.enum(STANDINGS) })).nullable()
+    .openapi({ description: "The unit's obligations that year and where each stands (publicity/admin only)" }),
+}).openapi('SupervisionDetail');
+const sTags = ['Supervision 专项督查'];
+const Year = z.number().int().min(2000).max(2100);
+
+export const openSupervisions = createRoute({
+  operationId: 'openSupervisions',
+  method: 'post', path: '/supervisions', tags: sTags, security, summary: 'Open the year’s 专项督查 for every unit, or those named (publicity)',
+  request: jsonBody(z.strictObject({ year: Year, unitIds: z.array(z.uuid()).max(1000).optional() })),
+  responses: { 201: jsonResponse(z.object({ items: z.array(SupervisionSchema) }), 'The year’s supervisions'), ...errors(400, 401, 403) },
+});
+
+export const listSupervisions = createRoute({
+  operationId: 'listSupervisions',
+  method: 'get', path: '/supervisions', tags: sTags, security, summary: 'Supervisions (publicity: all; others: their units’)',
+  request: { query: z.object({ year: z.coerce.number().int().min(2000).max(2100).optional() }) },
+  responses: { 200: jsonResponse(z.object({ items: z.array(SupervisionSchema) }), 'Supervisions'), ...errors(400, 401) },
+});
+
+export const getSupervision = createRoute({
+  operationId: 'getSupervision',
+  method: 'get', path: '/supervisions/{id}', tags: sTags, security, summary: 'One supervision: the checklist with scores and findings (unit members, publicity)',
+  request: { params },
+  responses: { 200: jsonResponse(SupervisionDetail, 'The supervision'), ...errors(400, 401, 403, 404) },
+});
+
+export const scoreSupervision = createRoute({
+  operationId: 'scoreSupervision',
+  method: 'post', path: '/supervisions/{id}/score', tags: sTags, security,
+  summary: 'Score the checklist (publicity): every item 0…max; marks taken off need a finding; findings need a rectification deadline',
+  request: {
+    params,
+    ...jsonBody(z.strictObject({
+      items: z.array(z.strictObject({ key: z.string().max(50), score: z.number().int(), finding: text(2000).nullable().optional() })).max(50),
+      summary: text(5000).optional(),
+      rectifyDeadline: z.iso.datetime({ offset: true }).optional(),
+    })),
+  },
+  responses: { 200: jsonResponse(SupervisionDetail, 'Scored, or under rectification'), ...errors(400, 401, 403, 404, 409) },
+});
+
+export const reportRectification = createRoute({
+  operationId: 'reportRectification',
+  method: 'post', path: '/supervisions/{id}/rectification', tags: sTags, security, summary: 'Report the rectification done 整改报告 (the unit’s secretary or publicity officer); the department then scores again',
+  request: { params, ...jsonBody(z.strictObject({ note: text(5000) })) },
+  responses: { 200: jsonResponse(SupervisionDetail, 'The supervision'), ...errors(400, 401, 403, 404, 409) },
 });

@@ -13,4 +13,9 @@ export const dutiesRouter = createRouter()
   .openapi(routes.acceptSubmission, handlers.acceptSubmission)
   .openapi(routes.returnSubmission, handlers.returnSubmission)
   .openapi(routes.getEvidenceFile, handlers.getEvidenceFile)
-  .openapi(routes.exportYear, handlers.exportYear);
+  .openapi(routes.exportYear, handlers.exportYear)
+  .openapi(routes.openSupervisions, handlers.openSupervisions)
+  .openapi(routes.listSupervisions, handlers.listSupervisions)
+  .openapi(routes.getSupervision, handlers.getSupervision)
+  .openapi(routes.scoreSupervision, handlers.scoreSupervision)
+  .openapi(routes.reportRectification, handlers.reportRectification);
