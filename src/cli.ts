@@ -44,6 +44,9 @@ function parseCommandLine(argv: string[]) {
 async function main(argv: string[]): Promise<{ output: unknown; exitCode: number }> {
   const { command, values } = parseCommandLine(argv);
   if (!command || !KNOWN.has(command)) throw new UsageError(command ? words(`未知命令：${command}。${USAGE.zh}`, `unknown command: ${command}. ${USAGE.en}`) : USAGE);
+  // A wrong command line is refused before the database is opened.
+  if (command === 'bootstrap' && (!values.name || !values.email)) throw new UsageError(words('bootstrap 需要 --name 和 --email', 'bootstrap needs --name and --email'));
+  if (command === 'token' && !values.email) throw new UsageError(words('token 需要 --email', 'token needs --email'));
   const log = createLogger(process.env.LOG_LEVEL ?? 'info', 2);
   const runtime = await createRuntime({ log });
   try {
@@ -51,17 +54,16 @@ async function main(argv: string[]): Promise<{ output: unknown; exitCode: number
       case 'migrate':
         return { output: { migrated: true, database: runtime.database.kind }, exitCode: 0 };
       case 'bootstrap': {
-        if (!values.name || !values.email) throw new UsageError(words('bootstrap 需要 --name 和 --email', 'bootstrap needs --name and --email'));
-        return { output: await bootstrapAdmin(runtime.database.db, runtime.deps, { name: values.name, email: values.email }), exitCode: 0 };
+        return { output: await bootstrapAdmin(runtime.database.db, runtime.deps, { name: values.name!, email: values.email! }), exitCode: 0 };
       }
       case 'token': {
-        if (!values.email) throw new UsageError(words('token 需要 --email', 'token needs --email'));
-        return { output: await operatorToken(runtime.database.db, runtime.deps, { email: values.email }), exitCode: 0 };
+        return { output: await operatorToken(runtime.database.db, runtime.deps, { email: values.email! }), exitCode: 0 };
       }
       case 'demo': {
         const demo = await seedDemo(runtime.database.db, runtime.deps);
-        log.info(`Demo college ready. Try: curl -H "Authorization: Bearer ${'$'}T" ${runtime.config.publicUrl}/api/v1/me`);
-        return { output: { unitId: demo.unitId, accountId: demo.accountId, inspectionCode: demo.inspectionCode, tokens: demo.tokens }, exitCode: 0 };
+        // Each run adds another college (its own unit, people and account): say which one these tokens belong to.
+        log.info(`Demo college ready: ${demo.unitName}. Try: curl -H "Authorization: Bearer ${'$'}T" ${runtime.config.publicUrl}/api/v1/me`);
+        return { output: { unitId: demo.unitId, unitName: demo.unitName, accountId: demo.accountId, inspectionCode: demo.inspectionCode, tokens: demo.tokens, holders: demo.holders }, exitCode: 0 };
       }
       case 'installation':
         return { output: await readInstallation(runtime.database.db), exitCode: 0 };

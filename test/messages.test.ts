@@ -1,4 +1,6 @@
+import { execFile } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
+import { promisify } from 'node:util';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestEnv, submitDraft, type TestEnv } from './harness';
@@ -121,5 +123,24 @@ describe('the source keeps one language per message', () => {
       readFileSync(f, 'utf8').split('\n').flatMap((line, i) => (MIXED.test(line) ? [`${f.slice(root.length + 1)}:${i + 1}`] : [])),
     );
     expect(offenders).toEqual([]);
+  });
+});
+
+describe('the CLI speaks one language too', () => {
+  const root = join(import.meta.dirname, '..');
+  const cli = (args: string[], env: Record<string, string>) =>
+    promisify(execFile)(join(root, 'node_modules', '.bin', 'tsx'), ['src/cli.ts', ...args], { cwd: root, env: { PATH: process.env.PATH ?? '', ...env } })
+      .then(() => ({ code: 0, error: null }))
+      .catch((e: { code: number; stdout: string }) => ({ code: e.code, error: JSON.parse(e.stdout).error as { code: string; message: string } }));
+
+  it('refuses an unknown command with its usage: zh-CN by default, English with --lang en or an English locale', { timeout: 60_000 }, async () => {
+    const zh = await cli(['frobnicate'], { LANG: 'C.UTF-8' });
+    expect(zh.code).toBe(1);
+    expect(zh.error).toMatchObject({ code: 'usage' });
+    expect(zh.error!.message).toMatch(/^未知命令：frobnicate。用法：npm run cli -- </);
+    const en = await cli(['frobnicate', '--lang', 'en'], { LANG: 'C.UTF-8' });
+    expect(en.error!.message).toMatch(/^unknown command: frobnicate\. usage: npm run cli -- </);
+    const locale = await cli(['token'], { LANG: 'en_US.UTF-8' });
+    expect(locale.error).toEqual({ code: 'usage', message: 'token needs --email' });
   });
 });

@@ -70,6 +70,12 @@ describe('README walkthrough', () => {
     expect(answers.some((a) => a.valid === true && a.status === 'valid')).toBe(true);
     expect(answers.some((a) => typeof a.registrationNo === 'string' && Array.isArray(a.events))).toBe(true);
 
+    // The demo says whose tokens it printed (each run adds another college).
+    const demo = JSON.parse(await readFile(join(dir, 'demo.json'), 'utf8'));
+    expect(demo.unitName).toMatch(/^示范学院（[0-9A-Z]{4}）$/);
+    expect(demo.holders.drafter).toMatchObject({ name: '李撰稿' });
+    expect(Object.keys(demo.holders).sort()).toEqual(Object.keys(demo.tokens).sort());
+
     // The 📨 line, exactly as the README shows it (its <token> standing for the link's token).
     const shown = /The server log now shows `(📨[^`]*)`|`server\.log` shows `(📨[^`]*)`/.exec(readme);
     expect(shown, 'the README shows a 📨 line').not.toBeNull();

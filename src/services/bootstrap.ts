@@ -56,10 +56,12 @@ export async function seedDemo(db: Db, deps: ServiceDeps) {
   const unit = await createUnit(db, deps, null, { name: `示范学院（${suffix}）`, code: `DEMO-${suffix}` });
   const tokens: Record<string, string> = {};
   const ids: Record<string, string> = {};
+  const holders: Record<string, { name: string; email: string }> = {};
   for (const p of DEMO_PEOPLE) {
     // The demo runs on the server and prints every token: operator-made people, not welcomed by mail.
     const person = await createPerson(db, deps, null, { name: p.name, email: `${p.key}.${suffix.toLowerCase()}@demo.imprimatur.local`, roles: p.roles, unitId: p.inUnit ? unit.id : null }, 'operator');
     tokens[p.key] = (await operatorToken(db, deps, { personId: person.id })).token;
+    holders[p.key] = { name: person.name, email: person.email };
     ids[p.key] = person.id;
   }
   tokens['staff'] = tokens['drafter']!;
@@ -80,5 +82,6 @@ export async function seedDemo(db: Db, deps: ServiceDeps) {
   await fileSelfReport(db, deps, owner, inspectionId, { updateFrequency: '每周 2–3 次 / 2–3 posts a week' });
   const graded = await gradeInspection(db, deps, admin, inspectionId, { result: 'pass', findings: '示范账号，年检合格' });
   const inspectionCode = graded.code!.code;
-  return { unitId: unit.id, accountId, inspectionCode, people: ids, tokens };
+  holders['staff'] = holders['drafter']!;
+  return { unitId: unit.id, unitName: unit.name, accountId, inspectionCode, people: ids, holders, tokens };
 }
