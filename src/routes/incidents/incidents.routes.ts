@@ -23,18 +23,21 @@ const IncidentSchema = z
 const RosterSchema = z.object({ unitId: z.uuid().nullable(), entries: z.array(z.object({ personId: z.uuid(), name: z.string(), from: z.string(), to: z.string() })) }).openapi('DutyRoster');
 
 export const putRoster = createRoute({
+  operationId: 'setIncidentRoster',
   method: 'put', path: '/units/{unitId}/duty-roster', tags, security, summary: "Set a unit's 24-hour duty roster 值班表 (publicity, admin); replaces it from now on",
   request: { params: z.object({ unitId: uuidParam('unitId') }), ...jsonBody(z.strictObject({ entries: z.array(z.strictObject({ personId: z.uuid(), from: instant, to: instant })).max(500) })) },
   responses: { 200: jsonResponse(RosterSchema, 'The roster from a week ago on'), ...errors(400, 401, 403, 404) },
 });
 
 export const getRoster = createRoute({
+  operationId: 'getIncidentRoster',
   method: 'get', path: '/units/{unitId}/duty-roster', tags, security, summary: "A unit's duty roster",
   request: { params: z.object({ unitId: uuidParam('unitId') }) },
   responses: { 200: jsonResponse(RosterSchema, 'The roster from a week ago on'), ...errors(400, 401, 403) },
 });
 
 export const report = createRoute({
+  operationId: 'reportIncident',
   method: 'post', path: '/incidents', tags, security,
   summary: 'Report an incident 舆情报告 (any staff of the unit); the person on duty and the leader in charge are told at once (urgent: 越级上报 to the secretary, the skipped level informed)',
   request: jsonBody(z.strictObject({
@@ -46,12 +49,14 @@ export const report = createRoute({
 });
 
 export const list = createRoute({
+  operationId: 'listIncidents',
   method: 'get', path: '/incidents', tags, security, summary: 'Open incidents, gravest and most urgent first (publicity and admins: all units)',
   request: { query: z.object({ closed: z.enum(['true', 'false']).optional() }) },
   responses: { 200: jsonResponse(z.object({ items: z.array(IncidentSchema) }), 'Incidents'), ...errors(401) },
 });
 
 export const get = createRoute({
+  operationId: 'getIncident',
   method: 'get', path: '/incidents/{id}', tags, security, summary: 'An incident with its dated entries and deadlines',
   request: { params: idParams },
   responses: { 200: jsonResponse(IncidentSchema, 'The incident'), ...errors(400, 401, 404) },
@@ -59,6 +64,8 @@ export const get = createRoute({
 
 const action = (path: string, summary: string, body: z.ZodType) =>
   createRoute({
+    // acknowledgeIncident, assessIncident, followUpIncident…
+    operationId: `${path.replace(/-(\w)/g, (_, c: string) => c.toUpperCase())}Incident`,
     method: 'post', path: `/incidents/{id}/${path}`, tags, security, summary,
     request: { params: idParams, ...jsonBody(body) },
     responses: { 200: jsonResponse(IncidentSchema, 'The incident after the step'), ...errors(400, 401, 403, 404, 409) },
