@@ -50,6 +50,9 @@ describe.skipIf(!hasChromium && !process.env.CI)('duty pages in Chromium', () =>
 
   it('the officer sees the quarter’s 舆情研判 under 待办 and submits a report with a note', async () => {
     const page = await signedIn('a.publicity_officer');
+    // The workspace lists what the person still owes.
+    await page.goto(`${base}/`);
+    expect(await page.locator('#duties').innerText()).toContain('舆情研判');
     await page.goto(`${base}/duties`);
     expect(await page.locator('h1').innerText()).toBe('我的职责');
     const upcoming = page.locator('#upcoming');

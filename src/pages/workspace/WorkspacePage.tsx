@@ -1,5 +1,6 @@
 import { DRAFT_STATUSES } from '../../../db/schema';
 import { label } from '../../lib/i18n';
+import type { ObligationSummary } from '../../services/duties';
 import type { Workspace } from '../../services/workspace';
 import { t, type PageCtx } from '../components/context';
 import { Layout } from '../components/Layout';
@@ -22,7 +23,7 @@ function Due({ ctx, at, now }: { ctx: PageCtx; at: Date | null; now: Date }) {
 }
 
 /** `GET /`: what waits for me, my drafts by status, what is late, the latest decisions. */
-export function WorkspacePage({ ctx, ws, now, notice }: { ctx: PageCtx; ws: Workspace; now: Date; notice?: string }) {
+export function WorkspacePage({ ctx, ws, now, notice, duties = [] }: { ctx: PageCtx; ws: Workspace; now: Date; notice?: string; duties?: ObligationSummary[] }) {
   const l = ctx.locale;
   const byStatus = DRAFT_STATUSES.map((s) => [s, ws.mine.filter((d) => d.status === s)] as const).filter(([, items]) => items.length);
   return (
@@ -94,6 +95,17 @@ export function WorkspacePage({ ctx, ws, now, notice }: { ctx: PageCtx; ws: Work
           <p class="empty">{t(l, '您还没有稿件。', 'You have no drafts yet.')} <a href="/drafts/new">{t(l, '新建稿件', 'Write one')}</a></p>
         )}
       </Card>
+
+      {duties.length ? (
+        <Card id="duties" title={t(l, '我的职责（未完成）', 'My duties (not done)')}>
+          <Table
+            caption={t(l, '网络意识形态工作责任制规定的定期工作；全部职责见“我的职责”。', 'Recurring duties of the responsibility system; see My duties for all.')}
+            head={[t(l, '职责', 'Duty'), t(l, '单位', 'Unit'), t(l, '期间', 'Period'), t(l, '截止', 'Due')]}
+            empty=""
+            rows={duties.map((o) => [<a href={`/duties/${o.id}`}>{o.title}</a>, o.unitName, o.period, <Due ctx={ctx} at={new Date(o.dueAt)} now={now} />])}
+          />
+        </Card>
+      ) : null}
 
       <Card id="decided" title={t(l, '最近的审核意见', 'Recent decisions')}>
         <Table
