@@ -2,7 +2,7 @@ import type { Db } from '../../db/client';
 import type { BodyFormat } from '../../db/schema';
 import { bodyText, sanitizeBody } from '../domain/html';
 import { prescreen, type PrescreenFinding } from '../domain/prescreen';
-import { AppError } from '../lib/errors';
+import { AppError, words } from '../lib/errors';
 import type { Person } from './auth';
 import { inTransaction, type ServiceDeps } from './context';
 import { createDraft, currentVersion, lockDraft, reviseDraft, submitDraft, type NewDraft } from './drafts';
@@ -46,7 +46,7 @@ export async function saveDraftEdit(db: Db, deps: FileDeps, actor: Person, draft
   return inTransaction(db, deps, async (tx) => {
     const draft = await lockDraft(tx, draftId);
     // Checked before any file row is written for the draft (reviseDraft checks again).
-    if (draft.drafterId !== actor.id) throw new AppError('forbidden', {}, { reason: 'only the drafter may do this' });
+    if (draft.drafterId !== actor.id) throw new AppError('forbidden', {}, { reason: words('只有撰写人可以这样做', 'only the drafter may do this') });
     const current = await currentVersion(tx, draft);
     const added = await fileRowsFor(tx, deps, actor, draftId, accepted);
     const fileIds = [...new Set([...current.fileIds.filter((id) => !edit.removeFileIds.includes(id)), ...added.map((f) => f.id)])];

@@ -94,7 +94,7 @@ export async function recordPublication(db: Db, deps: ServiceDeps, actor: Person
     }
     if (input.accountId) {
       const [target] = await tx.select().from(draftAccounts).where(and(eq(draftAccounts.draftId, draftId), eq(draftAccounts.accountId, input.accountId)));
-      if (!target) throw new AppError('validation_failed', { fields: 'accountId' }, [{ path: 'accountId', in: 'body', message: 'not a target account of this draft' }]);
+      if (!target) throw new AppError('validation_failed', { fields: 'accountId' }, [{ path: 'accountId', in: 'body', message: words('不是本稿件的目标账号', 'not a target account of this draft') }]);
     }
     const [version] = await tx.select({ id: draftVersions.id, sha: draftVersions.contentSha256 }).from(draftVersions).where(and(eq(draftVersions.draftId, draftId), eq(draftVersions.no, draft.currentVersionNo)));
     const now = deps.now();

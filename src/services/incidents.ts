@@ -51,7 +51,7 @@ export interface RosterEntry { personId: string; from: Date; to: Date }
 export async function setDutyRoster(db: Db, deps: ServiceDeps, actor: Person, unitId: string | null, entries: RosterEntry[]) {
   requireRole(actor, 'publicity', 'admin');
   entries.forEach((e, i) => {
-    if (e.to <= e.from) throw new AppError('validation_failed', { fields: `entries.${i}.to` }, [{ path: `entries.${i}.to`, in: 'body', message: 'must be after from' }]);
+    if (e.to <= e.from) throw new AppError('validation_failed', { fields: `entries.${i}.to` }, [{ path: `entries.${i}.to`, in: 'body', message: words('须晚于 from', 'must be after from') }]);
   });
   return inTransaction(db, deps, async (tx) => {
     if (unitId) {
