@@ -153,6 +153,25 @@ describe.skipIf(!hasChromium && !process.env.CI)('every page works with no outsi
     await q.page.close();
   }, 60_000);
 
+  it('the 舆情 pages: the report form, the board and one incident', async () => {
+    const p = await signedInPage('drafter');
+    await visit('/incidents/new', '/incidents/new', async (page) => {
+      expect(await page.locator('input[name=occurredAt]').count()).toBe(1);
+    }, p);
+    const created = await t.request('POST', '/api/v1/incidents', {
+      token: demo.tokens.drafter,
+      body: { unitId: demo.unitId, summary: '离线页面舆情', occurredAt: new Date().toISOString(), place: '论坛', people: '学生', development: '转发增加', group: 'students' },
+    });
+    expect(created.status, created.text).toBe(201);
+    await visit('/incidents', '/incidents', async (page) => {
+      expect(await page.locator('#open').innerText()).toContain('离线页面舆情');
+    }, p);
+    await visit(`/incidents/:id{${UUID_PARAM}}`, `/incidents/${created.body.id}`, async (page) => {
+      expect(await page.locator('ol.stages li[aria-current]').getAttribute('data-stage')).toBe('reported');
+    }, p);
+    await p.page.close();
+  }, 60_000);
+
   it('the draft form, new and edit, with the editor\'s script from this service', async () => {
     const p = await signedInPage('drafter');
     await visit('/drafts/new', '/drafts/new', async (page) => {

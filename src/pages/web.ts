@@ -6,6 +6,7 @@ import { loginRouter } from './login';
 import { inspectionPagesRouter } from './inspections/routes';
 import { registryPagesRouter } from './registry/routes';
 import { dutyPagesRouter } from './duties/routes';
+import { incidentPagesRouter } from './incidents/routes';
 import { draftPagesRouter } from './workspace/draft-routes';
 import { workspaceRouter } from './workspace/routes';
 import { settingsRouter } from './workspace/settings-routes';
@@ -16,4 +17,6 @@ export const webRouter = new Hono<AppEnv>().route('/', assetsRouter).route('/', 
   // The publicity console (registry, inspections, organisation).
   .route('/', registryPagesRouter).route('/', inspectionPagesRouter)
   // The responsibility system's duties.
-  .route('/', dutyPagesRouter);
+  .route('/', dutyPagesRouter)
+  // 舆情 incidents: the board, the report form, the incident page.
+  .route('/', incidentPagesRouter);

@@ -21,6 +21,8 @@ export const NAV: NavItem[] = [
   { href: '/duties', zh: '我的职责', en: 'My duties', group: ['责任制', 'Responsibility system'] },
   { href: '/duties/board', zh: '落实情况看板', en: 'Duties board', roles: ['publicity', 'admin'] },
   { href: '/duties/templates', zh: '职责模板', en: 'Duty templates' },
+  { href: '/incidents', zh: '舆情', en: 'Incidents', group: ['舆情处置', 'Online opinion'] },
+  { href: '/incidents/new', zh: '报告舆情', en: 'Report an incident' },
   { href: '/registry', zh: '账号登记备案', en: 'Account registry', group: ['宣传部', 'Publicity'] },
   { href: '/inspections/campaigns', zh: '年度检查', en: 'Annual inspection', roles: ['publicity', 'admin'] },
   { href: '/settings', zh: '个人设置', en: 'Settings', group: ['账户', 'Account'] },

@@ -36,15 +36,18 @@ export const getRoster = createRoute({
   responses: { 200: jsonResponse(RosterSchema, 'The roster from a week ago on'), ...errors(400, 401, 403) },
 });
 
+/** A report's body; the report page checks its form with the same schema. */
+export const ReportBody = z.strictObject({
+  unitId: z.uuid(), summary: text(200), occurredAt: instant, place: text(200), people: text(500), development: text(5000),
+  group: z.enum(GROUPS), severity: z.enum(SEVERITIES).optional(), urgent: z.boolean().optional(),
+  sourcePlatform: text(50).optional(), sourceUrl: z.url({ protocol: /^https?$/ }).max(2000).optional(),
+});
+
 export const report = createRoute({
   operationId: 'reportIncident',
   method: 'post', path: '/incidents', tags, security,
   summary: 'Report an incident 舆情报告 (any staff of the unit); the person on duty and the leader in charge are told at once (urgent: 越级上报 to the secretary, the skipped level informed)',
-  request: jsonBody(z.strictObject({
-    unitId: z.uuid(), summary: text(200), occurredAt: instant, place: text(200), people: text(500), development: text(5000),
-    group: z.enum(GROUPS), severity: z.enum(SEVERITIES).optional(), urgent: z.boolean().optional(),
-    sourcePlatform: text(50).optional(), sourceUrl: z.url({ protocol: /^https?$/ }).max(2000).optional(),
-  })),
+  request: jsonBody(ReportBody),
   responses: { 201: jsonResponse(IncidentSchema, 'The incident, stage reported'), ...errors(400, 401, 403, 404) },
 });
 
@@ -71,9 +74,19 @@ const action = (path: string, summary: string, body: z.ZodType) =>
     responses: { 200: jsonResponse(IncidentSchema, 'The incident after the step'), ...errors(400, 401, 403, 404, 409) },
   });
 
-export const acknowledge = action('acknowledge', 'Acknowledge the report (确认接报); it is reported on to the secretary, the dean and by group', z.strictObject({ note: text(2000).optional() }));
-export const assess = action('assess', '研判: severity and class of handling (leaders of the unit, publicity)', z.strictObject({ severity: z.enum(SEVERITIES), class: z.enum(INCIDENT_CLASSES), note: text(5000) }));
-export const reply = action('reply', 'Record the reply to the public: an approved draft (its sign-off record shows who approved the text); promisedBy when the result comes later', z.strictObject({ draftId: z.uuid(), promisedBy: instant.optional(), note: text(2000).optional() }));
-export const followUp = action('follow-up', 'A dated follow-up; result=true when it is the promised result', z.strictObject({ text: text(5000), result: z.boolean().optional() }));
-export const finish = action('finish', 'Handling done (处置完毕): on to the closing review', z.strictObject({ text: text(5000) }));
-export const close = action('close', '总结评估: the closing review closes the incident', z.strictObject({ summary: text(10000) }));
+/** The steps' bodies; the incident page's forms are checked with the same schemas. */
+export const StepBodies = {
+  acknowledge: z.strictObject({ note: text(2000).optional() }),
+  assess: z.strictObject({ severity: z.enum(SEVERITIES), class: z.enum(INCIDENT_CLASSES), note: text(5000) }),
+  reply: z.strictObject({ draftId: z.uuid(), promisedBy: instant.optional(), note: text(2000).optional() }),
+  followUp: z.strictObject({ text: text(5000), result: z.boolean().optional() }),
+  finish: z.strictObject({ text: text(5000) }),
+  close: z.strictObject({ summary: text(10000) }),
+};
+
+export const acknowledge = action('acknowledge', 'Acknowledge the report (确认接报); it is reported on to the secretary, the dean and by group', StepBodies.acknowledge);
+export const assess = action('assess', '研判: severity and class of handling (leaders of the unit, publicity)', StepBodies.assess);
+export const reply = action('reply', 'Record the reply to the public: an approved draft (its sign-off record shows who approved the text); promisedBy when the result comes later', StepBodies.reply);
+export const followUp = action('follow-up', 'A dated follow-up; result=true when it is the promised result', StepBodies.followUp);
+export const finish = action('finish', 'Handling done (处置完毕): on to the closing review', StepBodies.finish);
+export const close = action('close', '总结评估: the closing review closes the incident', StepBodies.close);

@@ -1,0 +1,164 @@
+import { Hono, type Context } from 'hono';
+import { eq, inArray } from 'drizzle-orm';
+import type { z } from '@hono/zod-openapi';
+import { units } from '../../../db/schema';
+import { cstMinute } from '../../domain/cst';
+import { AppError, localizeDetails, toAppError } from '../../lib/errors';
+import { validationError, type AppEnv } from '../../lib/http';
+import { ReportBody, StepBodies } from '../../routes/incidents/incidents.routes';
+import { currentPositions } from '../../services/auth';
+import { listDrafts } from '../../services/drafts';
+import { actOnIncident, getIncident, listIncidents, reportIncident, type IncidentInput } from '../../services/incidents';
+import { pageCtx, t } from '../components/context';
+import { errorPage, renderPage } from '../components/render';
+import type { FieldErrors } from '../components/ui';
+import { requirePage } from '../sessions';
+import { UUID_PARAM } from '../workspace/routes';
+import { BoardPage, IncidentPage, ReportPage, type Values } from './pages';
+
+type C = Context<AppEnv>;
+
+/** A `datetime-local` value is read as Beijing time (the page says so); anything else goes to the schema as typed, to be refused there. */
+const fromLocal = (v: string | undefined) => (v && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(v) ? `${v}:00+08:00` : v || undefined);
+const toLocal = (d: Date) => cstMinute(d).replace(' ', 'T');
+const langQuery = (c: C, sep: '?' | '&') => (c.req.query('lang') ? `${sep}lang=${encodeURIComponent(c.req.query('lang')!)}` : '');
+
+/** The form's string fields (a file or a repeated field is not one). */
+async function formValues(c: C): Promise<Values> {
+  const form = await c.req.parseBody();
+  return Object.fromEntries(Object.entries(form).flatMap(([k, v]) => (typeof v === 'string' && k !== '_csrf' ? [[k, v]] : [])));
+}
+
+/**
+ * A refusal as the error summary shows it: each named field with its message (a body path of the
+ * API is the form field of the same name, `rename` mapping the few that differ); null when it names
+ * no field of this form.
+ */
+function fieldErrors(err: AppError, c: C, fields: string[], rename: Record<string, string> = {}): FieldErrors | null {
+  const l = pageCtx(c).locale;
+  const details = localizeDetails(err.details, l);
+  const out: FieldErrors = {};
+  const put = (path: string, message: string) => {
+    const name = rename[path] ?? path;
+    if (fields.includes(name)) out[name] = message;
+  };
+  if (Array.isArray(details)) for (const d of details as { path?: string; message?: string }[]) put(String(d.path ?? ''), `${err.code === 'validation_failed' ? t(l, '请检查此项：', 'Check this field: ') : ''}${d.message ?? err.localized(l)}`);
+  else if (details && typeof details === 'object' && 'field' in details) put(String((details as { field: unknown }).field), err.localized(l));
+  return Object.keys(out).length ? out : null;
+}
+
+async function unitsOf(c: C): Promise<{ id: string; name: string }[]> {
+  const { db } = c.var.deps;
+  const ids = [...new Set([c.var.person.unitId, ...(await currentPositions(db, c.var.person.id)).map((p) => p.unitId)].filter((x): x is string => !!x))];
+  return ids.length ? db.select({ id: units.id, name: units.name }).from(units).where(inArray(units.id, ids)) : [];
+}
+
+const NOTICES: Record<string, [string, string]> = {
+  reported: ['已报告，值班人员和分管院领导已收到通知。', 'Reported; the person on duty and the leader in charge have been told.'],
+  acknowledge: ['已确认接报，并上报学院书记、院长。', 'Acknowledged and reported on to the secretary and the dean.'],
+  assess: ['研判已保存。', 'The assessment is saved.'],
+  reply: ['回复已记录。', 'The reply is recorded.'],
+  'follow-up': ['跟进已记录。', 'The follow-up is recorded.'],
+  finish: ['处置完毕，进入总结评估。', 'Handling done; on to the closing review.'],
+  close: ['事件已结束。', 'The incident is closed.'],
+};
+
+async function showIncident(c: C, id: string, extra: { errors?: FieldErrors; values?: Values; notice?: string } = {}, status: 200 | 400 | 403 | 409 = 200) {
+  const { db } = c.var.deps;
+  const v = await getIncident(db, c.var.deps, c.var.person, id);
+  const [unit] = await db.select({ name: units.name }).from(units).where(eq(units.id, v.incident.unitId));
+  // The reply form offers the unit's approved drafts (the service refuses any other).
+  const drafts = v.actions.includes('reply') ? (await listDrafts(db, c.var.person, { unitId: v.incident.unitId, status: 'approved', limit: 50, offset: 0 })).items : [];
+  return renderPage(c, <IncidentPage ctx={pageCtx(c)} v={v} unitName={unit?.name ?? ''} drafts={drafts.map((d) => ({ id: d.id, title: d.title }))} {...extra} />, status);
+}
+
+/** Each step's form: its fields, and how they become the service's input (checked by the API's schema). */
+const STEPS: Record<string, { fields: string[]; rename?: Record<string, string>; body: z.ZodType; input: (f: Values) => Record<string, unknown>; toService: (b: any) => IncidentInput }> = {
+  acknowledge: { fields: ['note'], body: StepBodies.acknowledge, input: (f) => ({ note: f.note || undefined }), toService: (b) => ({ action: 'acknowledge', note: b.note }) },
+  assess: { fields: ['severity', 'class', 'note'], body: StepBodies.assess, input: (f) => ({ severity: f.severity || undefined, class: f.class, note: f.note }), toService: (b) => ({ action: 'assess', ...b }) },
+  reply: {
+    fields: ['draftId', 'promisedBy', 'note'], body: StepBodies.reply,
+    input: (f) => ({ draftId: f.draftId, promisedBy: fromLocal(f.promisedBy), note: f.note || undefined }),
+    toService: (b) => ({ action: 'reply', draftId: b.draftId, promisedBy: b.promisedBy ? new Date(b.promisedBy) : undefined, note: b.note }),
+  },
+  'follow-up': { fields: ['text'], body: StepBodies.followUp, input: (f) => ({ text: f.text, result: f.result === 'true' || undefined }), toService: (b) => ({ action: 'follow_up', text: b.text, result: b.result }) },
+  finish: { fields: ['finishText'], rename: { text: 'finishText' }, body: StepBodies.finish, input: (f) => ({ text: f.finishText }), toService: (b) => ({ action: 'finish_handling', text: b.text }) },
+  close: { fields: ['summary'], body: StepBodies.close, input: (f) => ({ summary: f.summary }), toService: (b) => ({ action: 'close', summary: b.summary }) },
+};
+
+const REPORT_FIELDS = ['unitId', 'summary', 'occurredAt', 'place', 'people', 'development', 'group', 'urgent'];
+
+/** The 舆情 pages; every form calls the same service as its API endpoint, then comes back with a notice. */
+export const incidentPagesRouter = new Hono<AppEnv>()
+  .get('/incidents', requirePage, async (c) => {
+    try {
+      const items = await listIncidents(c.var.deps.db, c.var.deps, c.var.person);
+      const ids = [...new Set(items.map((i) => i.incident.unitId))];
+      const names = ids.length ? await c.var.deps.db.select({ id: units.id, name: units.name }).from(units).where(inArray(units.id, ids)) : [];
+      return renderPage(c, <BoardPage ctx={pageCtx(c)} items={items} units={new Map(names.map((u) => [u.id, u.name]))} now={c.var.deps.now()} />);
+    } catch (err) {
+      return errorPage(c, err);
+    }
+  })
+  .get('/incidents/new', requirePage, async (c) => {
+    try {
+      const mine = await unitsOf(c);
+      if (!mine.length) throw new AppError('forbidden');
+      return renderPage(c, <ReportPage ctx={pageCtx(c)} units={mine} values={{ occurredAt: toLocal(c.var.deps.now()) }} />);
+    } catch (err) {
+      return errorPage(c, err);
+    }
+  })
+  .post('/incidents/new', async (c) => {
+    if (!c.get('person')) return c.redirect(`/login?next=${encodeURIComponent('/incidents/new')}`, 303);
+    const f = await formValues(c);
+    try {
+      const mine = await unitsOf(c);
+      const input = {
+        unitId: f.unitId, summary: f.summary, occurredAt: fromLocal(f.occurredAt), place: f.place, people: f.people, development: f.development,
+        group: f.group, ...(f.urgent === 'true' ? { urgent: true } : {}),
+      };
+      try {
+        const parsed = ReportBody.safeParse(input);
+        if (!parsed.success) throw validationError(parsed.error.issues, 'json', input);
+        const row = await reportIncident(c.var.deps.db, c.var.deps, c.var.person, { ...parsed.data, occurredAt: new Date(parsed.data.occurredAt) });
+        return c.redirect(`/incidents/${row.id}?done=reported${langQuery(c, '&')}`, 303);
+      } catch (err) {
+        const e = toAppError(err);
+        const errors = e.code === 'internal' ? null : fieldErrors(e, c, REPORT_FIELDS);
+        if (!errors) throw err;
+        return renderPage(c, <ReportPage ctx={pageCtx(c)} units={mine} errors={errors} values={f} />, 400);
+      }
+    } catch (err) {
+      return errorPage(c, err);
+    }
+  })
+  .get(`/incidents/:id{${UUID_PARAM}}`, requirePage, async (c) => {
+    try {
+      const done = NOTICES[c.req.query('done') ?? ''];
+      return await showIncident(c, c.req.param('id'), done ? { notice: t(pageCtx(c), ...done) } : {});
+    } catch (err) {
+      return errorPage(c, err);
+    }
+  })
+  .post(`/incidents/:id{${UUID_PARAM}}/:step{acknowledge|assess|reply|follow-up|finish|close}`, async (c) => {
+    const id = c.req.param('id');
+    // Signed out meanwhile: sign in, then come back to the incident, not to a POST address.
+    if (!c.get('person')) return c.redirect(`/login?next=${encodeURIComponent(`/incidents/${id}`)}`, 303);
+    const name = c.req.param('step');
+    const step = STEPS[name]!;
+    const f = await formValues(c);
+    try {
+      const input = step.input(f);
+      const parsed = step.body.safeParse(input);
+      if (!parsed.success) throw validationError(parsed.error.issues, 'json', input);
+      await actOnIncident(c.var.deps.db, c.var.deps, c.var.person, id, step.toService(parsed.data));
+      return c.redirect(`/incidents/${id}?done=${name}${langQuery(c, '&')}`, 303);
+    } catch (err) {
+      const e = toAppError(err);
+      if (e.code === 'internal' || e.status === 404) return errorPage(c, err);
+      // A refusal (a field, the stage, not allowed) is shown on the incident's page with what was typed.
+      const errors = fieldErrors(e, c, step.fields, step.rename) ?? { actions: e.localized(pageCtx(c).locale) };
+      return showIncident(c, id, { errors, values: f }, e.status === 403 || e.status === 409 ? e.status : 400).catch((again) => errorPage(c, again));
+    }
+  });

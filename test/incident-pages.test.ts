@@ -1,0 +1,182 @@
+import { inArray } from 'drizzle-orm';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { people } from '../db/schema';
+import { hasChromium, openBrowser } from './browser';
+import { createTestEnv, type TestEnv } from './harness';
+
+/**
+ * The 舆情 pages in Chromium: a commentator reports from a 390-px phone; the leader in charge opens
+ * the mailed link and acknowledges; a refusal (a drafter deciding, a missing field) shows in the
+ * error summary; 研判, handling done and the closing review close it; the board, English, and who
+ * may not see an incident.
+ */
+describe.skipIf(!hasChromium && !process.env.CI)('incident pages in Chromium', () => {
+  let t: TestEnv;
+  let demo: Awaited<ReturnType<TestEnv['seed']>>;
+  let browser: Browser;
+  let base: string;
+  let close: (() => Promise<void>) | undefined;
+  let incidentPath = '';
+  const email: Record<string, string> = {};
+  const cst = (local: string) => new Date(`${local}+08:00`);
+
+  beforeAll(async () => {
+    t = await createTestEnv('postgres');
+    t.clock.now = cst('2026-11-30T10:00:00');
+    demo = await t.seed();
+    const rows = await t.runtime.database.db.select({ id: people.id, email: people.email }).from(people).where(inArray(people.id, Object.values(demo.people) as string[]));
+    for (const [role, id] of Object.entries(demo.people)) email[role] = rows.find((r) => r.id === id)!.email;
+    const roster = await t.request('PUT', `/api/v1/units/${demo.unitId}/duty-roster`, {
+      token: demo.tokens.admin, body: { entries: [{ personId: demo.people.publicity_officer, from: '2026-11-29T00:00:00+08:00', to: '2026-12-31T00:00:00+08:00' }] },
+    });
+    expect(roster.status, roster.text).toBe(200);
+    await t.deliver();
+    ({ base, browser, close } = await openBrowser(t));
+  }, 60_000);
+  afterAll(async () => {
+    await close?.();
+    await t?.close();
+  });
+
+  async function signedIn(who: string, width = 1280): Promise<Page> {
+    const session = await t.signIn(email[who]!);
+    const page = await browser.newPage({ locale: 'zh-CN', viewport: { width, height: 900 } });
+    await page.context().addCookies([{ name: 'imp_session', value: session.cookie.split('=')[1]!, url: base }]);
+    return page;
+  }
+  const noSidewaysScroll = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
+  const stage = (page: Page) => page.locator('ol.stages li[aria-current]').getAttribute('data-stage');
+
+  it('a commentator reports from a 390-px phone; a missing field is named first, then the report goes', async () => {
+    const phone = await signedIn('drafter', 390);
+    await phone.goto(`${base}/incidents`);
+    await phone.getByRole('link', { name: '报告舆情' }).first().click();
+    await phone.waitForURL(/\/incidents\/new$/);
+    // When defaults to now, in Beijing time.
+    expect(await phone.locator('input[name=occurredAt]').inputValue()).toBe('2026-11-30T10:00');
+    expect(await noSidewaysScroll(phone)).toBe(true);
+    await phone.locator('input[name=summary]').fill('学生在微博发帖质疑食堂涨价');
+    await phone.locator('input[name=place]').fill('新浪微博');
+    await phone.locator('input[name=people]').fill('本院学生若干');
+    // Without the browser's own check, the server names the empty field.
+    await phone.locator('textarea[name=development]').evaluate((el: HTMLTextAreaElement) => el.removeAttribute('required'));
+    await phone.getByRole('button', { name: '立即报告' }).click();
+    expect(await phone.locator('.error-summary').innerText()).toContain('请检查此项');
+    expect(await phone.locator('.error-summary a').first().getAttribute('href')).toBe('#f-development');
+    expect(await phone.locator('input[name=summary]').inputValue()).toBe('学生在微博发帖质疑食堂涨价');
+    await phone.locator('textarea[name=development]').fill('帖子转发 200 余次，评论持续增加');
+    await phone.getByRole('button', { name: '立即报告' }).click();
+    await phone.waitForURL(/\/incidents\/[0-9a-f-]{36}\?done=reported$/);
+    incidentPath = new URL(phone.url()).pathname;
+    expect(await phone.locator('.notice').innerText()).toContain('已报告');
+    expect(await stage(phone)).toBe('reported');
+    expect(await phone.locator('#deadlines').innerText()).toContain('2026-11-30 11:00 北京时间');
+    expect(await phone.locator('#timeline').innerText()).toContain('帖子转发 200 余次');
+    expect(await noSidewaysScroll(phone)).toBe(true);
+    await phone.screenshot({ path: 'test/artifacts/incident-reported-390.png', fullPage: true });
+    await phone.close();
+  }, 60_000);
+
+  it('the leader in charge opens the mailed link and acknowledges; a drafter cannot assess', async () => {
+    const sent = (await t.deliver()).filter((m) => m.kind === 'incident');
+    const mail = sent.find((m) => m.to.personId === demo.people.deputy_leader)!;
+    const link = /http:\/\/imprimatur\.test(\/incidents\/[0-9a-f-]{36})/.exec(mail.text)![1]!;
+    expect(link).toBe(incidentPath);
+    // Signed out, the link goes to sign-in first.
+    const anon = await browser.newPage();
+    await anon.goto(`${base}${link}`);
+    expect(new URL(anon.url()).pathname).toBe('/login');
+    await anon.close();
+
+    const leader = await signedIn('deputy_leader');
+    await leader.goto(`${base}${link}`);
+    await leader.locator('#acknowledge textarea[name=note]').fill('已接报，正在了解情况');
+    await leader.getByRole('button', { name: '确认接报并上报' }).click();
+    await leader.waitForURL(/done=acknowledge/);
+    expect(await stage(leader)).toBe('acknowledged');
+    expect(await leader.locator('#timeline').innerText()).toContain('已接报，正在了解情况');
+    expect(await leader.locator('#acknowledge').count()).toBe(0);
+
+    // The drafter sees the form the stage allows, but only the leaders decide: the refusal is on the page.
+    const drafter = await signedIn('drafter');
+    await drafter.goto(`${base}${link}`);
+    await drafter.locator('select[name=severity]').selectOption('major');
+    await drafter.locator('#assess input[value=inquiry]').check();
+    await drafter.locator('#assess textarea[name=note]').fill('我来研判');
+    await drafter.getByRole('button', { name: '保存研判' }).click();
+    expect(await drafter.locator('.error-summary').innerText()).toContain('无权');
+    expect(await stage(drafter)).toBe('acknowledged');
+    await drafter.close();
+    await leader.close();
+  }, 60_000);
+
+  it('assess, handling done and the closing review close it; screenshots at 1280 and 390 px', async () => {
+    let leader = await signedIn('deputy_leader');
+    await leader.goto(`${base}${incidentPath}`);
+    await leader.locator('select[name=severity]').selectOption('major');
+    await leader.locator('#assess input[value=inquiry]').check();
+    await leader.locator('#assess textarea[name=note]').fill('属询问、诉求类，须当日回复');
+    await leader.getByRole('button', { name: '保存研判' }).click();
+    await leader.waitForURL(/done=assess/);
+    expect(await stage(leader)).toBe('handling');
+    // Class (1): the same-day reply is owed by the end of the Beijing day; once passed it is overdue.
+    expect(await leader.locator('[data-deadline=replyBy]').innerText()).toContain('2026-12-01 00:00 北京时间');
+    expect(await leader.locator('[data-deadline=replyBy]').getAttribute('data-overdue')).toBe('false');
+    t.clock.now = cst('2026-12-01T00:30:00');
+    // Fourteen hours on, the idle session has ended: sign in again.
+    await leader.close();
+    leader = await signedIn('deputy_leader');
+    await leader.goto(`${base}${incidentPath}`);
+    expect(await leader.locator('[data-deadline=replyBy]').getAttribute('data-overdue')).toBe('true');
+    expect(await leader.locator('#deadlines').innerText()).toContain('已超时');
+    // No approved draft yet: the reply form says where to write one.
+    expect(await leader.locator('#reply').innerText()).toContain('还没有已批准的稿件');
+    await leader.screenshot({ path: 'test/artifacts/incident-handling-1280.png', fullPage: true });
+
+    const publicity = await signedIn('publicity');
+    await publicity.goto(`${base}/incidents`);
+    const row = publicity.locator('#open tr', { hasText: '学生在微博发帖质疑食堂涨价' });
+    expect(await row.innerText()).toContain('重大');
+    expect(await row.locator('[data-overdue]').getAttribute('data-overdue')).toBe('true');
+    await publicity.screenshot({ path: 'test/artifacts/incident-board-1280.png', fullPage: true });
+    await publicity.close();
+
+    await leader.locator('#finish textarea[name=finishText]').fill('已在官方微博发布情况说明');
+    await leader.getByRole('button', { name: '处置完毕，进入总结评估' }).click();
+    await leader.waitForURL(/done=finish/);
+    expect(await stage(leader)).toBe('reviewing');
+    await leader.locator('#close textarea[name=summary]').fill('总结评估：回复及时，未再发酵。');
+    await leader.getByRole('button', { name: '结束此事件' }).click();
+    await leader.waitForURL(/done=close/);
+    expect(await stage(leader)).toBe('closed');
+    expect(await leader.locator('form[action*="/incidents/"]').count()).toBe(0);
+    expect(await leader.locator('#timeline [data-entry]').evaluateAll((els) => els.map((e) => e.getAttribute('data-entry')))).toEqual(
+['reported', 'acknowledged', 'reported_up', 'assessed', 'reported_up', 'handling_done', 'closed']);
+    await leader.close();
+
+    const phone = await signedIn('deputy_leader', 390);
+    await phone.goto(`${base}${incidentPath}`);
+    expect(await noSidewaysScroll(phone)).toBe(true);
+    await phone.screenshot({ path: 'test/artifacts/incident-closed-390.png', fullPage: true });
+    await phone.goto(`${base}${incidentPath}?lang=en`);
+    expect(await phone.locator('ol.stages li[aria-current]').innerText()).toBe('closed');
+    expect(await phone.locator('main').innerText()).toContain('Beijing time');
+    await phone.close();
+  }, 90_000);
+
+  it('someone of another unit gets a 404 page, never the incident', async () => {
+    const unit = await t.request('POST', '/api/v1/units', { token: demo.tokens.admin, body: { name: '另一学院', code: 'OTHER-INC-PAGES' } });
+    const stranger = await t.request('POST', '/api/v1/people', { token: demo.tokens.admin, body: { name: '外院人员', email: 'stranger.pages@demo.imprimatur.local', roles: ['staff'], unitId: unit.body.id } });
+    expect(stranger.status, stranger.text).toBe(201);
+    email.stranger = 'stranger.pages@demo.imprimatur.local';
+    const page = await signedIn('stranger');
+    const res = await page.goto(`${base}${incidentPath}`);
+    expect(res!.status()).toBe(404);
+    expect(await page.locator('main').innerText()).not.toContain('食堂');
+    const board = await page.goto(`${base}/incidents`);
+    expect(board!.status()).toBe(200);
+    expect(await page.locator('main').innerText()).not.toContain('食堂');
+    await page.close();
+  }, 60_000);
+});
