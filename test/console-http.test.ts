@@ -23,7 +23,7 @@ describe('publicity console over HTTP', () => {
   const post = (who: string, path: string, form: Record<string, string>) => t.request('POST', path, { cookie: sessions[who]!.cookie, form: { _csrf: sessions[who]!.csrf, ...form } });
 
   it('sends a signed-out visitor to sign in', async () => {
-    for (const path of ['/registry', `/registry/${demo.accountId}`, '/registry/apply']) {
+    for (const path of ['/registry', `/registry/${demo.accountId}`, '/registry/apply', '/inspections/campaigns', '/people', '/units']) {
       const res = await t.request('GET', path);
       expect(res.status, path).toBe(303);
       expect(res.headers.get('location')).toBe(`/login?next=${encodeURIComponent(path)}`);
@@ -136,6 +136,52 @@ describe('publicity console over HTTP', () => {
     const s = await t.signIn(stranger.body.email);
     expect((await t.request('GET', `/inspections/${inspectionId}`, { cookie: s.cookie })).status).toBe(403);
     expect((await t.request('POST', `/inspections/${inspectionId}/self-report`, { cookie: s.cookie, form: { _csrf: s.csrf, updateFrequency: 'x' } })).status).toBe(403);
+  });
+
+  it('deactivation: admin only, never oneself, not while holding a position; the record and audit stay', async () => {
+    const leaver = await t.request('POST', '/api/v1/people', { token: demo.tokens.admin, body: { name: '离职者', email: `leaver${Date.now()}@test.imprimatur.local`, roles: ['staff'], unitId: demo.unitId } });
+    const id = leaver.body.id as string;
+    const token = await t.tokenFor(id);
+    expect((await t.request('POST', `/api/v1/people/${id}/deactivate`, { token: demo.tokens.publicity })).status).toBe(403);
+    expect((await t.request('POST', `/api/v1/people/${id}/deactivate`, { token: demo.tokens.drafter })).status).toBe(403);
+    expect((await t.request('POST', `/api/v1/people/${demo.people.admin}/deactivate`, { token: demo.tokens.admin })).status).toBe(409);
+    const holder = await t.request('POST', `/api/v1/people/${demo.people.secretary}/deactivate`, { token: demo.tokens.admin });
+    expect(holder.status).toBe(409);
+    expect(holder.body.error.details).toMatchObject({ field: 'positions', positions: [{ unitId: demo.unitId, position: 'secretary' }] });
+    expect((await t.request('GET', '/api/v1/me', { token: demo.tokens.secretary })).status).toBe(200);
+    // A staff session's form post to deactivate is a 403 page.
+    expect((await post('drafter', `/people/${id}/deactivate`, {})).status).toBe(403);
+    const done = await t.request('POST', `/api/v1/people/${id}/deactivate`, { token: demo.tokens.admin });
+    expect(done.status).toBe(200);
+    expect(done.body).toMatchObject({ tokensRevoked: 1, sessionsEnded: 0, person: { id, deactivatedAt: expect.any(String) } });
+    expect((await t.request('GET', '/api/v1/me', { token })).status).toBe(401);
+    expect((await t.request('POST', `/api/v1/people/${id}/deactivate`, { token: demo.tokens.admin })).status).toBe(409);
+    const audit = await t.request('GET', `/api/v1/people?q=${encodeURIComponent('离职者')}`, { token: demo.tokens.admin });
+    expect(audit.body.items[0].deactivatedAt).toBeTruthy();
+    // Back again: signs in anew; the old token stays dead.
+    expect((await t.request('POST', `/api/v1/people/${id}/reactivate`, { token: demo.tokens.admin })).status).toBe(200);
+    expect((await t.request('GET', '/api/v1/me', { token })).status).toBe(401);
+    await expect(t.signIn(leaver.body.email)).resolves.toMatchObject({ cookie: expect.stringContaining('imp_session=') });
+    expect((await t.request('POST', `/api/v1/people/${id}/reactivate`, { token: demo.tokens.admin })).status).toBe(409);
+  });
+
+  it('organisation pages: staff get 403 pages; publicity reads; a bad appointment is refused by field', async () => {
+    for (const path of ['/people', '/units', `/units/${demo.unitId}`]) {
+      const res = await get('drafter', path);
+      expect(res.status, path).toBe(403);
+      expect(res.text).not.toContain('王系主任');
+      expect((await get('publicity', path)).status, path).toBe(200);
+    }
+    const none = await post('publicity', `/units/${demo.unitId}/positions/secretary`, {});
+    expect(none.status).toBe(400);
+    expect(none.text).toContain('href="#f-holder-secretary"');
+    const bad = await post('publicity', '/people', { name: '', email: 'not-an-email', roles: 'staff' });
+    expect(bad.status).toBe(400);
+    expect(bad.text).toContain('href="#f-email"');
+    // Publicity may add people but not grant admin.
+    const admin = await post('publicity', '/people', { name: '想当管理员', email: `x${Date.now()}@test.imprimatur.local`, roles: 'admin' });
+    expect(admin.status).toBe(403);
+    expect(admin.text).toContain('href="#f-roles"');
   });
 
   it('people and units: API search and pagination for admin and publicity, 403 for staff', async () => {

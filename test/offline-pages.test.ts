@@ -240,7 +240,7 @@ describe.skipIf(!hasChromium && !process.env.CI)('every page works with no outsi
   }
   const emailOf = async (id: string) => (await t.request('GET', `/api/v1/people/${id}`, { token: demo.tokens.admin })).body.email as string;
 
-  it('the publicity console: registry, account, application, change, code poster, campaigns and an inspection', async () => {
+  it('the publicity console: registry, account, application, change, code poster, campaigns, an inspection, people and units', async () => {
     const p = await signedIn(await emailOf(demo.people.publicity!));
     await visit('/registry', '/registry', async (page) => {
       expect(await page.locator('table.data').innerText()).toContain(demo.inspectionCode);
@@ -267,6 +267,15 @@ describe.skipIf(!hasChromium && !process.env.CI)('every page works with no outsi
     }, p);
     await visit('/inspections/:id', `/inspections/${campaign.inspections[0].id}`, async (page) => {
       expect(await page.locator('h1').innerText()).toContain('年度检查');
+    }, p);
+    await visit('/people', '/people', async (page) => {
+      expect(await page.locator('table.data').innerText()).toContain('李撰稿');
+    }, p);
+    await visit('/units', '/units', async (page) => {
+      expect(await page.locator('table.data').innerText()).toContain('示范学院');
+    }, p);
+    await visit('/units/:id', `/units/${demo.unitId}`, async (page) => {
+      expect(await page.locator('#position-secretary').innerText()).toContain('陈书记');
     }, p);
     await p.page.close();
   }, 60_000);

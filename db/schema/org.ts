@@ -54,6 +54,8 @@ export const people = pgTable(
     /** Preferred notification channels, in order (email, wecom, dingtalk, feishu, webhook). */
     channels: text('channels').array().notNull().default(sql`'{email}'::text[]`),
     locale: text('locale').notNull().default('zh-CN'),
+    /** A person who left: their tokens and sessions died then, they cannot sign in; the record stays for the audit. */
+    deactivatedAt: at('deactivated_at'),
     /** Employee or staff number (工号), for single sign-on that names people by it (OIDC_MATCH=employeeNo). */
     employeeNo: text('employee_no'),
     createdAt: createdAt(),

@@ -4,6 +4,7 @@ import { assetsRouter } from './assets';
 import { editorRouter } from './editor/routes';
 import { loginRouter } from './login';
 import { inspectionPagesRouter } from './inspections/routes';
+import { orgPagesRouter } from './org/routes';
 import { registryPagesRouter } from './registry/routes';
 import { dutyPagesRouter } from './duties/routes';
 import { incidentPagesRouter } from './incidents/routes';
@@ -15,7 +16,7 @@ import { settingsRouter } from './workspace/settings-routes';
 export const webRouter = new Hono<AppEnv>().route('/', assetsRouter).route('/', loginRouter).route('/', workspaceRouter).route('/', editorRouter).route('/', draftPagesRouter)
   .route('/', settingsRouter)
   // The publicity console (registry, inspections, organisation).
-  .route('/', registryPagesRouter).route('/', inspectionPagesRouter)
+  .route('/', registryPagesRouter).route('/', inspectionPagesRouter).route('/', orgPagesRouter)
   // The responsibility system's duties.
   .route('/', dutyPagesRouter)
   // 舆情 incidents: the board, the report form, the incident page.

@@ -37,7 +37,8 @@ export async function authenticate(db: Db, secret: string, header: string | unde
     .select(personColumns)
     .from(apiTokens)
     .innerJoin(people, eq(people.id, apiTokens.personId))
-    .where(and(eq(apiTokens.tokenHash, tokenHash), isNull(apiTokens.revokedAt)))
+    // A person who left is refused even if a token escaped revocation.
+    .where(and(eq(apiTokens.tokenHash, tokenHash), isNull(apiTokens.revokedAt), isNull(people.deactivatedAt)))
     .limit(1);
   if (!row) throw new AppError('unauthorized');
   return row;

@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { and, isNull, sql } from 'drizzle-orm';
 import * as oidc from 'openid-client';
 import type { Db } from '../../db/client';
 import { people } from '../../db/schema';
@@ -128,7 +128,7 @@ export async function finishSignOn(db: Db, deps: Pick<AppDeps, 'config' | 'now' 
   }
   const wanted = value.trim().toLowerCase();
   const column = s.match === 'email' ? people.email : people.employeeNo;
-  const [person] = await db.select({ id: people.id }).from(people).where(sql`lower(${column}) = ${wanted}`).limit(2);
+  const [person] = await db.select({ id: people.id }).from(people).where(and(sql`lower(${column}) = ${wanted}`, isNull(people.deactivatedAt))).limit(2);
   if (!person) {
     throw new AppError('sso_failed', {
       reasonZh: `本系统中没有与该统一身份认证账号（${s.claim}）对应的人员，请联系本单位管理员添加`,

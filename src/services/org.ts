@@ -1,8 +1,9 @@
 import { and, asc, eq, ilike, inArray, isNull, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client';
-import { drafts, people, positionTerms, reviews, units, POSITIONS, type ChainSettings, type AnyPosition, type Position, type Role } from '../../db/schema';
+import { apiTokens, drafts, people, positionTerms, reviews, sessions, units, POSITIONS, type ChainSettings, type AnyPosition, type Position, type Role } from '../../db/schema';
 import { emailDomainAllowed } from '../domain/email';
 import { AppError, words } from '../lib/errors';
+import { label } from '../lib/i18n';
 import { appendAudit } from './audit';
 import type { Person } from './auth';
 import { inTransaction, type ServiceDeps } from './context';
@@ -216,7 +217,7 @@ export async function listPeople(db: Db, f: PeopleFilter = {}) {
   return {
     total,
     items: rows.map(({ p, unitName }) => ({
-      id: p.id, name: p.name, email: p.email, roles: p.roles, unitId: p.unitId, unitName,
+      id: p.id, name: p.name, email: p.email, roles: p.roles, unitId: p.unitId, unitName, deactivatedAt: p.deactivatedAt,
       positions: terms.filter((t) => t.personId === p.id).map(({ personId: _, ...t }) => t),
     })),
   };
@@ -244,3 +245,47 @@ export async function unitsOf(db: Db, person: Person) {
   const held = await db.select({ unitId: positionTerms.unitId }).from(positionTerms).where(and(eq(positionTerms.personId, person.id), isNull(positionTerms.endedAt)));
   return all.filter((u) => u.id === person.unitId || held.some((h) => h.unitId === u.id));
 }
+
+/**
+ * A person leaves (停用): their tokens are revoked and their sessions end at once, so nothing they
+ * hold works a moment later; they can no longer sign in. Positions must be handed on first (each
+ * appointment moves the pending reviews with it), so no review is left with nobody to sign it. The
+ * record stays, for the audit. Admins only; nobody deactivates themselves.
+ */
+export async function deactivatePerson(db: Db, deps: ServiceDeps, actor: Person, personId: string) {
+  return inTransaction(db, deps, async (tx) => {
+    if (!actor.roles.includes('admin')) throw new AppError('forbidden');
+    const [person] = await tx.select().from(people).where(eq(people.id, personId)).for('update');
+    if (!person) throw new AppError('not_found', { what: '人员 / person' }, { field: 'personId' });
+    if (person.id === actor.id) throw new AppError('conflict', { reasonZh: '不能停用自己的账户', reasonEn: 'you cannot deactivate yourself' }, { field: 'personId' });
+    if (person.deactivatedAt) throw new AppError('conflict', { reasonZh: `${person.name} 已停用`, reasonEn: `${person.name} is already deactivated` }, { field: 'personId' });
+    const held = await tx.select({ unitId: positionTerms.unitId, unitName: units.name, position: positionTerms.position }).from(positionTerms)
+      .innerJoin(units, eq(units.id, positionTerms.unitId)).where(and(eq(positionTerms.personId, personId), isNull(positionTerms.endedAt)));
+    if (held.length) {
+      throw new AppError('conflict', {
+        reasonZh: `${person.name} 仍担任岗位（${held.map((h) => `${h.unitName}·${label('level', h.position)}`).join('、')}），请先任命接任者`,
+        reasonEn: `${person.name} still holds ${held.map((h) => `${label('level', h.position, 'en')} of ${h.unitName}`).join(', ')}; appoint a successor first`,
+      }, { field: 'positions', positions: held });
+    }
+    const now = deps.now();
+    const tokens = await tx.update(apiTokens).set({ revokedAt: now }).where(and(eq(apiTokens.personId, personId), isNull(apiTokens.revokedAt))).returning({ id: apiTokens.id });
+    const ended = await tx.update(sessions).set({ endedAt: now, endedById: actor.id }).where(and(eq(sessions.personId, personId), isNull(sessions.endedAt))).returning({ id: sessions.id });
+    const [updated] = await tx.update(people).set({ deactivatedAt: now }).where(eq(people.id, personId)).returning();
+    await appendAudit(tx, { actorId: actor.id, action: 'person.deactivated', subjectType: 'person', subjectId: personId, data: { tokensRevoked: tokens.length, sessionsEnded: ended.length }, at: now });
+    return { person: updated!, tokensRevoked: tokens.length, sessionsEnded: ended.length };
+  });
+}
+
+/** Undoes a deactivation: the person may sign in again (old tokens stay revoked: they mint new ones). */
+export async function reactivatePerson(db: Db, deps: ServiceDeps, actor: Person, personId: string) {
+  return inTransaction(db, deps, async (tx) => {
+    if (!actor.roles.includes('admin')) throw new AppError('forbidden');
+    const [person] = await tx.select().from(people).where(eq(people.id, personId)).for('update');
+    if (!person) throw new AppError('not_found', { what: '人员 / person' }, { field: 'personId' });
+    if (!person.deactivatedAt) throw new AppError('conflict', { reasonZh: `${person.name} 未停用`, reasonEn: `${person.name} is not deactivated` }, { field: 'personId' });
+    const [updated] = await tx.update(people).set({ deactivatedAt: null }).where(eq(people.id, personId)).returning();
+    await appendAudit(tx, { actorId: actor.id, action: 'person.reactivated', subjectType: 'person', subjectId: personId, data: {}, at: deps.now() });
+    return updated!;
+  });
+}
+

@@ -44,7 +44,8 @@ export async function requestLoginLink(db: Db, deps: ServiceDeps, input: { email
       throw new AppError('rate_limited', { retryAfter: words(`${LOGIN_LINK_MINUTES} 分钟`, `${LOGIN_LINK_MINUTES} minutes`) }, { retryAfter: new Date(now.getTime() + LOGIN_LINK_MINUTES * 60_000).toISOString() });
     }
     const [byAddress] = await tx.select({ n: count() }).from(loginLinks).where(and(eq(loginLinks.emailHash, emailHash), gt(loginLinks.createdAt, windowStart)));
-    const [person] = await tx.select({ id: people.id }).from(people).where(sql`lower(${people.email}) = ${normalEmail(input.email)}`).limit(1);
+    // A person who left gets no link (and the answer does not say so).
+    const [person] = await tx.select({ id: people.id }).from(people).where(and(sql`lower(${people.email}) = ${normalEmail(input.email)}`, isNull(people.deactivatedAt))).limit(1);
     const allowed = (byAddress?.n ?? 0) < LOGIN_LIMITS.perAddress;
     const [row] = await tx
       .insert(loginLinks)
@@ -132,7 +133,7 @@ export async function sessionFor(db: Db, deps: ServiceDeps, token: string): Prom
     .select({ sessionId: sessions.id, lastSeenAt: sessions.lastSeenAt, id: people.id, name: people.name, email: people.email, roles: people.roles, unitId: people.unitId })
     .from(sessions)
     .innerJoin(people, eq(people.id, sessions.personId))
-    .where(and(eq(sessions.tokenHash, await hashToken(deps.config.appSecret, token)), isNull(sessions.endedAt), gt(sessions.expiresAt, now), gt(sessions.lastSeenAt, new Date(now.getTime() - SESSION_IDLE_MS))))
+    .where(and(eq(sessions.tokenHash, await hashToken(deps.config.appSecret, token)), isNull(sessions.endedAt), isNull(people.deactivatedAt), gt(sessions.expiresAt, now), gt(sessions.lastSeenAt, new Date(now.getTime() - SESSION_IDLE_MS))))
     .limit(1);
   if (!row) return null;
   if (now.getTime() - row.lastSeenAt.getTime() > TOUCH_EVERY_MS) {

@@ -25,6 +25,8 @@ export const NAV: NavItem[] = [
   { href: '/incidents/new', zh: '报告舆情', en: 'Report an incident' },
   { href: '/registry', zh: '账号登记备案', en: 'Account registry', group: ['宣传部', 'Publicity'] },
   { href: '/inspections/campaigns', zh: '年度检查', en: 'Annual inspection', roles: ['publicity', 'admin'] },
+  { href: '/people', zh: '人员', en: 'People', roles: ['publicity', 'admin'], group: ['组织', 'Organisation'] },
+  { href: '/units', zh: '单位', en: 'Units', roles: ['publicity', 'admin'] },
   { href: '/settings', zh: '个人设置', en: 'Settings', group: ['账户', 'Account'] },
 ];
 

@@ -23,9 +23,9 @@ import { ACCOUNT_FIELD_LABELS, AccountFormPage, AccountPage, PosterPage, reasonF
 
 type C = Context<AppEnv>;
 
-/** Candidates for a people picker: names, units and e-mail of everyone (a campus directory is small). */
+/** Candidates for a people picker: names, units and e-mail of everyone still active (a campus directory is small). */
 export async function pickable(c: C) {
-  return (await listPeople(c.var.deps.db, { limit: 2000 })).items;
+  return (await listPeople(c.var.deps.db, { limit: 2000 })).items.filter((p) => !p.deactivatedAt);
 }
 
 // A filter that does not parse is ignored, not refused: the list is still worth showing.

@@ -30,7 +30,7 @@ export const setChain: AppRouteHandler<typeof routes.setChain> = async (c) => {
 
 const personView = (p: Awaited<ReturnType<typeof org.getPerson>>) => ({
   id: p.id, name: p.name, email: p.email, roles: p.roles, unitId: p.unitId, phone: p.phone, wecomUserId: p.wecomUserId,
-  dingtalkUserId: p.dingtalkUserId, employeeNo: p.employeeNo, channels: p.channels.filter(isRoute), createdAt: p.createdAt.toISOString(),
+  dingtalkUserId: p.dingtalkUserId, employeeNo: p.employeeNo, channels: p.channels.filter(isRoute), createdAt: p.createdAt.toISOString(), deactivatedAt: p.deactivatedAt?.toISOString() ?? null,
 });
 
 export const createPerson: AppRouteHandler<typeof routes.createPerson> = async (c) => {
@@ -87,7 +87,7 @@ export const listPeople: AppRouteHandler<typeof routes.listPeople> = async (c) =
   const found = await org.listPeople(deps.db, query);
   return c.json({
     ...found, limit: query.limit, offset: query.offset,
-    items: found.items.map((p) => ({ ...p, positions: p.positions.map((t) => ({ ...t, since: t.since.toISOString() })) })),
+    items: found.items.map((p) => ({ ...p, deactivatedAt: p.deactivatedAt?.toISOString() ?? null, positions: p.positions.map((t) => ({ ...t, since: t.since.toISOString() })) })),
   }, 200);
 };
 
@@ -100,4 +100,17 @@ export const listUnits: AppRouteHandler<typeof routes.listUnits> = async (c) => 
     ...found, limit: query.limit, offset: query.offset,
     items: found.items.map((u) => ({ ...iso(u), positions: u.positions.map((h) => ({ ...h, since: h.since.toISOString() })) })),
   }, 200);
+};
+
+export const deactivatePerson: AppRouteHandler<typeof routes.deactivatePerson> = async (c) => {
+  const { deps, person } = c.var;
+  requireRole(person, 'admin');
+  const done = await org.deactivatePerson(deps.db, deps, person, c.req.valid('param').personId);
+  return c.json({ ...done, person: personView(done.person) }, 200);
+};
+
+export const reactivatePerson: AppRouteHandler<typeof routes.reactivatePerson> = async (c) => {
+  const { deps, person } = c.var;
+  requireRole(person, 'admin');
+  return c.json(personView(await org.reactivatePerson(deps.db, deps, person, c.req.valid('param').personId)), 200);
 };

@@ -43,6 +43,7 @@ export const PersonSchema = z
     wecomUserId: z.string().nullable(),
     dingtalkUserId: z.string().nullable(),
     employeeNo: z.string().nullable().openapi({ description: 'Employee number 工号 (single sign-on may match people by it)' }),
+    deactivatedAt: z.string().nullable().openapi({ description: 'When the person was deactivated (left); null while active' }),
     channels: z.array(z.enum(ROUTES)).openapi({ description: 'Notification routes in order of preference; sign-off links go only by email, which is added to every message with a link' }),
     createdAt: z.string(),
   })
@@ -156,7 +157,7 @@ const page = {
 const Holder = z.object({ position: z.enum(ALL_POSITIONS), personId: z.uuid(), name: z.string(), since: z.string() });
 
 export const PersonListItem = z.object({
-  id: z.uuid(), name: z.string(), email: z.string(), roles: z.array(z.enum(ROLES)), unitId: z.uuid().nullable(), unitName: z.string().nullable(),
+  id: z.uuid(), name: z.string(), email: z.string(), roles: z.array(z.enum(ROLES)), unitId: z.uuid().nullable(), unitName: z.string().nullable(), deactivatedAt: z.string().nullable(),
   positions: z.array(z.object({ unitId: z.uuid(), unitName: z.string(), position: z.enum(ALL_POSITIONS), since: z.string() })),
 }).openapi('PersonListItem');
 
@@ -175,4 +176,19 @@ export const listUnits = createRoute({
     200: jsonResponse(z.object({ items: z.array(UnitSchema.extend({ positions: z.array(Holder) })), total: z.number().int(), limit: z.number().int(), offset: z.number().int() }), 'Units'),
     ...errors(400, 401, 403),
   },
+});
+
+const personParams = z.object({ personId: uuidParam('personId') });
+
+export const deactivatePerson = createRoute({
+  method: 'post', path: '/people/{personId}/deactivate', tags, security,
+  summary: 'A person leaves 停用 (admin): tokens revoked and sessions ended at once, sign-in refused; 409 while they still hold a position (appoint a successor first)',
+  request: { params: personParams },
+  responses: { 200: jsonResponse(z.object({ person: PersonSchema, tokensRevoked: z.number().int(), sessionsEnded: z.number().int() }), 'The deactivated person'), ...errors(400, 401, 403, 404, 409) },
+});
+
+export const reactivatePerson = createRoute({
+  method: 'post', path: '/people/{personId}/reactivate', tags, security, summary: 'Reactivate 恢复 a deactivated person (admin); old tokens stay revoked',
+  request: { params: personParams },
+  responses: { 200: jsonResponse(PersonSchema, 'The person'), ...errors(400, 401, 403, 404, 409) },
 });
