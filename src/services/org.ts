@@ -256,7 +256,7 @@ export async function deactivatePerson(db: Db, deps: ServiceDeps, actor: Person,
   return inTransaction(db, deps, async (tx) => {
     if (!actor.roles.includes('admin')) throw new AppError('forbidden');
     const [person] = await tx.select().from(people).where(eq(people.id, personId)).for('update');
-    if (!person) throw new AppError('not_found', { what: '人员 / person' }, { field: 'personId' });
+    if (!person) throw new AppError('not_found', { what: words('人员', 'person') }, { field: 'personId' });
     if (person.id === actor.id) throw new AppError('conflict', { reasonZh: '不能停用自己的账户', reasonEn: 'you cannot deactivate yourself' }, { field: 'personId' });
     if (person.deactivatedAt) throw new AppError('conflict', { reasonZh: `${person.name} 已停用`, reasonEn: `${person.name} is already deactivated` }, { field: 'personId' });
     const held = await tx.select({ unitId: positionTerms.unitId, unitName: units.name, position: positionTerms.position }).from(positionTerms)
@@ -281,7 +281,7 @@ export async function reactivatePerson(db: Db, deps: ServiceDeps, actor: Person,
   return inTransaction(db, deps, async (tx) => {
     if (!actor.roles.includes('admin')) throw new AppError('forbidden');
     const [person] = await tx.select().from(people).where(eq(people.id, personId)).for('update');
-    if (!person) throw new AppError('not_found', { what: '人员 / person' }, { field: 'personId' });
+    if (!person) throw new AppError('not_found', { what: words('人员', 'person') }, { field: 'personId' });
     if (!person.deactivatedAt) throw new AppError('conflict', { reasonZh: `${person.name} 未停用`, reasonEn: `${person.name} is not deactivated` }, { field: 'personId' });
     const [updated] = await tx.update(people).set({ deactivatedAt: null }).where(eq(people.id, personId)).returning();
     await appendAudit(tx, { actorId: actor.id, action: 'person.reactivated', subjectType: 'person', subjectId: personId, data: {}, at: deps.now() });

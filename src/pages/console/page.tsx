@@ -3,7 +3,7 @@ import type { Child } from 'hono/jsx';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { AppEnv } from '../../lib/http';
 import type { Role } from '../../../db/schema';
-import { AppError } from '../../lib/errors';
+import { AppError, words } from '../../lib/errors';
 import { hasRole } from '../../services/auth';
 import { pageCtx, type PageCtx } from '../components/context';
 import { Layout } from '../components/Layout';
@@ -32,7 +32,7 @@ export function requirePageRole(c: Context<AppEnv>, ...roles: Role[]) {
 export const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** A path id that is not a UUID is a page that does not exist (404), not a database error. */
-export function pathId(c: Context<AppEnv>, name = 'id', what = '页面 / page'): string {
+export function pathId(c: Context<AppEnv>, name = 'id', what = words('页面', 'page')): string {
   const id = c.req.param(name) ?? '';
   if (!UUID_RE.test(id)) throw new AppError('not_found', { what });
   return id;

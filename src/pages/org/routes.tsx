@@ -1,7 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { Hono, type Context } from 'hono';
 import { ALL_POSITIONS, ROLES, type AnyPosition } from '../../../db/schema';
-import { AppError } from '../../lib/errors';
+import { AppError, words } from '../../lib/errors';
 import type { AppEnv } from '../../lib/http';
 import { localeOf, translator } from '../../lib/i18n';
 import { text } from '../../lib/text';
@@ -107,7 +107,7 @@ export const orgPagesRouter = new Hono<AppEnv>()
     const person = requirePageRole(c, 'admin', 'publicity');
     const id = pathId(c, 'id');
     const position = c.req.param('position') as AnyPosition;
-    if (!ALL_POSITIONS.includes(position)) throw new AppError('not_found', { what: '岗位 / position' });
+    if (!ALL_POSITIONS.includes(position)) throw new AppError('not_found', { what: words('岗位', 'position') });
     const field = `holder-${position}`;
     const form = await readForm(c);
     const l = localeOf(c);
