@@ -3,7 +3,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { people } from '../db/schema';
 import { hasChromium, openBrowser } from './browser';
-import { createTestEnv, type TestEnv } from './harness';
+import { ALL_TICKED, createTestEnv, LEVELS, submitDraft, type TestEnv } from './harness';
 
 /**
  * The 舆情 pages in Chromium: a commentator reports from a 390-px phone; the leader in charge opens
@@ -142,6 +142,27 @@ describe.skipIf(!hasChromium && !process.env.CI)('incident pages in Chromium', (
     await publicity.screenshot({ path: 'test/artifacts/incident-board-1280.png', fullPage: true });
     await publicity.close();
 
+    // The reply: a draft of the unit approved through the sign-off chain, chosen on the page, with the promised result date.
+    const draftId = await submitDraft(t, demo, '关于食堂价格调整的情况说明');
+    for (const level of LEVELS) {
+      const token = await t.linkFor(demo.people[level]!);
+      const decided = await t.request('POST', `/api/v1/signoff/${token}`, { body: { decision: 'approve', checklist: ALL_TICKED } });
+      expect(decided.status, decided.text).toBe(200);
+    }
+    await leader.reload();
+    await leader.locator('#reply select[name=draftId]').selectOption(draftId);
+    await leader.locator('#reply input[name=promisedBy]').fill('2026-12-03T18:00');
+    await leader.getByRole('button', { name: '记录回复' }).click();
+    await leader.waitForURL(/done=reply/);
+    expect(await leader.locator('[data-deadline=replyBy]').count()).toBe(0);
+    expect(await leader.locator('[data-deadline=resultBy]').innerText()).toContain('2026-12-03 18:00 北京时间');
+    expect(await leader.locator(`#timeline a[href="/drafts/${draftId}"]`).count()).toBe(1);
+    await leader.locator('#follow-up textarea[name=text]').fill('价格调整已暂缓，结果已公布');
+    await leader.locator('#follow-up input[name=result]').check();
+    await leader.getByRole('button', { name: '记录跟进' }).click();
+    await leader.waitForURL(/done=follow-up/);
+    expect(await leader.locator('[data-deadline=resultBy]').count()).toBe(0);
+
     await leader.locator('#finish textarea[name=finishText]').fill('已在官方微博发布情况说明');
     await leader.getByRole('button', { name: '处置完毕，进入总结评估' }).click();
     await leader.waitForURL(/done=finish/);
@@ -152,7 +173,7 @@ describe.skipIf(!hasChromium && !process.env.CI)('incident pages in Chromium', (
     expect(await stage(leader)).toBe('closed');
     expect(await leader.locator('form[action*="/incidents/"]').count()).toBe(0);
     expect(await leader.locator('#timeline [data-entry]').evaluateAll((els) => els.map((e) => e.getAttribute('data-entry')))).toEqual(
-['reported', 'acknowledged', 'reported_up', 'assessed', 'reported_up', 'handling_done', 'closed']);
+['reported', 'acknowledged', 'reported_up', 'assessed', 'reported_up', 'reply', 'follow_up', 'handling_done', 'closed']);
     await leader.close();
 
     const phone = await signedIn('deputy_leader', 390);
