@@ -186,6 +186,26 @@ describe.skipIf(!hasChromium && !process.env.CI)('incident pages in Chromium', (
     await phone.close();
   }, 90_000);
 
+  it('a double-clicked acknowledge: one step, the second post answered on the page with the stage, not as JSON; a forged form changes nothing', async () => {
+    t.clock.now = cst('2026-12-02T09:00:00');
+    const created = await t.request('POST', '/api/v1/incidents', {
+      token: demo.tokens.drafter, body: { unitId: demo.unitId, summary: '论坛帖子', occurredAt: '2026-12-02T08:30:00+08:00', place: '校园论坛', people: '匿名用户', development: '有跟帖', group: 'other' },
+    });
+    expect(created.status, created.text).toBe(201);
+    const s = await t.signIn(email.deputy_leader!);
+    const post = (csrf: string) => t.request('POST', `/incidents/${created.body.id}/acknowledge`, { cookie: s.cookie, form: { _csrf: csrf, note: '已接报' }, headers: { accept: 'text/html' } });
+    const forged = await post('x'.repeat(64));
+    expect(forged.status).toBe(403);
+    const both = await Promise.all([post(s.csrf), post(s.csrf)]);
+    expect(both.map((r) => r.status).sort()).toEqual([303, 409]);
+    const refused = both.find((r) => r.status === 409)!;
+    expect(refused.headers.get('content-type')).toContain('text/html');
+    expect(refused.text).toContain('error-summary');
+    const after = await t.request('GET', `/api/v1/incidents/${created.body.id}`, { token: demo.tokens.deputy_leader });
+    expect(after.body.stage).toBe('acknowledged');
+    expect(after.body.entries.filter((e: { kind: string }) => e.kind === 'acknowledged')).toHaveLength(1);
+  }, 60_000);
+
   it('someone of another unit gets a 404 page, never the incident', async () => {
     const unit = await t.request('POST', '/api/v1/units', { token: demo.tokens.admin, body: { name: '另一学院', code: 'OTHER-INC-PAGES' } });
     const stranger = await t.request('POST', '/api/v1/people', { token: demo.tokens.admin, body: { name: '外院人员', email: 'stranger.pages@demo.imprimatur.local', roles: ['staff'], unitId: unit.body.id } });
