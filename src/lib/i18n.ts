@@ -90,7 +90,7 @@ export const LABELS = {
   evidence: { report: ['报告文件', 'report'], minutes: ['会议纪要', 'minutes'], form: ['表格', 'form'] },
   supervisionStatus: { open: ['待督查', 'open'], scored: ['已评分', 'scored'], rectifying: ['整改中', 'rectifying'] },
   // 舆情 incidents (src/domain/incidents.ts): the five stages of seed 003, 第八条, severity, the four classes of handling.
-  incidentStage: { reported: ['舆情报告', 'reported'], acknowledged: ['已接报', 'acknowledged'], handling: ['分类处置', 'handling'], reviewing: ['总结评估', 'closing review'], closed: ['已结束', 'closed'] },
+  incidentStage: { reported: ['舆情报告', 'reported'], acknowledged: ['舆情研判（已接报）', 'acknowledged, to assess'], handling: ['分类处置', 'handling'], reviewing: ['总结评估', 'closing review'], closed: ['已结束', 'closed'] },
   severity: { ordinary: ['一般', 'ordinary'], significant: ['较大', 'significant'], major: ['重大', 'major'], especially_major: ['特别重大', 'especially major'] },
   incidentClass: { inquiry: ['询问、置疑、诉求', 'questions, doubts, claims'], hyping: ['恶意传播、炒作', 'malicious spreading or hyping'], fabrication: ['造谣、诽谤、煽动', 'fabrication, defamation, incitement'], suggestion: ['建设性意见', 'constructive suggestions'] },
   group: { students: ['学生', 'students'], teachers: ['教师', 'teachers'], other: ['其他', 'other'] },
