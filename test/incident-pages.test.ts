@@ -98,14 +98,17 @@ describe.skipIf(!hasChromium && !process.env.CI)('incident pages in Chromium', (
     expect(await leader.locator('#timeline').innerText()).toContain('已接报，正在了解情况');
     expect(await leader.locator('#acknowledge').count()).toBe(0);
 
-    // The drafter sees the form the stage allows, but only the leaders decide: the refusal is on the page.
+    // The drafter is offered no decision, and a decision posted anyway is refused on the page.
     const drafter = await signedIn('drafter');
     await drafter.goto(`${base}${link}`);
-    await drafter.locator('select[name=severity]').selectOption('major');
-    await drafter.locator('#assess input[value=inquiry]').check();
-    await drafter.locator('#assess textarea[name=note]').fill('我来研判');
-    await drafter.getByRole('button', { name: '保存研判' }).click();
-    expect(await drafter.locator('.error-summary').innerText()).toContain('无权');
+    expect(await drafter.locator('#assess').count()).toBe(0);
+    expect(await drafter.locator('#follow-up').count()).toBe(1);
+    const s = await t.signIn(email.drafter!);
+    const posted = await t.request('POST', `${link}/assess`, { cookie: s.cookie, form: { _csrf: s.csrf, severity: 'major', class: 'inquiry', note: '我来研判' }, headers: { accept: 'text/html' } });
+    expect(posted.status).toBe(403);
+    expect(posted.text).toContain('error-summary');
+    expect(posted.text).toContain('无权');
+    await drafter.reload();
     expect(await stage(drafter)).toBe('acknowledged');
     await drafter.close();
     await leader.close();

@@ -173,6 +173,11 @@ async function requireActor(db: Db, actor: Person, row: IncidentRow, action: Inc
   throw new AppError('forbidden');
 }
 
+/** Whether the person may take the action (the page offers only those forms; actOnIncident still checks). */
+export async function mayAct(db: Db, actor: Person, row: IncidentRow, action: IncidentAction): Promise<boolean> {
+  return requireActor(db, actor, row, action).then(() => true, () => false);
+}
+
 export type IncidentInput =
   | { action: 'acknowledge'; note?: string }
   | { action: 'assess'; severity: Severity; class: IncidentClass; note: string }

@@ -8,7 +8,7 @@ import { validationError, type AppEnv } from '../../lib/http';
 import { ReportBody, StepBodies } from '../../routes/incidents/incidents.routes';
 import { currentPositions } from '../../services/auth';
 import { listDrafts } from '../../services/drafts';
-import { actOnIncident, getIncident, listIncidents, reportIncident, type IncidentInput } from '../../services/incidents';
+import { actOnIncident, getIncident, listIncidents, mayAct, reportIncident, type IncidentInput } from '../../services/incidents';
 import { pageCtx, t } from '../components/context';
 import { errorPage, renderPage } from '../components/render';
 import type { FieldErrors } from '../components/ui';
@@ -65,7 +65,10 @@ const NOTICES: Record<string, [string, string]> = {
 
 async function showIncident(c: C, id: string, extra: { errors?: FieldErrors; values?: Values; notice?: string } = {}, status: 200 | 400 | 403 | 409 = 200) {
   const { db } = c.var.deps;
-  const v = await getIncident(db, c.var.deps, c.var.person, id);
+  const seen = await getIncident(db, c.var.deps, c.var.person, id);
+  // Only the forms this person may take (a drafter does not decide for the leaders).
+  const mine = await Promise.all(seen.actions.map((a) => mayAct(db, c.var.person, seen.incident, a)));
+  const v = { ...seen, actions: seen.actions.filter((_, k) => mine[k]) };
   const [unit] = await db.select({ name: units.name }).from(units).where(eq(units.id, v.incident.unitId));
   // The reply form offers the unit's approved drafts (the service refuses any other).
   const drafts = v.actions.includes('reply') ? (await listDrafts(db, c.var.person, { unitId: v.incident.unitId, status: 'approved', limit: 50, offset: 0 })).items : [];
