@@ -181,6 +181,7 @@ export const listUnits = createRoute({
 const personParams = z.object({ personId: uuidParam('personId') });
 
 export const deactivatePerson = createRoute({
+  operationId: 'deactivatePerson',
   method: 'post', path: '/people/{personId}/deactivate', tags, security,
   summary: 'A person leaves 停用 (admin): tokens revoked and sessions ended at once, sign-in refused; 409 while they still hold a position (appoint a successor first)',
   request: { params: personParams },
@@ -188,6 +189,7 @@ export const deactivatePerson = createRoute({
 });
 
 export const reactivatePerson = createRoute({
+  operationId: 'reactivatePerson',
   method: 'post', path: '/people/{personId}/reactivate', tags, security, summary: 'Reactivate 恢复 a deactivated person (admin); old tokens stay revoked',
   request: { params: personParams },
   responses: { 200: jsonResponse(PersonSchema, 'The person'), ...errors(400, 401, 403, 404, 409) },
