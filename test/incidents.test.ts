@@ -82,6 +82,7 @@ describe.each(['postgres', 'pglite'] as const)('online-opinion incidents (%s)', 
     // A step the stage does not allow yet.
     const early = await t.request('POST', `/api/v1/incidents/${id}/close`, { token: demo.tokens.deputy_leader, body: { summary: '—' } });
     expect(early.status).toBe(409);
+    expect(early.body.error.message).toBe('舆情事件当前阶段为“舆情报告”，不能总结评估并结束');
 
     const ack = await t.request('POST', `/api/v1/incidents/${id}/acknowledge`, { token: demo.tokens.deputy_leader, body: { note: '已接报，正在了解情况' } });
     expect(ack.status, ack.text).toBe(200);

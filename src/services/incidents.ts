@@ -6,6 +6,7 @@ import {
   type DeadlineKind, type EntryKind, type Group, type IncidentAction, type IncidentClass, type Severity,
 } from '../domain/incidents';
 import { AppError, words } from '../lib/errors';
+import { label } from '../lib/i18n';
 import { appendAudit } from './audit';
 import { currentPositions, hasRole, requireRole, requireUnitAccess, type Person } from './auth';
 import { inTransaction, type ServiceDeps } from './context';
@@ -18,6 +19,12 @@ import type { Sweep } from './sweeps';
  * outbox, deadlines the sweep chases, every step an entry on the incident and an event on the
  * audit chain. The stages and who is told are in src/domain/incidents.ts.
  */
+
+/** Each step as the refusal names it (zh, en), so no internal key reaches a person. */
+const ACTION_WORDS: Record<IncidentAction, [string, string]> = {
+  acknowledge: ['确认接报', 'acknowledged'], assess: ['研判', 'assessed'], reply: ['记录回复', 'given a reply'],
+  follow_up: ['记录后续进展', 'followed up'], finish_handling: ['结束处置', 'finished'], close: ['总结评估并结束', 'closed'],
+};
 
 /** A report must be acknowledged within this long (INCIDENT_ACK_MINUTES would override it). */
 export const ACK_MINUTES = 60;
@@ -194,8 +201,8 @@ export async function actOnIncident(db: Db, deps: ServiceDeps, actor: Person, id
     const stage = nextStage(row.stage, input.action);
     if (!stage) {
       throw new AppError('conflict', {
-        reasonZh: `舆情事件当前阶段为“${row.stage}”，不能执行“${input.action}”`,
-        reasonEn: `the incident is ${row.stage}; it cannot take ${input.action}`,
+        reasonZh: `舆情事件当前阶段为“${label('incidentStage', row.stage)}”，不能${ACTION_WORDS[input.action][0]}`,
+        reasonEn: `the incident is at “${label('incidentStage', row.stage, 'en')}”; it cannot be ${ACTION_WORDS[input.action][1]}`,
       });
     }
     await requireActor(tx, actor, row, input.action);
