@@ -1,8 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cstYear } from '../src/domain/cst';
-import { hasChromium, openBrowser } from './browser';
-import { browserAs, noSideways } from './console-support';
+import { browserAs, hasChromium, noSideways, openBrowser } from './browser';
 import { createTestEnv, type TestEnv } from './harness';
 import { registered, type Demo } from './registry-fixtures';
 

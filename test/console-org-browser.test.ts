@@ -1,7 +1,6 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hasChromium, openBrowser } from './browser';
-import { browserAs, noSideways } from './console-support';
+import { browserAs, hasChromium, noSideways, openBrowser } from './browser';
 import { createTestEnv, submitDraft, type TestEnv } from './harness';
 import type { Demo } from './registry-fixtures';
 

@@ -2,9 +2,9 @@ import { readFile } from 'node:fs/promises';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REGISTRY_COLUMNS } from '../src/services/registry-exports';
-import { hasChromium, openBrowser } from './browser';
+import { browserAs, hasChromium, noSideways, openBrowser } from './browser';
 import { createTestEnv, type TestEnv } from './harness';
-import { browserAs, noSideways, pick } from './console-support';
+import { pick } from './console-support';
 import type { Demo } from './registry-fixtures';
 
 describe.skipIf(!hasChromium && !process.env.CI)('registry pages in Chromium', () => {

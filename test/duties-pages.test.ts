@@ -3,7 +3,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { people } from '../db/schema';
 import { createPeriodObligations } from '../src/services/duties';
-import { hasChromium, openBrowser } from './browser';
+import { browserAs, hasChromium, noSideways, openBrowser } from './browser';
 import { createTestEnv, type TestEnv } from './harness';
 import { pdf } from './support/fixtures';
 import type { Demo } from './registry-fixtures';
@@ -40,13 +40,7 @@ describe.skipIf(!hasChromium && !process.env.CI)('duty pages in Chromium', () =>
     await t?.close();
   });
 
-  async function signedIn(who: string, width = 1280): Promise<Page> {
-    const session = await t.signIn(email[who]!);
-    const page = await browser.newPage({ locale: 'zh-CN', viewport: { width, height: 900 } });
-    await page.context().addCookies([{ name: 'imp_session', value: session.cookie.split('=')[1]!, url: base }]);
-    return page;
-  }
-  const noSidewaysScroll = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
+  const signedIn = async (who: string, width = 1280): Promise<Page> => (await browserAs(t, browser, base, email[who]!, { width, height: 900 })).newPage();
 
   it('the officer sees the quarter’s 舆情研判 under 待办 and submits a report with a note', async () => {
     const page = await signedIn('a.publicity_officer');
@@ -134,7 +128,7 @@ describe.skipIf(!hasChromium && !process.env.CI)('duty pages in Chromium', () =>
   it('fits a 390-px phone; the board is the department’s only; signed out goes to sign-in', async () => {
     const phone = await signedIn('a.publicity_officer', 390);
     await phone.goto(`${base}/duties`);
-    expect(await noSidewaysScroll(phone)).toBe(true);
+    expect(await noSideways(phone)).toBe(true);
     const refused = await phone.goto(`${base}/duties/board`);
     expect(refused!.status()).toBe(403);
     expect(await phone.locator('main').innerText()).toContain('无权');

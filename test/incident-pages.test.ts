@@ -2,7 +2,7 @@ import { inArray } from 'drizzle-orm';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { people } from '../db/schema';
-import { hasChromium, openBrowser } from './browser';
+import { browserAs, hasChromium, noSideways, openBrowser } from './browser';
 import { ALL_TICKED, createTestEnv, LEVELS, submitDraft, type TestEnv } from './harness';
 
 /**
@@ -39,13 +39,7 @@ describe.skipIf(!hasChromium && !process.env.CI)('incident pages in Chromium', (
     await t?.close();
   });
 
-  async function signedIn(who: string, width = 1280): Promise<Page> {
-    const session = await t.signIn(email[who]!);
-    const page = await browser.newPage({ locale: 'zh-CN', viewport: { width, height: 900 } });
-    await page.context().addCookies([{ name: 'imp_session', value: session.cookie.split('=')[1]!, url: base }]);
-    return page;
-  }
-  const noSidewaysScroll = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
+  const signedIn = async (who: string, width = 1280): Promise<Page> => (await browserAs(t, browser, base, email[who]!, { width, height: 900 })).newPage();
   const stage = (page: Page) => page.locator('ol.stages li[aria-current]').getAttribute('data-stage');
 
   it('a commentator reports from a 390-px phone; a missing field is named first, then the report goes', async () => {
@@ -55,7 +49,7 @@ describe.skipIf(!hasChromium && !process.env.CI)('incident pages in Chromium', (
     await phone.waitForURL(/\/incidents\/new$/);
     // When defaults to now, in Beijing time.
     expect(await phone.locator('input[name=occurredAt]').inputValue()).toBe('2026-11-30T10:00');
-    expect(await noSidewaysScroll(phone)).toBe(true);
+    expect(await noSideways(phone)).toBe(true);
     await phone.locator('input[name=summary]').fill('学生在微博发帖质疑食堂涨价');
     await phone.locator('input[name=place]').fill('新浪微博');
     await phone.locator('input[name=people]').fill('本院学生若干');
@@ -73,7 +67,7 @@ describe.skipIf(!hasChromium && !process.env.CI)('incident pages in Chromium', (
     expect(await stage(phone)).toBe('reported');
     expect(await phone.locator('#deadlines').innerText()).toContain('2026-11-30 11:00 北京时间');
     expect(await phone.locator('#timeline').innerText()).toContain('帖子转发 200 余次');
-    expect(await noSidewaysScroll(phone)).toBe(true);
+    expect(await noSideways(phone)).toBe(true);
     await phone.screenshot({ path: 'test/artifacts/incident-reported-390.png', fullPage: true });
     await phone.close();
   }, 60_000);
@@ -181,7 +175,7 @@ describe.skipIf(!hasChromium && !process.env.CI)('incident pages in Chromium', (
 
     const phone = await signedIn('deputy_leader', 390);
     await phone.goto(`${base}${incidentPath}`);
-    expect(await noSidewaysScroll(phone)).toBe(true);
+    expect(await noSideways(phone)).toBe(true);
     await phone.screenshot({ path: 'test/artifacts/incident-closed-390.png', fullPage: true });
     await phone.goto(`${base}${incidentPath}?lang=en`);
     expect(await phone.locator('ol.stages li[aria-current]').innerText()).toBe('closed');
