@@ -166,7 +166,7 @@ export async function incidentView(db: Db, deps: ServiceDeps, row: IncidentRow) 
     .leftJoin(people, eq(people.id, incidentEntries.actorId))
     .where(eq(incidentEntries.incidentId, row.id))
     .orderBy(asc(incidentEntries.at), asc(incidentEntries.seq));
-  const due = deadlines({ stage: row.stage, reportedAt: row.reportedAt, acknowledgedAt: row.acknowledgedAt, class: row.class, repliedAt: row.repliedAt, promisedBy: row.promisedBy, resultAt: row.resultAt }, ACK_MINUTES);
+  const due = deadlines(row, ACK_MINUTES);
   return { incident: row, entries, deadlines: due, actions: allowedActions(row.stage), now: deps.now() };
 }
 
@@ -276,7 +276,7 @@ export async function listIncidents(db: Db, deps: ServiceDeps, actor: Person, op
     .where(and(opts.includeClosed ? undefined : ne(incidents.stage, 'closed'), units ? inArray(incidents.unitId, units) : undefined))
     .orderBy(desc(sql`case ${incidents.severity} when 'especially_major' then 4 when 'major' then 3 when 'significant' then 2 else 1 end`), desc(incidents.urgent), asc(incidents.reportedAt))
     .limit(500);
-  return rows.map((r) => ({ incident: r, deadlines: deadlines({ stage: r.stage, reportedAt: r.reportedAt, acknowledgedAt: r.acknowledgedAt, class: r.class, repliedAt: r.repliedAt, promisedBy: r.promisedBy, resultAt: r.resultAt }, ACK_MINUTES) }));
+  return rows.map((r) => ({ incident: r, deadlines: deadlines(r, ACK_MINUTES) }));
 }
 
 /**
@@ -287,7 +287,7 @@ async function chaseIncidents(db: Db, deps: ServiceDeps, now: Date): Promise<num
   const open = await db.select().from(incidents).where(ne(incidents.stage, 'closed'));
   let written = 0;
   for (const row of open) {
-    const due = deadlines({ stage: row.stage, reportedAt: row.reportedAt, acknowledgedAt: row.acknowledgedAt, class: row.class, repliedAt: row.repliedAt, promisedBy: row.promisedBy, resultAt: row.resultAt }, ACK_MINUTES);
+    const due = deadlines(row, ACK_MINUTES);
     for (const kind of Object.keys(due) as DeadlineKind[]) {
       const at = due[kind];
       if (!at) continue;

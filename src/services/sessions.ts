@@ -120,6 +120,9 @@ export async function startSession(tx: Db, deps: ServiceDeps, personId: string, 
   return { token, sessionId: row!.id, personId };
 }
 
+/** A session that still counts at `now`: not ended, within its absolute limit, used within the idle limit. */
+const live = (now: Date) => and(isNull(sessions.endedAt), gt(sessions.expiresAt, now), gt(sessions.lastSeenAt, new Date(now.getTime() - SESSION_IDLE_MS)));
+
 export interface SessionCaller {
   person: Person;
   sessionId: string;
@@ -133,7 +136,7 @@ export async function sessionFor(db: Db, deps: ServiceDeps, token: string): Prom
     .select({ sessionId: sessions.id, lastSeenAt: sessions.lastSeenAt, id: people.id, name: people.name, email: people.email, roles: people.roles, unitId: people.unitId })
     .from(sessions)
     .innerJoin(people, eq(people.id, sessions.personId))
-    .where(and(eq(sessions.tokenHash, await hashToken(deps.config.appSecret, token)), isNull(sessions.endedAt), isNull(people.deactivatedAt), gt(sessions.expiresAt, now), gt(sessions.lastSeenAt, new Date(now.getTime() - SESSION_IDLE_MS))))
+    .where(and(eq(sessions.tokenHash, await hashToken(deps.config.appSecret, token)), live(now), isNull(people.deactivatedAt)))
     .limit(1);
   if (!row) return null;
   if (now.getTime() - row.lastSeenAt.getTime() > TOUCH_EVERY_MS) {
@@ -152,7 +155,7 @@ export async function listSessions(db: Db, deps: ServiceDeps, personId: string) 
   return db
     .select({ id: sessions.id, method: sessions.method, userAgent: sessions.userAgent, ip: sessions.ip, createdAt: sessions.createdAt, lastSeenAt: sessions.lastSeenAt, expiresAt: sessions.expiresAt })
     .from(sessions)
-    .where(and(eq(sessions.personId, personId), isNull(sessions.endedAt), gt(sessions.expiresAt, now), gt(sessions.lastSeenAt, new Date(now.getTime() - SESSION_IDLE_MS))))
+    .where(and(eq(sessions.personId, personId), live(now)))
     .orderBy(desc(sessions.lastSeenAt));
 }
 
