@@ -115,6 +115,28 @@ describe('reminders, escalation, urge and digest', () => {
     await withdraw(draftId);
   });
 
+  it('a leaver\'s transferred review goes back to the holder of its level; a deactivated person cannot be handed one', async () => {
+    t.clock.now = cst('2026-11-24T09:00:00');
+    const { draftId, review } = await submitted('转交后离职');
+    const leaver = await t.request('POST', '/api/v1/people', { token: demo.tokens.admin, body: { name: '代审离职者', email: `proxy${Date.now()}@test.imprimatur.local`, roles: ['staff'], unitId: demo.unitId } });
+    const transfer = await t.request('POST', `/api/v1/reviews/${review.id}/transfer`, { token: demo.tokens.section_head, body: { toPersonId: leaver.body.id, reason: '出差，请代审' } });
+    expect(transfer.status, transfer.text).toBe(200);
+    expect((await t.deliver()).map((m) => [m.kind, m.to.personId])).toEqual([['welcome', leaver.body.id], ['review_assigned', leaver.body.id]]);
+    const done = await t.request('POST', `/api/v1/people/${leaver.body.id}/deactivate`, { token: demo.tokens.admin });
+    expect(done.status, done.text).toBe(200);
+    expect(done.body.reviewsReturned).toBe(1);
+    const [back] = await t.runtime.database.db.select().from(reviews).where(eq(reviews.id, review.id));
+    expect(back).toMatchObject({ assigneeId: demo.people.section_head, status: 'pending' });
+    // The holder receives a fresh link; the leaver's link is dead.
+    expect((await t.deliver()).map((m) => [m.kind, m.to.personId])).toEqual([['review_assigned', demo.people.section_head]]);
+    const trail = await t.runtime.database.db.select({ action: auditEvents.action, data: auditEvents.data }).from(auditEvents).where(eq(auditEvents.subjectId, review.id)).orderBy(asc(auditEvents.seq));
+    expect(trail.at(-1)).toMatchObject({ action: 'review.returned_to_position', data: { from: leaver.body.id, to: demo.people.section_head, reason: 'assignee_deactivated' } });
+    const again = await t.request('POST', `/api/v1/reviews/${review.id}/transfer`, { token: demo.tokens.section_head, body: { toPersonId: leaver.body.id, reason: '再转' } });
+    expect(again.status).toBe(409);
+    expect(again.body.error.details.field).toBe('toPersonId');
+    await withdraw(draftId);
+  });
+
   it('催办: the drafter urges with a comment, once an hour per review; others may not', async () => {
     t.clock.now = cst('2026-11-24T10:00:00');
     const { draftId } = await submitted('需要催办的稿件');

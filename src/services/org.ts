@@ -1,6 +1,6 @@
 import { and, asc, eq, ilike, inArray, isNull, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client';
-import { apiTokens, drafts, people, positionTerms, reviews, sessions, units, POSITIONS, type ChainSettings, type AnyPosition, type Position, type Role } from '../../db/schema';
+import { apiTokens, drafts, draftVersions, people, positionTerms, reviews, sessions, units, POSITIONS, type ChainSettings, type AnyPosition, type Position, type Role } from '../../db/schema';
 import { emailDomainAllowed } from '../domain/email';
 import { AppError, words } from '../lib/errors';
 import { label } from '../lib/i18n';
@@ -268,12 +268,38 @@ export async function deactivatePerson(db: Db, deps: ServiceDeps, actor: Person,
       }, { field: 'positions', positions: held });
     }
     const now = deps.now();
+    const reviewsReturned = await returnTransferredReviews(tx, actor.id, person, now);
     const tokens = await tx.update(apiTokens).set({ revokedAt: now }).where(and(eq(apiTokens.personId, personId), isNull(apiTokens.revokedAt))).returning({ id: apiTokens.id });
     const ended = await tx.update(sessions).set({ endedAt: now, endedById: actor.id }).where(and(eq(sessions.personId, personId), isNull(sessions.endedAt))).returning({ id: sessions.id });
     const [updated] = await tx.update(people).set({ deactivatedAt: now }).where(eq(people.id, personId)).returning();
-    await appendAudit(tx, { actorId: actor.id, action: 'person.deactivated', subjectType: 'person', subjectId: personId, data: { tokensRevoked: tokens.length, sessionsEnded: ended.length }, at: now });
-    return { person: updated!, tokensRevoked: tokens.length, sessionsEnded: ended.length };
+    await appendAudit(tx, { actorId: actor.id, action: 'person.deactivated', subjectType: 'person', subjectId: personId, data: { tokensRevoked: tokens.length, sessionsEnded: ended.length, reviewsReturned: reviewsReturned.length }, at: now });
+    return { person: updated!, tokensRevoked: tokens.length, sessionsEnded: ended.length, reviewsReturned: reviewsReturned.length };
   });
+}
+
+/**
+ * Reviews transferred to the leaver personally (they hold no position by now, so every pending
+ * review still assigned to them came by transfer) go back to the current holder of the review's
+ * level, as a succession would move them; a vacant level refuses the deactivation, naming the
+ * drafts, so that no review is left with nobody able to sign it.
+ */
+async function returnTransferredReviews(tx: Db, actorId: string, person: { id: string; name: string }, now: Date) {
+  const pending = await tx.select({ id: reviews.id, level: reviews.level, draftId: drafts.id, title: draftVersions.title, unitId: drafts.unitId })
+    .from(reviews).innerJoin(drafts, eq(drafts.id, reviews.draftId)).innerJoin(draftVersions, eq(draftVersions.id, reviews.versionId))
+    .where(and(eq(reviews.assigneeId, person.id), eq(reviews.status, 'pending')));
+  const holders = await Promise.all(pending.map((r) => holderOf(tx, r.unitId, r.level)));
+  const stranded = pending.filter((_, i) => !holders[i]);
+  if (stranded.length) {
+    throw new AppError('conflict', {
+      reasonZh: `${person.name} 仍有转交的待审稿件（${stranded.map((r) => `《${r.title}》·${label('level', r.level)}`).join('、')}），该岗位空缺，请先任命`,
+      reasonEn: `${person.name} still has transferred reviews (${stranded.map((r) => `"${r.title}", ${label('level', r.level, 'en')}`).join('; ')}) whose position is vacant; appoint someone first`,
+    }, { field: 'reviews', drafts: stranded.map((r) => ({ draftId: r.draftId, level: r.level })) });
+  }
+  for (const [i, r] of pending.entries()) {
+    await reassignReview(tx, r.id, holders[i]!, 'succession', now);
+    await appendAudit(tx, { actorId, action: 'review.returned_to_position', subjectType: 'review', subjectId: r.id, draftId: r.draftId, data: { from: person.id, to: holders[i], level: r.level, reason: 'assignee_deactivated' }, at: now });
+  }
+  return pending;
 }
 
 /** Undoes a deactivation: the person may sign in again (old tokens stay revoked: they mint new ones). */

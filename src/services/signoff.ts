@@ -387,6 +387,7 @@ export async function transferReview(db: Db, deps: ServiceDeps, actor: Person | 
     const [target] = await tx.select().from(people).where(eq(people.id, input.toPersonId));
     if (!target) throw new AppError('not_found', { what: words('接收人', 'person') }, { field: 'toPersonId' });
     const targetPerson: Person = { id: target.id, name: target.name, email: target.email, roles: target.roles, unitId: target.unitId };
+    if (target.deactivatedAt) throw new AppError('conflict', { reason: words(`${target.name} 已停用`, `${target.name} is deactivated`) }, { field: 'toPersonId' });
     if (target.id === review!.assigneeId) throw new AppError('conflict', { reason: words('该审核已由此人负责', 'already assigned to this person') }, { field: 'toPersonId' });
     if (!(await isMemberOf(tx, targetPerson, draft.unitId))) throw new AppError('forbidden', {}, { field: 'toPersonId', reason: words('接收人须属于稿件所在单位', 'the new reviewer must belong to the draft\'s unit') });
     const conflict = await dutyConflict(tx, { ...review!, assigneeId: target.id }, draft.drafterId);

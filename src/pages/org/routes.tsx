@@ -88,8 +88,8 @@ export const orgPagesRouter = new Hono<AppEnv>()
   .post('/people/:id/deactivate', requirePage, (c) => personAction(c, async (id) => {
     const done = await org.deactivatePerson(c.var.deps.db, c.var.deps, c.var.person, id);
     return translator(localeOf(c))(
-      `${done.person.name} 已停用：${done.tokensRevoked} 个令牌已吊销，${done.sessionsEnded} 个登录会话已结束`,
-      `${done.person.name} deactivated: ${done.tokensRevoked} tokens revoked, ${done.sessionsEnded} sessions ended`,
+      `${done.person.name} 已停用：${done.tokensRevoked} 个令牌已吊销，${done.sessionsEnded} 个登录会话已结束${done.reviewsReturned ? `，${done.reviewsReturned} 份转交给其的待审稿件已交还岗位` : ''}`,
+      `${done.person.name} deactivated: ${done.tokensRevoked} tokens revoked, ${done.sessionsEnded} sessions ended${done.reviewsReturned ? `, ${done.reviewsReturned} reviews transferred to them handed back to their positions` : ''}`,
     );
   }))
   .post('/people/:id/reactivate', requirePage, (c) => personAction(c, async (id) => {
