@@ -5,7 +5,7 @@ import { REGISTRY_COLUMNS } from '../src/services/registry-exports';
 import { browserAs, hasChromium, noSideways, openBrowser } from './browser';
 import { createTestEnv, type TestEnv } from './harness';
 import { pick } from './console-support';
-import type { Demo } from './registry-fixtures';
+import { registered, type Demo } from './registry-fixtures';
 
 describe.skipIf(!hasChromium && !process.env.CI)('registry pages in Chromium', () => {
   let t: TestEnv;
@@ -89,6 +89,44 @@ describe.skipIf(!hasChromium && !process.env.CI)('registry pages in Chromium', (
       expect(await noSideways(page)).toBe(true);
       await page.screenshot({ path: `test/artifacts/console-account-${width}.png`, fullPage: true });
       await ctx.close();
+    }
+  }, 90_000);
+
+  it('责令整改 from the account page asks for a deadline, prefilled 30 days on, refusing a past date', async () => {
+    const account = await registered(t, demo, { name: '整改示范号' });
+    const cstDay = (at: Date) => new Date(at.getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
+    // The phone first: the wide round goes on to order the rectification.
+    for (const width of [390, 1280]) {
+      t.clock.advance(1);
+      const ctx = await browserAs(t, browser, base, await emailOf(demo.people.publicity!), { width, height: 900 });
+      const page = await ctx.newPage();
+      await page.goto(`${base}/registry/${account.id}`);
+      const form = page.locator('form[action$="/actions/rectify"]');
+      const date = form.getByLabel(/整改期限/);
+      expect(await date.inputValue()).toBe(cstDay(new Date(t.clock.now.getTime() + 30 * 86_400_000)));
+      expect(await date.getAttribute('min')).toBe(cstDay(t.clock.now));
+      expect(await noSideways(page)).toBe(true);
+      await form.screenshot({ path: `test/artifacts/console-rectify-form-${width}.png` });
+      if (width === 390) { await ctx.close(); continue; }
+      // A past date (the browser's own check set aside, as a browser without it would send it): refused by name, nothing moves.
+      await form.getByLabel('责令整改理由').fill('评论区管理不到位');
+      await date.evaluate((el) => el.removeAttribute('min'));
+      await date.fill(cstDay(new Date(t.clock.now.getTime() - 2 * 86_400_000)));
+      await form.getByRole('button', { name: '责令整改' }).click();
+      await page.waitForLoadState();
+      expect(await page.locator('.error-summary').innerText()).toContain('整改期限须晚于当前时间');
+      expect(await page.locator('h1').innerText()).toContain('已登记备案');
+      expect(await page.locator('form[action$="/actions/rectify"]').getByLabel('责令整改理由').inputValue()).toBe('评论区管理不到位');
+      await page.screenshot({ path: 'test/artifacts/console-rectify-error-1280.png', fullPage: true });
+      const chosen = cstDay(new Date(t.clock.now.getTime() + 14 * 86_400_000));
+      await page.locator('form[action$="/actions/rectify"]').getByLabel(/整改期限/).fill(chosen);
+      await page.locator('form[action$="/actions/rectify"]').getByRole('button', { name: '责令整改' }).click();
+      await page.waitForURL(/done=rectify/);
+      expect(await page.locator('h1').innerText()).toContain('整改中');
+      expect(await page.locator('dl.facts').first().innerText()).toContain(`${chosen} 23:59`);
+      await ctx.close();
+      const view = await t.request('GET', `/api/v1/accounts/${account.id}`, { token: demo.tokens.publicity });
+      expect(view.body).toMatchObject({ status: 'rectifying', rectifyDeadline: new Date(`${chosen}T23:59:59+08:00`).toISOString() });
     }
   }, 90_000);
 

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cstYear } from '../src/domain/cst';
 import { ALL_TICKED, LEVELS, createTestEnv, type TestEnv } from './harness';
 import { itChecksAccess, type AccessCase } from './support/access';
-import { applyFor, application, newPerson, registered, rowsOf, type Demo } from './registry-fixtures';
+import { applyFor, application, newPerson, registered, rowsOf, sweep, type Demo } from './registry-fixtures';
 
 /** The registry (登记备案) over HTTP: applying, numbering, the lifecycle, the publish gate, exports and who may do what. */
 let t: TestEnv;
@@ -150,6 +150,41 @@ describe('lifecycle', () => {
     ]);
     const deleted = await t.runtime.database.db.execute(sql`delete from accounts where id = ${id}`).then(() => 'deleted', () => 'refused');
     expect(deleted).toBe('refused');
+  });
+
+  it('责令整改 carries a deadline (30 days unless given, never past); past it the sweep suspends the account once', async () => {
+    const account = await registered(t, demo);
+    const id = account.id;
+    const past = await post(`/api/v1/accounts/${id}/rectify`, demo.tokens.publicity, { reason: '评论区管理不到位', deadline: new Date(t.clock.now.getTime() - 60_000).toISOString() });
+    expect(past.status).toBe(400);
+    expect(past.body.error.details[0]).toMatchObject({ path: 'deadline' });
+    expect((await get(`/api/v1/accounts/${id}`, demo.tokens.publicity)).body.status).toBe('registered');
+    const malformed = await post(`/api/v1/accounts/${id}/rectify`, demo.tokens.publicity, { reason: 'x', deadline: 'next week' });
+    expect(malformed.status).toBe(400);
+    expect(malformed.body.error.message).toContain('deadline');
+
+    const byDefault = await post(`/api/v1/accounts/${id}/rectify`, demo.tokens.publicity, { reason: '评论区管理不到位' });
+    expect(byDefault.status, byDefault.text).toBe(200);
+    expect(byDefault.body).toMatchObject({ status: 'rectifying', rectifyDeadline: new Date(t.clock.now.getTime() + 30 * 86_400_000).toISOString() });
+    expect(byDefault.body.events.at(-1)).toMatchObject({ type: 'rectify', newValues: { rectifyDeadline: byDefault.body.rectifyDeadline } });
+    const back = await post(`/api/v1/accounts/${id}/reinstate`, demo.tokens.publicity, { reason: '已整改' });
+    expect(back.body).toMatchObject({ status: 'registered', rectifyDeadline: null });
+
+    const deadline = new Date(t.clock.now.getTime() + 2 * 86_400_000).toISOString();
+    const given = await post(`/api/v1/accounts/${id}/rectify`, demo.tokens.publicity, { reason: '再次整改', deadline });
+    expect(given.body).toMatchObject({ status: 'rectifying', rectifyDeadline: deadline });
+    const saved = t.clock.now;
+    try {
+      expect((await sweep(t))['account-rectification-overdue']).toBe(0);
+      t.clock.now = new Date(new Date(deadline).getTime() + 1000);
+      expect((await sweep(t))['account-rectification-overdue']).toBe(1);
+      expect((await sweep(t))['account-rectification-overdue']).toBe(0);
+      const lapsed = (await get(`/api/v1/accounts/${id}`, demo.tokens.publicity)).body;
+      expect(lapsed).toMatchObject({ status: 'suspended', rectifyDeadline: null });
+      expect(lapsed.events.at(-1)).toMatchObject({ type: 'suspend', actorId: null, from: 'rectifying', to: 'suspended' });
+    } finally {
+      t.clock.now = saved;
+    }
   });
 
   it('a rename keeps the record and the old name in its history', async () => {

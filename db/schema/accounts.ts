@@ -28,6 +28,12 @@ export const accounts = pgTable(
     /** Set by the dormancy sweep when nothing was approved for this account in the configured number of days. */
     dormantSince: at('dormant_since'),
     /**
+     * While `rectifying` by a registry order (责令整改): the date it must be done by. Past it, the
+     * sweep suspends the account (逾期未整改). Cleared when the account leaves `rectifying`; a
+     * rectification ordered by an inspection's grading keeps its deadline on the inspection instead.
+     */
+    rectifyDeadline: at('rectify_deadline'),
+    /**
      * Where an approved draft for this account is handed on (draft.approved / draft.retracted), set by
      * publicity staff: an https URL (save-time and send-time rules of src/notify/outbound.ts) and the
      * secret the deliveries are signed with. Null: nothing is handed on.
@@ -36,7 +42,10 @@ export const accounts = pgTable(
     createdAt: createdAt(),
     updatedAt: at('updated_at').notNull().defaultNow(),
   },
-  (t) => [uniqueIndex('accounts_platform_id_key').on(t.platform, t.platformId), index('accounts_unit_idx').on(t.unitId)],
+  (t) => [
+    uniqueIndex('accounts_platform_id_key').on(t.platform, t.platformId), index('accounts_unit_idx').on(t.unitId),
+    index('accounts_rectify_due_idx').on(t.rectifyDeadline).where(sql`${t.status} = 'rectifying'`),
+  ],
 );
 
 /** Dated role assignments on an account; a student's role carries an end date. */

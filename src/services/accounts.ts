@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, ilike, inArray, isNull, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, ilike, inArray, isNull, lte, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import {
   accountEvents, accountRoles, accounts, draftAccounts, drafts, inspectionCampaigns, inspectionCodes, inspections, people, registrationCounters, registrySettings, units,
@@ -8,7 +8,7 @@ import {
   allowedAccountCommands, formatRegistrationNo, nextAccountStatus, staffingProblems,
   type AccountCommand, type AccountRole, type PersonKind, type RoleAssignment, type StaffingProblem,
 } from '../domain/account-lifecycle';
-import { nextReminderAt } from '../domain/inspection';
+import { nextReminderAt, rectifyDeadlineOf } from '../domain/inspection';
 import type { Platform } from '../domain/inspection-code';
 import { registryLabel } from '../domain/registry-labels';
 import { AppError, words } from '../lib/errors';
@@ -144,7 +144,9 @@ export async function recordAccountEvent(tx: Db, e: {
 /** Moves an account's status and records it; used by the lifecycle routes and by grading. */
 export async function moveAccount(tx: Db, account: AccountRow, command: AccountCommand, actorId: string | null, at: Date, reason?: string | null, extra: Partial<AccountRow> = {}): Promise<AccountRow> {
   const to = accountStep(account, command);
-  const [updated] = await tx.update(accounts).set({ status: to, updatedAt: at, ...extra }).where(eq(accounts.id, account.id)).returning();
+  // A registry order's deadline lives only as long as the rectification it belongs to.
+  const ended = to !== 'rectifying' && account.rectifyDeadline ? { rectifyDeadline: null } : {};
+  const [updated] = await tx.update(accounts).set({ status: to, updatedAt: at, ...ended, ...extra }).where(eq(accounts.id, account.id)).returning();
   await recordAccountEvent(tx, { accountId: account.id, actorId, type: command, at, from: account.status, to, reason, newValues: Object.keys(extra).length ? jsonValues(extra) : null });
   if (to !== account.status) await enqueue(tx, 'account.status_changed', { accountId: account.id, from: account.status, to, reason: reason ?? null });
   return updated!;
@@ -233,12 +235,19 @@ export async function approveAccount(db: Db, deps: ServiceDeps, actor: Person, a
   return getAccountView(db, deps, actor, accountId);
 }
 
-/** Suspend, put under rectification, reinstate, shut down, deregister or reject: publicity staff, with a reason. */
-export async function changeAccountStatus(db: Db, deps: ServiceDeps, actor: Person, accountId: string, command: Exclude<AccountCommand, 'approve' | 'change'>, reason: string) {
+/**
+ * Suspend, put under rectification, reinstate, shut down, deregister or reject: publicity staff, with
+ * a reason. 责令整改 carries a deadline (DEFAULT_RECTIFY_DAYS when none is given), never one already past.
+ */
+export async function changeAccountStatus(db: Db, deps: ServiceDeps, actor: Person, accountId: string, command: Exclude<AccountCommand, 'approve' | 'change'>, reason: string, opts: { deadline?: Date } = {}) {
   await inTransaction(db, deps, async (tx) => {
     requireRole(actor, 'publicity', 'admin');
+    const now = deps.now();
+    if (command === 'rectify' && opts.deadline && opts.deadline.getTime() <= now.getTime()) {
+      throw new AppError('validation_failed', { fields: 'deadline' }, [{ path: 'deadline', in: 'body', message: words('整改期限须晚于当前时间', 'must be in the future') }]);
+    }
     const account = await lockAccount(tx, accountId);
-    await moveAccount(tx, account, command, actor.id, deps.now(), reason);
+    await moveAccount(tx, account, command, actor.id, now, reason, command === 'rectify' ? { rectifyDeadline: rectifyDeadlineOf(opts.deadline, now) } : {});
   });
   return getAccountView(db, deps, actor, accountId);
 }
@@ -322,7 +331,7 @@ export async function getAccountView(db: Db, deps: Pick<ServiceDeps, 'now'>, act
   const iso = (d: Date | null) => d?.toISOString() ?? null;
   return {
     id: a.id, name: a.name, platform: a.platform, platformId: a.platformId, url: a.url, unitId: a.unitId, unitName: row.unitName, ownerId: a.ownerId,
-    tier: a.tier, status: a.status, registrationNo: a.registrationNo, registeredAt: iso(a.registeredAt), dormantSince: iso(a.dormantSince),
+    tier: a.tier, status: a.status, registrationNo: a.registrationNo, registeredAt: iso(a.registeredAt), dormantSince: iso(a.dormantSince), rectifyDeadline: iso(a.rectifyDeadline),
     createdAt: a.createdAt.toISOString(), updatedAt: a.updatedAt.toISOString(),
     inspectionCode: code?.code ?? null,
     inspectionCodeYear: code?.year ?? null,
@@ -381,6 +390,20 @@ export async function setDormancyDays(db: Db, deps: ServiceDeps, actor: Person, 
     await appendAudit(tx, { actorId: actor.id, action: 'registry.setting_changed', subjectType: 'setting', subjectId: DORMANCY_KEY, data: { old: before, new: days }, at: now });
   });
   return { dormancyDays: days };
+}
+
+/**
+ * A registry order's rectification (责令整改) past its deadline (seed 004: 逾期未整改): the account is
+ * suspended, which ends the deadline, so a second sweep finds nothing; reinstating stays the
+ * department's decision. Rectifications ordered by a grading are the inspection sweep's.
+ */
+export async function sweepAccountRectificationOverdue(db: Db, deps: ServiceDeps, now: Date): Promise<number> {
+  return inTransaction(db, deps, async (tx) => {
+    const due = await tx.select().from(accounts)
+      .where(and(eq(accounts.status, 'rectifying'), lte(accounts.rectifyDeadline, now))).for('update', { skipLocked: true });
+    for (const account of due) await moveAccount(tx, account, 'suspend', null, now, '整改期限已过，未恢复 / rectification deadline passed without reinstatement');
+    return due.length;
+  });
 }
 
 /**

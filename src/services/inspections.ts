@@ -12,7 +12,7 @@ import {
 import { formatInspectionCode, inspectionCodeError, parseInspectionCode, type Platform } from '../domain/inspection-code';
 import { registryLabel } from '../domain/registry-labels';
 import { AppError, words } from '../lib/errors';
-import { accountStep, canManage, codeStatus, lockAccount, moveAccount, sweepDormancy } from './accounts';
+import { accountStep, canManage, codeStatus, lockAccount, moveAccount, sweepAccountRectificationOverdue, sweepDormancy } from './accounts';
 import { appendAudit } from './audit';
 import { requireRole, type Person } from './auth';
 import { inTransaction, onCommit, type ServiceDeps } from './context';
@@ -497,6 +497,7 @@ export const inspectionSweeps: Sweep[] = [
   { name: 'inspection-rectification-overdue', run: sweepRectificationOverdue },
   { name: 'inspection-campaign-close', run: sweepCampaignClose },
   { name: 'account-dormancy', run: sweepDormancy },
+  { name: 'account-rectification-overdue', run: sweepAccountRectificationOverdue },
 ];
 
 /** A campaign's inspections with their unit, owner and reminder count: what its progress page shows. */

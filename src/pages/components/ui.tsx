@@ -143,12 +143,12 @@ function Field({ name, label: text, hint, error, children }: FieldFrame) {
 const describedBy = (name: string, hint: unknown, error: unknown) =>
   [hint ? `${fieldId(name)}-hint` : '', error ? `${fieldId(name)}-error` : ''].filter(Boolean).join(' ') || undefined;
 
-export function TextField(p: Omit<FieldFrame, 'children'> & { value?: string; type?: string; autocomplete?: string; required?: boolean; inputmode?: 'email' | 'numeric' | 'text' | 'search' | 'url'; spellcheck?: boolean }) {
+export function TextField(p: Omit<FieldFrame, 'children'> & { value?: string; type?: string; autocomplete?: string; required?: boolean; inputmode?: 'email' | 'numeric' | 'text' | 'search' | 'url'; spellcheck?: boolean; min?: string }) {
   return (
     <Field {...p}>
       <input
         type={p.type ?? 'text'} id={fieldId(p.name)} name={p.name} value={p.value ?? ''} autocomplete={p.autocomplete}
-        required={p.required} inputmode={p.inputmode} spellcheck={p.spellcheck}
+        required={p.required} inputmode={p.inputmode} spellcheck={p.spellcheck} min={p.min}
         aria-describedby={describedBy(p.name, p.hint, p.error)} aria-invalid={p.error ? 'true' : undefined}
       />
     </Field>

@@ -3,7 +3,7 @@ import type { z } from '@hono/zod-openapi';
 import { CST_OFFSET_MS } from '../../domain/cst';
 import { AppError, toAppError } from '../../lib/errors';
 import { validationError, type AppEnv } from '../../lib/http';
-import type { Locale } from '../../lib/i18n';
+import { Words, type Locale } from '../../lib/i18n';
 import type { FieldErrors } from '../components/ui';
 
 /** A posted form as strings (repeated names as arrays), without the CSRF field. */
@@ -49,6 +49,9 @@ export function cstInput(value: string, endOfDay = false): string | undefined {
 export const cstLocalValue = (at: Date | string | null | undefined): string =>
   at ? new Date(new Date(at).getTime() + CST_OFFSET_MS).toISOString().slice(0, 16) : '';
 
+/** An instant's day as the value of a `date` control, in 北京时间. */
+export const cstDateValue = (at: Date | string | null | undefined): string => cstLocalValue(at).slice(0, 10);
+
 /** Runs a form's values through the API's own schema, so a page and the API refuse the same input. */
 export function parseWith<S extends z.ZodType>(schema: S, data: unknown): z.infer<S> {
   const parsed = schema.safeParse(data);
@@ -67,7 +70,7 @@ export function parseWith<S extends z.ZodType>(schema: S, data: unknown): z.infe
 /** Labels of a form's fields, zh-CN and English, for messages that name them. */
 export type FieldLabels = Record<string, [zh: string, en: string]>;
 
-function issueText(d: { path: string; message: string; code?: string; origin?: string; minimum?: unknown; maximum?: unknown }, name: string, l: Locale): string {
+function issueText(d: { path: string; message: string | Words; code?: string; origin?: string; minimum?: unknown; maximum?: unknown }, name: string, l: Locale): string {
   const en = l === 'en';
   switch (d.code) {
     case 'too_small':
@@ -81,7 +84,7 @@ function issueText(d: { path: string; message: string; code?: string; origin?: s
     case 'invalid_format':
       return en ? `${name} is not in the right format` : `${name}格式不正确`;
     default:
-      return `${name}${en ? ': ' : '：'}${d.message}`;
+      return `${name}${en ? ': ' : '：'}${d.message instanceof Words ? d.message.in(l) : d.message}`;
   }
 }
 

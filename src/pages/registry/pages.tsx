@@ -10,7 +10,8 @@ import {
   Button, Card, ErrorSummary, Facts, LinkButton, Notice, PostForm, Select, Table, Tag, TextArea, TextField, Time, Timeline,
   type FieldErrors, type TimelineItem, type Tone,
 } from '../components/ui';
-import type { FormData } from '../console/forms';
+import { cstDateValue, type FormData } from '../console/forms';
+import { DEFAULT_RECTIFY_DAYS } from '../../domain/inspection';
 import { PeoplePicker, type PickablePerson } from '../console/picker';
 
 export const rl = (group: RegistryLabelGroup, key: string, l: Locale) => registryLabel(group, key, l);
@@ -160,6 +161,7 @@ export function AccountPage(p: AccountPageProps) {
             [t(l, '登记号', 'Registration no.'), a.registrationNo ?? '—'],
             [t(l, '登记时间', 'Registered'), <Time at={a.registeredAt} l={l} />],
             [t(l, '可否发布', 'May publish'), a.publishable ? <Tag tone="ok">{t(l, '可以发布', 'yes')}</Tag> : <Tag tone="bad">{`${t(l, '不可发布', 'no')}（${a.publishBlock ?? ''}）`}</Tag>],
+            ...(a.status === 'rectifying' && a.rectifyDeadline ? [[t(l, '整改期限', 'Rectify by'), <Time at={a.rectifyDeadline} l={l} />] as [string, Child]] : []),
             [t(l, '休眠', 'Dormant'), a.dormantSince ? <><Tag tone="warn">{t(l, '休眠', 'dormant')}</Tag> <Time at={a.dormantSince} l={l} /></> : t(l, '否', 'no')],
           ]} />
         </Card>
@@ -210,6 +212,13 @@ export function AccountPage(p: AccountPageProps) {
                   label={m.command === 'approve' ? t(l, '意见（可选）', 'Note (optional)') : t(l, `${m.zh}理由`, `Reason`)}
                   required={m.command !== 'approve'}
                 />
+                {m.command === 'rectify' ? (
+                  <TextField
+                    name="rectifyDeadline" type="date" required min={cstDateValue(p.now)} value={value('rectifyDeadline') || cstDateValue(new Date(p.now.getTime() + DEFAULT_RECTIFY_DAYS * 86_400_000))}
+                    label={t(l, '整改期限（北京时间，当日 24 时前）', 'Rectify by (Beijing time, end of that day)')} hint={t(l, `默认 ${DEFAULT_RECTIFY_DAYS} 天；逾期未恢复的账号将被暂停`, `Default ${DEFAULT_RECTIFY_DAYS} days; past it the account is suspended`)}
+                    error={p.errors?.rectifyDeadline}
+                  />
+                ) : null}
                 <Button kind={m.kind === 'primary' ? undefined : m.kind}>{t(l, m.zh, m.en)}</Button>
               </PostForm>
             ))}

@@ -9,14 +9,14 @@ import type { AppEnv } from '../../lib/http';
 import { localeOf, translator } from '../../lib/i18n';
 import { qrSvg } from '../../lib/qr';
 import { text } from '../../lib/text';
-import { ApplySchema, ChangeSchema, ReasonSchema } from '../../routes/accounts/accounts.routes';
+import { ApplySchema, ChangeSchema, ReasonSchema, RectifySchema } from '../../routes/accounts/accounts.routes';
 import * as accounts from '../../services/accounts';
 import { hasRole } from '../../services/auth';
 import { reissueCode, revokeCode, verifyCode } from '../../services/inspections';
 import { listPeople, unitsOf } from '../../services/org';
 import { errorPage } from '../components/render';
 import type { FieldErrors } from '../components/ui';
-import { formErrors, many, one, optional, parseWith, readForm, type FormData } from '../console/forms';
+import { cstInput, formErrors, many, one, optional, parseWith, readForm, type FormData } from '../console/forms';
 import { consolePage, pathId } from '../console/page';
 import { requirePage } from '../sessions';
 import { ACCOUNT_FIELD_LABELS, AccountFormPage, AccountPage, PosterPage, reasonField, rl, RegistryListPage, type AccountView } from './pages';
@@ -79,9 +79,10 @@ async function accountAction(c: C, field: string, act: (form: FormData, id: stri
     return c.redirect(`/registry/${id}?done=${encodeURIComponent(done)}`, 303);
   } catch (err) {
     const l = localeOf(c);
-    const { errors, status } = formErrors(err, l, field, { [field]: ['理由', 'reason'], reason: ['理由', 'reason'] });
-    // The schema names the field `reason`; the page names it per form.
+    const { errors, status } = formErrors(err, l, field, { [field]: ['理由', 'reason'], reason: ['理由', 'reason'], deadline: ['整改期限', 'rectify by'] });
+    // The schema names the fields `reason` and `deadline`; the page names them per form.
     if (errors.reason) { errors[field] = errors.reason; delete errors.reason; }
+    if (errors.deadline) { errors.rectifyDeadline = errors.deadline; delete errors.deadline; }
     if (status === 403 || status === 404) throw err;
     return accountPage(c, id, { errors, values: form, status: status as 400 });
   }
@@ -170,6 +171,12 @@ export const registryPagesRouter = new Hono<AppEnv>()
     const command = c.req.param('command') as (typeof LIFECYCLE_COMMANDS)[number];
     if (!LIFECYCLE_COMMANDS.includes(command)) throw new AppError('not_found', { what: words('操作', 'action') });
     return accountAction(c, reasonField(command), async (form, id) => {
+      if (command === 'rectify') {
+        // The date is the last day of the rectification (北京时间); the API refuses one already past.
+        const { reason, deadline } = parseWith(RectifySchema, { reason: one(form, reasonField(command)), deadline: cstInput(one(form, 'rectifyDeadline'), true) });
+        await accounts.changeAccountStatus(c.var.deps.db, c.var.deps, c.var.person, id, command, reason, { deadline: deadline ? new Date(deadline) : undefined });
+        return command;
+      }
       const { reason } = parseWith(ReasonSchema, { reason: one(form, reasonField(command)) });
       await accounts.changeAccountStatus(c.var.deps.db, c.var.deps, c.var.person, id, command, reason);
       return command;

@@ -38,6 +38,12 @@ export const lifecycle = (path: keyof typeof LIFECYCLE): AppRouteHandler<typeof 
   return c.json(await accounts.changeAccountStatus(deps.db, deps, person, c.req.valid('param').id, LIFECYCLE[path], c.req.valid('json').reason), 200);
 };
 
+export const rectifyAccount: AppRouteHandler<typeof routes.rectifyAccount> = async (c) => {
+  const { deps, person } = c.var;
+  const { reason, deadline } = c.req.valid('json');
+  return c.json(await accounts.changeAccountStatus(deps.db, deps, person, c.req.valid('param').id, 'rectify', reason, { deadline: deadline ? new Date(deadline) : undefined }), 200);
+};
+
 export const exportRegistry: AppRouteHandler<typeof routes.exportRegistry> = async (c) => {
   const { deps, person } = c.var;
   const { body, filename } = await registryCsv(deps.db, deps, person, c.req.valid('query'));

@@ -1,7 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { ACCOUNT_ROLES, ACCOUNT_STATUSES, ACCOUNT_TIERS } from '../../../db/schema';
 import { ACCOUNT_COMMANDS } from '../../domain/account-lifecycle';
-import { GRADE_RESULTS, INSPECTION_STATUSES } from '../../domain/inspection';
+import { DEFAULT_RECTIFY_DAYS, GRADE_RESULTS, INSPECTION_STATUSES } from '../../domain/inspection';
 import { PLATFORMS } from '../../domain/inspection-code';
 import { errors, jsonBody, jsonResponse, said, uuidParam } from '../../lib/http';
 import { text } from '../../lib/text';
@@ -16,6 +16,7 @@ export const AccountSchema = z.object({
   inspectionCode: z.string().nullable().openapi({ example: 'SJ-2026-WX-0001-T' }), inspectionCodeYear: z.number().int().nullable(), inspectionCodeStatus: z.enum(['valid', 'revoked', 'expired']).nullable(),
   publishable: z.boolean().openapi({ description: 'Whether drafts may target this account now (registered, with a live code or within the campaign grace period)' }),
   publishBlock: z.string().nullable().openapi({ description: 'Why not: pending, suspended, rectifying, shut_down, deregistered or no_valid_code' }),
+  rectifyDeadline: z.string().nullable().openapi({ description: 'While rectifying by a registry order (责令整改): the deadline' }),
   allowedActions: z.array(z.enum(ACCOUNT_COMMANDS)),
   inspections: z.array(z.object({ id: z.uuid(), campaignId: z.uuid(), year: z.number().int(), status: z.enum(INSPECTION_STATUSES), result: z.enum(GRADE_RESULTS).nullable(), rectifyDeadline: z.string().nullable() })),
   roles: z.array(z.object({ id: z.uuid(), personId: z.uuid(), name: z.string(), role: z.enum(ACCOUNT_ROLES), kind: z.enum(['teacher', 'student']), startedAt: z.string(), endsAt: z.string().nullable(), endedAt: z.string().nullable(), current: z.boolean() })),
@@ -52,6 +53,12 @@ export const ChangeSchema = z.strictObject({ name: text(200).optional(), url: Ur
 
 /** The reason a lifecycle move or a revocation must give. */
 export const ReasonSchema = z.strictObject({ reason: text(2000) });
+
+/** 责令整改: the reason, and the date it must be done by (DEFAULT_RECTIFY_DAYS from now when left out; never in the past). */
+export const RectifySchema = z.strictObject({
+  reason: text(2000),
+  deadline: z.iso.datetime({ offset: true }).optional().openapi({ description: `Rectify by this instant; default ${DEFAULT_RECTIFY_DAYS} days from now. Past it the account is suspended (逾期未整改).`, example: '2026-12-31T23:59:59+08:00' }),
+});
 
 export const applyForAccount = createRoute({
   operationId: 'applyForAccount',
@@ -100,7 +107,12 @@ export const lifecycleRoute = (operationId: string, path: keyof typeof LIFECYCLE
 });
 export const rejectAccount = lifecycleRoute('rejectAccount', 'reject', 'Reject the application 驳回');
 export const suspendAccount = lifecycleRoute('suspendAccount', 'suspend', 'Suspend 暂停');
-export const rectifyAccount = lifecycleRoute('rectifyAccount', 'rectify', 'Order rectification 责令整改');
+export const rectifyAccount = createRoute({
+  operationId: 'rectifyAccount', method: 'post', path: '/accounts/{id}/rectify', tags, security,
+  summary: `Order rectification 责令整改 by a deadline (publicity; reason required; deadline default ${DEFAULT_RECTIFY_DAYS} days)`,
+  request: { params, ...jsonBody(RectifySchema) },
+  responses: { 200: one('The account, rectifying, with its rectifyDeadline'), ...errors(400, 401, 403, 404, 409) },
+});
 export const reinstateAccount = lifecycleRoute('reinstateAccount', 'reinstate', 'Reinstate 恢复');
 export const shutDownAccount = lifecycleRoute('shutDownAccount', 'shut-down', 'Shut down 关停');
 export const deregisterAccount = lifecycleRoute('deregisterAccount', 'deregister', 'Deregister 注销 (kept as a tombstone)');

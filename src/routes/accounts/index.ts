@@ -12,7 +12,7 @@ export const accountsRouter = createRouter()
   .openapi(routes.approveAccount, handlers.approveAccount)
   .openapi(routes.rejectAccount, handlers.lifecycle('reject'))
   .openapi(routes.suspendAccount, handlers.lifecycle('suspend'))
-  .openapi(routes.rectifyAccount, handlers.lifecycle('rectify'))
+  .openapi(routes.rectifyAccount, handlers.rectifyAccount)
   .openapi(routes.reinstateAccount, handlers.lifecycle('reinstate'))
   .openapi(routes.shutDownAccount, handlers.lifecycle('shut-down'))
   .openapi(routes.deregisterAccount, handlers.lifecycle('deregister'));

@@ -1,0 +1,2 @@
+ALTER TABLE "accounts" ADD COLUMN "rectify_deadline" timestamp with time zone;--> statement-breakpoint
+CREATE INDEX "accounts_rectify_due_idx" ON "accounts" USING btree ("rectify_deadline") WHERE "accounts"."status" = 'rectifying';
