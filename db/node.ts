@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import postgres from 'postgres';
 import { schema, type Database, type Db } from './client';
@@ -40,22 +40,47 @@ export async function openDatabase(opts: { url?: string; dataDir?: string; max?:
 }
 
 /**
+ * Files beside the embedded database's folder (`./data/pglite.pid`, `./data/pglite.sock`): the lock
+ * naming the process that holds it, and the socket on which a running `npm start` takes CLI commands.
+ */
+export function pgliteSidecar(dir: string, kind: 'pid' | 'sock'): string {
+  return join(dir, '..', `${basename(dir)}.${kind}`);
+}
+
+/** The live process (not this one) holding the embedded database in `dir`, if any. */
+export function dataDirHolder(dir: string): number | null {
+  let pid: number;
+  try {
+    pid = Number(readFileSync(pgliteSidecar(dir, 'pid'), 'utf8').trim());
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw err;
+  }
+  return pid && pid !== process.pid && isAlive(pid) ? pid : null;
+}
+
+/**
  * PGlite is one process's database: a second process opening the same folder would corrupt it.
- * A pid file makes the second one stop with a clear message instead.
+ * The pid file is created exclusively (a stale one, left by a process that died, is replaced), so of
+ * two processes starting at once one stops with a clear message instead.
  */
 function lockDataDir(dir: string): () => void {
   mkdirSync(dir, { recursive: true });
-  const lock = join(dir, '..', `${basename(dir)}.pid`);
-  if (existsSync(lock)) {
-    const pid = Number(readFileSync(lock, 'utf8'));
-    if (pid && pid !== process.pid && isAlive(pid)) {
+  const lock = pgliteSidecar(dir, 'pid');
+  for (let attempt = 0; ; attempt++) {
+    try {
+      writeFileSync(lock, String(process.pid), { flag: 'wx' });
+      return () => rmSync(lock, { force: true });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST' || attempt > 0) throw err;
+    }
+    const pid = dataDirHolder(dir);
+    if (pid) {
       throw new Error(`The embedded database ${dir} is in use by process ${pid} (npm start?). 内置数据库正被进程 ${pid} 使用：请先停止它，或设置 DATABASE_URL 使用 PostgreSQL。`);
     }
+    rmSync(lock, { force: true });
   }
-  writeFileSync(lock, String(process.pid));
-  return () => rmSync(lock, { force: true });
 }
-
 function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);

@@ -1,6 +1,8 @@
 import { serve } from '@hono/node-server';
 import { mountQueueBoard } from '../workers/board';
 import { startQueueHost } from '../workers/host';
+import { pgliteSidecar } from '../db/node';
+import { serveCommands } from './cli/local-socket';
 import { runProcess } from './lib/process';
 import { createRuntime } from './runtime';
 
@@ -13,6 +15,10 @@ runProcess(async () => {
   const { config, log } = runtime;
   const host = startQueueHost(runtime, { workers: config.runWorkers });
   mountQueueBoard(runtime.app, host.queues, runtime.deps);
+  // The embedded database is this process's alone: CLI commands come to it on a local socket instead.
+  const commands = runtime.database.kind === 'pglite' && config.pgliteDir !== 'memory://'
+    ? await serveCommands({ db: runtime.database.db, deps: runtime.deps, kind: runtime.database.kind, publicUrl: config.publicUrl }, pgliteSidecar(config.pgliteDir, 'sock'), log)
+    : null;
 
   const server = serve({ fetch: runtime.app.fetch, port: config.port }, (info) => {
     log.info(`Imprimatur listening on ${config.publicUrl} (port ${info.port}, ${runtime.database.kind}${config.databaseUrl ? '' : ` at ${config.pgliteDir}`}; workers ${config.runWorkers ? 'in this process' : 'elsewhere'})`);
@@ -23,6 +29,7 @@ runProcess(async () => {
     log,
     async stop() {
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await commands?.close();
       await host.close();
       await runtime.close();
     },

@@ -1,9 +1,8 @@
 import { spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm, symlink } from 'node:fs/promises';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { freePort, projectCopy, readerEnv, root, stopGroup } from './project-copy';
 
 /**
  * The README runs as written: every shell block of its five-minute walkthrough, the chasing steps
@@ -11,8 +10,6 @@ import { afterAll, describe, expect, it } from 'vitest';
  * bottom by bash in a fresh copy of the project folder (a fresh embedded database), against the
  * real `npm start`. Only the port differs, so that the suite does not need 8787 free.
  */
-const root = join(import.meta.dirname, '..');
-
 /** The ```bash blocks from "## Five-minute walkthrough" up to the registry's endpoint table. */
 export function walkthroughBlocks(readme: string): string[] {
   const from = readme.indexOf('## Five-minute walkthrough');
@@ -20,23 +17,13 @@ export function walkthroughBlocks(readme: string): string[] {
   return [...readme.slice(from, to).matchAll(/```bash\n([\s\S]*?)```/g)].map((m) => m[1]!);
 }
 
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-
 describe('README walkthrough', () => {
-  let dir = '';
+  let remove = async () => {};
   let pgid = 0;
   afterAll(async () => {
     // The walkthrough leaves `npm start` running in the background, as a reader would: stop it.
-    if (pgid) try { process.kill(-pgid, 'SIGTERM'); } catch { /* already gone */ }
-    await new Promise((r) => setTimeout(r, 1500));
-    if (pgid) try { process.kill(-pgid, 'SIGKILL'); } catch { /* already gone */ }
-    if (dir) await rm(dir, { recursive: true, force: true });
+    await stopGroup(pgid);
+    await remove();
   });
 
   it('runs top to bottom, every answer a success, and the log shows the 📨 line as written', { timeout: 240_000 }, async () => {
@@ -45,12 +32,13 @@ describe('README walkthrough', () => {
     expect(blocks.length).toBeGreaterThanOrEqual(4);
     const port = await freePort();
     // A fresh project folder: the code by symlink, its own ./data (a new PGlite database) and files.
-    dir = await mkdtemp(join(tmpdir(), 'imprimatur-readme-'));
-    for (const entry of ['package.json', 'node_modules', 'src', 'db', 'workers', 'tsconfig.json']) await symlink(join(root, entry), join(dir, entry));
+    const copy = await projectCopy('imprimatur-readme-');
+    const dir = copy.dir;
+    remove = copy.remove;
     // Fail on the first command that fails; every curl fails on a 4xx/5xx and ends its answer with a newline.
     const prelude = ['set -eo pipefail', 'curl() { command curl --fail-with-body "$@" && echo; }'].join('\n');
     const script = [prelude, ...blocks].join('\n').replaceAll('8787', String(port));
-    const env: Record<string, string> = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? dir, PORT: String(port), QUEUE_PREFIX: `readme-${port}` };
+    const env = readerEnv(dir, port);
     const child = spawn('bash', ['-c', script], { cwd: dir, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
     pgid = child.pid!;
     let out = '';
@@ -70,8 +58,9 @@ describe('README walkthrough', () => {
     expect(answers.some((a) => a.valid === true && a.status === 'valid')).toBe(true);
     expect(answers.some((a) => typeof a.registrationNo === 'string' && Array.isArray(a.events))).toBe(true);
 
-    // The demo says whose tokens it printed (each run adds another college).
+    // The demo made its college (once) and says whose tokens it printed.
     const demo = JSON.parse(await readFile(join(dir, 'demo.json'), 'utf8'));
+    expect(demo).toMatchObject({ existing: false });
     expect(demo.unitName).toMatch(/^示范学院（[0-9A-Z]{4}）$/);
     expect(demo.holders.drafter).toMatchObject({ name: '李撰稿' });
     expect(Object.keys(demo.holders).sort()).toEqual(Object.keys(demo.tokens).sort());

@@ -1,6 +1,6 @@
-import { eq, sql } from 'drizzle-orm';
+import { asc, desc, eq, inArray, like, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client';
-import { people } from '../../db/schema';
+import { accounts, inspectionCodes, people, units } from '../../db/schema';
 import { cstYear } from '../domain/cst';
 import { applyForAccount, approveAccount } from './accounts';
 import { campaignForYear, createCampaign, ensureInspection, fileSelfReport, gradeInspection } from './inspections';
@@ -59,7 +59,7 @@ export async function seedDemo(db: Db, deps: ServiceDeps) {
   const holders: Record<string, { name: string; email: string }> = {};
   for (const p of DEMO_PEOPLE) {
     // The demo runs on the server and prints every token: operator-made people, not welcomed by mail.
-    const person = await createPerson(db, deps, null, { name: p.name, email: `${p.key}.${suffix.toLowerCase()}@demo.imprimatur.local`, roles: p.roles, unitId: p.inUnit ? unit.id : null }, 'operator');
+    const person = await createPerson(db, deps, null, { name: p.name, email: demoEmail(p.key, suffix), roles: p.roles, unitId: p.inUnit ? unit.id : null }, 'operator');
     tokens[p.key] = (await operatorToken(db, deps, { personId: person.id })).token;
     holders[p.key] = { name: person.name, email: person.email };
     ids[p.key] = person.id;
@@ -84,4 +84,39 @@ export async function seedDemo(db: Db, deps: ServiceDeps) {
   const inspectionCode = graded.code!.code;
   holders['staff'] = holders['drafter']!;
   return { unitId: unit.id, unitName: unit.name, accountId, inspectionCode, people: ids, holders, tokens };
+}
+
+const demoEmail = (key: string, suffix: string) => `${key}.${suffix.toLowerCase()}@demo.imprimatur.local`;
+
+/**
+ * `npm run cli -- demo`: the demo college, made once. Run again, it makes no second college: it finds
+ * the first one (unit code `DEMO-XXXX`) and mints fresh tokens for the same demo people the first run
+ * printed tokens for (their earlier tokens stay valid; nobody else's credential is ever printed), so
+ * the walkthrough's `demo.json` works however often it is made. A demo person since deactivated gets none.
+ */
+export async function demoCollege(db: Db, deps: ServiceDeps) {
+  const [unit] = await db.select({ id: units.id, name: units.name, code: units.code }).from(units).where(like(units.code, 'DEMO-%')).orderBy(asc(units.createdAt)).limit(1);
+  if (!unit) return { existing: false as const, ...(await seedDemo(db, deps)) };
+  const suffix = unit.code.slice('DEMO-'.length);
+  const found = await db
+    .select({ id: people.id, name: people.name, email: people.email, deactivatedAt: people.deactivatedAt })
+    .from(people)
+    .where(inArray(sql`lower(${people.email})`, DEMO_PEOPLE.map((p) => demoEmail(p.key, suffix))));
+  const tokens: Record<string, string> = {};
+  const ids: Record<string, string> = {};
+  const holders: Record<string, { name: string; email: string }> = {};
+  for (const p of DEMO_PEOPLE) {
+    const person = found.find((f) => f.email.toLowerCase() === demoEmail(p.key, suffix));
+    if (!person || person.deactivatedAt) continue;
+    tokens[p.key] = (await operatorToken(db, deps, { personId: person.id })).token;
+    holders[p.key] = { name: person.name, email: person.email };
+    ids[p.key] = person.id;
+  }
+  if (tokens['drafter']) [tokens['staff'], holders['staff']] = [tokens['drafter'], holders['drafter']!];
+  const [account] = await db.select({ id: accounts.id }).from(accounts).where(eq(accounts.unitId, unit.id)).orderBy(asc(accounts.createdAt)).limit(1);
+  // Its newest code, live or not (the walkthrough revokes it: verify then says 已撤销).
+  const [code] = account
+    ? await db.select({ code: inspectionCodes.code }).from(inspectionCodes).where(eq(inspectionCodes.accountId, account.id)).orderBy(desc(inspectionCodes.issuedAt)).limit(1)
+    : [];
+  return { existing: true as const, unitId: unit.id, unitName: unit.name, accountId: account?.id ?? null, inspectionCode: code?.code ?? null, people: ids, holders, tokens };
 }

@@ -1,0 +1,110 @@
+import { parseArgs } from 'node:util';
+import type { Db } from '../../db/client';
+import { ConfigError } from '../config';
+import { AppError, words, type Words } from '../lib/errors';
+import type { Locale } from '../lib/i18n';
+import type { ServiceDeps } from '../services/context';
+import { verifyAuditChain } from '../services/audit';
+import { bootstrapAdmin, demoCollege, operatorToken } from '../services/bootstrap';
+import { readInstallation, renewInstallation } from '../services/installation';
+
+/**
+ * The CLI's commands, run the same way whether the CLI opened the database itself or handed the
+ * command to the running server that holds the embedded one (src/cli/local-socket.ts).
+ */
+export const COMMANDS = ['migrate', 'bootstrap', 'token', 'demo', 'installation', 'installation:renew', 'audit:verify'] as const;
+export type Command = (typeof COMMANDS)[number];
+export interface CommandLine {
+  command: Command;
+  values: { name?: string; email?: string };
+}
+
+const SYNOPSIS = 'migrate | bootstrap --name N --email E | token --email E | demo | installation | installation:renew | audit:verify';
+const USAGE = words(`用法：npm run cli -- <${SYNOPSIS}> [--lang en]`, `usage: npm run cli -- <${SYNOPSIS}> [--lang en]`);
+
+/** A refusal the CLI words itself (a wrong command line, an unreachable server), in both languages. */
+export class CliError extends Error {
+  constructor(
+    readonly code: string,
+    readonly said: Words,
+  ) {
+    super(said.en);
+  }
+}
+
+/** Checks a command line before any database is opened: a wrong one is refused with the usage. */
+export function parseCommandLine(argv: string[]): CommandLine {
+  const [command, ...rest] = argv;
+  let values: { name?: string; email?: string };
+  try {
+    ({ values } = parseArgs({ args: rest, options: { name: { type: 'string' }, email: { type: 'string' }, lang: { type: 'string' } }, strict: true }));
+  } catch (err) {
+    const said = (err as Error).message;
+    throw new CliError('usage', words(`命令行有误（${said}）。${USAGE.zh}`, `${said}. ${USAGE.en}`));
+  }
+  if (!command || !(COMMANDS as readonly string[]).includes(command)) {
+    throw new CliError('usage', command ? words(`未知命令：${command}。${USAGE.zh}`, `unknown command: ${command}. ${USAGE.en}`) : USAGE);
+  }
+  if (command === 'bootstrap' && (!values.name || !values.email)) throw new CliError('usage', words('bootstrap 需要 --name 和 --email', 'bootstrap needs --name and --email'));
+  if (command === 'token' && !values.email) throw new CliError('usage', words('token 需要 --email', 'token needs --email'));
+  return { command: command as Command, values: { name: values.name, email: values.email } };
+}
+
+export interface CommandContext {
+  db: Db;
+  deps: ServiceDeps;
+  kind: 'postgres' | 'pglite';
+  publicUrl: string;
+}
+
+/** What a command prints (one JSON object on stdout), its exit status, and a word for the operator on stderr. */
+export interface CommandResult {
+  output: unknown;
+  exitCode: number;
+  note?: Words;
+}
+
+export async function runCommand(ctx: CommandContext, { command, values }: CommandLine): Promise<CommandResult> {
+  const { db, deps } = ctx;
+  switch (command) {
+    case 'migrate':
+      // Done when the database was opened (by this process, or by the server that took the command).
+      return { output: { migrated: true, database: ctx.kind }, exitCode: 0 };
+    case 'bootstrap':
+      return { output: await bootstrapAdmin(db, deps, { name: values.name!, email: values.email! }), exitCode: 0 };
+    case 'token':
+      return { output: await operatorToken(db, deps, { email: values.email! }), exitCode: 0 };
+    case 'demo': {
+      const { existing, people: _ids, ...demo } = await demoCollege(db, deps);
+      const signIn = words(
+        `他们也可以在 ${ctx.publicUrl}/login 用 holders 中的邮箱登录（没有 SMTP_URL 时，登录链接写在服务器日志中）。`,
+        `They can also sign in at ${ctx.publicUrl}/login with the addresses in holders (without SMTP_URL the sign-in link is in the server log).`,
+      );
+      const note = existing
+        ? words(
+            `演示数据已存在：${demo.unitName}，未再创建学院。已为其演示人员签发新的令牌（之前的仍然有效）。${signIn.zh}`,
+            `The demo data exists already: ${demo.unitName}; no second college was made. Fresh tokens were minted for its demo people (earlier ones stay valid). ${signIn.en}`,
+          )
+        : words(`演示学院已创建：${demo.unitName}。试试：curl -H "Authorization: Bearer $T" ${ctx.publicUrl}/api/v1/me。${signIn.zh}`, `Demo college ready: ${demo.unitName}. Try: curl -H "Authorization: Bearer $T" ${ctx.publicUrl}/api/v1/me. ${signIn.en}`);
+      return { output: { existing, ...demo }, exitCode: 0, note };
+    }
+    case 'installation':
+      return { output: await readInstallation(db), exitCode: 0 };
+    case 'installation:renew':
+      return { output: await renewInstallation(db), exitCode: 0 };
+    case 'audit:verify': {
+      const result = await verifyAuditChain(db);
+      return { output: result, exitCode: result.ok ? 0 : 1 };
+    }
+  }
+}
+
+/** Any failure as the CLI prints it: `{ error: { code, message } }` in the caller's language. */
+export function refusal(err: unknown, locale: Locale): { error: { code: string; message: string } } {
+  const error =
+    err instanceof AppError ? { code: err.code, message: err.localized(locale) }
+    : err instanceof CliError ? { code: err.code, message: err.said.in(locale) }
+    : err instanceof ConfigError ? { code: 'invalid_config', message: err.message }
+    : { code: 'cli_error', message: (err as Error).message };
+  return { error };
+}
