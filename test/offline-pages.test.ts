@@ -280,6 +280,14 @@ describe.skipIf(!hasChromium && !process.env.CI)('every page works with no outsi
     await p.page.close();
   }, 60_000);
 
+  it('the console\'s operations: audit log', async () => {
+    const p = await signedIn(await emailOf(demo.people.admin!));
+    await visit('/audit', '/audit', async (page) => {
+      expect(await page.locator('table.data').innerText()).toContain('draft.submitted');
+    }, p);
+    await p.page.close();
+  }, 60_000);
+
   it('no HTML page of the app was left out of this test', () => {
     // Anything answered with GET outside the JSON API, the documents and the images is a page.
     const notPages = [/^\/api\//, /^\/openapi\.json$/, /^\/(healthz|readyz)$/, /\.(png|svg|js)$/, /^\/admin\/queues\/.+/, /^\/assets\//, /^\/vendor\//, /^\/\*$/, /^\/login\/sso(\/callback)?$/];

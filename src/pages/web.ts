@@ -5,6 +5,7 @@ import { editorRouter } from './editor/routes';
 import { loginRouter } from './login';
 import { inspectionPagesRouter } from './inspections/routes';
 import { orgPagesRouter } from './org/routes';
+import { operationsPagesRouter } from './operations/routes';
 import { registryPagesRouter } from './registry/routes';
 import { dutyPagesRouter } from './duties/routes';
 import { incidentPagesRouter } from './incidents/routes';
@@ -17,6 +18,8 @@ export const webRouter = new Hono<AppEnv>().route('/', assetsRouter).route('/', 
   .route('/', settingsRouter)
   // The publicity console (registry, inspections, organisation).
   .route('/', registryPagesRouter).route('/', inspectionPagesRouter).route('/', orgPagesRouter)
+  // Operations: failed deliveries, the audit log and its chain check.
+  .route('/', operationsPagesRouter)
   // The responsibility system's duties.
   .route('/', dutyPagesRouter)
   // 舆情 incidents: the board, the report form, the incident page.

@@ -16,6 +16,8 @@ export const CONSOLE_CSS = `
 .forms form h3{margin-top:0}
 .progress{height:8px;background:var(--grey-bg);border-radius:4px;overflow:hidden;min-width:80px}.progress>span{display:block;height:100%;background:var(--ok)}
 .report{white-space:pre-wrap;word-break:break-word}
+.hash{word-break:break-all;font-size:12px}
+pre.payload{white-space:pre-wrap;word-break:break-all;font-size:12px;margin:0;min-width:24ch;max-width:48ch}
 .poster{background:#fff;border:2px solid #9b1c1c;border-radius:10px;padding:28px;max-width:560px;margin:0 auto;text-align:center}
 .poster h1{font-size:24px;margin:0 0 4px}.poster .code{font:700 28px/1.2 ui-monospace,Menlo,Consolas,monospace;letter-spacing:1px;margin:14px 0;word-break:break-all}
 .poster .qr svg{width:240px;height:240px;max-width:100%}
