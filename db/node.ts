@@ -10,13 +10,13 @@ const migrationsFolder = fileURLToPath(new URL('./migrations', import.meta.url))
 const routinesFolder = fileURLToPath(new URL('./sql', import.meta.url));
 
 /** Opens Postgres when a URL is given, else the embedded PGlite under `dataDir`. Node only. */
-export async function openDatabase(opts: { url?: string; dataDir?: string; max?: number; onQuery?: (statement: string) => void }): Promise<Database> {
+export async function openDatabase(opts: { url?: string; dataDir?: string; max?: number; prepare?: boolean; onQuery?: (statement: string) => void }): Promise<Database> {
   if (opts.url) {
     const onQuery = opts.onQuery;
     // `onQuery` sees every statement sent (round trips are what a request costs); Postgres only.
     const client = postgres(opts.url, { max: opts.max ?? 10, onnotice: () => {}, ...(onQuery ? { debug: (_connection: number, statement: string) => onQuery(statement) } : {}) });
     return {
-      db: drizzlePostgres(client, { schema }) as unknown as Db,
+      db: drizzlePostgres(opts.prepare === false ? client : preparing(client), { schema }) as unknown as Db,
       kind: 'postgres',
       exec: async (script) => void (await client.unsafe(script).simple()),
       close: () => client.end({ timeout: 5 }),
@@ -57,6 +57,31 @@ export function dataDirHolder(dir: string): number | null {
     throw err;
   }
   return pid && pid !== process.pid && isAlive(pid) ? pid : null;
+}
+
+/**
+ * drizzle asks postgres.js for an unnamed statement unless a query was `.prepare()`d by name, and an
+ * unnamed statement with parameters costs postgres.js two round trips (Parse/Describe, wait, then
+ * Bind/Execute) and the server a fresh parse and plan every time. Through this wrapper every
+ * statement is named and kept per connection, keyed by its text (postgres.js's own default): after
+ * its first use a statement is one Bind/Execute, so statements sent together really go out together.
+ * DB_PREPARE=false turns it off (PgBouncer in transaction mode cannot keep named statements).
+ */
+function preparing<T extends postgres.Sql>(sql: T): T {
+  return new Proxy(sql, {
+    get(target, key) {
+      if (key === 'unsafe') return (query: string, params?: never[], options?: postgres.UnsafeQueryOptions) => target.unsafe(query, params, { ...options, prepare: true });
+      // Transactions and savepoints hand their callback a connection of their own: wrapped alike.
+      if (key === 'begin' || key === 'savepoint') {
+        return (...args: unknown[]) => {
+          const work = args.pop() as (tx: postgres.Sql) => unknown;
+          return ((target as unknown as Record<string, (...a: unknown[]) => unknown>)[key]!)(...args, (tx: postgres.Sql) => work(preparing(tx)));
+        };
+      }
+      const value = Reflect.get(target, key);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
 }
 
 /**

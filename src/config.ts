@@ -14,6 +14,7 @@ export const configSchema = z
     DB_POOL_SIZE: z.coerce.number().int().min(1).max(500).default(10),
     /** Postgres connections the in-process workers (relay, sends, sweeps) share, apart from the API's. */
     WORKER_DB_POOL_SIZE: z.coerce.number().int().min(1).max(500).default(5),
+    DB_PREPARE: z.enum(['true', 'false']).default('true'),
     REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL').default('redis://127.0.0.1:6379'),
     SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must be an smtp:// URL').optional(),
     MAIL_FROM: z.string().default('Imprimatur 审核 <no-reply@imprimatur.local>'),
@@ -111,6 +112,7 @@ export const configSchema = z
       pgliteDir: env.PGLITE_DIR,
       dbPoolSize: env.DB_POOL_SIZE,
       workerDbPoolSize: env.WORKER_DB_POOL_SIZE,
+      dbPrepare: env.DB_PREPARE === 'true',
       redisUrl: env.REDIS_URL,
       smtpUrl: env.SMTP_URL,
       mailFrom: env.MAIL_FROM,

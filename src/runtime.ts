@@ -69,11 +69,11 @@ export async function createRuntime(opts: RuntimeOptions = {}): Promise<Runtime>
   const log = opts.log ?? createLogger(raw.logLevel, 1, opts.env ?? process.env);
   const config: Config = { ...raw, appSecret: raw.appSecret ?? devSecret(raw.pgliteDir, log) };
   if (config.dev && config.appSecret.length < 32) log.warn('APP_SECRET is shorter than 32 characters; refused outside dev mode');
-  const database = await openDatabase({ url: config.databaseUrl, dataDir: config.pgliteDir, max: config.dbPoolSize, onQuery: opts.onQuery });
+  const database = await openDatabase({ url: config.databaseUrl, dataDir: config.pgliteDir, max: config.dbPoolSize, prepare: config.dbPrepare, onQuery: opts.onQuery });
   await migrateDatabase(database);
   // The workers get their own connections, so a burst of sends never queues the API's requests
   // behind it (postgres.js connects on demand: an API without workers never opens these).
-  const workerDatabase = database.kind === 'postgres' ? await openDatabase({ url: config.databaseUrl, max: config.workerDbPoolSize }) : database;
+  const workerDatabase = database.kind === 'postgres' ? await openDatabase({ url: config.databaseUrl, max: config.workerDbPoolSize, prepare: config.dbPrepare }) : database;
   // The seeds' duties are shipped data, like the holiday years: added once, never re-added once retired.
   await ensureDefaultDutyTemplates(database.db, (opts.now ?? (() => new Date()))());
   const { id: installationId } = await readInstallation(database.db);

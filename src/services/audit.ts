@@ -43,7 +43,12 @@ function eventHash(prevHash: string, e: Omit<AuditInput, 'at'> & { at: Date }): 
 export async function appendAudit(tx: Db, events: AuditInput | AuditInput[]): Promise<void> {
   const list = Array.isArray(events) ? events : [events];
   if (!list.length) return;
-  await tx.insert(auditEvents).values(
+  await auditInsert(tx, list);
+}
+
+/** The INSERT appendAudit sends, as a statement a caller can fold into a larger one (a decision's writes). */
+export function auditInsert(tx: Db, list: AuditInput[]) {
+  return tx.insert(auditEvents).values(
     list.map((event) => ({
       ...event,
       // Millisecond precision is what both JS and the timestamptz column keep, so the hash survives a round trip.

@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client';
-import { decisions, draftAccounts, drafts, draftVersions, people, reviews, units, type BodyFormat, type DraftStatus, type Position, type Urgency } from '../../db/schema';
+import { decisions, draftAccounts, draftFiles, drafts, draftVersions, people, reviews, units, type BodyFormat, type DraftStatus, type Position, type Urgency } from '../../db/schema';
 import { bodyHtml, bodyText } from '../domain/html';
 import { blockingCategories, prescreen, type PrescreenFinding } from '../domain/prescreen';
 import { IllegalTransition, allowedCommands, transition, type Command, type Transition } from '../domain/signoff';
@@ -13,7 +13,7 @@ import { enqueue } from './outbox';
 import { canManage } from './accounts';
 import { assertPublishable } from './publish-gate';
 import { appointedDuringReview, holderOf, openReview, supersedeLinks, termsBegunDuringReview } from './reviews';
-import { composeVersion, fileRows, fileView, loadWordMatcher, type ComposedVersion } from './versions';
+import { composeVersion, fileView, loadWordMatcher, type ComposedVersion } from './versions';
 
 export type DraftRow = typeof drafts.$inferSelect;
 type VersionRow = typeof draftVersions.$inferSelect;
@@ -72,18 +72,19 @@ export async function applyTransition(
       .returning({ id: reviews.id });
     for (const review of open) await supersedeLinks(tx, review.id, opts.supersedeReason ?? 'superseded', now);
   }
-  const round = opts.newRound ? draft.round + 1 : draft.round;
-  const closed = ['approved', 'rejected', 'withdrawn', 'retracted'].includes(t.status);
+  const set = transitioned(draft, t, opts.newRound, now);
   // Sent together: the next review's statements and the draft's update do not depend on each other.
   const [, [updated]] = await Promise.all([
-    t.openLevel ? openReview(tx, { draftId: draft.id, unitId: draft.unitId, versionId: opts.versionId, round, level: t.openLevel, reason: opts.assignReason, now }) : null,
-    tx
-      .update(drafts)
-      .set({ status: t.status, currentLevel: t.currentLevel, approvals: t.approvals, round, updatedAt: now, ...(closed ? { closedAt: now } : {}) })
-      .where(eq(drafts.id, draft.id))
-      .returning(),
+    t.openLevel ? openReview(tx, { draftId: draft.id, unitId: draft.unitId, versionId: opts.versionId, round: set.round, level: t.openLevel, reason: opts.assignReason, now }) : null,
+    tx.update(drafts).set(set).where(eq(drafts.id, draft.id)).returning(),
   ]);
   return updated!;
+}
+
+/** The draft's columns a transition changes (applyTransition writes them; a link decision folds them into its one write). */
+export function transitioned(draft: DraftRow, t: Transition, newRound: boolean, now: Date) {
+  const closed = ['approved', 'rejected', 'withdrawn', 'retracted'].includes(t.status);
+  return { status: t.status, currentLevel: t.currentLevel, approvals: t.approvals, round: newRound ? draft.round + 1 : draft.round, updatedAt: now, ...(closed ? { closedAt: now } : {}) };
 }
 
 async function accountIdsOf(tx: Db, draftId: string): Promise<string[]> {
@@ -276,22 +277,37 @@ export async function getDraftView(db: Db, actor: Person | null, draftId: string
 }
 
 /** The full record of a draft: every version, every review with its decision, what can happen next. */
-export async function draftView(db: Db, draft: DraftRow) {
-  // Independent reads go out together (one round trip on a transaction's connection).
-  const [versions, reviewRows, accountIds] = await Promise.all([
-    db.select().from(draftVersions).where(eq(draftVersions.draftId, draft.id)).orderBy(asc(draftVersions.no)),
+/**
+ * What a draft view reads, sent together in one round trip (the second-level reads — the versions'
+ * files, the signers' mid-review terms — are subqueries, not a second trip). Only the draft's id is
+ * needed, so a transaction can send these right behind its writes and build the view from the row it
+ * wrote (see draftViewOf).
+ */
+export function readDraftView(db: Db, draftId: string) {
+  return Promise.all([
+    db.select().from(draftVersions).where(eq(draftVersions.draftId, draftId)).orderBy(asc(draftVersions.no)),
     db
       .select({ review: reviews, decision: decisions, assignee: { id: people.id, name: people.name } })
       .from(reviews)
       .innerJoin(people, eq(people.id, reviews.assigneeId))
       .leftJoin(decisions, eq(decisions.reviewId, reviews.id))
-      .where(eq(reviews.draftId, draft.id))
+      .where(eq(reviews.draftId, draftId))
       .orderBy(asc(reviews.createdAt), asc(reviews.round)),
-    accountIdsOf(db, draft.id),
+    accountIdsOf(db, draftId),
+    db.select().from(draftFiles).where(inArray(draftFiles.id, sql`(select jsonb_array_elements_text(${draftVersions.fileIds})::uuid from ${draftVersions} where ${draftVersions.draftId} = ${draftId})`)),
+    termsBegunDuringReview(db, draftId, db.select({ id: decisions.personId }).from(decisions).where(eq(decisions.draftId, draftId))),
   ]);
+}
+type DraftViewReads = Awaited<ReturnType<typeof readDraftView>>;
+
+export async function draftView(db: Db, draft: DraftRow) {
+  return draftViewOf(db, draft, await readDraftView(db, draft.id));
+}
+
+/** The view of a draft row from what readDraftView read (the database is read again only for versions written before the pre-screen existed). */
+export async function draftViewOf(db: Db, draft: DraftRow, [versions, reviewRows, accountIds, fileList, midReviewTerms]: DraftViewReads) {
   const current = versions[versions.length - 1]!;
-  const signers = [...new Set(reviewRows.flatMap((r) => (r.decision ? [r.decision.personId] : [])))];
-  const [files, midReviewTerms] = await Promise.all([fileRows(db, versions.flatMap((v) => v.fileIds)), termsBegunDuringReview(db, draft.id, signers)]);
+  const files = new Map(fileList.map((f) => [f.id, f]));
   const filesOf = (v: VersionRow) => v.fileIds.flatMap((id) => (files.has(id) ? [fileView(files.get(id)!)] : []));
   // Versions written before the pre-screen existed are screened now, against today's list.
   const needsScreen = versions.some((v) => v.prescreen === null);
@@ -348,7 +364,7 @@ export async function draftView(db: Db, draft: DraftRow) {
     })),
   };
 }
-export type DraftView = Awaited<ReturnType<typeof draftView>>;
+export type DraftView = Awaited<ReturnType<typeof draftViewOf>>;
 
 export interface DraftFilter {
   awaiting?: 'me';

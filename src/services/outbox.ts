@@ -64,7 +64,15 @@ export interface OutboxTopics {
 export type OutboxTopic = keyof OutboxTopics;
 
 export async function enqueue<T extends OutboxTopic>(tx: Db, topic: T, payload: OutboxTopics[T]): Promise<void> {
-  await tx.insert(outbox).values({ topic, payload: payload as unknown as Record<string, unknown> });
+  await outboxInsert(tx, [message(topic, payload)]);
+}
+
+/** One outbox row, typed by its topic (for outboxInsert). */
+export const message = <T extends OutboxTopic>(topic: T, payload: OutboxTopics[T]) => ({ topic, payload: payload as unknown as Record<string, unknown> });
+
+/** The INSERT enqueue sends, for several messages at once, as a statement a caller can fold into a larger one. */
+export function outboxInsert(tx: Db, messages: ReturnType<typeof message>[]) {
+  return tx.insert(outbox).values(messages);
 }
 
 /** Processed rows are kept this long (what was sent stays in `deliveries`, what happened in the audit). */

@@ -1,6 +1,6 @@
-import { and, eq, gt, inArray, isNull, sql } from 'drizzle-orm';
+import { and, eq, gt, inArray, isNull, sql, type SQLWrapper } from 'drizzle-orm';
 import type { Db } from '../../db/client';
-import { auditEvents, drafts, linkTokens, positionTerms, reviews, units, type AnyPosition, type Position } from '../../db/schema';
+import { auditEvents, drafts, linkTokens, positionTerms, reviews, units, type AnyPosition, type ChainSettings, type Position, type Urgency } from '../../db/schema';
 import { AppError, words } from '../lib/errors';
 import { label } from '../lib/i18n';
 import { enqueue, type OutboxTopics } from './outbox';
@@ -32,15 +32,23 @@ export async function openReview(
     .from(drafts)
     .innerJoin(units, eq(units.id, drafts.unitId))
     .where(eq(drafts.id, args.draftId));
+  const review = await reviewToOpen(tx, args, facts);
+  await Promise.all([tx.insert(reviews).values(review), enqueue(tx, 'review.assigned', { reviewId: review.id, reason: args.reason })]);
+  return review.id;
+}
+
+/** What opening a level needs besides the draft: the position's holder now, the unit's chain (its SLAs), the draft's urgency, the calendar's stamp. */
+export interface LevelFacts { holder: string | null; chain: ChainSettings; urgency: Urgency; calendar: string }
+
+/**
+ * The row of the review that opens a level, from facts already read (a link decision reads them with
+ * everything else it needs); refused when the position is vacant.
+ */
+export async function reviewToOpen(tx: Db, args: { draftId: string; versionId: string; round: number; level: Position; now: Date }, facts: LevelFacts | undefined) {
   const assigneeId = facts?.holder;
   if (!assigneeId) throw new AppError('conflict', { reason: words(`岗位“${label('level', args.level)}”空缺，请先任命`, `the ${label('level', args.level, 'en')} position is vacant; appoint someone first`) }, { position: args.level });
   const schedule = scheduleReview(await workCalendarOf(tx, facts.calendar), facts.chain.sla?.[args.level], facts.urgency, args.now);
-  const id = crypto.randomUUID();
-  await Promise.all([
-    tx.insert(reviews).values({ id, draftId: args.draftId, versionId: args.versionId, round: args.round, level: args.level, assigneeId, assignedAt: args.now, ...schedule }),
-    enqueue(tx, 'review.assigned', { reviewId: id, reason: args.reason }),
-  ]);
-  return id;
+  return { id: crypto.randomUUID(), draftId: args.draftId, versionId: args.versionId, round: args.round, level: args.level, assigneeId, assignedAt: args.now, ...schedule } satisfies typeof reviews.$inferInsert;
 }
 
 /** Kills every live link of a review: links are capabilities, and a changed review revokes them. */
@@ -74,8 +82,8 @@ export interface MidReviewTerm { personId: string; unitId: string; position: Any
  * (successors inherit pending reviews), but exactly what a manager appointing puppets would do, so
  * the record and the approval sheet flag it.
  */
-export async function termsBegunDuringReview(db: Db, draftId: string, personIds: string[]): Promise<MidReviewTerm[]> {
-  if (!personIds.length) return [];
+export async function termsBegunDuringReview(db: Db, draftId: string, personIds: string[] | SQLWrapper): Promise<MidReviewTerm[]> {
+  if (Array.isArray(personIds) && !personIds.length) return [];
   const firstSubmitted = db
     .select({ at: sql`min(${auditEvents.at})` })
     .from(auditEvents)

@@ -1,19 +1,20 @@
-import { and, desc, eq, ne, gt, sql } from 'drizzle-orm';
+import { and, desc, eq, ne, gt, sql, type SQLWrapper } from 'drizzle-orm';
 import type { Db } from '../../db/client';
-import { auditEvents, decisions, draftAccounts, draftVersions, drafts, linkTokens, people, reviews, type Decision, type DraftStatus, type Position } from '../../db/schema';
+import { auditEvents, decisions, draftAccounts, draftVersions, drafts, linkTokens, people, positionTerms, reviews, units, type Decision, type DraftStatus, type Position } from '../../db/schema';
 import { CHECKLIST, unticked, type Checklist } from '../domain/checklist';
 import type { Command } from '../domain/signoff';
 import { hashToken, randomToken } from '../lib/crypto';
 import { AppError, type ErrorCode, words } from '../lib/errors';
 import { label, readableTime } from '../lib/i18n';
-import { appendAudit, type AuditInput } from './audit';
+import { appendAudit, auditInsert, type AuditInput } from './audit';
+import { calendarStamp } from './calendar';
 import { findPerson, hasRole, isMemberOf, type Person } from './auth';
 import { canManage } from './accounts';
 import { inTransaction, type ServiceDeps } from './context';
-import { applyTransition, draftView, lockDraft, step, type DraftRow, type DraftView } from './drafts';
-import { enqueue } from './outbox';
+import { draftView, draftViewOf, lockDraft, readDraftView, step, transitioned, type DraftRow, type DraftView } from './drafts';
+import { enqueue, message, outboxInsert } from './outbox';
 import { assertPublishable } from './publish-gate';
-import { appointedDuringReview, reassignReview, termsBegunDuringReview } from './reviews';
+import { appointedDuringReview, reassignReview, reviewToOpen, termsBegunDuringReview } from './reviews';
 
 type LinkRow = typeof linkTokens.$inferSelect;
 type ReviewRow = typeof reviews.$inferSelect;
@@ -266,25 +267,47 @@ async function lockDraftOfLink(tx: Db, tokenHash: string): Promise<DraftRow | nu
   return draft ?? null;
 }
 
-/** The link, its review, the version under review and any other level its assignee signed: read once the draft is locked. */
-async function linkUnderLock(tx: Db, tokenHash: string) {
-  const [row] = await tx
-    .select({ link: linkTokens, review: reviews, version: draftVersions, otherLevel: sql<Position | null>`(${otherLevelSigned(tx, reviews)})` })
-    .from(linkTokens)
-    .innerJoin(reviews, eq(reviews.id, linkTokens.reviewId))
-    .innerJoin(draftVersions, eq(draftVersions.id, reviews.versionId))
-    .where(eq(linkTokens.tokenHash, tokenHash));
-  return row!;
+/**
+ * Everything a decision checks and writes from, read once the draft is locked (so it is current):
+ * the link, its review, the version under review, any other level its assignee signed, the unit's
+ * position holders and chain (for the next level's review) and the calendar's stamp; the assignee's
+ * terms begun during review go out in the same round trip.
+ */
+async function linkUnderLock(tx: Db, tokenHash: string, draft: DraftRow) {
+  const assignee = tx.select({ id: reviews.assigneeId }).from(linkTokens).innerJoin(reviews, eq(reviews.id, linkTokens.reviewId)).where(eq(linkTokens.tokenHash, tokenHash));
+  const [[row], terms] = await Promise.all([
+    tx
+      .select({
+        link: linkTokens,
+        review: reviews,
+        version: { id: draftVersions.id, no: draftVersions.no, contentSha256: draftVersions.contentSha256 },
+        otherLevel: sql<Position | null>`(${otherLevelSigned(tx, reviews)})`,
+        holders: sql<Partial<Record<Position, string>>>`(select coalesce(json_object_agg(${positionTerms.position}, ${positionTerms.personId}), '{}'::json) from ${positionTerms} where ${positionTerms.unitId} = ${draft.unitId} and ${positionTerms.endedAt} is null)`,
+        chain: units.chain,
+        calendar: calendarStamp,
+      })
+      .from(linkTokens)
+      .innerJoin(reviews, eq(reviews.id, linkTokens.reviewId))
+      .innerJoin(draftVersions, eq(draftVersions.id, reviews.versionId))
+      .innerJoin(units, eq(units.id, sql`${draft.unitId}::uuid`))
+      .where(eq(linkTokens.tokenHash, tokenHash)),
+    termsBegunDuringReview(tx, draft.id, assignee),
+  ]);
+  return { ...row!, terms };
 }
+
+/** Rows of a raw statement's answer, whichever driver ran it. */
+const rowsOf = <T>(result: unknown): T[] => (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
 
 /**
  * A decision by link. The draft lock serialises every decision on a draft; the link and the review
  * are then claimed with conditional updates, so of any number of concurrent clicks exactly one wins.
  *
  * Round trips are what a decision costs, so: no read before the transaction (the draft is locked
- * through the link), one read of everything the checks need, the claim sent together with the
- * appointment check, the writes sent together, and the answer read on the same connection before
- * commit. test/performance.test.ts holds the statement count to its bound.
+ * through the link), one read of everything the checks and the next level need, then the claim, all
+ * the writes as one statement and the answer's reads, sent together; the answer is built from the
+ * draft row as written, not read back. begin, lock, read, [claim, writes, view], commit: five round
+ * trips. test/performance.test.ts holds the statement count to its bound.
  */
 export async function decideByLink(db: Db, deps: ServiceDeps, token: string, input: DecisionInput): Promise<DraftView>;
 /** `view: false`: the caller shows its own page afterwards, so no answer is read. */
@@ -298,31 +321,15 @@ export async function decideByLink(db: Db, deps: ServiceDeps, token: string, inp
     if (!draft) throw new AppError('link_not_found');
     validateDecision(input);
     const now = deps.now();
-    const { link, review, version, otherLevel } = await linkUnderLock(tx, tokenHash);
+    const { link, review, version, otherLevel, holders, chain, calendar, terms } = await linkUnderLock(tx, tokenHash, draft);
     const problem = linkProblem(link, review, now);
     if (problem) throw problem;
     const conflict = dutyConflictOf(review, draft.drafterId, otherLevel);
     if (conflict) {
       // Refused, and the refusal is itself on the record; the level is never skipped.
       await appendAudit(tx, { actorId: review.assigneeId, action: 'signoff.refused', subjectType: 'review', subjectId: review.id, draftId: draft.id, data: { reason: conflict.en, level: review.level, decision: input.decision }, at: now });
-      return { refused: conflict, draft: null, view: null };
+      return { refused: conflict, view: null };
     }
-    // The claim: the link, and through it the review, each only while still open.
-    const claim = sql`
-      with l as (
-        update ${linkTokens} set used_at = ${now.toISOString()}::timestamptz
-        where id = ${link.id} and used_at is null and superseded_at is null and expires_at > ${now.toISOString()}::timestamptz
-        returning id),
-      r as (
-        update ${reviews} set status = ${REVIEW_STATUS_OF[input.decision]}, decided_at = ${now.toISOString()}::timestamptz, decided_by = ${review.assigneeId}, next_reminder_at = null
-        where id = ${review.id} and status = 'pending' and version_id = ${link.versionId} and assignee_id = ${link.personId} and exists (select 1 from l)
-        returning id)
-      select (select count(*) from l)::int as link, (select count(*) from r)::int as review`;
-    const [claimed, terms] = await Promise.all([tx.execute(claim), termsBegunDuringReview(tx, draft.id, [review.assigneeId])]);
-    const [counts] = (Array.isArray(claimed) ? claimed : (claimed as unknown as { rows: unknown[] }).rows) as Array<{ link: number; review: number }>;
-    if (!counts?.link) throw new AppError('link_used');
-    if (!counts.review) throw new AppError('review_closed', { status: words('已决定', 'decided') });
-
     const command: Command = input.decision === 'return' ? { type: 'return', to: input.returnTo ?? 'drafter' } : { type: input.decision };
     const t = step(draft, version.contentSha256, command);
     if (t.status === 'approved') {
@@ -330,6 +337,10 @@ export async function decideByLink(db: Db, deps: ServiceDeps, token: string, inp
       const signer = (await findPerson(tx, review.assigneeId))!;
       await assertPublishable(tx, { unitId: draft.unitId, accountIds }, 'approve', deps.now(), (a) => canManage(tx, signer, a));
     }
+    // The next level's review, from the facts read above (refused here, before any write, when its position is vacant).
+    const next = t.openLevel
+      ? await reviewToOpen(tx, { draftId: draft.id, versionId: version.id, round: draft.round, level: t.openLevel, now }, { holder: holders[t.openLevel] ?? null, chain, urgency: draft.urgency, calendar })
+      : null;
     const appointedAt = appointedDuringReview(terms, { personId: review.assigneeId, unitId: draft.unitId, position: review.level, at: now });
     const events: AuditInput[] = [{
       actorId: review.assigneeId, action: `review.${REVIEW_STATUS_OF[input.decision]}`, subjectType: 'review', subjectId: review.id, draftId: draft.id,
@@ -342,20 +353,52 @@ export async function decideByLink(db: Db, deps: ServiceDeps, token: string, inp
         data: { level: review.level, decision: input.decision, appointedAt: appointedAt.toISOString() }, at: now,
       });
     }
-    // Nothing below depends on another's answer: the writes go out together.
-    const [, updated] = await Promise.all([
+    const messages = [
+      next ? message('review.assigned', { reviewId: next.id, reason: command.type === 'return' ? 'returned_to_level' : 'advanced' }) : null,
+      t.status !== 'in_review' ? message('draft.closed', { draftId: draft.id, status: t.status as 'approved' | 'returned' | 'rejected', reviewId: review.id }) : null,
+      t.status === 'approved' ? message('draft.approved', { draftId: draft.id, versionId: version.id }) : null,
+    ].filter((m) => m !== null);
+    const set = transitioned(draft, t, false, now);
+
+    // The claim: the link, and through it the review, each only while still open. The review it
+    // closes is the draft's only pending one (reviews_one_pending_key), so nothing else is superseded.
+    const claim = sql`
+      with l as (
+        update ${linkTokens} set used_at = ${now.toISOString()}::timestamptz
+        where id = ${link.id} and used_at is null and superseded_at is null and expires_at > ${now.toISOString()}::timestamptz
+        returning id),
+      r as (
+        update ${reviews} set status = ${REVIEW_STATUS_OF[input.decision]}, decided_at = ${now.toISOString()}::timestamptz, decided_by = ${review.assigneeId}, next_reminder_at = null
+        where id = ${review.id} and status = 'pending' and version_id = ${link.versionId} and assignee_id = ${link.personId} and exists (select 1 from l)
+        returning id)
+      select (select count(*) from l)::int as link, (select count(*) from r)::int as review`;
+    // Every write of the decision in one statement: none reads another's result. (drizzle puts an
+    // embedded query in parentheses, as a CTE's body needs.)
+    const parts: SQLWrapper[] = [
       tx.insert(decisions).values({
         reviewId: review.id, draftId: draft.id, versionId: version.id, contentSha256: version.contentSha256, level: review.level,
         personId: review.assigneeId, decision: input.decision, returnTo: input.decision === 'return' ? (input.returnTo ?? 'drafter') : null,
         checklist: input.checklist, comment: input.comment?.trim() || null, createdAt: now,
       }),
-      applyTransition(tx, deps, draft, t, { versionId: version.id, newRound: false, assignReason: command.type === 'return' ? 'returned_to_level' : 'advanced' }),
-      appendAudit(tx, events),
-      t.status !== 'in_review' ? enqueue(tx, 'draft.closed', { draftId: draft.id, status: t.status as 'approved' | 'returned' | 'rejected', reviewId: review.id }) : null,
-      t.status === 'approved' ? enqueue(tx, 'draft.approved', { draftId: draft.id, versionId: version.id }) : null,
-    ]);
-    // The answer is read on this connection, after the writes and before commit: no second checkout.
-    return { refused: null, draft: updated, view: opts.view === false ? null : await draftView(tx, updated) };
+      tx.update(drafts).set(set).where(eq(drafts.id, draft.id)),
+      auditInsert(tx, events),
+      ...(next ? [tx.insert(reviews).values(next)] : []),
+      ...(messages.length ? [outboxInsert(tx, messages)] : []),
+    ];
+    const writes = sql`with ${sql.join(parts.map((p, i) => sql`${sql.raw(`w${i}`)} as ${p}`), sql`, `)} select 1 as written`;
+    // Sent together, in this order, on the transaction's connection: the claim, the writes (only
+    // wrong if the claim lost, which the draft lock rules out; then the transaction rolls back), the
+    // answer's reads (which see the writes). One round trip.
+    // (`.then` sends a drizzle query at once, so the three go out in exactly this order.)
+    const sent = [tx.execute(claim).then((r) => r), tx.execute(writes).then((r) => r)] as const;
+    const [claimed, written, read] = await Promise.allSettled([...sent, opts.view === false ? null : readDraftView(tx, draft.id)]);
+    if (claimed.status === 'rejected') throw claimed.reason;
+    const [counts] = rowsOf<{ link: number; review: number }>(claimed.value);
+    if (!counts?.link) throw new AppError('link_used');
+    if (!counts.review) throw new AppError('review_closed', { status: words('已决定', 'decided') });
+    if (written.status === 'rejected') throw written.reason;
+    if (read.status === 'rejected') throw read.reason;
+    return { refused: null, view: read.value ? await draftViewOf(tx, { ...draft, ...set }, read.value) : null };
   });
   if (outcome.refused) throw new AppError('separation_of_duties', { reasonZh: outcome.refused.zh, reasonEn: outcome.refused.en }, { reason: outcome.refused.en });
   return outcome.view;
