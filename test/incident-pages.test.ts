@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { people } from '../db/schema';
 import { browserAs, hasChromium, noSideways, openBrowser } from './browser';
 import { ALL_TICKED, createTestEnv, LEVELS, submitDraft, type TestEnv } from './harness';
+import { png } from './support/fixtures';
 
 /**
  * The 舆情 pages in Chromium: a commentator reports from a 390-px phone; the leader in charge opens
@@ -60,6 +61,12 @@ describe.skipIf(!hasChromium && !process.env.CI)('incident pages in Chromium', (
     expect(await phone.locator('.error-summary a').first().getAttribute('href')).toBe('#f-development');
     expect(await phone.locator('input[name=summary]').inputValue()).toBe('学生在微博发帖质疑食堂涨价');
     await phone.locator('textarea[name=development]').fill('帖子转发 200 余次，评论持续增加');
+    // A photo from the phone's camera (the input offers it: accept image/*, capture, several at once).
+    const input = phone.locator('input[type=file][name=files]');
+    expect(await input.getAttribute('accept')).toBe('image/*');
+    expect(await input.getAttribute('capture')).not.toBeNull();
+    expect(await input.getAttribute('multiple')).not.toBeNull();
+    await input.setInputFiles([{ name: '微博截图.png', mimeType: 'image/png', buffer: Buffer.from(png(8, 6, [200, 30, 30])) }]);
     await phone.getByRole('button', { name: '立即报告' }).click();
     await phone.waitForURL(/\/incidents\/[0-9a-f-]{36}\?done=reported$/);
     incidentPath = new URL(phone.url()).pathname;
@@ -67,6 +74,17 @@ describe.skipIf(!hasChromium && !process.env.CI)('incident pages in Chromium', (
     expect(await stage(phone)).toBe('reported');
     expect(await phone.locator('#deadlines').innerText()).toContain('2026-11-30 11:00 北京时间');
     expect(await phone.locator('#timeline').innerText()).toContain('帖子转发 200 余次');
+    // The photo shows as a thumbnail that loaded (served to the signed-in reporter).
+    const thumb = phone.locator('#evidence [data-evidence="微博截图.png"] img');
+    await thumb.waitFor();
+    expect(await thumb.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(8);
+    // Another one added from the incident's page.
+    await phone.locator('#add-evidence input[name=files]').setInputFiles([{ name: '评论截图.png', mimeType: 'image/png', buffer: Buffer.from(png(5, 5, [30, 30, 200])) }]);
+    await phone.locator('#add-evidence input[name=evidenceNote]').fill('最新评论');
+    await phone.locator('#add-evidence button').click();
+    await phone.waitForURL(/done=evidence/);
+    expect(await phone.locator('#evidence [data-evidence]').count()).toBe(2);
+    expect(await phone.locator('#timeline').innerText()).toContain('最新评论');
     expect(await noSideways(phone)).toBe(true);
     await phone.screenshot({ path: 'test/artifacts/incident-reported-390.png', fullPage: true });
     await phone.close();
@@ -170,7 +188,7 @@ describe.skipIf(!hasChromium && !process.env.CI)('incident pages in Chromium', (
     expect(await stage(leader)).toBe('closed');
     expect(await leader.locator('form[action*="/incidents/"]').count()).toBe(0);
     expect(await leader.locator('#timeline [data-entry]').evaluateAll((els) => els.map((e) => e.getAttribute('data-entry')))).toEqual(
-['reported', 'acknowledged', 'reported_up', 'assessed', 'reported_up', 'reply', 'follow_up', 'handling_done', 'closed']);
+['reported', 'evidence', 'evidence', 'acknowledged', 'reported_up', 'assessed', 'reported_up', 'reply', 'follow_up', 'handling_done', 'closed']);
     await leader.close();
 
     const phone = await signedIn('deputy_leader', 390);
@@ -212,6 +230,11 @@ describe.skipIf(!hasChromium && !process.env.CI)('incident pages in Chromium', (
     const res = await page.goto(`${base}${incidentPath}`);
     expect(res!.status()).toBe(404);
     expect(await page.locator('main').innerText()).not.toContain('食堂');
+    // Nor its photos, by the address a member's page shows.
+    const s = await t.signIn(email.deputy_leader!);
+    const shown = await t.request('GET', incidentPath, { cookie: s.cookie });
+    const src = /src="(\/api\/v1\/incidents\/[^"]+\/files\/[0-9a-f]{64})"/.exec(shown.text)![1]!;
+    expect((await page.goto(`${base}${src}`))!.status()).toBe(404);
     const board = await page.goto(`${base}/incidents`);
     expect(board!.status()).toBe(200);
     expect(await page.locator('main').innerText()).not.toContain('食堂');

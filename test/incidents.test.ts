@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { incidentSweeps } from '../src/services/incidents';
 import { ALL_TICKED, createTestEnv, LEVELS, submitDraft, type TestEnv } from './harness';
+import { pdf, png } from './support/fixtures';
 
 /**
  * 舆情 incidents through the seeds' procedure: a report reaches the person on duty and the leader in
@@ -161,6 +162,53 @@ describe.each(['postgres', 'pglite'] as const)('online-opinion incidents (%s)', 
     // Acknowledged by the secretary, a teachers' incident reaches the deputy secretary and the deputy dean.
     await t.request('POST', `/api/v1/incidents/${created.body.id}/acknowledge`, { token: demo.tokens.secretary, body: {} });
     expect(new Set(toWhom(await t.deliver()))).toEqual(new Set([office.dean, office.deputy_secretary, office.deputy_dean]));
+  });
+
+  it('keeps photos and screenshots as evidence, checked by their bytes, served only to those who may see the incident', async () => {
+    t.clock.now = cst('2026-12-03T09:00:00');
+    const { body: incident } = await report(demo.tokens.drafter!, { summary: '带截图的帖子' });
+    const add = async (token: string, parts: [Uint8Array | string, string, string][], note?: string) => {
+      const form = new FormData();
+      for (const [bytes, name, type] of parts) form.append('files', new File([bytes as Uint8Array<ArrayBuffer>], name, { type }));
+      if (note) form.append('note', note);
+      const res = await t.runtime.app.request(`/api/v1/incidents/${incident.id}/evidence`, { method: 'POST', body: form, headers: { authorization: `Bearer ${token}` } });
+      const text = await res.text();
+      return { status: res.status, body: JSON.parse(text), text };
+    };
+    const shot = png(4, 3, [200, 30, 30]);
+    const added = await add(demo.tokens.drafter!, [[shot, '微博截图.png', 'image/png'], [pdf('转发统计'), '统计.pdf', 'application/pdf']], '发帖截图与转发统计');
+    expect(added.status, added.text).toBe(201);
+    expect(added.body.evidence.map((f: { name: string }) => f.name)).toEqual(['微博截图.png', '统计.pdf']);
+    const entry = added.body.entries.find((e: { kind: string }) => e.kind === 'evidence');
+    expect(entry).toMatchObject({ text: '发帖截图与转发统计', actor: { id: demo.people.drafter } });
+
+    // Bytes that are not what the name says, a type not allowed, too many at once: refused naming the field, nothing added.
+    const fake = await add(demo.tokens.drafter!, [['not really a png', 'x.png', 'image/png']]);
+    expect(fake.status).toBe(415);
+    expect(fake.text).toContain('file');
+    const none = await add(demo.tokens.drafter!, []);
+    expect(none.status).toBe(400);
+    expect(none.text).toContain('files');
+    const many = await add(demo.tokens.drafter!, Array.from({ length: 6 }, (_, k) => [png(2, 2, [k, k, k]), `${k}.png`, 'image/png'] as [Uint8Array, string, string]));
+    expect(many.status).toBe(400);
+    expect(many.text).toContain('files');
+
+    const url = added.body.evidence[0].url as string;
+    const get = (token: string) => t.runtime.app.request(url, { headers: { authorization: `Bearer ${token}` } });
+    const served = await get(demo.tokens.deputy_leader!);
+    expect(served.status).toBe(200);
+    expect(served.headers.get('content-type')).toBe('image/png');
+    expect(new Uint8Array(await served.arrayBuffer())).toEqual(shot);
+    // Someone of another unit: the same 404 as for the incident itself; an unknown hash: 404.
+    const unit = await t.request('POST', '/api/v1/units', { token: adminToken, body: { name: '别的学院', code: `OTHER-EVID-${kind}` } });
+    const stranger = await t.request('POST', '/api/v1/people', { token: adminToken, body: { name: '外院人员乙', email: `stranger.evid.${kind}@demo.imprimatur.local`, roles: ['staff'], unitId: unit.body.id } });
+    const strangerToken = await t.tokenFor(stranger.body.id);
+    expect((await get(strangerToken)).status).toBe(404);
+    expect((await add(strangerToken, [[shot, 'a.png', 'image/png']])).status).toBe(404);
+    expect((await t.runtime.app.request(url.replace(/[0-9a-f]{64}$/, '0'.repeat(64)), { headers: { authorization: `Bearer ${demo.tokens.deputy_leader}` } })).status).toBe(404);
+
+    const after = await t.request('GET', `/api/v1/incidents/${incident.id}`, { token: demo.tokens.deputy_leader });
+    expect(after.body.entries.filter((e: { kind: string }) => e.kind === 'evidence')).toHaveLength(1);
   });
 
   it('refuses bad input, naming the field, and lists the board gravest first', async () => {

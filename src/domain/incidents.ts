@@ -26,17 +26,20 @@ export type IncidentClass = (typeof INCIDENT_CLASSES)[number];
 export const GROUPS = ['students', 'teachers', 'other'] as const;
 export type Group = (typeof GROUPS)[number];
 
-export const ENTRY_KINDS = ['reported', 'acknowledged', 'reported_up', 'assessed', 'reply', 'follow_up', 'note', 'reminder', 'escalated', 'handling_done', 'closed'] as const;
+export const ENTRY_KINDS = ['reported', 'acknowledged', 'reported_up', 'assessed', 'reply', 'follow_up', 'evidence', 'note', 'reminder', 'escalated', 'handling_done', 'closed'] as const;
 export type EntryKind = (typeof ENTRY_KINDS)[number];
 
-export type IncidentAction = 'acknowledge' | 'assess' | 'reply' | 'follow_up' | 'finish_handling' | 'close';
+export type IncidentAction = 'acknowledge' | 'assess' | 'reply' | 'follow_up' | 'add_evidence' | 'finish_handling' | 'close';
+
+/** Photos and screenshots sent with one report or one addition (a phone picks several at once). */
+export const MAX_EVIDENCE_FILES = 5;
 
 /** Which actions each stage allows, and the stage each leads to (null: stays). */
 const TABLE: Record<IncidentStage, Partial<Record<IncidentAction, IncidentStage | null>>> = {
-  reported: { acknowledge: 'acknowledged', follow_up: null },
-  acknowledged: { assess: 'handling', follow_up: null },
-  handling: { assess: null, reply: null, follow_up: null, finish_handling: 'reviewing' },
-  reviewing: { follow_up: null, close: 'closed' },
+  reported: { acknowledge: 'acknowledged', follow_up: null, add_evidence: null },
+  acknowledged: { assess: 'handling', follow_up: null, add_evidence: null },
+  handling: { assess: null, reply: null, follow_up: null, add_evidence: null, finish_handling: 'reviewing' },
+  reviewing: { follow_up: null, add_evidence: null, close: 'closed' },
   closed: {},
 };
 

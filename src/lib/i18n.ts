@@ -96,7 +96,7 @@ export const LABELS = {
   group: { students: ['学生', 'students'], teachers: ['教师', 'teachers'], other: ['其他', 'other'] },
   entryKind: {
     reported: ['报告', 'reported'], acknowledged: ['确认接报', 'acknowledged'], reported_up: ['上报', 'reported up'], assessed: ['研判', 'assessed'], reply: ['回复', 'reply'],
-    follow_up: ['跟进', 'follow-up'], note: ['备注', 'note'], reminder: ['提醒', 'reminder'], escalated: ['超时督办', 'escalated'], handling_done: ['处置完毕', 'handling done'], closed: ['总结评估，结束', 'closed'],
+    follow_up: ['跟进', 'follow-up'], evidence: ['证据材料', 'evidence'], note: ['备注', 'note'], reminder: ['提醒', 'reminder'], escalated: ['超时督办', 'escalated'], handling_done: ['处置完毕', 'handling done'], closed: ['总结评估，结束', 'closed'],
   },
 } as const;
 

@@ -1,8 +1,8 @@
 import { and, asc, desc, eq, gt, inArray, isNull, lte, ne, or, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client';
-import { drafts, dutyRoster, incidentEntries, incidents, people, units, type AnyPosition } from '../../db/schema';
+import { drafts, dutyRoster, incidentEntries, incidents, people, units, type AnyPosition, type EvidenceFile } from '../../db/schema';
 import {
-  allowedActions, chase, deadlines, firstReceivers, isGrave, nextStage, reportUpTo,
+  allowedActions, chase, deadlines, firstReceivers, isGrave, MAX_EVIDENCE_FILES, nextStage, reportUpTo,
   type DeadlineKind, type EntryKind, type Group, type IncidentAction, type IncidentClass, type Severity,
 } from '../domain/incidents';
 import { AppError, words } from '../lib/errors';
@@ -12,6 +12,7 @@ import { currentPositions, hasRole, requireRole, requireUnitAccess, type Person 
 import { inTransaction, type ServiceDeps } from './context';
 import { enqueue } from './outbox';
 import { holderOf } from './reviews';
+import { acceptUpload, serve, type FileDeps, type Upload } from './files';
 import type { Sweep } from './sweeps';
 
 /**
@@ -23,7 +24,7 @@ import type { Sweep } from './sweeps';
 /** Each step as the refusal names it (zh, en), so no internal key reaches a person. */
 const ACTION_WORDS: Record<IncidentAction, [string, string]> = {
   acknowledge: ['确认接报', 'acknowledged'], assess: ['研判', 'assessed'], reply: ['记录回复', 'given a reply'],
-  follow_up: ['记录后续进展', 'followed up'], finish_handling: ['结束处置', 'finished'], close: ['总结评估并结束', 'closed'],
+  follow_up: ['记录后续进展', 'followed up'], add_evidence: ['添加证据材料', 'given evidence'], finish_handling: ['结束处置', 'finished'], close: ['总结评估并结束', 'closed'],
 };
 
 /** A report must be acknowledged within this long (INCIDENT_ACK_MINUTES would override it). */
@@ -98,6 +99,22 @@ export interface NewIncident {
   urgent?: boolean;
   sourcePlatform?: string;
   sourceUrl?: string;
+  /** Photos and screenshots, already checked and stored by `acceptEvidence`. */
+  files?: EvidenceFile[];
+}
+
+/**
+ * Checks and stores the photos and screenshots of one report or addition (the drafts' rules: magic
+ * bytes, names, size), before any transaction: content-addressed, so a refused step leaves only
+ * unreferenced blobs. Too many at once → 400 naming `files`.
+ */
+export async function acceptEvidence(deps: FileDeps, uploads: Upload[]): Promise<EvidenceFile[]> {
+  if (uploads.length > MAX_EVIDENCE_FILES) {
+    throw new AppError('validation_failed', { fields: 'files' }, [{ path: 'files', in: 'body', message: words(`每次最多 ${MAX_EVIDENCE_FILES} 个文件`, `at most ${MAX_EVIDENCE_FILES} files at once`) }]);
+  }
+  const files: EvidenceFile[] = [];
+  for (const u of uploads) files.push(await acceptUpload(deps, u));
+  return files;
 }
 
 async function entry(tx: Db, incidentId: string, at: Date, actorId: string | null, kind: EntryKind, text: string | null, data: Record<string, unknown> = {}, draftId: string | null = null) {
@@ -127,7 +144,11 @@ export async function reportIncident(db: Db, deps: ServiceDeps, actor: Person, i
     const act = [...new Set([...(await onDuty(tx, input.unitId, now)), ...(await holders(tx, input.unitId, receivers.act))])].filter((id) => id !== actor.id);
     const informed = (await holders(tx, input.unitId, receivers.informed)).filter((id) => !act.includes(id) && id !== actor.id);
     await entry(tx, row!.id, now, actor.id, 'reported', input.development, { notified: act, skippedInformed: informed, urgent: row!.urgent });
-    await appendAudit(tx, { actorId: actor.id, action: 'incident.reported', subjectType: 'incident', subjectId: row!.id, data: { unitId: input.unitId, urgent: row!.urgent, notified: act }, at: now });
+    if (input.files?.length) await entry(tx, row!.id, now, actor.id, 'evidence', null, { files: input.files });
+    await appendAudit(tx, {
+      actorId: actor.id, action: 'incident.reported', subjectType: 'incident', subjectId: row!.id,
+      data: { unitId: input.unitId, urgent: row!.urgent, notified: act, files: (input.files ?? []).map((f) => ({ sha256: f.sha256, name: f.name })) }, at: now,
+    });
     await enqueue(tx, 'incident.notified', { incidentId: row!.id, reason: 'reported', personIds: act });
     if (informed.length) await enqueue(tx, 'incident.notified', { incidentId: row!.id, reason: 'skipped', personIds: informed });
     return row!;
@@ -173,7 +194,7 @@ export async function incidentView(db: Db, deps: ServiceDeps, row: IncidentRow) 
 /** Who may take an action: acknowledging is for whoever was told first (and the leaders); deciding is for the unit's leaders. */
 async function requireActor(db: Db, actor: Person, row: IncidentRow, action: IncidentAction) {
   if (hasRole(actor, 'admin', 'publicity')) return;
-  if (action === 'follow_up') return requireUnitAccess(db, actor, row.unitId);
+  if (action === 'follow_up' || action === 'add_evidence') return requireUnitAccess(db, actor, row.unitId);
   const held = (await currentPositions(db, actor.id)).filter((p) => p.unitId === row.unitId).map((p) => p.position);
   if (held.some((p) => LEADERS.includes(p))) return;
   if (action === 'acknowledge' && (await onDuty(db, row.unitId, row.reportedAt)).includes(actor.id)) return;
@@ -190,6 +211,7 @@ export type IncidentInput =
   | { action: 'assess'; severity: Severity; class: IncidentClass; note: string }
   | { action: 'reply'; draftId: string; promisedBy?: Date; note?: string }
   | { action: 'follow_up'; text: string; result?: boolean }
+  | { action: 'add_evidence'; note?: string; files: EvidenceFile[] }
   | { action: 'finish_handling'; text: string }
   | { action: 'close'; summary: string };
 
@@ -247,6 +269,10 @@ export async function actOnIncident(db: Db, deps: ServiceDeps, actor: Person, id
         if (input.result) set.resultAt = now;
         await entry(tx, id, now, actor.id, 'follow_up', input.text, { result: Boolean(input.result) });
         break;
+      case 'add_evidence':
+        if (!input.files.length) throw new AppError('file_missing', { field: 'files' }, [{ path: 'files', in: 'body', message: words('至少须上传一个文件（multipart 字段 "files"）', 'at least one file is required (multipart field "files")') }]);
+        await entry(tx, id, now, actor.id, 'evidence', input.note ?? null, { files: input.files });
+        break;
       case 'finish_handling':
         await entry(tx, id, now, actor.id, 'handling_done', input.text);
         break;
@@ -256,9 +282,28 @@ export async function actOnIncident(db: Db, deps: ServiceDeps, actor: Person, id
         break;
     }
     const [updated] = await tx.update(incidents).set(set).where(eq(incidents.id, id)).returning();
-    await appendAudit(tx, { actorId: actor.id, action: `incident.${input.action}`, subjectType: 'incident', subjectId: id, data: { from: row.stage, to: stage }, at: now });
+    const files = input.action === 'add_evidence' ? { files: input.files.map((f) => ({ sha256: f.sha256, name: f.name })) } : {};
+    await appendAudit(tx, { actorId: actor.id, action: `incident.${input.action}`, subjectType: 'incident', subjectId: id, data: { from: row.stage, to: stage, ...files }, at: now });
     return updated!;
   });
+}
+
+/** The files of an incident's entries, in the order they came. */
+export function evidenceOf(entries: { data: unknown }[]): EvidenceFile[] {
+  const seen = new Map<string, EvidenceFile>();
+  for (const e of entries) for (const f of ((e.data as { files?: EvidenceFile[] }).files ?? [])) if (!seen.has(f.sha256)) seen.set(f.sha256, f);
+  return [...seen.values()];
+}
+
+/** One evidence file of an incident, to those who may see the incident (others: 404, as for the incident). */
+export async function incidentFile(db: Db, deps: FileDeps, actor: Person, id: string, sha256: string) {
+  const row = await loadIncident(db, id);
+  await requireSight(db, actor, row);
+  const rows = await db.select({ data: incidentEntries.data }).from(incidentEntries)
+    .where(and(eq(incidentEntries.incidentId, id), eq(incidentEntries.kind, 'evidence')));
+  const file = evidenceOf(rows).find((f) => f.sha256 === sha256);
+  if (!file) throw new AppError('not_found', { what: words('文件', 'file') });
+  return serve(deps, file);
 }
 
 async function publicityDepartment(db: Db): Promise<string[]> {

@@ -87,6 +87,8 @@ input[type=file]{font:inherit;max-width:100%}
 /* An incident's five stages (舆情监控 → … → 总结评估): done, current, to come; wraps on phones. */
 ol.stages{list-style:none;margin:0 0 12px;padding:0;display:flex;flex-wrap:wrap;gap:6px}ol.stages li{padding:4px 10px;border-radius:14px;border:1px solid var(--line);color:var(--muted);font-size:14px}ol.stages li.done{color:var(--ok);border-color:var(--ok)}ol.stages li[aria-current]{background:var(--brand);border-color:var(--brand);color:#fff;font-weight:600}
 .overdue{color:var(--bad);font-weight:600}
+/* An incident's photos as thumbnails, other files as named links; wraps on phones. */
+ul.evidence{list-style:none;margin:0 0 12px;padding:0;display:flex;flex-wrap:wrap;gap:10px}ul.evidence li a{display:flex;flex-direction:column;gap:4px;max-width:160px;font-size:13px;word-break:break-all}ul.evidence img{width:160px;height:120px;object-fit:cover;border:1px solid var(--line);border-radius:6px;background:#fafafa}
 .stats{display:grid;grid-template-columns:repeat(auto-fit,minmax(150px,1fr));gap:12px;margin-bottom:16px}
 .stat{background:#fff;border:1px solid var(--line);border-radius:8px;padding:14px 16px}.stat b{display:block;font-size:24px}.stat span{color:var(--muted);font-size:13px}
 .content{line-height:1.8;word-break:break-word}.content img{max-width:100%;height:auto}.content table{border-collapse:collapse}.content td,.content th{border:1px solid var(--line);padding:4px 8px}

@@ -155,6 +155,18 @@ export function TextField(p: Omit<FieldFrame, 'children'> & { value?: string; ty
   );
 }
 
+/** A file chooser; on a phone `capture` offers the camera. Its form needs `enctype="multipart/form-data"`. */
+export function FileField(p: Omit<FieldFrame, 'children'> & { accept?: string; multiple?: boolean; capture?: boolean; required?: boolean }) {
+  return (
+    <Field {...p}>
+      <input
+        type="file" id={fieldId(p.name)} name={p.name} accept={p.accept} multiple={p.multiple} capture={p.capture ? true : undefined} required={p.required}
+        aria-describedby={describedBy(p.name, p.hint, p.error)} aria-invalid={p.error ? 'true' : undefined}
+      />
+    </Field>
+  );
+}
+
 export function TextArea(p: Omit<FieldFrame, 'children'> & { value?: string; rows?: number; required?: boolean }) {
   return (
     <Field {...p}>

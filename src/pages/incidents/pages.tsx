@@ -1,11 +1,12 @@
 import type { Child } from 'hono/jsx';
 import { GROUPS, INCIDENT_CLASSES, INCIDENT_STAGES, SEVERITIES, type IncidentDeadlines, type IncidentStage, type Severity } from '../../domain/incidents';
 import { label, type Locale } from '../../lib/i18n';
-import type { getIncident, listIncidents } from '../../services/incidents';
+import { evidenceUrl } from '../../routes/incidents';
+import { evidenceOf, type getIncident, type listIncidents } from '../../services/incidents';
 import { t, type PageCtx } from '../components/context';
 import { Layout } from '../components/Layout';
 import {
-  Button, Card, Choices, ErrorSummary, Facts, Notice, PostForm, Select, Table, Tag, TextArea, TextField, Time, Timeline,
+  Button, Card, Choices, ErrorSummary, Facts, FileField, Notice, PostForm, Select, Table, Tag, TextArea, TextField, Time, Timeline,
   type FieldErrors, type TimelineItem, type Tone,
 } from '../components/ui';
 
@@ -65,6 +66,7 @@ function entryItem(e: IncidentView['entries'][number], l: Locale): TimelineItem 
   if (e.kind === 'assessed') extra.push(<p><SeverityTag severity={data.severity as Severity} l={l} /> {label('incidentClass', String(data.class), l)}</p>);
   if (e.kind === 'reply' && e.draftId) extra.push(<p><a href={`/drafts/${e.draftId}`}>{t(l, '查看回复稿及其审核记录', 'The reply draft and its sign-off record')}</a>{data.promisedBy ? <span>{t(l, '；承诺结果时间：', '; result promised by ')}<Time at={String(data.promisedBy)} l={l} /></span> : null}</p>);
   if ((e.kind === 'reminder' || e.kind === 'escalated') && typeof data.deadline === 'string') extra.push(<p class="muted">{t(l, ...DEADLINE_NAMES[data.deadline as keyof IncidentDeadlines])}</p>);
+  if (e.kind === 'evidence' && Array.isArray(data.files)) extra.push(<p class="muted">{(data.files as { name: string }[]).map((f) => f.name).join('、')}</p>);
   if (data.urgent) extra.push(<p><Tag tone="bad">{t(l, '越级上报', 'urgent: skipped levels')}</Tag></p>);
   if (notified) extra.push(<p class="muted">{t(l, `已通知 ${notified} 人`, `${notified} told`)}</p>);
   return {
@@ -86,6 +88,31 @@ export interface IncidentPageProps {
   values?: Values;
   notice?: string;
 }
+
+const IMAGE = /^image\//;
+
+/** The photos as thumbnails, other files as links; each served only to whoever may see the incident. */
+function Evidence({ incidentId, entries, l }: { incidentId: string; entries: IncidentView['entries']; l: Locale }) {
+  const files = evidenceOf(entries);
+  if (!files.length) return <p class="muted">{t(l, '还没有照片或截图。', 'No photos or screenshots yet.')}</p>;
+  return (
+    <ul class="evidence">
+      {files.map((f) => {
+        const href = evidenceUrl(incidentId, f.sha256);
+        return (
+          <li data-evidence={f.name}>
+            <a href={href} target="_blank" rel="noopener">
+              {IMAGE.test(f.type) ? <img src={href} alt={f.name} loading="lazy" width={160} /> : null}
+              <span>{f.name}</span>
+            </a>
+          </li>
+        );
+      })}
+    </ul>
+  );
+}
+
+const EVIDENCE_HINT: [string, string] = ['可拍照或选择截图，一次最多 5 个（jpg、png、gif、webp、pdf 等）。', 'Take photos or choose screenshots, up to 5 at once (jpg, png, gif, webp, pdf…).'];
 
 /** `GET /incidents/{id}`: the incident, its deadlines and timeline, and the forms its stage allows. */
 export function IncidentPage({ ctx, v, unitName, drafts, errors = {}, values = {}, notice }: IncidentPageProps) {
@@ -114,6 +141,16 @@ export function IncidentPage({ ctx, v, unitName, drafts, errors = {}, values = {
       </Card>
       <Card id="deadlines" title={t(l, '时限', 'Deadlines')}>
         <Deadlines due={v.deadlines} now={v.now} l={l} />
+      </Card>
+      <Card id="evidence" title={t(l, '照片与证据材料', 'Photos and evidence')}>
+        <Evidence incidentId={i.id} entries={v.entries} l={l} />
+        {can.has('add_evidence') ? (
+          <PostForm action={action('evidence')} csrf={ctx.csrf} enctype="multipart/form-data" id="add-evidence">
+            <FileField name="files" label={t(l, '添加照片或截图', 'Add photos or screenshots')} hint={t(l, ...EVIDENCE_HINT)} error={errors.files} accept="image/*" capture multiple required />
+            <TextField name="evidenceNote" label={t(l, '说明（可选）', 'Note (optional)')} value={values.evidenceNote} error={errors.evidenceNote} />
+            <div class="actions"><Button kind="secondary">{t(l, '上传', 'Upload')}</Button></div>
+          </PostForm>
+        ) : null}
       </Card>
       <Card id="timeline" title={t(l, '处置记录', 'Record')}>
         <Timeline items={v.entries.map((e) => entryItem(e, l))} l={l} />
@@ -194,7 +231,7 @@ export function ReportPage({ ctx, units, errors = {}, values }: { ctx: PageCtx; 
       <div class="page-head"><h1>{t(l, '报告舆情', 'Report an incident')}</h1></div>
       <p class="muted">{t(l, '第一时间报告：值班人员和分管院领导会立即收到通知。', 'Report first thing: the person on duty and the leader in charge are told at once.')}</p>
       <Card>
-        <PostForm action={`/incidents/new${lang(ctx)}`} csrf={ctx.csrf}>
+        <PostForm action={`/incidents/new${lang(ctx)}`} csrf={ctx.csrf} enctype="multipart/form-data">
           {units.length > 1
             ? <Select name="unitId" label={t(l, '单位', 'Unit')} value={values.unitId} error={errors.unitId} options={units.map((u) => [u.id, u.name] as [string, string])} />
             : <input type="hidden" name="unitId" value={units[0]?.id ?? ''} />}
@@ -203,6 +240,7 @@ export function ReportPage({ ctx, units, errors = {}, values }: { ctx: PageCtx; 
           <TextField name="place" label={t(l, '地点（平台或场所）', 'Where (platform or place)')} value={values.place} error={errors.place} required />
           <TextField name="people" label={t(l, '人员', 'Who')} value={values.people} error={errors.people} required />
           <TextArea name="development" label={t(l, '事态发展情况', 'How it is developing')} value={values.development} error={errors.development} rows={4} required />
+          <FileField name="files" label={t(l, '照片或截图（可选）', 'Photos or screenshots (optional)')} hint={t(l, ...EVIDENCE_HINT)} error={errors.files} accept="image/*" capture multiple />
           <Choices type="radio" name="group" legend={t(l, '涉及群体', 'Who it concerns')} error={errors.group}
             choices={GROUPS.map((g) => ({ value: g, label: label('group', g, l), checked: (values.group ?? 'students') === g }))} />
           <Choices name="urgent" legend={t(l, '紧急程度', 'Urgency')} error={errors.urgent}

@@ -5,10 +5,11 @@ import { units } from '../../../db/schema';
 import { cstMinute } from '../../domain/cst';
 import { AppError, localizeDetails, toAppError } from '../../lib/errors';
 import { validationError, type AppEnv } from '../../lib/http';
-import { ReportBody, StepBodies } from '../../routes/incidents/incidents.routes';
+import { uploadsOf } from '../../routes/files/files.handlers';
+import { EvidenceNote, ReportBody, StepBodies } from '../../routes/incidents/incidents.routes';
 import { currentPositions } from '../../services/auth';
 import { listDrafts } from '../../services/drafts';
-import { actOnIncident, getIncident, listIncidents, mayAct, reportIncident, type IncidentInput } from '../../services/incidents';
+import { acceptEvidence, actOnIncident, getIncident, listIncidents, mayAct, reportIncident, type IncidentInput } from '../../services/incidents';
 import { pageCtx, t } from '../components/context';
 import { errorPage, renderPage } from '../components/render';
 import type { FieldErrors } from '../components/ui';
@@ -23,10 +24,13 @@ const fromLocal = (v: string | undefined) => (v && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{
 const toLocal = (d: Date) => cstMinute(d).replace(' ', 'T');
 const langQuery = (c: C, sep: '?' | '&') => (c.req.query('lang') ? `${sep}lang=${encodeURIComponent(c.req.query('lang')!)}` : '');
 
-/** The form's string fields (a file or a repeated field is not one). */
+/** The form's string fields (a file is not one; of a repeated field, the first). */
 async function formValues(c: C): Promise<Values> {
-  const form = await c.req.parseBody();
-  return Object.fromEntries(Object.entries(form).flatMap(([k, v]) => (typeof v === 'string' && k !== '_csrf' ? [[k, v]] : [])));
+  const form = await c.req.parseBody({ all: true });
+  return Object.fromEntries(Object.entries(form).flatMap(([k, v]) => {
+    const first = Array.isArray(v) ? v[0] : v;
+    return typeof first === 'string' && k !== '_csrf' ? [[k, first]] : [];
+  }));
 }
 
 /**
@@ -61,6 +65,7 @@ const NOTICES: Record<string, [string, string]> = {
   'follow-up': ['跟进已记录。', 'The follow-up is recorded.'],
   finish: ['处置完毕，进入总结评估。', 'Handling done; on to the closing review.'],
   close: ['事件已结束。', 'The incident is closed.'],
+  evidence: ['照片与材料已添加。', 'The files are added.'],
 };
 
 async function showIncident(c: C, id: string, extra: { errors?: FieldErrors; values?: Values; notice?: string } = {}, status: 200 | 400 | 403 | 409 = 200) {
@@ -89,7 +94,9 @@ const STEPS: Record<string, { fields: string[]; rename?: Record<string, string>;
   close: { fields: ['summary'], body: StepBodies.close, input: (f) => ({ summary: f.summary }), toService: (b) => ({ action: 'close', summary: b.summary }) },
 };
 
-const REPORT_FIELDS = ['unitId', 'summary', 'occurredAt', 'place', 'people', 'development', 'group', 'urgent'];
+const REPORT_FIELDS = ['unitId', 'summary', 'occurredAt', 'place', 'people', 'development', 'group', 'urgent', 'files'];
+/** A file refusal names `file` (the drafts' uploads); here the field is `files`. */
+const FILE_FIELD = { file: 'files' };
 
 /** The 舆情 pages; every form calls the same service as its API endpoint, then comes back with a notice. */
 export const incidentPagesRouter = new Hono<AppEnv>()
@@ -124,11 +131,12 @@ export const incidentPagesRouter = new Hono<AppEnv>()
       try {
         const parsed = ReportBody.safeParse(input);
         if (!parsed.success) throw validationError(parsed.error.issues, 'json', input);
-        const row = await reportIncident(c.var.deps.db, c.var.deps, c.var.person, { ...parsed.data, occurredAt: new Date(parsed.data.occurredAt) });
+        const files = await acceptEvidence(c.var.deps, await uploadsOf(await c.req.parseBody({ all: true })));
+        const row = await reportIncident(c.var.deps.db, c.var.deps, c.var.person, { ...parsed.data, occurredAt: new Date(parsed.data.occurredAt), files });
         return c.redirect(`/incidents/${row.id}?done=reported${langQuery(c, '&')}`, 303);
       } catch (err) {
         const e = toAppError(err);
-        const errors = e.code === 'internal' ? null : fieldErrors(e, c, REPORT_FIELDS);
+        const errors = e.code === 'internal' ? null : fieldErrors(e, c, REPORT_FIELDS, FILE_FIELD);
         if (!errors) throw err;
         return renderPage(c, <ReportPage ctx={pageCtx(c)} units={mine} errors={errors} values={f} />, 400);
       }
@@ -142,6 +150,26 @@ export const incidentPagesRouter = new Hono<AppEnv>()
       return await showIncident(c, c.req.param('id'), done ? { notice: t(pageCtx(c), ...done) } : {});
     } catch (err) {
       return errorPage(c, err);
+    }
+  })
+  .post(`/incidents/:id{${UUID_PARAM}}/evidence`, async (c) => {
+    const id = c.req.param('id');
+    if (!c.get('person')) return c.redirect(`/login?next=${encodeURIComponent(`/incidents/${id}`)}`, 303);
+    const f = await formValues(c);
+    try {
+      // The page's note field is `evidenceNote` (the step forms own `note`); the API reads `note`.
+      const form = await c.req.parseBody({ all: true });
+      const note = f.evidenceNote?.trim() ? f.evidenceNote : undefined;
+      const parsed = EvidenceNote.safeParse({ note });
+      if (!parsed.success) throw validationError(parsed.error.issues, 'form', { note });
+      const files = await acceptEvidence(c.var.deps, await uploadsOf(form));
+      await actOnIncident(c.var.deps.db, c.var.deps, c.var.person, id, { action: 'add_evidence', note: parsed.data.note, files });
+      return c.redirect(`/incidents/${id}?done=evidence${langQuery(c, '&')}#evidence`, 303);
+    } catch (err) {
+      const e = toAppError(err);
+      if (e.code === 'internal' || e.status === 404) return errorPage(c, err);
+      const errors = fieldErrors(e, c, ['files', 'evidenceNote'], { ...FILE_FIELD, note: 'evidenceNote' }) ?? { actions: e.localized(pageCtx(c).locale) };
+      return showIncident(c, id, { errors, values: f }, e.status === 403 || e.status === 409 ? e.status : 400).catch((again) => errorPage(c, again));
     }
   })
   .post(`/incidents/:id{${UUID_PARAM}}/:step{acknowledge|assess|reply|follow-up|finish|close}`, async (c) => {

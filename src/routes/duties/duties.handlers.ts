@@ -6,6 +6,7 @@ import * as duties from '../../services/duties';
 import { dutyYearCsv } from '../../services/duty-exports';
 import * as supervisions from '../../services/supervisions';
 import type { Upload } from '../../services/files';
+import { uploadsOf } from '../files/files.handlers';
 import { NoteSchema } from './duties.routes';
 import type * as routes from './duties.routes';
 
@@ -40,17 +41,11 @@ export async function evidenceForm(c: Context<AppEnv>): Promise<{ note: string; 
   const type = c.req.header('content-type') ?? '';
   if (!/^multipart\/form-data/i.test(type)) throw new AppError('unsupported_media_type');
   const form = await c.req.parseBody({ all: true }).catch(() => ({}) as Record<string, unknown>);
-  // A page's file input with nothing chosen still sends one empty, unnamed part.
-  const parts = [form.files, form.file].flat().filter((f) => f !== undefined && !(f instanceof File && f.size === 0 && !f.name));
   const noteParts = [form.note].flat().filter((n) => n !== undefined);
   if (noteParts.length > 1 || noteParts.some((n) => typeof n !== 'string')) throw validationError([{ code: 'custom', path: ['note'], message: 'one text field', params: { zh: '只能有一个文本字段' }, input: undefined }] as never, 'form');
   const parsed = NoteSchema.safeParse({ note: noteParts[0] });
   if (!parsed.success) throw validationError(parsed.error.issues, 'form');
-  const files: Upload[] = [];
-  for (const part of parts) {
-    if (!(part instanceof File)) throw validationError([{ code: 'custom', path: ['files'], message: 'each files part must be a file', params: { zh: 'files 的每一部分都须是文件' }, input: undefined }] as never, 'form');
-    files.push({ bytes: new Uint8Array(await part.arrayBuffer()), name: part.name, declaredType: part.type });
-  }
+  const files = await uploadsOf(form);
   return { note: parsed.data.note, files };
 }
 

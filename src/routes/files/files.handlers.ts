@@ -20,6 +20,21 @@ export async function uploadedFile(c: Context<AppEnv>, form?: Record<string, unk
   return { bytes: new Uint8Array(await file.arrayBuffer()), name: file.name, declaredType: file.type };
 }
 
+/**
+ * The uploads of a parsed multipart form (`parseBody({ all: true })`) under `names`, or a 400 naming
+ * the first when a part is not a file. A page's file input with nothing chosen still sends one
+ * empty, unnamed part: it is no upload.
+ */
+export async function uploadsOf(form: Record<string, unknown>, names: string[] = ['files', 'file']): Promise<files.Upload[]> {
+  const parts = names.flatMap((n) => [form[n]].flat()).filter((f) => f !== undefined && !(f instanceof File && f.size === 0 && !f.name));
+  const out: files.Upload[] = [];
+  for (const part of parts) {
+    if (!(part instanceof File)) throw validationError([{ code: 'custom', path: [names[0]!], message: `each ${names[0]} part must be a file`, params: { zh: `${names[0]} 的每一部分都须是文件` }, input: undefined }] as never, 'form');
+    out.push({ bytes: new Uint8Array(await part.arrayBuffer()), name: part.name, declaredType: part.type });
+  }
+  return out;
+}
+
 export const uploadFile: AppRouteHandler<typeof routes.uploadFile> = async (c) => {
   const { deps, person } = c.var;
   const form = await parseForm(c);

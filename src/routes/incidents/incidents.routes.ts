@@ -16,6 +16,7 @@ const IncidentSchema = z
     reportedAt: z.string(), acknowledgedAt: z.string().nullable(), repliedAt: z.string().nullable(), promisedBy: z.string().nullable(), closedAt: z.string().nullable(),
     deadlines: z.object({ acknowledgeBy: z.string().nullable(), replyBy: z.string().nullable().openapi({ description: 'Class inquiry: the end of the Beijing day of the report (当日回复)' }), resultBy: z.string().nullable() }),
     actions: z.array(z.string()).openapi({ description: 'What the stage allows next' }),
+    evidence: z.array(z.object({ sha256: z.string(), name: z.string(), type: z.string(), size: z.number(), url: z.string() })).optional().openapi({ description: 'Photos, screenshots and documents of the report and later additions; url serves them to whoever may see the incident' }),
     entries: z.array(z.object({ id: z.uuid(), at: z.string(), kind: z.enum(ENTRY_KINDS), text: z.string().nullable(), draftId: z.uuid().nullable(), actor: z.object({ id: z.uuid(), name: z.string() }).nullable(), data: z.record(z.string(), z.unknown()) })).optional(),
   })
   .openapi('Incident');
@@ -90,3 +91,27 @@ export const reply = action('reply', 'Record the reply to the public: an approve
 export const followUp = action('follow-up', 'A dated follow-up; result=true when it is the promised result', StepBodies.followUp);
 export const finish = action('finish', 'Handling done (处置完毕): on to the closing review', StepBodies.finish);
 export const close = action('close', '总结评估: the closing review closes the incident', StepBodies.close);
+
+const binary = { content: { 'application/octet-stream': { schema: z.string().openapi({ format: 'binary' }) } } };
+
+/** The evidence form's text field; the `files` parts are read by the handler, which names a bad or missing one. */
+export const EvidenceNote = z.object({ note: text(2000).optional() });
+
+export const addEvidence = createRoute({
+  operationId: 'addIncidentEvidence',
+  method: 'post', path: '/incidents/{id}/evidence', tags, security,
+  summary: 'Add photos, screenshots or documents 证据材料 to an open incident (members of its unit, publicity)',
+  description: 'multipart/form-data: one or more `files` parts (at most 5 at once; the draft files’ types and FILE_MAX_BYTES apply, judged by the bytes) and an optional `note`.',
+  request: {
+    params: idParams,
+    body: { content: { 'multipart/form-data': { schema: z.object({ files: z.any().optional().openapi({ type: 'array', items: { type: 'string', format: 'binary' } }), note: z.any().optional().openapi({ type: 'string' }) }) } }, required: false },
+  },
+  responses: { 201: jsonResponse(IncidentSchema, 'The incident with the new evidence entry'), ...errors(400, 401, 403, 404, 409, 413, 415) },
+});
+
+export const getEvidenceFile = createRoute({
+  operationId: 'getIncidentFile',
+  method: 'get', path: '/incidents/{id}/files/{sha256}', tags, security, summary: 'One evidence file of an incident (whoever may see the incident; others 404)',
+  request: { params: z.object({ id: uuidParam('id'), sha256: z.string().regex(/^[0-9a-f]{64}$/, 'a sha256 in hex').openapi({ param: { name: 'sha256', in: 'path' } }) }) },
+  responses: { 200: { ...binary, description: 'The bytes; images inline, others as downloads' }, ...errors(400, 401, 404) },
+});

@@ -1,10 +1,16 @@
-import { createRouter } from '../../lib/http';
+import type { Context } from 'hono';
+import { createRouter, validationError, type AppEnv } from '../../lib/http';
 import { requireUnitAccess } from '../../services/auth';
-import { actOnIncident, getIncident, listIncidents, listRoster, reportIncident, setDutyRoster, type IncidentInput } from '../../services/incidents';
+import {
+  acceptEvidence, actOnIncident, evidenceOf, getIncident, incidentFile, listIncidents, listRoster, reportIncident, setDutyRoster, type IncidentInput,
+} from '../../services/incidents';
+import { uploadsOf } from '../files/files.handlers';
 import * as routes from './incidents.routes';
 
 type Full = Awaited<ReturnType<typeof getIncident>>;
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
+/** Where an incident's evidence file is served (to a bearer, or a signed-in browser). */
+export const evidenceUrl = (incidentId: string, sha256: string) => `/api/v1/incidents/${incidentId}/files/${sha256}`;
 const incidentView = (v: Pick<Full, 'incident' | 'deadlines'> & Partial<Pick<Full, 'entries' | 'actions'>>) => {
   const i = v.incident;
   return {
@@ -14,6 +20,7 @@ const incidentView = (v: Pick<Full, 'incident' | 'deadlines'> & Partial<Pick<Ful
     closedAt: iso(i.closedAt),
     deadlines: { acknowledgeBy: iso(v.deadlines.acknowledgeBy), replyBy: iso(v.deadlines.replyBy), resultBy: iso(v.deadlines.resultBy) },
     actions: v.actions ?? [],
+    ...(v.entries ? { evidence: evidenceOf(v.entries).map((f) => ({ ...f, url: evidenceUrl(i.id, f.sha256) })) } : {}),
     ...(v.entries
       ? { entries: v.entries.map((e) => ({ id: e.id, at: e.at.toISOString(), kind: e.kind, text: e.text, draftId: e.draftId, actor: e.actorId ? { id: e.actorId, name: e.actorName ?? '' } : null, data: e.data })) }
       : {}),
@@ -44,6 +51,31 @@ export const incidentsRouter = createRouter()
     return c.json({ items: items.map(incidentView) }, 200);
   })
   .openapi(routes.get, async (c) => c.json(incidentView(await getIncident(c.var.deps.db, c.var.deps, c.var.person, c.req.valid('param').id)), 200));
+
+/**
+ * The `files` parts and optional `note` of a multipart body, checked and stored (400 naming a bad
+ * field; the file rules of the drafts). The evidence page's form posts the same fields.
+ */
+export async function evidenceForm(c: Context<AppEnv>): Promise<{ note?: string; files: Awaited<ReturnType<typeof acceptEvidence>> }> {
+  const form = await c.req.parseBody({ all: true }).catch(() => ({}) as Record<string, unknown>);
+  const noteParts = [form.note].flat().filter((n) => n !== undefined && n !== '');
+  const parsed = routes.EvidenceNote.safeParse({ note: noteParts.length > 1 ? noteParts : noteParts[0] });
+  if (!parsed.success) throw validationError(parsed.error.issues, 'form');
+  return { note: parsed.data.note, files: await acceptEvidence(c.var.deps, await uploadsOf(form)) };
+}
+
+incidentsRouter
+  .openapi(routes.addEvidence, async (c) => {
+    const { id } = c.req.valid('param');
+    const { note, files } = await evidenceForm(c);
+    await actOnIncident(c.var.deps.db, c.var.deps, c.var.person, id, { action: 'add_evidence', note, files });
+    return c.json(incidentView(await getIncident(c.var.deps.db, c.var.deps, c.var.person, id)), 201);
+  })
+  .openapi(routes.getEvidenceFile, async (c) => {
+    const { id, sha256 } = c.req.valid('param');
+    const served = await incidentFile(c.var.deps.db, c.var.deps, c.var.person, id, sha256);
+    return c.body(served.bytes as Uint8Array<ArrayBuffer>, 200, served.headers) as never;
+  });
 
 /** The procedure's steps share one handler: validate, act, answer the incident as it now stands. */
 const steps: [typeof routes.acknowledge, (b: any) => IncidentInput][] = [
