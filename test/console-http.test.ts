@@ -204,4 +204,44 @@ describe('publicity console over HTTP', () => {
     expect((await t.request('GET', '/api/v1/people?limit=0', { token: demo.tokens.admin })).status).toBe(400);
     expect((await t.request('GET', '/api/v1/people?role=king', { token: demo.tokens.admin })).status).toBe(400);
   });
+
+  it('the people picker searches (limited, only whom the caller may see) instead of shipping the directory', async () => {
+    const other = await t.seed();
+    const outsider = (await t.request('GET', `/api/v1/people/${other.people.drafter}`, { token: other.tokens.admin })).body.email as string;
+    // The form itself names nobody until one searches.
+    const form = await get('drafter', '/registry/apply');
+    expect(form.status).toBe(200);
+    expect(form.text.match(/@demo\.imprimatur\.local/g)).toHaveLength(1); // the signed-in person's own, in the header
+    expect(form.text).toContain('name="ownerIdQ"');
+
+    // A staff member finds the people of their own unit, never another college's.
+    const mine = await get('drafter', `/api/v1/directory/people?q=${encodeURIComponent('李')}`);
+    expect(mine.status, mine.text).toBe(200);
+    expect(mine.body.items.map((p: { id: string }) => p.id)).toEqual([demo.people.drafter]);
+    expect(Object.keys(mine.body.items[0]).sort()).toEqual(['email', 'id', 'name', 'unitName']);
+    expect((await get('drafter', `/api/v1/directory/people?q=${encodeURIComponent(outsider)}`)).body.items).toEqual([]);
+    const byToken = await t.request('GET', `/api/v1/directory/people?q=${encodeURIComponent('李')}`, { token: demo.tokens.drafter });
+    expect(byToken.body.items).toHaveLength(1);
+    // Publicity staff find everyone; results are capped.
+    const all = await get('publicity', `/api/v1/directory/people?q=${encodeURIComponent('李撰稿')}`);
+    expect(all.body.items.map((p: { id: string }) => p.id).sort()).toEqual([demo.people.drafter, other.people.drafter].sort());
+    expect((await get('publicity', '/api/v1/directory/people?q=%40&limit=3')).body.items).toHaveLength(3);
+    expect((await get('publicity', '/api/v1/directory/people?q=%40&limit=21')).status).toBe(400);
+    expect((await get('publicity', '/api/v1/directory/people')).status).toBe(400);
+    expect((await t.request('GET', '/api/v1/directory/people?q=a')).status).toBe(401);
+
+    // Without script: the search button posts the form back; the matches come as choices, what was typed stays, nothing is created.
+    const before = (await t.request('GET', '/api/v1/accounts', { token: demo.tokens.publicity })).body.items.length;
+    const searched = await post('drafter', '/registry/apply', { name: '无脚本申请', platformId: 'gh_nojs', ownerIdQ: '赵宣', commentatorIdsQ: outsider, pickerSearch: 'ownerId' });
+    expect(searched.status).toBe(200);
+    expect(searched.text).toContain('value="无脚本申请"');
+    expect(searched.text).toMatch(new RegExp(`name="ownerId" value="${demo.people.publicity_officer}"`));
+    expect(searched.text).not.toContain(other.people.drafter!);
+    expect(searched.text).toContain('没有找到');
+    expect(searched.text).not.toContain('error-summary');
+    expect((await t.request('GET', '/api/v1/accounts', { token: demo.tokens.publicity })).body.items.length).toBe(before);
+    // A chosen person outside the caller's units is not named back to them.
+    const posted = await post('drafter', '/registry/apply', { ownerId: other.people.drafter!, pickerSearch: 'ownerId' });
+    expect(posted.text).not.toContain(other.people.drafter);
+  });
 });

@@ -1,6 +1,7 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { browserAs, hasChromium, noSideways, openBrowser } from './browser';
+import { pick } from './console-support';
 import { createTestEnv, submitDraft, type TestEnv } from './harness';
 import type { Demo } from './registry-fixtures';
 
@@ -58,8 +59,7 @@ describe.skipIf(!hasChromium && !process.env.CI)('organisation pages in Chromium
     await page.getByRole('link', { name: /系室负责人/ }).click();
     await page.waitForURL(/\/units\/[0-9a-f-]{36}#position-section_head$/);
     const card = page.locator('#position-section_head');
-    await card.getByLabel(/筛选/).fill('刘接');
-    await card.locator('label.choice:visible', { hasText: '刘接任' }).locator('input').check();
+    await pick(page, 'holder-section_head', '刘接任');
     await card.getByRole('button', { name: '任命' }).click();
     await page.waitForLoadState();
     expect(await page.locator('.notice.ok').innerText()).toContain('已任命 刘接任 为系室负责人；1 项待审稿件已转交');

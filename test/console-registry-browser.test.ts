@@ -64,6 +64,29 @@ describe.skipIf(!hasChromium && !process.env.CI)('registry pages in Chromium', (
     await publicity.close();
   }, 90_000);
 
+  it('without JavaScript the picker searches by posting the form back, on a phone', async () => {
+    const { cookie } = await t.signIn(await emailOf(demo.people.drafter!));
+    const [name, value] = cookie.split('=') as [string, string];
+    const ctx = await browser.newContext({ viewport: { width: 390, height: 900 }, locale: 'zh-CN', javaScriptEnabled: false });
+    await ctx.addCookies([{ name, value, url: base, httpOnly: true, sameSite: 'Lax' }]);
+    const page = await ctx.newPage();
+    await page.goto(`${base}/registry/apply`);
+    await page.getByLabel('账号名称').fill('无脚本示范号');
+    const owner = page.locator('#f-ownerId');
+    await owner.getByLabel(/搜索负责人/).fill('赵宣');
+    await owner.getByRole('button', { name: '搜索' }).click();
+    await page.waitForLoadState();
+    expect(await page.getByLabel('账号名称').inputValue()).toBe('无脚本示范号');
+    await page.locator('#f-ownerId label.choice', { hasText: '赵宣传员' }).locator('input').check();
+    await page.locator('#f-adminIds').getByLabel(/搜索管理员/).fill('赵宣');
+    await page.locator('#f-adminIds').getByRole('button', { name: '搜索' }).click();
+    await page.waitForLoadState();
+    expect(await page.locator('#f-ownerId input[type=radio]:checked').count()).toBe(1);
+    expect(await noSideways(page)).toBe(true);
+    await page.screenshot({ path: 'test/artifacts/console-picker-nojs-390.png', fullPage: true });
+    await ctx.close();
+  }, 60_000);
+
   it('lists, filters and downloads the registry as CSV from the page, at 1280 and 390 px', async () => {
     for (const width of [1280, 390]) {
       const ctx = await browserAs(t, browser, base, await emailOf(demo.people.publicity!), { width, height: 900 });

@@ -223,6 +223,37 @@ export async function listPeople(db: Db, f: PeopleFilter = {}) {
   };
 }
 
+/** A person as a people picker shows them: enough to tell namesakes apart, nothing more. */
+export interface PickablePerson { id: string; name: string; email: string; unitName: string | null }
+
+/** At most this many people per search: a picker finds people, it does not list the directory. */
+export const PICKER_MAX = 20;
+
+/**
+ * The people picker's search: active people whose name or e-mail contains `q`, among those the
+ * caller may see — everyone for publicity and admin staff, else the people of the units the caller
+ * acts in (members and position holders). `ids` looks up chosen people within the same scope;
+ * `alsoIds` are people the caller already sees elsewhere (an account's current holders on its
+ * change form), shown whatever their unit.
+ */
+export async function searchPeople(db: Db, actor: Person, f: { q?: string; ids?: string[]; alsoIds?: string[]; limit?: number }): Promise<PickablePerson[]> {
+  const wanted: SQL[] = [isNull(people.deactivatedAt)];
+  if (f.q !== undefined) wanted.push(or(ilike(people.name, containsPattern(f.q)), ilike(people.email, containsPattern(f.q)))!);
+  if (f.ids) wanted.push(f.ids.length ? inArray(people.id, f.ids) : sql`false`);
+  if (f.q === undefined && f.ids === undefined) return [];
+  let scope: SQL | undefined;
+  if (!actor.roles.includes('admin') && !actor.roles.includes('publicity')) {
+    const mine = (await unitsOf(db, actor)).map((u) => u.id);
+    const inUnits = mine.length
+      ? or(inArray(people.unitId, mine), sql`${people.id} in (select person_id from position_terms where ended_at is null and unit_id in ${mine})`)!
+      : sql`false`;
+    scope = f.alsoIds?.length ? or(inUnits, inArray(people.id, f.alsoIds))! : inUnits;
+  }
+  const rows = await db.select({ id: people.id, name: people.name, email: people.email, unitName: units.name }).from(people).leftJoin(units, eq(units.id, people.unitId))
+    .where(and(...wanted, scope)).orderBy(asc(people.name), asc(people.id)).limit(Math.min(f.limit ?? 10, f.ids ? 200 : PICKER_MAX));
+  return rows;
+}
+
 export interface UnitFilter { q?: string; limit?: number; offset?: number }
 
 /** Units by name or code, each with its chain, SLAs, current position holders and which robots are set. */

@@ -2,14 +2,14 @@ import { registerAsset } from '../assets';
 
 /**
  * The publicity console's own style and script, served from this origin. Pages work without the
- * script: it adds the filter box of the people picker and the poster's print button.
+ * script: it makes the people picker's search a type-ahead and shows the poster's print button.
  */
 export const CONSOLE_CSS = `
 .filters{display:grid;grid-template-columns:repeat(auto-fit,minmax(160px,1fr));gap:0 14px;align-items:end}
 .filters .field{margin-bottom:12px}.filters .actions{margin:0 0 12px}
-.picker-filter{margin-bottom:6px}
+.picker-search{margin-bottom:6px}
+.picker-row{display:flex;gap:8px;align-items:stretch}.picker-row input{flex:1;min-width:0}.picker-row .btn{margin:0}
 .picker-list{max-height:260px;overflow:auto;border:1px solid var(--line);border-radius:6px;padding:2px 12px}
-.picker-list .choice[hidden]{display:none}
 .page-head .actions{margin-top:0}
 .forms{display:grid;grid-template-columns:repeat(auto-fit,minmax(260px,1fr));gap:14px}
 .forms form{border:1px solid var(--line);border-radius:8px;padding:12px 14px;margin:0}
@@ -31,17 +31,37 @@ pre.payload{white-space:pre-wrap;word-break:break-all;font-size:12px;margin:0;mi
 `;
 
 export const CONSOLE_JS = `(function(){
+  // The people picker searches as one types, through the same limited search its no-script button posts to.
   document.querySelectorAll('[data-picker]').forEach(function(box){
-    var input=box.querySelector('.picker-filter input');
-    if(!input)return;
-    input.parentNode.hidden=false;
-    input.addEventListener('input',function(){
-      var q=input.value.trim().toLowerCase();
-      box.querySelectorAll('.picker-list .choice').forEach(function(c){
-        var box2=c.querySelector('input');
-        c.hidden=!!q&&!(box2&&box2.checked)&&(c.getAttribute('data-search')||'').indexOf(q)<0;
+    var name=box.getAttribute('data-picker'),single=box.hasAttribute('data-single');
+    var input=box.querySelector('.picker-search input'),button=box.querySelector('.picker-search button'),list=box.querySelector('.picker-list');
+    if(!input||!list)return;
+    var timer=null,seq=0;
+    function render(items,q){
+      list.querySelectorAll('.choice').forEach(function(c){var i=c.querySelector('input');if(!i||!i.checked)c.remove();});
+      var have={};list.querySelectorAll('.choice input').forEach(function(i){have[i.value]=1;});
+      list.querySelectorAll('.empty').forEach(function(e){e.remove();});
+      items.forEach(function(p){
+        if(have[p.id])return;
+        var id=box.id+'-'+p.id,label=document.createElement('label'),inp=document.createElement('input'),span=document.createElement('span'),hint=document.createElement('span');
+        label.className='choice';label.htmlFor=id;
+        inp.type=single?'radio':'checkbox';inp.id=id;inp.name=name;inp.value=p.id;
+        span.textContent=p.name;hint.className='hint';hint.textContent=[p.unitName,p.email].filter(Boolean).join(' · ');
+        span.appendChild(hint);label.appendChild(inp);label.appendChild(span);list.appendChild(label);
       });
-    });
+      if(!list.querySelector('.choice')){var e=document.createElement('p');e.className='empty';e.textContent=q?(list.getAttribute('data-none')||'').replace('{q}',q):(list.getAttribute('data-empty')||'');list.appendChild(e);}
+    }
+    function run(){
+      var q=input.value.trim(),mine=++seq;
+      if(!q){render([],'');return;}
+      fetch('/api/v1/directory/people?limit=10&q='+encodeURIComponent(q),{credentials:'same-origin',headers:{accept:'application/json'}})
+        .then(function(r){return r.ok?r.json():{items:[]};})
+        .then(function(b){if(mine===seq)render(b.items||[],q);})
+        .catch(function(){});
+    }
+    input.addEventListener('input',function(){clearTimeout(timer);timer=setTimeout(run,200);});
+    input.addEventListener('keydown',function(e){if(e.key==='Enter'){e.preventDefault();clearTimeout(timer);run();}});
+    if(button)button.addEventListener('click',function(e){e.preventDefault();clearTimeout(timer);run();});
   });
   document.querySelectorAll('[data-print]').forEach(function(b){b.hidden=false;b.addEventListener('click',function(){window.print();});});
 })();

@@ -4,7 +4,7 @@ import type { getUnit, listPeople, listUnits } from '../../services/org';
 import { t, type PageCtx } from '../components/context';
 import { Button, Card, Choices, ErrorSummary, Facts, Notice, PostForm, Select, Table, Tag, TextField, Time, type FieldErrors } from '../components/ui';
 import type { FormData } from '../console/forms';
-import { PeoplePicker, type PickablePerson } from '../console/picker';
+import { PeoplePicker, type PickerState } from '../console/picker';
 
 const ROLE_NAMES: Record<string, [string, string]> = { staff: ['员工', 'staff'], publicity: ['宣传部', 'publicity'], admin: ['管理员', 'admin'] };
 export const positionName = (p: string, l: Locale) => label('level', p, l);
@@ -126,7 +126,7 @@ export function UnitsPage({ ctx, list, q }: { ctx: PageCtx; list: UnitList; q?: 
 type UnitView = Awaited<ReturnType<typeof getUnit>>;
 
 /** GET /units/{id}: the chain and SLAs, who holds each position, robots; appoint a holder from a picker. */
-export function UnitPage(p: { ctx: PageCtx; unit: UnitView; robots: Record<string, { configured: boolean; signed: boolean }>; people: PickablePerson[]; canAssign: boolean; errors?: FieldErrors; done?: string }) {
+export function UnitPage(p: { ctx: PageCtx; unit: UnitView; robots: Record<string, { configured: boolean; signed: boolean }>; pickers: Record<string, PickerState>; canAssign: boolean; errors?: FieldErrors; done?: string }) {
   const l = p.ctx.locale;
   const u = p.unit;
   return (
@@ -154,7 +154,7 @@ export function UnitPage(p: { ctx: PageCtx; unit: UnitView; robots: Record<strin
               <PostForm action={`/units/${u.id}/positions/${pos}`} csrf={p.ctx.csrf}>
                 <PeoplePicker name={`holder-${pos}`} single legend={t(l, `任命${positionName(pos, l)}`, `Appoint the ${positionName(pos, l)}`)}
                   hint={t(l, '原任者的待审稿件将转交接任者，旧链接失效、新链接随即发出', 'Pending reviews pass to the successor: old links die, new ones are sent')}
-                  people={p.people} selected={holder ? [holder.personId] : []} error={p.errors?.[`holder-${pos}`]} l={l} />
+                  state={p.pickers[`holder-${pos}`]!} error={p.errors?.[`holder-${pos}`]} l={l} />
                 <Button>{t(l, '任命', 'Appoint')}</Button>
               </PostForm>
             ) : null}

@@ -11,7 +11,7 @@ import { errorPage } from '../components/render';
 import type { FieldErrors } from '../components/ui';
 import { formErrors, many, one, optional, parseWith, readForm, type FormData } from '../console/forms';
 import { consolePage, pathId, requirePageRole } from '../console/page';
-import { pickable } from '../registry/routes';
+import { isPickerSearch, pickerStates } from '../console/picker';
 import { requirePage } from '../sessions';
 import { PeoplePage, PERSON_FIELD_LABELS, positionName, UnitPage, UnitsPage } from './pages';
 
@@ -37,13 +37,15 @@ async function peoplePage(c: C, extra: { values?: FormData; errors?: FieldErrors
   ));
 }
 
-async function unitPage(c: C, id: string, extra: { errors?: FieldErrors; status?: 400 | 409; done?: string } = {}) {
+async function unitPage(c: C, id: string, extra: { errors?: FieldErrors; status?: 400 | 409; done?: string; values?: FormData } = {}) {
   const person = requirePageRole(c, 'admin', 'publicity');
   const unit = await org.getUnit(c.var.deps.db, id);
   const tr = translator(localeOf(c));
-  const people = await pickable(c);
+  // Each position's picker starts at its holder; a posted search or refusal keeps what that form sent.
+  const holders: FormData = Object.fromEntries(unit.positions.map((h) => [`holder-${h.position}`, h.personId]));
+  const pickers = await pickerStates(c, { ...holders, ...extra.values }, ALL_POSITIONS.map((pos) => `holder-${pos}`));
   return consolePage(c, { title: unit.name, crumbs: [[tr('单位', 'Units'), '/units'], [unit.name]], status: extra.status }, (ctx) => (
-    <UnitPage ctx={ctx} unit={unit} robots={org.robotsSummary(unit.robots)} people={people} canAssign={hasRole(person, 'admin', 'publicity')} errors={extra.errors} done={extra.done} />
+    <UnitPage ctx={ctx} unit={unit} robots={org.robotsSummary(unit.robots)} pickers={pickers} canAssign={hasRole(person, 'admin', 'publicity')} errors={extra.errors} done={extra.done} />
   ));
 }
 
@@ -111,6 +113,7 @@ export const orgPagesRouter = new Hono<AppEnv>()
     const field = `holder-${position}`;
     const form = await readForm(c);
     const l = localeOf(c);
+    if (isPickerSearch(form)) return unitPage(c, id, { values: form });
     try {
       const { personId } = parseWith(z.object({ personId: z.uuid() }), { personId: one(form, field) || undefined });
       const term = await org.assignPosition(c.var.deps.db, c.var.deps, person, id, position, personId);
@@ -122,7 +125,7 @@ export const orgPagesRouter = new Hono<AppEnv>()
       const { errors, status } = formErrors(err, l, field, { [field]: [positionName(position, 'zh-CN'), positionName(position, 'en')], personId: ['人员', 'person'] });
       if (errors.personId) { errors[field] = errors.personId; delete errors.personId; }
       if (status === 403) throw err;
-      return unitPage(c, id, { errors, status: status === 409 ? 409 : 400 });
+      return unitPage(c, id, { errors, status: status === 409 ? 409 : 400, values: form });
     }
   })
   .onError((err, c) => errorPage(c, err));

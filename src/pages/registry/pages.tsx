@@ -12,7 +12,7 @@ import {
 } from '../components/ui';
 import { cstDateValue, type FormData } from '../console/forms';
 import { DEFAULT_RECTIFY_DAYS } from '../../domain/inspection';
-import { PeoplePicker, type PickablePerson } from '../console/picker';
+import { PeoplePicker, type PickerState } from '../console/picker';
 
 export const rl = (group: RegistryLabelGroup, key: string, l: Locale) => registryLabel(group, key, l);
 
@@ -260,11 +260,10 @@ const lab = (name: string, l: Locale) => t(l, ...ACCOUNT_FIELD_LABELS[name]!);
 
 /** The application (GET /registry/apply) and change (GET /registry/{id}/change) forms: people picked by name. */
 export function AccountFormPage(p: {
-  ctx: PageCtx; mode: 'apply' | 'change'; action: string; units: Unit[]; people: PickablePerson[]; values: FormData; errors?: FieldErrors; title: string; back: string;
+  ctx: PageCtx; mode: 'apply' | 'change'; action: string; units: Unit[]; pickers: Record<string, PickerState>; values: FormData; errors?: FieldErrors; title: string; back: string;
 }) {
   const l = p.ctx.locale;
   const v = (name: string) => (typeof p.values[name] === 'string' ? (p.values[name] as string) : '');
-  const list = (name: string) => { const x = p.values[name]; return Array.isArray(x) ? x : x ? [x] : []; };
   const e = p.errors ?? {};
   return (
     <>
@@ -284,9 +283,9 @@ export function AccountFormPage(p: {
           <Select name="tier" label={lab('tier', l)} value={v('tier') || 'unit'} error={e.tier} options={ACCOUNT_TIERS.map((x): [string, string] => [x, rl('tier', x, l)])} />
         </Card>
         <Card title={t(l, '人员', 'People')}>
-          <PeoplePicker name="ownerId" single legend={lab('ownerId', l)} people={p.people} selected={list('ownerId')} error={e.ownerId} l={l} />
-          <PeoplePicker name="adminIds" legend={lab('adminIds', l)} hint={t(l, '须有一名教师担任管理员', 'A teacher must be an administrator')} people={p.people} selected={list('adminIds')} error={e.adminIds} l={l} />
-          <PeoplePicker name="commentatorIds" legend={lab('commentatorIds', l)} hint={t(l, '至少一名网络评论员', 'At least one network commentator')} people={p.people} selected={list('commentatorIds')} error={e.commentatorIds} l={l} />
+          <PeoplePicker name="ownerId" single legend={lab('ownerId', l)} state={p.pickers.ownerId!} error={e.ownerId} l={l} />
+          <PeoplePicker name="adminIds" legend={lab('adminIds', l)} hint={t(l, '须有一名教师担任管理员', 'A teacher must be an administrator')} state={p.pickers.adminIds!} error={e.adminIds} l={l} />
+          <PeoplePicker name="commentatorIds" legend={lab('commentatorIds', l)} hint={t(l, '至少一名网络评论员', 'At least one network commentator')} state={p.pickers.commentatorIds!} error={e.commentatorIds} l={l} />
           {p.mode === 'change' ? <TextArea name="reason" rows={2} label={`${lab('reason', l)}${t(l, '（可选）', ' (optional)')}`} value={v('reason')} error={e.reason} /> : null}
           <div class="actions">
             <Button>{p.mode === 'apply' ? t(l, '提交登记申请', 'Submit the application') : t(l, '保存变更', 'Save the change')}</Button>

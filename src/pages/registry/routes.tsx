@@ -13,7 +13,8 @@ import { ApplySchema, ChangeSchema, ReasonSchema, RectifySchema } from '../../ro
 import * as accounts from '../../services/accounts';
 import { hasRole } from '../../services/auth';
 import { reissueCode, revokeCode, verifyCode } from '../../services/inspections';
-import { listPeople, unitsOf } from '../../services/org';
+import { unitsOf } from '../../services/org';
+import { isPickerSearch, pickerStates } from '../console/picker';
 import { errorPage } from '../components/render';
 import type { FieldErrors } from '../components/ui';
 import { cstInput, formErrors, many, one, optional, parseWith, readForm, type FormData } from '../console/forms';
@@ -22,11 +23,6 @@ import { requirePage } from '../sessions';
 import { ACCOUNT_FIELD_LABELS, AccountFormPage, AccountPage, PosterPage, reasonField, rl, RegistryListPage, type AccountView } from './pages';
 
 type C = Context<AppEnv>;
-
-/** Candidates for a people picker: names, units and e-mail of everyone still active (a campus directory is small). */
-export async function pickable(c: C) {
-  return (await listPeople(c.var.deps.db, { limit: 2000 })).items.filter((p) => !p.deactivatedAt);
-}
 
 // A filter that does not parse is ignored, not refused: the list is still worth showing.
 const FilterSchema = z.object({
@@ -90,15 +86,17 @@ async function accountAction(c: C, field: string, act: (form: FormData, id: stri
 
 const LIFECYCLE_COMMANDS = ['reject', 'suspend', 'rectify', 'reinstate', 'shut_down', 'deregister'] as const;
 
-async function formPage(c: C, mode: 'apply' | 'change', values: FormData, errors?: FieldErrors, status: 200 | 400 | 404 | 409 = 200, accountId?: string) {
+const PICKERS = ['ownerId', 'adminIds', 'commentatorIds'];
+
+async function formPage(c: C, mode: 'apply' | 'change', values: FormData, errors?: FieldErrors, status: 200 | 400 | 404 | 409 = 200, accountId?: string, holders: string[] = []) {
   const { deps, person } = c.var;
   const tr = translator(localeOf(c));
   const units = await unitsOf(deps.db, person);
-  const candidates = await pickable(c);
+  const pickers = await pickerStates(c, values, PICKERS, holders);
   const title = mode === 'apply' ? tr('申请登记备案', 'Apply to register an account') : tr('变更账号信息', 'Change the account');
   const back = mode === 'apply' ? '/registry' : `/registry/${accountId}`;
   return consolePage(c, { title, crumbs: [[tr('账号登记备案', 'Registry'), '/registry'], [title]], status }, (ctx) => (
-    <AccountFormPage ctx={ctx} mode={mode} action={mode === 'apply' ? '/registry/apply' : `/registry/${accountId}/change`} units={units} people={candidates} values={values} errors={errors} title={title} back={back} />
+    <AccountFormPage ctx={ctx} mode={mode} action={mode === 'apply' ? '/registry/apply' : `/registry/${accountId}/change`} units={units} pickers={pickers} values={values} errors={errors} title={title} back={back} />
   ));
 }
 
@@ -107,6 +105,9 @@ function changeValues(a: AccountView): FormData {
   const holders = (role: string) => a.roles.filter((r) => r.current && r.role === role).map((r) => r.personId);
   return { name: a.name, url: a.url ?? '', tier: a.tier, ownerId: a.ownerId, adminIds: holders('admin'), commentatorIds: holders('commentator') };
 }
+
+/** The people the account page already names (owner and current role holders): the change form names them too. */
+const holderIds = (a: AccountView) => [a.ownerId, ...a.roles.filter((r) => r.current).map((r) => r.personId)];
 
 const sameSet = (a: string[], b: string[]) => a.length === b.length && a.every((x) => b.includes(x));
 
@@ -119,6 +120,7 @@ export const registryPagesRouter = new Hono<AppEnv>()
   .get('/registry/apply', requirePage, (c) => formPage(c, 'apply', { tier: 'unit', unitId: c.var.person.unitId ?? '' }))
   .post('/registry/apply', requirePage, async (c) => {
     const form = await readForm(c);
+    if (isPickerSearch(form)) return formPage(c, 'apply', form);
     try {
       const input = parseWith(ApplySchema, {
         name: one(form, 'name'), platform: one(form, 'platform') || undefined, platformId: one(form, 'platformId'), url: optional(form, 'url'), unitId: one(form, 'unitId') || undefined,
@@ -136,13 +138,14 @@ export const registryPagesRouter = new Hono<AppEnv>()
   .get('/registry/:id/change', requirePage, async (c) => {
     const id = pathId(c);
     const account = await accounts.getAccountView(c.var.deps.db, c.var.deps, c.var.person, id);
-    return formPage(c, 'change', changeValues(account), undefined, 200, id);
+    return formPage(c, 'change', changeValues(account), undefined, 200, id, holderIds(account));
   })
   .post('/registry/:id/change', requirePage, async (c) => {
     const id = pathId(c);
     const { deps, person } = c.var;
     const account = await accounts.getAccountView(deps.db, deps, person, id);
     const form = await readForm(c);
+    if (isPickerSearch(form)) return formPage(c, 'change', form, undefined, 200, id, holderIds(account));
     const before = changeValues(account);
     try {
       // Only what differs is sent: a role list given replaces its holders, so an unchanged one is left out.
@@ -159,7 +162,7 @@ export const registryPagesRouter = new Hono<AppEnv>()
     } catch (err) {
       const { errors, status } = formErrors(err, localeOf(c), 'name', ACCOUNT_FIELD_LABELS);
       if (status === 403 || status === 404) throw err;
-      return formPage(c, 'change', form, errors, status as 400, id);
+      return formPage(c, 'change', form, errors, status as 400, id, holderIds(account));
     }
   })
   .post('/registry/:id/actions/approve', requirePage, (c) => accountAction(c, reasonField('approve'), async (form, id) => {

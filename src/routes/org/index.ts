@@ -15,4 +15,5 @@ export const orgRouter = createRouter()
   .openapi(routes.me, handlers.me)
   .openapi(routes.assignPosition, handlers.assignPosition)
   .openapi(routes.setNotifications, handlers.setNotifications)
-  .openapi(routes.setRobots, handlers.setRobots);
+  .openapi(routes.setRobots, handlers.setRobots)
+  .openapi(routes.searchPeople, handlers.searchPeople);

@@ -114,3 +114,9 @@ export const reactivatePerson: AppRouteHandler<typeof routes.reactivatePerson> =
   requireRole(person, 'admin');
   return c.json(personView(await org.reactivatePerson(deps.db, deps, person, c.req.valid('param').personId)), 200);
 };
+
+export const searchPeople: AppRouteHandler<typeof routes.searchPeople> = async (c) => {
+  const { deps, person } = c.var;
+  const { q, limit } = c.req.valid('query');
+  return c.json({ items: await org.searchPeople(deps.db, person, { q, limit }) }, 200);
+};

@@ -4,6 +4,7 @@ import { errors, jsonBody, jsonResponse, said, uuidParam } from '../../lib/http'
 import { ROUTES } from '../../notify/channel';
 import { UnitRobotsSchema } from '../../notify/robots';
 import { text } from '../../lib/text';
+import { PICKER_MAX } from '../../services/org';
 
 const tags = ['Organisation 组织'];
 const security = [{ bearerAuth: [] }];
@@ -193,4 +194,16 @@ export const reactivatePerson = createRoute({
   method: 'post', path: '/people/{personId}/reactivate', tags, security, summary: 'Reactivate 恢复 a deactivated person (admin); old tokens stay revoked',
   request: { params: personParams },
   responses: { 200: jsonResponse(PersonSchema, 'The person'), ...errors(400, 401, 403, 404, 409) },
+});
+
+export const PickablePersonSchema = z.object({ id: z.uuid(), name: z.string(), email: z.string(), unitName: z.string().nullable() }).openapi('PickablePerson');
+
+export const searchPeople = createRoute({
+  operationId: 'searchPeople',
+  method: 'get', path: '/directory/people', tags, security,
+  summary: 'The people picker’s search 选人 (any signed-in person): active people by name or e-mail, at most 20, only those the caller may see',
+  description: 'Publicity and admin staff find everyone; others find the people of the units they act in (members and position holders). '
+    + 'Session-authenticated pages call it too (the application form’s type-ahead).',
+  request: { query: z.object({ q: text(100).openapi({ description: 'Part of a name or e-mail (at least one character)' }), limit: z.coerce.number().int().min(1).max(PICKER_MAX).default(10) }) },
+  responses: { 200: jsonResponse(z.object({ items: z.array(PickablePersonSchema) }), 'Matching people, by name'), ...errors(400, 401) },
 });
