@@ -5,7 +5,7 @@ import { prescreen, type PrescreenFinding } from '../domain/prescreen';
 import { AppError, words } from '../lib/errors';
 import type { Person } from './auth';
 import { inTransaction, type ServiceDeps } from './context';
-import { createDraft, currentVersion, lockDraft, reviseDraft, submitDraft, type NewDraft } from './drafts';
+import { changeDraft, createDraft, currentVersion, lockDraft, submitDraft, type NewDraft, type Publishing } from './drafts';
 import { acceptUpload, fileRowsFor, type Upload } from './files';
 import { loadWordMatcher } from './versions';
 import type { BlobStore } from '../storage/blob-store';
@@ -32,7 +32,7 @@ export async function writeDraft(db: Db, deps: FileDeps, actor: Person, input: N
   }));
 }
 
-export interface DraftEdit {
+export interface DraftEdit extends Publishing {
   title: string;
   body: string;
   bodyFormat?: BodyFormat;
@@ -40,7 +40,7 @@ export interface DraftEdit {
   removeFileIds: string[];
 }
 
-/** A new version from the form; the same content saved again makes none. Returns the version number. */
+/** A new version from the form, and its accounts and urgency; the same content saved again makes none. Returns the version number. */
 export async function saveDraftEdit(db: Db, deps: FileDeps, actor: Person, draftId: string, edit: DraftEdit, uploads: Upload[]): Promise<number> {
   const accepted = await acceptAll(deps, uploads);
   return inTransaction(db, deps, async (tx) => {
@@ -50,8 +50,7 @@ export async function saveDraftEdit(db: Db, deps: FileDeps, actor: Person, draft
     const current = await currentVersion(tx, draft);
     const added = await fileRowsFor(tx, deps, actor, draftId, accepted);
     const fileIds = [...new Set([...current.fileIds.filter((id) => !edit.removeFileIds.includes(id)), ...added.map((f) => f.id)])];
-    const saved = await reviseDraft(tx, deps, actor, draftId, { title: edit.title, body: edit.body, bodyFormat: edit.bodyFormat, fileIds, onlyIfChanged: true });
-    return saved.no;
+    return changeDraft(tx, deps, actor, draftId, { title: edit.title, body: edit.body, bodyFormat: edit.bodyFormat, fileIds, onlyIfChanged: true, accountIds: edit.accountIds, urgency: edit.urgency }, true);
   });
 }
 

@@ -1,6 +1,6 @@
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import type { Db } from '../../db/client';
-import { auditEvents, people, reviews, units } from '../../db/schema';
+import { accounts, auditEvents, people, reviews, units } from '../../db/schema';
 import { versionDiff } from '../domain/diff';
 import { bodyText } from '../domain/html';
 import type { Person } from './auth';
@@ -95,11 +95,15 @@ export async function draftPage(db: Db, me: Person, draftId: string) {
   const ids = mentioned(events, view);
   const named = ids.length ? await db.select({ id: people.id, name: people.name }).from(people).where(inArray(people.id, ids)) : [];
   const [unit] = await db.select({ name: units.name }).from(units).where(eq(units.id, view.unitId));
+  // Accounts a change of targets named (a removed one is no target any more): all of the draft's unit, which the gate made sure of.
+  const accountIds = [...new Set(events.flatMap((e) => (e.action === 'draft.publishing_changed' && Array.isArray(e.data.accountIds) ? e.data.accountIds.map(String) : [])))];
+  const accountRows = accountIds.length ? await db.select({ id: accounts.id, name: accounts.name }).from(accounts).where(inArray(accounts.id, accountIds)) : [];
   const [pending] = await db.select({ dueAt: reviews.dueAt, remindersSent: reviews.remindersSent, escalationsSent: reviews.escalationsSent }).from(reviews).where(and(eq(reviews.draftId, draftId), eq(reviews.status, 'pending')));
   return {
     view,
     events,
     names: new Map(named.map((p) => [p.id, p.name])),
+    accountNames: new Map(accountRows.map((a) => [a.id, a.name])),
     unitName: unit?.name ?? '',
     accounts: await targetAccounts(db, draftId),
     pending: pending ?? null,

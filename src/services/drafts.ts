@@ -12,6 +12,7 @@ import { inTransaction, type ServiceDeps } from './context';
 import { enqueue } from './outbox';
 import { canManage } from './accounts';
 import { assertPublishable } from './publish-gate';
+import { rescheduleOpenReview } from './reminders';
 import { appointedDuringReview, holderOf, openReview, supersedeLinks, termsBegunDuringReview } from './reviews';
 import { composeVersion, fileView, loadWordMatcher, type ComposedVersion } from './versions';
 
@@ -179,8 +180,76 @@ export async function reviseDraft(tx: Db, deps: ServiceDeps, actor: Person, draf
   return { ...content, no };
 }
 
-export async function editDraft(db: Db, deps: ServiceDeps, actor: Person, draftId: string, patch: DraftPatch) {
-  await inTransaction(db, deps, (tx) => reviseDraft(tx, deps, actor, draftId, patch));
+/** Where a draft goes out and how fast its reviews are due; omitted fields stay as they are. */
+export interface Publishing {
+  accountIds?: string[];
+  urgency?: Urgency;
+}
+
+const sameSet = (a: string[], b: string[]) => a.length === b.length && a.every((id) => b.includes(id));
+
+/**
+ * A change of content and/or publishing in one transaction (PATCH /api/v1/drafts/{id} and the edit
+ * form). New targets pass the gate a new draft passes (registered, inspected, this unit's own).
+ * Targets are part of what reviewers approve, as the text is: changed under review, the chain
+ * restarts at the first level as an edit of the text does (open links die, a new round), once
+ * even when text and targets change together; changed while draft or returned, standing approvals
+ * stop counting, so a resubmission climbs from the first level. Urgency changes only when the open
+ * review is due. Returns the current version number.
+ */
+export async function changeDraft(tx: Db, deps: ServiceDeps, actor: Person, draftId: string, patch: DraftPatch & Publishing, content: boolean): Promise<number> {
+  const draft = await lockDraft(tx, draftId);
+  requireDrafter(actor, draft);
+  const before = { accountIds: await accountIdsOf(tx, draftId), urgency: draft.urgency };
+  const accountIds = patch.accountIds ? [...new Set(patch.accountIds)] : before.accountIds;
+  const urgency = patch.urgency ?? before.urgency;
+  const retarget = !sameSet(accountIds, before.accountIds);
+  const hurry = urgency !== before.urgency;
+  if (retarget || hurry) {
+    const current = await currentVersion(tx, draft);
+    step(draft, current.contentSha256, { type: 'edit', contentSha256: current.contentSha256 }); // refused (409) once the draft is closed
+    if (retarget) {
+      await assertPublishable(tx, { unitId: draft.unitId, accountIds }, 'edit', deps.now(), (a) => canManage(tx, actor, a));
+      await tx.delete(draftAccounts).where(eq(draftAccounts.draftId, draftId));
+      if (accountIds.length) await tx.insert(draftAccounts).values(accountIds.map((accountId) => ({ draftId, accountId })));
+    }
+    // Before the text's edit: a review it opens is scheduled with the new urgency.
+    if (hurry) await tx.update(drafts).set({ urgency }).where(eq(drafts.id, draftId));
+  }
+  const revised = content ? await reviseDraft(tx, deps, actor, draftId, patch) : null;
+  if (!retarget && !hurry) return revised?.no ?? draft.currentVersionNo;
+  const now = deps.now();
+  const row = await lockDraft(tx, draftId);
+  const version = await currentVersion(tx, row);
+  const restartedByText = revised !== null && revised.no !== draft.currentVersionNo && draft.status === 'in_review';
+  let restartedAt: Position | null = null;
+  if (retarget && !restartedByText && row.status === 'in_review') {
+    const t = step(row, version.contentSha256, { type: 'edit', contentSha256: version.contentSha256 });
+    await applyTransition(tx, deps, row, t, { versionId: version.id, newRound: true, supersedeReason: 'retargeted', assignReason: 'restarted' });
+    restartedAt = t.openLevel;
+  } else if (retarget && row.status !== 'in_review') {
+    await tx.update(drafts).set({ approvals: {}, updatedAt: now }).where(eq(drafts.id, draftId));
+  } else if (hurry && !restartedByText) {
+    await rescheduleOpenReview(tx, draftId);
+  }
+  if (!restartedAt) await tx.update(drafts).set({ updatedAt: now }).where(eq(drafts.id, draftId));
+  await appendAudit(tx, {
+    actorId: actor.id, action: 'draft.publishing_changed', subjectType: 'draft', subjectId: draftId, draftId, versionSha256: version.contentSha256,
+    data: {
+      version: version.no, restartedAt,
+      ...(retarget ? { accountIds, added: accountIds.filter((id) => !before.accountIds.includes(id)), removed: before.accountIds.filter((id) => !accountIds.includes(id)) } : {}),
+      ...(hurry ? { urgency, previousUrgency: before.urgency } : {}),
+    },
+    at: now,
+  });
+  return version.no;
+}
+
+const CONTENT_FIELDS = ['title', 'body', 'bodyFormat', 'fileIds'] as const;
+
+export async function editDraft(db: Db, deps: ServiceDeps, actor: Person, draftId: string, patch: DraftPatch & Publishing) {
+  const content = CONTENT_FIELDS.some((k) => patch[k] !== undefined);
+  await inTransaction(db, deps, (tx) => changeDraft(tx, deps, actor, draftId, patch, content));
   return getDraftView(db, actor, draftId);
 }
 

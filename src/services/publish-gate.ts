@@ -42,7 +42,7 @@ export type MayKnowAccount = (account: Pick<Publishability, 'id' | 'unitId' | 'o
  * name, not its status.
  */
 export async function assertPublishable(
-  tx: Db, draft: { unitId: string; accountIds: string[] }, stage: 'create' | 'submit' | 'approve', now: Date = new Date(), mayKnow?: MayKnowAccount,
+  tx: Db, draft: { unitId: string; accountIds: string[] }, stage: 'create' | 'edit' | 'submit' | 'approve', now: Date = new Date(), mayKnow?: MayKnowAccount,
 ): Promise<void> {
   const { accountIds } = draft;
   if (!accountIds.length) return;

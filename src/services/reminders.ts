@@ -40,6 +40,23 @@ export async function scheduleFor(tx: Db, draftId: string, level: Position, assi
   return scheduleReview(await workCalendarOf(tx), row?.chain.sla?.[level], row?.urgency ?? 'normal', assignedAt);
 }
 
+/**
+ * The open review's deadline and next reminder again, after the draft's urgency changed: same
+ * assignment time and counts so far, the new urgency (a review made urgent is due today, not in
+ * three working days).
+ */
+export async function rescheduleOpenReview(tx: Db, draftId: string): Promise<void> {
+  const [row] = await tx
+    .select({ review: reviews, urgency: drafts.urgency, chain: units.chain })
+    .from(reviews).innerJoin(drafts, eq(drafts.id, reviews.draftId)).innerJoin(units, eq(units.id, drafts.unitId))
+    .where(and(eq(reviews.draftId, draftId), eq(reviews.status, 'pending')));
+  if (!row) return;
+  const { review } = row;
+  const args = { calendar: await workCalendarOf(tx), sla: row.chain.sla?.[review.level] ?? FALLBACK_SLA, urgency: row.urgency, assignedAt: review.assignedAt, policy: reminderPolicy };
+  const next = nextReminder({ ...args, remindersSent: review.remindersSent, escalationsSent: review.escalationsSent });
+  await tx.update(reviews).set({ dueAt: dueAt(args), nextReminderAt: next?.at ?? null }).where(eq(reviews.id, review.id));
+}
+
 /** Who an escalation step reaches: step 1 the holder of the level above and the unit's publicity officer; step 2 the publicity department. */
 export async function escalationTargets(tx: Db, args: { unitId: string; levels: Position[]; level: Position; assigneeId: string; step: number }): Promise<string[]> {
   const ids: string[] = [];

@@ -23,6 +23,7 @@ const REVIEW_STATUS_OF = { approve: 'approved', return: 'returned', reject: 'rej
 
 const SUPERSEDED_REASONS: Record<string, [string, string]> = {
   edited: ['稿件已修改，审核从第一级重新开始', 'the draft was edited and review restarted'],
+  retargeted: ['稿件的发布账号已更改，审核从第一级重新开始', 'the draft’s accounts changed and review restarted'],
   withdrawn: ['稿件已撤回', 'the draft was withdrawn'],
   succession: ['该岗位已由接任者负责', 'the position has a new holder'],
   transfer: ['该审核已转交他人', 'the review was transferred'],

@@ -22,7 +22,7 @@ export interface DraftFormValues {
 export interface EditorPageProps {
   ctx: PageCtx;
   /** New draft: the unit it is written for. Edit: the draft being changed. */
-  mode: { kind: 'new'; unitId: string; unitName: string } | { kind: 'edit'; draftId: string; status: string; versionNo: number; files: FileView[]; accounts: { name: string; platform: string }[] };
+  mode: { kind: 'new'; unitId: string; unitName: string } | { kind: 'edit'; draftId: string; status: string; versionNo: number; files: FileView[]; accountIds: string[] };
   values: DraftFormValues;
   accounts: AccountChoice[];
   findings: PrescreenFinding[] | null;
@@ -107,29 +107,24 @@ export function EditorPage({ ctx, mode, values, accounts, findings, findingsFres
               </div>
             </Card>
             <Card title={t(l, '发布', 'Publishing')}>
-              {isNew ? (
-                <>
-                  <Choices name="accountIds" legend={t(l, '发布账号', 'Accounts to publish on')} error={errors.accountIds}
-                    hint={accounts.some((a) => !a.ok) ? t(l, '灰色的账号当前不能发布，原因见其后。', 'Greyed accounts cannot be published to now; the reason follows each.') : undefined}
-                    choices={accounts.map((a) => ({
-                      value: a.id,
-                      label: <>{a.name} <span class="tag">{registryLabel('platform', a.platform, l)}</span></>,
-                      hint: a.ok ? undefined : t(l, `不可选：${blockReason(a.reason, l)}`, `Not available: ${blockReason(a.reason, l)}`),
-                      checked: values.accountIds.includes(a.id),
-                      disabled: !a.ok,
-                    }))} />
-                  {!accounts.length ? <p class="empty">{t(l, '本单位还没有登记备案的账号。', 'Your unit has no registered accounts yet.')}</p> : null}
-                  <Select name="urgency" label={t(l, '紧急程度', 'Urgency')} value={values.urgency} error={errors.urgency}
-                    options={[['normal', label('urgency', 'normal', l)], ['urgent', label('urgency', 'urgent', l)]]} />
-                </>
-              ) : (
-                <dl class="facts">
-                  <dt>{t(l, '发布账号', 'Accounts')}</dt>
-                  <dd>{mode.accounts.map((a) => `${a.name}（${registryLabel('platform', a.platform, l)}）`).join('、') || '—'}</dd>
-                  <dt>{t(l, '紧急程度', 'Urgency')}</dt>
-                  <dd>{label('urgency', values.urgency, l)}</dd>
-                </dl>
-              )}
+              {isNew ? null : <input type="hidden" name="accountIdsOffered" value="1" />}
+              <Choices name="accountIds" legend={t(l, '发布账号', 'Accounts to publish on')} error={errors.accountIds}
+                hint={accounts.some((a) => !a.ok) ? t(l, '灰色的账号当前不能发布，原因见其后。', 'Greyed accounts cannot be published to now; the reason follows each.') : undefined}
+                choices={accounts.map((a) => {
+                  // An account the draft already targets stays choosable when the gate now refuses it: unticking it is how the drafter lets it go.
+                  const kept = !isNew && mode.accountIds.includes(a.id);
+                  return {
+                    value: a.id,
+                    label: <>{a.name} <span class="tag">{registryLabel('platform', a.platform, l)}</span></>,
+                    hint: a.ok ? undefined : kept ? t(l, `当前不能发布：${blockReason(a.reason, l)}；请取消勾选`, `Cannot be published to now: ${blockReason(a.reason, l)}; untick it`) : t(l, `不可选：${blockReason(a.reason, l)}`, `Not available: ${blockReason(a.reason, l)}`),
+                    checked: values.accountIds.includes(a.id),
+                    disabled: !a.ok && !kept,
+                  };
+                })} />
+              {!accounts.length ? <p class="empty">{t(l, '本单位还没有登记备案的账号。', 'Your unit has no registered accounts yet.')}</p> : null}
+              <Select name="urgency" label={t(l, '紧急程度', 'Urgency')} value={values.urgency} error={errors.urgency}
+                options={[['normal', label('urgency', 'normal', l)], ['urgent', label('urgency', 'urgent', l)]]} />
+              {!isNew && mode.status === 'in_review' ? <p class="muted">{t(l, '更改发布账号后审核从第一级重新开始；更改紧急程度只改变当前审核的期限。', 'Changing the accounts restarts the review at the first level; changing the urgency only changes the current review’s deadline.')}</p> : null}
             </Card>
             {isNew ? (
               <Card title={t(l, '导入 Word 文档', 'Import a Word document')} id="import">
@@ -152,12 +147,12 @@ export function EditorPage({ ctx, mode, values, accounts, findings, findingsFres
             {findings ? (
               <>
                 <PrescreenFindings findings={findings} l={l} />
-                <p class="muted">{findingsFresh ? t(l, '以上为当前页面内容的自查结果（尚未保存）。', 'These are for the text on this page (not saved yet).') : t(l, '以上为已保存版本的自查结果；修改后可点「发布前自查」重新检查。', 'These are for the saved version; after changes press Pre-screen to check again.')}</p>
+                <p class="muted">{findingsFresh ? t(l, '以上为当前页面内容的自查结果（尚未保存）。', 'These are for the text on this page (not saved yet).') : t(l, '以上为已保存版本的自查结果；修改时自动重新检查。', 'These are for the saved version; they are checked again as you change the text.')}</p>
               </>
             ) : (
               <section class="card prescreen">
                 <h2>{t(l, '发布前自查', 'Pre-screen')}</h2>
-                <p class="muted">{t(l, '点「发布前自查」检查密级标志、身份证号、手机号、银行卡号和词表中的内容；提交时也会检查。', 'Press Pre-screen to look for classification marks, ID, phone and card numbers and listed words; submitting checks too.')}</p>
+                <p class="muted">{t(l, '输入时自动检查密级标志、身份证号、手机号、银行卡号和词表中的内容（未启用脚本时请点「发布前自查」）；提交时也会检查。', 'Checked as you type for classification marks, ID, phone and card numbers and listed words (without scripts, press Pre-screen); submitting checks too.')}</p>
               </section>
             )}
           </aside>

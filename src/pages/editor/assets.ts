@@ -87,7 +87,6 @@ const EDITOR_JS = `(function(){
       draftId=d.id;area.setAttribute('data-draft-id',d.id);form.action='/drafts/'+d.id+'/edit';
       history.replaceState(null,'','/drafts/'+d.id+'/edit'+location.search);
       var imp=document.getElementById('import');if(imp)imp.remove();
-      [].forEach.call(form.querySelectorAll('[name=accountIds],[name=urgency]'),function(i){i.disabled=true;});
       say(T('已自动保存为草稿（发布账号和紧急程度已随草稿保存）。','Saved as a draft (with its accounts and urgency).'));
       return d.id;
     },function(err){problem(err.message||String(err),fieldOf(err,'form'));throw err;});
@@ -123,9 +122,29 @@ const EDITOR_JS = `(function(){
     });
     if(dropped){editor.synchronizeValues();say(T('已移除 '+dropped+' 张无法读取的图片（Word 本地图片或其他网站的图片）：请用「插入图片」上传，或导入 .docx 文件。','Removed '+dropped+' image(s) the browser cannot read (Word\\'s local images or other sites\\' pictures): add them with Insert image, or import the .docx.'));}
   }
+  /**
+   * 发布前自查 as the person writes: 400 ms after typing or pasting stops, the form is posted with
+   * intent=check (what the button does without JavaScript, files left out) and the findings beside
+   * the text are replaced by the answer's. An answer overtaken by later typing is dropped.
+   */
+  var side=document.querySelector('.editor-side'),screenTimer=0,asked=0;
+  function screen(){
+    if(!side)return;
+    editor.synchronizeValues();
+    var fd=new FormData(form),n=++asked;
+    ['attachments','docx','removeFileIds'].forEach(function(k){fd.delete(k);});
+    fd.set('intent','check');
+    fetch(form.action,{method:'POST',body:fd,credentials:'same-origin'}).then(function(r){return r.ok?r.text():null;}).then(function(html){
+      if(!html||n!==asked)return;
+      var fresh=new DOMParser().parseFromString(html,'text/html').querySelector('.editor-side');
+      if(fresh&&fresh.innerHTML!==side.innerHTML)side.innerHTML=fresh.innerHTML;
+    },function(){});
+  }
+  function screenSoon(){clearTimeout(screenTimer);screenTimer=setTimeout(screen,400);}
+  var titleField=form.querySelector('[name=title]');if(titleField)titleField.addEventListener('input',screenSoon);
   var timer=0;
-  editor.events.on('afterPaste',function(){setTimeout(adoptImages,0);});
-  editor.events.on('change',function(){clearTimeout(timer);timer=setTimeout(adoptImages,300);});
+  editor.events.on('afterPaste',function(){setTimeout(adoptImages,0);screenSoon();});
+  editor.events.on('change',function(){clearTimeout(timer);timer=setTimeout(adoptImages,300);screenSoon();});
   form.addEventListener('submit',function(e){
     if(pending>0){e.preventDefault();e.stopImmediatePropagation();say(T('图片仍在上传，请稍候再提交。','Images are still uploading; submit again in a moment.'));return;}
     editor.synchronizeValues();

@@ -12,7 +12,6 @@ import { previewPrescreen, saveDraftEdit, submitIfDraft, writeDraft } from '../.
 import { getDraftRow, getDraftView, illegalMove } from '../../services/drafts';
 import type { Upload } from '../../services/files';
 import { accountChoices } from '../../services/publish-gate';
-import { targetAccounts } from '../../services/signoff-view';
 import { pageCtx, t } from '../components/context';
 import { errorPage, renderPage } from '../components/render';
 import type { FieldErrors } from '../components/ui';
@@ -49,7 +48,9 @@ async function readForm(c: C) {
     accountIds: strings('accountIds'),
     urgency: one('urgency') || 'normal',
   };
-  return { values, intent: one('intent') || 'save', unitId: one('unitId'), removeFileIds: strings('removeFileIds'), attachments: files('attachments'), docx: files('docx')[0] };
+  // The edit form marks that it offered the accounts: a post without the mark (an older form) keeps them, one with it and none ticked is refused.
+  const publishing = { accountIds: one('accountIdsOffered') ? values.accountIds : undefined, urgency: one('urgency') ? values.urgency : undefined };
+  return { values, publishing, intent: one('intent') || 'save', unitId: one('unitId'), removeFileIds: strings('removeFileIds'), attachments: files('attachments'), docx: files('docx')[0] };
 }
 
 const toUpload = async (file: File): Promise<Upload> => ({ bytes: new Uint8Array(await file.arrayBuffer()), name: file.name, declaredType: file.type });
@@ -94,8 +95,9 @@ async function editDraftPage(c: C, person: Person, draftId: string, extra: Parti
   if (draft.drafterId !== person.id) throw new AppError('forbidden', {}, { reason: 'only the drafter may edit' });
   if (!EDITABLE.includes(draft.status)) throw illegalMove(draft, 'edit');
   const values: DraftFormValues = extra.values ?? { title: draft.title, body: draft.body, bodyFormat: draft.bodyFormat, accountIds: draft.accountIds, urgency: draft.urgency };
-  const mode = { kind: 'edit' as const, draftId, status: draft.status, versionNo: draft.currentVersion, files: draft.files, accounts: await targetAccounts(db, draftId) };
-  return renderPage(c, <EditorPage ctx={pageCtx(c)} mode={mode} accounts={[]} findings={draft.prescreen} {...extra} values={values} />, status);
+  const mode = { kind: 'edit' as const, draftId, status: draft.status, versionNo: draft.currentVersion, files: draft.files, accountIds: draft.accountIds };
+  const accounts = await accountChoices(db, draft.unitId, c.var.deps.now());
+  return renderPage(c, <EditorPage ctx={pageCtx(c)} mode={mode} accounts={accounts} findings={draft.prescreen} {...extra} values={values} />, status);
 }
 
 /** A page error (403, 404, 409) as a page in the layout, never JSON. */
@@ -160,7 +162,7 @@ export const editorRouter = new Hono<AppEnv>()
     const draftId = c.req.param('id')!;
     const form = await readForm(c);
     const sendBack = (errors: FieldErrors, status: ContentfulStatusCode, more: Partial<EditorPageProps> = {}) => editDraftPage(c, person, draftId, { values: form.values, errors, ...more }, status);
-    const parsed = NewDraftSchema.pick({ title: true, body: true, bodyFormat: true }).safeParse({ title: form.values.title, body: form.values.body, bodyFormat: form.values.bodyFormat });
+    const parsed = NewDraftSchema.omit({ unitId: true }).partial({ accountIds: true, urgency: true }).safeParse({ ...form.values, ...form.publishing });
     if (form.intent === 'check') return sendBack({}, 200, { findings: await previewPrescreen(deps.db, form.values), findingsFresh: true });
     try {
       if (!parsed.success) throw validationError(parsed.error.issues, 'form');

@@ -50,6 +50,17 @@ function eventItem(d: DraftPageData, e: TimelineEvent, l: Locale): TimelineItem 
       return { tone: 'info', at: e.at, title: t(l, `${who} 修改为第 ${version} 版`, `${who} made version ${version}`) };
     case 'draft.edited_in_review':
       return { tone: 'warn', at: e.at, title: t(l, `${who} 在审核中修改为第 ${version} 版，审核从第一级重新开始`, `${who} made version ${version} during review; the review restarted at the first level`) };
+    case 'draft.publishing_changed': {
+      const names = (v: unknown) => (Array.isArray(v) ? v.map((id) => d.accountNames.get(String(id)) ?? String(id)).join(t(l, '、', ', ')) : '');
+      const parts = [
+        Array.isArray(data.accountIds) ? t(l, `发布账号改为 ${names(data.accountIds) || '—'}`, `accounts now ${names(data.accountIds) || '—'}`) : null,
+        str(data.urgency) ? t(l, `紧急程度改为「${label('urgency', String(data.urgency), l)}」`, `urgency now ${label('urgency', String(data.urgency), l)}`) : null,
+      ].filter(Boolean).join(t(l, '；', '; '));
+      return {
+        tone: data.restartedAt ? 'warn' : 'info', at: e.at,
+        title: data.restartedAt ? t(l, `${who} 在审核中更改：${parts}，审核从第一级重新开始`, `${who} changed during review: ${parts}; the review restarted at the first level`) : t(l, `${who} 更改：${parts}`, `${who} changed: ${parts}`),
+      };
+    }
     case 'draft.submitted':
     case 'draft.resubmitted':
       return {

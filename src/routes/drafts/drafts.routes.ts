@@ -122,12 +122,16 @@ export const getDraft = createRoute({
 export const editDraft = createRoute({
   operationId: 'editDraft',
   method: 'patch', path: '/drafts/{id}', tags, security,
-  summary: 'Edit: a new immutable version 修改（生成新版本）; under review the chain restarts',
+  summary: 'Edit: a new immutable version 修改（生成新版本）, other target accounts or urgency; under review a change of text or accounts restarts the chain',
   request: {
     params: draftParams,
     ...jsonBody(
-      z.strictObject({ title: Title.optional(), body: Body.optional(), bodyFormat: Format, fileIds: z.array(z.uuid()).max(200).optional() })
-        .refine((p) => p.title !== undefined || p.body !== undefined || p.fileIds !== undefined, { ...said('title、body、fileIds 至少填写一项', 'title, body or fileIds is required'), path: ['title'] }),
+      z.strictObject({
+        title: Title.optional(), body: Body.optional(), bodyFormat: Format, fileIds: z.array(z.uuid()).max(200).optional(),
+        accountIds: NewDraftSchema.shape.accountIds.optional().openapi({ description: 'The accounts to publish on, replacing the present ones: same checks as at creation (publish gate, this unit’s own). Under review a change restarts the chain at the first level' }),
+        urgency: z.enum(URGENCIES).optional().openapi({ description: 'Under review the open review’s deadline follows it' }),
+      })
+        .refine((p) => Object.values(p).some((v) => v !== undefined), { ...said('title、body、fileIds、accountIds、urgency 至少填写一项', 'title, body, fileIds, accountIds or urgency is required'), path: ['title'] }),
     ),
   },
   responses: { ...ok, ...errors(400, 401, 403, 404, 409) },

@@ -1,0 +1,144 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'drizzle-orm';
+import { ALL_TICKED, createTestEnv, submitDraft, type TestEnv } from './harness';
+import { application, applyFor, registered, rowsOf, type Demo } from './registry-fixtures';
+
+/**
+ * PATCH /api/v1/drafts/{id} changes a draft's target accounts and urgency with the checks a new
+ * draft passes (publish gate, own unit's accounts only). Targets are part of what reviewers
+ * approve: changed under review, the chain restarts at the first level as an edit of the text
+ * does (old links dead, a new round), and a returned draft's standing approvals stop counting.
+ * Urgency only moves the open review's deadline. Every change is on the audit chain.
+ */
+let t: TestEnv;
+let demo: Demo;
+let second: { id: string; name: string };
+let foreign: string;
+
+beforeAll(async () => {
+  t = await createTestEnv('postgres');
+  demo = await t.seed();
+  second = await registered(t, demo, { name: '学院视频号' });
+  const unit = await t.request('POST', '/api/v1/units', { token: demo.tokens.admin, body: { name: '外国语学院', code: 'FL' } });
+  expect(unit.status, unit.text).toBe(201);
+  const applied = await t.request('POST', '/api/v1/accounts', { token: demo.tokens.publicity, body: application(demo, { unitId: unit.body.id, name: '外院公众号' }) });
+  expect(applied.status, applied.text).toBe(201);
+  expect((await t.request('POST', `/api/v1/accounts/${applied.body.id}/approve`, { token: demo.tokens.publicity })).status).toBe(200);
+  foreign = applied.body.id;
+});
+afterAll(() => t?.close());
+
+const drafter = () => demo.tokens.drafter;
+const patch = (id: string, body: unknown, headers?: Record<string, string>) => t.request('PATCH', `/api/v1/drafts/${id}`, { token: drafter(), body, headers });
+const get = async (id: string) => (await t.request('GET', `/api/v1/drafts/${id}`, { token: drafter() })).body;
+async function newDraft(): Promise<string> {
+  const res = await t.request('POST', '/api/v1/drafts', { token: drafter(), body: { title: '发布账号测试', body: '正文。', unitId: demo.unitId, accountIds: [demo.accountId] } });
+  expect(res.status, res.text).toBe(201);
+  return res.body.id;
+}
+async function audit(draftId: string) {
+  return rowsOf<{ action: string; data: any }>(await t.runtime.database.db.execute(sql`select action, data from audit_events where draft_id = ${draftId} order by seq`));
+}
+async function decide(personId: string, decision: 'approve' | 'return') {
+  const res = await t.request('POST', `/api/v1/signoff/${await t.linkFor(personId)}`, { body: { decision, checklist: ALL_TICKED, ...(decision === 'return' ? { comment: '请改', returnTo: 'drafter' } : {}) } });
+  expect(res.status, res.text).toBe(200);
+}
+
+describe('changing target accounts and urgency of a draft', () => {
+  it('a draft: other accounts and urgency, no new version, audited', async () => {
+    const id = await newDraft();
+    const res = await patch(id, { accountIds: [demo.accountId, second.id], urgency: 'urgent' });
+    expect(res.status, res.text).toBe(200);
+    expect([...res.body.accountIds].sort()).toEqual([demo.accountId, second.id].sort());
+    expect(res.body).toMatchObject({ urgency: 'urgent', currentVersion: 1, status: 'draft' });
+    const events = await audit(id);
+    expect(events.at(-1)).toMatchObject({ action: 'draft.publishing_changed', data: { added: [second.id], removed: [], urgency: 'urgent', previousUrgency: 'normal', restartedAt: null } });
+    // The same accounts again change nothing and write nothing.
+    const again = await patch(id, { accountIds: [second.id, demo.accountId] });
+    expect(again.status, again.text).toBe(200);
+    expect((await audit(id)).length).toBe(events.length);
+  });
+
+  it('another unit’s account: 400 account_of_other_unit naming accountIds; nothing changes', async () => {
+    const id = await newDraft();
+    const res = await patch(id, { accountIds: [foreign], urgency: 'urgent' });
+    expect(res.status, res.text).toBe(400);
+    expect(res.body.error).toMatchObject({ code: 'account_of_other_unit', details: { field: 'accountIds', stage: 'edit', accounts: [foreign] } });
+    expect(await get(id)).toMatchObject({ accountIds: [demo.accountId], urgency: 'normal' });
+  });
+
+  it('an account the gate refuses (not yet registered): 409 account_not_publishable; none at all: 400 naming accountIds', async () => {
+    const id = await newDraft();
+    const pending = await applyFor(t, demo);
+    const refused = await patch(id, { accountIds: [pending.id] });
+    expect(refused.status, refused.text).toBe(409);
+    expect(refused.body.error).toMatchObject({ code: 'account_not_publishable', details: { stage: 'edit', accounts: [{ id: pending.id, reason: 'pending' }] } });
+    const empty = await patch(id, { accountIds: [] });
+    expect(empty.status, empty.text).toBe(400);
+    expect(empty.body.error.details[0].path).toBe('accountIds');
+    const bad = await patch(id, { urgency: 'tomorrow' });
+    expect(bad.status).toBe(400);
+    expect((await get(id)).accountIds).toEqual([demo.accountId]);
+  });
+
+  it('under review, other targets restart the chain at the first level: old link dead, a new round, approvals void', async () => {
+    const id = await submitDraft(t, demo, '审核中改账号');
+    const oldLink = await t.linkFor(demo.people.section_head!);
+    await decide(demo.people.section_head!, 'approve');
+    const before = await get(id);
+    expect(before.currentLevel).toBe('deputy_leader');
+    const deputyLink = await t.linkFor(demo.people.deputy_leader!);
+
+    const res = await patch(id, { accountIds: [demo.accountId, second.id] });
+    expect(res.status, res.text).toBe(200);
+    expect(res.body).toMatchObject({ status: 'in_review', currentLevel: 'section_head', round: before.round + 1, currentVersion: 1 });
+    const dead = await t.request('POST', `/api/v1/signoff/${deputyLink}`, { body: { decision: 'approve', checklist: ALL_TICKED } });
+    expect(dead.status).toBe(410);
+    expect(dead.body.error.message).toContain('发布账号已更改');
+    expect((await t.linkFor(demo.people.section_head!))).not.toBe(oldLink);
+    expect((await audit(id)).at(-1)).toMatchObject({ action: 'draft.publishing_changed', data: { restartedAt: 'section_head', added: [second.id] } });
+  });
+
+  it('under review, text and targets changed together restart once', async () => {
+    const id = await submitDraft(t, demo, '一起改');
+    const round = (await get(id)).round;
+    const res = await patch(id, { body: '新正文。', accountIds: [second.id] });
+    expect(res.status, res.text).toBe(200);
+    expect(res.body).toMatchObject({ currentVersion: 2, round: round + 1, currentLevel: 'section_head', accountIds: [second.id] });
+    expect(res.body.reviews.filter((r: any) => r.status === 'pending')).toHaveLength(1);
+  });
+
+  it('under review, urgency moves the open review’s deadline without a restart', async () => {
+    const id = await submitDraft(t, demo, '改为加急');
+    const before = (await get(id)).reviews.find((r: any) => r.status === 'pending');
+    const res = await patch(id, { urgency: 'urgent' });
+    expect(res.status, res.text).toBe(200);
+    const after = res.body.reviews.find((r: any) => r.status === 'pending');
+    expect(after.id).toBe(before.id);
+    expect(new Date(after.dueAt).getTime()).toBeLessThan(new Date(before.dueAt).getTime());
+    expect((await audit(id)).at(-1)).toMatchObject({ action: 'draft.publishing_changed', data: { urgency: 'urgent', restartedAt: null } });
+  });
+
+  it('returned with standing approvals, then retargeted: the resubmission climbs from the first level', async () => {
+    const id = await submitDraft(t, demo, '退回后改账号');
+    await decide(demo.people.section_head!, 'approve');
+    await decide(demo.people.deputy_leader!, 'return');
+    expect((await get(id)).status).toBe('returned');
+    expect((await patch(id, { accountIds: [second.id] })).status).toBe(200);
+    const resubmitted = await t.request('POST', `/api/v1/drafts/${id}/submit`, { token: drafter() });
+    expect(resubmitted.status, resubmitted.text).toBe(200);
+    expect(resubmitted.body.currentLevel).toBe('section_head');
+  });
+
+  it('an approved draft’s targets cannot change (409), nor can anyone but the drafter change them (403)', async () => {
+    const id = await newDraft();
+    const other = await t.request('PATCH', `/api/v1/drafts/${id}`, { token: demo.tokens.section_head, body: { urgency: 'urgent' } });
+    expect(other.status).toBe(403);
+    const done = await submitDraft(t, demo, '已通过');
+    for (const level of ['section_head', 'deputy_leader', 'publicity_officer', 'secretary'] as const) await decide(demo.people[level]!, 'approve');
+    expect((await get(done)).status).toBe('approved');
+    const res = await patch(done, { accountIds: [second.id] });
+    expect(res.status, res.text).toBe(409);
+    expect(res.body.error.code).toBe('invalid_transition');
+  });
+});
