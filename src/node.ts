@@ -23,6 +23,7 @@ runProcess(async () => {
   const server = serve({ fetch: runtime.app.fetch, port: config.port }, (info) => {
     log.info(`Imprimatur listening on ${config.publicUrl} (port ${info.port}, ${runtime.database.kind}${config.databaseUrl ? '' : ` at ${config.pgliteDir}`}; workers ${config.runWorkers ? 'in this process' : 'elsewhere'})`);
     log.info(`API docs: ${config.publicUrl}/docs · queues: ${config.publicUrl}/admin/queues`);
+    if (commands) log.info(`CLI commands (npm run cli -- …) are taken by this process on ${commands.address}`);
   });
 
   return {

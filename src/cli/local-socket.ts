@@ -27,7 +27,7 @@ interface Answer {
   note?: string;
 }
 
-export async function serveCommands(ctx: CommandContext, path: string, log: Log): Promise<{ close(): Promise<void> }> {
+export async function serveCommands(ctx: CommandContext, path: string, log: Log): Promise<{ address: string; close(): Promise<void> }> {
   const address = socketAddress(path);
   // We hold the database's lock, so a socket file here is a dead server's leftover.
   rmSync(address, { force: true });
@@ -68,6 +68,7 @@ export async function serveCommands(ctx: CommandContext, path: string, log: Log)
   }
   chmodSync(address, 0o600);
   return {
+    address,
     close: () => new Promise<void>((done) => server.close(() => (rmSync(address, { force: true }), done()))),
   };
 }
