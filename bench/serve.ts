@@ -21,6 +21,8 @@ if (mode === 'bare') {
 }
 serve({ fetch, port: 0, hostname: '127.0.0.1' }, (info) => process.send!({ port: info.port }));
 process.on('message', (m) => {
+  // A clean exit, so a `--cpu-prof` run writes its profile.
+  if (m === 'exit') process.exit(0);
   if (m === 'rss') {
     globalThis.gc?.();
     process.send!({ rss: process.memoryUsage().rss });

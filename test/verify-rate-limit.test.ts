@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLog } from '../src/lib/log';
-import { memoryLimiter, slidingDecision } from '../src/lib/rate-limit';
+import { memoryLimiter, slidingDecision, windowOf } from '../src/lib/rate-limit';
+import { LOCAL_SHARE, redisLimiter } from '../src/lib/rate-limit-redis';
 import { memoryChannel } from '../src/notify/channel';
 import { createRuntime, type Runtime } from '../src/runtime';
 import { createTestEnv, type TestEnv } from './harness';
@@ -93,6 +94,34 @@ describe('per client, shared by the processes of a deployment', () => {
     const direct = await otherProcess({ TRUST_PROXY: 'false', QUEUE_PREFIX: `direct${Date.now()}` });
     for (let i = 0; i < LIMIT; i++) expect((await check(direct, `192.0.2.${i}`)).status).toBe(200);
     expect((await check(direct, '192.0.2.200')).status).toBe(429);
+  });
+});
+
+describe('a busy client far below its limit', () => {
+  it('is counted in memory between batches, every request still reaches Redis, and the limit holds exactly near its end', async () => {
+    const perMinute = 400;
+    const prefix = `batch${process.pid}${Date.now()}`;
+    const limiter = redisLimiter({ url: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', prefix, perMinute, log: silentLog });
+    const redis = new (await import('ioredis')).Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+    try {
+      // The start of a minute, so the sliding window weighs nothing from the last one.
+      const now = (windowOf(Date.now()) + 10) * 60_000;
+      const counted = async () => Number(await redis.get(`${prefix}:k:${windowOf(now)}`));
+      // A burst well below LOCAL_SHARE of the limit (after the first round trips, counted in memory)...
+      const burst = Math.floor(perMinute * LOCAL_SHARE) - 10;
+      const decisions = await Promise.all(Array.from({ length: burst }, () => limiter.hit('k', now)));
+      expect(decisions.every((d) => d.ok)).toBe(true);
+      // ...and after the next batch Redis holds every one of them.
+      await expect.poll(counted, { interval: 50, timeout: 5_000 }).toBe(burst);
+      // Near the limit every request is counted in Redis before it is answered: exactly perMinute pass.
+      let passed = burst;
+      for (let i = 0; i < perMinute; i++) if ((await limiter.hit('k', now)).ok) passed++;
+      expect(passed).toBe(perMinute);
+      await expect.poll(counted, { interval: 50, timeout: 5_000 }).toBe(burst + perMinute);
+    } finally {
+      limiter.close();
+      redis.disconnect();
+    }
   });
 });
 
