@@ -34,6 +34,7 @@ import { csrfGuard, loadSession } from './pages/sessions';
 import { verifyRateLimit } from './routes/verify/verify.limit';
 import { authenticate } from './services/auth';
 import { MAX_EVIDENCE_FILES } from './services/duties';
+import { EVIDENCE_PER_UPLOAD } from './services/inspections';
 import { MAX_EVIDENCE_FILES as MAX_INCIDENT_FILES } from './domain/incidents';
 
 /**
@@ -93,7 +94,7 @@ export function createApp(deps: AppDeps, options: AppOptions = {}) {
   // Before anything reads a body. The sign-off form is small: its page checks the link before it reads one.
   // Uploads (a file plus multipart framing) get the file limit instead; the draft form, room for two files and its text.
   const uploadMax = (deps.config.fileMaxBytes ?? 20 * 1024 * 1024) + 1024 * 1024;
-  app.use(bodyLimits([[/^\/s\//, 64 * 1024], [/^\/api\/v1\/drafts\/[^/]+\/files$/, uploadMax], [/^\/api\/v1\/drafts\/import$/, uploadMax], [/^\/(api\/v1\/duties\/[^/]+\/submissions|duties\/[^/]+\/submit)$/, uploadMax * MAX_EVIDENCE_FILES], [/^\/(api\/v1\/)?incidents\/([^/]+\/evidence|new)$/, uploadMax * MAX_INCIDENT_FILES], [/^\/drafts\/(new|[^/]+\/edit)$/, 2 * uploadMax]], deps.config.maxJsonBytes ?? DEFAULT_MAX_JSON_BYTES));
+  app.use(bodyLimits([[/^\/s\//, 64 * 1024], [/^\/api\/v1\/drafts\/[^/]+\/files$/, uploadMax], [/^\/api\/v1\/drafts\/import$/, uploadMax], [/^\/(api\/v1\/duties\/[^/]+\/submissions|duties\/[^/]+\/submit)$/, uploadMax * MAX_EVIDENCE_FILES], [/^\/(api\/v1\/)?inspections\/[^/]+\/evidence$/, uploadMax * EVIDENCE_PER_UPLOAD], [/^\/(api\/v1\/)?incidents\/([^/]+\/evidence|new)$/, uploadMax * MAX_INCIDENT_FILES], [/^\/drafts\/(new|[^/]+\/edit)$/, 2 * uploadMax]], deps.config.maxJsonBytes ?? DEFAULT_MAX_JSON_BYTES));
   app.use(inputGuard);
   app.use(loadSession);
   // A sign-off link is its own capability (its page works for anyone holding it, signed in or not),

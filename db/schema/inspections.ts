@@ -28,6 +28,9 @@ export interface SelfReport {
   notes?: string;
 }
 
+/** An evidence file of a self-report: what the blob store holds, who added it and when. */
+export interface InspectionEvidence { sha256: string; name: string; type: string; size: number; uploadedBy: string; uploadedAt: string }
+
 /** One account's inspection in one campaign. */
 export const inspections = pgTable(
   'inspections',
@@ -50,6 +53,8 @@ export const inspections = pgTable(
     remindersSent: integer('reminders_sent').notNull().default(0),
     overdueNotifiedAt: at('overdue_notified_at'),
     escalatedAt: at('escalated_at'),
+    /** Evidence files attached to the self-report (bytes in the blob store, by sha256); only added to. */
+    evidence: jsonb('evidence').$type<InspectionEvidence[]>().notNull().default([]),
     createdAt: createdAt(),
     updatedAt: at('updated_at').notNull().defaultNow(),
   },

@@ -14,6 +14,7 @@ import { registryLabel } from '../domain/registry-labels';
 import { AppError, words } from '../lib/errors';
 import { accountStep, canManage, codeStatus, lockAccount, moveAccount, sweepAccountRectificationOverdue, sweepDormancy } from './accounts';
 import { appendAudit } from './audit';
+import { acceptUpload, serve, type FileDeps, type Upload } from './files';
 import { requireRole, type Person } from './auth';
 import { inTransaction, onCommit, type ServiceDeps } from './context';
 import { enqueue } from './outbox';
@@ -371,7 +372,60 @@ export async function getInspectionView(db: Db, deps: Pick<ServiceDeps, 'now'>, 
     code: code ? { code: code.code, status: codeStatus(code, now), issuedAt: code.issuedAt.toISOString() } : null,
     gradings: gradings.map((g) => ({ result: g.result, findings: g.findings, autoFailItems: g.autoFailItems, rectifyDeadline: iso(g.rectifyDeadline), gradedBy: g.gradedBy, at: g.at.toISOString() })),
     interviews: interviews.map((v) => ({ id: v.id, heldAt: v.heldAt.toISOString(), attendees: v.attendees, notes: v.notes, recordedBy: v.recordedBy })),
+    evidence: i.evidence,
   };
+}
+
+/** Files per upload, and per self-report in all: evidence, not an archive. */
+export const EVIDENCE_PER_UPLOAD = 5;
+export const EVIDENCE_PER_INSPECTION = 20;
+
+/**
+ * 佐证材料: files attached to an inspection's self-report by those who file it, while it may still be
+ * filed (open, self-reported, rectifying). Checked like a draft's files (type by the bytes, size),
+ * stored before the transaction (content-addressed), audited; the same bytes twice are one file.
+ */
+export async function addEvidence(db: Db, deps: FileDeps, actor: Person, inspectionId: string, uploads: Upload[]) {
+  if (!uploads.length) throw new AppError('file_missing', { field: 'files' }, [{ path: 'files', in: 'body', message: words('至少须上传一个文件（multipart 字段 "files"）', 'at least one file is required (multipart field "files")') }]);
+  if (uploads.length > EVIDENCE_PER_UPLOAD) {
+    throw new AppError('validation_failed', { fields: 'files' }, [{ path: 'files', in: 'body', message: words(`每次最多上传 ${EVIDENCE_PER_UPLOAD} 个文件`, `at most ${EVIDENCE_PER_UPLOAD} files per upload`) }]);
+  }
+  // Who may add is checked before any bytes are stored.
+  await evidenceOwner(db, actor, inspectionId);
+  const accepted: Awaited<ReturnType<typeof acceptUpload>>[] = [];
+  for (const u of uploads) accepted.push(await acceptUpload(deps, u));
+  await inTransaction(db, deps, async (tx) => {
+    const { i, c } = await lockInspection(tx, inspectionId);
+    inspectionStep(i, 'self_report');
+    const now = deps.now();
+    const fresh = accepted.filter((f, n) => !i.evidence.some((e) => e.sha256 === f.sha256) && accepted.findIndex((g) => g.sha256 === f.sha256) === n)
+      .map((f) => ({ ...f, uploadedBy: actor.id, uploadedAt: now.toISOString() }));
+    if (i.evidence.length + fresh.length > EVIDENCE_PER_INSPECTION) {
+      throw new AppError('validation_failed', { fields: 'files' }, [{ path: 'files', in: 'body', message: words(`每份自查报告最多 ${EVIDENCE_PER_INSPECTION} 个佐证文件`, `at most ${EVIDENCE_PER_INSPECTION} evidence files per self-report`) }]);
+    }
+    if (!fresh.length) return;
+    await tx.update(inspections).set({ evidence: [...i.evidence, ...fresh], updatedAt: now }).where(eq(inspections.id, i.id));
+    await appendAudit(tx, {
+      actorId: actor.id, action: 'inspection.evidence_added', subjectType: 'inspection', subjectId: i.id, at: now,
+      data: { accountId: i.accountId, year: c.year, files: fresh.map((f) => ({ sha256: f.sha256, name: f.name, type: f.type, size: f.size })) },
+    });
+  });
+  return getInspectionView(db, deps, actor, inspectionId);
+}
+
+/** Those who file the self-report (the account's owner, role holders and unit) add its evidence. */
+async function evidenceOwner(db: Db, actor: Person, inspectionId: string) {
+  const [row] = await db.select({ a: accounts }).from(inspections).innerJoin(accounts, eq(accounts.id, inspections.accountId)).where(eq(inspections.id, inspectionId));
+  if (!row) throw inspectionNotFound();
+  if (!(await canManage(db, actor, row.a, false))) throw new AppError('forbidden', {}, { reason: words('佐证材料只能由账号负责人、账号岗位人员或所属单位上传', 'only the account owner, its role holders or its unit add evidence') });
+}
+
+/** One evidence file, to those who may see the inspection (its account's people and publicity staff). */
+export async function evidenceFile(db: Db, deps: FileDeps, actor: Person, inspectionId: string, sha256: string) {
+  const view = await getInspectionView(db, deps, actor, inspectionId);
+  const file = view.evidence.find((f) => f.sha256 === sha256);
+  if (!file) throw new AppError('not_found', { what: words('文件', 'file') });
+  return serve(deps, file);
 }
 
 /** A campaign's results, one row per inspection (with the code it earned, a live one before a revoked one), for the CSV export. */

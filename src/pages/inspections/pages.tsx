@@ -173,6 +173,31 @@ export function InspectionPage(p: { ctx: PageCtx; view: InspectionView; canGrade
           ]} />
         </Card>
       ) : null}
+      {i.evidence.length || mayReport ? (
+        <Card title={t(l, '佐证材料', 'Evidence')} id="evidence">
+          {i.evidence.length ? (
+            <Table
+              head={[t(l, '文件', 'File'), t(l, '大小', 'Size'), t(l, '上传', 'Uploaded')]}
+              empty=""
+              rows={i.evidence.map((f) => [
+                <a href={`/api/v1/inspections/${i.id}/evidence/${f.sha256}`} download={f.name}>{f.name}</a>,
+                `${Math.max(1, Math.round(f.size / 1024))} KB`,
+                <><Time at={f.uploadedAt} l={l} /><span class="meta"> · {p.names.get(f.uploadedBy) ?? ''}</span></>,
+              ])}
+            />
+          ) : <p class="empty">{t(l, '尚未上传佐证材料', 'No evidence uploaded yet')}</p>}
+          {mayReport ? (
+            <PostForm action={`/inspections/${i.id}/evidence`} csrf={ctx.csrf} enctype="multipart/form-data">
+              <div class={e.files ? 'field has-error' : 'field'}>
+                <label for="f-files">{t(l, '上传佐证材料（每次最多 5 个：PDF、Word、Excel、PPT 或图片）', 'Upload evidence (up to 5 at a time: PDF, Word, Excel, PowerPoint or images)')}</label>
+                {e.files ? <span class="error-message" id="f-files-error">{e.files}</span> : null}
+                <input type="file" id="f-files" name="files" multiple required aria-invalid={e.files ? 'true' : undefined} aria-describedby={e.files ? 'f-files-error' : undefined} />
+              </div>
+              <Button kind="secondary">{t(l, '上传', 'Upload')}</Button>
+            </PostForm>
+          ) : null}
+        </Card>
+      ) : null}
       {mayReport ? (
         <Card title={i.status === 'rectifying' ? t(l, '提交整改后的自查报告（复查）', 'File the self-report after rectification (re-inspection)') : report ? t(l, '更新自查报告', 'Update the self-report') : t(l, '填写自查报告', 'File the self-report')} id="self-report">
           <p class="hint">{t(l, `已按本系统记录预填：本年度经审核发布 ${prefill?.reviewCompliance.approvedDrafts ?? 0} 篇，在任人员人数取自登记信息。`, `Prefilled from this system's records: ${prefill?.reviewCompliance.approvedDrafts ?? 0} approved publications this year; team counts from the registry.`)}</p>

@@ -16,6 +16,7 @@ import type { FieldErrors } from '../components/ui';
 import { cstInput, formErrors, many, one, optional, parseWith, readForm, type FieldLabels, type FormData } from '../console/forms';
 import { consolePage, pathId, requirePageRole } from '../console/page';
 import { requirePage } from '../sessions';
+import { uploadsOf } from '../../routes/files/files.handlers';
 import { CampaignListPage, CampaignPage, GRADE_LABELS, InspectionPage, SELF_REPORT_LABELS } from './pages';
 
 type C = Context<AppEnv>;
@@ -48,7 +49,7 @@ async function campaignPage(c: C, id: string, extra: { done?: string; errors?: F
 }
 
 const DONE: Record<string, [string, string]> = {
-  'self-report': ['自查报告已提交', 'Self-report filed'], grade: ['评定已保存', 'Grade saved'], interview: ['约谈记录已保存', 'Interview recorded'], closed: ['年检已结束', 'Campaign closed'],
+  'self-report': ['自查报告已提交', 'Self-report filed'], evidence: ['佐证材料已上传', 'Evidence uploaded'], grade: ['评定已保存', 'Grade saved'], interview: ['约谈记录已保存', 'Interview recorded'], closed: ['年检已结束', 'Campaign closed'],
 };
 
 async function inspectionPage(c: C, id: string, extra: { values?: FormData; errors?: FieldErrors; status?: 400 | 409 } = {}) {
@@ -56,7 +57,7 @@ async function inspectionPage(c: C, id: string, extra: { values?: FormData; erro
   const view = await inspections.getInspectionView(deps.db, deps, person, id);
   const [account] = await deps.db.select().from(accounts).where(eq(accounts.id, view.accountId));
   const canReport = await canManage(deps.db, person, account!, false);
-  const ids = [...view.gradings.map((g) => g.gradedBy), ...view.interviews.map((x) => x.recordedBy)];
+  const ids = [...view.gradings.map((g) => g.gradedBy), ...view.interviews.map((x) => x.recordedBy), ...view.evidence.map((f) => f.uploadedBy)];
   const names = new Map((ids.length ? await deps.db.select({ id: people.id, name: people.name }).from(people).where(inArray(people.id, ids)) : []).map((p) => [p.id, p.name]));
   const l = localeOf(c);
   const tr = translator(l);
@@ -175,6 +176,18 @@ export const inspectionPagesRouter = new Hono<AppEnv>()
     }
     return 'self-report';
   }))
+  .post('/inspections/:id/evidence', requirePage, async (c) => {
+    const id = pathId(c);
+    try {
+      const files = await uploadsOf(await c.req.parseBody({ all: true }), ['files']);
+      await inspections.addEvidence(c.var.deps.db, c.var.deps, c.var.person, id, files);
+      return c.redirect(`/inspections/${id}?done=evidence#evidence`, 303);
+    } catch (err) {
+      const { errors, status } = formErrors(err, localeOf(c), 'files', { files: ['佐证材料', 'evidence files'] });
+      if (status === 403 || status === 404) throw err;
+      return inspectionPage(c, id, { errors, status: status as 400 });
+    }
+  })
   .post('/inspections/:id/grade', requirePage, (c) => inspectionAction(c, 'result', GRADE_LABELS, async (form, id) => {
     const g = parseWith(GradeForm, {
       result: one(form, 'result') || undefined, findings: optional(form, 'findings'), autoFailItems: many(form, 'autoFailItems'),

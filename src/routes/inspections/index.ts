@@ -14,4 +14,6 @@ export const inspectionsRouter = createRouter()
   .openapi(routes.gradeInspection, handlers.gradeInspection)
   .openapi(routes.recordInterview, handlers.recordInterview)
   .openapi(routes.reissueCode, handlers.reissueCode)
-  .openapi(routes.revokeCode, handlers.revokeCode);
+  .openapi(routes.revokeCode, handlers.revokeCode)
+  .openapi(routes.addEvidence, handlers.addEvidence)
+  .openapi(routes.getEvidence, handlers.getEvidence);

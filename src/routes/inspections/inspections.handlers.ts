@@ -1,4 +1,6 @@
 import { csvResponse } from '../../lib/csv';
+import { AppError } from '../../lib/errors';
+import { uploadsOf } from '../files/files.handlers';
 import type { AppRouteHandler } from '../../lib/http';
 import * as inspections from '../../services/inspections';
 import { campaignCsv } from '../../services/registry-exports';
@@ -68,4 +70,18 @@ export const reissueCode: AppRouteHandler<typeof routes.reissueCode> = async (c)
 export const revokeCode: AppRouteHandler<typeof routes.revokeCode> = async (c) => {
   const { deps, person } = c.var;
   return c.json(await inspections.revokeCode(deps.db, deps, person, c.req.valid('param').code, c.req.valid('json').reason), 200);
+};
+
+export const addEvidence: AppRouteHandler<typeof routes.addEvidence> = async (c) => {
+  const { deps, person } = c.var;
+  if (!/^multipart\/form-data/i.test(c.req.header('content-type') ?? '')) throw new AppError('unsupported_media_type');
+  const files = await uploadsOf(await c.req.parseBody({ all: true }).catch(() => ({})), ['files', 'file']);
+  return c.json(await inspections.addEvidence(deps.db, deps, person, c.req.valid('param').id, files), 201);
+};
+
+export const getEvidence: AppRouteHandler<typeof routes.getEvidence> = async (c) => {
+  const { deps, person } = c.var;
+  const { id, sha256 } = c.req.valid('param');
+  const served = await inspections.evidenceFile(deps.db, deps, person, id, sha256);
+  return c.body(served.bytes as Uint8Array<ArrayBuffer>, 200, served.headers) as never;
 };

@@ -4,6 +4,7 @@ import { AUTO_FAIL_ITEMS, GRADE_RESULTS, INCIDENT_KINDS, INSPECTION_STATUSES } f
 import { errors, jsonBody, jsonResponse, said, uuidParam } from '../../lib/http';
 import { CodeParam, VerificationSchema } from '../verify/verify.routes';
 import { text } from '../../lib/text';
+import { EVIDENCE_PER_INSPECTION, EVIDENCE_PER_UPLOAD } from '../../services/inspections';
 
 const tags = ['Inspections 年度检查'];
 const security = [{ bearerAuth: [] }];
@@ -30,6 +31,8 @@ const InspectionSchema = z.object({
   code: z.object({ code: z.string(), status: z.enum(['valid', 'revoked', 'expired']), issuedAt: z.string() }).nullable(),
   gradings: z.array(z.object({ result: z.enum(GRADE_RESULTS), findings: z.string().nullable(), autoFailItems: z.array(z.enum(AUTO_FAIL_ITEMS)), rectifyDeadline: z.string().nullable(), gradedBy: z.uuid(), at: z.string() })),
   interviews: z.array(z.object({ id: z.uuid(), heldAt: z.string(), attendees: z.array(z.string()), notes: z.string(), recordedBy: z.uuid() })),
+  evidence: z.array(z.object({ sha256: z.string(), name: z.string(), type: z.string(), size: z.number().int(), uploadedBy: z.uuid(), uploadedAt: z.string() }))
+    .openapi({ description: 'Evidence files of the self-report (佐证材料); each at /inspections/{id}/evidence/{sha256}' }),
 }).openapi('Inspection');
 
 const one = (description: string) => jsonResponse(InspectionSchema, description);
@@ -144,4 +147,25 @@ export const revokeCode = createRoute({
   method: 'post', path: '/codes/{code}/revoke', tags, security, summary: 'Revoke a pass code 撤销 with a reason (publicity); it stays on record, shown as revoked',
   request: { params: z.object({ code: CodeParam }), ...jsonBody(z.strictObject({ reason: text(2000) })) },
   responses: { 200: jsonResponse(VerificationSchema.extend({ revokedReason: z.string() }).openapi('Revocation'), 'The code, now revoked, with the reason recorded (not part of the public answer)'), ...errors(400, 401, 403, 404, 409) },
+});
+
+export const addEvidence = createRoute({
+  operationId: 'addInspectionEvidence',
+  method: 'post', path: '/inspections/{id}/evidence', tags, security,
+  summary: 'Attach evidence files 佐证材料 to the self-report (owner, role holders, unit)',
+  description: `multipart/form-data: one or more \`files\` parts (at most ${EVIDENCE_PER_UPLOAD} an upload, ${EVIDENCE_PER_INSPECTION} a self-report; the draft files’ types and FILE_MAX_BYTES apply, judged by the bytes). `
+    + 'While the self-report may be filed (open, self-reported, rectifying). The same bytes twice are one file.',
+  request: {
+    params,
+    // Read by the handler (repeated file parts), which names a missing or bad field itself.
+    body: { content: { 'multipart/form-data': { schema: z.object({ files: z.any().optional().openapi({ type: 'array', items: { type: 'string', format: 'binary' } }) }) } }, required: false },
+  },
+  responses: { 201: one('The inspection with its evidence'), ...errors(400, 401, 403, 404, 409, 413, 415) },
+});
+
+export const getEvidence = createRoute({
+  operationId: 'getInspectionEvidence',
+  method: 'get', path: '/inspections/{id}/evidence/{sha256}', tags, security, summary: 'One evidence file of a self-report (who may see the inspection)',
+  request: { params: z.object({ id: uuidParam('id'), sha256: z.string().regex(/^[0-9a-f]{64}$/, 'a sha256 in hex').openapi({ param: { name: 'sha256', in: 'path' } }) }) },
+  responses: { 200: { content: { 'application/octet-stream': { schema: z.string().openapi({ format: 'binary' }) } }, description: 'The bytes; images inline, others as downloads' }, ...errors(400, 401, 403, 404) },
 });
