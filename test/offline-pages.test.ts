@@ -249,7 +249,9 @@ describe.skipIf(!hasChromium && !process.env.CI)('every page works with no outsi
       expect(await page.locator('h1').innerText()).toContain('已登记备案');
     }, p);
     await visit('/registry/apply', '/registry/apply', async (page) => {
-      expect(await page.locator('#f-commentatorIds').innerText()).toContain('李撰稿');
+      // The picker's type-ahead calls this origin's people search.
+      await page.locator('#f-commentatorIds').getByLabel(/搜索/).fill('李撰');
+      await page.locator('#f-commentatorIds label.choice', { hasText: '李撰稿' }).first().waitFor();
     }, p);
     await visit('/registry/:id/change', `/registry/${demo.accountId}/change`, async (page) => {
       expect(await page.locator('#f-name').inputValue()).toContain('示范学院官方微信');
@@ -276,6 +278,9 @@ describe.skipIf(!hasChromium && !process.env.CI)('every page works with no outsi
     }, p);
     await visit('/units/:id', `/units/${demo.unitId}`, async (page) => {
       expect(await page.locator('#position-secretary').innerText()).toContain('陈书记');
+    }, p);
+    await visit('/calendar', '/calendar?year=2026', async (page) => {
+      expect(await page.locator('#year').innerText()).toContain('春节');
     }, p);
     await p.page.close();
   }, 60_000);

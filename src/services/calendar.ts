@@ -52,3 +52,12 @@ export async function loadCalendarYear(db: Db, deps: ServiceDeps, actor: Person,
   });
   return calendarYear(db, year);
 }
+
+/** Every year the calendar holds: the shipped ones and those an admin loaded (a loaded year replaces a shipped one). */
+export async function calendarYears(db: Db) {
+  const loaded = await db.select({ year: holidayYears.year, data: holidayYears.data, loadedAt: holidayYears.loadedAt }).from(holidayYears);
+  const years = new Map<number, { year: number; source: 'shipped' | 'loaded'; provisional: boolean; holidays: number; workdays: number; loadedAt: Date | null }>();
+  for (const y of CN_HOLIDAYS) years.set(y.year, { year: y.year, source: 'shipped', provisional: !!y.provisional, holidays: y.holidays.length, workdays: y.workdays.length, loadedAt: null });
+  for (const r of loaded) years.set(r.year, { year: r.year, source: 'loaded', provisional: !!r.data.provisional, holidays: r.data.holidays.length, workdays: r.data.workdays.length, loadedAt: r.loadedAt });
+  return [...years.values()].sort((a, b) => a.year - b.year);
+}

@@ -28,6 +28,7 @@ export const NAV: NavItem[] = [
   { href: '/people', zh: '人员', en: 'People', roles: ['publicity', 'admin'], group: ['组织', 'Organisation'] },
   { href: '/units', zh: '单位', en: 'Units', roles: ['publicity', 'admin'] },
   { href: '/audit', zh: '审计日志', en: 'Audit log', roles: ['publicity', 'admin'], group: ['运行', 'Operations'] },
+  { href: '/calendar', zh: '节假日日历', en: 'Holiday calendar', roles: ['publicity', 'admin'] },
   { href: '/settings', zh: '个人设置', en: 'Settings', group: ['账户', 'Account'] },
 ];
 
