@@ -1,4 +1,5 @@
 import { sql } from 'drizzle-orm';
+import { openDatabase } from '../db/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ALL_TICKED, createTestEnv, submitDraft, type TestEnv } from './harness';
 import { rowsOf } from './registry-fixtures';
@@ -88,5 +89,26 @@ describe('round trips of a link decision', () => {
     expect(statements.length, shapes.join('\n')).toBeLessThanOrEqual(BOUND - 5 + 1);
     const view = await t.request('GET', `/api/v1/drafts/${draftId}`, { token: demo.tokens.drafter });
     expect(view.body.currentLevel).toBe('deputy_leader');
+  });
+});
+
+describe('prepared statements', () => {
+  it('every statement is named and kept by its connection (one round trip after its first use); DB_PREPARE=false leaves them unnamed', async () => {
+    const kept = async (prepare: boolean) => {
+      const database = await openDatabase({ url: t.runtime.config.databaseUrl!, max: 1, prepare });
+      try {
+        const probe = () => database.db.execute(sql`select ${'a'}::text as probe`);
+        await probe();
+        await probe();
+        // In a transaction too: its connection is wrapped alike.
+        await database.db.transaction(async (tx) => { await tx.execute(sql`select ${'b'}::text as probe_in_transaction`); });
+        const texts = rowsOf<{ statement: string }>(await database.db.execute(sql`select statement from pg_prepared_statements where statement in (${'select $1::text as probe'}, ${'select $1::text as probe_in_transaction'})`));
+        return texts.map((r) => r.statement).sort();
+      } finally {
+        await database.close();
+      }
+    };
+    expect(await kept(true)).toEqual(['select $1::text as probe', 'select $1::text as probe_in_transaction']);
+    expect(await kept(false)).toEqual([]);
   });
 });
