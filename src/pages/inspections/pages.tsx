@@ -3,7 +3,7 @@ import type { Locale } from '../../lib/i18n';
 import type { campaignProgress, getInspectionView } from '../../services/inspections';
 import { t, type PageCtx } from '../components/context';
 import {
-  Button, Card, Choices, ErrorSummary, Facts, LinkButton, Notice, PostForm, Select, Table, Tag, TextArea, TextField, Time, Timeline,
+  Button, Card, Choices, ErrorSummary, Facts, FileField, LinkButton, Notice, PostForm, Select, Table, Tag, TextArea, TextField, Time, Timeline,
   type FieldErrors, type Tone,
 } from '../components/ui';
 import { cstLocalValue, type FormData } from '../console/forms';
@@ -188,11 +188,8 @@ export function InspectionPage(p: { ctx: PageCtx; view: InspectionView; canGrade
           ) : <p class="empty">{t(l, '尚未上传佐证材料', 'No evidence uploaded yet')}</p>}
           {mayReport ? (
             <PostForm action={`/inspections/${i.id}/evidence`} csrf={ctx.csrf} enctype="multipart/form-data">
-              <div class={e.files ? 'field has-error' : 'field'}>
-                <label for="f-files">{t(l, '上传佐证材料（每次最多 5 个：PDF、Word、Excel、PPT 或图片）', 'Upload evidence (up to 5 at a time: PDF, Word, Excel, PowerPoint or images)')}</label>
-                {e.files ? <span class="error-message" id="f-files-error">{e.files}</span> : null}
-                <input type="file" id="f-files" name="files" multiple required aria-invalid={e.files ? 'true' : undefined} aria-describedby={e.files ? 'f-files-error' : undefined} />
-              </div>
+              <FileField name="files" multiple required error={e.files}
+                label={t(l, '上传佐证材料（每次最多 5 个：PDF、Word、Excel、PPT 或图片）', 'Upload evidence (up to 5 at a time: PDF, Word, Excel, PowerPoint or images)')} />
               <Button kind="secondary">{t(l, '上传', 'Upload')}</Button>
             </PostForm>
           ) : null}
