@@ -1,12 +1,15 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { browserAs, hasChromium, noSideways, openBrowser } from './browser';
-import { createTestEnv, submitDraft, type TestEnv } from './harness';
+import { createTestEnv, LOOPBACK_RECEIVERS, submitDraft, type TestEnv } from './harness';
+import { startReceiver } from './support/receiver';
 import type { Demo } from './registry-fixtures';
 
 /**
- * The console's operations pages in Chromium: the audit log (filter by draft, person, action; the
- * chain check from its button), screenshots at 1280 and 390 px, and a staff member's 403 page.
+ * The console's operations pages in Chromium: a unit's robots (refused private address, set, test
+ * message through the outbox to a real HTTP receiver that refuses it, removed), the failed send on
+ * the deliveries page and its 重新发送, the audit log (filter by draft, person, action; the chain
+ * check from its button); screenshots at 1280 and 390 px, and a staff member's 403 pages.
  */
 describe.skipIf(!hasChromium && !process.env.CI)('operations pages in Chromium', () => {
   let t: TestEnv;
@@ -14,17 +17,114 @@ describe.skipIf(!hasChromium && !process.env.CI)('operations pages in Chromium',
   let browser: Browser;
   let base: string;
   let close: (() => Promise<void>) | undefined;
+  let robotAnswer = { status: 400, body: { errcode: 93000, errmsg: 'invalid webhook url' } as unknown };
+  let receiver: Awaited<ReturnType<typeof startReceiver>>;
   const emailOf = async (id: string) => (await t.request('GET', `/api/v1/people/${id}`, { token: demo.tokens.admin })).body.email as string;
 
   beforeAll(async () => {
-    t = await createTestEnv('postgres');
+    receiver = await startReceiver(() => robotAnswer);
+    t = await createTestEnv('postgres', LOOPBACK_RECEIVERS);
     demo = await t.seed();
     ({ base, browser, close } = await openBrowser(t));
   }, 60_000);
   afterAll(async () => {
     await close?.();
     await t?.close();
+    await receiver?.close();
   });
+
+  it('an admin sets a unit’s robots, tests one, finds the failed send and sends it again', async () => {
+    const admin = await browserAs(t, browser, base, await emailOf(demo.people.admin!));
+    const page = await admin.newPage();
+    page.on('dialog', (d) => d.accept());
+    await page.goto(`${base}/units/${demo.unitId}`);
+    await page.getByRole('link', { name: '设置群机器人' }).click();
+    await page.waitForURL(/\/units\/[0-9a-f-]{36}\/robots$/);
+    const wecom = page.locator('#robot-wecom');
+    expect(await wecom.innerText()).toContain('未配置');
+
+    // A private address is refused by field, as the API refuses it; nothing is saved.
+    await wecom.getByLabel('Webhook 地址').fill('https://192.168.1.10/cgi-bin/webhook/send?key=abc');
+    await wecom.getByRole('button', { name: '保存企业微信群机器人' }).click();
+    await page.waitForLoadState();
+    expect(await page.locator('.error-summary').innerText()).toContain('企业微信群机器人地址');
+    expect(await page.locator('#robot-wecom').innerText()).toContain('未配置');
+
+    const wecomUrl = `${receiver.url}/cgi-bin/webhook/send?key=WECOMKEY-never-shown`;
+    await page.locator('#robot-wecom').getByLabel('Webhook 地址').fill(wecomUrl);
+    await page.locator('#robot-wecom').getByRole('button', { name: '保存企业微信群机器人' }).click();
+    await page.waitForLoadState();
+    expect(await page.locator('.notice.ok').innerText()).toContain('企业微信群机器人已保存');
+    expect(await page.locator('#robot-wecom').innerText()).toContain('已配置');
+
+    const ding = page.locator('#robot-dingtalk');
+    await ding.getByLabel('Webhook 地址').fill(`${receiver.url}/robot/send?access_token=DINGTOKEN-never-shown`);
+    await ding.getByLabel('签名密钥（可选）').fill('SECdingsecret-never-shown');
+    await ding.getByRole('button', { name: '保存钉钉群机器人' }).click();
+    await page.waitForLoadState();
+    expect(await page.locator('#robot-dingtalk').innerText()).toContain('已配置（签名）');
+    // Changing the URL with the secret left empty keeps the secret.
+    await page.locator('#robot-dingtalk').getByLabel('新的 Webhook 地址').fill(`${receiver.url}/robot/send?access_token=DINGTOKEN2-never-shown`);
+    await page.locator('#robot-dingtalk').getByRole('button', { name: '更换钉钉群机器人' }).click();
+    await page.waitForLoadState();
+    expect(await page.locator('#robot-dingtalk').innerText()).toContain('已配置（签名）');
+    expect(await page.content()).not.toMatch(/never-shown/);
+    await page.screenshot({ path: 'test/artifacts/console-robots-1280.png', fullPage: true });
+
+    // The test message goes through the outbox to the receiver, which refuses it: a failed send.
+    await page.locator('#robot-wecom').getByRole('button', { name: '向企业微信群机器人发送测试消息' }).click();
+    await page.waitForLoadState();
+    expect(await page.locator('.notice.ok').innerText()).toContain('测试消息已排队');
+    const before = receiver.received.length;
+    await t.deliver();
+    expect(receiver.received.length).toBe(before + 1);
+    expect(JSON.stringify(receiver.received.at(-1)!.body)).toContain('测试消息');
+
+    await page.getByRole('link', { name: '消息发送记录' }).click();
+    await page.waitForURL(/\/deliveries$/);
+    const row = page.locator('table.data tbody tr', { hasText: '群机器人测试消息' });
+    expect(await row.count()).toBe(1);
+    expect(await row.innerText()).toContain('发送失败');
+    expect(await row.innerText()).toContain('93000');
+    for (const width of [1280, 390]) {
+      await page.setViewportSize({ width, height: 900 });
+      expect(await noSideways(page), `/deliveries at ${width}`).toBe(true);
+      await page.screenshot({ path: `test/artifacts/console-deliveries-${width}.png`, fullPage: true });
+    }
+    await page.setViewportSize({ width: 1280, height: 900 });
+
+    // Fixed at the platform's end: 重新发送 queues it again, and it goes out.
+    robotAnswer = { status: 200, body: { errcode: 0, errmsg: 'ok' } };
+    await row.getByRole('button', { name: '重新发送' }).click();
+    await page.waitForLoadState();
+    expect(await page.locator('.notice.ok').innerText()).toContain('已重新排队发送');
+    await t.deliver();
+    expect(receiver.received.length).toBe(before + 2);
+    await page.getByLabel('状态').selectOption({ label: '已发送' });
+    await page.getByLabel('渠道').selectOption({ label: '企业微信群机器人' });
+    await page.getByRole('button', { name: '筛选' }).click();
+    await page.waitForLoadState();
+    expect(await page.locator('table.data tbody tr', { hasText: '群机器人测试消息' }).innerText()).toContain('已发送');
+
+    // Removed: the card says so.
+    await page.goto(`${base}/units/${demo.unitId}/robots`);
+    await page.locator('#robot-dingtalk').getByRole('button', { name: '移除钉钉群机器人' }).click();
+    await page.waitForLoadState();
+    expect(await page.locator('#robot-dingtalk').innerText()).toContain('未配置');
+    await page.setViewportSize({ width: 390, height: 900 });
+    expect(await noSideways(page), '/robots at 390').toBe(true);
+    await page.screenshot({ path: 'test/artifacts/console-robots-390.png', fullPage: true });
+    await admin.close();
+
+    const staff = await browserAs(t, browser, base, await emailOf(demo.people.drafter!));
+    const denied = await staff.newPage();
+    for (const path of [`/units/${demo.unitId}/robots`, '/deliveries']) {
+      const res = await denied.goto(`${base}${path}`);
+      expect(res!.status(), path).toBe(403);
+      expect(await denied.locator('main').innerText()).not.toContain('群机器人测试消息');
+    }
+    await staff.close();
+  }, 120_000);
 
   it('publicity reads the audit log by draft, person and action, and checks the chain', async () => {
     const draftId = await submitDraft(t, demo, '审计浏览测试稿');

@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eq } from 'drizzle-orm';
+import { deliveries, units } from '../db/schema';
 import { appendAudit } from '../src/services/audit';
 import { createTestEnv, submitDraft, type TestEnv } from './harness';
 import type { Demo } from './registry-fixtures';
@@ -124,6 +126,125 @@ describe('console operations over HTTP', () => {
       expect(forged.status).toBe(403);
       const en = await post('publicity', '/audit/verify?lang=en');
       expect(en.text).toMatch(/The audit chain is intact: \d+ events/);
+    });
+  });
+
+  describe('a unit’s robots page', () => {
+    const robotsOf = async () => (await t.runtime.database.db.select({ robots: units.robots }).from(units).where(eq(units.id, demo.unitId)))[0]!.robots as Record<string, { url: string; secret?: string }>;
+
+    it('is for admins and the publicity department: a staff member gets a 403 page, a signed-out visitor sign-in', async () => {
+      const staff = await get('drafter', `/units/${demo.unitId}/robots`);
+      expect(staff.status).toBe(403);
+      expect(staff.headers.get('content-type')).toContain('text/html');
+      expect((await post('drafter', `/units/${demo.unitId}/robots/wecom`, { 'wecom-url': 'https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=x' })).status).toBe(403);
+      expect((await post('drafter', `/units/${demo.unitId}/robots/wecom/test`)).status).toBe(403);
+      expect((await t.request('GET', `/units/${demo.unitId}/robots`)).status).toBe(303);
+      expect((await get('admin', '/units/00000000-0000-4000-8000-000000000000/robots')).status).toBe(404);
+      expect((await get('admin', `/units/${demo.unitId}/robots/nope`)).status).toBe(404);
+      expect((await post('admin', `/units/${demo.unitId}/robots/telegram`, { 'telegram-url': 'https://x.example' })).status).toBe(404);
+      expect(await robotsOf()).toEqual({});
+    });
+
+    it('refuses what the API refuses, by field: not https, a private address, no URL; nothing saved', async () => {
+      for (const [url, says] of <[string, string][]>[['http://oapi.dingtalk.com/robot/send?access_token=a', 'https'], ['https://127.0.0.1/robot/send', '地址'], ['', '钉钉群机器人地址']]) {
+        const res = await post('admin', `/units/${demo.unitId}/robots/dingtalk`, { 'dingtalk-url': url });
+        expect(res.status, url).toBe(400);
+        expect(res.text, url).toContain('href="#f-dingtalk-url"');
+        expect(res.text, url).toContain(says);
+        expect(res.text).not.toContain('[object Object]');
+      }
+      const api = await t.request('PUT', `/api/v1/units/${demo.unitId}/robots`, { token: demo.tokens.admin, body: { dingtalk: { url: 'https://127.0.0.1/robot/send' } } });
+      expect(api.status).toBe(400);
+      expect(await robotsOf()).toEqual({});
+    });
+
+    it('sets one robot without touching the others, keeps a secret left empty, never shows a key; CSRF refused', async () => {
+      await t.request('PUT', `/api/v1/units/${demo.unitId}/robots`, { token: demo.tokens.admin, body: { feishu: { url: 'https://open.feishu.cn/open-apis/bot/v2/hook/FEISHUKEY', secret: 'FEISHUSECRET' } } });
+      const set = await post('publicity', `/units/${demo.unitId}/robots/dingtalk`, { 'dingtalk-url': 'https://oapi.dingtalk.com/robot/send?access_token=DINGKEY', 'dingtalk-secret': 'SECDING' });
+      expect(set.status).toBe(200);
+      expect(set.text).toContain('钉钉群机器人已保存');
+      expect(await robotsOf()).toEqual({
+        feishu: { url: 'https://open.feishu.cn/open-apis/bot/v2/hook/FEISHUKEY', secret: 'FEISHUSECRET' },
+        dingtalk: { url: 'https://oapi.dingtalk.com/robot/send?access_token=DINGKEY', secret: 'SECDING' },
+      });
+      await post('admin', `/units/${demo.unitId}/robots/dingtalk`, { 'dingtalk-url': 'https://oapi.dingtalk.com/robot/send?access_token=DINGKEY2' });
+      expect((await robotsOf()).dingtalk).toEqual({ url: 'https://oapi.dingtalk.com/robot/send?access_token=DINGKEY2', secret: 'SECDING' });
+      await post('admin', `/units/${demo.unitId}/robots/dingtalk`, { 'dingtalk-url': 'https://oapi.dingtalk.com/robot/send?access_token=DINGKEY2', 'dingtalk-removeSecret': 'yes' });
+      expect((await robotsOf()).dingtalk).toEqual({ url: 'https://oapi.dingtalk.com/robot/send?access_token=DINGKEY2' });
+      const page = await get('admin', `/units/${demo.unitId}/robots`);
+      expect(page.text).not.toMatch(/DINGKEY|FEISHUKEY|FEISHUSECRET|SECDING/);
+      expect((await get('admin', `/units/${demo.unitId}`)).text).toContain(`/units/${demo.unitId}/robots`);
+      const forged = await t.request('POST', `/units/${demo.unitId}/robots/dingtalk/remove`, { cookie: sessions.admin!.cookie, form: {} });
+      expect(forged.status).toBe(403);
+      expect((await robotsOf()).dingtalk).toBeDefined();
+      const removed = await post('admin', `/units/${demo.unitId}/robots/dingtalk/remove`);
+      expect(removed.text).toContain('钉钉群机器人已移除');
+      expect(Object.keys(await robotsOf())).toEqual(['feishu']);
+      // The audit says which robots were set, never their keys.
+      const events = (await t.request('GET', '/api/v1/audit/events?action=unit.robots_set&limit=5', { token: demo.tokens.admin })).text;
+      expect(events).not.toMatch(/DINGKEY|FEISHUSECRET|SECDING/);
+    });
+
+    it('a test message is queued only to a robot that is set', async () => {
+      const none = await post('admin', `/units/${demo.unitId}/robots/wecom/test`);
+      expect(none.status).toBe(409);
+      expect(none.text).toContain('该机器人尚未配置');
+      const queued = await post('admin', `/units/${demo.unitId}/robots/feishu/test`);
+      expect(queued.status).toBe(200);
+      expect(queued.text).toContain('测试消息已排队发往飞书群机器人');
+    });
+  });
+
+  describe('the deliveries page', () => {
+    let failedId: string;
+    beforeAll(async () => {
+      // The feishu test message cannot reach open.feishu.cn from here: it ends failed for good.
+      await t.deliver();
+      const [row] = await t.runtime.database.db.update(deliveries).set({ status: 'failed', lastError: 'HTTP 403 (code 19021: sign match fail)' }).where(eq(deliveries.kind, 'robot_test')).returning();
+      failedId = row!.id;
+    });
+
+    it('is for admins and the publicity department; a staff member gets a 403 page', async () => {
+      const staff = await get('drafter', '/deliveries');
+      expect(staff.status).toBe(403);
+      expect(staff.text).not.toContain('19021');
+      expect((await post('drafter', `/deliveries/${failedId}/resend`)).status).toBe(403);
+      expect((await t.request('GET', '/deliveries')).status).toBe(303);
+    });
+
+    it('lists the failed sends by default, filters by status and channel, with the last error and the draft', async () => {
+      const failed = await get('publicity', '/deliveries');
+      expect(failed.status).toBe(200);
+      expect(failed.text).toContain('群机器人测试消息');
+      expect(failed.text).toContain('19021');
+      expect(failed.text).toContain(`/deliveries/${failedId}/resend`);
+      expect((await get('publicity', '/deliveries?status=failed&channel=email')).text).not.toContain('群机器人测试消息');
+      const sent = await get('publicity', '/deliveries?status=sent&channel=email');
+      expect(sent.text).toContain(`/drafts/${draftId}`);
+      expect(sent.text).toContain('审计日志测试稿');
+      // Filters that do not parse are ignored, never a 500.
+      expect((await get('publicity', '/deliveries?status=bogus&channel=fax&offset=-3')).status).toBe(200);
+      const api = await t.request('GET', '/api/v1/deliveries?status=failed&channel=feishu', { token: demo.tokens.publicity });
+      expect(api.body.items).toEqual([expect.objectContaining({ id: failedId, kind: 'robot_test', personName: '周管理员', topic: 'unit.robot_test', lastError: expect.stringContaining('19021') })]);
+      const byDraft = await t.request('GET', '/api/v1/deliveries?status=sent&channel=email', { token: demo.tokens.publicity });
+      expect(byDraft.body.items.some((d: { draftId: string; draftTitle: string }) => d.draftId === draftId && d.draftTitle === '审计日志测试稿')).toBe(true);
+      expect((await t.request('GET', '/api/v1/deliveries?channel=fax', { token: demo.tokens.publicity })).status).toBe(400);
+    });
+
+    it('重新发送 queues a failed send again and says so; a second click is refused in the error summary; CSRF refused', async () => {
+      const forged = await t.request('POST', `/deliveries/${failedId}/resend`, { cookie: sessions.publicity!.cookie, form: {} });
+      expect(forged.status).toBe(403);
+      const res = await post('publicity', `/deliveries/${failedId}/resend?status=failed`);
+      expect(res.status).toBe(200);
+      expect(res.text).toContain('已重新排队发送：发给 周管理员 的群机器人测试消息（飞书群机器人）');
+      const again = await post('publicity', `/deliveries/${failedId}/resend?status=failed`);
+      expect(again.status).toBe(409);
+      expect(again.text).toContain('error-summary');
+      expect(again.text).toContain('只能重发失败的通知');
+      expect((await post('publicity', '/deliveries/00000000-0000-4000-8000-000000000000/resend')).status).toBe(404);
+      expect((await post('publicity', '/deliveries/nope/resend')).status).toBe(404);
+      const audit = (await t.request('GET', '/api/v1/audit/events?action=delivery.resent', { token: demo.tokens.admin })).body.items;
+      expect(audit[0].subjectId).toBe(failedId);
     });
   });
 });

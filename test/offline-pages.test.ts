@@ -285,8 +285,14 @@ describe.skipIf(!hasChromium && !process.env.CI)('every page works with no outsi
     await p.page.close();
   }, 60_000);
 
-  it('the console\'s operations: audit log', async () => {
+  it('the console\'s operations: a unit\'s robots, deliveries, audit log', async () => {
     const p = await signedIn(await emailOf(demo.people.admin!));
+    await visit('/units/:id/robots', `/units/${demo.unitId}/robots`, async (page) => {
+      expect(await page.locator('#robot-wecom').innerText()).toContain('企业微信群机器人');
+    }, p);
+    await visit('/deliveries', '/deliveries?status=', async (page) => {
+      expect(await page.locator('table.data').innerText()).toContain('登录链接');
+    }, p);
     await visit('/audit', '/audit', async (page) => {
       expect(await page.locator('table.data').innerText()).toContain('draft.submitted');
     }, p);

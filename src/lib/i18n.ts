@@ -83,6 +83,19 @@ export const LABELS = {
     reject: ['不予通过', 'reject'],
   },
   urgency: { normal: ['普通', 'normal'], urgent: ['加急（当日回复）', 'urgent (same day)'] },
+  // What a notification was (deliveries.kind), for the operators' list of sends.
+  deliveryKind: {
+    review_assigned: ['待审通知（审核链接）', 'review assigned (sign-off link)'], review_reminder: ['审核提醒', 'review reminder'], review_urged: ['催办', 'urged'],
+    review_escalated: ['超时督办', 'overdue escalation'], review_resent: ['重发审核链接', 'sign-off link resent'], draft_closed: ['审核结果通知', 'decision notice'],
+    draft_retracted: ['撤销发布通知', 'retraction notice'], digest: ['每日待审汇总', 'daily digest'], welcome: ['欢迎邮件', 'welcome'], position_assigned: ['岗位任命通知', 'appointment notice'],
+    sign_in: ['登录链接', 'sign-in link'], incident: ['舆情通知', 'incident notice'], inspection: ['年检通知', 'inspection notice'], inspection_reminder: ['年检提醒', 'inspection reminder'],
+    inspection_overdue: ['年检逾期', 'inspection overdue'], inspection_result: ['年检结果', 'inspection result'], inspection_code: ['审查合格编码', 'inspection code'],
+    account_status: ['账号状态变更', 'account status'], account_dormant: ['账号长期未更新', 'account dormant'], duty_assigned: ['职责任务', 'duty assigned'],
+    duty_reminder: ['职责提醒', 'duty reminder'], duty_escalated: ['职责督办', 'duty escalation'], duty_submitted: ['职责材料待审', 'duty submitted'], duty_decided: ['职责审核结果', 'duty decided'],
+    supervision: ['专项督查', 'supervision'], robot_test: ['群机器人测试消息', 'robot test message'], 'draft.approved': ['发布交接（已批准稿件）', 'hand-off of an approved draft'], 'draft.retracted': ['发布交接（撤销）', 'hand-off of a retraction'],
+  },
+  deliveryStatus: { sending: ['发送中', 'sending'], sent: ['已发送', 'sent'], retrying: ['待重试', 'retrying'], failed: ['发送失败', 'failed'] },
+  channel: { email: ['电子邮件', 'e-mail'], wecom: ['企业微信群机器人', 'WeCom robot'], dingtalk: ['钉钉群机器人', 'DingTalk robot'], feishu: ['飞书群机器人', 'Feishu robot'], webhook: ['Webhook', 'webhook'], log: ['日志（未配置邮件）', 'log (no mail configured)'], memory: ['内存（测试）', 'memory (tests)'] },
   // Duties of the responsibility system (src/domain/duties.ts).
   dutyStatus: { open: ['待提交', 'open'], submitted: ['待审核', 'submitted'], returned: ['已退回', 'returned'], accepted: ['已通过', 'accepted'] },
   standing: { pending: ['未到期', 'not yet due'], in_review: ['审核中', 'in review'], done: ['按时完成', 'done'], late: ['逾期完成', 'late'], missing: ['逾期未交', 'missing'] },

@@ -6,7 +6,7 @@ export interface Notification {
   kind:
     | 'review_assigned' | 'review_reminder' | 'review_urged' | 'review_escalated' | 'review_resent' | 'draft_closed' | 'draft_retracted' | 'digest'
     // People and positions: a welcome at the new person's own address; a position changing hands.
-    | 'welcome' | 'position_assigned' | 'sign_in' | 'incident'
+    | 'welcome' | 'position_assigned' | 'sign_in' | 'incident' | 'robot_test'
     // Registry and annual inspection (src/notify/registry-messages.ts).
     | 'inspection' | 'inspection_reminder' | 'inspection_overdue' | 'inspection_result' | 'inspection_code' | 'account_status' | 'account_dormant'
     // Duties of the responsibility system (src/notify/duty-messages.ts).

@@ -187,3 +187,20 @@ export function appointmentMessage(f: { recipientName: string; unitName: string;
 <p style="color:#666;font-size:12px">${f.byName} appointed ${f.newName} as ${label('level', f.position, 'en')} of ${f.unitName}. If your unit did not arrange this, tell the publicity department at once.</p>`;
   return { subject, text: lines.join('\n'), html: String(body) };
 }
+
+const ROBOT_NAMES = { wecom: '企业微信群机器人 / WeCom robot', dingtalk: '钉钉群机器人 / DingTalk robot', feishu: '飞书群机器人 / Feishu robot', webhook: 'Webhook' } as const;
+
+/** A test message to a unit's robot, asked for on the unit's robots page: it proves the settings work. */
+export function robotTestMessage(f: { unitName: string; robot: keyof typeof ROBOT_NAMES; byName: string; at: Date }) {
+  const subject = `【测试消息】${f.unitName} · ${ROBOT_NAMES[f.robot]}`;
+  const lines = [
+    `这是网络信息审核系统（先审后发）发给${f.unitName}的测试消息，由 ${f.byName} 于 ${cst(f.at)} 发起。`,
+    '收到本消息，说明该渠道设置正确，审核提醒等通知将由此送达。无需回复。',
+    '',
+    `A test message from Imprimatur to ${f.unitName}, asked for by ${f.byName}. If it arrived, the channel is set up correctly. No reply needed.`,
+  ];
+  const body = html`<p>这是网络信息审核系统（先审后发）发给${f.unitName}的测试消息，由 ${f.byName} 于 ${cst(f.at)} 发起。</p>
+<p>收到本消息，说明该渠道设置正确，审核提醒等通知将由此送达。无需回复。</p>
+<p style="color:#666;font-size:12px">A test message from Imprimatur to ${f.unitName}, asked for by ${f.byName}. If it arrived, the channel is set up correctly.</p>`;
+  return { subject, text: lines.join('\n'), html: String(body) };
+}

@@ -6,6 +6,7 @@ import { loginRouter } from './login';
 import { inspectionPagesRouter } from './inspections/routes';
 import { orgPagesRouter } from './org/routes';
 import { calendarPagesRouter } from './calendar/routes';
+import { robotPagesRouter } from './org/robots';
 import { operationsPagesRouter } from './operations/routes';
 import { registryPagesRouter } from './registry/routes';
 import { dutyPagesRouter } from './duties/routes';
@@ -18,7 +19,7 @@ import { settingsRouter } from './workspace/settings-routes';
 export const webRouter = new Hono<AppEnv>().route('/', assetsRouter).route('/', loginRouter).route('/', workspaceRouter).route('/', editorRouter).route('/', draftPagesRouter)
   .route('/', settingsRouter)
   // The publicity console (registry, inspections, organisation).
-  .route('/', registryPagesRouter).route('/', inspectionPagesRouter).route('/', orgPagesRouter).route('/', calendarPagesRouter)
+  .route('/', registryPagesRouter).route('/', inspectionPagesRouter).route('/', orgPagesRouter).route('/', calendarPagesRouter).route('/', robotPagesRouter)
   // Operations: failed deliveries, the audit log and its chain check.
   .route('/', operationsPagesRouter)
   // The responsibility system's duties.

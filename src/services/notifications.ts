@@ -1,8 +1,8 @@
 import { and, asc, eq, inArray, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client';
-import { decisions, deliveries, loginLinks, draftVersions, drafts, outbox, people, reviews, units, type DeliveryStatus } from '../../db/schema';
+import { decisions, deliveries, loginLinks, draftVersions, drafts, outbox, people, reviews, units, type ChannelName, type DeliveryStatus } from '../../db/schema';
 import { forRoute, PermanentSendError, routesFor, type Channels, type Notification, type Route } from '../notify/channel';
-import { appointmentMessage, closedMessage, signInMessage, digestMessage, overdueMessage, reviewMessage, welcomeMessage, type ReviewMessageKind } from '../notify/messages';
+import { appointmentMessage, closedMessage, robotTestMessage, signInMessage, digestMessage, overdueMessage, reviewMessage, welcomeMessage, type ReviewMessageKind } from '../notify/messages';
 import { shortReason, type OutboundPost } from '../notify/outbound';
 import { endpointSendsFor, retractionPlans, sendToEndpoint } from './handoff';
 import { parseRobots, type UnitRobots } from '../notify/robots';
@@ -222,6 +222,19 @@ export async function plansFor(db: Db, deps: ServiceDeps, row: OutboxRow): Promi
         } satisfies Planned];
       });
     }
+    case 'unit.robot_test': {
+      const p = row.payload as OutboxTopics['unit.robot_test'];
+      const [unit] = await db.select().from(units).where(eq(units.id, p.unitId));
+      const [by] = await db.select().from(people).where(eq(people.id, p.byId));
+      if (!unit || !by) return [];
+      // To the robot alone, addressed to whoever asked (their @-mention, where the platform has one).
+      return [{
+        key, kind: 'robot_test', person: by, reviewId: null, robots: parseRobots(unit.robots), carriesLink: false, routes: [p.robot],
+        async compose() {
+          return robotTestMessage({ unitName: unit.name, robot: p.robot, byName: by.name, at: new Date(p.at) });
+        },
+      }];
+    }
     case 'draft.approved':
       // Only the accounts' endpoints (endpointSendsFor); the drafter is told by draft.closed.
       return [];
@@ -379,10 +392,35 @@ export async function drainOutbox(d: Delivery, limit = 100): Promise<number> {
   return done;
 }
 
-/** Deliveries for the operators' listing, newest first. */
-export async function listDeliveries(db: Db, filter: { status?: DeliveryStatus; reviewId?: string; limit: number; offset: number }) {
-  const where = and(filter.status ? eq(deliveries.status, filter.status) : undefined, filter.reviewId ? eq(deliveries.reviewId, filter.reviewId) : undefined);
-  return db.select().from(deliveries).where(where).orderBy(sql`${deliveries.createdAt} desc`, asc(deliveries.id)).limit(filter.limit).offset(filter.offset);
+/**
+ * Deliveries for the operators' listing, newest first, with what an operator needs to judge one: to
+ * whom, the outbox topic that asked for it, and the draft it is about (through its review, or the
+ * draft its outbox row names while that row is kept).
+ */
+export async function listDeliveries(db: Db, filter: { id?: string; status?: DeliveryStatus; channel?: ChannelName; reviewId?: string; limit: number; offset: number }) {
+  const where = and(
+    filter.id ? eq(deliveries.id, filter.id) : undefined,
+    filter.status ? eq(deliveries.status, filter.status) : undefined,
+    filter.channel ? eq(deliveries.channel, filter.channel) : undefined,
+    filter.reviewId ? eq(deliveries.reviewId, filter.reviewId) : undefined,
+  );
+  const draftId = sql<string | null>`coalesce(${reviews.draftId}, (${outbox.payload}->>'draftId')::uuid)`;
+  const rows = await db
+    .select({ delivery: deliveries, personName: people.name, topic: outbox.topic, draftId })
+    .from(deliveries)
+    .leftJoin(people, eq(people.id, deliveries.personId))
+    .leftJoin(reviews, eq(reviews.id, deliveries.reviewId))
+    .leftJoin(outbox, eq(outbox.id, deliveries.outboxId))
+    .where(where)
+    .orderBy(sql`${deliveries.createdAt} desc`, asc(deliveries.id))
+    .limit(filter.limit)
+    .offset(filter.offset);
+  const ids = [...new Set(rows.map((r) => r.draftId).filter((id): id is string => Boolean(id)))];
+  const titles = ids.length
+    ? await db.select({ id: drafts.id, title: draftVersions.title }).from(drafts).innerJoin(draftVersions, and(eq(draftVersions.draftId, drafts.id), eq(draftVersions.no, drafts.currentVersionNo))).where(inArray(drafts.id, ids))
+    : [];
+  const titleOf = new Map(titles.map((t) => [t.id, t.title]));
+  return rows.map((r) => ({ ...r.delivery, personName: r.personName, topic: r.topic, draftId: r.draftId, draftTitle: r.draftId ? (titleOf.get(r.draftId) ?? null) : null }));
 }
 
 /**
@@ -401,6 +439,6 @@ export async function resendDelivery(db: Db, deps: ServiceDeps, actor: Person, d
     await tx.update(outbox).set({ processedAt: null, relayedAt: null, resends: sql`${outbox.resends} + 1` }).where(eq(outbox.id, d.outboxId));
     await appendAudit(tx, { actorId: actor.id, action: 'delivery.resent', subjectType: 'delivery', subjectId: d.id, data: { channel: d.channel, kind: d.kind, personId: d.personId, lastError: d.lastError }, at: deps.now() });
   });
-  const [row] = await db.select().from(deliveries).where(eq(deliveries.id, deliveryId));
+  const [row] = await listDeliveries(db, { id: deliveryId, limit: 1, offset: 0 });
   return row!;
 }

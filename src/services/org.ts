@@ -67,11 +67,48 @@ export function robotsSummary(raw: unknown): Record<RobotName, { configured: boo
 /** Sets the unit's group robots and webhook; the audit records which were set, not their keys. */
 export async function setUnitRobots(db: Db, deps: ServiceDeps, actor: Person, unitId: string, robots: UnitRobots) {
   assertOutboundUrls(Object.fromEntries(Object.entries(robots).map(([name, robot]) => [`${name}.url`, robot?.url])), deps.config.outbound);
+  return inTransaction(db, deps, (tx) => writeRobots(tx, deps, actor, unitId, robots));
+}
+
+async function writeRobots(tx: Db, deps: ServiceDeps, actor: Person, unitId: string, robots: UnitRobots) {
+  const [unit] = await tx.update(units).set({ robots }).where(eq(units.id, unitId)).returning();
+  if (!unit) throw new AppError('not_found', { what: words('单位', 'unit') }, { field: 'unitId' });
+  await appendAudit(tx, { actorId: actor.id, action: 'unit.robots_set', subjectType: 'unit', subjectId: unitId, data: { robots: robotsSummary(robots) }, at: deps.now() });
+  return unit;
+}
+
+/** One robot as the robots page changes it: its URL, and its secret (`keep`: the one stored stays). */
+export type RobotChange = { url: string; secret?: string | 'keep' } | null;
+
+/**
+ * Sets, changes or removes one of the unit's robots and leaves the others as they are (the robots
+ * page shows no key, so a form cannot send the rest back). Same checks and audit as setUnitRobots.
+ */
+export async function setUnitRobot(db: Db, deps: ServiceDeps, actor: Person, unitId: string, name: RobotName, change: RobotChange) {
+  if (change) assertOutboundUrls({ [`${name}.url`]: change.url }, deps.config.outbound);
   return inTransaction(db, deps, async (tx) => {
-    const [unit] = await tx.update(units).set({ robots }).where(eq(units.id, unitId)).returning();
+    const [unit] = await tx.select({ robots: units.robots }).from(units).where(eq(units.id, unitId)).for('update');
     if (!unit) throw new AppError('not_found', { what: words('单位', 'unit') }, { field: 'unitId' });
-    await appendAudit(tx, { actorId: actor.id, action: 'unit.robots_set', subjectType: 'unit', subjectId: unitId, data: { robots: robotsSummary(robots) }, at: deps.now() });
-    return unit;
+    const robots: Record<string, unknown> = { ...parseRobots(unit.robots) };
+    if (!change) delete robots[name];
+    else {
+      const kept = change.secret === 'keep' ? (robots[name] as { secret?: string } | undefined)?.secret : change.secret;
+      // WeCom's robot has no signing secret: its key is in the URL.
+      robots[name] = name === 'wecom' || !kept ? { url: change.url } : { url: change.url, secret: kept };
+    }
+    return writeRobots(tx, deps, actor, unitId, robots as UnitRobots);
+  });
+}
+
+/** Queues a test message to one of the unit's robots; it goes (or fails, listed with the deliveries) like any message. */
+export async function testUnitRobot(db: Db, deps: ServiceDeps, actor: Person, unitId: string, name: RobotName) {
+  return inTransaction(db, deps, async (tx) => {
+    const [unit] = await tx.select({ robots: units.robots }).from(units).where(eq(units.id, unitId));
+    if (!unit) throw new AppError('not_found', { what: words('单位', 'unit') }, { field: 'unitId' });
+    if (!parseRobots(unit.robots)[name]) throw new AppError('conflict', { reasonZh: '该机器人尚未配置，无法发送测试消息', reasonEn: 'that robot is not set up, so there is nothing to test' }, { field: name });
+    const at = deps.now();
+    await enqueue(tx, 'unit.robot_test', { unitId, robot: name, byId: actor.id, at: at.toISOString() });
+    await appendAudit(tx, { actorId: actor.id, action: 'unit.robot_tested', subjectType: 'unit', subjectId: unitId, data: { robot: name }, at });
   });
 }
 

@@ -17,6 +17,8 @@ export interface OutboxTopics {
    * (`skipped`), of the report climbing (`reported_up`, `grave`), of a deadline near or passed.
    */
   'incident.notified': { incidentId: string; reason: 'reported' | 'skipped' | 'reported_up' | 'grave' | 'reminder' | 'escalated'; personIds: string[]; deadline?: string; due?: string };
+  /** An admin or the publicity department asked for a test message to one of a unit's robots (its robots page). */
+  'unit.robot_test': { unitId: string; robot: 'wecom' | 'dingtalk' | 'feishu' | 'webhook'; byId: string; at: string };
   /** Someone asked at /login for a sign-in link; the token is minted when the mail is sent. */
   'login.requested': { loginLinkId: string };
   'review.urged': { reviewId: string; byId: string; comment?: string };

@@ -65,7 +65,7 @@ dl.facts{display:grid;grid-template-columns:max-content minmax(0,1fr);gap:8px 18
 .hint{display:block;color:var(--muted);font-size:13px;margin-bottom:6px}
 .error-message{display:block;color:var(--bad);font-weight:600;margin-bottom:6px}
 .field.has-error{border-left:4px solid var(--bad);padding-left:14px}
-input[type=text],input[type=email],input[type=search],input[type=url],input[type=datetime-local],input[type=date],input[type=number],select,textarea{width:100%;max-width:100%;font:inherit;padding:8px 10px;border:1px solid #8a9099;border-radius:6px;background:#fff;color:var(--text)}
+input[type=text],input[type=email],input[type=search],input[type=url],input[type=password],input[type=datetime-local],input[type=date],input[type=number],select,textarea{width:100%;max-width:100%;font:inherit;padding:8px 10px;border:1px solid #8a9099;border-radius:6px;background:#fff;color:var(--text)}
 .field.has-error input,.field.has-error select,.field.has-error textarea{border:2px solid var(--bad)}
 textarea{min-height:96px;resize:vertical}
 input[type=file]{font:inherit;max-width:100%}

@@ -27,8 +27,9 @@ export const NAV: NavItem[] = [
   { href: '/inspections/campaigns', zh: '年度检查', en: 'Annual inspection', roles: ['publicity', 'admin'] },
   { href: '/people', zh: '人员', en: 'People', roles: ['publicity', 'admin'], group: ['组织', 'Organisation'] },
   { href: '/units', zh: '单位', en: 'Units', roles: ['publicity', 'admin'] },
-  { href: '/audit', zh: '审计日志', en: 'Audit log', roles: ['publicity', 'admin'], group: ['运行', 'Operations'] },
   { href: '/calendar', zh: '节假日日历', en: 'Holiday calendar', roles: ['publicity', 'admin'] },
+  { href: '/deliveries', zh: '消息发送记录', en: 'Deliveries', roles: ['publicity', 'admin'], group: ['运行', 'Operations'] },
+  { href: '/audit', zh: '审计日志', en: 'Audit log', roles: ['publicity', 'admin'] },
   { href: '/settings', zh: '个人设置', en: 'Settings', group: ['账户', 'Account'] },
 ];
 

@@ -1,16 +1,20 @@
+import { z } from '@hono/zod-openapi';
 import { Hono, type Context } from 'hono';
+import { CHANNEL_NAMES, DELIVERY_STATUSES } from '../../../db/schema';
 import type { AppEnv } from '../../lib/http';
-import { localeOf, translator } from '../../lib/i18n';
+import { label, localeOf, translator } from '../../lib/i18n';
 import { AuditQuery } from '../../routes/audit/audit.routes';
 import { verifyAuditChain, type AuditVerification } from '../../services/audit';
 import { listAuditEvents } from '../../services/audit-log';
+import { listDeliveries, resendDelivery } from '../../services/notifications';
 import { listPeople } from '../../services/org';
 import { errorPage } from '../components/render';
 import type { FieldErrors } from '../components/ui';
 import { cstInput, formErrors, parseWith } from '../console/forms';
-import { consolePage, requirePageRole } from '../console/page';
+import { consolePage, pathId, requirePageRole } from '../console/page';
 import { requirePage } from '../sessions';
 import { AUDIT_FIELD_LABELS, AuditPage, type AuditFilterValues } from './AuditPage';
+import { DeliveriesPage } from './DeliveriesPage';
 
 type C = Context<AppEnv>;
 const PAGE = 50;
@@ -36,6 +40,23 @@ async function auditPage(c: C, verification?: AuditVerification) {
   ));
 }
 
+// A filter that does not parse is ignored (the list is still worth showing); with no status asked for, the failed ones.
+const DeliveryFilter = z.object({
+  status: z.union([z.enum(DELIVERY_STATUSES), z.literal('')]).catch('').default('failed'),
+  channel: z.enum(CHANNEL_NAMES).optional().catch(undefined),
+  offset: z.coerce.number().int().min(0).max(1_000_000).catch(0).default(0),
+});
+
+async function deliveriesPage(c: C, extra: { done?: string; errors?: FieldErrors; status?: 404 | 409 } = {}) {
+  requirePageRole(c, 'admin', 'publicity');
+  const raw = c.req.query();
+  const filter = DeliveryFilter.parse({ ...raw, channel: raw.channel || undefined });
+  const rows = await listDeliveries(c.var.deps.db, { status: filter.status || undefined, channel: filter.channel, limit: PAGE + 1, offset: filter.offset });
+  return consolePage(c, { title: translator(localeOf(c))('消息发送记录', 'Notification deliveries'), status: extra.status }, (ctx) => (
+    <DeliveriesPage ctx={ctx} rows={rows.slice(0, PAGE)} more={rows.length > PAGE} filter={filter} limit={PAGE} errors={extra.errors} done={extra.done} />
+  ));
+}
+
 /** Operations pages for admins and the publicity department: the audit log and its chain check. */
 export const operationsPagesRouter = new Hono<AppEnv>()
   .get('/audit', requirePage, (c) => auditPage(c))
@@ -43,5 +64,22 @@ export const operationsPagesRouter = new Hono<AppEnv>()
   .post('/audit/verify', requirePage, async (c) => {
     requirePageRole(c, 'admin', 'publicity');
     return auditPage(c, await verifyAuditChain(c.var.deps.db));
+  })
+  .get('/deliveries', requirePage, (c) => deliveriesPage(c))
+  .post('/deliveries/:id/resend', requirePage, async (c) => {
+    const person = requirePageRole(c, 'admin', 'publicity');
+    const l = localeOf(c);
+    try {
+      const d = await resendDelivery(c.var.deps.db, c.var.deps, person, pathId(c, 'id'));
+      const what = `${label('deliveryKind', d.kind, l)}${d.draftTitle ? `「${d.draftTitle}」` : ''}`;
+      const to = d.personName ?? translator(l)('对接系统', 'the hand-off endpoint');
+      return deliveriesPage(c, {
+        done: translator(l)(`已重新排队发送：发给 ${to} 的${what}（${label('channel', d.channel, l)}），稍后刷新可见结果`, `Queued again: the ${what} to ${to} (${label('channel', d.channel, l)}); refresh shortly to see how it went`),
+      });
+    } catch (err) {
+      const { errors, status } = formErrors(err, l, 'deliveries', { deliveries: ['发送记录', 'delivery'] });
+      if (status === 403) throw err;
+      return deliveriesPage(c, { errors, status: status === 404 ? 404 : 409 });
+    }
   })
   .onError((err, c) => errorPage(c, err));

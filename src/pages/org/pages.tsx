@@ -141,7 +141,7 @@ export function UnitPage(p: { ctx: PageCtx; unit: UnitView; robots: Record<strin
           rows={u.chain.levels.map((x) => [positionName(x, l), String(u.chain.sla[x]?.normalHours ?? '—'), String(u.chain.sla[x]?.urgentHours ?? '—')])}
         />
       </Card>
-      <Card title={t(l, '群机器人', 'Robots')}>
+      <Card title={t(l, '群机器人', 'Robots')} actions={<a href={`/units/${u.id}/robots`}>{t(l, '设置群机器人', 'Set up the robots')}</a>}>
         <Facts rows={ROBOTS.map(([k, zh, en]) => [t(l, zh, en), p.robots[k]?.configured ? <Tag tone="ok">{p.robots[k]?.signed ? t(l, '已配置（签名）', 'set (signed)') : t(l, '已配置', 'set')}</Tag> : <Tag>{t(l, '未配置', 'not set')}</Tag>])} />
       </Card>
       {ALL_POSITIONS.map((pos) => {

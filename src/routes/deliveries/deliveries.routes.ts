@@ -14,6 +14,10 @@ export const DeliverySchema = z.object({
   claimedAt: z.string(),
   sentAt: z.string().nullable(),
   createdAt: z.string(),
+  personName: z.string().nullable(),
+  topic: z.string().nullable().openapi({ description: 'The outbox topic that asked for the message (null once its outbox row is pruned)' }),
+  draftId: z.uuid().nullable().openapi({ description: 'The draft the message is about, if any' }),
+  draftTitle: z.string().nullable(),
 }).openapi('Delivery');
 
 export const listDeliveries = createRoute({
@@ -23,6 +27,7 @@ export const listDeliveries = createRoute({
   request: {
     query: z.object({
       status: z.enum(DELIVERY_STATUSES).optional(),
+      channel: z.enum(CHANNEL_NAMES).optional(),
       reviewId: z.uuid().optional(),
       limit: z.coerce.number().int().min(1).max(500).default(100),
       offset: z.coerce.number().int().min(0).default(0),
