@@ -150,6 +150,14 @@ describe.skipIf(!hasChromium && !process.env.CI)('every page works with no outsi
     await visit('/duties/board', '/duties/board', async (page) => {
       expect(await page.locator('#summary').innerText()).toContain('示范学院');
     }, q);
+    const year = new Date(t.clock.now.getTime() + 8 * 3_600_000).getUTCFullYear();
+    const opened = await t.request('POST', '/api/v1/supervisions', { token: demo.tokens.publicity, body: { year } });
+    await visit('/supervisions', `/supervisions?year=${year}`, async (page) => {
+      expect(await page.locator('#units').innerText()).toContain('示范学院');
+    }, q);
+    await visit('/supervisions/:id', `/supervisions/${opened.body.items[0].id}`, async (page) => {
+      expect(await page.locator('#score input[type=number]').count()).toBe(8);
+    }, q);
     await q.page.close();
   }, 60_000);
 

@@ -57,7 +57,7 @@ describe('专项督查 over HTTP', () => {
     expect(opened.status, opened.text).toBe(201);
     sa = opened.body.items.find((s: { unitId: string }) => s.unitId === a.unitId).id;
     sb = opened.body.items.find((s: { unitId: string }) => s.unitId === b.unitId).id;
-    expect(opened.body.items.find((s: { id: string }) => s.id === sa)).toMatchObject({ status: 'open', total: null });
+    expect(opened.body.items.find((s: { id: string }) => s.id === sa)).toMatchObject({ status: 'open', stage: 'not_started', total: null });
     expect((await post('/api/v1/supervisions', a.tokens.publicity, { year: 2026 })).body.items).toHaveLength(opened.body.items.length);
     // A unit sees its own only, and not the other unit's.
     const mine = await get('/api/v1/supervisions?year=2026', a.tokens.secretary);
@@ -67,7 +67,10 @@ describe('专项督查 over HTTP', () => {
     expect(own.status).toBe(200);
     expect(own.body.items.map((i: { title: string }) => i.title)).toContain('舆情研判');
     expect(own.body.dutyRecord).toBeNull();
-    expect((await get(`/api/v1/supervisions/${sa}`, a.tokens.publicity)).body.dutyRecord.length).toBeGreaterThan(0);
+    expect(own.body.allowedActions).toEqual([]);
+    const dept = (await get(`/api/v1/supervisions/${sa}`, a.tokens.publicity)).body;
+    expect(dept.dutyRecord.length).toBeGreaterThan(0);
+    expect(dept.allowedActions).toEqual(['score']);
   });
 
   it('scoring: refused with the fields named; with findings the unit is told and put under rectification', async () => {
@@ -80,7 +83,10 @@ describe('专项督查 over HTTP', () => {
     expect(noFinding.body.error.details.map((d: { path: string }) => d.path)).toEqual(['items.1.finding']);
     const scored = await post(`/api/v1/supervisions/${sa}/score`, a.tokens.publicity, { items: short, summary: '总体较好', rectifyDeadline: '2026-12-01T17:00:00+08:00' });
     expect(scored.status, scored.text).toBe(200);
-    expect(scored.body).toMatchObject({ status: 'rectifying', total: 93, rectifyDeadline: '2026-12-01T09:00:00.000Z' });
+    expect(scored.body).toMatchObject({ status: 'rectifying', stage: 'rectifying', total: 93, rectifyDeadline: '2026-12-01T09:00:00.000Z', allowedActions: [] });
+    // What each may do now: the unit's secretary reports, the department waits.
+    expect((await get(`/api/v1/supervisions/${sa}`, a.tokens.secretary)).body.allowedActions).toEqual(['rectification']);
+    expect((await get(`/api/v1/supervisions/${sa}`, a.tokens.drafter)).body.allowedActions).toEqual([]);
     const told = (await t.deliver()).filter((m) => m.kind === 'supervision');
     expect(told.map((m) => m.to.personId).sort()).toEqual([a.people.secretary, a.people.publicity_officer].sort());
     expect(told[0]!.text).toContain('上半年未专题研究意识形态工作');
@@ -94,10 +100,11 @@ describe('专项督查 over HTTP', () => {
     expect((await post(`/api/v1/supervisions/${sa}/rectification`, a.tokens.secretary, {})).status).toBe(400);
     const reported = await post(`/api/v1/supervisions/${sa}/rectification`, a.tokens.secretary, { note: '11月已召开党委会专题研究' });
     expect(reported.status, reported.text).toBe(200);
-    expect(reported.body.rectificationNote).toBe('11月已召开党委会专题研究');
+    expect(reported.body).toMatchObject({ rectificationNote: '11月已召开党委会专题研究', stage: 'rectified', allowedActions: [] });
+    expect((await get(`/api/v1/supervisions/${sa}`, a.tokens.publicity)).body.allowedActions).toEqual(['score']);
     expect((await post(`/api/v1/supervisions/${sa}/rectification`, a.tokens.secretary, { note: '再次' })).status).toBe(409);
     const rescored = await post(`/api/v1/supervisions/${sa}/score`, a.tokens.publicity, { items: full() });
-    expect(rescored.body).toMatchObject({ status: 'scored', total: 100, rectifyDeadline: null });
+    expect(rescored.body).toMatchObject({ status: 'scored', stage: 'scored', total: 100, rectifyDeadline: null });
     const trail = await t.runtime.database.db.select({ action: auditEvents.action }).from(auditEvents).where(eq(auditEvents.subjectId, sa)).orderBy(asc(auditEvents.seq));
     expect(trail.map((e) => e.action)).toEqual(['supervision.opened', 'supervision.scored', 'supervision.rectification_reported', 'supervision.scored']);
   });

@@ -29,6 +29,22 @@ export const SUPERVISION_ITEMS: SupervisionItem[] = [
 export const SUPERVISION_STATUSES = ['open', 'scored', 'rectifying'] as const;
 export type SupervisionStatus = (typeof SUPERVISION_STATUSES)[number];
 
+/**
+ * Where a unit stands, as the pages and the API say it: not started (open), scored (no findings),
+ * rectifying (findings, the unit still owes its report), rectified (reported; the department re-checks).
+ */
+export const SUPERVISION_STAGES = ['not_started', 'scored', 'rectifying', 'rectified'] as const;
+export type SupervisionStage = (typeof SUPERVISION_STAGES)[number];
+
+export function supervisionStage(s: { status: SupervisionStatus; rectifiedAt: Date | null }): SupervisionStage {
+  if (s.status === 'open') return 'not_started';
+  if (s.status === 'scored') return 'scored';
+  return s.rectifiedAt ? 'rectified' : 'rectifying';
+}
+
+/** The department scores a unit not yet scored, and re-checks one that has reported its rectification. */
+export const mayBeScored = (stage: SupervisionStage) => stage === 'not_started' || stage === 'rectified';
+
 export interface ItemScore { key: string; score: number; finding?: string | null }
 
 /** What is wrong with a scoring, as field paths and messages (empty when sound). */

@@ -102,6 +102,7 @@ export const LABELS = {
   recurrence: { quarterly: ['每季度', 'quarterly'], half_yearly: ['每半年', 'half-yearly'], yearly: ['每年', 'yearly'], dates: ['规定日期', 'set dates'], as_needed: ['适时上报', 'as needed'] },
   evidence: { report: ['报告文件', 'report'], minutes: ['会议纪要', 'minutes'], form: ['表格', 'form'] },
   supervisionStatus: { open: ['待督查', 'open'], scored: ['已评分', 'scored'], rectifying: ['整改中', 'rectifying'] },
+  supervisionStage: { not_started: ['未开始', 'not started'], scored: ['已评分', 'scored'], rectifying: ['整改中', 'rectifying'], rectified: ['已整改待复查', 'rectified, to re-check'] },
   // 舆情 incidents (src/domain/incidents.ts): the five stages of seed 003, 第八条, severity, the four classes of handling.
   incidentStage: { reported: ['舆情报告', 'reported'], acknowledged: ['舆情研判（已接报）', 'acknowledged, to assess'], handling: ['分类处置', 'handling'], reviewing: ['总结评估', 'closing review'], closed: ['已结束', 'closed'] },
   severity: { ordinary: ['一般', 'ordinary'], significant: ['较大', 'significant'], major: ['重大', 'major'], especially_major: ['特别重大', 'especially major'] },

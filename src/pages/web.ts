@@ -10,6 +10,7 @@ import { robotPagesRouter } from './org/robots';
 import { operationsPagesRouter } from './operations/routes';
 import { registryPagesRouter } from './registry/routes';
 import { dutyPagesRouter } from './duties/routes';
+import { supervisionPagesRouter } from './duties/supervision-routes';
 import { incidentPagesRouter } from './incidents/routes';
 import { draftPagesRouter } from './workspace/draft-routes';
 import { workspaceRouter } from './workspace/routes';
@@ -22,7 +23,7 @@ export const webRouter = new Hono<AppEnv>().route('/', assetsRouter).route('/', 
   .route('/', registryPagesRouter).route('/', inspectionPagesRouter).route('/', orgPagesRouter).route('/', calendarPagesRouter).route('/', robotPagesRouter)
   // Operations: failed deliveries, the audit log and its chain check.
   .route('/', operationsPagesRouter)
-  // The responsibility system's duties.
-  .route('/', dutyPagesRouter)
+  // The responsibility system's duties and the yearly 专项督查.
+  .route('/', dutyPagesRouter).route('/', supervisionPagesRouter)
   // 舆情 incidents: the board, the report form, the incident page.
   .route('/', incidentPagesRouter);

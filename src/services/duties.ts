@@ -69,6 +69,12 @@ export async function listTemplates(db: Db, _actor: Person) {
   return rows.map(templateView);
 }
 
+export async function getTemplate(db: Db, _actor: Person, id: string) {
+  const [row] = await db.select().from(dutyTemplates).where(eq(dutyTemplates.id, id));
+  if (!row) throw templateNotFound();
+  return templateView(row);
+}
+
 export interface TemplateInput {
   title: string;
   content: string;
@@ -101,6 +107,9 @@ export async function createTemplate(db: Db, deps: ServiceDeps, actor: Person, i
   });
 }
 
+/** JSON with object keys sorted: jsonb hands back its own key order. */
+const canonical = (v: unknown): string => JSON.stringify(v, (_k, x: unknown) => (x && typeof x === 'object' && !Array.isArray(x) ? Object.fromEntries(Object.entries(x).sort(([a], [b]) => a.localeCompare(b))) : x));
+
 /** Changes apply to periods that begin afterwards; obligations already created keep their due day. */
 export async function updateTemplate(db: Db, deps: ServiceDeps, actor: Person, id: string, patch: Partial<TemplateInput>) {
   requireRole(actor, 'publicity', 'admin');
@@ -113,7 +122,10 @@ export async function updateTemplate(db: Db, deps: ServiceDeps, actor: Person, i
     if (recurrence === 'dates' && !dates.length) throw new AppError('validation_failed', { fields: 'dates' }, [{ path: 'dates', in: 'body', message: words('按日期重复时至少须有一个 MM-DD 日期', 'a dates recurrence needs at least one MM-DD day') }]);
     const now = deps.now();
     const [t] = await tx.update(dutyTemplates).set({ ...patch, updatedAt: now }).where(eq(dutyTemplates.id, id)).returning();
-    const changed = Object.fromEntries(Object.keys(patch).map((k) => [k, { from: before[k as keyof TemplateRow] ?? null, to: patch[k as keyof TemplateInput] ?? null }]));
+    // A page posts every field: the record names only those whose value moved.
+    const changed = Object.fromEntries(Object.keys(patch)
+      .filter((k) => canonical(before[k as keyof TemplateRow] ?? null) !== canonical(patch[k as keyof TemplateInput] ?? null))
+      .map((k) => [k, { from: before[k as keyof TemplateRow] ?? null, to: patch[k as keyof TemplateInput] ?? null }]));
     await appendAudit(tx, { actorId: actor.id, action: 'duty_template.updated', subjectType: 'duty_template', subjectId: id, data: { changed }, at: now });
     return templateView(t!);
   });

@@ -1,7 +1,7 @@
 import { and, asc, eq, inArray, isNull, lte, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { people, supervisions, units } from '../../db/schema';
-import { statusAfterScoring, scoringProblems, SUPERVISION_ITEMS, totalScore, type ItemScore, type SupervisionStatus } from '../domain/supervision';
+import { mayBeScored, statusAfterScoring, scoringProblems, supervisionStage, SUPERVISION_ITEMS, totalScore, type ItemScore, type SupervisionStatus } from '../domain/supervision';
 import { label } from '../lib/i18n';
 import { AppError, words } from '../lib/errors';
 import { supervisionMessage } from '../notify/duty-messages';
@@ -27,7 +27,7 @@ const notFound = () => new AppError('not_found', { what: words('专项督查', '
 
 function view(r: Row & { unitName: string }) {
   return {
-    id: r.id, year: r.year, unitId: r.unitId, unitName: r.unitName, status: r.status, total: r.total, summary: r.summary,
+    id: r.id, year: r.year, unitId: r.unitId, unitName: r.unitName, status: r.status, stage: supervisionStage(r), total: r.total, summary: r.summary,
     items: SUPERVISION_ITEMS.map((item) => {
       const s = r.items.find((x) => x.key === item.key);
       return { ...item, score: s?.score ?? null, finding: s?.finding ?? null };
@@ -77,14 +77,29 @@ async function load(db: Db, actor: Person, id: string) {
   return r;
 }
 
-/** One supervision, with what this system knows of the unit's duties that year (the checker's starting point). */
+/** The unit's secretary (第一责任人) or publicity officer reports its rectification. */
+async function mayReportRectification(db: Db, actor: Person, unitId: string): Promise<boolean> {
+  const held = await currentPositions(db, actor.id);
+  return held.some((p) => p.unitId === unitId && (p.position === 'secretary' || p.position === 'publicity_officer'));
+}
+
+export type SupervisionAction = 'score' | 'rectification';
+
+/**
+ * One supervision, with what this system knows of the unit's duties that year (the checker's
+ * starting point) and what the caller may do now (the same checks the changes make).
+ */
 export async function getSupervision(db: Db, deps: ServiceDeps, actor: Person, id: string) {
   const r = await load(db, actor, id);
   // The duty record is the department's own (dutyYear checks the role): a unit member sees the checklist only.
   const record = hasRole(actor, 'publicity', 'admin')
     ? (await dutyYear(db, deps, actor, r.s.year)).items.filter((i) => i.o.unitId === r.s.unitId).map((i) => ({ title: i.title, period: i.o.period, standing: i.standing }))
     : null;
-  return { ...view({ ...r.s, unitName: r.unitName }), dutyRecord: record };
+  const v = view({ ...r.s, unitName: r.unitName });
+  const allowedActions: SupervisionAction[] = [];
+  if (hasRole(actor, 'publicity') && mayBeScored(v.stage)) allowedActions.push('score');
+  if (v.stage === 'rectifying' && (await mayReportRectification(db, actor, r.s.unitId))) allowedActions.push('rectification');
+  return { ...v, allowedActions, dutyRecord: record };
 }
 
 async function lock(tx: Db, id: string): Promise<Row> {
@@ -104,7 +119,7 @@ export async function scoreSupervision(db: Db, deps: ServiceDeps, actor: Person,
   await inTransaction(db, deps, async (tx) => {
     const row = await lock(tx, id);
     // A first scoring, or the re-check once the unit has reported its rectification.
-    if (row.status === 'scored' || (row.status === 'rectifying' && !row.rectifiedAt)) throw illegal(row.status, '评分', 'scored');
+    if (!mayBeScored(supervisionStage(row))) throw illegal(row.status, '评分', 'scored');
     const status = statusAfterScoring(input.items);
     const items = input.items.map((s) => ({ key: s.key, score: s.score, finding: s.finding?.trim() || null }));
     await tx.update(supervisions).set({
@@ -120,8 +135,7 @@ export async function scoreSupervision(db: Db, deps: ServiceDeps, actor: Person,
 /** The unit (its secretary or publicity officer) reports the rectification done; the department scores again. */
 export async function reportRectification(db: Db, deps: ServiceDeps, actor: Person, id: string, note: string) {
   const r = await load(db, actor, id);
-  const held = await currentPositions(db, actor.id);
-  if (!held.some((p) => p.unitId === r.s.unitId && (p.position === 'secretary' || p.position === 'publicity_officer'))) {
+  if (!(await mayReportRectification(db, actor, r.s.unitId))) {
     throw new AppError('forbidden', {}, { reason: words('只有本单位学院书记或宣传员可以报告整改', "only the unit's secretary or publicity officer reports its rectification") });
   }
   await inTransaction(db, deps, async (tx) => {
@@ -169,7 +183,7 @@ export async function supervisionPlans(db: Db, deps: ServiceDeps, row: OutboxRow
       return supervisionMessage({
         recipientName: person.name, unitName: r.unit.name, year: now.year, total: now.total, overdue, rectifyDeadline: now.rectifyDeadline,
         findings: now.items.filter((i) => i.finding).map((i) => `${SUPERVISION_ITEMS.find((x) => x.key === i.key)?.title ?? i.key}：${i.finding}`),
-        url: `${deps.config.publicUrl}/api/v1/supervisions/${supervisionId}`,
+        url: `${deps.config.publicUrl}/supervisions/${supervisionId}`,
       });
     },
   }));

@@ -62,6 +62,8 @@ dl.facts{display:grid;grid-template-columns:max-content minmax(0,1fr);gap:8px 18
 .field{margin-bottom:18px}
 .field>label,.field legend,.field .label{display:block;font-weight:600;margin-bottom:4px}
 .field fieldset{border:0;margin:0;padding:0;min-width:0}
+fieldset.group{border:1px solid var(--line,#dcdfe6);border-radius:6px;margin:0 0 16px;padding:10px 14px 0;min-width:0}
+fieldset.group>legend{font-weight:600;padding:0 4px}
 .hint{display:block;color:var(--muted);font-size:13px;margin-bottom:6px}
 .error-message{display:block;color:var(--bad);font-weight:600;margin-bottom:6px}
 .field.has-error{border-left:4px solid var(--bad);padding-left:14px}

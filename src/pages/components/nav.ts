@@ -21,6 +21,7 @@ export const NAV: NavItem[] = [
   { href: '/duties', zh: '我的职责', en: 'My duties', group: ['责任制', 'Responsibility system'] },
   { href: '/duties/board', zh: '落实情况看板', en: 'Duties board', roles: ['publicity', 'admin'] },
   { href: '/duties/templates', zh: '职责模板', en: 'Duty templates' },
+  { href: '/supervisions', zh: '专项督查', en: 'Supervision', roles: ['publicity', 'admin'] },
   { href: '/incidents', zh: '舆情', en: 'Incidents', group: ['舆情处置', 'Online opinion'] },
   { href: '/incidents/new', zh: '报告舆情', en: 'Report an incident' },
   { href: '/registry', zh: '账号登记备案', en: 'Account registry', group: ['宣传部', 'Publicity'] },

@@ -59,18 +59,26 @@ export function parseWith<S extends z.ZodType>(schema: S, data: unknown): z.infe
     const e = validationError(parsed.error.issues, 'form');
     // The issue's kind rides along, so the page can say it in the reader's language.
     (e.details as Record<string, unknown>[]).forEach((d, i) => {
-      const issue = parsed.error.issues[i] as { code: string; origin?: string; minimum?: unknown; maximum?: unknown };
-      Object.assign(d, { code: issue.code, origin: issue.origin, minimum: issue.minimum, maximum: issue.maximum });
+      const issue = parsed.error.issues[i] as { code: string; origin?: string; minimum?: unknown; maximum?: unknown; expected?: unknown };
+      Object.assign(d, { code: issue.code, origin: issue.origin, minimum: issue.minimum, maximum: issue.maximum, expected: issue.expected });
     });
     throw e;
   }
   return parsed.data;
 }
 
+/** Renames the paths of a validation error to the form's own field names, so the summary links to the control. */
+export function renamed(err: unknown, paths: Record<string, string>): unknown {
+  if (err instanceof AppError && err.code === 'validation_failed' && Array.isArray(err.details)) {
+    for (const d of err.details as { path: string }[]) d.path = paths[d.path] ?? d.path;
+  }
+  return err;
+}
+
 /** Labels of a form's fields, zh-CN and English, for messages that name them. */
 export type FieldLabels = Record<string, [zh: string, en: string]>;
 
-function issueText(d: { path: string; message: string | Words; code?: string; origin?: string; minimum?: unknown; maximum?: unknown }, name: string, l: Locale): string {
+function issueText(d: { path: string; message: string | Words; code?: string; origin?: string; minimum?: unknown; maximum?: unknown; expected?: unknown }, name: string, l: Locale): string {
   const en = l === 'en';
   switch (d.code) {
     case 'too_small':
@@ -78,8 +86,11 @@ function issueText(d: { path: string; message: string | Words; code?: string; or
       return en ? `Enter ${name}` : `请填写${name}`;
     case 'too_big':
       return en ? `${name}: at most ${d.maximum} ${d.origin === 'array' ? 'items' : 'characters'}` : `${name}：最多 ${d.maximum} ${d.origin === 'array' ? '项' : '个字'}`;
-    case 'invalid_value':
     case 'invalid_type':
+      // A number left empty (or not a number) is typed, not chosen.
+      if (d.expected === 'number' || d.expected === 'int') return en ? `Enter ${name} as a whole number` : `请填写${name}（整数）`;
+      return en ? `Choose ${name}` : `请选择${name}`;
+    case 'invalid_value':
       return en ? `Choose ${name}` : `请选择${name}`;
     case 'invalid_format':
       return en ? `${name} is not in the right format` : `${name}格式不正确`;

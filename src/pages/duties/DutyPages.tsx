@@ -1,24 +1,19 @@
 import type { Child } from 'hono/jsx';
 import { STANDINGS, type Standing } from '../../domain/duties';
+import { StandingTag } from './tags';
 import { label } from '../../lib/i18n';
 import type { getObligation, ObligationSummary, templateView } from '../../services/duties';
 import type { dutyYear } from '../../services/duty-exports';
+import type { listSupervisions } from '../../services/supervisions';
+import { OwnSupervisions } from './SupervisionPages';
 import { t, type PageCtx } from '../components/context';
 import { Layout } from '../components/Layout';
-import { Button, Card, ErrorSummary, Facts, Notice, PostForm, Table, Tag, TextArea, Time, fieldId, type FieldErrors, type Tone } from '../components/ui';
+import { Button, Card, ErrorSummary, Facts, Notice, PostForm, Table, Tag, TextArea, Time, fieldId, type FieldErrors } from '../components/ui';
 
 /**
  * The duty pages (责任制职责): my duties, one duty with its submissions and the forms to submit or
  * decide, the department's board with the year's summary (prints on A4), and the templates.
  */
-
-const STANDING_TONE: Record<Standing, Tone> = { pending: 'info', in_review: 'warn', done: 'ok', late: 'warn', missing: 'bad' };
-
-export const StandingTag = ({ standing, l }: { standing: Standing; l: PageCtx['locale'] }) => (
-  <Tag tone={STANDING_TONE[standing]}>
-    <span data-standing={standing}>{label('standing', standing, l)}</span>
-  </Tag>
-);
 
 const dutyHref = (ctx: PageCtx, id: string) => `/duties/${id}${ctx.query.get('lang') ? `?lang=${ctx.locale}` : ''}`;
 
@@ -41,7 +36,7 @@ function DutyTable({ ctx, items, empty, showUnit }: { ctx: PageCtx; items: Oblig
 }
 
 /** `GET /duties`: what I answer for (upcoming, overdue, done) and, for reviewers, what waits for me. */
-export function MyDutiesPage({ ctx, mine, toReview }: { ctx: PageCtx; mine: ObligationSummary[]; toReview: ObligationSummary[] }) {
+export function MyDutiesPage({ ctx, mine, toReview, supervisions = [] }: { ctx: PageCtx; mine: ObligationSummary[]; toReview: ObligationSummary[]; supervisions?: SupervisionSummary[] }) {
   const l = ctx.locale;
   const upcoming = mine.filter((o) => o.standing === 'pending' || o.standing === 'in_review');
   const overdue = mine.filter((o) => o.standing === 'missing');
@@ -64,10 +59,12 @@ export function MyDutiesPage({ ctx, mine, toReview }: { ctx: PageCtx; mine: Obli
       <Card id="done" title={t(l, `已完成（${done.length}）`, `Done (${done.length})`)}>
         <DutyTable ctx={ctx} items={done} showUnit empty={t(l, '还没有已完成的职责。', 'Nothing done yet.')} />
       </Card>
+      <OwnSupervisions ctx={ctx} items={supervisions} />
     </Layout>
   );
 }
 
+type SupervisionSummary = Awaited<ReturnType<typeof listSupervisions>>[number];
 type ObligationView = Awaited<ReturnType<typeof getObligation>>;
 
 /** `GET /duties/{id}`: the duty, its submissions with their files and decisions, and what I may do now. */

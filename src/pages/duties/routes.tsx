@@ -5,6 +5,7 @@ import { requireRole } from '../../services/auth';
 import { cstYear } from '../../domain/cst';
 import * as duties from '../../services/duties';
 import { dutyYear } from '../../services/duty-exports';
+import { listSupervisions } from '../../services/supervisions';
 import { evidenceForm } from '../../routes/duties/duties.handlers';
 import { pageCtx, t } from '../components/context';
 import { errorPage, renderPage } from '../components/render';
@@ -48,7 +49,9 @@ export const dutyPagesRouter = new Hono<AppEnv>()
       for (const o of visible.filter((x) => x.status === 'submitted')) {
         if ((await duties.getObligation(deps.db, deps, person, o.id)).allowedActions.includes('accept')) toReview.push(o);
       }
-      return renderPage(c, <MyDutiesPage ctx={pageCtx(c)} mine={mine} toReview={toReview} />);
+      // A unit's people find their unit's 专项督查 result here; the department has its own page.
+      const ownSupervisions = person.roles.some((r) => r === 'publicity' || r === 'admin') ? [] : await listSupervisions(deps.db, person);
+      return renderPage(c, <MyDutiesPage ctx={pageCtx(c)} mine={mine} toReview={toReview} supervisions={ownSupervisions} />);
     } catch (err) {
       return errorPage(c, err);
     }

@@ -3,7 +3,6 @@ import { eq, inArray } from 'drizzle-orm';
 import { Hono, type Context } from 'hono';
 import { accounts, people } from '../../../db/schema';
 import { AUTO_FAIL_ITEMS, GRADE_RESULTS, progressByUnit } from '../../domain/inspection';
-import { AppError } from '../../lib/errors';
 import type { AppEnv } from '../../lib/http';
 import { localeOf, translator } from '../../lib/i18n';
 import { text } from '../../lib/text';
@@ -13,7 +12,7 @@ import { hasRole } from '../../services/auth';
 import * as inspections from '../../services/inspections';
 import { errorPage } from '../components/render';
 import type { FieldErrors } from '../components/ui';
-import { cstInput, formErrors, many, one, optional, parseWith, readForm, type FieldLabels, type FormData } from '../console/forms';
+import { cstInput, formErrors, many, one, optional, parseWith, readForm, renamed, type FieldLabels, type FormData } from '../console/forms';
 import { consolePage, pathId, requirePageRole } from '../console/page';
 import { requirePage } from '../sessions';
 import { uploadsOf } from '../../routes/files/files.handlers';
@@ -106,14 +105,6 @@ const SELF_REPORT_PATHS: Record<string, string> = {
   'reviewCompliance.unreviewedPublications': 'unreviewedPublications', 'reviewCompliance.notes': 'complianceNotes',
   'incidents.0.kind': 'incidentKind', 'incidents.0.description': 'incidentDescription', 'incidents.0.at': 'incidentAt',
 };
-
-/** Renames the paths of a validation error to the form's own field names, so the summary links to the control. */
-function renamed(err: unknown, paths: Record<string, string>): unknown {
-  if (err instanceof AppError && err.code === 'validation_failed' && Array.isArray(err.details)) {
-    for (const d of err.details as { path: string }[]) d.path = paths[d.path] ?? d.path;
-  }
-  return err;
-}
 
 const GradeForm = z.object({
   result: z.enum(GRADE_RESULTS),

@@ -1,7 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { EVIDENCE_KINDS, POSITIONS } from '../../../db/schema';
 import { isValidMonthDay, OBLIGATION_STATUSES, PERIOD_KEY, RECURRENCES, STANDINGS } from '../../domain/duties';
-import { SUPERVISION_STATUSES } from '../../domain/supervision';
+import { SUPERVISION_STAGES, SUPERVISION_STATUSES } from '../../domain/supervision';
 import { errors, jsonBody, jsonResponse, said, uuidParam } from '../../lib/http';
 import { text } from '../../lib/text';
 
@@ -33,6 +33,9 @@ const templateFields = {
 };
 const needsDates = (b: { recurrence?: string; dates?: string[] }) => b.recurrence !== 'dates' || !!b.dates?.length;
 const datesIssue = { ...said('按日期重复时至少须有一个 MM-DD 日期', 'a dates recurrence needs at least one MM-DD day'), path: ['dates'] };
+/** The template bodies; the template pages check their forms with them too. */
+export const CreateTemplateBody = z.strictObject(templateFields).refine(needsDates, datesIssue);
+export const UpdateTemplateBody = z.strictObject(templateFields).partial().refine((b) => !b.recurrence || needsDates(b), datesIssue);
 
 export const listTemplates = createRoute({
   operationId: 'listTemplates',
@@ -43,14 +46,14 @@ export const listTemplates = createRoute({
 export const createTemplate = createRoute({
   operationId: 'createTemplate',
   method: 'post', path: '/duties/templates', tags, security, summary: 'Add a duty template (publicity)',
-  request: jsonBody(z.strictObject(templateFields).refine(needsDates, datesIssue)),
+  request: jsonBody(CreateTemplateBody),
   responses: { 201: jsonResponse(TemplateSchema, 'The template'), ...errors(400, 401, 403) },
 });
 
 export const updateTemplate = createRoute({
   operationId: 'updateTemplate',
   method: 'patch', path: '/duties/templates/{id}', tags, security, summary: 'Change or retire (`active: false`) a template (publicity); periods that begin afterwards follow it',
-  request: { params, ...jsonBody(z.strictObject(templateFields).partial().refine((b) => !b.recurrence || needsDates(b), datesIssue)) },
+  request: { params, ...jsonBody(UpdateTemplateBody) },
   responses: { 200: jsonResponse(TemplateSchema, 'The template'), ...errors(400, 401, 403, 404) },
 });
 
@@ -138,22 +141,33 @@ export const exportYear = createRoute({
 // ——— The yearly 专项督查 ———
 
 const SupervisionSchema = z.object({
-  id: z.uuid(), year: z.number().int(), unitId: z.uuid(), unitName: z.string(), status: z.enum(SUPERVISION_STATUSES), total: z.number().int().nullable(), summary: z.string().nullable(),
+  id: z.uuid(), year: z.number().int(), unitId: z.uuid(), unitName: z.string(), status: z.enum(SUPERVISION_STATUSES),
+  stage: z.enum(SUPERVISION_STAGES).openapi({ description: 'not_started; scored (no findings); rectifying (findings, the unit owes its report); rectified (reported, to be re-checked)' }), total: z.number().int().nullable(), summary: z.string().nullable(),
   items: z.array(z.object({ key: z.string(), title: z.string(), check: z.string(), source: z.string(), max: z.number().int(), score: z.number().int().nullable(), finding: z.string().nullable() })),
   rectifyDeadline: z.string().nullable(), rectifiedAt: z.string().nullable(), rectificationNote: z.string().nullable(),
   scoredBy: z.uuid().nullable(), scoredAt: z.string().nullable(), escalatedAt: z.string().nullable(),
 }).openapi('Supervision');
 const SupervisionDetail = SupervisionSchema.extend({
+  allowedActions: z.array(z.enum(['score', 'rectification'])).openapi({ description: 'What the caller may do now: score (publicity: not started, or rectified and to be re-checked), rectification (the unit’s secretary or publicity officer while rectifying)' }),
   dutyRecord: z.array(z.object({ title: z.string(), period: z.string(), standing: z.enum(STANDINGS) })).nullable()
     .openapi({ description: "The unit's obligations that year and where each stands (publicity/admin only)" }),
 }).openapi('SupervisionDetail');
 const sTags = ['Supervision 专项督查'];
 const Year = z.number().int().min(2000).max(2100);
 
+/** The bodies the pages check their forms with too, so a page and the API refuse alike. */
+export const OpenSupervisionsBody = z.strictObject({ year: Year, unitIds: z.array(z.uuid()).max(1000).optional() });
+export const ScoreBody = z.strictObject({
+  items: z.array(z.strictObject({ key: z.string().max(50), score: z.number().int(), finding: text(2000).nullable().optional() })).max(50),
+  summary: text(5000).optional(),
+  rectifyDeadline: z.iso.datetime({ offset: true }).optional(),
+});
+export const RectificationBody = z.strictObject({ note: text(5000) });
+
 export const openSupervisions = createRoute({
   operationId: 'openSupervisions',
   method: 'post', path: '/supervisions', tags: sTags, security, summary: 'Open the year’s 专项督查 for every unit, or those named (publicity)',
-  request: jsonBody(z.strictObject({ year: Year, unitIds: z.array(z.uuid()).max(1000).optional() })),
+  request: jsonBody(OpenSupervisionsBody),
   responses: { 201: jsonResponse(z.object({ items: z.array(SupervisionSchema) }), 'The year’s supervisions'), ...errors(400, 401, 403) },
 });
 
@@ -177,11 +191,7 @@ export const scoreSupervision = createRoute({
   summary: 'Score the checklist (publicity): every item 0…max; marks taken off need a finding; findings need a rectification deadline',
   request: {
     params,
-    ...jsonBody(z.strictObject({
-      items: z.array(z.strictObject({ key: z.string().max(50), score: z.number().int(), finding: text(2000).nullable().optional() })).max(50),
-      summary: text(5000).optional(),
-      rectifyDeadline: z.iso.datetime({ offset: true }).optional(),
-    })),
+    ...jsonBody(ScoreBody),
   },
   responses: { 200: jsonResponse(SupervisionDetail, 'Scored, or under rectification'), ...errors(400, 401, 403, 404, 409) },
 });
@@ -189,6 +199,6 @@ export const scoreSupervision = createRoute({
 export const reportRectification = createRoute({
   operationId: 'reportRectification',
   method: 'post', path: '/supervisions/{id}/rectification', tags: sTags, security, summary: 'Report the rectification done 整改报告 (the unit’s secretary or publicity officer); the department then scores again',
-  request: { params, ...jsonBody(z.strictObject({ note: text(5000) })) },
+  request: { params, ...jsonBody(RectificationBody) },
   responses: { 200: jsonResponse(SupervisionDetail, 'The supervision'), ...errors(400, 401, 403, 404, 409) },
 });
