@@ -70,8 +70,8 @@ describe('messages in one language at a time', () => {
     // A rule of ours (refine) has its Chinese too.
     const patch = await both('PATCH', `/api/v1/drafts/${missing}`, { token: demo.tokens.drafter, body: {} });
     expect(patch.status).toBe(400);
-    expect(byPath(patch.zh)['title']).toBe('title、body、fileIds 至少填写一项');
-    expect(byPath(patch.en)['title']).toBe('title, body or fileIds is required');
+    expect(byPath(patch.zh)['title']).toBe('title、body、fileIds、accountIds、urgency 至少填写一项');
+    expect(byPath(patch.en)['title']).toBe('title, body, fileIds, accountIds or urgency is required');
     // The one text rule (a NUL character) speaks both languages too.
     const nul = await both('POST', '/api/v1/drafts', { token: demo.tokens.drafter, body: { title: 'a\u0000b', body: 'x', unitId: demo.unitId, accountIds: [demo.accountId] } });
     expect(nul.status).toBe(400);
