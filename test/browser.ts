@@ -2,7 +2,8 @@ import { existsSync } from 'node:fs';
 import { serve, type ServerType } from '@hono/node-server';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import type { AddressInfo } from 'node:net';
-import type { TestEnv } from './harness';
+import { afterAll, beforeAll } from 'vitest';
+import { createTestEnv, type TestEnv } from './harness';
 
 /** Debian's Chromium, never a downloaded browser; flags keep it off the (closed) network. */
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -46,3 +47,30 @@ export async function browserAs(t: TestEnv, browser: Browser, base: string, emai
 }
 
 export const noSideways = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
+
+type Demo = Awaited<ReturnType<TestEnv['seed']>>;
+export interface SeededBrowser { t: TestEnv; demo: Demo; browser: Browser; base: string; emailOf(personId: string): Promise<string> }
+
+/**
+ * A page suite's fixture: a Postgres service seeded with the demo college and Chromium open on it,
+ * made before the suite's tests (`prepare` runs between seeding and opening the browser) and closed
+ * after them. `assign` hands the fixture to the suite's own variables, which its tests then use.
+ */
+export function seededBrowser(assign: (s: SeededBrowser) => void, options: { env?: Record<string, string>; prepare?: (t: TestEnv, demo: Demo) => Promise<void> } = {}) {
+  let close: (() => Promise<void>) | undefined;
+  let t: TestEnv | undefined;
+  beforeAll(async () => {
+    t = await createTestEnv('postgres', options.env);
+    const env = t;
+    const demo = await env.seed();
+    await options.prepare?.(env, demo);
+    const opened = await openBrowser(env);
+    close = opened.close;
+    const emailOf = async (id: string) => (await env.request('GET', `/api/v1/people/${id}`, { token: demo.tokens.admin })).body.email as string;
+    assign({ t: env, demo, browser: opened.browser, base: opened.base, emailOf });
+  }, 60_000);
+  afterAll(async () => {
+    await close?.();
+    await t?.close();
+  });
+}

@@ -1,8 +1,8 @@
 import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parseFestivalLines } from '../src/pages/calendar/lines';
-import { browserAs, hasChromium, noSideways, openBrowser } from './browser';
-import { createTestEnv, type TestEnv } from './harness';
+import { browserAs, hasChromium, noSideways, seededBrowser } from './browser';
+import type { TestEnv } from './harness';
 import type { Demo } from './registry-fixtures';
 
 describe('the calendar form’s lines', () => {
@@ -21,18 +21,9 @@ describe.skipIf(!hasChromium && !process.env.CI)('holiday calendar page in Chrom
   let demo: Demo;
   let browser: Browser;
   let base: string;
-  let close: (() => Promise<void>) | undefined;
-  const emailOf = async (id: string) => (await t.request('GET', `/api/v1/people/${id}`, { token: demo.tokens.admin })).body.email as string;
+  let emailOf: (personId: string) => Promise<string>;
 
-  beforeAll(async () => {
-    t = await createTestEnv('postgres');
-    demo = await t.seed();
-    ({ base, browser, close } = await openBrowser(t));
-  }, 60_000);
-  afterAll(async () => {
-    await close?.();
-    await t?.close();
-  });
+  seededBrowser((s) => ({ t, demo, browser, base, emailOf } = s));
 
   it('an admin sees the years, views one and loads a new year with per-line errors; publicity reads only; staff get a 403 page', async () => {
     const admin = await browserAs(t, browser, base, await emailOf(demo.people.admin!));

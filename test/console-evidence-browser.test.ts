@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import type { Browser } from 'playwright-core';
 import { sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserAs, hasChromium, noSideways, openBrowser } from './browser';
-import { createTestEnv, type TestEnv } from './harness';
+import { describe, expect, it } from 'vitest';
+import { browserAs, hasChromium, noSideways, seededBrowser } from './browser';
+import type { TestEnv } from './harness';
 import { registered, rowsOf, type Demo } from './registry-fixtures';
 
 const PDF = `%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n`;
@@ -18,9 +18,8 @@ describe.skipIf(!hasChromium && !process.env.CI)('self-report evidence', () => {
   let demo: Demo;
   let browser: Browser;
   let base: string;
-  let close: (() => Promise<void>) | undefined;
   let inspectionId: string;
-  const emailOf = async (id: string) => (await t.request('GET', `/api/v1/people/${id}`, { token: demo.tokens.admin })).body.email as string;
+  let emailOf: (personId: string) => Promise<string>;
   const upload = async (token: string, files: [string, string][]) => {
     const form = new FormData();
     for (const [name, text] of files) form.append('files', new File([text], name));
@@ -28,17 +27,9 @@ describe.skipIf(!hasChromium && !process.env.CI)('self-report evidence', () => {
     return { status: res.status, body: await res.json() };
   };
 
-  beforeAll(async () => {
-    t = await createTestEnv('postgres');
-    demo = await t.seed();
+  seededBrowser((s) => ({ t, demo, browser, base, emailOf } = s), {
     // Registered while this year's campaign runs: it has an open inspection, its owner the unit's publicity officer.
-    const account = await registered(t, demo, { name: '佐证示范号' });
-    inspectionId = account.inspections[0].id;
-    ({ base, browser, close } = await openBrowser(t));
-  }, 60_000);
-  afterAll(async () => {
-    await close?.();
-    await t?.close();
+    prepare: async (env, seeded) => { inspectionId = (await registered(env, seeded, { name: '佐证示范号' })).inspections[0].id; },
   });
 
   it('the owner uploads evidence on the page; publicity sees and downloads it; a forged file is refused by name', async () => {

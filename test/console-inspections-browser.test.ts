@@ -1,8 +1,8 @@
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { cstYear } from '../src/domain/cst';
-import { browserAs, hasChromium, noSideways, openBrowser } from './browser';
-import { createTestEnv, type TestEnv } from './harness';
+import { browserAs, hasChromium, noSideways, seededBrowser } from './browser';
+import type { TestEnv } from './harness';
 import { registered, type Demo } from './registry-fixtures';
 
 /**
@@ -15,21 +15,15 @@ describe.skipIf(!hasChromium && !process.env.CI)('annual inspection pages in Chr
   let demo: Demo;
   let browser: Browser;
   let base: string;
-  let close: (() => Promise<void>) | undefined;
   let second: { id: string; name: string };
   let third: { id: string; name: string };
-  const emailOf = async (id: string) => (await t.request('GET', `/api/v1/people/${id}`, { token: demo.tokens.admin })).body.email as string;
+  let emailOf: (personId: string) => Promise<string>;
 
-  beforeAll(async () => {
-    t = await createTestEnv('postgres');
-    demo = await t.seed();
-    second = await registered(t, demo, { name: '示范学院研究生会公众号' });
-    third = await registered(t, demo, { name: '示范学院就业指导公众号' });
-    ({ base, browser, close } = await openBrowser(t));
-  }, 60_000);
-  afterAll(async () => {
-    await close?.();
-    await t?.close();
+  seededBrowser((s) => ({ t, demo, browser, base, emailOf } = s), {
+    prepare: async (env, seeded) => {
+      second = await registered(env, seeded, { name: '示范学院研究生会公众号' });
+      third = await registered(env, seeded, { name: '示范学院就业指导公众号' });
+    },
   });
 
   const inspectionOf = async (campaignId: string, accountId: string) =>

@@ -1,7 +1,7 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserAs, hasChromium, noSideways, openBrowser } from './browser';
-import { createTestEnv, LOOPBACK_RECEIVERS, submitDraft, type TestEnv } from './harness';
+import { browserAs, hasChromium, noSideways, seededBrowser } from './browser';
+import { LOOPBACK_RECEIVERS, submitDraft, type TestEnv } from './harness';
 import { startReceiver } from './support/receiver';
 import type { Demo } from './registry-fixtures';
 
@@ -16,22 +16,15 @@ describe.skipIf(!hasChromium && !process.env.CI)('operations pages in Chromium',
   let demo: Demo;
   let browser: Browser;
   let base: string;
-  let close: (() => Promise<void>) | undefined;
   let robotAnswer = { status: 400, body: { errcode: 93000, errmsg: 'invalid webhook url' } as unknown };
   let receiver: Awaited<ReturnType<typeof startReceiver>>;
-  const emailOf = async (id: string) => (await t.request('GET', `/api/v1/people/${id}`, { token: demo.tokens.admin })).body.email as string;
+  let emailOf: (personId: string) => Promise<string>;
 
   beforeAll(async () => {
     receiver = await startReceiver(() => robotAnswer);
-    t = await createTestEnv('postgres', LOOPBACK_RECEIVERS);
-    demo = await t.seed();
-    ({ base, browser, close } = await openBrowser(t));
-  }, 60_000);
-  afterAll(async () => {
-    await close?.();
-    await t?.close();
-    await receiver?.close();
   });
+  afterAll(async () => receiver?.close());
+  seededBrowser((s) => ({ t, demo, browser, base, emailOf } = s), { env: LOOPBACK_RECEIVERS });
 
   it('an admin sets a unit’s robots, tests one, finds the failed send and sends it again', async () => {
     const admin = await browserAs(t, browser, base, await emailOf(demo.people.admin!));

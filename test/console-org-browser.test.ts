@@ -1,8 +1,8 @@
 import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserAs, hasChromium, noSideways, openBrowser } from './browser';
+import { describe, expect, it } from 'vitest';
+import { browserAs, hasChromium, noSideways, seededBrowser } from './browser';
 import { pick } from './console-support';
-import { createTestEnv, submitDraft, type TestEnv } from './harness';
+import { submitDraft, type TestEnv } from './harness';
 import type { Demo } from './registry-fixtures';
 
 /**
@@ -16,18 +16,9 @@ describe.skipIf(!hasChromium && !process.env.CI)('organisation pages in Chromium
   let demo: Demo;
   let browser: Browser;
   let base: string;
-  let close: (() => Promise<void>) | undefined;
-  const emailOf = async (id: string) => (await t.request('GET', `/api/v1/people/${id}`, { token: demo.tokens.admin })).body.email as string;
+  let emailOf: (personId: string) => Promise<string>;
 
-  beforeAll(async () => {
-    t = await createTestEnv('postgres');
-    demo = await t.seed();
-    ({ base, browser, close } = await openBrowser(t));
-  }, 60_000);
-  afterAll(async () => {
-    await close?.();
-    await t?.close();
-  });
+  seededBrowser((s) => ({ t, demo, browser, base, emailOf } = s));
 
   it('an admin hands a position on and deactivates the leaver; their token dies, the successor gets the link', async () => {
     const draftId = await submitDraft(t, demo, '交接测试稿件');

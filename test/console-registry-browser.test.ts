@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { REGISTRY_COLUMNS } from '../src/services/registry-exports';
-import { browserAs, hasChromium, noSideways, openBrowser } from './browser';
-import { createTestEnv, type TestEnv } from './harness';
+import { browserAs, hasChromium, noSideways, seededBrowser } from './browser';
+import type { TestEnv } from './harness';
 import { pick } from './console-support';
 import { registered, type Demo } from './registry-fixtures';
 
@@ -12,18 +12,9 @@ describe.skipIf(!hasChromium && !process.env.CI)('registry pages in Chromium', (
   let demo: Demo;
   let browser: Browser;
   let base: string;
-  let close: (() => Promise<void>) | undefined;
-  const emailOf = async (id: string) => (await t.request('GET', `/api/v1/people/${id}`, { token: demo.tokens.admin })).body.email as string;
+  let emailOf: (personId: string) => Promise<string>;
 
-  beforeAll(async () => {
-    t = await createTestEnv('postgres');
-    demo = await t.seed();
-    ({ base, browser, close } = await openBrowser(t));
-  }, 60_000);
-  afterAll(async () => {
-    await close?.();
-    await t?.close();
-  });
+  seededBrowser((s) => ({ t, demo, browser, base, emailOf } = s));
 
   it('a staff member applies with people picked by name; publicity approves it', async () => {
     const staff = await browserAs(t, browser, base, await emailOf(demo.people.drafter!));
