@@ -161,4 +161,7 @@ export const jsonResponse = <T extends z.ZodType>(schema: T, description: string
   description,
 });
 
+/** Repeated `files` parts of a multipart upload, as the document shows them: handlers read the parts themselves (uploadsOf) and name a missing or bad one. */
+export const fileParts = z.any().optional().openapi({ type: 'array', items: { type: 'string', format: 'binary' } });
+
 export const uuidParam = (name: string) => z.uuid().openapi({ param: { name, in: 'path' } });

@@ -2,7 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { EVIDENCE_KINDS, POSITIONS } from '../../../db/schema';
 import { isValidMonthDay, OBLIGATION_STATUSES, PERIOD_KEY, RECURRENCES, STANDINGS } from '../../domain/duties';
 import { SUPERVISION_STAGES, SUPERVISION_STATUSES } from '../../domain/supervision';
-import { errors, jsonBody, jsonResponse, said, uuidParam } from '../../lib/http';
+import { errors, fileParts, jsonBody, jsonResponse, said, uuidParam } from '../../lib/http';
 import { text } from '../../lib/text';
 
 const tags = ['Duties 责任制职责'];
@@ -101,7 +101,7 @@ export const submitEvidence = createRoute({
   request: {
     params,
     // Read by the handler (repeated file parts), which names a missing or bad field itself.
-    body: { content: { 'multipart/form-data': { schema: z.object({ files: z.any().optional().openapi({ type: 'array', items: { type: 'string', format: 'binary' } }), note: z.string().optional() }) } }, required: false },
+    body: { content: { 'multipart/form-data': { schema: z.object({ files: fileParts, note: z.string().optional() }) } }, required: false },
   },
   responses: { 201: jsonResponse(ObligationSchema, 'The obligation, submitted'), ...errors(400, 401, 403, 404, 409, 413, 415) },
 });

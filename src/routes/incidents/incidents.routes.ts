@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { ENTRY_KINDS, GROUPS, INCIDENT_CLASSES, INCIDENT_STAGES, SEVERITIES } from '../../domain/incidents';
-import { errors, jsonBody, jsonResponse, uuidParam } from '../../lib/http';
+import { errors, fileParts, jsonBody, jsonResponse, uuidParam } from '../../lib/http';
 import { text } from '../../lib/text';
 
 const tags = ['Incidents 舆情处置'];
@@ -104,7 +104,7 @@ export const addEvidence = createRoute({
   description: 'multipart/form-data: one or more `files` parts (at most 5 at once; the draft files’ types and FILE_MAX_BYTES apply, judged by the bytes) and an optional `note`.',
   request: {
     params: idParams,
-    body: { content: { 'multipart/form-data': { schema: z.object({ files: z.any().optional().openapi({ type: 'array', items: { type: 'string', format: 'binary' } }), note: z.any().optional().openapi({ type: 'string' }) }) } }, required: false },
+    body: { content: { 'multipart/form-data': { schema: z.object({ files: fileParts, note: z.any().optional().openapi({ type: 'string' }) }) } }, required: false },
   },
   responses: { 201: jsonResponse(IncidentSchema, 'The incident with the new evidence entry'), ...errors(400, 401, 403, 404, 409, 413, 415) },
 });

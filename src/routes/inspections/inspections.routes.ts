@@ -1,7 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { ACCOUNT_STATUSES } from '../../../db/schema';
 import { AUTO_FAIL_ITEMS, GRADE_RESULTS, INCIDENT_KINDS, INSPECTION_STATUSES } from '../../domain/inspection';
-import { errors, jsonBody, jsonResponse, said, uuidParam } from '../../lib/http';
+import { errors, fileParts, jsonBody, jsonResponse, said, uuidParam } from '../../lib/http';
 import { CodeParam, VerificationSchema } from '../verify/verify.routes';
 import { text } from '../../lib/text';
 import { EVIDENCE_PER_INSPECTION, EVIDENCE_PER_UPLOAD } from '../../services/inspections';
@@ -158,7 +158,7 @@ export const addEvidence = createRoute({
   request: {
     params,
     // Read by the handler (repeated file parts), which names a missing or bad field itself.
-    body: { content: { 'multipart/form-data': { schema: z.object({ files: z.any().optional().openapi({ type: 'array', items: { type: 'string', format: 'binary' } }) }) } }, required: false },
+    body: { content: { 'multipart/form-data': { schema: z.object({ files: fileParts }) } }, required: false },
   },
   responses: { 201: one('The inspection with its evidence'), ...errors(400, 401, 403, 404, 409, 413, 415) },
 });
