@@ -131,7 +131,7 @@ describe.skipIf(!hasChromium && !process.env.CI)('every page works with no outsi
     await p.page.close();
   }, 60_000);
 
-  it('the duty pages: my duties, one duty, the templates and the department’s board', async () => {
+  it('the duty pages: my duties, one duty, the templates and their forms, the department’s board', async () => {
     await createPeriodObligations(t.runtime.database.db, t.runtime.deps, t.clock.now);
     const p = await signedInPage('publicity_officer');
     let duty = '';
@@ -149,6 +149,13 @@ describe.skipIf(!hasChromium && !process.env.CI)('every page works with no outsi
     const q = await signedInPage('publicity');
     await visit('/duties/board', '/duties/board', async (page) => {
       expect(await page.locator('#summary').innerText()).toContain('示范学院');
+    }, q);
+    await visit('/duties/templates/new', '/duties/templates/new', async (page) => {
+      expect(await page.locator('input[name=dates]').count()).toBe(1);
+    }, q);
+    const template = (await t.request('GET', '/api/v1/duties/templates', { token: demo.tokens.publicity })).body.items[0];
+    await visit('/duties/templates/:id/edit', `/duties/templates/${template.id}/edit`, async (page) => {
+      expect(await page.locator('input[name=title]').inputValue()).toBe(template.title);
     }, q);
     const year = new Date(t.clock.now.getTime() + 8 * 3_600_000).getUTCFullYear();
     const opened = await t.request('POST', '/api/v1/supervisions', { token: demo.tokens.publicity, body: { year } });

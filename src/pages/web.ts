@@ -11,6 +11,7 @@ import { operationsPagesRouter } from './operations/routes';
 import { registryPagesRouter } from './registry/routes';
 import { dutyPagesRouter } from './duties/routes';
 import { supervisionPagesRouter } from './duties/supervision-routes';
+import { templatePagesRouter } from './duties/template-routes';
 import { incidentPagesRouter } from './incidents/routes';
 import { draftPagesRouter } from './workspace/draft-routes';
 import { workspaceRouter } from './workspace/routes';
@@ -24,6 +25,6 @@ export const webRouter = new Hono<AppEnv>().route('/', assetsRouter).route('/', 
   // Operations: failed deliveries, the audit log and its chain check.
   .route('/', operationsPagesRouter)
   // The responsibility system's duties and the yearly 专项督查.
-  .route('/', dutyPagesRouter).route('/', supervisionPagesRouter)
+  .route('/', dutyPagesRouter).route('/', templatePagesRouter).route('/', supervisionPagesRouter)
   // 舆情 incidents: the board, the report form, the incident page.
   .route('/', incidentPagesRouter);

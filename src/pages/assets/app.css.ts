@@ -72,6 +72,7 @@ input[type=text],input[type=email],input[type=search],input[type=url],input[type
 textarea{min-height:96px;resize:vertical}
 input[type=file]{font:inherit;max-width:100%}
 .choices{display:grid;gap:6px}
+.date-list{list-style:none;padding:0;margin:0 0 10px;display:flex;flex-wrap:wrap;gap:8px 18px}.date-list li{display:flex;align-items:center;gap:6px}.date-list input[type=text]{width:6.5em}
 .choice{display:flex;gap:10px;align-items:flex-start;padding:6px 0}
 .choice input{width:20px;height:20px;margin:2px 0 0;flex:none}
 .choice.disabled{color:var(--muted)}

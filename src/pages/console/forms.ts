@@ -83,8 +83,10 @@ function issueText(d: { path: string; message: string | Words; code?: string; or
   switch (d.code) {
     case 'too_small':
       if (d.origin === 'array') return en ? `${name}: choose at least ${d.minimum}` : `${name}：请至少选择 ${d.minimum} 项`;
+      if (d.origin === 'number') return en ? `${name}: at least ${d.minimum}` : `${name}：不能小于 ${d.minimum}`;
       return en ? `Enter ${name}` : `请填写${name}`;
     case 'too_big':
+      if (d.origin === 'number') return en ? `${name}: at most ${d.maximum}` : `${name}：不能大于 ${d.maximum}`;
       return en ? `${name}: at most ${d.maximum} ${d.origin === 'array' ? 'items' : 'characters'}` : `${name}：最多 ${d.maximum} ${d.origin === 'array' ? '项' : '个字'}`;
     case 'invalid_type':
       // A number left empty (or not a number) is typed, not chosen.

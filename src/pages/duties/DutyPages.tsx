@@ -1,8 +1,7 @@
-import type { Child } from 'hono/jsx';
 import { STANDINGS, type Standing } from '../../domain/duties';
 import { StandingTag } from './tags';
 import { label } from '../../lib/i18n';
-import type { getObligation, ObligationSummary, templateView } from '../../services/duties';
+import type { getObligation, ObligationSummary } from '../../services/duties';
 import type { dutyYear } from '../../services/duty-exports';
 import type { listSupervisions } from '../../services/supervisions';
 import { OwnSupervisions } from './SupervisionPages';
@@ -12,7 +11,7 @@ import { Button, Card, ErrorSummary, Facts, Notice, PostForm, Table, Tag, TextAr
 
 /**
  * The duty pages (责任制职责): my duties, one duty with its submissions and the forms to submit or
- * decide, the department's board with the year's summary (prints on A4), and the templates.
+ * decide, and the department's board with the year's summary (prints on A4). The templates: TemplatePages.
  */
 
 const dutyHref = (ctx: PageCtx, id: string) => `/duties/${id}${ctx.query.get('lang') ? `?lang=${ctx.locale}` : ''}`;
@@ -170,35 +169,6 @@ export function BoardPage({ ctx, report, years }: { ctx: PageCtx; report: YearRe
           />
         </Card>
       ))}
-    </Layout>
-  );
-}
-
-type TemplateView = ReturnType<typeof templateView>;
-
-/** `GET /duties/templates`: what the responsibility system asks, where it comes from, and when it is due. */
-export function TemplatesPage({ ctx, templates }: { ctx: PageCtx; templates: TemplateView[] }) {
-  const l = ctx.locale;
-  const recurrence = (x: TemplateView): Child => (x.recurrence === 'dates' ? `${label('recurrence', 'dates', l)}：${x.dates.join('、')}` : label('recurrence', x.recurrence, l));
-  return (
-    <Layout ctx={ctx} title={t(l, '职责模板', 'Duty templates')}>
-      <div class="page-head"><h1>{t(l, '职责模板', 'Duty templates')}</h1></div>
-      <p class="muted">{t(l, '种子文件规定的职责已作为默认模板；党委宣传部可通过接口增改或停用模板。', 'The duties the seed documents prescribe ship as defaults; the publicity department adds, changes or retires templates through the API.')}</p>
-      <Card>
-        <Table
-          head={[t(l, '职责', 'Duty'), t(l, '工作内容', 'Content'), t(l, '频次', 'Recurrence'), t(l, '截止规则', 'Due rule'), t(l, '责任岗位', 'Answered by'), t(l, '材料', 'Evidence'), t(l, '依据', 'Source')]}
-          empty={t(l, '没有模板。', 'No templates.')}
-          rows={templates.map((x) => [
-            <span>{x.title} {x.active ? null : <Tag tone="grey">{t(l, '已停用', 'retired')}</Tag>}</span>,
-            x.content,
-            recurrence(x),
-            l === 'en' ? x.dueRuleText.en : x.dueRuleText.zh,
-            label('level', x.responsible, l),
-            x.evidence.map((e) => label('evidence', e, l)).join(t(l, '、', ', ')),
-            x.source ?? '—',
-          ])}
-        />
-      </Card>
     </Layout>
   );
 }

@@ -12,7 +12,7 @@ import { errorPage, renderPage } from '../components/render';
 import type { FieldErrors } from '../components/ui';
 import { requirePage } from '../sessions';
 import { UUID_PARAM } from '../workspace/routes';
-import { BoardPage, DutyPage, MyDutiesPage, TemplatesPage } from './DutyPages';
+import { BoardPage, DutyPage, MyDutiesPage } from './DutyPages';
 
 /** Which form field a refused submission or decision names, for the error summary; null: not a field's fault. */
 function fieldOf(err: unknown): string | null {
@@ -55,9 +55,6 @@ export const dutyPagesRouter = new Hono<AppEnv>()
     } catch (err) {
       return errorPage(c, err);
     }
-  })
-  .get('/duties/templates', requirePage, async (c) => {
-    return renderPage(c, <TemplatesPage ctx={pageCtx(c)} templates={await duties.listTemplates(c.var.deps.db, c.var.person)} />);
   })
   .get('/duties/board', requirePage, async (c) => {
     const { deps, person } = c.var;
