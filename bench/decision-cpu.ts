@@ -2,7 +2,10 @@
  * `npx tsx bench/decision-cpu.ts` (N drafts, C at once, POOL connections): link decisions in process,
  * without HTTP, reporting throughput, the Node CPU each decision costs and its statements. Where the
  * HTTP bench shows a gap to pgbench, this tells whether the time goes to Node or to waiting.
+ * PROFILE=out.cpuprofile writes a CPU profile of the decisions alone (not the set-up before them).
  */
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import postgres from 'postgres';
 import { sql } from 'drizzle-orm';
 import { CHECKLIST_ITEMS } from '../src/domain/checklist';
@@ -35,6 +38,12 @@ try {
   const tokens: string[] = [];
   for (const r of reviews) tokens.push((await mintLink(rt.database.db, rt.deps, r)).url.split('/s/')[1]!);
   const body = JSON.stringify({ decision: 'approve', checklist: Object.fromEntries(CHECKLIST_ITEMS.map((i) => [i, true])) });
+  const profiler = process.env.PROFILE ? new Session() : null;
+  if (profiler) {
+    profiler.connect();
+    await profiler.post('Profiler.enable');
+    await profiler.post('Profiler.start');
+  }
   statements = 0;
   let next = 0;
   const t0 = performance.now();
@@ -47,6 +56,7 @@ try {
   }));
   const seconds = (performance.now() - t0) / 1000;
   const cpu = process.cpuUsage(cpu0);
+  if (profiler) writeFileSync(process.env.PROFILE!, JSON.stringify((await profiler.post('Profiler.stop')).profile));
   console.log(`${tokens.length} decisions, ${C} at once: ${(tokens.length / seconds).toFixed(0)}/s; Node CPU ${((cpu.user + cpu.system) / 1000 / tokens.length).toFixed(1)} ms and ${(statements / tokens.length).toFixed(1)} statements per decision`);
 } finally {
   await rt.close();

@@ -2,7 +2,7 @@
  * One server for the HTTP benchmarks, in its own process so the load generator never shares its
  * event loop: MODE=bare is a bare Hono JSON route on the same Node adapter (the baseline), MODE=app
  * the whole service on DATABASE_URL (no workers: the read paths are measured alone). It tells its
- * parent its port, then its resident memory whenever asked.
+ * parent its port, then its resident memory or its CPU time whenever asked.
  */
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
@@ -23,6 +23,8 @@ serve({ fetch, port: 0, hostname: '127.0.0.1' }, (info) => process.send!({ port:
 process.on('message', (m) => {
   // A clean exit, so a `--cpu-prof` run writes its profile.
   if (m === 'exit') process.exit(0);
+  // Node CPU this process has used so far (bench/verify-cpu.ts divides the difference by the requests served).
+  if (m === 'cpu') process.send!({ cpu: process.cpuUsage() });
   if (m === 'rss') {
     globalThis.gc?.();
     process.send!({ rss: process.memoryUsage().rss });
