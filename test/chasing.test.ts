@@ -194,10 +194,12 @@ describe('reminders, escalation, urge and digest', () => {
       const robotsPath = `/api/v1/units/${demo.unitId}/robots`;
       const robots = { wecom: { url: `${receiver.url}/cgi-bin/webhook/send?key=SECRET-KEY` } };
       expect((await t.request('PUT', robotsPath, { token: demo.tokens.drafter, body: robots })).status).toBe(403);
-      const bad = await t.request('PUT', robotsPath, { token: demo.tokens.publicity, body: { wecom: { url: 'not a url' } } });
+      // Organisation settings are the admins'; the publicity department reads them.
+      expect((await t.request('PUT', robotsPath, { token: demo.tokens.publicity, body: robots })).status).toBe(403);
+      const bad = await t.request('PUT', robotsPath, { token: demo.tokens.admin, body: { wecom: { url: 'not a url' } } });
       expect(bad.status).toBe(400);
       expect(JSON.stringify(bad.body.error.details)).toContain('wecom.url');
-      const set = await t.request('PUT', robotsPath, { token: demo.tokens.publicity, body: robots });
+      const set = await t.request('PUT', robotsPath, { token: demo.tokens.admin, body: robots });
       expect(set.status, set.text).toBe(200);
       expect(set.body.robots.wecom).toEqual({ configured: true, signed: false });
       expect(set.text).not.toContain('SECRET-KEY');
@@ -297,11 +299,12 @@ describe('reminders, escalation, urge and digest', () => {
 
       const path = `/api/v1/deliveries/${delivery.id}/resend`;
       expect((await t.request('POST', path, { token: demo.tokens.drafter })).status).toBe(403);
-      expect((await t.request('POST', '/api/v1/deliveries/00000000-0000-4000-8000-000000000000/resend', { token: demo.tokens.publicity })).status).toBe(404);
-      expect((await t.request('POST', '/api/v1/deliveries/nope/resend', { token: demo.tokens.publicity })).status).toBe(400);
+      expect((await t.request('POST', path, { token: demo.tokens.publicity })).status).toBe(403); // publicity reads the list, admins resend
+      expect((await t.request('POST', '/api/v1/deliveries/00000000-0000-4000-8000-000000000000/resend', { token: demo.tokens.admin })).status).toBe(404);
+      expect((await t.request('POST', '/api/v1/deliveries/nope/resend', { token: demo.tokens.admin })).status).toBe(400);
 
       accept = true; // the unit fixed its endpoint
-      const resent = await t.request('POST', path, { token: demo.tokens.publicity });
+      const resent = await t.request('POST', path, { token: demo.tokens.admin });
       expect(resent.status, resent.text).toBe(200);
       expect(resent.body.status).toBe('retrying');
       await t.deliver();
@@ -310,7 +313,7 @@ describe('reminders, escalation, urge and digest', () => {
       expect(receiver.received[1]!.raw).not.toMatch(/\/s\//);
       const after = await t.request('GET', `/api/v1/deliveries?reviewId=${delivery.reviewId}`, { token: demo.tokens.publicity });
       expect(after.body.items.find((d: { id: string }) => d.id === delivery.id)).toMatchObject({ status: 'sent', attempts: 2 });
-      const again = await t.request('POST', path, { token: demo.tokens.publicity });
+      const again = await t.request('POST', path, { token: demo.tokens.admin });
       expect(again.status).toBe(409);
       expect(again.body.error.message).toContain('只能重发失败的通知');
       await t.deliver();

@@ -109,6 +109,20 @@ describe.skipIf(!hasChromium && !process.env.CI)('operations pages in Chromium',
     await page.screenshot({ path: 'test/artifacts/console-robots-390.png', fullPage: true });
     await admin.close();
 
+    // The publicity department reads both pages, with no form and no 重新发送.
+    const publicity = await browserAs(t, browser, base, await emailOf(demo.people.publicity!));
+    const reader = await publicity.newPage();
+    await reader.goto(`${base}/units/${demo.unitId}`);
+    await reader.getByRole('link', { name: '查看群机器人' }).click();
+    await reader.waitForURL(/\/robots$/);
+    expect(await reader.locator('#robot-wecom').innerText()).toContain('已配置');
+    expect(await reader.locator('main form').count()).toBe(0);
+    await reader.screenshot({ path: 'test/artifacts/console-robots-publicity-1280.png', fullPage: true });
+    await reader.goto(`${base}/deliveries?status=`);
+    expect(await reader.locator('table.data').innerText()).toContain('群机器人测试消息');
+    expect(await reader.getByRole('button', { name: '重新发送' }).count()).toBe(0);
+    await publicity.close();
+
     const staff = await browserAs(t, browser, base, await emailOf(demo.people.drafter!));
     const denied = await staff.newPage();
     for (const path of [`/units/${demo.unitId}/robots`, '/deliveries']) {

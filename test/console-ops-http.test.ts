@@ -160,7 +160,7 @@ describe('console operations over HTTP', () => {
 
     it('sets one robot without touching the others, keeps a secret left empty, never shows a key; CSRF refused', async () => {
       await t.request('PUT', `/api/v1/units/${demo.unitId}/robots`, { token: demo.tokens.admin, body: { feishu: { url: 'https://open.feishu.cn/open-apis/bot/v2/hook/FEISHUKEY', secret: 'FEISHUSECRET' } } });
-      const set = await post('publicity', `/units/${demo.unitId}/robots/dingtalk`, { 'dingtalk-url': 'https://oapi.dingtalk.com/robot/send?access_token=DINGKEY', 'dingtalk-secret': 'SECDING' });
+      const set = await post('admin', `/units/${demo.unitId}/robots/dingtalk`, { 'dingtalk-url': 'https://oapi.dingtalk.com/robot/send?access_token=DINGKEY', 'dingtalk-secret': 'SECDING' });
       expect(set.status).toBe(200);
       expect(set.text).toContain('钉钉群机器人已保存');
       expect(await robotsOf()).toEqual({
@@ -183,6 +183,22 @@ describe('console operations over HTTP', () => {
       // The audit says which robots were set, never their keys.
       const events = (await t.request('GET', '/api/v1/audit/events?action=unit.robots_set&limit=5', { token: demo.tokens.admin })).text;
       expect(events).not.toMatch(/DINGKEY|FEISHUSECRET|SECDING/);
+    });
+
+    it('the publicity department reads which robots are set, with no form; its posts are refused', async () => {
+      const before = await robotsOf();
+      const read = await get('publicity', `/units/${demo.unitId}/robots`);
+      expect(read.status).toBe(200);
+      expect(read.text).toContain('群机器人由管理员设置');
+      expect(read.text).toMatch(/id="robot-feishu"><h2>[^<]*<span class="tag ok">已配置/);
+      expect(read.text).not.toMatch(/<form[^>]*action="\/units\/[^"]*\/robots/);
+      expect((await get('publicity', `/units/${demo.unitId}`)).text).toContain('查看群机器人');
+      for (const path of ['wecom', 'feishu/test', 'feishu/remove']) {
+        const res = await post('publicity', `/units/${demo.unitId}/robots/${path}`, { 'wecom-url': 'https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=x' });
+        expect(res.status, path).toBe(403);
+        expect(res.headers.get('content-type')).toContain('text/html');
+      }
+      expect(await robotsOf()).toEqual(before);
     });
 
     it('a test message is queued only to a robot that is set', async () => {
@@ -217,7 +233,9 @@ describe('console operations over HTTP', () => {
       expect(failed.status).toBe(200);
       expect(failed.text).toContain('群机器人测试消息');
       expect(failed.text).toContain('19021');
-      expect(failed.text).toContain(`/deliveries/${failedId}/resend`);
+      // Publicity reads; the 重新发送 button is the admins'.
+      expect(failed.text).not.toContain(`/deliveries/${failedId}/resend`);
+      expect((await get('admin', '/deliveries')).text).toContain(`/deliveries/${failedId}/resend`);
       expect((await get('publicity', '/deliveries?status=failed&channel=email')).text).not.toContain('群机器人测试消息');
       const sent = await get('publicity', '/deliveries?status=sent&channel=email');
       expect(sent.text).toContain(`/drafts/${draftId}`);
@@ -232,17 +250,20 @@ describe('console operations over HTTP', () => {
     });
 
     it('重新发送 queues a failed send again and says so; a second click is refused in the error summary; CSRF refused', async () => {
-      const forged = await t.request('POST', `/deliveries/${failedId}/resend`, { cookie: sessions.publicity!.cookie, form: {} });
+      const forged = await t.request('POST', `/deliveries/${failedId}/resend`, { cookie: sessions.admin!.cookie, form: {} });
       expect(forged.status).toBe(403);
-      const res = await post('publicity', `/deliveries/${failedId}/resend?status=failed`);
+      const publicity = await post('publicity', `/deliveries/${failedId}/resend?status=failed`);
+      expect(publicity.status).toBe(403);
+      expect(publicity.text).not.toContain('已重新排队发送');
+      const res = await post('admin', `/deliveries/${failedId}/resend?status=failed`);
       expect(res.status).toBe(200);
       expect(res.text).toContain('已重新排队发送：发给 周管理员 的群机器人测试消息（飞书群机器人）');
-      const again = await post('publicity', `/deliveries/${failedId}/resend?status=failed`);
+      const again = await post('admin', `/deliveries/${failedId}/resend?status=failed`);
       expect(again.status).toBe(409);
       expect(again.text).toContain('error-summary');
       expect(again.text).toContain('只能重发失败的通知');
-      expect((await post('publicity', '/deliveries/00000000-0000-4000-8000-000000000000/resend')).status).toBe(404);
-      expect((await post('publicity', '/deliveries/nope/resend')).status).toBe(404);
+      expect((await post('admin', '/deliveries/00000000-0000-4000-8000-000000000000/resend')).status).toBe(404);
+      expect((await post('admin', '/deliveries/nope/resend')).status).toBe(404);
       const audit = (await t.request('GET', '/api/v1/audit/events?action=delivery.resent', { token: demo.tokens.admin })).body.items;
       expect(audit[0].subjectId).toBe(failedId);
     });

@@ -255,7 +255,7 @@ describe.skipIf(!hasChromium && !process.env.CI)('every page works with no outsi
   }
   const emailOf = async (id: string) => (await t.request('GET', `/api/v1/people/${id}`, { token: demo.tokens.admin })).body.email as string;
 
-  it('the publicity console: registry, account, application, change, code poster, campaigns, an inspection, people and units', async () => {
+  it('the publicity console: registry, account, application, change, code poster, campaigns, an inspection, people, a person’s notifications and units', async () => {
     const p = await signedIn(await emailOf(demo.people.publicity!));
     await visit('/registry', '/registry', async (page) => {
       expect(await page.locator('table.data').innerText()).toContain(demo.inspectionCode);
@@ -287,6 +287,9 @@ describe.skipIf(!hasChromium && !process.env.CI)('every page works with no outsi
     }, p);
     await visit('/people', '/people', async (page) => {
       expect(await page.locator('table.data').innerText()).toContain('李撰稿');
+    }, p);
+    await visit('/people/:id/notifications', `/people/${demo.people.section_head}/notifications`, async (page) => {
+      expect(await page.locator('#notifications').innerText()).toContain('通知渠道');
     }, p);
     await visit('/units', '/units', async (page) => {
       expect(await page.locator('table.data').innerText()).toContain('示范学院');

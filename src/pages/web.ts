@@ -6,6 +6,7 @@ import { loginRouter } from './login';
 import { inspectionPagesRouter } from './inspections/routes';
 import { orgPagesRouter } from './org/routes';
 import { calendarPagesRouter } from './calendar/routes';
+import { personNotificationsRouter } from './org/notifications';
 import { robotPagesRouter } from './org/robots';
 import { operationsPagesRouter } from './operations/routes';
 import { registryPagesRouter } from './registry/routes';
@@ -21,7 +22,7 @@ import { settingsRouter } from './workspace/settings-routes';
 export const webRouter = new Hono<AppEnv>().route('/', assetsRouter).route('/', loginRouter).route('/', workspaceRouter).route('/', editorRouter).route('/', draftPagesRouter)
   .route('/', settingsRouter)
   // The publicity console (registry, inspections, organisation).
-  .route('/', registryPagesRouter).route('/', inspectionPagesRouter).route('/', orgPagesRouter).route('/', calendarPagesRouter).route('/', robotPagesRouter)
+  .route('/', registryPagesRouter).route('/', inspectionPagesRouter).route('/', orgPagesRouter).route('/', personNotificationsRouter).route('/', calendarPagesRouter).route('/', robotPagesRouter)
   // Operations: failed deliveries, the audit log and its chain check.
   .route('/', operationsPagesRouter)
   // The responsibility system's duties and the yearly 专项督查.

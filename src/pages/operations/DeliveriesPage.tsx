@@ -9,8 +9,8 @@ export interface DeliveryFilterValues { status?: string; channel?: string; offse
 
 const TONE: Record<string, Tone> = { sent: 'ok', failed: 'bad', retrying: 'warn', sending: 'info' };
 
-/** GET /deliveries: notification sends by status and channel (failed first), the last error, 重新发送. */
-export function DeliveriesPage(p: { ctx: PageCtx; rows: Rows; more: boolean; filter: DeliveryFilterValues; limit: number; errors?: FieldErrors; done?: string }) {
+/** GET /deliveries: notification sends by status and channel (failed first), the last error; 重新发送 for admins. */
+export function DeliveriesPage(p: { ctx: PageCtx; rows: Rows; more: boolean; filter: DeliveryFilterValues; limit: number; canResend: boolean; errors?: FieldErrors; done?: string }) {
   const l = p.ctx.locale;
   const query = (offset: number) => {
     const q = new URLSearchParams({ status: p.filter.status ?? '', ...(p.filter.channel ? { channel: p.filter.channel } : {}) });
@@ -23,7 +23,9 @@ export function DeliveriesPage(p: { ctx: PageCtx; rows: Rows; more: boolean; fil
       {p.done ? <Notice tone="ok">{p.done}</Notice> : null}
       <ErrorSummary errors={p.errors ?? {}} l={l} />
       <Card>
-        <p class="hint">{t(l, '每条通知经每个渠道发送一次；多次尝试仍失败的列为「发送失败」。修正单位的群机器人设置或收件人的通知方式后，可重新发送。', 'Each message goes once over each channel; one that kept failing is listed as failed. Fix the unit’s robots or the person’s channels, then send it again.')}</p>
+        <p class="hint">{p.canResend
+          ? t(l, '每条通知经每个渠道发送一次；多次尝试仍失败的列为「发送失败」。修正单位的群机器人设置或收件人的通知方式后，可重新发送。', 'Each message goes once over each channel; one that kept failing is listed as failed. Fix the unit’s robots or the person’s channels, then send it again.')
+          : t(l, '每条通知经每个渠道发送一次；多次尝试仍失败的列为「发送失败」。修正原因后由管理员重新发送。', 'Each message goes once over each channel; one that kept failing is listed as failed. Once the cause is fixed, an admin sends it again.')}</p>
         <form method="get" action="/deliveries" class="filters" role="search" aria-label={t(l, '筛选发送记录', 'Filter deliveries')}>
           <Select name="status" label={t(l, '状态', 'Status')} value={p.filter.status ?? ''} options={[['', t(l, '全部', 'All')], ...DELIVERY_STATUSES.map((s): [string, string] => [s, label('deliveryStatus', s, l)])]} />
           <Select name="channel" label={t(l, '渠道', 'Channel')} value={p.filter.channel ?? ''} options={[['', t(l, '全部', 'All')], ...CHANNEL_NAMES.map((c): [string, string] => [c, label('channel', c, l)])]} />
@@ -32,7 +34,7 @@ export function DeliveriesPage(p: { ctx: PageCtx; rows: Rows; more: boolean; fil
       </Card>
       <Card title={t(l, '发送记录（最新在前）', 'Deliveries, newest first')} id="f-deliveries">
         <Table
-          head={[t(l, '时间', 'Time'), t(l, '收件人', 'To'), t(l, '渠道', 'Channel'), t(l, '消息', 'Message'), t(l, '状态', 'Status'), t(l, '最近错误', 'Last error'), t(l, '操作', 'Action')]}
+          head={[t(l, '时间', 'Time'), t(l, '收件人', 'To'), t(l, '渠道', 'Channel'), t(l, '消息', 'Message'), t(l, '状态', 'Status'), t(l, '最近错误', 'Last error'), ...(p.canResend ? [t(l, '操作', 'Action')] : [])]}
           empty={t(l, '没有符合条件的发送记录', 'No delivery matches')}
           rows={p.rows.map((d) => [
             <Time at={d.createdAt} l={l} />,
@@ -47,11 +49,11 @@ export function DeliveriesPage(p: { ctx: PageCtx; rows: Rows; more: boolean; fil
               <div class="meta">{t(l, `尝试 ${d.attempts} 次`, `${d.attempts} attempts`)}</div>
             </>,
             d.lastError ? <span class="mono hash">{d.lastError}</span> : '—',
-            d.status === 'failed' && d.outboxId !== null ? (
+            ...(p.canResend ? [d.status === 'failed' && d.outboxId !== null ? (
               <PostForm action={`/deliveries/${d.id}/resend?${query(p.filter.offset)}`} csrf={p.ctx.csrf} class="inline">
                 <Button kind="secondary">{t(l, '重新发送', 'Send again')}</Button>
               </PostForm>
-            ) : '—',
+            ) : '—'] : []),
           ])}
         />
         <div class="actions">

@@ -7,6 +7,7 @@ import { AuditQuery } from '../../routes/audit/audit.routes';
 import { verifyAuditChain, type AuditVerification } from '../../services/audit';
 import { listAuditEvents } from '../../services/audit-log';
 import { listDeliveries, resendDelivery } from '../../services/notifications';
+import { hasRole } from '../../services/auth';
 import { listPeople } from '../../services/org';
 import { errorPage } from '../components/render';
 import type { FieldErrors } from '../components/ui';
@@ -48,16 +49,16 @@ const DeliveryFilter = z.object({
 });
 
 async function deliveriesPage(c: C, extra: { done?: string; errors?: FieldErrors; status?: 404 | 409 } = {}) {
-  requirePageRole(c, 'admin', 'publicity');
+  const viewer = requirePageRole(c, 'admin', 'publicity');
   const raw = c.req.query();
   const filter = DeliveryFilter.parse({ ...raw, channel: raw.channel || undefined });
   const rows = await listDeliveries(c.var.deps.db, { status: filter.status || undefined, channel: filter.channel, limit: PAGE + 1, offset: filter.offset });
   return consolePage(c, { title: translator(localeOf(c))('消息发送记录', 'Notification deliveries'), status: extra.status }, (ctx) => (
-    <DeliveriesPage ctx={ctx} rows={rows.slice(0, PAGE)} more={rows.length > PAGE} filter={filter} limit={PAGE} errors={extra.errors} done={extra.done} />
+    <DeliveriesPage ctx={ctx} rows={rows.slice(0, PAGE)} more={rows.length > PAGE} filter={filter} limit={PAGE} canResend={hasRole(viewer, 'admin')} errors={extra.errors} done={extra.done} />
   ));
 }
 
-/** Operations pages for admins and the publicity department: the audit log and its chain check. */
+/** Operations pages for admins and the publicity department (who read): the audit log and its chain check, deliveries (admins resend). */
 export const operationsPagesRouter = new Hono<AppEnv>()
   .get('/audit', requirePage, (c) => auditPage(c))
   // A button, not a link: it runs a full recomputation, which a crawler or a prefetch should not start.
@@ -67,7 +68,7 @@ export const operationsPagesRouter = new Hono<AppEnv>()
   })
   .get('/deliveries', requirePage, (c) => deliveriesPage(c))
   .post('/deliveries/:id/resend', requirePage, async (c) => {
-    const person = requirePageRole(c, 'admin', 'publicity');
+    const person = requirePageRole(c, 'admin');
     const l = localeOf(c);
     try {
       const d = await resendDelivery(c.var.deps.db, c.var.deps, person, pathId(c, 'id'));

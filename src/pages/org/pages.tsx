@@ -46,7 +46,7 @@ export function PeoplePage(p: {
           head={[t(l, '姓名', 'Name'), t(l, '角色', 'Roles'), t(l, '单位', 'Unit'), t(l, '岗位', 'Positions'), t(l, '状态', 'State')]}
           empty={t(l, '没有符合条件的人员', 'Nobody matches')}
           rows={p.list.items.map((x) => [
-            <>{x.name}<div class="meta">{x.email}</div></>,
+            <>{x.name}<div class="meta">{x.email}</div><div class="meta"><a href={`/people/${x.id}/notifications`} aria-label={t(l, `${x.name}的通知方式`, `${x.name}’s notifications`)}>{t(l, '通知方式', 'Notifications')}</a></div></>,
             x.roles.map((r) => t(l, ...(ROLE_NAMES[r] ?? [r, r]))).join('、'),
             x.unitName ?? '—',
             x.positions.length ? <ul>{x.positions.map((pos) => <li><a href={`/units/${pos.unitId}#position-${pos.position}`}>{`${pos.unitName} · ${positionName(pos.position, l)}`}</a></li>)}</ul> : '—',
@@ -126,7 +126,7 @@ export function UnitsPage({ ctx, list, q }: { ctx: PageCtx; list: UnitList; q?: 
 type UnitView = Awaited<ReturnType<typeof getUnit>>;
 
 /** GET /units/{id}: the chain and SLAs, who holds each position, robots; appoint a holder from a picker. */
-export function UnitPage(p: { ctx: PageCtx; unit: UnitView; robots: Record<string, { configured: boolean; signed: boolean }>; pickers: Record<string, PickerState>; canAssign: boolean; errors?: FieldErrors; done?: string }) {
+export function UnitPage(p: { ctx: PageCtx; unit: UnitView; robots: Record<string, { configured: boolean; signed: boolean }>; pickers: Record<string, PickerState>; canAssign: boolean; canSetRobots: boolean; errors?: FieldErrors; done?: string }) {
   const l = p.ctx.locale;
   const u = p.unit;
   return (
@@ -141,7 +141,7 @@ export function UnitPage(p: { ctx: PageCtx; unit: UnitView; robots: Record<strin
           rows={u.chain.levels.map((x) => [positionName(x, l), String(u.chain.sla[x]?.normalHours ?? '—'), String(u.chain.sla[x]?.urgentHours ?? '—')])}
         />
       </Card>
-      <Card title={t(l, '群机器人', 'Robots')} actions={<a href={`/units/${u.id}/robots`}>{t(l, '设置群机器人', 'Set up the robots')}</a>}>
+      <Card title={t(l, '群机器人', 'Robots')} actions={<a href={`/units/${u.id}/robots`}>{p.canSetRobots ? t(l, '设置群机器人', 'Set up the robots') : t(l, '查看群机器人', 'See the robots')}</a>}>
         <Facts rows={ROBOTS.map(([k, zh, en]) => [t(l, zh, en), p.robots[k]?.configured ? <Tag tone="ok">{p.robots[k]?.signed ? t(l, '已配置（签名）', 'set (signed)') : t(l, '已配置', 'set')}</Tag> : <Tag>{t(l, '未配置', 'not set')}</Tag>])} />
       </Card>
       {ALL_POSITIONS.map((pos) => {

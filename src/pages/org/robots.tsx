@@ -3,6 +3,7 @@ import { AppError, words } from '../../lib/errors';
 import type { AppEnv } from '../../lib/http';
 import { localeOf, translator, type Locale } from '../../lib/i18n';
 import { UnitRobotsSchema, type RobotName } from '../../notify/robots';
+import { hasRole } from '../../services/auth';
 import * as org from '../../services/org';
 import { t, type PageCtx } from '../components/context';
 import { errorPage } from '../components/render';
@@ -26,7 +27,7 @@ const robotLabel = (name: RobotName, l: Locale) => { const r = ROBOTS.find((x) =
 const FIELD_LABELS = Object.fromEntries(ROBOTS.flatMap((r) => [[`${r.name}-url`, [`${r.zh}地址`, `${r.en} URL`]], [`${r.name}-secret`, [`${r.zh}密钥`, `${r.en} secret`]], [r.name, [r.zh, r.en]]])) as Record<string, [string, string]>;
 
 /** GET /units/{id}/robots: which robots are set (never their URLs or keys), and forms to set, change, test or remove each. */
-export function RobotsPage(p: { ctx: PageCtx; unit: { id: string; name: string }; robots: Summary; errors?: FieldErrors; done?: string }) {
+export function RobotsPage(p: { ctx: PageCtx; unit: { id: string; name: string }; robots: Summary; canEdit: boolean; errors?: FieldErrors; done?: string }) {
   const l = p.ctx.locale;
   const e = p.errors ?? {};
   const base = `/units/${p.unit.id}/robots`;
@@ -35,13 +36,15 @@ export function RobotsPage(p: { ctx: PageCtx; unit: { id: string; name: string }
       <h1>{t(l, `${p.unit.name} · 群机器人`, `${p.unit.name} · robots`)}</h1>
       {p.done ? <Notice tone="ok">{p.done}</Notice> : null}
       <ErrorSummary errors={e} l={l} />
-      <p class="hint">{t(l, '群机器人向本单位的群聊推送审核提醒等通知（不含审核链接，链接只发到本人邮箱）。地址和密钥保存后不再显示；要更换，请重新填写。地址须为 https，且不能指向内网地址。',
-        'Robots post reminders and other notices to the unit’s group chats (never a sign-off link: those go to the person’s own mailbox). URLs and secrets are not shown once saved; to change one, enter it again. URLs must be https and must not point at a private address.')}</p>
+      <p class="hint">{t(l, '群机器人向本单位的群聊推送审核提醒等通知（不含审核链接，链接只发到本人邮箱）。', 'Robots post reminders and other notices to the unit’s group chats (never a sign-off link: those go to the person’s own mailbox). ')}
+        {p.canEdit ? t(l, '地址和密钥保存后不再显示；要更换，请重新填写。地址须为 https，且不能指向内网地址。', 'URLs and secrets are not shown once saved; to change one, enter it again. URLs must be https and must not point at a private address.') : null}</p>
+      {p.canEdit ? null : <Notice>{t(l, '群机器人由管理员设置；此处只显示哪些已配置。', 'Admins set up the robots; this page shows which are set.')}</Notice>}
       {ROBOTS.map((r) => {
         const state = p.robots[r.name];
         return (
           <Card title={<>{t(l, r.zh, r.en)} {state.configured ? <Tag tone="ok">{state.signed ? t(l, '已配置（签名）', 'set (signed)') : t(l, '已配置', 'set')}</Tag> : <Tag>{t(l, '未配置', 'not set')}</Tag>}</>} id={`robot-${r.name}`}>
-            <>
+            {p.canEdit ? (
+              <>
                 <PostForm action={`${base}/${r.name}`} csrf={p.ctx.csrf}>
                   <TextField name={`${r.name}-url`} type="url" inputmode="url" spellcheck={false} autocomplete="off" required error={e[`${r.name}-url`]}
                     label={state.configured ? t(l, '新的 Webhook 地址', 'New Webhook URL') : t(l, 'Webhook 地址', 'Webhook URL')} hint={t(l, r.hintZh, r.hintEn)} />
@@ -60,7 +63,10 @@ export function RobotsPage(p: { ctx: PageCtx; unit: { id: string; name: string }
                     </PostForm>
                   </div>
                 ) : null}
-            </>
+              </>
+            ) : (
+              <p class="meta">{state.configured ? t(l, '本单位的通知会经它发出。', 'The unit’s notices go out through it.') : t(l, '本单位的通知不经它发出。', 'The unit’s notices do not go through it.')}</p>
+            )}
           </Card>
         );
       })}
@@ -70,11 +76,11 @@ export function RobotsPage(p: { ctx: PageCtx; unit: { id: string; name: string }
 }
 
 async function robotsPage(c: C, extra: { errors?: FieldErrors; done?: string; status?: 400 | 409 } = {}) {
-  requirePageRole(c, 'admin', 'publicity');
+  const viewer = requirePageRole(c, 'admin', 'publicity');
   const unit = await org.getUnit(c.var.deps.db, pathId(c, 'id', words('单位', 'unit')));
   const tr = translator(localeOf(c));
   return consolePage(c, { title: tr(`${unit.name} · 群机器人`, `${unit.name} · robots`), crumbs: [[tr('单位', 'Units'), '/units'], [unit.name, `/units/${unit.id}`], [tr('群机器人', 'Robots')]], status: extra.status }, (ctx) => (
-    <RobotsPage ctx={ctx} unit={unit} robots={org.robotsSummary(unit.robots)} errors={extra.errors} done={extra.done} />
+    <RobotsPage ctx={ctx} unit={unit} robots={org.robotsSummary(unit.robots)} canEdit={hasRole(viewer, 'admin')} errors={extra.errors} done={extra.done} />
   ));
 }
 
@@ -92,7 +98,7 @@ function asFields(err: unknown): unknown {
 
 /** Runs one robot change from the robots page: done → the page says so; refused → its error summary names the field. */
 async function robotAction(c: C, act: (unitId: string, name: RobotName) => Promise<string>) {
-  requirePageRole(c, 'admin', 'publicity');
+  requirePageRole(c, 'admin');
   const unitId = pathId(c, 'id', words('单位', 'unit'));
   const name = robotParam(c);
   try {
@@ -104,7 +110,7 @@ async function robotAction(c: C, act: (unitId: string, name: RobotName) => Promi
   }
 }
 
-/** A unit's robots, from its unit page: admins and the publicity department set them, as the API lets them. */
+/** A unit's robots, from its unit page: admins set them, as the API lets them; the publicity department sees which are set. */
 export const robotPagesRouter = new Hono<AppEnv>()
   .get('/units/:id/robots', requirePage, (c) => robotsPage(c))
   .post('/units/:id/robots/:name', requirePage, (c) => robotAction(c, async (unitId, name) => {

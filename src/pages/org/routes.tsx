@@ -45,7 +45,7 @@ async function unitPage(c: C, id: string, extra: { errors?: FieldErrors; status?
   const holders: FormData = Object.fromEntries(unit.positions.map((h) => [`holder-${h.position}`, h.personId]));
   const pickers = await pickerStates(c, { ...holders, ...extra.values }, ALL_POSITIONS.map((pos) => `holder-${pos}`));
   return consolePage(c, { title: unit.name, crumbs: [[tr('单位', 'Units'), '/units'], [unit.name]], status: extra.status }, (ctx) => (
-    <UnitPage ctx={ctx} unit={unit} robots={org.robotsSummary(unit.robots)} pickers={pickers} canAssign={hasRole(person, 'admin', 'publicity')} errors={extra.errors} done={extra.done} />
+    <UnitPage ctx={ctx} unit={unit} robots={org.robotsSummary(unit.robots)} pickers={pickers} canAssign={hasRole(person, 'admin', 'publicity')} canSetRobots={hasRole(person, 'admin')} errors={extra.errors} done={extra.done} />
   ));
 }
 

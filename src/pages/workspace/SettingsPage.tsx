@@ -1,18 +1,9 @@
-import { ROUTES, type Route } from '../../notify/channel';
 import type { TokenRow } from '../../services/tokens';
 import { t, type PageCtx } from '../components/context';
 import { Layout } from '../components/Layout';
-import { Button, Card, ErrorSummary, fieldId, Notice, PostForm, Table, Tag, TextField, Time, type FieldErrors } from '../components/ui';
+import { NotificationPrefsForm, type NotificationPrefs } from '../components/notification-prefs';
+import { Button, Card, ErrorSummary, Notice, PostForm, Table, Tag, TextField, Time, type FieldErrors } from '../components/ui';
 import { WORKSPACE_CSS_URL } from './css';
-
-const ROUTE_LABEL: Record<Route, [string, string]> = {
-  email: ['电子邮件', 'E-mail'],
-  wecom: ['企业微信', 'WeCom'],
-  dingtalk: ['钉钉', 'DingTalk'],
-  feishu: ['飞书', 'Feishu'],
-  webhook: ['单位 Webhook', 'Unit webhook'],
-};
-const RANK: [string, string][] = [['第一选择', 'First choice'], ['第二选择', 'Second choice'], ['第三选择', 'Third choice'], ['第四选择', 'Fourth choice'], ['第五选择', 'Fifth choice']];
 
 /** Messages the settings forms redirect back with (`?done=`). */
 export const SETTINGS_DONE: Record<string, [string, string]> = {
@@ -20,13 +11,6 @@ export const SETTINGS_DONE: Record<string, [string, string]> = {
   session_ended: ['该会话已结束，那台设备下次访问时需要重新登录。', 'That session has ended; that browser must sign in again.'],
   token_revoked: ['令牌已撤销，使用它的调用会立即被拒绝。', 'Token revoked: calls with it are refused from now on.'],
 };
-
-export interface Prefs {
-  channels: string[];
-  phone: string | null;
-  wecomUserId: string | null;
-  dingtalkUserId: string | null;
-}
 
 export interface SessionRow {
   id: string;
@@ -39,7 +23,7 @@ export interface SessionRow {
 
 export interface SettingsPageProps {
   ctx: PageCtx;
-  prefs: Prefs;
+  prefs: NotificationPrefs;
   sessions: SessionRow[];
   currentSessionId: string | null;
   tokens: TokenRow[];
@@ -61,7 +45,6 @@ function browserOf(ua: string | null): string {
 export function SettingsPage({ ctx, prefs, sessions, currentSessionId, tokens, done, errors = {}, created }: SettingsPageProps) {
   const l = ctx.locale;
   const lang = ctx.query.get('lang') ? `?lang=${l}` : '';
-  const chosen = [...prefs.channels, ...Array(ROUTES.length).fill('')].slice(0, ROUTES.length) as string[];
   return (
     <Layout ctx={ctx} title={`${Object.keys(errors).length ? t(l, '错误：', 'Error: ') : ''}${t(l, '个人设置', 'Settings')}`} head={<link rel="stylesheet" href={WORKSPACE_CSS_URL} />}>
       <h1>{t(l, '个人设置', 'Settings')}</h1>
@@ -69,30 +52,7 @@ export function SettingsPage({ ctx, prefs, sessions, currentSessionId, tokens, d
       {done && SETTINGS_DONE[done] ? <Notice tone="ok">{t(l, SETTINGS_DONE[done]![0], SETTINGS_DONE[done]![1])}</Notice> : null}
 
       <Card id="notifications" title={t(l, '通知方式', 'How I am notified')}>
-        <PostForm action={`/settings/notifications${lang}`} csrf={ctx.csrf}>
-          <div class={errors.channels ? 'field has-error' : 'field'}>
-            <fieldset id={fieldId('channels')} aria-describedby={`${fieldId('channels')}-hint`}>
-              <legend>{t(l, '通知渠道（按优先顺序）', 'Channels, in order of preference')}</legend>
-              <span class="hint" id={`${fieldId('channels')}-hint`}>
-                {t(l, '审核链接只通过电子邮件发给您本人：带链接的通知总会同时发送邮件。', 'Sign-off links only go to your own e-mail: a message with a link always goes by e-mail too.')}
-              </span>
-              {errors.channels ? <span class="error-message">{errors.channels}</span> : null}
-              {chosen.map((value, i) => (
-                <div class="field">
-                  <label for={`${fieldId('channels')}-${i}`}>{t(l, RANK[i]![0], RANK[i]![1])}</label>
-                  <select id={`${fieldId('channels')}-${i}`} name="channels">
-                    <option value="" selected={!value}>{t(l, '（不使用）', '(none)')}</option>
-                    {ROUTES.map((r) => <option value={r} selected={value === r}>{t(l, ROUTE_LABEL[r][0], ROUTE_LABEL[r][1])}</option>)}
-                  </select>
-                </div>
-              ))}
-            </fieldset>
-          </div>
-          <TextField name="phone" type="text" inputmode="numeric" autocomplete="tel" value={prefs.phone ?? ''} error={errors.phone} label={t(l, '手机号（可选）', 'Phone (optional)')} hint={t(l, '用于群机器人提醒时 @ 您。', 'Used to @-mention you in group robot messages.')} />
-          <TextField name="wecomUserId" value={prefs.wecomUserId ?? ''} error={errors.wecomUserId} label={t(l, '企业微信账号（可选）', 'WeCom user id (optional)')} />
-          <TextField name="dingtalkUserId" value={prefs.dingtalkUserId ?? ''} error={errors.dingtalkUserId} label={t(l, '钉钉账号（可选）', 'DingTalk user id (optional)')} />
-          <Button>{t(l, '保存通知方式', 'Save')}</Button>
-        </PostForm>
+        <NotificationPrefsForm action={`/settings/notifications${lang}`} csrf={ctx.csrf} prefs={prefs} errors={errors} l={l} own />
       </Card>
 
       <Card id="sessions" title={t(l, '登录的设备', 'Where I am signed in')}>

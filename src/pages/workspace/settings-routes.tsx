@@ -9,6 +9,7 @@ import { setNotificationPreferences } from '../../services/org';
 import { endSession, listSessions } from '../../services/sessions';
 import { createToken, listTokens, revokeToken } from '../../services/tokens';
 import { pageCtx, t } from '../components/context';
+import { postedPrefs } from '../components/notification-prefs';
 import { errorPage, renderPage } from '../components/render';
 import type { FieldErrors } from '../components/ui';
 import { clearSessionCookie, requirePage } from '../sessions';
@@ -50,12 +51,7 @@ export const settingsRouter = new Hono<AppEnv>()
   .post('/settings/notifications', async (c) => {
     const out = signedIn(c);
     if (out) return out;
-    const form = await c.req.parseBody({ all: true });
-    const field = (name: string) => (typeof form[name] === 'string' && (form[name] as string).trim() ? (form[name] as string).trim() : null);
-    const parsed = NotificationsBody.safeParse({
-      channels: [form.channels ?? []].flat().filter((v): v is string => typeof v === 'string' && v !== ''),
-      phone: field('phone'), wecomUserId: field('wecomUserId'), dingtalkUserId: field('dingtalkUserId'),
-    });
+    const parsed = NotificationsBody.safeParse(postedPrefs(await c.req.parseBody({ all: true })));
     if (!parsed.success) return showSettings(c, { errors: fieldErrors(c, parsed.error.issues) }, 400);
     await setNotificationPreferences(c.var.deps.db, c.var.deps, c.var.person, c.var.person.id, parsed.data);
     return back(c, 'notifications');

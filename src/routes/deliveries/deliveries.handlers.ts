@@ -15,6 +15,7 @@ export const listDeliveries: AppRouteHandler<typeof routes.listDeliveries> = asy
 
 export const resendDelivery: AppRouteHandler<typeof routes.resendDelivery> = async (c) => {
   const { deps, person } = c.var;
-  requireRole(person, 'admin', 'publicity');
+  // Operations are the admins' (issue 12); the publicity department reads the list.
+  requireRole(person, 'admin');
   return c.json(view(await notifications.resendDelivery(deps.db, deps, person, c.req.valid('param').id)), 200);
 };

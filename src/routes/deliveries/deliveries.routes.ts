@@ -39,7 +39,7 @@ export const listDeliveries = createRoute({
 export const resendDelivery = createRoute({
   operationId: 'resendDelivery',
   method: 'post', path: '/deliveries/{id}/resend', tags: ['Notifications 通知'], security: [{ bearerAuth: [] }],
-  summary: 'Send a failed notification again 重发 (admin/publicity), e.g. after fixing a robot’s settings',
+  summary: 'Send a failed notification again 重发 (admin), e.g. after fixing a robot’s settings',
   request: { params: z.object({ id: uuidParam('id') }) },
   responses: { 200: jsonResponse(DeliverySchema, 'The delivery, queued again (status retrying)'), ...errors(400, 401, 403, 404, 409) },
 });

@@ -74,7 +74,8 @@ export const setNotifications: AppRouteHandler<typeof routes.setNotifications> =
 
 export const setRobots: AppRouteHandler<typeof routes.setRobots> = async (c) => {
   const { deps, person } = c.var;
-  requireRole(person, 'admin', 'publicity');
+  // Organisation settings are the admins' (issue 12); the publicity department reads them on GET /units.
+  requireRole(person, 'admin');
   const { unitId } = c.req.valid('param');
   const unit = await org.setUnitRobots(deps.db, deps, person, unitId, c.req.valid('json'));
   return c.json({ unitId, robots: org.robotsSummary(unit.robots) }, 200);

@@ -131,7 +131,8 @@ export const NotificationsBody = z.strictObject({
 export const setNotifications = createRoute({
   operationId: 'setNotifications',
   method: 'put', path: '/people/{personId}/notifications', tags, security,
-  summary: 'How a person is notified 通知方式: channels in order of preference, phone and robot ids (self or admin)',
+  summary: 'How a person is notified 通知方式: channels in order of preference, phone and robot ids (self or admin; publicity reads them on GET /people/{personId})',
+  description: 'An admin changing another person\'s preferences is audited as the person\'s own change is (`person.notifications_set`, the admin as actor). Anyone else gets 403.',
   request: {
     params: z.object({ personId: uuidParam('personId') }),
     ...jsonBody(NotificationsBody),
@@ -142,7 +143,7 @@ export const setNotifications = createRoute({
 export const setRobots = createRoute({
   operationId: 'setRobots',
   method: 'put', path: '/units/{unitId}/robots', tags, security,
-  summary: "Set the unit's group robots 群机器人 (WeCom, DingTalk, Feishu) and webhook (admin/publicity); answers which are set, never the keys",
+  summary: "Set the unit's group robots 群机器人 (WeCom, DingTalk, Feishu) and webhook (admin; publicity reads which are set on GET /units); answers which are set, never the keys",
   description: 'URLs must be https:// (http:// only with ALLOW_HTTP_WEBHOOKS=true) and must not name a loopback, private, link-local or reserved address (400 naming the field); host names are checked again after DNS resolution when sending. None of these receives sign-off links.',
   request: {
     params: z.object({ unitId: uuidParam('unitId') }),
