@@ -117,6 +117,9 @@ describe('a quarter on a moving clock', () => {
     const first = await submit(oa.id, a.tokens.publicity_officer, [{ bytes: pdf('report v1'), name: '三季度舆情专报.pdf', type: 'application/pdf' }], '初稿');
     expect(first.status, first.text).toBe(201);
     expect(first.body).toMatchObject({ status: 'submitted', standing: 'in_review', submissions: [{ round: 1, note: '初稿', decision: null }] });
+    // On the board: A's is in review, B's not yet due.
+    const board = (await get('/api/v1/duties?period=2026-Q3', a.tokens.publicity)).body.items as { unitId: string; title: string; standing: string }[];
+    expect([a.unitId, b.unitId].map((u) => board.find((o) => o.unitId === u && o.title === TITLE)!.standing)).toEqual(['in_review', 'pending']);
     const toReviewers = (await t.deliver()).filter((m) => m.kind === 'duty_submitted');
     expect(toReviewers.map((m) => m.to.personId)).toEqual(expect.arrayContaining([a.people.publicity, b.people.publicity]));
     expect(toReviewers[0]!.text).toContain('初稿');
@@ -271,6 +274,9 @@ describe('who may do what, and bad input', () => {
       if (field) expect(JSON.stringify(res.body.error), what).toContain(field);
     }
     expect(await obligationOf(b.unitId, '2026-Q4')).toMatchObject({ status: 'open' });
+    // The refusal of a step the duty's state does not allow says so, about the duty, in either language.
+    const early = await t.request('POST', `/api/v1/duties/${open}/accept`, { token: b.tokens.publicity, body: {}, headers: { 'accept-language': 'en' } });
+    expect(early.body.error).toMatchObject({ code: 'duty_transition', message: 'The duty is open; it cannot be accepted', details: { status: 'open', action: 'accept' } });
     const view = await get(`/api/v1/duties/${open}`, b.tokens.publicity_officer);
     expect(view.body.submissions).toEqual([]);
   });

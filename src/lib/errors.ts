@@ -36,6 +36,7 @@ const CATALOG = {
   account_not_publishable: [409, '目标账号未登记备案或不在有效期内，不能发布：{accountsZh}', 'Target accounts are not registered or not valid for publishing: {accountsEn}'],
   already_exists: [409, '{what}已存在', '{what} already exists'],
   account_transition: [409, '账号当前状态为“{statusZh}”，不能{actionZh}', 'The account is {status}; it cannot be {actionEn}'],
+  duty_transition: [409, '职责事项当前状态为“{statusZh}”，不能{actionZh}', 'The duty is {status}; it cannot be {actionEn}'],
   inspection_transition: [409, '年检当前状态为“{statusZh}”，不能{actionZh}', 'The inspection is {status}; it cannot be {actionEn}'],
   staffing_incomplete: [400, '账号人员配备不符合要求：{problemsZh}', 'Account staffing does not meet the rules: {problemsEn}'],
   grade_inconsistent: [400, '评定结论与检查发现不一致：{problemsZh}', 'The grade contradicts its findings: {problemsEn}'],

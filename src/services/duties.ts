@@ -347,7 +347,7 @@ function moved(status: ObligationStatus, command: DutyCommand): ObligationStatus
     if (!(err instanceof IllegalDutyTransition)) throw err;
     const actionZh = { submit: '提交', accept: '通过', return: '退回' }[command];
     const actionEn = { submit: 'submitted', accept: 'accepted', return: 'returned' }[command];
-    throw new AppError('invalid_transition', { status, statusZh: label('dutyStatus', status), actionZh, actionEn }, { status, action: command });
+    throw new AppError('duty_transition', { status, statusZh: label('dutyStatus', status), actionZh, actionEn }, { status, action: command });
   }
 }
 
