@@ -168,7 +168,7 @@ describe.skipIf(!hasChromium && !process.env.CI)('every page works with no outsi
     await q.page.close();
   }, 60_000);
 
-  it('the 舆情 pages: the report form, the board and one incident', async () => {
+  it('the 舆情 pages: the report form, the board, one incident and the duty roster', async () => {
     const p = await signedInPage('drafter');
     await visit('/incidents/new', '/incidents/new', async (page) => {
       expect(await page.locator('input[name=occurredAt]').count()).toBe(1);
@@ -185,6 +185,16 @@ describe.skipIf(!hasChromium && !process.env.CI)('every page works with no outsi
       expect(await page.locator('ol.stages li[aria-current]').getAttribute('data-stage')).toBe('reported');
     }, p);
     await p.page.close();
+    // The duty roster: the university's with each unit's duty now, and the unit's with the people picker's type-ahead.
+    const q = await signedInPage('publicity');
+    await visit('/incidents/roster', '/incidents/roster', async (page) => {
+      expect(await page.locator('#units').innerText()).toContain('示范学院');
+    }, q);
+    await visit(`/incidents/roster/:unitId{${UUID_PARAM}}`, `/incidents/roster/${demo.unitId}`, async (page) => {
+      await page.locator('#f-personId input[type=search]').fill('王系');
+      await page.locator('#f-personId label.choice', { hasText: '王系主任' }).waitFor();
+    }, q);
+    await q.page.close();
   }, 60_000);
 
   it('the draft form, new and edit, with the editor\'s script from this service', async () => {

@@ -14,6 +14,7 @@ import { dutyPagesRouter } from './duties/routes';
 import { supervisionPagesRouter } from './duties/supervision-routes';
 import { templatePagesRouter } from './duties/template-routes';
 import { incidentPagesRouter } from './incidents/routes';
+import { rosterPagesRouter } from './incidents/roster-routes';
 import { draftPagesRouter } from './workspace/draft-routes';
 import { workspaceRouter } from './workspace/routes';
 import { settingsRouter } from './workspace/settings-routes';
@@ -27,5 +28,5 @@ export const webRouter = new Hono<AppEnv>().route('/', assetsRouter).route('/', 
   .route('/', operationsPagesRouter)
   // The responsibility system's duties and the yearly 专项督查.
   .route('/', dutyPagesRouter).route('/', templatePagesRouter).route('/', supervisionPagesRouter)
-  // 舆情 incidents: the board, the report form, the incident page.
-  .route('/', incidentPagesRouter);
+  // 舆情 incidents: the board, the report form, the incident page, the duty roster.
+  .route('/', incidentPagesRouter).route('/', rosterPagesRouter);

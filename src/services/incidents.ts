@@ -1,6 +1,6 @@
-import { and, asc, desc, eq, gt, inArray, isNull, lte, ne, or, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, ne, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client';
-import { drafts, dutyRoster, incidentEntries, incidents, people, units, type AnyPosition, type EvidenceFile } from '../../db/schema';
+import { drafts, incidentEntries, incidents, people, units, type AnyPosition, type EvidenceFile } from '../../db/schema';
 import {
   allowedActions, chase, deadlines, firstReceivers, isGrave, MAX_EVIDENCE_FILES, nextStage, reportUpTo,
   type DeadlineKind, type EntryKind, type Group, type IncidentAction, type IncidentClass, type Severity,
@@ -10,6 +10,7 @@ import { label } from '../lib/i18n';
 import { appendAudit } from './audit';
 import { currentPositions, hasRole, requireRole, requireUnitAccess, type Person } from './auth';
 import { inTransaction, type ServiceDeps } from './context';
+import { onDuty } from './duty-roster';
 import { enqueue } from './outbox';
 import { holderOf } from './reviews';
 import { acceptUpload, serve, type FileDeps, type Upload } from './files';
@@ -38,53 +39,6 @@ const LEADERS: AnyPosition[] = ['deputy_leader', 'secretary', 'dean', 'deputy_se
 async function holders(db: Db, unitId: string, positions: readonly AnyPosition[]): Promise<string[]> {
   const ids = await Promise.all(positions.map((p) => holderOf(db, unitId, p)));
   return [...new Set(ids.filter((x): x is string => !!x))];
-}
-
-/** Who is on duty at `at` for the unit; the university's roster when the unit has nobody on duty. */
-export async function onDuty(db: Db, unitId: string, at: Date): Promise<string[]> {
-  const rows = await db
-    .select({ personId: dutyRoster.personId, unitId: dutyRoster.unitId })
-    .from(dutyRoster)
-    .where(and(or(eq(dutyRoster.unitId, unitId), isNull(dutyRoster.unitId)), lte(dutyRoster.from, at), gt(dutyRoster.to, at)));
-  const own = rows.filter((r) => r.unitId === unitId);
-  return [...new Set((own.length ? own : rows).map((r) => r.personId))];
-}
-
-export interface RosterEntry { personId: string; from: Date; to: Date }
-
-/**
- * Replaces the roster from now on (entries that have ended stay, as the record of who was on duty).
- * `unitId` null: the university's roster.
- */
-export async function setDutyRoster(db: Db, deps: ServiceDeps, actor: Person, unitId: string | null, entries: RosterEntry[]) {
-  requireRole(actor, 'publicity', 'admin');
-  entries.forEach((e, i) => {
-    if (e.to <= e.from) throw new AppError('validation_failed', { fields: `entries.${i}.to` }, [{ path: `entries.${i}.to`, in: 'body', message: words('须晚于 from', 'must be after from') }]);
-  });
-  return inTransaction(db, deps, async (tx) => {
-    if (unitId) {
-      const [unit] = await tx.select({ id: units.id }).from(units).where(eq(units.id, unitId));
-      if (!unit) throw new AppError('not_found', { what: words('单位', 'unit') }, { field: 'unitId' });
-    }
-    const ids = [...new Set(entries.map((e) => e.personId))];
-    const found = ids.length ? await tx.select({ id: people.id }).from(people).where(inArray(people.id, ids)) : [];
-    const missing = ids.find((id) => !found.some((f) => f.id === id));
-    if (missing) throw new AppError('not_found', { what: words(`人员 ${missing}`, `person ${missing}`) }, { field: 'entries.personId' });
-    const now = deps.now();
-    await tx.delete(dutyRoster).where(and(unitId ? eq(dutyRoster.unitId, unitId) : isNull(dutyRoster.unitId), gt(dutyRoster.to, now)));
-    if (entries.length) await tx.insert(dutyRoster).values(entries.map((e) => ({ unitId, personId: e.personId, from: e.from, to: e.to })));
-    await appendAudit(tx, { actorId: actor.id, action: 'duty_roster.set', subjectType: 'unit', subjectId: unitId ?? 'university', data: { entries: entries.length }, at: now });
-    return listRoster(tx, unitId, now);
-  });
-}
-
-export function listRoster(db: Db, unitId: string | null, now: Date) {
-  return db
-    .select({ personId: dutyRoster.personId, name: people.name, from: dutyRoster.from, to: dutyRoster.to })
-    .from(dutyRoster)
-    .innerJoin(people, eq(people.id, dutyRoster.personId))
-    .where(and(unitId ? eq(dutyRoster.unitId, unitId) : isNull(dutyRoster.unitId), gt(dutyRoster.to, new Date(now.getTime() - 7 * 86_400_000))))
-    .orderBy(asc(dutyRoster.from));
 }
 
 export interface NewIncident {

@@ -24,6 +24,7 @@ export const NAV: NavItem[] = [
   { href: '/supervisions', zh: '专项督查', en: 'Supervision', roles: ['publicity', 'admin'] },
   { href: '/incidents', zh: '舆情', en: 'Incidents', group: ['舆情处置', 'Online opinion'] },
   { href: '/incidents/new', zh: '报告舆情', en: 'Report an incident' },
+  { href: '/incidents/roster', zh: '值班表', en: 'Duty roster' },
   { href: '/registry', zh: '账号登记备案', en: 'Account registry', group: ['宣传部', 'Publicity'] },
   { href: '/inspections/campaigns', zh: '年度检查', en: 'Annual inspection', roles: ['publicity', 'admin'] },
   { href: '/people', zh: '人员', en: 'People', roles: ['publicity', 'admin'], group: ['组织', 'Organisation'] },

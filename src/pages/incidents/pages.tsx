@@ -24,7 +24,8 @@ const SEVERITY_TONE: Record<Severity, Tone> = { ordinary: 'grey', significant: '
 export const SeverityTag = ({ severity, l }: { severity: Severity | null; l: Locale }) =>
   severity ? <Tag tone={SEVERITY_TONE[severity]}>{label('severity', severity, l)}</Tag> : <Tag>{t(l, '待研判', 'not assessed')}</Tag>;
 
-const lang = (ctx: PageCtx) => (ctx.query.get('lang') ? `?lang=${ctx.locale}` : '');
+/** `?lang=…` for the page's links and forms, when the page was asked in a language. */
+export const lang = (ctx: PageCtx) => (ctx.query.get('lang') ? `?lang=${ctx.locale}` : '');
 export const incidentHref = (ctx: PageCtx, id: string) => `/incidents/${id}${lang(ctx)}`;
 
 /** The five stages in order, the current one marked. */
@@ -265,6 +266,7 @@ export function BoardPage({ ctx, items, units, now }: { ctx: PageCtx; items: Boa
     <Layout ctx={ctx} title={t(l, '舆情', 'Incidents')}>
       <div class="page-head">
         <h1>{t(l, '舆情事件', 'Online-opinion incidents')}</h1>
+        <a class="btn secondary" href={`/incidents/roster${lang(ctx)}`}>{t(l, '值班表', 'Duty roster')}</a>
         <a class="btn" href={`/incidents/new${lang(ctx)}`}>{t(l, '报告舆情', 'Report an incident')}</a>
       </div>
       <p class="muted">{t(l, '未结束的事件，按严重程度和时限排列。时间均为北京时间。', 'Open incidents, gravest and most urgent first. Times are Beijing time.')}</p>

@@ -22,7 +22,8 @@ type C = Context<AppEnv>;
 /** A `datetime-local` value is read as Beijing time (the page says so); anything else goes to the schema as typed, to be refused there. */
 const fromLocal = (v: string | undefined) => (v && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(v) ? `${v}:00+08:00` : v || undefined);
 const toLocal = (d: Date) => cstMinute(d).replace(' ', 'T');
-const langQuery = (c: C, sep: '?' | '&') => (c.req.query('lang') ? `${sep}lang=${encodeURIComponent(c.req.query('lang')!)}` : '');
+/** The request's `lang=…` for a redirect's address, after `sep`. */
+export const langQuery = (c: C, sep: '?' | '&') => (c.req.query('lang') ? `${sep}lang=${encodeURIComponent(c.req.query('lang')!)}` : '');
 
 /** The form's string fields (a file is not one; of a repeated field, the first). */
 async function formValues(c: C): Promise<Values> {

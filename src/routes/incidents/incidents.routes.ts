@@ -21,20 +21,45 @@ const IncidentSchema = z
   })
   .openapi('Incident');
 
-const RosterSchema = z.object({ unitId: z.uuid().nullable(), entries: z.array(z.object({ personId: z.uuid(), name: z.string(), from: z.string(), to: z.string() })) }).openapi('DutyRoster');
+const RosterSchema = z.object({
+  unitId: z.uuid().nullable().openapi({ description: "null: the university's roster" }),
+  entries: z.array(z.object({ id: z.uuid(), personId: z.uuid(), name: z.string(), from: z.string(), to: z.string() })),
+}).openapi('DutyRoster');
+
+/** One roster entry; the roster page's 安排值班 form is checked with it too. */
+export const RosterEntryBody = z.strictObject({ personId: z.uuid(), from: instant, to: instant });
+/** The roster's body; `to` after `from`, and no person's entries may overlap (400 naming `entries.{i}.from|to`). */
+export const RosterBody = z.strictObject({ entries: z.array(RosterEntryBody).max(500) });
+const unitParams = z.object({ unitId: uuidParam('unitId') });
+const ROSTER_RULES = ' Entries that have ended stay as the record; `to` must be after `from`, and one person’s entries may not overlap (400 naming the entry’s field).';
 
 export const putRoster = createRoute({
   operationId: 'setIncidentRoster',
   method: 'put', path: '/units/{unitId}/duty-roster', tags, security, summary: "Set a unit's 24-hour duty roster 值班表 (publicity, admin); replaces it from now on",
-  request: { params: z.object({ unitId: uuidParam('unitId') }), ...jsonBody(z.strictObject({ entries: z.array(z.strictObject({ personId: z.uuid(), from: instant, to: instant })).max(500) })) },
+  description: `Who is on duty when for the unit; new reports reach them at once.${ROSTER_RULES}`,
+  request: { params: unitParams, ...jsonBody(RosterBody) },
   responses: { 200: jsonResponse(RosterSchema, 'The roster from a week ago on'), ...errors(400, 401, 403, 404) },
 });
 
 export const getRoster = createRoute({
   operationId: 'getIncidentRoster',
-  method: 'get', path: '/units/{unitId}/duty-roster', tags, security, summary: "A unit's duty roster",
-  request: { params: z.object({ unitId: uuidParam('unitId') }) },
-  responses: { 200: jsonResponse(RosterSchema, 'The roster from a week ago on'), ...errors(400, 401, 403) },
+  method: 'get', path: '/units/{unitId}/duty-roster', tags, security, summary: "A unit's duty roster (its members and position holders, publicity, admin)",
+  request: { params: unitParams },
+  responses: { 200: jsonResponse(RosterSchema, 'The roster from a week ago on'), ...errors(400, 401, 403, 404) },
+});
+
+export const putUniversityRoster = createRoute({
+  operationId: 'setUniversityRoster',
+  method: 'put', path: '/duty-roster', tags, security, summary: "Set the university's duty roster 学校值班表 (publicity, admin); replaces it from now on",
+  description: `The university's roster stands in for a unit with nobody on duty: a report of that unit reaches whoever is on it.${ROSTER_RULES}`,
+  request: jsonBody(RosterBody),
+  responses: { 200: jsonResponse(RosterSchema, 'The roster from a week ago on'), ...errors(400, 401, 403, 404) },
+});
+
+export const getUniversityRoster = createRoute({
+  operationId: 'getUniversityRoster',
+  method: 'get', path: '/duty-roster', tags, security, summary: "The university's duty roster (anyone signed in: it is whom a report reaches when the unit has nobody on duty)",
+  responses: { 200: jsonResponse(RosterSchema, 'The roster from a week ago on'), ...errors(401) },
 });
 
 /** A report's body; the report page checks its form with the same schema. */

@@ -1,8 +1,8 @@
 import type { Context } from 'hono';
 import { createRouter, validationError, type AppEnv } from '../../lib/http';
-import { requireUnitAccess } from '../../services/auth';
+import { rosterFor, setDutyRoster, type RosterRow } from '../../services/duty-roster';
 import {
-  acceptEvidence, actOnIncident, evidenceOf, getIncident, incidentFile, listIncidents, listRoster, reportIncident, setDutyRoster, type IncidentInput,
+  acceptEvidence, actOnIncident, evidenceOf, getIncident, incidentFile, listIncidents, reportIncident, type IncidentInput,
 } from '../../services/incidents';
 import { uploadsOf } from '../files/files.handlers';
 import * as routes from './incidents.routes';
@@ -26,21 +26,24 @@ const incidentView = (v: Pick<Full, 'incident' | 'deadlines'> & Partial<Pick<Ful
       : {}),
   };
 };
-const rosterView = (unitId: string | null, rows: Awaited<ReturnType<typeof listRoster>>) => ({
-  unitId, entries: rows.map((r) => ({ personId: r.personId, name: r.name, from: r.from.toISOString(), to: r.to.toISOString() })),
+const rosterView = (unitId: string | null, rows: RosterRow[]) => ({
+  unitId, entries: rows.map((r) => ({ id: r.id, personId: r.personId, name: r.name, from: r.from.toISOString(), to: r.to.toISOString() })),
 });
+const rosterEntries = (body: { entries: { personId: string; from: string; to: string }[] }) =>
+  body.entries.map((e) => ({ personId: e.personId, from: new Date(e.from), to: new Date(e.to) }));
 
 export const incidentsRouter = createRouter()
   .openapi(routes.putRoster, async (c) => {
     const { unitId } = c.req.valid('param');
-    const entries = c.req.valid('json').entries.map((e) => ({ personId: e.personId, from: new Date(e.from), to: new Date(e.to) }));
-    return c.json(rosterView(unitId, await setDutyRoster(c.var.deps.db, c.var.deps, c.var.person, unitId, entries)), 200);
+    return c.json(rosterView(unitId, await setDutyRoster(c.var.deps.db, c.var.deps, c.var.person, unitId, rosterEntries(c.req.valid('json')))), 200);
   })
   .openapi(routes.getRoster, async (c) => {
     const { unitId } = c.req.valid('param');
-    await requireUnitAccess(c.var.deps.db, c.var.person, unitId);
-    return c.json(rosterView(unitId, await listRoster(c.var.deps.db, unitId, c.var.deps.now())), 200);
+    return c.json(rosterView(unitId, await rosterFor(c.var.deps.db, c.var.person, unitId, c.var.deps.now())), 200);
   })
+  .openapi(routes.putUniversityRoster, async (c) =>
+    c.json(rosterView(null, await setDutyRoster(c.var.deps.db, c.var.deps, c.var.person, null, rosterEntries(c.req.valid('json')))), 200))
+  .openapi(routes.getUniversityRoster, async (c) => c.json(rosterView(null, await rosterFor(c.var.deps.db, c.var.person, null, c.var.deps.now())), 200))
   .openapi(routes.report, async (c) => {
     const b = c.req.valid('json');
     const row = await reportIncident(c.var.deps.db, c.var.deps, c.var.person, { ...b, occurredAt: new Date(b.occurredAt) });
