@@ -119,6 +119,11 @@ describe('publicity console over HTTP', () => {
     const bad = await post('publicity', '/inspections/campaigns', { year: '2099', deadline: 'next week' });
     expect(bad.status).toBe(400);
     expect(bad.text).toContain('href="#f-deadline"');
+    // A rule of the form's own says its problem in the page's language.
+    const backwards = await post('publicity', '/inspections/campaigns', { year: '2099', deadline: '2099-03-31T18:00', graceUntil: '2099-03-01T18:00' });
+    expect(backwards.status).toBe(400);
+    expect(backwards.text).toContain('宽限至：不能早于自查截止时间');
+    expect(backwards.text).not.toContain('must not be before');
     const again = await post('publicity', '/inspections/campaigns', { year: String(campaign.year), deadline: '2099-03-31T18:00' });
     expect(again.status).toBe(409);
     expect(again.text).toContain('href="#f-year"');

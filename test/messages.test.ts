@@ -117,12 +117,19 @@ describe('the source keeps one language per message', () => {
   const files = (dir: string): string[] =>
     readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(join(dir, e.name)) : /\.tsx?$/.test(e.name) ? [join(dir, e.name)] : []));
 
-  it('no AppError parameter says 「中文 / English」 (use words(zh, en))', () => {
-    const root = join(import.meta.dirname, '..');
-    const offenders = [...files(join(root, 'src')), ...files(join(root, 'workers'))].flatMap((f) =>
-      readFileSync(f, 'utf8').split('\n').flatMap((line, i) => (MIXED.test(line) ? [`${f.slice(root.length + 1)}:${i + 1}`] : [])),
+  const root = join(import.meta.dirname, '..');
+  /** `file:line` of every source line (src, workers) that matches. */
+  const linesMatching = (re: RegExp) =>
+    [...files(join(root, 'src')), ...files(join(root, 'workers'))].flatMap((f) =>
+      readFileSync(f, 'utf8').split('\n').flatMap((line, i) => (re.test(line) ? [`${f.slice(root.length + 1)}:${i + 1}`] : [])),
     );
-    expect(offenders).toEqual([]);
+
+  it('no AppError parameter says 「中文 / English」 (use words(zh, en))', () => {
+    expect(linesMatching(MIXED)).toEqual([]);
+  });
+
+  it('no field detail of an AppError is an English-only string (use words(zh, en))', () => {
+    expect(linesMatching(/new AppError\([^;]*\bmessage: '[A-Za-z]/)).toEqual([]);
   });
 });
 
@@ -133,13 +140,18 @@ describe('the CLI speaks one language too', () => {
       .then(() => ({ code: 0, error: null }))
       .catch((e: { code: number; stdout: string }) => ({ code: e.code, error: JSON.parse(e.stdout).error as { code: string; message: string } }));
 
-  it('refuses an unknown command with its usage: zh-CN by default, English with --lang en or an English locale', { timeout: 60_000 }, async () => {
+  it('refuses an unknown command with its usage: zh-CN by default, English with --lang en or an English locale', { timeout: 120_000 }, async () => {
     const zh = await cli(['frobnicate'], { LANG: 'C.UTF-8' });
     expect(zh.code).toBe(1);
     expect(zh.error).toMatchObject({ code: 'usage' });
     expect(zh.error!.message).toMatch(/^未知命令：frobnicate。用法：npm run cli -- </);
     const en = await cli(['frobnicate', '--lang', 'en'], { LANG: 'C.UTF-8' });
     expect(en.error!.message).toMatch(/^unknown command: frobnicate\. usage: npm run cli -- </);
+    // What the argument parser refuses is said in the caller's language too.
+    const option = await cli(['demo', '--frob'], { LANG: 'C.UTF-8' });
+    expect(option.error).toMatchObject({ code: 'usage', message: expect.stringMatching(/^命令行有误（未知选项 --frob）。用法：/) });
+    expect((await cli(['token', '--email'], { LANG: 'C.UTF-8' })).error!.message).toMatch(/^命令行有误（选项 --email 缺少取值）。/);
+    expect((await cli(['demo', 'now', '--lang', 'en'], {})).error!.message).toMatch(/^unexpected argument now\. usage: /);
     const locale = await cli(['token'], { LANG: 'en_US.UTF-8' });
     expect(locale.error).toEqual({ code: 'usage', message: 'token needs --email' });
   });

@@ -72,7 +72,8 @@ describe('web workspace pages', () => {
     expect(after.text).toContain('最近的审核意见');
     const closed = await page(open!, 'section_head');
     expect(closed.status).toBe(409);
-    expect(closed.text).toContain('此审核已结束');
+    // The state in the page's language, not the enum value.
+    expect(closed.text).toContain('此审核已结束（已批准）');
   });
 
   it('prints the 审核单 for a signed-in reader, and refuses one who may not read the draft', async () => {

@@ -32,6 +32,17 @@ export class CliError extends Error {
   }
 }
 
+/** What node:util's parseArgs refused, in both languages (its own message is English only). */
+function commandLineProblem(err: Error & { code?: string }): Words {
+  const named = (/'(-[^' ]+)/.exec(err.message) ?? /'([^']+)'/.exec(err.message))?.[1] ?? '';
+  switch (err.code) {
+    case 'ERR_PARSE_ARGS_UNKNOWN_OPTION': return words(`未知选项 ${named}`, `unknown option ${named}`);
+    case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE': return words(`选项 ${named} 缺少取值`, `option ${named} needs a value`);
+    case 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL': return words(`多余的参数 ${named}`, `unexpected argument ${named}`);
+    default: return words('无法解析', err.message);
+  }
+}
+
 /** Checks a command line before any database is opened: a wrong one is refused with the usage. */
 export function parseCommandLine(argv: string[]): CommandLine {
   const [command, ...rest] = argv;
@@ -39,8 +50,8 @@ export function parseCommandLine(argv: string[]): CommandLine {
   try {
     ({ values } = parseArgs({ args: rest, options: { name: { type: 'string' }, email: { type: 'string' }, lang: { type: 'string' } }, strict: true }));
   } catch (err) {
-    const said = (err as Error).message;
-    throw new CliError('usage', words(`命令行有误（${said}）。${USAGE.zh}`, `${said}. ${USAGE.en}`));
+    const said = commandLineProblem(err as Error & { code?: string });
+    throw new CliError('usage', words(`命令行有误（${said.zh}）。${USAGE.zh}`, `${said.en}. ${USAGE.en}`));
   }
   if (!command || !(COMMANDS as readonly string[]).includes(command)) {
     throw new CliError('usage', command ? words(`未知命令：${command}。${USAGE.zh}`, `unknown command: ${command}. ${USAGE.en}`) : USAGE);

@@ -4,7 +4,7 @@ import { reviews } from '../../db/schema';
 import { AppError, words } from '../lib/errors';
 import type { Person } from './auth';
 import { inTransaction, type ServiceDeps } from './context';
-import { mintLink } from './signoff';
+import { mintLink, reviewStatusWords } from './signoff';
 
 /**
  * A signed-in approver opens a review from the workspace: a fresh sign-off link is minted for them
@@ -17,7 +17,7 @@ export async function linkForAssignee(db: Db, deps: ServiceDeps, me: Person, rev
     const [review] = await tx.select().from(reviews).where(eq(reviews.id, reviewId));
     if (!review) throw new AppError('not_found', { what: words('审核', 'review') });
     if (review.assigneeId !== me.id) throw new AppError('not_your_review');
-    if (review.status !== 'pending') throw new AppError('review_closed', { status: review.status }, { status: review.status, draftId: review.draftId });
+    if (review.status !== 'pending') throw new AppError('review_closed', { status: reviewStatusWords(review.status) }, { status: review.status, draftId: review.draftId });
     const link = await mintLink(tx, deps, review);
     return { path: new URL(link.url).pathname, draftId: review.draftId };
   });

@@ -43,7 +43,8 @@ export async function mintLink(tx: Db, deps: ServiceDeps, review: Pick<ReviewRow
 const REVIEW_STATUS_WORDS: Record<string, [string, string]> = {
   approved: ['已批准', 'approved'], returned: ['已退回', 'returned'], rejected: ['不予通过', 'rejected'], superseded: ['已被取代', 'superseded'],
 };
-const reviewStatusWords = (status: string) => words(...(REVIEW_STATUS_WORDS[status] ?? [status, status]));
+/** A review's status in words, for messages (「此审核已结束（已批准）」). */
+export const reviewStatusWords = (status: string) => words(...(REVIEW_STATUS_WORDS[status] ?? [status, status]));
 
 /** Why a link cannot be used now, as the error its holder sees; null when it is live. */
 function linkProblem(link: LinkRow, review: ReviewRow, now: Date): AppError | null {

@@ -3,7 +3,7 @@ import { eq, inArray } from 'drizzle-orm';
 import { Hono, type Context } from 'hono';
 import { accounts, people } from '../../../db/schema';
 import { AUTO_FAIL_ITEMS, GRADE_RESULTS, progressByUnit } from '../../domain/inspection';
-import type { AppEnv } from '../../lib/http';
+import { said, type AppEnv } from '../../lib/http';
 import { localeOf, translator } from '../../lib/i18n';
 import { text } from '../../lib/text';
 import { SelfReportSchema } from '../../routes/inspections/inspections.routes';
@@ -25,7 +25,7 @@ const CampaignForm = z.object({
   year: z.coerce.number().int().min(2000).max(2100),
   deadline: instant,
   graceUntil: instant.optional(),
-}).refine((b) => !b.graceUntil || new Date(b.graceUntil) >= new Date(b.deadline), { message: 'must not be before the deadline', path: ['graceUntil'] });
+}).refine((b) => !b.graceUntil || new Date(b.graceUntil) >= new Date(b.deadline), { ...said('不能早于自查截止时间', 'must not be before the deadline'), path: ['graceUntil'] });
 const CAMPAIGN_LABELS: FieldLabels = { year: ['年度', 'year'], deadline: ['自查截止', 'deadline'], graceUntil: ['宽限至', 'grace until'] };
 
 async function campaignsPage(c: C, values: FormData = {}, errors?: FieldErrors, status: 200 | 400 | 409 = 200) {
@@ -123,7 +123,7 @@ const GradeForm = z.object({
     if (!g.interviewAttendees.length) ctx.addIssue({ code: 'too_small', origin: 'string', minimum: 1, path: ['interviewAttendees'], message: 'required with an interview', input: '' } as never);
     if (!g.interviewNotes) ctx.addIssue({ code: 'too_small', origin: 'string', minimum: 1, path: ['interviewNotes'], message: 'required with an interview', input: '' } as never);
   }
-  if (g.accountAction === 'shut_down' && g.result !== 'fail') ctx.addIssue({ code: 'custom', path: ['accountAction'], message: 'only with result fail' });
+  if (g.accountAction === 'shut_down' && g.result !== 'fail') ctx.addIssue({ code: 'custom', path: ['accountAction'], ...said('仅用于评定为不合格时', 'only with result fail') });
 });
 
 const InterviewForm = z.object({ heldAt: instant, attendees: z.array(text(100)).min(1).max(30), interviewSummary: text(10_000) });

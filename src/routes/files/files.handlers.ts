@@ -40,7 +40,7 @@ export const uploadFile: AppRouteHandler<typeof routes.uploadFile> = async (c) =
   const form = await parseForm(c);
   const attach = Array.isArray(form.attach) ? form.attach[0] : form.attach;
   if (attach !== undefined && attach !== 'true' && attach !== 'false') {
-    throw new AppError('validation_failed', { fields: 'attach' }, [{ path: 'attach', in: 'form', message: 'true or false' }]);
+    throw new AppError('validation_failed', { fields: 'attach' }, [{ path: 'attach', in: 'form', message: words('须为 true 或 false', 'true or false') }]);
   }
   return c.json(await files.uploadFile(deps.db, deps, person, c.req.valid('param').id, await uploadedFile(c, form), { attach: attach === 'true' }), 201);
 };
