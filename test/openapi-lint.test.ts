@@ -16,7 +16,7 @@ const root = join(import.meta.dirname, '..');
 describe('the API description', () => {
   let t: TestEnv;
   let dir: string;
-  let doc: { paths: Record<string, Record<string, { operationId?: string; tags?: string[]; summary?: string; security?: unknown[] }>> };
+  let doc: { info: { license?: { name?: string } }; servers?: { url: string }[]; paths: Record<string, Record<string, { operationId?: string; tags?: string[]; summary?: string; security?: unknown[] }>> };
   beforeAll(async () => {
     t = await createTestEnv('pglite');
     dir = await mkdtemp(join(tmpdir(), 'imprimatur-openapi-'));
@@ -53,5 +53,8 @@ describe('the API description', () => {
     expect(pub('/api/v1/verify/{code}')).toEqual([]);
     expect(pub('/api/v1/signoff/{token}', 'post')).toEqual([]);
     expect(pub('/api/v1/drafts', 'post')).toEqual([{ bearerAuth: [] }]);
+    // A licence, and no server entry that points a generated client at the developer's own machine.
+    expect(doc.info.license?.name).toBeTruthy();
+    expect(doc.servers?.map((s) => s.url).filter((u) => /localhost|127\.0\.0\.1|\[::1\]/.test(u))).toEqual([]);
   });
 });

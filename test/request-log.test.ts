@@ -1,6 +1,9 @@
 import { Writable } from 'node:stream';
+import { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AppEnv } from '../src/lib/http';
 import { createLogger } from '../src/lib/logger';
+import { requestLog } from '../src/lib/request-log';
 import { logChannel } from '../src/notify/channel';
 import { createRuntime, type Runtime } from '../src/runtime';
 
@@ -67,6 +70,26 @@ describe('request logs', () => {
     expect(prodLog.output()).not.toContain(LINK);
     expect(prodLog.output()).not.toContain(BEARER);
     expect(prodLog.output()).not.toContain(SECRET);
+  });
+
+  it('every line logged while serving a request carries its request id, its own line last', async () => {
+    const { log, output } = service('production');
+    const app = new Hono<AppEnv>();
+    app.use(async (c, next) => {
+      c.set('log', log);
+      await next();
+    });
+    app.use(requestLog);
+    app.get('/work', (c) => {
+      c.var.log.warn({ step: 1 }, 'inside the handler');
+      c.var.log.child({ part: 'deeper' }).error({}, 'in a child logger');
+      return c.text('ok');
+    });
+    const ids: (string | null)[] = [];
+    for (let i = 0; i < 2; i++) ids.push((await app.request('/work')).headers.get('x-request-id'));
+    expect(new Set(ids).size).toBe(2);
+    const lines = output().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines.map((l) => [l.reqId, l.msg])).toEqual(ids.flatMap((id) => [[id, 'inside the handler'], [id, 'in a child logger'], [id, expect.stringMatching(/^GET \/work → 200 /)]]));
   });
 
   it('development (NODE_ENV unset): human-readable lines with the request id, and the 📨 line as the README shows it', async () => {
