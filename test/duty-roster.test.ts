@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deliveries } from '../db/schema';
 import { createTestEnv, LOOPBACK_RECEIVERS, type TestEnv } from './harness';
-import { itChecksAccess } from './support/access';
+import { itChecksAccess, itChecksPageAccess, sessionsOf } from './support/access';
 import { startReceiver } from './support/receiver';
 import { startSmtpSink, type SmtpSink } from './support/smtp-sink';
 
@@ -141,7 +141,7 @@ describe('who receives a new report', () => {
   it('at 23:30 Beijing time (quiet hours) the person on duty gets it at once, by the unit’s robot and by mail', async () => {
     t.clock.now = cst('2026-12-04T23:30:00');
     await t.deliver();
-    const robots = await t.request('PUT', `/api/v1/units/${a.unitId}/robots`, { token: a.tokens.publicity, body: { wecom: { url: `${robot.url}/cgi-bin/webhook/send?key=duty-key` } } });
+    const robots = await t.request('PUT', `/api/v1/units/${a.unitId}/robots`, { token: a.tokens.admin, body: { wecom: { url: `${robot.url}/cgi-bin/webhook/send?key=duty-key` } } });
     expect(robots.status, robots.text).toBe(200);
     const prefs = await t.request('PUT', `/api/v1/people/${a.people.section_head}/notifications`, { token: a.tokens.section_head, body: { channels: ['wecom', 'email'], wecomUserId: 'WangDuty' } });
     expect(prefs.status, prefs.text).toBe(200);
@@ -176,6 +176,32 @@ describe('who receives a new report', () => {
 });
 
 describe('the roster pages over HTTP', () => {
+  type Who = 'none' | 'drafterA' | 'secretaryA' | 'drafterB' | 'publicity' | 'admin';
+  const { session } = sessionsOf<Who>(() => t, (who) => ({ none: undefined, drafterA: a.people.drafter, secretaryA: a.people.secretary, drafterB: b.people.drafter, publicity: a.people.publicity, admin: a.people.admin })[who]);
+  const UNKNOWN = '00000000-0000-4000-8000-000000000000';
+  // The forms are empty or name no entry: refused by role first, else re-rendered naming the field (400); nothing changes either way.
+  itChecksPageAccess<Who>(() => t, session, [
+    ['the roster overview', () => ['GET', '/incidents/roster'], { none: 303, drafterA: 200, drafterB: 200, publicity: 200, admin: 200 }],
+    ['a unit’s roster', () => ['GET', `/incidents/roster/${a.unitId}`], { none: 303, drafterA: 200, secretaryA: 200, drafterB: 403, publicity: 200, admin: 200 }],
+    ['adding to a unit’s roster', () => ['POST', `/incidents/roster/${a.unitId}/entries`, {}], { none: 303, drafterA: 403, secretaryA: 403, drafterB: 403, publicity: 400, admin: 400 }],
+    ['taking an entry off a unit’s roster', () => ['POST', `/incidents/roster/${a.unitId}/entries/end`, { entryId: UNKNOWN }], { none: 303, drafterA: 403, secretaryA: 403, drafterB: 403, publicity: 400 }],
+    ['adding to the university’s roster', () => ['POST', '/incidents/roster/entries', {}], { none: 303, drafterA: 403, drafterB: 403, publicity: 400, admin: 400 }],
+    ['taking an entry off the university’s roster', () => ['POST', '/incidents/roster/entries/end', { entryId: 'x' }], { none: 303, drafterA: 403, publicity: 400 }],
+    ['an unknown unit’s roster', () => ['GET', `/incidents/roster/${UNKNOWN}`], { drafterB: 403, publicity: 404 }],
+    ['adding to an unknown unit’s roster', () => ['POST', `/incidents/roster/${UNKNOWN}/entries`, {}], { drafterB: 403, publicity: 404 }],
+  ]);
+
+  it('the overview lists only the person’s own units to staff, every unit to publicity; in English on asking', async () => {
+    const mine = await t.request('GET', '/incidents/roster', { cookie: (await session('drafterB'))!.cookie });
+    expect(mine.text).toContain(`/incidents/roster/${b.unitId}`);
+    expect(mine.text).not.toContain(`/incidents/roster/${a.unitId}`);
+    const all = await t.request('GET', '/incidents/roster?lang=en', { cookie: (await session('publicity'))!.cookie });
+    expect(all.text).toContain(`/incidents/roster/${a.unitId}?lang=en`);
+    expect(all.text).toContain(`/incidents/roster/${b.unitId}?lang=en`);
+    expect(all.text).toContain('Duty roster');
+    expect(all.text).toContain('The university: add a duty');
+  });
+
   it('another unit’s staff get a 403 page; the unit’s staff read without forms; staff posting get a 403 page', async () => {
     const stranger = await t.signIn((await t.request('GET', `/api/v1/people/${b.people.drafter}`, { token: a.tokens.admin })).body.email);
     const refused = await t.request('GET', `/incidents/roster/${a.unitId}`, { cookie: stranger.cookie });
