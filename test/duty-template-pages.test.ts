@@ -196,6 +196,29 @@ describe('duty template pages', () => {
       expect(periods.map((p) => p.unitId).sort()).toEqual([a.unitId, b.unitId].sort());
     });
 
+    it('a schedule changed mid-period applies from the next period: no second duty for the span under way', async () => {
+      const db = t.runtime.database.db;
+      const created = await t.request('POST', '/api/v1/duties/templates', { token: a.tokens.publicity, body: {
+        title: '改期测试', content: '内容', responsible: 'secretary', recurrence: 'quarterly', evidence: ['report'], scope: { units: [a.unitId] },
+        dueRule: { from: 'period_end', days: 15, unit: 'calendar_days', roll: 'next_working_day' },
+      } });
+      expect(created.status, created.text).toBe(201);
+      const periods = async () => (await db.select({ period: dutyObligations.period }).from(dutyObligations).where(eq(dutyObligations.templateId, created.body.id)).orderBy(asc(dutyObligations.period))).map((p) => p.period);
+      await createPeriodObligations(db, t.runtime.deps, cst('2026-04-02T11:00:00'));
+      expect(await periods()).toEqual(['2026-Q2']);
+      // Half-yearly from now on: H1 began in January, under the quarterly schedule, and Q2 covers its rest.
+      expect((await post(`/duties/templates/${created.body.id}/edit`, [...quarterly('改期测试').filter(([k]) => k !== 'recurrence'), ['recurrence', 'half_yearly'], ['scopeUnits', a.unitId]])).status).toBe(303);
+      await createPeriodObligations(db, t.runtime.deps, cst('2026-04-02T12:00:00'));
+      expect(await periods()).toEqual(['2026-Q2']);
+      await createPeriodObligations(db, t.runtime.deps, cst('2026-07-01T09:00:00'));
+      expect(await periods()).toEqual(['2026-H2', '2026-Q2']);
+      // A unit that had nothing under the old schedule gets the period under way.
+      expect((await t.request('PATCH', `/api/v1/duties/templates/${created.body.id}`, { token: a.tokens.publicity, body: { scope: { units: [a.unitId, b.unitId] } } })).status).toBe(200);
+      await createPeriodObligations(db, t.runtime.deps, cst('2026-07-02T09:00:00'));
+      const rows = await db.select({ unitId: dutyObligations.unitId, period: dutyObligations.period }).from(dutyObligations).where(and(eq(dutyObligations.templateId, created.body.id), eq(dutyObligations.unitId, b.unitId)));
+      expect(rows).toEqual([{ unitId: b.unitId, period: '2026-H2' }]);
+    });
+
     it('in English', async () => {
       const res = await t.request('GET', '/duties/templates/new?lang=en', { cookie: (await session('admin'))!.cookie });
       expect(res.text).toContain('New duty template');

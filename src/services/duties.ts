@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, lte, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray, lt, lte, ne, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import {
   dutyDecisions, dutyObligations, dutySubmissions, dutyTemplates, people, positionTerms, units,
@@ -8,7 +8,7 @@ import type { WorkCalendar } from '../domain/calendar';
 import { DEFAULT_DUTY_TEMPLATES } from '../domain/duty-defaults';
 import {
   allowedDutyCommands, awaitsSubmission, DEFAULT_DUTY_REMINDERS, describeDueRule, dueAt, dueDay, dueDutyStep, dutySteps, dutyTransition, IllegalDutyTransition,
-  nextDutyStep, periodAt, standingOf, type DueRule, type DutyCommand, type DutyReminderPolicy, type ObligationStatus, type Recurrence,
+  nextDutyStep, periodAt, standingOf, type DueRule, type Period, type DutyCommand, type DutyReminderPolicy, type ObligationStatus, type Recurrence,
 } from '../domain/duties';
 import { AppError, words } from '../lib/errors';
 import { label } from '../lib/i18n';
@@ -142,6 +142,19 @@ async function unitsInScope(db: Db, scope: DutyScope): Promise<{ id: string }[]>
 const firstStepAt = (calendar: WorkCalendar, day: string) => nextDutyStep(dutySteps(calendar, dutyReminderPolicy, day), { reminders: 0, escalations: 0 })?.at ?? null;
 
 /**
+ * Units whose obligation under the template's earlier schedule (made after `period` began) already
+ * covers part of it: the recurrence or dates changed mid-period. A change applies to periods that
+ * begin afterwards, so such a unit gets no second obligation for the span under way.
+ */
+async function coveredBeforeChange(tx: Db, templateId: string, period: Period): Promise<Set<string>> {
+  const rows = await tx.select({ unitId: dutyObligations.unitId }).from(dutyObligations).where(and(
+    eq(dutyObligations.templateId, templateId), ne(dutyObligations.period, period.key),
+    lt(dutyObligations.periodStart, period.end), gt(dutyObligations.periodEnd, period.start), gt(dutyObligations.createdAt, period.start),
+  ));
+  return new Set(rows.map((r) => r.unitId));
+}
+
+/**
  * Creates the current period's obligation of every active duty for every unit it binds (a unit or
  * duty added mid-period gets this period's). Idempotent: the (duty, unit, period) key is unique.
  */
@@ -153,7 +166,8 @@ export async function createPeriodObligations(db: Db, deps: ServiceDeps, now: Da
     for (const t of templates) {
       const period = periodAt({ recurrence: t.recurrence, dates: t.dates }, now);
       if (!period) continue;
-      const bound = await unitsInScope(tx, t.scope);
+      const covered = await coveredBeforeChange(tx, t.id, period);
+      const bound = (await unitsInScope(tx, t.scope)).filter((u) => !covered.has(u.id));
       if (!bound.length) continue;
       const day = dueDay(calendar, t.dueRule, period);
       const rows = await tx.insert(dutyObligations).values(bound.map((u) => ({
