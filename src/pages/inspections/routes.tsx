@@ -180,6 +180,8 @@ export const inspectionPagesRouter = new Hono<AppEnv>()
     }
   })
   .post('/inspections/:id/grade', requirePage, (c) => inspectionAction(c, 'result', GRADE_LABELS, async (form, id) => {
+    // The role before the form: a staff member's post is a 403 page, not the form's errors.
+    requirePageRole(c, 'publicity', 'admin');
     const g = parseWith(GradeForm, {
       result: one(form, 'result') || undefined, findings: optional(form, 'findings'), autoFailItems: many(form, 'autoFailItems'),
       rectifyDeadline: cstInput(one(form, 'rectifyDeadline')), accountAction: optional(form, 'accountAction'),
@@ -193,6 +195,7 @@ export const inspectionPagesRouter = new Hono<AppEnv>()
     return 'grade';
   }))
   .post('/inspections/:id/interviews', requirePage, (c) => inspectionAction(c, 'heldAt', { ...GRADE_LABELS, interviewSummary: GRADE_LABELS.interviewNotes! }, async (form, id) => {
+    requirePageRole(c, 'publicity', 'admin');
     const x = parseWith(InterviewForm, { heldAt: cstInput(one(form, 'heldAt')), attendees: names(one(form, 'attendees')), interviewSummary: one(form, 'interviewSummary') });
     await inspections.recordInterview(c.var.deps.db, c.var.deps, c.var.person, id, { heldAt: new Date(x.heldAt), attendees: x.attendees, notes: x.interviewSummary });
     return 'interview';

@@ -18,7 +18,7 @@ import { isPickerSearch, pickerStates } from '../console/picker';
 import { errorPage } from '../components/render';
 import type { FieldErrors } from '../components/ui';
 import { cstInput, formErrors, many, one, optional, parseWith, readForm, type FormData } from '../console/forms';
-import { consolePage, pathId } from '../console/page';
+import { consolePage, pathId, requirePageRole } from '../console/page';
 import { requirePage } from '../sessions';
 import { ACCOUNT_FIELD_LABELS, AccountFormPage, AccountPage, PosterPage, reasonField, rl, RegistryListPage, type AccountView } from './pages';
 
@@ -66,8 +66,10 @@ async function accountPage(c: C, id: string, extra: { errors?: FieldErrors; valu
   ));
 }
 
-/** Runs one form's action; a refusal shows the account page again with the reason beside the field. */
+/** Runs one of the department's moves on an account; a refusal shows the account page again with the reason beside the field. */
 async function accountAction(c: C, field: string, act: (form: FormData, id: string) => Promise<string>) {
+  // Every move on this form is the department's (the services check it too): a staff member's post is a 403 page, not the form's errors.
+  requirePageRole(c, 'publicity', 'admin');
   const id = pathId(c);
   const form = await readForm(c);
   try {
