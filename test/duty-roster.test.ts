@@ -258,6 +258,15 @@ describe('the roster pages over HTTP', () => {
     expect(entry).toMatchObject({ from: cst('2026-12-12T08:00:00').toISOString(), to: cst('2026-12-13T08:00:00').toISOString() });
     const ended = await t.request('POST', `/incidents/roster/${a.unitId}/entries/end`, { cookie: s.cookie, form: { _csrf: s.csrf, entryId: entry.id }, headers: { accept: 'text/html' } });
     expect(ended.status).toBe(303);
-    expect((await t.request('GET', `/api/v1/units/${a.unitId}/duty-roster`, { token: a.tokens.admin })).body.entries).toHaveLength(1);
+    const left = (await t.request('GET', `/api/v1/units/${a.unitId}/duty-roster`, { token: a.tokens.admin })).body.entries;
+    expect(left.map((e: { personId: string }) => e.personId)).toEqual([a.people.section_head]);
+    // A running duty taken off ends now and stays as the record; an ended one cannot be taken off (409, on the page).
+    const running = await t.request('POST', `/incidents/roster/${a.unitId}/entries/end`, { cookie: s.cookie, form: { _csrf: s.csrf, entryId: left[0].id }, headers: { accept: 'text/html' } });
+    expect(running.status).toBe(303);
+    const record = (await t.request('GET', `/api/v1/units/${a.unitId}/duty-roster`, { token: a.tokens.admin })).body.entries;
+    expect(record).toMatchObject([{ id: left[0].id, from: left[0].from, to: t.clock.now.toISOString() }]);
+    const again = await t.request('POST', `/incidents/roster/${a.unitId}/entries/end`, { cookie: s.cookie, form: { _csrf: s.csrf, entryId: left[0].id }, headers: { accept: 'text/html' } });
+    expect(again.status).toBe(409);
+    expect(again.text).toContain('已结束的值班是值班记录，不能移除');
   });
 });
