@@ -168,7 +168,7 @@ describe.skipIf(!hasChromium && !process.env.CI)('every page works with no outsi
     await q.page.close();
   }, 60_000);
 
-  it('the 舆情 pages: the report form, the board, one incident and the duty roster', async () => {
+  it('the 舆情 pages: the report form, the board, one incident, its bulletin, the duty roster and the monthly summary', async () => {
     const p = await signedInPage('drafter');
     await visit('/incidents/new', '/incidents/new', async (page) => {
       expect(await page.locator('input[name=occurredAt]').count()).toBe(1);
@@ -184,6 +184,10 @@ describe.skipIf(!hasChromium && !process.env.CI)('every page works with no outsi
     await visit(`/incidents/:id{${UUID_PARAM}}`, `/incidents/${created.body.id}`, async (page) => {
       expect(await page.locator('ol.stages li[aria-current]').getAttribute('data-stage')).toBe('reported');
     }, p);
+    await visit(`/incidents/:id{${UUID_PARAM}}/bulletin`, `/incidents/${created.body.id}/bulletin`, async (page) => {
+      expect(await page.locator('h1').innerText()).toBe('舆情要报');
+      expect(await page.locator('.place').innerText()).toBe('论坛');
+    }, p);
     await p.page.close();
     // The duty roster: the university's with each unit's duty now, and the unit's with the people picker's type-ahead.
     const q = await signedInPage('publicity');
@@ -193,6 +197,9 @@ describe.skipIf(!hasChromium && !process.env.CI)('every page works with no outsi
     await visit(`/incidents/roster/:unitId{${UUID_PARAM}}`, `/incidents/roster/${demo.unitId}`, async (page) => {
       await page.locator('#f-personId input[type=search]').fill('王系');
       await page.locator('#f-personId label.choice', { hasText: '王系主任' }).waitFor();
+    }, q);
+    await visit('/incidents/monthly', '/incidents/monthly', async (page) => {
+      expect(await page.locator('#incidents').innerText()).toContain('离线页面舆情');
     }, q);
     await q.page.close();
   }, 60_000);

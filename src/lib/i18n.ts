@@ -112,6 +112,8 @@ export const LABELS = {
     reported: ['报告', 'reported'], acknowledged: ['确认接报', 'acknowledged'], reported_up: ['上报', 'reported up'], assessed: ['研判', 'assessed'], reply: ['回复', 'reply'],
     follow_up: ['跟进', 'follow-up'], evidence: ['证据材料', 'evidence'], note: ['备注', 'note'], reminder: ['提醒', 'reminder'], escalated: ['超时督办', 'escalated'], handling_done: ['处置完毕', 'handling done'], closed: ['总结评估，结束', 'closed'],
   },
+  // A deadline looked back on (src/domain/incident-reports.ts): the bulletin and the monthly summary.
+  deadlineOutcome: { met: ['按时', 'met'], missed: ['超时', 'missed'], pending: ['未到期', 'not yet due'], not_applicable: ['不适用', 'not applicable'] },
 } as const;
 
 export function label<G extends keyof typeof LABELS>(group: G, key: string, locale: Locale = 'zh-CN'): string {

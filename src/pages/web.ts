@@ -15,6 +15,7 @@ import { supervisionPagesRouter } from './duties/supervision-routes';
 import { templatePagesRouter } from './duties/template-routes';
 import { incidentPagesRouter } from './incidents/routes';
 import { rosterPagesRouter } from './incidents/roster-routes';
+import { incidentReportPagesRouter } from './incidents/report-routes';
 import { draftPagesRouter } from './workspace/draft-routes';
 import { workspaceRouter } from './workspace/routes';
 import { settingsRouter } from './workspace/settings-routes';
@@ -28,5 +29,5 @@ export const webRouter = new Hono<AppEnv>().route('/', assetsRouter).route('/', 
   .route('/', operationsPagesRouter)
   // The responsibility system's duties and the yearly 专项督查.
   .route('/', dutyPagesRouter).route('/', templatePagesRouter).route('/', supervisionPagesRouter)
-  // 舆情 incidents: the board, the report form, the incident page, the duty roster.
-  .route('/', incidentPagesRouter).route('/', rosterPagesRouter);
+  // 舆情 incidents: the board, the report form, the incident page, the duty roster; an incident's bulletin and the monthly summary.
+  .route('/', incidentPagesRouter).route('/', rosterPagesRouter).route('/', incidentReportPagesRouter);

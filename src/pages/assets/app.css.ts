@@ -119,6 +119,8 @@ footer.foot{color:var(--muted);font-size:12px;text-align:center;padding:16px}
   .topbar,.sidenav,.skip,.no-print,.actions,footer.foot,form{display:none!important}
   .shell{display:block}main{padding:0;max-width:none}
   .card{border:0;padding:0;margin:0 0 12pt;break-inside:avoid}
+  /* A wide table is printed whole (on screen it scrolls sideways), its type smaller to fit the page. */
+  .table-wrap{overflow:visible}table.data{font-size:9pt}table.data th,table.data td{padding:4px 6px}table.data tr{break-inside:avoid}
   a{color:#000;text-decoration:none}
   .tag{border:1px solid #000;background:none;color:#000}
   @page{size:A4;margin:16mm}

@@ -25,6 +25,7 @@ export const NAV: NavItem[] = [
   { href: '/incidents', zh: '舆情', en: 'Incidents', group: ['舆情处置', 'Online opinion'] },
   { href: '/incidents/new', zh: '报告舆情', en: 'Report an incident' },
   { href: '/incidents/roster', zh: '值班表', en: 'Duty roster' },
+  { href: '/incidents/monthly', zh: '舆情月度汇总', en: 'Monthly summary', roles: ['publicity', 'admin'] },
   { href: '/registry', zh: '账号登记备案', en: 'Account registry', group: ['宣传部', 'Publicity'] },
   { href: '/inspections/campaigns', zh: '年度检查', en: 'Annual inspection', roles: ['publicity', 'admin'] },
   { href: '/people', zh: '人员', en: 'People', roles: ['publicity', 'admin'], group: ['组织', 'Organisation'] },

@@ -28,11 +28,11 @@ export function StatusTag({ status, l }: { status: string; l: Locale }) {
   return <Tag tone={STATUS_TONE[status] ?? 'grey'}>{label('status', status, l)}</Tag>;
 }
 
-/** A time as people on campus read it, with its zone said (北京时间). */
-export function Time({ at, l }: { at: Date | string | null | undefined; l: Locale }) {
+/** A time as people on campus read it, with its zone said (北京时间); `zone={false}` where a column's heading says it once. */
+export function Time({ at, l, zone = true }: { at: Date | string | null | undefined; l: Locale; zone?: boolean }) {
   if (!at) return <span>—</span>;
   const iso = new Date(at).toISOString();
-  return <time datetime={iso}>{`${cstMinute(at)} ${t(l, '北京时间', 'Beijing time')}`}</time>;
+  return <time datetime={iso}>{zone ? `${cstMinute(at)} ${t(l, '北京时间', 'Beijing time')}` : cstMinute(at)}</time>;
 }
 
 export function Notice({ tone = 'info', children }: { tone?: Tone; children?: Child }) {

@@ -40,7 +40,7 @@ function Stages({ stage, l }: { stage: IncidentStage; l: Locale }) {
   );
 }
 
-const DEADLINE_NAMES: Record<keyof IncidentDeadlines, [string, string]> = {
+export const DEADLINE_NAMES: Record<keyof IncidentDeadlines, [string, string]> = {
   acknowledgeBy: ['确认接报', 'Acknowledge by'],
   replyBy: ['当日回复', 'Same-day reply by'],
   resultBy: ['承诺的结果', 'Promised result by'],
@@ -124,7 +124,10 @@ export function IncidentPage({ ctx, v, unitName, drafts, errors = {}, values = {
   return (
     <Layout ctx={ctx} title={i.summary} crumbs={[[t(l, '舆情', 'Incidents'), '/incidents'], [i.summary]]}>
       <ErrorSummary errors={errors} l={l} />
-      <div class="page-head"><h1>{i.summary}</h1></div>
+      <div class="page-head">
+        <h1>{i.summary}</h1>
+        <a class="btn secondary" href={`/incidents/${i.id}/bulletin${lang(ctx)}`} id="bulletin-link">{t(l, '舆情要报（打印）', 'Bulletin (print)')}</a>
+      </div>
       {notice ? <Notice tone="ok">{notice}</Notice> : null}
       <Stages stage={i.stage} l={l} />
       <Card>

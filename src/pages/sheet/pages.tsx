@@ -3,6 +3,7 @@ import type { Position } from '../../../db/schema';
 import { CHECKLIST, CHECKLIST_ITEMS, CHECKLIST_SHORT } from '../../domain/checklist';
 import type { SheetFacts } from '../../domain/sheet';
 import { label, translator, type Locale } from '../../lib/i18n';
+import { PrintButton } from '../components/print';
 import { Accounts, DecisionTag, Ticks, Time } from '../signoff/components';
 
 export interface SheetProps {
@@ -21,7 +22,7 @@ function FactsTable(p: { facts: SheetFacts; locale: Locale }) {
   const { facts, locale } = p;
   const t = translator(locale);
   return (
-    <table class="sheet-facts">
+    <table class="sheet-facts ruled">
       <tbody>
         <tr><th scope="row">{t('标题', 'Title')}</th><td colspan={3} class="sheet-title">{facts.title}</td></tr>
         <tr>
@@ -45,7 +46,7 @@ function LevelsTable(p: { facts: SheetFacts; pending: SheetProps['pending']; loc
   const decided = new Set(facts.entries.map((e) => e.level));
   const waiting = facts.levels.filter((l) => !decided.has(l));
   return (
-    <table class="sheet-levels">
+    <table class="sheet-levels ruled stacked">
       <colgroup><col class="c-level" /><col class="c-reviewer" /><col class="c-decision" /><col class="c-checklist" /><col class="c-time" /><col class="c-audit" /></colgroup>
       <thead>
         <tr>
@@ -120,9 +121,7 @@ export function SheetPage(p: SheetProps) {
         <p>{t('核验地址', 'Confirm at')} <span class="url">{p.confirmUrl}</span></p>
         <p class="meta">{t('打印时间', 'Printed')} <Time at={p.printedAt} locale={p.locale} /></p>
       </footer>
-      <div class="no-print actions">
-        <button type="button" class="print" hidden data-print>{t('打印 / 存为 PDF', 'Print / save as PDF')}</button>
-      </div>
+      <PrintButton l={p.locale} />
     </article>
   );
 }

@@ -3,36 +3,16 @@ import { AppError, toAppError, words } from '../../lib/errors';
 import type { AppEnv } from '../../lib/http';
 import { localeOf, translator } from '../../lib/i18n';
 import { qrSvg } from '../../lib/qr';
-import { authenticate, type Person } from '../../services/auth';
 import { approvalSheet, confirmSheet } from '../../services/sheet';
-import { pageAsset, renderInLayout } from '../render';
-import { SHEET_CSS, SHEET_JS } from './assets';
+import { printAssets, printProblemPage, printViewer } from '../components/print';
+import { renderInLayout } from '../render';
+import { SHEET_CSS } from './assets';
 import { ConfirmPage, SheetPage } from './pages';
 
 type C = Context<AppEnv>;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const sheetAssets = { css: pageAsset('sheet.css', SHEET_CSS), js: pageAsset('sheet.js', SHEET_JS), bare: true };
-
-/**
- * Who is looking: a bearer token resolved as the API does, else the browser's session (a person
- * signed in at /login prints the sheet from the draft page); null when neither was offered.
- */
-async function viewer(c: C): Promise<Person | null> {
-  const header = c.req.header('authorization');
-  if (!header) return (c.get('person') as Person | undefined) ?? null;
-  return authenticate(c.var.deps.db, c.var.deps.config.appSecret, header);
-}
-
-function problemPage(c: C, err: unknown) {
-  const e = toAppError(err);
-  if (e.code === 'internal') throw err;
-  const locale = localeOf(c);
-  const t = translator(locale);
-  return renderInLayout(c, {
-    title: t('无法显示审核单', 'Cannot show the sheet'), status: e.status, bare: true,
-    body: <div class="notice bad" role="alert"><strong>{e.localized(locale)}</strong></div>,
-  });
-}
+const sheetAssets = printAssets('sheet', SHEET_CSS);
+const problemPage = (c: C, err: unknown) => printProblemPage(c, err, ['无法显示审核单', 'Cannot show the sheet']);
 
 /** The printable 审核单 and the public page its QR code leads to. */
 export const sheetPagesRouter = new Hono<AppEnv>()
@@ -40,7 +20,7 @@ export const sheetPagesRouter = new Hono<AppEnv>()
     const id = c.req.param('id');
     const login = `/login?next=${encodeURIComponent(c.req.path)}`;
     try {
-      const person = await viewer(c);
+      const person = await printViewer(c);
       if (!person) return c.redirect(login, 303);
       if (!UUID.test(id)) return problemPage(c, new AppError('not_found', { what: words('稿件', 'draft') }));
       const sheet = await approvalSheet(c.var.deps.db, person, id);

@@ -6,6 +6,8 @@ import {
 } from '../../services/incidents';
 import { uploadsOf } from '../files/files.handlers';
 import * as routes from './incidents.routes';
+import * as summaryHandlers from './summary.handlers';
+import * as summaryRoutes from './summary.routes';
 
 type Full = Awaited<ReturnType<typeof getIncident>>;
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
@@ -32,7 +34,10 @@ const rosterView = (unitId: string | null, rows: RosterRow[]) => ({
 const rosterEntries = (body: { entries: { personId: string; from: string; to: string }[] }) =>
   body.entries.map((e) => ({ personId: e.personId, from: new Date(e.from), to: new Date(e.to) }));
 
+// The month's summary before `/incidents/{id}`, so `summary` is never taken for an incident id.
 export const incidentsRouter = createRouter()
+  .openapi(summaryRoutes.monthlySummary, summaryHandlers.monthlySummary)
+  .openapi(summaryRoutes.exportMonth, summaryHandlers.exportMonth)
   .openapi(routes.putRoster, async (c) => {
     const { unitId } = c.req.valid('param');
     return c.json(rosterView(unitId, await setDutyRoster(c.var.deps.db, c.var.deps, c.var.person, unitId, rosterEntries(c.req.valid('json')))), 200);
