@@ -4,7 +4,8 @@ import { migrateDatabase, openDatabase } from '../db/node';
 import type { Database } from '../db/client';
 import { createApp, type AppOptions } from './app';
 import { parseConfig, type Config } from './config';
-import { randomToken } from './lib/crypto';
+import { randomToken, useSyncHmac } from './lib/crypto';
+import { nodeHmac } from './lib/crypto-node';
 import type { AppDeps } from './lib/http';
 import type { Log } from './lib/log';
 import { serveDocsScript, serveVendorFile } from './lib/docs-asset';
@@ -65,6 +66,8 @@ export interface RuntimeOptions {
 }
 
 export async function createRuntime(opts: RuntimeOptions = {}): Promise<Runtime> {
+  // Token hashes in the calling thread (see useSyncHmac).
+  useSyncHmac(nodeHmac);
   const raw = parseConfig(opts.env ?? process.env);
   const log = opts.log ?? createLogger(raw.logLevel, 1, opts.env ?? process.env);
   const config: Config = { ...raw, appSecret: raw.appSecret ?? devSecret(raw.pgliteDir, log) };

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { contentSha256 } from '../domain/content';
-import { base64url, canonicalJson, hashToken, hmacHex, randomToken, sha256Hex } from './crypto';
+import { base64url, canonicalJson, hashToken, hmacHex, randomToken, sha256Hex, useSyncHmac, webHmacHex } from './crypto';
+import { nodeHmac } from './crypto-node';
 
 describe('token and hash helpers', () => {
   it('random tokens carry 256 bits in base64url and never repeat', () => {
@@ -18,6 +19,15 @@ describe('token and hash helpers', () => {
     expect(await sha256Hex('abc')).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
     // RFC 4231 test case 2
     expect(await hmacHex('Jefe', 'what do ya want for nothing?')).toBe('5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843');
+  });
+
+  it('Node\'s HMAC (installed by the runtime) gives exactly the Web Crypto digest a Worker computes', async () => {
+    // RFC 4231 test case 2, then tokens, non-ASCII secrets and messages, and an empty message.
+    expect(nodeHmac('Jefe', 'what do ya want for nothing?')).toBe('5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843');
+    const cases: [string, string][] = [['s1'.repeat(16), `token:${randomToken()}`], ['密钥-é-😀'.repeat(8), 'token:链接-😀'], ['k'.repeat(200), '']];
+    for (const [secret, message] of cases) expect(nodeHmac(secret, message)).toBe(await webHmacHex(secret, message));
+    useSyncHmac(nodeHmac);
+    for (const [secret, message] of cases) expect(await hmacHex(secret, message)).toBe(await webHmacHex(secret, message));
   });
 
   it('token hashes depend on the secret', async () => {

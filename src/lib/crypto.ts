@@ -31,7 +31,26 @@ function hmacKey(secret: string): Promise<CryptoKey> {
   return key;
 }
 
+/** HMAC-SHA256 in hex, answered in the calling thread. */
+export type SyncHmac = (secret: string, message: string) => string;
+let syncHmac: SyncHmac | null = null;
+
+/**
+ * Node's HMAC answers in the calling thread; Web Crypto's goes to the thread pool and back, which
+ * cost a link decision more CPU than the hash itself (every decision and every bearer request hashes
+ * a token). src/runtime.ts installs Node's; a Worker keeps Web Crypto. Both give the same digest.
+ */
+export function useSyncHmac(hmac: SyncHmac): void {
+  syncHmac = hmac;
+}
+
 export async function hmacHex(secret: string, message: string): Promise<string> {
+  if (syncHmac) return syncHmac(secret, message);
+  return webHmacHex(secret, message);
+}
+
+/** The Web Crypto HMAC (what a Worker uses), also for checking the installed one against it. */
+export async function webHmacHex(secret: string, message: string): Promise<string> {
   return hex(await crypto.subtle.sign('HMAC', await hmacKey(secret), encoder.encode(message)));
 }
 
