@@ -1,5 +1,6 @@
 import { and, asc, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client';
+import { prepared } from '../../db/prepared';
 import { decisions, draftAccounts, draftFiles, drafts, draftVersions, people, reviews, units, type BodyFormat, type DraftStatus, type Position, type Urgency } from '../../db/schema';
 import { bodyHtml, bodyText } from '../domain/html';
 import { blockingCategories, prescreen, type PrescreenFinding } from '../domain/prescreen';
@@ -13,7 +14,7 @@ import { enqueue } from './outbox';
 import { canManage } from './accounts';
 import { assertPublishable } from './publish-gate';
 import { rescheduleOpenReview } from './reminders';
-import { appointedDuringReview, holderOf, openReview, supersedeLinks, termsBegunDuringReview } from './reviews';
+import { appointedDuringReview, holderOf, openReview, supersedeLinks, termsQuery } from './reviews';
 import { composeVersion, fileView, loadWordMatcher, type ComposedVersion } from './versions';
 
 export type DraftRow = typeof drafts.$inferSelect;
@@ -345,7 +346,23 @@ export async function getDraftView(db: Db, actor: Person | null, draftId: string
   return draftView(db, draft);
 }
 
-/** The full record of a draft: every version, every review with its decision, what can happen next. */
+/** readDraftView's statements, each built once per database (every draft view and every decision reads them). */
+const draftIdValue = sql.placeholder('draftId');
+const viewReads = {
+  versions: prepared((db) => db.select().from(draftVersions).where(eq(draftVersions.draftId, draftIdValue)).orderBy(asc(draftVersions.no))),
+  reviews: prepared((db) =>
+    db
+      .select({ review: reviews, decision: decisions, assignee: { id: people.id, name: people.name } })
+      .from(reviews)
+      .innerJoin(people, eq(people.id, reviews.assigneeId))
+      .leftJoin(decisions, eq(decisions.reviewId, reviews.id))
+      .where(eq(reviews.draftId, draftIdValue))
+      .orderBy(asc(reviews.createdAt), asc(reviews.round))),
+  accountIds: prepared((db) => db.select({ id: draftAccounts.accountId }).from(draftAccounts).where(eq(draftAccounts.draftId, draftIdValue))),
+  files: prepared((db) => db.select().from(draftFiles).where(inArray(draftFiles.id, sql`(select jsonb_array_elements_text(${draftVersions.fileIds})::uuid from ${draftVersions} where ${draftVersions.draftId} = ${draftIdValue})`))),
+  midReviewTerms: prepared((db) => termsQuery(db, draftIdValue, db.select({ id: decisions.personId }).from(decisions).where(eq(decisions.draftId, draftIdValue)))),
+};
+
 /**
  * What a draft view reads, sent together in one round trip (the second-level reads — the versions'
  * files, the signers' mid-review terms — are subqueries, not a second trip). Only the draft's id is
@@ -353,22 +370,19 @@ export async function getDraftView(db: Db, actor: Person | null, draftId: string
  * wrote (see draftViewOf).
  */
 export function readDraftView(db: Db, draftId: string) {
+  const values = { draftId };
   return Promise.all([
-    db.select().from(draftVersions).where(eq(draftVersions.draftId, draftId)).orderBy(asc(draftVersions.no)),
-    db
-      .select({ review: reviews, decision: decisions, assignee: { id: people.id, name: people.name } })
-      .from(reviews)
-      .innerJoin(people, eq(people.id, reviews.assigneeId))
-      .leftJoin(decisions, eq(decisions.reviewId, reviews.id))
-      .where(eq(reviews.draftId, draftId))
-      .orderBy(asc(reviews.createdAt), asc(reviews.round)),
-    accountIdsOf(db, draftId),
-    db.select().from(draftFiles).where(inArray(draftFiles.id, sql`(select jsonb_array_elements_text(${draftVersions.fileIds})::uuid from ${draftVersions} where ${draftVersions.draftId} = ${draftId})`)),
-    termsBegunDuringReview(db, draftId, db.select({ id: decisions.personId }).from(decisions).where(eq(decisions.draftId, draftId))),
+    viewReads.versions(db, values),
+    viewReads.reviews(db, values),
+    viewReads.accountIds(db, values).then((rows) => rows.map((r) => r.id)),
+    viewReads.files(db, values),
+    viewReads.midReviewTerms(db, values),
   ]);
 }
+
 type DraftViewReads = Awaited<ReturnType<typeof readDraftView>>;
 
+/** The full record of a draft: every version, every review with its decision, what can happen next. */
 export async function draftView(db: Db, draft: DraftRow) {
   return draftViewOf(db, draft, await readDraftView(db, draft.id));
 }

@@ -84,6 +84,11 @@ export interface MidReviewTerm { personId: string; unitId: string; position: Any
  */
 export async function termsBegunDuringReview(db: Db, draftId: string, personIds: string[] | SQLWrapper): Promise<MidReviewTerm[]> {
   if (Array.isArray(personIds) && !personIds.length) return [];
+  return termsQuery(db, draftId, personIds);
+}
+
+/** termsBegunDuringReview's query; the draft may be a placeholder of a prepared statement. */
+export function termsQuery(db: Db, draftId: string | SQLWrapper, personIds: string[] | SQLWrapper) {
   const firstSubmitted = db
     .select({ at: sql`min(${auditEvents.at})` })
     .from(auditEvents)

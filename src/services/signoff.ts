@@ -1,5 +1,6 @@
 import { and, desc, eq, ne, gt, sql, type SQLWrapper } from 'drizzle-orm';
 import type { Db } from '../../db/client';
+import { prepared } from '../../db/prepared';
 import { auditEvents, decisions, draftAccounts, draftVersions, drafts, linkTokens, people, positionTerms, reviews, units, type Decision, type DraftStatus, type Position } from '../../db/schema';
 import { CHECKLIST, unticked, type Checklist } from '../domain/checklist';
 import type { Command } from '../domain/signoff';
@@ -14,7 +15,7 @@ import { inTransaction, type ServiceDeps } from './context';
 import { draftView, draftViewOf, lockDraft, readDraftView, step, transitioned, type DraftRow, type DraftView } from './drafts';
 import { enqueue, message, outboxInsert } from './outbox';
 import { assertPublishable } from './publish-gate';
-import { appointedDuringReview, reassignReview, reviewToOpen, termsBegunDuringReview } from './reviews';
+import { appointedDuringReview, reassignReview, reviewToOpen, termsQuery } from './reviews';
 
 type LinkRow = typeof linkTokens.$inferSelect;
 type ReviewRow = typeof reviews.$inferSelect;
@@ -47,7 +48,7 @@ const REVIEW_STATUS_WORDS: Record<string, [string, string]> = {
 export const reviewStatusWords = (status: string) => words(...(REVIEW_STATUS_WORDS[status] ?? [status, status]));
 
 /** Why a link cannot be used now, as the error its holder sees; null when it is live. */
-function linkProblem(link: LinkRow, review: ReviewRow, now: Date): AppError | null {
+function linkProblem(link: Pick<LinkRow, 'usedAt' | 'supersededAt' | 'supersededReason' | 'versionId' | 'personId' | 'expiresAt'>, review: Pick<ReviewRow, 'status' | 'versionId' | 'assigneeId'>, now: Date): AppError | null {
   if (link.usedAt) return new AppError('link_used');
   if (link.supersededAt) {
     const [zh, en] = SUPERSEDED_REASONS[link.supersededReason ?? ''] ?? ['已被新的审核取代', 'superseded'];
@@ -259,13 +260,52 @@ function validateDecision(input: DecisionInput): void {
   }
 }
 
+/** A column of the review a link belongs to, found by the link's hash (a placeholder of the statements below). */
+const tokenHashValue = sql.placeholder('tokenHash');
+const ofLinkReview = (db: Db, column: typeof reviews.draftId | typeof reviews.assigneeId) =>
+  db.select({ value: column }).from(linkTokens).innerJoin(reviews, eq(reviews.id, linkTokens.reviewId)).where(eq(linkTokens.tokenHash, tokenHashValue));
+
+/** A decision's fixed statements, each built once per database (see prepared); the writes vary in shape and are built per decision. */
+const decisionStatements = {
+  lockDraft: prepared((db) => db.select().from(drafts).where(eq(drafts.id, sql`(${ofLinkReview(db, reviews.draftId)})`)).for('update')),
+  underLock: prepared((db) =>
+    db
+      .select({
+        // Only what the checks, the writes and the next level use.
+        link: { id: linkTokens.id, versionId: linkTokens.versionId, personId: linkTokens.personId, expiresAt: linkTokens.expiresAt, usedAt: linkTokens.usedAt, supersededAt: linkTokens.supersededAt, supersededReason: linkTokens.supersededReason },
+        review: { id: reviews.id, versionId: reviews.versionId, assigneeId: reviews.assigneeId, level: reviews.level, status: reviews.status },
+        version: { id: draftVersions.id, no: draftVersions.no, contentSha256: draftVersions.contentSha256 },
+        otherLevel: sql<Position | null>`(${otherLevelSigned(db, reviews)})`,
+        holders: sql<Partial<Record<Position, string>>>`(select coalesce(json_object_agg(${positionTerms.position}, ${positionTerms.personId}), '{}'::json) from ${positionTerms} where ${positionTerms.unitId} = ${sql.placeholder('unitId')} and ${positionTerms.endedAt} is null)`,
+        chain: units.chain,
+        calendar: calendarStamp,
+      })
+      .from(linkTokens)
+      .innerJoin(reviews, eq(reviews.id, linkTokens.reviewId))
+      .innerJoin(draftVersions, eq(draftVersions.id, reviews.versionId))
+      .innerJoin(units, eq(units.id, sql`${sql.placeholder('unitId')}::uuid`))
+      .where(eq(linkTokens.tokenHash, tokenHashValue))),
+  terms: prepared((db) => termsQuery(db, sql.placeholder('draftId'), ofLinkReview(db, reviews.assigneeId))),
+  // The link, and through it the review, each only while still open. The review it closes is the
+  // draft's only pending one (reviews_one_pending_key), so nothing else is superseded.
+  claim: prepared(() => sql<unknown>`
+    with l as (
+      update ${linkTokens} set used_at = ${sql.placeholder('now')}::timestamptz
+      where id = ${sql.placeholder('linkId')} and used_at is null and superseded_at is null and expires_at > ${sql.placeholder('now')}::timestamptz
+      returning id),
+    r as (
+      update ${reviews} set status = ${sql.placeholder('status')}, decided_at = ${sql.placeholder('now')}::timestamptz, decided_by = ${sql.placeholder('assigneeId')}::uuid, next_reminder_at = null
+      where id = ${sql.placeholder('reviewId')} and status = 'pending' and version_id = ${sql.placeholder('versionId')} and assignee_id = ${sql.placeholder('personId')} and exists (select 1 from l)
+      returning id)
+    select (select count(*) from l)::int as link, (select count(*) from r)::int as review`),
+};
+
 /**
  * Locks the draft a link belongs to, found through the link in the same statement; null for an
  * unknown token. Every decision on a draft is serialised on this lock, as lockDraft does.
  */
 async function lockDraftOfLink(tx: Db, tokenHash: string): Promise<DraftRow | null> {
-  const owner = tx.select({ draftId: reviews.draftId }).from(linkTokens).innerJoin(reviews, eq(reviews.id, linkTokens.reviewId)).where(eq(linkTokens.tokenHash, tokenHash));
-  const [draft] = await tx.select().from(drafts).where(eq(drafts.id, sql`(${owner})`)).for('update');
+  const [draft] = await decisionStatements.lockDraft(tx, { tokenHash });
   return draft ?? null;
 }
 
@@ -276,24 +316,9 @@ async function lockDraftOfLink(tx: Db, tokenHash: string): Promise<DraftRow | nu
  * terms begun during review go out in the same round trip.
  */
 async function linkUnderLock(tx: Db, tokenHash: string, draft: DraftRow) {
-  const assignee = tx.select({ id: reviews.assigneeId }).from(linkTokens).innerJoin(reviews, eq(reviews.id, linkTokens.reviewId)).where(eq(linkTokens.tokenHash, tokenHash));
   const [[row], terms] = await Promise.all([
-    tx
-      .select({
-        link: linkTokens,
-        review: reviews,
-        version: { id: draftVersions.id, no: draftVersions.no, contentSha256: draftVersions.contentSha256 },
-        otherLevel: sql<Position | null>`(${otherLevelSigned(tx, reviews)})`,
-        holders: sql<Partial<Record<Position, string>>>`(select coalesce(json_object_agg(${positionTerms.position}, ${positionTerms.personId}), '{}'::json) from ${positionTerms} where ${positionTerms.unitId} = ${draft.unitId} and ${positionTerms.endedAt} is null)`,
-        chain: units.chain,
-        calendar: calendarStamp,
-      })
-      .from(linkTokens)
-      .innerJoin(reviews, eq(reviews.id, linkTokens.reviewId))
-      .innerJoin(draftVersions, eq(draftVersions.id, reviews.versionId))
-      .innerJoin(units, eq(units.id, sql`${draft.unitId}::uuid`))
-      .where(eq(linkTokens.tokenHash, tokenHash)),
-    termsBegunDuringReview(tx, draft.id, assignee),
+    decisionStatements.underLock(tx, { tokenHash, unitId: draft.unitId }),
+    decisionStatements.terms(tx, { tokenHash, draftId: draft.id }),
   ]);
   return { ...row!, terms };
 }
@@ -362,18 +387,6 @@ export async function decideByLink(db: Db, deps: ServiceDeps, token: string, inp
     ].filter((m) => m !== null);
     const set = transitioned(draft, t, false, now);
 
-    // The claim: the link, and through it the review, each only while still open. The review it
-    // closes is the draft's only pending one (reviews_one_pending_key), so nothing else is superseded.
-    const claim = sql`
-      with l as (
-        update ${linkTokens} set used_at = ${now.toISOString()}::timestamptz
-        where id = ${link.id} and used_at is null and superseded_at is null and expires_at > ${now.toISOString()}::timestamptz
-        returning id),
-      r as (
-        update ${reviews} set status = ${REVIEW_STATUS_OF[input.decision]}, decided_at = ${now.toISOString()}::timestamptz, decided_by = ${review.assigneeId}, next_reminder_at = null
-        where id = ${review.id} and status = 'pending' and version_id = ${link.versionId} and assignee_id = ${link.personId} and exists (select 1 from l)
-        returning id)
-      select (select count(*) from l)::int as link, (select count(*) from r)::int as review`;
     // Every write of the decision in one statement: none reads another's result. (drizzle puts an
     // embedded query in parentheses, as a CTE's body needs.)
     const parts: SQLWrapper[] = [
@@ -391,8 +404,10 @@ export async function decideByLink(db: Db, deps: ServiceDeps, token: string, inp
     // Sent together, in this order, on the transaction's connection: the claim, the writes (only
     // wrong if the claim lost, which the draft lock rules out; then the transaction rolls back), the
     // answer's reads (which see the writes). One round trip.
-    // (`.then` sends a drizzle query at once, so the three go out in exactly this order.)
-    const sent = [tx.execute(claim).then((r) => r), tx.execute(writes).then((r) => r)] as const;
+    // (A prepared statement is sent when called, and `.then` sends a drizzle query at once, so the
+    // three go out in exactly this order.)
+    const claim = { now: now.toISOString(), linkId: link.id, status: REVIEW_STATUS_OF[input.decision], assigneeId: review.assigneeId, reviewId: review.id, versionId: link.versionId, personId: link.personId };
+    const sent = [decisionStatements.claim(tx, claim), tx.execute(writes).then((r) => r)] as const;
     const [claimed, written, read] = await Promise.allSettled([...sent, opts.view === false ? null : readDraftView(tx, draft.id)]);
     if (claimed.status === 'rejected') throw claimed.reason;
     const [counts] = rowsOf<{ link: number; review: number }>(claimed.value);
