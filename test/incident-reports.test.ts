@@ -208,6 +208,10 @@ describe('the 舆情要报 and the monthly summary', { timeout: 120_000 }, () =>
       expect(page.text).toMatch(/data-count="acknowledge.missed">2</);
       expect(page.text).toContain(`href="/incidents/${id.b}/bulletin"`);
       expect(page.text).toContain('href="/api/v1/exports/incidents.csv?month=2026-11"');
+      // The download link works for the signed-in browser (its session, no token).
+      const download = await t.request('GET', '/api/v1/exports/incidents.csv?month=2026-11', { cookie: publicity.cookie });
+      expect(download.status).toBe(200);
+      expect(download.headers.get('content-type')).toContain('text/csv');
       const fallback = await t.request('GET', '/incidents/monthly', { cookie: publicity.cookie });
       expect(fallback.text).toContain('2026年12月舆情处置情况汇总');
       const bad = await t.request('GET', '/incidents/monthly?month=2026-13', { cookie: publicity.cookie });
