@@ -78,7 +78,11 @@ describe.skipIf(!hasChromium && !process.env.CI)('every page works with no outsi
       await expect.poll(() => page.getByText('Imprimatur API').first().isVisible(), { timeout: 20_000 }).toBe(true);
       await expect.poll(() => page.locator('text=/\\/api\\/v1\\/drafts/').first().isVisible(), { timeout: 10_000 }).toBe(true);
       const text = await page.locator('body').innerText();
-      expect(text).not.toMatch(/Ask AI|Generate SDK|Deploy/);
+      expect(text).not.toMatch(/Ask AI|Generate SDK|Deploy|Open API Client/);
+      // No link leads to another origin's service (client.scalar.com would get this document's address);
+      // only the renderer's attribution remains.
+      const links = await page.locator('a[href]').evaluateAll((as) => as.map((a) => (a as HTMLAnchorElement).href).filter((h) => !h.startsWith(location.origin)));
+      expect(links.filter((h) => !/^https:\/\/www\.scalar\.com\/?$/.test(h))).toEqual([]);
     });
   }, 60_000);
 

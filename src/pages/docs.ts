@@ -6,7 +6,9 @@ export const DOCS_SCRIPT_PATH = '/docs/api-reference.js';
 /**
  * The renderer's settings: nothing on the page may reach another origin (campus intranets, and
  * jsDelivr or scalar.com blocked in mainland China), so no font download, no telemetry, no AI agent,
- * no developer toolbar (its Deploy / Share / Generate SDK buttons call scalar.com), no request proxy.
+ * no developer toolbar (its Deploy / Share / Generate SDK buttons call scalar.com), no request proxy,
+ * no "Open API Client" button (it opens client.scalar.com with this document's address). "Test
+ * Request" stays: it calls this service from the page itself.
  */
 const CONFIGURATION = {
   url: '/openapi.json',
@@ -14,7 +16,7 @@ const CONFIGURATION = {
   telemetry: false,
   agent: { disabled: true },
   showDeveloperTools: 'never',
-  hideClientButton: false,
+  hideClientButton: true,
   documentDownloadType: 'json',
   defaultOpenAllTags: false,
 } as const;
