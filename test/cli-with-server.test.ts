@@ -62,7 +62,7 @@ describe('CLI commands while npm start holds the embedded database', () => {
     expect(JSON.stringify(units).match(/示范学院（/g)?.length).toBe(1);
   });
 
-  it('audit:verify, token and migrate answer through the server; refusals come in the caller’s language', { timeout: 60_000 }, async () => {
+  it('audit:verify, token and migrate answer through the server; refusals come in the caller’s language', { timeout: 180_000 }, async () => {
     const verify = await cli(['audit:verify']);
     expect(verify).toMatchObject({ code: 0, out: { ok: true } });
     expect(verify.out.events).toBeGreaterThan(0);
@@ -74,7 +74,7 @@ describe('CLI commands while npm start holds the embedded database', () => {
     expect((await cli(['token', '--email', 'nobody@example.cn'])).out).toEqual({ error: { code: 'not_found', message: '人员不存在' } });
   });
 
-  it('a holder that takes no commands: a clear refusal in both languages, the database left alone', { timeout: 90_000 }, async () => {
+  it('a holder that takes no commands: a clear refusal in both languages, the database left alone', { timeout: 240_000 }, async () => {
     await stopGroup(server);
     server = undefined;
     // A live process that is not the server holds the lock (as an older `npm start` would).

@@ -1,18 +1,21 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm, symlink } from 'node:fs/promises';
+import { cp, mkdtemp, rm, symlink } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 /**
- * A fresh copy of the project folder as a newcomer has it: the code by symlink, its own ./data (so a
+ * A fresh copy of the project folder as a newcomer has it: the code, its own ./data (so a
  * new embedded PGlite database) and files. For tests that run `npm start` and the CLI as a reader would.
  */
 export const root = join(import.meta.dirname, '..');
 
 export async function projectCopy(prefix: string): Promise<{ dir: string; remove: () => Promise<void> }> {
   const dir = await mkdtemp(join(tmpdir(), prefix));
-  for (const entry of ['package.json', 'node_modules', 'src', 'db', 'workers', 'tsconfig.json']) await symlink(join(root, entry), join(dir, entry));
+  // The code is copied, not linked: tsx applies tsconfig.json (JSX by hono/jsx) only to files under the
+  // folder it was found in, by their real paths, so linked pages would be compiled as React and fail.
+  for (const entry of ['package.json', 'src', 'db', 'workers', 'tsconfig.json']) await cp(join(root, entry), join(dir, entry), { recursive: true });
+  await symlink(join(root, 'node_modules'), join(dir, 'node_modules'));
   return { dir, remove: () => rm(dir, { recursive: true, force: true }) };
 }
 

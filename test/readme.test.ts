@@ -31,13 +31,19 @@ describe('README walkthrough', () => {
     const blocks = walkthroughBlocks(readme);
     expect(blocks.length).toBeGreaterThanOrEqual(4);
     const port = await freePort();
-    // A fresh project folder: the code by symlink, its own ./data (a new PGlite database) and files.
+    // A fresh project folder: the code (copied), its own ./data (a new PGlite database) and files.
     const copy = await projectCopy('imprimatur-readme-');
     const dir = copy.dir;
     remove = copy.remove;
     // Fail on the first command that fails; every curl fails on a 4xx/5xx and ends its answer with a newline.
     const prelude = ['set -eo pipefail', 'curl() { command curl --fail-with-body "$@" && echo; }'].join('\n');
-    const script = [prelude, ...blocks].join('\n').replaceAll('8787', String(port));
+    // Between the first two blocks the reader opens the first link, as the README says ("Open it"):
+    // the page view's own log line must not confuse the next block's link-picking.
+    const openIt = [
+      `until grep -q '📨 【待审核】' server.log; do sleep 1; done`,
+      `curl -s -o /dev/null "$(grep '📨 【待审核】' server.log | tail -1 | grep -o 'http://[^ ]*/s/[A-Za-z0-9_-]*')"`,
+    ].join('\n');
+    const script = [prelude, blocks[0], openIt, ...blocks.slice(1)].join('\n').replaceAll('8787', String(port));
     const env = readerEnv(dir, port);
     const child = spawn('bash', ['-c', script], { cwd: dir, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
     pgid = child.pid!;
@@ -69,7 +75,8 @@ describe('README walkthrough', () => {
     const shown = /The server log now shows `(📨[^`]*)`|`server\.log` shows `(📨[^`]*)`/.exec(readme);
     expect(shown, 'the README shows a 📨 line').not.toBeNull();
     const template = (shown![1] ?? shown![2]!).replaceAll('8787', String(port));
-    const pattern = new RegExp(`${template.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace('<token>', '[A-Za-z0-9_-]{20,}')}$`, 'm');
+    // The whole line: the time and the level (README: "after the time and the level"), then exactly that.
+    const pattern = new RegExp(`^\\[\\d\\d:\\d\\d:\\d\\d\\.\\d{3}\\] INFO: ${template.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace('<token>', '[A-Za-z0-9_-]{20,}')}$`, 'm');
     expect(log).toMatch(pattern);
   });
 });
