@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { serve, type ServerType } from '@hono/node-server';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll } from 'vitest';
 import { createTestEnv, type TestEnv } from './harness';
@@ -38,10 +38,10 @@ export async function openBrowser(t: TestEnv): Promise<{ base: string; browser: 
 }
 
 /** A person's browser: a context carrying the session cookie `t.signIn` got by the mailed link. */
-export async function browserAs(t: TestEnv, browser: Browser, base: string, email: string, viewport = { width: 1280, height: 900 }): Promise<BrowserContext> {
+export async function browserAs(t: TestEnv, browser: Browser, base: string, email: string, viewport = { width: 1280, height: 900 }, options: BrowserContextOptions = {}): Promise<BrowserContext> {
   const { cookie } = await t.signIn(email);
   const [name, value] = cookie.split('=') as [string, string];
-  const context = await browser.newContext({ viewport, locale: 'zh-CN', acceptDownloads: true });
+  const context = await browser.newContext({ viewport, locale: 'zh-CN', acceptDownloads: true, ...options });
   await context.addCookies([{ name, value, url: base, httpOnly: true, sameSite: 'Lax' }]);
   return context;
 }

@@ -17,7 +17,7 @@ textarea,select{width:100%;font:inherit;padding:8px;border:1px solid #ccc;border
 .notice{padding:14px;border-radius:8px;margin-bottom:14px}.ok{background:#e6f4ea;color:#1f5131}.bad{background:#fdecea;color:#7a1c1c}
 table{width:100%;border-collapse:collapse;font-size:14px}td,th{text-align:left;padding:6px;border-bottom:1px solid #eee;vertical-align:top}
 .tag{display:inline-block;padding:1px 8px;border-radius:10px;background:#eee;font-size:12px}.urgent{background:#9b1c1c;color:#fff}
-footer{text-align:center;color:#999;font-size:12px;padding:20px}`;
+footer{text-align:center;color:#666;font-size:12px;padding:20px}`;
 
 export function page(opts: { title: string; locale?: Locale; body: Content }) {
   return html`<!doctype html>

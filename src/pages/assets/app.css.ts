@@ -3,7 +3,8 @@
  * block CDNs; no web fonts: the system's CJK fonts). A light admin look: white top bar, side
  * navigation, cards, tables, status tags; GOV.UK-style form fields and error summary. Colours are
  * chosen for WCAG AA contrast on their backgrounds (text ≥ 4.5:1). Phones (≤ 768 px) get a single
- * column with the navigation as a scrolling strip; print drops the chrome. Anything scrolled to (the
+ * column with the navigation as a scrolling strip; the keyboard's focus is a yellow ring edged in the text
+ * colour, so it shows on white and on colour alike; print drops the chrome. Anything scrolled to (the
  * error summary, a linked field) stops below the sticky top bar (scroll-padding), not under it.
  */
 export const APP_CSS = `
@@ -13,7 +14,7 @@ export const APP_CSS = `
 html{-webkit-text-size-adjust:100%}
 body{margin:0;font:15px/1.6 -apple-system,BlinkMacSystemFont,"PingFang SC","Hiragino Sans GB","Noto Sans CJK SC","Source Han Sans SC","Microsoft YaHei",sans-serif;background:var(--bg);color:var(--text)}
 a{color:var(--brand)}a:hover{color:var(--brand-dark)}
-:focus-visible{outline:3px solid var(--focus);outline-offset:1px}
+:focus-visible{outline:3px solid var(--focus);outline-offset:1px;box-shadow:0 0 0 5px var(--text)}
 .skip{position:absolute;left:-9999px;top:0;background:var(--focus);color:#000;padding:8px 12px;z-index:10}.skip:focus{left:8px}
 .topbar{position:sticky;top:0;z-index:5;display:flex;align-items:center;gap:16px;height:56px;padding:0 20px;background:#fff;border-bottom:1px solid var(--line)}
 .brand{display:flex;align-items:center;gap:10px;color:var(--text);text-decoration:none;font-weight:600;white-space:nowrap}

@@ -12,6 +12,10 @@ fieldset.files{border:0;margin:0 0 18px;padding:0;min-width:0}fieldset.files leg
 .findings mark{background:#fff1b8}
 .prescreen .none{color:var(--ok)}
 .form-actions{position:sticky;bottom:0;background:var(--bg);padding:10px 0;margin-top:0;z-index:2}
+/* Jodit's own look, brought to AA: its placeholder (#a5a5a5 on white, 2.4:1) in the muted text colour, and
+   the focus ring its toolbar buttons and text area take off (outline:0) put back, inside the control. */
+.jodit-container .jodit-placeholder{color:var(--muted)}
+.jodit-container :focus-visible{outline:3px solid var(--focus)!important;outline-offset:-3px;box-shadow:inset 0 0 0 4px var(--text)}
 @media (max-width:900px){.editor-grid{grid-template-columns:minmax(0,1fr)}.editor-side{position:static}}
 `;
 
