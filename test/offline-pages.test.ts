@@ -88,7 +88,7 @@ describe.skipIf(!hasChromium && !process.env.CI)('every page works with no outsi
       await visit(stop.pattern, stop.path(tour), stop.check, p);
       await p.page.close();
     }
-  }, 240_000);
+  }, 420_000);
 
   it('the workspace, opening a review from it', async () => {
     const p = await offlinePage('section_head');
