@@ -3,7 +3,8 @@
  * public verify `GET /api/v1/verify/{code}` costs the server process, against a bare Hono JSON route
  * on the same adapter (bench/serve.ts, both modes), alternated three times. CPU time, not requests
  * per second: on a machine shared with other work throughput says little, CPU per request holds.
- * PROFILE=1 starts the service with `--cpu-prof` (the profile lands in the working directory).
+ * PROFILE=1 starts the service with `--cpu-prof` (the profile lands in the working directory). Run it
+ * from the project folder (the servers load tsx from there).
  */
 import autocannon from 'autocannon';
 import { fork, type ChildProcess } from 'node:child_process';
@@ -33,7 +34,11 @@ async function server(mode: 'app' | 'bare') {
     execArgv: ['--import', 'tsx', ...(process.env.PROFILE && mode === 'app' ? ['--cpu-prof'] : [])],
   });
   children.push(child);
-  const port = await new Promise<number>((resolve) => child.on('message', (m: { port?: number }) => m.port && resolve(m.port)));
+  const port = await new Promise<number>((resolve, reject) => {
+    child.on('message', (m: { port?: number }) => m.port && resolve(m.port));
+    // A server that dies starting (run from elsewhere than the project folder, tsx is not found) must not leave this waiting.
+    child.once('exit', (code) => reject(new Error(`the ${mode} server exited (${code}) before listening`)));
+  });
   const cpu = () => new Promise<number>((resolve) => {
     child.once('message', (m: { cpu: NodeJS.CpuUsage }) => resolve(m.cpu.user + m.cpu.system));
     child.send('cpu');
