@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPeriodObligations, runDutyReminders } from '../src/services/duties';
 import { createTestEnv, type TestEnv } from './harness';
+import { DOCUMENTED_RECURRENCES, expectAsNeeded, migrateLegacyAsNeeded } from './support/as-needed';
 import { pdf } from './support/fixtures';
 import type { Demo } from './registry-fixtures';
 
@@ -36,5 +37,14 @@ describe('duties on PGlite', () => {
     expect(submitted.status, await submitted.clone().text()).toBe(201);
     const accepted = await t.request('POST', `/api/v1/duties/${duty.id}/accept`, { token: demo.tokens.publicity, body: {} });
     expect(accepted.body).toMatchObject({ status: 'accepted', standing: 'done' });
+  });
+
+  it('the as-needed migration applies on PGlite: a stored as_needed template becomes dates with none and creates nothing', async () => {
+    const id = await migrateLegacyAsNeeded(t);
+    await createPeriodObligations(t.runtime.database.db, t.runtime.deps, t.clock.now);
+    const templates = (await t.request('GET', '/api/v1/duties/templates', { token: demo.tokens.drafter })).body.items as { id: string; title: string; recurrence: string }[];
+    await expectAsNeeded(t, templates.find((x) => x.id === id)!);
+    await expectAsNeeded(t, templates.find((x) => x.title === '情况通报')!);
+    expect(templates.map((x) => x.recurrence).filter((r) => !DOCUMENTED_RECURRENCES.includes(r))).toEqual([]);
   });
 });

@@ -7,6 +7,7 @@ import { verifyAuditChain } from '../src/services/audit';
 import { createPeriodObligations, runDutyReminders } from '../src/services/duties';
 import { createTestEnv, type TestEnv } from './harness';
 import { itChecksAccess } from './support/access';
+import { DOCUMENTED_RECURRENCES, expectAsNeeded, migrateLegacyAsNeeded } from './support/as-needed';
 import { pdf } from './support/fixtures';
 import type { Demo } from './registry-fixtures';
 
@@ -67,7 +68,9 @@ describe('templates', () => {
     expect(byTitle.get('舆情研判')).toMatchObject({ recurrence: 'quarterly', evidence: ['report'], key: 'seed002.yuqing-yanpan', dueRule: { from: 'period_end', days: 15, roll: 'next_working_day' } });
     expect(byTitle.get('党委会议专题研究意识形态工作')).toMatchObject({ recurrence: 'half_yearly', evidence: ['minutes'], responsible: 'secretary' });
     expect(byTitle.get('检查督导')).toMatchObject({ recurrence: 'yearly' });
-    expect(byTitle.get('情况通报')).toMatchObject({ recurrence: 'as_needed' });
+    // 适时上报: `dates` with no dates (no periods), and the rule says so.
+    expect(byTitle.get('情况通报')).toMatchObject({ recurrence: 'dates', dates: [], dueRuleText: { zh: '适时上报（无固定日期，不按期生成职责事项）' } });
+    for (const x of res.body.items as { title: string; recurrence: string }[]) expect(DOCUMENTED_RECURRENCES, x.title).toContain(x.recurrence);
     expect(byTitle.get('网络意识形态领域重要情况季度报告')).toMatchObject({ recurrence: 'quarterly', reviewer: 'publicity' });
     expect(byTitle.get('网络意识形态研判报告和工作情况')).toMatchObject({ recurrence: 'half_yearly' });
     expect(res.body.items).toHaveLength(DEFAULT_DUTY_TEMPLATES.length);
@@ -289,5 +292,27 @@ describe('who may do what, and bad input', () => {
     expect((await as(b.tokens.publicity_officer)).status).toBe(403);
     expect((await as()).status).toBe(401);
     expect((await t.runtime.app.request(path.replace(/[0-9a-f]{64}$/, '0'.repeat(64)), { headers: { authorization: `Bearer ${a.tokens.publicity}` } })).status).toBe(404);
+  });
+});
+
+describe('适时上报 (as needed): a dates duty with no dates', () => {
+  it('情况通报 got no obligation in any sweep above, nor does an as-needed template added by the API', async () => {
+    const templates = (await get('/api/v1/duties/templates', a.tokens.publicity)).body.items as { id: string; title: string }[];
+    await expectAsNeeded(t, templates.find((x) => x.title === '情况通报')!);
+    const made = await post('/api/v1/duties/templates', a.tokens.publicity, {
+      title: '重大舆情即时报告', content: '发生重大舆情时即时报告。', responsible: 'secretary', recurrence: 'dates', dates: [],
+      dueRule: { from: 'period_start', days: 0, unit: 'calendar_days', roll: 'none' }, evidence: ['report'],
+    });
+    expect(made.status, made.text).toBe(201);
+    await sweepAt('2027-01-04T09:00:00');
+    await expectAsNeeded(t, made.body);
+  });
+
+  it('the migration turns a stored as_needed template into dates with none; every recurrence is one of the four', async () => {
+    const id = await migrateLegacyAsNeeded(t);
+    await sweepAt('2027-01-05T09:00:00');
+    const templates = (await get('/api/v1/duties/templates', a.tokens.publicity)).body.items as { id: string; recurrence: string }[];
+    await expectAsNeeded(t, templates.find((x) => x.id === id)!);
+    expect(templates.map((x) => x.recurrence).filter((r) => !DOCUMENTED_RECURRENCES.includes(r))).toEqual([]);
   });
 });

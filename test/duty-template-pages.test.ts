@@ -6,6 +6,7 @@ import { createPeriodObligations } from '../src/services/duties';
 import { browserAs, hasChromium, noSideways, openBrowser } from './browser';
 import { createTestEnv, type TestEnv } from './harness';
 import type { Demo } from './registry-fixtures';
+import { expectAsNeeded } from './support/as-needed';
 import { itChecksPageAccess, sessionsOf } from './support/access';
 
 /**
@@ -194,6 +195,21 @@ describe('duty template pages', () => {
       // 2 April falls in the period closing on 30 April, for every unit.
       expect(periods.map((p) => p.period)).toEqual(['2026-04-30', '2026-04-30']);
       expect(periods.map((p) => p.unitId).sort()).toEqual([a.unitId, b.unitId].sort());
+    });
+
+    it('适时上报 from the form is saved as dates with no dates, said so on the list and kept chosen on the edit form', async () => {
+      const res = await post('/duties/templates/new', [...quarterly('重大舆情即时报告').filter(([k]) => k !== 'recurrence'), ['recurrence', 'as_needed'], ['dates', '06-30']]);
+      expect(res.status, summary(res.text)).toBe(303);
+      await createPeriodObligations(t.runtime.database.db, t.runtime.deps, t.clock.now);
+      const made = (await templates()).find((x) => x.title === '重大舆情即时报告')!;
+      await expectAsNeeded(t, made);
+      const cookie = (await session('publicity'))!.cookie;
+      const list = await t.request('GET', '/duties/templates', { cookie });
+      expect(list.text).toContain(`<span data-recurrence="dates">适时上报（无固定日期）</span>`);
+      expect((await t.request('GET', '/duties/templates?lang=en', { cookie })).text).toContain('as needed (no set dates)');
+      const edit = await t.request('GET', `/duties/templates/${made.id}/edit`, { cookie });
+      expect(edit.text).toMatch(/name="recurrence" value="as_needed" checked/);
+      expect(edit.text).not.toMatch(/name="recurrence" value="dates" checked/);
     });
 
     it('a schedule changed mid-period applies from the next period: no second duty for the span under way', async () => {

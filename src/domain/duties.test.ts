@@ -16,7 +16,7 @@ describe('periods', () => {
     ]);
     expect(periodsOfYear({ recurrence: 'half_yearly' }, 2026).map((p) => [p.key, p.firstDay, p.lastDay])).toEqual([['2026-H1', '2026-01-01', '2026-06-30'], ['2026-H2', '2026-07-01', '2026-12-31']]);
     expect(periodsOfYear({ recurrence: 'yearly' }, 2026).map((p) => p.key)).toEqual(['2026']);
-    expect(periodsOfYear({ recurrence: 'as_needed' }, 2026)).toEqual([]);
+    expect(periodsOfYear({ recurrence: 'dates', dates: [] }, 2026)).toEqual([]);
     const q1 = periodByKey({ recurrence: 'quarterly' }, '2026-Q1')!;
     expect(q1.start).toEqual(cst('2026-01-01T00:00:00'));
     expect(q1.end).toEqual(cst('2026-04-01T00:00:00'));
@@ -26,7 +26,7 @@ describe('periods', () => {
     expect(periodAt({ recurrence: 'quarterly' }, new Date('2026-03-31T15:59:59Z'))!.key).toBe('2026-Q1');
     expect(periodAt({ recurrence: 'quarterly' }, new Date('2026-03-31T16:00:00Z'))!.key).toBe('2026-Q2');
     expect(periodAt({ recurrence: 'half_yearly' }, cst('2026-07-01T00:00:00'))!.key).toBe('2026-H2');
-    expect(periodAt({ recurrence: 'as_needed' }, cst('2026-07-01T00:00:00'))).toBeNull();
+    expect(periodAt({ recurrence: 'dates', dates: [] }, cst('2026-07-01T00:00:00'))).toBeNull();
   });
 
   it('a dates schedule closes a period on each listed day; after the last one the next period is next year', () => {
@@ -71,7 +71,7 @@ describe('due rule', () => {
   });
 
   it('is described in both languages', () => {
-    expect(describeDueRule(FIFTEEN_AFTER, 'quarterly')).toEqual({
+    expect(describeDueRule(FIFTEEN_AFTER, { recurrence: 'quarterly' })).toEqual({
       zh: '季度结束后 15 天内（遇节假日顺延至下一个工作日）', en: '15 days after the end of the quarter, moved to the next working day if that is a day off',
     });
   });

@@ -10,8 +10,11 @@ import { CST_OFFSET_MS, cstDate } from './cst';
  * Days are China Standard Time calendar days written `YYYY-MM-DD`; a period is a run of whole days.
  */
 
-/** `dates`: fixed days of every year (`MM-DD`); `as_needed`: reported when something happens (适时上报), no periods. */
-export const RECURRENCES = ['quarterly', 'half_yearly', 'yearly', 'dates', 'as_needed'] as const;
+/**
+ * The recurrences the API documents. `dates`: fixed days of every year (`MM-DD`); a `dates` schedule
+ * with no days is 适时上报 (as needed: reported when something happens), which has no periods.
+ */
+export const RECURRENCES = ['quarterly', 'half_yearly', 'yearly', 'dates'] as const;
 export type Recurrence = (typeof RECURRENCES)[number];
 
 export interface Schedule {
@@ -19,6 +22,9 @@ export interface Schedule {
   /** For `dates`: the days of the year (`MM-DD`), each closing one period. */
   dates?: string[];
 }
+
+/** 适时上报 (as needed): a `dates` schedule without dates, so no period and no obligation ever falls due. */
+export const isAsNeeded = (s: Schedule): boolean => s.recurrence === 'dates' && !s.dates?.length;
 
 /**
  * When a period's obligation is due: `days` after the period's last day (or its first), counted in
@@ -90,19 +96,18 @@ function datesPeriods(year: number, dates: string[]): Period[] {
   });
 }
 
-/** The periods of one year, in order (none for `as_needed`). */
+/** The periods of one year, in order (none when as needed). */
 export function periodsOfYear(schedule: Schedule, year: number): Period[] {
   switch (schedule.recurrence) {
     case 'quarterly': return [1, 2, 3, 4].map((q) => quarter(year, q));
     case 'half_yearly': return [1, 2].map((h) => half(year, h));
     case 'yearly': return [wholeYear(year)];
     case 'dates': return datesPeriods(year, schedule.dates ?? []);
-    case 'as_needed': return [];
   }
 }
 
 /**
- * The period containing instant `at`, or null (`as_needed`; or a `dates` duty after the year's last
+ * The period containing instant `at`, or null (as needed; or a `dates` duty after the year's last
  * listed day, whose next period begins next year).
  */
 export function periodAt(schedule: Schedule, at: Date): Period | null {
@@ -151,10 +156,12 @@ export function dueAt(calendar: WorkCalendar, rule: DueRule, p: Period): Date {
   return new Date(cstMidnight(dueDay(calendar, rule, p)).getTime() + DAY_MS - 1);
 }
 
-/** The due rule in words, zh-CN and English, as the templates list shows it. */
-export function describeDueRule(rule: DueRule, recurrence: Recurrence): { zh: string; en: string } {
-  const zhPeriod = { quarterly: '季度', half_yearly: '半年', yearly: '年度', dates: '规定日期', as_needed: '事项' }[recurrence];
-  const enPeriod = { quarterly: 'quarter', half_yearly: 'half-year', yearly: 'year', dates: 'set date', as_needed: 'event' }[recurrence];
+/** The due rule in words, zh-CN and English, as the templates list shows it; an as-needed duty says so instead. */
+export function describeDueRule(rule: DueRule, schedule: Schedule): { zh: string; en: string } {
+  if (isAsNeeded(schedule)) return { zh: '适时上报（无固定日期，不按期生成职责事项）', en: 'as needed (no set dates; no periodic duties are created)' };
+  const { recurrence } = schedule;
+  const zhPeriod = { quarterly: '季度', half_yearly: '半年', yearly: '年度', dates: '规定日期' }[recurrence];
+  const enPeriod = { quarterly: 'quarter', half_yearly: 'half-year', yearly: 'year', dates: 'set date' }[recurrence];
   const zhUnit = rule.unit === 'working_days' ? '个工作日' : '天';
   const enUnit = rule.unit === 'working_days' ? 'working days' : 'days';
   const zhFrom = rule.from === 'period_end' ? (recurrence === 'dates' ? '规定日期' : `${zhPeriod}结束`) : `${zhPeriod}开始`;

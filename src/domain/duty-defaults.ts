@@ -17,12 +17,15 @@ export interface DefaultDutyTemplate {
   source: string;
   responsible: Position;
   recurrence: Recurrence;
+  /** For `dates`; none means 适时上报 (as needed). */
+  dates?: string[];
   dueRule: DueRule;
   evidence: EvidenceKind[];
   reviewer: DutyReviewer;
 }
 
 const AFTER_PERIOD: DueRule = { from: 'period_end', days: 15, unit: 'calendar_days', roll: 'next_working_day' };
+/** Never applied: an as-needed duty has no periods to be due after. */
 const AS_NEEDED: DueRule = { from: 'period_start', days: 0, unit: 'calendar_days', roll: 'none' };
 
 export const DEFAULT_DUTY_TEMPLATES: DefaultDutyTemplate[] = [
@@ -52,7 +55,7 @@ export const DEFAULT_DUTY_TEMPLATES: DefaultDutyTemplate[] = [
     title: '情况通报',
     content: '及时向上级党委报告网络意识形态领域的重大舆情动态并提出建设性意见。',
     source: '种子 002 附件：情况通报 · 各级党组织 · 适时上报',
-    responsible: 'secretary', recurrence: 'as_needed', dueRule: AS_NEEDED, evidence: ['report'], reviewer: 'publicity',
+    responsible: 'secretary', recurrence: 'dates', dates: [], dueRule: AS_NEEDED, evidence: ['report'], reviewer: 'publicity',
   },
   {
     key: 'seed004.jidu-baogao',

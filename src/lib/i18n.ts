@@ -99,7 +99,7 @@ export const LABELS = {
   // Duties of the responsibility system (src/domain/duties.ts).
   dutyStatus: { open: ['待提交', 'open'], submitted: ['待审核', 'submitted'], returned: ['已退回', 'returned'], accepted: ['已通过', 'accepted'] },
   standing: { pending: ['未到期', 'not yet due'], in_review: ['审核中', 'in review'], done: ['按时完成', 'done'], late: ['逾期完成', 'late'], missing: ['逾期未交', 'missing'] },
-  recurrence: { quarterly: ['每季度', 'quarterly'], half_yearly: ['每半年', 'half-yearly'], yearly: ['每年', 'yearly'], dates: ['规定日期', 'set dates'], as_needed: ['适时上报', 'as needed'] },
+  recurrence: { quarterly: ['每季度', 'quarterly'], half_yearly: ['每半年', 'half-yearly'], yearly: ['每年', 'yearly'], dates: ['规定日期', 'set dates'] },
   evidence: { report: ['报告文件', 'report'], minutes: ['会议纪要', 'minutes'], form: ['表格', 'form'] },
   supervisionStatus: { open: ['待督查', 'open'], scored: ['已评分', 'scored'], rectifying: ['整改中', 'rectifying'] },
   supervisionStage: { not_started: ['未开始', 'not started'], scored: ['已评分', 'scored'], rectifying: ['整改中', 'rectifying'], rectified: ['已整改待复查', 'rectified, to re-check'] },

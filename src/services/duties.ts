@@ -42,7 +42,7 @@ const obligationNotFound = () => new AppError('not_found', { what: words('职责
 export function templateView(t: TemplateRow) {
   return {
     id: t.id, key: t.key, title: t.title, content: t.content, source: t.source, responsible: t.responsible, scope: t.scope,
-    recurrence: t.recurrence, dates: t.dates, dueRule: t.dueRule, dueRuleText: describeDueRule(t.dueRule, t.recurrence),
+    recurrence: t.recurrence, dates: t.dates, dueRule: t.dueRule, dueRuleText: describeDueRule(t.dueRule, t),
     evidence: t.evidence, reviewer: t.reviewer, active: t.active, createdAt: t.createdAt.toISOString(), updatedAt: t.updatedAt.toISOString(),
   };
 }
@@ -117,9 +117,6 @@ export async function updateTemplate(db: Db, deps: ServiceDeps, actor: Person, i
   return inTransaction(db, deps, async (tx) => {
     const [before] = await tx.select().from(dutyTemplates).where(eq(dutyTemplates.id, id)).for('update');
     if (!before) throw templateNotFound();
-    const recurrence = patch.recurrence ?? before.recurrence;
-    const dates = patch.dates ?? before.dates;
-    if (recurrence === 'dates' && !dates.length) throw new AppError('validation_failed', { fields: 'dates' }, [{ path: 'dates', in: 'body', message: words('按日期重复时至少须有一个 MM-DD 日期', 'a dates recurrence needs at least one MM-DD day') }]);
     const now = deps.now();
     const [t] = await tx.update(dutyTemplates).set({ ...patch, updatedAt: now }).where(eq(dutyTemplates.id, id)).returning();
     // A page posts every field: the record names only those whose value moved.

@@ -1,6 +1,6 @@
 import type { Child } from 'hono/jsx';
 import { EVIDENCE_KINDS, POSITIONS } from '../../../db/schema';
-import { RECURRENCES } from '../../domain/duties';
+import { isAsNeeded, RECURRENCES } from '../../domain/duties';
 import { label, type Locale } from '../../lib/i18n';
 import type { templateView } from '../../services/duties';
 import { t, type PageCtx } from '../components/context';
@@ -39,7 +39,15 @@ export const MORE_DATES = 'moreDates';
 
 const reviewerLabel = (reviewer: string, l: Locale) => (reviewer === 'publicity' ? t(l, '党委宣传部', 'the publicity department') : label('level', reviewer, l));
 
+/**
+ * The form's choice for 适时上报: not a recurrence of its own (the API knows four), it is saved as
+ * `dates` with no dates, so nothing recurs and no duty is ever created by period.
+ */
+export const AS_NEEDED_CHOICE = 'as_needed';
+const asNeededText = (l: Locale) => t(l, '适时上报（无固定日期）', 'as needed (no set dates)');
+
 function recurrenceText(x: TemplateView, l: Locale): string {
+  if (isAsNeeded(x)) return asNeededText(l);
   return x.recurrence === 'dates' ? `${label('recurrence', 'dates', l)}${t(l, '：', ': ')}${x.dates.join(t(l, '、', ', '))}` : label('recurrence', x.recurrence, l);
 }
 
@@ -82,7 +90,7 @@ export function TemplatesPage({ ctx, templates, canEdit, notice }: { ctx: PageCt
 export function templateFormValues(x: TemplateView): FormData {
   return {
     title: x.title, content: x.content, source: x.source ?? '', responsible: x.responsible, reviewer: x.reviewer,
-    scopeUnits: x.scope.units === 'all' ? [] : x.scope.units, recurrence: x.recurrence, dates: x.dates,
+    scopeUnits: x.scope.units === 'all' ? [] : x.scope.units, recurrence: isAsNeeded(x) ? AS_NEEDED_CHOICE : x.recurrence, dates: x.dates,
     dueFrom: x.dueRule.from, dueDays: String(x.dueRule.days), dueUnit: x.dueRule.unit, dueRoll: x.dueRule.roll === 'next_working_day' ? 'next_working_day' : '', evidence: x.evidence,
   };
 }
@@ -163,7 +171,10 @@ export function TemplateFormPage(p: { ctx: PageCtx; template?: TemplateView; uni
         </Card>
         <Card title={t(l, '频次与截止', 'When')}>
           <Choices name="recurrence" type="radio" legend={lab('recurrence')} error={e.recurrence}
-            choices={RECURRENCES.map((r) => ({ value: r, label: label('recurrence', r, l), checked: v('recurrence') === r, hint: r === 'as_needed' ? t(l, '不按期生成职责事项', 'creates no periodic duties') : undefined }))} />
+            choices={[
+              ...RECURRENCES.map((r) => ({ value: r, label: label('recurrence', r, l), checked: v('recurrence') === r })),
+              { value: AS_NEEDED_CHOICE, label: asNeededText(l), checked: v('recurrence') === AS_NEEDED_CHOICE, hint: t(l, '事情发生时上报，不按期生成职责事项', 'reported when something happens; creates no periodic duties') },
+            ]} />
           <DatesEditor values={p.values} error={e.dates} l={l} />
           <fieldset class="group" id="due-rule">
             <legend>{t(l, '截止规则', 'Due rule')}</legend>

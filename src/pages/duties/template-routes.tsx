@@ -10,7 +10,7 @@ import type { FieldErrors } from '../components/ui';
 import { formErrors, many, one, optional, parseWith, readForm, renamed, type FormData } from '../console/forms';
 import { pathId, requirePageRole } from '../console/page';
 import { requirePage } from '../sessions';
-import { allOf, MORE_DATES, NEW_TEMPLATE_VALUES, TEMPLATE_LABELS, TemplateFormPage, templateFormValues, TemplatesPage } from './TemplatePages';
+import { allOf, AS_NEEDED_CHOICE, MORE_DATES, NEW_TEMPLATE_VALUES, TEMPLATE_LABELS, TemplateFormPage, templateFormValues, TemplatesPage } from './TemplatePages';
 
 type C = Context<AppEnv>;
 
@@ -27,17 +27,22 @@ const noticeOf = (c: C) => {
 
 /**
  * The form's fields as the API's template body: the same schema checks both, so the page refuses
- * what the API refuses. Blank dates are dropped; dates only count for a `dates` recurrence.
+ * what the API refuses. Blank dates are dropped; dates only count for a `dates` recurrence; the
+ * 适时上报 choice is `dates` with none.
  */
 function templateBody(form: FormData) {
-  const recurrence = optional(form, 'recurrence');
+  const chosen = optional(form, 'recurrence');
+  // 适时上报 is saved as `dates` with an empty list; 规定日期 with no day filled in is left for the schema to refuse.
+  const recurrence = chosen === AS_NEEDED_CHOICE ? 'dates' : chosen;
+  const filled = many(form, 'dates');
+  const dates = chosen === AS_NEEDED_CHOICE ? [] : chosen !== 'dates' ? [] : filled.length ? filled : undefined;
   const days = one(form, 'dueDays');
   const scopeUnits = many(form, 'scopeUnits');
   return {
     title: one(form, 'title'), content: one(form, 'content'), source: optional(form, 'source') ?? null,
     responsible: optional(form, 'responsible'), reviewer: optional(form, 'reviewer'),
     scope: scopeUnits.length ? { units: scopeUnits } : { units: 'all' as const },
-    recurrence, dates: recurrence === 'dates' ? many(form, 'dates') : [],
+    recurrence, dates,
     dueRule: { from: optional(form, 'dueFrom'), days: days === '' ? undefined : Number(days), unit: optional(form, 'dueUnit'), roll: one(form, 'dueRoll') === 'next_working_day' ? 'next_working_day' : 'none' },
     evidence: many(form, 'evidence'),
   };

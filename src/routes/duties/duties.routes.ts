@@ -16,23 +16,25 @@ const DueRuleSchema = z.strictObject({
   unit: z.enum(['calendar_days', 'working_days']),
   roll: z.enum(['next_working_day', 'none']),
 }).openapi('DueRule', { example: { from: 'period_end', days: 15, unit: 'calendar_days', roll: 'next_working_day' } });
+const Recurrence = z.enum(RECURRENCES).openapi({ description: '`quarterly`, `half_yearly`, `yearly`, or `dates` (the days in `dates`; none: 适时上报, as needed)' });
 const Scope = z.union([z.strictObject({ units: z.literal('all') }), z.strictObject({ units: z.array(z.uuid()).max(1000) })]);
 const MonthDay = z.string().refine(isValidMonthDay, said('一年中的某天，格式 MM-DD（不能是 02-29）', 'a day of the year as MM-DD (not 02-29)'));
 
 const TemplateSchema = z.object({
   id: z.uuid(), key: z.string().nullable().openapi({ description: 'Names a shipped default (seed002.…, seed004.…); null for templates added here' }),
   title: z.string(), content: z.string(), source: z.string().nullable(), responsible: z.enum(POSITIONS), scope: Scope,
-  recurrence: z.enum(RECURRENCES), dates: z.array(z.string()), dueRule: DueRuleSchema, dueRuleText: z.object({ zh: z.string(), en: z.string() }),
+  recurrence: Recurrence, dates: z.array(z.string()).openapi({ description: 'For `dates`: the days (MM-DD) that close a period; empty means 适时上报 (as needed): no periods, no obligations' }), dueRule: DueRuleSchema, dueRuleText: z.object({ zh: z.string(), en: z.string() }),
   evidence: z.array(z.enum(EVIDENCE_KINDS)), reviewer: Reviewer, active: z.boolean(), createdAt: z.string(), updatedAt: z.string(),
 }).openapi('DutyTemplate');
 
 const templateFields = {
   title: text(200), content: text(5000), source: text(500).nullable().optional(), responsible: z.enum(POSITIONS), scope: Scope.optional(),
-  recurrence: z.enum(RECURRENCES), dates: z.array(MonthDay).max(24).optional(), dueRule: DueRuleSchema,
+  recurrence: Recurrence, dates: z.array(MonthDay).max(24).optional().openapi({ description: 'Required with `dates`: the days (MM-DD) that close a period, or `[]` for 适时上报 (as needed)' }), dueRule: DueRuleSchema,
   evidence: z.array(z.enum(EVIDENCE_KINDS)).min(1).max(3), reviewer: Reviewer.optional(), active: z.boolean().optional(),
 };
-const needsDates = (b: { recurrence?: string; dates?: string[] }) => b.recurrence !== 'dates' || !!b.dates?.length;
-const datesIssue = { ...said('按日期重复时至少须有一个 MM-DD 日期', 'a dates recurrence needs at least one MM-DD day'), path: ['dates'] };
+/** A `dates` recurrence names its days; only an explicit empty list means 适时上报, so a forgotten list is refused. */
+const needsDates = (b: { recurrence?: string; dates?: string[] }) => b.recurrence !== 'dates' || b.dates !== undefined;
+const datesIssue = { ...said('按规定日期重复时至少须有一个 MM-DD 日期（没有固定日期的请选“适时上报”，即空的日期列表）', 'a dates recurrence needs at least one MM-DD day (for no set dates choose “as needed”: an empty list of dates)'), path: ['dates'] };
 /** The template bodies; the template pages check their forms with them too. */
 export const CreateTemplateBody = z.strictObject(templateFields).refine(needsDates, datesIssue);
 export const UpdateTemplateBody = z.strictObject(templateFields).partial().refine((b) => !b.recurrence || needsDates(b), datesIssue);
@@ -59,7 +61,7 @@ export const updateTemplate = createRoute({
 
 const EvidenceFileSchema = z.object({ sha256: z.string(), name: z.string(), type: z.string(), size: z.number().int(), url: z.string() });
 const ObligationSummarySchema = z.object({
-  id: z.uuid(), templateId: z.uuid(), title: z.string(), unitId: z.uuid(), unitName: z.string(), period: z.string(), year: z.number().int(), recurrence: z.enum(RECURRENCES),
+  id: z.uuid(), templateId: z.uuid(), title: z.string(), unitId: z.uuid(), unitName: z.string(), period: z.string(), year: z.number().int(), recurrence: Recurrence,
   periodStart: z.string(), periodEnd: z.string(), dueDay: z.string().openapi({ description: 'The due day, 北京时间 (YYYY-MM-DD)' }), dueAt: z.string().openapi({ description: 'The last instant of the due day' }),
   status: z.enum(OBLIGATION_STATUSES), standing: z.enum(STANDINGS).openapi({ description: 'On the board: done (accepted, submitted in time), late (accepted, submitted after dueAt), missing (past due, nothing accepted or in review), in_review, pending' }),
   overdue: z.boolean(), responsible: z.enum(POSITIONS), reviewer: Reviewer, evidence: z.array(z.enum(EVIDENCE_KINDS)),
