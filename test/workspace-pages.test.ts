@@ -2,7 +2,7 @@ import { and, eq, inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { people, reviews } from '../db/schema';
 import { runReminders } from '../src/services/reminders';
-import { ALL_TICKED, createTestEnv, submitDraft, type TestEnv } from './harness';
+import { ALL_TICKED, createTestEnv, LEVELS, submitDraft, type TestEnv } from './harness';
 
 /**
  * The web workspace over HTTP with real sessions (signed in by the mailed link): `/` lists what
@@ -144,6 +144,31 @@ describe('web workspace pages', () => {
     expect(after.text).toContain('已撤回');
     expect(after.text).toContain('活动取消');
     expect(after.text).not.toContain(`action="/drafts/${draftId}/urge"`);
+  });
+
+  it('submits a saved draft from its page, and the approved draft is retracted from its page with a reason', async () => {
+    const s = session.drafter!;
+    const saved = await t.request('POST', '/api/v1/drafts', { token: demo.tokens.drafter, body: { title: '页面提交测试', body: '正文。', unitId: demo.unitId, accountIds: [demo.accountId] } });
+    const id = saved.body.id as string;
+    expect((await page(`/drafts/${id}`, 'drafter')).text).toContain(`action="/drafts/${id}/submit"`);
+    const submitted = await t.request('POST', `/drafts/${id}/submit`, { cookie: s.cookie, form: { _csrf: s.csrf } });
+    expect(submitted.status).toBe(303);
+    expect(submitted.headers.get('location')).toBe(`/drafts/${id}?done=submitted`);
+    expect((await page(`/drafts/${id}?done=submitted`, 'drafter')).text).toContain('已提交审核');
+    for (const level of LEVELS) {
+      const decided = await t.request('POST', `/api/v1/signoff/${await t.linkFor(demo.people[level]!)}`, { body: { decision: 'approve', checklist: ALL_TICKED } });
+      expect(decided.status, decided.text).toBe(200);
+    }
+    const approved = await page(`/drafts/${id}`, 'drafter');
+    expect(approved.text).toContain(`action="/drafts/${id}/retract"`);
+    // The reason is kept in the record, and the page says what was done.
+    const retracted = await t.request('POST', `/drafts/${id}/retract`, { cookie: s.cookie, form: { _csrf: s.csrf, reason: '活动延期' } });
+    expect(retracted.status).toBe(303);
+    const after = await page(retracted.headers.get('location')!, 'drafter');
+    expect(after.text).toContain('已撤销发布');
+    expect(after.text).toContain('活动延期');
+    expect(after.text).not.toContain(`action="/drafts/${id}/retract"`);
+    expect((await t.request('GET', `/api/v1/drafts/${id}`, { token: demo.tokens.drafter })).body.status).toBe('retracted');
   });
 
   it('personal tokens over the API: created with a name and shown once, listed without the secret, revoked at once', async () => {
