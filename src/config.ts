@@ -77,6 +77,8 @@ export const configSchema = z
     OUTBOX_STALE_SECONDS: z.coerce.number().int().min(1).default(300),
     /** Public verification requests (API, pages, QR images) one client may make per minute; 0 = no limit. */
     VERIFY_RATE_PER_MINUTE: z.coerce.number().int().min(0).default(120),
+    // How long a new 舆情 report may wait for its acknowledgement (seed 003: 第一时间); reminded at three quarters.
+    INCIDENT_ACK_MINUTES: z.coerce.number().int().min(5).max(1440).default(60),
     /** Largest file (image or attachment) a draft may carry, in bytes; default 20 MB. */
     FILE_MAX_BYTES: z.coerce.number().int().min(1024).default(20 * 1024 * 1024),
     /** Where file bytes go: `local` (FILES_DIR) or `s3` (the S3_* settings); default s3 when S3_BUCKET is set. */
@@ -140,6 +142,7 @@ export const configSchema = z
       outboxStaleMs: env.OUTBOX_STALE_SECONDS * 1000,
       fileMaxBytes: env.FILE_MAX_BYTES,
       verifyRatePerMinute: env.VERIFY_RATE_PER_MINUTE,
+      incidentAckMinutes: env.INCIDENT_ACK_MINUTES,
       fileStorage,
       filesDir: env.FILES_DIR,
       s3: fileStorage === 's3'

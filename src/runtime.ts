@@ -89,7 +89,7 @@ export async function createRuntime(opts: RuntimeOptions = {}): Promise<Runtime>
   const deps: AppDeps = {
     db: database.db,
     log,
-    config: { publicUrl: config.publicUrl, appSecret: config.appSecret, linkTtlHours: config.linkTtlHours, dev: config.dev, maxJsonBytes: config.maxJsonBytes, allowedEmailDomains: config.allowedEmailDomains, outbound: config.outbound, fileMaxBytes: config.fileMaxBytes, trustProxy: config.trustProxy, oidc: config.oidc },
+    config: { publicUrl: config.publicUrl, appSecret: config.appSecret, linkTtlHours: config.linkTtlHours, dev: config.dev, maxJsonBytes: config.maxJsonBytes, allowedEmailDomains: config.allowedEmailDomains, outbound: config.outbound, fileMaxBytes: config.fileMaxBytes, trustProxy: config.trustProxy, oidc: config.oidc, incidentAckMinutes: config.incidentAckMinutes },
     verifyLimiter,
     now: opts.now ?? (() => new Date()),
     files: config.s3 ? s3Store(config.s3) : localStore(config.filesDir),

@@ -40,6 +40,7 @@ export interface Env {
    */
   VERIFY_LIMITER?: RateLimitBinding;
   VERIFY_RATE_PER_MINUTE?: string;
+  INCIDENT_ACK_MINUTES?: string;
   /** University single sign-on ([vars]; the client secret by `wrangler secret put OIDC_CLIENT_SECRET`). */
   OIDC_ISSUER?: string;
   OIDC_CLIENT_ID?: string;
@@ -69,9 +70,9 @@ function settings(env: Env): AppDeps['config'] & { verifyRatePerMinute: number }
   const config = parseConfig({
     NODE_ENV: 'production', APP_SECRET: env.APP_SECRET, PUBLIC_URL: env.PUBLIC_URL, LINK_TTL_HOURS: env.LINK_TTL_HOURS, ALLOWED_EMAIL_DOMAINS: env.ALLOWED_EMAIL_DOMAINS,
     ALLOW_HTTP_WEBHOOKS: env.ALLOW_HTTP_WEBHOOKS, OUTBOUND_ALLOW_ADDRESSES: env.OUTBOUND_ALLOW_ADDRESSES, FILE_MAX_BYTES: env.FILE_MAX_BYTES,
-    VERIFY_RATE_PER_MINUTE: env.VERIFY_RATE_PER_MINUTE,
+    VERIFY_RATE_PER_MINUTE: env.VERIFY_RATE_PER_MINUTE, INCIDENT_ACK_MINUTES: env.INCIDENT_ACK_MINUTES,
   });
-  return { publicUrl: config.publicUrl, appSecret: config.appSecret!, linkTtlHours: config.linkTtlHours, dev: false, allowedEmailDomains: config.allowedEmailDomains, outbound: config.outbound, fileMaxBytes: config.fileMaxBytes, trustProxy: true, oidc: config.oidc, verifyRatePerMinute: config.verifyRatePerMinute };
+  return { publicUrl: config.publicUrl, appSecret: config.appSecret!, linkTtlHours: config.linkTtlHours, dev: false, allowedEmailDomains: config.allowedEmailDomains, outbound: config.outbound, fileMaxBytes: config.fileMaxBytes, trustProxy: true, oidc: config.oidc, verifyRatePerMinute: config.verifyRatePerMinute, incidentAckMinutes: config.incidentAckMinutes };
 }
 
 /** Counted per CF-Connecting-IP (the Worker trusts it: Cloudflare sets it and drops a client's own). */

@@ -30,6 +30,8 @@ export interface AppDeps {
     trustProxy?: boolean;
     /** University single sign-on (OIDC_*); absent: e-mail links only. */
     oidc?: OidcSettings | null;
+    /** Minutes a new 舆情 report may wait for its acknowledgement (INCIDENT_ACK_MINUTES). */
+    incidentAckMinutes: number;
   };
   /** Per-client limit of the public verification endpoints (VERIFY_RATE_PER_MINUTE); absent: no limit. */
   verifyLimiter?: RateLimiter;

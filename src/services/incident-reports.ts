@@ -8,7 +8,7 @@ import { toCsv } from '../lib/csv';
 import { label } from '../lib/i18n';
 import { requireRole, type Person } from './auth';
 import type { ServiceDeps } from './context';
-import { ACK_MINUTES, getIncident } from './incidents';
+import { getIncident } from './incidents';
 import { sheetFacts } from './sheet';
 
 /**
@@ -52,13 +52,13 @@ export async function incidentBulletin(db: Db, deps: ServiceDeps, actor: Person,
     issueNo: numbered?.n ?? 1,
     names: new Map(named.map((p) => [p.id, p.name])),
     replies,
-    records: deadlineRecords(i, ACK_MINUTES, now),
+    records: deadlineRecords(i, deps.config.incidentAckMinutes, now),
     printedAt: now,
   };
 }
 
 /** A month of incidents (by the Beijing day they were reported) with the counts the department reports on. */
-export async function monthlySummary(db: Db, deps: Pick<ServiceDeps, 'now'>, actor: Person, month: string) {
+export async function monthlySummary(db: Db, deps: Pick<ServiceDeps, 'now' | 'config'>, actor: Person, month: string) {
   requireRole(actor, 'publicity', 'admin');
   const { from, to } = monthSpan(month);
   const rows = await db
@@ -68,7 +68,7 @@ export async function monthlySummary(db: Db, deps: Pick<ServiceDeps, 'now'>, act
     .where(and(gte(incidents.reportedAt, from), lt(incidents.reportedAt, to)))
     .orderBy(asc(incidents.reportedAt), asc(incidents.id));
   const now = deps.now();
-  return { month, from, to, generatedAt: now, ...summarize(rows.map((r) => ({ ...r.incident, unitName: r.unitName })), ACK_MINUTES, now) };
+  return { month, from, to, generatedAt: now, ...summarize(rows.map((r) => ({ ...r.incident, unitName: r.unitName })), deps.config.incidentAckMinutes, now) };
 }
 
 export const INCIDENT_COLUMNS = [

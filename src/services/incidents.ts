@@ -28,8 +28,6 @@ const ACTION_WORDS: Record<IncidentAction, [string, string]> = {
   follow_up: ['记录后续进展', 'followed up'], add_evidence: ['添加证据材料', 'given evidence'], finish_handling: ['结束处置', 'finished'], close: ['总结评估并结束', 'closed'],
 };
 
-/** A report must be acknowledged within this long (INCIDENT_ACK_MINUTES would override it). */
-export const ACK_MINUTES = 60;
 
 type IncidentRow = typeof incidents.$inferSelect;
 
@@ -141,7 +139,7 @@ export async function incidentView(db: Db, deps: ServiceDeps, row: IncidentRow) 
     .leftJoin(people, eq(people.id, incidentEntries.actorId))
     .where(eq(incidentEntries.incidentId, row.id))
     .orderBy(asc(incidentEntries.at), asc(incidentEntries.seq));
-  const due = deadlines(row, ACK_MINUTES);
+  const due = deadlines(row, deps.config.incidentAckMinutes);
   return { incident: row, entries, deadlines: due, actions: allowedActions(row.stage), now: deps.now() };
 }
 
@@ -275,7 +273,7 @@ export async function listIncidents(db: Db, deps: ServiceDeps, actor: Person, op
     .where(and(opts.includeClosed ? undefined : ne(incidents.stage, 'closed'), units ? inArray(incidents.unitId, units) : undefined))
     .orderBy(desc(sql`case ${incidents.severity} when 'especially_major' then 4 when 'major' then 3 when 'significant' then 2 else 1 end`), desc(incidents.urgent), asc(incidents.reportedAt))
     .limit(500);
-  return rows.map((r) => ({ incident: r, deadlines: deadlines(r, ACK_MINUTES) }));
+  return rows.map((r) => ({ incident: r, deadlines: deadlines(r, deps.config.incidentAckMinutes) }));
 }
 
 /**
@@ -286,11 +284,11 @@ async function chaseIncidents(db: Db, deps: ServiceDeps, now: Date): Promise<num
   const open = await db.select().from(incidents).where(ne(incidents.stage, 'closed'));
   let written = 0;
   for (const row of open) {
-    const due = deadlines(row, ACK_MINUTES);
+    const due = deadlines(row, deps.config.incidentAckMinutes);
     for (const kind of Object.keys(due) as DeadlineKind[]) {
       const at = due[kind];
       if (!at) continue;
-      const step = chase(kind, at, now, ACK_MINUTES);
+      const step = chase(kind, at, now, deps.config.incidentAckMinutes);
       if (!step) continue;
       written += await inTransaction(db, deps, async (tx) => {
         const locked = await loadIncident(tx, row.id, true);
