@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { parseAllowAddresses } from './notify/outbound';
+import { issueWords } from './lib/http';
+import { words, type Words } from './lib/i18n';
 
 const hours = (fallback: number) => z.coerce.number().positive().default(fallback);
 
@@ -154,14 +156,29 @@ export const configSchema = z
 export type Config = z.output<typeof configSchema> & { appSecret: string };
 type RawConfig = z.output<typeof configSchema>;
 
-export class ConfigError extends Error {}
+/**
+ * A deployment mistake, in both languages: a server prints both (it has no caller), the CLI the
+ * caller's (`refusal`).
+ */
+export class ConfigError extends Error {
+  constructor(readonly said: Words) {
+    super(`${said.zh}\n${said.en}`);
+  }
+}
+
+/** `配置无效：` / `Invalid configuration:` and one line per bad variable, each in its own language. */
+export const invalidConfig = (lines: Words[]) =>
+  new ConfigError(words(['配置无效：', ...lines.map((l) => `  ${l.zh}`)].join('\n'), ['Invalid configuration:', ...lines.map((l) => `  ${l.en}`)].join('\n')));
 
 /** Parses the environment; throws ConfigError listing every bad variable. */
 export function parseConfig(env: Record<string, string | undefined>): RawConfig {
   const result = configSchema.safeParse(env);
   if (!result.success) {
-    const lines = result.error.issues.map((i) => `  ${i.path.join('.') || '(env)'}: ${i.message}`);
-    throw new ConfigError(`Invalid configuration 配置无效:\n${lines.join('\n')}`);
+    throw invalidConfig(result.error.issues.map((i) => {
+      const name = i.path.join('.') || '(env)';
+      const said = issueWords(i, env);
+      return words(`${name}：${said.zh}`, `${name}: ${said.en}`);
+    }));
   }
   return result.data;
 }

@@ -2,7 +2,8 @@ import { drizzle } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
 import { schema, type Db } from '../db/client';
 import { createApp } from './app';
-import { ConfigError, parseConfig } from './config';
+import { ConfigError, invalidConfig, parseConfig } from './config';
+import { words } from './lib/i18n';
 import type { AppDeps } from './lib/http';
 import type { Log } from './lib/log';
 import { bindingLimiter, memoryLimiter, type RateLimitBinding, type RateLimiter } from './lib/rate-limit';
@@ -66,7 +67,7 @@ function consoleLog(bindings: Record<string, unknown> = {}): Log {
 /** Settings from bindings, checked by the same rules as a Node process in production. */
 function settings(env: Env): AppDeps['config'] & { verifyRatePerMinute: number } {
   // Node falls back to http://localhost:$PORT; a Worker has no such place, and QR codes carry this URL.
-  if (!env.PUBLIC_URL) throw new ConfigError('Invalid configuration 配置无效:\n  PUBLIC_URL: required on Workers ([vars] in wrangler.toml)');
+  if (!env.PUBLIC_URL) throw invalidConfig([words('PUBLIC_URL：Workers 上必须设置（wrangler.toml 的 [vars]）', 'PUBLIC_URL: required on Workers ([vars] in wrangler.toml)')]);
   const config = parseConfig({
     NODE_ENV: 'production', APP_SECRET: env.APP_SECRET, PUBLIC_URL: env.PUBLIC_URL, LINK_TTL_HOURS: env.LINK_TTL_HOURS, ALLOWED_EMAIL_DOMAINS: env.ALLOWED_EMAIL_DOMAINS,
     ALLOW_HTTP_WEBHOOKS: env.ALLOW_HTTP_WEBHOOKS, OUTBOUND_ALLOW_ADDRESSES: env.OUTBOUND_ALLOW_ADDRESSES, FILE_MAX_BYTES: env.FILE_MAX_BYTES,

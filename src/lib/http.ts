@@ -96,10 +96,12 @@ const zodEn = z.locales.en().localeError;
  * Our own rules (refine, addIssue) carry their Chinese in `params.zh` (see `said`); zod's built-in
  * checks are rendered by zod's own zh-CN and English locales from the issue's facts.
  */
-function issueWords(issue: z.core.$ZodIssue, input: unknown): Words {
+export function issueWords(issue: z.core.$ZodIssue, input: unknown): Words {
   const zh = (issue as { params?: { zh?: unknown } }).params?.zh ?? SAID.get(issue.message);
   if (issue.code === 'custom') return words(typeof zh === 'string' ? zh : issue.message, issue.message);
-  const raw = { ...issue, input: valueAt(input, issue.path) } as unknown as z.core.$ZodRawIssue;
+  // A coerced field (`z.coerce.number()`) fails on what coercion made of the text: NaN, not the string.
+  const coercedNaN = issue.code === 'invalid_type' && issue.message.endsWith('received NaN');
+  const raw = { ...issue, input: coercedNaN ? Number.NaN : valueAt(input, issue.path) } as unknown as z.core.$ZodRawIssue;
   const message = (render: typeof zodZh) => {
     const m = render(raw);
     return typeof m === 'string' ? m : m?.message;
