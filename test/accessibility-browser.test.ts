@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Page } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
-import { hasChromium, seededBrowser, type SeededBrowser } from './browser';
+import { hasChromium, noSideways, seededBrowser, type SeededBrowser } from './browser';
 import { prepareTour, TOUR, tourVisitors, type TourFixture } from './page-tour';
 
 /** axe-core from node_modules, put into each page by the test: nothing comes from a CDN. */
@@ -37,7 +37,7 @@ async function axeViolations(page: Page): Promise<Violation[]> {
 
 const slug = (path: string) => path.replaceAll(/[^A-Za-z0-9]+/g, '-').slice(0, 60);
 
-describe.skipIf(!hasChromium && !process.env.CI)('accessibility: every page passes axe-core at 1280 and 390 px', () => {
+describe.skipIf(!hasChromium && !process.env.CI)('accessibility: every page passes axe-core at 1280 and 390 px and never scrolls sideways', () => {
   let s: SeededBrowser;
   let tour: TourFixture;
   let visitors: ReturnType<typeof tourVisitors>;
@@ -56,6 +56,8 @@ describe.skipIf(!hasChromium && !process.env.CI)('accessibility: every page pass
       await page.goto(s.base + path, { waitUntil: 'networkidle' });
       await stop.check(page, tour);
       for (const v of await axeViolations(page)) found.push(`${path} at ${viewport.width} px, ${v.rule}: ${v.node} — ${v.summary}`);
+      // Usable on a phone: nothing wider than the screen, so no page scrolls sideways.
+      if (!(await noSideways(page))) found.push(`${path} at ${viewport.width} px scrolls sideways`);
       await page.screenshot({ path: `test/artifacts/a11y${slug(stop.pattern + (stop.note ?? ''))}-${viewport.width}.png`, fullPage: true });
       await page.close();
     }
