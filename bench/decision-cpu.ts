@@ -4,7 +4,8 @@
  * HTTP bench shows a gap to pgbench, this tells whether the time goes to Node or to waiting.
  * PROFILE=out.cpuprofile writes a CPU profile of the decisions alone (not the set-up before them).
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { Socket } from 'node:net';
 import { Session } from 'node:inspector/promises';
 import postgres from 'postgres';
 import { sql } from 'drizzle-orm';
@@ -44,6 +45,24 @@ try {
     await profiler.post('Profiler.enable');
     await profiler.post('Profiler.start');
   }
+  // Postgres's side: the CPU its backends for this database spent (from /proc, so only where
+  // Postgres runs on this machine), and the socket writes Node made to it (each a syscall).
+  const backends = async () => ((await admin`select pid from pg_stat_activity where datname = ${name}`) as unknown as { pid: number }[]).map((r) => r.pid);
+  const backendTicks = async () => (await backends()).reduce((sum, pid) => {
+    try {
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      return sum + Number(fields[11]) + Number(fields[12]);
+    } catch {
+      return sum;
+    }
+  }, 0);
+  const write = Socket.prototype.write;
+  let writes = 0;
+  Socket.prototype.write = function (this: Socket, ...args: unknown[]) {
+    if (this.remotePort === Number(url.port || 5432)) writes++;
+    return (write as (...a: unknown[]) => boolean).apply(this, args);
+  } as typeof write;
+  const ticks0 = await backendTicks();
   statements = 0;
   let next = 0;
   const t0 = performance.now();
@@ -56,8 +75,13 @@ try {
   }));
   const seconds = (performance.now() - t0) / 1000;
   const cpu = process.cpuUsage(cpu0);
+  const pgMs = ((await backendTicks()) - ticks0) * 10; // USER_HZ is 100 on Linux
   if (profiler) writeFileSync(process.env.PROFILE!, JSON.stringify((await profiler.post('Profiler.stop')).profile));
-  console.log(`${tokens.length} decisions, ${C} at once: ${(tokens.length / seconds).toFixed(0)}/s; Node CPU ${((cpu.user + cpu.system) / 1000 / tokens.length).toFixed(1)} ms and ${(statements / tokens.length).toFixed(1)} statements per decision`);
+  const per = (n: number) => (n / tokens.length).toFixed(1);
+  console.log(
+    `${tokens.length} decisions, ${C} at once: ${(tokens.length / seconds).toFixed(0)}/s; per decision: Node CPU ${per((cpu.user + cpu.system) / 1000)} ms ` +
+      `(user ${per(cpu.user / 1000)}, system ${per(cpu.system / 1000)}), Postgres backends ${per(pgMs)} ms, ${per(statements)} statements, ${per(writes)} socket writes`,
+  );
 } finally {
   await rt.close();
   await admin.unsafe(`drop database ${name} with (force)`);

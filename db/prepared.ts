@@ -1,4 +1,4 @@
-import { is, SQL, type Query } from 'drizzle-orm';
+import { is, sql, SQL, type Query } from 'drizzle-orm';
 import type { Db } from './client';
 
 /** A drizzle query that can be prepared (a select, insert or update builder). */
@@ -47,3 +47,49 @@ function buildOnce<R>(db: Db, q: Preparable<R> | SQL<R>): Built {
 
 /** The dialect drizzle made for a database; its transactions are handed the same one. */
 const dialectOf = (db: Db): object => (db as unknown as { dialect: object }).dialect;
+
+/** The rows a statement of varying shape writes, by part: one row, several, or none. */
+export type RowsByPart = Record<string, Record<string, unknown> | Record<string, unknown>[] | null>;
+
+/**
+ * `prepared` for a statement whose shape follows what it writes (a link decision's writes: a next
+ * level's review or not, one to three outbox messages, one or two audit events, a closing date or
+ * not). `build` gets the rows with every value replaced by a placeholder; each shape (which parts
+ * have how many rows, which columns, which of them null) is built once per database and run with
+ * the values. The shapes are the code's, not the input's: a few per statement. A null is written
+ * as NULL in the shape rather than through a placeholder, where drizzle's encoders would see it
+ * (a timestamp's would throw, a jsonb's would write the JSON `null`).
+ */
+export function preparedByShape<T extends RowsByPart, R>(build: (db: Db, rows: T) => Preparable<R> | SQL<R>): (db: Db, rows: T) => Promise<R> {
+  const shapes = new Map<string, (db: Db, values: Record<string, unknown>) => Promise<R>>();
+  return (db, rows) => {
+    let key = '';
+    const values: Record<string, unknown> = {};
+    const templated: Record<string, unknown> = {};
+    const template = (part: string, row: Record<string, unknown>) => {
+      const out: Record<string, unknown> = {};
+      for (const [column, value] of Object.entries(row)) {
+        if (value === undefined) continue;
+        key += value === null ? `${column}=null,` : `${column},`;
+        if (value === null) out[column] = null;
+        else {
+          const name = `${part}.${column}`;
+          values[name] = value;
+          out[column] = sql.placeholder(name);
+        }
+      }
+      return out;
+    };
+    for (const [part, value] of Object.entries(rows)) {
+      key += `|${part}:`;
+      if (value === null) templated[part] = null;
+      else if (Array.isArray(value)) {
+        key += `${value.length}:`;
+        templated[part] = value.map((row, i) => template(`${part}.${i}`, row));
+      } else templated[part] = template(part, value);
+    }
+    let run = shapes.get(key);
+    if (!run) shapes.set(key, (run = prepared((d) => build(d, templated as T))));
+    return run(db, values);
+  };
+}

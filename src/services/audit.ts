@@ -46,18 +46,21 @@ export async function appendAudit(tx: Db, events: AuditInput | AuditInput[]): Pr
   await auditInsert(tx, list);
 }
 
-/** The INSERT appendAudit sends, as a statement a caller can fold into a larger one (a decision's writes). */
+/** The INSERT appendAudit sends, as a statement a caller can fold into a larger one. */
 export function auditInsert(tx: Db, list: AuditInput[]) {
-  return tx.insert(auditEvents).values(
-    list.map((event) => ({
-      ...event,
-      // Millisecond precision is what both JS and the timestamptz column keep, so the hash survives a round trip.
-      at: new Date(Math.floor(event.at.getTime())),
-      draftId: event.draftId ?? null,
-      versionSha256: event.versionSha256 ?? null,
-      data: event.data ?? {},
-    })),
-  );
+  return tx.insert(auditEvents).values(auditRows(list));
+}
+
+/** The rows of events as stored (a decision's writes insert them in a statement of their own shape). */
+export function auditRows(list: AuditInput[]) {
+  return list.map((event) => ({
+    ...event,
+    // Millisecond precision is what both JS and the timestamptz column keep, so the hash survives a round trip.
+    at: new Date(Math.floor(event.at.getTime())),
+    draftId: event.draftId ?? null,
+    versionSha256: event.versionSha256 ?? null,
+    data: event.data ?? {},
+  }));
 }
 
 /**

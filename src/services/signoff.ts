@@ -1,13 +1,13 @@
 import { and, desc, eq, ne, gt, sql, type SQLWrapper } from 'drizzle-orm';
 import type { Db } from '../../db/client';
-import { prepared } from '../../db/prepared';
+import { prepared, preparedByShape } from '../../db/prepared';
 import { auditEvents, decisions, draftAccounts, draftVersions, drafts, linkTokens, people, positionTerms, reviews, units, type Decision, type DraftStatus, type Position } from '../../db/schema';
 import { CHECKLIST, unticked, type Checklist } from '../domain/checklist';
 import type { Command } from '../domain/signoff';
 import { hashToken, randomToken } from '../lib/crypto';
 import { AppError, type ErrorCode, words } from '../lib/errors';
 import { label, readableTime } from '../lib/i18n';
-import { appendAudit, auditInsert, type AuditInput } from './audit';
+import { appendAudit, auditRows, type AuditInput } from './audit';
 import { calendarStamp } from './calendar';
 import { findPerson, hasRole, isMemberOf, type Person } from './auth';
 import { canManage } from './accounts';
@@ -18,6 +18,11 @@ import { assertPublishable } from './publish-gate';
 import { appointedDuringReview, reassignReview, reviewToOpen, termsQuery } from './reviews';
 
 type LinkRow = typeof linkTokens.$inferSelect;
+type NewDecision = typeof decisions.$inferInsert;
+type NewReview = typeof reviews.$inferInsert;
+type DraftSet = ReturnType<typeof transitioned>;
+type NewAuditEvent = ReturnType<typeof auditRows>[number];
+type NewMessage = ReturnType<typeof message>;
 type ReviewRow = typeof reviews.$inferSelect;
 
 const REVIEW_STATUS_OF = { approve: 'approved', return: 'returned', reject: 'rejected' } as const satisfies Record<Decision, string>;
@@ -265,7 +270,7 @@ const tokenHashValue = sql.placeholder('tokenHash');
 const ofLinkReview = (db: Db, column: typeof reviews.draftId | typeof reviews.assigneeId) =>
   db.select({ value: column }).from(linkTokens).innerJoin(reviews, eq(reviews.id, linkTokens.reviewId)).where(eq(linkTokens.tokenHash, tokenHashValue));
 
-/** A decision's fixed statements, each built once per database (see prepared); the writes vary in shape and are built per decision. */
+/** A decision's statements, each built once per database (see prepared); the writes once per shape. */
 const decisionStatements = {
   lockDraft: prepared((db) => db.select().from(drafts).where(eq(drafts.id, sql`(${ofLinkReview(db, reviews.draftId)})`)).for('update')),
   underLock: prepared((db) =>
@@ -298,6 +303,18 @@ const decisionStatements = {
       where id = ${sql.placeholder('reviewId')} and status = 'pending' and version_id = ${sql.placeholder('versionId')} and assignee_id = ${sql.placeholder('personId')} and exists (select 1 from l)
       returning id)
     select (select count(*) from l)::int as link, (select count(*) from r)::int as review`),
+  // Every write of the decision in one statement: none reads another's result. (drizzle puts an
+  // embedded query in parentheses, as a CTE's body needs.)
+  writes: preparedByShape((db, w: { decision: NewDecision; draft: { id: string }; set: DraftSet; events: NewAuditEvent[]; next: NewReview | null; messages: NewMessage[] }) => {
+    const parts: SQLWrapper[] = [
+      db.insert(decisions).values(w.decision),
+      db.update(drafts).set(w.set).where(eq(drafts.id, w.draft.id)),
+      db.insert(auditEvents).values(w.events),
+      ...(w.next ? [db.insert(reviews).values(w.next)] : []),
+      ...(w.messages.length ? [outboxInsert(db, w.messages)] : []),
+    ];
+    return sql<unknown>`with ${sql.join(parts.map((p, i) => sql`${sql.raw(`w${i}`)} as ${p}`), sql`, `)} select 1 as written`;
+  }),
 };
 
 /**
@@ -387,27 +404,24 @@ export async function decideByLink(db: Db, deps: ServiceDeps, token: string, inp
     ].filter((m) => m !== null);
     const set = transitioned(draft, t, false, now);
 
-    // Every write of the decision in one statement: none reads another's result. (drizzle puts an
-    // embedded query in parentheses, as a CTE's body needs.)
-    const parts: SQLWrapper[] = [
-      tx.insert(decisions).values({
+    const writes = {
+      decision: {
         reviewId: review.id, draftId: draft.id, versionId: version.id, contentSha256: version.contentSha256, level: review.level,
         personId: review.assigneeId, decision: input.decision, returnTo: input.decision === 'return' ? (input.returnTo ?? 'drafter') : null,
         checklist: input.checklist, comment: input.comment?.trim() || null, createdAt: now,
-      }),
-      tx.update(drafts).set(set).where(eq(drafts.id, draft.id)),
-      auditInsert(tx, events),
-      ...(next ? [tx.insert(reviews).values(next)] : []),
-      ...(messages.length ? [outboxInsert(tx, messages)] : []),
-    ];
-    const writes = sql`with ${sql.join(parts.map((p, i) => sql`${sql.raw(`w${i}`)} as ${p}`), sql`, `)} select 1 as written`;
+      },
+      draft: { id: draft.id },
+      set,
+      events: auditRows(events),
+      next,
+      messages,
+    };
     // Sent together, in this order, on the transaction's connection: the claim, the writes (only
     // wrong if the claim lost, which the draft lock rules out; then the transaction rolls back), the
     // answer's reads (which see the writes). One round trip.
-    // (A prepared statement is sent when called, and `.then` sends a drizzle query at once, so the
-    // three go out in exactly this order.)
+    // (A prepared statement is sent when called, so the three go out in exactly this order.)
     const claim = { now: now.toISOString(), linkId: link.id, status: REVIEW_STATUS_OF[input.decision], assigneeId: review.assigneeId, reviewId: review.id, versionId: link.versionId, personId: link.personId };
-    const sent = [decisionStatements.claim(tx, claim), tx.execute(writes).then((r) => r)] as const;
+    const sent = [decisionStatements.claim(tx, claim), decisionStatements.writes(tx, writes)] as const;
     const [claimed, written, read] = await Promise.allSettled([...sent, opts.view === false ? null : readDraftView(tx, draft.id)]);
     if (claimed.status === 'rejected') throw claimed.reason;
     const [counts] = rowsOf<{ link: number; review: number }>(claimed.value);
