@@ -19,7 +19,8 @@ export interface SmtpSink {
   close(): Promise<void>;
 }
 
-export async function startSmtpSink(): Promise<SmtpSink> {
+/** `onMessage` sees each message as it is accepted (the benchmark's sink, in its own process, reports them). */
+export async function startSmtpSink(opts: { onMessage?(mail: ParsedMail): void } = {}): Promise<SmtpSink> {
   const messages: ParsedMail[] = [];
   const waiters: (() => void)[] = [];
   let hold: { arrived: () => void; gate: Promise<void> } | null = null;
@@ -51,6 +52,7 @@ export async function startSmtpSink(): Promise<SmtpSink> {
             if (closed.has(session.id)) return callback(new Error('client gone'));
           }
           messages.push(mail);
+          opts.onMessage?.(mail);
           for (const w of waiters.splice(0)) w();
           callback();
         })
