@@ -1,9 +1,9 @@
 import { createHmac } from 'node:crypto';
 import { and, desc, eq, isNull, like } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deliveries, outbox, people, units } from '../db/schema';
+import { deliveries, linkTokens, outbox, people, reviews, units } from '../db/schema';
 import type { UnitRobots } from '../src/notify/robots';
-import { dispatchOutboxRow } from '../src/services/notifications';
+import { dispatchOutboxRow, plansFor } from '../src/services/notifications';
 import { runDigest } from '../src/services/reminders';
 import { ALL_TICKED, createTestEnv, LOOPBACK_RECEIVERS, type TestEnv } from './harness';
 import { startReceiver, type Received } from './support/receiver';
@@ -356,5 +356,33 @@ describe('failures and retries', () => {
     expect(await deliveryOf(`outbox:${id}:${approver()}:wecom`)).toMatchObject({ status: 'retrying' });
     answers.wecom = () => ({});
     expect(await dispatchOutboxRow(t.runtime.delivery, id, { final: false })).toMatchObject({ sent: 1 });
+  });
+});
+
+describe('a review mail planned, then the review moves on before it is sent', () => {
+  // A review mail checks and mints its link in one statement at send time, not from a re-read in a transaction.
+  it('mints no link once the review is handed on or decided; while it is still the assignee\'s, the link is the review\'s current one', async () => {
+    await submitDraft('计划后转交');
+    const id = await assignedRow();
+    const [row] = await db().select().from(outbox).where(eq(outbox.id, id));
+    const [plan] = await plansFor(t.runtime.delivery.db, t.runtime.deps, row!);
+    const reviewId = plan!.reviewId!;
+    const links = async () => db().select().from(linkTokens).where(eq(linkTokens.reviewId, reviewId));
+
+    await db().update(reviews).set({ assigneeId: demo.people.drafter! }).where(eq(reviews.id, reviewId));
+    expect(await plan!.compose(t.runtime.delivery.db)).toBeNull();
+    expect(await links()).toHaveLength(0);
+
+    await db().update(reviews).set({ assigneeId: approver() }).where(eq(reviews.id, reviewId));
+    const text = await plan!.compose(t.runtime.delivery.db);
+    expect(text?.link).toMatch(/^http:\/\/imprimatur\.test\/s\//);
+    const [review] = await db().select().from(reviews).where(eq(reviews.id, reviewId));
+    expect(await links()).toEqual([expect.objectContaining({ personId: approver(), versionId: review!.versionId, usedAt: null })]);
+
+    await db().update(reviews).set({ status: 'approved' }).where(eq(reviews.id, reviewId));
+    expect(await plan!.compose(t.runtime.delivery.db)).toBeNull();
+    expect(await links()).toHaveLength(1);
+    // The row itself now plans nothing: processed, nothing sent.
+    expect(await dispatchOutboxRow(t.runtime.delivery, id, { final: false })).toMatchObject({ sent: 0 });
   });
 });

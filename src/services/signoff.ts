@@ -40,10 +40,33 @@ const SUPERSEDED_REASONS: Record<string, [string, string]> = {
  * its version and its assignee, expiring after LINK_TTL_HOURS.
  */
 export async function mintLink(tx: Db, deps: ServiceDeps, review: Pick<ReviewRow, 'id' | 'versionId' | 'assigneeId'>): Promise<{ url: string; expiresAt: Date }> {
+  const link = await newLink(deps);
+  await tx.insert(linkTokens).values({ tokenHash: link.tokenHash, reviewId: review.id, versionId: review.versionId, personId: review.assigneeId, expiresAt: link.expiresAt, createdAt: deps.now() });
+  return { url: link.url, expiresAt: link.expiresAt };
+}
+
+async function newLink(deps: ServiceDeps) {
   const token = randomToken();
   const expiresAt = new Date(deps.now().getTime() + deps.config.linkTtlHours * 3600_000);
-  await tx.insert(linkTokens).values({ tokenHash: await hashToken(deps.config.appSecret, token), reviewId: review.id, versionId: review.versionId, personId: review.assigneeId, expiresAt, createdAt: deps.now() });
-  return { url: `${deps.config.publicUrl}/s/${token}`, expiresAt };
+  return { url: `${deps.config.publicUrl}/s/${token}`, tokenHash: await hashToken(deps.config.appSecret, token), expiresAt };
+}
+
+/** The link of the review's current version and assignee, inserted only while the review is pending and still that person's. */
+const mintIfAssigned = prepared(() => sql<{ minted: number }>`
+  insert into ${linkTokens} (token_hash, review_id, version_id, person_id, expires_at, created_at)
+  select ${sql.placeholder('tokenHash')}, id, version_id, assignee_id, ${sql.placeholder('expiresAt')}::timestamptz, ${sql.placeholder('now')}::timestamptz
+  from ${reviews} where id = ${sql.placeholder('reviewId')} and status = 'pending' and assignee_id = ${sql.placeholder('assigneeId')}
+  returning 1 as minted`);
+
+/**
+ * mintLink for a message about to be sent, checked and written in one statement (no transaction
+ * around a read and an insert): null when the review was decided or handed on meanwhile, so a late
+ * message mints nothing.
+ */
+export async function mintLinkIfAssigned(db: Db, deps: ServiceDeps, review: Pick<ReviewRow, 'id' | 'assigneeId'>): Promise<{ url: string; expiresAt: Date } | null> {
+  const link = await newLink(deps);
+  const minted = rowsOf(await mintIfAssigned(db, { tokenHash: link.tokenHash, expiresAt: link.expiresAt.toISOString(), now: deps.now().toISOString(), reviewId: review.id, assigneeId: review.assigneeId }));
+  return minted.length ? { url: link.url, expiresAt: link.expiresAt } : null;
 }
 
 const REVIEW_STATUS_WORDS: Record<string, [string, string]> = {
