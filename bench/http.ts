@@ -9,14 +9,14 @@
  *   the minimal SQL of a decision (1 conditional UPDATE + 3 INSERTs) at the same 32 clients; then two
  *   service processes deciding at once vs one (the audit chain takes no global lock)
  * - idle resident memory of the service vs bare Hono
- * - 1,000 submits → first-level mail at a real SMTP server vs a no-op BullMQ worker, same concurrency
+ * - first-level mail through a real SMTP server vs a no-op BullMQ worker, same concurrency: 1,000 waiting
+ *   outbox rows drained once the workers start, and 1,000 submits end to end (bench/mail.ts)
  */
 import autocannon from 'autocannon';
 import { execFileSync, fork, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Queue, Worker } from 'bullmq';
 import { sql } from 'drizzle-orm';
 import postgres from 'postgres';
 import { CHECKLIST_ITEMS } from '../src/domain/checklist';
@@ -24,8 +24,7 @@ import { hashToken, randomToken } from '../src/lib/crypto';
 import { silentLog } from '../src/lib/log';
 import { createRuntime } from '../src/runtime';
 import { seedDemo } from '../src/services/bootstrap';
-import { startSmtpSink } from '../test/support/smtp-sink';
-import { startQueueHost } from '../workers/host';
+import { benchMail } from './mail';
 
 const FULL = process.argv.includes('--full');
 const SECONDS = FULL ? 10 : 3;
@@ -218,59 +217,9 @@ try {
   for (const c of children.splice(0)) c.kill();
   await rt.close();
 
-  // Mail: SUBMITS drafts submitted at 16 at a time; every first-level mail through BullMQ to a real SMTP server.
-  const sink = await startSmtpSink();
-  const prefix = `bench-${process.pid}`;
-  const mailRt = await createRuntime({ env: { DATABASE_URL, APP_SECRET: SECRET, NODE_ENV: 'production', PUBLIC_URL: 'http://bench.local', LOG_LEVEL: 'silent', SMTP_URL: sink.url, REDIS_URL, QUEUE_PREFIX: prefix }, log: silentLog });
-  const host = startQueueHost(mailRt, { workers: true });
-  const before = sink.messages.length;
-  const start = performance.now();
-  const submittedAt = new Map<string, number>();
-  const arrivedAt: number[] = [];
-  const watch = setInterval(() => { while (arrivedAt.length < sink.messages.length - before) arrivedAt.push(performance.now()); }, 2);
-  const headers = { authorization: `Bearer ${demo.tokens.drafter}`, 'content-type': 'application/json' };
-  let next = 0;
-  await Promise.all(Array.from({ length: 16 }, async () => {
-    while (next < SUBMITS) {
-      const i = next++;
-      const d = await (await mailRt.app.request('/api/v1/drafts', { method: 'POST', headers, body: JSON.stringify({ title: `基准 ${i}`, body: '正文', unitId: demo.unitId, accountIds: [demo.accountId] }) })).json() as { id: string };
-      await mailRt.app.request(`/api/v1/drafts/${d.id}/submit`, { method: 'POST', headers });
-      submittedAt.set(`基准 ${i}`, performance.now());
-    }
-  }));
-  const submitted = performance.now();
-  // What was still queued when the last submit returned: its drain rate is the mail path alone.
-  const backlog = SUBMITS - (sink.messages.length - before);
-  await sink.waitFor(before + SUBMITS, 600_000);
-  const done = performance.now();
-  clearInterval(watch);
-  // Each mail's lag: from its draft's submit to the SMTP server accepting it (subjects name the draft).
-  const lags = sink.messages.slice(before).map((m, j) => (arrivedAt[j] ?? done) - (submittedAt.get(/《(.+?)》/.exec(m.subject ?? '')?.[1] ?? '') ?? start)).sort((a, b) => a - b);
-  const p = (q: number) => (lags[Math.min(lags.length - 1, Math.floor(q * lags.length))]! / 1000).toFixed(1);
-  const mailRate = SUBMITS / ((done - start) / 1000);
-  say(`create+submit at 16      ${(SUBMITS / ((submitted - start) / 1000)).toFixed(0).padStart(7)} drafts/s`);
-  say(`${SUBMITS} submits → mail     ${mailRate.toFixed(0).padStart(7)} mails/s end to end, last mail ${((done - start) / 1000).toFixed(1)} s after the first submit; lag p50 ${p(0.5)} s, p99 ${p(0.99)} s`);
-  say(`  backlog after the last submit: ${backlog} mails, drained at ${(backlog / Math.max((done - submitted) / 1000, 0.001)).toFixed(0)} mails/s`);
-  await host.close();
-  await mailRt.close();
-  await sink.close();
-
-  // Baseline: the same number of jobs through BullMQ to a worker that does nothing, same concurrency.
-  const conn = { url: REDIS_URL };
-  const queue = new Queue(`${prefix}-noop`, { connection: conn });
-  let completed = 0;
-  const finished = new Promise<void>((resolve) => {
-    const worker = new Worker(`${prefix}-noop`, async () => {}, { connection: { ...conn, maxRetriesPerRequest: null }, concurrency: 16 });
-    worker.on('completed', () => { if (++completed === SUBMITS) void worker.close().then(resolve); });
-  });
-  const t0 = performance.now();
-  await queue.addBulk(Array.from({ length: SUBMITS }, (_, i) => ({ name: 'noop', data: { i } })));
-  await finished;
-  const noopRate = SUBMITS / ((performance.now() - t0) / 1000);
-  await queue.obliterate({ force: true });
-  await queue.close();
-  say(`  baseline: no-op BullMQ ${noopRate.toFixed(0).padStart(7)} jobs/s`);
-  say(`  ratio ${(mailRate / noopRate).toFixed(2)}`);
+  // Mail: the drain (SUBMITS outbox rows waiting, then the workers start) vs a no-op BullMQ worker
+  // at the service's concurrency, alternated; then SUBMITS submits end to end (bench/mail.ts).
+  await benchMail({ databaseUrl: DATABASE_URL, redisUrl: REDIS_URL, secret: SECRET, demo, n: SUBMITS, rounds: ROUNDS, say });
 } finally {
   for (const c of children) c.kill();
   await admin.unsafe(`drop database if exists ${dbName} with (force)`);
