@@ -31,7 +31,7 @@ async function server(mode: 'app' | 'bare') {
   const child = fork(new URL('./serve.ts', import.meta.url).pathname, [], {
     // The limit stays on (its counting is part of the path) but high enough never to refuse the load.
     env: { ...process.env, ...env, MODE: mode, REDIS_URL, VERIFY_RATE_PER_MINUTE: '1000000000' },
-    execArgv: ['--import', 'tsx', ...(process.env.PROFILE && mode === 'app' ? ['--cpu-prof'] : [])],
+    execArgv: ['--import', 'tsx', ...(process.env.PROFILE && (mode === 'app' || process.env.PROFILE === 'both') ? ['--cpu-prof'] : [])],
   });
   children.push(child);
   const port = await new Promise<number>((resolve, reject) => {
@@ -39,19 +39,21 @@ async function server(mode: 'app' | 'bare') {
     // A server that dies starting (run from elsewhere than the project folder, tsx is not found) must not leave this waiting.
     child.once('exit', (code) => reject(new Error(`the ${mode} server exited (${code}) before listening`)));
   });
-  const cpu = () => new Promise<number>((resolve) => {
-    child.once('message', (m: { cpu: NodeJS.CpuUsage }) => resolve(m.cpu.user + m.cpu.system));
+  const cpu = () => new Promise<NodeJS.CpuUsage>((resolve) => {
+    child.once('message', (m: { cpu: NodeJS.CpuUsage }) => resolve(m.cpu));
     child.send('cpu');
   });
   return { base: `http://127.0.0.1:${port}`, child, cpu };
 }
 
-/** Microseconds of the server's CPU per request, over `amount` requests. */
-async function measure(s: Awaited<ReturnType<typeof server>>, path: string, amount = N): Promise<number> {
+/** Microseconds of the server's CPU per request, over `amount` requests, and the kernel's part of it (socket writes). */
+async function measure(s: Awaited<ReturnType<typeof server>>, path: string, amount = N): Promise<{ total: number; system: number }> {
   const before = await s.cpu();
   const r = await autocannon({ url: s.base + path, connections: C, amount });
   if (r.errors || r.non2xx) throw new Error(`${path}: ${r.errors} errors, ${r.non2xx} non-2xx`);
-  return ((await s.cpu()) - before) / amount;
+  const after = await s.cpu();
+  const system = (after.system - before.system) / amount;
+  return { total: (after.user - before.user) / amount + system, system };
 }
 
 try {
@@ -63,17 +65,17 @@ try {
   // Warm both (JIT, the prepared statement, the pool, the limiter's connection).
   await measure(bare, '/x', N / 4);
   await measure(app, verify, N / 4);
-  const as: number[] = [], bs: number[] = [];
+  const as: { total: number; system: number }[] = [], bs: typeof as = [];
   for (let i = 0; i < ROUNDS; i++) {
     as.push(await measure(app, verify));
     bs.push(await measure(bare, '/x'));
   }
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-  const f = (xs: number[]) => `${xs.map((x) => x.toFixed(0)).join(' / ')} µs (median ${median(xs).toFixed(0)})`;
+  const f = (xs: { total: number; system: number }[]) => `${xs.map((x) => x.total.toFixed(0)).join(' / ')} µs (median ${median(xs.map((x) => x.total)).toFixed(0)}; kernel ${median(xs.map((x) => x.system)).toFixed(0)})`;
   console.log(`${N} requests per side and round, ${C} connections, server CPU per request:`);
   console.log(`  public verify   ${f(as)}`);
   console.log(`  bare Hono       ${f(bs)}`);
-  console.log(`  ratio of CPU    ${(median(bs) / median(as)).toFixed(2)} (bare / verify)`);
+  console.log(`  ratio of CPU    ${(median(bs.map((x) => x.total)) / median(as.map((x) => x.total))).toFixed(2)} (bare / verify)`);
   for (const c of children) c.send('exit');
 } finally {
   await new Promise((r) => setTimeout(r, 500));

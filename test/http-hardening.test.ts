@@ -1,6 +1,7 @@
 import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasChromium, launchBrowser, listen } from './browser';
+import { SECURITY_HEADERS } from '../src/lib/http-guards';
 import { createTestEnv, type TestEnv } from './harness';
 import { streamBody } from './support/stream-body';
 
@@ -51,6 +52,23 @@ describe('security headers on every page and API answer', () => {
     expect(res.headers.get('x-content-type-options')).toBe('nosniff');
     expect(res.headers.get('referrer-policy')).toBe('no-referrer');
     expect(res.headers.get('x-frame-options')).toBe('DENY');
+  });
+
+  it('the same full set on every answer, a complete one (the public verify, 200 and 304) as any other', async () => {
+    const verify = `/api/v1/verify/${demo.inspectionCode}`;
+    const tag = (await t.runtime.app.request(verify)).headers.get('etag')!;
+    const answers = [
+      await t.runtime.app.request(verify), await t.runtime.app.request(verify, { headers: { 'if-none-match': tag } }), await t.runtime.app.request(verify, { method: 'HEAD' }),
+      await t.runtime.app.request('/api/v1/verify/SJ-2026-WX-9999-A'), await t.runtime.app.request('/healthz'), await t.runtime.app.request(`/verify/${demo.inspectionCode}`), await t.runtime.app.request('/nothing-here'),
+    ];
+    expect(answers.map((r) => r.status)).toEqual([200, 304, 200, 404, 200, 200, 404]);
+    for (const res of answers) {
+      for (const [name, value] of Object.entries(SECURITY_HEADERS)) expect(res.headers.get(name), `${name} on ${res.status}`).toBe(value);
+      expect(res.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+      expect(res.headers.get('x-powered-by')).toBeNull();
+    }
+    // The values are hono's secureHeaders defaults with our policy: nothing was dropped in writing them out.
+    expect(Object.keys(SECURITY_HEADERS)).toHaveLength(12);
   });
 
   it('no-store on every sign-off answer, JSON and page, good link or not', async () => {

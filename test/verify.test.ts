@@ -110,6 +110,28 @@ describe('answering often-checked codes fast', () => {
     expect(changed.headers.get('etag')).not.toBe(tag);
   });
 
+  it('the answer made once per cached code keeps what the route always did: a caller\'s request id, no-cache on errors, a stale session cookie dropped, HEAD', async () => {
+    const path = `/api/v1/verify/${demo.inspectionCode}`;
+    const mine = await t.runtime.app.request(path, { headers: { 'x-request-id': 'scan-42' } });
+    expect(mine.headers.get('x-request-id')).toBe('scan-42');
+    expect(mine.headers.get('content-type')).toBe('application/json');
+    const again = await t.runtime.app.request(path);
+    expect(await again.text()).toBe(await mine.text());
+    expect(again.headers.get('etag')).toBe(mine.headers.get('etag'));
+    const missing = await t.runtime.app.request(`/api/v1/verify/${formatInspectionCode({ year: 2026, platform: 'weibo', sequence: 9877 })}`);
+    expect(missing.status).toBe(404);
+    expect(missing.headers.get('cache-control')).toBe('no-cache');
+    const stale = await t.runtime.app.request(path, { headers: { cookie: 'imp_session=ended' } });
+    expect(stale.status).toBe(200);
+    expect(stale.headers.get('set-cookie')).toMatch(/^imp_session=; Max-Age=0; Path=\//);
+    const head = await t.runtime.app.request(path, { method: 'HEAD' });
+    expect(head.status).toBe(200);
+    expect(head.headers.get('etag')).toBe(mine.headers.get('etag'));
+    // The contract still documents If-None-Match, which the handler reads itself.
+    const spec = (await t.request('GET', '/openapi.json')).body;
+    expect(spec.paths['/api/v1/verify/{code}'].get.parameters.map((p: { name: string; in: string }) => `${p.in}:${p.name}`)).toEqual(['path:code', 'header:if-none-match']);
+  });
+
   it('a change made by another process shows within the cache lifetime; one made here shows at once', async () => {
     const seeded = await t.seed();
     expect((await t.request('GET', `/api/v1/verify/${seeded.inspectionCode}`)).body.status).toBe('valid');

@@ -53,6 +53,8 @@ export interface AppEnv {
     deps: AppDeps;
     person: Person;
     log: Log;
+    /** This request's id (X-Request-Id, on its log lines); set by requestLog. */
+    reqId: string;
     /** Pages: the signed-in browser session's id, when the person came by session cookie. */
     sessionId: string;
     /** Pages: the CSRF token this request's forms carry (see src/pages/sessions). */

@@ -14,22 +14,13 @@ export const isJsonType = (contentType: string | undefined) => /^application\/([
  * A JSON request with an empty body (many clients always send the header) means "no fields", not
  * malformed JSON: it is read as {} so optional bodies pass and required fields are named.
  */
+/** Printable ASCII but `%` (0x21–0x24, 0x26–0x7e). */
+const PLAIN_URL = /^[!-$&-~]*$/;
+
 export const inputGuard = createMiddleware<AppEnv>(async (c, next) => {
-  const url = new URL(c.req.url);
-  url.pathname.split('/').forEach((segment, i) => {
-    let decoded: string;
-    try {
-      decoded = decodeURIComponent(segment);
-    } catch {
-      return; // invalid percent-encoding stays as sent: plain ASCII, nothing to refuse
-    }
-    const problem = textProblem(decoded);
-    if (problem) throw badTextError({ path: `(path segment ${i})`, in: 'path', message: problem });
-  });
-  for (const [key, value] of url.searchParams) {
-    const problem = textProblem(key) ?? textProblem(value);
-    if (problem) throw badTextError({ path: textProblem(key) ? '(query)' : key, in: 'query', message: problem });
-  }
+  // A URL of printable ASCII without `%` decodes to itself: no NUL, no lone surrogate can be in its
+  // path or query, so only a URL with an escape or another character is taken apart and decoded.
+  if (!PLAIN_URL.test(c.req.url)) checkUrl(c.req.url);
   if (c.req.method !== 'GET' && c.req.method !== 'HEAD' && isJsonType(c.req.header('content-type'))) {
     // Read once (within the body limit, which runs before this); hono caches it for the validator.
     const raw = c.req.raw.body ? await c.req.text() : '';
@@ -47,3 +38,22 @@ export const inputGuard = createMiddleware<AppEnv>(async (c, next) => {
   }
   return next();
 });
+
+/** The path's segments and the query's names and values, decoded, each by the text rule. */
+function checkUrl(href: string): void {
+  const url = new URL(href);
+  url.pathname.split('/').forEach((segment, i) => {
+    let decoded: string;
+    try {
+      decoded = decodeURIComponent(segment);
+    } catch {
+      return; // invalid percent-encoding stays as sent: plain ASCII, nothing to refuse
+    }
+    const problem = textProblem(decoded);
+    if (problem) throw badTextError({ path: `(path segment ${i})`, in: 'path', message: problem });
+  });
+  for (const [key, value] of url.searchParams) {
+    const problem = textProblem(key) ?? textProblem(value);
+    if (problem) throw badTextError({ path: textProblem(key) ? '(query)' : key, in: 'query', message: problem });
+  }
+}

@@ -81,7 +81,7 @@ export function rateLimit(opts: {
   return createMiddleware<AppEnv>(async (c, next) => {
     const limiter = opts.limiter(c);
     if (!limiter) return next();
-    const decision = await limiter.hit(opts.key(c), c.var.deps.now().getTime());
+    const decision = await limiter.hit(opts.key(c), c.get('deps').now().getTime());
     if (decision.ok) return next();
     c.header('Retry-After', String(decision.retryAfterSeconds));
     return opts.refuse(c, decision);

@@ -1,5 +1,6 @@
 import { createMiddleware } from 'hono/factory';
 import type { AppEnv } from './http';
+import { isCompleteAnswer } from './http-guards';
 import type { Log } from './log';
 
 /** Paths whose last part is a capability (a sign-off link, a sign-in link): never written to a log. */
@@ -21,10 +22,12 @@ export const requestLog = createMiddleware<AppEnv>(async (c, next) => {
   const started = performance.now();
   const given = c.req.header('x-request-id');
   const reqId = given && CALLER_ID.test(given) ? given : crypto.randomUUID();
-  const base = c.var.log;
-  c.set('log', lazyChild(base, { reqId }));
+  const base = c.get('log');
+  c.set('reqId', reqId);
+  c.set('log', new LazyChild(base, { reqId }));
   await next();
-  try {
+  // An answer made complete (completeAnswer) carries the id already.
+  if (!isCompleteAnswer(c.res)) try {
     c.res.headers.set('X-Request-Id', reqId);
   } catch {
     // A response fetched from elsewhere (a Workers static asset) has immutable headers.
@@ -42,14 +45,16 @@ export const requestLog = createMiddleware<AppEnv>(async (c, next) => {
  * The request's logger, made only when the request logs something besides its own line (most do
  * not, and a pino child per request was a measurable share of the public verify's cost).
  */
-function lazyChild(log: Log, bindings: Record<string, unknown>): Log {
-  let child: Log | undefined;
-  const of = () => (child ??= log.child(bindings));
-  return {
-    debug: (obj, msg) => of().debug(obj, msg),
-    info: (obj, msg) => of().info(obj, msg),
-    warn: (obj, msg) => of().warn(obj, msg),
-    error: (obj, msg) => of().error(obj, msg),
-    child: (more) => of().child(more),
-  };
+class LazyChild implements Log {
+  #child: Log | undefined;
+  constructor(private readonly log: Log, private readonly bindings: Record<string, unknown>) {}
+  #of(): Log {
+    return (this.#child ??= this.log.child(this.bindings));
+  }
+  // Methods, not closures per request: nothing is made for a request that does not log.
+  debug(obj: object | string, msg?: string) { this.#of().debug(obj, msg); }
+  info(obj: object | string, msg?: string) { this.#of().info(obj, msg); }
+  warn(obj: object | string, msg?: string) { this.#of().warn(obj, msg); }
+  error(obj: object | string, msg?: string) { this.#of().error(obj, msg); }
+  child(more: Record<string, unknown>) { return this.#of().child(more); }
 }

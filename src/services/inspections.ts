@@ -21,6 +21,7 @@ import { enqueue } from './outbox';
 import type { Sweep } from './sweeps';
 import { cstYear, cstYearStart } from '../domain/cst';
 import { perDatabase, TtlCache } from '../lib/ttl-cache';
+import { weakEtag } from '../lib/etag';
 
 type InspectionRow = typeof inspections.$inferSelect;
 type CampaignRow = typeof inspectionCampaigns.$inferSelect;
@@ -311,34 +312,34 @@ function prepareVerify(db: Db) {
 type VerifyRow = Awaited<ReturnType<ReturnType<typeof prepareVerify>['execute']>>[number];
 
 /**
- * Codes change rarely and are checked often: each process keeps a row for a few seconds. A commit in
+ * Codes change rarely and are checked often: each process keeps, per code as asked, the row and the
+ * finished answer (its JSON and ETag, made once, not per request) for a few seconds. A commit in
  * this process clears it (see inTransaction), so a revocation shows at once here and within
  * VERIFY_CACHE_MS in every other process.
  */
 export const VERIFY_CACHE_MS = 5_000;
-export const verifyCache = perDatabase(() => new TtlCache<VerifyRow | null>(VERIFY_CACHE_MS));
+interface CachedCode { row: VerifyRow | null; made?: VerifiedAnswer & { expired: boolean; publicUrl: string } }
+export const verifyCache = perDatabase(() => new TtlCache<CachedCode>(VERIFY_CACHE_MS));
 onCommit((db) => verifyCache.clear(db));
 
+export type Verification = ReturnType<typeof verificationOf>;
+/** A public answer ready to send: the object, its JSON and a weak ETag of that JSON. */
+export interface VerifiedAnswer { answer: Verification; json: string; etag: string }
+
 async function findCode(db: Db, code: string): Promise<VerifyRow | null> {
-  const cache = verifyCache.of(db);
-  const cached = cache.get(code);
-  if (cached !== undefined) return cached;
   let statement = verifyStatements.get(db);
   if (!statement) verifyStatements.set(db, (statement = prepareVerify(db)));
   const [row] = await statement.execute({ code });
-  cache.set(code, row ?? null);
   return row ?? null;
 }
 
-/** Public verification of a pass code: what anyone scanning the QR code sees. */
-export async function verifyCode(db: Db, deps: Pick<ServiceDeps, 'now' | 'config'>, input: string) {
-  const code = parseCodeOrThrow(input);
-  const row = await findCode(db, code);
-  if (!row) throw new AppError('code_not_found', { code });
-  const now = deps.now();
+/** Has the code's expiry passed at `now`? The only way the answer for one row depends on the time. */
+const expiredAt = (row: VerifyRow, now: Date) => row.expiredAt !== null && row.expiredAt.getTime() <= now.getTime();
+
+function verificationOf(row: VerifyRow, now: Date, publicUrl: string) {
   const status = codeStatus(row, now);
   return {
-    code,
+    code: row.code,
     valid: status === 'valid' && row.accountStatus === 'registered',
     status,
     year: row.year,
@@ -346,10 +347,41 @@ export async function verifyCode(db: Db, deps: Pick<ServiceDeps, 'now' | 'config
     issuedAt: row.issuedAt.toISOString(),
     // That and when, not why: the reason is the publicity department's internal record.
     revokedAt: row.revokedAt?.toISOString() ?? null,
-    expiredAt: row.expiredAt && row.expiredAt <= now ? row.expiredAt.toISOString() : null,
+    expiredAt: expiredAt(row, now) ? row.expiredAt!.toISOString() : null,
     account: { name: row.accountName, platform: row.platform, unit: row.unit, status: row.accountStatus, registrationNo: row.registrationNo },
-    verifyUrl: `${deps.config.publicUrl}/verify/${encodeURIComponent(code)}`,
+    verifyUrl: `${publicUrl}/verify/${encodeURIComponent(row.code)}`,
   };
+}
+
+/**
+ * Public verification of a pass code, ready to send. The cache is keyed by the code as typed (the
+ * QR codes carry the canonical form), so a cached code is neither parsed nor serialized again; a
+ * malformed code is never cached (it throws its 400 or 404 every time). The answer depends on the
+ * language of nobody (no text in it), on PUBLIC_URL and, through expiry, on the time: it is remade
+ * when either differs from what it was made for.
+ */
+export async function verifiedAnswer(db: Db, deps: Pick<ServiceDeps, 'now' | 'config'>, input: string): Promise<VerifiedAnswer> {
+  const cache = verifyCache.of(db);
+  let cached = cache.get(input);
+  if (!cached) {
+    const code = parseCodeOrThrow(input);
+    cached = { row: await findCode(db, code) };
+    cache.set(input, cached);
+  }
+  const { row } = cached;
+  if (!row) throw new AppError('code_not_found', { code: parseCodeOrThrow(input) });
+  const now = deps.now();
+  const made = cached.made;
+  if (made && made.expired === expiredAt(row, now) && made.publicUrl === deps.config.publicUrl) return made;
+  const answer = verificationOf(row, now, deps.config.publicUrl);
+  const json = JSON.stringify(answer);
+  cached.made = { answer, json, etag: weakEtag(json), expired: expiredAt(row, now), publicUrl: deps.config.publicUrl };
+  return cached.made;
+}
+
+/** Public verification of a pass code: what anyone scanning the QR code sees. */
+export async function verifyCode(db: Db, deps: Pick<ServiceDeps, 'now' | 'config'>, input: string): Promise<Verification> {
+  return (await verifiedAnswer(db, deps, input)).answer;
 }
 
 export async function getInspectionView(db: Db, deps: Pick<ServiceDeps, 'now'>, actor: Person, inspectionId: string) {

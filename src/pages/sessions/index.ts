@@ -20,29 +20,31 @@ const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
 export const loadSession = createMiddleware<AppEnv>(async (c, next) => {
   const token = getCookie(c, SESSION_COOKIE);
   // An API call with its own bearer token is that token's person, whatever cookie rides along.
-  if (token && !c.req.header('authorization')) {
-    const found = await sessionFor(c.var.deps.db, c.var.deps, token);
-    if (found) {
-      c.set('person', found.person);
-      c.set('sessionId', found.sessionId);
-      c.set('csrf', await csrfTokenFor(c.var.deps.config.appSecret, found.sessionId));
-    } else {
-      // Ended, idle or unknown: drop the cookie so the browser stops sending it.
-      clearSessionCookie(c);
-    }
+  if (!token || c.req.header('authorization')) return next();
+  const deps = c.get('deps');
+  const found = await sessionFor(deps.db, deps, token);
+  if (!found) {
+    // Ended, idle or unknown: drop the cookie so the browser stops sending it. Set on the finished
+    // answer, so a route's answer made whole (completeAnswer) carries it too.
+    await next();
+    clearSessionCookie(c);
+    return;
   }
+  c.set('person', found.person);
+  c.set('sessionId', found.sessionId);
+  c.set('csrf', await csrfTokenFor(deps.config.appSecret, found.sessionId));
   return next();
 });
 
 export const csrfGuard = createMiddleware<AppEnv>(async (c, next) => {
-  if (SAFE.has(c.req.method) || !c.var.sessionId) return next();
+  if (SAFE.has(c.req.method) || !c.get('sessionId')) return next();
   let presented = c.req.header('x-csrf-token');
   if (!presented && /^(application\/x-www-form-urlencoded|multipart\/form-data)/i.test(c.req.header('content-type') ?? '')) {
     // parseBody caches, so the handler reads the same parsed form.
     const field = (await c.req.parseBody())._csrf;
     presented = typeof field === 'string' ? field : undefined;
   }
-  if (!presented || !constantTimeEqual(presented, c.var.csrf)) throw new AppError('csrf_failed');
+  if (!presented || !constantTimeEqual(presented, c.get('csrf'))) throw new AppError('csrf_failed');
   return next();
 });
 

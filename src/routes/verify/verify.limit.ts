@@ -14,8 +14,8 @@ const tooMany = (d: RateDecision) => new AppError('too_many_checks', { seconds: 
  * page; both carry Retry-After.
  */
 export const verifyRateLimit = (answer: 'json' | 'page') => rateLimit({
-  limiter: (c) => c.var.deps.verifyLimiter,
-  key: (c) => `verify:${clientIp(c, c.var.deps.config.trustProxy ?? false)}`,
+  limiter: (c) => c.get('deps').verifyLimiter,
+  key: (c) => `verify:${clientIp(c, c.get('deps').config.trustProxy ?? false)}`,
   refuse: (c: Context<AppEnv>, d) => {
     const err = tooMany(d);
     if (answer === 'json') return c.json(errorBody(err, localeOf(c)), 429);
