@@ -27,6 +27,6 @@ process.on('message', (m) => {
   if (m === 'cpu') process.send!({ cpu: process.cpuUsage() });
   if (m === 'rss') {
     globalThis.gc?.();
-    process.send!({ rss: process.memoryUsage().rss });
+    process.send!(process.memoryUsage());
   }
 });

@@ -1,7 +1,10 @@
+import { createRequire } from 'node:module';
 import type { Writable } from 'node:stream';
 import pino from 'pino';
-import pretty from 'pino-pretty';
+import type PinoPretty from 'pino-pretty';
 import type { Log } from './log';
+
+const require = createRequire(import.meta.url);
 
 /**
  * Structured logs for Node; anything that could carry a secret is redacted by key. Production
@@ -17,6 +20,8 @@ export function createLogger(level: string, fd: 1 | 2 = 1, env: Record<string, s
     },
   };
   if (env.NODE_ENV === 'production') return pino(options, stream ?? pino.destination(fd));
+  // Loaded only here: a production process never needs the formatter (about 10 MB resident once loaded).
+  const pretty = require('pino-pretty') as typeof PinoPretty;
   return pino(
     options,
     pretty({

@@ -1,5 +1,5 @@
 import { and, isNull, sql } from 'drizzle-orm';
-import * as oidc from 'openid-client';
+import type * as Oidc from 'openid-client';
 import type { Db } from '../../db/client';
 import { people } from '../../db/schema';
 import { base64url, constantTimeEqual, hmacHex } from '../lib/crypto';
@@ -30,20 +30,22 @@ export const OIDC_COOKIE = 'imp_oidc';
 /** The sign-on round trip must come back within this long. */
 export const OIDC_FLOW_MS = 10 * 60_000;
 
-const configs = new Map<string, Promise<oidc.Configuration>>();
+const configs = new Map<string, Promise<Oidc.Configuration>>();
+/** Loaded at the first sign-on: most installations never configure one (openid-client and jose are several MB resident). */
+const client = () => import('openid-client');
 
 /** Loopback issuers may use plain http (tests, a local identity provider); any other must be https. */
 const isLoopback = (url: URL) => ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
 
 /** Discovery once per issuer and client; a failed discovery is forgotten so the next attempt retries. */
-function configuration(s: OidcSettings): Promise<oidc.Configuration> {
+function configuration(s: OidcSettings): Promise<Oidc.Configuration> {
   const key = `${s.issuer}\n${s.clientId}`;
   let found = configs.get(key);
   if (!found) {
     const issuer = new URL(s.issuer);
     const insecure = issuer.protocol === 'http:' && isLoopback(issuer);
     // client_secret_basic: the OIDC default, which every university provider accepts.
-    found = oidc.discovery(issuer, s.clientId, undefined, oidc.ClientSecretBasic(s.clientSecret), insecure ? { execute: [oidc.allowInsecureRequests] } : undefined);
+    found = client().then((oidc) => oidc.discovery(issuer, s.clientId, undefined, oidc.ClientSecretBasic(s.clientSecret), insecure ? { execute: [oidc.allowInsecureRequests] } : undefined));
     found.catch(() => configs.delete(key));
     configs.set(key, found);
   }
@@ -82,6 +84,7 @@ export async function beginSignOn(deps: Pick<AppDeps, 'config' | 'now'>, s: Oidc
     const why = (err as Error).message.slice(0, 100);
     throw new AppError('unavailable', { reason: words(`统一身份认证服务无法访问（${why}）`, `the sign-on service cannot be reached (${why})`) });
   });
+  const oidc = await client();
   const verifier = oidc.randomPKCECodeVerifier();
   const state = oidc.randomState();
   const nonce = oidc.randomNonce();
@@ -107,7 +110,8 @@ export async function finishSignOn(db: Db, deps: Pick<AppDeps, 'config' | 'now' 
   const config = await configuration(s);
   // The callback as the identity provider called it: this service's public address, whatever proxy is in between.
   const current = new URL(`${callbackUrl(deps.config.publicUrl)}${query}`);
-  let tokens: Awaited<ReturnType<typeof oidc.authorizationCodeGrant>>;
+  const oidc = await client();
+  let tokens: Awaited<ReturnType<typeof Oidc.authorizationCodeGrant>>;
   try {
     tokens = await oidc.authorizationCodeGrant(config, current, { pkceCodeVerifier: flow.verifier, expectedState: flow.state, expectedNonce: flow.nonce, idTokenExpected: true });
   } catch (err) {
