@@ -7,5 +7,7 @@ export default defineConfig({
     hookTimeout: 60_000,
     // Each test file gets its own database (see test/harness.ts), so files run in parallel safely.
     pool: 'forks',
+    // Migrates a template database once per run; each file's database is copied from it.
+    globalSetup: ['test/global-setup.ts'],
   },
 });

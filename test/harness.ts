@@ -1,11 +1,12 @@
 import postgres from 'postgres';
-import { expect } from 'vitest';
+import { expect, inject } from 'vitest';
 import { CHECKLIST_ITEMS } from '../src/domain/checklist';
 import { silentLog } from '../src/lib/log';
 import { memoryChannel, type Channel, type Notification } from '../src/notify/channel';
 import { smtpChannel } from '../src/notify/smtp';
 import { createRuntime, type Runtime, type RuntimeOptions } from '../src/runtime';
 import { operatorToken, seedDemo } from '../src/services/bootstrap';
+import { ADMIN_URL, databaseUrl as urlOf } from './database-url';
 
 export type DbKind = 'postgres' | 'pglite';
 
@@ -14,7 +15,6 @@ export type DbKind = 'postgres' | 'pglite';
  * 127.0.0.1) be reached; both are off by default, so nothing else on loopback is.
  */
 export const LOOPBACK_RECEIVERS = { ALLOW_HTTP_WEBHOOKS: 'true', OUTBOUND_ALLOW_ADDRESSES: '127.0.0.1' } as const;
-const ADMIN_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 export const ALL_TICKED = Object.fromEntries(CHECKLIST_ITEMS.map((i) => [i, true])) as Record<(typeof CHECKLIST_ITEMS)[number], true>;
 
@@ -53,11 +53,18 @@ export async function createTestEnv(kind: DbKind = 'postgres', env: Record<strin
   if (kind === 'postgres') {
     dbName = `imp_t_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
     const admin = postgres(ADMIN_URL, { max: 1, onnotice: () => {} });
-    await admin.unsafe(`create database ${dbName}`);
+    // A copy of the run's migrated template (test/global-setup.ts), or an empty database when none was provided.
+    const template = inject('pgTemplate');
+    await admin.unsafe(`create database ${dbName}${template ? ` template ${template}` : ''}`);
     await admin.end();
-    const url = new URL(ADMIN_URL);
-    url.pathname = `/${dbName}`;
-    databaseUrl = url.toString();
+    databaseUrl = urlOf(dbName);
+    if (template) {
+      // Every copy would otherwise share the template's installation id, and so its queues' Redis keys
+      // (other files run beside this one on the shared Redis): each database draws its own, as migrating does.
+      const copy = postgres(databaseUrl, { max: 1, onnotice: () => {} });
+      await copy`update installation set id = gen_random_uuid(), created_at = now()`;
+      await copy.end();
+    }
   }
   const clock = { now: new Date(), advance(hours: number) { this.now = new Date(this.now.getTime() + hours * 3600_000); } };
   const channel = memoryChannel();
