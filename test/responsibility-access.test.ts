@@ -116,6 +116,8 @@ describe('the responsibility system: role and unit checks on every route and pag
       ['the submit form', () => ['POST', `/duties/${submitted}/submit`, evidence()], { none: 303, staffA: 403, staffB: 403, leaderA: 403, secretaryA: 409, officerA: 409, publicity: 403, admin: 403 }],
       // Only the reviewer (publicity) decides; nothing was submitted yet (409).
       ['the decision form', () => ['POST', `/duties/${open}/decide`, { decision: 'accept' }], { none: 303, staffA: 403, staffB: 403, leaderA: 403, secretaryA: 403, officerA: 403, publicity: 409, admin: 409 }],
+      // Returning without a comment: whoever may not decide is refused as such (not asked for a comment); the reviewer gets the form back.
+      ['the decision form, return without a comment', () => ['POST', `/duties/${submitted}/decide`, { decision: 'return' }], { none: 303, staffA: 403, staffB: 403, leaderA: 403, secretaryA: 403, officerA: 403, publicity: 400, admin: 400 }],
     ]);
 
     it('a refused duty page carries none of its submissions; the refusals changed nothing', async () => {

@@ -394,10 +394,11 @@ export async function submitEvidence(db: Db, deps: FileDeps, actor: Person, id: 
 
 /** Accept, or return with a comment: the reviewer's decision on the latest submission. */
 export async function decide(db: Db, deps: ServiceDeps, actor: Person, id: string, decision: 'accept' | 'return', comment: string | undefined) {
-  if (decision === 'return' && !comment?.trim()) throw new AppError('comment_required', {}, [{ path: 'comment', in: 'body', message: words('退回时须填写意见', 'a comment is required to return a submission') }]);
   await inTransaction(db, deps, async (tx) => {
     const { o, t } = await lockObligation(tx, id);
     if (!(await mayReview(tx, actor, o.unitId, t.reviewer))) throw new AppError('forbidden', {}, { reason: words(`只有此职责的审核人（${t.reviewer}）可以决定`, `only the duty's reviewer (${t.reviewer}) decides`) });
+    // After the reviewer check: someone who may not decide is told so, not asked for a comment.
+    if (decision === 'return' && !comment?.trim()) throw new AppError('comment_required', {}, [{ path: 'comment', in: 'body', message: words('退回时须填写意见', 'a comment is required to return a submission') }]);
     const status = moved(o.status, decision);
     const [latest] = await tx.select().from(dutySubmissions).where(eq(dutySubmissions.obligationId, id)).orderBy(desc(dutySubmissions.round)).limit(1);
     if (latest!.submittedBy === actor.id) {
