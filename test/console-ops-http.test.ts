@@ -1,9 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { deliveries, units } from '../db/schema';
 import { appendAudit } from '../src/services/audit';
+import { auditEventsQuery } from '../src/services/audit-log';
 import { createTestEnv, submitDraft, type TestEnv } from './harness';
 import type { Demo } from './registry-fixtures';
+import { explain } from './support/explain';
 
 /**
  * The console's operations over HTTP: the audit log API and page (filters, keyset pages, chain
@@ -267,5 +269,16 @@ describe('console operations over HTTP', () => {
       const audit = (await t.request('GET', '/api/v1/audit/events?action=delivery.resent', { token: demo.tokens.admin })).body.items;
       expect(audit[0].subjectId).toBe(failedId);
     });
+  });
+
+  // Last: it stores events that nothing seals or lists afterwards.
+  it('the log filtered by a person reads that person\'s events by index, not every event newest first', async () => {
+    const db = t.runtime.database.db;
+    await db.execute(sql`insert into audit_events (at, actor_id, action, subject_type, subject_id, data)
+      select now(), ${demo.people.drafter}::uuid, 'draft.updated', 'draft', g::text, '{}'::jsonb from generate_series(1, 20000) g`);
+    await db.execute(sql`analyze audit_events`);
+    const text = await explain(db, auditEventsQuery(db, { actorId: demo.people.secretary!, limit: 50 }));
+    expect(text).toContain('audit_events_actor_idx');
+    expect(text).not.toMatch(/Seq Scan on audit_events|audit_events_pkey/);
   });
 });

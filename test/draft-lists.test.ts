@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findPerson } from '../src/services/auth';
 import { draftListQuery } from '../src/services/drafts';
 import { createTestEnv, type TestEnv } from './harness';
+import { explain } from './support/explain';
 
 /**
  * Draft lists at volume: keyset pages that neither skip nor repeat a row (ties on updated_at
@@ -72,10 +73,7 @@ describe('GET /api/v1/drafts paging', () => {
 describe('plans at volume', () => {
   async function plan(personId: string, filter: Parameters<typeof draftListQuery>[2]): Promise<string> {
     const db = t.runtime.database.db;
-    const person = (await findPerson(db, personId))!;
-    const query = draftListQuery(db, person, filter).toSQL();
-    const rows = await db.execute(sql.raw(`explain ${inline(query.sql, query.params)}`));
-    return (rows as unknown as { 'QUERY PLAN': string }[]).map((r) => r['QUERY PLAN']).join('\n');
+    return explain(db, draftListQuery(db, (await findPerson(db, personId))!, filter));
   }
 
   it(`awaiting=me, mine=true and a unit's list use indexes, never a sequential scan of ${STORED} drafts`, async () => {
@@ -99,11 +97,3 @@ describe('plans at volume', () => {
 
 const pgArray = (ids: string[]) => `{${ids.join(',')}}`;
 
-/** EXPLAIN takes no bind parameters: write them in as literals (test-only; values are ours). */
-function inline(text: string, params: unknown[]): string {
-  return text.replace(/\$(\d+)/g, (_, n) => {
-    const v = params[Number(n) - 1];
-    if (typeof v === 'number') return String(v);
-    return `'${String(v).replace(/'/g, "''")}'`;
-  });
-}

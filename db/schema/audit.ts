@@ -27,6 +27,8 @@ export const auditEvents = pgTable(
   },
   (t) => [
     index('audit_events_draft_idx').on(t.draftId),
+    // The log filtered by person (/audit?actorId=), newest first: without it, a rare actor means reading every event.
+    index('audit_events_actor_idx').on(t.actorId, t.seq),
     index('audit_events_subject_idx').on(t.subjectType, t.subjectId),
     index('audit_events_unsealed_idx').on(t.seq).where(sql`hash is null`),
   ],

@@ -26,6 +26,16 @@ const likeLiteral = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
  * row shown is one `audit:verify` checks. Payloads pass redactAuditData: no secret or token is shown.
  */
 export async function listAuditEvents(db: Db, f: AuditFilter) {
+  const rows = await sealedEvents(db, () => auditEventsQuery(db, f));
+  const page = rows.slice(0, f.limit);
+  return {
+    items: page.map((e) => ({ ...e, chainNo: e.chainNo!, prevHash: e.prevHash!, data: redactAuditData(e.data) as Record<string, unknown> })),
+    next: rows.length > f.limit ? page[page.length - 1]!.seq : null,
+  };
+}
+
+/** One page of events and one more (to tell whether a next page exists); exported so a test can EXPLAIN it. */
+export function auditEventsQuery(db: Db, f: AuditFilter) {
   const where: (SQL | undefined)[] = [
     f.draftId ? eq(auditEvents.draftId, f.draftId) : undefined,
     f.actorId ? eq(auditEvents.actorId, f.actorId) : undefined,
@@ -34,22 +44,15 @@ export async function listAuditEvents(db: Db, f: AuditFilter) {
     f.to ? lte(auditEvents.at, f.to) : undefined,
     f.before ? lt(auditEvents.seq, f.before) : undefined,
   ];
-  const rows = await sealedEvents(db, () =>
-    db
-      .select({
-        seq: auditEvents.seq, at: auditEvents.at, action: auditEvents.action, actorId: auditEvents.actorId, actorName: people.name,
-        subjectType: auditEvents.subjectType, subjectId: auditEvents.subjectId, draftId: auditEvents.draftId, versionSha256: auditEvents.versionSha256,
-        data: auditEvents.data, chainNo: auditEvents.chainNo, prevHash: auditEvents.prevHash, hash: auditEvents.hash,
-      })
-      .from(auditEvents)
-      .leftJoin(people, eq(people.id, auditEvents.actorId))
-      .where(and(...where))
-      .orderBy(desc(auditEvents.seq))
-      .limit(f.limit + 1),
-  );
-  const page = rows.slice(0, f.limit);
-  return {
-    items: page.map((e) => ({ ...e, chainNo: e.chainNo!, prevHash: e.prevHash!, data: redactAuditData(e.data) as Record<string, unknown> })),
-    next: rows.length > f.limit ? page[page.length - 1]!.seq : null,
-  };
+  return db
+    .select({
+      seq: auditEvents.seq, at: auditEvents.at, action: auditEvents.action, actorId: auditEvents.actorId, actorName: people.name,
+      subjectType: auditEvents.subjectType, subjectId: auditEvents.subjectId, draftId: auditEvents.draftId, versionSha256: auditEvents.versionSha256,
+      data: auditEvents.data, chainNo: auditEvents.chainNo, prevHash: auditEvents.prevHash, hash: auditEvents.hash,
+    })
+    .from(auditEvents)
+    .leftJoin(people, eq(people.id, auditEvents.actorId))
+    .where(and(...where))
+    .orderBy(desc(auditEvents.seq))
+    .limit(f.limit + 1);
 }
