@@ -2,7 +2,7 @@
  * First-level mail through a real SMTP server against a no-op BullMQ worker at the same concurrency
  * (the service's SEND_CONCURRENCY). The last section of `npm run bench:http`; on its own
  * `npx tsx bench/mail.ts` (N mails per round, ROUNDS; PROFILE=out.cpuprofile profiles the last
- * drain in process). Never asserted by tests. Two figures:
+ * drain in process; SEND_CONCURRENCY, SMTP_POOL_SIZE, WORKER_DB_POOL_SIZE are passed on when set). Never asserted by tests. Two figures:
  * - the drain, the mail path alone: N drafts submitted while no worker runs (their outbox rows wait,
  *   the audit sealed), then the workers start; from their start to the N-th mail the SMTP server
  *   accepts, against a no-op worker started on N jobs already queued. Alternated ROUNDS times, medians,
@@ -64,7 +64,9 @@ async function smtpChild() {
 export async function benchMail(o: MailBench): Promise<void> {
   const sink = await smtpChild();
   const prefix = `bench-${process.pid}`;
-  const rt = await createRuntime({ env: { DATABASE_URL: o.databaseUrl, APP_SECRET: o.secret, NODE_ENV: 'production', PUBLIC_URL: 'http://bench.local', LOG_LEVEL: 'silent', SMTP_URL: sink.url, REDIS_URL: o.redisUrl, QUEUE_PREFIX: prefix }, log: silentLog });
+  // The sending settings come from the environment when set (to try them), else the service's defaults.
+  const { SEND_CONCURRENCY, SMTP_POOL_SIZE, WORKER_DB_POOL_SIZE } = process.env;
+  const rt = await createRuntime({ env: { DATABASE_URL: o.databaseUrl, APP_SECRET: o.secret, NODE_ENV: 'production', PUBLIC_URL: 'http://bench.local', LOG_LEVEL: 'silent', SMTP_URL: sink.url, REDIS_URL: o.redisUrl, QUEUE_PREFIX: prefix, SEND_CONCURRENCY, SMTP_POOL_SIZE, WORKER_DB_POOL_SIZE }, log: silentLog });
   const concurrency = rt.config.sendConcurrency;
   const headers = { authorization: `Bearer ${o.demo.tokens.drafter}`, 'content-type': 'application/json' };
   let serial = 0;
