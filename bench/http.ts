@@ -13,18 +13,18 @@
  *   outbox rows drained once the workers start, and 1,000 submits end to end (bench/mail.ts)
  */
 import autocannon from 'autocannon';
-import { execFileSync, fork, type ChildProcess } from 'node:child_process';
+import { execFileSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
-import postgres from 'postgres';
 import { CHECKLIST_ITEMS } from '../src/domain/checklist';
 import { hashToken, randomToken } from '../src/lib/crypto';
 import { silentLog } from '../src/lib/log';
 import { createRuntime } from '../src/runtime';
 import { seedDemo } from '../src/services/bootstrap';
 import { benchMail } from './mail';
+import { median, REDIS_URL, scratchDatabase, startServer, type BenchServer } from './support';
 
 const FULL = process.argv.includes('--full');
 const SECONDS = FULL ? 10 : 3;
@@ -34,31 +34,17 @@ const MANY = FULL ? 100_000 : 20_000;
 const SUBMITS = FULL ? 1000 : 300;
 /** Decisions per round and side (each needs a fresh link). */
 const DECISIONS = FULL ? 600 : 300;
-const ADMIN_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const SECRET = 'bench-secret-0123456789abcdef0123456789';
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-const dbName = `imp_bench_${process.pid}`;
-const admin = postgres(ADMIN_URL, { max: 1, onnotice: () => {} });
-await admin.unsafe(`create database ${dbName}`);
-const url = new URL(ADMIN_URL);
-url.pathname = `/${dbName}`;
-const DATABASE_URL = url.toString();
+const database = await scratchDatabase('bench');
+const DATABASE_URL = database.url;
 
 const children: ChildProcess[] = [];
-async function server(mode: 'app' | 'bare'): Promise<{ base: string; rss(): Promise<number> }> {
-  const child = fork(new URL('./serve.ts', import.meta.url).pathname, [], {
-    // The verify limit stays on (its Redis round trip is part of the hot path measured) but high enough never to refuse the load generator.
-    env: { ...process.env, MODE: mode, DATABASE_URL, APP_SECRET: SECRET, NODE_ENV: 'production', PUBLIC_URL: 'http://bench.local', REDIS_URL, VERIFY_RATE_PER_MINUTE: '1000000000' },
-    execArgv: ['--import', 'tsx', '--expose-gc'],
-  });
-  children.push(child);
-  const port = await new Promise<number>((resolve) => child.on('message', (m: { port?: number }) => m.port && resolve(m.port)));
-  return {
-    base: `http://127.0.0.1:${port}`,
-    rss: () => new Promise((resolve) => { child.once('message', (m: { rss: number }) => resolve(m.rss)); child.send('rss'); }),
-  };
+async function server(mode: 'app' | 'bare'): Promise<BenchServer> {
+  // The verify limit stays on (its Redis round trip is part of the hot path measured) but high enough never to refuse the load generator.
+  const started = await startServer(mode, { DATABASE_URL, APP_SECRET: SECRET, NODE_ENV: 'production', PUBLIC_URL: 'http://bench.local', REDIS_URL, VERIFY_RATE_PER_MINUTE: '1000000000' });
+  children.push(started.child);
+  return started;
 }
 
 interface Load { rps: number; p50: number; p99: number; errors: number }
@@ -222,6 +208,5 @@ try {
   await benchMail({ databaseUrl: DATABASE_URL, redisUrl: REDIS_URL, secret: SECRET, demo, n: SUBMITS, rounds: ROUNDS, say });
 } finally {
   for (const c of children) c.kill();
-  await admin.unsafe(`drop database if exists ${dbName} with (force)`);
-  await admin.end();
+  await database.drop();
 }

@@ -161,25 +161,19 @@ async function noop(redisUrl: string, name: string, n: number, concurrency: numb
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1]!).href) {
-  const { default: postgres } = await import('postgres');
   const { seedDemo } = await import('../src/services/bootstrap');
-  const ADMIN_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-  const admin = postgres(ADMIN_URL, { max: 1, onnotice: () => {} });
-  const name = `imp_mail_${process.pid}`;
-  await admin.unsafe(`create database ${name}`);
-  const url = new URL(ADMIN_URL);
-  url.pathname = `/${name}`;
+  const { scratchDatabase } = await import('./support');
+  const database = await scratchDatabase('mail');
   const secret = 'bench-secret-0123456789abcdef0123456789';
   try {
-    const rt = await createRuntime({ env: { DATABASE_URL: url.toString(), APP_SECRET: secret, NODE_ENV: 'production', PUBLIC_URL: 'http://bench.local', LOG_LEVEL: 'silent' }, log: silentLog });
+    const rt = await createRuntime({ env: { DATABASE_URL: database.url, APP_SECRET: secret, NODE_ENV: 'production', PUBLIC_URL: 'http://bench.local', LOG_LEVEL: 'silent' }, log: silentLog });
     const demo = await seedDemo(rt.database.db, rt.deps);
     await rt.close();
     await benchMail({
-      databaseUrl: url.toString(), redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', secret, demo,
+      databaseUrl: database.url, redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', secret, demo,
       n: Number(process.env.N ?? 300), rounds: Number(process.env.ROUNDS ?? 3), say: console.log, profile: process.env.PROFILE,
     });
   } finally {
-    await admin.unsafe(`drop database ${name} with (force)`);
-    await admin.end();
+    await database.drop();
   }
 }

@@ -3,7 +3,13 @@
  * that tells its port and, when asked, its resident memory or CPU time.
  */
 import { fork, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { sql } from 'drizzle-orm';
 import postgres from 'postgres';
+import { CHECKLIST_ITEMS } from '../src/domain/checklist';
+import type { Runtime } from '../src/runtime';
+import { seedDemo } from '../src/services/bootstrap';
+import { mintLink } from '../src/services/signoff';
 
 export const ADMIN_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -12,15 +18,39 @@ export const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor
 /** The q-quantile of values already sorted ascending. */
 export const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
 
+export interface ScratchDatabase {
+  name: string;
+  url: string;
+  /**
+   * CPU time (ms) the Postgres backends now serving this database have used so far, from /proc (so
+   * only where Postgres runs on this machine); the difference over a run is Postgres's share of it.
+   */
+  backendCpuMs(): Promise<number>;
+  drop(): Promise<void>;
+}
+
 /** A fresh database named after this process (never the admin database itself), dropped by `drop()`. */
-export async function scratchDatabase(label: string): Promise<{ url: string; drop(): Promise<void> }> {
+export async function scratchDatabase(label: string): Promise<ScratchDatabase> {
   const name = `imp_${label}_${process.pid}`;
   const admin = postgres(ADMIN_URL, { max: 1, onnotice: () => {} });
   await admin.unsafe(`create database ${name}`);
   const url = new URL(ADMIN_URL);
   url.pathname = `/${name}`;
   return {
+    name,
     url: url.toString(),
+    async backendCpuMs() {
+      const pids = (await admin`select pid from pg_stat_activity where datname = ${name}`) as unknown as { pid: number }[];
+      const ticks = pids.reduce((sum, { pid }) => {
+        try {
+          const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+          return sum + Number(fields[11]) + Number(fields[12]); // utime + stime
+        } catch {
+          return sum; // a backend that ended meanwhile
+        }
+      }, 0);
+      return ticks * 10; // USER_HZ is 100 on Linux
+    },
     async drop() {
       await admin.unsafe(`drop database if exists ${name} with (force)`);
       await admin.end();
@@ -49,4 +79,24 @@ export async function startServer(mode: 'app' | 'bare', env: Record<string, stri
     child,
     rss: () => new Promise((resolve) => { child.once('message', (m: { rss: number }) => resolve(m.rss)); child.send('rss'); }),
   };
+}
+
+/** A link decision's body: approve, every checklist item ticked. */
+export const APPROVE = JSON.stringify({ decision: 'approve', checklist: Object.fromEntries(CHECKLIST_ITEMS.map((i) => [i, true])) });
+
+/**
+ * The demo college, and `n` drafts created and submitted through the API, each now awaiting its
+ * section head: their links' tokens (minted here, as the mail would carry them).
+ */
+export async function linksAwaitingDecision(rt: Runtime, n: number): Promise<string[]> {
+  const demo = await seedDemo(rt.database.db, rt.deps);
+  const headers = { authorization: `Bearer ${demo.tokens.drafter}`, 'content-type': 'application/json' };
+  for (let i = 0; i < n; i++) {
+    const d = (await (await rt.app.request('/api/v1/drafts', { method: 'POST', headers, body: JSON.stringify({ title: `稿件 ${i}`, body: '正文', unitId: demo.unitId, accountIds: [demo.accountId] }) })).json()) as { id: string };
+    await rt.app.request(`/api/v1/drafts/${d.id}/submit`, { method: 'POST', headers });
+  }
+  const reviews = (await rt.database.db.execute(sql`select id, version_id as "versionId", assignee_id as "assigneeId" from reviews where status = 'pending'`)) as unknown as { id: string; versionId: string; assigneeId: string }[];
+  const tokens: string[] = [];
+  for (const r of reviews) tokens.push((await mintLink(rt.database.db, rt.deps, r)).url.split('/s/')[1]!);
+  return tokens;
 }
