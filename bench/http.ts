@@ -6,25 +6,22 @@
  * - public verify `GET /api/v1/verify/{code}` vs a bare Hono JSON route, same adapter, 32 connections
  * - the approver's inbox `GET /drafts?awaiting=me` with few vs many drafts stored
  * - a link decision `POST /api/v1/signoff/{token}` (approve, opening the next level) vs pgbench running
- *   the minimal SQL of a decision (1 conditional UPDATE + 3 INSERTs) at the same 32 clients; then two
+ *   the service's own statements of a decision (recorded here, bench/decision-sql.ts), the same
+ *   number of decisions at the same 32 clients; then two
  *   service processes deciding at once vs one (the audit chain takes no global lock)
  * - idle resident memory of the service vs bare Hono
  * - first-level mail through a real SMTP server vs a no-op BullMQ worker, same concurrency: 1,000 waiting
  *   outbox rows drained once the workers start, and 1,000 submits end to end (bench/mail.ts)
  */
 import autocannon from 'autocannon';
-import { execFileSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import type { ChildProcess } from 'node:child_process';
 import { sql } from 'drizzle-orm';
-import { CHECKLIST_ITEMS } from '../src/domain/checklist';
-import { hashToken, randomToken } from '../src/lib/crypto';
 import { silentLog } from '../src/lib/log';
 import { createRuntime } from '../src/runtime';
 import { seedDemo } from '../src/services/bootstrap';
+import { decisionBaseline, statementRecorder } from './decision-sql';
 import { benchMail } from './mail';
-import { median, REDIS_URL, scratchDatabase, startServer, type BenchServer } from './support';
+import { APPROVE, linksBySql, median, REDIS_URL, scratchDatabase, startServer, type BenchServer } from './support';
 
 const FULL = process.argv.includes('--full');
 const SECONDS = FULL ? 10 : 3;
@@ -65,7 +62,8 @@ const say = (s: string) => { console.log(s); lines.push(s); };
 
 try {
   // The data: the demo college (a live pass code) in a fresh PostgreSQL database.
-  const rt = await createRuntime({ env: { DATABASE_URL, APP_SECRET: SECRET, NODE_ENV: 'production', PUBLIC_URL: 'http://bench.local', LOG_LEVEL: 'silent' }, log: silentLog });
+  const recorder = statementRecorder();
+  const rt = await createRuntime({ env: { DATABASE_URL, APP_SECRET: SECRET, NODE_ENV: 'production', PUBLIC_URL: 'http://bench.local', LOG_LEVEL: 'silent' }, log: silentLog, onQuery: recorder.onQuery });
   const demo = await seedDemo(rt.database.db, rt.deps);
   const db = rt.database.db;
   say(`machine: ${(await import('node:os')).cpus().length} cores, node ${process.version}; ${FULL ? 'full' : 'short'} mode: ${SECONDS} s × ${ROUNDS} rounds per side, ${CONNECTIONS} connections\n`);
@@ -101,32 +99,7 @@ try {
   say(`  ratio ${(many.rps / few.rps).toFixed(2)}\n`);
 
   // Link decisions: drafts waiting on the section head, each with a live link, written straight in SQL.
-  async function links(n: number): Promise<string[]> {
-    await db.execute(sql`
-      with d as (
-        insert into drafts (unit_id, drafter_id, status, levels, current_level, round, submitted_at)
-        select ${demo.unitId}::uuid, ${demo.people.drafter}::uuid, 'in_review', (select chain->'levels' from units where id = ${demo.unitId}::uuid), 'section_head', 1, now()
-        from generate_series(1, ${n}) returning id),
-      v as (
-        insert into draft_versions (draft_id, no, title, body, content_sha256, created_by)
-        select d.id, 1, '待审稿件', '正文', repeat('0', 64), ${demo.people.drafter}::uuid from d returning id, draft_id)
-      insert into reviews (draft_id, version_id, round, level, assignee_id, assigned_at)
-      select v.draft_id, v.id, 1, 'section_head', ${demo.people.section_head}::uuid, now() from v`);
-    const reviews = (await db.execute(sql`select r.id, r.version_id from reviews r where r.status = 'pending' and r.level = 'section_head'
-      and not exists (select 1 from link_tokens l where l.review_id = r.id)`)) as unknown as { id: string; version_id: string }[];
-    const tokens: string[] = [];
-    const rows = [];
-    for (const r of reviews) {
-      const token = randomToken();
-      tokens.push(token);
-      rows.push(sql`(${await hashToken(SECRET, token)}, ${r.id}::uuid, ${r.version_id}::uuid, ${demo.people.section_head}::uuid, now() + interval '1 day')`);
-    }
-    for (let i = 0; i < rows.length; i += 1000) {
-      await db.execute(sql`insert into link_tokens (token_hash, review_id, version_id, person_id, expires_at) values ${sql.join(rows.slice(i, i + 1000), sql`, `)}`);
-    }
-    return tokens;
-  }
-  const decision = JSON.stringify({ decision: 'approve', checklist: Object.fromEntries(CHECKLIST_ITEMS.map((i) => [i, true])) });
+  const links = (n: number) => linksBySql(db, demo, SECRET, n);
   /** `amount` decisions at 32 connections, each on a fresh link, split over the given servers. */
   async function decide(bases: string[], amount: number): Promise<Load> {
     // A few spare links per connection: the load generator may prepare a request it never sends.
@@ -139,7 +112,7 @@ try {
       let next = 0;
       return autocannon({
         url: base, connections: CONNECTIONS / bases.length, amount: per,
-        requests: [{ method: 'POST', headers: { 'content-type': 'application/json' }, body: decision, setupRequest: (req) => ({ ...req, path: `/api/v1/signoff/${mine[next++]}` }) }],
+        requests: [{ method: 'POST', headers: { 'content-type': 'application/json' }, body: APPROVE, setupRequest: (req) => ({ ...req, path: `/api/v1/signoff/${mine[next++]}` }) }],
       });
     }));
     const seconds = (performance.now() - t0) / 1000;
@@ -149,41 +122,30 @@ try {
       errors: results.reduce((n, r) => n + r.errors + r.non2xx, 0),
     };
   }
-  // The baseline: what a decision minimally asks of Postgres, on scratch tables, by pgbench at 32 clients.
-  await rt.database.exec(`
-    create table pgb_reviews (id bigint primary key, status text not null);
-    insert into pgb_reviews select g, 'pending' from generate_series(1, 2000000) g;
-    create table pgb_decisions (id bigserial primary key, review_id bigint not null, data jsonb not null, at timestamptz not null default now());
-    create table pgb_audit (seq bigserial primary key, data jsonb not null, at timestamptz not null default now());
-    create table pgb_outbox (id bigserial primary key, payload jsonb not null, at timestamptz not null default now());
-    analyze pgb_reviews;`);
-  const work = mkdtempSync(join(tmpdir(), 'imp-pgbench-'));
-  writeFileSync(join(work, 'decision.sql'), [
-    '\\set id random(1, 2000000)',
-    'BEGIN;',
-    "UPDATE pgb_reviews SET status = 'approved' WHERE id = :id AND status = 'pending';",
-    // A space after each colon: pgbench would read `:name` inside the JSON as one of its variables.
-    `INSERT INTO pgb_decisions (review_id, data) VALUES (:id, '${decision.replace(/":/g, '": ')}');`,
-    `INSERT INTO pgb_audit (data) VALUES ('{"action":"review.approved","level":"section_head"}');`,
-    `INSERT INTO pgb_outbox (payload) VALUES ('{"topic":"review.assigned"}');`,
-    'END;',
-  ].join('\n'));
-  let pgbenchRun = 0;
-  async function pgbench(seconds: number): Promise<Load> {
-    const prefix = join(work, `log${pgbenchRun++}`);
-    const out = execFileSync('pgbench', ['-n', '-M', 'prepared', '-c', String(CONNECTIONS), '-j', '2', '-T', String(seconds), '-f', join(work, 'decision.sql'), '-l', `--log-prefix=${prefix}`, DATABASE_URL], { cwd: work, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-    const latencies = readdirSync(work).filter((f) => f.startsWith(`log${pgbenchRun - 1}.`))
-      .flatMap((f) => readFileSync(join(work, f), 'utf8').trim().split('\n').map((l) => Number(l.split(' ')[2]) / 1000)).sort((a, b) => a - b);
-    const at = (q: number) => Math.round(latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]!);
-    return { rps: Number(/tps = ([\d.]+)/.exec(out)![1]), p50: at(0.5), p99: at(0.99), errors: Number(/failed transactions: (\d+)/.exec(out)?.[1] ?? 0) };
+  // The baseline: the service's own statements of a decision, recorded here and run by pgbench, the
+  // same number of decisions at the same 32 clients on fresh links of the same shape (bench/decision-sql.ts).
+  const decisionSql = await decisionBaseline({ rt, record: recorder.record, url: DATABASE_URL, secret: SECRET, body: APPROVE, links });
+  const made = decisionSql.made;
+  let pgbenchReport = '';
+  async function pgbench(): Promise<Load> {
+    // 100 per client: a pgbench connection prepares its statements anew, which a pool does once.
+    const r = await decisionSql.run(CONNECTIONS, 100);
+    pgbenchReport = r.report;
+    return { rps: r.tps, p50: r.p50, p99: r.p99, errors: r.failed };
   }
   await decide([app.base], 200); // warm
-  const decisionSeconds = (l: Load) => Math.max(1, Math.round(DECISIONS / Math.max(l.rps, 1)));
-  const probe = await decide([app.base], 200);
-  const [decided, pgb] = await versus(() => decide([app.base], DECISIONS), () => pgbench(decisionSeconds(probe)));
+  await pgbench();
+  const [decided, pgb] = await versus(() => decide([app.base], DECISIONS), () => pgbench());
   say(`link decision            ${fmt(decided)}`);
-  say(`  baseline: pgbench      ${fmt(pgb)}   (1 conditional UPDATE + 3 INSERTs, prepared, ${CONNECTIONS} clients)`);
+  say(`  baseline: pgbench      ${fmt(pgb)}   (the service's ${made.statements} statements in ${made.roundTrips} round trips + 1 to draw a link, prepared, ${CONNECTIONS} clients)`);
+  say(`    parameters: ${made.parameters.alike} alike in both recorded decisions, ${made.parameters.link} the link's, ${made.parameters.fresh} new ids, ${made.parameters.asFirst} as the first decision sent them`);
   say(`  ratio ${(decided.rps / pgb.rps).toFixed(2)}; p99 ${decided.p99} ms vs pgbench p99 ${pgb.p99} ms + 10\n`);
+  // What each statement costs Postgres alone: one client, one statement at a time.
+  const alone = await decisionSql.run(1, 200, { pipelines: false });
+  const slowest = alone.report.split('\n').map((l) => /^\s+([\d.]+)\s+\d+\s+(.*)$/.exec(l)).filter((m) => m !== null)
+    .map((m) => ({ ms: Number(m[1]), text: m[2]!.replace(/\s+/g, ' ').trim() })).sort((x, y) => y.ms - x.ms).slice(0, 3);
+  say(`  pgbench alone, 1 client, unpipelined: ${alone.tps.toFixed(0)} decisions/s; slowest statements: ${slowest.map((s) => `${s.ms.toFixed(2)} ms ${s.text.slice(0, 60)}…`).join('; ')}`);
+  if (process.env.SHOW_SCRIPT) console.log(`${made.script}\n${pgbenchReport}`);
 
   // Two service processes deciding at once against one (no global lock in the request path).
   const app2 = await server('app');
@@ -192,7 +154,7 @@ try {
   say(`decisions, 2 processes   ${fmt(two)}`);
   say(`decisions, 1 process     ${fmt(one)}`);
   say(`  ratio ${(two.rps / one.rps).toFixed(2)}\n`);
-  rmSync(work, { recursive: true, force: true });
+  decisionSql.dispose();
 
   // The decisions opened next levels whose mails nobody sent (the servers run no workers): settled
   // here, so the mail measurement below sends only its own submits' mails.

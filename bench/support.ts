@@ -10,6 +10,8 @@ import { CHECKLIST_ITEMS } from '../src/domain/checklist';
 import type { Runtime } from '../src/runtime';
 import { seedDemo } from '../src/services/bootstrap';
 import { mintLink } from '../src/services/signoff';
+import { hashToken, randomToken } from '../src/lib/crypto';
+import type { Db } from '../db/client';
 
 export const ADMIN_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -98,5 +100,39 @@ export async function linksAwaitingDecision(rt: Runtime, n: number): Promise<str
   const reviews = (await rt.database.db.execute(sql`select id, version_id as "versionId", assignee_id as "assigneeId" from reviews where status = 'pending'`)) as unknown as { id: string; versionId: string; assigneeId: string }[];
   const tokens: string[] = [];
   for (const r of reviews) tokens.push((await mintLink(rt.database.db, rt.deps, r)).url.split('/s/')[1]!);
+  return tokens;
+}
+
+export type Demo = Awaited<ReturnType<typeof seedDemo>>;
+
+/**
+ * `n` drafts waiting on the demo section head, each with a live link, written straight in SQL (fast
+ * enough for thousands); the links' tokens, as the mail would carry them.
+ */
+export async function linksBySql(db: Db, demo: Demo, secret: string, n: number): Promise<string[]> {
+  await db.execute(sql`
+    with d as (
+      insert into drafts (unit_id, drafter_id, status, levels, current_level, round, submitted_at)
+      select ${demo.unitId}::uuid, ${demo.people.drafter}::uuid, 'in_review', (select chain->'levels' from units where id = ${demo.unitId}::uuid), 'section_head', 1, now()
+      from generate_series(1, ${n}) returning id),
+    v as (
+      -- Screened when written, as every version the service writes is (a null pre-screen is a version
+      -- older than the pre-screen, which a draft's view screens again).
+      insert into draft_versions (draft_id, no, title, body, content_sha256, created_by, prescreen)
+      select d.id, 1, '待审稿件', '正文', repeat('0', 64), ${demo.people.drafter}::uuid, '[]'::jsonb from d returning id, draft_id)
+    insert into reviews (draft_id, version_id, round, level, assignee_id, assigned_at)
+    select v.draft_id, v.id, 1, 'section_head', ${demo.people.section_head}::uuid, now() from v`);
+  const reviews = (await db.execute(sql`select r.id, r.version_id from reviews r where r.status = 'pending' and r.level = 'section_head'
+    and not exists (select 1 from link_tokens l where l.review_id = r.id)`)) as unknown as { id: string; version_id: string }[];
+  const tokens: string[] = [];
+  const rows = [];
+  for (const r of reviews) {
+    const token = randomToken();
+    tokens.push(token);
+    rows.push(sql`(${await hashToken(secret, token)}, ${r.id}::uuid, ${r.version_id}::uuid, ${demo.people.section_head}::uuid, now() + interval '1 day')`);
+  }
+  for (let i = 0; i < rows.length; i += 1000) {
+    await db.execute(sql`insert into link_tokens (token_hash, review_id, version_id, person_id, expires_at) values ${sql.join(rows.slice(i, i + 1000), sql`, `)}`);
+  }
   return tokens;
 }

@@ -9,12 +9,15 @@ import { schema, type Database, type Db } from './client';
 const migrationsFolder = fileURLToPath(new URL('./migrations', import.meta.url));
 const routinesFolder = fileURLToPath(new URL('./sql', import.meta.url));
 
+/** Told of every statement as it is sent: its text, its parameters and the connection it goes out on (benchmarks, tests). */
+export type OnQuery = (statement: string, parameters: readonly unknown[], connection: number) => void;
+
 /** Opens Postgres when a URL is given, else the embedded PGlite under `dataDir`. Node only. */
-export async function openDatabase(opts: { url?: string; dataDir?: string; max?: number; prepare?: boolean; onQuery?: (statement: string) => void }): Promise<Database> {
+export async function openDatabase(opts: { url?: string; dataDir?: string; max?: number; prepare?: boolean; onQuery?: OnQuery }): Promise<Database> {
   if (opts.url) {
     const onQuery = opts.onQuery;
     // `onQuery` sees every statement sent (round trips are what a request costs); Postgres only.
-    const client = postgres(opts.url, { max: opts.max ?? 10, onnotice: () => {}, ...(onQuery ? { debug: (_connection: number, statement: string) => onQuery(statement) } : {}) });
+    const client = postgres(opts.url, { max: opts.max ?? 10, onnotice: () => {}, ...(onQuery ? { debug: (connection: number, statement: string, parameters: unknown[]) => onQuery(statement, parameters, connection) } : {}) });
     return {
       db: drizzlePostgres(opts.prepare === false ? client : preparing(client), { schema }) as unknown as Db,
       kind: 'postgres',

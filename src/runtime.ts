@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { migrateDatabase, openDatabase } from '../db/node';
+import { migrateDatabase, openDatabase, type OnQuery } from '../db/node';
 import type { Database } from '../db/client';
 import { createApp, type AppOptions } from './app';
 import { parseConfig, type Config } from './config';
@@ -62,7 +62,7 @@ export interface RuntimeOptions {
   now?: () => Date;
   app?: AppOptions;
   /** Sees every SQL statement the API's pool sends (tests count a request's round trips with it). */
-  onQuery?: (statement: string) => void;
+  onQuery?: OnQuery;
 }
 
 export async function createRuntime(opts: RuntimeOptions = {}): Promise<Runtime> {

@@ -3,6 +3,7 @@ import { openDatabase } from '../db/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ALL_TICKED, createTestEnv, submitDraft, type TestEnv } from './harness';
 import { rowsOf } from './registry-fixtures';
+import { explainStatement } from './support/explain';
 
 /**
  * The hot paths' structural bounds (speed itself is measured in bench/, never asserted here):
@@ -10,19 +11,20 @@ import { rowsOf } from './registry-fixtures';
  */
 let t: TestEnv;
 let demo: Awaited<ReturnType<TestEnv['seed']>>;
-/** Every statement the API's pool sends, while `recording` is set. */
-let statements: string[] | null = null;
-async function record<T>(work: () => Promise<T>): Promise<{ result: T; statements: string[] }> {
-  statements = [];
+/** Every statement the API's pool sends (with its parameters), while recording. */
+let sent: { text: string; parameters: readonly unknown[] }[] | null = null;
+async function record<T>(work: () => Promise<T>): Promise<{ result: T; statements: string[]; sent: NonNullable<typeof sent> }> {
+  sent = [];
   try {
-    return { result: await work(), statements };
+    const result = await work();
+    return { result, statements: sent.map((s) => s.text), sent };
   } finally {
-    statements = null;
+    sent = null;
   }
 }
 
 beforeAll(async () => {
-  t = await createTestEnv('postgres', { DB_POOL_SIZE: '3', WORKER_DB_POOL_SIZE: '1' }, { onQuery: (s) => statements?.push(s) });
+  t = await createTestEnv('postgres', { DB_POOL_SIZE: '3', WORKER_DB_POOL_SIZE: '1' }, { onQuery: (text, parameters) => sent?.push({ text, parameters }) });
   demo = await t.seed();
 });
 afterAll(() => t?.close());
@@ -72,6 +74,28 @@ describe('round trips of a link decision', () => {
     expect(shapes.at(-1)).toBe('commit');
     expect(shapes.filter((s) => /advisory/.test(s))).toEqual([]);
     expect(statements.length, shapes.join('\n')).toBeLessThanOrEqual(BOUND);
+  });
+
+  it('no statement of a decision reads a whole table that grows with use (every lookup has its index)', async () => {
+    await submitDraft(t, demo, '索引');
+    const link = await t.linkFor(demo.people.section_head!);
+    const { result, sent } = await record(() => t.request('POST', `/api/v1/signoff/${link}`, { body: { decision: 'approve', checklist: ALL_TICKED } }));
+    expect(result.status, result.text).toBe(200);
+    const growing = ['drafts', 'draft_versions', 'reviews', 'decisions', 'link_tokens', 'audit_events', 'outbox', 'draft_files', 'draft_accounts', 'position_terms'];
+    const db = t.runtime.database.db;
+    const plans = await db.transaction(async (tx) => {
+      // The test's tables are small, where a scan is cheapest; with scans priced out, a plan that
+      // still scans one of these tables has no index to use instead.
+      await tx.execute(sql`set local enable_seqscan = off`);
+      const out: string[] = [];
+      for (const s of sent.filter((s) => !/^\s*(begin|commit)\b/i.test(s.text))) out.push(`${shape(s.text)}\n${await explainStatement(tx, s.text, s.parameters)}`);
+      return out;
+    });
+    expect(plans.length).toBeGreaterThan(5);
+    for (const plan of plans) {
+      const scanned = [...plan.matchAll(/Seq Scan on (\w+)/g)].map((m) => m[1]).filter((table) => growing.includes(table!));
+      expect(scanned, plan).toEqual([]);
+    }
   });
 
   it('the page form decides with a liveness check and the transaction alone (the page after it reads its own)', async () => {

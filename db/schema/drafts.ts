@@ -128,7 +128,10 @@ export const decisions = pgTable('decisions', {
   checklist: jsonb('checklist').$type<Record<string, boolean>>().notNull(),
   comment: text('comment'),
   createdAt: createdAt(),
-});
+},
+// A decision reads the draft's earlier decisions (separation of duties, the view's mid-review terms):
+// without this, each decision scanned every decision ever made.
+(t) => [index('decisions_draft_idx').on(t.draftId)]);
 
 export const LINK_PURPOSES = ['signoff'] as const;
 

@@ -1,0 +1,1 @@
+CREATE INDEX "decisions_draft_idx" ON "decisions" USING btree ("draft_id");
