@@ -6,8 +6,8 @@
  * - public verify `GET /api/v1/verify/{code}` vs a bare Hono JSON route, same adapter, 32 connections
  * - the approver's inbox `GET /drafts?awaiting=me` with few vs many drafts stored
  * - a link decision `POST /api/v1/signoff/{token}` (approve, opening the next level) vs pgbench running
- *   the service's own statements of a decision (recorded here, bench/decision-sql.ts), the same
- *   number of decisions at the same 32 clients; then two
+ *   the service's own statements of a decision (recorded here, bench/decision-sql.ts) at the same
+ *   32 clients; then two
  *   service processes deciding at once vs one (the audit chain takes no global lock)
  * - idle resident memory of the service vs bare Hono
  * - first-level mail through a real SMTP server vs a no-op BullMQ worker, same concurrency: 1,000 waiting
@@ -131,8 +131,8 @@ try {
       errors: results.reduce((n, r) => n + r.errors + r.non2xx, 0),
     };
   }
-  // The baseline: the service's own statements of a decision, recorded here and run by pgbench, the
-  // same number of decisions at the same 32 clients on fresh links of the same shape (bench/decision-sql.ts).
+  // The baseline: the service's own statements of a decision, recorded here and run by pgbench at the
+  // same 32 clients on fresh links of the same shape (bench/decision-sql.ts).
   const decisionSql = await decisionBaseline({ rt, record: recorder.record, url: DATABASE_URL, secret: SECRET, body: APPROVE, links });
   const made = decisionSql.made;
   let pgbenchReport = '';

@@ -11,9 +11,11 @@ import { explainStatement } from './support/explain';
  */
 let t: TestEnv;
 let demo: Awaited<ReturnType<TestEnv['seed']>>;
-/** Every statement the API's pool sends (with its parameters), while recording. */
-let sent: { text: string; parameters: readonly unknown[] }[] | null = null;
-async function record<T>(work: () => Promise<T>): Promise<{ result: T; statements: string[]; sent: NonNullable<typeof sent> }> {
+/** A statement as the API's pool sent it. */
+type Sent = { text: string; parameters: readonly unknown[] };
+/** Every statement the API's pool sends, while recording. */
+let sent: Sent[] | null = null;
+async function record<T>(work: () => Promise<T>): Promise<{ result: T; statements: string[]; sent: Sent[] }> {
   sent = [];
   try {
     const result = await work();
@@ -98,7 +100,7 @@ describe('round trips of a link decision', () => {
 const GROWING = ['drafts', 'draft_versions', 'reviews', 'decisions', 'link_tokens', 'audit_events', 'outbox', 'draft_files', 'draft_accounts', 'position_terms', 'deliveries', 'sessions', 'inspection_codes'];
 
 /** The growing tables each statement sent would scan whole, with its plan, as `shape → tables`. */
-async function wholeTableScans(sent: { text: string; parameters: readonly unknown[] }[]): Promise<string[]> {
+async function wholeTableScans(sent: Sent[]): Promise<string[]> {
   return t.runtime.database.db.transaction(async (tx) => {
     // The test's tables are small, where a scan is cheapest; with scans priced out, a plan that
     // still scans one of these tables has no index to use instead.
@@ -117,10 +119,10 @@ describe('every lookup on a hot path has its index', () => {
   // Found by the decision's pgbench script (bench/decision-sql.ts): decisions had no index on
   // draft_id, so each decision scanned every decision ever made. With the index dropped, the
   // decision's case fails.
-  type Sent = { result: { status: number; text: string }; sent: { text: string; parameters: readonly unknown[] }[] };
+  type Recorded = { result: { status: number; text: string }; sent: Sent[] };
   const createDraft = () => t.request('POST', '/api/v1/drafts', { token: demo.tokens.drafter, body: { title: '索引', body: '正文。', unitId: demo.unitId, accountIds: [demo.accountId] } });
   // Each records only its last step (what comes before it is set-up).
-  const paths: [string, () => Promise<Sent>][] = [
+  const paths: [string, () => Promise<Recorded>][] = [
     ['creating a draft', () => record(createDraft)],
     ['submitting it', async () => {
       const created = await createDraft();
