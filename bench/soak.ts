@@ -1,6 +1,6 @@
 /**
  * `npm run bench:soak` (`-- --minutes N`, default 5; `-- --short` for about 20 s): 200 simulated
- * users over real HTTP against a started service (`src/node.ts`, workers in the same process) on
+ * users over real HTTP against the service built and started as `npm start` runs it (workers in the same process) on
  * PostgreSQL, mail to a real SMTP server:
  * - drafters write a draft, edit it, submit it;
  * - approvers decide on the sign-off links they were mailed (taken from the SMTP server);
@@ -13,7 +13,6 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { fileURLToPath } from 'node:url';
 import { sql } from 'drizzle-orm';
 import postgres from 'postgres';
 import { openDatabase } from '../db/node';
@@ -24,6 +23,9 @@ import { createRuntime } from '../src/runtime';
 import { verifyAuditChain } from '../src/services/audit';
 import { seedDemo } from '../src/services/bootstrap';
 import { startSmtpSink } from '../test/support/smtp-sink';
+import { build } from 'esbuild';
+import { bundleOptions, entries, root } from '../scripts/build';
+import { ADMIN_URL, REDIS_URL, START_FLAGS } from './support';
 
 const args = process.argv.slice(2);
 const SHORT = args.includes('--short');
@@ -33,10 +35,7 @@ if (!(SECONDS > 0)) throw new Error('--minutes takes a positive number');
 const USERS = { drafters: 100, approvers: 80, publicity: 20 };
 /** Demo colleges seeded: drafts spread over them, each with its own five position holders. */
 const COLLEGES = 8;
-const ADMIN_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const SECRET = 'soak-secret-0123456789abcdef0123456789';
-const root = fileURLToPath(new URL('..', import.meta.url));
 
 const admin = postgres(ADMIN_URL, { max: 1, onnotice: () => {} });
 const dbName = `imp_soak_${process.pid}`;
@@ -62,7 +61,8 @@ try {
 
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
-  service = spawn(process.execPath, ['--import', 'tsx', 'src/node.ts'], {
+  await build({ ...bundleOptions, entryPoints: entries });
+  service = spawn(process.execPath, [...START_FLAGS, 'dist/node.mjs'], {
     cwd: root, stdio: ['ignore', 'ignore', 'inherit'],
     env: { ...process.env, DATABASE_URL, APP_SECRET: SECRET, NODE_ENV: 'production', PUBLIC_URL: base, PORT: String(port), LOG_LEVEL: 'warn', SMTP_URL: sink.url, REDIS_URL, QUEUE_PREFIX: `soak${process.pid}`, VERIFY_RATE_PER_MINUTE: '1000000' },
   });

@@ -4,6 +4,9 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { readdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { build } from 'esbuild';
 import { sql } from 'drizzle-orm';
 import postgres from 'postgres';
 import { CHECKLIST_ITEMS } from '../src/domain/checklist';
@@ -12,6 +15,7 @@ import { seedDemo } from '../src/services/bootstrap';
 import { mintLink } from '../src/services/signoff';
 import { hashToken, randomToken } from '../src/lib/crypto';
 import type { Db } from '../db/client';
+import { bundleOptions, root } from '../scripts/build';
 
 export const ADMIN_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -64,22 +68,52 @@ export interface BenchServer {
   base: string;
   child: ChildProcess;
   rss(): Promise<number>;
+  /** Node CPU this process has used so far. */
+  cpu(): Promise<NodeJS.CpuUsage>;
 }
 
-/** bench/serve.ts in its own process: MODE=app (the service on `env.DATABASE_URL`, no workers) or bare Hono. */
-export async function startServer(mode: 'app' | 'bare', env: Record<string, string>): Promise<BenchServer> {
-  const child = fork(new URL('./serve.ts', import.meta.url).pathname, [], {
+/**
+ * The node flags `npm start` runs the service with (package.json's start script), so that a bench
+ * server is the service as deployed.
+ */
+export const START_FLAGS: string[] = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start.match(/--[\w-]+(=\S+)?/g) ?? [];
+
+let serveBuilt: Promise<string> | undefined;
+/**
+ * bench/serve.ts bundled as `npm start` bundles the service (scripts/build.ts), once per bench run:
+ * measured under tsx, the service carried its loader thread and every transformed module (~50 MB).
+ * Split, so that the bare mode never loads the service's modules.
+ */
+function builtServe(): Promise<string> {
+  return (serveBuilt ??= (async () => {
+    const dist = join(root, 'dist');
+    for (const old of (await readdir(dist).catch(() => [])).filter((f) => f.startsWith('bench-'))) await rm(join(dist, old));
+    await build({ ...bundleOptions, entryPoints: { 'bench-serve': 'bench/serve.ts' }, splitting: true, chunkNames: 'bench-[name]-[hash]' });
+    return join(dist, 'bench-serve.mjs');
+  })());
+}
+
+/**
+ * bench/serve.ts in its own process, built and flagged as `npm start` runs the service: MODE=app
+ * (the service on `env.DATABASE_URL`, no workers) or bare Hono. `nodeFlags` adds to START_FLAGS
+ * (a profiler, say).
+ */
+export async function startServer(mode: 'app' | 'bare', env: Record<string, string>, nodeFlags: string[] = []): Promise<BenchServer> {
+  const child = fork(await builtServe(), [], {
     env: { ...process.env, ...env, MODE: mode },
-    execArgv: ['--import', 'tsx', '--expose-gc'],
+    execArgv: [...START_FLAGS, '--expose-gc', ...nodeFlags],
   });
   const port = await new Promise<number>((resolve, reject) => {
     child.on('message', (m: { port?: number }) => m.port && resolve(m.port));
+    // A server that dies starting must not leave this waiting.
     child.once('exit', (code) => reject(new Error(`bench server (${mode}) exited with ${code}`)));
   });
+  const ask = <T>(question: string, answer: (m: unknown) => T) => new Promise<T>((resolve) => { child.once('message', (m) => resolve(answer(m))); child.send(question); });
   return {
     base: `http://127.0.0.1:${port}`,
     child,
-    rss: () => new Promise((resolve) => { child.once('message', (m: { rss: number }) => resolve(m.rss)); child.send('rss'); }),
+    rss: () => ask('rss', (m) => (m as { rss: number }).rss),
+    cpu: () => ask('cpu', (m) => (m as { cpu: NodeJS.CpuUsage }).cpu),
   };
 }
 

@@ -6,8 +6,9 @@ import { basename, join } from 'node:path';
 import postgres from 'postgres';
 import { schema, type Database, type Db } from './client';
 
-const migrationsFolder = fileURLToPath(new URL('./migrations', import.meta.url));
-const routinesFolder = fileURLToPath(new URL('./sql', import.meta.url));
+// By way of the root: this file runs from db/ (tsx) and from a bundle in dist/ (npm start), both one folder below it.
+const migrationsFolder = fileURLToPath(new URL('../db/migrations', import.meta.url));
+const routinesFolder = fileURLToPath(new URL('../db/sql', import.meta.url));
 
 /** Told of every statement as it is sent: its text, its parameters and the connection it goes out on (benchmarks, tests). */
 export type OnQuery = (statement: string, parameters: readonly unknown[], connection: number) => void;

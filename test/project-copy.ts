@@ -14,7 +14,7 @@ export async function projectCopy(prefix: string): Promise<{ dir: string; remove
   const dir = await mkdtemp(join(tmpdir(), prefix));
   // The code is copied, not linked: tsx applies tsconfig.json (JSX by hono/jsx) only to files under the
   // folder it was found in, by their real paths, so linked pages would be compiled as React and fail.
-  for (const entry of ['package.json', 'src', 'db', 'workers', 'tsconfig.json']) await cp(join(root, entry), join(dir, entry), { recursive: true });
+  for (const entry of ['package.json', 'src', 'db', 'workers', 'scripts', 'tsconfig.json']) await cp(join(root, entry), join(dir, entry), { recursive: true });
   await symlink(join(root, 'node_modules'), join(dir, 'node_modules'));
   return { dir, remove: () => rm(dir, { recursive: true, force: true }) };
 }
