@@ -78,6 +78,22 @@ describe.skipIf(!hasChromium && !process.env.CI)('the draft editor: accounts, ur
     await context.close();
   });
 
+  it('a save pressed the instant typing stops keeps the last characters typed', async () => {
+    const id = await newDraft();
+    const context = await browserAs(t, browser, base, email);
+    const page = await context.newPage();
+    await page.goto(`${base}/drafts/${id}/edit`);
+    await page.locator('.jodit-wysiwyg').click();
+    await page.keyboard.press('Control+End');
+    // Typed and saved in one breath: Jodit copies its text back to the form only now and then.
+    await page.keyboard.type('最后一句。');
+    await page.evaluate(() => (document.querySelector('#save-draft') as HTMLButtonElement).click());
+    await page.waitForURL(`${base}/drafts/${id}`);
+    const saved = (await t.request('GET', `/api/v1/drafts/${id}`, { token: demo.tokens.drafter })).body;
+    expect(saved.body).toContain('周五下午。最后一句。');
+    await context.close();
+  });
+
   it('shows the pre-screen finding for a listed word as it is typed, without a click', async () => {
     const id = await newDraft();
     const context = await browserAs(t, browser, base, email);

@@ -78,6 +78,8 @@ const EDITOR_JS = `(function(){
     hidePoweredByJodit:true,showCharsCounter:false,showWordsCounter:false,showXPathInStatusbar:false,
     sourceEditor:'area',beautifyHTML:false,uploader:{insertImageAsBase64URI:true}
   });
+  /** Jodit's own synchronizeValues is throttled: a submit right after typing could post the text of a moment ago. */
+  function sync(){area.value=editor.value;}
   editor.editor.setAttribute('aria-labelledby','body-label');
   editor.editor.setAttribute('aria-describedby','f-body-hint');
   /** A new draft is saved first, with what the form holds, so its images have a draft to belong to. */
@@ -103,7 +105,7 @@ const EDITOR_JS = `(function(){
   }
   picker.addEventListener('change',function(){
     var file=picker.files&&picker.files[0];picker.value='';if(!file)return;
-    upload(file).then(function(f){editor.s.insertHTML('<img src="'+esc(f.url)+'" alt="'+esc(f.name.replace(/\\.[^.]+$/,''))+'">');editor.synchronizeValues();});
+    upload(file).then(function(f){editor.s.insertHTML('<img src="'+esc(f.url)+'" alt="'+esc(f.name.replace(/\\.[^.]+$/,''))+'">');sync();});
   });
   var EXT={'image/png':'png','image/jpeg':'jpg','image/gif':'gif','image/webp':'webp'};
   function dataFile(uri,n){
@@ -122,9 +124,9 @@ const EDITOR_JS = `(function(){
       var file=/^data:/.test(src)?dataFile(src,++seq):null;
       if(!file){dropped++;img.remove();return;}
       img.setAttribute('data-uploading','1');
-      upload(file).then(function(f){img.setAttribute('src',f.url);img.removeAttribute('data-uploading');editor.synchronizeValues();},function(){img.remove();editor.synchronizeValues();});
+      upload(file).then(function(f){img.setAttribute('src',f.url);img.removeAttribute('data-uploading');sync();},function(){img.remove();sync();});
     });
-    if(dropped){editor.synchronizeValues();say(T('已移除 '+dropped+' 张无法读取的图片（Word 本地图片或其他网站的图片）：请用「插入图片」上传，或导入 .docx 文件。','Removed '+dropped+' image(s) the browser cannot read (Word\\'s local images or other sites\\' pictures): add them with Insert image, or import the .docx.'));}
+    if(dropped){sync();say(T('已移除 '+dropped+' 张无法读取的图片（Word 本地图片或其他网站的图片）：请用「插入图片」上传，或导入 .docx 文件。','Removed '+dropped+' image(s) the browser cannot read (Word\\'s local images or other sites\\' pictures): add them with Insert image, or import the .docx.'));}
   }
   /**
    * 发布前自查 as the person writes: 400 ms after typing or pasting stops, the form is posted with
@@ -134,7 +136,7 @@ const EDITOR_JS = `(function(){
   var side=document.querySelector('.editor-side'),screenTimer=0,asked=0;
   function screen(){
     if(!side)return;
-    editor.synchronizeValues();
+    sync();
     var fd=new FormData(form),n=++asked;
     ['attachments','docx','removeFileIds'].forEach(function(k){fd.delete(k);});
     fd.set('intent','check');
@@ -151,7 +153,7 @@ const EDITOR_JS = `(function(){
   editor.events.on('change',function(){clearTimeout(timer);timer=setTimeout(adoptImages,300);screenSoon();});
   form.addEventListener('submit',function(e){
     if(pending>0){e.preventDefault();e.stopImmediatePropagation();say(T('图片仍在上传，请稍候再提交。','Images are still uploading; submit again in a moment.'));return;}
-    editor.synchronizeValues();
+    sync();
   },true);
   window.impEditor=editor;
 })();
