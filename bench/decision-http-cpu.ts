@@ -14,7 +14,7 @@ const C = Number(process.env.C ?? 32);
 const database = await scratchDatabase('decision_http');
 const env = { DATABASE_URL: database.url, APP_SECRET: 'x'.repeat(40), NODE_ENV: 'production', LOG_LEVEL: 'silent', PUBLIC_URL: 'http://bench.local' };
 const rt = await createRuntime({ env, log: silentLog });
-const server = await startServer('app', env);
+const server = await startServer('app', env, process.env.PROFILE ? ['--cpu-prof'] : []); // PROFILE=1: a CPU profile of the server, in the working directory
 const { child, base } = server;
 try {
   const tokens = await linksAwaitingDecision(rt, N + 50);

@@ -18,7 +18,9 @@ export async function openDatabase(opts: { url?: string; dataDir?: string; max?:
   if (opts.url) {
     const onQuery = opts.onQuery;
     // `onQuery` sees every statement sent (round trips are what a request costs); Postgres only.
-    const client = postgres(opts.url, { max: opts.max ?? 10, onnotice: () => {}, ...(onQuery ? { debug: (connection: number, statement: string, parameters: unknown[]) => onQuery(statement, parameters, connection) } : {}) });
+    // `prepare: false` in the client too: drizzle asks for a named statement itself when a query is
+    // `.prepare()`d (the public verify's), and only the client's setting overrides that.
+    const client = postgres(opts.url, { max: opts.max ?? 10, prepare: opts.prepare !== false, onnotice: () => {}, ...(onQuery ? { debug: (connection: number, statement: string, parameters: unknown[]) => onQuery(statement, parameters, connection) } : {}) });
     return {
       db: drizzlePostgres(opts.prepare === false ? client : preparing(client), { schema }) as unknown as Db,
       kind: 'postgres',

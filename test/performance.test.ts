@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { openDatabase } from '../db/node';
+import { units } from '../db/schema';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ALL_TICKED, createTestEnv, submitDraft, type TestEnv } from './harness';
 import { rowsOf } from './registry-fixtures';
@@ -157,13 +158,15 @@ describe('prepared statements', () => {
         await probe();
         // In a transaction too: its connection is wrapped alike.
         await database.db.transaction(async (tx) => { await tx.execute(sql`select ${'b'}::text as probe_in_transaction`); });
-        const texts = rowsOf<{ statement: string }>(await database.db.execute(sql`select statement from pg_prepared_statements where statement in (${'select $1::text as probe'}, ${'select $1::text as probe_in_transaction'})`));
+        // One drizzle prepares by name itself (as the public verify's does): DB_PREPARE=false holds for it too.
+        await database.db.select({ named: sql<string>`${sql.placeholder('v')}::text`.as('probe_named') }).from(units).limit(1).prepare('probe_named').execute({ v: 'c' });
+        const texts = rowsOf<{ statement: string }>(await database.db.execute(sql`select case when statement like ${'%probe_named%'} then ${'probe_named'} else statement end as statement from pg_prepared_statements where statement in (${'select $1::text as probe'}, ${'select $1::text as probe_in_transaction'}) or statement like ${'%probe_named%'}`));
         return texts.map((r) => r.statement).sort();
       } finally {
         await database.close();
       }
     };
-    expect(await kept(true)).toEqual(['select $1::text as probe', 'select $1::text as probe_in_transaction']);
+    expect(await kept(true)).toEqual(['probe_named', 'select $1::text as probe', 'select $1::text as probe_in_transaction']);
     expect(await kept(false)).toEqual([]);
   });
 });
