@@ -23,8 +23,7 @@ import { createRuntime } from '../src/runtime';
 import { verifyAuditChain } from '../src/services/audit';
 import { seedDemo } from '../src/services/bootstrap';
 import { startSmtpSink } from '../test/support/smtp-sink';
-import { build } from 'esbuild';
-import { bundleOptions, entries, root } from '../scripts/build';
+import { buildDist, root } from '../scripts/build';
 import { ADMIN_URL, REDIS_URL, START_FLAGS } from './support';
 
 const args = process.argv.slice(2);
@@ -61,7 +60,7 @@ try {
 
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
-  await build({ ...bundleOptions, entryPoints: entries });
+  await buildDist();
   service = spawn(process.execPath, [...START_FLAGS, 'dist/node.mjs'], {
     cwd: root, stdio: ['ignore', 'ignore', 'inherit'],
     env: { ...process.env, DATABASE_URL, APP_SECRET: SECRET, NODE_ENV: 'production', PUBLIC_URL: base, PORT: String(port), LOG_LEVEL: 'warn', SMTP_URL: sink.url, REDIS_URL, QUEUE_PREFIX: `soak${process.pid}`, VERIFY_RATE_PER_MINUTE: '1000000' },

@@ -6,7 +6,6 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { build } from 'esbuild';
 import { sql } from 'drizzle-orm';
 import postgres from 'postgres';
 import { CHECKLIST_ITEMS } from '../src/domain/checklist';
@@ -15,7 +14,7 @@ import { seedDemo } from '../src/services/bootstrap';
 import { mintLink } from '../src/services/signoff';
 import { hashToken, randomToken } from '../src/lib/crypto';
 import type { Db } from '../db/client';
-import { bundleOptions, root } from '../scripts/build';
+import { buildDist, root } from '../scripts/build';
 
 export const ADMIN_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -88,7 +87,7 @@ function builtServe(): Promise<string> {
   return (serveBuilt ??= (async () => {
     const dist = join(root, 'dist');
     for (const old of (await readdir(dist).catch(() => [])).filter((f) => f.startsWith('bench-'))) await rm(join(dist, old));
-    await build({ ...bundleOptions, entryPoints: { 'bench-serve': 'bench/serve.ts' }, splitting: true, chunkNames: 'bench-[name]-[hash]' });
+    await buildDist({ entryPoints: { 'bench-serve': 'bench/serve.ts' }, splitting: true, chunkNames: 'bench-[name]-[hash]' });
     return join(dist, 'bench-serve.mjs');
   })());
 }

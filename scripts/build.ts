@@ -1,3 +1,4 @@
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, type BuildOptions } from 'esbuild';
@@ -30,4 +31,19 @@ export const bundleOptions: BuildOptions = {
 /** The long-running entries: `npm start` (API and workers) and `npm run worker`. */
 export const entries = { node: 'src/node.ts', worker: 'workers/main.ts' };
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) await build({ ...bundleOptions, entryPoints: entries });
+/**
+ * Builds and writes each output whole: to a file of its own beside it, then renamed over the old one.
+ * `npm start` and `npm run worker` started together in one folder both build; a file written in
+ * place could be read half-written by the other's node, which had already finished its own build.
+ */
+export async function buildDist(options: BuildOptions = { entryPoints: entries }): Promise<void> {
+  const result = await build({ ...bundleOptions, ...options, write: false });
+  for (const file of result.outputFiles) {
+    mkdirSync(dirname(file.path), { recursive: true });
+    const partial = `${file.path}.${process.pid}-${Math.random().toString(36).slice(2)}.partial`;
+    writeFileSync(partial, file.contents);
+    renameSync(partial, file.path);
+  }
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) await buildDist();

@@ -1,9 +1,12 @@
+import { execFile, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
+import { promisify } from 'node:util';
 import { bundleOptions, entries, root } from '../scripts/build';
+import { projectCopy } from './project-copy';
 
 /**
  * What `npm start` and `npm run worker` run is scripts/build.ts's bundle, not the sources (the
@@ -32,5 +35,33 @@ describe('the bundle npm start runs', () => {
     expect(pkg.scripts.worker).toMatch(/^node (--[\w-]+=\S+ )*dist\/worker\.mjs$/);
     // The builder is needed at start: a production install must have it.
     expect(pkg.dependencies).toHaveProperty('esbuild');
+  });
+});
+
+describe('building while another process starts', () => {
+  it('a process reading dist/ while others rebuild it never sees a file half-written', async () => {
+    // `npm start` and `npm run worker` started together both build, and the first to finish starts
+    // node on dist/node.mjs while the other may still be writing it.
+    const copy = await projectCopy('imp-build-');
+    try {
+      const buildOnce = () => promisify(execFile)(process.execPath, ['--import', 'tsx', 'scripts/build.ts'], { cwd: copy.dir });
+      await buildOnce();
+      const whole = readFileSync(join(copy.dir, 'dist/node.mjs')).length;
+      // The reader is a process of its own (as the other node is): it reads the file whole, again and
+      // again, until told to stop, and reports every size it saw.
+      const reader = spawn(process.execPath, ['-e', `
+        const fs = require('node:fs'); const sizes = new Set(); let stop = false;
+        process.stdin.on('data', () => { stop = true; });
+        const loop = () => { for (let i = 0; i < 50; i++) sizes.add(fs.readFileSync('dist/node.mjs').length); if (stop) process.stdout.write(JSON.stringify([...sizes]), () => process.exit(0)); else setImmediate(loop); };
+        loop();`], { cwd: copy.dir, stdio: ['pipe', 'pipe', 'inherit'] });
+      let seen = '';
+      reader.stdout.on('data', (d: Buffer) => (seen += d.toString()));
+      for (let round = 0; round < 4; round++) await Promise.all([buildOnce(), buildOnce(), buildOnce()]);
+      reader.stdin.write('stop\n');
+      await new Promise((r) => reader.once('exit', r));
+      expect(JSON.parse(seen)).toEqual([whole]);
+    } finally {
+      await copy.remove();
+    }
   });
 });
