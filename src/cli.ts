@@ -34,7 +34,7 @@ async function main(argv: string[], locale: Locale): Promise<{ output: unknown; 
   const log = createLogger(process.env.LOG_LEVEL ?? 'info', 2);
   const runtime = await createRuntime({ log });
   try {
-    const result = await runCommand({ db: runtime.database.db, deps: runtime.deps, kind: runtime.database.kind, publicUrl: runtime.config.publicUrl }, line);
+    const result = await runCommand({ db: runtime.database.db, deps: runtime.deps, kind: runtime.database.kind, publicUrl: runtime.config.publicUrl }, line, locale);
     return { ...result, note: result.note?.in(locale) };
   } finally {
     await runtime.close();

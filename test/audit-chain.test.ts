@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCommand } from '../src/cli/commands';
 import { appendAudit, sealAudit, verifyAuditChain } from '../src/services/audit';
 import { startQueueHost } from '../workers/host';
 import { ALL_TICKED, createTestEnv, submitDraft, type TestEnv } from './harness';
@@ -89,7 +90,16 @@ describe('audit chain', () => {
     await sealAudit(database.db);
     await database.exec(`alter table audit_events disable trigger audit_events_append_only; delete from audit_events where action = 'test.b'; alter table audit_events enable trigger audit_events_append_only;`);
     const [c] = rowsOf<Row>(await database.db.execute(sql`select seq::int from audit_events where action = 'test.c'`));
-    expect(await verifyAuditChain(database.db)).toMatchObject({ ok: false, brokenAt: { seq: c!.seq, reason: expect.stringMatching(/removed or reordered/) } });
+    expect(await verifyAuditChain(database.db)).toMatchObject({ ok: false, brokenAt: { seq: c!.seq, problem: 'unlinked' } });
+    // `npm run cli -- audit:verify` says so in the reader's language: the reason in its JSON, a sentence on stderr; exit status 1.
+    const ctx = { db: database.db, deps: t.runtime.deps, kind: 'postgres' as const, publicUrl: t.runtime.config.publicUrl };
+    const zh = await runCommand(ctx, { command: 'audit:verify', values: {} }, 'zh-CN');
+    expect(zh.exitCode).toBe(1);
+    expect(zh.output).toMatchObject({ ok: false, brokenAt: { seq: c!.seq, problem: 'unlinked', reason: '与前一事件的哈希不衔接（有事件被删除或调换了顺序）' } });
+    expect(zh.note?.in('zh-CN')).toMatch(new RegExp(`^审计链断裂：第 \\d+ 个事件（seq ${c!.seq}）与前一事件的哈希不衔接.*请立即报告。$`));
+    const en = await runCommand(ctx, { command: 'audit:verify', values: {} }, 'en');
+    expect(en.output).toMatchObject({ brokenAt: { reason: 'prev_hash does not match the previous event (an event was removed or reordered)' } });
+    expect(en.note?.in('en')).toMatch(/^The audit chain is broken at event \d+ \(seq \d+\): prev_hash does not match/);
   });
 
   it('the workers seal what requests commit, without anyone asking for verification', async () => {

@@ -66,6 +66,7 @@ describe('CLI commands while npm start holds the embedded database', () => {
     const verify = await cli(['audit:verify']);
     expect(verify).toMatchObject({ code: 0, out: { ok: true } });
     expect(verify.out.events).toBeGreaterThan(0);
+    expect(verify.stderr).toContain(`审计链完整：共 ${verify.out.events} 个事件`);
     const token = await cli(['token', '--email', first.holders.drafter.email]);
     expect(token.code).toBe(0);
     expect((await api('/api/v1/me', token.out.token)).status).toBe(200);

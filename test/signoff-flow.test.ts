@@ -211,6 +211,8 @@ describe.each<DbKind>(['postgres', 'pglite'])('sign-off chain on %s', (kind) => 
     await expect(db.exec(`update draft_versions set body = 'x'`)).rejects.toThrow(/append-only/);
     await db.exec(`alter table audit_events disable trigger audit_events_append_only; update audit_events set data = '{"forged":true}' where seq = 5; alter table audit_events enable trigger audit_events_append_only;`);
     const broken = await t.request('GET', '/api/v1/audit/verify', { token: demo.tokens.admin });
-    expect(broken.body).toMatchObject({ ok: false, brokenAt: { seq: 5 } });
+    expect(broken.body).toMatchObject({ ok: false, brokenAt: { seq: 5, problem: 'altered', reason: '内容与其哈希不符（事件被改动过）' } });
+    const inEnglish = await t.request('GET', '/api/v1/audit/verify', { token: demo.tokens.admin, headers: { 'accept-language': 'en' } });
+    expect(inEnglish.body.brokenAt).toEqual({ seq: 5, problem: 'altered', reason: 'content does not match its hash (the event was altered)' });
   });
 });

@@ -4,7 +4,7 @@ import { ConfigError } from '../config';
 import { AppError, words, type Words } from '../lib/errors';
 import type { Locale } from '../lib/i18n';
 import type { ServiceDeps } from '../services/context';
-import { verifyAuditChain } from '../services/audit';
+import { verificationReport, verificationSaid, verifyAuditChain } from '../services/audit';
 import { bootstrapAdmin, demoCollege, operatorToken } from '../services/bootstrap';
 import { readInstallation, renewInstallation } from '../services/installation';
 
@@ -75,7 +75,8 @@ export interface CommandResult {
   note?: Words;
 }
 
-export async function runCommand(ctx: CommandContext, { command, values }: CommandLine): Promise<CommandResult> {
+/** `locale` words what a command prints as text (a broken audit chain's reason); refusals are worded by the caller. */
+export async function runCommand(ctx: CommandContext, { command, values }: CommandLine, locale: Locale): Promise<CommandResult> {
   const { db, deps } = ctx;
   switch (command) {
     case 'migrate':
@@ -105,7 +106,7 @@ export async function runCommand(ctx: CommandContext, { command, values }: Comma
       return { output: await renewInstallation(db), exitCode: 0 };
     case 'audit:verify': {
       const result = await verifyAuditChain(db);
-      return { output: result, exitCode: result.ok ? 0 : 1 };
+      return { output: verificationReport(result, locale), exitCode: result.ok ? 0 : 1, note: verificationSaid(result) };
     }
   }
 }

@@ -53,7 +53,7 @@ export async function serveCommands(ctx: CommandContext, path: string, log: Log)
       // Checked again here: the socket takes nothing the command line would refuse.
       const command = parseCommandLine(request.argv);
       log.info({ command: command.command }, `CLI command ${command.command} taken on ${address}`);
-      const result = await runCommand(ctx, command);
+      const result = await runCommand(ctx, command, locale);
       return { output: result.output, exitCode: result.exitCode, note: result.note?.in(locale) };
     } catch (err) {
       if (!(err instanceof CliError) && !(err instanceof AppError)) log.warn({ err }, 'CLI command refused');

@@ -2,6 +2,7 @@ import { asc, desc, gt, inArray, isNotNull, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { auditEvents } from '../../db/schema';
 import { canonicalJson, sha256Hex } from '../lib/crypto';
+import { words, type Locale, type Words } from '../lib/i18n';
 
 export interface AuditInput {
   actorId: string | null;
@@ -108,7 +109,29 @@ function rowsOf<T>(result: unknown): T[] {
   return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
 }
 
-export type AuditVerification = { ok: true; events: number } | { ok: false; events: number; brokenAt: { seq: number; reason: string } };
+/** How a chain fails to check out at an event: its link to the one before, or its own content. */
+export type ChainBreak = 'unlinked' | 'altered';
+export const CHAIN_BREAKS: Record<ChainBreak, Words> = {
+  unlinked: words('与前一事件的哈希不衔接（有事件被删除或调换了顺序）', 'prev_hash does not match the previous event (an event was removed or reordered)'),
+  altered: words('内容与其哈希不符（事件被改动过）', 'content does not match its hash (the event was altered)'),
+};
+
+export type AuditVerification = { ok: true; events: number } | { ok: false; events: number; brokenAt: { seq: number; problem: ChainBreak } };
+
+/** The verification in a sentence, for the people who must act on it (the audit page, the CLI's note). */
+export function verificationSaid(v: AuditVerification): Words {
+  if (v.ok) return words(`审计链完整：共 ${v.events} 个事件，逐一重算哈希，全部衔接无误。`, `The audit chain is intact: ${v.events} events, every hash recomputed and linked.`);
+  const reason = CHAIN_BREAKS[v.brokenAt.problem];
+  return words(
+    `审计链断裂：第 ${v.events} 个事件（seq ${v.brokenAt.seq}）${reason.zh}。此后的记录无法证明未被篡改，请立即报告。`,
+    `The audit chain is broken at event ${v.events} (seq ${v.brokenAt.seq}): ${reason.en}. Records from there on cannot be proven untampered; report it at once.`,
+  );
+}
+
+/** The verification as the API and the CLI print it: the problem's code, and its reason in the reader's language. */
+export function verificationReport(v: AuditVerification, locale: Locale) {
+  return v.ok ? v : { ...v, brokenAt: { ...v.brokenAt, reason: CHAIN_BREAKS[v.brokenAt.problem].in(locale) } };
+}
 
 /**
  * Seals what is waiting, then recomputes the whole chain in chain order; reports the first event
@@ -123,9 +146,9 @@ export async function verifyAuditChain(db: Db, batch = 1000): Promise<AuditVerif
     const rows = await db.select().from(auditEvents).where(gt(auditEvents.chainNo, after)).orderBy(asc(auditEvents.chainNo)).limit(batch);
     for (const row of rows) {
       count++;
-      if (row.prevHash !== prevHash) return { ok: false, events: count, brokenAt: { seq: row.seq, reason: 'prev_hash does not match the previous event (an event was removed or reordered)' } };
+      if (row.prevHash !== prevHash) return { ok: false, events: count, brokenAt: { seq: row.seq, problem: 'unlinked' } };
       const expected = await eventHash(prevHash, row);
-      if (expected !== row.hash) return { ok: false, events: count, brokenAt: { seq: row.seq, reason: 'content does not match its hash (the event was altered)' } };
+      if (expected !== row.hash) return { ok: false, events: count, brokenAt: { seq: row.seq, problem: 'altered' } };
       prevHash = row.hash;
     }
     if (rows.length < batch) return { ok: true, events: count };

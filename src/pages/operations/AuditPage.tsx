@@ -1,4 +1,4 @@
-import type { AuditVerification } from '../../services/audit';
+import { verificationSaid, type AuditVerification } from '../../services/audit';
 import type { listAuditEvents } from '../../services/audit-log';
 import { t, type PageCtx } from '../components/context';
 import { Button, Card, ErrorSummary, Notice, PostForm, Select, Table, TextField, Time, type FieldErrors } from '../components/ui';
@@ -11,24 +11,8 @@ export const AUDIT_FIELD_LABELS: Record<string, [string, string]> = {
   draftId: ['稿件编号', 'draft id'], actorId: ['人员', 'person'], action: ['动作', 'action'], from: ['起始日期', 'from'], to: ['截止日期', 'to'], before: ['翻页位置', 'page cursor'],
 };
 
-/** The verifier's reasons (English, as the CLI prints them), said in the page's language. */
-const BROKEN: [RegExp, string, string][] = [
-  [/^prev_hash/, '与前一事件的哈希不衔接（有事件被删除或调换了顺序）', 'its prev_hash does not match the previous event (an event was removed or reordered)'],
-  [/^content/, '内容与其哈希不符（事件被改动过）', 'its content does not match its hash (the event was altered)'],
-];
-
 export function VerificationNotice({ result, l }: { result: AuditVerification; l: PageCtx['locale'] }) {
-  if (result.ok) {
-    return <Notice tone="ok">{t(l, `审计链完整：共 ${result.events} 个事件，逐一重算哈希，全部衔接无误。`, `The audit chain is intact: ${result.events} events, every hash recomputed and linked.`)}</Notice>;
-  }
-  const said = BROKEN.find(([re]) => re.test(result.brokenAt.reason));
-  const reason = said ? t(l, said[1], said[2]) : result.brokenAt.reason;
-  return (
-    <Notice tone="bad">
-      {t(l, `审计链断裂：第 ${result.events} 个事件（seq ${result.brokenAt.seq}）${reason}。此后的记录无法证明未被篡改，请立即报告。`,
-        `The audit chain is broken at event ${result.events} (seq ${result.brokenAt.seq}): ${reason}. Records from there on cannot be proven untampered; report it at once.`)}
-    </Notice>
-  );
+  return <Notice tone={result.ok ? 'ok' : 'bad'}>{verificationSaid(result).in(l)}</Notice>;
 }
 
 /** GET /audit: the audit log, filtered and keyset-paged, each event with its chain position and hash; the chain check. */

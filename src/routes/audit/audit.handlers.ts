@@ -1,12 +1,13 @@
 import type { AppRouteHandler } from '../../lib/http';
 import { requireRole } from '../../services/auth';
-import { verifyAuditChain as verifyChain } from '../../services/audit';
+import { localeOf } from '../../lib/i18n';
+import { verificationReport, verifyAuditChain as verifyChain } from '../../services/audit';
 import { listAuditEvents as listEvents } from '../../services/audit-log';
 import type * as routes from './audit.routes';
 
 export const verifyAuditChain: AppRouteHandler<typeof routes.verifyAuditChain> = async (c) => {
   requireRole(c.var.person, 'admin', 'publicity');
-  return c.json(await verifyChain(c.var.deps.db), 200);
+  return c.json(verificationReport(await verifyChain(c.var.deps.db), localeOf(c)), 200);
 };
 
 export const listAuditEvents: AppRouteHandler<typeof routes.listAuditEvents> = async (c) => {

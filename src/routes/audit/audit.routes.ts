@@ -5,7 +5,11 @@ import { text } from '../../lib/text';
 const tags = ['Audit 审计'];
 const security = [{ bearerAuth: [] }];
 
-export const VerificationSchema = z.object({ ok: z.boolean(), events: z.number().int(), brokenAt: z.object({ seq: z.number().int(), reason: z.string() }).optional() }).openapi('AuditVerification');
+export const VerificationSchema = z.object({ ok: z.boolean(), events: z.number().int(), brokenAt: z.object({
+  seq: z.number().int(),
+  problem: z.enum(['unlinked', 'altered']).openapi({ description: '`unlinked`: its prev_hash does not match the event before (one was removed or reordered); `altered`: its content does not match its hash' }),
+  reason: z.string().openapi({ description: 'The problem in words, in the caller’s language (zh-CN unless `Accept-Language: en`)' }),
+}).optional() }).openapi('AuditVerification');
 
 export const verifyAuditChain = createRoute({
   operationId: 'verifyAuditChain',
