@@ -56,6 +56,29 @@ describe.skipIf(!hasChromium && !process.env.CI)('verify page in headless Chromi
     await page.close();
   });
 
+  it('English beside Chinese is set in a Latin face: an apostrophe is not a full-width gap (public pages and the app alike)', async () => {
+    const page = await browser.newPage({ locale: 'zh-CN' });
+    /** The width of the first ’ in a text node holding `near`, in ems of its element's font size. */
+    const apostropheEms = (near: string) => page.evaluate((needle) => {
+      const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+      for (let n = walker.nextNode() as Text | null; n; n = walker.nextNode() as Text | null) {
+        const at = n.data.indexOf('’');
+        if (at < 0 || !n.data.includes(needle)) continue;
+        const range = document.createRange();
+        range.setStart(n, at);
+        range.setEnd(n, at + 1);
+        return range.getBoundingClientRect().width / parseFloat(getComputedStyle(n.parentElement!).fontSize);
+      }
+      return null;
+    }, near);
+    await page.goto(`${base}/verify`);
+    expect(await apostropheEms('account’s')).toBeLessThan(0.5);
+    // The signed-in pages' stylesheet, on a page of its own.
+    await page.setContent(`<html lang="zh-CN"><head><link rel="stylesheet" href="${base}/assets/app.css"></head><body><p>每个事件 every event’s hash</p></body></html>`, { waitUntil: 'load' });
+    expect(await apostropheEms('event’s')).toBeLessThan(0.5);
+    await page.close();
+  });
+
   it('a revoked code is shown as revoked and when, not why (the reason is internal)', async () => {
     const page = await browser.newPage({ locale: 'zh-CN' });
     await page.goto(`${base}/verify/${revoked.inspectionCode}`);

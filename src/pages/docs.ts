@@ -1,3 +1,4 @@
+import { FONT_FAMILY } from './assets/fonts';
 import { html } from 'hono/html';
 
 /** Where this service serves the API reference's renderer (@scalar/api-reference's standalone bundle). */
@@ -33,7 +34,7 @@ export function docsPage() {
 <meta name="viewport" content="width=device-width,initial-scale=1">
 <meta name="referrer" content="no-referrer">
 <title>Imprimatur API 接口文档</title>
-<style>body{margin:0;font-family:-apple-system,"PingFang SC","Noto Sans CJK SC","Microsoft YaHei",sans-serif}</style>
+<style>body{margin:0;font-family:${FONT_FAMILY}}</style>
 </head>
 <body>
 <noscript>接口文档需要 JavaScript；机器可读的文档见 <a href="/openapi.json">/openapi.json</a>。 / The API reference needs JavaScript; the document itself is at /openapi.json.</noscript>

@@ -1,3 +1,4 @@
+import { FONT_FAMILY } from './assets/fonts';
 import { html, raw } from 'hono/html';
 import type { HtmlEscapedString } from 'hono/utils/html';
 import type { Locale } from '../lib/i18n';
@@ -5,7 +6,7 @@ import type { Locale } from '../lib/i18n';
 type Content = HtmlEscapedString | Promise<HtmlEscapedString>;
 
 const STYLE = `
-*{box-sizing:border-box}body{margin:0;font:16px/1.6 -apple-system,"PingFang SC","Noto Sans CJK SC","Microsoft YaHei",sans-serif;background:#f4f1ec;color:#222}
+*{box-sizing:border-box}body{margin:0;font:16px/1.6 ${FONT_FAMILY};background:#f4f1ec;color:#222}
 header{background:#9b1c1c;color:#fff;padding:12px 16px}header b{font-size:18px;letter-spacing:2px}header small{opacity:.8;margin-left:8px}
 main{max-width:760px;margin:0 auto;padding:16px}section{background:#fff;border-radius:8px;padding:16px;margin-bottom:14px;box-shadow:0 1px 2px rgba(0,0,0,.06)}
 h1{font-size:20px;margin:0 0 8px}h2{font-size:16px;margin:0 0 10px;color:#9b1c1c}.meta{color:#666;font-size:13px}

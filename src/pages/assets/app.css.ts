@@ -1,3 +1,4 @@
+import { FONT_FAMILY } from './fonts';
 /**
  * The one stylesheet of every page, served from this origin at /assets/app.css (campus intranets
  * block CDNs; no web fonts: the system's CJK fonts). A light admin look: white top bar, side
@@ -12,7 +13,7 @@ export const APP_CSS = `
 --ok-bg:#e3f9e9;--ok:#006b33;--warn-bg:#fff1e9;--warn:#9a3b06;--bad-bg:#fff0ed;--bad:#a8071a;--info-bg:#ecf2fe;--info:#003cab;--grey-bg:#eef0f3;--grey:#3c4350}
 *{box-sizing:border-box}
 html{-webkit-text-size-adjust:100%}
-body{margin:0;font:15px/1.6 -apple-system,BlinkMacSystemFont,"PingFang SC","Hiragino Sans GB","Noto Sans CJK SC","Source Han Sans SC","Microsoft YaHei",sans-serif;background:var(--bg);color:var(--text)}
+body{margin:0;font:15px/1.6 ${FONT_FAMILY};background:var(--bg);color:var(--text)}
 a{color:var(--brand)}a:hover{color:var(--brand-dark)}
 :focus-visible{outline:3px solid var(--focus);outline-offset:1px;box-shadow:0 0 0 5px var(--text)}
 .skip{position:absolute;left:-9999px;top:0;background:var(--focus);color:#000;padding:8px 12px;z-index:10}.skip:focus{left:8px}
