@@ -6,6 +6,7 @@
  */
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
+import { writeHeapSnapshot } from 'node:v8';
 
 const mode = process.env.MODE;
 let fetch: (req: Request) => Response | Promise<Response>;
@@ -25,6 +26,8 @@ process.on('message', (m) => {
   if (m === 'exit') process.exit(0);
   // Node CPU this process has used so far (bench/verify-cpu.ts divides the difference by the requests served).
   if (m === 'cpu') process.send!({ cpu: process.cpuUsage() });
+  // A heap snapshot of this process, for finding what the service keeps (its path is the answer).
+  if (m === 'heap') process.send!({ file: writeHeapSnapshot() });
   if (m === 'rss') {
     globalThis.gc?.();
     process.send!(process.memoryUsage());
