@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import type { Db } from '../../db/client';
+import { exclusively } from '../../db/exclusive';
 import { ConfigError } from '../config';
 import { AppError, words, type Words } from '../lib/errors';
 import type { Locale } from '../lib/i18n';
@@ -61,6 +62,9 @@ export function parseCommandLine(argv: string[]): CommandLine {
   return { command: command as Command, values: { name: values.name, email: values.email } };
 }
 
+/** The advisory lock `demo` holds while it looks for the demo college and makes it. */
+const DEMO_LOCK = 0x1a0d0e;
+
 export interface CommandContext {
   db: Db;
   deps: ServiceDeps;
@@ -87,7 +91,8 @@ export async function runCommand(ctx: CommandContext, { command, values }: Comma
     case 'token':
       return { output: await operatorToken(db, deps, { email: values.email! }), exitCode: 0 };
     case 'demo': {
-      const { existing, people: _ids, ...demo } = await demoCollege(db, deps);
+      // Run twice at once (two terminals), it still makes one college: the second waits, then finds it.
+      const { existing, people: _ids, ...demo } = await exclusively(db, ctx.kind, DEMO_LOCK, () => demoCollege(db, deps));
       const signIn = words(
         `他们也可以在 ${ctx.publicUrl}/login 用 holders 中的邮箱登录（没有 SMTP_URL 时，登录链接写在服务器日志中）。`,
         `They can also sign in at ${ctx.publicUrl}/login with the addresses in holders (without SMTP_URL the sign-in link is in the server log).`,
