@@ -62,8 +62,9 @@ export function parseCommandLine(argv: string[]): CommandLine {
   return { command: command as Command, values: { name: values.name, email: values.email } };
 }
 
-/** The advisory lock `demo` holds while it looks for the demo college and makes it. */
+/** The advisory locks `demo` and `bootstrap` hold while they look for what they would make, and make it. */
 const DEMO_LOCK = 0x1a0d0e;
+const BOOTSTRAP_LOCK = 0x1a0d0f;
 
 export interface CommandContext {
   db: Db;
@@ -87,7 +88,8 @@ export async function runCommand(ctx: CommandContext, { command, values }: Comma
       // Done when the database was opened (by this process, or by the server that took the command).
       return { output: { migrated: true, database: ctx.kind }, exitCode: 0 };
     case 'bootstrap':
-      return { output: await bootstrapAdmin(db, deps, { name: values.name!, email: values.email! }), exitCode: 0 };
+      // Only the first admin: of two run at once, the second waits and is refused.
+      return { output: await exclusively(db, ctx.kind, BOOTSTRAP_LOCK, () => bootstrapAdmin(db, deps, { name: values.name!, email: values.email! })), exitCode: 0 };
     case 'token':
       return { output: await operatorToken(db, deps, { email: values.email! }), exitCode: 0 };
     case 'demo': {
