@@ -77,7 +77,8 @@ describe.skipIf(!hasChromium && !process.env.CI)('incident pages in Chromium', (
     // The photo shows as a thumbnail that loaded (served to the signed-in reporter).
     const thumb = phone.locator('#evidence [data-evidence="微博截图.png"] img');
     await thumb.waitFor();
-    expect(await thumb.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(8);
+    // Polled: on a busy machine the image loads a moment after its element appears.
+    await expect.poll(() => thumb.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(8);
     // Another one added from the incident's page.
     await phone.locator('#add-evidence input[name=files]').setInputFiles([{ name: '评论截图.png', mimeType: 'image/png', buffer: Buffer.from(png(5, 5, [30, 30, 200])) }]);
     await phone.locator('#add-evidence input[name=evidenceNote]').fill('最新评论');
