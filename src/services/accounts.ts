@@ -211,13 +211,25 @@ async function nextRegistrationNo(tx: Db, year: number): Promise<string> {
   return formatRegistrationNo(year, row!.last);
 }
 
+/**
+ * Taken by whatever decides which accounts a year's campaign inspects: opening the campaign (it
+ * reads the registered accounts) and registering an account (it looks for the campaign to join).
+ * Without it an account approved while the campaign opened was in neither's view, and stayed
+ * uninspected all year: no pass code, so nothing it could publish.
+ */
+export async function lockCampaignYear(tx: Db, year: number): Promise<void> {
+  await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`inspection_campaign:${year}`}))`);
+}
+
 /** 登记: the publicity department approves; the account gets its number and joins this year's open campaign. */
 export async function approveAccount(db: Db, deps: ServiceDeps, actor: Person, accountId: string, reason?: string) {
   await inTransaction(db, deps, async (tx) => {
     requireRole(actor, 'publicity', 'admin');
+    const now = deps.now();
+    // Before the account's row, as createCampaign takes it before it reads the accounts: one order, no deadlock.
+    await lockCampaignYear(tx, cstYear(now));
     const account = await lockAccount(tx, accountId);
     accountStep(account, 'approve');
-    const now = deps.now();
     const problems = staffingProblems(asAssignments(await liveRoles(tx, accountId, now)), now);
     if (problems.length) throw staffingError(problems, 409);
     const registrationNo = await nextRegistrationNo(tx, cstYear(now));

@@ -12,7 +12,7 @@ import {
 import { formatInspectionCode, inspectionCodeError, parseInspectionCode, type Platform } from '../domain/inspection-code';
 import { registryLabel } from '../domain/registry-labels';
 import { AppError, words } from '../lib/errors';
-import { accountStep, canManage, codeStatus, lockAccount, moveAccount, sweepAccountRectificationOverdue, sweepDormancy } from './accounts';
+import { accountStep, canManage, codeStatus, lockAccount, lockCampaignYear, moveAccount, sweepAccountRectificationOverdue, sweepDormancy } from './accounts';
 import { appendAudit } from './audit';
 import { acceptUpload, serve, type FileDeps, type Upload } from './files';
 import { requireRole, type Person } from './auth';
@@ -46,6 +46,7 @@ async function insertInspections(tx: Db, campaign: CampaignRow, accountIds: stri
 export async function createCampaign(db: Db, deps: ServiceDeps, actor: Person, input: { year: number; deadline: Date; graceUntil?: Date }) {
   const id = await inTransaction(db, deps, async (tx) => {
     requireRole(actor, 'publicity', 'admin');
+    await lockCampaignYear(tx, input.year);
     const [existing] = await tx.select({ id: inspectionCampaigns.id }).from(inspectionCampaigns).where(eq(inspectionCampaigns.year, input.year));
     if (existing) throw new AppError('already_exists', { what: words(`${input.year} 年度年检`, `The campaign for ${input.year}`) }, { field: 'year', campaignId: existing.id });
     const now = deps.now();

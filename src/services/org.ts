@@ -198,7 +198,10 @@ export async function assignPosition(db: Db, deps: ServiceDeps, actor: Person, u
   return inTransaction(db, deps, async (tx) => {
     const [unit] = await tx.select({ id: units.id }).from(units).where(eq(units.id, unitId)).for('update');
     if (!unit) throw new AppError('not_found', { what: words('单位', 'unit') }, { field: 'unitId' });
-    await getPerson(tx, personId);
+    // Held until commit, as a transfer holds its target: a deactivation waits, then sees the position held.
+    const [appointee] = await tx.select({ name: people.name, deactivatedAt: people.deactivatedAt }).from(people).where(eq(people.id, personId)).for('share');
+    if (!appointee) throw new AppError('not_found', { what: words('人员', 'person') }, { field: 'personId' });
+    if (appointee.deactivatedAt) throw new AppError('conflict', { reasonZh: `${appointee.name} 已停用，不能任命`, reasonEn: `${appointee.name} is deactivated and cannot be appointed` }, { field: 'personId' });
     const now = deps.now();
     const [current] = await tx
       .select()

@@ -481,7 +481,9 @@ export async function transferReview(db: Db, deps: ServiceDeps, actor: Person | 
       if (problem) throw problem;
     } else if (review!.assigneeId !== actorId && !hasRole(actor as Person, 'publicity', 'admin')) throw new AppError('not_your_review');
     if (review!.status !== 'pending') throw new AppError('review_closed', { status: reviewStatusWords(review!.status) });
-    const [target] = await tx.select().from(people).where(eq(people.id, input.toPersonId));
+    // Held until commit: a deactivation of the target waits for this transfer (and then returns the
+    // review to its position), or this transfer sees it done and refuses.
+    const [target] = await tx.select().from(people).where(eq(people.id, input.toPersonId)).for('share');
     if (!target) throw new AppError('not_found', { what: words('接收人', 'person') }, { field: 'toPersonId' });
     const targetPerson: Person = { id: target.id, name: target.name, email: target.email, roles: target.roles, unitId: target.unitId };
     if (target.deactivatedAt) throw new AppError('conflict', { reason: words(`${target.name} 已停用`, `${target.name} is deactivated`) }, { field: 'toPersonId' });

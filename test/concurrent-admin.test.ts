@@ -1,0 +1,107 @@
+import postgres from 'postgres';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cstYear } from '../src/domain/cst';
+import { createTestEnv, submitDraft, type TestEnv } from './harness';
+import { applyFor, newPerson, registered, rowsOf, type Demo } from './registry-fixtures';
+
+/**
+ * Two administrative acts at once, each of which reads what the other changes. Made deterministic:
+ * the first is stopped half-way (a row it must write next is held by another connection), the second
+ * runs in that moment, and only then is the first let go. The second either finishes at once (it
+ * did not wait for the first) or waits on a lock the first holds; either way the outcome must be
+ * what the two acts give one after the other.
+ */
+let t: TestEnv;
+let demo: Demo;
+let sql: postgres.Sql;
+
+beforeAll(async () => {
+  t = await createTestEnv('postgres');
+  demo = await t.seed();
+  sql = postgres(t.runtime.config.databaseUrl!, { max: 3, onnotice: () => {} });
+});
+afterAll(async () => {
+  await sql?.end();
+  await t?.close();
+});
+
+/** Backends of this database waiting on a lock, by what they wait on (`advisory`, `tuple`, `transactionid`…). */
+const waiting = async () => (await sql`select wait_event from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`).map((r) => r.wait_event as string);
+
+async function until(check: () => Promise<boolean>, what: string) {
+  const deadline = Date.now() + 15_000;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/**
+ * Runs `first` until it blocks on the row `holdSql` locks, then `second`; lets `first` go once
+ * `second` has finished or is itself waiting on a lock. Both answers, in order.
+ */
+async function interleaved<A, B>(holdSql: (tx: postgres.TransactionSql) => Promise<unknown>, first: () => Promise<A>, second: () => Promise<B>): Promise<[A, B]> {
+  const held = await sql.reserve();
+  try {
+    await held`begin`;
+    await holdSql(held as unknown as postgres.TransactionSql);
+    const a = first();
+    await until(async () => (await waiting()).length > 0, 'the first act to block');
+    const blockedBefore = (await waiting()).length;
+    let settled = false;
+    const b = second().finally(() => (settled = true));
+    await until(async () => settled || (await waiting()).length > blockedBefore, 'the second act to finish or wait');
+    await held`rollback`;
+    return [await a, await b];
+  } finally {
+    held.release();
+  }
+}
+
+describe('administrative acts at once', () => {
+  it('an account approved while its year’s campaign opens is inspected in that campaign', async () => {
+    const already = await registered(t, demo);
+    const pending = await applyFor(t, demo);
+    // The demo opened this year's campaign; the race is played out in next year's.
+    t.clock.advance(366 * 24);
+    const year = cstYear(t.clock.now);
+    const [campaign, approved] = await interleaved(
+      // The campaign stops at the foreign key of an inspection it opens, after it has read the registered accounts.
+      (held) => held`select id from accounts where id = ${already.id} for update`,
+      () => t.request('POST', '/api/v1/inspections/campaigns', { token: demo.tokens.publicity, body: { year, deadline: `${year}-12-31T00:00:00+08:00` } }),
+      () => t.request('POST', `/api/v1/accounts/${pending.id}/approve`, { token: demo.tokens.publicity }),
+    );
+    expect(campaign.status, campaign.text).toBe(201);
+    expect(approved.status, approved.text).toBe(200);
+    const inspected = rowsOf<{ account_id: string }>(await sql`select i.account_id from inspections i join inspection_campaigns c on c.id = i.campaign_id where c.year = ${year}`).map((r) => r.account_id);
+    expect(inspected).toContain(already.id);
+    expect(inspected).toContain(pending.id);
+  });
+
+  it('a review transferred to someone being deactivated is refused, or returned to its position: never left with them', async () => {
+    const leaver = await newPerson(t, demo, '即将离职的同事');
+    const draftId = await submitDraft(t, demo, '转交与停用同时发生');
+    const [review] = await sql`select id from reviews where draft_id = ${draftId} and status = 'pending'`;
+    const [deactivated, transferred] = await interleaved(
+      // The deactivation stops at revoking the leaver's token, after it has looked for their reviews.
+      (held) => held`select id from api_tokens where person_id = ${leaver.id} for update`,
+      () => t.request('POST', `/api/v1/people/${leaver.id}/deactivate`, { token: demo.tokens.admin }),
+      () => t.request('POST', `/api/v1/reviews/${review!.id}/transfer`, { token: demo.tokens.section_head, body: { toPersonId: leaver.id, reason: '请同事代为审核' } }),
+    );
+    expect(deactivated.status, deactivated.text).toBe(200);
+    expect(transferred.status, transferred.text).toBe(409);
+    expect(transferred.body.error.message).toContain('已停用');
+    const [after] = await sql`select assignee_id from reviews where id = ${review!.id}`;
+    expect(after!.assignee_id).toBe(demo.people.section_head);
+  });
+
+  it('nobody deactivated is appointed to a position', async () => {
+    const gone = await newPerson(t, demo, '已离职的同事');
+    expect((await t.request('POST', `/api/v1/people/${gone.id}/deactivate`, { token: demo.tokens.admin })).status).toBe(200);
+    const res = await t.request('PUT', `/api/v1/units/${demo.unitId}/positions/section_head`, { token: demo.tokens.admin, body: { personId: gone.id } });
+    expect(res.status, res.text).toBe(409);
+    expect(res.body.error.message).toContain('已停用');
+    const [holder] = await sql`select person_id from position_terms where unit_id = ${demo.unitId} and position = 'section_head' and ended_at is null`;
+    expect(holder!.person_id).toBe(demo.people.section_head);
+  });
+});
