@@ -1,7 +1,7 @@
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cstYear } from '../src/domain/cst';
-import { createTestEnv, submitDraft, type TestEnv } from './harness';
+import { ALL_TICKED, createTestEnv, submitDraft, type TestEnv } from './harness';
 import { applyFor, newPerson, registered, rowsOf, type Demo } from './registry-fixtures';
 
 /**
@@ -93,6 +93,48 @@ describe('administrative acts at once', () => {
     expect(transferred.body.error.message).toContain('已停用');
     const [after] = await sql`select assignee_id from reviews where id = ${review!.id}`;
     expect(after!.assignee_id).toBe(demo.people.section_head);
+  });
+
+  it('a draft submitted while its first level changes hands goes to the successor', async () => {
+    const successor = await newPerson(t, demo, '新任科长');
+    // The outgoing section head has a review waiting already: the appointment stops at handing it over, after it has looked for them.
+    await submitDraft(t, demo, '交接前已在审');
+    const [waiting] = await sql`select r.id from reviews r join drafts d on d.id = r.draft_id where d.unit_id = ${demo.unitId} and r.level = 'section_head' and r.status = 'pending' and r.assignee_id = ${demo.people.section_head!} limit 1`;
+    const created = await t.request('POST', '/api/v1/drafts', { token: demo.tokens.drafter, body: { title: '交接时提交', body: '正文。', unitId: demo.unitId, accountIds: [demo.accountId] } });
+    expect(created.status, created.text).toBe(201);
+    const [appointed, submitted] = await interleaved(
+      (held) => held`select id from reviews where id = ${waiting!.id} for update`,
+      () => t.request('PUT', `/api/v1/units/${demo.unitId}/positions/section_head`, { token: demo.tokens.admin, body: { personId: successor.id } }),
+      () => t.request('POST', `/api/v1/drafts/${created.body.id}/submit`, { token: demo.tokens.drafter }),
+    );
+    expect(appointed.status, appointed.text).toBe(200);
+    expect(submitted.status, submitted.text).toBe(200);
+    const pending = await sql`select r.assignee_id from reviews r join drafts d on d.id = r.draft_id where d.unit_id = ${demo.unitId} and r.level = 'section_head' and r.status = 'pending'`;
+    expect(pending.map((r) => r.assignee_id)).toEqual(pending.map(() => successor.id));
+    expect(pending.length).toBeGreaterThanOrEqual(2);
+    // Back as it was, for the tests after this one.
+    expect((await t.request('PUT', `/api/v1/units/${demo.unitId}/positions/section_head`, { token: demo.tokens.admin, body: { personId: demo.people.section_head } })).status).toBe(200);
+  });
+
+  it('a link decision that opens the next level while that level changes hands: the successor gets it', async () => {
+    const successor = await newPerson(t, demo, '新任分管领导');
+    const approve = (token: string) => t.request('POST', `/api/v1/signoff/${token}`, { body: { decision: 'approve', checklist: ALL_TICKED } });
+    // The outgoing deputy leader has a review waiting: the appointment stops at handing it over.
+    const first = await submitDraft(t, demo, '分管领导交接前已在审');
+    expect((await approve(await t.linkFor(demo.people.section_head!))).status).toBe(200);
+    const [waiting] = await sql`select id from reviews where draft_id = ${first} and level = 'deputy_leader' and status = 'pending'`;
+    const second = await submitDraft(t, demo, '交接时由科长批准');
+    const link = await t.linkFor(demo.people.section_head!);
+    const [appointed, decided] = await interleaved(
+      (held) => held`select id from reviews where id = ${waiting!.id} for update`,
+      () => t.request('PUT', `/api/v1/units/${demo.unitId}/positions/deputy_leader`, { token: demo.tokens.admin, body: { personId: successor.id } }),
+      () => approve(link),
+    );
+    expect(appointed.status, appointed.text).toBe(200);
+    expect(decided.status, decided.text).toBe(200);
+    const next = await sql`select draft_id, assignee_id from reviews where draft_id in (${first}, ${second}) and level = 'deputy_leader' and status = 'pending'`;
+    expect(next.map((r) => r.assignee_id)).toEqual([successor.id, successor.id]);
+    expect((await t.request('PUT', `/api/v1/units/${demo.unitId}/positions/deputy_leader`, { token: demo.tokens.admin, body: { personId: demo.people.deputy_leader } })).status).toBe(200);
   });
 
   it('nobody deactivated is appointed to a position', async () => {

@@ -14,7 +14,7 @@ import { enqueue } from './outbox';
 import { canManage } from './accounts';
 import { assertPublishable } from './publish-gate';
 import { rescheduleOpenReview } from './reminders';
-import { appointedDuringReview, holderOf, openReview, supersedeLinks, termsQuery } from './reviews';
+import { appointedDuringReview, holderOf, openReview, sharedPositionsLock, supersedeLinks, termsQuery } from './reviews';
 import { composeVersion, fileView, loadWordMatcher, type ComposedVersion } from './versions';
 
 export type DraftRow = typeof drafts.$inferSelect;
@@ -24,9 +24,9 @@ const notFound = () => new AppError('not_found', { what: words('稿件', 'draft'
 
 /** Loads and row-locks a draft: every change to a draft is serialised on this lock, taken first. */
 export async function lockDraft(tx: Db, draftId: string): Promise<DraftRow> {
-  const [draft] = await tx.select().from(drafts).where(eq(drafts.id, draftId)).for('update');
-  if (!draft) throw notFound();
-  return draft;
+  const [locked] = await tx.select({ draft: drafts, positions: sharedPositionsLock(drafts.unitId) }).from(drafts).where(eq(drafts.id, draftId)).for('update');
+  if (!locked) throw notFound();
+  return locked.draft;
 }
 
 export async function currentVersion(tx: Db, draft: Pick<DraftRow, 'id' | 'currentVersionNo'>): Promise<VersionRow> {

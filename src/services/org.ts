@@ -11,7 +11,7 @@ import type { Route } from '../notify/channel';
 import { assertOutboundUrls } from '../notify/outbound';
 import { parseRobots, type RobotName, type UnitRobots } from '../notify/robots';
 import { enqueue } from './outbox';
-import { holderOf, reassignReview } from './reviews';
+import { holderOf, lockPositions, reassignReview } from './reviews';
 
 /** The full chain of seed 003 with service levels; a unit may drop levels or change hours. */
 export const DEFAULT_CHAIN: ChainSettings = {
@@ -198,6 +198,7 @@ export async function assignPosition(db: Db, deps: ServiceDeps, actor: Person, u
   return inTransaction(db, deps, async (tx) => {
     const [unit] = await tx.select({ id: units.id }).from(units).where(eq(units.id, unitId)).for('update');
     if (!unit) throw new AppError('not_found', { what: words('单位', 'unit') }, { field: 'unitId' });
+    await lockPositions(tx, unitId);
     // Held until commit, as a transfer holds its target: a deactivation waits, then sees the position held.
     const [appointee] = await tx.select({ name: people.name, deactivatedAt: people.deactivatedAt }).from(people).where(eq(people.id, personId)).for('share');
     if (!appointee) throw new AppError('not_found', { what: words('人员', 'person') }, { field: 'personId' });

@@ -12,6 +12,18 @@ type AssignReason = OutboxTopics['review.assigned']['reason'];
 const holderQuery = (db: Db, unitId: string, position: AnyPosition) =>
   db.select({ personId: positionTerms.personId }).from(positionTerms).where(and(eq(positionTerms.unitId, unitId), eq(positionTerms.position, position), isNull(positionTerms.endedAt)));
 
+/**
+ * Who holds a unit's positions is read by whatever opens a review (submitting, deciding) and changed
+ * by an appointment, which moves the outgoing holder's pending reviews to the successor. A review
+ * opened while an appointment committed went to the outgoing holder and stayed with them. So every
+ * transaction that locks a draft also takes its unit's positions lock, shared (no statement of its
+ * own: a column of the draft's lock, see lockDraft), and an appointment takes it alone.
+ */
+export const sharedPositionsLock = (unitId: SQLWrapper) => sql<string>`pg_advisory_xact_lock_shared(hashtext('unit_positions:' || ${unitId}::text))`;
+export async function lockPositions(tx: Db, unitId: string): Promise<void> {
+  await tx.execute(sql`select pg_advisory_xact_lock(hashtext('unit_positions:' || ${unitId}::text))`);
+}
+
 /** The person holding a unit's position now, or null when it is vacant. */
 export async function holderOf(db: Db, unitId: string, position: AnyPosition): Promise<string | null> {
   const [term] = await holderQuery(db, unitId, position);

@@ -15,7 +15,7 @@ import { inTransaction, type ServiceDeps } from './context';
 import { draftView, draftViewOf, lockDraft, readDraftView, step, transitioned, type DraftRow, type DraftView } from './drafts';
 import { enqueue, message, outboxInsert } from './outbox';
 import { assertPublishable } from './publish-gate';
-import { appointedDuringReview, reassignReview, reviewToOpen, termsQuery } from './reviews';
+import { appointedDuringReview, reassignReview, reviewToOpen, sharedPositionsLock, termsQuery } from './reviews';
 
 type LinkRow = typeof linkTokens.$inferSelect;
 type NewDecision = typeof decisions.$inferInsert;
@@ -295,7 +295,7 @@ const ofLinkReview = (db: Db, column: typeof reviews.draftId | typeof reviews.as
 
 /** A decision's statements, each built once per database (see prepared); the writes once per shape. */
 const decisionStatements = {
-  lockDraft: prepared((db) => db.select().from(drafts).where(eq(drafts.id, sql`(${ofLinkReview(db, reviews.draftId)})`)).for('update')),
+  lockDraft: prepared((db) => db.select({ draft: drafts, positions: sharedPositionsLock(drafts.unitId) }).from(drafts).where(eq(drafts.id, sql`(${ofLinkReview(db, reviews.draftId)})`)).for('update')),
   underLock: prepared((db) =>
     db
       .select({
@@ -342,11 +342,12 @@ const decisionStatements = {
 
 /**
  * Locks the draft a link belongs to, found through the link in the same statement; null for an
- * unknown token. Every decision on a draft is serialised on this lock, as lockDraft does.
+ * unknown token. Every decision on a draft is serialised on this lock, as lockDraft does, and takes
+ * its unit's positions lock shared as lockDraft does (sharedPositionsLock).
  */
 async function lockDraftOfLink(tx: Db, tokenHash: string): Promise<DraftRow | null> {
-  const [draft] = await decisionStatements.lockDraft(tx, { tokenHash });
-  return draft ?? null;
+  const [locked] = await decisionStatements.lockDraft(tx, { tokenHash });
+  return locked?.draft ?? null;
 }
 
 /**
