@@ -137,6 +137,16 @@ describe('administrative acts at once', () => {
     expect((await t.request('PUT', `/api/v1/units/${demo.unitId}/positions/deputy_leader`, { token: demo.tokens.admin, body: { personId: demo.people.deputy_leader } })).status).toBe(200);
   });
 
+  it('personal tokens made at once stay within the limit of 20', async () => {
+    const someone = await newPerson(t, demo, '写脚本的同事');
+    const made = await Promise.all(Array.from({ length: 30 }, (_, i) => t.request('POST', '/api/v1/tokens', { token: someone.token, body: { label: `脚本 ${i}` } })));
+    // Their own first token (newPerson's) counts: 19 more fit.
+    expect(made.filter((r) => r.status === 201)).toHaveLength(19);
+    expect(made.filter((r) => r.status === 409)).toHaveLength(11);
+    const [held] = await sql`select count(*)::int as n from api_tokens where person_id = ${someone.id} and revoked_at is null`;
+    expect(held!.n).toBe(20);
+  });
+
   it('nobody deactivated is appointed to a position', async () => {
     const gone = await newPerson(t, demo, '已离职的同事');
     expect((await t.request('POST', `/api/v1/people/${gone.id}/deactivate`, { token: demo.tokens.admin })).status).toBe(200);

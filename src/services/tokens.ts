@@ -1,6 +1,6 @@
 import { and, count, desc, eq, isNull } from 'drizzle-orm';
 import type { Db } from '../../db/client';
-import { apiTokens } from '../../db/schema';
+import { apiTokens, people } from '../../db/schema';
 import { hashToken, randomToken } from '../lib/crypto';
 import { AppError, words } from '../lib/errors';
 import { appendAudit } from './audit';
@@ -26,6 +26,8 @@ export type TokenRow = Awaited<ReturnType<typeof listTokens>>[number];
 /** Creates a token for the caller; the raw value is in this answer only. */
 export async function createToken(db: Db, deps: ServiceDeps, me: Person, label: string): Promise<TokenRow & { token: string }> {
   return inTransaction(db, deps, async (tx) => {
+    // One at a time per person, so tokens made at once are counted against the limit too.
+    await tx.select({ id: people.id }).from(people).where(eq(people.id, me.id)).for('update');
     const [held] = await tx.select({ n: count() }).from(apiTokens).where(and(eq(apiTokens.personId, me.id), isNull(apiTokens.revokedAt)));
     if ((held?.n ?? 0) >= MAX_TOKENS) {
       throw new AppError('conflict', { reasonZh: `个人令牌最多 ${MAX_TOKENS} 个，请先撤销不用的令牌`, reasonEn: `at most ${MAX_TOKENS} personal tokens; revoke one you no longer use` }, { field: 'label', max: MAX_TOKENS });
