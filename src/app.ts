@@ -68,7 +68,9 @@ const wantsPage = (c: Context<AppEnv>) => !/^\/(api|admin)\//.test(c.req.path) &
 
 const noStore = createMiddleware<AppEnv>(async (c, next) => {
   await next();
-  c.header('Cache-Control', 'no-store');
+  // On the answer's own headers: hono's c.header() on a finished answer copies it into a new one
+  // (on Node, a whole web Response made and copied for every decision).
+  c.res.headers.set('Cache-Control', 'no-store');
 });
 
 /** Builds the whole HTTP app from its dependencies; the Node and Workers entries only start it. */

@@ -23,7 +23,9 @@ export const inputGuard = createMiddleware<AppEnv>(async (c, next) => {
   if (!PLAIN_URL.test(c.req.url)) checkUrl(c.req.url);
   if (c.req.method !== 'GET' && c.req.method !== 'HEAD' && isJsonType(c.req.header('content-type'))) {
     // Read once (within the body limit, which runs before this); hono caches it for the validator.
-    const raw = c.req.raw.body ? await c.req.text() : '';
+    // Not `c.req.raw.body ?`: on Node that makes the adapter build a whole web Request (a stream, an
+    // AbortSignal) where text() reads the socket's bytes directly; a request without a body reads ''.
+    const raw = await c.req.text();
     // hono keeps each read body as a promise under its method's name (its type says otherwise).
     if (raw.trim() === '') (c.req.bodyCache as Record<string, unknown>).text = Promise.resolve('{}');
     else {
