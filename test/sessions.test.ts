@@ -103,6 +103,14 @@ describe('sign-in links and sessions', () => {
     t.clock.advance(1);
   });
 
+  it('a burst from one IP, for as many addresses, passes no more than the per-IP limit', async () => {
+    t.clock.advance(1);
+    const answers = await Promise.all(Array.from({ length: LOGIN_LIMITS.perIp + 10 }, (_, i) => t.request('POST', '/login', { form: { email: `burst${i}@example.edu.cn` } })));
+    expect(answers.filter((r) => r.status === 200)).toHaveLength(LOGIN_LIMITS.perIp);
+    expect(answers.filter((r) => r.status === 429)).toHaveLength(10);
+    t.clock.advance(1);
+  });
+
   it('needs the CSRF token for every write made with the cookie, not for bearer calls', async () => {
     t.clock.advance(1);
     const s = await t.signIn(drafterEmail);

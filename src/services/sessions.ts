@@ -37,8 +37,9 @@ export async function requestLoginLink(db: Db, deps: ServiceDeps, input: { email
   const emailHash = await hmacHex(deps.config.appSecret, `login-email:${normalEmail(input.email)}`);
   const ipHash = await hmacHex(deps.config.appSecret, `login-ip:${input.ip}`);
   await inTransaction(db, deps, async (tx) => {
-    // Serializes requests from one address, so a burst cannot slip past the count.
-    await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${emailHash}))`);
+    // Serializes requests from one client and for one address, so a burst cannot slip past either
+    // count. Always in this order (client, then address): no two requests wait on each other in a circle.
+    await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${ipHash})), pg_advisory_xact_lock(hashtext(${emailHash}))`);
     const [byIp] = await tx.select({ n: count() }).from(loginLinks).where(and(eq(loginLinks.ipHash, ipHash), gt(loginLinks.createdAt, windowStart)));
     if ((byIp?.n ?? 0) >= LOGIN_LIMITS.perIp) {
       throw new AppError('rate_limited', { retryAfter: words(`${LOGIN_LINK_MINUTES} 分钟`, `${LOGIN_LINK_MINUTES} minutes`) }, { retryAfter: new Date(now.getTime() + LOGIN_LINK_MINUTES * 60_000).toISOString() });
