@@ -137,6 +137,26 @@ describe('administrative acts at once', () => {
     expect((await t.request('PUT', `/api/v1/units/${demo.unitId}/positions/deputy_leader`, { token: demo.tokens.admin, body: { personId: demo.people.deputy_leader } })).status).toBe(200);
   });
 
+  it('a review handed back by a deactivation while its level changes hands goes to the successor', async () => {
+    const leaver = await newPerson(t, demo, '代审后离职的同事');
+    const successor = await newPerson(t, demo, '又一任科长');
+    const draftId = await submitDraft(t, demo, '转交后代审人离职');
+    const [review] = await sql`select id from reviews where draft_id = ${draftId} and status = 'pending'`;
+    const moved = await t.request('POST', `/api/v1/reviews/${review!.id}/transfer`, { token: demo.tokens.section_head, body: { toPersonId: leaver.id, reason: '请同事代为审核' } });
+    expect(moved.status, moved.text).toBe(200);
+    const [deactivated, appointed] = await interleaved(
+      // The deactivation stops at revoking the leaver's token, after it has handed the review back to the section head.
+      (held) => held`select id from api_tokens where person_id = ${leaver.id} for update`,
+      () => t.request('POST', `/api/v1/people/${leaver.id}/deactivate`, { token: demo.tokens.admin }),
+      () => t.request('PUT', `/api/v1/units/${demo.unitId}/positions/section_head`, { token: demo.tokens.admin, body: { personId: successor.id } }),
+    );
+    expect(deactivated.status, deactivated.text).toBe(200);
+    expect(appointed.status, appointed.text).toBe(200);
+    const [after] = await sql`select assignee_id from reviews where id = ${review!.id}`;
+    expect(after!.assignee_id).toBe(successor.id);
+    expect((await t.request('PUT', `/api/v1/units/${demo.unitId}/positions/section_head`, { token: demo.tokens.admin, body: { personId: demo.people.section_head } })).status).toBe(200);
+  });
+
   it('personal tokens made at once stay within the limit of 20', async () => {
     const someone = await newPerson(t, demo, '写脚本的同事');
     const made = await Promise.all(Array.from({ length: 30 }, (_, i) => t.request('POST', '/api/v1/tokens', { token: someone.token, body: { label: `脚本 ${i}` } })));

@@ -11,7 +11,7 @@ import type { Route } from '../notify/channel';
 import { assertOutboundUrls } from '../notify/outbound';
 import { parseRobots, type RobotName, type UnitRobots } from '../notify/robots';
 import { enqueue } from './outbox';
-import { holderOf, lockPositions, reassignReview } from './reviews';
+import { holderOf, lockPositions, reassignReview, sharePositions } from './reviews';
 
 /** The full chain of seed 003 with service levels; a unit may drop levels or change hours. */
 export const DEFAULT_CHAIN: ChainSettings = {
@@ -327,6 +327,11 @@ export async function unitsOf(db: Db, person: Person) {
 export async function deactivatePerson(db: Db, deps: ServiceDeps, actor: Person, personId: string) {
   return inTransaction(db, deps, async (tx) => {
     if (!actor.roles.includes('admin')) throw new AppError('forbidden');
+    // The positions of the units whose reviews go back to them (below), shared, before the person's
+    // row: an appointment there meanwhile would miss a review handed back to its outgoing holder.
+    // Positions before people is the order every act takes them in (a transfer, an appointment).
+    const sharedUnits = new Set(await pendingReviewUnits(tx, personId));
+    for (const unitId of sharedUnits) await sharePositions(tx, unitId);
     const [person] = await tx.select().from(people).where(eq(people.id, personId)).for('update');
     if (!person) throw new AppError('not_found', { what: words('人员', 'person') }, { field: 'personId' });
     if (person.id === actor.id) throw new AppError('conflict', { reasonZh: '不能停用自己的账户', reasonEn: 'you cannot deactivate yourself' }, { field: 'personId' });
@@ -340,7 +345,7 @@ export async function deactivatePerson(db: Db, deps: ServiceDeps, actor: Person,
       }, { field: 'positions', positions: held });
     }
     const now = deps.now();
-    const reviewsReturned = await returnTransferredReviews(tx, actor.id, person, now);
+    const reviewsReturned = await returnTransferredReviews(tx, actor.id, person, now, sharedUnits);
     const tokens = await tx.update(apiTokens).set({ revokedAt: now }).where(and(eq(apiTokens.personId, personId), isNull(apiTokens.revokedAt))).returning({ id: apiTokens.id });
     const ended = await tx.update(sessions).set({ endedAt: now, endedById: actor.id }).where(and(eq(sessions.personId, personId), isNull(sessions.endedAt))).returning({ id: sessions.id });
     const [updated] = await tx.update(people).set({ deactivatedAt: now }).where(eq(people.id, personId)).returning();
@@ -349,16 +354,25 @@ export async function deactivatePerson(db: Db, deps: ServiceDeps, actor: Person,
   });
 }
 
+/** The units of the reviews waiting on a person, in one order (their positions locks are taken in it). */
+async function pendingReviewUnits(tx: Db, personId: string): Promise<string[]> {
+  const rows = await tx.selectDistinct({ unitId: drafts.unitId }).from(reviews).innerJoin(drafts, eq(drafts.id, reviews.draftId))
+    .where(and(eq(reviews.assigneeId, personId), eq(reviews.status, 'pending'))).orderBy(drafts.unitId);
+  return rows.map((r) => r.unitId);
+}
+
 /**
  * Reviews transferred to the leaver personally (they hold no position by now, so every pending
  * review still assigned to them came by transfer) go back to the current holder of the review's
  * level, as a succession would move them; a vacant level refuses the deactivation, naming the
  * drafts, so that no review is left with nobody able to sign it.
  */
-async function returnTransferredReviews(tx: Db, actorId: string, person: { id: string; name: string }, now: Date) {
+async function returnTransferredReviews(tx: Db, actorId: string, person: { id: string; name: string }, now: Date, sharedUnits: Set<string>) {
   const pending = await tx.select({ id: reviews.id, level: reviews.level, draftId: drafts.id, title: draftVersions.title, unitId: drafts.unitId })
     .from(reviews).innerJoin(drafts, eq(drafts.id, reviews.draftId)).innerJoin(draftVersions, eq(draftVersions.id, reviews.versionId))
     .where(and(eq(reviews.assigneeId, person.id), eq(reviews.status, 'pending')));
+  // One transferred to them between the first look and the person's lock: its unit is locked now.
+  for (const unitId of new Set(pending.map((r) => r.unitId))) if (!sharedUnits.has(unitId)) await sharePositions(tx, unitId);
   const holders = await Promise.all(pending.map((r) => holderOf(tx, r.unitId, r.level)));
   const stranded = pending.filter((_, i) => !holders[i]);
   if (stranded.length) {

@@ -23,6 +23,10 @@ export const sharedPositionsLock = (unitId: SQLWrapper) => sql<string>`pg_adviso
 export async function lockPositions(tx: Db, unitId: string): Promise<void> {
   await tx.execute(sql`select pg_advisory_xact_lock(hashtext('unit_positions:' || ${unitId}::text))`);
 }
+/** The same lock shared, on its own, for an act that reads holders without locking a draft (a deactivation). */
+export async function sharePositions(tx: Db, unitId: string): Promise<void> {
+  await tx.execute(sql`select ${sharedPositionsLock(sql`${unitId}`)}`);
+}
 
 /** The person holding a unit's position now, or null when it is vacant. */
 export async function holderOf(db: Db, unitId: string, position: AnyPosition): Promise<string | null> {
