@@ -19,9 +19,10 @@ const holderQuery = (db: Db, unitId: string, position: AnyPosition) =>
  * transaction that locks a draft also takes its unit's positions lock, shared (no statement of its
  * own: a column of the draft's lock, see lockDraft), and an appointment takes it alone.
  */
-export const sharedPositionsLock = (unitId: SQLWrapper) => sql<string>`pg_advisory_xact_lock_shared(hashtext('unit_positions:' || ${unitId}::text))`;
+const positionsKey = (unitId: SQLWrapper) => sql`hashtext('unit_positions:' || ${unitId}::text)`;
+export const sharedPositionsLock = (unitId: SQLWrapper) => sql<string>`pg_advisory_xact_lock_shared(${positionsKey(unitId)})`;
 export async function lockPositions(tx: Db, unitId: string): Promise<void> {
-  await tx.execute(sql`select pg_advisory_xact_lock(hashtext('unit_positions:' || ${unitId}::text))`);
+  await tx.execute(sql`select pg_advisory_xact_lock(${positionsKey(sql`${unitId}`)})`);
 }
 /** The same lock shared, on its own, for an act that reads holders without locking a draft (a deactivation). */
 export async function sharePositions(tx: Db, unitId: string): Promise<void> {
