@@ -1,4 +1,20 @@
 import { request as httpRequest } from 'node:http';
+import type { Socket } from 'node:net';
+
+/**
+ * The most bytes the server read from any one connection since the last call: whether a refused
+ * body was read, measured where it is read rather than in the process's memory, which the allocator
+ * and the other test files sharing the machine make noisy.
+ */
+export function bytesReadPerConnection(server: { on(event: 'connection', listener: (socket: Socket) => void): unknown }): () => number {
+  let sockets: Socket[] = [];
+  server.on('connection', (socket) => sockets.push(socket));
+  return () => {
+    const most = Math.max(0, ...sockets.map((s) => s.bytesRead));
+    sockets = [];
+    return most;
+  };
+}
 
 /**
  * Streams `total` bytes of body to a real server, 1 MB at a time, and stops as soon as it answers;
