@@ -1,6 +1,8 @@
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cstYear } from '../src/domain/cst';
+import { toAppError } from '../src/lib/errors';
+import { inTransaction } from '../src/services/context';
 import { ALL_TICKED, createTestEnv, submitDraft, type TestEnv } from './harness';
 import { applyFor, newPerson, registered, rowsOf, type Demo } from './registry-fixtures';
 
@@ -175,5 +177,54 @@ describe('administrative acts at once', () => {
     expect(res.body.error.message).toContain('已停用');
     const [holder] = await sql`select person_id from position_terms where unit_id = ${demo.unitId} and position = 'section_head' and ended_at is null`;
     expect(holder!.person_id).toBe(demo.people.section_head);
+  });
+});
+
+describe('when Postgres breaks a deadlock', () => {
+  const deadlock = () => Object.assign(new Error('deadlock detected'), { code: '40P01' });
+
+  it('the use case it rolled back runs again from the start: one answer, one audit event', async () => {
+    const leaver = await newPerson(t, demo, '死锁中被停用的同事');
+    const held = await sql.reserve();
+    try {
+      await held`begin`;
+      // This connection checks for a deadlock last, so the deactivation is the one Postgres rolls back.
+      await held`set local deadlock_timeout = '30s'`;
+      // The deactivation locks the person's row, then stops at the token this connection holds…
+      await held`select id from api_tokens where person_id = ${leaver.id} for update`;
+      const deactivated = t.request('POST', `/api/v1/people/${leaver.id}/deactivate`, { token: demo.tokens.admin });
+      await until(async () => (await waiting()).length > 0, 'the deactivation to block');
+      // …and this connection now waits for the person's row: a cycle, broken after a second.
+      await held`select id from people where id = ${leaver.id} for update`;
+      await held`rollback`;
+      const res = await deactivated;
+      expect(res.status, res.text).toBe(200);
+      expect(res.body.tokensRevoked).toBe(1);
+    } finally {
+      held.release();
+    }
+    const [events] = await sql`select count(*)::int as n from audit_events where action = 'person.deactivated' and subject_id = ${leaver.id}`;
+    expect(events!.n).toBe(1);
+  });
+
+  it('gives up after three retries with 503, and never retries inside another transaction', async () => {
+    const { db } = t.runtime.database;
+    let attempts = 0;
+    const failing = () => inTransaction(db, t.runtime.deps, async () => {
+      attempts++;
+      throw deadlock();
+    });
+    const err = await failing().catch((e: unknown) => e);
+    expect(attempts).toBe(4);
+    const answer = toAppError(err);
+    expect([answer.code, answer.status]).toEqual(['unavailable', 503]);
+
+    attempts = 0;
+    // A savepoint's failure has aborted the outer transaction: running the inner work again there would fail.
+    await expect(db.transaction((tx) => inTransaction(tx as unknown as typeof db, t.runtime.deps, async () => {
+      attempts++;
+      throw deadlock();
+    }))).rejects.toMatchObject({ code: '40P01' });
+    expect(attempts).toBe(1);
   });
 });

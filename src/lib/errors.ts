@@ -113,11 +113,29 @@ export function toAppError(err: unknown): AppError {
     if (err.status === 404) return new AppError('not_found', { what: words('资源', 'resource') });
     if (err.status < 500) return new AppError('validation_failed', { fields: err.message }, { message: err.message });
   }
-  const pgCode = (err as { code?: unknown; cause?: { code?: unknown } })?.code ?? (err as { cause?: { code?: unknown } })?.cause?.code;
+  const pgCode = sqlState(err);
   // Malformed ids and similar input that only the database notices are still the caller's mistake.
   if (pgCode === '22P02') return new AppError('validation_failed', { fields: 'id' }, [{ path: 'id', message: words('不是有效的 UUID', 'not a valid UUID') }]);
   if (pgCode === '23505') return new AppError('conflict', { reason: words('与已有记录重复', 'duplicate value') });
+  // Only once inTransaction's retries are spent: the caller's request was fine, try again shortly.
+  if (isTransientConflict(err)) return new AppError('unavailable', { reason: words('同时进行的操作过多，请稍后重试', 'too many changes at once; try again shortly') });
   return new AppError('internal');
+}
+
+/** The SQLSTATE of a database error, as postgres.js or PGlite raise it or drizzle wraps it. */
+export function sqlState(err: unknown): string | undefined {
+  const e = err as { code?: unknown; cause?: { code?: unknown } } | undefined;
+  const code = typeof e?.code === 'string' ? e.code : e?.cause?.code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+/**
+ * Deadlock detected, or a serialization failure: Postgres rolled the whole transaction back so that
+ * another could go on, and running it again is the documented answer.
+ */
+export function isTransientConflict(err: unknown): boolean {
+  const state = sqlState(err);
+  return state === '40P01' || state === '40001';
 }
 
 export function handleError(err: unknown, c: Context) {
