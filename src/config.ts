@@ -1,24 +1,27 @@
 import { z } from 'zod';
 import { parseAllowAddresses } from './notify/outbound';
-import { issueWords } from './lib/http';
+import { issueWords, said } from './lib/http';
 import { words, type Words } from './lib/i18n';
 
 const hours = (fallback: number) => z.coerce.number().positive().default(fallback);
+
+/** Letters, digits and `_ : . -`: a name that goes into Redis keys or claim lookups as it is. */
+const KEY_PART = said('只能包含字母、数字和 _ : . -', 'letters, digits and _ : . - only');
 
 /** Every setting comes from the environment; start fails with one clear message per bad variable. */
 export const configSchema = z
   .object({
     NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
     PORT: z.coerce.number().int().min(1).max(65535).default(8787),
-    DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),
+    DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, said('须为 postgres:// 开头的连接地址', 'must be a postgres:// URL')).optional(),
     PGLITE_DIR: z.string().default('./data/pglite'),
     /** Postgres connections the API's requests share (per process). */
     DB_POOL_SIZE: z.coerce.number().int().min(1).max(500).default(10),
     /** Postgres connections the in-process workers (relay, sends, sweeps) share, apart from the API's. */
     WORKER_DB_POOL_SIZE: z.coerce.number().int().min(1).max(500).default(5),
     DB_PREPARE: z.enum(['true', 'false']).default('true'),
-    REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL').default('redis://127.0.0.1:6379'),
-    SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must be an smtp:// URL').optional(),
+    REDIS_URL: z.string().regex(/^rediss?:\/\//, said('须为 redis:// 开头的连接地址', 'must be a redis:// URL')).default('redis://127.0.0.1:6379'),
+    SMTP_URL: z.string().regex(/^smtps?:\/\//, said('须为 smtp:// 或 smtps:// 开头的地址', 'must be an smtp:// URL')).optional(),
     MAIL_FROM: z.string().default('Imprimatur 审核 <no-reply@imprimatur.local>'),
     PUBLIC_URL: z.string().url().optional(),
     APP_SECRET: z.string().optional(),
@@ -29,7 +32,7 @@ export const configSchema = z
     /** Set to "false" to run the API without the in-process workers (e.g. when `npm run worker` runs them). */
     RUN_WORKERS: z.enum(['true', 'false']).default('true'),
     /** First part of the BullMQ key prefix; the database's installation id is always appended (`<prefix>:<installation id>`). */
-    QUEUE_PREFIX: z.string().regex(/^[\w:.-]+$/).default('imprimatur'),
+    QUEUE_PREFIX: z.string().regex(/^[\w:.-]+$/, KEY_PART).default('imprimatur'),
     /** How often the sweep re-derives reminders, digests and unrelayed outbox rows from Postgres. */
     SWEEP_EVERY_SECONDS: z.coerce.number().int().min(1).default(60),
     /** A send claimed longer ago than this is assumed dead and may be retried (keep above the SMTP/HTTP timeouts). */
@@ -50,7 +53,7 @@ export const configSchema = z
       .string()
       .default('')
       .transform((v) => v.split(',').map((d) => d.trim().toLowerCase().replace(/^@/, '')).filter(Boolean))
-      .pipe(z.array(z.string().regex(/^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/, 'comma-separated mail domains, e.g. pku.edu.cn,alumni.pku.edu.cn'))),
+      .pipe(z.array(z.string().regex(/^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/, said('须为以逗号分隔的邮件域名，例如 pku.edu.cn,alumni.pku.edu.cn', 'comma-separated mail domains, e.g. pku.edu.cn,alumni.pku.edu.cn')))),
     /** `true` lets robot and webhook URLs use plain http (intranet robots); https only otherwise. */
     ALLOW_HTTP_WEBHOOKS: z.enum(['true', 'false']).default('false'),
     /**
@@ -59,7 +62,7 @@ export const configSchema = z
      */
     OUTBOUND_ALLOW_ADDRESSES: z.string().optional().transform((raw, ctx) => {
       try { return parseAllowAddresses(raw); } catch (err) {
-        ctx.addIssue({ code: 'custom', message: (err as Error).message });
+        ctx.addIssue({ code: 'custom', ...said(`须为 IP 地址或 CIDR 网段，以逗号分隔：${(err as Error).message}`, (err as Error).message) });
         return z.NEVER;
       }
     }),
@@ -68,7 +71,7 @@ export const configSchema = z
     OIDC_CLIENT_ID: z.string().min(1).optional(),
     OIDC_CLIENT_SECRET: z.string().min(1).optional(),
     /** The claim naming the person (`email`, or the provider's employee-number claim such as `employee_no`). */
-    OIDC_CLAIM: z.string().regex(/^[\w:.-]+$/).default('email'),
+    OIDC_CLAIM: z.string().regex(/^[\w:.-]+$/, KEY_PART).default('email'),
     /** What the claim is compared with: the person's `email` or `employeeNo` (工号). */
     OIDC_MATCH: z.enum(['email', 'employeeNo']).default('email'),
     /** The sign-on button's words (the university's own name for it). */
@@ -95,17 +98,17 @@ export const configSchema = z
   .transform((env, ctx) => {
     const dev = env.NODE_ENV !== 'production';
     if (!dev && (!env.APP_SECRET || env.APP_SECRET.length < 32)) {
-      ctx.addIssue({ code: 'custom', path: ['APP_SECRET'], message: 'required outside dev mode, at least 32 characters (e.g. `openssl rand -hex 32`)' });
+      ctx.addIssue({ code: 'custom', path: ['APP_SECRET'], ...said('开发模式以外必须设置，至少 32 个字符（例如 `openssl rand -hex 32`）', 'required outside dev mode, at least 32 characters (e.g. `openssl rand -hex 32`)') });
     }
     if (env.OIDC_ISSUER) {
       for (const key of ['OIDC_CLIENT_ID', 'OIDC_CLIENT_SECRET'] as const) {
-        if (!env[key]) ctx.addIssue({ code: 'custom', path: [key], message: 'required when OIDC_ISSUER is set' });
+        if (!env[key]) ctx.addIssue({ code: 'custom', path: [key], ...said('设置 OIDC_ISSUER 时必须设置', 'required when OIDC_ISSUER is set') });
       }
     }
     const fileStorage = env.FILE_STORAGE ?? (env.S3_BUCKET ? 's3' : 'local');
     if (fileStorage === 's3') {
       for (const key of ['S3_ENDPOINT', 'S3_BUCKET', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY'] as const) {
-        if (!env[key]) ctx.addIssue({ code: 'custom', path: [key], message: 'required when FILE_STORAGE=s3' });
+        if (!env[key]) ctx.addIssue({ code: 'custom', path: [key], ...said('FILE_STORAGE=s3 时必须设置', 'required when FILE_STORAGE=s3') });
       }
     }
     return {
@@ -175,7 +178,8 @@ export function parseConfig(env: Record<string, string | undefined>): RawConfig 
   const result = configSchema.safeParse(env);
   if (!result.success) {
     throw invalidConfig(result.error.issues.map((i) => {
-      const name = i.path.join('.') || '(env)';
+      // The variable, not the place inside its parsed value (ALLOWED_EMAIL_DOMAINS.0).
+      const name = i.path.length ? String(i.path[0]) : '(env)';
       const said = issueWords(i, env);
       return words(`${name}：${said.zh}`, `${name}: ${said.en}`);
     }));

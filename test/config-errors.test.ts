@@ -33,6 +33,27 @@ describe('configuration refusals', () => {
     expect((err as Error).message).toBe(`${zh.message}\n${en.message}`);
   });
 
+  it('every rule of its own says itself in Chinese too, not only zod’s built-in ones', () => {
+    const refused = (env: Record<string, string>) => {
+      try {
+        parseConfig(env);
+      } catch (err) {
+        return err;
+      }
+      throw new Error('parseConfig accepted a bad environment');
+    };
+    // The rules between variables are checked once every variable parses by itself.
+    const byThemselves = refused({ DATABASE_URL: 'mysql://db', REDIS_URL: 'localhost:6379', SMTP_URL: 'mail.example.edu.cn', QUEUE_PREFIX: 'my queue', OIDC_CLAIM: 'employee no', ALLOWED_EMAIL_DOMAINS: 'pku edu cn', OUTBOUND_ALLOW_ADDRESSES: 'intranet' });
+    const together = refused({ NODE_ENV: 'production', OIDC_ISSUER: 'https://sso.example.edu.cn', S3_BUCKET: 'files' });
+    const lines = [byThemselves, together].flatMap((err) => refusal(err, 'zh-CN').error.message.split('\n').slice(1).map((l: string) => l.trim()));
+    expect(lines.map((l: string) => l.split('：')[0]).sort()).toEqual(['ALLOWED_EMAIL_DOMAINS', 'APP_SECRET', 'DATABASE_URL', 'OIDC_CLAIM', 'OIDC_CLIENT_ID', 'OIDC_CLIENT_SECRET',
+      'OUTBOUND_ALLOW_ADDRESSES', 'QUEUE_PREFIX', 'REDIS_URL', 'S3_ACCESS_KEY_ID', 'S3_ENDPOINT', 'S3_SECRET_ACCESS_KEY', 'SMTP_URL']);
+    for (const line of lines) expect(line.slice(line.indexOf('：') + 1), line).toMatch(CJK);
+    const en = refusal(byThemselves, 'en').error.message;
+    expect(en).toContain('DATABASE_URL: must be a postgres:// URL');
+    expect(en).not.toMatch(CJK);
+  });
+
   it('the CLI answers a bad variable in the language asked for, without opening a database', { timeout: 60_000 }, async () => {
     const { DATABASE_URL: _unused, ...env } = process.env;
     const answer = await new Promise<{ code: number; out: { error: { code: string; message: string } } }>((resolve) => {
