@@ -5,6 +5,7 @@ import type { Db } from '../db/client';
 import { errorBody, AppError, handleError, words } from './lib/errors';
 import { createRouter, type AppDeps, type AppEnv } from './lib/http';
 import { bodyLimits, DEFAULT_MAX_JSON_BYTES, sameOriginForms, securityHeaders } from './lib/http-guards';
+import { idempotency } from './lib/idempotency';
 import { inputGuard } from './lib/input-guard';
 import { localeOf } from './lib/i18n';
 import { requestLog } from './lib/request-log';
@@ -114,6 +115,8 @@ export function createApp(deps: AppDeps, options: AppOptions = {}) {
 
   const api = createRouter();
   api.use('*', requireBearer);
+  // After the caller is known: a key belongs to its person.
+  api.use('*', idempotency);
   api.route('/', orgRouter).route('/', draftsRouter).route('/', signoffRouter).route('/', auditRouter).route('/', deliveriesRouter).route('/', calendarRouter);
   api.route('/', accountsRouter).route('/', inspectionsRouter).route('/', verifyRouter).route('/', filesRouter).route('/', sessionsRouter).route('/', incidentsRouter).route('/', prescreenRouter).route('/', dutiesRouter).route('/', handoffRouter).route('/', tokensRouter);
 
@@ -132,7 +135,7 @@ export function createApp(deps: AppDeps, options: AppOptions = {}) {
       // No open-source licence has been chosen: the code is private (package.json "private": true).
       // `identifier` (an SPDX expression) is OpenAPI 3.1; the generator's type is 3.0's LicenseObject.
       license: { name: 'Proprietary, all rights reserved', identifier: 'LicenseRef-Proprietary' } as { name: string },
-      description: 'Pre-publication review (先审后发): drafts, the five-level sign-off chain, official account registry and annual inspection. Errors: `{ error: { code, message, details? } }`; messages in zh-CN unless `Accept-Language: en`.',
+      description: 'Pre-publication review (先审后发): drafts, the five-level sign-off chain, official account registry and annual inspection. Errors: `{ error: { code, message, details? } }`; messages in zh-CN unless `Accept-Language: en`. Retries: send a write with `Idempotency-Key: <uuid>` and the same request sent again by the same person within 24 hours gets the first answer (`Idempotent-Replayed: true`) instead of being done twice; the same key on a different request is refused with 422 `idempotency_key_reused`, and while the first is still running with 409 `idempotency_in_progress`.',
     },
     // Relative: the server that served this document (the same document is right on every deployment).
     servers: [{ url: '/', description: 'This service' }],

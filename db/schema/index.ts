@@ -11,3 +11,4 @@ export * from './sessions';
 export * from './duties';
 export * from './publications';
 export * from './incidents';
+export * from './idempotency';

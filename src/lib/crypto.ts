@@ -17,8 +17,8 @@ export function randomToken(prefix = ''): string {
   return prefix + base64url(crypto.getRandomValues(new Uint8Array(32)));
 }
 
-export async function sha256Hex(text: string): Promise<string> {
-  return hex(await crypto.subtle.digest('SHA-256', encoder.encode(text)));
+export async function sha256Hex(input: string | Uint8Array<ArrayBuffer>): Promise<string> {
+  return hex(await crypto.subtle.digest('SHA-256', typeof input === 'string' ? encoder.encode(input) : input));
 }
 
 const keys = new Map<string, Promise<CryptoKey>>();

@@ -56,6 +56,8 @@ const CATALOG = {
   login_link_expired: [410, '此登录链接已过期（15 分钟内有效），请重新获取', 'This sign-in link has expired (it works for 15 minutes); ask for a new one'],
   sso_failed: [403, '统一身份认证登录失败：{reasonZh}', 'Single sign-on failed: {reasonEn}'],
   csrf_failed: [403, '表单已失效或不是从本系统页面提交的，请刷新页面后重试', 'The form has expired or was not sent from this service’s page; reload the page and try again'],
+  idempotency_key_reused: [422, 'Idempotency-Key：此键已用于另一个请求（方法、路径或请求体不同），新请求请换一个键', 'Idempotency-Key: this key was used for a different request (method, path or body); use a new key for a new request'],
+  idempotency_in_progress: [409, 'Idempotency-Key：使用此键的请求正在处理，请稍后重试以取得其结果', 'Idempotency-Key: a request with this key is still being handled; retry shortly for its answer'],
   rate_limited: [429, '操作过于频繁，请于 {retryAfter}后再试', 'Too many requests; try again after {retryAfter}'],
   too_many_checks: [429, '查验过于频繁，请 {seconds} 秒后再试', 'Too many checks from your address; try again in {seconds} seconds'],
   internal: [500, '服务器内部错误', 'Internal server error'],

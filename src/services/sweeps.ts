@@ -4,6 +4,7 @@ import { dutySweeps } from './duties';
 import { incidentSweeps } from './incidents';
 import { inspectionSweeps } from './inspections';
 import { supervisionSweeps } from './supervisions';
+import { pruneIdempotencyKeys } from './idempotency';
 import { pruneOutbox } from './outbox';
 import { reminderSweeps } from './reminders';
 
@@ -17,4 +18,5 @@ export interface Sweep {
   run(db: Db, deps: ServiceDeps, now: Date): Promise<number>;
 }
 
-export const SWEEPS: Sweep[] = [...reminderSweeps, ...inspectionSweeps, ...dutySweeps, ...incidentSweeps, ...supervisionSweeps, { name: 'outbox-prune', run: (db, _deps, now) => pruneOutbox(db, now) }];
+export const SWEEPS: Sweep[] = [...reminderSweeps, ...inspectionSweeps, ...dutySweeps, ...incidentSweeps, ...supervisionSweeps, { name: 'outbox-prune', run: (db, _deps, now) => pruneOutbox(db, now) },
+  { name: 'idempotency-prune', run: (db, _deps, now) => pruneIdempotencyKeys(db, now) }];
