@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SWEEPS } from '../src/services/sweeps';
 import { createTestEnv, type DbKind, type TestEnv } from './harness';
@@ -99,6 +100,21 @@ describe.each<DbKind>(['postgres', 'pglite'])('Idempotency-Key on %s', (kind) =>
     expect([201, 409]).toContain(statuses[1]);
     if (statuses[0] === 409) expect(both.find((r) => r.status === 409)!.body.error.code).toBe('idempotency_in_progress');
     expect(await draftsTitled('同时发出两次')).toHaveLength(1);
+  });
+
+  it('a key whose request died unanswered (its process killed) waits five minutes, then is taken up again', async () => {
+    const key = newKey();
+    expect((await create(key, draft('中途崩溃的请求'))).status).toBe(201);
+    // As if the process had died after claiming the key and before keeping the answer.
+    await t.runtime.database.db.execute(sql`update idempotent_requests set status = null, body = null where key = ${key}`);
+    const meanwhile = await create(key, draft('中途崩溃的请求'));
+    expect(meanwhile.status, meanwhile.text).toBe(409);
+    expect(meanwhile.body.error.code).toBe('idempotency_in_progress');
+    t.clock.advance(0.1);
+    const later = await create(key, draft('中途崩溃的请求'));
+    expect(later.status, later.text).toBe(201);
+    expect(later.headers.get('idempotent-replayed')).toBeNull();
+    expect((await create(key, draft('中途崩溃的请求'))).headers.get('idempotent-replayed')).toBe('true');
   });
 
   it('a key lasts a day, then may be used again; the sweep clears old keys', async () => {
