@@ -67,12 +67,15 @@ ${lookupForm()}`,
   });
 }
 
-/** A box to type a code into, for people who read it off a poster rather than scan it. */
-export function lookupForm(value = '') {
-  return html`<section><h2>查验其他编码 Check another code</h2>
-<form class="lookup" method="get" action="/verify"><input name="code" value="${value}" placeholder="SJ-2026-WX-0001-T" aria-label="审查合格编码 Inspection pass code" autocomplete="off" spellcheck="false"><button type="submit">查验 Verify</button></form></section>`;
+/**
+ * A box to type a code into, for people who read it off a poster rather than scan it; under an
+ * answer, for the next code.
+ */
+export function lookupForm(another = true) {
+  return html`<section><h2>${another ? '查验其他编码 Check another code' : '输入编码 Enter the code'}</h2>
+<form class="lookup" method="get" action="/verify"><input name="code" placeholder="SJ-2026-WX-0001-T" aria-label="审查合格编码 Inspection pass code" autocomplete="off" spellcheck="false"><button type="submit">查验 Verify</button></form></section>`;
 }
 
 export function lookupPage() {
-  return page({ title: '审查合格编码查验', body: html`<style>${raw(STYLE)}</style><section><h1>审查合格编码查验</h1><div class="meta">Verify an official account’s inspection pass code</div></section>${lookupForm()}` });
+  return page({ title: '审查合格编码查验', body: html`<style>${raw(STYLE)}</style><section><h1>审查合格编码查验</h1><div class="meta">Verify an official account’s inspection pass code</div></section>${lookupForm(false)}` });
 }
