@@ -4,13 +4,12 @@ import { HonoAdapter } from '@bull-board/hono';
 import { serveStatic } from '@hono/node-server/serve-static';
 import type { Context, Hono, Next } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
-import { html } from 'hono/html';
 import type { Db } from '../db/client';
 import { constantTimeEqual, hmacHex } from '../src/lib/crypto';
 import { AppError, errorBody, words } from '../src/lib/errors';
 import type { AppDeps, AppEnv } from '../src/lib/http';
 import { localeOf } from '../src/lib/i18n';
-import { page } from '../src/pages/layout';
+import { boardSignIn, boardSignOut } from '../src/pages/operations/board';
 import { authenticate, findPerson, hasRole, type Person } from '../src/services/auth';
 import type { Queues } from './queues';
 
@@ -67,19 +66,7 @@ export function mountQueueBoard(app: Hono<AppEnv>, queues: Queues, deps: AppDeps
   });
   const secure = deps.config.publicUrl.startsWith('https:');
 
-  const loginForm = (error?: string) =>
-    page({
-      title: '队列管理登录 / Queue dashboard sign-in',
-      body: html`<section><h1>队列管理 · Queue dashboard</h1>
-${error ? html`<div class="notice bad">${error}</div>` : ''}
-<form method="post" action="${LOGIN_PATH}">
-<p>请输入管理员的个人令牌（imp_…）。<br><span class="meta">Paste an admin's personal token.</span></p>
-<p><textarea name="token" required autocomplete="off" style="min-height:60px"></textarea></p>
-<div class="actions"><button class="approve" type="submit">登录 / Sign in</button></div>
-</form></section>`,
-    });
-
-  app.get(LOGIN_PATH, (c) => c.html(loginForm()));
+  app.get(LOGIN_PATH, (c) => boardSignIn(c, LOGIN_PATH));
   app.post(LOGIN_PATH, async (c) => {
     const form = await c.req.parseBody();
     const token = typeof form.token === 'string' ? form.token.trim() : '';
@@ -87,23 +74,14 @@ ${error ? html`<div class="notice bad">${error}</div>` : ''}
     try {
       person = await authenticate(deps.db, deps.config.appSecret, `Bearer ${token}`);
     } catch {
-      return c.html(loginForm('令牌无效。 / Invalid token.'), 401);
+      return boardSignIn(c, LOGIN_PATH, '令牌无效。 / Invalid token.', 401);
     }
-    if (!hasRole(person, 'admin')) return c.html(loginForm('该令牌不属于管理员。 / This token is not an admin’s.'), 403);
+    if (!hasRole(person, 'admin')) return boardSignIn(c, LOGIN_PATH, '该令牌不属于管理员。 / This token is not an admin’s.', 403);
     const session = await sessionValue(deps.config.appSecret, person.id, Date.now() + SESSION_MS);
     setCookie(c, COOKIE, session, { path: '/admin', httpOnly: true, sameSite: 'Strict', secure, maxAge: SESSION_MS / 1000 });
     return c.redirect(BOARD_PATH, 303);
   });
-  app.get(LOGOUT_PATH, (c) =>
-    c.html(
-      page({
-        title: '退出登录 / Sign out',
-        body: html`<section><h1>退出队列管理 · Sign out of the queue dashboard</h1>
-<form method="post" action="${LOGOUT_PATH}"><div class="actions"><button class="reject" type="submit">退出登录 / Sign out</button></div></form>
-<p class="meta"><a href="${BOARD_PATH}">返回队列 / Back to the queues</a></p></section>`,
-      }),
-    ),
-  );
+  app.get(LOGOUT_PATH, (c) => boardSignOut(c, LOGOUT_PATH, BOARD_PATH));
   app.post(LOGOUT_PATH, (c) => {
     deleteCookie(c, COOKIE, { path: '/admin' });
     return c.redirect(LOGIN_PATH, 303);

@@ -101,6 +101,11 @@ ins.diff{background:#d7f5dd;color:#04451f;text-decoration:none}del.diff{backgrou
 html{scroll-padding-top:72px}
 code,.mono{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:.92em}
 footer.foot{color:var(--muted);font-size:12px;text-align:center;padding:16px}
+/* The public verify page: the verdict with its mark, the code in a monospace face, the QR code, the lookup box. */
+.pass-verdict{display:flex;gap:14px;align-items:center}.pass-verdict .mark{font-size:32px;line-height:1}
+.pass-code{font:600 18px/1.4 ui-monospace,Menlo,Consolas,monospace;letter-spacing:1px;word-break:break-all}
+.card.qr{text-align:center}.card.qr img{display:block;margin:0 auto 8px}
+form.lookup{display:flex;gap:8px}form.lookup input{flex:1;min-width:0;width:auto;text-transform:uppercase}form.lookup .btn{flex:none}
 @media (max-width:768px){
   .topbar{padding:0 12px;gap:10px}.brand small,.topbar .who{display:none}
   .shell{display:block}

@@ -4,7 +4,7 @@ import type { AppEnv } from '../../lib/http';
 import { localeOf } from '../../lib/i18n';
 import { clientIp } from '../../lib/client-ip';
 import { rateLimit, type RateDecision } from '../../lib/rate-limit';
-import { noticePage } from '../../pages/layout';
+import { refusedAnswer } from '../../pages/verify';
 
 const tooMany = (d: RateDecision) => new AppError('too_many_checks', { seconds: d.retryAfterSeconds }, { retryAfterSeconds: d.retryAfterSeconds });
 
@@ -19,6 +19,6 @@ export const verifyRateLimit = (answer: 'json' | 'page') => rateLimit({
   refuse: (c: Context<AppEnv>, d) => {
     const err = tooMany(d);
     if (answer === 'json') return c.json(errorBody(err, localeOf(c)), 429);
-    return c.html(noticePage({ title: '查验过于频繁', ok: false, zh: err.localized('zh-CN'), en: err.localized('en') }), 429);
+    return refusedAnswer(c, '查验过于频繁', err);
   },
 });

@@ -3,8 +3,7 @@ import { AppError, toAppError } from '../../lib/errors';
 import { z } from '@hono/zod-openapi';
 import { validationError, type AppEnv } from '../../lib/http';
 import { qrPng, qrSvg } from '../../lib/qr';
-import { noticePage } from '../../pages/layout';
-import { lookupPage, verifyPage } from '../../pages/verify';
+import { lookupAnswer, refusedAnswer, verifyAnswer } from '../../pages/verify';
 import { parseCodeOrThrow, verifyCode } from '../../services/inspections';
 import { CodeParam } from './verify.routes';
 
@@ -18,7 +17,7 @@ export const verifyPagesRouter = new Hono<AppEnv>()
   // The lookup form posts here with ?code=…; send the visitor on to the code's own page.
   .get('/verify', (c) => {
     const code = c.req.query('code')?.trim();
-    if (!code) return c.html(lookupPage());
+    if (!code) return lookupAnswer(c);
     // Checked whole, by the API's own rule: cutting it short could split a surrogate pair.
     const parsed = LookupQuery.safeParse({ code });
     if (!parsed.success) return errorPage(c, validationError(parsed.error.issues, 'query'));
@@ -29,9 +28,8 @@ export const verifyPagesRouter = new Hono<AppEnv>()
     }
   })
   .get('/verify/:code', async (c) => {
-    c.header('Cache-Control', 'no-cache');
     try {
-      return c.html(verifyPage(await verifyCode(c.var.deps.db, c.var.deps, c.req.param('code'))));
+      return await verifyAnswer(c, await verifyCode(c.var.deps.db, c.var.deps, c.req.param('code')));
     } catch (err) {
       return errorPage(c, err);
     }
@@ -51,5 +49,5 @@ const qrHeaders = (type: string) => ({ 'Content-Type': type, 'Cache-Control': 'p
 function errorPage(c: Context<AppEnv>, err: unknown) {
   const e = err instanceof AppError ? err : toAppError(err);
   if (e.code === 'internal') c.var.log.error({ err }, 'verify page failed');
-  return c.html(noticePage({ title: '无法查验', ok: false, zh: e.localized('zh-CN'), en: e.localized('en') }), e.status);
+  return refusedAnswer(c, '无法查验', e);
 }
