@@ -1,7 +1,8 @@
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cstYear } from '../src/domain/cst';
-import { toAppError } from '../src/lib/errors';
+import { Hono } from 'hono';
+import { handleError, toAppError } from '../src/lib/errors';
 import { inTransaction } from '../src/services/context';
 import { ALL_TICKED, createTestEnv, submitDraft, type TestEnv } from './harness';
 import { applyFor, newPerson, registered, rowsOf, type Demo } from './registry-fixtures';
@@ -218,6 +219,12 @@ describe('when Postgres breaks a deadlock', () => {
     expect(attempts).toBe(4);
     const answer = toAppError(err);
     expect([answer.code, answer.status]).toEqual(['unavailable', 503]);
+    // Over HTTP, with when to try again.
+    const app = new Hono().get('/', () => { throw err; }).onError(handleError);
+    const res = await app.request('/');
+    expect(res.status).toBe(503);
+    expect(res.headers.get('retry-after')).toBe('1');
+    expect((await res.json()).error.message).toContain('请稍后重试');
 
     attempts = 0;
     // A savepoint's failure has aborted the outer transaction: running the inner work again there would fail.

@@ -120,7 +120,7 @@ export function toAppError(err: unknown): AppError {
   if (pgCode === '22P02') return new AppError('validation_failed', { fields: 'id' }, [{ path: 'id', message: words('不是有效的 UUID', 'not a valid UUID') }]);
   if (pgCode === '23505') return new AppError('conflict', { reason: words('与已有记录重复', 'duplicate value') });
   // Only once inTransaction's retries are spent: the caller's request was fine, try again shortly.
-  if (isTransientConflict(err)) return new AppError('unavailable', { reason: words('同时进行的操作过多，请稍后重试', 'too many changes at once; try again shortly') });
+  if (isTransientConflict(err)) return new AppError('unavailable', { reason: words('同时进行的操作过多，请稍后重试', 'too many changes at once; try again shortly') }, { retryAfterSeconds: 1 });
   return new AppError('internal');
 }
 
@@ -143,8 +143,10 @@ export function isTransientConflict(err: unknown): boolean {
 export function handleError(err: unknown, c: Context) {
   const appError = toAppError(err);
   if (appError.code === 'internal') c.get('log')?.error({ err }, 'unhandled error');
-  const retryAt = appError.code === 'rate_limited' ? Date.parse(String((appError.details as { retryAfter?: string } | undefined)?.retryAfter)) : NaN;
+  const details = appError.details as { retryAfter?: string; retryAfterSeconds?: number } | undefined;
+  const retryAt = appError.code === 'rate_limited' ? Date.parse(String(details?.retryAfter)) : NaN;
   // Retry-After in seconds (RFC 9110), so clients and proxies can wait without reading the body.
   if (Number.isFinite(retryAt)) c.header('Retry-After', String(Math.max(1, Math.ceil((retryAt - (c.get('deps')?.now() ?? new Date()).getTime()) / 1000))));
+  else if (typeof details?.retryAfterSeconds === 'number') c.header('Retry-After', String(details.retryAfterSeconds));
   return c.json(errorBody(appError, localeOf(c)), appError.status);
 }
