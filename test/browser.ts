@@ -2,7 +2,9 @@ import { existsSync } from 'node:fs';
 import { serve, type ServerType } from '@hono/node-server';
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
 import type { AddressInfo } from 'node:net';
+import { inArray } from 'drizzle-orm';
 import { afterAll, beforeAll } from 'vitest';
+import { people } from '../db/schema';
 import { createTestEnv, type TestEnv } from './harness';
 
 /** Debian's Chromium, never a downloaded browser; flags keep it off the (closed) network. */
@@ -49,6 +51,19 @@ export async function browserAs(t: TestEnv, browser: Browser, base: string, emai
 export const noSideways = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
 
 type Demo = Awaited<ReturnType<TestEnv['seed']>>;
+
+/**
+ * The demo people's addresses, to sign them in by mail: by role (`section_head`), or by
+ * `<name>.<role>` when several colleges are seeded (`{ a, b }` gives `a.section_head`, `b.…`).
+ */
+export async function emailsOf(t: TestEnv, demos: Demo | Record<string, Demo>): Promise<Record<string, string>> {
+  const named: [string, Demo][] = 'people' in demos && 'tokens' in demos ? [['', demos as Demo]] : Object.entries(demos as Record<string, Demo>);
+  const ids = named.flatMap(([, d]) => Object.values(d.people) as string[]);
+  const rows = await t.runtime.database.db.select({ id: people.id, email: people.email }).from(people).where(inArray(people.id, ids));
+  const byId = new Map(rows.map((r) => [r.id, r.email]));
+  return Object.fromEntries(named.flatMap(([name, d]) => Object.entries(d.people).map(([role, id]) => [name ? `${name}.${role}` : role, byId.get(id as string)!])));
+}
+
 export interface SeededBrowser { t: TestEnv; demo: Demo; browser: Browser; base: string; emailOf(personId: string): Promise<string> }
 
 /**

@@ -1,9 +1,7 @@
-import { inArray } from 'drizzle-orm';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { people } from '../db/schema';
 import { createPeriodObligations } from '../src/services/duties';
-import { browserAs, hasChromium, noSideways, openBrowser } from './browser';
+import { browserAs, emailsOf, hasChromium, noSideways, openBrowser } from './browser';
 import { createTestEnv, type TestEnv } from './harness';
 import { pdf } from './support/fixtures';
 import type { Demo } from './registry-fixtures';
@@ -28,9 +26,7 @@ describe.skipIf(!hasChromium && !process.env.CI)('duty pages in Chromium', () =>
     t.clock.now = cst('2026-04-02T10:00:00');
     a = await t.seed();
     b = await t.seed();
-    const ids = [...Object.values(a.people), ...Object.values(b.people)] as string[];
-    const rows = await t.runtime.database.db.select({ id: people.id, email: people.email }).from(people).where(inArray(people.id, ids));
-    for (const [role, id] of Object.entries(a.people)) email[`a.${role}`] = rows.find((r) => r.id === id)!.email;
+    Object.assign(email, await emailsOf(t, { a }));
     await createPeriodObligations(t.runtime.database.db, t.runtime.deps, t.clock.now);
     await t.deliver();
     ({ base, browser, close } = await openBrowser(t));

@@ -1,8 +1,6 @@
-import { inArray } from 'drizzle-orm';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { people } from '../db/schema';
-import { browserAs, hasChromium, noSideways, openBrowser } from './browser';
+import { browserAs, emailsOf, hasChromium, noSideways, openBrowser } from './browser';
 import { ALL_TICKED, createTestEnv, LEVELS, submitDraft, type TestEnv } from './harness';
 import { png } from './support/fixtures';
 
@@ -26,8 +24,7 @@ describe.skipIf(!hasChromium && !process.env.CI)('incident pages in Chromium', (
     t = await createTestEnv('postgres');
     t.clock.now = cst('2026-11-30T10:00:00');
     demo = await t.seed();
-    const rows = await t.runtime.database.db.select({ id: people.id, email: people.email }).from(people).where(inArray(people.id, Object.values(demo.people) as string[]));
-    for (const [role, id] of Object.entries(demo.people)) email[role] = rows.find((r) => r.id === id)!.email;
+    Object.assign(email, await emailsOf(t, demo));
     const roster = await t.request('PUT', `/api/v1/units/${demo.unitId}/duty-roster`, {
       token: demo.tokens.admin, body: { entries: [{ personId: demo.people.publicity_officer, from: '2026-11-29T00:00:00+08:00', to: '2026-12-31T00:00:00+08:00' }] },
     });

@@ -1,10 +1,8 @@
-import { inArray } from 'drizzle-orm';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { people } from '../db/schema';
 import { SUPERVISION_ITEMS } from '../src/domain/supervision';
 import { createPeriodObligations } from '../src/services/duties';
-import { browserAs, hasChromium, noSideways, openBrowser } from './browser';
+import { browserAs, emailsOf, hasChromium, noSideways, openBrowser } from './browser';
 import { createTestEnv, type TestEnv } from './harness';
 import type { Demo } from './registry-fixtures';
 
@@ -31,9 +29,7 @@ describe.skipIf(!hasChromium && !process.env.CI)('专项督查 pages in Chromium
     t.clock.now = cst('2026-11-02T09:00:00');
     a = await t.seed();
     b = await t.seed();
-    const ids = [...Object.values(a.people), ...Object.values(b.people)] as string[];
-    const rows = await t.runtime.database.db.select({ id: people.id, email: people.email }).from(people).where(inArray(people.id, ids));
-    for (const [who, d] of [['a', a], ['b', b]] as const) for (const [role, id] of Object.entries(d.people)) email[`${who}.${role}`] = rows.find((r) => r.id === id)!.email;
+    Object.assign(email, await emailsOf(t, { a, b }));
     unitA = (await t.request('GET', `/api/v1/units/${a.unitId}`, { token: a.tokens.admin })).body.name;
     await createPeriodObligations(t.runtime.database.db, t.runtime.deps, t.clock.now);
     await t.deliver();

@@ -5,7 +5,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { people } from '../db/schema';
 import { CHECKLIST_ITEMS } from '../src/domain/checklist';
-import { hasChromium, launchBrowser } from './browser';
+import { emailsOf, hasChromium, launchBrowser } from './browser';
 import { createTestEnv, LEVELS, type TestEnv } from './harness';
 import { startSmtpSink, type SmtpSink } from './support/smtp-sink';
 
@@ -46,8 +46,7 @@ describe.skipIf(!hasChromium && !process.env.CI)('the web workspace in Chromium'
     });
     browser = await launchBrowser();
     demo = await t.seed();
-    const rows = await t.runtime.database.db.select({ id: people.id, email: people.email }).from(people).where(inArray(people.id, Object.values(demo.people)));
-    for (const [role, id] of Object.entries(demo.people)) email[role] = rows.find((r) => r.id === id)!.email;
+    Object.assign(email, await emailsOf(t, demo));
   }, 60_000);
   afterAll(async () => {
     await browser?.close();

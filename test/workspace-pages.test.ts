@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { people, reviews } from '../db/schema';
 import { runReminders } from '../src/services/reminders';
 import { ALL_TICKED, createTestEnv, LEVELS, submitDraft, type TestEnv } from './harness';
+import { emailsOf } from './browser';
 
 /**
  * The web workspace over HTTP with real sessions (signed in by the mailed link): `/` lists what
@@ -19,8 +20,7 @@ describe('web workspace pages', () => {
   beforeAll(async () => {
     t = await createTestEnv();
     demo = await t.seed();
-    const rows = await t.runtime.database.db.select({ id: people.id, email: people.email }).from(people).where(inArray(people.id, Object.values(demo.people)));
-    for (const [role, id] of Object.entries(demo.people)) email[role] = rows.find((r) => r.id === id)!.email;
+    Object.assign(email, await emailsOf(t, demo));
     for (const role of ['drafter', 'section_head', 'deputy_leader']) session[role] = await t.signIn(email[role]!);
     draftId = await submitDraft(t, demo, '工作台测试稿件');
   });
