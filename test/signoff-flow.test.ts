@@ -135,6 +135,8 @@ describe.each<DbKind>(['postgres', 'pglite'])('sign-off chain on %s', (kind) => 
     const reused = await approve(token);
     expect(reused.status).toBe(409);
     expect(reused.body.error.code).toBe('link_used');
+    // The decision the link recorded, for a phone that lost the first answer.
+    expect(reused.body.error.details).toEqual({ decision: 'approve', decidedAt: t.clock.now.toISOString() });
     const next = await linkOf('deputy_leader');
     t.clock.advance(24 * 8);
     const expired = await approve(next);

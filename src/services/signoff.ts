@@ -368,6 +368,16 @@ async function linkUnderLock(tx: Db, tokenHash: string, draft: DraftRow) {
 const rowsOf = <T>(result: unknown): T[] => (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
 
 /**
+ * A link used once already, with the decision it recorded: someone whose phone lost the first answer
+ * and sends again learns that their decision stands, and which one it was.
+ */
+async function usedBy(tx: Db, reviewId: string, personId: string): Promise<AppError> {
+  const [recorded] = await tx.select({ decision: decisions.decision, at: decisions.createdAt }).from(decisions)
+    .where(and(eq(decisions.reviewId, reviewId), eq(decisions.personId, personId)));
+  return new AppError('link_used', {}, recorded ? { decision: recorded.decision, decidedAt: recorded.at.toISOString() } : undefined);
+}
+
+/**
  * A decision by link. The draft lock serialises every decision on a draft; the link and the review
  * are then claimed with conditional updates, so of any number of concurrent clicks exactly one wins.
  *
@@ -391,7 +401,7 @@ export async function decideByLink(db: Db, deps: ServiceDeps, token: string, inp
     const now = deps.now();
     const { link, review, version, otherLevel, holders, chain, calendar, terms } = await linkUnderLock(tx, tokenHash, draft);
     const problem = linkProblem(link, review, now);
-    if (problem) throw problem;
+    if (problem) throw problem.code === 'link_used' ? await usedBy(tx, review.id, link.personId) : problem;
     const conflict = dutyConflictOf(review, draft.drafterId, otherLevel);
     if (conflict) {
       // Refused, and the refusal is itself on the record; the level is never skipped.
