@@ -95,9 +95,10 @@ export const configSchema = z
     S3_ACCESS_KEY_ID: z.string().optional(),
     S3_SECRET_ACCESS_KEY: z.string().optional(),
   })
-  .transform((env, ctx) => {
-    const dev = env.NODE_ENV !== 'production';
-    if (!dev && (!env.APP_SECRET || env.APP_SECRET.length < 32)) {
+  // Rules between variables, checked even when some variable is malformed, so that one start names
+  // every problem (`when`: zod skips a refinement after an aborting issue otherwise).
+  .superRefine((env, ctx) => {
+    if (env.NODE_ENV === 'production' && (!env.APP_SECRET || env.APP_SECRET.length < 32)) {
       ctx.addIssue({ code: 'custom', path: ['APP_SECRET'], ...said('开发模式以外必须设置，至少 32 个字符（例如 `openssl rand -hex 32`）', 'required outside dev mode, at least 32 characters (e.g. `openssl rand -hex 32`)') });
     }
     if (env.OIDC_ISSUER) {
@@ -111,6 +112,10 @@ export const configSchema = z
         if (!env[key]) ctx.addIssue({ code: 'custom', path: [key], ...said('FILE_STORAGE=s3 时必须设置', 'required when FILE_STORAGE=s3') });
       }
     }
+  }, { when: () => true })
+  .transform((env) => {
+    const dev = env.NODE_ENV !== 'production';
+    const fileStorage = env.FILE_STORAGE ?? (env.S3_BUCKET ? 's3' : 'local');
     return {
       env: env.NODE_ENV,
       dev,
