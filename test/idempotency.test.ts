@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { claimKey, releaseKey, storeAnswer } from '../src/services/idempotency';
 import { SWEEPS } from '../src/services/sweeps';
 import { createTestEnv, type DbKind, type TestEnv } from './harness';
 import { png } from './support/fixtures';
@@ -115,6 +116,23 @@ describe.each<DbKind>(['postgres', 'pglite'])('Idempotency-Key on %s', (kind) =>
     expect(later.status, later.text).toBe(201);
     expect(later.headers.get('idempotent-replayed')).toBeNull();
     expect((await create(key, draft('中途崩溃的请求'))).headers.get('idempotent-replayed')).toBe('true');
+  });
+
+  it('a request presumed dead that finishes after all cannot overwrite or free the claim that took its key over', async () => {
+    const { db } = t.runtime.database;
+    const key = newKey();
+    const t0 = new Date(t.clock.now.getTime() + 3_600_000);
+    const first = await claimKey(db, demo.people.drafter!, key, 'same', t0);
+    const t1 = new Date(t0.getTime() + 6 * 60_000);
+    const second = await claimKey(db, demo.people.drafter!, key, 'same', t1);
+    expect([first.kind, second.kind]).toEqual(['claimed', 'claimed']);
+    // The first comes back late, before the second has answered: its release misses…
+    await releaseKey(db, demo.people.drafter!, key, (first as { at: Date }).at);
+    await storeAnswer(db, demo.people.drafter!, key, (second as { at: Date }).at, { status: 201, contentType: 'application/json', body: '{"from":"second"}' });
+    // …and so does its answer, after the second's.
+    await storeAnswer(db, demo.people.drafter!, key, (first as { at: Date }).at, { status: 201, contentType: 'application/json', body: '{"from":"first"}' });
+    const later = await claimKey(db, demo.people.drafter!, key, 'same', new Date(t1.getTime() + 1000));
+    expect(later).toEqual({ kind: 'answered', answer: { status: 201, contentType: 'application/json', body: '{"from":"second"}' } });
   });
 
   it('a key lasts a day, then may be used again; the sweep clears old keys', async () => {

@@ -43,12 +43,12 @@ export const idempotency = createMiddleware<AppEnv>(async (c, next) => {
   try {
     await next();
   } catch (err) {
-    await releaseKey(db, person.id, key);
+    await releaseKey(db, person.id, key, claim.at);
     throw err;
   }
   const res = c.res;
-  if (res.status >= 500 || res.status === 429) return void (await releaseKey(db, person.id, key));
-  await storeAnswer(db, person.id, key, { status: res.status, contentType: res.headers.get('content-type'), body: await res.clone().text() });
+  if (res.status >= 500 || res.status === 429) return void (await releaseKey(db, person.id, key, claim.at));
+  await storeAnswer(db, person.id, key, claim.at, { status: res.status, contentType: res.headers.get('content-type'), body: await res.clone().text() });
 });
 
 const badKey = (message: ReturnType<typeof words>) =>

@@ -14,7 +14,8 @@ export type StoredAnswer = { status: number; contentType: string | null; body: s
 
 /** What the key holds when a request arrives with it. */
 export type Claim =
-  | { kind: 'claimed' }
+  /** `at` tells this claim from a later one of the same key (one taken over after ABANDONED_AFTER_MS). */
+  | { kind: 'claimed'; at: Date }
   | { kind: 'answered'; answer: StoredAnswer }
   | { kind: 'in_progress' }
   | { kind: 'other_request' };
@@ -27,14 +28,14 @@ export type Claim =
 export async function claimKey(db: Db, personId: string, key: string, fingerprint: string, now: Date): Promise<Claim> {
   const inserted = await db.insert(idempotentRequests).values({ personId, key, fingerprint, createdAt: now })
     .onConflictDoNothing().returning({ key: idempotentRequests.key });
-  if (inserted.length) return { kind: 'claimed' };
+  if (inserted.length) return { kind: 'claimed', at: now };
   const expired = new Date(now.getTime() - IDEMPOTENCY_TTL_MS);
   const abandoned = new Date(now.getTime() - ABANDONED_AFTER_MS);
   const taken = await db.update(idempotentRequests).set({ fingerprint, createdAt: now, status: null, contentType: null, body: null })
     .where(and(eq(idempotentRequests.personId, personId), eq(idempotentRequests.key, key),
       or(lt(idempotentRequests.createdAt, expired), and(isNull(idempotentRequests.status), lt(idempotentRequests.createdAt, abandoned)))))
     .returning({ key: idempotentRequests.key });
-  if (taken.length) return { kind: 'claimed' };
+  if (taken.length) return { kind: 'claimed', at: now };
   const [held] = await db.select().from(idempotentRequests).where(and(eq(idempotentRequests.personId, personId), eq(idempotentRequests.key, key)));
   // Deleted in between (its request failed and let it go): this one may have it.
   if (!held) return claimKey(db, personId, key, fingerprint, now);
@@ -43,15 +44,18 @@ export async function claimKey(db: Db, personId: string, key: string, fingerprin
   return { kind: 'answered', answer: { status: held.status, contentType: held.contentType, body: held.body ?? '' } };
 }
 
+/** This claim of the key, not a later one that took it over meanwhile. */
+const claimOf = (personId: string, key: string, at: Date) =>
+  and(eq(idempotentRequests.personId, personId), eq(idempotentRequests.key, key), eq(idempotentRequests.createdAt, at), isNull(idempotentRequests.status));
+
 /** Keeps the answer for the key's next use. */
-export async function storeAnswer(db: Db, personId: string, key: string, answer: StoredAnswer): Promise<void> {
-  await db.update(idempotentRequests).set({ status: answer.status, contentType: answer.contentType, body: answer.body })
-    .where(and(eq(idempotentRequests.personId, personId), eq(idempotentRequests.key, key)));
+export async function storeAnswer(db: Db, personId: string, key: string, at: Date, answer: StoredAnswer): Promise<void> {
+  await db.update(idempotentRequests).set({ status: answer.status, contentType: answer.contentType, body: answer.body }).where(claimOf(personId, key, at));
 }
 
 /** Lets the key go unanswered (the request failed in a way worth retrying), so the retry runs anew. */
-export async function releaseKey(db: Db, personId: string, key: string): Promise<void> {
-  await db.delete(idempotentRequests).where(and(eq(idempotentRequests.personId, personId), eq(idempotentRequests.key, key), isNull(idempotentRequests.status)));
+export async function releaseKey(db: Db, personId: string, key: string, at: Date): Promise<void> {
+  await db.delete(idempotentRequests).where(claimOf(personId, key, at));
 }
 
 /** The sweep's part: keys past their day. */
