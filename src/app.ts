@@ -5,7 +5,7 @@ import type { Db } from '../db/client';
 import { errorBody, AppError, handleError, words } from './lib/errors';
 import { createRouter, type AppDeps, type AppEnv } from './lib/http';
 import { bodyLimits, DEFAULT_MAX_JSON_BYTES, sameOriginForms, securityHeaders } from './lib/http-guards';
-import { idempotency } from './lib/idempotency';
+import { documentIdempotencyKey, idempotency } from './lib/idempotency';
 import { inputGuard } from './lib/input-guard';
 import { localeOf } from './lib/i18n';
 import { requestLog } from './lib/request-log';
@@ -127,7 +127,7 @@ export function createApp(deps: AppDeps, options: AppOptions = {}) {
   app.route('/api/v1', api);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer', description: 'Personal access token (imp_…)' });
-  app.doc31('/openapi.json', {
+  const documentConfig = {
     openapi: '3.1.0',
     info: {
       title: 'Imprimatur API — 发布前审核',
@@ -139,7 +139,10 @@ export function createApp(deps: AppDeps, options: AppOptions = {}) {
     },
     // Relative: the server that served this document (the same document is right on every deployment).
     servers: [{ url: '/', description: 'This service' }],
-  });
+  };
+  // Built at the first request, once every route is registered; the same for every caller.
+  let document: ReturnType<typeof app.getOpenAPI31Document> | undefined;
+  app.get('/openapi.json', (c) => c.json((document ??= documentIdempotencyKey(app.getOpenAPI31Document(documentConfig)))));
   app.get('/docs', (c) => c.html(docsPage()));
   const docsScript = options.docsScript;
   if (docsScript) app.get(DOCS_SCRIPT_PATH, (c) => docsScript(c));

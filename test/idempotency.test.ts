@@ -135,6 +135,17 @@ describe.each<DbKind>(['postgres', 'pglite'])('Idempotency-Key on %s', (kind) =>
     expect(later).toEqual({ kind: 'answered', answer: { status: 201, contentType: 'application/json', body: '{"from":"second"}' } });
   });
 
+  it('the API document offers the header on a signed-in person’s writes, with its refusals, and nowhere else', async () => {
+    const doc = (await t.request('GET', '/openapi.json')).body;
+    const has = (path: string, method: string) => (doc.paths[path][method].parameters ?? []).some((p: { $ref?: string }) => p.$ref === '#/components/parameters/IdempotencyKey');
+    expect(doc.components.parameters.IdempotencyKey).toMatchObject({ name: 'Idempotency-Key', in: 'header', required: false });
+    expect(has('/api/v1/drafts', 'post')).toBe(true);
+    expect(Object.keys(doc.paths['/api/v1/drafts'].post.responses)).toEqual(expect.arrayContaining(['409', '422']));
+    expect(has('/api/v1/drafts', 'get')).toBe(false);
+    expect(has('/api/v1/tokens', 'post')).toBe(false);
+    expect(has('/api/v1/signoff/{token}', 'post')).toBe(false);
+  });
+
   it('a key lasts a day, then may be used again; the sweep clears old keys', async () => {
     const key = newKey();
     expect((await create(key, draft('昨天的请求'))).status).toBe(201);

@@ -85,3 +85,32 @@ function without(bytes: Uint8Array<ArrayBuffer>, needle: Uint8Array): Uint8Array
   }
   return out.subarray(0, n);
 }
+
+type Operation = { security?: unknown[]; parameters?: unknown[]; responses?: Record<string, unknown> };
+type Document = { paths?: Record<string, Record<string, Operation>>; components?: { parameters?: Record<string, unknown> } };
+
+/**
+ * The header in the OpenAPI document, on every write a signed-in person makes (where it is not
+ * refused), with the two refusals it brings: routes declare their own parameters, this one is
+ * everyone's, so it is added once here rather than to each route's contract.
+ */
+export function documentIdempotencyKey<D extends object>(generated: D): D {
+  const doc = generated as Document;
+  doc.components = { ...doc.components, parameters: { ...doc.components?.parameters, IdempotencyKey: {
+    name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', minLength: 1, maxLength: 255, pattern: '^[!-~]+$' },
+    description: 'A new UUID per operation: sent again by the same person with the same request within 24 hours, the first answer comes back (Idempotent-Replayed: true) and nothing is done twice. 同一人 24 小时内以同一键重发同一请求，返回首次的结果，不会重复执行。',
+  } } };
+  const refusal = (description: string) => ({ description, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } });
+  for (const [path, operations] of Object.entries(doc.paths ?? {})) {
+    for (const [method, op] of Object.entries(operations)) {
+      if (method === 'get' || method === 'head' || !op.security?.length || NOT_KEPT.some((re) => re.test(path))) continue;
+      op.parameters = [...(op.parameters ?? []), { $ref: '#/components/parameters/IdempotencyKey' }];
+      op.responses = {
+        ...op.responses,
+        '409': op.responses?.['409'] ?? refusal('Conflict 冲突 (idempotency_in_progress: the first request with this Idempotency-Key is still running)'),
+        '422': refusal('idempotency_key_reused: this Idempotency-Key was used for a different request 此键已用于另一个请求'),
+      };
+    }
+  }
+  return generated;
+}
