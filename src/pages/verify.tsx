@@ -8,6 +8,7 @@ import type { verifyCode } from '../services/inspections';
 import { Layout } from './components/Layout';
 import { pageCtx, type PageCtx } from './components/context';
 import { renderPage } from './components/render';
+import { Button, Card, Facts, Notice } from './components/ui';
 
 export type Verification = Awaited<ReturnType<typeof verifyCode>>;
 
@@ -35,33 +36,31 @@ const both = (kind: Parameters<typeof registryLabel>[0], value: string, cls?: st
 export function VerifyPage({ ctx, v }: { ctx: PageCtx; v: Verification }) {
   const d = verdict(v);
   const code = encodeURIComponent(v.code);
-  const facts: [Child, Child][] = [
+  // A fact the code does not have (no registration number, not revoked) is left out.
+  const facts = ([
     [<Both zh="账号名称" en="Account" />, v.account.name],
     [<Both zh="平台" en="Platform" />, both('platform', v.account.platform)],
     [<Both zh="主办单位" en="Host unit" />, v.account.unit],
-    ...(v.account.registrationNo ? [[<Both zh="登记编号" en="Registration no." />, v.account.registrationNo] as [Child, Child]] : []),
+    v.account.registrationNo ? [<Both zh="登记编号" en="Registration no." />, v.account.registrationNo] : null,
     [<Both zh="账号状态" en="Account status" />, both('accountStatus', v.account.status, 'account-status')],
     [<Both zh="检查年度" en="Inspection year" />, `${v.year} 年度 / ${v.year}`],
     [<Both zh="年检结论" en="Result" />, both('result', v.result)],
     [<Both zh="发放日期" en="Issued" />, cstDate(v.issuedAt)],
     [<Both zh="编码状态" en="Code status" />, both('codeStatus', v.status, 'code-status')],
-    ...(v.revokedAt ? [[<Both zh="撤销日期" en="Revoked" />, cstDate(v.revokedAt)] as [Child, Child]] : []),
-    ...(v.expiredAt ? [[<Both zh="过期日期" en="Expired" />, cstDate(v.expiredAt)] as [Child, Child]] : []),
-  ];
+    v.revokedAt ? [<Both zh="撤销日期" en="Revoked" />, cstDate(v.revokedAt)] : null,
+    v.expiredAt ? [<Both zh="过期日期" en="Expired" />, cstDate(v.expiredAt)] : null,
+  ] as ([Child, Child] | null)[]).filter((row) => row !== null);
   return (
     <Layout ctx={ctx} title={`审查合格编码查验 ${v.code}`} bare>
       <div class={`notice ${d.tone} verdict pass-verdict ${d.cls}`} role="status" data-valid={String(v.valid)} data-status={v.status}>
         <span class="mark" aria-hidden="true">{d.mark}</span>
         <div><strong>{d.zh}</strong><br /><span class="muted">{d.en}</span></div>
       </div>
-      <section class="card">
+      <Card>
         <h1>{v.account.name}</h1>
         <div class="pass-code">{v.code}</div>
-      </section>
-      <section class="card">
-        <h2>查验结果 Verification</h2>
-        <dl class="facts">{facts.map(([k, value]) => <><dt>{k}</dt><dd>{value}</dd></>)}</dl>
-      </section>
+      </Card>
+      <Card title="查验结果 Verification"><Facts rows={facts} /></Card>
       <section class="card qr">
         <img src={`/verify/${code}/qr.svg`} alt={`查验二维码 QR code for ${v.code}`} width="180" height="180" />
         <div class="muted">扫码查验 · Scan to verify · <a href={`/verify/${code}/qr.png`} download>PNG</a> · <a href={`/api/v1/verify/${code}`}>JSON</a></div>
@@ -77,23 +76,22 @@ export function VerifyPage({ ctx, v }: { ctx: PageCtx; v: Verification }) {
  */
 function LookupForm({ another }: { another: boolean }) {
   return (
-    <section class="card">
-      <h2>{another ? '查验其他编码 Check another code' : '输入编码 Enter the code'}</h2>
+    <Card title={another ? '查验其他编码 Check another code' : '输入编码 Enter the code'}>
       <form class="lookup" method="get" action="/verify">
         <input type="text" name="code" placeholder="SJ-2026-WX-0001-T" aria-label="审查合格编码 Inspection pass code" autocomplete="off" spellcheck={false} />
-        <button type="submit" class="btn">查验 Verify</button>
+        <Button>查验 Verify</Button>
       </form>
-    </section>
+    </Card>
   );
 }
 
 export function LookupPage({ ctx }: { ctx: PageCtx }) {
   return (
     <Layout ctx={ctx} title="审查合格编码查验" bare>
-      <section class="card">
+      <Card>
         <h1>审查合格编码查验</h1>
         <div class="muted">Verify an official account’s inspection pass code</div>
-      </section>
+      </Card>
       <LookupForm another={false} />
     </Layout>
   );
@@ -103,7 +101,7 @@ export function LookupPage({ ctx }: { ctx: PageCtx }) {
 export function VerifyRefusedPage({ ctx, title, zh, en }: { ctx: PageCtx; title: string; zh: string; en: string }) {
   return (
     <Layout ctx={ctx} title={title} bare>
-      <div class="notice bad" role="alert"><strong>{zh}</strong><br /><span class="muted">{en}</span></div>
+      <Notice tone="bad"><strong>{zh}</strong><br /><span class="muted">{en}</span></Notice>
       <LookupForm another={false} />
     </Layout>
   );
