@@ -5,6 +5,9 @@ import { words, type Words } from './lib/i18n';
 
 const hours = (fallback: number) => z.coerce.number().positive().default(fallback);
 
+/** Where file bytes go: as FILE_STORAGE says, else s3 when a bucket is named. */
+const fileStorageOf = (env: { FILE_STORAGE?: 'local' | 's3'; S3_BUCKET?: string }) => env.FILE_STORAGE ?? (env.S3_BUCKET ? 's3' : 'local');
+
 /** Letters, digits and `_ : . -`: a name that goes into Redis keys or claim lookups as it is. */
 const KEY_PART = said('只能包含字母、数字和 _ : . -', 'letters, digits and _ : . - only');
 
@@ -106,8 +109,7 @@ export const configSchema = z
         if (!env[key]) ctx.addIssue({ code: 'custom', path: [key], ...said('设置 OIDC_ISSUER 时必须设置', 'required when OIDC_ISSUER is set') });
       }
     }
-    const fileStorage = env.FILE_STORAGE ?? (env.S3_BUCKET ? 's3' : 'local');
-    if (fileStorage === 's3') {
+    if (fileStorageOf(env) === 's3') {
       for (const key of ['S3_ENDPOINT', 'S3_BUCKET', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY'] as const) {
         if (!env[key]) ctx.addIssue({ code: 'custom', path: [key], ...said('FILE_STORAGE=s3 时必须设置', 'required when FILE_STORAGE=s3') });
       }
@@ -115,7 +117,7 @@ export const configSchema = z
   }, { when: () => true })
   .transform((env) => {
     const dev = env.NODE_ENV !== 'production';
-    const fileStorage = env.FILE_STORAGE ?? (env.S3_BUCKET ? 's3' : 'local');
+    const fileStorage = fileStorageOf(env);
     return {
       env: env.NODE_ENV,
       dev,
