@@ -1,4 +1,10 @@
 import { sql } from 'drizzle-orm';
+import { Hono } from 'hono';
+import { handleError } from '../src/lib/errors';
+import type { AppEnv } from '../src/lib/http';
+import { idempotency } from '../src/lib/idempotency';
+import type { Person } from '../src/services/auth';
+import { inTransaction } from '../src/services/context';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { claimKey, releaseKey, storeAnswer } from '../src/services/idempotency';
 import { SWEEPS } from '../src/services/sweeps';
@@ -106,8 +112,8 @@ describe.each<DbKind>(['postgres', 'pglite'])('Idempotency-Key on %s', (kind) =>
   it('a key whose request died unanswered (its process killed) waits five minutes, then is taken up again', async () => {
     const key = newKey();
     expect((await create(key, draft('中途崩溃的请求'))).status).toBe(201);
-    // As if the process had died after claiming the key and before keeping the answer.
-    await t.runtime.database.db.execute(sql`update idempotent_requests set status = null, body = null where key = ${key}`);
+    // As if the process had died after claiming the key and before its work committed.
+    await t.runtime.database.db.execute(sql`update idempotent_requests set status = null, body = null, committed_at = null where key = ${key}`);
     const meanwhile = await create(key, draft('中途崩溃的请求'));
     expect(meanwhile.status, meanwhile.text).toBe(409);
     expect(meanwhile.body.error.code).toBe('idempotency_in_progress');
@@ -116,6 +122,51 @@ describe.each<DbKind>(['postgres', 'pglite'])('Idempotency-Key on %s', (kind) =>
     expect(later.status, later.text).toBe(201);
     expect(later.headers.get('idempotent-replayed')).toBeNull();
     expect((await create(key, draft('中途崩溃的请求'))).headers.get('idempotent-replayed')).toBe('true');
+  });
+
+  it('a key whose request committed its work and then died is never run again: 409 idempotency_answer_lost', async () => {
+    const key = newKey();
+    expect((await create(key, draft('提交后崩溃的请求'))).status).toBe(201);
+    // As if the process had died after the draft's transaction committed and before the answer was kept.
+    await t.runtime.database.db.execute(sql`update idempotent_requests set status = null, body = null where key = ${key}`);
+    expect((await create(key, draft('提交后崩溃的请求'))).body.error.code).toBe('idempotency_in_progress');
+    t.clock.advance(0.1);
+    const later = await t.request('POST', '/api/v1/drafts', { token: demo.tokens.drafter, body: draft('提交后崩溃的请求'), headers: { 'idempotency-key': key, 'accept-language': 'en' } });
+    expect(later.status, later.text).toBe(409);
+    expect(later.body.error).toMatchObject({ code: 'idempotency_answer_lost', details: { field: 'Idempotency-Key' } });
+    expect(later.body.error.message).toMatch(/carried out/);
+    expect(await draftsTitled('提交后崩溃的请求')).toHaveLength(1);
+  });
+
+  it('a request that fails after its work committed keeps that as its answer; one that fails before lets the key go', async () => {
+    // The middleware alone, before a handler that commits (or not) and then fails as a fault would.
+    let runs = 0;
+    let failAfterCommit = true;
+    const app = new Hono<AppEnv>();
+    app.use(async (c, next) => { c.set('deps', t.runtime.deps); c.set('person', { id: demo.people.drafter } as Person); await next(); });
+    app.use(idempotency);
+    app.post('/work', async (c) => {
+      if (failAfterCommit) await inTransaction(c.var.deps.db, c.var.deps, async (tx) => { runs++; await tx.execute(sql`select 1`); });
+      throw new Error('fault after the work');
+    });
+    app.onError(handleError);
+    const send = (key: string) => app.request('/work', { method: 'POST', headers: { 'idempotency-key': key } });
+
+    const committed = newKey();
+    expect((await send(committed)).status).toBe(500);
+    const retried = await send(committed);
+    expect(retried.status).toBe(409);
+    expect(retried.headers.get('idempotent-replayed')).toBe('true');
+    expect(((await retried.json()) as { error: { code: string } }).error.code).toBe('idempotency_answer_lost');
+    expect(runs).toBe(1);
+
+    failAfterCommit = false;
+    const uncommitted = newKey();
+    expect((await send(uncommitted)).status).toBe(500);
+    // Nothing was done: the key was let go, and the retry runs anew.
+    const again = await send(uncommitted);
+    expect(again.status).toBe(500);
+    expect(again.headers.get('idempotent-replayed')).toBeNull();
   });
 
   it('a request presumed dead that finishes after all cannot overwrite or free the claim that took its key over', async () => {

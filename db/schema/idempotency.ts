@@ -15,6 +15,11 @@ export const idempotentRequests = pgTable(
     /** SHA-256 of the method, the path with its query, the content type and the body. */
     fingerprint: text('fingerprint').notNull(),
     createdAt: at('created_at').notNull(),
+    /**
+     * Set inside the use case's own transaction, so it is there exactly when the request's work is:
+     * a key whose request committed and then died before its answer was kept is never run again.
+     */
+    committedAt: at('committed_at'),
     status: integer('status'),
     contentType: text('content_type'),
     /** The answer's text (the API answers JSON). */

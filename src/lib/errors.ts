@@ -58,6 +58,7 @@ const CATALOG = {
   csrf_failed: [403, '表单已失效或不是从本系统页面提交的，请刷新页面后重试', 'The form has expired or was not sent from this service’s page; reload the page and try again'],
   idempotency_key_reused: [422, 'Idempotency-Key：此键已用于另一个请求（方法、路径或请求体不同），新请求请换一个键', 'Idempotency-Key: this key was used for a different request (method, path or body); use a new key for a new request'],
   idempotency_in_progress: [409, 'Idempotency-Key：使用此键的请求正在处理，请稍后重试以取得其结果', 'Idempotency-Key: a request with this key is still being handled; retry shortly for its answer'],
+  idempotency_answer_lost: [409, 'Idempotency-Key：使用此键的请求已经执行，但其结果未能保存（处理它的进程中断）；请查看当前状态，不要再次发送', 'Idempotency-Key: the request with this key was carried out, but its answer was not kept (the process handling it stopped); look at the current state rather than sending it again'],
   rate_limited: [429, '操作过于频繁，请于 {retryAfter}后再试', 'Too many requests; try again after {retryAfter}'],
   too_many_checks: [429, '查验过于频繁，请 {seconds} 秒后再试', 'Too many checks from your address; try again in {seconds} seconds'],
   internal: [500, '服务器内部错误', 'Internal server error'],

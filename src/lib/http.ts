@@ -8,6 +8,7 @@ import type { RateLimiter } from './rate-limit';
 import type { Log } from './log';
 import { assertText } from './text';
 import type { BlobStore } from '../storage/blob-store';
+import type { KeyClaim } from '../services/idempotency';
 
 /** What the app needs from its host (Node or Workers); built once in createApp's caller. */
 export interface AppDeps {
@@ -39,6 +40,8 @@ export interface AppDeps {
   files?: BlobStore;
   /** The current instant; tests move it to expire links or pass deadlines. */
   now: () => Date;
+  /** The Idempotency-Key this request holds (lib/idempotency.ts), marked as carried out by each use case's transaction. */
+  keyClaim?: KeyClaim;
   /** Called after a transaction wrote outbox rows, so a host can relay them without waiting for its poll. */
   onOutbox?: () => void;
   /** Host extensions: readiness probes and admin mounts (Node adds the queues). */

@@ -2,7 +2,8 @@ import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import { sha256Hex } from './crypto';
 import { claimKey, releaseKey, storeAnswer } from '../services/idempotency';
-import { AppError, words } from './errors';
+import { AppError, errorBody, words } from './errors';
+import { localeOf } from './i18n';
 import type { AppEnv } from './http';
 
 /** Visible ASCII, 1–255 characters (a UUID is the usual choice). */
@@ -39,17 +40,29 @@ export const idempotency = createMiddleware<AppEnv>(async (c, next) => {
   }
   if (claim.kind === 'other_request') throw new AppError('idempotency_key_reused', {}, { field: 'Idempotency-Key' });
   if (claim.kind === 'in_progress') throw new AppError('idempotency_in_progress', {}, { field: 'Idempotency-Key' });
+  if (claim.kind === 'answer_lost') throw answerLost();
 
+  const held = { personId: person.id, key, at: claim.at };
+  // The use case's transaction marks the key as carried out along with its work (services/context.ts).
+  c.set('deps', { ...c.var.deps, keyClaim: held });
+  /** A failure worth retrying lets the key go, unless the work was already committed: then that is its answer. */
+  const failed = async () => {
+    if (await releaseKey(db, held.personId, key, held.at)) return;
+    const lost = answerLost();
+    await storeAnswer(db, held.personId, key, held.at, { status: lost.status, contentType: 'application/json', body: JSON.stringify(errorBody(lost, localeOf(c))) });
+  };
   try {
     await next();
   } catch (err) {
-    await releaseKey(db, person.id, key, claim.at);
+    await failed();
     throw err;
   }
   const res = c.res;
-  if (res.status >= 500 || res.status === 429) return void (await releaseKey(db, person.id, key, claim.at));
-  await storeAnswer(db, person.id, key, claim.at, { status: res.status, contentType: res.headers.get('content-type'), body: await res.clone().text() });
+  if (res.status >= 500 || res.status === 429) return void (await failed());
+  await storeAnswer(db, held.personId, key, held.at, { status: res.status, contentType: res.headers.get('content-type'), body: await res.clone().text() });
 });
+
+const answerLost = () => new AppError('idempotency_answer_lost', {}, { field: 'Idempotency-Key' });
 
 const badKey = (message: ReturnType<typeof words>) =>
   new AppError('validation_failed', { fields: 'Idempotency-Key' }, [{ path: 'Idempotency-Key', in: 'header', message }]);
@@ -107,7 +120,7 @@ export function documentIdempotencyKey<D extends object>(generated: D): D {
       op.parameters = [...(op.parameters ?? []), { $ref: '#/components/parameters/IdempotencyKey' }];
       op.responses = {
         ...op.responses,
-        '409': op.responses?.['409'] ?? refusal('Conflict 冲突 (idempotency_in_progress: the first request with this Idempotency-Key is still running)'),
+        '409': op.responses?.['409'] ?? refusal('Conflict 冲突 (idempotency_in_progress: the first request with this Idempotency-Key is still running; idempotency_answer_lost: it was carried out but its answer was not kept)'),
         '422': refusal('idempotency_key_reused: this Idempotency-Key was used for a different request 此键已用于另一个请求'),
       };
     }

@@ -1,9 +1,10 @@
 import type { Db } from '../../db/client';
 import { isTransientConflict, sqlState } from '../lib/errors';
 import type { AppDeps } from '../lib/http';
+import { markCarriedOut } from './idempotency';
 
 /** What every use case needs besides its own arguments: the clock, secrets and settings. */
-export type ServiceDeps = Pick<AppDeps, 'now' | 'config' | 'log' | 'onOutbox'>;
+export type ServiceDeps = Pick<AppDeps, 'now' | 'config' | 'log' | 'onOutbox' | 'keyClaim'>;
 
 const commitHooks: Array<(db: Db) => void> = [];
 /** Lets a read cache of this database drop what a commit in this process may have changed. */
@@ -28,7 +29,12 @@ export async function inTransaction<T>(db: Db, deps: ServiceDeps, work: (tx: Db)
   const retries = isTransaction(db) ? 0 : RETRIES;
   for (let attempt = 0; ; attempt++) {
     try {
-      const result = await db.transaction((tx) => work(tx as unknown as Db));
+      const result = await db.transaction(async (tx) => {
+        const done = await work(tx as unknown as Db);
+        // A request sent with an Idempotency-Key: its key records, with the work, that the work is done.
+        if (deps.keyClaim) await markCarriedOut(tx as unknown as Db, deps.keyClaim, deps.now());
+        return done;
+      });
       afterCommit(db);
       deps.onOutbox?.();
       return result;
