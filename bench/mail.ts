@@ -66,7 +66,15 @@ export async function benchMail(o: MailBench): Promise<void> {
   const prefix = `bench-${process.pid}`;
   // The sending settings come from the environment when set (to try them), else the service's defaults.
   const { SEND_CONCURRENCY, SMTP_POOL_SIZE, WORKER_DB_POOL_SIZE } = process.env;
-  const rt = await createRuntime({ env: { DATABASE_URL: o.databaseUrl, APP_SECRET: o.secret, NODE_ENV: 'production', PUBLIC_URL: 'http://bench.local', LOG_LEVEL: 'silent', SMTP_URL: sink.url, REDIS_URL: o.redisUrl, QUEUE_PREFIX: prefix, SEND_CONCURRENCY, SMTP_POOL_SIZE, WORKER_DB_POOL_SIZE }, log: silentLog });
+  // Statements sent to Postgres, counted (round trips are what a mail costs the database and the
+  // worker's socket writes); SHOW_STATEMENTS=1 prints each distinct one of the last drain with its count.
+  let statements = 0;
+  const seen = new Map<string, number>();
+  const onQuery = (text: string) => {
+    statements++;
+    if (process.env.SHOW_STATEMENTS) seen.set(text, (seen.get(text) ?? 0) + 1);
+  };
+  const rt = await createRuntime({ env: { DATABASE_URL: o.databaseUrl, APP_SECRET: o.secret, NODE_ENV: 'production', PUBLIC_URL: 'http://bench.local', LOG_LEVEL: 'silent', SMTP_URL: sink.url, REDIS_URL: o.redisUrl, QUEUE_PREFIX: prefix, SEND_CONCURRENCY, SMTP_POOL_SIZE, WORKER_DB_POOL_SIZE }, log: silentLog, onWorkerQuery: onQuery });
   const concurrency = rt.config.sendConcurrency;
   const headers = { authorization: `Bearer ${o.demo.tokens.drafter}`, 'content-type': 'application/json' };
   let serial = 0;
@@ -89,7 +97,7 @@ export async function benchMail(o: MailBench): Promise<void> {
 
   try {
     // The drain: the outbox rows of n submits wait; the workers start and send them all.
-    const drains: { rate: number; cpu: number }[] = [];
+    const drains: { rate: number; cpu: number; statements: number }[] = [];
     const noops: { rate: number; cpu: number }[] = [];
     for (let round = 0; round < o.rounds; round++) {
       await submit(o.n);
@@ -101,17 +109,20 @@ export async function benchMail(o: MailBench): Promise<void> {
         await profiler.post('Profiler.start');
       }
       const target = sink.arrived.length + o.n;
+      seen.clear();
+      const statements0 = statements;
       const cpu0 = process.cpuUsage();
       const t0 = performance.now();
       const host = startQueueHost(rt, { workers: true });
       await sink.waitFor(target);
       const seconds = (performance.now() - t0) / 1000;
-      drains.push({ rate: o.n / seconds, cpu: cpuMs(cpu0) / o.n });
+      drains.push({ rate: o.n / seconds, cpu: cpuMs(cpu0) / o.n, statements: (statements - statements0) / o.n });
       if (profiler) writeFileSync(o.profile!, JSON.stringify((await profiler.post('Profiler.stop')).profile));
       await host.close();
       noops.push(await noop(o.redisUrl, `${prefix}-noop`, o.n, concurrency));
     }
-    const drain = { rate: median(drains.map((d) => d.rate)), cpu: median(drains.map((d) => d.cpu)) };
+    const drain = { rate: median(drains.map((d) => d.rate)), cpu: median(drains.map((d) => d.cpu)), statements: median(drains.map((d) => d.statements)) };
+    for (const [text, n] of [...seen].sort((a, b) => b[1] - a[1])) o.say(`${String(n).padStart(6)}  ${text.replace(/\s+/g, ' ').slice(0, 160)}`);
     const base = { rate: median(noops.map((d) => d.rate)), cpu: median(noops.map((d) => d.cpu)) };
 
     // End to end: n submits while the workers run, to the last mail.
@@ -129,7 +140,7 @@ export async function benchMail(o: MailBench): Promise<void> {
     const p = (q: number) => (lags[Math.min(lags.length - 1, Math.floor(q * lags.length))]! / 1000).toFixed(1);
     const e2e = o.n / ((done - start) / 1000);
 
-    o.say(`mail drain, ${o.n} waiting    ${drain.rate.toFixed(0).padStart(7)} mails/s  Node CPU ${drain.cpu.toFixed(2)} ms per mail  (workers started on ${o.n} outbox rows; ${o.rounds} rounds, medians)`);
+    o.say(`mail drain, ${o.n} waiting    ${drain.rate.toFixed(0).padStart(7)} mails/s  Node CPU ${drain.cpu.toFixed(2)} ms, ${drain.statements.toFixed(1)} statements to Postgres per mail  (workers started on ${o.n} outbox rows; ${o.rounds} rounds, medians)`);
     o.say(`  baseline: no-op BullMQ ${base.rate.toFixed(0).padStart(7)} jobs/s   Node CPU ${base.cpu.toFixed(2)} ms per job   (${o.n} jobs queued, concurrency ${concurrency} as SEND_CONCURRENCY)`);
     o.say(`  ratio ${(drain.rate / base.rate).toFixed(2)}`);
     o.say(`create+submit at 16      ${(o.n / ((submitted - start) / 1000)).toFixed(0).padStart(7)} drafts/s`);

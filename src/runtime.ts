@@ -63,6 +63,8 @@ export interface RuntimeOptions {
   app?: AppOptions;
   /** Sees every SQL statement the API's pool sends (tests count a request's round trips with it). */
   onQuery?: OnQuery;
+  /** The same for the workers' pool (benches count a mail's statements with it). */
+  onWorkerQuery?: OnQuery;
 }
 
 export async function createRuntime(opts: RuntimeOptions = {}): Promise<Runtime> {
@@ -76,7 +78,7 @@ export async function createRuntime(opts: RuntimeOptions = {}): Promise<Runtime>
   await migrateDatabase(database);
   // The workers get their own connections, so a burst of sends never queues the API's requests
   // behind it (postgres.js connects on demand: an API without workers never opens these).
-  const workerDatabase = database.kind === 'postgres' ? await openDatabase({ url: config.databaseUrl, max: config.workerDbPoolSize, prepare: config.dbPrepare }) : database;
+  const workerDatabase = database.kind === 'postgres' ? await openDatabase({ url: config.databaseUrl, max: config.workerDbPoolSize, prepare: config.dbPrepare, onQuery: opts.onWorkerQuery }) : database;
   // The seeds' duties are shipped data, like the holiday years: added once, never re-added once retired.
   await ensureDefaultDutyTemplates(database.db, (opts.now ?? (() => new Date()))());
   const { id: installationId } = await readInstallation(database.db);
