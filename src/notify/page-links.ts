@@ -11,7 +11,7 @@ export function pageLinks(publicUrl: string) {
     account: (accountId: string) => `${publicUrl}/registry/${accountId}`,
     /** The inspection page: the owner's self-report form, the result, the grading (publicity). */
     inspection: (inspectionId: string) => `${publicUrl}/inspections/${inspectionId}`,
-    /** No unit page yet: the workspace, where what the appointment hands over shows up. */
+    /** The workspace, where what the appointment hands over shows up (the unit page is for admins and publicity). */
     workspace: () => `${publicUrl}/`,
   };
 }
