@@ -13,6 +13,9 @@ import { parseRobots, type RobotName, type UnitRobots } from '../notify/robots';
 import { enqueue } from './outbox';
 import { holderOf, lockPositions, reassignReview, sharePositions } from './reviews';
 
+/** The refusal for a person id that names nobody. */
+const personNotFound = () => new AppError('not_found', { what: words('人员', 'person') }, { field: 'personId' });
+
 /** The full chain of seed 003 with service levels; a unit may drop levels or change hours. */
 export const DEFAULT_CHAIN: ChainSettings = {
   levels: [...POSITIONS],
@@ -123,7 +126,7 @@ export interface NotificationPreferences {
 export async function setNotificationPreferences(db: Db, deps: ServiceDeps, actor: Person, personId: string, prefs: NotificationPreferences) {
   return inTransaction(db, deps, async (tx) => {
     const [person] = await tx.update(people).set(prefs).where(eq(people.id, personId)).returning();
-    if (!person) throw new AppError('not_found', { what: words('人员', 'person') }, { field: 'personId' });
+    if (!person) throw personNotFound();
     await appendAudit(tx, { actorId: actor.id, action: 'person.notifications_set', subjectType: 'person', subjectId: personId, data: { channels: prefs.channels }, at: deps.now() });
     return person;
   });
@@ -185,7 +188,7 @@ export async function createPerson(db: Db, deps: ServiceDeps, actor: Person | nu
 
 export async function getPerson(db: Db, personId: string) {
   const [person] = await db.select().from(people).where(eq(people.id, personId));
-  if (!person) throw new AppError('not_found', { what: words('人员', 'person') }, { field: 'personId' });
+  if (!person) throw personNotFound();
   return person;
 }
 
@@ -201,7 +204,7 @@ export async function assignPosition(db: Db, deps: ServiceDeps, actor: Person, u
     await lockPositions(tx, unitId);
     // Held until commit, as a transfer holds its target: a deactivation waits, then sees the position held.
     const [appointee] = await tx.select({ name: people.name, deactivatedAt: people.deactivatedAt }).from(people).where(eq(people.id, personId)).for('share');
-    if (!appointee) throw new AppError('not_found', { what: words('人员', 'person') }, { field: 'personId' });
+    if (!appointee) throw personNotFound();
     if (appointee.deactivatedAt) throw new AppError('conflict', { reasonZh: `${appointee.name} 已停用，不能任命`, reasonEn: `${appointee.name} is deactivated and cannot be appointed` }, { field: 'personId' });
     const now = deps.now();
     const [current] = await tx
@@ -333,7 +336,7 @@ export async function deactivatePerson(db: Db, deps: ServiceDeps, actor: Person,
     const sharedUnits = new Set(await pendingReviewUnits(tx, personId));
     for (const unitId of sharedUnits) await sharePositions(tx, unitId);
     const [person] = await tx.select().from(people).where(eq(people.id, personId)).for('update');
-    if (!person) throw new AppError('not_found', { what: words('人员', 'person') }, { field: 'personId' });
+    if (!person) throw personNotFound();
     if (person.id === actor.id) throw new AppError('conflict', { reasonZh: '不能停用自己的账户', reasonEn: 'you cannot deactivate yourself' }, { field: 'personId' });
     if (person.deactivatedAt) throw new AppError('conflict', { reasonZh: `${person.name} 已停用`, reasonEn: `${person.name} is already deactivated` }, { field: 'personId' });
     const held = await tx.select({ unitId: positionTerms.unitId, unitName: units.name, position: positionTerms.position }).from(positionTerms)
@@ -393,7 +396,7 @@ export async function reactivatePerson(db: Db, deps: ServiceDeps, actor: Person,
   return inTransaction(db, deps, async (tx) => {
     if (!actor.roles.includes('admin')) throw new AppError('forbidden');
     const [person] = await tx.select().from(people).where(eq(people.id, personId)).for('update');
-    if (!person) throw new AppError('not_found', { what: words('人员', 'person') }, { field: 'personId' });
+    if (!person) throw personNotFound();
     if (!person.deactivatedAt) throw new AppError('conflict', { reasonZh: `${person.name} 未停用`, reasonEn: `${person.name} is not deactivated` }, { field: 'personId' });
     const [updated] = await tx.update(people).set({ deactivatedAt: null }).where(eq(people.id, personId)).returning();
     await appendAudit(tx, { actorId: actor.id, action: 'person.reactivated', subjectType: 'person', subjectId: personId, data: {}, at: deps.now() });
