@@ -145,12 +145,16 @@ describe.each(['local', 's3'] as const)('draft files on %s storage', (storage) =
     expect(new Uint8Array(await res.arrayBuffer())).toEqual(image);
     expect(res.headers.get('content-type')).toBe('image/png');
     expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+    // The file's own sandbox stands (the app's page policy would let a served file act on this origin).
+    expect(res.headers.get('content-security-policy')).toBe("default-src 'none'; sandbox");
+    expect(res.headers.get('x-frame-options')).toBe('DENY');
     expect(res.headers.get('content-disposition')).toBe(`inline; filename="__.png"; filename*=UTF-8''${encodeURIComponent('照片.png')}`);
 
     const att = await get(`/api/v1/files/${doc.id}`, demo.tokens.section_head);
     expect(att.status).toBe(200);
     expect(att.headers.get('content-disposition')).toMatch(/^attachment; /);
     expect(att.headers.get('content-type')).toBe('application/pdf');
+    expect(att.headers.get('content-security-policy')).toBe("default-src 'none'; sandbox");
 
     expect((await get(`/api/v1/files/${img.id}`, demo.tokens.publicity)).status).toBe(200);
     expect((await get(`/api/v1/files/${img.id}`, outsider)).status).toBe(403);

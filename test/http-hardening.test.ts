@@ -1,7 +1,7 @@
 import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasChromium, launchBrowser, listen } from './browser';
-import { SECURITY_HEADERS } from '../src/lib/http-guards';
+import { DATA_SECURITY_HEADERS, isDataType, SECURITY_HEADERS } from '../src/lib/http-guards';
 import { createTestEnv, type TestEnv } from './harness';
 import { bytesReadPerConnection, streamBody } from './support/stream-body';
 
@@ -47,27 +47,38 @@ describe('security headers on every page and API answer', () => {
     const res = await t.runtime.app.request(path);
     const csp = res.headers.get('content-security-policy') ?? '';
     expect(csp, path).toContain("frame-ancestors 'none'");
-    expect(csp).toContain("script-src 'self'");
-    expect(csp).not.toMatch(/script-src[^;]*unsafe-inline/);
     expect(res.headers.get('x-content-type-options')).toBe('nosniff');
-    expect(res.headers.get('referrer-policy')).toBe('no-referrer');
     expect(res.headers.get('x-frame-options')).toBe('DENY');
+    if (isDataType(res.headers.get('content-type'))) {
+      // Data loads nothing at all, not even from this origin.
+      expect(csp).toBe("default-src 'none'; frame-ancestors 'none'");
+    } else {
+      expect(csp).toContain("script-src 'self'");
+      expect(csp).not.toMatch(/script-src[^;]*unsafe-inline/);
+      expect(res.headers.get('referrer-policy')).toBe('no-referrer');
+    }
   });
 
-  it('the same full set on every answer, a complete one (the public verify, 200 and 304) as any other', async () => {
+  it('pages get the page set, data answers (JSON, CSV; a complete one too: the public verify, 200 and 304) the data set', async () => {
     const verify = `/api/v1/verify/${demo.inspectionCode}`;
     const tag = (await t.runtime.app.request(verify)).headers.get('etag')!;
-    const answers = [
+    const data = [
       await t.runtime.app.request(verify), await t.runtime.app.request(verify, { headers: { 'if-none-match': tag } }), await t.runtime.app.request(verify, { method: 'HEAD' }),
-      await t.runtime.app.request('/api/v1/verify/SJ-2026-WX-9999-A'), await t.runtime.app.request('/healthz'), await t.runtime.app.request(`/verify/${demo.inspectionCode}`), await t.runtime.app.request('/nothing-here'),
+      await t.runtime.app.request('/api/v1/verify/SJ-2026-WX-9999-A'), await t.runtime.app.request('/healthz'), await t.runtime.app.request('/api/v1/nothing-here'),
+      await t.runtime.app.request('/api/v1/exports/accounts.csv', { headers: { authorization: `Bearer ${demo.tokens.publicity}` } }),
     ];
-    expect(answers.map((r) => r.status)).toEqual([200, 304, 200, 404, 200, 200, 404]);
-    for (const res of answers) {
-      for (const [name, value] of Object.entries(SECURITY_HEADERS)) expect(res.headers.get(name), `${name} on ${res.status}`).toBe(value);
-      expect(res.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
-      expect(res.headers.get('x-powered-by')).toBeNull();
+    const pages = [await t.runtime.app.request(`/verify/${demo.inspectionCode}`), await t.runtime.app.request('/login'), await t.runtime.app.request(`/verify/${demo.inspectionCode}/qr.svg`)];
+    expect([...data, ...pages].map((r) => r.status)).toEqual([200, 304, 200, 404, 200, 401, 200, 200, 200, 200]);
+    for (const [set, answers] of [[DATA_SECURITY_HEADERS, data], [SECURITY_HEADERS, pages]] as const) {
+      for (const res of answers) {
+        for (const [name, value] of Object.entries(set)) expect(res.headers.get(name), `${name} on ${res.status}`).toBe(value);
+        expect(res.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+        expect(res.headers.get('x-powered-by')).toBeNull();
+      }
     }
-    // The values are hono's secureHeaders defaults with our policy: nothing was dropped in writing them out.
+    // Nothing of the page-only set rides on data.
+    for (const res of data) for (const name of ['cross-origin-opener-policy', 'origin-agent-cluster', 'x-xss-protection', 'x-download-options']) expect(res.headers.get(name)).toBeNull();
+    // The page values are hono's secureHeaders defaults with our policy: nothing was dropped in writing them out.
     expect(Object.keys(SECURITY_HEADERS)).toHaveLength(12);
   });
 

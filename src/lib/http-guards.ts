@@ -41,15 +41,15 @@ export function bodyLimits(perRoute: readonly (readonly [RegExp, number])[], fal
 const humanBytes = (n: number) => (n >= 1024 * 1024 ? `${+(n / 1024 / 1024).toFixed(1)} MB` : `${Math.ceil(n / 1024)} KB`);
 
 /**
- * Security headers on every answer (pages, API, docs, the queue dashboard): nothing may frame a
- * page (the one-click approve page could be framed and clicked through), scripts only from this
- * origin (no inline script anywhere: page scripts are served files), no sniffing, no Referer (a
- * sign-off URL carries its token). Inline styles stay allowed: the pages, /docs and Bull Board use
- * them, and a style cannot act for the visitor. Other origins are refused outright, which also
- * keeps Bull Board's Google Fonts link from loading. The rest is the set hono's secureHeaders
- * sends by default (cross-origin isolation off: Bull Board and the docs load their own bundles).
- * Written out once as a plain record: setting them per answer through hono's middleware validated
- * each of them again on every request.
+ * Security headers on every page (and every other answer a browser may render: docs, the queue
+ * dashboard, SVG, files): nothing may frame a page (the one-click approve page could be framed and
+ * clicked through), scripts only from this origin (no inline script anywhere: page scripts are
+ * served files), no sniffing, no Referer (a sign-off URL carries its token). Inline styles stay
+ * allowed: the pages, /docs and Bull Board use them, and a style cannot act for the visitor. Other
+ * origins are refused outright, which also keeps Bull Board's Google Fonts link from loading. The
+ * rest is the set hono's secureHeaders sends by default (cross-origin isolation off: Bull Board and
+ * the docs load their own bundles). Written out once as plain records: setting them per answer
+ * through hono's middleware validated each of them again on every request.
  */
 export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
   'Content-Security-Policy': "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
@@ -65,23 +65,44 @@ export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
   'X-Permitted-Cross-Domain-Policies': 'none',
   'X-XSS-Protection': '0',
 };
-const SECURITY_ENTRIES = Object.entries(SECURITY_HEADERS);
+
+/**
+ * The headers of a data answer (JSON, CSV), as OWASP's REST Security Cheat Sheet gives them: such an
+ * answer is never a page, so it may load nothing and be framed by nothing, must not be sniffed into
+ * something else, and is for this origin's no-cors readers only (a CORS fetch is unaffected). The
+ * page-only rest (COOP, Origin-Agent-Cluster, Referer, the legacy IE and Flash switches) protects no
+ * data answer, and every header costs every caller: these went out on each public verify, doubling
+ * its answer.
+ */
+export const DATA_SECURITY_HEADERS: Readonly<Record<string, string>> = {
+  'Content-Security-Policy': "default-src 'none'; frame-ancestors 'none'",
+  'Cross-Origin-Resource-Policy': 'same-origin',
+  'Strict-Transport-Security': SECURITY_HEADERS['Strict-Transport-Security']!,
+  'X-Content-Type-Options': 'nosniff',
+  'X-Frame-Options': 'DENY',
+};
+const PAGE_ENTRIES = Object.entries(SECURITY_HEADERS);
+const DATA_ENTRIES = Object.entries(DATA_SECURITY_HEADERS);
+
+/** JSON (application/json, application/problem+json…) and CSV: answers no browser renders as a page. */
+export const isDataType = (contentType: string | null | undefined) => !!contentType && /^(?:application\/(?:[\w.-]+\+)?json|text\/csv)\b/i.test(contentType);
 
 /** Answers built by completeAnswer: they already carry every header the app adds to all answers. */
 const complete = new WeakSet<Response>();
 export const isCompleteAnswer = (res: Response) => complete.has(res);
 
 /**
- * An answer that carries, from the start, every header the app's middlewares add to all answers
- * (the security headers and X-Request-Id), as one plain record: on Node the adapter then writes it
- * as it is, where setting them one by one on the answer's Headers afterwards validated each again
- * (most of a cheap route's cost). securityHeaders and requestLog leave such an answer alone. For a
- * route whose middlewares set no header before it runs (a header set by c.header() before the
- * handler would not be in this record); one set afterwards (c.header on the finished answer) works.
+ * A data answer (JSON, or its bodiless 304) that carries, from the start, every header the app's
+ * middlewares add to all answers (the data security headers and X-Request-Id), as one plain record:
+ * on Node the adapter then writes it as it is, where setting them one by one on the answer's Headers
+ * afterwards validated each again (most of a cheap route's cost). securityHeaders and requestLog
+ * leave such an answer alone. For a route whose middlewares set no header before it runs (a header
+ * set by c.header() before the handler would not be in this record); one set afterwards (c.header on
+ * the finished answer) works.
  */
 export function completeAnswer(c: Context<AppEnv>, body: string | null, status: number, headers: Record<string, string>): Response {
   // Object.assign, not spread: V8 built a record this size by spread some 50× slower (measured).
-  const all: Record<string, string> = Object.assign({}, SECURITY_HEADERS);
+  const all: Record<string, string> = Object.assign({}, DATA_SECURITY_HEADERS);
   const reqId = c.get('reqId');
   if (reqId !== undefined) all['X-Request-Id'] = reqId;
   const res = new Response(body, { status, headers: Object.assign(all, headers) });
@@ -89,11 +110,17 @@ export function completeAnswer(c: Context<AppEnv>, body: string | null, status: 
   return res;
 }
 
+/**
+ * The page set on every answer, the data set on JSON and CSV. A policy the route set itself stays:
+ * it is the narrower one (files are sandboxed, so nothing uploaded ever runs on this origin).
+ */
 export const securityHeaders = createMiddleware<AppEnv>(async (c, next) => {
   await next();
   if (complete.has(c.res)) return;
   const headers = c.res.headers;
-  for (const [name, value] of SECURITY_ENTRIES) headers.set(name, value);
+  const own = headers.get('Content-Security-Policy');
+  for (const [name, value] of isDataType(headers.get('Content-Type')) ? DATA_ENTRIES : PAGE_ENTRIES) headers.set(name, value);
+  if (own) headers.set('Content-Security-Policy', own);
   headers.delete('X-Powered-By');
 });
 
