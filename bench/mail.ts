@@ -41,15 +41,19 @@ const cpuMs = (since: NodeJS.CpuUsage) => {
 
 /** The SMTP server in its own process: its URL, and when each message arrived, by subject. */
 async function smtpChild() {
-  const child = fork(new URL('./smtp-sink.ts', import.meta.url).pathname, [], { execArgv: ['--import', 'tsx'] });
+  const child = fork(new URL('./smtp-sink.ts', import.meta.url).pathname, [], { execArgv: ['--import', import.meta.resolve('tsx')] });
   const arrived: { subject: string; at: number }[] = [];
   let waiter: { n: number; resolve(): void } | null = null;
-  const url = await new Promise<string>((resolve) => child.on('message', (m: { url?: string; subject?: string }) => {
-    if (m.url) resolve(m.url);
-    if (m.subject === undefined) return;
-    arrived.push({ subject: m.subject, at: performance.now() });
-    if (waiter && arrived.length >= waiter.n) waiter.resolve();
-  }));
+  const url = await new Promise<string>((resolve, reject) => {
+    // A sink that dies starting (tsx not found from another working directory, say) must not leave this waiting.
+    child.once('exit', (code) => reject(new Error(`SMTP sink exited with ${code}`)));
+    child.on('message', (m: { url?: string; subject?: string }) => {
+      if (m.url) resolve(m.url);
+      if (m.subject === undefined) return;
+      arrived.push({ subject: m.subject, at: performance.now() });
+      if (waiter && arrived.length >= waiter.n) waiter.resolve();
+    });
+  });
   return {
     url, arrived,
     waitFor: (n: number) => new Promise<void>((resolve, reject) => {
@@ -66,15 +70,8 @@ export async function benchMail(o: MailBench): Promise<void> {
   const prefix = `bench-${process.pid}`;
   // The sending settings come from the environment when set (to try them), else the service's defaults.
   const { SEND_CONCURRENCY, SMTP_POOL_SIZE, WORKER_DB_POOL_SIZE } = process.env;
-  // Statements sent to Postgres, counted (round trips are what a mail costs the database and the
-  // worker's socket writes); SHOW_STATEMENTS=1 prints each distinct one of the last drain with its count.
-  let statements = 0;
-  const seen = new Map<string, number>();
-  const onQuery = (text: string) => {
-    statements++;
-    if (process.env.SHOW_STATEMENTS) seen.set(text, (seen.get(text) ?? 0) + 1);
-  };
-  const rt = await createRuntime({ env: { DATABASE_URL: o.databaseUrl, APP_SECRET: o.secret, NODE_ENV: 'production', PUBLIC_URL: 'http://bench.local', LOG_LEVEL: 'silent', SMTP_URL: sink.url, REDIS_URL: o.redisUrl, QUEUE_PREFIX: prefix, SEND_CONCURRENCY, SMTP_POOL_SIZE, WORKER_DB_POOL_SIZE }, log: silentLog, onWorkerQuery: onQuery });
+  const env = { DATABASE_URL: o.databaseUrl, APP_SECRET: o.secret, NODE_ENV: 'production', PUBLIC_URL: 'http://bench.local', LOG_LEVEL: 'silent', SMTP_URL: sink.url, REDIS_URL: o.redisUrl, QUEUE_PREFIX: prefix, SEND_CONCURRENCY, SMTP_POOL_SIZE, WORKER_DB_POOL_SIZE };
+  const rt = await createRuntime({ env, log: silentLog });
   const concurrency = rt.config.sendConcurrency;
   const headers = { authorization: `Bearer ${o.demo.tokens.drafter}`, 'content-type': 'application/json' };
   let serial = 0;
@@ -95,9 +92,37 @@ export async function benchMail(o: MailBench): Promise<void> {
     return at;
   }
 
+  /**
+   * Statements sent to Postgres per mail (round trips are what a mail costs the database and the
+   * worker's socket writes), counted on a drain of their own, untimed: with a statement hook
+   * postgres.js captures a stack trace per query, about a tenth of a mail's CPU, so the timed drains
+   * run without it. SHOW_STATEMENTS=1 prints each distinct statement with its count.
+   */
+  async function statementsPerMail(): Promise<number> {
+    const n = Math.min(o.n, 200);
+    let statements = 0;
+    const seen = new Map<string, number>();
+    const counted = await createRuntime({ env, log: silentLog, onWorkerQuery: (text) => {
+      statements++;
+      if (process.env.SHOW_STATEMENTS) seen.set(text, (seen.get(text) ?? 0) + 1);
+    } });
+    try {
+      await submit(n);
+      await sealAudit(rt.database.db, { wait: true });
+      const target = sink.arrived.length + n;
+      const host = startQueueHost(counted, { workers: true });
+      await sink.waitFor(target);
+      await host.close();
+    } finally {
+      await counted.close();
+    }
+    for (const [text, count] of [...seen].sort((a, b) => b[1] - a[1])) o.say(`${String(count).padStart(6)}  ${text.replace(/\s+/g, ' ').slice(0, 160)}`);
+    return statements / n;
+  }
+
   try {
     // The drain: the outbox rows of n submits wait; the workers start and send them all.
-    const drains: { rate: number; cpu: number; statements: number }[] = [];
+    const drains: { rate: number; cpu: number }[] = [];
     const noops: { rate: number; cpu: number }[] = [];
     for (let round = 0; round < o.rounds; round++) {
       await submit(o.n);
@@ -109,20 +134,17 @@ export async function benchMail(o: MailBench): Promise<void> {
         await profiler.post('Profiler.start');
       }
       const target = sink.arrived.length + o.n;
-      seen.clear();
-      const statements0 = statements;
       const cpu0 = process.cpuUsage();
       const t0 = performance.now();
       const host = startQueueHost(rt, { workers: true });
       await sink.waitFor(target);
       const seconds = (performance.now() - t0) / 1000;
-      drains.push({ rate: o.n / seconds, cpu: cpuMs(cpu0) / o.n, statements: (statements - statements0) / o.n });
+      drains.push({ rate: o.n / seconds, cpu: cpuMs(cpu0) / o.n });
       if (profiler) writeFileSync(o.profile!, JSON.stringify((await profiler.post('Profiler.stop')).profile));
       await host.close();
       noops.push(await noop(o.redisUrl, `${prefix}-noop`, o.n, concurrency));
     }
-    const drain = { rate: median(drains.map((d) => d.rate)), cpu: median(drains.map((d) => d.cpu)), statements: median(drains.map((d) => d.statements)) };
-    for (const [text, n] of [...seen].sort((a, b) => b[1] - a[1])) o.say(`${String(n).padStart(6)}  ${text.replace(/\s+/g, ' ').slice(0, 160)}`);
+    const drain = { rate: median(drains.map((d) => d.rate)), cpu: median(drains.map((d) => d.cpu)), statements: await statementsPerMail() };
     const base = { rate: median(noops.map((d) => d.rate)), cpu: median(noops.map((d) => d.cpu)) };
 
     // End to end: n submits while the workers run, to the last mail.
