@@ -76,10 +76,8 @@ export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
  */
 export const DATA_SECURITY_HEADERS: Readonly<Record<string, string>> = {
   'Content-Security-Policy': "default-src 'none'; frame-ancestors 'none'",
-  'Cross-Origin-Resource-Policy': 'same-origin',
-  'Strict-Transport-Security': SECURITY_HEADERS['Strict-Transport-Security']!,
-  'X-Content-Type-Options': 'nosniff',
-  'X-Frame-Options': 'DENY',
+  // The rest as the pages have them, so the two sets cannot drift apart.
+  ...Object.fromEntries(['Cross-Origin-Resource-Policy', 'Strict-Transport-Security', 'X-Content-Type-Options', 'X-Frame-Options'].map((name) => [name, SECURITY_HEADERS[name]!])),
 };
 const PAGE_ENTRIES = Object.entries(SECURITY_HEADERS);
 const DATA_ENTRIES = Object.entries(DATA_SECURITY_HEADERS);
@@ -118,9 +116,10 @@ export const securityHeaders = createMiddleware<AppEnv>(async (c, next) => {
   await next();
   if (complete.has(c.res)) return;
   const headers = c.res.headers;
-  const own = headers.get('Content-Security-Policy');
-  for (const [name, value] of isDataType(headers.get('Content-Type')) ? DATA_ENTRIES : PAGE_ENTRIES) headers.set(name, value);
-  if (own) headers.set('Content-Security-Policy', own);
+  const ownPolicy = headers.has('Content-Security-Policy');
+  for (const [name, value] of isDataType(headers.get('Content-Type')) ? DATA_ENTRIES : PAGE_ENTRIES) {
+    if (!(ownPolicy && name === 'Content-Security-Policy')) headers.set(name, value);
+  }
   headers.delete('X-Powered-By');
 });
 
