@@ -17,7 +17,7 @@ import { Session } from 'node:inspector/promises';
 import { pathToFileURL } from 'node:url';
 import { Queue, Worker } from 'bullmq';
 import { silentLog } from '../src/lib/log';
-import { createRuntime } from '../src/runtime';
+import { createRuntime, type Runtime } from '../src/runtime';
 import { sealAudit } from '../src/services/audit';
 import { startQueueHost } from '../workers/host';
 
@@ -93,6 +93,32 @@ export async function benchMail(o: MailBench): Promise<void> {
   }
 
   /**
+   * The drain: the outbox rows of n submits wait (the audit sealed), then `runtime`'s workers start
+   * and send them all; the rate from their start to the n-th mail the SMTP server accepts, and the
+   * Node CPU each mail cost. `profile`: a CPU profile of the drain alone, written to o.profile.
+   */
+  async function drain(runtime: Runtime, n: number, profile = false): Promise<{ rate: number; cpu: number }> {
+    await submit(n);
+    await sealAudit(rt.database.db, { wait: true });
+    const profiler = profile ? new Session() : null;
+    if (profiler) {
+      profiler.connect();
+      await profiler.post('Profiler.enable');
+      await profiler.post('Profiler.start');
+    }
+    const target = sink.arrived.length + n;
+    const cpu0 = process.cpuUsage();
+    const t0 = performance.now();
+    const host = startQueueHost(runtime, { workers: true });
+    await sink.waitFor(target);
+    const seconds = (performance.now() - t0) / 1000;
+    const measured = { rate: n / seconds, cpu: cpuMs(cpu0) / n };
+    if (profiler) writeFileSync(o.profile!, JSON.stringify((await profiler.post('Profiler.stop')).profile));
+    await host.close();
+    return measured;
+  }
+
+  /**
    * Statements sent to Postgres per mail (round trips are what a mail costs the database and the
    * worker's socket writes), counted on a drain of their own, untimed: with a statement hook
    * postgres.js captures a stack trace per query, about a tenth of a mail's CPU, so the timed drains
@@ -107,12 +133,7 @@ export async function benchMail(o: MailBench): Promise<void> {
       if (process.env.SHOW_STATEMENTS) seen.set(text, (seen.get(text) ?? 0) + 1);
     } });
     try {
-      await submit(n);
-      await sealAudit(rt.database.db, { wait: true });
-      const target = sink.arrived.length + n;
-      const host = startQueueHost(counted, { workers: true });
-      await sink.waitFor(target);
-      await host.close();
+      await drain(counted, n);
     } finally {
       await counted.close();
     }
@@ -125,26 +146,10 @@ export async function benchMail(o: MailBench): Promise<void> {
     const drains: { rate: number; cpu: number }[] = [];
     const noops: { rate: number; cpu: number }[] = [];
     for (let round = 0; round < o.rounds; round++) {
-      await submit(o.n);
-      await sealAudit(rt.database.db, { wait: true });
-      const profiler = o.profile && round === o.rounds - 1 ? new Session() : null;
-      if (profiler) {
-        profiler.connect();
-        await profiler.post('Profiler.enable');
-        await profiler.post('Profiler.start');
-      }
-      const target = sink.arrived.length + o.n;
-      const cpu0 = process.cpuUsage();
-      const t0 = performance.now();
-      const host = startQueueHost(rt, { workers: true });
-      await sink.waitFor(target);
-      const seconds = (performance.now() - t0) / 1000;
-      drains.push({ rate: o.n / seconds, cpu: cpuMs(cpu0) / o.n });
-      if (profiler) writeFileSync(o.profile!, JSON.stringify((await profiler.post('Profiler.stop')).profile));
-      await host.close();
+      drains.push(await drain(rt, o.n, !!o.profile && round === o.rounds - 1));
       noops.push(await noop(o.redisUrl, `${prefix}-noop`, o.n, concurrency));
     }
-    const drain = { rate: median(drains.map((d) => d.rate)), cpu: median(drains.map((d) => d.cpu)), statements: await statementsPerMail() };
+    const drained = { rate: median(drains.map((d) => d.rate)), cpu: median(drains.map((d) => d.cpu)), statements: await statementsPerMail() };
     const base = { rate: median(noops.map((d) => d.rate)), cpu: median(noops.map((d) => d.cpu)) };
 
     // End to end: n submits while the workers run, to the last mail.
@@ -162,9 +167,9 @@ export async function benchMail(o: MailBench): Promise<void> {
     const p = (q: number) => (lags[Math.min(lags.length - 1, Math.floor(q * lags.length))]! / 1000).toFixed(1);
     const e2e = o.n / ((done - start) / 1000);
 
-    o.say(`mail drain, ${o.n} waiting    ${drain.rate.toFixed(0).padStart(7)} mails/s  Node CPU ${drain.cpu.toFixed(2)} ms, ${drain.statements.toFixed(1)} statements to Postgres per mail  (workers started on ${o.n} outbox rows; ${o.rounds} rounds, medians)`);
+    o.say(`mail drain, ${o.n} waiting    ${drained.rate.toFixed(0).padStart(7)} mails/s  Node CPU ${drained.cpu.toFixed(2)} ms, ${drained.statements.toFixed(1)} statements to Postgres per mail  (workers started on ${o.n} outbox rows; ${o.rounds} rounds, medians)`);
     o.say(`  baseline: no-op BullMQ ${base.rate.toFixed(0).padStart(7)} jobs/s   Node CPU ${base.cpu.toFixed(2)} ms per job   (${o.n} jobs queued, concurrency ${concurrency} as SEND_CONCURRENCY)`);
-    o.say(`  ratio ${(drain.rate / base.rate).toFixed(2)}`);
+    o.say(`  ratio ${(drained.rate / base.rate).toFixed(2)}`);
     o.say(`create+submit at 16      ${(o.n / ((submitted - start) / 1000)).toFixed(0).padStart(7)} drafts/s`);
     o.say(`${o.n} submits → mail     ${e2e.toFixed(0).padStart(7)} mails/s end to end, last mail ${((done - start) / 1000).toFixed(1)} s after the first submit; lag p50 ${p(0.5)} s, p99 ${p(0.99)} s`);
     o.say(`  backlog after the last submit: ${backlog} mails, drained at ${(backlog / Math.max((done - submitted) / 1000, 0.001)).toFixed(0)} mails/s`);
