@@ -1,11 +1,12 @@
 import { execFile, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { builtinModules } from 'node:module';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
 import { promisify } from 'node:util';
-import { bundleOptions, entries, root } from '../scripts/build';
+import { ascii, bundle, bundleOptions, entries, root } from '../scripts/build';
 import { projectCopy } from './project-copy';
 
 /**
@@ -35,6 +36,47 @@ describe('the bundle npm start runs', () => {
     expect(pkg.scripts.worker).toMatch(/^node (--[\w-]+(=\S+)? )*dist\/worker\.mjs$/);
     // The builder is needed at start: a production install must have it.
     expect(pkg.dependencies).toHaveProperty('esbuild');
+  });
+});
+
+describe('the bundle in ASCII (V8 then keeps its source one byte per character)', () => {
+  it('holds no character past ASCII', async () => {
+    const files = await bundle({ entryPoints: entries });
+    expect(files.map((f) => f.path.replace(/^.*\//, '')).sort()).toEqual(['node.mjs', 'worker.mjs']);
+    for (const f of files) expect(f.text).not.toMatch(/[^\x00-\x7f]/);
+  });
+
+  it('means what the source means: templates, tagged templates, regular expressions and comments', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'imp-ascii-'));
+    try {
+      // What escaping after esbuild could get wrong, each beside its answer from the source itself.
+      const source = `
+        // 审核 — a comment
+        const tag = (s: TemplateStringsArray, ...v: unknown[]) => ({ cooked: [...s], raw: [...s.raw], v });
+        const who = '李撰稿';
+        export const answers = () => [
+          \`\${who}，您好：\`,
+          tag\`【待审核】\${who}\\n…\`,
+          [...'稿件，附件、图片；'.split(/[，、；]/)],
+          /^[😀-😂]$/u.test('😁'),
+          /\\p{Script=Han}+/u.exec('abc中文def')![0],
+        ];`;
+      writeFileSync(join(dir, 'probe.ts'), source);
+      const [file] = await bundle({ absWorkingDir: dir, entryPoints: { probe: 'probe.ts' }, outdir: dir });
+      expect(file!.text).not.toMatch(/[^\x00-\x7f]/);
+      writeFileSync(file!.path, file!.text);
+      const built = (await import(file!.path)) as { answers(): unknown[] };
+      const original = (await import(join(dir, 'probe.ts'))) as { answers(): unknown[] };
+      expect(built.answers()).toEqual(original.answers());
+      expect(built.answers()[1]).toEqual({ cooked: ['【待审核】', '\n…'], raw: ['【待审核】', '\\n…'], v: ['李撰稿'] });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses a character it cannot escape rather than change its meaning', () => {
+    expect(() => ascii('/a\\，b/')).toThrow(/cannot write/);
+    expect(ascii('"x" // 中 → y')).toBe('"x" // \\u4e2d \\u2192 y');
   });
 });
 
