@@ -124,6 +124,10 @@ describe('publicity console over HTTP', () => {
     expect(backwards.status).toBe(400);
     expect(backwards.text).toContain('宽限至：不能早于自查截止时间');
     expect(backwards.text).not.toContain('must not be before');
+    const past = await post('publicity', '/inspections/campaigns', { year: '2099', deadline: '2020-01-01T10:00' });
+    expect(past.status).toBe(400);
+    expect(past.text).toContain('href="#f-deadline"');
+    expect(past.text).toContain('自查截止时间须晚于当前时间');
     const again = await post('publicity', '/inspections/campaigns', { year: String(campaign.year), deadline: '2099-03-31T18:00' });
     expect(again.status).toBe(409);
     expect(again.text).toContain('href="#f-year"');

@@ -44,7 +44,10 @@ describe.skipIf(!hasChromium && !process.env.CI)('annual inspection pages in Chr
     await p.goto(`${base}/inspections/campaigns`);
     await p.getByLabel('年度', { exact: true }).fill(String(year));
     await p.getByLabel(/^自查截止/).fill(`${year}-03-31T18:00`);
+    // Opening tells every owner and, at the grace period's end, expires earlier codes: asked first.
+    const asked = new Promise<string>((resolve) => p.once('dialog', (d) => { resolve(d.message()); void d.accept(); }));
     await p.getByRole('button', { name: '开启年检' }).click();
+    expect(await asked).toContain('此前年度的审查合格编码随之失效');
     await p.waitForURL(/\/inspections\/campaigns\/[0-9a-f-]{36}$/);
     const campaignId = p.url().split('/').pop()!;
     expect(await p.locator('h1').innerText()).toContain(`${year} 年度检查`);

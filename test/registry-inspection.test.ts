@@ -59,6 +59,22 @@ describe('the campaign', () => {
     expect(noDeadline.body.error.message).toContain('deadline');
   });
 
+  it('refuses a deadline already past, which would close the campaign and expire the codes at once', async () => {
+    const before = (await get('/api/v1/inspections/campaigns', demo.tokens.publicity)).body.items.length;
+    const past = new Date(t.clock.now.getTime() - 3600_000).toISOString();
+    const slip = await post('/api/v1/inspections/campaigns', demo.tokens.publicity, { year: year + 4, deadline: past });
+    expect(slip.status).toBe(400);
+    expect(slip.body.error.code).toBe('validation_failed');
+    expect(slip.body.error.details).toEqual([expect.objectContaining({ path: 'deadline' })]);
+    expect(slip.body.error.message).toContain('deadline');
+    expect(slip.body.error.details[0].message).toContain('自查截止时间须晚于当前时间');
+    // Even with a grace period still ahead: the deadline itself is the slip.
+    const withGrace = await post('/api/v1/inspections/campaigns', demo.tokens.publicity, { year: year + 4, deadline: past, graceUntil: '2099-01-01T00:00:00+08:00' });
+    expect(withGrace.status).toBe(400);
+    expect((await get('/api/v1/inspections/campaigns', demo.tokens.publicity)).body.items.length).toBe(before);
+    expect((await get(`/api/v1/verify/${demo.inspectionCode}`, demo.tokens.publicity)).body.status).toBe('valid');
+  });
+
   it('tells each account’s owner and administrators that it opened', async () => {
     const sent = (await t.deliver()).filter((m) => m.kind === 'inspection' && m.subject.includes(campaignName(ids.c.account)));
     expect(sent.map((m) => m.to.personId).sort()).toEqual([keeper.id, deputy.id].sort());

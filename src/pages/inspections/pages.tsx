@@ -38,7 +38,7 @@ export function CampaignListPage({ ctx, campaigns, values, errors }: { ctx: Page
         />
       </Card>
       <Card title={t(l, '开启年度检查', 'Open a campaign')}>
-        <PostForm action="/inspections/campaigns" csrf={ctx.csrf}>
+        <PostForm action="/inspections/campaigns" csrf={ctx.csrf} confirm={t(l, '开启后，每个已登记账号的负责人都会收到自查通知；宽限期结束时，此前年度的审查合格编码随之失效。确定开启？', 'Every registered account’s owner will be asked for a self-report, and when the grace period ends, earlier years’ pass codes expire. Open the campaign?')}>
           <div class="filters">
             <TextField name="year" label={t(l, '年度', 'Year')} inputmode="numeric" value={v('year')} error={errors?.year} required />
             <TextField name="deadline" type="datetime-local" label={t(l, '自查截止（北京时间）', 'Self-report deadline (Beijing time)')} value={v('deadline')} error={errors?.deadline} required />
