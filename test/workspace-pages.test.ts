@@ -199,7 +199,14 @@ describe('web workspace pages', () => {
     const dup = await t.request('POST', '/settings/notifications', { cookie: s.cookie, raw: new URLSearchParams([['_csrf', s.csrf], ['channels', 'email'], ['channels', 'email']]).toString(), headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' } });
     expect(dup.status).toBe(400);
     expect(dup.text).toContain('error-summary');
-    expect(dup.text).toContain('must not repeat');
+    expect(dup.text).toContain('通知渠道不能重复');
+    expect(dup.text).not.toContain('must not repeat');
+    // What was chosen stays chosen, to be put right.
+    expect(dup.text.match(/<option value="email" selected/g)?.length).toBe(2);
+    const unnamed = await t.request('POST', '/settings/tokens', { cookie: s.cookie, form: { _csrf: s.csrf, label: '' } });
+    expect(unnamed.status).toBe(400);
+    expect(unnamed.text).toContain('请填写新令牌的名称');
+    expect(unnamed.text).not.toMatch(/Too small|expected string/);
     const saved = await t.request('POST', '/settings/notifications', { cookie: s.cookie, raw: new URLSearchParams([['_csrf', s.csrf], ['channels', 'wecom'], ['channels', 'email'], ['channels', ''], ['wecomUserId', 'wang01']]).toString(), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
     expect(saved.status).toBe(303);
     const person = await t.request('GET', '/api/v1/me', { token: demo.tokens.deputy_leader });

@@ -78,7 +78,8 @@ export function renamed(err: unknown, paths: Record<string, string>): unknown {
 /** Labels of a form's fields, zh-CN and English, for messages that name them. */
 export type FieldLabels = Record<string, [zh: string, en: string]>;
 
-function issueText(d: { path: string; message: string | Words; code?: string; origin?: string; minimum?: unknown; maximum?: unknown; expected?: unknown }, name: string, l: Locale): string {
+/** One field's problem as the error summary says it: by the field's label, in the page's language (never the validator's wording). */
+export function issueText(d: { path: string; message: string | Words; code?: string; origin?: string; minimum?: unknown; maximum?: unknown; expected?: unknown }, name: string, l: Locale): string {
   const en = l === 'en';
   switch (d.code) {
     case 'too_small':
@@ -91,6 +92,8 @@ function issueText(d: { path: string; message: string | Words; code?: string; or
     case 'invalid_type':
       // A number left empty (or not a number) is typed, not chosen.
       if (d.expected === 'number' || d.expected === 'int') return en ? `Enter ${name} as a whole number` : `请填写${name}（整数）`;
+      // A text field the form did not send at all (left empty, then dropped) is typed too.
+      if (d.expected === 'string') return en ? `Enter ${name}` : `请填写${name}`;
       return en ? `Choose ${name}` : `请选择${name}`;
     case 'invalid_value':
       return en ? `Choose ${name}` : `请选择${name}`;

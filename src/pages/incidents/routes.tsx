@@ -3,8 +3,8 @@ import { eq, inArray } from 'drizzle-orm';
 import type { z } from '@hono/zod-openapi';
 import { units } from '../../../db/schema';
 import { cstMinute } from '../../domain/cst';
-import { AppError, localizeDetails, toAppError } from '../../lib/errors';
-import { validationError, type AppEnv } from '../../lib/http';
+import { AppError, toAppError } from '../../lib/errors';
+import type { AppEnv } from '../../lib/http';
 import { uploadsOf } from '../../routes/files/files.handlers';
 import { EvidenceNote, ReportBody, StepBodies } from '../../routes/incidents/incidents.routes';
 import { currentPositions } from '../../services/auth';
@@ -12,6 +12,7 @@ import { listDrafts } from '../../services/drafts';
 import { acceptEvidence, actOnIncident, getIncident, listIncidents, mayAct, reportIncident, type IncidentInput } from '../../services/incidents';
 import { pageCtx, t } from '../components/context';
 import { errorPage, renderPage } from '../components/render';
+import { issueText, parseWith, type FieldLabels } from '../console/forms';
 import type { FieldErrors } from '../components/ui';
 import { requirePage } from '../sessions';
 import { UUID_PARAM } from '../workspace/routes';
@@ -35,20 +36,20 @@ async function formValues(c: C): Promise<Values> {
 }
 
 /**
- * A refusal as the error summary shows it: each named field with its message (a body path of the
- * API is the form field of the same name, `rename` mapping the few that differ); null when it names
- * no field of this form.
+ * A refusal as the error summary shows it: each named field by its label, with its problem (a body
+ * path of the API is the form field of the same name, `rename` mapping the few that differ); null when
+ * it names no field of this form.
  */
-function fieldErrors(err: AppError, c: C, fields: string[], rename: Record<string, string> = {}): FieldErrors | null {
+function fieldErrors(err: AppError, c: C, fields: FieldLabels, rename: Record<string, string> = {}): FieldErrors | null {
   const l = pageCtx(c).locale;
-  const details = localizeDetails(err.details, l);
   const out: FieldErrors = {};
-  const put = (path: string, message: string) => {
+  const put = (path: string, message: (label: string) => string) => {
     const name = rename[path] ?? path;
-    if (fields.includes(name)) out[name] = message;
+    const label = fields[name];
+    if (label) out[name] ??= message(label[l === 'en' ? 1 : 0]);
   };
-  if (Array.isArray(details)) for (const d of details as { path?: string; message?: string }[]) put(String(d.path ?? ''), `${err.code === 'validation_failed' ? t(l, '请检查此项：', 'Check this field: ') : ''}${d.message ?? err.localized(l)}`);
-  else if (details && typeof details === 'object' && 'field' in details) put(String((details as { field: unknown }).field), err.localized(l));
+  if (Array.isArray(err.details)) for (const d of err.details as Parameters<typeof issueText>[0][]) put(String(d.path ?? ''), (label) => issueText(d, label, l));
+  else if (err.details && typeof err.details === 'object' && 'field' in err.details) put(String((err.details as { field: unknown }).field), () => err.localized(l));
   return Object.keys(out).length ? out : null;
 }
 
@@ -82,20 +83,26 @@ async function showIncident(c: C, id: string, extra: { errors?: FieldErrors; val
 }
 
 /** Each step's form: its fields, and how they become the service's input (checked by the API's schema). */
-const STEPS: Record<string, { fields: string[]; rename?: Record<string, string>; body: z.ZodType; input: (f: Values) => Record<string, unknown>; toService: (b: any) => IncidentInput }> = {
-  acknowledge: { fields: ['note'], body: StepBodies.acknowledge, input: (f) => ({ note: f.note || undefined }), toService: (b) => ({ action: 'acknowledge', note: b.note }) },
-  assess: { fields: ['severity', 'class', 'note'], body: StepBodies.assess, input: (f) => ({ severity: f.severity || undefined, class: f.class, note: f.note }), toService: (b) => ({ action: 'assess', ...b }) },
+const NOTE: [string, string] = ['说明', 'Note'];
+const FILES: [string, string] = ['照片或截图', 'Photos or screenshots'];
+
+const STEPS: Record<string, { fields: FieldLabels; rename?: Record<string, string>; body: z.ZodType; input: (f: Values) => Record<string, unknown>; toService: (b: any) => IncidentInput }> = {
+  acknowledge: { fields: { note: NOTE }, body: StepBodies.acknowledge, input: (f) => ({ note: f.note || undefined }), toService: (b) => ({ action: 'acknowledge', note: b.note }) },
+  assess: { fields: { severity: ['严重程度', 'Severity'], class: ['处置类别', 'Class of handling'], note: ['研判意见', 'Assessment'] }, body: StepBodies.assess, input: (f) => ({ severity: f.severity || undefined, class: f.class, note: f.note }), toService: (b) => ({ action: 'assess', ...b }) },
   reply: {
-    fields: ['draftId', 'promisedBy', 'note'], body: StepBodies.reply,
+    fields: { draftId: ['已批准的回复稿', 'Approved reply draft'], promisedBy: ['承诺结果时间', 'Result promised by'], note: NOTE }, body: StepBodies.reply,
     input: (f) => ({ draftId: f.draftId, promisedBy: fromLocal(f.promisedBy), note: f.note || undefined }),
     toService: (b) => ({ action: 'reply', draftId: b.draftId, promisedBy: b.promisedBy ? new Date(b.promisedBy) : undefined, note: b.note }),
   },
-  'follow-up': { fields: ['text'], body: StepBodies.followUp, input: (f) => ({ text: f.text, result: f.result === 'true' || undefined }), toService: (b) => ({ action: 'follow_up', text: b.text, result: b.result }) },
-  finish: { fields: ['finishText'], rename: { text: 'finishText' }, body: StepBodies.finish, input: (f) => ({ text: f.finishText }), toService: (b) => ({ action: 'finish_handling', text: b.text }) },
-  close: { fields: ['summary'], body: StepBodies.close, input: (f) => ({ summary: f.summary }), toService: (b) => ({ action: 'close', summary: b.summary }) },
+  'follow-up': { fields: { text: ['跟进情况', 'What happened'] }, body: StepBodies.followUp, input: (f) => ({ text: f.text, result: f.result === 'true' || undefined }), toService: (b) => ({ action: 'follow_up', text: b.text, result: b.result }) },
+  finish: { fields: { finishText: ['处置结果', 'Outcome'] }, rename: { text: 'finishText' }, body: StepBodies.finish, input: (f) => ({ text: f.finishText }), toService: (b) => ({ action: 'finish_handling', text: b.text }) },
+  close: { fields: { summary: ['总结评估', 'Summary and evaluation'] }, body: StepBodies.close, input: (f) => ({ summary: f.summary }), toService: (b) => ({ action: 'close', summary: b.summary }) },
 };
 
-const REPORT_FIELDS = ['unitId', 'summary', 'occurredAt', 'place', 'people', 'development', 'group', 'urgent', 'files'];
+const REPORT_FIELDS: FieldLabels = {
+  unitId: ['单位', 'Unit'], summary: ['事件概要', 'Summary'], occurredAt: ['时间', 'When'], place: ['地点', 'Where'], people: ['人员', 'Who'],
+  development: ['事态发展情况', 'How it is developing'], group: ['涉及群体', 'Who it concerns'], urgent: ['紧急程度', 'Urgency'], files: FILES,
+};
 /** A file refusal names `file` (the drafts' uploads); here the field is `files`. */
 const FILE_FIELD = { file: 'files' };
 
@@ -130,10 +137,9 @@ export const incidentPagesRouter = new Hono<AppEnv>()
         group: f.group, ...(f.urgent === 'true' ? { urgent: true } : {}),
       };
       try {
-        const parsed = ReportBody.safeParse(input);
-        if (!parsed.success) throw validationError(parsed.error.issues, 'json', input);
+        const report = parseWith(ReportBody, input);
         const files = await acceptEvidence(c.var.deps, await uploadsOf(await c.req.parseBody({ all: true })));
-        const row = await reportIncident(c.var.deps.db, c.var.deps, c.var.person, { ...parsed.data, occurredAt: new Date(parsed.data.occurredAt), files });
+        const row = await reportIncident(c.var.deps.db, c.var.deps, c.var.person, { ...report, occurredAt: new Date(report.occurredAt), files });
         return c.redirect(`/incidents/${row.id}?done=reported${langQuery(c, '&')}`, 303);
       } catch (err) {
         const e = toAppError(err);
@@ -161,15 +167,14 @@ export const incidentPagesRouter = new Hono<AppEnv>()
       // The page's note field is `evidenceNote` (the step forms own `note`); the API reads `note`.
       const form = await c.req.parseBody({ all: true });
       const note = f.evidenceNote?.trim() ? f.evidenceNote : undefined;
-      const parsed = EvidenceNote.safeParse({ note });
-      if (!parsed.success) throw validationError(parsed.error.issues, 'form', { note });
+      const evidence = parseWith(EvidenceNote, { note });
       const files = await acceptEvidence(c.var.deps, await uploadsOf(form));
-      await actOnIncident(c.var.deps.db, c.var.deps, c.var.person, id, { action: 'add_evidence', note: parsed.data.note, files });
+      await actOnIncident(c.var.deps.db, c.var.deps, c.var.person, id, { action: 'add_evidence', note: evidence.note, files });
       return c.redirect(`/incidents/${id}?done=evidence${langQuery(c, '&')}#evidence`, 303);
     } catch (err) {
       const e = toAppError(err);
       if (e.code === 'internal' || e.status === 404) return errorPage(c, err);
-      const errors = fieldErrors(e, c, ['files', 'evidenceNote'], { ...FILE_FIELD, note: 'evidenceNote' }) ?? { actions: e.localized(pageCtx(c).locale) };
+      const errors = fieldErrors(e, c, { files: FILES, evidenceNote: NOTE }, { ...FILE_FIELD, note: 'evidenceNote' }) ?? { actions: e.localized(pageCtx(c).locale) };
       return showIncident(c, id, { errors, values: f }, e.status === 403 || e.status === 409 ? e.status : 400).catch((again) => errorPage(c, again));
     }
   })
@@ -181,10 +186,7 @@ export const incidentPagesRouter = new Hono<AppEnv>()
     const step = STEPS[name]!;
     const f = await formValues(c);
     try {
-      const input = step.input(f);
-      const parsed = step.body.safeParse(input);
-      if (!parsed.success) throw validationError(parsed.error.issues, 'json', input);
-      await actOnIncident(c.var.deps.db, c.var.deps, c.var.person, id, step.toService(parsed.data));
+      await actOnIncident(c.var.deps.db, c.var.deps, c.var.person, id, step.toService(parseWith(step.body, step.input(f))));
       return c.redirect(`/incidents/${id}?done=${name}${langQuery(c, '&')}`, 303);
     } catch (err) {
       const e = toAppError(err);

@@ -8,6 +8,7 @@ import { closeDraft, submitDraft, urgeDraft } from '../../services/drafts';
 import { pageCtx } from '../components/context';
 import { errorPage, renderPage } from '../components/render';
 import type { FieldErrors } from '../components/ui';
+import { formErrors, parseWith, type FieldLabels } from '../console/forms';
 import { requirePage } from '../sessions';
 import { DraftPage } from './DraftPage';
 import { UUID_PARAM } from './routes';
@@ -16,6 +17,7 @@ type C = Context<AppEnv>;
 
 /** The page's forms, checked like the API's bodies (the same text rule and bounds). */
 const Note = z.object({ comment: text(2000, { min: 0 }).optional(), reason: text(2000, { min: 0 }).optional() });
+const NOTE_LABELS: FieldLabels = { comment: ['留言', 'Message'], reason: ['原因', 'Reason'] };
 
 /** Each action form calls the same service as its API endpoint; `done` is what the page then says. */
 const ACTIONS = {
@@ -56,21 +58,16 @@ export const draftPagesRouter = new Hono<AppEnv>()
     const action = ACTIONS[c.req.param('action') as ActionName];
     const form = await c.req.parseBody();
     const input = Object.fromEntries(['comment', 'reason'].flatMap((k) => (typeof form[k] === 'string' ? [[k, form[k] as string]] : []))) as Record<string, string>;
-    const parsed = Note.safeParse(input);
     try {
-      if (!parsed.success) {
-        const errors: FieldErrors = {};
-        for (const issue of parsed.error.issues) errors[String(issue.path[0])] = pageCtx(c).locale === 'en' ? `Check this field: ${issue.message}` : `请检查此项：${issue.message}`;
-        return await showDraft(c, id, { errors, input }, 400);
-      }
-      await action.run(c, id, parsed.data);
+      await action.run(c, id, parseWith(Note, input));
       return c.redirect(`/drafts/${id}?done=${action.done}${langQuery(c, '&')}`, 303);
     } catch (err) {
       const e = toAppError(err);
       if (e.code === 'internal' || e.status === 404) return errorPage(c, err);
       // A refusal (wrong state, too soon to urge, blocked by the pre-screen, not allowed) is shown on the draft's page.
       try {
-        return await showDraft(c, id, { errors: { actions: e.localized(pageCtx(c).locale) }, input }, e.status as 400);
+        const errors = e.code === 'validation_failed' ? formErrors(e, pageCtx(c).locale, 'actions', NOTE_LABELS).errors : { actions: e.localized(pageCtx(c).locale) };
+        return await showDraft(c, id, { errors, input }, e.status as 400);
       } catch (again) {
         return errorPage(c, again);
       }

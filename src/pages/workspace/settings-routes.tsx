@@ -1,4 +1,5 @@
 import { eq } from 'drizzle-orm';
+import type { z } from '@hono/zod-openapi';
 import { Hono, type Context } from 'hono';
 import { people } from '../../../db/schema';
 import { toAppError } from '../../lib/errors';
@@ -9,8 +10,9 @@ import { setNotificationPreferences } from '../../services/org';
 import { endSession, listSessions } from '../../services/sessions';
 import { createToken, listTokens, revokeToken } from '../../services/tokens';
 import { pageCtx, t } from '../components/context';
-import { postedPrefs } from '../components/notification-prefs';
+import { NOTIFICATION_FIELD_LABELS, postedPrefs } from '../components/notification-prefs';
 import { errorPage, renderPage } from '../components/render';
+import { formErrors, parseWith, type FieldLabels } from '../console/forms';
 import type { FieldErrors } from '../components/ui';
 import { clearSessionCookie, requirePage } from '../sessions';
 import { UUID_PARAM } from './routes';
@@ -21,7 +23,7 @@ type C = Context<AppEnv>;
 const langQuery = (c: C, sep: '?' | '&') => (c.req.query('lang') ? `${sep}lang=${encodeURIComponent(c.req.query('lang')!)}` : '');
 const back = (c: C, done: string) => c.redirect(`/settings?done=${done}${langQuery(c, '&')}`, 303);
 
-async function showSettings(c: C, extra: Pick<SettingsPageProps, 'errors' | 'created'> = {}, status: 200 | 400 | 409 = 200) {
+async function showSettings(c: C, extra: Partial<Pick<SettingsPageProps, 'errors' | 'created' | 'prefs'>> = {}, status: 200 | 400 | 409 = 200) {
   const { db } = c.var.deps;
   const me = c.var.person;
   const [prefs] = await db.select({ channels: people.channels, phone: people.phone, wecomUserId: people.wecomUserId, dingtalkUserId: people.dingtalkUserId }).from(people).where(eq(people.id, me.id));
@@ -35,12 +37,11 @@ async function showSettings(c: C, extra: Pick<SettingsPageProps, 'errors' | 'cre
   );
 }
 
-/** Field errors of a form checked by a zod schema, each in the page's language. */
-function fieldErrors(c: C, issues: readonly { path: PropertyKey[]; message: string }[]): FieldErrors {
-  const errors: FieldErrors = {};
-  for (const issue of issues) errors[String(issue.path[0] ?? 'form')] ??= t(pageCtx(c), `请检查此项：${issue.message}`, `Check this field: ${issue.message}`);
-  return errors;
-}
+const TOKEN_LABELS: FieldLabels = { label: ['新令牌的名称', 'Name of a new token'] };
+
+/** A form refused by its schema, shown again with each field's problem by its label (and, for the channels, what was chosen). */
+const refused = (c: C, err: unknown, labels: FieldLabels, prefs?: SettingsPageProps['prefs']) =>
+  showSettings(c, { errors: formErrors(err, pageCtx(c).locale, Object.keys(labels)[0]!, labels).errors, ...(prefs ? { prefs } : {}) }, 400);
 
 /** A signed-out post (the session ended meanwhile) goes to sign in, then back to the settings page. */
 const signedIn = (c: C) => (c.get('person') ? null : c.redirect(`/login?next=${encodeURIComponent('/settings')}`, 303));
@@ -51,9 +52,14 @@ export const settingsRouter = new Hono<AppEnv>()
   .post('/settings/notifications', async (c) => {
     const out = signedIn(c);
     if (out) return out;
-    const parsed = NotificationsBody.safeParse(postedPrefs(await c.req.parseBody({ all: true })));
-    if (!parsed.success) return showSettings(c, { errors: fieldErrors(c, parsed.error.issues) }, 400);
-    await setNotificationPreferences(c.var.deps.db, c.var.deps, c.var.person, c.var.person.id, parsed.data);
+    const posted = postedPrefs(await c.req.parseBody({ all: true }));
+    let prefs: z.infer<typeof NotificationsBody>;
+    try {
+      prefs = parseWith(NotificationsBody, posted);
+    } catch (err) {
+      return refused(c, err, NOTIFICATION_FIELD_LABELS, posted);
+    }
+    await setNotificationPreferences(c.var.deps.db, c.var.deps, c.var.person, c.var.person.id, prefs);
     return back(c, 'notifications');
   })
   .post(`/settings/sessions/:id{${UUID_PARAM}}/end`, async (c) => {
@@ -76,10 +82,14 @@ export const settingsRouter = new Hono<AppEnv>()
     const out = signedIn(c);
     if (out) return out;
     const form = await c.req.parseBody();
-    const parsed = TokenLabel.safeParse({ label: typeof form.label === 'string' ? form.label : '' });
-    if (!parsed.success) return showSettings(c, { errors: fieldErrors(c, parsed.error.issues) }, 400);
+    let label: string;
     try {
-      const created = await createToken(c.var.deps.db, c.var.deps, c.var.person, parsed.data.label);
+      label = parseWith(TokenLabel, { label: typeof form.label === 'string' ? form.label : '' }).label;
+    } catch (err) {
+      return refused(c, err, TOKEN_LABELS);
+    }
+    try {
+      const created = await createToken(c.var.deps.db, c.var.deps, c.var.person, label);
       // Shown in this answer only (no redirect, so the token is never in a URL or the history).
       return showSettings(c, { created: { label: created.label, token: created.token } });
     } catch (err) {
