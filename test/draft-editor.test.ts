@@ -187,6 +187,28 @@ describe('the draft form (/drafts/new, /drafts/{id}/edit)', () => {
     expect(other.headers.get('content-type')).toContain('text/html');
   });
 
+  it('a form opened on an older version (a save in another tab since) is refused with what was typed, and nothing is lost', async () => {
+    const saved = await post('/drafts/new', { unitId: demo.unitId, title: '两个标签页', body: '原文。', bodyFormat: 'text', accountIds: demo.accountId, intent: 'save' });
+    const id = idFrom(saved.location);
+    const tabA = await page(`/drafts/${id}/edit`);
+    const tabB = await page(`/drafts/${id}/edit`);
+    const baseOf = (html: string) => /name="baseVersion" value="(\d+)"/.exec(html)![1]!;
+    expect(baseOf(tabA.text)).toBe('1');
+    expect(baseOf(tabB.text)).toBe('1');
+    const a = await post(`/drafts/${id}/edit`, { title: '两个标签页', body: '原文。【A的修改】', bodyFormat: 'text', baseVersion: baseOf(tabA.text), intent: 'save' });
+    expect(a.status).toBe(303);
+    const b = await post(`/drafts/${id}/edit`, { title: '两个标签页', body: '原文。【B的修改】', bodyFormat: 'text', baseVersion: baseOf(tabB.text), intent: 'save' });
+    expect(b.status).toBe(409);
+    expect(b.text).toContain('已另存为第 2 版（您编辑的是第 1 版）');
+    expect(b.text).toContain('【B的修改】'); // what B typed comes back, to be compared and saved again
+    expect(baseOf(b.text)).toBe('2');
+    expect((await api(`/api/v1/drafts/${id}`)).body).toMatchObject({ body: '原文。【A的修改】', currentVersion: 2 });
+    // Saved again from the form that came back, knowingly on version 2: taken.
+    const again = await post(`/drafts/${id}/edit`, { title: '两个标签页', body: '原文。【A的修改】【B的修改】', bodyFormat: 'text', baseVersion: baseOf(b.text), intent: 'save' });
+    expect(again.status).toBe(303);
+    expect((await api(`/api/v1/drafts/${id}`)).body).toMatchObject({ body: '原文。【A的修改】【B的修改】', currentVersion: 3 });
+  });
+
   const emailSuffix = async () => {
     const rows = await t.runtime.database.db.execute(sql`select email from people where id = ${demo.people.drafter}`);
     return ((Array.isArray(rows) ? rows : (rows as { rows: unknown[] }).rows)[0] as { email: string }).email.split('.')[1]!.split('@')[0]!;

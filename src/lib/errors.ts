@@ -33,6 +33,7 @@ const CATALOG = {
   link_used: [409, '此审核链接已使用过，不能重复提交', 'This sign-off link has already been used'],
   review_closed: [409, '此审核已结束（{status}），无需再处理', 'This review is already closed ({status})'],
   conflict: [409, '{reasonZh}', '{reasonEn}'],
+  version_moved: [409, '打开此表单后，稿件已另存为第 {current} 版（您编辑的是第 {base} 版）。您的修改尚未保存：请对照最新内容，确认后再保存', 'The draft was saved as version {current} after you opened version {base}. Your changes are not saved yet: compare them with the latest text, then save again'],
   account_not_publishable: [409, '目标账号未登记备案或不在有效期内，不能发布：{accountsZh}', 'Target accounts are not registered or not valid for publishing: {accountsEn}'],
   already_exists: [409, '{what}已存在', '{what} already exists'],
   account_transition: [409, '账号当前状态为“{statusZh}”，不能{actionZh}', 'The account is {status}; it cannot be {actionEn}'],

@@ -38,6 +38,8 @@ export interface DraftEdit extends Publishing {
   bodyFormat?: BodyFormat;
   /** Files of the current version to leave out of the new one. */
   removeFileIds: string[];
+  /** The version the form was opened on: saved over a later one (another tab's save), it is refused, not lost. */
+  baseVersion?: number;
 }
 
 /** A new version from the form, and its accounts and urgency; the same content saved again makes none. Returns the version number. */
@@ -47,6 +49,9 @@ export async function saveDraftEdit(db: Db, deps: FileDeps, actor: Person, draft
     const draft = await lockDraft(tx, draftId);
     // Checked before any file row is written for the draft (reviseDraft checks again).
     if (draft.drafterId !== actor.id) throw new AppError('forbidden', {}, { reason: words('只有撰写人可以这样做', 'only the drafter may do this') });
+    if (edit.baseVersion !== undefined && edit.baseVersion !== draft.currentVersionNo) {
+      throw new AppError('version_moved', { base: edit.baseVersion, current: draft.currentVersionNo }, { field: 'form', base: edit.baseVersion, current: draft.currentVersionNo });
+    }
     const current = await currentVersion(tx, draft);
     const added = await fileRowsFor(tx, deps, actor, draftId, accepted);
     const fileIds = [...new Set([...current.fileIds.filter((id) => !edit.removeFileIds.includes(id)), ...added.map((f) => f.id)])];

@@ -64,7 +64,7 @@ export function EditorPage({ ctx, mode, values, accounts, findings, findingsFres
         <Notice tone="warn">{t(l, '此稿件正在审核中：保存修改后，审核将从第一级重新开始，已发出的审核链接全部失效。', 'This draft is in review: saving a change restarts the review at the first level, and every link already sent stops working.')}</Notice>
       ) : null}
       <PostForm action={action} csrf={ctx.csrf} enctype="multipart/form-data" id="f-form" class="draft-form">
-        {isNew ? <input type="hidden" name="unitId" value={mode.unitId} /> : null}
+        {isNew ? <input type="hidden" name="unitId" value={mode.unitId} /> : <input type="hidden" name="baseVersion" value={String(mode.versionNo)} />}
         <div class="editor-grid">
           <div class="editor-main">
             <Card>

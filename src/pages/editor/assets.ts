@@ -91,6 +91,7 @@ const EDITOR_JS = `(function(){
     return call('/api/v1/drafts',{title:title||T('未命名稿件','Untitled draft'),body:body,bodyFormat:'html',unitId:form.querySelector('[name=unitId]').value,
       accountIds:checked,urgency:form.querySelector('[name=urgency]').value},true).then(function(d){
       draftId=d.id;area.setAttribute('data-draft-id',d.id);form.action='/drafts/'+d.id+'/edit';
+      var base=document.createElement('input');base.type='hidden';base.name='baseVersion';base.value='1';form.appendChild(base);
       history.replaceState(null,'','/drafts/'+d.id+'/edit'+location.search);
       var imp=document.getElementById('import');if(imp)imp.remove();
       say(T('已自动保存为草稿（发布账号和紧急程度已随草稿保存）。','Saved as a draft (with its accounts and urgency).'));

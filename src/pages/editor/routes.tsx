@@ -50,7 +50,9 @@ async function readForm(c: C) {
   };
   // The edit form marks that it offered the accounts: a post without the mark (an older form) keeps them, one with it and none ticked is refused.
   const publishing = { accountIds: one('accountIdsOffered') ? values.accountIds : undefined, urgency: one('urgency') ? values.urgency : undefined };
-  return { values, publishing, intent: one('intent') || 'save', unitId: one('unitId'), removeFileIds: strings('removeFileIds'), attachments: files('attachments'), docx: files('docx')[0] };
+  // The version the edit form was opened on (absent from an older form: then no check).
+  const base = /^[1-9]\d{0,8}$/.test(one('baseVersion')) ? Number(one('baseVersion')) : undefined;
+  return { values, publishing, base, intent: one('intent') || 'save', unitId: one('unitId'), removeFileIds: strings('removeFileIds'), attachments: files('attachments'), docx: files('docx')[0] };
 }
 
 const toUpload = async (file: File): Promise<Upload> => ({ bytes: new Uint8Array(await file.arrayBuffer()), name: file.name, declaredType: file.type });
@@ -167,7 +169,7 @@ export const editorRouter = new Hono<AppEnv>()
     try {
       if (!parsed.success) throw validationError(parsed.error.issues, 'form');
       const uploads = await Promise.all(form.attachments.map(toUpload));
-      await saveDraftEdit(deps.db, deps, person, draftId, { ...parsed.data, removeFileIds: form.removeFileIds }, uploads);
+      await saveDraftEdit(deps.db, deps, person, draftId, { ...parsed.data, removeFileIds: form.removeFileIds, baseVersion: form.base }, uploads);
       if (form.intent === 'submit') await submitIfDraft(deps.db, deps, person, draftId, (await getDraftRow(deps.db, draftId)).status);
       return c.redirect(`/drafts/${draftId}`, 303);
     } catch (err) {
