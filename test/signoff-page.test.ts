@@ -209,7 +209,7 @@ describe.skipIf(!hasChromium && !process.env.CI)('sign-off page in headless Chro
     await page.goto(`${base}/s/${token}`);
     await page.click('#transfer summary');
     // Refused without a reason (required is bypassed to test the server): the form comes back open, choice kept.
-    await page.selectOption('#toPersonId', { label: '赵宣传员（宣传员）' });
+    await page.selectOption('#toPersonId', demo.people.publicity_officer!);
     await page.evaluate(() => document.querySelector('#reason')?.removeAttribute('required'));
     await page.click('button.transfer');
     await page.waitForLoadState();
@@ -227,6 +227,34 @@ describe.skipIf(!hasChromium && !process.env.CI)('sign-off page in headless Chro
     expect(old.status).toBe(410);
     expect(old.text).toContain('该审核已转交他人');
     expect(old.text).not.toContain('重新发送链接');
+    await page.close();
+  });
+
+  it('a holder of another level is marked in the picker; having signed one level, their other level’s page says so before any form', async () => {
+    const { token } = await pendingLink('section_head', '回避测试');
+    const page = await browser.newPage({ locale: 'zh-CN' });
+    await page.goto(`${base}/s/${token}`);
+    expect(await page.locator(`#toPersonId option[value="${demo.people.deputy_leader}"]`).textContent()).toContain('另审本稿件“分管院领导”级别，届时须再转交');
+    await page.click('#transfer summary');
+    await page.selectOption('#toPersonId', demo.people.deputy_leader!);
+    await page.fill('#reason', '系主任回避');
+    await page.click('button.transfer');
+    await page.waitForURL(/\?transferred=1$/);
+    // Handed on: a notice of it, not an error, and no promise of a new link (it will not come back).
+    expect(await page.locator('.notice.ok').textContent()).toContain('现由张副院长审核');
+    expect(await page.locator('.notice.bad').count()).toBe(0);
+    expect(await page.locator('body').textContent()).not.toContain('轮到您审核时');
+
+    const first = await t.linkFor(demo.people.deputy_leader!);
+    expect((await t.request('POST', `/api/v1/signoff/${first}`, { body: { decision: 'approve', checklist: ALL_TICKED } })).status).toBe(200);
+    const second = await t.linkFor(demo.people.deputy_leader!);
+    expect(second).not.toBe(first);
+    await page.goto(`${base}/s/${second}`);
+    expect(await page.locator('#barred-title').textContent()).toBe('您不能审核此级别');
+    expect(await page.locator('.barred [role=alert]').textContent()).toContain('已以“系室负责人”身份签署');
+    expect(await page.locator('#decision').count()).toBe(0);
+    expect(await page.locator('#transfer').getAttribute('open')).not.toBeNull();
+    await shot(page, 'signoff-barred');
     await page.close();
   });
 

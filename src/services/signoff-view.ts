@@ -42,7 +42,7 @@ export function lastSeenVersion(draft: Pick<DraftView, 'reviews' | 'versions'>, 
  * position holders), except the drafter, the current assignee and anyone who already signed
  * another level of this draft (separation of duties; the service checks again on transfer).
  */
-export async function transferCandidates(db: Db, draft: Pick<DraftView, 'id' | 'unitId' | 'drafterId'>, assigneeId: string, level: Position) {
+export async function transferCandidates(db: Db, draft: Pick<DraftView, 'id' | 'unitId' | 'drafterId' | 'levels'>, assigneeId: string, level: Position) {
   const members = await db
     .selectDistinct({ id: people.id, name: people.name, position: positionTerms.position })
     .from(people)
@@ -61,8 +61,12 @@ export async function transferCandidates(db: Db, draft: Pick<DraftView, 'id' | '
     if (m.position) entry.positions.push(m.position);
     byId.set(m.id, entry);
   }
+  // A holder of another level of this draft's chain may take this one, but cannot then sign their own
+  // (nobody signs two levels): said beside the name, and offered last.
+  const withLevel = [...byId.values()].map((c) => ({ ...c, otherLevel: (c.positions.find((x) => x !== level && (draft.levels as readonly string[]).includes(x)) ?? null) as Position | null }));
+  const rank = (c: (typeof withLevel)[number]) => (c.otherLevel ? 2 : c.positions.length ? 0 : 1);
   // Position holders first: they are who "another holder of authority" usually means.
-  return [...byId.values()].sort((a, b) => Number(b.positions.length > 0) - Number(a.positions.length > 0));
+  return withLevel.sort((a, b) => rank(a) - rank(b));
 }
 
 function changesSince(draft: Pick<DraftView, 'versions'>, fromNo: number | null, toNo: number) {

@@ -114,7 +114,10 @@ async function liveView(db: Db, link: LinkRow, review: ReviewRow) {
   const [draft] = await db.select().from(drafts).where(eq(drafts.id, review.draftId));
   const [reviewer] = await db.select({ id: people.id, name: people.name }).from(people).where(eq(people.id, link.personId));
   const view = await draftView(db, draft!);
-  return { review, version: version!, draft: view, reviewer: reviewer!, expiresAt: link.expiresAt };
+  // Said before the form, not after the reviewer has ticked it all: this person may not decide here.
+  const [other] = await otherLevelSigned(db, review);
+  const barred = dutyConflictOf(review, draft!.drafterId, other?.level ?? null);
+  return { review, version: version!, draft: view, reviewer: reviewer!, expiresAt: link.expiresAt, barred };
 }
 
 /** Whether a link can decide now, in one read (the page form checks this before reading a body). */

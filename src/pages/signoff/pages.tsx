@@ -52,6 +52,14 @@ export function LivePage(p: LiveProps) {
   return (
     <>
       {problems.length ? <ErrorSummary problems={problems} locale={locale} /> : ''}
+      {view.barred ? (
+        // First on the page, not below the text: this person may read the draft but not decide here.
+        <section class="card barred" aria-labelledby="barred-title">
+          <h2 id="barred-title">{t('您不能审核此级别', 'You cannot decide at this level')}</h2>
+          <div class="notice bad" role="alert">{t(view.barred.zh, view.barred.en)}</div>
+          <p><a href="#transfer">{t('转交他人审核', 'Hand this review to someone else')}</a></p>
+        </section>
+      ) : ''}
       <section class="card" aria-labelledby="draft-title">
         <h1 id="draft-title">{version.title}</h1>
         {draft.urgency === 'urgent' ? <p><span class="tag urgent">{t('加急 · 当日回复', 'Urgent · reply today')}</span></p> : ''}
@@ -117,40 +125,42 @@ export function LivePage(p: LiveProps) {
       ) : ''}
       <PrescreenFindings findings={facts.prescreen} l={locale} />
       <Record entries={facts.record} locale={locale} />
-      <form id="decision" method="post" action={p.action()} data-once>
-        <section class="card" aria-labelledby="checklist-title">
-          <fieldset class={p.error?.error.code === 'checklist_incomplete' ? 'field-error' : ''}>
-            <legend id="checklist-title"><h2>{t('审核要点（批准须全部勾选）', 'Checklist (tick every item to approve)')}</h2></legend>
-            {CHECKLIST_ITEMS.map((item) => (
-              <label class="check" for={`check-${item}`}>
-                <input type="checkbox" id={`check-${item}`} name="checklist" value={item} checked={ticked.has(item)} />
-                <span>{CHECKLIST[item][locale === 'en' ? 1 : 0]}{locale === 'en' ? '' : <><br /><small class="meta" lang="en">{CHECKLIST[item][1]}</small></>}</span>
-              </label>
-            ))}
-          </fieldset>
-        </section>
-        <section class="card">
-          <label for="comment"><h2>{t('审核意见', 'Comment')}</h2></label>
-          <p class="hint" id="comment-hint">{t('退回或不予通过时必填', 'Required to return or reject')}</p>
-          <textarea id="comment" name="comment" aria-describedby="comment-hint" class={p.error?.error.code === 'comment_required' ? 'field-error' : ''}>{p.decision?.comment ?? ''}</textarea>
-          {earlier.length ? (
-            <p>
-              <label for="returnTo">{t('退回至', 'Return to')}</label>{' '}
-              <select id="returnTo" name="returnTo">
-                <option value="drafter" selected={(p.decision?.returnTo ?? 'drafter') === 'drafter'}>{label('level', 'drafter', locale)}</option>
-                {earlier.map((l) => <option value={l} selected={p.decision?.returnTo === l}>{label('level', l, locale)}</option>)}
-              </select>
-            </p>
-          ) : <input type="hidden" name="returnTo" value="drafter" />}
-          <div class="actions">
-            <button type="submit" class="approve" name="decision" value="approve">{t('同意', 'Approve')}</button>
-            <button type="submit" class="return" name="decision" value="return">{t('退回修改', 'Return')}</button>
-            <button type="submit" class="reject" name="decision" value="reject">{t('不予通过', 'Reject')}</button>
-          </div>
-        </section>
-      </form>
+      {view.barred ? '' : (
+        <form id="decision" method="post" action={p.action()} data-once>
+          <section class="card" aria-labelledby="checklist-title">
+            <fieldset class={p.error?.error.code === 'checklist_incomplete' ? 'field-error' : ''}>
+              <legend id="checklist-title"><h2>{t('审核要点（批准须全部勾选）', 'Checklist (tick every item to approve)')}</h2></legend>
+              {CHECKLIST_ITEMS.map((item) => (
+                <label class="check" for={`check-${item}`}>
+                  <input type="checkbox" id={`check-${item}`} name="checklist" value={item} checked={ticked.has(item)} />
+                  <span>{CHECKLIST[item][locale === 'en' ? 1 : 0]}{locale === 'en' ? '' : <><br /><small class="meta" lang="en">{CHECKLIST[item][1]}</small></>}</span>
+                </label>
+              ))}
+            </fieldset>
+          </section>
+          <section class="card">
+            <label for="comment"><h2>{t('审核意见', 'Comment')}</h2></label>
+            <p class="hint" id="comment-hint">{t('退回或不予通过时必填', 'Required to return or reject')}</p>
+            <textarea id="comment" name="comment" aria-describedby="comment-hint" class={p.error?.error.code === 'comment_required' ? 'field-error' : ''}>{p.decision?.comment ?? ''}</textarea>
+            {earlier.length ? (
+              <p>
+                <label for="returnTo">{t('退回至', 'Return to')}</label>{' '}
+                <select id="returnTo" name="returnTo">
+                  <option value="drafter" selected={(p.decision?.returnTo ?? 'drafter') === 'drafter'}>{label('level', 'drafter', locale)}</option>
+                  {earlier.map((l) => <option value={l} selected={p.decision?.returnTo === l}>{label('level', l, locale)}</option>)}
+                </select>
+              </p>
+            ) : <input type="hidden" name="returnTo" value="drafter" />}
+            <div class="actions">
+              <button type="submit" class="approve" name="decision" value="approve">{t('同意', 'Approve')}</button>
+              <button type="submit" class="return" name="decision" value="return">{t('退回修改', 'Return')}</button>
+              <button type="submit" class="reject" name="decision" value="reject">{t('不予通过', 'Reject')}</button>
+            </div>
+          </section>
+        </form>
+      )}
       <section class="card" aria-labelledby="transfer-title">
-        <details id="transfer" open={p.error?.of === 'transfer'}>
+        <details id="transfer" open={p.error?.of === 'transfer' || !!view.barred}>
           <summary><h2 id="transfer-title">{t('转交他人审核', 'Hand this review to someone else')}</h2></summary>
           <p class="hint">{t('如您回避或不便审核，可转交给本单位其他有审核权限的人，并说明理由。转交后此链接失效。', 'If you must stand aside, hand the review to another person with authority in the unit and say why. This link then stops working.')}</p>
           {p.facts.candidates.length ? (
@@ -162,6 +172,7 @@ export function LivePage(p: LiveProps) {
                   {p.facts.candidates.map((c) => (
                     <option value={c.id} selected={p.transfer?.toPersonId === c.id}>
                       {c.name}{c.positions.length ? `（${c.positions.map((x) => label('level', x, locale)).join('、')}）` : ''}
+                      {c.otherLevel ? t(` — 另审本稿件“${label('level', c.otherLevel)}”级别，届时须再转交`, ` — also reviews this draft as ${label('level', c.otherLevel, 'en')}, and would have to hand that on`) : ''}
                     </option>
                   ))}
                 </select>
@@ -194,6 +205,10 @@ export function SpentPage(p: { link: SpentLink; record: Parameters<typeof Record
     : link.state === 'expired' ? t('此审核链接已过期。', 'This sign-off link has expired.')
     : link.state === 'superseded' ? link.problem.localized(locale)
     : t('此审核已结束。', 'This review is closed.');
+  // Right after deciding or handing on, the link being spent is expected news, not an error.
+  const expected = p.flash === 'done' || p.flash === 'transferred';
+  // Only a restart (an edit, other accounts) comes back to this level; a handed-on or succeeded review does not.
+  const askedAgain = link.state === 'superseded' && (link.supersededReason === 'edited' || link.supersededReason === 'retargeted') && link.standing.status === 'in_review';
   return (
     <>
       {p.flash === 'done' ? <Notice ok>{t('已记录您的决定。', 'Your decision is recorded.')}</Notice> : ''}
@@ -203,19 +218,20 @@ export function SpentPage(p: { link: SpentLink; record: Parameters<typeof Record
       <section aria-labelledby="spent-title" class={`card spent spent-${link.state}`} data-state={link.state}>
         <h1 id="spent-title">{link.title}</h1>
         <p class="meta">{t(`第 ${link.versionNo} 版 · ${label('level', link.level)} ${link.reviewerName}`, `Version ${link.versionNo} · ${label('level', link.level, 'en')} ${link.reviewerName}`)}</p>
-        {/* Right after deciding, the link being spent is expected news, not an error. */}
-        <div class={p.flash === 'done' ? 'notice info state' : 'notice bad state'}>
-          {p.flash === 'done' ? '' : <strong>{headline}</strong>}
-          {d ? <p class="decided"><DecidedLine decided={d} locale={locale} /></p> : ''}
-          {d?.comment ? <p>{t('意见：', 'Comment: ')}{d.comment}</p> : ''}
-        </div>
+        {expected && !d ? '' : (
+          <div class={expected ? 'notice info state' : 'notice bad state'}>
+            {expected ? '' : <strong>{headline}</strong>}
+            {d ? <p class="decided"><DecidedLine decided={d} locale={locale} /></p> : ''}
+            {d?.comment ? <p>{t('意见：', 'Comment: ')}{d.comment}</p> : ''}
+          </div>
+        )}
         <p class="standing"><strong>{standingText(link.standing, locale)}</strong></p>
         {link.resendable ? (
           <form method="post" action={p.action('/resend')} data-once class="resend">
             <p class="hint">{t('此审核仍在等待您处理。新链接只发送到您本人的邮箱或通知渠道，不会显示在此页面。', 'This review still waits for you. A fresh link goes only to your own email or notification channel, never to this page.')}</p>
             <button type="submit" class="resend">{t('重新发送链接', 'Send me a fresh link')}</button>
           </form>
-        ) : link.state !== 'used' && link.standing.status === 'in_review' ? (
+        ) : askedAgain ? (
           <p class="hint">{t('轮到您审核时，您会收到新的通知和链接。', 'You will receive a new notice and link when the draft reaches you.')}</p>
         ) : ''}
       </section>
