@@ -143,7 +143,7 @@ describe.skipIf(!hasChromium && !process.env.CI)('incident pages in Chromium', (
     await leader.waitForURL(/done=assess/);
     expect(await stage(leader)).toBe('handling');
     // Class (1): the same-day reply is owed by the end of the Beijing day; once passed it is overdue.
-    expect(await leader.locator('[data-deadline=replyBy]').innerText()).toContain('2026-12-01 00:00 北京时间');
+    expect(await leader.locator('[data-deadline=replyBy]').innerText()).toContain('2026-11-30 23:59 北京时间');
     expect(await leader.locator('[data-deadline=replyBy]').getAttribute('data-overdue')).toBe('false');
     t.clock.now = cst('2026-12-01T00:30:00');
     // Fourteen hours on, the idle session has ended: sign in again.

@@ -101,7 +101,7 @@ describe('the 舆情要报 and the monthly summary', { timeout: 120_000 }, () =>
       expect(res.status).toBe(200);
       expect(res.text).toContain('2026年 第 2 期');
       expect(res.text).toMatch(/data-deadline="acknowledge"[\s\S]*?2026-11-30 21:00<[\s\S]*?2026-11-30 21:30<[\s\S]*?data-outcome="missed"/);
-      expect(res.text).toMatch(/data-deadline="sameDayReply"[\s\S]*?2026-12-01 00:00<[\s\S]*?data-outcome="missed"/);
+      expect(res.text).toMatch(/data-deadline="sameDayReply"[\s\S]*?2026-11-30 23:59<[\s\S]*?data-outcome="missed"/);
       expect(res.text).toMatch(/data-deadline="result"[\s\S]*?data-outcome="not_applicable"/);
       expect(res.text).not.toContain('四、总结评估');
     });
@@ -154,7 +154,7 @@ describe('the 舆情要报 and the monthly summary', { timeout: 120_000 }, () =>
       ]);
       // In the order reported, each with its bulletin.
       expect(s.items.map((i: { id: string }) => i.id)).toEqual([id.c, id.a, id.b]);
-      expect(s.items[1]).toMatchObject({ bulletinUrl: `/incidents/${id.a}/bulletin`, deadlines: { sameDayReply: { due: '2026-11-30T16:00:00.000Z', doneAt: '2026-11-30T07:00:00.000Z', outcome: 'met' } } });
+      expect(s.items[1]).toMatchObject({ bulletinUrl: `/incidents/${id.a}/bulletin`, deadlines: { sameDayReply: { due: '2026-11-30T15:59:59.999Z', doneAt: '2026-11-30T07:00:00.000Z', outcome: 'met' } } });
     });
 
     it('defaults to this month in Beijing; refuses a bad month naming it, and anyone but publicity and admins', async () => {

@@ -102,7 +102,13 @@ describe.each(['postgres', 'pglite'] as const)('online-opinion incidents (%s)', 
     const assessed = await t.request('POST', `/api/v1/incidents/${incident.id}/assess`, { token: demo.tokens.secretary, body: { severity: 'significant', class: 'inquiry', note: '属询问、诉求类，须当日回复' } });
     expect(assessed.status, assessed.text).toBe(200);
     expect(assessed.body).toMatchObject({ stage: 'handling', class: 'inquiry', severity: 'significant' });
-    expect(assessed.body.deadlines.replyBy).toBe(cst('2026-12-01T00:00:00').toISOString());
+    expect(assessed.body.deadlines.replyBy).toBe(cst('2026-11-30T23:59:59.999').toISOString());
+
+    // Its handling cannot be finished unanswered.
+    const unanswered = await t.request('POST', `/api/v1/incidents/${incident.id}/finish`, { token: demo.tokens.secretary, body: { text: '处置完毕' } });
+    expect(unanswered.status).toBe(409);
+    expect(unanswered.body.error.message).toContain('须当日回复');
+    expect(unanswered.body.error.details).toEqual({ field: 'draftId' });
 
     const draftId = await submitDraft(t, demo, '关于食堂价格调整的情况说明');
     const unapproved = await t.request('POST', `/api/v1/incidents/${incident.id}/reply`, { token: demo.tokens.secretary, body: { draftId } });

@@ -21,7 +21,7 @@ describe('deadlines looked back on', () => {
     const late = deadlineRecords({ ...facts, acknowledgedAt: cst('2026-11-30T21:30:00'), class: 'inquiry' }, 60, cst('2026-11-30T23:00:00'));
     expect(late.acknowledge).toEqual({ due: cst('2026-11-30T21:00:00'), doneAt: cst('2026-11-30T21:30:00'), outcome: 'missed' });
     // The same-day reply is owed by Beijing midnight: still pending at 23:00, missed at 00:00.
-    expect(late.sameDayReply).toMatchObject({ due: cst('2026-12-01T00:00:00'), outcome: 'pending' });
+    expect(late.sameDayReply).toMatchObject({ due: cst('2026-11-30T23:59:59.999'), outcome: 'pending' });
     expect(deadlineRecords({ ...facts, class: 'inquiry' }, 60, cst('2026-12-01T00:00:00')).sameDayReply.outcome).toBe('missed');
     expect(deadlineRecords({ ...facts, class: 'inquiry', repliedAt: cst('2026-11-30T23:59:00') }, 60, cst('2026-12-05T00:00:00')).sameDayReply.outcome).toBe('met');
     expect(late.result.outcome).toBe('not_applicable');

@@ -55,6 +55,14 @@ export function nextStage(stage: IncidentStage, action: IncidentAction): Inciden
 }
 
 /**
+ * What a step waits on besides its stage: an inquiry, doubt or request (class 1) is answered the same
+ * day (当日回复), so its handling is not done until a reply is recorded.
+ */
+export function stepWaitsOn(f: { class: IncidentClass | null; repliedAt: Date | null }, action: IncidentAction): 'reply' | null {
+  return action === 'finish_handling' && f.class === 'inquiry' && !f.repliedAt ? 'reply' : null;
+}
+
+/**
  * Who hears of a new report first (第一时间): the person on duty and the unit's leader in charge.
  * Marked urgent (越级上报), it goes straight to the secretary as well, and the levels it skipped
  * are told that it did.
@@ -82,10 +90,13 @@ export interface IncidentDeadlines {
   resultBy: Date | null;
 }
 
-/** The end of the Beijing calendar day `at` falls on (the next day's 00:00 CST). */
+/**
+ * The end of the Beijing calendar day `at` falls on: its last instant (shown as 23:59, as every other
+ * end-of-day deadline is; the next day's 00:00 read as a day too late).
+ */
 export function endOfCstDay(at: Date): Date {
   const day = cstDate(at);
-  return new Date(Date.parse(`${day}T00:00:00Z`) - CST_OFFSET_MS + 86_400_000);
+  return new Date(Date.parse(`${day}T00:00:00Z`) - CST_OFFSET_MS + 86_400_000 - 1);
 }
 
 export interface DeadlineFacts {

@@ -2,7 +2,7 @@ import { and, asc, desc, eq, inArray, ne, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { drafts, incidentEntries, incidents, people, units, type AnyPosition, type EvidenceFile } from '../../db/schema';
 import {
-  allowedActions, chase, deadlines, firstReceivers, isGrave, MAX_EVIDENCE_FILES, nextStage, reportUpTo,
+  allowedActions, chase, deadlines, firstReceivers, isGrave, MAX_EVIDENCE_FILES, nextStage, reportUpTo, stepWaitsOn,
   type DeadlineKind, type EntryKind, type Group, type IncidentAction, type IncidentClass, type Severity,
 } from '../domain/incidents';
 import { AppError, words } from '../lib/errors';
@@ -178,6 +178,12 @@ export async function actOnIncident(db: Db, deps: ServiceDeps, actor: Person, id
         reasonZh: `舆情事件当前阶段为“${label('incidentStage', row.stage)}”，不能${ACTION_WORDS[input.action][0]}`,
         reasonEn: `the incident is at “${label('incidentStage', row.stage, 'en')}”; it cannot be ${ACTION_WORDS[input.action][1]}`,
       });
+    }
+    if (stepWaitsOn(row, input.action)) {
+      throw new AppError('conflict', {
+        reasonZh: '询问、置疑、诉求类舆情须当日回复：请先记录经审核批准的回复稿，再结束处置',
+        reasonEn: 'an inquiry, doubt or request is answered the same day: record the approved reply before finishing the handling',
+      }, { field: 'draftId' });
     }
     await requireActor(tx, actor, row, input.action);
     const now = deps.now();
