@@ -67,7 +67,8 @@ describe.skipIf(!hasChromium && !process.env.CI)('incident pages in Chromium', (
     await phone.getByRole('button', { name: '立即报告' }).click();
     await phone.waitForURL(/\/incidents\/[0-9a-f-]{36}\?done=reported$/);
     incidentPath = new URL(phone.url()).pathname;
-    expect(await phone.locator('.notice').innerText()).toContain('已报告');
+    // Says whom it reached, by name (a post may be vacant, a roster empty).
+    expect(await phone.locator('.notice').innerText()).toMatch(/^已报告，已通知：.*张副院长/);
     expect(await stage(phone)).toBe('reported');
     expect(await phone.locator('#deadlines').innerText()).toContain('2026-11-30 11:00 北京时间');
     expect(await phone.locator('#timeline').innerText()).toContain('帖子转发 200 余次');
@@ -105,6 +106,7 @@ describe.skipIf(!hasChromium && !process.env.CI)('incident pages in Chromium', (
     await leader.getByRole('button', { name: '确认接报并上报' }).click();
     await leader.waitForURL(/done=acknowledge/);
     expect(await stage(leader)).toBe('acknowledged');
+    expect(await leader.locator('.notice').innerText()).toMatch(/^已确认接报，并已上报：.*陈书记/);
     expect(await leader.locator('#timeline').innerText()).toContain('已接报，正在了解情况');
     expect(await leader.locator('#acknowledge').count()).toBe(0);
 

@@ -156,6 +156,19 @@ describe.each(['postgres', 'pglite'] as const)('online-opinion incidents (%s)', 
     expect(still.body.entries.filter((e: { kind: string }) => e.kind === 'escalated')).toHaveLength(1);
   });
 
+  it('a unit with nobody on duty and its leader’s post vacant: the report reaches the publicity department instead', async () => {
+    const unit = await t.request('POST', '/api/v1/units', { token: demo.tokens.admin, body: { name: '新设研究中心', code: 'XSZX' } });
+    expect(unit.status, unit.text).toBe(201);
+    const staff = await t.request('POST', '/api/v1/people', { token: demo.tokens.admin, body: { name: '钱研究员', email: 'qian@xszx.example.cn', roles: ['staff'], unitId: unit.body.id } });
+    const created = await report(await t.tokenFor(staff.body.id), { unitId: unit.body.id, summary: '中心活动照片被误传' });
+    expect(created.status, created.text).toBe(201);
+    const told = toWhom(await t.deliver());
+    expect(told).toContain(demo.people.publicity);
+    const reported = (await t.request('GET', `/api/v1/incidents/${created.body.id}`, { token: demo.tokens.publicity })).body.entries[0];
+    expect(reported).toMatchObject({ kind: 'reported', data: { to: 'leading_group' } });
+    expect(reported.data.notified).toEqual(expect.arrayContaining(told));
+  });
+
   it('an urgent report skips to the secretary and tells the skipped leader in charge', async () => {
     t.clock.now = cst('2026-12-02T09:00:00');
     const created = await report(demo.tokens.drafter!, { urgent: true, group: 'teachers', summary: '教师言论被断章取义传播' });

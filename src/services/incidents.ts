@@ -93,9 +93,13 @@ export async function reportIncident(db: Db, deps: ServiceDeps, actor: Person, i
       })
       .returning();
     const receivers = firstReceivers(row!.urgent);
-    const act = [...new Set([...(await onDuty(tx, input.unitId, now)), ...(await holders(tx, input.unitId, receivers.act))])].filter((id) => id !== actor.id);
+    const first = [...new Set([...(await onDuty(tx, input.unitId, now)), ...(await holders(tx, input.unitId, receivers.act))])].filter((id) => id !== actor.id);
+    // Nobody on duty and the post vacant: a report must still reach someone (第一时间), so the
+    // university's leading group (the publicity department) hears of it instead.
+    const fallback = !first.length;
+    const act = fallback ? (await publicityDepartment(tx)).filter((id) => id !== actor.id) : first;
     const informed = (await holders(tx, input.unitId, receivers.informed)).filter((id) => !act.includes(id) && id !== actor.id);
-    await entry(tx, row!.id, now, actor.id, 'reported', input.development, { notified: act, skippedInformed: informed, urgent: row!.urgent });
+    await entry(tx, row!.id, now, actor.id, 'reported', input.development, { notified: act, skippedInformed: informed, urgent: row!.urgent, ...(fallback ? { to: 'leading_group' } : {}) });
     if (input.files?.length) await entry(tx, row!.id, now, actor.id, 'evidence', null, { files: input.files });
     await appendAudit(tx, {
       actorId: actor.id, action: 'incident.reported', subjectType: 'incident', subjectId: row!.id,

@@ -1,7 +1,7 @@
 import { Hono, type Context } from 'hono';
 import { eq, inArray } from 'drizzle-orm';
 import type { z } from '@hono/zod-openapi';
-import { units } from '../../../db/schema';
+import { people, units } from '../../../db/schema';
 import { cstMinute } from '../../domain/cst';
 import { AppError, toAppError } from '../../lib/errors';
 import type { AppEnv } from '../../lib/http';
@@ -59,9 +59,8 @@ async function unitsOf(c: C): Promise<{ id: string; name: string }[]> {
   return ids.length ? db.select({ id: units.id, name: units.name }).from(units).where(inArray(units.id, ids)) : [];
 }
 
+/** What the page says after a step (a report and an acknowledgement say whom they reached: toldNotice). */
 const NOTICES: Record<string, [string, string]> = {
-  reported: ['已报告，值班人员和分管院领导已收到通知。', 'Reported; the person on duty and the leader in charge have been told.'],
-  acknowledge: ['已确认接报，并上报学院书记、院长。', 'Acknowledged and reported on to the secretary and the dean.'],
   assess: ['研判已保存。', 'The assessment is saved.'],
   reply: ['回复已记录。', 'The reply is recorded.'],
   'follow-up': ['跟进已记录。', 'The follow-up is recorded.'],
@@ -70,9 +69,33 @@ const NOTICES: Record<string, [string, string]> = {
   evidence: ['照片与材料已添加。', 'The files are added.'],
 };
 
+/**
+ * Who a report or an acknowledgement was passed on to, by name, as its entry recorded them: a post
+ * may be vacant and a roster empty, so the notice never names a role that nobody holds.
+ */
+async function toldNotice(c: C, seen: Awaited<ReturnType<typeof getIncident>>, done: string): Promise<string> {
+  const l = pageCtx(c).locale;
+  const kind = done === 'reported' ? 'reported' : 'reported_up';
+  const data = ([...seen.entries].reverse().find((e) => e.kind === kind)?.data ?? {}) as { notified?: string[]; to?: string };
+  const ids = data.notified ?? [];
+  const names = ids.length ? (await c.var.deps.db.select({ name: people.name }).from(people).where(inArray(people.id, ids))).map((p) => p.name) : [];
+  const list = names.join(l === 'en' ? ', ' : '、');
+  if (done === 'reported') {
+    if (!names.length) return t(l, '已报告，但本单位没有值班人员或分管院领导，也没有宣传部人员可以通知：请直接电话联系。', 'Reported, but the unit has nobody on duty or in charge and no publicity staff to tell: phone them directly.');
+    return data.to === 'leading_group'
+      ? t(l, `已报告。本单位暂无值班人员，分管院领导岗位空缺，已改为通知宣传部：${list}。`, `Reported. The unit has nobody on duty and no leader in charge, so the publicity department was told instead: ${list}.`)
+      : t(l, `已报告，已通知：${list}。`, `Reported; told: ${list}.`);
+  }
+  return names.length
+    ? t(l, `已确认接报，并已上报：${list}。`, `Acknowledged, and reported on to: ${list}.`)
+    : t(l, '已确认接报。学院书记、院长等岗位空缺，未能上报任何人。', 'Acknowledged. The secretary’s and dean’s posts are vacant, so it was reported on to nobody.');
+}
+
 async function showIncident(c: C, id: string, extra: { errors?: FieldErrors; values?: Values; notice?: string } = {}, status: 200 | 400 | 403 | 409 = 200) {
   const { db } = c.var.deps;
   const seen = await getIncident(db, c.var.deps, c.var.person, id);
+  const done = c.req.method === 'GET' ? c.req.query('done') : undefined;
+  if (done === 'reported' || done === 'acknowledge') extra = { ...extra, notice: await toldNotice(c, seen, done) };
   // Only the forms this person may take (a drafter does not decide for the leaders).
   const mine = await Promise.all(seen.actions.map((a) => mayAct(db, c.var.person, seen.incident, a)));
   const v = { ...seen, actions: seen.actions.filter((_, k) => mine[k]) };
