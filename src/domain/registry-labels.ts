@@ -5,6 +5,8 @@ const LABELS: Record<string, Record<string, [string, string]>> = {
   accountStatus: {
     pending: ['待审批', 'pending'], registered: ['已登记备案', 'registered'], suspended: ['已暂停', 'suspended'],
     rectifying: ['整改中', 'rectifying'], shut_down: ['已关停', 'shut down'], deregistered: ['已注销', 'deregistered'],
+    // Not a status of its own: an application refused is stored `deregistered`, never having been registered (shownStatus).
+    rejected: ['申请已驳回', 'application rejected'],
   },
   accountCommand: {
     approve: ['批准登记', 'approved'], reject: ['驳回申请', 'rejected'], change: ['变更', 'changed'], suspend: ['暂停', 'suspended'],

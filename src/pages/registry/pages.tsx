@@ -5,6 +5,7 @@ import { PLATFORMS } from '../../domain/inspection-code';
 import { registryLabel, type RegistryLabelGroup } from '../../domain/registry-labels';
 import type { Locale } from '../../lib/i18n';
 import type { getAccountView } from '../../services/accounts';
+import { blockReason, type PublishBlock } from '../../services/publish-gate';
 import { t, type PageCtx } from '../components/context';
 import {
   Button, Card, ErrorSummary, Facts, LinkButton, Notice, PostForm, Select, Table, Tag, TextArea, TextField, Time, Timeline,
@@ -18,7 +19,12 @@ export const rl = (group: RegistryLabelGroup, key: string, l: Locale) => registr
 
 const ACCOUNT_TONE: Record<string, Tone> = { pending: 'info', registered: 'ok', suspended: 'bad', rectifying: 'warn', shut_down: 'bad', deregistered: 'grey' };
 const CODE_TONE: Record<string, Tone> = { valid: 'ok', revoked: 'bad', expired: 'grey', none: 'grey' };
-export const AccountStatusTag = ({ status, l }: { status: string; l: Locale }) => <Tag tone={ACCOUNT_TONE[status] ?? 'grey'}>{rl('accountStatus', status, l)}</Tag>;
+/** The status as people read it: an application refused (deregistered, never registered) is not a closed-down account. */
+export const shownStatus = (a: { status: string; registrationNo?: string | null }) => (a.status === 'deregistered' && a.registrationNo === null ? 'rejected' : a.status);
+export const AccountStatusTag = ({ status, registrationNo, l }: { status: string; registrationNo?: string | null; l: Locale }) => {
+  const shown = shownStatus({ status, registrationNo });
+  return <Tag tone={ACCOUNT_TONE[shown] ?? 'grey'}>{rl('accountStatus', shown, l)}</Tag>;
+};
 export const codeStateLabel = (state: CodeState, l: Locale) => (state === 'none' ? t(l, '无编码', 'no code') : rl('codeStatus', state, l));
 export const CodeTag = ({ state, l }: { state: CodeState; l: Locale }) => <Tag tone={CODE_TONE[state]}>{codeStateLabel(state, l)}</Tag>;
 
@@ -74,7 +80,7 @@ export function RegistryListPage({ ctx, rows, units, filter, canExport, csvHref 
             a.unitName,
             a.ownerName,
             <>
-              <AccountStatusTag status={a.status} l={l} />
+              <AccountStatusTag status={a.status} registrationNo={a.registrationNo} l={l} />
               {a.dormant ? <> <Tag tone="warn">{t(l, '休眠', 'dormant')}</Tag></> : null}
             </>,
             a.code ? (
@@ -141,7 +147,7 @@ export function AccountPage(p: AccountPageProps) {
   return (
     <>
       <div class="page-head">
-        <h1>{a.name} <AccountStatusTag status={a.status} l={l} /></h1>
+        <h1>{a.name} <AccountStatusTag status={a.status} registrationNo={a.registrationNo} l={l} /></h1>
         <div class="actions">
           {a.allowedActions.includes('change') ? <LinkButton href={`/registry/${a.id}/change`} kind="secondary">{t(l, '变更', 'Change')}</LinkButton> : null}
           {a.inspectionCode && a.inspectionCodeStatus === 'valid' ? <LinkButton href={`/registry/${a.id}/poster`} kind="secondary">{t(l, '编码海报', 'Code poster')}</LinkButton> : null}
@@ -160,7 +166,7 @@ export function AccountPage(p: AccountPageProps) {
             [t(l, '负责人', 'Owner'), p.ownerName],
             [t(l, '登记号', 'Registration no.'), a.registrationNo ?? '—'],
             [t(l, '登记时间', 'Registered'), <Time at={a.registeredAt} l={l} />],
-            [t(l, '可否发布', 'May publish'), a.publishable ? <Tag tone="ok">{t(l, '可以发布', 'yes')}</Tag> : <Tag tone="bad">{`${t(l, '不可发布', 'no')}（${a.publishBlock ?? ''}）`}</Tag>],
+            [t(l, '可否发布', 'May publish'), a.publishable ? <Tag tone="ok">{t(l, '可以发布', 'yes')}</Tag> : <Tag tone="bad">{`${t(l, '不可发布', 'no')}${t(l, '（', ' (')}${blockReason(a.publishBlock as PublishBlock | null, l)}${t(l, '）', ')')}`}</Tag>],
             ...(a.status === 'rectifying' && a.rectifyDeadline ? [[t(l, '整改期限', 'Rectify by'), <Time at={a.rectifyDeadline} l={l} />] as [string, Child]] : []),
             [t(l, '休眠', 'Dormant'), a.dormantSince ? <><Tag tone="warn">{t(l, '休眠', 'dormant')}</Tag> <Time at={a.dormantSince} l={l} /></> : t(l, '否', 'no')],
           ]} />
@@ -241,14 +247,40 @@ export function AccountPage(p: AccountPageProps) {
           title: (
             <>
               <strong>{eventLabel(e.type, l)}</strong>
-              {e.from && e.to && e.from !== e.to ? ` · ${rl('accountStatus', e.from, l)} → ${rl('accountStatus', e.to, l)}` : ''}
+              {e.from && e.to && e.from !== e.to ? ` · ${rl('accountStatus', e.from, l)} → ${rl('accountStatus', e.type === 'reject' ? 'rejected' : e.to, l)}` : ''}
               {e.actorId ? <span class="meta"> · {names.get(e.actorId) ?? ''}</span> : null}
             </>
           ),
-          children: e.reason ? <div class="report">{e.reason}</div> : undefined,
+          children: e.reason || e.type === 'changed' ? <>{e.type === 'changed' ? <ChangedFields e={e} names={names} l={l} /> : null}{e.reason ? <div class="report">{e.reason}</div> : null}</> : undefined,
         }))} />
       </Card>
     </>
+  );
+}
+
+/** What a 变更 changed, field by field, old → new (people by name); the lists of role holders as who came and went. */
+function ChangedFields({ e, names, l }: { e: { oldValues: unknown; newValues: unknown }; names: Map<string, string>; l: Locale }) {
+  const before = (e.oldValues ?? {}) as Record<string, unknown>;
+  const after = (e.newValues ?? {}) as Record<string, unknown>;
+  const shown = (field: string, v: unknown): string => {
+    if (v === null || v === undefined || v === '') return '—';
+    if (Array.isArray(v)) return v.map((x) => shown(field, x)).join(t(l, '、', ', ')) || '—';
+    if (field === 'platform' || field === 'tier') return rl(field, String(v), l);
+    return names.get(String(v)) ?? String(v);
+  };
+  const differs = (a: unknown, b: unknown) => JSON.stringify(a ?? null) !== JSON.stringify(b ?? null);
+  const line = (name: string, field: string, a: unknown, b: unknown) => <li><span class="muted">{name}</span>{t(l, '：', ': ')}{shown(field, a)} → {shown(field, b)}</li>;
+  const fields = Object.keys(after).filter((k) => k in ACCOUNT_FIELD_LABELS && k !== 'reason' && differs(before[k], after[k]));
+  // Role holders are recorded per role (管理员, 网络评论员, …), as lists of people.
+  const rolesBefore = (before.roles ?? {}) as Record<string, unknown>;
+  const rolesAfter = (after.roles ?? {}) as Record<string, unknown>;
+  const roles = [...new Set([...Object.keys(rolesBefore), ...Object.keys(rolesAfter)])].filter((r) => differs(rolesBefore[r], rolesAfter[r]));
+  if (!fields.length && !roles.length) return null;
+  return (
+    <ul class="changes">
+      {fields.map((k) => line(lab(k, l), k, before[k], after[k]))}
+      {roles.map((r) => line(rl('role', r, l), 'roles', rolesBefore[r], rolesAfter[r]))}
+    </ul>
   );
 }
 

@@ -51,7 +51,12 @@ async function listPage(c: C) {
 async function accountPage(c: C, id: string, extra: { errors?: FieldErrors; values?: FormData; status?: 400 | 403 | 404 | 409 } = {}) {
   const { deps, person } = c.var;
   const account = await accounts.getAccountView(deps.db, deps, person, id);
-  const ids = [...new Set([account.ownerId, ...account.events.map((e) => e.actorId).filter((x): x is string => !!x), ...account.roles.map((r) => r.personId)])];
+  // Everyone the page may name: the owner, role holders, who acted, and whoever a change put in or took out.
+  const changed = account.events.flatMap((e) => [e.oldValues, e.newValues]).flatMap((v) => {
+    const o = (v ?? {}) as { ownerId?: unknown; roles?: Record<string, unknown> };
+    return [o.ownerId, ...Object.values(o.roles ?? {}).flat()].filter((x): x is string => typeof x === 'string');
+  });
+  const ids = [...new Set([account.ownerId, ...account.events.map((e) => e.actorId).filter((x): x is string => !!x), ...account.roles.map((r) => r.personId), ...changed])];
   const found = await deps.db.select({ id: people.id, name: people.name }).from(people).where(inArray(people.id, ids));
   const names = new Map(found.map((p) => [p.id, p.name]));
   // A revoked code of a passed inspection may be reissued (补发) while the account stands registered.
@@ -209,6 +214,8 @@ export const registryPagesRouter = new Hono<AppEnv>()
     const account = await accounts.getAccountView(deps.db, deps, person, pathId(c));
     if (!account.inspectionCode || account.inspectionCodeStatus !== 'valid') throw new AppError('not_found', { what: words('有效的审查合格编码', 'valid pass code') });
     const verified = await verifyCode(deps.db, deps, account.inspectionCode);
+    // A standing code on a suspended (or rectifying) account is not good to show: /verify says so, and so does this.
+    if (!verified.valid) throw new AppError('not_found', { what: words('有效的审查合格编码', 'valid pass code') });
     const qr = await qrSvg(verified.verifyUrl);
     const tr = translator(localeOf(c));
     return consolePage(c, { title: tr('审查合格编码海报', 'Pass code poster'), bare: true }, (ctx) => (

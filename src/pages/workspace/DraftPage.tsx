@@ -123,8 +123,19 @@ function eventItem(d: DraftPageData, e: TimelineEvent, l: Locale): TimelineItem 
       return { tone: 'bad', at: e.at, title: t(l, `${who} 的审核未被接受（职责分离）`, `${who}’s decision was refused (separation of duties)`), children: <Comment text={str(data.reason)} l={l} /> };
     case 'signoff.by_mid_review_appointee':
       return { tone: 'warn', at: e.at, title: t(l, `${who} 系审核期间任命的${levelOf(data.level, l)}`, `${who} was appointed ${levelOf(data.level, l)} while the draft was in review`) };
+    case 'review.returned_to_position':
+      return { tone: 'info', at: e.at, title: t(l, `${nameOf(d, data.from, l)} 已停用：${levelOf(data.level, l)}审核交回岗位，由 ${nameOf(d, data.to, l)} 负责`, `${nameOf(d, data.from, l)} was deactivated: the ${levelOf(data.level, l)} review went back to the position, now ${nameOf(d, data.to, l)}`) };
+    case 'draft.file_uploaded':
+      return { tone: 'info', at: e.at, title: t(l, `${who} 上传文件：${str(data.name) ?? ''}`, `${who} uploaded ${str(data.name) ?? 'a file'}`) };
+    case 'draft.published':
+      return {
+        tone: 'ok', at: e.at,
+        title: t(l, `${who} 登记已发布`, `${who} recorded the publication`),
+        children: str(data.url) ? <div class="muted"><a href={str(data.url)!} rel="noopener noreferrer">{str(data.url)}</a></div> : null,
+      };
     default:
-      return { tone: 'grey' as Tone, at: e.at, title: `${who} · ${e.action}` };
+      // An event this page has no words for yet: never its bare key in the text (the key rides along for whoever inspects it).
+      return { tone: 'grey' as Tone, at: e.at, title: <span data-action={e.action}>{t(l, `${who} · 其他操作`, `${who} · other action`)}</span> };
   }
 }
 
