@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fileChanges, segmentWords, sides, versionDiff, wordDiff } from './diff';
+import { fileChanges, MAX_EDITS, segmentWords, sides, versionDiff, wordDiff } from './diff';
 
 describe('word diff', () => {
   it('segments Chinese into words, not sentences or the whole text', () => {
@@ -28,6 +28,18 @@ describe('word diff', () => {
     expect(parts.filter((p) => p.op === 'insert').map((p) => p.text).join('')).toContain('联系人');
     // Neighbours of one kind are merged.
     for (let i = 1; i < parts.length; i++) expect(parts[i]!.op).not.toBe(parts[i - 1]!.op);
+  });
+
+  it('two long texts with little in common: the shared start and end, the changed middle whole, nothing lost', () => {
+    const before = `开头相同。${'甲 乙 '.repeat(MAX_EDITS)}结尾相同。`;
+    const after = `开头相同。${'丙 丁 '.repeat(MAX_EDITS)}结尾相同。`;
+    const parts = wordDiff(before, after);
+    expect(parts.map((p) => p.op)).toEqual(['equal', 'delete', 'insert', 'equal']);
+    expect(parts[0]!.text).toBe('开头相同。');
+    expect(parts.at(-1)!.text).toBe(' 结尾相同。');
+    expect(sides(parts)).toEqual({ before, after });
+    // Within the bound, a word diff as before.
+    expect(wordDiff('a b c d', 'a x c d').map((p) => p.op)).toEqual(['equal', 'delete', 'insert', 'equal']);
   });
 
   it('no change: one equal part (none for two empty texts)', () => {

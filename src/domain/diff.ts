@@ -29,8 +29,15 @@ export function segmentWords(text: string): string[] {
  */
 export function wordDiff(before: string, after: string): DiffPart[] {
   if (before === after) return before ? [{ op: 'equal', text: before }] : [];
+  const a = segmentWords(before);
+  const b = segmentWords(after);
+  // Myers' diff costs time in the product of length and edits: two long texts with nothing in common
+  // (4,000 words each side took 4 s) would hold the process. Past this many edits the page shows the
+  // changed middle whole, between what both sides share at the start and at the end.
+  const changes = diffArrays(a, b, { maxEditLength: MAX_EDITS });
+  if (!changes) return coarseDiff(a, b);
   const parts: DiffPart[] = [];
-  for (const change of diffArrays(segmentWords(before), segmentWords(after))) {
+  for (const change of changes) {
     const op: DiffOp = change.added ? 'insert' : change.removed ? 'delete' : 'equal';
     const text = change.value.join('');
     const last = parts.at(-1);
@@ -38,6 +45,24 @@ export function wordDiff(before: string, after: string): DiffPart[] {
     else parts.push({ op, text });
   }
   return parts;
+}
+
+/** Edits a word diff may find before it gives way to coarseDiff. */
+export const MAX_EDITS = 1000;
+
+/** The shared first and last words as they are, and the middle as one deletion and one insertion. */
+function coarseDiff(a: string[], b: string[]): DiffPart[] {
+  let head = 0;
+  while (head < a.length && head < b.length && a[head] === b[head]) head++;
+  let tail = 0;
+  while (tail < a.length - head && tail < b.length - head && a[a.length - 1 - tail] === b[b.length - 1 - tail]) tail++;
+  const parts: DiffPart[] = [
+    { op: 'equal', text: a.slice(0, head).join('') },
+    { op: 'delete', text: a.slice(head, a.length - tail).join('') },
+    { op: 'insert', text: b.slice(head, b.length - tail).join('') },
+    { op: 'equal', text: a.slice(a.length - tail).join('') },
+  ];
+  return parts.filter((p) => p.text);
 }
 
 /** The before/after texts of the parts (inverse of wordDiff): a check that nothing was lost. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { blockingCategories, isResidentId, luhnValid, prescreen, residentIdCheckChar, WordMatcher } from './prescreen';
+import { blockingCategories, isResidentId, luhnValid, MAX_FINDINGS_PER_KIND, prescreen, residentIdCheckChar, WordMatcher } from './prescreen';
 
 const words = new WordMatcher([
   { word: '法轮', category: 'political', severity: 'high' },
@@ -30,6 +30,21 @@ describe('pre-screen', () => {
     // An office mailbox is not a person's.
     expect(findings.some((f) => f.kind === 'email' && f.excerpt.includes('office@'))).toBe(false);
     expect(blockingCategories(findings, ['classification', 'network'])).toEqual(['classification', 'network']);
+  });
+
+  it('lists at most a bounded number of each kind, and still names every kind a long text holds', () => {
+    const text = `${'★'.repeat(5000)}${'法轮'.repeat(3000)}联系人手机13912345678`;
+    const findings = prescreen({ title: '', text }, words);
+    const count = (kind: string) => findings.filter((f) => f.kind === kind).length;
+    expect(count('classification_mark')).toBe(MAX_FINDINGS_PER_KIND);
+    expect(count('word')).toBe(MAX_FINDINGS_PER_KIND);
+    expect(count('mobile')).toBe(1);
+    expect(blockingCategories(findings, ['political', 'personal_info', 'classification'])).toEqual(['classification', 'political', 'personal_info']);
+  });
+
+  it('screens the longest body allowed made of one Latin letter (an e-mail pattern once took minutes on it)', () => {
+    // Not a timing: quadratic, this test would not end within the suite's time-out; linear, it takes milliseconds.
+    for (const text of ['A'.repeat(500_000), 'a.'.repeat(250_000), `${'1 '.repeat(250_000)}`]) expect(prescreen({ title: '', text }, words)).toEqual([]);
   });
 
   it('no false ID number among 10,000 random 18-digit strings without a valid check digit', () => {

@@ -45,7 +45,8 @@ const RESIDENT_ID = /(?<![0-9A-Za-z])[1-9]\d{16}[0-9Xx](?![0-9A-Za-z])/g;
 const MOBILE = /(?<![0-9])(?:(?:\+|00)?86[-\s]?)?1[3-9]\d[-\s]?\d{4}[-\s]?\d{4}(?![0-9])/g;
 /** 16–19 digits, optionally grouped by spaces or dashes (6222 0212 3456 7890 123). */
 const CARD = /(?<![0-9])\d(?:[-\s]?\d){15,18}(?![0-9])/g;
-const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/g;
+// Starts only where a run of such characters starts: tried from inside a long run without an @, it took time quadratic in the run.
+const EMAIL = /(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/g;
 /** Role and office mailboxes are an institution's, not a person's (办公室、宣传部、招生、新闻 …). */
 const ROLE_MAILBOX = /^(?:info|office|contact|admin|service|support|news|press|media|webmaster|postmaster|noreply|no-reply|hr|jobs|zhaosheng|zsb|xcb|bgs|dangban|xiaoban|yzb|jwc|xb|bangongshi|xuanchuan)$/i;
 
@@ -91,28 +92,35 @@ function* regexHits(text: string, re: RegExp): Generator<RegExpExecArray> {
 
 const overlaps = (a: { start: number; end: number }, b: { start: number; end: number }) => a.start < b.end && b.start < a.end;
 
+/**
+ * At most this many findings of one kind (and of one word-list category) per field: a text made of
+ * one mark repeated gave half a million findings, seconds of CPU and a version record of megabytes.
+ * Every kind found is still named, so what blocks a submission is the same.
+ */
+export const MAX_FINDINGS_PER_KIND = 50;
+
+/** The first matches of `re` that `keep` accepts, up to the cap. */
+function capped(text: string, re: RegExp, keep: (m: RegExpExecArray) => boolean = () => true): RegExpExecArray[] {
+  const out: RegExpExecArray[] = [];
+  for (const m of regexHits(text, re)) {
+    if (!keep(m)) continue;
+    out.push(m);
+    if (out.length === MAX_FINDINGS_PER_KIND) break;
+  }
+  return out;
+}
+
+const span = (m: RegExpExecArray) => ({ start: m.index, end: m.index + m[0].length });
+
 function builtinHits(text: string): Hit[] {
-  const hits: Hit[] = [];
-  for (const m of regexHits(text, CLASSIFICATION)) hits.push({ kind: 'classification_mark', category: 'classification', severity: 'high', start: m.index, end: m.index + m[0].length });
-  const ids: Hit[] = [];
-  for (const m of regexHits(text, RESIDENT_ID)) {
-    if (isResidentId(m[0])) ids.push({ kind: 'resident_id', category: 'personal_info', severity: 'high', start: m.index, end: m.index + m[0].length });
-  }
-  hits.push(...ids);
-  const mobiles: Hit[] = [];
-  for (const m of regexHits(text, MOBILE)) mobiles.push({ kind: 'mobile', category: 'personal_info', severity: 'medium', start: m.index, end: m.index + m[0].length });
-  hits.push(...mobiles);
-  for (const m of regexHits(text, CARD)) {
-    const span = { start: m.index, end: m.index + m[0].length };
-    // An ID number or a phone number is not also reported as a card.
-    if (ids.some((h) => overlaps(h, span)) || mobiles.some((h) => overlaps(h, span))) continue;
-    if (luhnValid(m[0].replace(/[-\s]/g, ''))) hits.push({ kind: 'bank_card', category: 'personal_info', severity: 'high', ...span });
-  }
-  for (const m of regexHits(text, EMAIL)) {
-    if (ROLE_MAILBOX.test(m[0].split('@')[0]!)) continue;
-    hits.push({ kind: 'email', category: 'personal_info', severity: 'low', start: m.index, end: m.index + m[0].length });
-  }
-  return hits;
+  const marks: Hit[] = capped(text, CLASSIFICATION).map((m) => ({ kind: 'classification_mark', category: 'classification', severity: 'high', ...span(m) }));
+  const ids: Hit[] = capped(text, RESIDENT_ID, (m) => isResidentId(m[0])).map((m) => ({ kind: 'resident_id', category: 'personal_info', severity: 'high', ...span(m) }));
+  const mobiles: Hit[] = capped(text, MOBILE).map((m) => ({ kind: 'mobile', category: 'personal_info', severity: 'medium', ...span(m) }));
+  // An ID number or a phone number is not also reported as a card.
+  const cards: Hit[] = capped(text, CARD, (m) => !ids.some((h) => overlaps(h, span(m))) && !mobiles.some((h) => overlaps(h, span(m))) && luhnValid(m[0].replace(/[-\s]/g, '')))
+    .map((m) => ({ kind: 'bank_card', category: 'personal_info', severity: 'high', ...span(m) }));
+  const emails: Hit[] = capped(text, EMAIL, (m) => !ROLE_MAILBOX.test(m[0].split('@')[0]!)).map((m) => ({ kind: 'email', category: 'personal_info', severity: 'low', ...span(m) }));
+  return [...marks, ...ids, ...mobiles, ...cards, ...emails];
 }
 
 /** ASCII lower case only, so offsets into the folded text are offsets into the original. */
@@ -135,8 +143,12 @@ export class WordMatcher {
   hits(text: string): Hit[] {
     if (!this.pattern) return [];
     const out: Hit[] = [];
+    const perCategory = new Map<string, number>();
     for (const m of foldAscii(text).matchAll(this.pattern)) {
       const e = this.byWord.get(m[0])!;
+      const n = perCategory.get(e.category) ?? 0;
+      if (n === MAX_FINDINGS_PER_KIND) continue;
+      perCategory.set(e.category, n + 1);
       out.push({ kind: 'word', category: e.category, severity: e.severity, start: m.index, end: m.index + m[0].length, word: e.word });
     }
     return out;
