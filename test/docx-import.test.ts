@@ -99,13 +99,25 @@ describe('POST /drafts/import: a .docx becomes a draft', () => {
     const broken = await JSZip.loadAsync(docx);
     broken.file('word/document.xml', '<w:document>not closed');
     const brokenDocx = new Uint8Array(await broken.generateAsync({ type: 'uint8array' }));
+    // A ZIP bomb: 30 MB of one letter packs to about 30 KB (it once exhausted the heap); and a document
+    // whose text is longer than any body may be.
+    const withText = async (text: string) => {
+      const zip = await JSZip.loadAsync(docx);
+      zip.file('word/document.xml', `<?xml version="1.0"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body><w:p><w:r><w:t>${text}</w:t></w:r></w:p></w:body></w:document>`);
+      return new Uint8Array(await zip.generateAsync({ type: 'uint8array', compression: 'DEFLATE' }));
+    };
+    const bomb = await withText('A'.repeat(30 * 1024 * 1024));
+    expect(bomb.byteLength).toBeLessThan(200 * 1024);
+    const tooLong = await withText('长'.repeat(600_000));
     const cases: [Record<string, string | string[]>, { bytes: Uint8Array; name: string; type?: string } | undefined, number, string, string][] = [
       [{ unitId: demo.unitId }, undefined, 400, 'file_missing', 'file'],
-      [{ unitId: demo.unitId }, { bytes: png(2, 2, [0, 0, 0]), name: 'photo.png', type: 'image/png' }, 415, 'file_type_not_allowed', 'file'],
-      [{ unitId: demo.unitId }, { bytes: pdf(), name: 'notice.pdf' }, 415, 'file_type_not_allowed', 'file'],
+      [{ unitId: demo.unitId }, { bytes: png(2, 2, [0, 0, 0]), name: 'photo.png', type: 'image/png' }, 415, 'file_type_not_here', 'file'],
+      [{ unitId: demo.unitId }, { bytes: pdf(), name: 'notice.pdf' }, 415, 'file_type_not_here', 'file'],
       [{ unitId: demo.unitId }, { bytes: new TextEncoder().encode('just text, named like Word'), name: 'fake.docx' }, 415, 'file_type_not_allowed', 'file'],
       [{ unitId: demo.unitId }, { bytes: pdf(), name: 'lying.docx' }, 415, 'file_type_mismatch', 'file'],
       [{ unitId: demo.unitId }, { bytes: brokenDocx, name: 'broken.docx' }, 400, 'docx_unreadable', 'file'],
+      [{ unitId: demo.unitId }, { bytes: bomb, name: 'bomb.docx' }, 413, 'docx_too_large', 'file'],
+      [{ unitId: demo.unitId }, { bytes: tooLong, name: 'long.docx' }, 413, 'docx_too_large', 'file'],
       [{ unitId: demo.unitId }, { bytes: docx, name: '../../evil.docx' }, 400, 'invalid_file_name', 'file'],
       [{}, { bytes: docx, name: 'x.docx' }, 400, 'validation_failed', 'unitId'],
       [{ unitId: demo.unitId, accountIds: 'not-a-uuid' }, { bytes: docx, name: 'x.docx' }, 400, 'validation_failed', 'accountIds.0'],

@@ -1,6 +1,9 @@
 import type { BodyFormat } from '../../db/schema';
 import { canonicalJson, sha256Hex } from '../lib/crypto';
 
+/** The longest body a version may have, in characters (HTML with its markup, or plain text). */
+export const BODY_MAX_CHARS = 500_000;
+
 export interface VersionContent {
   title: string;
   body: string;

@@ -1,9 +1,11 @@
 import type { Db } from '../../db/client';
 import { draftFiles, type Urgency } from '../../db/schema';
+import { BODY_MAX_CHARS } from '../domain/content';
 import { DOCX_STYLE_MAP, importTitle } from '../domain/docx';
 import { ALLOWED_TYPES, isImage } from '../domain/files';
 import { FILE_PATH_PREFIX } from '../domain/html';
-import { AppError, words } from '../lib/errors';
+import { AppError, words, type Words } from '../lib/errors';
+import { checkZipBudget, type ZipBudget, type ZipVerdict } from '../lib/zip-budget';
 import type { Person } from './auth';
 import type { ServiceDeps } from './context';
 import { createDraft } from './drafts';
@@ -22,6 +24,20 @@ export interface DocxImport {
 
 type Accepted = Awaited<ReturnType<typeof acceptUpload>>;
 
+/**
+ * What a .docx may unpack to before mammoth reads it: a long report's text and markup is a few
+ * megabytes of XML, its photos are compressed already; a ZIP bomb is neither.
+ */
+const DOCX_BUDGET: ZipBudget = { total: 100 * 1024 * 1024, xml: 16 * 1024 * 1024, entries: 5000 };
+const BUDGET_REFUSALS: Record<Exclude<ZipVerdict, { ok: true }>['reason'], ['docx_unreadable' | 'docx_too_large', Words]> = {
+  not_zip: ['docx_unreadable', words('文件已损坏或不是 Word 文档', 'the file is damaged or not a Word document')],
+  unsupported: ['docx_unreadable', words('文件的压缩格式无法读取', 'its compression cannot be read')],
+  too_many_entries: ['docx_too_large', words('文档包含的部件过多', 'it has too many parts')],
+  too_large: ['docx_too_large', words('解压后超过 100 MB', 'it unpacks to more than 100 MB')],
+  xml_too_large: ['docx_too_large', words('文档的文字与排版超过 16 MB', 'its text and layout come to more than 16 MB')],
+};
+
+
 const EXT_OF: Record<string, string> = { 'image/jpeg': 'jpg', 'image/png': 'png', 'image/gif': 'gif', 'image/webp': 'webp' };
 
 /**
@@ -34,6 +50,11 @@ const EXT_OF: Record<string, string> = { 'image/jpeg': 'jpg', 'image/png': 'png'
  */
 export async function importDocx(db: Db, deps: FileDeps, actor: Person, input: DocxImport) {
   const original = await acceptUpload(deps, input.file, ['docx']);
+  const unpacked = await checkZipBudget(input.file.bytes, DOCX_BUDGET);
+  if (!unpacked.ok) {
+    const [status, reason] = BUDGET_REFUSALS[unpacked.reason];
+    throw new AppError(status, { reason }, { field: 'file', reason: unpacked.reason });
+  }
   const images = new Map<string, { id: string; accepted: Accepted }>();
   const notes: string[] = [];
   let n = 0;
@@ -73,6 +94,9 @@ export async function importDocx(db: Db, deps: FileDeps, actor: Person, input: D
   } catch (err) {
     if (err instanceof AppError) throw err;
     throw new AppError('docx_unreadable', { reason: shortMessage(err) }, { field: 'file', reason: shortMessage(err) });
+  }
+  if (converted.value.length > BODY_MAX_CHARS) {
+    throw new AppError('docx_too_large', { reason: words(`转换后的正文超过 ${BODY_MAX_CHARS.toLocaleString('en')} 个字符，请拆分后分别导入`, `the text comes to more than ${BODY_MAX_CHARS.toLocaleString('en')} characters; split it and import the parts`) }, { field: 'file', reason: 'body_too_long' });
   }
   if (!converted.value.replace(/<[^>]*>/g, '').trim() && !images.size) {
     throw new AppError('docx_unreadable', { reason: words('文档没有内容', 'the document is empty') }, { field: 'file', reason: words('文档没有内容', 'empty document') });

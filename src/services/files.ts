@@ -48,7 +48,7 @@ export async function acceptUpload(deps: FileDeps, upload: Upload, only?: readon
   if (!found.ok && found.code === 'file_type_not_allowed') throw new AppError('file_type_not_allowed', { detected: found.detected ? words(`（${found.detected}）`, ` (${found.detected})`) : '' }, { field: 'file', detected: found.detected });
   if (!found.ok && found.code === 'file_type_mismatch') throw new AppError('file_type_mismatch', { detected: found.detected, claimed: found.claimed }, { field: 'file', detected: found.detected, claimed: found.claimed });
   const { type, ext } = found as { type: string; ext: AllowedExt };
-  if (only && !only.includes(ext)) throw new AppError('file_type_not_allowed', { detected: words(`（${type}；此处仅限 ${only.join('、')}）`, ` (${type}; only ${only.join(', ')} here)`) }, { field: 'file', detected: type, allowed: only });
+  if (only && !only.includes(ext)) throw new AppError('file_type_not_here', { allowed: only.join('、'), detected: ext }, { field: 'file', detected: type, allowed: only });
   const sha256 = await sha256OfBytes(upload.bytes);
   // Content-addressed: stored before the row exists, so a row never points at missing bytes.
   await storeOf(deps).put(sha256, upload.bytes, type);

@@ -1,5 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { BODY_FORMATS, DRAFT_STATUSES, POSITIONS, REVIEW_STATUSES, URGENCIES, DECISIONS } from '../../../db/schema';
+import { BODY_MAX_CHARS } from '../../domain/content';
 import { FINDING_KINDS, SEVERITIES } from '../../domain/prescreen';
 import { errors, jsonBody, jsonResponse, said, uuidParam } from '../../lib/http';
 import { text } from '../../lib/text';
@@ -80,7 +81,7 @@ const DraftSummary = z
   .openapi('DraftSummary');
 
 const Title = text(200);
-const Body = text(500_000, { trim: false }).openapi({ description: 'HTML (sanitized on the server) or plain text' });
+const Body = text(BODY_MAX_CHARS, { trim: false }).openapi({ description: 'HTML (sanitized on the server) or plain text' });
 const Format = z.enum(BODY_FORMATS).optional().openapi({ description: 'Omitted: html when the body contains tags, else text' });
 const draftParams = z.object({ id: uuidParam('id') });
 const ok = { 200: jsonResponse(DraftSchema, 'The draft') };
