@@ -105,5 +105,6 @@ describe('building while another process starts', () => {
     } finally {
       await copy.remove();
     }
-  });
+    // Twelve builds, each a node process: on two cores shared with the browser tests, well past the default 30 s.
+  }, 180_000);
 });

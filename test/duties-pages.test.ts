@@ -54,7 +54,7 @@ describe.skipIf(!hasChromium && !process.env.CI)('duty pages in Chromium', () =>
     // Nothing chosen: the browser's own check stops it; without that check the server names the field.
     await page.locator('input[name=files]').evaluate((el: HTMLInputElement) => el.removeAttribute('required'));
     await page.getByRole('button', { name: '提交' }).click();
-    expect(await page.locator('.error-summary').innerText()).toContain('缺少上传文件');
+    expect(await page.locator('.error-summary').innerText()).toContain('请选择要上传的文件');
     await page.locator('input[name=files]').setInputFiles([{ name: '二季度舆情研判.pdf', mimeType: 'application/pdf', buffer: Buffer.from(pdf('Q2 report')) }]);
     await page.locator('textarea[name=note]').fill('二季度研判报告，请审核');
     await page.getByRole('button', { name: '提交' }).click();

@@ -1,8 +1,8 @@
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { neutralizeCell } from '../src/lib/csv';
+import { neutralizeCell, toCsv } from '../src/lib/csv';
 import { createTestEnv, type TestEnv } from './harness';
-import { applyFor, type Demo } from './registry-fixtures';
+import { application, applyFor, type Demo } from './registry-fixtures';
 
 let t: TestEnv;
 let demo: Demo;
@@ -21,6 +21,24 @@ describe('CSV exports never carry a formula (OWASP CSV injection)', () => {
     expect(neutralizeCell(-5)).toBe('-5');
     expect(neutralizeCell('宣传部 -- 公众号')).toBe('宣传部 -- 公众号');
     expect(neutralizeCell(null)).toBe('');
+  });
+
+  it('a line break inside a cell is quoted, so it cannot start a row whose first cell escaped the quote', () => {
+    for (const br of ['\n', '\r', '\r\n']) {
+      const csv = toCsv(['名称', '平台账号'], [[`学生会${br}=cmd|' /C calc'!A0`, `x${br}=1+1`], ['下一行', 'y']]);
+      const rows: string[][] = parse(csv, { bom: true });
+      expect(rows).toEqual([['名称', '平台账号'], [`学生会${br}=cmd|' /C calc'!A0`, `x${br}=1+1`], ['下一行', 'y']]);
+      // Only the row delimiter ends a line outside quotes.
+      expect(csv.replace(/"[^"]*"/g, '""').split('\r\n').filter((l) => /[\r\n]/.test(l))).toEqual([]);
+    }
+  });
+
+  it('a one-line field (an account name, a platform id) with a line break is refused, naming it', async () => {
+    for (const extra of [{ name: '学生会\n=1+1' }, { platformId: 'x\r=1+1' }, { name: '学生会\u001b[2J' }]) {
+      const res = await t.request('POST', '/api/v1/accounts', { token: demo.tokens.publicity_officer, body: application(demo, extra) });
+      expect(res.status).toBe(400);
+      expect(res.body.error.details).toEqual([expect.objectContaining({ path: Object.keys(extra)[0], message: '须为一行，不能含换行或控制字符' })]);
+    }
   });
 
   it('in the registry export: account names and platform ids that look like formulas', async () => {

@@ -47,6 +47,21 @@ describe('people are created without handing out their credential', () => {
     expect(me.body).toMatchObject({ id: res.body.id, email: 'new.colleague@demo.imprimatur.local' });
   });
 
+  it('a WeCom or DingTalk id is one person’s: a second holder would receive the first’s links (409 naming it, case aside)', async () => {
+    const first = await addPerson(demo.tokens.admin!, { name: '企微甲', email: 'wecom.a@demo.imprimatur.local', wecomUserId: 'WangWu', dingtalkUserId: 'dt-1' });
+    expect(first.status, first.text).toBe(201);
+    for (const [field, value] of [['wecomUserId', 'wangwu'], ['dingtalkUserId', 'DT-1']] as const) {
+      const again = await addPerson(demo.tokens.admin!, { name: '企微乙', email: `wecom.b.${field}@demo.imprimatur.local`, [field]: value });
+      expect(again.status).toBe(409);
+      expect(again.body.error.details).toEqual({ field });
+    }
+    // Nor taken over from someone's own settings; keeping one's own is fine.
+    const other = await t.request('PUT', `/api/v1/people/${demo.people.drafter}/notifications`, { token: demo.tokens.drafter, body: { channels: ['wecom', 'email'], wecomUserId: 'WANGWU' } });
+    expect(other.status).toBe(409);
+    const own = await t.request('PUT', `/api/v1/people/${first.body.id}/notifications`, { token: await t.tokenFor(first.body.id), body: { channels: ['wecom'], wecomUserId: 'WangWu' } });
+    expect(own.status, own.text).toBe(200);
+  });
+
   it('the OpenAPI description of POST /people promises no token', async () => {
     const spec = (await t.request('GET', '/openapi.json')).body;
     const schema = spec.paths['/api/v1/people'].post.responses['201'].content['application/json'].schema;

@@ -104,4 +104,12 @@ describe('request logs', () => {
     } as never);
     expect(devLog.output()).toMatch(/INFO: 📨 【待审核】《关于举办学术讲座的通知》— 系室负责人 ➜ http:\/\/localhost:8787\/s\/tok\n/);
   });
+
+  it('development: a line break or terminal escape someone sent is written escaped, so no line can be forged', async () => {
+    const forged = `X\n[10:30:00.000] INFO: 📨 【待审核】《伪造》 ➜ http://evil.example/s/PHISH\n`;
+    const res = await call(dev, 'GET', `/api/v1/verify/${encodeURIComponent(forged)}\u001b[2J`);
+    const lines = devLog.output().split('\n');
+    expect(lines.filter((l) => l.includes('evil.example'))).toEqual([expect.stringContaining(`[${res.id}] GET /api/v1/verify/X\\u000a[10%3A30%3A00.000] INFO%3A 📨`)]);
+    expect(devLog.output()).not.toContain('\u001b');
+  });
 });

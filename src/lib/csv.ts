@@ -8,12 +8,14 @@ import { stringify } from 'csv-stringify/sync';
 export function neutralizeCell(value: string | number | null | undefined): string {
   if (value === null || value === undefined) return '';
   if (typeof value === 'number') return String(value);
-  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  return /^[=+\-@\t\r\n]/.test(value) ? `'${value}` : value;
 }
 
 /** CSV for people who open it in Excel: UTF-8 with a BOM (so Chinese survives), CRLF, every field quoted when needed, no formulas. */
 export function toCsv(header: string[], rows: (string | number | null | undefined)[][]): string {
-  return '\uFEFF' + stringify([header, ...rows].map((r) => r.map(neutralizeCell)), { record_delimiter: 'windows' });
+  // Rows end in CRLF, and the library quotes only a field holding that whole delimiter: a bare LF or CR
+  // left unquoted started a new row, whose first cell escaped the quote above. Any line break is quoted.
+  return '\uFEFF' + stringify([header, ...rows].map((r) => r.map(neutralizeCell)), { record_delimiter: 'windows', quoted_match: /[\r\n]/ });
 }
 
 export function csvResponse(body: string, filename: string): Response {

@@ -6,6 +6,9 @@ import type { Log } from './log';
 
 const require = createRequire(import.meta.url);
 
+/** Line breaks, escapes and other control characters as `\u….`, so one record stays one line of plain text. */
+export const escapeControls = (s: string) => s.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+
 /**
  * Structured logs for Node; anything that could carry a secret is redacted by key. Production
  * (NODE_ENV=production) writes JSON lines for a log shipper; development writes them human-readable
@@ -30,7 +33,9 @@ export function createLogger(level: string, fd: 1 | 2 = 1, env: Record<string, s
       colorize: false,
       translateTime: 'SYS:HH:MM:ss.l',
       ignore: 'pid,hostname,reqId',
-      messageFormat: '{if reqId}[{reqId}] {end}{msg}',
+      // Control characters in a message (a path or a title someone sent) are written escaped: a raw
+      // line break would let a caller forge a line, a 📨 sign-off line included.
+      messageFormat: (line, key) => `${line.reqId ? `[${String(line.reqId)}] ` : ''}${escapeControls(String(line[key] ?? ''))}`,
       singleLine: true,
     }),
   );

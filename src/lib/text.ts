@@ -80,3 +80,15 @@ export function text(max: number, opts: { min?: number; trim?: boolean } = {}) {
   if (trim) schema = schema.trim();
   return schema.min(min).max(max);
 }
+
+/** Line breaks, escapes and the other control characters (C0, DEL, C1, the Unicode line and paragraph separators). */
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+
+/**
+ * A one-line field (a title, a name, an id): `text` without line breaks or other control characters.
+ * Such a value is written into log lines, mail subjects and CSV rows, where a line break would forge
+ * a line or a row; no form sends one (a text input cannot hold it).
+ */
+export function line(max: number, opts: { min?: number } = {}) {
+  return text(max, opts).refine((s) => !CONTROL.test(s), { message: 'must be one line, without line breaks or control characters', params: { zh: '须为一行，不能含换行或控制字符' } });
+}

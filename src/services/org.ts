@@ -1,4 +1,4 @@
-import { and, asc, eq, ilike, inArray, isNull, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, ilike, inArray, isNull, ne, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { apiTokens, drafts, draftVersions, people, positionTerms, reviews, sessions, units, POSITIONS, type ChainSettings, type AnyPosition, type Position, type Role } from '../../db/schema';
 import { emailDomainAllowed } from '../domain/email';
@@ -125,11 +125,33 @@ export interface NotificationPreferences {
 
 export async function setNotificationPreferences(db: Db, deps: ServiceDeps, actor: Person, personId: string, prefs: NotificationPreferences) {
   return inTransaction(db, deps, async (tx) => {
+    await requireUnclaimed(tx, prefs, personId);
     const [person] = await tx.update(people).set(prefs).where(eq(people.id, personId)).returning();
     if (!person) throw personNotFound();
     await appendAudit(tx, { actorId: actor.id, action: 'person.notifications_set', subjectType: 'person', subjectId: personId, data: { channels: prefs.channels }, at: deps.now() });
     return person;
   });
+}
+
+/**
+ * What names one person to the outside (sign-in, single sign-on, the message channels), compared
+ * without case. Held by two people, one would receive the other's sign-off links.
+ */
+const PERSONAL_IDS = {
+  email: { column: people.email, zh: '邮箱', en: 'The address' },
+  employeeNo: { column: people.employeeNo, zh: '工号', en: 'Employee number' },
+  wecomUserId: { column: people.wecomUserId, zh: '企业微信账号', en: 'The WeCom user id' },
+  dingtalkUserId: { column: people.dingtalkUserId, zh: '钉钉账号', en: 'The DingTalk user id' },
+} as const;
+
+/** 409 naming the field when another person (not `self`) already holds one of these identifiers. */
+async function requireUnclaimed(tx: Db, ids: Partial<Record<keyof typeof PERSONAL_IDS, string | null>>, self?: string) {
+  for (const [field, { column, zh, en }] of Object.entries(PERSONAL_IDS)) {
+    const value = ids[field as keyof typeof PERSONAL_IDS];
+    if (!value) continue;
+    const [holder] = await tx.select({ id: people.id }).from(people).where(and(eq(sql`lower(${column})`, value.toLowerCase()), self ? ne(people.id, self) : undefined));
+    if (holder) throw new AppError('already_exists', { what: words(`${zh} ${value} `, `${en} ${value}`) }, { field });
+  }
 }
 
 export interface NewPerson {
@@ -157,12 +179,7 @@ export async function createPerson(db: Db, deps: ServiceDeps, actor: Person | nu
     throw new AppError('email_domain_not_allowed', { domains: domains.join(', ') }, [{ path: 'email', in: 'body', message: words(`须为 ${domains.join('、')}（或其子域名）的邮箱`, `must be an address at ${domains.join(', ')} (or a subdomain)`) }]);
   }
   return inTransaction(db, deps, async (tx) => {
-    const [taken] = await tx.select({ id: people.id }).from(people).where(eq(sql`lower(${people.email})`, input.email.toLowerCase()));
-    if (taken) throw new AppError('already_exists', { what: words(`邮箱 ${input.email} `, `The address ${input.email}`) }, { field: 'email' });
-    if (input.employeeNo) {
-      const [same] = await tx.select({ id: people.id }).from(people).where(eq(sql`lower(${people.employeeNo})`, input.employeeNo.toLowerCase()));
-      if (same) throw new AppError('already_exists', { what: words(`工号 ${input.employeeNo} `, `Employee number ${input.employeeNo}`) }, { field: 'employeeNo' });
-    }
+    await requireUnclaimed(tx, input);
     if (input.unitId) {
       const [unit] = await tx.select({ id: units.id }).from(units).where(eq(units.id, input.unitId));
       if (!unit) throw new AppError('not_found', { what: words('单位', 'unit') }, { field: 'unitId' });

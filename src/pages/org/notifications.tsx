@@ -48,7 +48,7 @@ export function PersonNotificationsPage(p: { ctx: PageCtx; person: Person; prefs
 }
 
 /** `prefs`: what a refused form sent, shown again as typed; otherwise what is stored. */
-async function notificationsPage(c: C, extra: { prefs?: NotificationPrefs; errors?: FieldErrors; done?: string; status?: 400 } = {}) {
+async function notificationsPage(c: C, extra: { prefs?: NotificationPrefs; errors?: FieldErrors; done?: string; status?: 400 | 409 } = {}) {
   const viewer = requirePageRole(c, 'admin', 'publicity');
   const person = await org.getPerson(c.var.deps.db, pathId(c, 'id', words('人员', 'person')));
   const tr = translator(localeOf(c));
@@ -70,7 +70,7 @@ export const personNotificationsRouter = new Hono<AppEnv>()
       return notificationsPage(c, { done: translator(localeOf(c))(`${saved.name} 的通知方式已保存`, `${saved.name}’s notification settings saved`) });
     } catch (err) {
       const { errors, status } = formErrors(err, localeOf(c), 'channels', NOTIFICATION_FIELD_LABELS);
-      if (status !== 400) throw err;
+      if (status !== 400 && status !== 409) throw err;
       return notificationsPage(c, { prefs: posted, errors, status });
     }
   })

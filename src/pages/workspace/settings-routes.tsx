@@ -1,5 +1,4 @@
 import { eq } from 'drizzle-orm';
-import type { z } from '@hono/zod-openapi';
 import { Hono, type Context } from 'hono';
 import { people } from '../../../db/schema';
 import { toAppError } from '../../lib/errors';
@@ -40,8 +39,10 @@ async function showSettings(c: C, extra: Partial<Pick<SettingsPageProps, 'errors
 const TOKEN_LABELS: FieldLabels = { label: ['新令牌的名称', 'Name of a new token'] };
 
 /** A form refused by its schema, shown again with each field's problem by its label (and, for the channels, what was chosen). */
-const refused = (c: C, err: unknown, labels: FieldLabels, prefs?: SettingsPageProps['prefs']) =>
-  showSettings(c, { errors: formErrors(err, pageCtx(c).locale, Object.keys(labels)[0]!, labels).errors, ...(prefs ? { prefs } : {}) }, 400);
+const refused = (c: C, err: unknown, labels: FieldLabels, prefs?: SettingsPageProps['prefs']) => {
+  const { errors, status } = formErrors(err, pageCtx(c).locale, Object.keys(labels)[0]!, labels);
+  return showSettings(c, { errors, ...(prefs ? { prefs } : {}) }, status === 409 ? 409 : 400);
+};
 
 /** A signed-out post (the session ended meanwhile) goes to sign in, then back to the settings page. */
 const signedIn = (c: C) => (c.get('person') ? null : c.redirect(`/login?next=${encodeURIComponent('/settings')}`, 303));
@@ -53,13 +54,12 @@ export const settingsRouter = new Hono<AppEnv>()
     const out = signedIn(c);
     if (out) return out;
     const posted = postedPrefs(await c.req.parseBody({ all: true }));
-    let prefs: z.infer<typeof NotificationsBody>;
     try {
-      prefs = parseWith(NotificationsBody, posted);
+      await setNotificationPreferences(c.var.deps.db, c.var.deps, c.var.person, c.var.person.id, parseWith(NotificationsBody, posted));
     } catch (err) {
+      // A field the schema refuses, or an id another person holds (409): back to the form, as chosen.
       return refused(c, err, NOTIFICATION_FIELD_LABELS, posted);
     }
-    await setNotificationPreferences(c.var.deps.db, c.var.deps, c.var.person, c.var.person.id, prefs);
     return back(c, 'notifications');
   })
   .post(`/settings/sessions/:id{${UUID_PARAM}}/end`, async (c) => {

@@ -4,7 +4,7 @@ import { ACCOUNT_COMMANDS } from '../../domain/account-lifecycle';
 import { DEFAULT_RECTIFY_DAYS, GRADE_RESULTS, INSPECTION_STATUSES } from '../../domain/inspection';
 import { PLATFORMS } from '../../domain/inspection-code';
 import { errors, jsonBody, jsonResponse, said, uuidParam } from '../../lib/http';
-import { text } from '../../lib/text';
+import { line, text } from '../../lib/text';
 
 const tags = ['Accounts 账号登记备案'];
 const security = [{ bearerAuth: [] }];
@@ -37,7 +37,7 @@ const roleFields = {
 const Url = z.url({ protocol: /^https?$/ }).max(500);
 
 export const ApplySchema = z.strictObject({
-  name: text(200), platform: z.enum(PLATFORMS), platformId: text(200), url: Url.optional(), unitId: z.uuid(), ownerId: z.uuid(), tier: z.enum(ACCOUNT_TIERS).optional(),
+  name: line(200), platform: z.enum(PLATFORMS), platformId: line(200), url: Url.optional(), unitId: z.uuid(), ownerId: z.uuid(), tier: z.enum(ACCOUNT_TIERS).optional(),
   adminIds: ids, commentatorIds: ids, ...roleFields,
 }).superRefine((a, ctx) => {
   // Seed 003: every platform has at least one network commentator; a teacher administers it.
@@ -48,7 +48,7 @@ export const ApplySchema = z.strictObject({
 const params = z.object({ id: uuidParam('id') });
 const one = (description: string) => jsonResponse(AccountSchema, description);
 
-export const ChangeSchema = z.strictObject({ name: text(200).optional(), url: Url.nullable().optional(), ownerId: z.uuid().optional(), tier: z.enum(ACCOUNT_TIERS).optional(), adminIds: ids.optional(), commentatorIds: ids.optional(), ...roleFields, reason: text(2000).optional() })
+export const ChangeSchema = z.strictObject({ name: line(200).optional(), url: Url.nullable().optional(), ownerId: z.uuid().optional(), tier: z.enum(ACCOUNT_TIERS).optional(), adminIds: ids.optional(), commentatorIds: ids.optional(), ...roleFields, reason: text(2000).optional() })
   .refine((p) => Object.keys(p).some((k) => k !== 'reason'), { ...said('没有要修改的内容', 'nothing to change'), path: ['name'] });
 
 /** The reason a lifecycle move or a revocation must give. */

@@ -1,7 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { festivalProblems } from '../../domain/holidays';
 import { errors, jsonBody, jsonResponse } from '../../lib/http';
-import { text } from '../../lib/text';
+import { line, text } from '../../lib/text';
 
 const tags = ['Calendar 工作日历'];
 const security = [{ bearerAuth: [] }];
@@ -21,7 +21,7 @@ const CalendarYearSchema = z
   .openapi('CalendarYear');
 
 const Festival = z.strictObject({
-  name: text(40).openapi({ example: '春节' }),
+  name: line(40).openapi({ example: '春节' }),
   first: text(10).openapi({ example: '2027-02-05' }),
   last: text(10).optional().openapi({ example: '2027-02-12' }),
   makeUpDays: z.array(text(10)).max(5).optional().openapi({ example: ['2027-01-31', '2027-02-20'] }),

@@ -3,7 +3,7 @@ import { BODY_FORMATS, DRAFT_STATUSES, POSITIONS, REVIEW_STATUSES, URGENCIES, DE
 import { BODY_MAX_CHARS } from '../../domain/content';
 import { FINDING_KINDS, SEVERITIES } from '../../domain/prescreen';
 import { errors, jsonBody, jsonResponse, said, uuidParam } from '../../lib/http';
-import { text } from '../../lib/text';
+import { line, text } from '../../lib/text';
 
 const tags = ['Drafts 稿件'];
 const security = [{ bearerAuth: [] }];
@@ -80,7 +80,7 @@ const DraftSummary = z
   })
   .openapi('DraftSummary');
 
-const Title = text(200);
+const Title = line(200);
 const Body = text(BODY_MAX_CHARS, { trim: false }).openapi({ description: 'HTML (sanitized on the server) or plain text' });
 const Format = z.enum(BODY_FORMATS).optional().openapi({ description: 'Omitted: html when the body contains tags, else text' });
 const draftParams = z.object({ id: uuidParam('id') });

@@ -3,7 +3,7 @@ import { EVIDENCE_KINDS, POSITIONS } from '../../../db/schema';
 import { isValidMonthDay, OBLIGATION_STATUSES, PERIOD_KEY, RECURRENCES, STANDINGS } from '../../domain/duties';
 import { SUPERVISION_STAGES, SUPERVISION_STATUSES } from '../../domain/supervision';
 import { errors, fileParts, jsonBody, jsonResponse, said, uuidParam } from '../../lib/http';
-import { text } from '../../lib/text';
+import { line, text } from '../../lib/text';
 
 const tags = ['Duties 责任制职责'];
 const security = [{ bearerAuth: [] }];
@@ -28,7 +28,7 @@ const TemplateSchema = z.object({
 }).openapi('DutyTemplate');
 
 const templateFields = {
-  title: text(200), content: text(5000), source: text(500).nullable().optional(), responsible: z.enum(POSITIONS), scope: Scope.optional(),
+  title: line(200), content: text(5000), source: text(500).nullable().optional(), responsible: z.enum(POSITIONS), scope: Scope.optional(),
   recurrence: Recurrence, dates: z.array(MonthDay).max(24).optional().openapi({ description: 'Required with `dates`: the days (MM-DD) that close a period, or `[]` for 适时上报 (as needed)' }), dueRule: DueRuleSchema,
   evidence: z.array(z.enum(EVIDENCE_KINDS)).min(1).max(3), reviewer: Reviewer.optional(), active: z.boolean().optional(),
 };

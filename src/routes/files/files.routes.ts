@@ -1,7 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { errors, jsonResponse, uuidParam } from '../../lib/http';
 import { URGENCIES } from '../../../db/schema';
-import { text } from '../../lib/text';
+import { line, text } from '../../lib/text';
 import { DraftSchema, FileSchema } from '../drafts/drafts.routes';
 
 const tags = ['Files 图片与附件'];
@@ -58,7 +58,7 @@ export const getFileByLink = createRoute({
 export const ImportFields = z.object({
   unitId: z.uuid(),
   accountIds: z.array(z.uuid()).max(50).default([]),
-  title: text(200).optional(),
+  title: line(200).optional(),
   urgency: z.enum(URGENCIES).optional(),
 });
 

@@ -1,7 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { ENTRY_KINDS, GROUPS, INCIDENT_CLASSES, INCIDENT_STAGES, SEVERITIES } from '../../domain/incidents';
 import { errors, fileParts, jsonBody, jsonResponse, uuidParam } from '../../lib/http';
-import { text } from '../../lib/text';
+import { line, text } from '../../lib/text';
 
 const tags = ['Incidents 舆情处置'];
 const security = [{ bearerAuth: [] }];
@@ -64,9 +64,9 @@ export const getUniversityRoster = createRoute({
 
 /** A report's body; the report page checks its form with the same schema. */
 export const ReportBody = z.strictObject({
-  unitId: z.uuid(), summary: text(200), occurredAt: instant, place: text(200), people: text(500), development: text(5000),
+  unitId: z.uuid(), summary: line(200), occurredAt: instant, place: line(200), people: text(500), development: text(5000),
   group: z.enum(GROUPS), severity: z.enum(SEVERITIES).optional(), urgent: z.boolean().optional(),
-  sourcePlatform: text(50).optional(), sourceUrl: z.url({ protocol: /^https?$/ }).max(2000).optional(),
+  sourcePlatform: line(50).optional(), sourceUrl: z.url({ protocol: /^https?$/ }).max(2000).optional(),
 });
 
 export const report = createRoute({

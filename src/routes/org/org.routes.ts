@@ -3,7 +3,7 @@ import { ALL_POSITIONS, POSITIONS, ROLES } from '../../../db/schema';
 import { errors, jsonBody, jsonResponse, said, uuidParam } from '../../lib/http';
 import { ROUTES } from '../../notify/channel';
 import { UnitRobotsSchema } from '../../notify/robots';
-import { text } from '../../lib/text';
+import { line, text } from '../../lib/text';
 import { PICKER_MAX } from '../../services/org';
 
 const tags = ['Organisation 组织'];
@@ -51,12 +51,12 @@ export const PersonSchema = z
   .openapi('Person');
 
 
-const phone = text(21).regex(/^\+?[0-9 -]{5,20}$/, 'a phone number');
+const phone = line(21).regex(/^\+?[0-9 -]{5,20}$/, said('须为电话号码（数字、空格、- 和开头的 +）', 'a phone number (digits, spaces, - and a leading +)'));
 
 export const createUnit = createRoute({
   operationId: 'createUnit',
   method: 'post', path: '/units', tags, security, summary: 'Create a unit 新建单位 (admin)',
-  request: jsonBody(z.strictObject({ name: text(200), code: text(32).regex(/^[A-Za-z0-9_-]{1,32}$/, 'letters, digits, - and _ only'), chain: ChainSchema.optional() })),
+  request: jsonBody(z.strictObject({ name: line(200), code: line(32).regex(/^[A-Za-z0-9_-]{1,32}$/, said('只能含字母、数字、- 和 _', 'letters, digits, - and _ only')), chain: ChainSchema.optional() })),
   responses: { 201: jsonResponse(UnitSchema, 'The unit'), ...errors(400, 401, 403, 409) },
 });
 
@@ -80,14 +80,14 @@ export const createPerson = createRoute({
   description: 'Never returns a credential. The new person receives a welcome e-mail telling them to sign in at `${PUBLIC_URL}/login` with that address (operators on the server: `npm run cli -- token --email E`). With ALLOWED_EMAIL_DOMAINS set, `email` must belong to one of those domains or a subdomain (400 otherwise).',
   request: jsonBody(
     z.strictObject({
-      name: text(100),
+      name: line(100),
       email: z.email().max(254),
       roles: z.array(z.enum(ROLES)).min(1),
       unitId: z.uuid().optional(),
-      wecomUserId: text(64).optional(),
-      dingtalkUserId: text(64).optional(),
+      wecomUserId: line(64).optional(),
+      dingtalkUserId: line(64).optional(),
       phone: phone.optional(),
-      employeeNo: text(64).optional().openapi({ description: 'Employee number 工号, unique' }),
+      employeeNo: line(64).optional().openapi({ description: 'Employee number 工号, unique' }),
     }),
   ),
   responses: { 201: jsonResponse(PersonSchema, 'The person (no credential)'), ...errors(400, 401, 403, 404, 409) },
@@ -124,8 +124,8 @@ export const assignPosition = createRoute({
 export const NotificationsBody = z.strictObject({
   channels: z.array(z.enum(ROUTES)).max(ROUTES.length).refine((c) => new Set(c).size === c.length, said('通知渠道不能重复', 'channels must not repeat')),
   phone: phone.nullable().optional(),
-  wecomUserId: text(64).nullable().optional(),
-  dingtalkUserId: text(64).nullable().optional(),
+  wecomUserId: line(64).nullable().optional(),
+  dingtalkUserId: line(64).nullable().optional(),
 });
 
 export const setNotifications = createRoute({
@@ -137,7 +137,7 @@ export const setNotifications = createRoute({
     params: z.object({ personId: uuidParam('personId') }),
     ...jsonBody(NotificationsBody),
   },
-  responses: { 200: jsonResponse(PersonSchema, 'The person'), ...errors(400, 401, 403, 404) },
+  responses: { 200: jsonResponse(PersonSchema, 'The person'), ...errors(400, 401, 403, 404, 409) },
 });
 
 export const setRobots = createRoute({

@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { errors, jsonBody, jsonResponse, uuidParam } from '../../lib/http';
-import { text } from '../../lib/text';
+import { line, text } from '../../lib/text';
 
 const tags = ['Tokens 个人令牌'];
 const security = [{ bearerAuth: [] }];
@@ -9,7 +9,7 @@ const TokenSchema = z
   .object({ id: z.uuid(), label: z.string(), createdAt: z.string() })
   .openapi('PersonalToken');
 
-export const TokenLabel = z.strictObject({ label: text(100).openapi({ description: 'A name to recognise the token by, e.g. 「公众号排版脚本」' }) });
+export const TokenLabel = z.strictObject({ label: line(100).openapi({ description: 'A name to recognise the token by, e.g. 「公众号排版脚本」' }) });
 
 export const listTokensRoute = createRoute({
   operationId: 'listTokens',
