@@ -117,7 +117,7 @@ describe.skipIf(!hasChromium && !process.env.CI)('the keyboard alone', () => {
     await tabTo(page, '#submit-draft', unringed);
     await page.screenshot({ path: 'test/artifacts/keyboard-submit-390.png' });
     await page.keyboard.press('Enter');
-    await page.waitForURL(/\/drafts\/[0-9a-f-]{36}$/);
+    await page.waitForURL(/\/drafts\/[0-9a-f-]{36}\?done=\w+$/);
     const id = new URL(page.url()).pathname.split('/')[2]!;
     const draft = await s.t.request('GET', `/api/v1/drafts/${id}`, { token: s.demo.tokens.admin });
     expect(draft.body).toMatchObject({ title: '键盘提交的通知', status: 'in_review' });

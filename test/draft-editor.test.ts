@@ -38,7 +38,7 @@ describe('the draft form (/drafts/new, /drafts/{id}/edit)', () => {
   }
   const page = (path: string, headers: Record<string, string> = {}) => t.request('GET', path, { cookie: session.cookie, headers });
   const api = (path: string) => t.request('GET', path, { token: demo.tokens.drafter });
-  const idFrom = (location: string | null) => /^\/drafts\/([0-9a-f-]{36})(?:\/edit\b.*)?$/.exec(location ?? '')![1]!;
+  const idFrom = (location: string | null) => /^\/drafts\/([0-9a-f-]{36})(?:\/edit\b.*|\?done=\w+)?$/.exec(location ?? '')![1]!;
 
   it('sends a signed-out visitor to sign in, and back to the form afterwards', async () => {
     const res = await t.request('GET', '/drafts/new');
@@ -106,7 +106,7 @@ describe('the draft form (/drafts/new, /drafts/{id}/edit)', () => {
       { attachments: [{ bytes: png(4, 4, [10, 120, 200]), name: '照片.png', type: 'image/png' }, { bytes: pdf(), name: '日程.pdf', type: 'application/pdf' }] });
     expect(saved.status, saved.text.slice(0, 500)).toBe(303);
     const id = idFrom(saved.location);
-    expect(saved.location).toBe(`/drafts/${id}`);
+    expect(saved.location).toBe(`/drafts/${id}?done=saved`);
     const draft = (await api(`/api/v1/drafts/${id}`)).body;
     expect(draft).toMatchObject({ title: '表单草稿', status: 'draft', urgency: 'urgent', accountIds: [demo.accountId], currentVersion: 1 });
     expect(draft.files.map((f: { name: string }) => f.name).sort()).toEqual(['日程.pdf', '照片.png']);
@@ -171,7 +171,7 @@ describe('the draft form (/drafts/new, /drafts/{id}/edit)', () => {
 
     const edited = await post(`/drafts/${id}/edit`, { title: '已修改', body: '改过的正文。', bodyFormat: 'text', intent: 'save' });
     expect(edited.status).toBe(303);
-    expect(edited.location).toBe(`/drafts/${id}`);
+    expect(edited.location).toBe(`/drafts/${id}?done=saved`);
     expect((await api(`/api/v1/drafts/${id}`)).body).toMatchObject({ title: '已修改', currentVersion: 2 });
     const again = await post(`/drafts/${id}/edit`, { title: '已修改', body: '改过的正文。', bodyFormat: 'text', intent: 'save' });
     expect(again.status).toBe(303);

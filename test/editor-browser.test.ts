@@ -123,7 +123,7 @@ describe.skipIf(!hasChromium && !process.env.CI)('the draft editor in headless C
 
     await page.setInputFiles('#f-attachments', { name: '讲座日程.pdf', mimeType: 'application/pdf', buffer: Buffer.from(pdf('schedule')) });
     await page.locator('#submit-draft').click();
-    await page.waitForURL(`${base}/drafts/${id}`);
+    await page.waitForURL(`${base}/drafts/${id}?done=submitted`);
     const draft = await draftOf(id);
     expect(draft).toMatchObject({ status: 'in_review', title: '关于举办学术讲座的通知', bodyFormat: 'html' });
     expect(draft.body).toMatch(/<h2>一、活动安排<\/h2>/);
@@ -198,7 +198,7 @@ describe.skipIf(!hasChromium && !process.env.CI)('the draft editor in headless C
     await page.locator('.jodit-wysiwyg').click();
     await page.keyboard.type('本周六上午举行运动会，请各班准时到场。');
     await page.locator('#submit-draft').click();
-    await page.waitForURL(/\/drafts\/[0-9a-f-]{36}$/);
+    await page.waitForURL(/\/drafts\/[0-9a-f-]{36}\?done=\w+$/);
     const id = idOf(page.url());
     const first = await t.linkFor(demo.people.section_head!);
     const returned = await t.request('POST', `/api/v1/signoff/${first}`, { body: { decision: 'return', comment: '时间写清楚', checklist: ALL_TICKED } });
@@ -207,7 +207,7 @@ describe.skipIf(!hasChromium && !process.env.CI)('the draft editor in headless C
     await openEditor(page, `/drafts/${id}/edit`);
     await page.locator('.jodit-wysiwyg').evaluate((el) => { el.innerHTML = '<p>本周六上午八点举行运动会，请各班准时到场。</p>'; el.dispatchEvent(new InputEvent('input', { bubbles: true })); });
     await page.locator('#submit-draft').click();
-    await page.waitForURL(`${base}/drafts/${id}`);
+    await page.waitForURL(`${base}/drafts/${id}?done=submitted`);
     expect((await draftOf(id)).status).toBe('in_review');
 
     const next = await t.linkFor(demo.people.section_head!);
@@ -268,7 +268,7 @@ describe.skipIf(!hasChromium && !process.env.CI)('the draft editor in headless C
     await page.fill('textarea[name=body]', '第一段。\n\n第二段。');
     await page.setInputFiles('#f-attachments', { name: '附件.pdf', mimeType: 'application/pdf', buffer: Buffer.from(pdf('nojs')) });
     await page.locator('#submit-draft').click();
-    await page.waitForURL(/\/drafts\/[0-9a-f-]{36}$/);
+    await page.waitForURL(/\/drafts\/[0-9a-f-]{36}\?done=\w+$/);
     const draft = await draftOf(idOf(page.url()));
     expect(draft).toMatchObject({ title: '无脚本稿件', status: 'in_review', bodyFormat: 'text', body: '第一段。\n\n第二段。' });
     expect(draft.files.map((f: { name: string }) => f.name)).toEqual(['附件.pdf']);

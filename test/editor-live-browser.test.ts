@@ -66,7 +66,7 @@ describe.skipIf(!hasChromium && !process.env.CI)('the draft editor: accounts, ur
     await box(video.name).check();
     await page.selectOption('#f-urgency', 'urgent');
     await page.locator('#save-draft').click();
-    await page.waitForURL(`${base}/drafts/${id}`);
+    await page.waitForURL(`${base}/drafts/${id}?done=saved`);
     const facts = await page.locator('main').innerText();
     expect(facts).toContain(video.name);
     expect(facts).toContain('加急');
@@ -88,7 +88,7 @@ describe.skipIf(!hasChromium && !process.env.CI)('the draft editor: accounts, ur
     // Typed and saved in one breath: Jodit copies its text back to the form only now and then.
     await page.keyboard.type('最后一句。');
     await page.evaluate(() => (document.querySelector('#save-draft') as HTMLButtonElement).click());
-    await page.waitForURL(`${base}/drafts/${id}`);
+    await page.waitForURL(`${base}/drafts/${id}?done=saved`);
     const saved = (await t.request('GET', `/api/v1/drafts/${id}`, { token: demo.tokens.drafter })).body;
     expect(saved.body).toContain('周五下午。最后一句。');
     await context.close();

@@ -137,8 +137,9 @@ describe('sign-in links and sessions', () => {
     const s = await t.signIn(drafterEmail);
     const out = await t.request('POST', '/logout', { cookie: s.cookie, form: { _csrf: s.csrf } });
     expect(out.status).toBe(303);
-    expect(out.headers.get('location')).toBe('/login');
+    expect(out.headers.get('location')).toBe('/login?signed_out=1');
     expect(out.headers.get('set-cookie')).toMatch(/imp_session=;/);
+    expect((await t.request('GET', '/login?signed_out=1')).text).toContain('您已退出登录。');
     const after = await t.request('GET', '/api/v1/me', { cookie: s.cookie });
     expect(after.status).toBe(401);
     // A double click on 退出 (the form sent again) is no error.

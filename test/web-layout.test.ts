@@ -14,16 +14,20 @@ describe('web layout', () => {
   it('serves its stylesheet and script from this origin, versioned and cacheable', async () => {
     const page = await t.request('GET', '/login');
     const assets = [...page.text.matchAll(/(?:href|src)="(\/assets\/[^"]+)"/g)].map((m) => m[1]!);
-    expect(assets.map((a) => a.split('?')[0]).sort()).toEqual(['/assets/app.css', '/assets/app.js']);
+    expect(assets.map((a) => a.split('?')[0]).sort()).toEqual(['/assets/app.css', '/assets/app.js', '/assets/favicon.svg']);
     // Nothing on the page comes from another origin.
     expect(page.text).not.toMatch(/(?:href|src)="(?:https?:)?\/\//);
     for (const path of assets) {
       const res = await t.request('GET', path);
       expect(res.status).toBe(200);
       expect(res.headers.get('cache-control')).toContain('immutable');
-      expect(res.headers.get('content-type')).toMatch(path.includes('.css') ? /text\/css/ : /javascript/);
+      expect(res.headers.get('content-type')).toMatch(path.includes('.css') ? /text\/css/ : path.includes('.svg') ? /image\/svg\+xml/ : /javascript/);
     }
     expect((await t.request('GET', '/assets/nope.css')).status).toBe(404);
+    // What a browser asks for whatever the page links: the same icon, not a 404 in every console.
+    const ico = await t.request('GET', '/favicon.ico');
+    expect(ico.status).toBe(301);
+    expect(ico.headers.get('location')).toBe(assets.find((a) => a.includes('favicon'))!);
   });
 
   it('answers in zh-CN first, English on ?lang=en or Accept-Language, and remembers the switch', async () => {

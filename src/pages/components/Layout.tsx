@@ -1,5 +1,5 @@
 import type { Child } from 'hono/jsx';
-import { ASSET_VERSION } from '../assets';
+import { ASSET_VERSION, FAVICON_URL } from '../assets';
 import { t, type PageCtx } from './context';
 import { activeNav, NAV } from './nav';
 
@@ -38,6 +38,7 @@ export function Layout({ ctx, title, bare, crumbs, head, children }: LayoutProps
         <meta name="referrer" content="same-origin" />
         {ctx.csrf ? <meta name="csrf-token" content={ctx.csrf} /> : null}
         <title>{`${title} · ${t(l, '先审后发', 'Imprimatur')}`}</title>
+        <link rel="icon" type="image/svg+xml" href={FAVICON_URL} />
         <link rel="stylesheet" href={`/assets/app.css?v=${ASSET_VERSION}`} />
         <script src={`/assets/app.js?v=${ASSET_VERSION}`} defer></script>
         {head}

@@ -147,7 +147,7 @@ export const editorRouter = new Hono<AppEnv>()
           return editDraftPage(c, person, draft.id, { errors: fieldErrors(e, c, 'attachments'), notice: t(pageCtx(c).locale, '稿件已保存，但未能提交审核。', 'The draft is saved, but it could not be submitted.') }, e.status);
         }
       }
-      return c.redirect(`/drafts/${draft.id}`, 303);
+      return c.redirect(`/drafts/${draft.id}?done=${form.intent === 'submit' ? 'submitted' : 'saved'}`, 303);
     } catch (err) {
       const e = toAppError(err);
       if (e.code === 'internal') throw err;
@@ -171,7 +171,7 @@ export const editorRouter = new Hono<AppEnv>()
       const uploads = await Promise.all(form.attachments.map(toUpload));
       await saveDraftEdit(deps.db, deps, person, draftId, { ...parsed.data, removeFileIds: form.removeFileIds, baseVersion: form.base }, uploads);
       if (form.intent === 'submit') await submitIfDraft(deps.db, deps, person, draftId, (await getDraftRow(deps.db, draftId)).status);
-      return c.redirect(`/drafts/${draftId}`, 303);
+      return c.redirect(`/drafts/${draftId}?done=${form.intent === 'submit' ? 'submitted' : 'saved'}`, 303);
     } catch (err) {
       const e = toAppError(err);
       if (e.code === 'internal' || e.status === 404 || e.status === 403) throw err;

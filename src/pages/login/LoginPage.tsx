@@ -12,12 +12,14 @@ export interface LoginPageProps {
   sent?: boolean;
   /** A sign-in link that is used, expired or unknown. */
   linkProblem?: string;
+  /** Just signed out (`?signed_out=1`): said, so the click is seen to have worked. */
+  signedOut?: boolean;
   /** Label of the single sign-on button (e.g. 统一身份认证), when OIDC is configured. */
   sso?: string;
 }
 
 /** The front door: what this is, sign in by e-mailed link (or single sign-on), check a pass code. */
-export function LoginPage({ ctx, next, email, errors = {}, sent, linkProblem, sso }: LoginPageProps) {
+export function LoginPage({ ctx, next, email, errors = {}, sent, linkProblem, sso, signedOut }: LoginPageProps) {
   const l = ctx.locale;
   return (
     <Layout ctx={ctx} title={t(l, '登录', 'Sign in')} bare>
@@ -29,6 +31,7 @@ export function LoginPage({ ctx, next, email, errors = {}, sent, linkProblem, ss
           'Drafts for college websites and WeChat accounts are reviewed level by level — section head, deputy leader, publicity officer, secretary — before they are published; every decision is recorded on the exact version it approved.',
         )}
       </p>
+      {signedOut && !sent ? <Notice tone="ok">{t(ctx.locale, '您已退出登录。', 'You are signed out.')}</Notice> : null}
       {linkProblem ? <Notice tone="bad">{linkProblem}</Notice> : null}
       {sent ? (
         <Notice tone="ok">

@@ -33,7 +33,7 @@ export const loginRouter = new Hono<AppEnv>()
     const next = safeNext(c.req.query('next'));
     // Already signed in: straight on.
     if (c.get('person')) return c.redirect(next, 303);
-    return loginPage(c, { next });
+    return loginPage(c, { next, signedOut: c.req.query('signed_out') === '1' });
   })
   .post('/login', async (c) => {
     const form = await c.req.parseBody();
@@ -102,5 +102,5 @@ export const loginRouter = new Hono<AppEnv>()
     const sessionId = c.get('sessionId');
     if (person && sessionId) await endSession(c.var.deps.db, c.var.deps, person, sessionId);
     clearSessionCookie(c);
-    return c.redirect('/login', 303);
+    return c.redirect(`/login?signed_out=1${c.req.query('lang') ? `&lang=${encodeURIComponent(c.req.query('lang')!)}` : ''}`, 303);
   });

@@ -234,6 +234,8 @@ export function SpentPage(p: { link: SpentLink; record: Parameters<typeof Record
         ) : askedAgain ? (
           <p class="hint">{t('轮到您审核时，您会收到新的通知和链接。', 'You will receive a new notice and link when the draft reaches you.')}</p>
         ) : ''}
+        {/* Decided from a list of several: the way on to the next one. */}
+        <p class="next"><a href="/">{t('返回工作台（待我审核）', 'Back to the workspace (awaiting me)')}</a></p>
       </section>
       <Record entries={p.record} locale={locale} highlight={p.flash === 'done' ? p.record.at(-1)?.id : null} />
     </>

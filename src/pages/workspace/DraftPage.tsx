@@ -26,6 +26,7 @@ const SEVERITY: Record<string, [string, string, Tone]> = { high: ['高', 'high',
 
 /** Messages a page action redirects back with (`?done=`). */
 export const DONE: Record<string, [string, string]> = {
+  saved: ['已保存。', 'Saved.'],
   submitted: ['已提交审核，第一级审核人已收到审核链接。', 'Submitted: the first reviewer has been sent a sign-off link.'],
   withdrawn: ['稿件已撤回，未用的审核链接已失效。', 'Withdrawn: the open sign-off links no longer work.'],
   urged: ['已催办，审核人已收到新的审核链接。', 'Urged: the reviewer has been sent a fresh link.'],
