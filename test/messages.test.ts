@@ -67,6 +67,10 @@ describe('messages in one language at a time', () => {
     expect(byPath(r.en)['body']).toMatch(/expected string, received number/);
     expect(byPath(r.zh)['body']).toMatch(/期望.*实际接收.*数字|number/);
     expect(byPath(r.zh)['body']).not.toMatch(/undefined/);
+    // A field left out is "required", not the validator's "expected string, received undefined".
+    const missingField = await both('POST', '/api/v1/drafts', { token: demo.tokens.drafter, body: { body: '正文', unitId: demo.unitId, accountIds: [demo.accountId] } });
+    expect(byPath(missingField.zh)['title']).toBe('必填');
+    expect(byPath(missingField.en)['title']).toBe('required');
     // A rule of ours (refine) has its Chinese too.
     const patch = await both('PATCH', `/api/v1/drafts/${missing}`, { token: demo.tokens.drafter, body: {} });
     expect(patch.status).toBe(400);

@@ -134,7 +134,7 @@ describe.skipIf(!hasChromium && !process.env.CI)('every page works with no outsi
 
   it('no HTML page of the app was left out of this test', () => {
     // Anything answered with GET outside the JSON API, the documents and the images is a page.
-    const notPages = [/^\/api\//, /^\/openapi\.json$/, /^\/(healthz|readyz)$/, /\.(png|svg|js)$/, /^\/admin\/queues\/.+/, /^\/assets\//, /^\/vendor\//, /^\/\*$/, /^\/login\/sso(\/callback)?$/];
+    const notPages = [/^\/api\//, /^\/openapi\.json$/, /^\/(healthz|readyz)$/, /\.(png|svg|js|ico)$/, /^\/admin\/queues\/.+/, /^\/assets\//, /^\/vendor\//, /^\/\*$/, /^\/login\/sso(\/callback)?$/];
     const pages = new Set(t.runtime.app.routes.filter((r) => r.method === 'GET' && !notPages.some((re) => re.test(r.path))).map((r) => r.path));
     expect([...pages].filter((p) => !visited.has(p))).toEqual([]);
   });

@@ -103,6 +103,11 @@ describe('appointing a position holder is told to the outgoing holder and the un
       expect(m.text.indexOf('任命')).toBeLessThan(m.text.indexOf('appointed'));
       expect(m.link).toBeUndefined();
     }
+    expect(put.body.changed).toBe(true);
+    // The same person again: nothing changes, nobody is told, and the answer says so.
+    const again = await t.request('PUT', `/api/v1/units/${demo.unitId}/positions/deputy_leader`, { token: demo.tokens.publicity, body: { personId: created.body.id } });
+    expect(again.body).toMatchObject({ changed: false, handedOver: 0 });
+    expect((await t.deliver()).filter((m) => m.kind === 'position_assigned')).toEqual([]);
     // Appointing a new secretary still tells the secretary who is being replaced.
     const put2 = await t.request('PUT', `/api/v1/units/${demo.unitId}/positions/secretary`, { token: demo.tokens.publicity, body: { personId: created.body.id } });
     expect(put2.status).toBe(200);

@@ -106,6 +106,9 @@ export function issueWords(issue: z.core.$ZodIssue, input: unknown): Words {
   if (issue.code === 'custom') return words(typeof zh === 'string' ? zh : issue.message, issue.message);
   // A coerced field (`z.coerce.number()`) fails on what coercion made of the text: NaN, not the string.
   const coercedNaN = issue.code === 'invalid_type' && issue.message.endsWith('received NaN');
+  // Left out altogether (a query parameter coerced from nothing included): "required", not the
+  // validator's "expected string, received undefined" or "received NaN".
+  if (issue.code === 'invalid_type' && (issue.message.endsWith('received undefined') || (input !== undefined && valueAt(input, issue.path) === undefined))) return words('必填', 'required');
   const raw = { ...issue, input: coercedNaN ? Number.NaN : valueAt(input, issue.path) } as unknown as z.core.$ZodRawIssue;
   const message = (render: typeof zodZh) => {
     const m = render(raw);

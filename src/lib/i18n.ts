@@ -77,10 +77,11 @@ export const LABELS = {
     urge: ['催办', 'urged'],
     transfer: ['转交', 'transferred'],
   },
+  // What was decided, as a record reads it (the buttons say 同意 / Approve themselves).
   decision: {
-    approve: ['同意', 'approve'],
-    return: ['退回修改', 'return'],
-    reject: ['不予通过', 'reject'],
+    approve: ['同意', 'approved'],
+    return: ['退回修改', 'returned for changes'],
+    reject: ['不予通过', 'rejected'],
   },
   urgency: { normal: ['普通', 'normal'], urgent: ['加急（当日回复）', 'urgent (same day)'] },
   // What a notification was (deliveries.kind), for the operators' list of sends.

@@ -228,7 +228,7 @@ export async function assignPosition(db: Db, deps: ServiceDeps, actor: Person, u
       .select()
       .from(positionTerms)
       .where(and(eq(positionTerms.unitId, unitId), eq(positionTerms.position, position), isNull(positionTerms.endedAt)));
-    if (current?.personId === personId) return { unitId, position, personId, since: current.startedAt, handedOver: 0 };
+    if (current?.personId === personId) return { unitId, position, personId, since: current.startedAt, handedOver: 0, changed: false };
     // Told before the change takes effect, so an appointment cannot silence its own alert: the
     // outgoing holder, and the secretary as the unit had one until now (a new secretary included).
     const notifyIds = [...new Set([current?.personId, await holderOf(tx, unitId, 'secretary')].filter((id): id is string => !!id))];
@@ -248,7 +248,7 @@ export async function assignPosition(db: Db, deps: ServiceDeps, actor: Person, u
     }
     await appendAudit(tx, { actorId: actor.id, action: 'position.assigned', subjectType: 'unit', subjectId: unitId, data: { position, personId, previous: current?.personId ?? null, handedOver: pending.length, notified: notifyIds }, at: now });
     if (notifyIds.length) await enqueue(tx, 'position.assigned', { unitId, position, personId, previousId: current?.personId ?? null, byId: actor.id, notifyIds, at: now.toISOString() });
-    return { unitId, position, personId, since: term!.startedAt, handedOver: pending.length };
+    return { unitId, position, personId, since: term!.startedAt, handedOver: pending.length, changed: true };
   });
 }
 

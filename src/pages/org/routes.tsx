@@ -119,7 +119,9 @@ export const orgPagesRouter = new Hono<AppEnv>()
       const term = await org.assignPosition(c.var.deps.db, c.var.deps, person, id, position, personId);
       const who = (await org.getPerson(c.var.deps.db, personId)).name;
       return unitPage(c, id, {
-        done: translator(l)(`已任命 ${who} 为${positionName(position, l)}；${term.handedOver} 项待审稿件已转交`, `${who} appointed ${positionName(position, l)}; ${term.handedOver} pending reviews handed over`),
+        done: term.changed
+          ? translator(l)(`已任命 ${who} 为${positionName(position, l)}；${term.handedOver} 项待审稿件已转交`, `${who} appointed ${positionName(position, l)}; ${term.handedOver} pending reviews handed over`)
+          : translator(l)(`${who} 已是${positionName(position, l)}，未作变更`, `${who} already holds ${positionName(position, l)}; nothing changed`),
       });
     } catch (err) {
       const { errors, status } = formErrors(err, l, field, { [field]: [positionName(position, 'zh-CN'), positionName(position, 'en')], personId: ['人员', 'person'] });

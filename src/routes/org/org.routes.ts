@@ -115,7 +115,7 @@ export const assignPosition = createRoute({
     ...jsonBody(z.strictObject({ personId: z.uuid() })),
   },
   responses: {
-    200: jsonResponse(z.object({ unitId: z.uuid(), position: z.enum(ALL_POSITIONS), personId: z.uuid(), since: z.string(), handedOver: z.number().int() }), 'The new term'),
+    200: jsonResponse(z.object({ unitId: z.uuid(), position: z.enum(ALL_POSITIONS), personId: z.uuid(), since: z.string(), handedOver: z.number().int(), changed: z.boolean().openapi({ description: 'false when the person already held the position (nothing was changed)' }) }), 'The new term'),
     ...errors(400, 401, 403, 404),
   },
 });
