@@ -41,4 +41,15 @@ describe('sign-off page: the pre-screen and the word diff since the reviewer las
     expect(again).toMatch(/<ins><span class="visually-hidden">［新增：<\/span>周六/);
     expect(again).toContain('未发现密级标志');
   });
+
+  it('two paragraphs joined: the line break taken out is shown (↵), not nothing', async () => {
+    const created = await t.request('POST', '/api/v1/drafts', { token: demo.tokens.drafter, body: { title: '段落合并', body: '第一段。\n第二段。', bodyFormat: 'text', unitId: demo.unitId, accountIds: [demo.accountId] } });
+    const id = created.body.id as string;
+    await t.request('POST', `/api/v1/drafts/${id}/submit`, { token: demo.tokens.drafter });
+    const first = await t.linkFor(demo.people.section_head!);
+    await t.request('POST', `/api/v1/signoff/${first}`, { body: { decision: 'return', comment: '两段合并', checklist: {} } });
+    await t.request('PATCH', `/api/v1/drafts/${id}`, { token: demo.tokens.drafter, body: { body: '第一段。第二段。', bodyFormat: 'text' } });
+    await t.request('POST', `/api/v1/drafts/${id}/submit`, { token: demo.tokens.drafter });
+    expect(await page(await t.linkFor(demo.people.section_head!))).toMatch(/<del><span class="visually-hidden">［删除：<\/span>↵\n<span/);
+  });
 });
