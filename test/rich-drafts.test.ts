@@ -45,6 +45,14 @@ describe('rich drafts: HTML body, content hash, pre-screen on the draft', () => 
     expect(empty.body.error).toMatchObject({ code: 'validation_failed', details: [{ path: 'body' }] });
   });
 
+  it('markup made to hurt the sanitizer (unclosed links by the thousand, nesting thousands deep) is refused before it is parsed', async () => {
+    for (const body of ['<a>'.repeat(100_000), `${'<b>'.repeat(600)}讲座`, '<p>x</p>'.repeat(20_001)]) {
+      const res = await create({ body, bodyFormat: 'html' });
+      expect(res.status).toBe(400);
+      expect(res.body.error).toMatchObject({ code: 'validation_failed', details: [{ path: 'body', message: expect.stringContaining('HTML 过于复杂') }] });
+    }
+  });
+
   it('pre-screen findings are on the draft and on each version, with positions', async () => {
     const res = await create({ body: '<p>秘密★1年 联系人手机 13812345678。</p>' });
     expect(res.status, res.text).toBe(201);

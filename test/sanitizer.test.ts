@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bodyHtml, bodyText, looksLikeHtml, sanitizeBody } from '../src/domain/html';
+import { bodyHtml, bodyText, looksLikeHtml, MAX_DEPTH, nestingDepth, sanitizeBody, tagCount } from '../src/domain/html';
 import { hasChromium, launchBrowser } from './browser';
 
 const FILE = '0b7c1a52-6f7e-4e44-9a2f-3c1f6d2b9a10';
@@ -169,5 +169,21 @@ describe.skipIf(!hasChromium)('sanitized corpus in Chromium', () => {
     expect(reports).toEqual([]);
     // Only the draft's own image may be requested (a 404 here), never a /hit.
     expect(hits).toEqual([]);
+  });
+});
+
+describe('hostile shapes are measured before they are parsed', () => {
+  it('depth and tag count by one scan: void elements and closed tags do not nest, open ones do', () => {
+    expect(nestingDepth('<p>一<b>二</b><img src="x"><br>三</p><p>四</p>')).toBe(2);
+    expect(nestingDepth('<ul><li>一<li>二<li>三</ul>')).toBe(4); // each li left open counts
+    expect(nestingDepth('<b>'.repeat(MAX_DEPTH + 1))).toBe(MAX_DEPTH + 1);
+    expect(tagCount('<p>a</p><br/><IMG src=x>')).toBe(4);
+  });
+
+  it('the readable text of 40,000 paragraphs, in order (once a quadratic build of the string)', () => {
+    const html = '<p>段</p>'.repeat(40_000);
+    const text = bodyText(html, 'html');
+    expect(text.length).toBe(40_000 * 2 - 1);
+    expect(text.startsWith('段\n段\n')).toBe(true);
   });
 });

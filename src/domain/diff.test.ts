@@ -42,6 +42,19 @@ describe('word diff', () => {
     expect(wordDiff('a b c d', 'a x c d').map((p) => p.op)).toEqual(['equal', 'delete', 'insert', 'equal']);
   });
 
+  it('segments a long text a piece at a time, words intact and nothing lost (whole, 100,000 Chinese characters exhausted the heap)', () => {
+    const long = '中'.repeat(100_000);
+    expect(segmentWords(long).join('')).toBe(long);
+    const report = '关于举办学术讲座的通知。讲座时间：周五下午三点，地点在图书馆报告厅。'.repeat(3000);
+    const words = segmentWords(report);
+    expect(words.join('')).toBe(report);
+    // Pieces are cut after punctuation or space, so the words are those of the sentence alone.
+    expect(words.slice(0, 40)).toEqual(segmentWords('关于举办学术讲座的通知。讲座时间：周五下午三点，地点在图书馆报告厅。').concat(segmentWords('关于举办学术讲座的通知。讲座时间：周五下午三点，地点在图书馆报告厅。')).slice(0, 40));
+    const emoji = '😀'.repeat(1000);
+    expect(segmentWords(emoji).join('')).toBe(emoji);
+    expect(segmentWords(emoji).every((w) => !/^[\uDC00-\uDFFF]/.test(w))).toBe(true);
+  });
+
   it('no change: one equal part (none for two empty texts)', () => {
     expect(wordDiff('同一段文字', '同一段文字')).toEqual([{ op: 'equal', text: '同一段文字' }]);
     expect(wordDiff('', '')).toEqual([]);

@@ -2,7 +2,7 @@ import { asc, eq, inArray } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { draftFiles, prescreenWords, type BodyFormat } from '../../db/schema';
 import { contentSha256 } from '../domain/content';
-import { bodyText, imageFileIds, looksLikeHtml, sanitizeBody } from '../domain/html';
+import { bodyText, imageFileIds, looksLikeHtml, MAX_DEPTH, MAX_TAGS, nestingDepth, sanitizeBody, tagCount } from '../domain/html';
 import { prescreen, WordMatcher, type PrescreenFinding } from '../domain/prescreen';
 import { AppError, Words } from '../lib/errors';
 
@@ -58,6 +58,9 @@ export async function composeVersion(db: Db, draftId: string | null, input: Vers
   const bodyFormat = input.bodyFormat ?? (looksLikeHtml(input.body) ? 'html' : 'text');
   const previous = new Set(input.previousFileIds ?? []);
   const showable = input.exactFiles ? [...input.fileIds, ...own.filter((f) => !previous.has(f.id)).map((f) => f.id)] : byId.keys();
+  if (bodyFormat === 'html' && (tagCount(input.body) > MAX_TAGS || nestingDepth(input.body) > MAX_DEPTH)) {
+    throw new AppError('validation_failed', { fields: 'body' }, [{ path: 'body', in: 'body', message: new Words(`HTML 过于复杂：标签不能超过 ${MAX_TAGS} 个，嵌套不能超过 ${MAX_DEPTH} 层`, `the HTML is too complex: at most ${MAX_TAGS} tags, nested at most ${MAX_DEPTH} deep`) }]);
+  }
   const body = bodyFormat === 'html' ? sanitizeBody(input.body, new Set(showable)) : input.body;
   if (!body.trim()) throw new AppError('validation_failed', { fields: 'body' }, [{ path: 'body', in: 'body', message: new Words('去除不允许的 HTML 后正文为空', 'nothing is left after removing disallowed HTML') }]);
   // The images a body shows belong to the version even when the caller did not list them.
