@@ -98,7 +98,7 @@ export async function importDocx(db: Db, deps: FileDeps, actor: Person, input: D
   if (converted.value.length > BODY_MAX_CHARS) {
     throw new AppError('docx_too_large', { reason: words(`转换后的正文超过 ${BODY_MAX_CHARS.toLocaleString('en')} 个字符，请拆分后分别导入`, `the text comes to more than ${BODY_MAX_CHARS.toLocaleString('en')} characters; split it and import the parts`) }, { field: 'file', reason: 'body_too_long' });
   }
-  if (!converted.value.replace(/<[^>]*>/g, '').trim() && !images.size) {
+  if (!converted.value.replace(/<[^<>]*>/g, '').trim() && !images.size) {
     throw new AppError('docx_unreadable', { reason: words('文档没有内容', 'the document is empty') }, { field: 'file', reason: words('文档没有内容', 'empty document') });
   }
   for (const m of converted.messages) if (m.type === 'error') notes.push(m.message);
