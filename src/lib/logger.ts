@@ -3,11 +3,13 @@ import type { Writable } from 'node:stream';
 import pino from 'pino';
 import type PinoPretty from 'pino-pretty';
 import type { Log } from './log';
+import { CONTROL } from './text';
 
 const require = createRequire(import.meta.url);
 
-/** Line breaks, escapes and other control characters as `\u….`, so one record stays one line of plain text. */
-export const escapeControls = (s: string) => s.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+/** The control characters one-line fields refuse (text.ts), as `\u….`, so one record stays one line of plain text. */
+const CONTROLS = new RegExp(CONTROL.source, 'g');
+const escapeControls = (s: string) => s.replace(CONTROLS, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 
 /**
  * Structured logs for Node; anything that could carry a secret is redacted by key. Production

@@ -82,7 +82,7 @@ export function text(max: number, opts: { min?: number; trim?: boolean } = {}) {
 }
 
 /** Line breaks, escapes and the other control characters (C0, DEL, C1, the Unicode line and paragraph separators). */
-const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+export const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
 
 /**
  * A one-line field (a title, a name, an id): `text` without line breaks or other control characters.

@@ -19,6 +19,7 @@ export type ZipVerdict = { ok: true } | { ok: false; reason: 'not_zip' | 'too_ma
 const EOCD = 0x06054b50;
 const CENTRAL = 0x02014b50;
 const LOCAL = 0x04034b50;
+const names = new TextDecoder();
 
 export async function checkZipBudget(bytes: Uint8Array, budget: ZipBudget): Promise<ZipVerdict> {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -47,7 +48,7 @@ export async function checkZipBudget(bytes: Uint8Array, budget: ZipBudget): Prom
     const compressed = u32(at + 20);
     const nameLength = u16(at + 28);
     const local = u32(at + 42);
-    const name = new TextDecoder().decode(bytes.subarray(at + 46, at + 46 + nameLength));
+    const name = names.decode(bytes.subarray(at + 46, at + 46 + nameLength));
     at += 46 + nameLength + u16(at + 30) + u16(at + 32);
     if (local + 30 > bytes.byteLength || u32(local) !== LOCAL) return { ok: false, reason: 'not_zip' };
     const start = local + 30 + u16(local + 26) + u16(local + 28);

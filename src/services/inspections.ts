@@ -46,15 +46,15 @@ async function insertInspections(tx: Db, campaign: CampaignRow, accountIds: stri
 export async function createCampaign(db: Db, deps: ServiceDeps, actor: Person, input: { year: number; deadline: Date; graceUntil?: Date }) {
   const id = await inTransaction(db, deps, async (tx) => {
     requireRole(actor, 'publicity', 'admin');
+    const now = deps.now();
     // A deadline already past (a slip of the year, say) would let the sweep close the campaign within
     // seconds, and with it expire every earlier year's pass code: refused, not taken as an order.
-    if (input.deadline.getTime() <= deps.now().getTime()) {
+    if (input.deadline.getTime() <= now.getTime()) {
       throw new AppError('validation_failed', { fields: 'deadline' }, [{ path: 'deadline', in: 'body', message: words('自查截止时间须晚于当前时间', 'must be in the future') }]);
     }
     await lockCampaignYear(tx, input.year);
     const [existing] = await tx.select({ id: inspectionCampaigns.id }).from(inspectionCampaigns).where(eq(inspectionCampaigns.year, input.year));
     if (existing) throw new AppError('already_exists', { what: words(`${input.year} 年度年检`, `The campaign for ${input.year}`) }, { field: 'year', campaignId: existing.id });
-    const now = deps.now();
     const [campaign] = await tx.insert(inspectionCampaigns).values({
       year: input.year, deadline: input.deadline, graceUntil: input.graceUntil ?? graceUntilFor(input.deadline), createdBy: actor.id, createdAt: now,
     }).returning();

@@ -150,7 +150,8 @@ export function AccountPage(p: AccountPageProps) {
         <h1>{a.name} <AccountStatusTag status={a.status} registrationNo={a.registrationNo} l={l} /></h1>
         <div class="actions">
           {a.allowedActions.includes('change') ? <LinkButton href={`/registry/${a.id}/change`} kind="secondary">{t(l, '变更', 'Change')}</LinkButton> : null}
-          {a.inspectionCode && a.inspectionCodeStatus === 'valid' ? <LinkButton href={`/registry/${a.id}/poster`} kind="secondary">{t(l, '编码海报', 'Code poster')}</LinkButton> : null}
+          {/* Offered where the poster is served: a valid code on a registered account, as /verify has it. */}
+          {a.inspectionCode && a.inspectionCodeStatus === 'valid' && a.status === 'registered' ? <LinkButton href={`/registry/${a.id}/poster`} kind="secondary">{t(l, '编码海报', 'Code poster')}</LinkButton> : null}
         </div>
       </div>
       {p.done ? <Notice tone="ok">{t(l, `已完成：${p.done}`, `Done: ${p.done}`)}</Notice> : null}

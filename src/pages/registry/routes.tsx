@@ -212,10 +212,11 @@ export const registryPagesRouter = new Hono<AppEnv>()
   .get('/registry/:id/poster', requirePage, async (c) => {
     const { deps, person } = c.var;
     const account = await accounts.getAccountView(deps.db, deps, person, pathId(c));
-    if (!account.inspectionCode || account.inspectionCodeStatus !== 'valid') throw new AppError('not_found', { what: words('有效的审查合格编码', 'valid pass code') });
+    const noValidCode = () => new AppError('not_found', { what: words('有效的审查合格编码', 'valid pass code') });
+    if (!account.inspectionCode || account.inspectionCodeStatus !== 'valid') throw noValidCode();
     const verified = await verifyCode(deps.db, deps, account.inspectionCode);
     // A standing code on a suspended (or rectifying) account is not good to show: /verify says so, and so does this.
-    if (!verified.valid) throw new AppError('not_found', { what: words('有效的审查合格编码', 'valid pass code') });
+    if (!verified.valid) throw noValidCode();
     const qr = await qrSvg(verified.verifyUrl);
     const tr = translator(localeOf(c));
     return consolePage(c, { title: tr('审查合格编码海报', 'Pass code poster'), bare: true }, (ctx) => (
