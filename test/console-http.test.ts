@@ -56,6 +56,18 @@ describe('publicity console over HTTP', () => {
     expect((await t.request('GET', `/registry/${demo.accountId}/poster`, { cookie: otherSession.cookie })).status).toBe(403);
   });
 
+  it('a refused application reads as such, not as a deregistered account; a 变更 shows what it changed', async () => {
+    const refused = await applyFor(t, demo, { name: '被驳回的公众号' });
+    expect((await t.request('POST', `/api/v1/accounts/${refused.id}/reject`, { token: demo.tokens.publicity, body: { reason: '材料不全' } })).status).toBe(200);
+    const page = (await get('publicity', `/registry/${refused.id}`)).text;
+    expect(page).toContain('申请已驳回');
+    expect(page).toContain('不可发布（申请已驳回）');
+    expect(page).not.toContain('已注销');
+    const renamed = await applyFor(t, demo, { name: '旧名称公众号' });
+    await t.request('PATCH', `/api/v1/accounts/${renamed.id}`, { token: demo.tokens.publicity, body: { name: '新名称公众号', reason: '更名' } });
+    expect((await get('publicity', `/registry/${renamed.id}`)).text).toMatch(/账号名称<\/span>：旧名称公众号 → 新名称公众号/);
+  });
+
   it('refuses a lifecycle move without its reason by field, and a staff member’s move with a 403 page', async () => {
     const before = (await t.request('GET', `/api/v1/accounts/${demo.accountId}`, { token: demo.tokens.admin })).body;
     const empty = await post('publicity', `/registry/${demo.accountId}/actions/suspend`, { suspendReason: '  ' });

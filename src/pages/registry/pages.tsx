@@ -167,7 +167,8 @@ export function AccountPage(p: AccountPageProps) {
             [t(l, '负责人', 'Owner'), p.ownerName],
             [t(l, '登记号', 'Registration no.'), a.registrationNo ?? '—'],
             [t(l, '登记时间', 'Registered'), <Time at={a.registeredAt} l={l} />],
-            [t(l, '可否发布', 'May publish'), a.publishable ? <Tag tone="ok">{t(l, '可以发布', 'yes')}</Tag> : <Tag tone="bad">{`${t(l, '不可发布', 'no')}${t(l, '（', ' (')}${blockReason(a.publishBlock as PublishBlock | null, l)}${t(l, '）', ')')}`}</Tag>],
+            // A status that blocks is named as the tag names it (a refused application, not 已注销).
+            [t(l, '可否发布', 'May publish'), a.publishable ? <Tag tone="ok">{t(l, '可以发布', 'yes')}</Tag> : <Tag tone="bad">{`${t(l, '不可发布', 'no')}${t(l, '（', ' (')}${blockReason((a.publishBlock === a.status ? shownStatus(a) : a.publishBlock) as PublishBlock | null, l)}${t(l, '）', ')')}`}</Tag>],
             ...(a.status === 'rectifying' && a.rectifyDeadline ? [[t(l, '整改期限', 'Rectify by'), <Time at={a.rectifyDeadline} l={l} />] as [string, Child]] : []),
             [t(l, '休眠', 'Dormant'), a.dormantSince ? <><Tag tone="warn">{t(l, '休眠', 'dormant')}</Tag> <Time at={a.dormantSince} l={l} /></> : t(l, '否', 'no')],
           ]} />
@@ -270,7 +271,8 @@ function ChangedFields({ e, names, l }: { e: { oldValues: unknown; newValues: un
     return names.get(String(v)) ?? String(v);
   };
   const differs = (a: unknown, b: unknown) => JSON.stringify(a ?? null) !== JSON.stringify(b ?? null);
-  const line = (name: string, field: string, a: unknown, b: unknown) => <li><span class="muted">{name}</span>{t(l, '：', ': ')}{shown(field, a)} → {shown(field, b)}</li>;
+  // Lines of their own, not list items: inside a timeline entry an <li> is drawn as another entry.
+  const line = (name: string, field: string, a: unknown, b: unknown) => <div><span class="muted">{name}</span>{t(l, '：', ': ')}{shown(field, a)} → {shown(field, b)}</div>;
   const fields = Object.keys(after).filter((k) => k in ACCOUNT_FIELD_LABELS && k !== 'reason' && differs(before[k], after[k]));
   // Role holders are recorded per role (管理员, 网络评论员, …), as lists of people.
   const rolesBefore = (before.roles ?? {}) as Record<string, unknown>;
@@ -278,10 +280,10 @@ function ChangedFields({ e, names, l }: { e: { oldValues: unknown; newValues: un
   const roles = [...new Set([...Object.keys(rolesBefore), ...Object.keys(rolesAfter)])].filter((r) => differs(rolesBefore[r], rolesAfter[r]));
   if (!fields.length && !roles.length) return null;
   return (
-    <ul class="changes">
+    <div class="changes">
       {fields.map((k) => line(lab(k, l), k, before[k], after[k]))}
       {roles.map((r) => line(rl('role', r, l), 'roles', rolesBefore[r], rolesAfter[r]))}
-    </ul>
+    </div>
   );
 }
 
