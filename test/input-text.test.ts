@@ -103,3 +103,22 @@ describe('what is stored hashes to the recorded fingerprint', () => {
     expect(created.body.contentSha256).toBe(stored!.content_sha256);
   });
 });
+
+describe('ids in upper case', () => {
+  // PostgreSQL reads a uuid in either case; the service also compares ids as strings (the accounts
+  // asked for against the rows found), so an upper-case id must be read as the same id, not as a 404.
+  it('names the same rows as in lower case, in paths, queries and body arrays', async () => {
+    const up = (id: string) => id.toUpperCase();
+    const created = await t.request('POST', '/api/v1/drafts', { token: demo.tokens.drafter, body: { title: '大写编号', body: '正文', unitId: up(demo.unitId), accountIds: [up(demo.accountId)] } });
+    expect(created.status, created.text).toBe(201);
+    expect(created.body.unitId).toBe(demo.unitId);
+    expect(created.body.accountIds).toEqual([demo.accountId]);
+    const read = await t.request('GET', `/api/v1/drafts/${up(created.body.id)}`, { token: demo.tokens.drafter });
+    expect(read.status, read.text).toBe(200);
+    expect(read.body.id).toBe(created.body.id);
+    const listed = await t.request('GET', `/api/v1/people?unitId=${up(demo.unitId)}`, { token: demo.tokens.admin });
+    expect(listed.status, listed.text).toBe(200);
+    expect(listed.body.items.length).toBeGreaterThan(0);
+    expect(listed.body.items.every((p: { unitId: string }) => p.unitId === demo.unitId)).toBe(true);
+  });
+});

@@ -176,4 +176,11 @@ export const jsonResponse = <T extends z.ZodType>(schema: T, description: string
 /** Repeated `files` parts of a multipart upload, as the document shows them: handlers read the parts themselves (uploadsOf) and name a missing or bad one. */
 export const fileParts = z.any().optional().openapi({ type: 'array', items: { type: 'string', format: 'binary' } });
 
-export const uuidParam = (name: string) => z.uuid().openapi({ param: { name, in: 'path' } });
+/**
+ * An id as a caller may write it. PostgreSQL reads a uuid in either case, but the service also
+ * compares ids as strings (the ids asked for against the rows found), where 'ABC…' is not 'abc…':
+ * lower-cased here, once, so both agree.
+ */
+export const uuid = () => z.uuid().overwrite((s) => s.toLowerCase());
+
+export const uuidParam = (name: string) => uuid().openapi({ param: { name, in: 'path' } });

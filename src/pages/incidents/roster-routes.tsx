@@ -3,7 +3,7 @@ import { z } from '@hono/zod-openapi';
 import { eq } from 'drizzle-orm';
 import { units } from '../../../db/schema';
 import { AppError, words } from '../../lib/errors';
-import type { AppEnv } from '../../lib/http';
+import { uuid, type AppEnv } from '../../lib/http';
 import { localeOf, translator } from '../../lib/i18n';
 import { RosterEntryBody } from '../../routes/incidents/incidents.routes';
 import { hasRole } from '../../services/auth';
@@ -86,7 +86,7 @@ const addEntry = (c: C, unitId: string | null) => rosterPost(c, unitId, async (f
 }, 'added', 'personId');
 
 const endEntry = (c: C, unitId: string | null) => rosterPost(c, unitId, async (form) => {
-  const { entryId } = parseWith(z.object({ entryId: z.uuid() }), { entryId: one(form, 'entryId') || undefined });
+  const { entryId } = parseWith(z.object({ entryId: uuid() }), { entryId: one(form, 'entryId') || undefined });
   await endDutyEntry(c.var.deps.db, c.var.deps, c.var.person, unitId, entryId);
 }, 'ended', 'entryId');
 

@@ -2,7 +2,7 @@ import { z } from '@hono/zod-openapi';
 import { Hono, type Context } from 'hono';
 import { ALL_POSITIONS, ROLES, type AnyPosition } from '../../../db/schema';
 import { AppError, words } from '../../lib/errors';
-import type { AppEnv } from '../../lib/http';
+import { uuid, type AppEnv } from '../../lib/http';
 import { localeOf, translator } from '../../lib/i18n';
 import { text } from '../../lib/text';
 import { hasRole } from '../../services/auth';
@@ -19,11 +19,11 @@ type C = Context<AppEnv>;
 const LIMIT = 50;
 
 const PeopleFilter = z.object({
-  q: text(100).optional().catch(undefined), role: z.enum(ROLES).optional().catch(undefined), unitId: z.uuid().optional().catch(undefined),
+  q: text(100).optional().catch(undefined), role: z.enum(ROLES).optional().catch(undefined), unitId: uuid().optional().catch(undefined),
   offset: z.coerce.number().int().min(0).max(1_000_000).catch(0).default(0),
 });
 
-const NewPerson = z.object({ name: text(100), email: z.email().max(254), roles: z.array(z.enum(ROLES)).min(1), unitId: z.uuid().optional() });
+const NewPerson = z.object({ name: text(100), email: z.email().max(254), roles: z.array(z.enum(ROLES)).min(1), unitId: uuid().optional() });
 
 async function peoplePage(c: C, extra: { values?: FormData; errors?: FieldErrors; status?: 400 | 403 | 409; done?: string } = {}) {
   const person = requirePageRole(c, 'admin', 'publicity');
@@ -115,7 +115,7 @@ export const orgPagesRouter = new Hono<AppEnv>()
     const l = localeOf(c);
     if (isPickerSearch(form)) return unitPage(c, id, { values: form });
     try {
-      const { personId } = parseWith(z.object({ personId: z.uuid() }), { personId: one(form, field) || undefined });
+      const { personId } = parseWith(z.object({ personId: uuid() }), { personId: one(form, field) || undefined });
       const term = await org.assignPosition(c.var.deps.db, c.var.deps, person, id, position, personId);
       const who = (await org.getPerson(c.var.deps.db, personId)).name;
       return unitPage(c, id, {

@@ -5,7 +5,7 @@ import { ACCOUNT_STATUSES, people } from '../../../db/schema';
 import { CODE_STATES, type CodeState } from '../../domain/account-lifecycle';
 import { PLATFORMS } from '../../domain/inspection-code';
 import { AppError, words } from '../../lib/errors';
-import type { AppEnv } from '../../lib/http';
+import { uuid, type AppEnv } from '../../lib/http';
 import { localeOf, translator } from '../../lib/i18n';
 import { qrSvg } from '../../lib/qr';
 import { text } from '../../lib/text';
@@ -26,7 +26,7 @@ type C = Context<AppEnv>;
 
 // A filter that does not parse is ignored, not refused: the list is still worth showing.
 const FilterSchema = z.object({
-  unitId: z.uuid().optional().catch(undefined), platform: z.enum(PLATFORMS).optional().catch(undefined), status: z.enum(ACCOUNT_STATUSES).optional().catch(undefined),
+  unitId: uuid().optional().catch(undefined), platform: z.enum(PLATFORMS).optional().catch(undefined), status: z.enum(ACCOUNT_STATUSES).optional().catch(undefined),
   code: z.enum(CODE_STATES).optional().catch(undefined), q: text(100).optional().catch(undefined),
 });
 

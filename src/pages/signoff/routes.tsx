@@ -3,7 +3,7 @@ import { Hono, type Context } from 'hono';
 import type { Child } from 'hono/jsx';
 import { CHECKLIST_ITEMS } from '../../domain/checklist';
 import { AppError, toAppError, words } from '../../lib/errors';
-import { validationError, type AppEnv } from '../../lib/http';
+import { uuid, validationError, type AppEnv } from '../../lib/http';
 import { DecisionSchema } from '../../routes/signoff/signoff.routes';
 import { localeOf, translator, type Locale } from '../../lib/i18n';
 import { decideByLink, inspectLink, linkIsLive, resendLink, transferReview, type SpentLink } from '../../services/signoff';
@@ -55,7 +55,7 @@ async function renderState(c: C, token: string, flash: SpentFlash, error?: AppEr
 }
 
 const FLASHES = ['done', 'transferred', 'resent'] as const;
-const TransferForm = z.object({ toPersonId: z.uuid(), reason: z.string().trim().min(1).max(2000) });
+const TransferForm = z.object({ toPersonId: uuid(), reason: z.string().trim().min(1).max(2000) });
 
 /** The sign-off link's pages: what the link shows, the decision and transfer forms, and 重新发送链接. */
 export const signoffPagesRouter = new Hono<AppEnv>()

@@ -3,14 +3,14 @@ import { ACCOUNT_ROLES, ACCOUNT_STATUSES, ACCOUNT_TIERS } from '../../../db/sche
 import { ACCOUNT_COMMANDS } from '../../domain/account-lifecycle';
 import { DEFAULT_RECTIFY_DAYS, GRADE_RESULTS, INSPECTION_STATUSES } from '../../domain/inspection';
 import { PLATFORMS } from '../../domain/inspection-code';
-import { errors, jsonBody, jsonResponse, said, uuidParam } from '../../lib/http';
+import { errors, jsonBody, jsonResponse, said, uuid, uuidParam } from '../../lib/http';
 import { line, text } from '../../lib/text';
 
 const tags = ['Accounts 账号登记备案'];
 const security = [{ bearerAuth: [] }];
 
 export const AccountSchema = z.object({
-  id: z.uuid(), name: z.string(), platform: z.enum(PLATFORMS), platformId: z.string(), url: z.string().nullable(), unitId: z.uuid(), unitName: z.string(), ownerId: z.uuid(),
+  id: uuid(), name: z.string(), platform: z.enum(PLATFORMS), platformId: z.string(), url: z.string().nullable(), unitId: uuid(), unitName: z.string(), ownerId: uuid(),
   tier: z.enum(ACCOUNT_TIERS), status: z.enum(ACCOUNT_STATUSES), registrationNo: z.string().nullable(), registeredAt: z.string().nullable(), dormantSince: z.string().nullable(),
   createdAt: z.string(), updatedAt: z.string(),
   inspectionCode: z.string().nullable().openapi({ example: 'SJ-2026-WX-0001-T' }), inspectionCodeYear: z.number().int().nullable(), inspectionCodeStatus: z.enum(['valid', 'revoked', 'expired']).nullable(),
@@ -18,26 +18,26 @@ export const AccountSchema = z.object({
   publishBlock: z.string().nullable().openapi({ description: 'Why not: pending, suspended, rectifying, shut_down, deregistered or no_valid_code' }),
   rectifyDeadline: z.string().nullable().openapi({ description: 'While rectifying by a registry order (责令整改): the deadline' }),
   allowedActions: z.array(z.enum(ACCOUNT_COMMANDS)),
-  inspections: z.array(z.object({ id: z.uuid(), campaignId: z.uuid(), year: z.number().int(), status: z.enum(INSPECTION_STATUSES), result: z.enum(GRADE_RESULTS).nullable(), rectifyDeadline: z.string().nullable() })),
-  roles: z.array(z.object({ id: z.uuid(), personId: z.uuid(), name: z.string(), role: z.enum(ACCOUNT_ROLES), kind: z.enum(['teacher', 'student']), startedAt: z.string(), endsAt: z.string().nullable(), endedAt: z.string().nullable(), current: z.boolean() })),
-  events: z.array(z.object({ type: z.string(), at: z.string(), actorId: z.uuid().nullable(), from: z.string().nullable(), to: z.string().nullable(), reason: z.string().nullable(), oldValues: z.unknown(), newValues: z.unknown() })),
+  inspections: z.array(z.object({ id: uuid(), campaignId: uuid(), year: z.number().int(), status: z.enum(INSPECTION_STATUSES), result: z.enum(GRADE_RESULTS).nullable(), rectifyDeadline: z.string().nullable() })),
+  roles: z.array(z.object({ id: uuid(), personId: uuid(), name: z.string(), role: z.enum(ACCOUNT_ROLES), kind: z.enum(['teacher', 'student']), startedAt: z.string(), endsAt: z.string().nullable(), endedAt: z.string().nullable(), current: z.boolean() })),
+  events: z.array(z.object({ type: z.string(), at: z.string(), actorId: uuid().nullable(), from: z.string().nullable(), to: z.string().nullable(), reason: z.string().nullable(), oldValues: z.unknown(), newValues: z.unknown() })),
 }).openapi('Account');
 
 const AccountSummary = z.object({
-  id: z.uuid(), name: z.string(), platform: z.string(), platformId: z.string(), url: z.string().nullable(), unitId: z.uuid(), unitName: z.string(), tier: z.string(),
-  status: z.enum(ACCOUNT_STATUSES), registrationNo: z.string().nullable(), registeredAt: z.string().nullable(), dormantSince: z.string().nullable(), ownerName: z.string(), ownerId: z.uuid(),
+  id: uuid(), name: z.string(), platform: z.string(), platformId: z.string(), url: z.string().nullable(), unitId: uuid(), unitName: z.string(), tier: z.string(),
+  status: z.enum(ACCOUNT_STATUSES), registrationNo: z.string().nullable(), registeredAt: z.string().nullable(), dormantSince: z.string().nullable(), ownerName: z.string(), ownerId: uuid(),
 }).openapi('AccountSummary');
 
-const ids = z.array(z.uuid()).max(50);
-const Member = z.strictObject({ personId: z.uuid(), role: z.enum(ACCOUNT_ROLES), kind: z.enum(['teacher', 'student']).default('teacher'), endsAt: z.iso.datetime({ offset: true }).optional() })
+const ids = z.array(uuid()).max(50);
+const Member = z.strictObject({ personId: uuid(), role: z.enum(ACCOUNT_ROLES), kind: z.enum(['teacher', 'student']).default('teacher'), endsAt: z.iso.datetime({ offset: true }).optional() })
   .refine((m) => m.kind !== 'student' || !!m.endsAt, { ...said('学生担任的岗位须填写结束日期', "a student's role needs an end date"), path: ['endsAt'] });
 const roleFields = {
-  operatorIds: ids.optional(), reviewerIds: ids.optional(), responsibleLeaderId: z.uuid().optional(), leaderInChargeId: z.uuid().optional(), members: z.array(Member).max(50).optional(),
+  operatorIds: ids.optional(), reviewerIds: ids.optional(), responsibleLeaderId: uuid().optional(), leaderInChargeId: uuid().optional(), members: z.array(Member).max(50).optional(),
 };
 const Url = z.url({ protocol: /^https?$/ }).max(500);
 
 export const ApplySchema = z.strictObject({
-  name: line(200), platform: z.enum(PLATFORMS), platformId: line(200), url: Url.optional(), unitId: z.uuid(), ownerId: z.uuid(), tier: z.enum(ACCOUNT_TIERS).optional(),
+  name: line(200), platform: z.enum(PLATFORMS), platformId: line(200), url: Url.optional(), unitId: uuid(), ownerId: uuid(), tier: z.enum(ACCOUNT_TIERS).optional(),
   adminIds: ids, commentatorIds: ids, ...roleFields,
 }).superRefine((a, ctx) => {
   // Seed 003: every platform has at least one network commentator; a teacher administers it.
@@ -48,7 +48,7 @@ export const ApplySchema = z.strictObject({
 const params = z.object({ id: uuidParam('id') });
 const one = (description: string) => jsonResponse(AccountSchema, description);
 
-export const ChangeSchema = z.strictObject({ name: line(200).optional(), url: Url.nullable().optional(), ownerId: z.uuid().optional(), tier: z.enum(ACCOUNT_TIERS).optional(), adminIds: ids.optional(), commentatorIds: ids.optional(), ...roleFields, reason: text(2000).optional() })
+export const ChangeSchema = z.strictObject({ name: line(200).optional(), url: Url.nullable().optional(), ownerId: uuid().optional(), tier: z.enum(ACCOUNT_TIERS).optional(), adminIds: ids.optional(), commentatorIds: ids.optional(), ...roleFields, reason: text(2000).optional() })
   .refine((p) => Object.keys(p).some((k) => k !== 'reason'), { ...said('没有要修改的内容', 'nothing to change'), path: ['name'] });
 
 /** The reason a lifecycle move or a revocation must give. */
@@ -70,7 +70,7 @@ export const applyForAccount = createRoute({
 export const listAccounts = createRoute({
   operationId: 'listAccounts',
   method: 'get', path: '/accounts', tags, security, summary: 'The registry (publicity: all; others: their units)',
-  request: { query: z.object({ unitId: z.uuid().optional(), status: z.enum(ACCOUNT_STATUSES).optional(), platform: z.enum(PLATFORMS).optional(), dormant: z.enum(['true', 'false']).transform((v) => v === 'true').optional() }) },
+  request: { query: z.object({ unitId: uuid().optional(), status: z.enum(ACCOUNT_STATUSES).optional(), platform: z.enum(PLATFORMS).optional(), dormant: z.enum(['true', 'false']).transform((v) => v === 'true').optional() }) },
   responses: { 200: jsonResponse(z.object({ items: z.array(AccountSummary) }), 'Accounts'), ...errors(400, 401, 403) },
 });
 

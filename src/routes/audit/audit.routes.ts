@@ -1,5 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { errors, jsonResponse } from '../../lib/http';
+import { errors, jsonResponse, uuid } from '../../lib/http';
 import { text } from '../../lib/text';
 
 const tags = ['Audit 审计'];
@@ -22,8 +22,8 @@ const instant = z.iso.datetime({ offset: true }).openapi({ example: '2026-11-30T
 
 /** The audit log's filters: the API's query, and the page's filter form checked by the same rules. */
 export const AuditQuery = z.object({
-  draftId: z.uuid().optional(),
-  actorId: z.uuid().optional().openapi({ description: 'Events made by this person' }),
+  draftId: uuid().optional(),
+  actorId: uuid().optional().openapi({ description: 'Events made by this person' }),
   action: text(100).regex(/^[a-z0-9_.]+$/, 'lower-case letters, digits, _ and . only').optional().openapi({ description: 'An action (`draft.submitted`), or a family of them (`draft` matches every `draft.…`)' }),
   from: instant.optional(),
   to: instant.optional(),
@@ -36,11 +36,11 @@ export const AuditEventSchema = z.object({
   chainNo: z.number().int().openapi({ description: 'Position in the hash chain' }),
   at: z.string(),
   action: z.string(),
-  actorId: z.uuid().nullable(),
+  actorId: uuid().nullable(),
   actorName: z.string().nullable(),
   subjectType: z.string(),
   subjectId: z.string(),
-  draftId: z.uuid().nullable(),
+  draftId: uuid().nullable(),
   versionSha256: z.string().nullable(),
   data: z.record(z.string(), z.unknown()).openapi({ description: 'The event’s payload; fields holding a secret or a token, and credentials inside texts, are shown as redacted' }),
   prevHash: z.string(),

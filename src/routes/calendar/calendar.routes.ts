@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { festivalProblems } from '../../domain/holidays';
-import { errors, jsonBody, jsonResponse } from '../../lib/http';
+import { errors, jsonBody, jsonResponse, uuid } from '../../lib/http';
 import { line, text } from '../../lib/text';
 
 const tags = ['Calendar 工作日历'];
@@ -16,7 +16,7 @@ const CalendarYearSchema = z
     holidays: z.array(Day),
     workdays: z.array(Day).openapi({ description: 'Make-up workdays 调休上班 (a Saturday or Sunday)' }),
     loadedAt: z.string().nullable(),
-    loadedBy: z.uuid().nullable(),
+    loadedBy: uuid().nullable(),
   })
   .openapi('CalendarYear');
 

@@ -1,14 +1,14 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { CHANNEL_NAMES, DELIVERY_STATUSES } from '../../../db/schema';
-import { errors, jsonResponse, uuidParam } from '../../lib/http';
+import { errors, jsonResponse, uuid, uuidParam } from '../../lib/http';
 
 export const DeliverySchema = z.object({
-  id: z.uuid(),
+  id: uuid(),
   kind: z.string(),
   channel: z.enum(CHANNEL_NAMES),
   status: z.enum(DELIVERY_STATUSES),
-  personId: z.uuid().nullable(),
-  reviewId: z.uuid().nullable(),
+  personId: uuid().nullable(),
+  reviewId: uuid().nullable(),
   attempts: z.number().int(),
   lastError: z.string().nullable(),
   claimedAt: z.string(),
@@ -16,7 +16,7 @@ export const DeliverySchema = z.object({
   createdAt: z.string(),
   personName: z.string().nullable(),
   topic: z.string().nullable().openapi({ description: 'The outbox topic that asked for the message (null once its outbox row is pruned)' }),
-  draftId: z.uuid().nullable().openapi({ description: 'The draft the message is about, if any' }),
+  draftId: uuid().nullable().openapi({ description: 'The draft the message is about, if any' }),
   draftTitle: z.string().nullable(),
 }).openapi('Delivery');
 
@@ -28,7 +28,7 @@ export const listDeliveries = createRoute({
     query: z.object({
       status: z.enum(DELIVERY_STATUSES).optional(),
       channel: z.enum(CHANNEL_NAMES).optional(),
-      reviewId: z.uuid().optional(),
+      reviewId: uuid().optional(),
       limit: z.coerce.number().int().min(1).max(500).default(100),
       offset: z.coerce.number().int().min(0).default(0),
     }),

@@ -2,19 +2,19 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { BODY_FORMATS, DRAFT_STATUSES, POSITIONS, REVIEW_STATUSES, URGENCIES, DECISIONS } from '../../../db/schema';
 import { BODY_MAX_CHARS } from '../../domain/content';
 import { FINDING_KINDS, SEVERITIES } from '../../domain/prescreen';
-import { errors, jsonBody, jsonResponse, said, uuidParam } from '../../lib/http';
+import { errors, jsonBody, jsonResponse, said, uuid, uuidParam } from '../../lib/http';
 import { line, text } from '../../lib/text';
 
 const tags = ['Drafts 稿件'];
 const security = [{ bearerAuth: [] }];
 
 const ReviewSchema = z.object({
-  id: z.uuid(),
+  id: uuid(),
   round: z.number().int(),
   level: z.enum(POSITIONS),
   version: z.number().int().nullable(),
   status: z.enum(REVIEW_STATUSES),
-  reviewer: z.object({ id: z.uuid(), name: z.string() }),
+  reviewer: z.object({ id: uuid(), name: z.string() }),
   assignedAt: z.string(),
   dueAt: z.string().nullable(),
   decision: z.enum(DECISIONS).nullable(),
@@ -30,7 +30,7 @@ const ReviewSchema = z.object({
 }).openapi('Review');
 
 export const FileSchema = z
-  .object({ id: z.uuid(), sha256: z.string(), name: z.string(), type: z.string(), size: z.number().int(), url: z.string(), createdAt: z.string() })
+  .object({ id: uuid(), sha256: z.string(), name: z.string(), type: z.string(), size: z.number().int(), url: z.string(), createdAt: z.string() })
   .openapi('DraftFile');
 
 export const FindingSchema = z
@@ -42,9 +42,9 @@ export const FindingSchema = z
 
 export const DraftSchema = z
   .object({
-    id: z.uuid(),
-    unitId: z.uuid(),
-    drafterId: z.uuid(),
+    id: uuid(),
+    unitId: uuid(),
+    drafterId: uuid(),
     title: z.string(),
     body: z.string(),
     bodyFormat: z.enum(BODY_FORMATS),
@@ -58,7 +58,7 @@ export const DraftSchema = z
     round: z.number().int(),
     currentVersion: z.number().int(),
     contentSha256: z.string(),
-    accountIds: z.array(z.uuid()),
+    accountIds: z.array(uuid()),
     createdAt: z.string(),
     updatedAt: z.string(),
     submittedAt: z.string().nullable(),
@@ -66,7 +66,7 @@ export const DraftSchema = z
     allowedActions: z.array(z.string()),
     versions: z.array(z.object({
       no: z.number().int(), title: z.string(), body: z.string(), bodyFormat: z.enum(BODY_FORMATS), files: z.array(FileSchema), prescreen: z.array(FindingSchema),
-      contentSha256: z.string(), createdBy: z.uuid(), createdAt: z.string(),
+      contentSha256: z.string(), createdBy: uuid(), createdAt: z.string(),
     })),
     reviews: z.array(ReviewSchema),
   })
@@ -74,9 +74,9 @@ export const DraftSchema = z
 
 const DraftSummary = z
   .object({
-    id: z.uuid(), unitId: z.uuid(), drafterId: z.uuid(), title: z.string(), status: z.enum(DRAFT_STATUSES), urgency: z.enum(URGENCIES),
+    id: uuid(), unitId: uuid(), drafterId: uuid(), title: z.string(), status: z.enum(DRAFT_STATUSES), urgency: z.enum(URGENCIES),
     currentLevel: z.enum(POSITIONS).nullable(), currentVersion: z.number().int(), updatedAt: z.string(),
-    pendingReview: z.object({ id: z.uuid(), level: z.enum(POSITIONS), assigneeId: z.uuid(), assignedAt: z.string() }).nullable(),
+    pendingReview: z.object({ id: uuid(), level: z.enum(POSITIONS), assigneeId: uuid(), assignedAt: z.string() }).nullable(),
   })
   .openapi('DraftSummary');
 
@@ -87,7 +87,7 @@ const draftParams = z.object({ id: uuidParam('id') });
 const ok = { 200: jsonResponse(DraftSchema, 'The draft') };
 
 /** A new draft's fields; the draft form (src/pages/editor) validates with the same schema. */
-export const NewDraftSchema = z.strictObject({ title: Title, body: Body, bodyFormat: Format, unitId: z.uuid(), accountIds: z.array(z.uuid()).min(1).max(50), urgency: z.enum(URGENCIES).optional() });
+export const NewDraftSchema = z.strictObject({ title: Title, body: Body, bodyFormat: Format, unitId: uuid(), accountIds: z.array(uuid()).min(1).max(50), urgency: z.enum(URGENCIES).optional() });
 
 export const createDraft = createRoute({
   operationId: 'createDraft',
@@ -104,7 +104,7 @@ export const listDrafts = createRoute({
       awaiting: z.literal('me').optional(),
       mine: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
       status: z.enum(DRAFT_STATUSES).optional(),
-      unitId: z.uuid().optional(),
+      unitId: uuid().optional(),
       limit: z.coerce.number().int().min(1).max(200).default(50),
       offset: z.coerce.number().int().min(0).default(0).openapi({ description: 'Ignored with cursor; prefer cursor (offset paging slows with depth)' }),
       cursor: text(200).optional().openapi({ description: 'nextCursor of the previous page' }),
@@ -128,7 +128,7 @@ export const editDraft = createRoute({
     params: draftParams,
     ...jsonBody(
       z.strictObject({
-        title: Title.optional(), body: Body.optional(), bodyFormat: Format, fileIds: z.array(z.uuid()).max(200).optional(),
+        title: Title.optional(), body: Body.optional(), bodyFormat: Format, fileIds: z.array(uuid()).max(200).optional(),
         accountIds: NewDraftSchema.shape.accountIds.optional().openapi({ description: 'The accounts to publish on, replacing the present ones: same checks as at creation (publish gate, this unit’s own). Under review a change restarts the chain at the first level' }),
         urgency: z.enum(URGENCIES).optional().openapi({ description: 'Under review the open review’s deadline follows it' }),
       })
@@ -156,7 +156,7 @@ export const urgeDraft = action('urgeDraft', 'urge', 'Nudge the current approver
 export const transferReview = createRoute({
   operationId: 'transferReview',
   method: 'post', path: '/reviews/{id}/transfer', tags, security, summary: 'Hand a pending review to another person 转交, with a reason',
-  request: { params: z.object({ id: uuidParam('id') }), ...jsonBody(z.strictObject({ toPersonId: z.uuid(), reason: text(2000) })) },
+  request: { params: z.object({ id: uuidParam('id') }), ...jsonBody(z.strictObject({ toPersonId: uuid(), reason: text(2000) })) },
   responses: { ...ok, ...errors(400, 401, 403, 404, 409) },
 });
 
@@ -167,7 +167,7 @@ const versionNo = (name: 'from' | 'to') =>
 
 export const DraftDiffSchema = z
   .object({
-    draftId: z.uuid(),
+    draftId: uuid(),
     from: VersionRef,
     to: VersionRef,
     title: z.array(DiffPartSchema).openapi({ description: 'Word-level diff of the title, parts in reading order' }),

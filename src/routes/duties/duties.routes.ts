@@ -2,7 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { EVIDENCE_KINDS, POSITIONS } from '../../../db/schema';
 import { isValidMonthDay, OBLIGATION_STATUSES, PERIOD_KEY, RECURRENCES, STANDINGS } from '../../domain/duties';
 import { SUPERVISION_STAGES, SUPERVISION_STATUSES } from '../../domain/supervision';
-import { errors, fileParts, jsonBody, jsonResponse, said, uuidParam } from '../../lib/http';
+import { errors, fileParts, jsonBody, jsonResponse, said, uuid, uuidParam } from '../../lib/http';
 import { line, text } from '../../lib/text';
 
 const tags = ['Duties 责任制职责'];
@@ -17,11 +17,11 @@ const DueRuleSchema = z.strictObject({
   roll: z.enum(['next_working_day', 'none']),
 }).openapi('DueRule', { example: { from: 'period_end', days: 15, unit: 'calendar_days', roll: 'next_working_day' } });
 const Recurrence = z.enum(RECURRENCES).openapi({ description: '`quarterly`, `half_yearly`, `yearly`, or `dates` (the days in `dates`; none: 适时上报, as needed)' });
-const Scope = z.union([z.strictObject({ units: z.literal('all') }), z.strictObject({ units: z.array(z.uuid()).max(1000) })]);
+const Scope = z.union([z.strictObject({ units: z.literal('all') }), z.strictObject({ units: z.array(uuid()).max(1000) })]);
 const MonthDay = z.string().refine(isValidMonthDay, said('一年中的某天，格式 MM-DD（不能是 02-29）', 'a day of the year as MM-DD (not 02-29)'));
 
 const TemplateSchema = z.object({
-  id: z.uuid(), key: z.string().nullable().openapi({ description: 'Names a shipped default (seed002.…, seed004.…); null for templates added here' }),
+  id: uuid(), key: z.string().nullable().openapi({ description: 'Names a shipped default (seed002.…, seed004.…); null for templates added here' }),
   title: z.string(), content: z.string(), source: z.string().nullable(), responsible: z.enum(POSITIONS), scope: Scope,
   recurrence: Recurrence, dates: z.array(z.string()).openapi({ description: 'For `dates`: the days (MM-DD) that close a period; empty means 适时上报 (as needed): no periods, no obligations' }), dueRule: DueRuleSchema, dueRuleText: z.object({ zh: z.string(), en: z.string() }),
   evidence: z.array(z.enum(EVIDENCE_KINDS)), reviewer: Reviewer, active: z.boolean(), createdAt: z.string(), updatedAt: z.string(),
@@ -61,7 +61,7 @@ export const updateTemplate = createRoute({
 
 const EvidenceFileSchema = z.object({ sha256: z.string(), name: z.string(), type: z.string(), size: z.number().int(), url: z.string() });
 const ObligationSummarySchema = z.object({
-  id: z.uuid(), templateId: z.uuid(), title: z.string(), unitId: z.uuid(), unitName: z.string(), period: z.string(), year: z.number().int(), recurrence: Recurrence,
+  id: uuid(), templateId: uuid(), title: z.string(), unitId: uuid(), unitName: z.string(), period: z.string(), year: z.number().int(), recurrence: Recurrence,
   periodStart: z.string(), periodEnd: z.string(), dueDay: z.string().openapi({ description: 'The due day, 北京时间 (YYYY-MM-DD)' }), dueAt: z.string().openapi({ description: 'The last instant of the due day' }),
   status: z.enum(OBLIGATION_STATUSES), standing: z.enum(STANDINGS).openapi({ description: 'On the board: done (accepted, submitted in time), late (accepted, submitted after dueAt), missing (past due, nothing accepted or in review), in_review, pending' }),
   overdue: z.boolean(), responsible: z.enum(POSITIONS), reviewer: Reviewer, evidence: z.array(z.enum(EVIDENCE_KINDS)),
@@ -70,8 +70,8 @@ const ObligationSummarySchema = z.object({
 const ObligationSchema = ObligationSummarySchema.extend({
   allowedActions: z.array(z.enum(['submit', 'accept', 'return'])).openapi({ description: 'What the caller may do now' }),
   submissions: z.array(z.object({
-    id: z.uuid(), round: z.number().int(), note: z.string(), submittedBy: z.uuid(), submittedByName: z.string(), submittedAt: z.string(), files: z.array(EvidenceFileSchema),
-    decision: z.object({ decision: z.enum(['accept', 'return']), comment: z.string().nullable(), decidedBy: z.uuid(), decidedAt: z.string() }).nullable(),
+    id: uuid(), round: z.number().int(), note: z.string(), submittedBy: uuid(), submittedByName: z.string(), submittedAt: z.string(), files: z.array(EvidenceFileSchema),
+    decision: z.object({ decision: z.enum(['accept', 'return']), comment: z.string().nullable(), decidedBy: uuid(), decidedAt: z.string() }).nullable(),
   })),
 }).openapi('DutyObligation');
 
@@ -80,7 +80,7 @@ export const listObligations = createRoute({
   method: 'get', path: '/duties', tags, security, summary: 'Obligations 职责事项 of a unit (members; publicity: any) or, without unitId, of the caller’s units (publicity: all)',
   request: {
     query: z.object({
-      unitId: z.uuid().optional(),
+      unitId: uuid().optional(),
       period: z.string().regex(PERIOD_KEY, 'a period (2026-Q1, 2026-H2, 2026-06-30) or a year (2026)').optional(),
       mine: z.enum(['true', 'false']).optional().openapi({ description: 'Only the duties the caller answers for (their positions)' }),
     }),
@@ -143,11 +143,11 @@ export const exportYear = createRoute({
 // ——— The yearly 专项督查 ———
 
 const SupervisionSchema = z.object({
-  id: z.uuid(), year: z.number().int(), unitId: z.uuid(), unitName: z.string(), status: z.enum(SUPERVISION_STATUSES),
+  id: uuid(), year: z.number().int(), unitId: uuid(), unitName: z.string(), status: z.enum(SUPERVISION_STATUSES),
   stage: z.enum(SUPERVISION_STAGES).openapi({ description: 'not_started; scored (no findings); rectifying (findings, the unit owes its report); rectified (reported, to be re-checked)' }), total: z.number().int().nullable(), summary: z.string().nullable(),
   items: z.array(z.object({ key: z.string(), title: z.string(), check: z.string(), source: z.string(), max: z.number().int(), score: z.number().int().nullable(), finding: z.string().nullable() })),
   rectifyDeadline: z.string().nullable(), rectifiedAt: z.string().nullable(), rectificationNote: z.string().nullable(),
-  scoredBy: z.uuid().nullable(), scoredAt: z.string().nullable(), escalatedAt: z.string().nullable(),
+  scoredBy: uuid().nullable(), scoredAt: z.string().nullable(), escalatedAt: z.string().nullable(),
 }).openapi('Supervision');
 const SupervisionDetail = SupervisionSchema.extend({
   allowedActions: z.array(z.enum(['score', 'rectification'])).openapi({ description: 'What the caller may do now: score (publicity: not started, or rectified and to be re-checked), rectification (the unit’s secretary or publicity officer while rectifying)' }),
@@ -158,7 +158,7 @@ const sTags = ['Supervision 专项督查'];
 const Year = z.number().int().min(2000).max(2100);
 
 /** The bodies the pages check their forms with too, so a page and the API refuse alike. */
-export const OpenSupervisionsBody = z.strictObject({ year: Year, unitIds: z.array(z.uuid()).max(1000).optional() });
+export const OpenSupervisionsBody = z.strictObject({ year: Year, unitIds: z.array(uuid()).max(1000).optional() });
 export const ScoreBody = z.strictObject({
   items: z.array(z.strictObject({ key: z.string().max(50), score: z.number().int(), finding: text(2000).nullable().optional() })).max(50),
   summary: text(5000).optional(),

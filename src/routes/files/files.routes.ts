@@ -1,5 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { errors, jsonResponse, uuidParam } from '../../lib/http';
+import { errors, jsonResponse, uuid, uuidParam } from '../../lib/http';
 import { URGENCIES } from '../../../db/schema';
 import { line, text } from '../../lib/text';
 import { DraftSchema, FileSchema } from '../drafts/drafts.routes';
@@ -56,8 +56,8 @@ export const getFileByLink = createRoute({
 
 /** The text fields of an import form; the `file` part is read by the handler, which names it when missing. */
 export const ImportFields = z.object({
-  unitId: z.uuid(),
-  accountIds: z.array(z.uuid()).max(50).default([]),
+  unitId: uuid(),
+  accountIds: z.array(uuid()).max(50).default([]),
   title: line(200).optional(),
   urgency: z.enum(URGENCIES).optional(),
 });

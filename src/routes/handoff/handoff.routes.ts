@@ -1,5 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { errors, jsonBody, jsonResponse, uuidParam } from '../../lib/http';
+import { errors, jsonBody, jsonResponse, uuid, uuidParam } from '../../lib/http';
 import { text } from '../../lib/text';
 
 const tags = ['Hand-off 发布交接'];
@@ -8,7 +8,7 @@ const idParams = z.object({ id: uuidParam('id') });
 
 const HandoffSchema = z
   .object({
-    accountId: z.uuid(),
+    accountId: uuid(),
     configured: z.boolean(),
     origin: z.string().nullable().openapi({ description: 'Scheme, host and port of the endpoint; the path and the secret are never shown' }),
   })
@@ -39,8 +39,8 @@ export const clearHandoff = createRoute({
 
 const PublicationSchema = z
   .object({
-    id: z.uuid(), draftId: z.uuid(), accountId: z.uuid().nullable(), url: z.string(), publishedAt: z.string(),
-    recordedBy: z.object({ id: z.uuid(), name: z.string().nullable() }), createdAt: z.string(),
+    id: uuid(), draftId: uuid(), accountId: uuid().nullable(), url: z.string(), publishedAt: z.string(),
+    recordedBy: z.object({ id: uuid(), name: z.string().nullable() }), createdAt: z.string(),
   })
   .openapi('Publication');
 const Publications = z.object({ items: z.array(PublicationSchema) });
@@ -54,7 +54,7 @@ export const recordPublication = createRoute({
     ...jsonBody(z.strictObject({
       url: z.url({ protocol: /^https?$/ }).max(2000),
       publishedAt: z.iso.datetime({ offset: true }).optional().openapi({ description: 'When it went live (ISO 8601); omitted: now' }),
-      accountId: z.uuid().optional().openapi({ description: 'Which target account published it' }),
+      accountId: uuid().optional().openapi({ description: 'Which target account published it' }),
     })),
   },
   responses: { 201: jsonResponse(Publications, 'Every publication of the draft'), ...errors(400, 401, 403, 404, 409) },

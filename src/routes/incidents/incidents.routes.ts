@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { ENTRY_KINDS, GROUPS, INCIDENT_CLASSES, INCIDENT_STAGES, SEVERITIES } from '../../domain/incidents';
-import { errors, fileParts, jsonBody, jsonResponse, uuidParam } from '../../lib/http';
+import { errors, fileParts, jsonBody, jsonResponse, uuid, uuidParam } from '../../lib/http';
 import { line, text } from '../../lib/text';
 
 const tags = ['Incidents 舆情处置'];
@@ -10,24 +10,24 @@ const idParams = z.object({ id: uuidParam('id') });
 
 const IncidentSchema = z
   .object({
-    id: z.uuid(), unitId: z.uuid(), reporterId: z.uuid(), summary: z.string(), occurredAt: z.string(), place: z.string(), people: z.string(), development: z.string(),
+    id: uuid(), unitId: uuid(), reporterId: uuid(), summary: z.string(), occurredAt: z.string(), place: z.string(), people: z.string(), development: z.string(),
     group: z.enum(GROUPS), severity: z.enum(SEVERITIES).nullable(), class: z.enum(INCIDENT_CLASSES).nullable().openapi({ description: '分类处置: inquiry 询问置疑诉求 (当日回复), hyping 恶意炒作, fabrication 造谣诽谤煽动, suggestion 建设性意见' }),
     urgent: z.boolean(), stage: z.enum(INCIDENT_STAGES), sourcePlatform: z.string().nullable(), sourceUrl: z.string().nullable(),
     reportedAt: z.string(), acknowledgedAt: z.string().nullable(), repliedAt: z.string().nullable(), promisedBy: z.string().nullable(), closedAt: z.string().nullable(),
     deadlines: z.object({ acknowledgeBy: z.string().nullable(), replyBy: z.string().nullable().openapi({ description: 'Class inquiry: the end of the Beijing day of the report (当日回复)' }), resultBy: z.string().nullable() }),
     actions: z.array(z.string()).openapi({ description: 'What the stage allows next' }),
     evidence: z.array(z.object({ sha256: z.string(), name: z.string(), type: z.string(), size: z.number(), url: z.string() })).optional().openapi({ description: 'Photos, screenshots and documents of the report and later additions; url serves them to whoever may see the incident' }),
-    entries: z.array(z.object({ id: z.uuid(), at: z.string(), kind: z.enum(ENTRY_KINDS), text: z.string().nullable(), draftId: z.uuid().nullable(), actor: z.object({ id: z.uuid(), name: z.string() }).nullable(), data: z.record(z.string(), z.unknown()) })).optional(),
+    entries: z.array(z.object({ id: uuid(), at: z.string(), kind: z.enum(ENTRY_KINDS), text: z.string().nullable(), draftId: uuid().nullable(), actor: z.object({ id: uuid(), name: z.string() }).nullable(), data: z.record(z.string(), z.unknown()) })).optional(),
   })
   .openapi('Incident');
 
 const RosterSchema = z.object({
-  unitId: z.uuid().nullable().openapi({ description: "null: the university's roster" }),
-  entries: z.array(z.object({ id: z.uuid(), personId: z.uuid(), name: z.string(), from: z.string(), to: z.string() })),
+  unitId: uuid().nullable().openapi({ description: "null: the university's roster" }),
+  entries: z.array(z.object({ id: uuid(), personId: uuid(), name: z.string(), from: z.string(), to: z.string() })),
 }).openapi('DutyRoster');
 
 /** One roster entry; the roster page's 安排值班 form is checked with it too. */
-export const RosterEntryBody = z.strictObject({ personId: z.uuid(), from: instant, to: instant });
+export const RosterEntryBody = z.strictObject({ personId: uuid(), from: instant, to: instant });
 /** The roster's body; `to` after `from`, and no person's entries may overlap (400 naming `entries.{i}.from|to`). */
 export const RosterBody = z.strictObject({ entries: z.array(RosterEntryBody).max(500) });
 const unitParams = z.object({ unitId: uuidParam('unitId') });
@@ -64,7 +64,7 @@ export const getUniversityRoster = createRoute({
 
 /** A report's body; the report page checks its form with the same schema. */
 export const ReportBody = z.strictObject({
-  unitId: z.uuid(), summary: line(200), occurredAt: instant, place: line(200), people: text(500), development: text(5000),
+  unitId: uuid(), summary: line(200), occurredAt: instant, place: line(200), people: text(500), development: text(5000),
   group: z.enum(GROUPS), severity: z.enum(SEVERITIES).optional(), urgent: z.boolean().optional(),
   sourcePlatform: line(50).optional(), sourceUrl: z.url({ protocol: /^https?$/ }).max(2000).optional(),
 });
@@ -104,7 +104,7 @@ const action = (path: string, summary: string, body: z.ZodType) =>
 export const StepBodies = {
   acknowledge: z.strictObject({ note: text(2000).optional() }),
   assess: z.strictObject({ severity: z.enum(SEVERITIES), class: z.enum(INCIDENT_CLASSES), note: text(5000) }),
-  reply: z.strictObject({ draftId: z.uuid(), promisedBy: instant.optional(), note: text(2000).optional() }),
+  reply: z.strictObject({ draftId: uuid(), promisedBy: instant.optional(), note: text(2000).optional() }),
   followUp: z.strictObject({ text: text(5000), result: z.boolean().optional() }),
   finish: z.strictObject({ text: text(5000) }),
   close: z.strictObject({ summary: text(10000) }),

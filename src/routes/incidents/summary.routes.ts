@@ -1,7 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { MONTH_PATTERN, OUTCOMES } from '../../domain/incident-reports';
 import { GROUPS, INCIDENT_CLASSES, INCIDENT_STAGES, SEVERITIES } from '../../domain/incidents';
-import { errors, jsonResponse, said } from '../../lib/http';
+import { errors, jsonResponse, said, uuid } from '../../lib/http';
 
 const tags = ['Incidents 舆情处置'];
 const security = [{ bearerAuth: [] }];
@@ -25,11 +25,11 @@ const SummarySchema = z
     byClass: z.record(z.string(), count).openapi({ description: `By class of handling: ${INCIDENT_CLASSES.join(', ')}, unassessed` }),
     byGroup: z.record(z.string(), count).openapi({ description: `By group: ${GROUPS.join(', ')}` }),
     byStage: z.record(z.string(), count).openapi({ description: `By stage now: ${INCIDENT_STAGES.join(', ')}` }),
-    byUnit: z.array(z.object({ unitId: z.uuid(), unitName: z.string(), count })),
+    byUnit: z.array(z.object({ unitId: uuid(), unitName: z.string(), count })),
     acknowledge: Kept.openapi({ description: 'Reports acknowledged within the hour (met), late or not at all once passed (missed), still within it (pending)' }),
     sameDayReply: Kept.openapi({ description: 'Class inquiry (询问、置疑、诉求): the reply on the Beijing day of the report (当日回复) kept, missed, or still due today' }),
     items: z.array(z.object({
-      id: z.uuid(), unitId: z.uuid(), unitName: z.string(), summary: z.string(), reportedAt: z.string(),
+      id: uuid(), unitId: uuid(), unitName: z.string(), summary: z.string(), reportedAt: z.string(),
       severity: z.enum(SEVERITIES).nullable(), class: z.enum(INCIDENT_CLASSES).nullable(), group: z.enum(GROUPS), stage: z.enum(INCIDENT_STAGES), urgent: z.boolean(),
       deadlines: z.object({ acknowledge: DeadlineRecord, sameDayReply: DeadlineRecord, result: DeadlineRecord }),
       bulletinUrl: z.string().openapi({ description: 'The printable 舆情要报 (a page for a signed-in browser)' }),

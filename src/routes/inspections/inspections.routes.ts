@@ -1,7 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { ACCOUNT_STATUSES } from '../../../db/schema';
 import { AUTO_FAIL_ITEMS, GRADE_RESULTS, INCIDENT_KINDS, INSPECTION_STATUSES } from '../../domain/inspection';
-import { errors, fileParts, jsonBody, jsonResponse, said, uuidParam } from '../../lib/http';
+import { errors, fileParts, jsonBody, jsonResponse, said, uuid, uuidParam } from '../../lib/http';
 import { CodeParam, VerificationSchema } from '../verify/verify.routes';
 import { text } from '../../lib/text';
 import { EVIDENCE_PER_INSPECTION, EVIDENCE_PER_UPLOAD } from '../../services/inspections';
@@ -13,25 +13,25 @@ const instant = z.iso.datetime({ offset: true }).openapi({ example: '2026-03-31T
 const params = z.object({ id: uuidParam('id') });
 
 const CampaignSchema = z.object({
-  id: z.uuid(), year: z.number().int(), deadline: z.string(), graceUntil: z.string(), closedAt: z.string().nullable(), createdAt: z.string(),
-  inspections: z.array(z.object({ id: z.uuid(), accountId: z.uuid(), accountName: z.string(), status: z.enum(INSPECTION_STATUSES), result: z.enum(GRADE_RESULTS).nullable(), gradedAt: z.string().nullable() })),
+  id: uuid(), year: z.number().int(), deadline: z.string(), graceUntil: z.string(), closedAt: z.string().nullable(), createdAt: z.string(),
+  inspections: z.array(z.object({ id: uuid(), accountId: uuid(), accountName: z.string(), status: z.enum(INSPECTION_STATUSES), result: z.enum(GRADE_RESULTS).nullable(), gradedAt: z.string().nullable() })),
 }).openapi('Campaign');
 
 const Team = z.object({ admins: z.number().int(), operators: z.number().int(), reviewers: z.number().int(), commentators: z.number().int(), notes: z.string().optional() });
 
 const InspectionSchema = z.object({
-  id: z.uuid(), campaignId: z.uuid(), year: z.number().int(), deadline: z.string(), accountId: z.uuid(), accountName: z.string(), accountStatus: z.enum(ACCOUNT_STATUSES),
+  id: uuid(), campaignId: uuid(), year: z.number().int(), deadline: z.string(), accountId: uuid(), accountName: z.string(), accountStatus: z.enum(ACCOUNT_STATUSES),
   status: z.enum(INSPECTION_STATUSES), result: z.enum(GRADE_RESULTS).nullable(), findings: z.string().nullable(), autoFailItems: z.array(z.enum(AUTO_FAIL_ITEMS)),
-  gradedAt: z.string().nullable(), gradedBy: z.uuid().nullable(), rectifyDeadline: z.string().nullable(),
+  gradedAt: z.string().nullable(), gradedBy: uuid().nullable(), rectifyDeadline: z.string().nullable(),
   selfReport: z.unknown().nullable(), selfReportedAt: z.string().nullable(),
   prefill: z.object({
     team: Team, commentatorPresent: z.boolean(),
     reviewCompliance: z.object({ approvedDrafts: z.number().int(), retractedDrafts: z.number().int(), lastApprovedAt: z.string().nullable() }),
   }).nullable().openapi({ description: "What this system's own records say about the year (sign-off records, current team); the self-report starts from it" }),
   code: z.object({ code: z.string(), status: z.enum(['valid', 'revoked', 'expired']), issuedAt: z.string() }).nullable(),
-  gradings: z.array(z.object({ result: z.enum(GRADE_RESULTS), findings: z.string().nullable(), autoFailItems: z.array(z.enum(AUTO_FAIL_ITEMS)), rectifyDeadline: z.string().nullable(), gradedBy: z.uuid(), at: z.string() })),
-  interviews: z.array(z.object({ id: z.uuid(), heldAt: z.string(), attendees: z.array(z.string()), notes: z.string(), recordedBy: z.uuid() })),
-  evidence: z.array(z.object({ sha256: z.string(), name: z.string(), type: z.string(), size: z.number().int(), uploadedBy: z.uuid(), uploadedAt: z.string() }))
+  gradings: z.array(z.object({ result: z.enum(GRADE_RESULTS), findings: z.string().nullable(), autoFailItems: z.array(z.enum(AUTO_FAIL_ITEMS)), rectifyDeadline: z.string().nullable(), gradedBy: uuid(), at: z.string() })),
+  interviews: z.array(z.object({ id: uuid(), heldAt: z.string(), attendees: z.array(z.string()), notes: z.string(), recordedBy: uuid() })),
+  evidence: z.array(z.object({ sha256: z.string(), name: z.string(), type: z.string(), size: z.number().int(), uploadedBy: uuid(), uploadedAt: z.string() }))
     .openapi({ description: 'Evidence files of the self-report (佐证材料); each at /inspections/{id}/evidence/{sha256}' }),
 }).openapi('Inspection');
 
@@ -52,7 +52,7 @@ export const listCampaigns = createRoute({
   operationId: 'listCampaigns',
   method: 'get', path: '/inspections/campaigns', tags, security, summary: 'Every campaign, newest first (publicity)',
   responses: {
-    200: jsonResponse(z.object({ items: z.array(z.object({ id: z.uuid(), year: z.number().int(), deadline: z.string(), graceUntil: z.string(), closedAt: z.string().nullable(), inspections: z.number().int(), passed: z.number().int() })) }), 'Campaigns'),
+    200: jsonResponse(z.object({ items: z.array(z.object({ id: uuid(), year: z.number().int(), deadline: z.string(), graceUntil: z.string(), closedAt: z.string().nullable(), inspections: z.number().int(), passed: z.number().int() })) }), 'Campaigns'),
     ...errors(401, 403),
   },
 });

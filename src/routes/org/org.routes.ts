@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { ALL_POSITIONS, POSITIONS, ROLES } from '../../../db/schema';
-import { errors, jsonBody, jsonResponse, said, uuidParam } from '../../lib/http';
+import { errors, jsonBody, jsonResponse, said, uuid, uuidParam } from '../../lib/http';
 import { ROUTES } from '../../notify/channel';
 import { UnitRobotsSchema } from '../../notify/robots';
 import { line, text } from '../../lib/text';
@@ -23,23 +23,23 @@ export const RobotsSummarySchema = z.object({ wecom: RobotState, dingtalk: Robot
 
 export const UnitSchema = z
   .object({
-    id: z.uuid(),
+    id: uuid(),
     name: z.string(),
     code: z.string(),
     chain: ChainSchema,
     robots: RobotsSummarySchema,
     createdAt: z.string(),
-    positions: z.array(z.object({ position: z.enum(ALL_POSITIONS), personId: z.uuid(), name: z.string(), since: z.string() })).optional(),
+    positions: z.array(z.object({ position: z.enum(ALL_POSITIONS), personId: uuid(), name: z.string(), since: z.string() })).optional(),
   })
   .openapi('Unit');
 
 export const PersonSchema = z
   .object({
-    id: z.uuid(),
+    id: uuid(),
     name: z.string(),
     email: z.string(),
     roles: z.array(z.enum(ROLES)),
-    unitId: z.uuid().nullable(),
+    unitId: uuid().nullable(),
     phone: z.string().nullable(),
     wecomUserId: z.string().nullable(),
     dingtalkUserId: z.string().nullable(),
@@ -83,7 +83,7 @@ export const createPerson = createRoute({
       name: line(100),
       email: z.email().max(254),
       roles: z.array(z.enum(ROLES)).min(1),
-      unitId: z.uuid().optional(),
+      unitId: uuid().optional(),
       wecomUserId: line(64).optional(),
       dingtalkUserId: line(64).optional(),
       phone: phone.optional(),
@@ -103,7 +103,7 @@ export const getPerson = createRoute({
 export const me = createRoute({
   operationId: 'getMe',
   method: 'get', path: '/me', tags, security, summary: 'Who the token belongs to, with positions held',
-  responses: { 200: jsonResponse(PersonSchema.extend({ positions: z.array(z.object({ unitId: z.uuid(), position: z.enum(ALL_POSITIONS) })) }), 'The caller'), ...errors(401) },
+  responses: { 200: jsonResponse(PersonSchema.extend({ positions: z.array(z.object({ unitId: uuid(), position: z.enum(ALL_POSITIONS) })) }), 'The caller'), ...errors(401) },
 });
 
 export const assignPosition = createRoute({
@@ -112,10 +112,10 @@ export const assignPosition = createRoute({
   summary: 'Appoint a position holder 任命岗位; pending reviews pass to the successor; the outgoing holder and the unit\'s secretary are told',
   request: {
     params: z.object({ unitId: uuidParam('unitId'), position: z.enum(ALL_POSITIONS).openapi({ param: { name: 'position', in: 'path' }, description: 'A review level, or an office incident reports go to (deputy_secretary 副书记, dean 院长, deputy_dean 分管院长)' }) }),
-    ...jsonBody(z.strictObject({ personId: z.uuid() })),
+    ...jsonBody(z.strictObject({ personId: uuid() })),
   },
   responses: {
-    200: jsonResponse(z.object({ unitId: z.uuid(), position: z.enum(ALL_POSITIONS), personId: z.uuid(), since: z.string(), handedOver: z.number().int(), changed: z.boolean().openapi({ description: 'false when the person already held the position (nothing was changed)' }) }), 'The new term'),
+    200: jsonResponse(z.object({ unitId: uuid(), position: z.enum(ALL_POSITIONS), personId: uuid(), since: z.string(), handedOver: z.number().int(), changed: z.boolean().openapi({ description: 'false when the person already held the position (nothing was changed)' }) }), 'The new term'),
     ...errors(400, 401, 403, 404),
   },
 });
@@ -149,24 +149,24 @@ export const setRobots = createRoute({
     params: z.object({ unitId: uuidParam('unitId') }),
     ...jsonBody(UnitRobotsSchema),
   },
-  responses: { 200: jsonResponse(z.object({ unitId: z.uuid(), robots: RobotsSummarySchema }), 'Which robots are set'), ...errors(400, 401, 403, 404) },
+  responses: { 200: jsonResponse(z.object({ unitId: uuid(), robots: RobotsSummarySchema }), 'Which robots are set'), ...errors(400, 401, 403, 404) },
 });
 
 const page = {
   limit: z.coerce.number().int().min(1).max(200).default(50).openapi({ description: 'At most this many items (1–200, default 50)' }),
   offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
 };
-const Holder = z.object({ position: z.enum(ALL_POSITIONS), personId: z.uuid(), name: z.string(), since: z.string() });
+const Holder = z.object({ position: z.enum(ALL_POSITIONS), personId: uuid(), name: z.string(), since: z.string() });
 
 export const PersonListItem = z.object({
-  id: z.uuid(), name: z.string(), email: z.string(), roles: z.array(z.enum(ROLES)), unitId: z.uuid().nullable(), unitName: z.string().nullable(), deactivatedAt: z.string().nullable(),
-  positions: z.array(z.object({ unitId: z.uuid(), unitName: z.string(), position: z.enum(ALL_POSITIONS), since: z.string() })),
+  id: uuid(), name: z.string(), email: z.string(), roles: z.array(z.enum(ROLES)), unitId: uuid().nullable(), unitName: z.string().nullable(), deactivatedAt: z.string().nullable(),
+  positions: z.array(z.object({ unitId: uuid(), unitName: z.string(), position: z.enum(ALL_POSITIONS), since: z.string() })),
 }).openapi('PersonListItem');
 
 export const listPeople = createRoute({
   operationId: 'listPeople',
   method: 'get', path: '/people', tags, security, summary: 'People 人员 (admin, publicity): search by name or e-mail, filter by role or unit, paginated',
-  request: { query: z.object({ q: text(100).optional(), role: z.enum(ROLES).optional(), unitId: z.uuid().optional(), ...page }) },
+  request: { query: z.object({ q: text(100).optional(), role: z.enum(ROLES).optional(), unitId: uuid().optional(), ...page }) },
   responses: { 200: jsonResponse(z.object({ items: z.array(PersonListItem), total: z.number().int(), limit: z.number().int(), offset: z.number().int() }), 'People'), ...errors(400, 401, 403) },
 });
 
@@ -197,7 +197,7 @@ export const reactivatePerson = createRoute({
   responses: { 200: jsonResponse(PersonSchema, 'The person'), ...errors(400, 401, 403, 404, 409) },
 });
 
-export const PickablePersonSchema = z.object({ id: z.uuid(), name: z.string(), email: z.string(), unitName: z.string().nullable() }).openapi('PickablePerson');
+export const PickablePersonSchema = z.object({ id: uuid(), name: z.string(), email: z.string(), unitName: z.string().nullable() }).openapi('PickablePerson');
 
 export const searchPeople = createRoute({
   operationId: 'searchPeople',

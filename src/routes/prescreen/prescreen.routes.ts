@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { SEVERITIES } from '../../domain/prescreen';
-import { errors, jsonBody, jsonResponse, said, uuidParam } from '../../lib/http';
+import { errors, jsonBody, jsonResponse, said, uuid, uuidParam } from '../../lib/http';
 import { text } from '../../lib/text';
 
 const tags = ['Pre-screen 发布前自查'];
@@ -11,7 +11,7 @@ const security = [{ bearerAuth: [] }];
 const Category = text(50).regex(/^[\p{L}\p{N}_-]+$/u, said('只能含字母、数字、_ 和 -', 'letters, digits, _ and - only')).openapi({ example: 'political', pattern: '^[\\p{L}\\p{N}_-]+$' });
 
 const WordSchema = z
-  .object({ id: z.uuid(), word: z.string(), category: z.string(), severity: z.enum(SEVERITIES), note: z.string().nullable(), createdBy: z.uuid().nullable(), createdAt: z.string() })
+  .object({ id: uuid(), word: z.string(), category: z.string(), severity: z.enum(SEVERITIES), note: z.string().nullable(), createdBy: uuid().nullable(), createdAt: z.string() })
   .openapi('PrescreenWord');
 
 export const listWords = createRoute({
@@ -43,7 +43,7 @@ export const removeWordByText = createRoute({
 
 const UnitScreen = z
   .object({
-    unitId: z.uuid(),
+    unitId: uuid(),
     block: z.array(z.string()).openapi({ description: 'Finding categories that refuse submission (409 prescreen_blocked)' }),
     categories: z.array(z.string()).openapi({ description: 'Categories that can be blocked: classification, personal_info and the word list’s' }),
   })

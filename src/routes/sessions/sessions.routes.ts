@@ -1,12 +1,12 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { errors, jsonResponse } from '../../lib/http';
+import { errors, jsonResponse, uuid } from '../../lib/http';
 
 const tags = ['Sessions 登录会话'];
 const security = [{ bearerAuth: [] }];
 
 const SessionSchema = z
   .object({
-    id: z.uuid(),
+    id: uuid(),
     method: z.enum(['email', 'oidc']).openapi({ description: 'How the person signed in: a mailed one-time link, or single sign-on' }),
     userAgent: z.string().nullable(),
     ip: z.string().nullable(),
@@ -17,15 +17,15 @@ const SessionSchema = z
   })
   .openapi('Session');
 
-const personParam = z.object({ personId: z.uuid().openapi({ param: { name: 'personId', in: 'path' } }) });
-const sessionParam = z.object({ sessionId: z.uuid().openapi({ param: { name: 'sessionId', in: 'path' } }) });
+const personParam = z.object({ personId: uuid().openapi({ param: { name: 'personId', in: 'path' } }) });
+const sessionParam = z.object({ sessionId: uuid().openapi({ param: { name: 'sessionId', in: 'path' } }) });
 
 export const currentSession = createRoute({
   operationId: 'getCurrentSession',
   method: 'get', path: '/session', tags, security,
   summary: "This browser's session and its CSRF token (for a page's own script: send it as X-CSRF-Token on writes)",
   responses: {
-    200: jsonResponse(z.object({ sessionId: z.uuid(), personId: z.uuid(), csrfToken: z.string() }).openapi('CurrentSession'), 'The session'),
+    200: jsonResponse(z.object({ sessionId: uuid(), personId: uuid(), csrfToken: z.string() }).openapi('CurrentSession'), 'The session'),
     ...errors(401, 404),
   },
 });

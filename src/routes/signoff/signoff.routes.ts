@@ -1,7 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { DECISIONS, POSITIONS } from '../../../db/schema';
 import { CHECKLIST, CHECKLIST_ITEMS, type ChecklistItem } from '../../domain/checklist';
-import { errors, jsonBody, jsonResponse } from '../../lib/http';
+import { errors, jsonBody, jsonResponse, uuid } from '../../lib/http';
 import { DraftSchema } from '../drafts/drafts.routes';
 import { text } from '../../lib/text';
 
@@ -28,7 +28,7 @@ export const viewLink = createRoute({
   method: 'get', path: '/signoff/{token}', tags, security: [], summary: 'What a live sign-off link shows (no bearer; the link is the capability)',
   request: { params: tokenParams },
   responses: {
-    200: jsonResponse(z.object({ reviewId: z.uuid(), level: z.enum(POSITIONS), version: z.number().int(), reviewer: z.object({ id: z.uuid(), name: z.string() }), expiresAt: z.string(), draft: DraftSchema }), 'The review'),
+    200: jsonResponse(z.object({ reviewId: uuid(), level: z.enum(POSITIONS), version: z.number().int(), reviewer: z.object({ id: uuid(), name: z.string() }), expiresAt: z.string(), draft: DraftSchema }), 'The review'),
     ...errors(404, 409, 410),
   },
 });
@@ -43,6 +43,6 @@ export const decide = createRoute({
 export const transferByLink = createRoute({
   operationId: 'transferByLink',
   method: 'post', path: '/signoff/{token}/transfer', tags, security: [], summary: 'Hand this review to another person 转交, with a reason',
-  request: { params: tokenParams, ...jsonBody(z.strictObject({ toPersonId: z.uuid(), reason: text(2000) })) },
+  request: { params: tokenParams, ...jsonBody(z.strictObject({ toPersonId: uuid(), reason: text(2000) })) },
   responses: { 200: jsonResponse(DraftSchema, 'The draft'), ...errors(400, 403, 404, 409, 410) },
 });

@@ -1,12 +1,12 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { errors, jsonBody, jsonResponse, uuidParam } from '../../lib/http';
+import { errors, jsonBody, jsonResponse, uuid, uuidParam } from '../../lib/http';
 import { line, text } from '../../lib/text';
 
 const tags = ['Tokens 个人令牌'];
 const security = [{ bearerAuth: [] }];
 
 const TokenSchema = z
-  .object({ id: z.uuid(), label: z.string(), createdAt: z.string() })
+  .object({ id: uuid(), label: z.string(), createdAt: z.string() })
   .openapi('PersonalToken');
 
 export const TokenLabel = z.strictObject({ label: line(100).openapi({ description: 'A name to recognise the token by, e.g. 「公众号排版脚本」' }) });
