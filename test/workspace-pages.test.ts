@@ -217,6 +217,12 @@ describe('web workspace pages', () => {
     expect(made.status).toBe(200);
     const raw = /id="new-token">(imp_[A-Za-z0-9_-]+)</.exec(made.text)![1]!;
     expect((await t.request('GET', '/api/v1/me', { token: raw })).status).toBe(200);
+    // The same form sent again (a reload of that answer): refused by name, no second token.
+    const resent = await t.request('POST', '/settings/tokens', { cookie: s.cookie, form: { _csrf: s.csrf, label: '周报脚本' } });
+    expect(resent.status).toBe(409);
+    expect(resent.text).toContain('已有名为「周报脚本」的令牌');
+    expect(resent.text).not.toMatch(/id="new-token"/);
+    expect((await t.request('GET', '/api/v1/tokens', { token: demo.tokens.deputy_leader })).body.items.filter((k: { label: string }) => k.label === '周报脚本')).toHaveLength(1);
     const again = await page('/settings', 'deputy_leader');
     expect(again.text).toContain('周报脚本');
     expect(again.text).not.toContain(raw);

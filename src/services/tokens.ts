@@ -1,4 +1,4 @@
-import { and, count, desc, eq, isNull } from 'drizzle-orm';
+import { and, desc, eq, isNull } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { apiTokens, people } from '../../db/schema';
 import { hashToken, randomToken } from '../lib/crypto';
@@ -28,8 +28,13 @@ export async function createToken(db: Db, deps: ServiceDeps, me: Person, label: 
   return inTransaction(db, deps, async (tx) => {
     // One at a time per person, so tokens made at once are counted against the limit too.
     await tx.select({ id: people.id }).from(people).where(eq(people.id, me.id)).for('update');
-    const [held] = await tx.select({ n: count() }).from(apiTokens).where(and(eq(apiTokens.personId, me.id), isNull(apiTokens.revokedAt)));
-    if ((held?.n ?? 0) >= MAX_TOKENS) {
+    const held = await tx.select({ label: apiTokens.label }).from(apiTokens).where(and(eq(apiTokens.personId, me.id), isNull(apiTokens.revokedAt)));
+    // A name tells one's tokens apart (to revoke the right one). It also makes a resent form (a
+    // reload of the answer that showed the token) a refusal rather than a second, unseen token.
+    if (held.some((k) => k.label === label)) {
+      throw new AppError('conflict', { reasonZh: `已有名为「${label}」的令牌，请换一个名称，或先撤销它`, reasonEn: `you already have a token named “${label}”; choose another name, or revoke that one first` }, { field: 'label' });
+    }
+    if (held.length >= MAX_TOKENS) {
       throw new AppError('conflict', { reasonZh: `个人令牌最多 ${MAX_TOKENS} 个，请先撤销不用的令牌`, reasonEn: `at most ${MAX_TOKENS} personal tokens; revoke one you no longer use` }, { field: 'label', max: MAX_TOKENS });
     }
     const token = randomToken(TOKEN_PREFIX);
