@@ -189,6 +189,16 @@ describe.each<DbKind>(['postgres', 'pglite'])('sign-off chain on %s', (kind) => 
     const refused = await approve(second);
     expect(refused.status).toBe(403);
     expect(refused.body.error.code).toBe('separation_of_duties');
+    // A code in the details, the words in the caller's language (the record keeps the code too).
+    expect(refused.body.error.details).toEqual({ reason: 'signed_other_level', signedAs: 'deputy_leader' });
+    expect(refused.body.error.message).toContain('已以“分管院领导”身份签署');
+    const drafter = await t.request('GET', '/api/v1/me', { token: demo.tokens.drafter });
+    const { cookie } = await t.signIn(drafter.body.email);
+    for (const [lang, said, not] of [['zh-CN', '同一人不能签署同一稿件的两个审核级别', 'One person'], ['en', 'One person cannot sign two levels of one draft (already signed as', '同一人']] as const) {
+      const page = await t.request('GET', `/drafts/${draft.id}`, { cookie, headers: { 'accept-language': lang } });
+      expect(page.text).toContain(said);
+      expect(page.text).not.toContain(not);
+    }
     const view = await t.request('GET', `/api/v1/drafts/${draft.id}`, { token: demo.tokens.drafter });
     expect(view.body).toMatchObject({ status: 'in_review', currentLevel: 'publicity_officer' });
     const audit = await t.runtime.database.db.execute(sql`select count(*)::int as n from audit_events where action = 'signoff.refused' and draft_id = ${draft.id}`);

@@ -1,4 +1,5 @@
 import type { DraftStatus, Position } from '../../db/schema';
+import { label, words, type Words } from '../lib/i18n';
 
 /**
  * The sign-off state machine, pure and table-driven. Given where a draft stands and a command, it
@@ -126,3 +127,21 @@ function close(status: DraftStatus, supersedes = true): Effect {
     supersedesOpenReview: supersedes && state.status === 'in_review',
   });
 }
+
+/**
+ * Why a person may not sign a review (separation of duties): the drafter never signs, and nobody
+ * signs two levels of one draft. The code goes into the error's details and onto the record; the
+ * words are made from it in the reader's language.
+ */
+export type DutyConflict = { reason: 'own_draft' } | { reason: 'signed_other_level'; signedAs: Position };
+
+export function dutyConflict(assigneeId: string, drafterId: string, otherLevel: Position | null): DutyConflict | null {
+  if (assigneeId === drafterId) return { reason: 'own_draft' };
+  return otherLevel ? { reason: 'signed_other_level', signedAs: otherLevel } : null;
+}
+
+export function dutyConflictWords(c: DutyConflict): Words {
+  if (c.reason === 'own_draft') return words('撰写人不能审核自己的稿件，请转交他人审核', 'The drafter cannot review their own draft; transfer this review');
+  return words(`同一人不能签署同一稿件的两个审核级别（已以“${label('level', c.signedAs)}”身份签署），请转交他人审核`, `One person cannot sign two levels of one draft (already signed as ${label('level', c.signedAs, 'en')}); transfer this review`);
+}
+

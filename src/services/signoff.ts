@@ -3,7 +3,7 @@ import type { Db } from '../../db/client';
 import { prepared, preparedByShape } from '../../db/prepared';
 import { auditEvents, decisions, draftAccounts, draftVersions, drafts, linkTokens, people, positionTerms, reviews, units, type Decision, type DraftStatus, type Position } from '../../db/schema';
 import { CHECKLIST, unticked, type Checklist } from '../domain/checklist';
-import type { Command } from '../domain/signoff';
+import { dutyConflict, dutyConflictWords, type Command, type DutyConflict } from '../domain/signoff';
 import { hashToken, randomToken } from '../lib/crypto';
 import { AppError, type ErrorCode, words } from '../lib/errors';
 import { label, readableTime } from '../lib/i18n';
@@ -116,7 +116,7 @@ async function liveView(db: Db, link: LinkRow, review: ReviewRow) {
   const view = await draftView(db, draft!);
   // Said before the form, not after the reviewer has ticked it all: this person may not decide here.
   const [other] = await otherLevelSigned(db, review);
-  const barred = dutyConflictOf(review, draft!.drafterId, other?.level ?? null);
+  const barred = dutyConflict(review.assigneeId, draft!.drafterId, other?.level ?? null);
   return { review, version: version!, draft: view, reviewer: reviewer!, expiresAt: link.expiresAt, barred };
 }
 
@@ -259,16 +259,15 @@ type ReviewRef = { draftId: string | typeof reviews.draftId; assigneeId: string 
 const otherLevelSigned = (db: Db, r: ReviewRef) =>
   db.select({ level: decisions.level }).from(decisions).where(and(eq(decisions.draftId, r.draftId), eq(decisions.personId, r.assigneeId), ne(decisions.level, r.level))).limit(1);
 
-/** Separation of duties: the drafter never signs, and nobody signs two levels of one draft. */
-function dutyConflictOf(review: Pick<ReviewRow, 'assigneeId'>, drafterId: string, otherLevel: Position | null): { zh: string; en: string } | null {
-  if (review.assigneeId === drafterId) return { zh: '撰写人不能审核自己的稿件，请转交他人审核', en: 'The drafter cannot review their own draft; transfer this review' };
-  if (otherLevel) return { zh: `同一人不能签署同一稿件的两个审核级别（已以“${label('level', otherLevel)}”身份签署），请转交他人审核`, en: `One person cannot sign two levels of one draft (already signed as ${label('level', otherLevel, 'en')}); transfer this review` };
-  return null;
+/** Separation of duties for a review's assignee, read now (a transfer's target). */
+async function dutyConflictNow(tx: Db, review: ReviewRow, drafterId: string): Promise<DutyConflict | null> {
+  const [other] = await otherLevelSigned(tx, review);
+  return dutyConflict(review.assigneeId, drafterId, other?.level ?? null);
 }
 
-async function dutyConflict(tx: Db, review: ReviewRow, drafterId: string): Promise<{ zh: string; en: string } | null> {
-  const [other] = await otherLevelSigned(tx, review);
-  return dutyConflictOf(review, drafterId, other?.level ?? null);
+function dutyConflictError(c: DutyConflict, details: Record<string, string> = {}): AppError {
+  const said = dutyConflictWords(c);
+  return new AppError('separation_of_duties', { reasonZh: said.zh, reasonEn: said.en }, { ...c, ...details });
 }
 
 function validateDecision(input: DecisionInput): void {
@@ -405,10 +404,10 @@ export async function decideByLink(db: Db, deps: ServiceDeps, token: string, inp
     const { link, review, version, otherLevel, holders, chain, calendar, terms } = await linkUnderLock(tx, tokenHash, draft);
     const problem = linkProblem(link, review, now);
     if (problem) throw problem.code === 'link_used' ? await usedBy(tx, review.id, link.personId) : problem;
-    const conflict = dutyConflictOf(review, draft.drafterId, otherLevel);
+    const conflict = dutyConflict(review.assigneeId, draft.drafterId, otherLevel);
     if (conflict) {
       // Refused, and the refusal is itself on the record; the level is never skipped.
-      await appendAudit(tx, { actorId: review.assigneeId, action: 'signoff.refused', subjectType: 'review', subjectId: review.id, draftId: draft.id, data: { reason: conflict.en, level: review.level, decision: input.decision }, at: now });
+      await appendAudit(tx, { actorId: review.assigneeId, action: 'signoff.refused', subjectType: 'review', subjectId: review.id, draftId: draft.id, data: { ...conflict, level: review.level, decision: input.decision }, at: now });
       return { refused: conflict, view: null };
     }
     const command: Command = input.decision === 'return' ? { type: 'return', to: input.returnTo ?? 'drafter' } : { type: input.decision };
@@ -468,7 +467,7 @@ export async function decideByLink(db: Db, deps: ServiceDeps, token: string, inp
     if (read.status === 'rejected') throw read.reason;
     return { refused: null, view: read.value ? await draftViewOf(tx, { ...draft, ...set }, read.value) : null };
   });
-  if (outcome.refused) throw new AppError('separation_of_duties', { reasonZh: outcome.refused.zh, reasonEn: outcome.refused.en }, { reason: outcome.refused.en });
+  if (outcome.refused) throw dutyConflictError(outcome.refused);
   return outcome.view;
 }
 
@@ -503,8 +502,8 @@ export async function transferReview(db: Db, deps: ServiceDeps, actor: Person | 
     if (target.deactivatedAt) throw new AppError('conflict', { reason: words(`${target.name} 已停用`, `${target.name} is deactivated`) }, { field: 'toPersonId' });
     if (target.id === review!.assigneeId) throw new AppError('conflict', { reason: words('该审核已由此人负责', 'already assigned to this person') }, { field: 'toPersonId' });
     if (!(await isMemberOf(tx, targetPerson, draft.unitId))) throw new AppError('forbidden', {}, { field: 'toPersonId', reason: words('接收人须属于稿件所在单位', 'the new reviewer must belong to the draft\'s unit') });
-    const conflict = await dutyConflict(tx, { ...review!, assigneeId: target.id }, draft.drafterId);
-    if (conflict) throw new AppError('separation_of_duties', { reasonZh: conflict.zh, reasonEn: conflict.en }, { field: 'toPersonId' });
+    const conflict = await dutyConflictNow(tx, { ...review!, assigneeId: target.id }, draft.drafterId);
+    if (conflict) throw dutyConflictError(conflict, { field: 'toPersonId' });
     const now = deps.now();
     await reassignReview(tx, review!.id, target.id, 'transfer', now);
     await appendAudit(tx, { actorId, action: 'review.transferred', subjectType: 'review', subjectId: review!.id, draftId: draft.id, data: { from: review!.assigneeId, to: target.id, reason: input.reason, level: review!.level }, at: now });

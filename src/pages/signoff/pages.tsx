@@ -2,6 +2,7 @@ import { raw } from 'hono/html';
 import { POSITIONS } from '../../../db/schema';
 import { bodyHtml } from '../../domain/html';
 import { CHECKLIST, CHECKLIST_ITEMS } from '../../domain/checklist';
+import { dutyConflictWords } from '../../domain/signoff';
 import type { AppError } from '../../lib/errors';
 import { label, translator, type Locale } from '../../lib/i18n';
 import type { LinkView, SpentLink } from '../../services/signoff';
@@ -56,7 +57,7 @@ export function LivePage(p: LiveProps) {
         // First on the page, not below the text: this person may read the draft but not decide here.
         <section class="card barred" aria-labelledby="barred-title">
           <h2 id="barred-title">{t('您不能审核此级别', 'You cannot decide at this level')}</h2>
-          <div class="notice bad" role="alert">{t(view.barred.zh, view.barred.en)}</div>
+          <div class="notice bad" role="alert">{dutyConflictWords(view.barred).in(locale)}</div>
           <p><a href="#transfer">{t('转交他人审核', 'Hand this review to someone else')}</a></p>
         </section>
       ) : ''}

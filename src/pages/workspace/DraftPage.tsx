@@ -1,5 +1,7 @@
 import { raw } from 'hono/html';
+import { POSITIONS, type Position } from '../../../db/schema';
 import { registryLabel } from '../../domain/registry-labels';
+import { dutyConflictWords } from '../../domain/signoff';
 import { label, type Locale } from '../../lib/i18n';
 import type { DraftPageData, TimelineEvent, viewDiff } from '../../services/draft-page';
 import { t, type PageCtx } from '../components/context';
@@ -36,6 +38,13 @@ export const DONE: Record<string, [string, string]> = {
 const nameOf = (d: DraftPageData, id: unknown, l: Locale) => (typeof id === 'string' ? (d.names.get(id) ?? t(l, '（未知）', '(unknown)')) : t(l, '系统', 'the system'));
 const levelOf = (v: unknown, l: Locale) => (typeof v === 'string' ? label('level', v, l) : '');
 const str = (v: unknown) => (typeof v === 'string' && v ? v : null);
+
+/** A separation-of-duties refusal as recorded: a code (and the level already signed), said in the reader's language; older events kept the English sentence itself. */
+function refusalOf(data: Record<string, unknown>, l: Locale): string | null {
+  if (data.reason === 'own_draft') return dutyConflictWords({ reason: 'own_draft' }).in(l);
+  if (data.reason === 'signed_other_level' && (POSITIONS as readonly unknown[]).includes(data.signedAs)) return dutyConflictWords({ reason: 'signed_other_level', signedAs: data.signedAs as Position }).in(l);
+  return str(data.reason);
+}
 
 const Comment = ({ text, l }: { text: string | null; l: Locale }) => (text ? <p class="comment">{t(l, '意见：', 'Comment: ')}{text}</p> : null);
 
@@ -121,7 +130,7 @@ function eventItem(d: DraftPageData, e: TimelineEvent, l: Locale): TimelineItem 
     case 'review.link_resent':
       return { tone: 'pending', at: e.at, title: t(l, `${who} 重新获取了审核链接`, `${who} asked for a fresh sign-off link`) };
     case 'signoff.refused':
-      return { tone: 'bad', at: e.at, title: t(l, `${who} 的审核未被接受（职责分离）`, `${who}’s decision was refused (separation of duties)`), children: <Comment text={str(data.reason)} l={l} /> };
+      return { tone: 'bad', at: e.at, title: t(l, `${who} 的审核未被接受（职责分离）`, `${who}’s decision was refused (separation of duties)`), children: <Comment text={refusalOf(data, l)} l={l} /> };
     case 'signoff.by_mid_review_appointee':
       return { tone: 'warn', at: e.at, title: t(l, `${who} 系审核期间任命的${levelOf(data.level, l)}`, `${who} was appointed ${levelOf(data.level, l)} while the draft was in review`) };
     case 'review.returned_to_position':
