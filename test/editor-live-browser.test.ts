@@ -94,6 +94,37 @@ describe.skipIf(!hasChromium && !process.env.CI)('the draft editor: accounts, ur
     await context.close();
   });
 
+  it('asks before leaving with unsaved changes, and not after a save or with none', async () => {
+    const id = await newDraft();
+    t.clock.advance(0.3); // past the sign-in limit of five links an address in 15 minutes
+    const context = await browserAs(t, browser, base, email);
+    const page = await context.newPage();
+    const asked: string[] = [];
+    page.on('dialog', (d) => {
+      asked.push(d.type());
+      void d.accept();
+    });
+    await page.goto(`${base}/drafts/${id}/edit`);
+    await page.locator('.jodit-wysiwyg').waitFor();
+    // Nothing changed: no question. Chromium asks only after the person has touched the page.
+    await page.locator('#f-title').click();
+    await page.goto(`${base}/`);
+    expect(asked).toEqual([]);
+    await page.goto(`${base}/drafts/${id}/edit`);
+    await page.locator('.jodit-wysiwyg').click();
+    await page.keyboard.type('未保存的一句。');
+    await page.goto(`${base}/`);
+    expect(asked).toEqual(['beforeunload']);
+    expect((await t.request('GET', `/api/v1/drafts/${id}`, { token: demo.tokens.drafter })).body.body).not.toContain('未保存');
+    // Saved: the save itself leaves the page without a question.
+    await page.goto(`${base}/drafts/${id}/edit`);
+    await page.locator('#f-title').fill('讲座通知（改）');
+    await page.locator('#save-draft').click();
+    await page.waitForURL(`${base}/drafts/${id}?done=saved`);
+    expect(asked).toEqual(['beforeunload']);
+    await context.close();
+  });
+
   it('shows the pre-screen finding for a listed word as it is typed, without a click', async () => {
     const id = await newDraft();
     const context = await browserAs(t, browser, base, email);

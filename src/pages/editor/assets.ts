@@ -152,9 +152,16 @@ const EDITOR_JS = `(function(){
   var timer=0;
   editor.events.on('afterPaste',function(){setTimeout(adoptImages,0);screenSoon();});
   editor.events.on('change',function(){clearTimeout(timer);timer=setTimeout(adoptImages,300);screenSoon();});
+  /**
+   * Leaving with unsaved changes asks first (the browser's own 离开此网站？ prompt): what the form
+   * holds is compared with what it held when the page was ready, so typing and undoing it is no change.
+   */
+  function held(){sync();var out=[];new FormData(form).forEach(function(v,k){if(k!=='_csrf')out.push(k+'='+(typeof v==='string'?v:v.name+':'+v.size));});return out.join('&');}
+  var atLoad=held(),submitting=false;
+  window.addEventListener('beforeunload',function(e){if(submitting||held()===atLoad)return;e.preventDefault();e.returnValue='';});
   form.addEventListener('submit',function(e){
     if(pending>0){e.preventDefault();e.stopImmediatePropagation();say(T('图片仍在上传，请稍候再提交。','Images are still uploading; submit again in a moment.'));return;}
-    sync();
+    sync();submitting=true;
   },true);
   window.impEditor=editor;
 })();
