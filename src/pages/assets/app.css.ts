@@ -49,6 +49,8 @@ table.data th,table.data td{padding:10px 12px;border-bottom:1px solid var(--line
 table.data tr:hover td{background:#fafbfc}
 .table-wrap{overflow-x:auto}
 .tag{display:inline-block;padding:0 8px;border-radius:4px;font-size:12px;line-height:22px;white-space:nowrap;border:1px solid transparent;background:var(--grey-bg);color:var(--grey)}
+/* English labels are lower-case to sit inside sentences; a tag stands alone, so it starts with a capital (no effect on Chinese). */
+.tag::first-letter{text-transform:uppercase}
 .tag.ok{background:var(--ok-bg);color:var(--ok);border-color:#b7ebc6}.tag.warn{background:var(--warn-bg);color:var(--warn);border-color:#ffd0b0}
 .tag.bad{background:var(--bad-bg);color:var(--bad);border-color:#ffc9c2}.tag.info{background:var(--info-bg);color:var(--info);border-color:#bbd3fb}
 dl.facts{display:grid;grid-template-columns:max-content minmax(0,1fr);gap:8px 18px;margin:0}dl.facts dt{color:var(--muted)}dl.facts dd{margin:0;word-break:break-word}
