@@ -120,14 +120,17 @@ function fieldsOf(details: unknown): string[] {
  * What went wrong with a form, by field, for the page's error summary: validation messages go beside
  * the fields they name (by their labels); any other refusal (a state conflict, a staffing rule) is put
  * on the field it names, else on `fallback`. Faults that are not the person's (5xx) are thrown on.
+ * `rename` maps the API's field names to the form's where they differ.
  */
-export function formErrors(err: unknown, l: Locale, fallback: string, labels: FieldLabels = {}): { errors: FieldErrors; status: 400 | 403 | 404 | 409 | 410 | 413 | 415 | 429 } {
+export function formErrors(err: unknown, l: Locale, fallback: string, labels: FieldLabels = {}, rename: Record<string, string> = {}): { errors: FieldErrors; status: 400 | 403 | 404 | 409 | 410 | 413 | 415 | 429 } {
   const e = toAppError(err);
   if (e.status >= 500) throw err;
   const errors: FieldErrors = {};
   const known = Object.keys(labels);
   const place = (path: string) => {
-    const top = path.split(/[./]/)[0] || fallback;
+    const first = path.split(/[./]/)[0] || fallback;
+    // A field the API names differently from the form (the API's `note` is the page's `evidenceNote`).
+    const top = rename[first] ?? first;
     return known.length && !known.includes(top) ? fallback : top;
   };
   const nameOf = (field: string, path: string) => labels[field]?.[l === 'en' ? 1 : 0] ?? path;

@@ -12,7 +12,7 @@ import { listDrafts } from '../../services/drafts';
 import { acceptEvidence, actOnIncident, getIncident, listIncidents, mayAct, reportIncident, type IncidentInput } from '../../services/incidents';
 import { pageCtx, t } from '../components/context';
 import { errorPage, renderPage } from '../components/render';
-import { issueText, parseWith, type FieldLabels } from '../console/forms';
+import { formErrors, parseWith, type FieldLabels } from '../console/forms';
 import type { FieldErrors } from '../components/ui';
 import { requirePage } from '../sessions';
 import { UUID_PARAM } from '../workspace/routes';
@@ -33,24 +33,6 @@ async function formValues(c: C): Promise<Values> {
     const first = Array.isArray(v) ? v[0] : v;
     return typeof first === 'string' && k !== '_csrf' ? [[k, first]] : [];
   }));
-}
-
-/**
- * A refusal as the error summary shows it: each named field by its label, with its problem (a body
- * path of the API is the form field of the same name, `rename` mapping the few that differ); null when
- * it names no field of this form.
- */
-function fieldErrors(err: AppError, c: C, fields: FieldLabels, rename: Record<string, string> = {}): FieldErrors | null {
-  const l = pageCtx(c).locale;
-  const out: FieldErrors = {};
-  const put = (path: string, message: (label: string) => string) => {
-    const name = rename[path] ?? path;
-    const label = fields[name];
-    if (label) out[name] ??= message(label[l === 'en' ? 1 : 0]);
-  };
-  if (Array.isArray(err.details)) for (const d of err.details as Parameters<typeof issueText>[0][]) put(String(d.path ?? ''), (label) => issueText(d, label, l));
-  else if (err.details && typeof err.details === 'object' && 'field' in err.details) put(String((err.details as { field: unknown }).field), () => err.localized(l));
-  return Object.keys(out).length ? out : null;
 }
 
 async function unitsOf(c: C): Promise<{ id: string; name: string }[]> {
@@ -166,9 +148,8 @@ export const incidentPagesRouter = new Hono<AppEnv>()
         return c.redirect(`/incidents/${row.id}?done=reported${langQuery(c, '&')}`, 303);
       } catch (err) {
         const e = toAppError(err);
-        const errors = e.code === 'internal' ? null : fieldErrors(e, c, REPORT_FIELDS, FILE_FIELD);
-        if (!errors) throw err;
-        return renderPage(c, <ReportPage ctx={pageCtx(c)} units={mine} errors={errors} values={f} />, 400);
+        const { errors, status } = formErrors(e, pageCtx(c).locale, 'form', REPORT_FIELDS, FILE_FIELD);
+        return renderPage(c, <ReportPage ctx={pageCtx(c)} units={mine} errors={errors} values={f} />, status);
       }
     } catch (err) {
       return errorPage(c, err);
@@ -197,7 +178,7 @@ export const incidentPagesRouter = new Hono<AppEnv>()
     } catch (err) {
       const e = toAppError(err);
       if (e.code === 'internal' || e.status === 404) return errorPage(c, err);
-      const errors = fieldErrors(e, c, { files: FILES, evidenceNote: NOTE }, { ...FILE_FIELD, note: 'evidenceNote' }) ?? { actions: e.localized(pageCtx(c).locale) };
+      const { errors } = formErrors(e, pageCtx(c).locale, 'actions', { files: FILES, evidenceNote: NOTE }, { ...FILE_FIELD, note: 'evidenceNote' });
       return showIncident(c, id, { errors, values: f }, e.status === 403 || e.status === 409 ? e.status : 400).catch((again) => errorPage(c, again));
     }
   })
@@ -215,7 +196,7 @@ export const incidentPagesRouter = new Hono<AppEnv>()
       const e = toAppError(err);
       if (e.code === 'internal' || e.status === 404) return errorPage(c, err);
       // A refusal (a field, the stage, not allowed) is shown on the incident's page with what was typed.
-      const errors = fieldErrors(e, c, step.fields, step.rename) ?? { actions: e.localized(pageCtx(c).locale) };
+      const { errors } = formErrors(e, pageCtx(c).locale, 'actions', step.fields, step.rename);
       return showIncident(c, id, { errors, values: f }, e.status === 403 || e.status === 409 ? e.status : 400).catch((again) => errorPage(c, again));
     }
   });
