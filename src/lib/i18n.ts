@@ -38,6 +38,12 @@ export class Words {
   }
 }
 
+/** A remark after a name, in the reader's punctuation: 「名称（备注）」, "name (remark)". */
+export const aside = (text: string, locale: Locale) => (locale === 'en' ? ` (${text})` : `（${text}）`);
+
+/** A list in the reader's punctuation: 「甲、乙」, "a, b". */
+export const listed = (items: string[], locale: Locale) => items.join(locale === 'en' ? ', ' : '、');
+
 /** `words('稿件', 'draft')`. */
 export const words = (zh: string, en: string) => new Words(zh, en);
 

@@ -1,5 +1,5 @@
 import { SUPERVISION_ITEMS, SUPERVISION_STAGES, type SupervisionStage } from '../../domain/supervision';
-import { label } from '../../lib/i18n';
+import { aside, label } from '../../lib/i18n';
 import type { getSupervision, listSupervisions } from '../../services/supervisions';
 import { t, type PageCtx } from '../components/context';
 import { Layout } from '../components/Layout';
@@ -120,7 +120,7 @@ export function SupervisionPage({ ctx, s, errors = {}, values = {}, notice }: { 
           <PostForm action={`/supervisions/${s.id}/score`} csrf={ctx.csrf}>
             {s.items.map((i) => (
               <fieldset class="group">
-                <legend>{`${i.title}（${t(l, `满分 ${i.max}`, `out of ${i.max}`)}）`}</legend>
+                <legend>{i.title + aside(t(l, `满分 ${i.max}`, `out of ${i.max}`), l)}</legend>
                 <span class="hint">{i.check}</span>
                 <TextField name={scoreField(i.key)} type="number" inputmode="numeric" label={t(l, '得分', 'Score')} value={v(scoreField(i.key), i.score === null ? '' : String(i.score))} error={errors[scoreField(i.key)]} required />
                 <TextArea name={findingField(i.key)} label={t(l, '发现的问题（扣分时必填）', 'Finding (required when marks are taken off)')} value={v(findingField(i.key), i.finding ?? '')} error={errors[findingField(i.key)]} rows={2} />

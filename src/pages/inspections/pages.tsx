@@ -1,5 +1,5 @@
 import { AUTO_FAIL_ITEMS, AUTO_FAIL_LABELS, GRADE_RESULTS, INCIDENT_KINDS, type UnitProgress } from '../../domain/inspection';
-import type { Locale } from '../../lib/i18n';
+import { aside, type Locale } from '../../lib/i18n';
 import type { campaignProgress, getInspectionView } from '../../services/inspections';
 import { t, type PageCtx } from '../components/context';
 import {
@@ -168,7 +168,7 @@ export function InspectionPage(p: { ctx: PageCtx; view: InspectionView; canGrade
             [lab(SELF_REPORT_LABELS, 'commentatorPresent', l), report.commentatorPresent ? t(l, '是', 'yes') : t(l, '否', 'no')],
             [t(l, '经审核发布', 'Approved publications'), String(report.reviewCompliance?.approvedDrafts ?? 0)],
             [lab(SELF_REPORT_LABELS, 'unreviewedPublications', l), String(report.reviewCompliance?.unreviewedPublications ?? 0)],
-            [t(l, '事件', 'Incidents'), report.incidents?.length ? <ul>{report.incidents.map((x) => <li>{`${t(l, ...(INCIDENT_LABELS[x.kind] ?? [x.kind, x.kind]))}：${x.description}${x.at ? `（${x.at}）` : ''}`}</li>)}</ul> : t(l, '无', 'none')],
+            [t(l, '事件', 'Incidents'), report.incidents?.length ? <ul>{report.incidents.map((x) => <li>{`${t(l, ...(INCIDENT_LABELS[x.kind] ?? [x.kind, x.kind]))}${t(l, '：', ': ')}${x.description}${x.at ? aside(x.at, l) : ''}`}</li>)}</ul> : t(l, '无', 'none')],
             [lab(SELF_REPORT_LABELS, 'notes', l), <div class="report">{report.notes ?? '—'}</div>],
           ]} />
         </Card>

@@ -4,7 +4,7 @@ import { bodyHtml } from '../../domain/html';
 import { CHECKLIST, CHECKLIST_ITEMS } from '../../domain/checklist';
 import { dutyConflictWords } from '../../domain/signoff';
 import type { AppError } from '../../lib/errors';
-import { label, translator, type Locale } from '../../lib/i18n';
+import { aside, label, listed, translator, type Locale } from '../../lib/i18n';
 import type { LinkView, SpentLink } from '../../services/signoff';
 import type { SignoffPageFacts } from '../../services/signoff-view';
 import { DiffText } from '../components/diff';
@@ -172,7 +172,7 @@ export function LivePage(p: LiveProps) {
                   <option value="">{t('请选择', 'Choose')}</option>
                   {p.facts.candidates.map((c) => (
                     <option value={c.id} selected={p.transfer?.toPersonId === c.id}>
-                      {c.name}{c.positions.length ? `（${c.positions.map((x) => label('level', x, locale)).join('、')}）` : ''}
+                      {c.name}{c.positions.length ? aside(listed(c.positions.map((x) => label('level', x, locale)), locale), locale) : ''}
                       {c.otherLevel ? t(` — 另审本稿件“${label('level', c.otherLevel)}”级别，届时须再转交`, ` — also reviews this draft as ${label('level', c.otherLevel, 'en')}, and would have to hand that on`) : ''}
                     </option>
                   ))}

@@ -2,7 +2,7 @@ import { raw } from 'hono/html';
 import { POSITIONS, type Position } from '../../../db/schema';
 import { registryLabel } from '../../domain/registry-labels';
 import { dutyConflictWords } from '../../domain/signoff';
-import { label, type Locale } from '../../lib/i18n';
+import { aside, label, listed, type Locale } from '../../lib/i18n';
 import type { DraftPageData, TimelineEvent, viewDiff } from '../../services/draft-page';
 import { t, type PageCtx } from '../components/context';
 import { DiffText } from '../components/diff';
@@ -279,7 +279,7 @@ export function DraftPage({ ctx, d, diff, now, done, errors = {}, input = {} }: 
             [t(l, '状态', 'Status'), <span id="draft-status" data-status={v.status}>{label('status', v.status, l)}{pendingReview ? t(l, `（${label('level', pendingReview.level)} ${pendingReview.reviewer.name}）`, ` (${label('level', pendingReview.level, 'en')}, ${pendingReview.reviewer.name})`) : ''}</span>],
             [t(l, '单位', 'Unit'), d.unitName],
             [t(l, '撰写人', 'Drafter'), d.names.get(v.drafterId) ?? '—'],
-            [t(l, '发布账号', 'Target accounts'), d.accounts.length ? d.accounts.map((a) => `${a.name}（${registryLabel('platform', a.platform, l)}）`).join(t(l, '、', ', ')) : '—'],
+            [t(l, '发布账号', 'Target accounts'), d.accounts.length ? listed(d.accounts.map((a) => a.name + aside(registryLabel('platform', a.platform, l), l)), l) : '—'],
             [t(l, '当前版本', 'Current version'), <span>{t(l, `第 ${v.currentVersion} 版`, `version ${v.currentVersion}`)} · <code class="hash">{v.contentSha256}</code></span>],
             [t(l, '最后更新', 'Updated'), <Time at={v.updatedAt} l={l} />],
           ]}
