@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestEnv, type TestEnv } from './harness';
 import type { Demo } from './registry-fixtures';
 import { itChecksPageAccess, sessionsOf } from './support/access';
@@ -56,6 +56,32 @@ describe('the publicity console: role and unit checks on every page and form', (
       ['grading without a result', () => ['POST', `/inspections/${inspectionId}/grade`, {}], all(403, 403, 400, 400)],
       ['recording a 约谈 without its summary', () => ['POST', `/inspections/${inspectionId}/interviews`, { heldAt: '2026-03-02T10:00', attendees: '王系主任' }], all(403, 403, 400, 400)],
     ]);
+  });
+
+  it('a registered account’s change form offers its unit the people only; name, URL and tier are the publicity department’s', async () => {
+    const staff = (await session('staffA'))!;
+    const form = await t.request('GET', `/registry/${a.accountId}/change`, { cookie: staff.cookie });
+    expect(form.text).toContain('由宣传部门办理变更登记');
+    expect(form.text).not.toContain('id="f-name"');
+    expect(form.text).toContain('name="adminIds"');
+    // A name slipped into the post is not read: the account keeps its name.
+    const before = (await t.request('GET', `/api/v1/accounts/${a.accountId}`, { token: a.tokens.publicity })).body;
+    // Only a name: nothing the form offers has changed, and it says so where its fields are.
+    const nameOnly = new URLSearchParams({ _csrf: staff.csrf, name: '教育部官方微信', ownerId: before.ownerId });
+    for (const r of before.roles as { current: boolean; role: string; personId: string }[]) if (r.current) nameOnly.append(`${r.role}Ids`, r.personId);
+    const refused = await t.request('POST', `/registry/${a.accountId}/change`, { cookie: staff.cookie, raw: nameOnly.toString(), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    expect(refused.status).toBe(400);
+    expect(refused.text).toContain('href="#f-ownerId"');
+    // With a change of owner (someone of the unit), the owner changes and the name does not.
+    const posted = new URLSearchParams({ _csrf: staff.csrf, name: '教育部官方微信', ownerId: a.people.drafter! });
+    for (const r of before.roles as { current: boolean; role: string; personId: string }[]) if (r.current) posted.append(`${r.role}Ids`, r.personId);
+    const sent = await t.request('POST', `/registry/${a.accountId}/change`, { cookie: staff.cookie, raw: posted.toString(), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    expect(sent.status, /error-summary[\s\S]{0,600}/.exec(sent.text)?.[0]).toBe(303);
+    const after = (await t.request('GET', `/api/v1/accounts/${a.accountId}`, { token: a.tokens.publicity })).body;
+    expect(after).toMatchObject({ name: before.name, ownerId: a.people.drafter });
+    await t.request('PATCH', `/api/v1/accounts/${a.accountId}`, { token: a.tokens.publicity, body: { ownerId: before.ownerId } });
+    const publicity = (await session('publicity'))!;
+    expect((await t.request('GET', `/registry/${a.accountId}/change`, { cookie: publicity.cookie })).text).toContain('id="f-name"');
   });
 
   describe('organisation and operations pages: admins change, publicity reads', () => {

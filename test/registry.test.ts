@@ -189,10 +189,31 @@ describe('lifecycle', () => {
 
   it('a rename keeps the record and the old name in its history', async () => {
     const account = await registered(t, demo, { name: '旧名称' });
-    const res = await t.request('PATCH', `/api/v1/accounts/${account.id}`, { token: demo.tokens.publicity_officer, body: { name: '新名称', url: 'https://mp.weixin.qq.com/new', reason: '更名' } });
+    // The unit's own officer may not rename what the registry vouches for; the publicity department does (变更登记).
+    const asked = await t.request('PATCH', `/api/v1/accounts/${account.id}`, { token: demo.tokens.publicity_officer, body: { name: '教育部官方微信', reason: '更名' } });
+    expect(asked.status, asked.text).toBe(403);
+    expect(asked.body.error).toMatchObject({ code: 'registered_by_publicity', details: { field: 'name' } });
+    expect(asked.body.error.message).toContain('由宣传部门办理变更登记');
+    const res = await t.request('PATCH', `/api/v1/accounts/${account.id}`, { token: demo.tokens.publicity, body: { name: '新名称', url: 'https://mp.weixin.qq.com/new', reason: '更名' } });
     expect(res.status, res.text).toBe(200);
     expect(res.body).toMatchObject({ id: account.id, name: '新名称', registrationNo: account.registrationNo });
     expect(res.body.events.at(-1)).toMatchObject({ type: 'changed', reason: '更名', oldValues: { name: '旧名称', url: null }, newValues: { name: '新名称', url: 'https://mp.weixin.qq.com/new' } });
+  });
+
+  it('a unit names only its own people on its accounts; the publicity department may name anyone', async () => {
+    const account = await registered(t, demo);
+    const outsider = other.people.drafter!;
+    for (const body of [{ ownerId: outsider }, { adminIds: [demo.people.publicity_officer, outsider] }]) {
+      const res = await t.request('PATCH', `/api/v1/accounts/${account.id}`, { token: demo.tokens.publicity_officer, body });
+      expect(res.status, res.text).toBe(400);
+      expect(res.body.error.details[0].message).toContain('不是账号所属单位的人员');
+    }
+    const applied = await t.request('POST', '/api/v1/accounts', { token: demo.tokens.drafter, body: application(demo, { ownerId: outsider }) });
+    expect(applied.status, applied.text).toBe(400);
+    expect(applied.body.error.message).toContain('ownerId');
+    expect((await t.request('GET', `/api/v1/accounts/${account.id}`, { token: demo.tokens.publicity })).body.ownerId).toBe(demo.people.publicity_officer);
+    const byRegistry = await t.request('PATCH', `/api/v1/accounts/${account.id}`, { token: demo.tokens.publicity, body: { ownerId: outsider } });
+    expect(byRegistry.status, byRegistry.text).toBe(200);
   });
 
   it('status changes are told to the owner and administrators', async () => {
@@ -312,7 +333,10 @@ describe('who may do what', () => {
   const cases: AccessCase<Who>[] = [
     ['apply in another unit', () => ['POST', '/api/v1/accounts', application(demo)], { none: 401, drafterB: 403 }],
     ['read an account', () => ['GET', `/api/v1/accounts/${demo.accountId}`], { none: 401, drafterB: 403, drafterA: 200, ownerA: 200, publicity: 200 }],
-    ['change an account', () => ['PATCH', `/api/v1/accounts/${demo.accountId}`, { url: 'https://example.edu.cn/x' }], { none: 401, drafterB: 403, ownerA: 200 }],
+    // What a pass code vouches for is the registry's to change; the unit corrects its own application, and names its own people.
+    ['change a registered account\'s URL', () => ['PATCH', `/api/v1/accounts/${demo.accountId}`, { url: 'https://example.edu.cn/x' }], { none: 401, drafterB: 403, drafterA: 403, ownerA: 403, publicity: 200 }],
+    ['change a registered account\'s owner', () => ['PATCH', `/api/v1/accounts/${demo.accountId}`, { ownerId: demo.people.publicity_officer }], { none: 401, drafterB: 403, ownerA: 200 }],
+    ['correct an application', () => ['PATCH', `/api/v1/accounts/${pendingId}`, { url: 'https://example.edu.cn/applied' }], { drafterB: 403, drafterA: 200, publicity: 200 }],
     ['approve a registration', () => ['POST', `/api/v1/accounts/${pendingId}/approve`], { none: 401, drafterA: 403, ownerA: 403, drafterB: 403, publicity: 200 }],
     ['suspend', () => ['POST', `/api/v1/accounts/${demo.accountId}/suspend`, { reason: 'r' }], { drafterA: 403, ownerA: 403 }],
     ['export the registry', () => ['GET', '/api/v1/exports/accounts.csv'], { none: 401, drafterA: 403, ownerA: 403, publicity: 200, admin: 200 }],

@@ -25,6 +25,7 @@ const CATALOG = {
   unauthorized: [401, '未登录或令牌无效', 'Missing or invalid bearer token'],
   forbidden: [403, '无权执行此操作', 'You are not allowed to do this'],
   foreign_origin: [403, '拒绝来自其他网站（{origin}）的表单提交，请在本系统页面上操作', 'Form posts from another site ({origin}) are refused; use this service’s own page'],
+  registered_by_publicity: [403, '{field}：已登记账号的名称、网址和级别由宣传部门办理变更登记，请联系宣传部门', '{field}: a registered account’s name, URL and tier are changed by the publicity department (变更登记); ask them'],
   not_your_review: [403, '此审核未分配给您', 'This review is not assigned to you'],
   separation_of_duties: [403, '{reasonZh}', '{reasonEn}'],
   not_found: [404, '{what}不存在', '{what} not found'],

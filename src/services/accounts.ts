@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, ilike, inArray, isNull, lte, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import {
-  accountEvents, accountRoles, accounts, draftAccounts, drafts, inspectionCampaigns, inspectionCodes, inspections, people, registrationCounters, registrySettings, units,
+  accountEvents, accountRoles, accounts, draftAccounts, drafts, inspectionCampaigns, inspectionCodes, inspections, people, positionTerms, registrationCounters, registrySettings, units,
   type AccountStatus, type AccountTier,
 } from '../../db/schema';
 import {
@@ -91,13 +91,27 @@ function staffingError(problems: StaffingProblem[], status: 400 | 409 = 400): Ap
   }, { fields: details, ...(status === 409 ? { stage: 'approve' } : {}) });
 }
 
-async function requirePeople(tx: Db, ids: string[], field: string): Promise<void> {
+/**
+ * The people an account names exist; and, when `unitId` is given, belong to that unit (its staff or a
+ * holder of one of its positions). Publicity staff, who keep the registry, may name anyone.
+ */
+async function requirePeople(tx: Db, ids: string[], field: string, unitId?: string): Promise<void> {
   const unique = [...new Set(ids)];
   if (!unique.length) return;
-  const found = await tx.select({ id: people.id }).from(people).where(inArray(people.id, unique));
+  const member = unitId
+    ? sql<boolean>`(${people.unitId} = ${unitId} or exists (select 1 from ${positionTerms} where ${positionTerms.personId} = ${people.id} and ${positionTerms.unitId} = ${unitId} and ${positionTerms.endedAt} is null))`
+    : sql<boolean>`true`;
+  const found = await tx.select({ id: people.id, member }).from(people).where(inArray(people.id, unique));
   const missing = unique.filter((id) => !found.some((p) => p.id === id));
   if (missing.length) throw new AppError('not_found', { what: words(`人员 ${missing.join(', ')} `, `person ${missing.join(', ')}`) }, { field, missing });
+  const outsiders = found.filter((p) => !p.member).map((p) => p.id);
+  if (outsiders.length) {
+    throw new AppError('validation_failed', { fields: field }, [{ path: field, in: 'body', message: words(`不是账号所属单位的人员：${outsiders.join('、')}（宣传部门可登记其他单位的人员）`, `not a member of the account's unit: ${outsiders.join(', ')} (the publicity department may name people of other units)`) }]);
+  }
 }
+
+/** Whom an actor may name on an account of `unitId`: publicity and admin staff anyone; others only the unit's people. */
+const namingUnit = (actor: Person, unitId: string) => (hasRole(actor, 'publicity', 'admin') ? undefined : unitId);
 
 const notFound = () => new AppError('not_found', { what: words('账号', 'account') });
 
@@ -186,8 +200,8 @@ export async function applyForAccount(db: Db, deps: ServiceDeps, actor: Person, 
     const roles = [...named.values()].flat();
     const problems = staffingProblems(roles, now);
     if (problems.length) throw staffingError(problems);
-    await requirePeople(tx, [input.ownerId], 'ownerId');
-    await requirePeople(tx, roles.map((r) => r.personId), 'adminIds/commentatorIds/members');
+    await requirePeople(tx, [input.ownerId], 'ownerId', namingUnit(actor, unit.id));
+    await requirePeople(tx, roles.map((r) => r.personId), 'adminIds/commentatorIds/members', namingUnit(actor, unit.id));
     const [clash] = await tx.select({ id: accounts.id }).from(accounts).where(and(eq(accounts.platform, input.platform), eq(accounts.platformId, input.platformId)));
     if (clash) throw new AppError('already_exists', { what: words(`${registryLabel('platform', input.platform)} 账号 ${input.platformId} `, `${registryLabel('platform', input.platform, 'en')} account ${input.platformId}`) }, { field: 'platformId', accountId: clash.id });
     const [account] = await tx.insert(accounts).values({
@@ -264,12 +278,26 @@ export async function changeAccountStatus(db: Db, deps: ServiceDeps, actor: Pers
   return getAccountView(db, deps, actor, accountId);
 }
 
+/** What the registry vouches for (a pass code shows it to anyone). */
+export const REGISTRY_FIELDS = ['name', 'url', 'tier'] as const;
+
+/**
+ * Whether these fields are the publicity department's to change (变更登记): once an account is
+ * registered, its unit may change its people but not what the registry vouches for. An application
+ * not yet approved the unit corrects itself.
+ */
+export const registryFieldsLocked = (actor: Person, account: Pick<AccountRow, 'status'>) => account.status !== 'pending' && !hasRole(actor, 'publicity', 'admin');
+
 /** 变更: name, URL, owner, tier or people; the old values stay in the account's history. */
 export async function changeAccount(db: Db, deps: ServiceDeps, actor: Person, accountId: string, patch: AccountChange) {
   await inTransaction(db, deps, async (tx) => {
     const account = await lockAccount(tx, accountId);
     await requireManage(tx, actor, account);
     accountStep(account, 'change');
+    if (registryFieldsLocked(actor, account)) {
+      const held = REGISTRY_FIELDS.filter((key) => patch[key] !== undefined && patch[key] !== account[key]);
+      if (held.length) throw new AppError('registered_by_publicity', { field: held.join(', ') }, { field: held[0], fields: held });
+    }
     const now = deps.now();
     const fields: Partial<AccountRow> = {};
     const old: Record<string, unknown> = {};
@@ -280,9 +308,9 @@ export async function changeAccount(db: Db, deps: ServiceDeps, actor: Person, ac
       fresh[key] = patch[key];
       (fields as Record<string, unknown>)[key] = patch[key];
     }
-    if (patch.ownerId) await requirePeople(tx, [patch.ownerId], 'ownerId');
+    if (patch.ownerId) await requirePeople(tx, [patch.ownerId], 'ownerId', namingUnit(actor, account.unitId));
     const named = rolesNamed(patch);
-    await requirePeople(tx, [...named.values()].flat().map((r) => r.personId), 'adminIds/commentatorIds/members');
+    await requirePeople(tx, [...named.values()].flat().map((r) => r.personId), 'adminIds/commentatorIds/members', namingUnit(actor, account.unitId));
     const roles = await replaceRoles(tx, accountId, named, now);
     const problems = staffingProblems(asAssignments(await liveRoles(tx, accountId, now)), now);
     if (problems.length) throw staffingError(problems);

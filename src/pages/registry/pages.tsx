@@ -296,6 +296,8 @@ const lab = (name: string, l: Locale) => t(l, ...ACCOUNT_FIELD_LABELS[name]!);
 /** The application (GET /registry/apply) and change (GET /registry/{id}/change) forms: people picked by name. */
 export function AccountFormPage(p: {
   ctx: PageCtx; mode: 'apply' | 'change'; action: string; units: Unit[]; pickers: Record<string, PickerState>; values: FormData; errors?: FieldErrors; title: string; back: string;
+  /** Name, URL and tier are the publicity department's to change (a registered account, changed by its unit): shown, not offered. */
+  locked?: boolean;
 }) {
   const l = p.ctx.locale;
   const v = (name: string) => (typeof p.values[name] === 'string' ? (p.values[name] as string) : '');
@@ -306,7 +308,12 @@ export function AccountFormPage(p: {
       <ErrorSummary errors={e} l={l} />
       <PostForm action={p.action} csrf={p.ctx.csrf}>
         <Card title={t(l, '账号', 'Account')}>
-          <TextField name="name" label={lab('name', l)} value={v('name')} error={e.name} required />
+          {p.locked ? (
+            <>
+              <Notice tone="info">{t(l, '已登记账号的名称、网址和级别由宣传部门办理变更登记；如需变更，请联系宣传部门。此处可变更人员。', 'A registered account’s name, URL and tier are changed by the publicity department (变更登记): ask them. The people can be changed here.')}</Notice>
+              <Facts rows={[[lab('name', l), v('name')], [lab('url', l), v('url') || '—'], [lab('tier', l), rl('tier', v('tier') || 'unit', l)]]} />
+            </>
+          ) : <TextField name="name" label={lab('name', l)} value={v('name')} error={e.name} required />}
           {p.mode === 'apply' ? (
             <>
               <Select name="platform" label={lab('platform', l)} value={v('platform')} error={e.platform} options={[['', t(l, '请选择', 'Choose…')], ...PLATFORMS.map((x): [string, string] => [x, rl('platform', x, l)])]} />
@@ -314,8 +321,12 @@ export function AccountFormPage(p: {
               <Select name="unitId" label={lab('unitId', l)} value={v('unitId')} error={e.unitId} options={[['', t(l, '请选择', 'Choose…')], ...p.units.map((u): [string, string] => [u.id, u.name])]} />
             </>
           ) : null}
-          <TextField name="url" type="url" label={`${lab('url', l)}${t(l, '（可选）', ' (optional)')}`} value={v('url')} error={e.url} />
-          <Select name="tier" label={lab('tier', l)} value={v('tier') || 'unit'} error={e.tier} options={ACCOUNT_TIERS.map((x): [string, string] => [x, rl('tier', x, l)])} />
+          {p.locked ? null : (
+            <>
+              <TextField name="url" type="url" label={`${lab('url', l)}${t(l, '（可选）', ' (optional)')}`} value={v('url')} error={e.url} />
+              <Select name="tier" label={lab('tier', l)} value={v('tier') || 'unit'} error={e.tier} options={ACCOUNT_TIERS.map((x): [string, string] => [x, rl('tier', x, l)])} />
+            </>
+          )}
         </Card>
         <Card title={t(l, '人员', 'People')}>
           <PeoplePicker name="ownerId" single legend={lab('ownerId', l)} state={p.pickers.ownerId!} error={e.ownerId} l={l} />

@@ -95,7 +95,7 @@ const LIFECYCLE_COMMANDS = ['reject', 'suspend', 'rectify', 'reinstate', 'shut_d
 
 const PICKERS = ['ownerId', 'adminIds', 'commentatorIds'];
 
-async function formPage(c: C, mode: 'apply' | 'change', values: FormData, errors?: FieldErrors, status: 200 | 400 | 404 | 409 = 200, accountId?: string, holders: string[] = []) {
+async function formPage(c: C, mode: 'apply' | 'change', values: FormData, errors?: FieldErrors, status: 200 | 400 | 404 | 409 = 200, accountId?: string, holders: string[] = [], locked = false) {
   const { deps, person } = c.var;
   const tr = translator(localeOf(c));
   const units = await unitsOf(deps.db, person);
@@ -103,7 +103,7 @@ async function formPage(c: C, mode: 'apply' | 'change', values: FormData, errors
   const title = mode === 'apply' ? tr('申请登记备案', 'Apply to register an account') : tr('变更账号信息', 'Change the account');
   const back = mode === 'apply' ? '/registry' : `/registry/${accountId}`;
   return consolePage(c, { title, crumbs: [[tr('账号登记备案', 'Registry'), '/registry'], [title]], status }, (ctx) => (
-    <AccountFormPage ctx={ctx} mode={mode} action={mode === 'apply' ? '/registry/apply' : `/registry/${accountId}/change`} units={units} pickers={pickers} values={values} errors={errors} title={title} back={back} />
+    <AccountFormPage ctx={ctx} mode={mode} action={mode === 'apply' ? '/registry/apply' : `/registry/${accountId}/change`} units={units} pickers={pickers} values={values} errors={errors} title={title} back={back} locked={locked} />
   ));
 }
 
@@ -112,6 +112,9 @@ function changeValues(a: AccountView): FormData {
   const holders = (role: string) => a.roles.filter((r) => r.current && r.role === role).map((r) => r.personId);
   return { name: a.name, url: a.url ?? '', tier: a.tier, ownerId: a.ownerId, adminIds: holders('admin'), commentatorIds: holders('commentator') };
 }
+
+/** A form sent back shows the locked fields as the account has them (the form did not carry them). */
+const lockedValues = (form: FormData, a: AccountView, locked: boolean): FormData => (locked ? { ...form, name: a.name, url: a.url ?? '', tier: a.tier } : form);
 
 /** The people the account page already names (owner and current role holders): the change form names them too. */
 const holderIds = (a: AccountView) => [a.ownerId, ...a.roles.filter((r) => r.current).map((r) => r.personId)];
@@ -145,21 +148,25 @@ export const registryPagesRouter = new Hono<AppEnv>()
   .get('/registry/:id/change', requirePage, async (c) => {
     const id = pathId(c);
     const account = await accounts.getAccountView(c.var.deps.db, c.var.deps, c.var.person, id);
-    return formPage(c, 'change', changeValues(account), undefined, 200, id, holderIds(account));
+    return formPage(c, 'change', changeValues(account), undefined, 200, id, holderIds(account), accounts.registryFieldsLocked(c.var.person, account));
   })
   .post('/registry/:id/change', requirePage, async (c) => {
     const id = pathId(c);
     const { deps, person } = c.var;
     const account = await accounts.getAccountView(deps.db, deps, person, id);
     const form = await readForm(c);
-    if (isPickerSearch(form)) return formPage(c, 'change', form, undefined, 200, id, holderIds(account));
+    const locked = accounts.registryFieldsLocked(person, account);
+    if (isPickerSearch(form)) return formPage(c, 'change', lockedValues(form, account, locked), undefined, 200, id, holderIds(account), locked);
     const before = changeValues(account);
     try {
       // Only what differs is sent: a role list given replaces its holders, so an unchanged one is left out.
       const patch: Record<string, unknown> = {};
-      if (one(form, 'name') !== before.name) patch.name = one(form, 'name');
-      if (one(form, 'url') !== before.url) patch.url = one(form, 'url') || null;
-      if (one(form, 'tier') !== before.tier) patch.tier = one(form, 'tier');
+      // Fields the form showed as facts only (registryFieldsLocked) are not in it: left as they are.
+      if (!locked) {
+        if (one(form, 'name') !== before.name) patch.name = one(form, 'name');
+        if (one(form, 'url') !== before.url) patch.url = one(form, 'url') || null;
+        if (one(form, 'tier') !== before.tier) patch.tier = one(form, 'tier');
+      }
       if (one(form, 'ownerId') && one(form, 'ownerId') !== before.ownerId) patch.ownerId = one(form, 'ownerId');
       for (const key of ['adminIds', 'commentatorIds'] as const) if (!sameSet(many(form, key), before[key] as string[])) patch[key] = many(form, key);
       if (optional(form, 'reason')) patch.reason = optional(form, 'reason');
@@ -167,9 +174,10 @@ export const registryPagesRouter = new Hono<AppEnv>()
       await accounts.changeAccount(deps.db, deps, person, id, input);
       return c.redirect(`/registry/${id}?done=change`, 303);
     } catch (err) {
-      const { errors, status } = formErrors(err, localeOf(c), 'name', ACCOUNT_FIELD_LABELS);
+      const { errors, status } = formErrors(err, localeOf(c), locked ? 'ownerId' : 'name', ACCOUNT_FIELD_LABELS);
+      if (locked && errors.name) { errors.ownerId ??= errors.name; delete errors.name; } // "nothing to change": said where the form has fields
       if (status === 403 || status === 404) throw err;
-      return formPage(c, 'change', form, errors, status as 400, id, holderIds(account));
+      return formPage(c, 'change', lockedValues(form, account, locked), errors, status as 400, id, holderIds(account), locked);
     }
   })
   .post('/registry/:id/actions/approve', requirePage, (c) => accountAction(c, reasonField('approve'), async (form, id) => {
