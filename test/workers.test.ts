@@ -1,7 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deliveries, dutyTemplates, outbox, people, reviews, units } from '../db/schema';
+import { apiTokens, deliveries, dutyTemplates, outbox, people, reviews, units } from '../db/schema';
+import { hashToken } from '../src/lib/crypto';
 import { openDatabase } from '../db/node';
 import { silentLog } from '../src/lib/log';
 import type { Notification } from '../src/notify/channel';
@@ -202,6 +203,26 @@ describe('BullMQ workers on a real Redis', () => {
     } finally {
       await db.update(people).set({ roles: ['admin', 'publicity', 'staff'] }).where(eq(people.id, demo.people.admin!));
     }
+    // The session stands on the token it was opened with: revoking that token, or deactivating its
+    // holder, ends it at once (an 8-hour cookie must not outlive a departure).
+    const boardSession = async (token: string) => {
+      const res = await t.runtime.app.request('/admin/login', { method: 'POST', body: new URLSearchParams({ token }) });
+      expect(res.status).toBe(303);
+      return res.headers.get('set-cookie')!.split(';')[0]!;
+    };
+    const queuesWith = async (cookie: string) => (await t.request('GET', '/admin/queues/api/queues', { headers: { cookie } })).status;
+    const spare = await t.tokenFor(demo.people.admin!);
+    const onSpare = await boardSession(spare);
+    expect(await queuesWith(onSpare)).toBe(200);
+    await db.update(apiTokens).set({ revokedAt: new Date() }).where(eq(apiTokens.tokenHash, await hashToken(t.runtime.deps.config.appSecret, spare)));
+    expect(await queuesWith(onSpare)).toBe(401);
+    expect(await queuesWith(session)).toBe(200); // the session on another token of the same admin stands
+    const made = await t.request('POST', '/api/v1/people', { token: demo.tokens.admin, body: { name: '临时管理员', email: `leaving.admin.${Date.now()}@example.edu.cn`, roles: ['admin'] } });
+    expect(made.status, made.text).toBe(201);
+    const leaving = await boardSession(await t.tokenFor(made.body.id));
+    expect(await queuesWith(leaving)).toBe(200);
+    expect((await t.request('POST', `/api/v1/people/${made.body.id}/deactivate`, { token: demo.tokens.admin })).status).toBe(200);
+    expect(await queuesWith(leaving)).toBe(401);
   });
 
   it('Redis down: the API keeps serving, links still go out, and the queue takes over again when Redis returns', async () => {

@@ -10,7 +10,7 @@ import { AppError, errorBody, words } from '../src/lib/errors';
 import type { AppDeps, AppEnv } from '../src/lib/http';
 import { localeOf } from '../src/lib/i18n';
 import { boardSignIn, boardSignOut } from '../src/pages/operations/board';
-import { authenticate, findPerson, hasRole, type Person } from '../src/services/auth';
+import { authenticate, hasRole, liveTokenId, tokenHolder, type Person } from '../src/services/auth';
 import type { Queues } from './queues';
 
 export const BOARD_PATH = '/admin/queues';
@@ -23,19 +23,20 @@ const COOKIE = 'imp_admin';
 const SESSION_MS = 8 * 3600_000;
 
 /**
- * A dashboard session: `<personId>.<expiresAt ms>.<HMAC>`. The token itself never goes into the
- * cookie; the person's admin role is checked again on every request, so demotion ends access.
+ * A dashboard session: `<tokenId>.<expiresAt ms>.<HMAC>`, standing on the token it was opened with.
+ * The token itself never goes into the cookie. Every request reads the token and its holder again:
+ * revoking the token, deactivating the person or taking away the admin role ends the session at once.
  */
-async function sessionValue(secret: string, personId: string, expiresAt: number) {
-  return `${personId}.${expiresAt}.${await hmacHex(secret, `board-session:${personId}.${expiresAt}`)}`;
+async function sessionValue(secret: string, tokenId: string, expiresAt: number) {
+  return `${tokenId}.${expiresAt}.${await hmacHex(secret, `board-session:${tokenId}.${expiresAt}`)}`;
 }
 
 async function sessionPerson(db: Db, secret: string, value: string | undefined, now: number): Promise<Person | null> {
-  const [personId, expires, mac] = (value ?? '').split('.');
-  if (!personId || !expires || !mac || !/^\d+$/.test(expires) || Number(expires) < now) return null;
-  const expected = await sessionValue(secret, personId, Number(expires));
+  const [tokenId, expires, mac] = (value ?? '').split('.');
+  if (!tokenId || !expires || !mac || !/^\d+$/.test(expires) || Number(expires) < now) return null;
+  const expected = await sessionValue(secret, tokenId, Number(expires));
   if (!constantTimeEqual(expected, value!)) return null;
-  return findPerson(db, personId);
+  return tokenHolder(db, tokenId);
 }
 
 /**
@@ -77,7 +78,9 @@ export function mountQueueBoard(app: Hono<AppEnv>, queues: Queues, deps: AppDeps
       return boardSignIn(c, LOGIN_PATH, '令牌无效。 / Invalid token.', 401);
     }
     if (!hasRole(person, 'admin')) return boardSignIn(c, LOGIN_PATH, '该令牌不属于管理员。 / This token is not an admin’s.', 403);
-    const session = await sessionValue(deps.config.appSecret, person.id, Date.now() + SESSION_MS);
+    const tokenId = await liveTokenId(deps.db, deps.config.appSecret, token);
+    if (!tokenId) return boardSignIn(c, LOGIN_PATH, '令牌无效。 / Invalid token.', 401);
+    const session = await sessionValue(deps.config.appSecret, tokenId, Date.now() + SESSION_MS);
     setCookie(c, COOKIE, session, { path: '/admin', httpOnly: true, sameSite: 'Strict', secure, maxAge: SESSION_MS / 1000 });
     return c.redirect(BOARD_PATH, 303);
   });

@@ -44,6 +44,20 @@ export async function authenticate(db: Db, secret: string, header: string | unde
   return row;
 }
 
+/** The id of a live token (not revoked, its holder not deactivated), for a session that stands on it. */
+export async function liveTokenId(db: Db, secret: string, token: string): Promise<string | null> {
+  const [row] = await db.select({ id: apiTokens.id }).from(apiTokens).innerJoin(people, eq(people.id, apiTokens.personId))
+    .where(and(eq(apiTokens.tokenHash, await hashToken(secret, token)), isNull(apiTokens.revokedAt), isNull(people.deactivatedAt))).limit(1);
+  return row?.id ?? null;
+}
+
+/** The holder of a token by its id, while the token is live and the holder active. */
+export async function tokenHolder(db: Db, tokenId: string): Promise<Person | null> {
+  const [row] = await db.select(personColumns).from(apiTokens).innerJoin(people, eq(people.id, apiTokens.personId))
+    .where(and(eq(apiTokens.id, tokenId), isNull(apiTokens.revokedAt), isNull(people.deactivatedAt))).limit(1);
+  return row ?? null;
+}
+
 export const hasRole = (person: Person, ...roles: Role[]) => roles.some((r) => person.roles.includes(r));
 
 export function requireRole(person: Person, ...roles: Role[]): void {
