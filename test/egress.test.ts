@@ -39,7 +39,7 @@ describe('URL rules at save time (pure)', () => {
     for (const url of [
       'https://127.0.0.1:6379/', 'https://[::1]:5432/', 'https://169.254.169.254/latest/meta-data/', 'https://[fe80::1]/', 'https://10.1.2.3/',
       'https://172.16.0.1/', 'https://192.168.1.1/', 'https://[fd00::1]/', 'https://100.100.100.200/', 'https://0.0.0.0/', 'https://[::]/',
-      'https://[::ffff:127.0.0.1]/', 'https://localhost/', 'https://api.localhost/', 'https://2130706433/', 'https://0x7f.1/',
+      'https://[::ffff:127.0.0.1]/', 'https://[::127.0.0.1]/', 'https://[::a9fe:a9fe]/', 'https://localhost/', 'https://api.localhost/', 'https://2130706433/', 'https://0x7f.1/',
     ]) expect(outboundUrlProblem(url, STRICT_OUTBOUND), url).toMatchObject({ en: expect.stringMatching(/loopback, private/) });
     expect(outboundUrlProblem('https://8.8.8.8/hook', STRICT_OUTBOUND)).toBeNull();
     // The escape hatch allows exactly what it lists.
@@ -83,6 +83,7 @@ describe('the filtered sender, at send time', () => {
     await refused(post(`http://[::1]:${v6?.port ?? 5432}/`, '{}', {}));
     await refused(post('http://169.254.169.254/latest/meta-data/', '{}', {}));
     await refused(post('http://[::ffff:7f00:1]:6379/', '{}', {}));
+    await refused(post(`http://[::127.0.0.1]:${local.port}/hook`, '{}', {})); // IPv4-compatible: ipaddr.js calls it unicast
     await refused(post(`http://localhost:${local.port}/hook`, '{}', {}));
     // This machine's own name resolves to a loopback address on Debian-like hosts: a name the
     // URL rules cannot recognise, so only the resolved address can refuse it.

@@ -1,8 +1,10 @@
+import dns, { type LookupAddress } from 'node:dns';
 import http from 'node:http';
+import type { LookupFunction } from 'node:net';
 import https from 'node:https';
 import { RequestFilteringHttpAgent, RequestFilteringHttpsAgent } from 'request-filtering-agent';
 import { PermanentSendError } from './channel';
-import { schemeProblem, shortReason, type OutboundPolicy, type OutboundPost, type OutboundResponse } from './outbound';
+import { addressAllowed, ipv4Compatible, schemeProblem, shortReason, type OutboundPolicy, type OutboundPost, type OutboundResponse } from './outbound';
 
 /**
  * The one way the Node workers call outside URLs (robots, webhooks). Node only.
@@ -18,6 +20,18 @@ export function filteredPost(policy: OutboundPolicy, opts: { timeoutMs?: number;
   const maxBytes = opts.maxResponseBytes ?? 16 * 1024;
   const filter = { allowPrivateIPAddress: false, allowMetaIPAddress: false, allowIPAddressList: [...policy.allowAddresses] };
   const agents = { 'http:': new RequestFilteringHttpAgent(filter), 'https:': new RequestFilteringHttpsAgent(filter) };
+  // The agent classes addresses as ipaddr.js does, which takes ::/96 (IPv4-compatible) for unicast:
+  // such addresses are refused here, literal ones before connecting, resolved ones in the lookup.
+  const hidden = (address: string) => ipv4Compatible(address) && !addressAllowed(address, policy);
+  type Answer = (err: Error | null, address?: string | LookupAddress[], family?: number) => void;
+  const lookup = ((hostname: string, options: dns.LookupOptions, callback: Answer) => {
+    dns.lookup(hostname, options, (err, address, family?: number) => {
+      const refused = err ? undefined : (Array.isArray(address) ? address.map((a) => a.address) : [address]).find(hidden);
+      // Worded as the agent words its refusals, so that classify() reads it as one.
+      if (refused) return callback(new Error(`DNS lookup ${refused}(host:${hostname}) is not allowed. Because, it is an IPv4 address in IPv6 form.`));
+      return callback(err, address, family);
+    });
+  }) as LookupFunction;
 
   return (url, body, headers) => {
     // Checked again at send time: a URL stored before the rules (or under looser settings) is
@@ -25,11 +39,14 @@ export function filteredPost(policy: OutboundPolicy, opts: { timeoutMs?: number;
     const problem = schemeProblem(url, policy);
     if (problem) return Promise.reject(new PermanentSendError(`refused: ${problem.en}`));
     const target = new URL(url);
+    const literal = target.hostname.replace(/^\[|\]$/g, '');
+    if (hidden(literal)) return Promise.reject(refusedHost(target.hostname));
     const transport = target.protocol === 'https:' ? https : http;
     return new Promise<OutboundResponse>((resolve, reject) => {
       const req = transport.request(target, {
         method: 'POST',
         agent: agents[target.protocol as 'http:' | 'https:'],
+        lookup,
         headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) },
       });
       const timer = setTimeout(() => req.destroy(new Error(`timeout after ${timeoutMs} ms`)), timeoutMs);
@@ -57,9 +74,9 @@ export function filteredPost(policy: OutboundPolicy, opts: { timeoutMs?: number;
  * A refused destination is permanent (the unit's URL must change); a network failure is retried.
  * Either way the reason is short and says nothing a target chose to say.
  */
+const refusedHost = (host: string) => new PermanentSendError(`refused: ${shortReason(host, 100)} is or resolves to a loopback, private, link-local or reserved address (see OUTBOUND_ALLOW_ADDRESSES)`);
+
 function classify(err: Error & { code?: string }, host: string): Error {
-  if (/is not allowed\. Because/.test(err.message)) {
-    return new PermanentSendError(`refused: ${shortReason(host, 100)} is or resolves to a loopback, private, link-local or reserved address (see OUTBOUND_ALLOW_ADDRESSES)`);
-  }
+  if (/is not allowed\. Because/.test(err.message)) return refusedHost(host);
   return new Error(shortReason(err.code ? `network error ${err.code}` : err.message));
 }

@@ -42,7 +42,7 @@ function isCidr(entry: string): boolean {
  * Everything ipaddr.js does not class as `unicast` is refused: loopback, private (10/8, 172.16/12,
  * 192.168/16), link-local (169.254/16 with the metadata services, fe80::/10), unique-local
  * (fc00::/7), carrier-grade NAT (100.64/10), unspecified (0.0.0.0, ::), broadcast, multicast,
- * reserved, and IPv4 hidden in IPv6 (::ffff:127.0.0.1, 6to4, Teredo). The same rule as the
+ * reserved, and IPv4 hidden in IPv6 (::ffff:127.0.0.1, ::127.0.0.1, 6to4, Teredo). The same rule as the
  * request-filtering agent the Node sender uses, here for literal addresses at save time.
  */
 export function addressAllowed(address: string, policy: OutboundPolicy): boolean {
@@ -51,7 +51,16 @@ export function addressAllowed(address: string, policy: OutboundPolicy): boolean
   for (const entry of policy.allowAddresses) {
     if (ipaddr.isValid(entry) ? ipaddr.parse(entry).toNormalizedString() === parsed.toNormalizedString() : matchesCidr(parsed, entry)) return true;
   }
-  return parsed.range() === 'unicast';
+  return parsed.range() === 'unicast' && !ipv4Compatible(parsed);
+}
+
+/**
+ * `::a.b.c.d` (::/96, the deprecated IPv4-compatible form): ipaddr.js classes it as unicast, yet it
+ * names an IPv4 address ([::127.0.0.1] is ::7f00:1). Refused like the address it hides.
+ */
+export function ipv4Compatible(address: ipaddr.IPv4 | ipaddr.IPv6 | string): boolean {
+  const parsed = typeof address === 'string' ? (ipaddr.isValid(address) ? ipaddr.parse(address) : null) : address;
+  return parsed?.kind() === 'ipv6' && (parsed as ipaddr.IPv6).parts.slice(0, 6).every((part) => part === 0);
 }
 
 function matchesCidr(address: ipaddr.IPv4 | ipaddr.IPv6, cidr: string): boolean {
