@@ -34,11 +34,14 @@ describe('CSV exports never carry a formula (OWASP CSV injection)', () => {
   });
 
   it('a one-line field (an account name, a platform id) with a line break is refused, naming it', async () => {
-    for (const extra of [{ name: '学生会\n=1+1' }, { platformId: 'x\r=1+1' }, { name: '学生会\u001b[2J' }]) {
+    // And text-direction overrides and isolates, which make a name read as another (「\u202e」 reverses the rest).
+    for (const extra of [{ name: '学生会\n=1+1' }, { platformId: 'x\r=1+1' }, { name: '学生会\u001b[2J' }, { name: '官方\u202e信微' }, { platformId: '\u2066gh_x\u2069' }]) {
       const res = await t.request('POST', '/api/v1/accounts', { token: demo.tokens.publicity_officer, body: application(demo, extra) });
       expect(res.status).toBe(400);
-      expect(res.body.error.details).toEqual([expect.objectContaining({ path: Object.keys(extra)[0], message: '须为一行，不能含换行或控制字符' })]);
+      expect(res.body.error.details).toEqual([expect.objectContaining({ path: Object.keys(extra)[0], message: '须为一行，不能含换行、控制字符或文字方向控制符' })]);
     }
+    // Right-to-left text itself is fine: it needs no override.
+    expect((await t.request('POST', '/api/v1/accounts', { token: demo.tokens.publicity_officer, body: application(demo, { name: 'جامعة 大学 \u200f' }) })).status).toBe(201);
   });
 
   it('in the registry export: account names and platform ids that look like formulas', async () => {

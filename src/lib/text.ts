@@ -81,8 +81,13 @@ export function text(max: number, opts: { min?: number; trim?: boolean } = {}) {
   return schema.min(min).max(max);
 }
 
-/** Line breaks, escapes and the other control characters (C0, DEL, C1, the Unicode line and paragraph separators). */
-export const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+/**
+ * Line breaks, escapes and the other control characters (C0, DEL, C1, the Unicode line and paragraph
+ * separators), and the bidirectional embeddings, overrides and isolates (U+202A–202E, U+2066–2069):
+ * in a name they reverse how the rest reads (「\u202egpj.exe」 shows as 「exe.jpg」), on the public
+ * verify page, in a CSV or a log line alike. Arabic or Hebrew text needs none of them.
+ */
+export const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
 
 /**
  * A one-line field (a title, a name, an id): `text` without line breaks or other control characters.
@@ -90,5 +95,5 @@ export const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
  * a line or a row; no form sends one (a text input cannot hold it).
  */
 export function line(max: number, opts: { min?: number } = {}) {
-  return text(max, opts).refine((s) => !CONTROL.test(s), { message: 'must be one line, without line breaks or control characters', params: { zh: '须为一行，不能含换行或控制字符' } });
+  return text(max, opts).refine((s) => !CONTROL.test(s), { message: 'must be one line, without line breaks, control characters or text-direction overrides', params: { zh: '须为一行，不能含换行、控制字符或文字方向控制符' } });
 }
