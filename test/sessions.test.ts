@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { createTestEnv, type TestEnv } from './harness';
 import type { Notification } from '../src/notify/channel';
-import { LOGIN_LIMITS } from '../src/services/sessions';
+import { LOGIN_LIMITS, requestLoginLink } from '../src/services/sessions';
 
 /**
  * Sign-in by mailed one-time link, and the browser sessions it starts: the link works once and
@@ -90,11 +90,18 @@ describe('sign-in links and sessions', () => {
   it('limits requests per address without telling, and per IP with a 429', async () => {
     t.clock.advance(1); // a fresh window
     const email = await emailOf(demo.people.secretary!);
-    for (let i = 0; i < LOGIN_LIMITS.perAddress + 2; i++) {
+    for (let i = 0; i < LOGIN_LIMITS.perAddressAndClient + 2; i++) {
       const r = await t.request('POST', '/login', { form: { email } });
       expect(r.status).toBe(200);
     }
-    expect(signInMails(await t.deliver(), email)).toHaveLength(LOGIN_LIMITS.perAddress);
+    expect(signInMails(await t.deliver(), email)).toHaveLength(LOGIN_LIMITS.perAddressAndClient);
+    // Another client asking for the same address still gets its links sent (one client cannot lock a
+    // person out), until the address's own limit over all clients.
+    const { db } = t.runtime.database;
+    for (let client = 0; client * LOGIN_LIMITS.perAddressAndClient < LOGIN_LIMITS.perAddress + 3; client++) {
+      for (let i = 0; i < LOGIN_LIMITS.perAddressAndClient; i++) await requestLoginLink(db, t.runtime.deps, { email, ip: `198.51.100.${client}`, next: '/' });
+    }
+    expect(signInMails(await t.deliver(), email)).toHaveLength(LOGIN_LIMITS.perAddress - LOGIN_LIMITS.perAddressAndClient);
 
     t.clock.advance(1);
     let last = 0;

@@ -10,8 +10,14 @@ import { enqueue } from './outbox';
 
 /** A mailed sign-in link works once, within this long. */
 export const LOGIN_LINK_MINUTES = 15;
-/** Sign-in requests allowed per address and per IP in one window (the window is the link's lifetime). */
-export const LOGIN_LIMITS = { perAddress: 5, perIp: 30 } as const;
+/**
+ * Sign-in requests in one window (the window is the link's lifetime): links sent to one address from
+ * one client, links sent to one address from all clients, and requests from one client. Counting an
+ * address per client first means that one client asking over and over for someone else's address
+ * uses up only its own share: the person still gets a link when they ask, until several clients
+ * together have had `perAddress` links sent.
+ */
+export const LOGIN_LIMITS = { perAddressAndClient: 5, perAddress: 20, perIp: 30 } as const;
 /** A session ends after this long without a request, and in any case this long after it began. */
 export const SESSION_IDLE_MS = 8 * 3600_000;
 export const SESSION_MAX_MS = 7 * 86_400_000;
@@ -28,7 +34,7 @@ const normalEmail = (email: string) => email.trim().toLowerCase();
  * Someone asks for a sign-in link. Known address: a link row is written and its mail queued (the
  * token is minted when the mail goes out). Unknown address: the row is written too, without a
  * person, so it counts against the limits and the caller's answer cannot tell the two apart.
- * Over the per-address limit nothing is sent and the answer stays the same; over the per-IP limit
+ * Over an address's limits nothing is sent and the answer stays the same; over the per-IP limit
  * the caller is told to wait (that says nothing about any address).
  */
 export async function requestLoginLink(db: Db, deps: ServiceDeps, input: { email: string; ip: string; next: string }): Promise<void> {
@@ -44,10 +50,12 @@ export async function requestLoginLink(db: Db, deps: ServiceDeps, input: { email
     if ((byIp?.n ?? 0) >= LOGIN_LIMITS.perIp) {
       throw new AppError('rate_limited', { retryAfter: words(`${LOGIN_LINK_MINUTES} 分钟`, `${LOGIN_LINK_MINUTES} minutes`) }, { retryAfter: new Date(now.getTime() + LOGIN_LINK_MINUTES * 60_000).toISOString() });
     }
-    const [byAddress] = await tx.select({ n: count() }).from(loginLinks).where(and(eq(loginLinks.emailHash, emailHash), gt(loginLinks.createdAt, windowStart)));
+    const [byAddress] = await tx
+      .select({ fromHere: sql<number>`count(*) filter (where ${loginLinks.ipHash} = ${ipHash})`.mapWith(Number), sent: sql<number>`count(${loginLinks.personId})`.mapWith(Number) })
+      .from(loginLinks).where(and(eq(loginLinks.emailHash, emailHash), gt(loginLinks.createdAt, windowStart)));
     // A person who left gets no link (and the answer does not say so).
     const [person] = await tx.select({ id: people.id }).from(people).where(and(sql`lower(${people.email}) = ${normalEmail(input.email)}`, isNull(people.deactivatedAt))).limit(1);
-    const allowed = (byAddress?.n ?? 0) < LOGIN_LIMITS.perAddress;
+    const allowed = (byAddress?.fromHere ?? 0) < LOGIN_LIMITS.perAddressAndClient && (byAddress?.sent ?? 0) < LOGIN_LIMITS.perAddress;
     const [row] = await tx
       .insert(loginLinks)
       .values({ personId: person && allowed ? person.id : null, emailHash, ipHash, next: input.next, createdAt: now, expiresAt: new Date(now.getTime() + LOGIN_LINK_MINUTES * 60_000) })
