@@ -99,6 +99,26 @@ describe.skipIf(!hasChromium && !process.env.CI)('sign-off page in headless Chro
     await page.close();
   });
 
+  it('on a 375-px phone a long link, a long word and a wide table are read whole, without the page going sideways', async () => {
+    const url = 'https://www.example.edu.cn/very/long/path/to/the/registration/form?id=20261207&ref=announcement-of-the-college-office';
+    const cells = (tag: string) => Array.from({ length: 7 }, (_, i) => `<${tag}>计算机科学与技术学院${i}</${tag}>`).join('');
+    const body = `<p>报名：<a href="${url}">${url}</a></p><p>${'Donaudampfschifffahrtsgesellschaft'.repeat(3)}</p><table><tr>${cells('th')}</tr><tr>${cells('td')}</tr></table>`;
+    const created = await t.request('POST', '/api/v1/drafts', { token: demo.tokens.drafter, body: { title: '长链接与宽表格', body, bodyFormat: 'html', unitId: demo.unitId, accountIds: [demo.accountId] } });
+    await t.request('POST', `/api/v1/drafts/${created.body.id}/submit`, { token: demo.tokens.drafter });
+    const page = await browser.newPage({ ...phone, viewport: { width: 375, height: 812 } });
+    await page.goto(`${base}/s/${await t.linkFor(demo.people.section_head!)}`);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+    // The link ends inside the card; the table scrolls in its own box, its cells wider than one character.
+    const card = (await page.locator('.body').boundingBox())!;
+    const link = (await page.locator('.body a').boundingBox())!;
+    expect(link.x + link.width).toBeLessThanOrEqual(card.x + card.width + 1);
+    const table = page.locator('.body table');
+    expect(await table.evaluate((el) => el.scrollWidth > el.clientWidth && getComputedStyle(el).overflowX === 'auto')).toBe(true);
+    expect((await page.locator('.body td').first().boundingBox())!.width).toBeGreaterThan(60);
+    await shot(page, 'signoff-wide-content-375');
+    await page.close();
+  });
+
   it('without JavaScript a refused post comes back with the error and the input kept; then it records the return', async () => {
     const { draftId, token } = await pendingLink('section_head', '退回页面测试');
     const context = await browser.newContext({ javaScriptEnabled: false, locale: 'zh-CN' });

@@ -98,7 +98,7 @@ ol.stages{list-style:none;margin:0 0 12px;padding:0;display:flex;flex-wrap:wrap;
 ul.evidence{list-style:none;margin:0 0 12px;padding:0;display:flex;flex-wrap:wrap;gap:10px}ul.evidence li a{display:flex;flex-direction:column;gap:4px;max-width:160px;font-size:13px;word-break:break-all}ul.evidence img{width:160px;height:120px;object-fit:cover;border:1px solid var(--line);border-radius:6px;background:#fafafa}
 .stats{display:grid;grid-template-columns:repeat(auto-fit,minmax(150px,1fr));gap:12px;margin-bottom:16px}
 .stat{background:#fff;border:1px solid var(--line);border-radius:8px;padding:14px 16px}.stat b{display:block;font-size:24px}.stat span{color:var(--muted);font-size:13px}
-.content{line-height:1.8;word-break:break-word}.content img{max-width:100%;height:auto}.content table{border-collapse:collapse}.content td,.content th{border:1px solid var(--line);padding:4px 8px}
+.content{line-height:1.8;overflow-wrap:anywhere}.content img{max-width:100%;height:auto}.content table{border-collapse:collapse;display:block;max-width:100%;overflow-x:auto}.content td,.content th{border:1px solid var(--line);padding:4px 8px;min-width:5em;overflow-wrap:normal}
 ins.diff{background:#d7f5dd;color:#04451f;text-decoration:none}del.diff{background:#ffe1de;color:#7a0c0c}
 html{scroll-padding-top:72px}
 code,.mono{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:.92em}

@@ -16,7 +16,9 @@ label h2{display:inline-block}
 label.check{display:flex;gap:10px;align-items:flex-start;padding:10px 0;border-bottom:1px solid #f0ebe3}label.check input{width:22px;height:22px;margin:2px 0 0;flex:none}
 ul.version-files{list-style:none;margin:0;padding:0;display:grid;gap:8px}ul.version-files li{word-break:break-all}
 ul.version-files .thumb{display:block;margin-bottom:4px}ul.version-files .thumb img{max-width:240px;max-height:180px;border:1px solid #e5e6eb;border-radius:4px}
-.body img{max-width:100%;height:auto}.body table{border-collapse:collapse}.body td,.body th{border:1px solid #dcdfe6;padding:4px 8px}
+/* The text a leader approves is read whole on a phone: a long link or word wraps, a wide table scrolls inside the card (its cells keep a readable width). */
+.body{overflow-wrap:anywhere}
+.body img{max-width:100%;height:auto}.body table{border-collapse:collapse;display:block;max-width:100%;overflow-x:auto}.body td,.body th{border:1px solid #dcdfe6;padding:4px 8px;min-width:5em;overflow-wrap:normal}
 dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:4px 12px;margin:8px 0 0;font-size:14px}dl.facts dt{color:#666}dl.facts dd{margin:0;min-width:0;word-break:break-word}
 .hash{font-size:12px;word-break:break-all}
 ul.accounts{margin:0;padding:0;list-style:none}
