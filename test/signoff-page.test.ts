@@ -148,6 +148,11 @@ describe.skipIf(!hasChromium && !process.env.CI)('sign-off page in headless Chro
     await page.goto(`${base}/s/${fresh}`);
     expect(await page.locator('.changes h2').textContent()).toContain('自您上次审阅的第 1 版以来的修改');
     expect(await page.locator('ol.record').textContent()).toContain('第二段数据有误，请核实');
+    // What the return left unticked reads as not ticked, never as a ✗ against 「不含涉密信息」.
+    const ticks = (await page.locator('ol.record ul.ticks').first().textContent())!;
+    expect(ticks).toContain('✓ 文字、数据、图表、图片准确无误');
+    expect(ticks).toContain('○ 不含涉密信息（涉密信息不上网）（未勾选）');
+    expect(ticks).not.toContain('✗');
     await context.close();
   });
 

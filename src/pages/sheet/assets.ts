@@ -8,7 +8,7 @@ table.sheet-levels{table-layout:fixed}.c-level{width:13%}.c-reviewer{width:11%}.
 .sheet-levels .hash{font-size:9px}
 .legend{font-size:11px;color:#444;margin:0 0 10px}
 .sheet-title{font-weight:700;font-size:15px}
-ul.ticks{list-style:none;margin:0;padding:0;font-size:12px}ul.ticks li.no{color:#9b1c1c}ul.ticks.short{display:flex;flex-wrap:wrap;gap:0 8px}
+ul.ticks{list-style:none;margin:0;padding:0;font-size:12px}ul.ticks li.unticked{color:#666}ul.ticks.short{display:flex;flex-wrap:wrap;gap:0 8px}
 ul.accounts{margin:0;padding:0;list-style:none}
 .flag.appointed{display:inline-block;margin-top:4px;padding:0 6px;border:1px solid #b7791f;color:#7a4b00;border-radius:4px;font-size:11px}
 .tag.decision-approve{background:#e6f4ea;color:#1f5131}.tag.decision-return{background:#fff4e0;color:#7a4b00}.tag.decision-reject{background:#fdecea;color:#7a1c1c}

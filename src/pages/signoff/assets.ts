@@ -23,7 +23,7 @@ dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:4px 12px;margin:
 .hash{font-size:12px;word-break:break-all}
 ul.accounts{margin:0;padding:0;list-style:none}
 ol.record{list-style:none;margin:0;padding:0}ol.record>li{border-bottom:1px solid #eee;padding:8px 0}ol.record>li.just-made{background:#f2f8f3;border-left:4px solid #1f7a3a;padding-left:8px}
-ul.ticks{list-style:none;margin:4px 0;padding:0;font-size:13px;color:#444;display:flex;flex-wrap:wrap;gap:2px 12px}ul.ticks li.no{color:#9b1c1c}
+ul.ticks{list-style:none;margin:4px 0;padding:0;font-size:13px;color:#444;display:flex;flex-wrap:wrap;gap:2px 12px}ul.ticks li.unticked{color:#666}
 .comment{margin:4px 0;white-space:pre-wrap;word-break:break-word}
 .tag.decision-approve{background:#e6f4ea;color:#1f5131}.tag.decision-return{background:#fff4e0;color:#7a4b00}.tag.decision-reject{background:#fdecea;color:#7a1c1c}
 .hint{color:#555;font-size:14px;margin:4px 0}

@@ -8,7 +8,7 @@ export const WORKSPACE_CSS = `
 .stats a.stat{text-decoration:none;color:var(--text)}.stats a.stat:hover{border-color:var(--brand)}.stat.late b{color:var(--bad)}
 /* The checklist inside a timeline entry is not a timeline entry itself. */
 .timeline ul.ticks li{padding:0}.timeline ul.ticks li::before{content:none}
-ul.ticks{list-style:none;margin:4px 0;padding:0;font-size:13px;color:var(--muted);display:flex;flex-wrap:wrap;gap:2px 12px}ul.ticks li.no{color:var(--bad)}
+ul.ticks{list-style:none;margin:4px 0;padding:0;font-size:13px;color:var(--muted);display:flex;flex-wrap:wrap;gap:2px 12px}ul.ticks li.unticked{color:var(--muted)}
 .comment{margin:4px 0;white-space:pre-wrap;word-break:break-word;background:#f7f8fa;border-left:3px solid var(--line);padding:4px 10px}
 .diff-text{white-space:pre-wrap;word-break:break-word;line-height:1.9;border:1px solid var(--line);border-radius:6px;padding:10px 12px;background:#fff}
 .diff-text ins{background:#d7f5dd;color:#04451f;text-decoration:underline}.diff-text del{background:#ffe1de;color:#7a0c0c;text-decoration:line-through}
