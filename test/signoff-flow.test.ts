@@ -105,6 +105,18 @@ describe.each<DbKind>(['postgres', 'pglite'])('sign-off chain on %s', (kind) => 
     expect((await approve(token)).status).toBe(200); // the link is still good
   });
 
+  it('a withdrawal supersedes the open link, which then says there is nothing more to do (no newer link will come)', async () => {
+    const draft = await newDraft('撤回测试');
+    await submit(draft.id);
+    const link = await linkOf('section_head');
+    expect((await t.request('POST', `/api/v1/drafts/${draft.id}/withdraw`, { token: demo.tokens.drafter, body: { reason: '活动取消' } })).status).toBe(200);
+    const dead = await approve(link);
+    expect(dead.status).toBe(410);
+    expect(dead.body.error.message).toBe('此审核链接已失效（稿件已撤回），您无需再处理');
+    expect((await t.request('POST', `/api/v1/signoff/${link}`, { body: { decision: 'approve', checklist: ALL_TICKED }, headers: { 'accept-language': 'en' } })).body.error.message).toBe('This sign-off link is no longer valid (the draft was withdrawn); there is nothing more for you to do here');
+    expect((await t.request('GET', `/s/${link}`)).text).not.toContain('最新通知');
+  });
+
   it('an edit during review supersedes the open link and restarts at the first level', async () => {
     const draft = await newDraft('修改测试');
     await submit(draft.id);
@@ -116,6 +128,7 @@ describe.each<DbKind>(['postgres', 'pglite'])('sign-off chain on %s', (kind) => 
     const dead = await approve(stale);
     expect(dead.status).toBe(410);
     expect(dead.body.error.code).toBe('link_superseded');
+    expect(dead.body.error.message).toBe('此审核链接已失效（稿件已修改，审核从第一级重新开始），请使用最新通知中的链接');
     const page = await t.request('GET', `/s/${stale}`);
     expect(page.status).toBe(410);
     expect(page.text).toContain('已失效');

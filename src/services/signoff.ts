@@ -27,12 +27,20 @@ type ReviewRow = typeof reviews.$inferSelect;
 
 const REVIEW_STATUS_OF = { approve: 'approved', return: 'returned', reject: 'rejected' } as const satisfies Record<Decision, string>;
 
-const SUPERSEDED_REASONS: Record<string, [string, string]> = {
-  edited: ['稿件已修改，审核从第一级重新开始', 'the draft was edited and review restarted'],
-  retargeted: ['稿件的发布账号已更改，审核从第一级重新开始', 'the draft’s accounts changed and review restarted'],
-  withdrawn: ['稿件已撤回', 'the draft was withdrawn'],
-  succession: ['该岗位已由接任者负责', 'the position has a new holder'],
-  transfer: ['该审核已转交他人', 'the review was transferred'],
+const NEWER_LINK = ['请使用最新通知中的链接', 'use the link in the latest notification'] as const;
+const NOTHING_TO_DO = ['您无需再处理', 'there is nothing more for you to do here'] as const;
+
+/** Why a link was superseded, and what its holder does now: only a restarted review sends a newer link. */
+const SUPERSEDED_REASONS: Record<string, [string, string, string, string]> = {
+  edited: ['稿件已修改，审核从第一级重新开始', 'the draft was edited and review restarted', NEWER_LINK[0], NEWER_LINK[1]],
+  retargeted: ['稿件的发布账号已更改，审核从第一级重新开始', 'the draft’s accounts changed and review restarted', NEWER_LINK[0], NEWER_LINK[1]],
+  withdrawn: ['稿件已撤回', 'the draft was withdrawn', NOTHING_TO_DO[0], NOTHING_TO_DO[1]],
+  succession: ['该岗位已由接任者负责', 'the position has a new holder', NOTHING_TO_DO[0], NOTHING_TO_DO[1]],
+  transfer: ['该审核已转交他人', 'the review was transferred', NOTHING_TO_DO[0], NOTHING_TO_DO[1]],
+};
+const supersededError = (reason: string | null) => {
+  const [reasonZh, reasonEn, adviceZh, adviceEn] = SUPERSEDED_REASONS[reason ?? ''] ?? ['已被新的审核取代', 'superseded', NEWER_LINK[0], NEWER_LINK[1]];
+  return new AppError('link_superseded', { reasonZh, reasonEn, adviceZh, adviceEn }, reason ? { reason } : undefined);
 };
 
 /**
@@ -79,11 +87,10 @@ export const reviewStatusWords = (status: string) => words(...(REVIEW_STATUS_WOR
 function linkProblem(link: Pick<LinkRow, 'usedAt' | 'supersededAt' | 'supersededReason' | 'versionId' | 'personId' | 'expiresAt'>, review: Pick<ReviewRow, 'status' | 'versionId' | 'assigneeId'>, now: Date): AppError | null {
   if (link.usedAt) return new AppError('link_used');
   if (link.supersededAt) {
-    const [zh, en] = SUPERSEDED_REASONS[link.supersededReason ?? ''] ?? ['已被新的审核取代', 'superseded'];
-    return new AppError('link_superseded', { reasonZh: zh, reasonEn: en }, { reason: link.supersededReason });
+    return supersededError(link.supersededReason);
   }
   if (review.status !== 'pending') return new AppError('review_closed', { status: reviewStatusWords(review.status) }, { status: review.status });
-  if (review.versionId !== link.versionId || review.assigneeId !== link.personId) return new AppError('link_superseded', { reasonZh: '已被新的审核取代', reasonEn: 'superseded' });
+  if (review.versionId !== link.versionId || review.assigneeId !== link.personId) return supersededError(null);
   if (link.expiresAt.getTime() <= now.getTime()) return new AppError('link_expired', {}, { expiredAt: link.expiresAt.toISOString() });
   return null;
 }
