@@ -30,6 +30,8 @@ export interface EditorPageProps {
   findingsFresh?: boolean;
   errors?: FieldErrors;
   notice?: string;
+  /** Files chosen on the form as it was sent, not saved (a check, a refusal): named, to be chosen again. */
+  unsavedFiles?: string[];
 }
 
 /**
@@ -37,7 +39,7 @@ export interface EditorPageProps {
  * buttons that post to this page's route — it works without JavaScript. /assets/editor.js turns the
  * textarea into the WYSIWYG editor (served from this origin) and uploads images as they are inserted.
  */
-export function EditorPage({ ctx, mode, values, accounts, findings, findingsFresh, errors = {}, notice }: EditorPageProps) {
+export function EditorPage({ ctx, mode, values, accounts, findings, findingsFresh, errors = {}, notice, unsavedFiles = [] }: EditorPageProps) {
   const l = ctx.locale;
   const isNew = mode.kind === 'new';
   const title = isNew ? t(l, '新建稿件', 'New draft') : t(l, '修改稿件', 'Edit draft');
@@ -102,6 +104,9 @@ export function EditorPage({ ctx, mode, values, accounts, findings, findingsFres
                 <label for={fieldId('attachments')}>{t(l, '添加图片或附件', 'Add images or attachments')}</label>
                 <span class="hint" id={`${fieldId('attachments')}-hint`}>{t(l, 'jpg、png、gif、webp、pdf、docx、xlsx、pptx，可多选；保存时上传。', 'jpg, png, gif, webp, pdf, docx, xlsx, pptx; several at once; uploaded when you save.')}</span>
                 {errors.attachments ? <span class="error-message" id={`${fieldId('attachments')}-error`}>{errors.attachments}</span> : null}
+                {unsavedFiles.length ? (
+                  <Notice tone="warn">{t(l, `所选文件尚未上传：${unsavedFiles.join('、')}。浏览器不能替您保留所选文件，请重新选择后再保存。`, `The files you chose are not uploaded yet: ${unsavedFiles.join(', ')}. The browser cannot keep a choice of files, so choose them again before saving.`)}</Notice>
+                ) : null}
                 <input type="file" id={fieldId('attachments')} name="attachments" multiple aria-describedby={`${fieldId('attachments')}-hint`}
                   accept=".jpg,.jpeg,.png,.gif,.webp,.pdf,.docx,.xlsx,.pptx,image/*" />
               </div>

@@ -117,6 +117,9 @@ const asPage = (handler: (c: C) => Promise<Response>) => async (c: C) => {
  * back to the form with what was typed and an error summary naming the fields. 发布前自查 screens
  * the text on the page without saving; 导入 turns a .docx into a new draft and opens it here.
  */
+/** The files chosen on a form that comes back unsaved: a browser cannot put them back in the file input, so the page names them. */
+const namesOf = (files: File[]) => files.map((f) => f.name).filter(Boolean);
+
 export const editorRouter = new Hono<AppEnv>()
   .use('/drafts/new', requirePage)
   .use('/drafts/:id/edit', requirePage)
@@ -126,7 +129,7 @@ export const editorRouter = new Hono<AppEnv>()
     const person = c.var.person;
     const { deps } = c.var;
     const form = await readForm(c);
-    const sendBack = (errors: FieldErrors, status: ContentfulStatusCode, more: Partial<EditorPageProps> = {}) => newDraftPage(c, person, { values: form.values, errors, ...more }, status);
+    const sendBack = (errors: FieldErrors, status: ContentfulStatusCode, more: Partial<EditorPageProps> = {}) => newDraftPage(c, person, { values: form.values, errors, unsavedFiles: namesOf(form.attachments), ...more }, status);
     if (form.intent === 'import') return importFromForm(c, person, form);
     const parsed = NewDraftSchema.safeParse({ ...form.values, unitId: form.unitId });
     if (form.intent === 'check') {
@@ -163,7 +166,7 @@ export const editorRouter = new Hono<AppEnv>()
     const { deps } = c.var;
     const draftId = c.req.param('id')!;
     const form = await readForm(c);
-    const sendBack = (errors: FieldErrors, status: ContentfulStatusCode, more: Partial<EditorPageProps> = {}) => editDraftPage(c, person, draftId, { values: form.values, errors, ...more }, status);
+    const sendBack = (errors: FieldErrors, status: ContentfulStatusCode, more: Partial<EditorPageProps> = {}) => editDraftPage(c, person, draftId, { values: form.values, errors, unsavedFiles: namesOf(form.attachments), ...more }, status);
     const parsed = NewDraftSchema.omit({ unitId: true }).partial({ accountIds: true, urgency: true }).safeParse({ ...form.values, ...form.publishing });
     if (form.intent === 'check') return sendBack({}, 200, { findings: await previewPrescreen(deps.db, form.values), findingsFresh: true });
     try {
