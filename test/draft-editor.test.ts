@@ -46,6 +46,32 @@ describe('the draft form (/drafts/new, /drafts/{id}/edit)', () => {
     expect(res.headers.get('location')).toBe('/login?next=%2Fdrafts%2Fnew');
   });
 
+  it('publicity staff (no unit of their own) choose the unit first; someone of no unit and no such role is told why', async () => {
+    const email = async (id: string) => (await t.request('GET', '/api/v1/me', { token: await t.tokenFor(id) })).body.email as string;
+    const publicity = await t.signIn(await email(demo.people.publicity!));
+    const choose = await t.request('GET', '/drafts/new', { cookie: publicity.cookie });
+    expect(choose.status).toBe(200);
+    expect(choose.text).toContain('为哪个单位起草？');
+    expect(choose.text).toContain(`href="/drafts/new?unitId=${demo.unitId}"`);
+    const form = await t.request('GET', `/drafts/new?unitId=${demo.unitId}`, { cookie: publicity.cookie });
+    expect(form.text).toContain(`name="unitId" value="${demo.unitId}"`);
+    expect(form.text).toMatch(new RegExp(`name="accountIds" value="${demo.accountId}"`));
+    // Reporting an incident, likewise: any unit to choose from.
+    const report = await t.request('GET', '/incidents/new', { cookie: publicity.cookie });
+    expect(report.status).toBe(200);
+    expect(report.text).toContain(`value="${demo.unitId}"`);
+    // A staff member of no unit: a 403 page that says why.
+    const made = await t.request('POST', '/api/v1/people', { token: demo.tokens.admin, body: { name: '无单位人员', email: `nounit.${Date.now()}@example.edu.cn`, roles: ['staff'] } });
+    const loner = await t.signIn(made.body.email);
+    const refused = await t.request('GET', '/drafts/new', { cookie: loner.cookie });
+    expect(refused.status).toBe(403);
+    expect(refused.text).toContain('您不属于任何单位，不能起草稿件');
+    expect((await t.request('GET', '/incidents/new', { cookie: loner.cookie })).text).toContain('您不属于任何单位');
+    // Nor may anyone write for a unit they do not belong to by naming it.
+    const other = await t.seed();
+    expect((await t.request('GET', `/drafts/new?unitId=${other.unitId}`, { cookie: session.cookie })).status).toBe(403);
+  });
+
   it('shows the contract fields, the import control, and accounts the gate refuses with the reason', async () => {
     const res = await page('/drafts/new');
     expect(res.status).toBe(200);

@@ -2,7 +2,7 @@ import type { Context } from 'hono';
 import { setCookie } from 'hono/cookie';
 import type { Child } from 'hono/jsx';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { toAppError } from '../../lib/errors';
+import { toAppError, Words, type AppError } from '../../lib/errors';
 import { type AppEnv } from '../../lib/http';
 import { LANG_COOKIE, parseLocale } from '../../lib/i18n';
 import { pageCtx, t } from './context';
@@ -27,6 +27,12 @@ function rememberLanguage(c: Context<AppEnv>) {
 }
 
 /** Any error as a page in the layout: its message in the page's language, never a stack or data. */
+/** Why a refusal was made, when it says so in both languages (`details.reason`), for the page beneath its message. */
+const reasonOf = (e: AppError): Words | null => {
+  const reason = e.details && typeof e.details === 'object' ? (e.details as { reason?: unknown }).reason : undefined;
+  return reason instanceof Words ? reason : null;
+};
+
 export function errorPage(c: Context<AppEnv>, err: unknown) {
   const e = toAppError(err);
   if (e.code === 'internal') c.var.log.error({ err }, 'page failed');
@@ -37,6 +43,7 @@ export function errorPage(c: Context<AppEnv>, err: unknown) {
     <Layout ctx={ctx} title={title}>
       <h1>{title}</h1>
       <Notice tone="bad">{e.localized(ctx.locale)}</Notice>
+      {reasonOf(e) ? <p class="reason">{reasonOf(e)!.in(ctx.locale)}</p> : null}
       <Card>
         <div class="actions">
           <LinkButton href={ctx.person ? '/' : '/login'} kind="secondary">{ctx.person ? t(ctx, '返回工作台', 'Back to the workspace') : t(ctx, '登录', 'Sign in')}</LinkButton>

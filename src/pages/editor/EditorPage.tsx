@@ -166,3 +166,21 @@ export function EditorPage({ ctx, mode, values, accounts, findings, findingsFres
     </Layout>
   );
 }
+
+/** Publicity and admin staff belong to no unit of their own: they first choose the unit a new draft is written for. */
+export function ChooseUnitPage({ ctx, units }: { ctx: PageCtx; units: { id: string; name: string }[] }) {
+  const l = ctx.locale;
+  const lang = ctx.query.get('lang') ? `&lang=${encodeURIComponent(ctx.query.get('lang')!)}` : '';
+  const title = t(l, '新建稿件', 'New draft');
+  return (
+    <Layout ctx={ctx} title={title} crumbs={[[t(l, '工作台', 'Workspace'), '/'], [title]]}>
+      <h1>{title}</h1>
+      <Card title={t(l, '为哪个单位起草？', 'Which unit is it for?')}>
+        <p class="muted">{t(l, '稿件经所选单位的审核链审核，只能发往该单位的账号。', 'The draft goes up the chosen unit’s sign-off chain and may be published only on that unit’s accounts.')}</p>
+        {units.length ? (
+          <ul class="unit-choices">{units.map((u) => <li><a href={`/drafts/new?unitId=${u.id}${lang}`}>{u.name}</a></li>)}</ul>
+        ) : <p>{t(l, '还没有单位。', 'There are no units yet.')}</p>}
+      </Card>
+    </Layout>
+  );
+}

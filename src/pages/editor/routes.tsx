@@ -2,11 +2,11 @@ import { Hono, type Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { eq } from 'drizzle-orm';
 import { units } from '../../../db/schema';
-import { AppError, toAppError } from '../../lib/errors';
+import { AppError, toAppError, words } from '../../lib/errors';
 import { validationError, type AppEnv } from '../../lib/http';
 import { NewDraftSchema } from '../../routes/drafts/drafts.routes';
 import { ImportFields } from '../../routes/files/files.routes';
-import { currentPositions, type Person } from '../../services/auth';
+import { currentPositions, hasRole, requireUnitAccess, type Person } from '../../services/auth';
 import { importDocx } from '../../services/docx-import';
 import { previewPrescreen, saveDraftEdit, submitIfDraft, writeDraft } from '../../services/draft-form';
 import { getDraftRow, getDraftView, illegalMove } from '../../services/drafts';
@@ -17,18 +17,27 @@ import { errorPage, renderPage } from '../components/render';
 import type { FieldErrors } from '../components/ui';
 import { requirePage } from '../sessions';
 import { UUID_PARAM } from '../workspace/routes';
-import { EditorPage, type DraftFormValues, type EditorPageProps } from './EditorPage';
+import { ChooseUnitPage, EditorPage, type DraftFormValues, type EditorPageProps } from './EditorPage';
 
 type C = Context<AppEnv>;
 const EDITABLE = ['draft', 'returned', 'in_review'];
 
-/** The unit a new draft is written for: the person's own, else the first unit where they hold a position. */
-async function draftingUnit(c: C, person: Person) {
+/**
+ * The unit a new draft is written for: the one asked for (`?unitId=`, or the form's own field), else
+ * the person's own, else the first unit where they hold a position. Null when the person belongs to
+ * no unit but may write for any (publicity, admin): they choose one first.
+ */
+async function draftingUnit(c: C, person: Person, asked?: string): Promise<{ id: string; name: string } | null> {
   const { db } = c.var.deps;
-  const unitId = person.unitId ?? (await currentPositions(db, person.id))[0]?.unitId;
-  if (!unitId) throw new AppError('forbidden', {}, { reason: 'not a member of any unit' });
+  const unitId = asked || person.unitId || (await currentPositions(db, person.id))[0]?.unitId;
+  if (!unitId) {
+    if (hasRole(person, 'publicity', 'admin')) return null;
+    throw new AppError('forbidden', {}, { reason: words('您不属于任何单位，不能起草稿件：请管理员把您加入单位或任命岗位。', 'You belong to no unit, so you cannot write a draft: ask an admin to add you to a unit or appoint you to a position.') });
+  }
+  await requireUnitAccess(db, person, unitId);
   const [unit] = await db.select({ id: units.id, name: units.name }).from(units).where(eq(units.id, unitId));
-  return unit!;
+  if (!unit) throw new AppError('not_found', { what: words('单位', 'unit') });
+  return unit;
 }
 
 /** The posted form: text fields, repeated checkboxes, and the files actually chosen (an empty file input sends a nameless part). */
@@ -81,8 +90,9 @@ function fieldErrors(err: AppError, c: C, fileField: 'attachments' | 'docx'): Fi
 }
 
 /** The new-draft form as first shown, or as sent back. */
-async function newDraftPage(c: C, person: Person, extra: Partial<EditorPageProps> = {}, status: ContentfulStatusCode = 200) {
-  const unit = await draftingUnit(c, person);
+async function newDraftPage(c: C, person: Person, extra: Partial<EditorPageProps> = {}, status: ContentfulStatusCode = 200, asked = c.req.query('unitId')) {
+  const unit = await draftingUnit(c, person, asked);
+  if (!unit) return renderPage(c, <ChooseUnitPage ctx={pageCtx(c)} units={await c.var.deps.db.select({ id: units.id, name: units.name }).from(units).orderBy(units.name)} />);
   const accounts = await accountChoices(c.var.deps.db, unit.id, c.var.deps.now());
   // One account that can be published on is chosen already: the common case of a unit with one platform.
   const usable = accounts.filter((a) => a.ok);
@@ -94,7 +104,7 @@ async function newDraftPage(c: C, person: Person, extra: Partial<EditorPageProps
 async function editDraftPage(c: C, person: Person, draftId: string, extra: Partial<EditorPageProps> = {}, status: ContentfulStatusCode = 200) {
   const { db } = c.var.deps;
   const draft = await getDraftView(db, person, draftId);
-  if (draft.drafterId !== person.id) throw new AppError('forbidden', {}, { reason: 'only the drafter may edit' });
+  if (draft.drafterId !== person.id) throw new AppError('forbidden', {}, { reason: words('只有撰写人可以修改稿件。', 'Only the drafter may edit the draft.') });
   if (!EDITABLE.includes(draft.status)) throw illegalMove(draft, 'edit');
   const values: DraftFormValues = extra.values ?? { title: draft.title, body: draft.body, bodyFormat: draft.bodyFormat, accountIds: draft.accountIds, urgency: draft.urgency };
   const mode = { kind: 'edit' as const, draftId, status: draft.status, versionNo: draft.currentVersion, files: draft.files, accountIds: draft.accountIds };
@@ -129,7 +139,7 @@ export const editorRouter = new Hono<AppEnv>()
     const person = c.var.person;
     const { deps } = c.var;
     const form = await readForm(c);
-    const sendBack = (errors: FieldErrors, status: ContentfulStatusCode, more: Partial<EditorPageProps> = {}) => newDraftPage(c, person, { values: form.values, errors, unsavedFiles: namesOf(form.attachments), ...more }, status);
+    const sendBack = (errors: FieldErrors, status: ContentfulStatusCode, more: Partial<EditorPageProps> = {}) => newDraftPage(c, person, { values: form.values, errors, unsavedFiles: namesOf(form.attachments), ...more }, status, form.unitId);
     if (form.intent === 'import') return importFromForm(c, person, form);
     const parsed = NewDraftSchema.safeParse({ ...form.values, unitId: form.unitId });
     if (form.intent === 'check') {
@@ -185,7 +195,7 @@ export const editorRouter = new Hono<AppEnv>()
 /** 导入 on the new-draft form: the .docx becomes a new draft (same service as POST /api/v1/drafts/import), opened in the editor. */
 async function importFromForm(c: C, person: Person, form: Awaited<ReturnType<typeof readForm>>) {
   const { deps } = c.var;
-  const sendBack = (errors: FieldErrors, status: ContentfulStatusCode) => newDraftPage(c, person, { values: form.values, errors }, status);
+  const sendBack = (errors: FieldErrors, status: ContentfulStatusCode) => newDraftPage(c, person, { values: form.values, errors }, status, form.unitId);
   try {
     if (!form.docx) throw new AppError('file_missing', { field: 'docx' }, { field: 'file' });
     const fields = ImportFields.safeParse({ unitId: form.unitId, accountIds: form.values.accountIds, title: form.values.title.trim() || undefined, urgency: form.values.urgency });

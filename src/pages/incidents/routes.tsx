@@ -3,11 +3,11 @@ import { eq, inArray } from 'drizzle-orm';
 import type { z } from '@hono/zod-openapi';
 import { people, units } from '../../../db/schema';
 import { cstMinute } from '../../domain/cst';
-import { AppError, toAppError } from '../../lib/errors';
+import { AppError, toAppError, words } from '../../lib/errors';
 import type { AppEnv } from '../../lib/http';
 import { uploadsOf } from '../../routes/files/files.handlers';
 import { EvidenceNote, ReportBody, StepBodies } from '../../routes/incidents/incidents.routes';
-import { currentPositions } from '../../services/auth';
+import { currentPositions, hasRole } from '../../services/auth';
 import { listDrafts } from '../../services/drafts';
 import { acceptEvidence, actOnIncident, getIncident, listIncidents, mayAct, reportIncident, type IncidentInput } from '../../services/incidents';
 import { pageCtx, t } from '../components/context';
@@ -35,9 +35,11 @@ async function formValues(c: C): Promise<Values> {
   }));
 }
 
+/** The units a person may report for: their own and those where they hold a position; publicity and admin staff, any. */
 async function unitsOf(c: C): Promise<{ id: string; name: string }[]> {
   const { db } = c.var.deps;
   const ids = [...new Set([c.var.person.unitId, ...(await currentPositions(db, c.var.person.id)).map((p) => p.unitId)].filter((x): x is string => !!x))];
+  if (!ids.length && hasRole(c.var.person, 'publicity', 'admin')) return db.select({ id: units.id, name: units.name }).from(units).orderBy(units.name);
   return ids.length ? db.select({ id: units.id, name: units.name }).from(units).where(inArray(units.id, ids)) : [];
 }
 
@@ -126,7 +128,7 @@ export const incidentPagesRouter = new Hono<AppEnv>()
   .get('/incidents/new', requirePage, async (c) => {
     try {
       const mine = await unitsOf(c);
-      if (!mine.length) throw new AppError('forbidden');
+      if (!mine.length) throw new AppError('forbidden', {}, { reason: words('您不属于任何单位，不能以单位名义报告舆情：请管理员把您加入单位或任命岗位。', 'You belong to no unit, so you cannot report for one: ask an admin to add you to a unit or appoint you to a position.') });
       return renderPage(c, <ReportPage ctx={pageCtx(c)} units={mine} values={{ occurredAt: toLocal(c.var.deps.now()) }} />);
     } catch (err) {
       return errorPage(c, err);
