@@ -47,7 +47,7 @@ describe.skipIf(!hasChromium && !process.env.CI)('duty pages in Chromium', () =>
     expect(await page.locator('h1').innerText()).toBe('我的职责');
     const upcoming = page.locator('#upcoming');
     expect(await upcoming.innerText()).toContain('舆情研判');
-    expect(await upcoming.innerText()).toContain('2026-Q2');
+    expect(await upcoming.innerText()).toContain('2026年第二季度');
     await upcoming.getByRole('link', { name: '舆情研判' }).first().click();
     await page.waitForURL(/\/duties\/[0-9a-f-]{36}$/);
     expect(await page.locator('main').innerText()).toContain('北京时间');

@@ -67,6 +67,9 @@ describe('duty template pages', () => {
     it('the list links to the forms for the department only; staff read it without them', async () => {
       const asStaff = await t.request('GET', '/duties/templates', { cookie: (await session('staffA'))!.cookie });
       expect(asStaff.text).toContain('舆情研判');
+      // Sources are named as documents, never by the project's own word for them (种子 seed).
+      expect(asStaff.text).toContain('《网络意识形态工作责任制重点任务清单》');
+      expect(asStaff.text).not.toContain('种子');
       expect(asStaff.text).not.toContain('/duties/templates/new');
       expect(asStaff.text).not.toContain('/edit"');
       const asPublicity = await t.request('GET', '/duties/templates', { cookie: (await session('publicity'))!.cookie });

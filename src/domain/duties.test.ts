@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_CALENDAR, WorkCalendar } from './calendar';
 import {
   addWorkingDays, allowedDutyCommands, DEFAULT_DUTY_REMINDERS, describeDueRule, dueAt, dueDay, dueDutyStep, dutySteps, dutyTransition, IllegalDutyTransition,
-  isValidMonthDay, nextDutyStep, PERIOD_KEY, periodAt, periodByKey, periodsOfYear, standingOf, type DueRule,
+  isValidMonthDay, nextDutyStep, PERIOD_KEY, periodAt, periodByKey, periodWords, periodsOfYear, standingOf, type DueRule,
 } from './duties';
 
 const calendar = new WorkCalendar(DEFAULT_CALENDAR);
@@ -128,5 +128,15 @@ describe('obligation states', () => {
     expect(standingOf({ status: 'submitted', dueAt: due, acceptedSubmittedAt: null }, after)).toBe('in_review');
     expect(standingOf({ status: 'accepted', dueAt: due, acceptedSubmittedAt: before }, after)).toBe('done');
     expect(standingOf({ status: 'accepted', dueAt: due, acceptedSubmittedAt: after }, after)).toBe('late');
+  });
+});
+
+describe('periodWords', () => {
+  it('says a period key as people say it, in both languages', () => {
+    expect(periodWords('2026-Q4')).toEqual({ zh: '2026年第四季度', en: 'Q4 2026' });
+    expect(periodWords('2026-H1')).toEqual({ zh: '2026年上半年', en: 'first half of 2026' });
+    expect(periodWords('2026')).toEqual({ zh: '2026年', en: '2026' });
+    expect(periodWords('2026-06-30')).toEqual({ zh: '截至2026年6月30日', en: 'to 30 Jun 2026' });
+    expect(periodWords('not-a-period')).toEqual({ zh: 'not-a-period', en: 'not-a-period' });
   });
 });

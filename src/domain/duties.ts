@@ -126,6 +126,17 @@ export function periodByKey(schedule: Schedule, key: string): Period | null {
 /** What a `period` query may say: a period key of any schedule, or a year. */
 export const PERIOD_KEY = /^\d{4}(-Q[1-4]|-H[12]|-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01]))?$/;
 
+/** A period key as people say it: 「2026年第四季度」 "Q4 2026", 「2026年下半年」 "second half of 2026", 「2026年」, 「截至2026年6月30日」. */
+export function periodWords(key: string): { zh: string; en: string } {
+  const m = /^(\d{4})(?:-Q([1-4])|-H([12])|-(\d{2})-(\d{2}))?$/.exec(key);
+  if (!m) return { zh: key, en: key };
+  const [, year, q, h, month, day] = m;
+  if (q) return { zh: `${year}年第${'一二三四'[Number(q) - 1]}季度`, en: `Q${q} ${year}` };
+  if (h) return { zh: `${year}年${h === '1' ? '上' : '下'}半年`, en: `${h === '1' ? 'first' : 'second'} half of ${year}` };
+  if (month) return { zh: `截至${year}年${Number(month)}月${Number(day)}日`, en: `to ${Number(day)} ${['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'][Number(month) - 1]} ${year}` };
+  return { zh: `${year}年`, en: year! };
+}
+
 /** `n` working days after `day` (before it when negative); 0 is `day` itself. */
 export function addWorkingDays(calendar: WorkCalendar, day: string, n: number): string {
   let d = day;

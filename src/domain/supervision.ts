@@ -15,14 +15,14 @@ export interface SupervisionItem {
 }
 
 export const SUPERVISION_ITEMS: SupervisionItem[] = [
-  { key: 'leadership', title: '领导责任', check: '把网络意识形态工作纳入党建工作责任制，纳入领导班子、领导干部目标管理，与业务工作同部署、同落实、同检查、同考核', source: '种子 002 附件：领导责任；种子 004 第三条', max: 15 },
-  { key: 'committee_study', title: '专题研究', check: '党委会议每年专题研究意识形态工作不少于2次', source: '种子 002 附件（半年一次）；种子 004 第四条（二）', max: 15 },
-  { key: 'opinion_analysis', title: '舆情研判', check: '定期分析研判网络意识形态领域新情况新问题新趋势（每季度一次），每半年报送研判报告', source: '种子 002 附件：舆情研判；种子 004 第七条', max: 15 },
-  { key: 'platforms', title: '阵地建设', check: '建好、管好、用好网络新媒体；官方新媒体登记备案并接受年度检查审核', source: '种子 002 附件：阵地建设；种子 004 第四条（四）', max: 15 },
-  { key: 'commentators', title: '网络评论', check: '建立本单位网络评论员队伍和管理制度', source: '种子 002 附件：网络评论', max: 10 },
-  { key: 'security', title: '网络意识形态安全', check: '加强管控系统建设，做好本单位重点宣传媒体防护措施和安全保障工作', source: '种子 002 附件：网络意识形态安全', max: 10 },
-  { key: 'team', title: '队伍建设', check: '领导干部网络意识形态教育培训；“6+1”队伍建设', source: '种子 002 附件：队伍建设', max: 10 },
-  { key: 'reporting', title: '情况通报', check: '及时向上级党委报告网络意识形态领域的重大舆情动态并提出建设性意见；每季度报告重要情况', source: '种子 002 附件：情况通报；种子 004 第六条', max: 10 },
+  { key: 'leadership', title: '领导责任', check: '把网络意识形态工作纳入党建工作责任制，纳入领导班子、领导干部目标管理，与业务工作同部署、同落实、同检查、同考核', source: '《重点任务清单》：领导责任；《实施细则》第三条', max: 15 },
+  { key: 'committee_study', title: '专题研究', check: '党委会议每年专题研究意识形态工作不少于2次', source: '《重点任务清单》（半年一次）；《实施细则》第四条（二）', max: 15 },
+  { key: 'opinion_analysis', title: '舆情研判', check: '定期分析研判网络意识形态领域新情况新问题新趋势（每季度一次），每半年报送研判报告', source: '《重点任务清单》：舆情研判；《实施细则》第七条', max: 15 },
+  { key: 'platforms', title: '阵地建设', check: '建好、管好、用好网络新媒体；官方新媒体登记备案并接受年度检查审核', source: '《重点任务清单》：阵地建设；《实施细则》第四条（四）', max: 15 },
+  { key: 'commentators', title: '网络评论', check: '建立本单位网络评论员队伍和管理制度', source: '《重点任务清单》：网络评论', max: 10 },
+  { key: 'security', title: '网络意识形态安全', check: '加强管控系统建设，做好本单位重点宣传媒体防护措施和安全保障工作', source: '《重点任务清单》：网络意识形态安全', max: 10 },
+  { key: 'team', title: '队伍建设', check: '领导干部网络意识形态教育培训；“6+1”队伍建设', source: '《重点任务清单》：队伍建设', max: 10 },
+  { key: 'reporting', title: '情况通报', check: '及时向上级党委报告网络意识形态领域的重大舆情动态并提出建设性意见；每季度报告重要情况', source: '《重点任务清单》：情况通报；《实施细则》第六条', max: 10 },
 ];
 
 /** open → scored (no findings) | rectifying (findings, a deadline); the unit reports its rectification and the department scores again. */

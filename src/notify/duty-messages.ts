@@ -1,3 +1,5 @@
+import { cstReadable } from '../domain/cst';
+import { periodWords } from '../domain/duties';
 import { label } from '../lib/i18n';
 import { cst, message } from './registry-messages';
 
@@ -15,7 +17,11 @@ export interface DutyFacts {
   url: string;
 }
 
-const what = (f: DutyFacts) => `${f.unitName}「${f.title}」（${f.period}）`;
+const what = (f: DutyFacts) => `${f.unitName}「${f.title}」（${zhPeriod(f)}）`;
+/** The period and the due time as people say them (「2026年第四季度」, "Q4 2026"; Beijing time). */
+const zhPeriod = (f: DutyFacts) => periodWords(f.period).zh;
+const enPeriod = (f: DutyFacts) => periodWords(f.period).en;
+const enDue = (f: DutyFacts) => cstReadable(f.dueAt, 'en');
 const link = (f: DutyFacts) => ({ url: f.url, zh: '查看职责事项', en: 'Open the duty' });
 
 /** The period's obligation was created (n = 0) or the n-th reminder before the due day. */
@@ -24,13 +30,13 @@ export function dutyDueMessage(f: DutyFacts & { content: string; evidence: strin
   const evidenceEn = f.evidence.map((e) => label('evidence', e, 'en')).join(', ');
   return message({
     to: f.recipientName,
-    subject: f.reminder ? `【职责提醒】${f.title}（${f.period}）将于 ${cst(f.dueAt)} 到期` : `【职责事项】${f.title}（${f.period}）`,
+    subject: f.reminder ? `【职责提醒】${f.title}（${zhPeriod(f)}）将于 ${cst(f.dueAt)} 到期` : `【职责事项】${f.title}（${zhPeriod(f)}）`,
     zh: [
       f.reminder ? `${what(f)}将于 ${cst(f.dueAt)} 到期，尚未提交。` : `${what(f)}已列入本期职责，截止时间 ${cst(f.dueAt)}。`,
       `工作内容：${f.content}`,
       `需提交：${evidenceZh}（附说明），由审核人确认后完成。`,
     ],
-    en: `${f.unitName}: "${f.title}" for ${f.period} is due by ${f.dueAt.toISOString()} (${evidenceEn}).${f.reminder ? ' It has not been submitted yet.' : ''}`,
+    en: `${f.unitName}: "${f.title}" for ${enPeriod(f)} is due by ${enDue(f)} (${evidenceEn}).${f.reminder ? ' It has not been submitted yet.' : ''}`,
     link: link(f),
   });
 }
@@ -39,13 +45,13 @@ export function dutyDueMessage(f: DutyFacts & { content: string; evidence: strin
 export function dutyOverdueMessage(f: DutyFacts & { step: number; holderName: string | null; toHolder: boolean }) {
   return message({
     to: f.recipientName,
-    subject: `【职责逾期】${f.unitName}「${f.title}」（${f.period}）已超过截止时间`,
+    subject: `【职责逾期】${f.unitName}「${f.title}」（${zhPeriod(f)}）已超过截止时间`,
     zh: [
       `${what(f)}已超过截止时间 ${cst(f.dueAt)}，尚未提交或未获通过。`,
       f.toHolder ? '请尽快提交材料。' : `责任人：${f.holderName ?? '（岗位空缺）'}。${f.step === 1 ? '请督促落实。' : '已报党委宣传部。'}`,
       '本提醒只作督办，系统不会代为提交或确认完成。',
     ],
-    en: `${f.unitName}: "${f.title}" for ${f.period} was due by ${f.dueAt.toISOString()} and has not been done (escalation step ${f.step}). Nothing is submitted or marked done on anyone's behalf.`,
+    en: `${f.unitName}: "${f.title}" for ${enPeriod(f)} was due by ${enDue(f)} and has not been done (escalation step ${f.step}). Nothing is submitted or marked done on anyone's behalf.`,
     link: link(f),
   });
 }
@@ -54,9 +60,9 @@ export function dutyOverdueMessage(f: DutyFacts & { step: number; holderName: st
 export function dutySubmittedMessage(f: DutyFacts & { submitterName: string; round: number; note: string }) {
   return message({
     to: f.recipientName,
-    subject: `【待审核】${f.unitName}「${f.title}」（${f.period}）${f.round > 1 ? '重新提交' : '已提交'}`,
+    subject: `【待审核】${f.unitName}「${f.title}」（${zhPeriod(f)}）${f.round > 1 ? '重新提交' : '已提交'}`,
     zh: [`${f.submitterName} 提交了${what(f)}的材料（第 ${f.round} 次）。`, ...(f.note ? [`说明：${f.note}`] : []), '请审核：通过，或填写意见后退回。'],
-    en: `${f.submitterName} submitted "${f.title}" for ${f.period} (${f.unitName}, round ${f.round}). Accept it or return it with a comment.`,
+    en: `${f.submitterName} submitted "${f.title}" for ${enPeriod(f)} (${f.unitName}, round ${f.round}). Accept it or return it with a comment.`,
     link: link(f),
   });
 }
@@ -65,13 +71,13 @@ export function dutyDecidedMessage(f: DutyFacts & { decision: 'accept' | 'return
   const accepted = f.decision === 'accept';
   return message({
     to: f.recipientName,
-    subject: `【${accepted ? '已通过' : '已退回'}】${f.title}（${f.period}）`,
+    subject: `【${accepted ? '已通过' : '已退回'}】${f.title}（${zhPeriod(f)}）`,
     zh: [
       `${what(f)}的材料已由 ${f.deciderName} ${accepted ? '审核通过，本期职责完成。' : '退回。'}`,
       ...(f.comment ? [`意见：${f.comment}`] : []),
       ...(accepted ? [] : [`请修改后重新提交（截止时间 ${cst(f.dueAt)}）。`]),
     ],
-    en: `"${f.title}" for ${f.period} (${f.unitName}) was ${accepted ? 'accepted' : 'returned'} by ${f.deciderName}.${f.comment ? ` Comment: ${f.comment}` : ''}`,
+    en: `"${f.title}" for ${enPeriod(f)} (${f.unitName}) was ${accepted ? 'accepted' : 'returned'} by ${f.deciderName}.${f.comment ? ` Comment: ${f.comment}` : ''}`,
     link: link(f),
   });
 }

@@ -1,4 +1,4 @@
-import { STANDINGS, type Standing } from '../../domain/duties';
+import { periodWords, STANDINGS, type Standing } from '../../domain/duties';
 import { StandingTag } from './tags';
 import { label } from '../../lib/i18n';
 import type { getObligation, ObligationSummary } from '../../services/duties';
@@ -25,7 +25,7 @@ function DutyTable({ ctx, items, empty, showUnit }: { ctx: PageCtx; items: Oblig
       rows={items.map((o) => [
         <a href={dutyHref(ctx, o.id)}>{o.title}</a>,
         ...(showUnit ? [o.unitName] : []),
-        o.period,
+        t(l, periodWords(o.period).zh, periodWords(o.period).en),
         <Time at={o.dueAt} l={l} />,
         label('dutyStatus', o.status, l),
         <StandingTag standing={o.standing} l={l} />,
@@ -73,7 +73,7 @@ export function DutyPage({ ctx, o, errors = {}, values = {}, notice }: { ctx: Pa
   return (
     <Layout ctx={ctx} title={o.title} crumbs={[[t(l, '我的职责', 'My duties'), '/duties'], [o.title]]}>
       <ErrorSummary errors={errors} l={l} />
-      <div class="page-head"><h1>{o.title} <span class="muted">{o.period}</span></h1></div>
+      <div class="page-head"><h1>{o.title} <span class="muted">{t(l, periodWords(o.period).zh, periodWords(o.period).en)}</span></h1></div>
       {notice ? <Notice tone="ok">{notice}</Notice> : null}
       <Card>
         <Facts rows={[
@@ -155,7 +155,7 @@ export function BoardPage({ ctx, report, years }: { ctx: PageCtx; report: YearRe
         />
       </Card>
       {periods.map((p) => (
-        <Card id={`period-${p}`} title={t(l, `期间 ${p}`, `Period ${p}`)}>
+        <Card id={`period-${p}`} title={t(l, periodWords(p).zh, periodWords(p).en)}>
           <Table
             head={[t(l, '单位', 'Unit'), t(l, '职责', 'Duty'), t(l, '截止日', 'Due day'), t(l, '完成情况', 'Standing'), t(l, '材料', 'Evidence')]}
             empty=""

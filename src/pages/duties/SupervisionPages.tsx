@@ -1,3 +1,4 @@
+import { periodWords } from '../../domain/duties';
 import { SUPERVISION_ITEMS, SUPERVISION_STAGES, type SupervisionStage } from '../../domain/supervision';
 import { aside, label } from '../../lib/i18n';
 import type { getSupervision, listSupervisions } from '../../services/supervisions';
@@ -35,7 +36,7 @@ export function SupervisionYearPage({ ctx, year, years, items, unopened, errors 
           {years.map((y) => (y === year ? <strong>{y} </strong> : <a href={`/supervisions?year=${y}`}>{y} </a>))}
         </nav>
       </div>
-      <p class="muted">{t(l, '每年对各单位网络意识形态工作责任制落实情况进行一次专题督查，督查结果向校党委报告（种子 004 第六条）。逐项评分；扣分须写明问题，有问题须规定整改期限；单位报告整改后复查。', 'Once a year every unit is checked against the responsibility items and the results go to the university party committee (seed 004, art. 6). Each item is scored; marks taken off need a finding, findings a rectification deadline; once the unit reports its rectification the department re-checks.')}</p>
+      <p class="muted">{t(l, '每年对各单位网络意识形态工作责任制落实情况进行一次专题督查，督查结果向校党委报告（《实施细则》第六条）。逐项评分；扣分须写明问题，有问题须规定整改期限；单位报告整改后复查。', 'Once a year every unit is checked against the responsibility items and the results go to the university party committee (the implementing rules, art. 6). Each item is scored; marks taken off need a finding, findings a rectification deadline; once the unit reports its rectification the department re-checks.')}</p>
       <Card id="stages" title={t(l, '进度', 'Progress')}>
         <Facts rows={SUPERVISION_STAGES.map((s) => [label('supervisionStage', s, l), <span data-stage-count={s}>{count(s)}</span>])} />
       </Card>
@@ -145,7 +146,7 @@ export function SupervisionPage({ ctx, s, errors = {}, values = {}, notice }: { 
           <Table
             head={[t(l, '职责', 'Duty'), t(l, '期间', 'Period'), t(l, '完成情况', 'Standing')]}
             empty={t(l, '本年度没有职责事项。', 'No duties this year.')}
-            rows={s.dutyRecord.map((d) => [d.title, d.period, <StandingTag standing={d.standing} l={l} />])}
+            rows={s.dutyRecord.map((d) => [d.title, t(l, periodWords(d.period).zh, periodWords(d.period).en), <StandingTag standing={d.standing} l={l} />])}
           />
         </Card>
       ) : null}

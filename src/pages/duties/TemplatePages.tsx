@@ -62,8 +62,8 @@ export function TemplatesPage({ ctx, templates, canEdit, notice }: { ctx: PageCt
       </div>
       {notice ? <Notice tone="ok">{notice}</Notice> : null}
       <p class="muted">{canEdit
-        ? t(l, '种子文件规定的职责已作为默认模板。修改模板只影响此后开始的期间；停用的模板不再生成新的职责事项。', 'The duties the seed documents prescribe ship as defaults. A change applies to periods that begin afterwards; a retired template creates no new duties.')
-        : t(l, '种子文件规定的职责已作为默认模板，由党委宣传部维护。', 'The duties the seed documents prescribe ship as defaults; the publicity department keeps them.')}</p>
+        ? t(l, '责任制文件（《实施细则》《重点任务清单》）规定的职责已作为默认模板。修改模板只影响此后开始的期间；停用的模板不再生成新的职责事项。', 'The duties the responsibility-system rules (the implementing rules and the key-task list) prescribe ship as defaults. A change applies to periods that begin afterwards; a retired template creates no new duties.')
+        : t(l, '责任制文件（《实施细则》《重点任务清单》）规定的职责已作为默认模板，由党委宣传部维护。', 'The duties the responsibility-system rules (the implementing rules and the key-task list) prescribe ship as defaults; the publicity department keeps them.')}</p>
       <Card>
         <Table
           head={[t(l, '职责', 'Duty'), t(l, '工作内容', 'Content'), t(l, '频次', 'Recurrence'), t(l, '截止规则', 'Due rule'), t(l, '责任岗位 / 审核', 'Answered by / reviewed by'), t(l, '材料', 'Evidence'), t(l, '依据', 'Source')]}
@@ -154,7 +154,7 @@ export function TemplateFormPage(p: { ctx: PageCtx; template?: TemplateView; uni
             [t(l, '状态', 'State'), x.active ? <Tag tone="ok">{t(l, '启用中', 'active')}</Tag> : <Tag tone="grey">{t(l, '已停用', 'retired')}</Tag>],
             [t(l, '现行频次', 'Recurrence in force'), recurrenceText(x, l)],
             [t(l, '现行截止规则', 'Due rule in force'), l === 'en' ? x.dueRuleText.en : x.dueRuleText.zh],
-            ...(x.key ? [[t(l, '来源', 'Origin'), t(l, `种子文件默认模板（${x.key}）`, `a default from the seed documents (${x.key})`)] as [Child, Child]] : []),
+            ...(x.key ? [[t(l, '来源', 'Origin'), t(l, '依据责任制文件的默认模板', 'a default from the responsibility-system rules')] as [Child, Child]] : []),
           ]} />
           <p class="hint">{t(l, '修改只影响此后开始的期间；已生成的职责事项保持原截止日。', 'Changes apply to periods that begin afterwards; duties already created keep their due day.')}</p>
         </Card>
@@ -167,7 +167,7 @@ export function TemplateFormPage(p: { ctx: PageCtx; template?: TemplateView; uni
             options={POSITIONS.map((pos): [string, string] => [pos, label('level', pos, l)])} />
           <Choices name="scopeUnits" legend={lab('scopeUnits')} hint={t(l, '不选则适用于所有单位（含以后新增的单位）', 'None chosen: every unit, including units added later')} error={e.scopeUnits}
             choices={p.units.map((u) => ({ value: u.id, label: u.name, checked: has('scopeUnits', u.id) }))} />
-          <TextArea name="source" label={`${lab('source')}${t(l, '（可选）', ' (optional)')}`} hint={t(l, '如：种子 004 第六条', 'e.g. seed 004, article 6')} value={v('source')} error={e.source} rows={2} />
+          <TextArea name="source" label={`${lab('source')}${t(l, '（可选）', ' (optional)')}`} hint={t(l, '如：《实施细则》第六条', 'e.g. the implementing rules, article 6')} value={v('source')} error={e.source} rows={2} />
         </Card>
         <Card title={t(l, '频次与截止', 'When')}>
           <Choices name="recurrence" type="radio" legend={lab('recurrence')} error={e.recurrence}

@@ -1,3 +1,4 @@
+import { periodWords } from '../../domain/duties';
 import { DRAFT_STATUSES } from '../../../db/schema';
 import { label } from '../../lib/i18n';
 import type { ObligationSummary } from '../../services/duties';
@@ -102,7 +103,7 @@ export function WorkspacePage({ ctx, ws, now, notice, duties = [] }: { ctx: Page
             caption={t(l, '网络意识形态工作责任制规定的定期工作；全部职责见“我的职责”。', 'Recurring duties of the responsibility system; see My duties for all.')}
             head={[t(l, '职责', 'Duty'), t(l, '单位', 'Unit'), t(l, '期间', 'Period'), t(l, '截止', 'Due')]}
             empty=""
-            rows={duties.map((o) => [<a href={`/duties/${o.id}`}>{o.title}</a>, o.unitName, o.period, <Due ctx={ctx} at={new Date(o.dueAt)} now={now} />])}
+            rows={duties.map((o) => [<a href={`/duties/${o.id}`}>{o.title}</a>, o.unitName, t(l, periodWords(o.period).zh, periodWords(o.period).en), <Due ctx={ctx} at={new Date(o.dueAt)} now={now} />])}
           />
         </Card>
       ) : null}
