@@ -184,6 +184,8 @@ describe('the draft form (/drafts/new, /drafts/{id}/edit)', () => {
     const none = await post('/drafts/new', { unitId: demo.unitId, title: '', body: '', accountIds: demo.accountId, intent: 'import' });
     expect(none.status).toBe(400);
     expect(none.text).toContain('href="#f-docx"');
+    expect(none.text).toContain('请选择要导入的 Word 文档（.docx）');
+    expect(none.text).not.toContain('表单字段');
   });
 
   it('editing makes a new version; saving the same content again makes none; removing an attachment leaves it out', async () => {

@@ -184,6 +184,8 @@ describe('GET /verify/{code} (HTML)', () => {
     const body = await malformed.text();
     expect(body).toContain('不是有效的审查合格编码');
     expect(body).toContain('not an inspection pass code');
+    expect(body).toContain('“not-a-code”');
+    expect(body).not.toContain('参数 code'); // the public page speaks of the code as typed, not of a parameter
   });
 
   it('escapes what the registry holds', async () => {

@@ -110,5 +110,14 @@ export function VerifyRefusedPage({ ctx, title, zh, en }: { ctx: PageCtx; title:
 /** The verify pages as answers (the routes stay plain .ts). */
 export const verifyAnswer = (c: Context<AppEnv>, v: Verification) => renderPage(c, <VerifyPage ctx={pageCtx(c)} v={v} />);
 export const lookupAnswer = (c: Context<AppEnv>) => renderPage(c, <LookupPage ctx={pageCtx(c)} />);
-export const refusedAnswer = (c: Context<AppEnv>, title: string, err: AppError) =>
-  renderPage(c, <VerifyRefusedPage ctx={pageCtx(c)} title={title} zh={err.localized('zh-CN')} en={err.localized('en')} />, err.status);
+export const refusedAnswer = (c: Context<AppEnv>, title: string, err: AppError) => {
+  const said = publicWords(err);
+  return renderPage(c, <VerifyRefusedPage ctx={pageCtx(c)} title={title} zh={said.zh} en={said.en} />, err.status);
+};
+
+/** A refusal as the public reads it: a code that is not one is named as typed, not as the API's parameter `code`. */
+function publicWords(err: AppError): { zh: string; en: string } {
+  if (err.code !== 'code_malformed') return { zh: err.localized('zh-CN'), en: err.localized('en') };
+  const typed = String(err.params.code ?? '');
+  return { zh: `“${typed}”不是有效的审查合格编码（应形如 SJ-2026-WX-0042-B），请核对后重新输入`, en: `“${typed}” is not an inspection pass code (they look like SJ-2026-WX-0042-B); check it and try again` };
+}

@@ -69,7 +69,7 @@ const refuse = (path: string, zh: string, en: string) => new AppError('validatio
  */
 function checkEntries(entries: RosterEntry[], kept: RosterEntry[], path: (i: number, field: 'from' | 'to') => string) {
   entries.forEach((e, i) => {
-    if (e.to <= e.from) throw refuse(path(i, 'to'), '须晚于开始时间（from）', 'must be after from');
+    if (e.to <= e.from) throw refuse(path(i, 'to'), '须晚于开始时间', 'must be after the start');
   });
   entries.forEach((e, i) => {
     const earlier = [...kept, ...entries.slice(0, i)];

@@ -84,6 +84,8 @@ function fieldErrors(err: AppError, c: C, fileField: 'attachments' | 'docx'): Fi
     return Object.fromEntries(paths.map((p) => [p in said ? p : 'form', p === 'body' && emptied ? t(l, '正文去掉不允许的内容后为空', 'Nothing is left of the text once disallowed markup is removed') : (said[p] ?? err.localized(l))]));
   }
   if (err.code === 'prescreen_blocked') return { body: err.localized(l) };
+  // Said at the field itself: the API's "(form field docx)" is for callers of the API.
+  if (err.code === 'file_missing') return { [fileField]: fileField === 'docx' ? t(l, '请选择要导入的 Word 文档（.docx）', 'Choose the Word document (.docx) to import') : t(l, '请选择文件', 'Choose a file') };
   if (field === 'file') return { [fileField]: err.localized(l) };
   if (field && field in said) return { [field]: err.localized(l) };
   return { form: err.localized(l) };
