@@ -249,6 +249,8 @@ describe.skipIf(!hasChromium && !process.env.CI)('the draft editor in headless C
     await expect.poll(() => page.locator('.body img').evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(20);
     const files = page.locator('.files');
     expect(await files.innerText()).toContain('议程.pdf');
+    expect(await files.innerText()).toMatch(/PDF 文档 · \d+ KB/); // the kind as a reader knows it, not application/pdf
+    expect(await files.innerText()).not.toContain('application/');
     const pdfHref = await files.locator('a', { hasText: '议程.pdf' }).getAttribute('href');
     expect(pdfHref).toMatch(new RegExp(`^/api/v1/signoff/${token}/files/[0-9a-f-]{36}$`));
     const fetched = await page.request.get(base + pdfHref!);

@@ -24,6 +24,17 @@ const KNOWN_EXTENSIONS = new Set([...Object.keys(ALLOWED_TYPES), ...Object.keys(
 
 export const isImage = (type: string) => type.startsWith('image/');
 
+const KIND_WORDS: Record<string, [string, string]> = {
+  'image/jpeg': ['JPEG 图片', 'JPEG image'], 'image/png': ['PNG 图片', 'PNG image'], 'image/gif': ['GIF 图片', 'GIF image'], 'image/webp': ['WebP 图片', 'WebP image'],
+  'application/pdf': ['PDF 文档', 'PDF'], [ALLOWED_TYPES.docx]: ['Word 文档', 'Word document'], [ALLOWED_TYPES.xlsx]: ['Excel 表格', 'Excel workbook'], [ALLOWED_TYPES.pptx]: ['PowerPoint 演示文稿', 'PowerPoint deck'],
+};
+
+/** A file's kind as a reader knows it (「Word 文档」), not its media type. */
+export const fileKind = (type: string, locale: 'zh-CN' | 'en') => KIND_WORDS[type]?.[locale === 'en' ? 1 : 0] ?? type;
+export const fileSize = (size: number) => `${Math.max(1, Math.round(size / 1024))} KB`;
+/** 「Word 文档 · 95 KB」. */
+export const fileSummary = (f: { type: string; size: number }, locale: 'zh-CN' | 'en') => `${fileKind(f.type, locale)} · ${fileSize(f.size)}`;
+
 export type Inspection =
   | { ok: true; ext: AllowedExt; type: string }
   | { ok: false; code: 'file_type_not_allowed'; detected: string | null }

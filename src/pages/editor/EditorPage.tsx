@@ -1,3 +1,4 @@
+import { fileSummary } from '../../domain/files';
 import type { PrescreenFinding } from '../../domain/prescreen';
 import { registryLabel } from '../../domain/registry-labels';
 import { label } from '../../lib/i18n';
@@ -91,7 +92,7 @@ export function EditorPage({ ctx, mode, values, accounts, findings, findingsFres
                   <ul class="file-list">
                     {mode.files.map((f, i) => (
                       <li data-file-id={f.id}>
-                        <a href={f.url} target="_blank" rel="noopener">{f.name}</a> <span class="muted">{`${f.type} · ${Math.ceil(f.size / 1024)} KB`}</span>{' '}
+                        <a href={f.url} target="_blank" rel="noopener">{f.name}</a> <span class="muted">{fileSummary(f, l)}</span>{' '}
                         <label class="remove" for={`remove-${i}`}>
                           <input type="checkbox" id={`remove-${i}`} name="removeFileIds" value={f.id} /> {t(l, '删除', 'Remove')}
                         </label>

@@ -1,4 +1,5 @@
 import { AUTO_FAIL_ITEMS, AUTO_FAIL_LABELS, GRADE_RESULTS, INCIDENT_KINDS, type UnitProgress } from '../../domain/inspection';
+import { fileSize } from '../../domain/files';
 import { aside, type Locale } from '../../lib/i18n';
 import type { campaignProgress, getInspectionView } from '../../services/inspections';
 import { t, type PageCtx } from '../components/context';
@@ -181,7 +182,7 @@ export function InspectionPage(p: { ctx: PageCtx; view: InspectionView; canGrade
               empty=""
               rows={i.evidence.map((f) => [
                 <a href={`/api/v1/inspections/${i.id}/evidence/${f.sha256}`} download={f.name}>{f.name}</a>,
-                `${Math.max(1, Math.round(f.size / 1024))} KB`,
+                fileSize(f.size),
                 <><Time at={f.uploadedAt} l={l} /><span class="meta"> · {p.names.get(f.uploadedBy) ?? ''}</span></>,
               ])}
             />

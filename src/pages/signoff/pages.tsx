@@ -2,6 +2,7 @@ import { raw } from 'hono/html';
 import { POSITIONS } from '../../../db/schema';
 import { bodyHtml } from '../../domain/html';
 import { CHECKLIST, CHECKLIST_ITEMS } from '../../domain/checklist';
+import { fileSummary } from '../../domain/files';
 import { dutyConflictWords } from '../../domain/signoff';
 import type { AppError } from '../../lib/errors';
 import { aside, label, listed, translator, type Locale } from '../../lib/i18n';
@@ -118,7 +119,7 @@ export function LivePage(p: LiveProps) {
               <li data-file-id={f.id}>
                 {f.type.startsWith('image/') ? <a href={fileUrl(f.id)} class="thumb"><img src={fileUrl(f.id)} alt={f.name} loading="lazy" /></a> : ''}
                 <a href={fileUrl(f.id)} download={f.type.startsWith('image/') ? undefined : f.name}>{f.name}</a>
-                <span class="meta">{` ${f.type} · ${Math.max(1, Math.round(f.size / 1024))} KB`}</span>
+                <span class="meta">{` ${fileSummary(f, locale)}`}</span>
               </li>
             ))}
           </ul>

@@ -1,6 +1,7 @@
 import { raw } from 'hono/html';
 import { POSITIONS, type Position } from '../../../db/schema';
 import { registryLabel } from '../../domain/registry-labels';
+import { fileKind, fileSize } from '../../domain/files';
 import { dutyConflictWords } from '../../domain/signoff';
 import { aside, label, listed, type Locale } from '../../lib/i18n';
 import type { DraftPageData, TimelineEvent, viewDiff } from '../../services/draft-page';
@@ -296,7 +297,7 @@ export function DraftPage({ ctx, d, diff, now, done, errors = {}, input = {} }: 
         <Table
           head={[t(l, '文件名', 'Name'), t(l, '类型', 'Type'), t(l, '大小', 'Size')]}
           empty={t(l, '本版本没有文件。', 'This version has no files.')}
-          rows={v.files.map((f) => [<a href={f.url} download={f.name}>{f.name}</a>, f.type, `${Math.max(1, Math.round(f.size / 1024))} KB`])}
+          rows={v.files.map((f) => [<a href={f.url} download={f.name}>{f.name}</a>, fileKind(f.type, l), fileSize(f.size)])}
         />
       </Card>
       <Card id="prescreen" title={t(l, '发布前自查提示', 'Pre-screen findings')}>
