@@ -183,6 +183,7 @@ describe.skipIf(!hasChromium && !process.env.CI)('sign-off page in headless Chro
     const page = await context.newPage();
     await page.goto(`${base}/s/${token}`);
     expect(await page.locator('html').getAttribute('lang')).toBe('en');
+    expect(await page.title()).toMatch(/^Review: English page/); // English punctuation, not 「：」
     expect(await page.locator('button.approve').textContent()).toBe('Approve');
     expect(await page.locator('main').textContent()).toContain('Beijing time');
     await shot(page, 'signoff-live-1280-en');

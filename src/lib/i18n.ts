@@ -41,6 +41,9 @@ export class Words {
 /** A remark after a name, in the reader's punctuation: 「名称（备注）」, "name (remark)". */
 export const aside = (text: string, locale: Locale) => (locale === 'en' ? ` (${text})` : `（${text}）`);
 
+/** A label and what it labels, in the reader's punctuation: 「审核：标题」, "Review: title". */
+export const labelled = (label: string, text: string, locale: Locale) => `${label}${locale === 'en' ? ': ' : '：'}${text}`;
+
 /** A list in the reader's punctuation: 「甲、乙」, "a, b". */
 export const listed = (items: string[], locale: Locale) => items.join(locale === 'en' ? ', ' : '、');
 

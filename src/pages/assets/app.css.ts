@@ -121,6 +121,7 @@ form.lookup{display:flex;gap:8px}form.lookup input{flex:1;min-width:0;width:auto
   table.data.stack tr{display:block;border-bottom:1px solid var(--line);padding:6px 0}
   table.data.stack td{display:block;border:0;padding:3px 4px}
   table.data.stack td[data-label]::before{content:attr(data-label)"：";color:var(--muted)}
+  :lang(en) table.data.stack td[data-label]::before{content:attr(data-label)": "}
   .actions .btn{flex:1 1 auto}
 }
 @media print{

@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import { cstMonth } from '../../domain/incident-reports';
 import { toAppError } from '../../lib/errors';
 import type { AppEnv } from '../../lib/http';
-import { localeOf, translator } from '../../lib/i18n';
+import { labelled, localeOf, translator } from '../../lib/i18n';
 import { MonthQuery } from '../../routes/incidents/summary.routes';
 import { incidentBulletin, monthlySummary } from '../../services/incident-reports';
 import { requirePageRole } from '../console/page';
@@ -46,7 +46,7 @@ export const incidentReportPagesRouter = new Hono<AppEnv>()
       const bulletin = await incidentBulletin(c.var.deps.db, c.var.deps, person, c.req.param('id'));
       const locale = localeOf(c);
       return renderInLayout(c, {
-        title: `${translator(locale)('舆情要报', 'Incident bulletin')}：${bulletin.incident.summary}`, ...bulletinAssets,
+        title: labelled(translator(locale)('舆情要报', 'Incident bulletin'), bulletin.incident.summary, locale), ...bulletinAssets,
         body: <BulletinPage b={bulletin} l={locale} incidentUrl={`${c.var.deps.config.publicUrl}/incidents/${bulletin.incident.id}`} />,
       });
     } catch (err) {

@@ -1,6 +1,6 @@
 import { AUTO_FAIL_ITEMS, AUTO_FAIL_LABELS, GRADE_RESULTS, INCIDENT_KINDS, type UnitProgress } from '../../domain/inspection';
 import { fileSize } from '../../domain/files';
-import { aside, type Locale } from '../../lib/i18n';
+import { aside, labelled, listed, type Locale } from '../../lib/i18n';
 import type { campaignProgress, getInspectionView } from '../../services/inspections';
 import { t, type PageCtx } from '../components/context';
 import {
@@ -260,7 +260,7 @@ export function InspectionPage(p: { ctx: PageCtx; view: InspectionView; canGrade
             title: <><strong>{rl('result', g.result, l)}</strong><span class="meta"> · {p.names.get(g.gradedBy) ?? ''}</span></>,
             children: <>
               {g.findings ? <div class="report">{g.findings}</div> : null}
-              {g.autoFailItems.length ? <div class="meta">{`${lab(GRADE_LABELS, 'autoFailItems', l)}：${g.autoFailItems.map((x) => t(l, ...AUTO_FAIL_LABELS[x])).join('、')}`}</div> : null}
+              {g.autoFailItems.length ? <div class="meta">{labelled(lab(GRADE_LABELS, 'autoFailItems', l), listed(g.autoFailItems.map((x) => t(l, ...AUTO_FAIL_LABELS[x])), l), l)}</div> : null}
               {g.rectifyDeadline ? <div class="meta">{lab(GRADE_LABELS, 'rectifyDeadline', l)}：<Time at={g.rectifyDeadline} l={l} /></div> : null}
             </>,
           })),

@@ -1,5 +1,5 @@
 import { ALL_POSITIONS, ROLES } from '../../../db/schema';
-import { label, type Locale } from '../../lib/i18n';
+import { label, labelled, type Locale } from '../../lib/i18n';
 import type { getUnit, listPeople, listUnits } from '../../services/org';
 import { t, type PageCtx } from '../components/context';
 import { Button, Card, Choices, ErrorSummary, Facts, Notice, PostForm, Select, Table, Tag, TextField, Time, type FieldErrors } from '../components/ui';
@@ -113,7 +113,7 @@ export function UnitsPage({ ctx, list, q }: { ctx: PageCtx; list: UnitList; q?: 
             return [
               <><a href={`/units/${u.id}`}>{u.name}</a><div class="meta mono">{u.code}</div></>,
               u.chain.levels.map((x) => positionName(x, l)).join(' → '),
-              u.positions.length ? u.positions.map((h) => `${positionName(h.position, l)}：${h.name}`).join('；') : '—',
+              u.positions.length ? u.positions.map((h) => labelled(positionName(h.position, l), h.name, l)).join(t(l, '；', '; ')) : '—',
               ROBOTS.filter(([k]) => robots[k]).map(([, zh, en]) => t(l, zh, en)).join('、') || '—',
             ];
           })}

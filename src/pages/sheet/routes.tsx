@@ -1,7 +1,7 @@
 import { Hono, type Context } from 'hono';
 import { AppError, toAppError, words } from '../../lib/errors';
 import type { AppEnv } from '../../lib/http';
-import { localeOf, translator } from '../../lib/i18n';
+import { labelled, localeOf, translator } from '../../lib/i18n';
 import { qrSvg } from '../../lib/qr';
 import { approvalSheet, confirmSheet } from '../../services/sheet';
 import { printAssets, printProblemPage, printViewer } from '../components/print';
@@ -27,7 +27,7 @@ export const sheetPagesRouter = new Hono<AppEnv>()
       const locale = localeOf(c);
       const confirmUrl = `${c.var.deps.config.publicUrl}/sheets/${sheet.facts.draftId}/${sheet.hash}`;
       return renderInLayout(c, {
-        title: `${translator(locale)('审核单', 'Approval sheet')}：${sheet.facts.title}`, ...sheetAssets,
+        title: labelled(translator(locale)('审核单', 'Approval sheet'), sheet.facts.title, locale), ...sheetAssets,
         body: <SheetPage {...sheet} confirmUrl={confirmUrl} qrSvg={await qrSvg(confirmUrl)} printedAt={c.var.deps.now()} locale={locale} path={c.req.path} />,
       });
     } catch (err) {

@@ -5,7 +5,7 @@ import { CHECKLIST_ITEMS } from '../../domain/checklist';
 import { AppError, toAppError, words } from '../../lib/errors';
 import { uuid, validationError, type AppEnv } from '../../lib/http';
 import { DecisionSchema } from '../../routes/signoff/signoff.routes';
-import { localeOf, translator, type Locale } from '../../lib/i18n';
+import { labelled, localeOf, translator, type Locale } from '../../lib/i18n';
 import { decideByLink, inspectLink, linkIsLive, resendLink, transferReview, type SpentLink } from '../../services/signoff';
 import { decisionRecord, signoffPageFacts } from '../../services/signoff-view';
 import { pageAsset, renderInLayout } from '../render';
@@ -36,7 +36,7 @@ async function renderLive(c: C, token: string, extra: { decision?: DecisionInput
   if (state.state !== 'live') return renderState(c, token, null, extra.error?.error);
   const facts = await signoffPageFacts(c.var.deps.db, state.view);
   const t = translator(locale);
-  const title = `${extra.error ? t('错误：', 'Error: ') : ''}${t('审核', 'Review')}：${state.view.version.title}`;
+  const title = `${extra.error ? t('错误：', 'Error: ') : ''}${labelled(t('审核', 'Review'), state.view.version.title, locale)}`;
   return render(c, locale, title, <LivePage view={state.view} token={token} facts={facts} locale={locale} {...paths(c, token)} {...extra} />, extra.error ? extra.error.error.status : 200);
 }
 
