@@ -28,7 +28,7 @@ describe.skipIf(!hasChromium && !process.env.CI)('notification preferences pages
     await form.getByRole('button', { name: '保存通知方式' }).click();
     await page.waitForLoadState();
     // Refused by field; what was typed stays.
-    expect(await page.locator('.error-summary').innerText()).toContain('手机号格式不正确');
+    expect(await page.locator('.error-summary').innerText()).toContain('手机号：须为手机号码');
     expect(await form.getByLabel('第一选择').inputValue()).toBe('wecom');
     expect(await form.getByLabel('企业微信账号（可选）').inputValue()).toBe('wang.xzr');
     await page.screenshot({ path: 'test/artifacts/console-person-notifications-error-1280.png', fullPage: true });

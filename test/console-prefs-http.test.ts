@@ -67,6 +67,7 @@ describe('notification preferences and organisation writes: admins write, public
         [{ channels: ['sms'] }, 'channels'],
         [{ channels: ['email', 'email'] }, 'channels'],
         [{ channels: [], phone: 'call me' }, 'phone'],
+        [{ channels: [], phone: '12345' }, 'phone'], // not a mobile number a robot could @-mention
         [{ channels: [], wecomUserId: 'x'.repeat(65) }, 'wecomUserId'],
         [{ phone: '13800138000' }, 'channels'],
       ]) {
@@ -122,7 +123,7 @@ describe('notification preferences and organisation writes: admins write, public
       expect(bad.text).toContain('error-summary');
       expect(bad.text).toContain('href="#f-channels"');
       expect(bad.text).toContain('href="#f-phone"');
-      expect(bad.text).toContain('手机号格式不正确');
+      expect(bad.text).toContain('手机号：须为手机号码');
       expect(bad.text).toContain('value="call me"');
       const en = await post('admin', `${page()}?lang=en`, [['channels', 'sms']]);
       expect(en.status).toBe(400);

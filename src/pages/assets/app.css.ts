@@ -101,6 +101,8 @@ ul.evidence{list-style:none;margin:0 0 12px;padding:0;display:flex;flex-wrap:wra
 .content{line-height:1.8;overflow-wrap:anywhere}.content img{max-width:100%;height:auto}.content table{border-collapse:collapse;display:block;max-width:100%;overflow-x:auto}.content td,.content th{border:1px solid var(--line);padding:4px 8px;min-width:5em;overflow-wrap:normal}
 ins.diff{background:#d7f5dd;color:#04451f;text-decoration:none}del.diff{background:#ffe1de;color:#7a0c0c}
 html{scroll-padding-top:72px}
+/* A field the browser scrolls to (its own required-field check) keeps its label in view below the top bar. */
+.field input,.field select,.field textarea{scroll-margin-top:110px}
 code,.mono{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:.92em}
 footer.foot{color:var(--muted);font-size:12px;text-align:center;padding:16px}
 /* The public verify page: the verdict with its mark, the code in a monospace face, the QR code, the lookup box. */

@@ -57,7 +57,11 @@ export const PersonSchema = z
   .openapi('Person');
 
 
-const phone = line(21).regex(/^\+?[0-9 -]{5,20}$/, said('须为电话号码（数字、空格、- 和开头的 +）', 'a phone number (digits, spaces, - and a leading +)'));
+/**
+ * A mobile number, as group robots @-mention people by it: a mainland one (11 digits from 13–19,
+ * +86 allowed) or an international one in E.164 (+ and 7–15 digits); spaces and - may group digits.
+ */
+const phone = line(21).refine((raw) => /^(\+?86)?1[3-9]\d{9}$|^\+[1-9]\d{6,14}$/.test(raw.replace(/[ -]/g, '')), said('须为手机号码（如 138 0013 8000，境外号码以 + 开头）', 'a mobile number (like 138 0013 8000; outside mainland China, starting with +)'));
 
 export const createUnit = createRoute({
   operationId: 'createUnit',
