@@ -126,7 +126,21 @@ export function toAppError(err: unknown): AppError {
   if (pgCode === '23505') return new AppError('conflict', { reason: words('与已有记录重复', 'duplicate value') });
   // Only once inTransaction's retries are spent: the caller's request was fine, try again shortly.
   if (isTransientConflict(err)) return new AppError('unavailable', { reason: words('同时进行的操作过多，请稍后重试', 'too many changes at once; try again shortly') }, { retryAfterSeconds: 1 });
+  if (isDatabaseUnavailable(err)) return new AppError('unavailable', { reason: words('数据库暂时无法连接，请稍后重试', 'the database cannot be reached just now; try again shortly') }, { retryAfterSeconds: 5 });
   return new AppError('internal');
+}
+
+/** postgres.js's own codes for a connection lost or not made, and the socket's. */
+const CONNECTION_LOST = new Set(['CONNECTION_CLOSED', 'CONNECTION_ENDED', 'CONNECTION_DESTROYED', 'CONNECT_TIMEOUT', 'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE']);
+
+/**
+ * The database is out of reach, not the request at fault: a connection lost or refused, the server
+ * shutting down or not yet accepting connections (57P01–57P03), too many connections (53300), or any
+ * connection exception (class 08). A 503 the client may retry, not a 500.
+ */
+export function isDatabaseUnavailable(err: unknown): boolean {
+  const state = sqlState(err);
+  return !!state && (CONNECTION_LOST.has(state) || state.startsWith('08') || state === '57P01' || state === '57P02' || state === '57P03' || state === '53300');
 }
 
 /** The SQLSTATE of a database error, as postgres.js or PGlite raise it or drizzle wraps it. */
@@ -148,6 +162,7 @@ export function isTransientConflict(err: unknown): boolean {
 export function handleError(err: unknown, c: Context) {
   const appError = toAppError(err);
   if (appError.code === 'internal') c.get('log')?.error({ err }, 'unhandled error');
+  else if (appError.code === 'unavailable' && isDatabaseUnavailable(err)) c.get('log')?.warn({ err }, 'database unavailable');
   const details = appError.details as { retryAfter?: string; retryAfterSeconds?: number } | undefined;
   const retryAt = appError.code === 'rate_limited' ? Date.parse(String(details?.retryAfter)) : NaN;
   // Retry-After in seconds (RFC 9110), so clients and proxies can wait without reading the body.

@@ -1,0 +1,88 @@
+import { sql as dsql } from 'drizzle-orm';
+import postgres from 'postgres';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ADMIN_URL } from './database-url';
+import { createTestEnv, type TestEnv } from './harness';
+import { rowsOf } from './registry-fixtures';
+
+/**
+ * The database going away under load: backends terminated (a failover, a restart, a pooler
+ * dropping connections) must cost the requests in flight, never the process or a connection.
+ * postgres.js 3.4.9 threw from a timer when a socket closed with a write pending (an uncaught
+ * TypeError that ended the process) and left such a connection unable to send again (its queries
+ * hung, holding their transaction's locks): patches/postgres+3.4.9.patch, applied on npm ci.
+ */
+describe('the database going away', () => {
+  it('transactions under fire from pg_terminate_backend settle, and the pool keeps working', async () => {
+    const admin = postgres(ADMIN_URL, { max: 1, onnotice: () => {} });
+    const name = `imp_faults_${process.pid}`;
+    const pool = postgres(ADMIN_URL, { max: 10, onnotice: () => {}, connection: { application_name: name } });
+    let stop = false;
+    let failed = 0;
+    const done: number[] = [];
+    const loops = Array.from({ length: 30 }, async (_, i) => {
+      done[i] = 0;
+      while (!stop) {
+        try {
+          await pool.begin(async (tx) => {
+            for (let k = 0; k < 5; k++) await tx`select ${k}::int as k`;
+          });
+          done[i]!++;
+        } catch {
+          failed++;
+        }
+      }
+    });
+    try {
+      for (let round = 0; round < 40; round++) {
+        await new Promise((r) => setTimeout(r, 25));
+        await admin`select pg_terminate_backend(pid) from pg_stat_activity where application_name = ${name}`;
+      }
+      // After the faults, every loop goes on (none hangs on a connection that can no longer send).
+      const before = done.reduce((a, b) => a + b, 0);
+      await new Promise((r) => setTimeout(r, 1500));
+      stop = true;
+      // A connection closed again and again waits longer before it reconnects (postgres.js's backoff,
+      // up to 20 s): a loop may wait that long, never for ever.
+      const settled = await Promise.race([Promise.all(loops).then(() => true), new Promise((r) => setTimeout(() => r(false), 45_000))]);
+      expect(settled).toBe(true);
+      expect(failed).toBeGreaterThan(0); // the terminations did hit transactions in flight
+      expect(done.reduce((a, b) => a + b, 0)).toBeGreaterThan(before);
+      expect((await pool`select 1 as one`)[0]!.one).toBe(1);
+    } finally {
+      stop = true;
+      await pool.end({ timeout: 1 });
+      await admin.end();
+    }
+  }, 90_000);
+
+  describe('through the service', () => {
+    let t: TestEnv;
+    let token: string;
+    let dbName: string;
+    const admin = postgres(ADMIN_URL, { max: 1, onnotice: () => {} });
+    beforeAll(async () => {
+      t = await createTestEnv('postgres');
+      token = (await t.seed()).tokens.drafter!;
+      dbName = rowsOf<{ db: string }>(await t.runtime.database.db.execute(dsql`select current_database() as db`))[0]!.db;
+    });
+    afterAll(async () => {
+      await admin.unsafe(`alter database ${dbName} allow_connections true`).catch(() => {});
+      await t?.close();
+      await admin.end();
+    });
+
+    it('answers 503 with Retry-After while the database refuses connections, and serves again once it is back, without a restart', async () => {
+      expect((await t.request('GET', '/api/v1/me', { token })).status).toBe(200);
+      await admin.unsafe(`alter database ${dbName} allow_connections false`);
+      await admin`select pg_terminate_backend(pid) from pg_stat_activity where datname = ${dbName}`;
+      const down = await t.request('GET', '/api/v1/me', { token });
+      expect(down.status, down.text).toBe(503);
+      expect(down.body.error).toMatchObject({ code: 'unavailable' });
+      expect(down.body.error.message).toContain('数据库暂时无法连接');
+      expect(down.headers.get('retry-after')).toBe('5');
+      await admin.unsafe(`alter database ${dbName} allow_connections true`);
+      await expect.poll(async () => (await t.request('GET', '/api/v1/me', { token })).status, { timeout: 10_000 }).toBe(200);
+    });
+  });
+});
