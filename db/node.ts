@@ -1,8 +1,10 @@
 import { fileURLToPath } from 'node:url';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
+import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
+import { sql } from 'drizzle-orm';
 import postgres from 'postgres';
 import { schema, type Database, type Db } from './client';
 
@@ -123,12 +125,49 @@ function isAlive(pid: number): boolean {
 
 /**
  * Applies drizzle-kit migrations, then the database routines in db/sql (functions and triggers,
- * written to be re-applied idempotently, like Flyway's repeatable migrations).
+ * re-applied whole when a file changes, like Flyway's repeatable migrations). A routine file
+ * already applied as it is now is not run again: re-creating its triggers takes an exclusive lock
+ * on their tables, so every process start would otherwise queue behind any long read (a backup, an
+ * export) and hold every write up behind it, or deadlock with another process starting.
  */
 export async function migrateDatabase(database: Database): Promise<void> {
   if (database.kind === 'postgres') await migratePostgres(database.db as never, { migrationsFolder });
   else await (await import('drizzle-orm/pglite/migrator')).migrate(database.db as never, { migrationsFolder });
+  await database.exec('CREATE TABLE IF NOT EXISTS imprimatur_routines (name text PRIMARY KEY, sha256 text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())');
+  const result = await database.db.execute(sql`select name, sha256 from imprimatur_routines`);
+  const rows = (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as { name: string; sha256: string }[];
+  const applied = new Map(rows.map((r) => [r.name, r.sha256]));
   for (const file of readdirSync(routinesFolder).filter((f) => f.endsWith('.sql')).sort()) {
-    await database.exec(readFileSync(`${routinesFolder}/${file}`, 'utf8'));
+    const script = readFileSync(`${routinesFolder}/${file}`, 'utf8');
+    const sha256 = createHash('sha256').update(script).digest('hex');
+    if (applied.get(file) !== sha256) await applyRoutines(database, file, script, sha256);
   }
 }
+
+/**
+ * One routine file and its record, in one transaction (a multi-statement query is one): one process
+ * at a time (an advisory lock), and never waiting on another session's table lock for more than
+ * ROUTINE_LOCK_TIMEOUT; then tried again, a few times, before the start fails saying why.
+ */
+async function applyRoutines(database: Database, file: string, script: string, sha256: string): Promise<void> {
+  const quote = (s: string) => `'${s.replace(/'/g, "''")}'`;
+  const whole = [
+    `SET LOCAL lock_timeout = '${ROUTINE_LOCK_TIMEOUT}'`,
+    "SELECT pg_advisory_xact_lock(hashtext('imprimatur:routines'))",
+    script,
+    `INSERT INTO imprimatur_routines (name, sha256, applied_at) VALUES (${quote(file)}, ${quote(sha256)}, now()) ON CONFLICT (name) DO UPDATE SET sha256 = excluded.sha256, applied_at = excluded.applied_at`,
+  ].join(';\n');
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await database.exec(whole);
+    } catch (err) {
+      if ((err as { code?: string }).code !== '55P03' || attempt >= 5) {
+        throw new Error(`applying db/sql/${file} failed${attempt > 1 ? ` after ${attempt} tries` : ''}: ${(err as Error).message} (a long transaction holding its tables? see pg_stat_activity)`, { cause: err });
+      }
+      await new Promise((r) => setTimeout(r, 2000 * attempt));
+    }
+  }
+}
+
+/** How long applying a routine file waits on another session's lock before it tries again. */
+const ROUTINE_LOCK_TIMEOUT = '5s';

@@ -1,7 +1,8 @@
 import { sql as dsql } from 'drizzle-orm';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN_URL } from './database-url';
+import { migrateDatabase } from '../db/node';
+import { ADMIN_URL, databaseUrl } from './database-url';
 import { createTestEnv, type TestEnv } from './harness';
 import { rowsOf } from './registry-fixtures';
 
@@ -71,6 +72,32 @@ describe('the database going away', () => {
       await t?.close();
       await admin.end();
     });
+
+    it('a process starting while a long transaction reads the tables neither waits on it nor stops writes: routines already applied are not run again', async () => {
+      const reader = postgres(databaseUrl(dbName), { max: 1, onnotice: () => {} });
+      try {
+        // A backup or an export: a long read of the tables whose triggers the routines create.
+        const reading = reader.begin(async (tx) => {
+          await tx`select count(*) from audit_events`;
+          await tx`select count(*) from draft_versions`;
+          await tx`select pg_sleep(3)`;
+        });
+        await new Promise((r) => setTimeout(r, 200));
+        // It finishes while the reader still holds its tables: it did not queue behind the reader.
+        const first = await Promise.race([migrateDatabase(t.runtime.database).then(() => 'start'), reading.then(() => 'reader')]);
+        expect(first).toBe('start');
+        await reading;
+        // A routine file that changed (its record says otherwise) is applied again, and recorded.
+        await t.runtime.database.exec("update imprimatur_routines set sha256 = 'old' where name = '010_append_only.sql'");
+        await migrateDatabase(t.runtime.database);
+        const rows = rowsOf<{ sha256: string }>(await t.runtime.database.db.execute(dsql`select sha256 from imprimatur_routines where name = '010_append_only.sql'`));
+        expect(rows[0]!.sha256).toMatch(/^[0-9a-f]{64}$/);
+        // And its triggers still hold.
+        await expect(t.runtime.database.exec('delete from audit_events')).rejects.toThrow(/append-only/);
+      } finally {
+        await reader.end();
+      }
+    }, 30_000);
 
     it('answers 503 with Retry-After while the database refuses connections, and serves again once it is back, without a restart', async () => {
       expect((await t.request('GET', '/api/v1/me', { token })).status).toBe(200);
