@@ -226,6 +226,11 @@ describe('BullMQ workers on a real Redis', () => {
   });
 
   it('Redis down: the API keeps serving, links still go out, and the queue takes over again when Redis returns', async () => {
+    // A link already handed to the queue, its job not yet run when Redis goes: the fallback sends it too.
+    await host.queues.byName.notifications.pause();
+    const queuedId = await submitDraft(t, demo, 'Redis 宕机前已入队');
+    const queuedRow = await outboxIdOf(t, 'review.assigned', queuedId);
+    await waitFor('the row relayed to the paused queue', async () => (await t.runtime.database.db.select().from(outbox).where(eq(outbox.id, queuedRow)))[0]!.relayedAt);
     await redis.stop();
     try {
       await waitFor('the producer to notice', () => host.queues.connection.status !== 'ready');
@@ -238,6 +243,7 @@ describe('BullMQ workers on a real Redis', () => {
       expect(ready.body.outbox.unprocessed).toBeGreaterThanOrEqual(1);
       // After REDIS_FALLBACK_SECONDS the process sends the outbox itself.
       await waitFor('the link, sent without Redis', () => sentTo(demo.people.section_head!, 'review_assigned').some((m) => m.subject.includes('Redis 宕机测试')));
+      await waitFor('the link whose job was stranded in Redis', () => sentTo(demo.people.section_head!, 'review_assigned').some((m) => m.subject.includes('Redis 宕机前已入队')));
       const outboxId = await outboxIdOf(t, 'review.assigned', draftId);
       // The row is marked processed just after its sends.
       await waitFor('the row processed', async () => (await t.runtime.database.db.select().from(outbox).where(eq(outbox.id, outboxId)))[0]!.processedAt);
@@ -245,6 +251,7 @@ describe('BullMQ workers on a real Redis', () => {
       await redis.start();
     }
     await waitFor('Redis to be back', async () => (await t.request('GET', '/readyz')).body.queue.ok === true, 20_000);
+    expect(sentTo(demo.people.section_head!, 'review_assigned').filter((m) => m.subject.includes('Redis 宕机前已入队'))).toHaveLength(1);
     const draftId = await submitDraft(t, demo, 'Redis 恢复测试');
     await waitFor('the link, through the queue again', () => sentTo(demo.people.section_head!, 'review_assigned').some((m) => m.subject.includes('Redis 恢复测试')));
     const outboxId = await outboxIdOf(t, 'review.assigned', draftId);

@@ -92,7 +92,8 @@ export function startWorkers(base: { delivery: Delivery; log: Log }, queues: Que
       lastDirectSweep = Date.now();
       await runSweeps(base.delivery, log);
     }
-    await drainOutbox(base.delivery);
+    // Rows relayed before Redis went down are stranded in it: taken too (a job that runs later finds them sent).
+    await drainOutbox(base.delivery, 100, { relayedBefore: new Date(downSince) });
   }
 
   let running: Promise<unknown> | null = null;

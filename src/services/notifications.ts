@@ -396,19 +396,22 @@ export async function dispatchOutboxRow(d: Delivery, outboxId: number, opts: { f
 }
 
 /**
- * Synchronous delivery without a job queue (tests, one-shot tools): takes unprocessed rows one at a
- * time (each taken by one conditional UPDATE, so concurrent drains never share a row) and sends them.
- * A failure leaves the row unprocessed for the next drain or the queue's sweep.
+ * Synchronous delivery without a job queue (tests, one-shot tools, a process whose Redis is down):
+ * takes unprocessed rows one at a time (each taken by one conditional UPDATE, so concurrent drains
+ * never share a row) and sends them. A failure leaves the row unprocessed for the next drain or the
+ * queue's sweep. `relayedBefore`: rows handed to the queue before then count as not relayed (their
+ * jobs sit in a Redis that is down); the claimed deliveries keep a job that later runs from sending twice.
  */
-export async function drainOutbox(d: Delivery, limit = 100): Promise<number> {
+export async function drainOutbox(d: Delivery, limit = 100, opts: { relayedBefore?: Date } = {}): Promise<number> {
   let done = 0;
   const failed = new Set<number>();
+  const notRelayed = opts.relayedBefore ? sql`(${outbox.relayedAt} is null or ${outbox.relayedAt} < ${opts.relayedBefore.toISOString()})` : sql`${outbox.relayedAt} is null`;
   while (done + failed.size < limit) {
     const [row] = await d.db
       .update(outbox)
       .set({ relayedAt: sql`now()` })
       .where(
-        eq(outbox.id, sql`(select id from ${outbox} where ${outbox.processedAt} is null and ${outbox.relayedAt} is null ${failed.size ? sql`and id not in (${sql.join([...failed].map((id) => sql`${id}`), sql`, `)})` : sql``} order by id limit 1 for update skip locked)`),
+        eq(outbox.id, sql`(select id from ${outbox} where ${outbox.processedAt} is null and ${notRelayed} ${failed.size ? sql`and id not in (${sql.join([...failed].map((id) => sql`${id}`), sql`, `)})` : sql``} order by id limit 1 for update skip locked)`),
       )
       .returning({ id: outbox.id });
     if (!row) break;
