@@ -6,6 +6,7 @@ import { memoryChannel } from '../src/notify/channel';
 import { createRuntime, type Runtime } from '../src/runtime';
 import { createTestEnv, type TestEnv } from './harness';
 import type { Demo } from './registry-fixtures';
+import { startTestRedis } from './support/redis-server';
 
 /**
  * Public verification is limited per client (VERIFY_RATE_PER_MINUTE), counted in Redis so every
@@ -133,6 +134,27 @@ describe('Redis down', () => {
     expect((await check(alone, '203.0.113.11')).status).toBe(429);
     expect(Date.now() - started).toBeLessThan(2_000);
   });
+});
+
+describe('Redis not answering (stopped with its socket open)', () => {
+  it('no request waits on it: the limiter gives up on the command and counts in memory', async () => {
+    const redis = await startTestRedis();
+    const limiter = redisLimiter({ url: redis.url, prefix: `frozen${process.pid}`, perMinute: LIMIT, log: silentLog });
+    try {
+      const now = (windowOf(Date.now()) + 10) * 60_000;
+      expect((await limiter.hit('warm', now)).ok).toBe(true);
+      redis.freeze();
+      const hung = new Promise<'hung'>((r) => setTimeout(() => r('hung'), 10_000));
+      const decisions = [];
+      for (let i = 0; i <= LIMIT; i++) decisions.push(await Promise.race([limiter.hit('c', now), hung]));
+      expect(decisions).not.toContain('hung');
+      expect(decisions.map((d) => (d as { ok: boolean }).ok)).toEqual([...Array(LIMIT).fill(true), false]);
+    } finally {
+      redis.thaw();
+      limiter.close();
+      await redis.stop();
+    }
+  }, 30_000);
 });
 
 describe('the sliding window', () => {

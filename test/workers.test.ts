@@ -261,6 +261,27 @@ describe('BullMQ workers on a real Redis', () => {
     expect(ready.body.queue.counts.notifications).toHaveProperty('failed');
     expect(ready.body.outbox).toHaveProperty('oldestPendingSeconds');
   });
+  it('Redis not answering (stopped, its sockets open): /readyz still answers, links go out without it, the queue takes over when it answers again', async () => {
+    redis.freeze();
+    try {
+      const draftId = await submitDraft(t, demo, 'Redis 无响应测试');
+      const ready = await Promise.race([t.request('GET', '/readyz'), new Promise<'hung'>((r) => setTimeout(() => r('hung'), 10_000))]);
+      expect(ready).not.toBe('hung');
+      expect((ready as { body: { queue: { ok: boolean } } }).body.queue.ok).toBe(false);
+      // The relay times out: the process takes Redis for stalled and sends the outbox itself.
+      await waitFor('the link, sent while Redis answered nothing', () => sentTo(demo.people.section_head!, 'review_assigned').some((m) => m.subject.includes('Redis 无响应测试')), 60_000);
+      const outboxId = await outboxIdOf(t, 'review.assigned', draftId);
+      await waitFor('the row processed', async () => (await t.runtime.database.db.select().from(outbox).where(eq(outbox.id, outboxId)))[0]!.processedAt);
+    } finally {
+      redis.thaw();
+    }
+    await waitFor('Redis answering again', async () => (await t.request('GET', '/readyz')).body.queue.ok === true, 20_000);
+    const draftId = await submitDraft(t, demo, 'Redis 恢复响应测试');
+    await waitFor('the link, through the queue again', () => sentTo(demo.people.section_head!, 'review_assigned').some((m) => m.subject.includes('Redis 恢复响应测试')), 30_000);
+    expect(await host.queues.byName.notifications.getJob(await jobIdOf(t, await outboxIdOf(t, 'review.assigned', draftId)))).toBeTruthy();
+    expect(sentTo(demo.people.section_head!, 'review_assigned').filter((m) => m.subject.includes('Redis 无响应测试'))).toHaveLength(1);
+  }, 120_000);
+
   it('warns when Redis may evict jobs (maxmemory-policy other than noeviction)', async () => {
     const warnings: unknown[] = [];
     const log = { ...silentLog, warn: (...args: unknown[]) => void warnings.push(args) } as typeof silentLog;

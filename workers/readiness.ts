@@ -4,6 +4,9 @@ import { readInstallation } from '../src/services/installation';
 import type { Delivery } from '../src/services/notifications';
 import { outboxLag } from '../src/services/outbox';
 import { QUEUE_NAMES, type Queues } from './queues';
+import { withTimeout } from './relay';
+
+const COUNTS_TIMEOUT_MS = 1_000;
 
 /** Queue counts, and the key prefix (with the installation id) this process uses. */
 async function queueState(queues: Queues): Promise<Record<string, unknown>> {
@@ -13,7 +16,8 @@ async function queueState(queues: Queues): Promise<Record<string, unknown>> {
   }
   try {
     const counts = Object.fromEntries(
-      await Promise.all(QUEUE_NAMES.map(async (n) => [n, await queues.byName[n].getJobCounts('waiting', 'active', 'delayed', 'failed', 'completed')] as const)),
+      // Bounded: a Redis that stopped answering must not hold /readyz (and whoever probes it).
+      await withTimeout(Promise.all(QUEUE_NAMES.map(async (n) => [n, await queues.byName[n].getJobCounts('waiting', 'active', 'delayed', 'failed', 'completed')] as const)), COUNTS_TIMEOUT_MS, 'queue counts'),
     );
     return { ok: true, redis: 'ready', prefix, installationId, counts };
   } catch (err) {

@@ -81,6 +81,8 @@ export function startWorkers(base: { delivery: Delivery; log: Log }, queues: Que
    */
   const fallbackAfterMs = settings.fallbackAfterMs ?? 15_000;
   let downSince: number | null = null;
+  /** When Redis stopped answering while its connection stayed up (see tick). */
+  let stalledSince: number | null = null;
   let lastDirectSweep = 0;
   let directAnnounced = false;
   async function direct() {
@@ -108,6 +110,12 @@ export function startWorkers(base: { delivery: Delivery; log: Log }, queues: Que
     }
     running = (async () => {
       if (queues.connection.status !== 'ready') return direct();
+      // A Redis that keeps its socket open but answers nothing (stopped, swapping) looks ready: the
+      // relay timing out is the sign. Meanwhile the process sends by itself, and a bounded ping tells when it answers again.
+      if (stalledSince !== null) {
+        await withTimeout(queues.connection.ping(), ADD_TIMEOUT_MS, 'Redis ping').then(() => { stalledSince = null; }, () => direct());
+        if (stalledSince !== null) return;
+      }
       downSince = null;
       directAnnounced = false;
       // Bounded: a lookup in flight when Redis died would otherwise hold the loop and keep the fallback from starting.
@@ -118,6 +126,7 @@ export function startWorkers(base: { delivery: Delivery; log: Log }, queues: Que
       .catch((err: Error) => {
         if (err.message !== lastError) log.warn({ err: err.message }, 'outbox relay failed; retrying');
         lastError = err.message;
+        if (/timed out/.test(err.message)) stalledSince ??= Date.now();
       })
       .finally(() => {
         running = null;

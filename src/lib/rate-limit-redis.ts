@@ -4,6 +4,9 @@ import { memoryLimiter, slidingDecision, WINDOW_MS, windowOf, type RateLimiter }
 
 /** How long a client's count read from Redis is trusted for deciding in memory. */
 export const SYNC_MS = 100;
+/** How long a rate-limit command may wait for Redis, and how long the process then counts alone. */
+const COMMAND_TIMEOUT_MS = 250;
+const STALL_MS = 5_000;
 /** A client is decided in memory only while it is below this share of its limit (see redisLimiter). */
 export const LOCAL_SHARE = 0.25;
 
@@ -25,8 +28,11 @@ interface KeyState { window: number; count: number; previous: number; pending: n
 export function redisLimiter(opts: { url: string; prefix: string; perMinute: number; log: Log }): RateLimiter & { close(): void } {
   const fallback = memoryLimiter(opts.perMinute);
   // Fail fast: no offline queue, so a request never waits for a reconnect; one attempt per command.
-  const redis = new Redis(opts.url, { enableOfflineQueue: false, maxRetriesPerRequest: 0, retryStrategy: (times) => Math.min(times * 200, 5000) });
+  // A command unanswered after COMMAND_TIMEOUT_MS (a Redis stopped with its socket open) is given up,
+  // and the process counts in memory for STALL_MS before asking Redis again: no request waits on it.
+  const redis = new Redis(opts.url, { enableOfflineQueue: false, maxRetriesPerRequest: 0, commandTimeout: COMMAND_TIMEOUT_MS, retryStrategy: (times) => Math.min(times * 200, 5000) });
   let down = false;
+  let stalledUntil = 0;
   redis.on('error', (err) => {
     if (!down) opts.log.warn({ err: { message: err.message } }, 'rate limiter: Redis unreachable, counting in process memory until it returns');
     down = true;
@@ -71,7 +77,7 @@ export function redisLimiter(opts: { url: string; prefix: string; perMinute: num
   // The batch: what was counted in memory goes to Redis, and those clients' counts are read afresh.
   let flushing = false;
   const flusher = setInterval(() => {
-    if (flushing || redis.status !== 'ready') return;
+    if (flushing || redis.status !== 'ready' || performance.now() < stalledUntil) return;
     flushing = true;
     const now = performance.now();
     const batch = [...states].filter(([, s]) => s.pending > 0);
@@ -83,7 +89,7 @@ export function redisLimiter(opts: { url: string; prefix: string; perMinute: num
   return {
     async hit(key, nowMs) {
       if (starting) await started;
-      if (redis.status !== 'ready') return fallback.hit(key, nowMs);
+      if (redis.status !== 'ready' || performance.now() < stalledUntil) return fallback.hit(key, nowMs);
       const w = windowOf(nowMs);
       const state = states.get(key);
       if (state && state.window === w && performance.now() - state.syncedAt < SYNC_MS) {
@@ -96,7 +102,11 @@ export function redisLimiter(opts: { url: string; prefix: string; perMinute: num
       try {
         const fresh = await sync(key, w, 1);
         return slidingDecision(fresh.previous, fresh.count, nowMs, opts.perMinute);
-      } catch {
+      } catch (err) {
+        if (/timed out/i.test((err as Error).message)) {
+          if (performance.now() >= stalledUntil) opts.log.warn({ err: { message: (err as Error).message } }, 'rate limiter: Redis not answering, counting in process memory for a while');
+          stalledUntil = performance.now() + STALL_MS;
+        }
         return fallback.hit(key, nowMs);
       }
     },

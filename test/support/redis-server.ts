@@ -11,6 +11,9 @@ export interface TestRedis {
   flushAll(): Promise<void>;
   stop(): Promise<void>;
   start(): Promise<void>;
+  /** Stops the server process without closing its sockets (SIGSTOP): connected, answering nothing. */
+  freeze(): void;
+  thaw(): void;
 }
 
 async function freePort(): Promise<number> {
@@ -60,6 +63,8 @@ export async function startTestRedis(): Promise<TestRedis> {
       });
     },
     flushAll: () => command((r) => r.flushall()).then(() => undefined),
+    freeze: () => void proc?.kill('SIGSTOP'),
+    thaw: () => void proc?.kill('SIGCONT'),
   };
   await api.start();
   return api;
