@@ -359,12 +359,12 @@ describe('a worker process killed mid-send', () => {
   });
 
   /** `npm run worker` as a real child process (node --import tsx: one process, so SIGKILL kills it). */
-  function startWorker(): ChildProcess {
+  function startWorker(env: Record<string, string> = {}): ChildProcess {
     const { config } = t.runtime;
     const child = spawn(process.execPath, ['--import', 'tsx', 'workers/main.ts'], {
       env: {
         ...process.env, NODE_ENV: 'test', DATABASE_URL: config.databaseUrl, REDIS_URL: redis.url, SMTP_URL: sink.url, PUBLIC_URL: config.publicUrl,
-        APP_SECRET: config.appSecret, QUEUE_PREFIX: 'kill', JOB_LOCK_SECONDS: '1', SEND_LEASE_SECONDS: '1', SEND_BACKOFF_SECONDS: '0.2', LOG_LEVEL: 'warn',
+        APP_SECRET: config.appSecret, QUEUE_PREFIX: 'kill', JOB_LOCK_SECONDS: '1', SEND_LEASE_SECONDS: '1', SEND_BACKOFF_SECONDS: '0.2', LOG_LEVEL: 'warn', ...env,
       },
       stdio: ['ignore', 'ignore', 'pipe'],
     });
@@ -410,5 +410,16 @@ describe('a worker process killed mid-send', () => {
     // SIGTERM is a graceful stop.
     second.kill('SIGTERM');
     expect(await exited(second)).toBe(0);
+  }, 60_000);
+
+  it('a stop that cannot finish (Redis unreachable) ends at a second signal, not never', async () => {
+    const stuck = startWorker({ REDIS_URL: 'redis://127.0.0.1:1' });
+    await pause(3000); // started, its queue connection refused
+    stuck.kill('SIGTERM');
+    await pause(1000);
+    stuck.kill('SIGINT');
+    const code = await Promise.race([exited(stuck), pause(15_000).then(() => 'still running')]);
+    if (code === 'still running') stuck.kill('SIGKILL');
+    expect(code).not.toBe('still running');
   }, 60_000);
 });

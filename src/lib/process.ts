@@ -5,14 +5,27 @@ import type { Log } from './log';
  * The life of a long-running Node process (`npm start`, `npm run worker`): start it, stop it once
  * and gracefully on SIGTERM/SIGINT, and exit 2 with the message alone on bad configuration.
  */
+/** How long a graceful stop may take (active jobs and requests finish well within it). */
+export const STOP_TIMEOUT_MS = 30_000;
+
 export function runProcess(start: () => Promise<{ log: Log; stop: () => Promise<void> }>): void {
   start()
     .then(({ log, stop }) => {
       let stopping = false;
       const shutdown = async (signal: string) => {
-        if (stopping) return;
+        // A second signal while stopping: the operator means it (Ctrl-C twice).
+        if (stopping) {
+          log.warn({ signal }, 'second signal: exiting now');
+          process.exit(1);
+        }
         stopping = true;
         log.info({ signal }, 'shutting down: finishing requests and active jobs');
+        // What cannot finish (a job waiting on a Redis that is gone) must not keep the process for
+        // ever: after STOP_TIMEOUT_MS it exits; unfinished jobs are taken up again, as after a crash.
+        setTimeout(() => {
+          log.error({ afterMs: STOP_TIMEOUT_MS }, 'shutdown did not finish in time: exiting');
+          process.exit(1);
+        }, STOP_TIMEOUT_MS).unref();
         try {
           await stop();
           process.exit(0);
