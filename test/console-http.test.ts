@@ -1,3 +1,4 @@
+import { cstYear } from '../src/domain/cst';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestEnv, type TestEnv } from './harness';
 import { applyFor, type Demo } from './registry-fixtures';
@@ -128,6 +129,11 @@ describe('publicity console over HTTP', () => {
       expect(res.text).not.toContain('示范学院官方微信');
     }
     expect((await post('drafter', `/inspections/campaigns/${campaign.id}/close`, {})).status).toBe(403);
+    // The form offers the first year without a campaign (this year's is open already).
+    const years = new Set(campaigns.map((x) => x.year));
+    let free = cstYear(new Date());
+    while (years.has(free)) free++;
+    expect((await get('publicity', '/inspections/campaigns')).text).toMatch(new RegExp(`name="year"[^>]*value="${free}"`));
     const bad = await post('publicity', '/inspections/campaigns', { year: '2099', deadline: 'next week' });
     expect(bad.status).toBe(400);
     expect(bad.text).toContain('href="#f-deadline"');

@@ -142,7 +142,7 @@ describe('web workspace pages', () => {
     expect(withdrawn.status).toBe(303);
     const after = await page(`/drafts/${draftId}?done=withdrawn`, 'drafter');
     expect(after.text).toContain('已撤回');
-    expect(after.text).toContain('活动取消');
+    expect(after.text).toContain('原因：活动取消'); // a reason, not a reviewer's 意见
     expect(after.text).not.toContain(`action="/drafts/${draftId}/urge"`);
   });
 

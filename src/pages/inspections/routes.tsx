@@ -1,3 +1,4 @@
+import { cstYear } from '../../domain/cst';
 import { z } from '@hono/zod-openapi';
 import { eq, inArray } from 'drizzle-orm';
 import { Hono, type Context } from 'hono';
@@ -32,7 +33,10 @@ async function campaignsPage(c: C, values: FormData = {}, errors?: FieldErrors, 
   const person = requirePageRole(c, 'publicity', 'admin');
   const rows = await inspections.listCampaigns(c.var.deps.db, person);
   const tr = translator(localeOf(c));
-  const year = String(new Date(c.var.deps.now().getTime() + 8 * 3_600_000).getUTCFullYear());
+  // This Beijing year, or the first after it that has no campaign yet (the form offers what can be opened).
+  let next = cstYear(c.var.deps.now());
+  while (rows.some((r) => r.year === next)) next++;
+  const year = String(next);
   return consolePage(c, { title: tr('年度检查', 'Annual inspection'), status }, (ctx) => <CampaignListPage ctx={ctx} campaigns={rows} values={{ year, ...values }} errors={errors} />);
 }
 

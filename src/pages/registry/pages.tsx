@@ -184,7 +184,7 @@ export function AccountPage(p: AccountPageProps) {
           ) : <p class="empty">{t(l, '尚无审查合格编码（年检合格后发放）', 'No pass code yet (issued when an inspection passes)')}</p>}
           {p.canAct && a.inspectionCode && a.inspectionCodeStatus === 'valid' ? (
             <PostForm action={`/registry/${a.id}/code/revoke`} csrf={ctx.csrf} confirm={t(l, '确定撤销此编码？', 'Revoke this code?')}>
-              <TextArea name="revokeReason" rows={2} label={t(l, '撤销理由', 'Reason for revoking')} value={value('revokeReason')} error={p.errors?.revokeReason} />
+              <TextArea name="revokeReason" rows={2} label={t(l, '撤销理由', 'Reason for revoking')} value={value('revokeReason')} error={p.errors?.revokeReason} required />
               <Button kind="danger">{t(l, '撤销编码', 'Revoke the code')}</Button>
             </PostForm>
           ) : null}

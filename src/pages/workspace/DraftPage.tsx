@@ -47,7 +47,9 @@ function refusalOf(data: Record<string, unknown>, l: Locale): string | null {
   return str(data.reason);
 }
 
-const Comment = ({ text, l }: { text: string | null; l: Locale }) => (text ? <p class="comment">{t(l, '意见：', 'Comment: ')}{text}</p> : null);
+/** A reviewer's comment (意见), or the reason someone gave for an act (原因: a withdrawal, a transfer, a refusal). */
+const Comment = ({ text, l, reason = false }: { text: string | null; l: Locale; reason?: boolean }) =>
+  text ? <p class="comment">{reason ? t(l, '原因：', 'Reason: ') : t(l, '意见：', 'Comment: ')}{text}</p> : null;
 
 /** One audited event as a line of the timeline, in the reader's language. */
 function eventItem(d: DraftPageData, e: TimelineEvent, l: Locale): TimelineItem {
@@ -84,7 +86,7 @@ function eventItem(d: DraftPageData, e: TimelineEvent, l: Locale): TimelineItem 
       return {
         tone: 'bad', at: e.at,
         title: e.action === 'draft.withdrawn' ? t(l, `${who} 撤回稿件`, `${who} withdrew the draft`) : t(l, `${who} 撤销发布`, `${who} retracted the draft`),
-        children: <Comment text={str(data.reason)} l={l} />,
+        children: <Comment text={str(data.reason)} l={l} reason />,
       };
     case 'review.approved':
     case 'review.returned':
@@ -122,7 +124,7 @@ function eventItem(d: DraftPageData, e: TimelineEvent, l: Locale): TimelineItem 
       return {
         tone: 'info', at: e.at,
         title: t(l, `${who} 将${levelOf(data.level, l)}审核从 ${nameOf(d, data.from, l)} 转交给 ${nameOf(d, data.to, l)}`, `${who} handed the ${levelOf(data.level, l)} review from ${nameOf(d, data.from, l)} to ${nameOf(d, data.to, l)}`),
-        children: <Comment text={str(data.reason)} l={l} />,
+        children: <Comment text={str(data.reason)} l={l} reason />,
       };
     case 'review.handed_over':
       return { tone: 'info', at: e.at, title: t(l, `岗位接任：${levelOf(data.position, l)}审核由 ${nameOf(d, data.from, l)} 交给 ${nameOf(d, data.to, l)}`, `Succession: the ${levelOf(data.position, l)} review passed from ${nameOf(d, data.from, l)} to ${nameOf(d, data.to, l)}`) };
@@ -131,7 +133,7 @@ function eventItem(d: DraftPageData, e: TimelineEvent, l: Locale): TimelineItem 
     case 'review.link_resent':
       return { tone: 'pending', at: e.at, title: t(l, `${who} 重新获取了审核链接`, `${who} asked for a fresh sign-off link`) };
     case 'signoff.refused':
-      return { tone: 'bad', at: e.at, title: t(l, `${who} 的审核未被接受（职责分离）`, `${who}’s decision was refused (separation of duties)`), children: <Comment text={refusalOf(data, l)} l={l} /> };
+      return { tone: 'bad', at: e.at, title: t(l, `${who} 的审核未被接受（职责分离）`, `${who}’s decision was refused (separation of duties)`), children: <Comment text={refusalOf(data, l)} l={l} reason /> };
     case 'signoff.by_mid_review_appointee':
       return { tone: 'warn', at: e.at, title: t(l, `${who} 系审核期间任命的${levelOf(data.level, l)}`, `${who} was appointed ${levelOf(data.level, l)} while the draft was in review`) };
     case 'review.returned_to_position':
