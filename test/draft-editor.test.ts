@@ -229,6 +229,10 @@ describe('the draft form (/drafts/new, /drafts/{id}/edit)', () => {
     expect(b.status).toBe(409);
     expect(b.text).toContain('已另存为第 2 版（您编辑的是第 1 版）');
     expect(b.text).toContain('【B的修改】'); // what B typed comes back, to be compared and saved again
+    // ...beside what the other save changed, version 1 → 2, as a word diff.
+    const other = b.text.slice(b.text.indexOf('id="other-save"'), b.text.indexOf('id="f-form"'));
+    expect(other).toContain('第 1 版 → 第 2 版');
+    expect(other).toMatch(/<ins>.*【A的修改】/s);
     expect(baseOf(b.text)).toBe('2');
     expect((await api(`/api/v1/drafts/${id}`)).body).toMatchObject({ body: '原文。【A的修改】', currentVersion: 2 });
     // Saved again from the form that came back, knowingly on version 2: taken.

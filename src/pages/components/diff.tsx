@@ -1,6 +1,7 @@
-import type { DiffPart } from '../../domain/diff';
+import type { DiffPart, FileRef, VersionDiff } from '../../domain/diff';
 import type { Locale } from '../../lib/i18n';
 import { t } from './context';
+import { Tag } from './ui';
 
 /**
  * A word diff (src/domain/diff.ts) as text with <ins> and <del>; screen readers hear 新增/删除
@@ -22,5 +23,25 @@ export function DiffText({ parts, l }: { parts: readonly DiffPart[]; l: Locale }
         : p.text,
       )}
     </div>
+  );
+}
+
+/** What changed from one version to another: title, text and files, with the version numbers. */
+export function VersionChanges({ diff, l, id }: { diff: VersionDiff<FileRef> & { from: number; to: number }; l: Locale; id?: string }) {
+  return (
+    <section id={id} aria-label={t(l, '修改对比', 'Differences')}>
+      <h3>{t(l, `第 ${diff.from} 版 → 第 ${diff.to} 版`, `Version ${diff.from} → version ${diff.to}`)} {diff.changed ? null : <Tag>{t(l, '无改动', 'no change')}</Tag>}</h3>
+      <div class="muted">{t(l, '标题', 'Title')}</div>
+      <DiffText parts={diff.title} l={l} />
+      <div class="muted">{t(l, '正文', 'Body')}</div>
+      <DiffText parts={diff.body} l={l} />
+      {diff.files.added.length || diff.files.removed.length || diff.files.changed.length ? (
+        <ul class="plain">
+          {diff.files.added.map((f) => <li><Tag tone="ok">{t(l, '新增文件', 'File added')}</Tag> {f.name}</li>)}
+          {diff.files.removed.map((f) => <li><Tag tone="bad">{t(l, '删除文件', 'File removed')}</Tag> {f.name}</li>)}
+          {diff.files.changed.map((f) => <li><Tag tone="warn">{t(l, '文件已替换', 'File replaced')}</Tag> {f.to.name}</li>)}
+        </ul>
+      ) : null}
+    </section>
   );
 }

@@ -5,6 +5,7 @@ import { label } from '../../lib/i18n';
 import { blockReason, type AccountChoice } from '../../services/publish-gate';
 import type { FileView } from '../../services/versions';
 import { t, type PageCtx } from '../components/context';
+import { VersionChanges } from '../components/diff';
 import { Layout } from '../components/Layout';
 import { PrescreenFindings } from '../components/prescreen';
 import { Button, Card, Choices, ErrorSummary, fieldId, Notice, PostForm, Select, StatusTag, TextField, type FieldErrors } from '../components/ui';
@@ -33,6 +34,8 @@ export interface EditorPageProps {
   notice?: string;
   /** Files chosen on the form as it was sent, not saved (a check, a refusal): named, to be chosen again. */
   unsavedFiles?: string[];
+  /** A save refused because another was made since the form opened (409 version_moved): what that save changed. */
+  otherSave?: Parameters<typeof VersionChanges>[0]['diff'];
 }
 
 /**
@@ -40,7 +43,7 @@ export interface EditorPageProps {
  * buttons that post to this page's route — it works without JavaScript. /assets/editor.js turns the
  * textarea into the WYSIWYG editor (served from this origin) and uploads images as they are inserted.
  */
-export function EditorPage({ ctx, mode, values, accounts, findings, findingsFresh, errors = {}, notice, unsavedFiles = [] }: EditorPageProps) {
+export function EditorPage({ ctx, mode, values, accounts, findings, findingsFresh, errors = {}, notice, unsavedFiles = [], otherSave }: EditorPageProps) {
   const l = ctx.locale;
   const isNew = mode.kind === 'new';
   const title = isNew ? t(l, '新建稿件', 'New draft') : t(l, '修改稿件', 'Edit draft');
@@ -62,6 +65,11 @@ export function EditorPage({ ctx, mode, values, accounts, findings, findingsFres
         {!isNew ? <StatusTag status={mode.status} l={l} /> : null}
       </div>
       <ErrorSummary errors={errors} l={l} />
+      {otherSave ? (
+        <Card id="other-save" title={t(l, '另一处保存的修改（您的修改在下方表单中，尚未保存）', 'What the other save changed (your changes are in the form below, not saved yet)')}>
+          <VersionChanges diff={otherSave} l={l} />
+        </Card>
+      ) : null}
       {notice ? <Notice tone="ok">{notice}</Notice> : null}
       {!isNew && mode.status === 'in_review' ? (
         <Notice tone="warn">{t(l, '此稿件正在审核中：保存修改后，审核将从第一级重新开始，已发出的审核链接全部失效。', 'This draft is in review: saving a change restarts the review at the first level, and every link already sent stops working.')}</Notice>

@@ -8,6 +8,7 @@ import { NewDraftSchema } from '../../routes/drafts/drafts.routes';
 import { ImportFields } from '../../routes/files/files.routes';
 import { currentPositions, hasRole, requireUnitAccess, type Person } from '../../services/auth';
 import { importDocx } from '../../services/docx-import';
+import { draftDiff } from '../../services/diffs';
 import { previewPrescreen, saveDraftEdit, submitIfDraft, writeDraft } from '../../services/draft-form';
 import { getDraftRow, getDraftView, illegalMove } from '../../services/drafts';
 import type { Upload } from '../../services/files';
@@ -190,7 +191,10 @@ export const editorRouter = new Hono<AppEnv>()
     } catch (err) {
       const e = toAppError(err);
       if (e.code === 'internal' || e.status === 404 || e.status === 403) throw err;
-      return sendBack(fieldErrors(e, c, 'attachments'), e.status);
+      // Saved elsewhere meanwhile: what that save changed is shown above the form, to be compared.
+      const moved = e.code === 'version_moved' ? (e.details as { base: number; current: number }) : null;
+      const otherSave = moved ? await draftDiff(deps.db, person, draftId, moved.base, moved.current) : undefined;
+      return sendBack(fieldErrors(e, c, 'attachments'), e.status, otherSave ? { otherSave: { ...otherSave, from: otherSave.from.no, to: otherSave.to.no } } : {});
     }
   }));
 

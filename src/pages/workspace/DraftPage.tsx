@@ -6,7 +6,7 @@ import { dutyConflictWords } from '../../domain/signoff';
 import { aside, label, listed, type Locale } from '../../lib/i18n';
 import type { DraftPageData, TimelineEvent, viewDiff } from '../../services/draft-page';
 import { t, type PageCtx } from '../components/context';
-import { DiffText } from '../components/diff';
+import { VersionChanges } from '../components/diff';
 import { Layout } from '../components/Layout';
 import {
   Button, Card, ErrorSummary, Facts, fieldId, LinkButton, Notice, PostForm, Select, StatusTag, Table, Tag, TextArea, Time, Timeline,
@@ -172,22 +172,7 @@ function DiffCard({ ctx, d, diff }: { ctx: PageCtx; d: DraftPageData; diff: Diff
             <Select name="to" label={t(l, '新版本', 'to')} value={String(diff?.to ?? '')} options={versions} />
             <Button kind="secondary">{t(l, '对比', 'Compare')}</Button>
           </form>
-          {diff ? (
-            <section id="diff" aria-label={t(l, '修改对比', 'Differences')}>
-              <h3>{t(l, `第 ${diff.from} 版 → 第 ${diff.to} 版`, `Version ${diff.from} → version ${diff.to}`)} {diff.changed ? null : <Tag>{t(l, '无改动', 'no change')}</Tag>}</h3>
-              <div class="muted">{t(l, '标题', 'Title')}</div>
-              <DiffText parts={diff.title} l={l} />
-              <div class="muted">{t(l, '正文', 'Body')}</div>
-              <DiffText parts={diff.body} l={l} />
-              {diff.files.added.length || diff.files.removed.length || diff.files.changed.length ? (
-                <ul class="plain">
-                  {diff.files.added.map((f) => <li><Tag tone="ok">{t(l, '新增文件', 'File added')}</Tag> {f.name}</li>)}
-                  {diff.files.removed.map((f) => <li><Tag tone="bad">{t(l, '删除文件', 'File removed')}</Tag> {f.name}</li>)}
-                  {diff.files.changed.map((f) => <li><Tag tone="warn">{t(l, '文件已替换', 'File replaced')}</Tag> {f.to.name}</li>)}
-                </ul>
-              ) : null}
-            </section>
-          ) : null}
+          {diff ? <VersionChanges diff={diff} l={l} id="diff" /> : null}
         </>
       ) : <p class="muted">{t(l, '只有一个版本。', 'There is only one version.')}</p>}
     </Card>
