@@ -366,8 +366,9 @@ describe('a worker process killed mid-send', () => {
         ...process.env, NODE_ENV: 'test', DATABASE_URL: config.databaseUrl, REDIS_URL: redis.url, SMTP_URL: sink.url, PUBLIC_URL: config.publicUrl,
         APP_SECRET: config.appSecret, QUEUE_PREFIX: 'kill', JOB_LOCK_SECONDS: '1', SEND_LEASE_SECONDS: '1', SEND_BACKOFF_SECONDS: '0.2', LOG_LEVEL: 'warn', ...env,
       },
-      stdio: ['ignore', 'ignore', 'pipe'],
+      stdio: ['ignore', 'pipe', 'pipe'],
     });
+    child.stdout!.resume(); // read, so a full pipe never blocks the worker's log
     let stderr = '';
     child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
     child.on('exit', (code, signal) => {
@@ -413,13 +414,15 @@ describe('a worker process killed mid-send', () => {
   }, 60_000);
 
   it('a stop that cannot finish (Redis unreachable) ends at a second signal, not never', async () => {
-    const stuck = startWorker({ REDIS_URL: 'redis://127.0.0.1:1' });
-    await pause(3000); // started, its queue connection refused
+    const stuck = startWorker({ REDIS_URL: 'redis://127.0.0.1:1', LOG_LEVEL: 'info' });
+    let out = '';
+    stuck.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+    await waitFor('the worker to start', () => out.includes('workers started'), 60_000);
     stuck.kill('SIGTERM');
     await pause(1000);
     stuck.kill('SIGINT');
     const code = await Promise.race([exited(stuck), pause(15_000).then(() => 'still running')]);
     if (code === 'still running') stuck.kill('SIGKILL');
     expect(code).not.toBe('still running');
-  }, 60_000);
+  }, 100_000);
 });
