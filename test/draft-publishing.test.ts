@@ -142,3 +142,27 @@ describe('changing target accounts and urgency of a draft', () => {
     expect(res.body.error.code).toBe('invalid_transition');
   });
 });
+
+describe('登记发布 on the draft page', () => {
+  it('the drafter records where the approved draft went live (Beijing time typed); a bad address is refused by its field', async () => {
+    const id = await submitDraft(t, demo, '登记发布测试');
+    for (const level of ['section_head', 'deputy_leader', 'publicity_officer', 'secretary'] as const) await decide(demo.people[level]!, 'approve');
+    const me = (await t.request('GET', '/api/v1/me', { token: drafter() })).body;
+    const s = await t.signIn(me.email);
+    const page = await t.request('GET', `/drafts/${id}`, { cookie: s.cookie });
+    expect(page.text).toContain(`action="/drafts/${id}/publish"`);
+    const bad = await t.request('POST', `/drafts/${id}/publish`, { cookie: s.cookie, form: { _csrf: s.csrf, url: 'javascript:alert(1)' } });
+    expect(bad.status).toBe(400);
+    expect(bad.text).toContain('href="#f-url"');
+    const ok = await t.request('POST', `/drafts/${id}/publish`, { cookie: s.cookie, form: { _csrf: s.csrf, url: 'https://mp.weixin.qq.com/s/abc', publishedAt: '2026-12-01T09:30', accountId: demo.accountId } });
+    expect(ok.status, ok.text.slice(0, 200)).toBe(303);
+    const listed = (await t.request('GET', `/api/v1/drafts/${id}/publications`, { token: drafter() })).body.items;
+    expect(listed).toEqual([expect.objectContaining({ url: 'https://mp.weixin.qq.com/s/abc', accountId: demo.accountId, publishedAt: '2026-12-01T01:30:00.000Z' })]);
+    const after = await t.request('GET', `/drafts/${id}?done=published`, { cookie: s.cookie });
+    expect(after.text).toContain('已登记发布');
+    expect(after.text).toContain('href="https://mp.weixin.qq.com/s/abc"');
+    // Not offered before approval.
+    const fresh = await newDraft();
+    expect((await t.request('GET', `/drafts/${fresh}`, { cookie: s.cookie })).text).not.toContain('/publish"');
+  });
+});

@@ -6,6 +6,7 @@ import { bodyText } from '../domain/html';
 import type { Person } from './auth';
 import { hasRole } from './auth';
 import { getDraftView, type DraftView } from './drafts';
+import { publicationsOf } from './handoff';
 import { targetAccounts } from './signoff-view';
 
 /**
@@ -53,6 +54,8 @@ export interface PageActions {
   withdraw: boolean;
   urge: boolean;
   retract: boolean;
+  /** 登记发布: record where the approved draft went live (the API lets the draft's unit do it too). */
+  publish: boolean;
   /** The review waiting on the reader, to open from the page. */
   myReviewId: string | null;
 }
@@ -68,6 +71,7 @@ export function pageActions(view: DraftView, me: Person): PageActions {
     withdraw: drafter && can('withdraw'),
     urge: (drafter || overseer) && Boolean(pending),
     retract: (drafter || overseer) && can('retract'),
+    publish: (drafter || overseer) && view.status === 'approved',
     myReviewId: pending && pending.reviewer.id === me.id ? pending.id : null,
   };
 }
@@ -108,6 +112,7 @@ export async function draftPage(db: Db, me: Person, draftId: string) {
     accounts: await targetAccounts(db, draftId),
     pending: pending ?? null,
     actions: pageActions(view, me),
+    publications: await publicationsOf(db, draftId),
   };
 }
 export type DraftPageData = Awaited<ReturnType<typeof draftPage>>;

@@ -9,7 +9,7 @@ import { t, type PageCtx } from '../components/context';
 import { VersionChanges } from '../components/diff';
 import { Layout } from '../components/Layout';
 import {
-  Button, Card, ErrorSummary, Facts, fieldId, LinkButton, Notice, PostForm, Select, StatusTag, Table, Tag, TextArea, Time, Timeline,
+  Button, Card, ErrorSummary, Facts, fieldId, LinkButton, Notice, PostForm, Select, StatusTag, Table, Tag, TextArea, TextField, Time, Timeline,
   type FieldErrors, type TimelineItem, type Tone,
 } from '../components/ui';
 import { Ticks } from '../signoff/components';
@@ -34,6 +34,7 @@ export const DONE: Record<string, [string, string]> = {
   withdrawn: ['稿件已撤回，未用的审核链接已失效。', 'Withdrawn: the open sign-off links no longer work.'],
   urged: ['已催办，审核人已收到新的审核链接。', 'Urged: the reviewer has been sent a fresh link.'],
   retracted: ['已撤销发布。', 'Retracted.'],
+  published: ['已登记发布。', 'The publication is recorded.'],
 };
 
 const nameOf = (d: DraftPageData, id: unknown, l: Locale) => (typeof id === 'string' ? (d.names.get(id) ?? t(l, '（未知）', '(unknown)')) : t(l, '系统', 'the system'));
@@ -184,7 +185,7 @@ function ActionsCard({ ctx, d, errors, input }: { ctx: PageCtx; d: DraftPageData
   const a = d.actions;
   const id = d.view.id;
   const lang = ctx.query.get('lang') ? `?lang=${l}` : '';
-  const any = a.submit || a.edit || a.withdraw || a.urge || a.retract || a.myReviewId;
+  const any = a.submit || a.edit || a.withdraw || a.urge || a.retract || a.publish || a.myReviewId;
   return (
     <Card id={fieldId('actions')} title={t(l, '操作', 'Actions')}>
       {!any ? <p class="muted">{t(l, '此稿件当前没有您可以进行的操作。', 'There is nothing you can do on this draft now.')}</p> : null}
@@ -213,6 +214,19 @@ function ActionsCard({ ctx, d, errors, input }: { ctx: PageCtx; d: DraftPageData
             <h3>{t(l, '撤回', 'Withdraw')}</h3>
             <TextArea name="reason" rows={2} value={input.reason} error={errors.reason} label={t(l, '撤回原因（可选）', 'Reason (optional)')} />
             <Button kind="danger">{t(l, '撤回稿件', 'Withdraw the draft')}</Button>
+          </PostForm>
+        ) : null}
+        {a.publish ? (
+          <PostForm action={`/drafts/${id}/publish${lang}`} csrf={ctx.csrf} id="publish">
+            <h3>{t(l, '登记发布', 'Record the publication')}</h3>
+            <p class="muted">{t(l, '发布后登记网址和时间，供年度检查和日后查证。', 'Once it is live, record where and when, for the annual inspection and for later.')}</p>
+            <TextField name="url" type="url" label={t(l, '发布网址', 'Address (URL)')} value={input.url} error={errors.url} required />
+            <TextField name="publishedAt" type="datetime-local" label={t(l, '发布时间（北京时间，可选；默认现在）', 'Published at (Beijing time; optional, now if empty)')} value={input.publishedAt} error={errors.publishedAt} />
+            {d.accounts.length > 1 ? (
+              <Select name="accountId" label={t(l, '发布账号（可选）', 'Account (optional)')} value={input.accountId} error={errors.accountId}
+                options={[['', t(l, '未指定', 'Not given')], ...d.accounts.map((x): [string, string] => [x.id, x.name])]} />
+            ) : d.accounts[0] ? <input type="hidden" name="accountId" value={d.accounts[0].id} /> : null}
+            <Button kind="ok">{t(l, '登记发布', 'Record')}</Button>
           </PostForm>
         ) : null}
         {a.retract ? (
@@ -274,6 +288,18 @@ export function DraftPage({ ctx, d, diff, now, done, errors = {}, input = {} }: 
         />
       </Card>
       <ActionsCard ctx={ctx} d={d} errors={errors} input={input} />
+      {d.publications.length ? (
+        <Card id="publications" title={t(l, '发布登记', 'Publications')}>
+          <Table
+            head={[t(l, '网址', 'Address'), t(l, '账号', 'Account'), t(l, '发布时间', 'Published'), t(l, '登记人', 'Recorded by')]}
+            empty=""
+            rows={d.publications.map((p) => [
+              <a href={p.url} rel="noopener noreferrer" target="_blank">{p.url}</a>,
+              d.accounts.find((x) => x.id === p.accountId)?.name ?? '—', <Time at={p.publishedAt} l={l} />, p.recordedBy.name ?? '—',
+            ])}
+          />
+        </Card>
+      ) : null}
       <Card id="timeline" title={t(l, '审核进程', 'Timeline')}>
         <Timeline items={items} l={l} />
       </Card>

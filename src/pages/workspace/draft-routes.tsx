@@ -5,10 +5,12 @@ import type { AppEnv } from '../../lib/http';
 import { text } from '../../lib/text';
 import { diffPair, draftPage, viewDiff } from '../../services/draft-page';
 import { closeDraft, submitDraft, urgeDraft } from '../../services/drafts';
+import { recordPublication } from '../../services/handoff';
+import { PublicationBody } from '../../routes/handoff/handoff.routes';
 import { pageCtx } from '../components/context';
 import { errorPage, renderPage } from '../components/render';
 import type { FieldErrors } from '../components/ui';
-import { formErrors, parseWith, type FieldLabels } from '../console/forms';
+import { cstInput, formErrors, parseWith, type FieldLabels } from '../console/forms';
 import { requirePage } from '../sessions';
 import { DraftPage } from './DraftPage';
 import { UUID_PARAM } from './routes';
@@ -17,7 +19,9 @@ type C = Context<AppEnv>;
 
 /** The page's forms, checked like the API's bodies (the same text rule and bounds). */
 const Note = z.object({ comment: text(2000, { min: 0 }).optional(), reason: text(2000, { min: 0 }).optional() });
-const NOTE_LABELS: FieldLabels = { comment: ['留言', 'Message'], reason: ['原因', 'Reason'] };
+const NOTE_LABELS: FieldLabels = {
+  comment: ['留言', 'Message'], reason: ['原因', 'Reason'], url: ['发布网址', 'Address (URL)'], publishedAt: ['发布时间', 'Published at'], accountId: ['发布账号', 'Account'],
+};
 
 /** Each action form calls the same service as its API endpoint; `done` is what the page then says. */
 const ACTIONS = {
@@ -51,14 +55,21 @@ export const draftPagesRouter = new Hono<AppEnv>()
       return errorPage(c, err);
     }
   })
-  .post(`/drafts/:id{${UUID_PARAM}}/:action{submit|withdraw|urge|retract}`, async (c) => {
+  .post(`/drafts/:id{${UUID_PARAM}}/:action{submit|withdraw|urge|retract|publish}`, async (c) => {
     const id = c.req.param('id');
     // Signed out (the session ended meanwhile): sign in, then come back to the draft, not to a POST address.
     if (!c.get('person')) return c.redirect(`/login?next=${encodeURIComponent(`/drafts/${id}`)}`, 303);
-    const action = ACTIONS[c.req.param('action') as ActionName];
+    const name = c.req.param('action') as ActionName | 'publish';
     const form = await c.req.parseBody();
-    const input = Object.fromEntries(['comment', 'reason'].flatMap((k) => (typeof form[k] === 'string' ? [[k, form[k] as string]] : []))) as Record<string, string>;
+    const input = Object.fromEntries(['comment', 'reason', 'url', 'publishedAt', 'accountId'].flatMap((k) => (typeof form[k] === 'string' ? [[k, form[k] as string]] : []))) as Record<string, string>;
     try {
+      if (name === 'publish') {
+        // 登记发布, as POST /api/v1/drafts/{id}/publications: the time typed is Beijing time.
+        const body = parseWith(PublicationBody, { url: input.url || undefined, publishedAt: cstInput(input.publishedAt ?? ''), accountId: input.accountId || undefined });
+        await recordPublication(c.var.deps.db, c.var.deps, c.var.person, id, body);
+        return c.redirect(`/drafts/${id}?done=published${langQuery(c, '&')}#publications`, 303);
+      }
+      const action = ACTIONS[name];
       await action.run(c, id, parseWith(Note, input));
       return c.redirect(`/drafts/${id}?done=${action.done}${langQuery(c, '&')}`, 303);
     } catch (err) {
@@ -66,7 +77,7 @@ export const draftPagesRouter = new Hono<AppEnv>()
       if (e.code === 'internal' || e.status === 404) return errorPage(c, err);
       // A refusal (wrong state, too soon to urge, blocked by the pre-screen, not allowed) is shown on the draft's page.
       try {
-        const errors = e.code === 'validation_failed' ? formErrors(e, pageCtx(c).locale, 'actions', NOTE_LABELS).errors : { actions: e.localized(pageCtx(c).locale) };
+        const errors = e.code === 'validation_failed' || name === 'publish' ? formErrors(e, pageCtx(c).locale, 'actions', NOTE_LABELS).errors : { actions: e.localized(pageCtx(c).locale) };
         return await showDraft(c, id, { errors, input }, e.status as 400);
       } catch (again) {
         return errorPage(c, again);

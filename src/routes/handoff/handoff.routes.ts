@@ -45,17 +45,20 @@ const PublicationSchema = z
   .openapi('Publication');
 const Publications = z.object({ items: z.array(PublicationSchema) });
 
+/** What a publication record takes (the draft page's 登记发布 form reads the same). */
+export const PublicationBody = z.strictObject({
+  url: z.url({ protocol: /^https?$/ }).max(2000),
+  publishedAt: z.iso.datetime({ offset: true }).optional().openapi({ description: 'When it went live (ISO 8601); omitted: now' }),
+  accountId: uuid().optional().openapi({ description: 'Which target account published it' }),
+});
+
 export const recordPublication = createRoute({
   operationId: 'recordPublication',
   method: 'post', path: '/drafts/{id}/publications', tags, security,
   summary: 'Record where an approved draft went live 登记发布 (URL, time, account; the drafter, its unit, publicity)',
   request: {
     params: idParams,
-    ...jsonBody(z.strictObject({
-      url: z.url({ protocol: /^https?$/ }).max(2000),
-      publishedAt: z.iso.datetime({ offset: true }).optional().openapi({ description: 'When it went live (ISO 8601); omitted: now' }),
-      accountId: uuid().optional().openapi({ description: 'Which target account published it' }),
-    })),
+    ...jsonBody(PublicationBody),
   },
   responses: { 201: jsonResponse(Publications, 'Every publication of the draft'), ...errors(400, 401, 403, 404, 409) },
 });
