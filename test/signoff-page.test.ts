@@ -102,7 +102,7 @@ describe.skipIf(!hasChromium && !process.env.CI)('sign-off page in headless Chro
   it('on a 375-px phone a long link, a long word and a wide table are read whole, without the page going sideways', async () => {
     const url = 'https://www.example.edu.cn/very/long/path/to/the/registration/form?id=20261207&ref=announcement-of-the-college-office';
     const cells = (tag: string) => Array.from({ length: 7 }, (_, i) => `<${tag}>计算机科学与技术学院${i}</${tag}>`).join('');
-    const body = `<p>报名：<a href="${url}">${url}</a></p><p>${'Donaudampfschifffahrtsgesellschaft'.repeat(3)}</p><table><tr>${cells('th')}</tr><tr>${cells('td')}</tr></table>`;
+    const body = `<h1>一、报名方式</h1><p>报名：<a href="${url}">${url}</a></p><p>${'Donaudampfschifffahrtsgesellschaft'.repeat(3)}</p><table><tr>${cells('th')}</tr><tr>${cells('td')}</tr></table>`;
     const created = await t.request('POST', '/api/v1/drafts', { token: demo.tokens.drafter, body: { title: '长链接与宽表格', body, bodyFormat: 'html', unitId: demo.unitId, accountIds: [demo.accountId] } });
     await t.request('POST', `/api/v1/drafts/${created.body.id}/submit`, { token: demo.tokens.drafter });
     const page = await browser.newPage({ ...phone, viewport: { width: 375, height: 812 } });
@@ -115,6 +115,9 @@ describe.skipIf(!hasChromium && !process.env.CI)('sign-off page in headless Chro
     const table = page.locator('.body table');
     expect(await table.evaluate((el) => el.scrollWidth > el.clientWidth && getComputedStyle(el).overflowX === 'auto')).toBe(true);
     expect((await page.locator('.body td').first().boundingBox())!.width).toBeGreaterThan(60);
+    // The text's own headings sit below the page's: one h1 (the title), the text's h1 shown as an h3.
+    expect(await page.locator('h1').count()).toBe(1);
+    expect(await page.locator('.body h3').textContent()).toBe('一、报名方式');
     await shot(page, 'signoff-wide-content-375');
     await page.close();
   });

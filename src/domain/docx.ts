@@ -18,6 +18,19 @@ export const DOCX_STYLE_MAP = [
 
 const TITLE_MAX = 200;
 
+/**
+ * The title and body of an imported document when the caller names no title: a heading the document
+ * opens with becomes the title and leaves the body (the draft shows its title above the text, so it
+ * would show twice); otherwise the title is importTitle's and the body is whole.
+ */
+export function titleAndBody(html: string, fileName: string): { title: string; body: string } {
+  const opening = /^\s*<h[1-3]\b[^>]*>([\s\S]*?)<\/h[1-3]>/i.exec(html);
+  const text = opening ? bodyText(opening[1]!, 'html').replace(/\s+/g, ' ').trim() : '';
+  const rest = opening ? html.slice(opening[0].length) : html;
+  if (text && rest.replace(/<[^<>]*>/g, '').trim()) return { title: [...text].slice(0, TITLE_MAX).join(''), body: rest.trimStart() };
+  return { title: importTitle(html, fileName), body: html };
+}
+
 /** The first heading's text (h1–h3), else the first paragraph's, else the file name without `.docx`. */
 export function importTitle(html: string, fileName: string): string {
   const heading = /<h[1-3]\b[^>]*>([\s\S]*?)<\/h[1-3]>/i.exec(html)?.[1];

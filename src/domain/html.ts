@@ -144,6 +144,13 @@ export function bodyHtml(body: string, format: BodyFormat, fileUrl?: (fileId: st
   return html.replace(new RegExp(`(<img\\b[^<>]*\\bsrc=")${FILE_PATH_PREFIX}(${UUID})"`, 'gi'), (_, head: string, id: string) => `${head}${escapeHtml(fileUrl(id))}"`);
 }
 
+/**
+ * A (sanitized) body's headings two levels down, for a page that shows it (h1 → h3 …, at most h6):
+ * the page's own h1 is the draft's title and its h2 the card the text sits in, so the outline stays
+ * whole for screen readers. What is stored, sent and published keeps the author's levels.
+ */
+export const pageHeadings = (html: string) => html.replace(/<(\/?)h([1-6])\b/gi, (_, slash: string, n: string) => `<${slash}h${Math.min(6, Number(n) + 2)}`);
+
 /** Image file ids a (sanitized) body uses, in order of first use. */
 export function imageFileIds(html: string): string[] {
   const ids = new Set<string>();

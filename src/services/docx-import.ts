@@ -1,7 +1,7 @@
 import type { Db } from '../../db/client';
 import { draftFiles, type Urgency } from '../../db/schema';
 import { BODY_MAX_CHARS } from '../domain/content';
-import { DOCX_STYLE_MAP, importTitle } from '../domain/docx';
+import { DOCX_STYLE_MAP, titleAndBody } from '../domain/docx';
 import { ALLOWED_TYPES, isImage } from '../domain/files';
 import { FILE_PATH_PREFIX } from '../domain/html';
 import { AppError, words, type Words } from '../lib/errors';
@@ -102,10 +102,10 @@ export async function importDocx(db: Db, deps: FileDeps, actor: Person, input: D
     throw new AppError('docx_unreadable', { reason: words('文档没有内容', 'the document is empty') }, { field: 'file', reason: words('文档没有内容', 'empty document') });
   }
   for (const m of converted.messages) if (m.type === 'error') notes.push(m.message);
-  const title = input.title ?? importTitle(converted.value, input.file.name);
+  const { title, body } = input.title ? { title: input.title, body: converted.value } : titleAndBody(converted.value, input.file.name);
   const draft = await createDraft(
     db, deps, actor,
-    { title, body: converted.value, bodyFormat: 'html', unitId: input.unitId, accountIds: input.accountIds, urgency: input.urgency },
+    { title, body, bodyFormat: 'html', unitId: input.unitId, accountIds: input.accountIds, urgency: input.urgency },
     async (tx, draftId) => {
       const now = deps.now();
       const rows = [
@@ -114,7 +114,7 @@ export async function importDocx(db: Db, deps: FileDeps, actor: Person, input: D
       ];
       const inserted = await tx.insert(draftFiles).values(rows).returning({ id: draftFiles.id, type: draftFiles.type });
       // The original document is an attachment of version 1; the images join it through the body.
-      return { body: converted.value, fileIds: inserted.filter((f) => f.type === ALLOWED_TYPES.docx).map((f) => f.id) };
+      return { body, fileIds: inserted.filter((f) => f.type === ALLOWED_TYPES.docx).map((f) => f.id) };
     },
   );
   return { ...draft, importNotes: notes };

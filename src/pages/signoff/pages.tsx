@@ -1,6 +1,6 @@
 import { raw } from 'hono/html';
 import { POSITIONS } from '../../../db/schema';
-import { bodyHtml } from '../../domain/html';
+import { bodyHtml, pageHeadings } from '../../domain/html';
 import { CHECKLIST, CHECKLIST_ITEMS } from '../../domain/checklist';
 import { fileSummary } from '../../domain/files';
 import { dutyConflictWords } from '../../domain/signoff';
@@ -103,13 +103,13 @@ export function LivePage(p: LiveProps) {
           ) : ''}
           <details>
             <summary>{t(`第 ${facts.lastSeen.version.no} 版原文`, `Text of version ${facts.lastSeen.version.no}`)}</summary>
-            <div class="body previous">{raw(bodyHtml(facts.lastSeen.version.body, facts.lastSeen.version.bodyFormat ?? 'text', fileUrl))}</div>
+            <div class="body previous">{raw(pageHeadings(bodyHtml(facts.lastSeen.version.body, facts.lastSeen.version.bodyFormat ?? 'text', fileUrl)))}</div>
           </details>
         </section>
       ) : ''}
       <section class="card" aria-labelledby="text-title">
         <h2 id="text-title">{t('稿件正文', 'Text under review')}</h2>
-        <div class="body">{raw(bodyHtml(version.body, version.bodyFormat, fileUrl))}</div>
+        <div class="body">{raw(pageHeadings(bodyHtml(version.body, version.bodyFormat, fileUrl)))}</div>
       </section>
       {facts.files.length ? (
         <section class="card files" aria-labelledby="files-title">

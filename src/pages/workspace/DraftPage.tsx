@@ -1,5 +1,6 @@
 import { raw } from 'hono/html';
 import { POSITIONS, type Position } from '../../../db/schema';
+import { pageHeadings } from '../../domain/html';
 import { registryLabel } from '../../domain/registry-labels';
 import { fileKind, fileSize } from '../../domain/files';
 import { dutyConflictWords } from '../../domain/signoff';
@@ -304,7 +305,7 @@ export function DraftPage({ ctx, d, diff, now, done, errors = {}, input = {} }: 
         <Timeline items={items} l={l} />
       </Card>
       <Card id="content" title={t(l, `正文（第 ${current.no} 版）`, `Text (version ${current.no})`)}>
-        <div class="content">{raw(v.bodyHtml)}</div>
+        <div class="content">{raw(pageHeadings(v.bodyHtml))}</div>
       </Card>
       <Card id="files" title={t(l, '本版本的文件', 'Files of this version')}>
         <Table
