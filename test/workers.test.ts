@@ -217,6 +217,12 @@ describe('BullMQ workers on a real Redis', () => {
     await db.update(apiTokens).set({ revokedAt: new Date() }).where(eq(apiTokens.tokenHash, await hashToken(t.runtime.deps.config.appSecret, spare)));
     expect(await queuesWith(onSpare)).toBe(401);
     expect(await queuesWith(session)).toBe(200); // the session on another token of the same admin stands
+    // An admin signed in to the pages needs no second sign-in; anyone else signed in is refused.
+    const emailOf = async (token: string) => (await t.request('GET', '/api/v1/me', { token })).body.email as string;
+    const adminPages = await t.signIn(await emailOf(demo.tokens.admin!));
+    expect(await queuesWith(adminPages.cookie)).toBe(200);
+    const drafterPages = await t.signIn(await emailOf(demo.tokens.drafter!));
+    expect(await queuesWith(drafterPages.cookie)).toBe(403);
     const made = await t.request('POST', '/api/v1/people', { token: demo.tokens.admin, body: { name: '临时管理员', email: `leaving.admin.${Date.now()}@example.edu.cn`, roles: ['admin'] } });
     expect(made.status, made.text).toBe(201);
     const leaving = await boardSession(await t.tokenFor(made.body.id));

@@ -95,9 +95,11 @@ export function mountQueueBoard(app: Hono<AppEnv>, queues: Queues, deps: AppDeps
     const wantsHtml = c.req.method === 'GET' && (c.req.header('accept') ?? '').includes('text/html');
     let error: AppError | null = null;
     try {
+      // A bearer token; else an admin signed in to the pages (their session, checked like any page's);
+      // else the board's own sign-in cookie.
       const person = header
         ? await authenticate(deps.db, deps.config.appSecret, header)
-        : await sessionPerson(deps.db, deps.config.appSecret, getCookie(c, COOKIE), Date.now());
+        : (c.get('person') ?? await sessionPerson(deps.db, deps.config.appSecret, getCookie(c, COOKIE), Date.now()));
       if (!person) throw new AppError('unauthorized');
       if (!hasRole(person, 'admin')) error = new AppError('forbidden', { reason: words('仅管理员可查看队列', 'admins only') });
     } catch (err) {
