@@ -246,6 +246,10 @@ describe('BullMQ workers on a real Redis', () => {
       const ready = await t.request('GET', '/readyz');
       expect(ready.status).toBe(200);
       expect(ready.body.queue.ok).toBe(false);
+      // The dashboard's API says Redis is out of reach (503), not a 500.
+      const board = await t.request('GET', '/admin/queues/api/queues', { token: demo.tokens.admin });
+      expect(board.status).toBe(503);
+      expect(board.body.error.code).toBe('unavailable');
       expect(ready.body.outbox.unprocessed).toBeGreaterThanOrEqual(1);
       // After REDIS_FALLBACK_SECONDS the process sends the outbox itself.
       await waitFor('the link, sent without Redis', () => sentTo(demo.people.section_head!, 'review_assigned').some((m) => m.subject.includes('Redis 宕机测试')));

@@ -109,7 +109,13 @@ export function mountQueueBoard(app: Hono<AppEnv>, queues: Queues, deps: AppDeps
     if (wantsHtml && error.code === 'unauthorized') return c.redirect(LOGIN_PATH, 303);
     return c.json(errorBody(error, localeOf(c)), error.status as 401 | 403);
   };
-  for (const path of [BOARD_PATH, `${BOARD_PATH}/*`]) app.use(path, guard, withoutOutsideAssets);
+  // The board reads Redis directly: while it is unreachable, its API says so (503) rather than failing (500).
+  const redisUp = async (c: Context<AppEnv>, next: Next) => {
+    if (queues.connection.status === 'ready' || !c.req.path.startsWith(`${BOARD_PATH}/api/`)) return next();
+    c.header('Retry-After', '5');
+    return c.json(errorBody(new AppError('unavailable', { reason: words('队列服务（Redis）暂时无法连接；通知仍在数据库中等待发送', 'the queue (Redis) cannot be reached; notifications wait in the database') }), localeOf(c)), 503);
+  };
+  for (const path of [BOARD_PATH, `${BOARD_PATH}/*`]) app.use(path, guard, redisUp, withoutOutsideAssets);
   app.route(BOARD_PATH, adapter.registerPlugin());
 }
 
