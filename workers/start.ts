@@ -95,7 +95,7 @@ export function startWorkers(base: { delivery: Delivery; log: Log }, queues: Que
       await runSweeps(base.delivery, log);
     }
     // Rows relayed before Redis went down are stranded in it: taken too (a job that runs later finds them sent).
-    await drainOutbox(base.delivery, 100, { relayedBefore: new Date(downSince) });
+    await drainOutbox(base.delivery, 100, { relayedBefore: new Date(downSince), concurrency: settings.concurrency });
   }
 
   let running: Promise<unknown> | null = null;

@@ -402,28 +402,32 @@ export async function dispatchOutboxRow(d: Delivery, outboxId: number, opts: { f
  * queue's sweep. `relayedBefore`: rows handed to the queue before then count as not relayed (their
  * jobs sit in a Redis that is down); the claimed deliveries keep a job that later runs from sending twice.
  */
-export async function drainOutbox(d: Delivery, limit = 100, opts: { relayedBefore?: Date } = {}): Promise<number> {
+export async function drainOutbox(d: Delivery, limit = 100, opts: { relayedBefore?: Date; concurrency?: number } = {}): Promise<number> {
   let done = 0;
   const failed = new Set<number>();
   const notRelayed = opts.relayedBefore ? sql`(${outbox.relayedAt} is null or ${outbox.relayedAt} < ${opts.relayedBefore.toISOString()})` : sql`${outbox.relayedAt} is null`;
-  while (done + failed.size < limit) {
-    const [row] = await d.db
-      .update(outbox)
-      .set({ relayedAt: sql`now()` })
-      .where(
-        eq(outbox.id, sql`(select id from ${outbox} where ${outbox.processedAt} is null and ${notRelayed} ${failed.size ? sql`and id not in (${sql.join([...failed].map((id) => sql`${id}`), sql`, `)})` : sql``} order by id limit 1 for update skip locked)`),
-      )
-      .returning({ id: outbox.id });
-    if (!row) break;
-    try {
-      await dispatchOutboxRow(d, row.id, { final: false });
-      done++;
-    } catch (err) {
-      failed.add(row.id);
-      await d.db.update(outbox).set({ relayedAt: null }).where(eq(outbox.id, row.id));
-      d.deps.log.warn({ err, outboxId: row.id }, 'outbox row not delivered; left for the next pass');
+  // `concurrency` senders take rows side by side (a slow mail server is then not one row at a time).
+  const sender = async () => {
+    while (done + failed.size < limit) {
+      const [row] = await d.db
+        .update(outbox)
+        .set({ relayedAt: sql`now()` })
+        .where(
+          eq(outbox.id, sql`(select id from ${outbox} where ${outbox.processedAt} is null and ${notRelayed} ${failed.size ? sql`and id not in (${sql.join([...failed].map((id) => sql`${id}`), sql`, `)})` : sql``} order by id limit 1 for update skip locked)`),
+        )
+        .returning({ id: outbox.id });
+      if (!row) break;
+      try {
+        await dispatchOutboxRow(d, row.id, { final: false });
+        done++;
+      } catch (err) {
+        failed.add(row.id);
+        await d.db.update(outbox).set({ relayedAt: null }).where(eq(outbox.id, row.id));
+        d.deps.log.warn({ err, outboxId: row.id }, 'outbox row not delivered; left for the next pass');
+      }
     }
-  }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, opts.concurrency ?? 1) }, sender));
   return done;
 }
 
