@@ -323,4 +323,17 @@ describe('grading with only a result', () => {
     expect(res.body).toMatchObject({ status: 'rectifying', accountStatus: 'rectifying', rectifyDeadline: new Date(t.clock.now.getTime() + 30 * 86_400_000).toISOString() });
     expect(res.body.gradings.at(-1)).toMatchObject({ result: 'rectify', rectifyDeadline: res.body.rectifyDeadline });
   });
+
+  it('two graders at once, each naming the status they saw: one grade is taken, the other is a 409 rather than a re-grade', async () => {
+    const inspectionId = (await registered(t, demo)).inspections[0].id;
+    const [a, b] = await Promise.all([
+      post(`/api/v1/inspections/${inspectionId}/grade`, demo.tokens.publicity, { result: 'rectify', expectedStatus: 'open' }),
+      post(`/api/v1/inspections/${inspectionId}/grade`, demo.tokens.publicity, { result: 'fail', expectedStatus: 'open' }),
+    ]);
+    expect([a.status, b.status].sort()).toEqual([200, 409]);
+    const refused = a.status === 409 ? a : b;
+    expect(refused.body.error.details).toMatchObject({ field: 'expectedStatus' });
+    expect(refused.body.error.message).toContain('有人刚刚评定');
+    expect((await get(`/api/v1/inspections/${inspectionId}`, demo.tokens.publicity)).body.gradings).toHaveLength(1);
+  });
 });

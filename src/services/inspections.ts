@@ -197,6 +197,8 @@ export interface GradeInput {
   interview?: { heldAt: Date; attendees: string[]; notes: string };
   /** On fail: suspend (default) or shut the account down. */
   accountAction?: 'suspend' | 'shut_down';
+  /** The status the grader saw (see gradeInspection). */
+  expectedStatus?: InspectionStatus;
 }
 
 async function issueCode(tx: Db, account: { id: string; platform: string }, inspectionId: string, year: number, actorId: string, now: Date): Promise<string> {
@@ -218,6 +220,12 @@ export async function gradeInspection(db: Db, deps: ServiceDeps, actor: Person, 
   await inTransaction(db, deps, async (tx) => {
     requireRole(actor, 'publicity', 'admin');
     const { i, c } = await lockInspection(tx, inspectionId);
+    // Two graders at once: the second sees the first's grade and decides again, rather than
+    // re-grading unawares (rectifying → fail would otherwise be taken as a re-inspection).
+    if (input.expectedStatus && i.status !== input.expectedStatus) {
+      const now = registryLabel('inspectionStatus', i.status);
+      throw new AppError('conflict', { reasonZh: `年检状态已变为“${now}”（有人刚刚评定），请刷新后再评定`, reasonEn: `the inspection is now ${registryLabel('inspectionStatus', i.status, 'en')} (someone graded it meanwhile); reload, then grade` }, { field: 'expectedStatus', status: i.status });
+    }
     const next = inspectionStep(i, input.result);
     const now = deps.now();
     const autoFail = [...new Set([...(input.autoFailItems ?? []), ...(i.selfReport ? autoFailFromSelfReport({ incidents: i.selfReport.incidents, unreviewedPublications: i.selfReport.reviewCompliance?.unreviewedPublications }) : [])])];

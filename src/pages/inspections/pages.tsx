@@ -227,6 +227,7 @@ export function InspectionPage(p: { ctx: PageCtx; view: InspectionView; canGrade
       {mayGrade ? (
         <Card title={i.status === 'rectifying' ? t(l, '复查评定', 'Re-inspection grading') : t(l, '评定', 'Grade')} id="grade">
           <PostForm action={`/inspections/${i.id}/grade`} csrf={ctx.csrf}>
+            <input type="hidden" name="expectedStatus" value={i.status} />
             <Choices name="result" type="radio" legend={lab(GRADE_LABELS, 'result', l)} error={e.result} choices={GRADE_RESULTS.filter((r) => i.status !== 'rectifying' || r !== 'rectify').map((r) => ({ value: r, label: rl('result', r, l), checked: v('result') === r }))} />
             <TextArea name="findings" rows={3} label={`${lab(GRADE_LABELS, 'findings', l)}${t(l, '（可选）', ' (optional)')}`} value={v('findings')} error={e.findings} />
             <Choices name="autoFailItems" legend={lab(GRADE_LABELS, 'autoFailItems', l)} hint={t(l, '勾选任一项即须评定为不合格；自查报告中申报的会自动计入', 'Any of these forces a fail; those declared in the self-report count too')} error={e.autoFailItems}

@@ -3,7 +3,7 @@ import { z } from '@hono/zod-openapi';
 import { eq, inArray } from 'drizzle-orm';
 import { Hono, type Context } from 'hono';
 import { accounts, people } from '../../../db/schema';
-import { AUTO_FAIL_ITEMS, GRADE_RESULTS, progressByUnit } from '../../domain/inspection';
+import { AUTO_FAIL_ITEMS, GRADE_RESULTS, INSPECTION_STATUSES, progressByUnit } from '../../domain/inspection';
 import { said, type AppEnv } from '../../lib/http';
 import { localeOf, translator } from '../../lib/i18n';
 import { text } from '../../lib/text';
@@ -116,6 +116,7 @@ const GradeForm = z.object({
   autoFailItems: z.array(z.enum(AUTO_FAIL_ITEMS)),
   rectifyDeadline: instant.optional(),
   accountAction: z.enum(['suspend', 'shut_down']).optional(),
+  expectedStatus: z.enum(INSPECTION_STATUSES).optional(),
   interviewHeldAt: instant.optional(),
   interviewAttendees: z.array(text(100)).max(30),
   interviewNotes: text(10_000).optional(),
@@ -188,11 +189,11 @@ export const inspectionPagesRouter = new Hono<AppEnv>()
     requirePageRole(c, 'publicity', 'admin');
     const g = parseWith(GradeForm, {
       result: one(form, 'result') || undefined, findings: optional(form, 'findings'), autoFailItems: many(form, 'autoFailItems'),
-      rectifyDeadline: cstInput(one(form, 'rectifyDeadline')), accountAction: optional(form, 'accountAction'),
+      rectifyDeadline: cstInput(one(form, 'rectifyDeadline')), accountAction: optional(form, 'accountAction'), expectedStatus: optional(form, 'expectedStatus'),
       interviewHeldAt: cstInput(one(form, 'interviewHeldAt')), interviewAttendees: names(one(form, 'interviewAttendees')), interviewNotes: optional(form, 'interviewNotes'),
     });
     await inspections.gradeInspection(c.var.deps.db, c.var.deps, c.var.person, id, {
-      result: g.result, findings: g.findings, autoFailItems: g.autoFailItems, accountAction: g.accountAction,
+      result: g.result, findings: g.findings, autoFailItems: g.autoFailItems, accountAction: g.accountAction, expectedStatus: g.expectedStatus,
       rectifyDeadline: g.rectifyDeadline ? new Date(g.rectifyDeadline) : undefined,
       interview: g.interviewHeldAt && g.interviewNotes ? { heldAt: new Date(g.interviewHeldAt), attendees: g.interviewAttendees, notes: g.interviewNotes } : undefined,
     });

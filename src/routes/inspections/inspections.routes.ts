@@ -123,6 +123,7 @@ export const gradeInspection = createRoute({
       rectifyDeadline: instant.optional().openapi({ description: 'For rectify: in the future; thirty days from now when omitted' }),
       interview: Interview.optional(),
       accountAction: z.enum(['suspend', 'shut_down']).optional().openapi({ description: 'On fail: suspend (default) or shut the account down 关停' }),
+      expectedStatus: z.enum(INSPECTION_STATUSES).optional().openapi({ description: 'The status the grader saw: if the inspection has moved on since (someone else graded it), 409 instead of grading again' }),
     }).refine((g) => g.result === 'fail' || !g.accountAction, { ...said('仅在评定为 fail 时可填', 'only with result fail'), path: ['accountAction'] })),
   },
   responses: { 200: one('The graded inspection'), ...errors(400, 401, 403, 404, 409) },
