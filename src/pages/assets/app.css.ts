@@ -44,6 +44,7 @@ h1{font-size:22px;line-height:1.35;margin:0 0 14px}h2{font-size:17px;margin:0 0 
 .muted,.meta{color:var(--muted);font-size:13px}
 .empty{color:var(--muted);padding:18px 0;text-align:center}
 table.data{width:100%;border-collapse:collapse;font-size:14px}
+table.data caption{text-align:left;font-weight:600;padding:8px 0 4px}
 table.data th{background:#f7f8fa;color:var(--muted);font-weight:600;text-align:left;white-space:nowrap}
 table.data th,table.data td{padding:10px 12px;border-bottom:1px solid var(--line);vertical-align:top;text-align:left}
 table.data tr:hover td{background:#fafbfc}
@@ -120,6 +121,7 @@ form.lookup{display:flex;gap:8px}form.lookup input{flex:1;min-width:0;width:auto
   .card{padding:14px}
   dl.facts{grid-template-columns:minmax(0,1fr);gap:0}dl.facts dd{margin-bottom:8px}
   table.data.stack thead{display:none}
+  table.data.stack caption{display:block}
   table.data.stack tr{display:block;border-bottom:1px solid var(--line);padding:6px 0}
   table.data.stack td{display:block;border:0;padding:3px 4px}
   table.data.stack td[data-label]::before{content:attr(data-label)"：";color:var(--muted)}
