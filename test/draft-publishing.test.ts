@@ -161,6 +161,9 @@ describe('登记发布 on the draft page', () => {
     const after = await t.request('GET', `/drafts/${id}?done=published`, { cookie: s.cookie });
     expect(after.text).toContain('已登记发布');
     expect(after.text).toContain('href="https://mp.weixin.qq.com/s/abc"');
+    // Anyone of the draft's unit may record it too (as the API lets them); someone of another unit may not see the page at all.
+    const head = await t.signIn((await t.request('GET', '/api/v1/me', { token: demo.tokens.section_head })).body.email);
+    expect((await t.request('GET', `/drafts/${id}`, { cookie: head.cookie })).text).toContain(`action="/drafts/${id}/publish"`);
     // Not offered before approval.
     const fresh = await newDraft();
     expect((await t.request('GET', `/drafts/${fresh}`, { cookie: s.cookie })).text).not.toContain('/publish"');

@@ -4,7 +4,7 @@ import { accounts, auditEvents, people, reviews, units } from '../../db/schema';
 import { versionDiff } from '../domain/diff';
 import { bodyText } from '../domain/html';
 import type { Person } from './auth';
-import { hasRole } from './auth';
+import { hasRole, isMemberOf } from './auth';
 import { getDraftView, type DraftView } from './drafts';
 import { publicationsOf } from './handoff';
 import { targetAccounts } from './signoff-view';
@@ -54,7 +54,7 @@ export interface PageActions {
   withdraw: boolean;
   urge: boolean;
   retract: boolean;
-  /** 登记发布: record where the approved draft went live (the API lets the draft's unit do it too). */
+  /** 登记发布: record where the approved draft went live (its drafter, its unit, publicity). */
   publish: boolean;
   /** The review waiting on the reader, to open from the page. */
   myReviewId: string | null;
@@ -71,9 +71,16 @@ export function pageActions(view: DraftView, me: Person): PageActions {
     withdraw: drafter && can('withdraw'),
     urge: (drafter || overseer) && Boolean(pending),
     retract: (drafter || overseer) && can('retract'),
+    // Unit membership is a read: draftPage adds it (see there).
     publish: (drafter || overseer) && view.status === 'approved',
     myReviewId: pending && pending.reviewer.id === me.id ? pending.id : null,
   };
+}
+
+/** Members of the draft's unit may record its publication too, as the API lets them. */
+async function withUnitPublisher(db: Db, view: DraftView, me: Person, actions: PageActions): Promise<PageActions> {
+  if (actions.publish || view.status !== 'approved') return actions;
+  return { ...actions, publish: await isMemberOf(db, me, view.unitId) };
 }
 
 /** The version pair to compare: as asked when both exist, else the one before the current and the current. */
@@ -111,7 +118,7 @@ export async function draftPage(db: Db, me: Person, draftId: string) {
     unitName: unit?.name ?? '',
     accounts: await targetAccounts(db, draftId),
     pending: pending ?? null,
-    actions: pageActions(view, me),
+    actions: await withUnitPublisher(db, view, me, pageActions(view, me)),
     publications: await publicationsOf(db, draftId),
   };
 }
