@@ -154,10 +154,17 @@ describe('登记发布 on the draft page', () => {
     const bad = await t.request('POST', `/drafts/${id}/publish`, { cookie: s.cookie, form: { _csrf: s.csrf, url: 'javascript:alert(1)' } });
     expect(bad.status).toBe(400);
     expect(bad.text).toContain('href="#f-url"');
-    const ok = await t.request('POST', `/drafts/${id}/publish`, { cookie: s.cookie, form: { _csrf: s.csrf, url: 'https://mp.weixin.qq.com/s/abc', publishedAt: '2026-12-01T09:30', accountId: demo.accountId } });
+    // The time is typed in Beijing time, to the minute (a minute from now: after the approval).
+    const live = new Date(Math.floor((t.clock.now.getTime() + 60_000) / 60_000) * 60_000);
+    const typed = new Date(live.getTime() + 8 * 3_600_000).toISOString().slice(0, 16);
+    const ok = await t.request('POST', `/drafts/${id}/publish`, { cookie: s.cookie, form: { _csrf: s.csrf, url: 'https://mp.weixin.qq.com/s/abc', publishedAt: typed, accountId: demo.accountId } });
     expect(ok.status, ok.text.slice(0, 200)).toBe(303);
     const listed = (await t.request('GET', `/api/v1/drafts/${id}/publications`, { token: drafter() })).body.items;
-    expect(listed).toEqual([expect.objectContaining({ url: 'https://mp.weixin.qq.com/s/abc', accountId: demo.accountId, publishedAt: '2026-12-01T01:30:00.000Z' })]);
+    expect(listed).toEqual([expect.objectContaining({ url: 'https://mp.weixin.qq.com/s/abc', accountId: demo.accountId, publishedAt: live.toISOString() })]);
+    // The same form sent again records nothing more, and says so on the page.
+    const resent = await t.request('POST', `/drafts/${id}/publish`, { cookie: s.cookie, form: { _csrf: s.csrf, url: 'https://mp.weixin.qq.com/s/abc', publishedAt: typed, accountId: demo.accountId } });
+    expect(resent.status).toBe(409);
+    expect(resent.text).toContain('此网址已登记过');
     const after = await t.request('GET', `/drafts/${id}?done=published`, { cookie: s.cookie });
     expect(after.text).toContain('已登记发布');
     expect(after.text).toContain('href="https://mp.weixin.qq.com/s/abc"');

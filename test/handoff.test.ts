@@ -112,9 +112,17 @@ describe('hand-off after approval: signed deliveries to the accounts’ endpoint
 
   it('records where the draft went live; refuses what is not right, naming the field', async () => {
     const post = (token: string | undefined, body: unknown, id = draftId) => t.request('POST', `/api/v1/drafts/${id}/publications`, { token, body });
-    const ok = await post(demo.tokens.drafter, { url: 'https://mp.weixin.qq.com/s/abc', accountId: demo.accountId, publishedAt: '2026-11-30T09:00:00+08:00' });
+    const live = new Date(t.clock.now.getTime() + 60_000); // just after the approval
+    const ok = await post(demo.tokens.drafter, { url: 'https://mp.weixin.qq.com/s/abc', accountId: demo.accountId, publishedAt: live.toISOString() });
     expect(ok.status, ok.text).toBe(201);
-    expect(ok.body.items).toEqual([expect.objectContaining({ url: 'https://mp.weixin.qq.com/s/abc', accountId: demo.accountId, publishedAt: '2026-11-30T01:00:00.000Z', recordedBy: { id: demo.people.drafter, name: expect.any(String) } })]);
+    expect(ok.body.items).toEqual([expect.objectContaining({ url: 'https://mp.weixin.qq.com/s/abc', accountId: demo.accountId, publishedAt: live.toISOString(), recordedBy: { id: demo.people.drafter, name: expect.any(String) } })]);
+    // Once per address; never before the approval (先审后发) nor in the future.
+    expect((await post(demo.tokens.drafter, { url: 'https://mp.weixin.qq.com/s/abc' })).status).toBe(409);
+    for (const publishedAt of [new Date(t.clock.now.getTime() - 86_400_000).toISOString(), new Date(t.clock.now.getTime() + 86_400_000).toISOString()]) {
+      const refused = await post(demo.tokens.drafter, { url: 'https://x.example/early-or-late', publishedAt });
+      expect(refused.status, publishedAt).toBe(400);
+      expect(refused.body.error.details[0].path).toBe('publishedAt');
+    }
     expect((await post(demo.tokens.drafter, { url: 'javascript:alert(1)' })).body.error.details[0].path).toBe('url');
     expect((await post(demo.tokens.drafter, { url: 'https://x.example/a', publishedAt: 'yesterday' })).body.error.details[0].path).toBe('publishedAt');
     const notTarget = await post(demo.tokens.drafter, { url: 'https://x.example/a', accountId: '00000000-0000-4000-8000-000000000000' });

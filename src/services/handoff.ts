@@ -1,6 +1,7 @@
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { accounts, draftAccounts, draftFiles, drafts, draftVersions, people, publications, units } from '../../db/schema';
+import { cstReadable } from '../domain/cst';
 import { handoffSignature } from '../domain/handoff';
 import { bodyHtml } from '../domain/html';
 import { sheetHash } from '../domain/sheet';
@@ -84,6 +85,9 @@ async function requirePublisher(db: Db, actor: Person, draft: { drafterId: strin
   throw new AppError('forbidden');
 }
 
+/** How far a publication time may run ahead of the server's clock, or before the approval. */
+const CLOCK_GRACE_MS = 5 * 60_000;
+
 /** Records where and when an approved draft was published (URL, time, account, by whom). */
 export async function recordPublication(db: Db, deps: ServiceDeps, actor: Person, draftId: string, input: { url: string; publishedAt?: string; accountId?: string }) {
   await inTransaction(db, deps, async (tx) => {
@@ -99,6 +103,15 @@ export async function recordPublication(db: Db, deps: ServiceDeps, actor: Person
     const [version] = await tx.select({ id: draftVersions.id, sha: draftVersions.contentSha256 }).from(draftVersions).where(and(eq(draftVersions.draftId, draftId), eq(draftVersions.no, draft.currentVersionNo)));
     const now = deps.now();
     const publishedAt = input.publishedAt ? new Date(input.publishedAt) : now;
+    // 先审后发 on the record: a publication after the approval and not in the future (a few minutes'
+    // grace for clocks), and each address recorded once (a resent form is not a second publication).
+    const bad = (zh: string, en: string) => new AppError('validation_failed', { fields: 'publishedAt' }, [{ path: 'publishedAt', in: 'body', message: words(zh, en) }]);
+    if (publishedAt.getTime() > now.getTime() + CLOCK_GRACE_MS) throw bad('不能晚于当前时间', 'must not be in the future');
+    if (draft.closedAt && publishedAt.getTime() < draft.closedAt.getTime() - CLOCK_GRACE_MS) {
+      throw bad(`不能早于审核通过的时间（${cstReadable(draft.closedAt)}）`, `must not be before the approval (${cstReadable(draft.closedAt, 'en')})`);
+    }
+    const [again] = await tx.select({ id: publications.id }).from(publications).where(and(eq(publications.draftId, draftId), eq(publications.url, input.url))).limit(1);
+    if (again) throw new AppError('conflict', { reasonZh: '此网址已登记过', reasonEn: 'this address is recorded already' }, { field: 'url', publicationId: again.id });
     const [row] = await tx.insert(publications).values({ draftId, versionId: version!.id, accountId: input.accountId ?? null, url: input.url, publishedAt, recordedBy: actor.id, createdAt: now }).returning();
     await appendAudit(tx, { actorId: actor.id, action: 'draft.published', subjectType: 'draft', subjectId: draftId, draftId, versionSha256: version!.sha, data: { publicationId: row!.id, url: input.url, accountId: input.accountId ?? null, publishedAt: publishedAt.toISOString() }, at: now });
   });
