@@ -72,6 +72,8 @@ describe('the publicity console: role and unit checks on every page and form', (
     const refused = await t.request('POST', `/registry/${a.accountId}/change`, { cookie: staff.cookie, raw: nameOnly.toString(), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
     expect(refused.status).toBe(400);
     expect(refused.text).toContain('href="#f-ownerId"');
+    expect(refused.text).toContain('没有要修改的内容：请修改后再保存');
+    expect(refused.text).not.toContain('账号名称：没有要修改的内容');
     // With a change of owner (someone of the unit), the owner changes and the name does not.
     const posted = new URLSearchParams({ _csrf: staff.csrf, name: '教育部官方微信', ownerId: a.people.drafter! });
     for (const r of before.roles as { current: boolean; role: string; personId: string }[]) if (r.current) posted.append(`${r.role}Ids`, r.personId);

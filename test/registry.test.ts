@@ -203,10 +203,12 @@ describe('lifecycle', () => {
   it('a unit names only its own people on its accounts; the publicity department may name anyone', async () => {
     const account = await registered(t, demo);
     const outsider = other.people.drafter!;
-    for (const body of [{ ownerId: outsider }, { adminIds: [demo.people.publicity_officer, outsider] }]) {
+    const outsiderName = (await t.request('GET', '/api/v1/me', { token: other.tokens.drafter })).body.name;
+    for (const body of [{ ownerId: outsider }, { adminIds: [demo.people.publicity_officer, outsider] }, { commentatorIds: [outsider] }]) {
       const res = await t.request('PATCH', `/api/v1/accounts/${account.id}`, { token: demo.tokens.publicity_officer, body });
       expect(res.status, res.text).toBe(400);
-      expect(res.body.error.details[0].message).toContain('不是账号所属单位的人员');
+      // The field that names them, and the person by name.
+      expect(res.body.error.details[0]).toMatchObject({ path: Object.keys(body)[0], message: `${outsiderName} 不是账号所属单位的人员（宣传部门可登记其他单位的人员）` });
     }
     const applied = await t.request('POST', '/api/v1/accounts', { token: demo.tokens.drafter, body: application(demo, { ownerId: outsider }) });
     expect(applied.status, applied.text).toBe(400);

@@ -101,13 +101,23 @@ async function requirePeople(tx: Db, ids: string[], field: string, unitId?: stri
   const member = unitId
     ? sql<boolean>`(${people.unitId} = ${unitId} or exists (select 1 from ${positionTerms} where ${positionTerms.personId} = ${people.id} and ${positionTerms.unitId} = ${unitId} and ${positionTerms.endedAt} is null))`
     : sql<boolean>`true`;
-  const found = await tx.select({ id: people.id, member }).from(people).where(inArray(people.id, unique));
+  const found = await tx.select({ id: people.id, name: people.name, member }).from(people).where(inArray(people.id, unique));
   const missing = unique.filter((id) => !found.some((p) => p.id === id));
   if (missing.length) throw new AppError('not_found', { what: words(`人员 ${missing.join(', ')} `, `person ${missing.join(', ')}`) }, { field, missing });
-  const outsiders = found.filter((p) => !p.member).map((p) => p.id);
+  const outsiders = found.filter((p) => !p.member);
   if (outsiders.length) {
-    throw new AppError('validation_failed', { fields: field }, [{ path: field, in: 'body', message: words(`不是账号所属单位的人员：${outsiders.join('、')}（宣传部门可登记其他单位的人员）`, `not a member of the account's unit: ${outsiders.join(', ')} (the publicity department may name people of other units)`) }]);
+    const names = outsiders.map((p) => p.name);
+    throw new AppError('validation_failed', { fields: field }, [{ path: field, in: 'body', message: words(`${names.join('、')} 不是账号所属单位的人员（宣传部门可登记其他单位的人员）`, `${names.join(', ')}: not of the account's unit (the publicity department may name people of other units)`), people: outsiders.map((p) => p.id) }]);
   }
+}
+
+/** Each role list a request names, checked as requirePeople does, under its own field name. */
+async function requireRoleHolders(tx: Db, input: RoleLists, unitId?: string): Promise<void> {
+  for (const [key] of ROLE_LIST_KEYS) {
+    const value = input[key];
+    if (value !== undefined) await requirePeople(tx, (Array.isArray(value) ? value : [value]) as string[], key, unitId);
+  }
+  if (input.members?.length) await requirePeople(tx, input.members.map((m) => m.personId), 'members', unitId);
 }
 
 /** Whom an actor may name on an account of `unitId`: publicity and admin staff anyone; others only the unit's people. */
@@ -201,7 +211,7 @@ export async function applyForAccount(db: Db, deps: ServiceDeps, actor: Person, 
     const problems = staffingProblems(roles, now);
     if (problems.length) throw staffingError(problems);
     await requirePeople(tx, [input.ownerId], 'ownerId', namingUnit(actor, unit.id));
-    await requirePeople(tx, roles.map((r) => r.personId), 'adminIds/commentatorIds/members', namingUnit(actor, unit.id));
+    await requireRoleHolders(tx, input, namingUnit(actor, unit.id));
     const [clash] = await tx.select({ id: accounts.id }).from(accounts).where(and(eq(accounts.platform, input.platform), eq(accounts.platformId, input.platformId)));
     if (clash) throw new AppError('already_exists', { what: words(`${registryLabel('platform', input.platform)} 账号 ${input.platformId} `, `${registryLabel('platform', input.platform, 'en')} account ${input.platformId}`) }, { field: 'platformId', accountId: clash.id });
     const [account] = await tx.insert(accounts).values({
@@ -310,7 +320,7 @@ export async function changeAccount(db: Db, deps: ServiceDeps, actor: Person, ac
     }
     if (patch.ownerId) await requirePeople(tx, [patch.ownerId], 'ownerId', namingUnit(actor, account.unitId));
     const named = rolesNamed(patch);
-    await requirePeople(tx, [...named.values()].flat().map((r) => r.personId), 'adminIds/commentatorIds/members', namingUnit(actor, account.unitId));
+    await requireRoleHolders(tx, patch, namingUnit(actor, account.unitId));
     const roles = await replaceRoles(tx, accountId, named, now);
     const problems = staffingProblems(asAssignments(await liveRoles(tx, accountId, now)), now);
     if (problems.length) throw staffingError(problems);

@@ -169,13 +169,14 @@ export const registryPagesRouter = new Hono<AppEnv>()
       }
       if (one(form, 'ownerId') && one(form, 'ownerId') !== before.ownerId) patch.ownerId = one(form, 'ownerId');
       for (const key of ['adminIds', 'commentatorIds'] as const) if (!sameSet(many(form, key), before[key] as string[])) patch[key] = many(form, key);
+      // Nothing the form offers has changed: said plainly, not as a fault of some field.
+      if (!Object.keys(patch).length) return formPage(c, 'change', lockedValues(form, account, locked), { [locked ? 'ownerId' : 'name']: localeOf(c) === 'en' ? 'Nothing has changed: change something, then save' : '没有要修改的内容：请修改后再保存' }, 400, id, holderIds(account), locked);
       if (optional(form, 'reason')) patch.reason = optional(form, 'reason');
       const input = parseWith(ChangeSchema, patch);
       await accounts.changeAccount(deps.db, deps, person, id, input);
       return c.redirect(`/registry/${id}?done=change`, 303);
     } catch (err) {
       const { errors, status } = formErrors(err, localeOf(c), locked ? 'ownerId' : 'name', ACCOUNT_FIELD_LABELS);
-      if (locked && errors.name) { errors.ownerId ??= errors.name; delete errors.name; } // "nothing to change": said where the form has fields
       if (status === 403 || status === 404) throw err;
       return formPage(c, 'change', lockedValues(form, account, locked), errors, status as 400, id, holderIds(account), locked);
     }

@@ -49,7 +49,7 @@ const params = z.object({ id: uuidParam('id') });
 const one = (description: string) => jsonResponse(AccountSchema, description);
 
 export const ChangeSchema = z.strictObject({ name: line(200).optional(), url: Url.nullable().optional(), ownerId: uuid().optional(), tier: z.enum(ACCOUNT_TIERS).optional(), adminIds: ids.optional(), commentatorIds: ids.optional(), ...roleFields, reason: text(2000).optional() })
-  .refine((p) => Object.keys(p).some((k) => k !== 'reason'), { ...said('没有要修改的内容', 'nothing to change'), path: ['name'] });
+  .refine((p) => Object.keys(p).some((k) => k !== 'reason'), said('没有要修改的内容', 'nothing to change'));
 
 /** The reason a lifecycle move or a revocation must give. */
 export const ReasonSchema = z.strictObject({ reason: text(2000) });
