@@ -223,6 +223,14 @@ describe('BullMQ workers on a real Redis', () => {
     expect(await queuesWith(adminPages.cookie)).toBe(200);
     const drafterPages = await t.signIn(await emailOf(demo.tokens.drafter!));
     expect(await queuesWith(drafterPages.cookie)).toBe(403);
+    // In a browser: a 403 page, not JSON; and the board's sign-in form sends a signed-in admin straight on.
+    const refusedPage = await t.request('GET', '/admin/queues', { cookie: drafterPages.cookie, headers: { accept: 'text/html' } });
+    expect(refusedPage.status).toBe(403);
+    expect(refusedPage.headers.get('content-type')).toContain('text/html');
+    expect(refusedPage.text).toContain('无权访问');
+    const signInForm = await t.request('GET', '/admin/login', { cookie: adminPages.cookie, headers: { accept: 'text/html' } });
+    expect(signInForm.status).toBe(303);
+    expect(signInForm.headers.get('location')).toBe('/admin/queues');
     const made = await t.request('POST', '/api/v1/people', { token: demo.tokens.admin, body: { name: '临时管理员', email: `leaving.admin.${Date.now()}@example.edu.cn`, roles: ['admin'] } });
     expect(made.status, made.text).toBe(201);
     const leaving = await boardSession(await t.tokenFor(made.body.id));

@@ -9,6 +9,7 @@ import { constantTimeEqual, hmacHex } from '../src/lib/crypto';
 import { AppError, errorBody, words } from '../src/lib/errors';
 import type { AppDeps, AppEnv } from '../src/lib/http';
 import { localeOf } from '../src/lib/i18n';
+import { errorPage } from '../src/pages/components/render';
 import { boardSignIn, boardSignOut } from '../src/pages/operations/board';
 import { authenticate, hasRole, liveTokenId, tokenHolder, type Person } from '../src/services/auth';
 import type { Queues } from './queues';
@@ -67,7 +68,8 @@ export function mountQueueBoard(app: Hono<AppEnv>, queues: Queues, deps: AppDeps
   });
   const secure = deps.config.publicUrl.startsWith('https:');
 
-  app.get(LOGIN_PATH, (c) => boardSignIn(c, LOGIN_PATH));
+  // An admin signed in to the pages needs no token: straight to the board.
+  app.get(LOGIN_PATH, (c) => (c.get('person') && hasRole(c.get('person')!, 'admin') ? c.redirect(BOARD_PATH, 303) : boardSignIn(c, LOGIN_PATH)));
   app.post(LOGIN_PATH, async (c) => {
     const form = await c.req.parseBody();
     const token = typeof form.token === 'string' ? form.token.trim() : '';
@@ -107,6 +109,8 @@ export function mountQueueBoard(app: Hono<AppEnv>, queues: Queues, deps: AppDeps
     }
     if (!error) return next();
     if (wantsHtml && error.code === 'unauthorized') return c.redirect(LOGIN_PATH, 303);
+    // A signed-in person who is not an admin, in a browser: a page that says so, not JSON.
+    if (wantsHtml) return errorPage(c, error);
     return c.json(errorBody(error, localeOf(c)), error.status as 401 | 403);
   };
   // The board reads Redis directly: while it is unreachable, its API says so (503) rather than failing (500).
