@@ -69,7 +69,14 @@ describe('the draft form (/drafts/new, /drafts/{id}/edit)', () => {
     expect((await t.request('GET', '/incidents/new', { cookie: loner.cookie })).text).toContain('您不属于任何单位');
     // Nor may anyone write for a unit they do not belong to by naming it.
     const other = await t.seed();
-    expect((await t.request('GET', `/drafts/new?unitId=${other.unitId}`, { cookie: session.cookie })).status).toBe(403);
+    const foreign = await t.request('GET', `/drafts/new?unitId=${other.unitId}`, { cookie: session.cookie });
+    expect(foreign.status).toBe(403);
+    expect(foreign.text).toContain('您只能为本单位起草稿件');
+    for (const bogus of ['abc', '00000000-0000-4000-8000-000000000000']) {
+      const res = await t.request('GET', `/drafts/new?unitId=${bogus}`, { cookie: publicity.cookie });
+      expect(res.status, bogus).toBe(404);
+      expect(res.text).toContain('单位不存在');
+    }
   });
 
   it('shows the contract fields, the import control, and accounts the gate refuses with the reason', async () => {

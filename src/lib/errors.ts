@@ -145,9 +145,11 @@ export function isDatabaseUnavailable(err: unknown): boolean {
 
 /** The SQLSTATE of a database error, as postgres.js or PGlite raise it or drizzle wraps it. */
 export function sqlState(err: unknown): string | undefined {
-  const e = err as { code?: unknown; cause?: { code?: unknown } } | undefined;
-  const code = typeof e?.code === 'string' ? e.code : e?.cause?.code;
-  return typeof code === 'string' ? code : undefined;
+  // The driver's error may come wrapped more than once (drizzle's query error, a transaction's).
+  for (let e = err as { code?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 4; e = e.cause as typeof e, depth++) {
+    if (typeof e.code === 'string') return e.code;
+  }
+  return undefined;
 }
 
 /**

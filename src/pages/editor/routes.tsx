@@ -35,9 +35,14 @@ async function draftingUnit(c: C, person: Person, asked?: string): Promise<{ id:
     if (hasRole(person, 'publicity', 'admin')) return null;
     throw new AppError('forbidden', {}, { reason: words('您不属于任何单位，不能起草稿件：请管理员把您加入单位或任命岗位。', 'You belong to no unit, so you cannot write a draft: ask an admin to add you to a unit or appoint you to a position.') });
   }
-  await requireUnitAccess(db, person, unitId);
+  // A unit asked for by address: not one, or not one's own, is said as such (never the parameter's name).
+  const unknown = () => new AppError('not_found', { what: words('单位', 'unit') });
+  if (!new RegExp(`^${UUID_PARAM}$`, 'i').test(unitId)) throw unknown();
+  await requireUnitAccess(db, person, unitId).catch(() => {
+    throw new AppError('forbidden', {}, { reason: words('您只能为本单位起草稿件（宣传部门可为任何单位起草）。', 'You can write drafts only for your own unit (the publicity department may write for any).') });
+  });
   const [unit] = await db.select({ id: units.id, name: units.name }).from(units).where(eq(units.id, unitId));
-  if (!unit) throw new AppError('not_found', { what: words('单位', 'unit') });
+  if (!unit) throw unknown();
   return unit;
 }
 
