@@ -135,12 +135,12 @@ const CONNECTION_LOST = new Set(['CONNECTION_CLOSED', 'CONNECTION_ENDED', 'CONNE
 
 /**
  * The database is out of reach, not the request at fault: a connection lost or refused, the server
- * shutting down or not yet accepting connections (57P01–57P03), too many connections (53300), or any
- * connection exception (class 08). A 503 the client may retry, not a 500.
+ * shutting down or not yet accepting connections (57P01–57P03), too many connections (53300), the
+ * database not accepting connections (55000, ALLOW_CONNECTIONS false), or any connection exception (class 08). A 503 the client may retry, not a 500.
  */
 export function isDatabaseUnavailable(err: unknown): boolean {
   const state = sqlState(err);
-  return !!state && (CONNECTION_LOST.has(state) || state.startsWith('08') || state === '57P01' || state === '57P02' || state === '57P03' || state === '53300');
+  return !!state && (CONNECTION_LOST.has(state) || state.startsWith('08') || ['57P01', '57P02', '57P03', '53300', '55000'].includes(state));
 }
 
 /** The SQLSTATE of a database error, as postgres.js or PGlite raise it or drizzle wraps it. */
