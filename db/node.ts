@@ -6,7 +6,7 @@ import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { basename, join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import postgres from 'postgres';
-import { schema, type Database, type Db } from './client';
+import { rowsOf, schema, type Database, type Db } from './client';
 
 // By way of the root: this file runs from db/ (tsx) and from a bundle in dist/ (npm start), both one folder below it.
 const migrationsFolder = fileURLToPath(new URL('../db/migrations', import.meta.url));
@@ -134,8 +134,7 @@ export async function migrateDatabase(database: Database): Promise<void> {
   if (database.kind === 'postgres') await migratePostgres(database.db as never, { migrationsFolder });
   else await (await import('drizzle-orm/pglite/migrator')).migrate(database.db as never, { migrationsFolder });
   await database.exec('CREATE TABLE IF NOT EXISTS imprimatur_routines (name text PRIMARY KEY, sha256 text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())');
-  const result = await database.db.execute(sql`select name, sha256 from imprimatur_routines`);
-  const rows = (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as { name: string; sha256: string }[];
+  const rows = rowsOf<{ name: string; sha256: string }>(await database.db.execute(sql`select name, sha256 from imprimatur_routines`));
   const applied = new Map(rows.map((r) => [r.name, r.sha256]));
   for (const file of readdirSync(routinesFolder).filter((f) => f.endsWith('.sql')).sort()) {
     const script = readFileSync(`${routinesFolder}/${file}`, 'utf8');

@@ -1,5 +1,5 @@
 import { asc, desc, gt, inArray, isNotNull, isNull, sql } from 'drizzle-orm';
-import type { Db } from '../../db/client';
+import { rowsOf, type Db } from '../../db/client';
 import { auditEvents } from '../../db/schema';
 import { canonicalJson, sha256Hex } from '../lib/crypto';
 import { words, type Locale, type Words } from '../lib/i18n';
@@ -103,10 +103,6 @@ export async function sealAudit(db: Db, opts: { wait?: boolean } = {}): Promise<
     sealed += n;
     if (n < SEAL_BATCH) return sealed;
   }
-}
-
-function rowsOf<T>(result: unknown): T[] {
-  return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
 }
 
 /** How a chain fails to check out at an event: its link to the one before, or its own content. */

@@ -1,5 +1,5 @@
 import { isNull, sql } from 'drizzle-orm';
-import type { Db } from '../../db/client';
+import { rowsOf, type Db } from '../../db/client';
 import { outbox, type AnyPosition } from '../../db/schema';
 
 /**
@@ -88,7 +88,7 @@ export async function pruneOutbox(db: Db, now: Date, batch = 5000): Promise<numb
       select id from ${outbox} where ${outbox.processedAt} is not null and ${outbox.processedAt} < ${cutoff.toISOString()}::timestamptz
       order by id limit ${batch})
     returning id`);
-  return (Array.isArray(rows) ? rows : (rows as unknown as { rows: unknown[] }).rows).length;
+  return rowsOf(rows).length;
 }
 
 /**

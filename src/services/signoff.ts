@@ -1,5 +1,5 @@
 import { and, desc, eq, ne, gt, sql, type SQLWrapper } from 'drizzle-orm';
-import type { Db } from '../../db/client';
+import { rowsOf, type Db } from '../../db/client';
 import { prepared, preparedByShape } from '../../db/prepared';
 import { auditEvents, decisions, draftAccounts, draftVersions, drafts, linkTokens, people, positionTerms, reviews, units, type Decision, type DraftStatus, type Position } from '../../db/schema';
 import { CHECKLIST, unticked, type Checklist } from '../domain/checklist';
@@ -374,7 +374,6 @@ async function linkUnderLock(tx: Db, tokenHash: string, draft: DraftRow) {
 }
 
 /** Rows of a raw statement's answer, whichever driver ran it. */
-const rowsOf = <T>(result: unknown): T[] => (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
 
 /**
  * A link used once already, with the decision it recorded: someone whose phone lost the first answer
