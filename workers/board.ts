@@ -11,7 +11,7 @@ import type { AppDeps, AppEnv } from '../src/lib/http';
 import { localeOf } from '../src/lib/i18n';
 import { errorPage } from '../src/pages/components/render';
 import { boardSignIn, boardSignOut } from '../src/pages/operations/board';
-import { authenticate, hasRole, liveTokenId, tokenHolder, type Person } from '../src/services/auth';
+import { authenticate, hasRole, heldToken, tokenHolder, type Person } from '../src/services/auth';
 import type { Queues } from './queues';
 
 export const BOARD_PATH = '/admin/queues';
@@ -73,16 +73,10 @@ export function mountQueueBoard(app: Hono<AppEnv>, queues: Queues, deps: AppDeps
   app.post(LOGIN_PATH, async (c) => {
     const form = await c.req.parseBody();
     const token = typeof form.token === 'string' ? form.token.trim() : '';
-    let person: Person;
-    try {
-      person = await authenticate(deps.db, deps.config.appSecret, `Bearer ${token}`);
-    } catch {
-      return boardSignIn(c, LOGIN_PATH, '令牌无效。 / Invalid token.', 401);
-    }
-    if (!hasRole(person, 'admin')) return boardSignIn(c, LOGIN_PATH, '该令牌不属于管理员。 / This token is not an admin’s.', 403);
-    const tokenId = await liveTokenId(deps.db, deps.config.appSecret, token);
-    if (!tokenId) return boardSignIn(c, LOGIN_PATH, '令牌无效。 / Invalid token.', 401);
-    const session = await sessionValue(deps.config.appSecret, tokenId, Date.now() + SESSION_MS);
+    const held = token ? await heldToken(deps.db, deps.config.appSecret, token) : null;
+    if (!held) return boardSignIn(c, LOGIN_PATH, '令牌无效。 / Invalid token.', 401);
+    if (!hasRole(held.person, 'admin')) return boardSignIn(c, LOGIN_PATH, '该令牌不属于管理员。 / This token is not an admin’s.', 403);
+    const session = await sessionValue(deps.config.appSecret, held.tokenId, Date.now() + SESSION_MS);
     setCookie(c, COOKIE, session, { path: '/admin', httpOnly: true, sameSite: 'Strict', secure, maxAge: SESSION_MS / 1000 });
     return c.redirect(BOARD_PATH, 303);
   });

@@ -1,4 +1,4 @@
-import { and, eq, isNull } from 'drizzle-orm';
+import { and, eq, isNull, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { apiTokens, people, positionTerms, type AnyPosition, type Role } from '../../db/schema';
 import { hashToken, randomToken } from '../lib/crypto';
@@ -31,32 +31,32 @@ export async function findPerson(db: Db, personId: string): Promise<Person | nul
 
 export async function authenticate(db: Db, secret: string, header: string | undefined): Promise<Person> {
   const match = /^Bearer\s+(\S+)$/i.exec(header ?? '');
-  if (!match) throw new AppError('unauthorized');
-  const tokenHash = await hashToken(secret, match[1]!);
+  const held = match ? await heldToken(db, secret, match[1]!) : null;
+  if (!held) throw new AppError('unauthorized');
+  return held.person;
+}
+
+/**
+ * A live token and its holder, by the token's hash or its id: not revoked, and its holder still
+ * active (a person who left is refused even if a token escaped revocation).
+ */
+async function liveToken(db: Db, key: SQL): Promise<{ tokenId: string; person: Person } | null> {
   const [row] = await db
-    .select(personColumns)
+    .select({ ...personColumns, tokenId: apiTokens.id })
     .from(apiTokens)
     .innerJoin(people, eq(people.id, apiTokens.personId))
-    // A person who left is refused even if a token escaped revocation.
-    .where(and(eq(apiTokens.tokenHash, tokenHash), isNull(apiTokens.revokedAt), isNull(people.deactivatedAt)))
+    .where(and(key, isNull(apiTokens.revokedAt), isNull(people.deactivatedAt)))
     .limit(1);
-  if (!row) throw new AppError('unauthorized');
-  return row;
+  if (!row) return null;
+  const { tokenId, ...person } = row;
+  return { tokenId, person };
 }
 
-/** The id of a live token (not revoked, its holder not deactivated), for a session that stands on it. */
-export async function liveTokenId(db: Db, secret: string, token: string): Promise<string | null> {
-  const [row] = await db.select({ id: apiTokens.id }).from(apiTokens).innerJoin(people, eq(people.id, apiTokens.personId))
-    .where(and(eq(apiTokens.tokenHash, await hashToken(secret, token)), isNull(apiTokens.revokedAt), isNull(people.deactivatedAt))).limit(1);
-  return row?.id ?? null;
-}
+/** The token a caller holds (by its value), for a session that stands on it. */
+export const heldToken = async (db: Db, secret: string, token: string) => liveToken(db, eq(apiTokens.tokenHash, await hashToken(secret, token)));
 
 /** The holder of a token by its id, while the token is live and the holder active. */
-export async function tokenHolder(db: Db, tokenId: string): Promise<Person | null> {
-  const [row] = await db.select(personColumns).from(apiTokens).innerJoin(people, eq(people.id, apiTokens.personId))
-    .where(and(eq(apiTokens.id, tokenId), isNull(apiTokens.revokedAt), isNull(people.deactivatedAt))).limit(1);
-  return row ?? null;
-}
+export const tokenHolder = async (db: Db, tokenId: string) => (await liveToken(db, eq(apiTokens.id, tokenId)))?.person ?? null;
 
 export const hasRole = (person: Person, ...roles: Role[]) => roles.some((r) => person.roles.includes(r));
 
