@@ -60,7 +60,8 @@ export interface PageActions {
   myReviewId: string | null;
 }
 
-export function pageActions(view: DraftView, me: Person): PageActions {
+/** `unitMember`: the reader belongs to the draft's unit (a read, so the caller passes it). */
+export function pageActions(view: DraftView, me: Person, unitMember = false): PageActions {
   const drafter = view.drafterId === me.id;
   const overseer = hasRole(me, 'publicity', 'admin');
   const can = (cmd: string) => (view.allowedActions as string[]).includes(cmd);
@@ -71,16 +72,9 @@ export function pageActions(view: DraftView, me: Person): PageActions {
     withdraw: drafter && can('withdraw'),
     urge: (drafter || overseer) && Boolean(pending),
     retract: (drafter || overseer) && can('retract'),
-    // Unit membership is a read: draftPage adds it (see there).
-    publish: (drafter || overseer) && view.status === 'approved',
+    publish: (drafter || overseer || unitMember) && view.status === 'approved',
     myReviewId: pending && pending.reviewer.id === me.id ? pending.id : null,
   };
-}
-
-/** Members of the draft's unit may record its publication too, as the API lets them. */
-async function withUnitPublisher(db: Db, view: DraftView, me: Person, actions: PageActions): Promise<PageActions> {
-  if (actions.publish || view.status !== 'approved') return actions;
-  return { ...actions, publish: await isMemberOf(db, me, view.unitId) };
 }
 
 /** The version pair to compare: as asked when both exist, else the one before the current and the current. */
@@ -118,7 +112,8 @@ export async function draftPage(db: Db, me: Person, draftId: string) {
     unitName: unit?.name ?? '',
     accounts: await targetAccounts(db, draftId),
     pending: pending ?? null,
-    actions: await withUnitPublisher(db, view, me, pageActions(view, me)),
+    // Members of the draft's unit may record its publication too, as the API lets them.
+    actions: pageActions(view, me, view.status === 'approved' && (await isMemberOf(db, me, view.unitId))),
     publications: await publicationsOf(db, draftId),
   };
 }
