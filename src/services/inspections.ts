@@ -223,8 +223,7 @@ export async function gradeInspection(db: Db, deps: ServiceDeps, actor: Person, 
     // Two graders at once: the second sees the first's grade and decides again, rather than
     // re-grading unawares (rectifying → fail would otherwise be taken as a re-inspection).
     if (input.expectedStatus && i.status !== input.expectedStatus) {
-      const now = registryLabel('inspectionStatus', i.status);
-      throw new AppError('conflict', { reasonZh: `年检状态已变为“${now}”（有人刚刚评定），请刷新后再评定`, reasonEn: `the inspection is now ${registryLabel('inspectionStatus', i.status, 'en')} (someone graded it meanwhile); reload, then grade` }, { field: 'expectedStatus', status: i.status });
+      throw new AppError('conflict', { reasonZh: `年检状态已变为“${registryLabel('inspectionStatus', i.status)}”（有人刚刚评定），请刷新后再评定`, reasonEn: `the inspection is now ${registryLabel('inspectionStatus', i.status, 'en')} (someone graded it meanwhile); reload, then grade` }, { field: 'expectedStatus', status: i.status });
     }
     const next = inspectionStep(i, input.result);
     const now = deps.now();
