@@ -3,7 +3,7 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { eq } from 'drizzle-orm';
 import { units } from '../../../db/schema';
 import { AppError, toAppError, words } from '../../lib/errors';
-import { validationError, type AppEnv } from '../../lib/http';
+import { uuid, validationError, type AppEnv } from '../../lib/http';
 import { NewDraftSchema } from '../../routes/drafts/drafts.routes';
 import { ImportFields } from '../../routes/files/files.routes';
 import { currentPositions, hasRole, requireUnitAccess, type Person } from '../../services/auth';
@@ -30,14 +30,16 @@ const EDITABLE = ['draft', 'returned', 'in_review'];
  */
 async function draftingUnit(c: C, person: Person, asked?: string): Promise<{ id: string; name: string } | null> {
   const { db } = c.var.deps;
-  const unitId = asked || person.unitId || (await currentPositions(db, person.id))[0]?.unitId;
-  if (!unitId) {
+  const raw = asked || person.unitId || (await currentPositions(db, person.id))[0]?.unitId;
+  if (!raw) {
     if (hasRole(person, 'publicity', 'admin')) return null;
     throw new AppError('forbidden', {}, { reason: words('您不属于任何单位，不能起草稿件：请管理员把您加入单位或任命岗位。', 'You belong to no unit, so you cannot write a draft: ask an admin to add you to a unit or appoint you to a position.') });
   }
   // A unit asked for by address: not one, or not one's own, is said as such (never the parameter's name).
   const unknown = () => new AppError('not_found', { what: words('单位', 'unit') });
-  if (!new RegExp(`^${UUID_PARAM}$`, 'i').test(unitId)) throw unknown();
+  const parsed = uuid().safeParse(raw);
+  if (!parsed.success) throw unknown();
+  const unitId = parsed.data;
   await requireUnitAccess(db, person, unitId).catch(() => {
     throw new AppError('forbidden', {}, { reason: words('您只能为本单位起草稿件（宣传部门可为任何单位起草）。', 'You can write drafts only for your own unit (the publicity department may write for any).') });
   });

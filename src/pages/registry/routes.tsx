@@ -170,7 +170,7 @@ export const registryPagesRouter = new Hono<AppEnv>()
       if (one(form, 'ownerId') && one(form, 'ownerId') !== before.ownerId) patch.ownerId = one(form, 'ownerId');
       for (const key of ['adminIds', 'commentatorIds'] as const) if (!sameSet(many(form, key), before[key] as string[])) patch[key] = many(form, key);
       // Nothing the form offers has changed: said plainly, not as a fault of some field.
-      if (!Object.keys(patch).length) return formPage(c, 'change', lockedValues(form, account, locked), { [locked ? 'ownerId' : 'name']: localeOf(c) === 'en' ? 'Nothing has changed: change something, then save' : '没有要修改的内容：请修改后再保存' }, 400, id, holderIds(account), locked);
+      if (!Object.keys(patch).length) return formPage(c, 'change', lockedValues(form, account, locked), { [locked ? 'ownerId' : 'name']: translator(localeOf(c))('没有要修改的内容：请修改后再保存', 'Nothing has changed: change something, then save') }, 400, id, holderIds(account), locked);
       if (optional(form, 'reason')) patch.reason = optional(form, 'reason');
       const input = parseWith(ChangeSchema, patch);
       await accounts.changeAccount(deps.db, deps, person, id, input);
