@@ -62,6 +62,15 @@ describe('people are created without handing out their credential', () => {
     expect(own.status, own.text).toBe(200);
   });
 
+  it('two people created at once with the same WeCom id: one is made, the other refused (the check is not a race)', async () => {
+    for (let round = 0; round < 5; round++) {
+      const both = await Promise.all(['甲', '乙'].map((who, i) => addPerson(demo.tokens.admin!, { name: `并发${who}`, email: `race.${round}.${i}@demo.imprimatur.local`, wecomUserId: `race-${round}`, dingtalkUserId: `race-dt-${round}-${i}` })));
+      expect(both.map((r) => r.status).sort(), both.map((r) => r.text).join('\n')).toEqual([201, 409]);
+      const holders = rowsOf(await t.runtime.database.db.execute(sql`select id from people where lower(wecom_user_id) = ${`race-${round}`}`));
+      expect(holders).toHaveLength(1);
+    }
+  });
+
   it('the OpenAPI description of POST /people promises no token', async () => {
     const spec = (await t.request('GET', '/openapi.json')).body;
     const schema = spec.paths['/api/v1/people'].post.responses['201'].content['application/json'].schema;

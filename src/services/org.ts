@@ -144,11 +144,17 @@ const PERSONAL_IDS = {
   dingtalkUserId: { column: people.dingtalkUserId, zh: '钉钉账号', en: 'The DingTalk user id' },
 } as const;
 
-/** 409 naming the field when another person (not `self`) already holds one of these identifiers. */
+/**
+ * 409 naming the field when another person (not `self`) already holds one of these identifiers.
+ * Only the address and the employee number have a unique index; for the others, two requests
+ * claiming the same id at once queue on a lock named after it (held to commit), so the second sees
+ * the first's person instead of both passing the check.
+ */
 async function requireUnclaimed(tx: Db, ids: Partial<Record<keyof typeof PERSONAL_IDS, string | null>>, self?: string) {
   for (const [field, { column, zh, en }] of Object.entries(PERSONAL_IDS)) {
     const value = ids[field as keyof typeof PERSONAL_IDS];
     if (!value) continue;
+    await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`person.${field}:${value.toLowerCase()}`}, 0))`);
     const [holder] = await tx.select({ id: people.id }).from(people).where(and(eq(sql`lower(${column})`, value.toLowerCase()), self ? ne(people.id, self) : undefined));
     if (holder) throw new AppError('already_exists', { what: words(`${zh} ${value} `, `${en} ${value}`) }, { field });
   }
