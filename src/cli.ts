@@ -8,7 +8,7 @@ import { createRuntime } from './runtime';
 
 /**
  * `npm run cli -- <command>`: prints exactly one JSON object on stdout; logs go to stderr.
- * Commands: migrate, bootstrap --name N --email E, token --email E, demo, installation, installation:renew, audit:verify.
+ * Commands: migrate, bootstrap --name N --email E, token --email E, demo, installation, installation:renew, secret:adopt, audit:verify.
  * Refusals speak zh-CN, or English with `--lang en` or an English locale (LC_ALL, LC_MESSAGES, LANG).
  * While `npm start` holds the embedded database, the command is handed to it (src/cli/local-socket.ts).
  */
@@ -32,7 +32,7 @@ async function main(argv: string[], locale: Locale): Promise<{ output: unknown; 
     }
   }
   const log = createLogger(process.env.LOG_LEVEL ?? 'info', 2);
-  const runtime = await createRuntime({ log });
+  const runtime = await createRuntime({ log, adoptingSecret: line.command === 'secret:adopt' });
   try {
     const result = await runCommand({ db: runtime.database.db, deps: runtime.deps, kind: runtime.database.kind, publicUrl: runtime.config.publicUrl }, line, locale);
     return { ...result, note: result.note?.in(locale) };

@@ -15,7 +15,7 @@ import { logChannel, type Channel, type Channels } from './notify/channel';
 import { filteredPost } from './notify/outbound-node';
 import { dingtalkChannel, feishuChannel, webhookChannel, wecomChannel } from './notify/robots';
 import { smtpChannel } from './notify/smtp';
-import { readInstallation } from './services/installation';
+import { checkSecret, readInstallation } from './services/installation';
 import { drainOutbox, type Delivery } from './services/notifications';
 import { ensureDefaultDutyTemplates } from './services/duties';
 import { localStore } from './storage/local';
@@ -65,6 +65,8 @@ export interface RuntimeOptions {
   onQuery?: OnQuery;
   /** The same for the workers' pool (benches count a mail's statements with it). */
   onWorkerQuery?: OnQuery;
+  /** `cli secret:adopt` only: open the database although its recorded APP_SECRET is another. */
+  adoptingSecret?: boolean;
 }
 
 export async function createRuntime(opts: RuntimeOptions = {}): Promise<Runtime> {
@@ -76,6 +78,10 @@ export async function createRuntime(opts: RuntimeOptions = {}): Promise<Runtime>
   if (config.dev && config.appSecret.length < 32) log.warn('APP_SECRET is shorter than 32 characters; refused outside dev mode');
   const database = await openDatabase({ url: config.databaseUrl, dataDir: config.pgliteDir, max: config.dbPoolSize, prepare: config.dbPrepare, onQuery: opts.onQuery });
   await migrateDatabase(database);
+  if (!opts.adoptingSecret) await checkSecret(database.db, config.appSecret).catch(async (err: unknown) => {
+    await database.close();
+    throw err;
+  });
   // The workers get their own connections, so a burst of sends never queues the API's requests
   // behind it (postgres.js connects on demand: an API without workers never opens these).
   const workerDatabase = database.kind === 'postgres' ? await openDatabase({ url: config.databaseUrl, max: config.workerDbPoolSize, prepare: config.dbPrepare, onQuery: opts.onWorkerQuery }) : database;

@@ -95,6 +95,25 @@ describe('people are created without handing out their credential', () => {
     const issued = rowsOf<{ n: number }>(await t.runtime.database.db.execute(sql`select count(*)::int as n from audit_events where action = 'person.token_issued' and subject_id = ${demo.people.drafter}`));
     expect(issued[0]!.n).toBeGreaterThanOrEqual(2);
   }, 120_000);
+
+  it('a CLI run with another APP_SECRET is refused naming it (its token would be accepted nowhere); `secret:adopt` changes the secret on purpose', async () => {
+    const cli = (secret: string, ...args: string[]) =>
+      run(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], { env: { ...process.env, DATABASE_URL: t.runtime.config.databaseUrl!, APP_SECRET: secret, LOG_LEVEL: 'silent', NODE_ENV: 'test', LANG: 'C' }, cwd: process.cwd() })
+        .then(({ stdout }) => ({ code: 0, out: JSON.parse(stdout.trim()) }), (e: { stdout: string; code: number }) => ({ code: e.code, out: JSON.parse(e.stdout.trim()) }));
+    const email = (await t.request('GET', '/api/v1/me', { token: demo.tokens.drafter })).body.email;
+    const other = 'another-secret-0123456789abcdef0123456789';
+    const refused = await cli(other, 'token', '--email', email);
+    expect(refused.code).toBe(1);
+    expect(refused.out.error.code).toBe('invalid_config');
+    expect(refused.out.error.message).toMatch(/^APP_SECRET 与此数据库在用的密钥不同.*secret:adopt/);
+    expect(JSON.stringify(refused.out)).not.toMatch(TOKEN);
+    // On purpose: the new secret is adopted; now the old one is refused, until it is adopted back.
+    expect((await cli(other, 'secret:adopt')).out).toEqual({ adopted: true, changed: true });
+    expect((await cli(t.runtime.config.appSecret, 'installation')).out.error.code).toBe('invalid_config');
+    expect((await cli(t.runtime.config.appSecret, 'secret:adopt')).out).toEqual({ adopted: true, changed: true });
+    expect((await cli(t.runtime.config.appSecret, 'secret:adopt')).out).toEqual({ adopted: true, changed: false });
+    expect((await cli(t.runtime.config.appSecret, 'installation')).code).toBe(0);
+  }, 120_000);
 });
 
 describe('appointing a position holder is told to the outgoing holder and the unit’s secretary', () => {

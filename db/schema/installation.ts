@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { boolean, check, pgTable, uuid } from 'drizzle-orm/pg-core';
+import { boolean, check, pgTable, text, uuid } from 'drizzle-orm/pg-core';
 import { createdAt } from './columns';
 
 /**
@@ -15,6 +15,12 @@ export const installation = pgTable(
     singleton: boolean('singleton').primaryKey().default(true),
     id: uuid('id').notNull().defaultRandom(),
     createdAt: createdAt(),
+    /**
+     * HMAC of a fixed message under the APP_SECRET this database is used with (never the secret):
+     * a process started with another secret would mint tokens and links no other process accepts,
+     * so it refuses to start instead (src/services/installation.ts).
+     */
+    secretCheck: text('secret_check'),
   },
   (t) => [check('installation_one_row', sql`${t.singleton}`)],
 );

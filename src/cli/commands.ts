@@ -7,20 +7,20 @@ import type { Locale } from '../lib/i18n';
 import type { ServiceDeps } from '../services/context';
 import { verificationReport, verificationSaid, verifyAuditChain } from '../services/audit';
 import { bootstrapAdmin, demoCollege, operatorToken } from '../services/bootstrap';
-import { readInstallation, renewInstallation } from '../services/installation';
+import { adoptSecret, readInstallation, renewInstallation } from '../services/installation';
 
 /**
  * The CLI's commands, run the same way whether the CLI opened the database itself or handed the
  * command to the running server that holds the embedded one (src/cli/local-socket.ts).
  */
-export const COMMANDS = ['migrate', 'bootstrap', 'token', 'demo', 'installation', 'installation:renew', 'audit:verify'] as const;
+export const COMMANDS = ['migrate', 'bootstrap', 'token', 'demo', 'installation', 'installation:renew', 'secret:adopt', 'audit:verify'] as const;
 export type Command = (typeof COMMANDS)[number];
 export interface CommandLine {
   command: Command;
   values: { name?: string; email?: string };
 }
 
-const SYNOPSIS = 'migrate | bootstrap --name N --email E | token --email E | demo | installation | installation:renew | audit:verify';
+const SYNOPSIS = 'migrate | bootstrap --name N --email E | token --email E | demo | installation | installation:renew | secret:adopt | audit:verify';
 const USAGE = words(`用法：npm run cli -- <${SYNOPSIS}> [--lang en]`, `usage: npm run cli -- <${SYNOPSIS}> [--lang en]`);
 
 /** A refusal the CLI words itself (a wrong command line, an unreachable server), in both languages. */
@@ -111,6 +111,13 @@ export async function runCommand(ctx: CommandContext, { command, values }: Comma
       return { output: await readInstallation(db), exitCode: 0 };
     case 'installation:renew':
       return { output: await renewInstallation(db), exitCode: 0 };
+    case 'secret:adopt': {
+      const { changed } = await adoptSecret(db, deps.config.appSecret);
+      const note = changed
+        ? words('此数据库现使用本进程的 APP_SECRET：此前签发的令牌、审核链接和会话已全部失效，请用新密钥重启各进程。', 'This database now goes with this process\'s APP_SECRET: every earlier token, sign-off link and session has stopped working; restart every process with the new secret.')
+        : words('此数据库本就使用这个 APP_SECRET，没有变化。', 'This database already goes with this APP_SECRET; nothing changed.');
+      return { output: { adopted: true, changed }, exitCode: 0, note };
+    }
     case 'audit:verify': {
       const result = await verifyAuditChain(db);
       return { output: verificationReport(result, locale), exitCode: result.ok ? 0 : 1, note: verificationSaid(result) };

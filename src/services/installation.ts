@@ -1,6 +1,9 @@
-import { sql } from 'drizzle-orm';
+import { isNull, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { installation } from '../../db/schema';
+import { ConfigError } from '../config';
+import { hmacHex } from '../lib/crypto';
+import { words } from '../lib/i18n';
 
 export interface Installation {
   /** Random, drawn by the migration that created this database's schema (db/migrations/0008_installation.sql). */
@@ -24,4 +27,37 @@ export async function renewInstallation(db: Db): Promise<{ previousId: string; i
   const { id: previousId } = await readInstallation(db);
   const [row] = await db.update(installation).set({ id: sql`gen_random_uuid()` }).returning({ id: installation.id });
   return { previousId, id: row!.id };
+}
+
+/** Tells whether two processes share APP_SECRET without storing anything that reveals it. */
+const secretCheckOf = (secret: string) => hmacHex(secret, 'imprimatur:secret-check');
+
+const secretMismatch = () =>
+  new ConfigError(words(
+    'APP_SECRET 与此数据库在用的密钥不同：用它签发的令牌、审核链接和会话，其他进程都不会认。服务、工作进程和命令行须使用同一个 APP_SECRET。' +
+      '若确要更换密钥（此前的令牌、链接和会话将全部失效），用新的密钥运行一次 `npm run cli -- secret:adopt`。',
+    'APP_SECRET differs from the secret this database is used with: the tokens, sign-off links and sessions it made would not be accepted by the other processes. ' +
+      'The server, the workers and the CLI must share one APP_SECRET. To change the secret on purpose (every earlier token, link and session stops working), run `npm run cli -- secret:adopt` once with the new one.',
+  ));
+
+/**
+ * Every process that opens the database checks its APP_SECRET against the one recorded there (the
+ * first process records it). Tokens are stored as HMACs under the secret, so a CLI or a worker run
+ * with another secret would otherwise print tokens and mail links that answer 401 and 404 everywhere,
+ * with nothing said.
+ */
+export async function checkSecret(db: Db, secret: string): Promise<void> {
+  const check = await secretCheckOf(secret);
+  const [recorded] = await db.update(installation).set({ secretCheck: check }).where(isNull(installation.secretCheck)).returning({ id: installation.id });
+  if (recorded) return;
+  const [row] = await db.select({ secretCheck: installation.secretCheck }).from(installation);
+  if (row?.secretCheck !== check) throw secretMismatch();
+}
+
+/** `cli secret:adopt`: the secret of this process becomes the database's; says whether it was another. */
+export async function adoptSecret(db: Db, secret: string): Promise<{ changed: boolean }> {
+  const check = await secretCheckOf(secret);
+  const [before] = await db.select({ secretCheck: installation.secretCheck }).from(installation);
+  await db.update(installation).set({ secretCheck: check });
+  return { changed: before?.secretCheck !== check };
 }
