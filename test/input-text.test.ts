@@ -122,3 +122,40 @@ describe('ids in upper case', () => {
     expect(listed.body.items.every((p: { unitId: string }) => p.unitId === demo.unitId)).toBe(true);
   });
 });
+
+describe('dates a caller sends', () => {
+  // Year 0 does not exist in PostgreSQL (it was a 500), and years below 100 came back from the
+  // driver as 19xx/20xx: every instant and day is read by one validator (src/lib/http.ts) that
+  // keeps them within 1900–2100.
+  const incident = (occurredAt: string) => ({ unitId: demo.unitId, summary: '日期', occurredAt, place: '校内', people: '学生', development: '经过', group: 'students' });
+  const cases: [string, () => [string, string, unknown], string][] = [
+    ['an incident in year 0', () => ['POST', '/api/v1/incidents', incident('0000-01-01T00:00:00Z')], 'occurredAt'],
+    ['an incident in year 49 (read back as 2049 before)', () => ['POST', '/api/v1/incidents', incident('0049-06-01T00:00:00Z')], 'occurredAt'],
+    ['an incident in 9999', () => ['POST', '/api/v1/incidents', incident('9999-12-31T23:59:59Z')], 'occurredAt'],
+    ['a roster entry in year 1', () => ['PUT', `/api/v1/units/${demo.unitId}/duty-roster`, { entries: [{ personId: demo.people.drafter, from: '0001-01-01T00:00:00Z', to: '2031-01-01T00:00:00Z' }] }], 'entries.0.from'],
+    ['an account member ending in year 0', () => ['PATCH', `/api/v1/accounts/${demo.accountId}`, { members: [{ personId: demo.people.drafter, role: 'commentator', kind: 'student', endsAt: '0000-01-01T00:00:00Z' }] }], 'members.0.endsAt'],
+    ['the audit log from year 0', () => ['GET', '/api/v1/audit/events?from=0000-01-01T00:00:00Z', undefined], 'from'],
+    ['duties of a day that does not exist', () => ['GET', '/api/v1/duties?period=2026-02-30', undefined], 'period'],
+    ['duties of year 0', () => ['GET', '/api/v1/duties?period=0000', undefined], 'period'],
+  ];
+
+  it.each(cases)('%s: 400 naming the field, nothing changed', async (_, make, field) => {
+    const [method, path, body] = make();
+    const before = await counts();
+    const res = await t.request(method, path, { token: demo.tokens.admin, body });
+    expect(res.status, res.text).toBe(400);
+    expect(res.body.error.code).toBe('validation_failed');
+    expect(res.body.error.details.map((d: { path: string }) => d.path)).toContain(field);
+    expect(await counts()).toEqual(before);
+  });
+
+  it('an incident said to occur in the future is refused; one a minute ago is reported, its time read back as sent', async () => {
+    const ahead = await t.request('POST', '/api/v1/incidents', { token: demo.tokens.drafter, body: incident(new Date(Date.now() + 3_600_000).toISOString()) });
+    expect(ahead.status, ahead.text).toBe(400);
+    expect(ahead.body.error.details[0]).toMatchObject({ path: 'occurredAt', message: '不能晚于当前时间' });
+    const at = new Date(Date.now() - 60_000).toISOString();
+    const ok = await t.request('POST', '/api/v1/incidents', { token: demo.tokens.drafter, body: incident(at) });
+    expect(ok.status, ok.text).toBe(201);
+    expect(ok.body.occurredAt).toBe(at);
+  });
+});

@@ -120,7 +120,7 @@ const BAD_STRINGS: [string, string][] = [
 ];
 const BAD_VALUES: [string, unknown][] = [
   ['number', 12345], ['negative', -1], ['huge number', 1e308], ['fraction', 0.5], ['boolean', true], ['null', null], ['object', { $ne: 1 }],
-  ['empty array', []], ['bad uuid', 'not-a-uuid'], ['bad date', '2031-13-45'],
+  ['empty array', []], ['bad uuid', 'not-a-uuid'], ['bad date', '2031-13-45'], ['year 0', '0000-01-01T00:00:00Z'], ['year 0 day', '0000-01-01'],
 ];
 const BAD_SEGMENTS: [string, string][] = [
   ['not a uuid', 'not-a-uuid'], ['NUL', '%00'], ['invalid UTF-8', '%ED%A0%80'], ['cut UTF-8', '%E4%B8'], ['stray percent', '%'],
@@ -181,7 +181,7 @@ function probes(path: string, method: string, op: any): Probe[] {
         const inner = Array.isArray(good) ? good[0] : good;
         if (inner && typeof inner === 'object') {
           for (const key of Object.keys(inner).slice(0, 3)) {
-            for (const [what, s] of [['NUL', 'a\u0000b'], ['lone surrogate', '\ud800'], ['number', 7], ['null', null]] as [string, unknown][]) {
+            for (const [what, s] of [['NUL', 'a\u0000b'], ['lone surrogate', '\ud800'], ['number', 7], ['null', null], ['year 0', '0000-01-01T00:00:00Z']] as [string, unknown][]) {
               const changed = { ...inner, [key]: s };
               out.push(json(`${field}.${key}: ${what}`, { ...base, [field]: Array.isArray(good) ? [changed] : changed }));
             }

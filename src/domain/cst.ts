@@ -4,6 +4,9 @@
  */
 export const CST_OFFSET_MS = 8 * 3_600_000;
 
+/** How far a time someone says has passed (published, occurred) may run ahead of the server's clock. */
+export const CLOCK_GRACE_MS = 5 * 60_000;
+
 /** `d` shifted by the offset, so that its UTC getters read CST wall-clock fields. */
 export const cstFields = (d: Date | number | string): Date => new Date(new Date(d).getTime() + CST_OFFSET_MS);
 

@@ -96,6 +96,10 @@ function fill(template: string, params: Record<string, ErrorParam>, locale: Loca
   });
 }
 
+/** The 400 for one field a service found wrong, shaped as the validators' (`details` names it). */
+export const invalidField = (path: string, message: Words, where: 'body' | 'query' | 'form' | 'header' = 'body') =>
+  new AppError('validation_failed', { fields: path }, [{ path, in: where, message }]);
+
 /** `details` as the caller reads them: every Words in it becomes the caller's language. */
 export function localizeDetails(value: unknown, locale: Locale): unknown {
   if (value instanceof Words) return value.in(locale);

@@ -184,3 +184,22 @@ export const fileParts = z.any().optional().openapi({ type: 'array', items: { ty
 export const uuid = () => z.uuid().overwrite((s) => s.toLowerCase());
 
 export const uuidParam = (name: string) => uuid().openapi({ param: { name, in: 'path' } });
+
+/**
+ * The years a date a caller sends may fall in. Year 0 does not exist in PostgreSQL (a 500), and
+ * years below 100 come back from the driver as 19xx/20xx (two-digit years), so a date outside
+ * these is refused here, where every instant and day is read. No review, inspection, incident or
+ * roster of this service is dated outside them.
+ */
+const YEARS = { min: 1900, max: 2100 } as const;
+const yearIssue = said(`年份须在 ${YEARS.min}–${YEARS.max} 之间`, `the year must be between ${YEARS.min} and ${YEARS.max}`);
+const inYears = (s: string) => {
+  const year = Number(s.slice(0, 4));
+  return year >= YEARS.min && year <= YEARS.max;
+};
+
+/** A moment with its offset (ISO 8601: 2026-11-30T09:30:00+08:00), in the years above. */
+export const instant = () => z.iso.datetime({ offset: true }).refine(inYears, yearIssue);
+
+/** A calendar day (YYYY-MM-DD, a day that exists), in the years above. */
+export const day = () => z.iso.date().refine(inYears, yearIssue);

@@ -11,7 +11,7 @@ import {
 import { nextReminderAt, rectifyDeadlineOf } from '../domain/inspection';
 import type { Platform } from '../domain/inspection-code';
 import { registryLabel } from '../domain/registry-labels';
-import { AppError, words } from '../lib/errors';
+import { AppError, invalidField, words } from '../lib/errors';
 import { appendAudit } from './audit';
 import { hasRole, isMemberOf, requireRole, requireUnitAccess, type Person } from './auth';
 import { inTransaction, type ServiceDeps } from './context';
@@ -280,7 +280,7 @@ export async function changeAccountStatus(db: Db, deps: ServiceDeps, actor: Pers
     requireRole(actor, 'publicity', 'admin');
     const now = deps.now();
     if (command === 'rectify' && opts.deadline && opts.deadline.getTime() <= now.getTime()) {
-      throw new AppError('validation_failed', { fields: 'deadline' }, [{ path: 'deadline', in: 'body', message: words('整改期限须晚于当前时间', 'must be in the future') }]);
+      throw invalidField('deadline', words('整改期限须晚于当前时间', 'must be in the future'));
     }
     const account = await lockAccount(tx, accountId);
     await moveAccount(tx, account, command, actor.id, now, reason, command === 'rectify' ? { rectifyDeadline: rectifyDeadlineOf(opts.deadline, now) } : {});

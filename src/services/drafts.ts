@@ -5,7 +5,7 @@ import { decisions, draftAccounts, draftFiles, drafts, draftVersions, people, re
 import { bodyHtml, bodyText } from '../domain/html';
 import { blockingCategories, prescreen, type PrescreenFinding } from '../domain/prescreen';
 import { IllegalTransition, allowedCommands, transition, type Command, type Transition } from '../domain/signoff';
-import { AppError, words } from '../lib/errors';
+import { AppError, invalidField, words } from '../lib/errors';
 import { label, readableTime } from '../lib/i18n';
 import { appendAudit } from './audit';
 import { hasRole, isMemberOf, requireUnitAccess, type Person } from './auth';
@@ -467,7 +467,7 @@ export interface DraftFilter {
 const encodeCursor = (micros: string, id: string) => `${micros}.${id}`;
 function decodeCursor(cursor: string): [string, string] {
   const m = /^(\d{1,17})\.([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/.exec(cursor);
-  if (!m) throw new AppError('validation_failed', { fields: 'cursor' }, [{ path: 'cursor', in: 'query', message: words('不是上一页给出的游标', 'not a cursor from a previous page') }]);
+  if (!m) throw invalidField('cursor', words('不是上一页给出的游标', 'not a cursor from a previous page'), 'query');
   return [m[1]!, m[2]!];
 }
 

@@ -10,7 +10,7 @@ import {
   allowedDutyCommands, awaitsSubmission, DEFAULT_DUTY_REMINDERS, describeDueRule, dueAt, dueDay, dueDutyStep, dutySteps, dutyTransition, IllegalDutyTransition,
   nextDutyStep, periodAt, standingOf, type DueRule, type Period, type DutyCommand, type DutyReminderPolicy, type ObligationStatus, type Recurrence,
 } from '../domain/duties';
-import { AppError, words } from '../lib/errors';
+import { AppError, invalidField, words } from '../lib/errors';
 import { label } from '../lib/i18n';
 import { appendAudit } from './audit';
 import { currentPositions, hasRole, isMemberOf, requireRole, type Person } from './auth';
@@ -93,7 +93,7 @@ async function checkScope(db: Db, scope: DutyScope | undefined): Promise<void> {
   if (!scope || scope.units === 'all' || !scope.units.length) return;
   const found = await db.select({ id: units.id }).from(units).where(inArray(units.id, scope.units));
   const missing = scope.units.filter((id) => !found.some((u) => u.id === id));
-  if (missing.length) throw new AppError('validation_failed', { fields: 'scope.units' }, [{ path: 'scope.units', in: 'body', message: words(`未知的单位 id：${missing.join('、')}`, `unknown unit ids: ${missing.join(', ')}`) }]);
+  if (missing.length) throw invalidField('scope.units', words(`未知的单位 id：${missing.join('、')}`, `unknown unit ids: ${missing.join(', ')}`));
 }
 
 export async function createTemplate(db: Db, deps: ServiceDeps, actor: Person, input: TemplateInput) {
@@ -371,7 +371,7 @@ export async function submitEvidence(db: Db, deps: FileDeps, actor: Person, id: 
   }
   if (!input.files.length) throw new AppError('file_missing', { field: 'files' }, [{ path: 'files', in: 'body', message: words('至少须上传一个佐证文件（multipart 字段 "files"）', 'at least one evidence file is required (multipart field "files")') }]);
   if (input.files.length > MAX_EVIDENCE_FILES) {
-    throw new AppError('validation_failed', { fields: 'files' }, [{ path: 'files', in: 'body', message: words(`每次提交最多 ${MAX_EVIDENCE_FILES} 个文件`, `at most ${MAX_EVIDENCE_FILES} files per submission`) }]);
+    throw invalidField('files', words(`每次提交最多 ${MAX_EVIDENCE_FILES} 个文件`, `at most ${MAX_EVIDENCE_FILES} files per submission`));
   }
   // Checked and stored before the transaction (content-addressed: a refused submission leaves only unreferenced blobs).
   const files: EvidenceFile[] = [];

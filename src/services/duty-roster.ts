@@ -2,7 +2,7 @@ import { and, asc, eq, gt, inArray, isNull, lte, or, sql, type SQL } from 'drizz
 import type { Db } from '../../db/client';
 import { dutyRoster, people, units } from '../../db/schema';
 import { cstMinute } from '../domain/cst';
-import { AppError, words } from '../lib/errors';
+import { AppError, invalidField, words } from '../lib/errors';
 import { appendAudit } from './audit';
 import { currentPositions, hasRole, requireRole, requireUnitAccess, type Person } from './auth';
 import { inTransaction, type ServiceDeps } from './context';
@@ -61,7 +61,7 @@ async function requireUnit(db: Db, unitId: string) {
 }
 
 /** One refusal naming the entry's field, as the API's body paths do (`entries.2.to`) or a form's (`to`). */
-const refuse = (path: string, zh: string, en: string) => new AppError('validation_failed', { fields: path }, [{ path, in: 'body', message: words(zh, en) }]);
+const refuse = (path: string, zh: string, en: string) => invalidField(path, words(zh, en));
 
 /**
  * Refuses an entry that ends before it begins, and two entries of the same person that overlap —

@@ -1,11 +1,11 @@
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { accounts, draftAccounts, draftFiles, drafts, draftVersions, people, publications, units } from '../../db/schema';
-import { cstReadable } from '../domain/cst';
+import { CLOCK_GRACE_MS, cstReadable } from '../domain/cst';
 import { handoffSignature } from '../domain/handoff';
 import { bodyHtml } from '../domain/html';
 import { sheetHash } from '../domain/sheet';
-import { AppError, words } from '../lib/errors';
+import { AppError, invalidField, words } from '../lib/errors';
 import { retractedMessage } from '../notify/messages';
 import { assertOutboundUrl, type OutboundPost } from '../notify/outbound';
 import { parseRobots, postJson } from '../notify/robots';
@@ -85,9 +85,6 @@ async function requirePublisher(db: Db, actor: Person, draft: { drafterId: strin
   throw new AppError('forbidden');
 }
 
-/** How far a publication time may run ahead of the server's clock, or before the approval. */
-const CLOCK_GRACE_MS = 5 * 60_000;
-
 /** Records where and when an approved draft was published (URL, time, account, by whom). */
 export async function recordPublication(db: Db, deps: ServiceDeps, actor: Person, draftId: string, input: { url: string; publishedAt?: string; accountId?: string }) {
   await inTransaction(db, deps, async (tx) => {
@@ -98,14 +95,14 @@ export async function recordPublication(db: Db, deps: ServiceDeps, actor: Person
     }
     if (input.accountId) {
       const [target] = await tx.select().from(draftAccounts).where(and(eq(draftAccounts.draftId, draftId), eq(draftAccounts.accountId, input.accountId)));
-      if (!target) throw new AppError('validation_failed', { fields: 'accountId' }, [{ path: 'accountId', in: 'body', message: words('不是本稿件的目标账号', 'not a target account of this draft') }]);
+      if (!target) throw invalidField('accountId', words('不是本稿件的目标账号', 'not a target account of this draft'));
     }
     const [version] = await tx.select({ id: draftVersions.id, sha: draftVersions.contentSha256 }).from(draftVersions).where(and(eq(draftVersions.draftId, draftId), eq(draftVersions.no, draft.currentVersionNo)));
     const now = deps.now();
     const publishedAt = input.publishedAt ? new Date(input.publishedAt) : now;
     // 先审后发 on the record: a publication after the approval and not in the future (a few minutes'
     // grace for clocks), and each address recorded once (a resent form is not a second publication).
-    const bad = (zh: string, en: string) => new AppError('validation_failed', { fields: 'publishedAt' }, [{ path: 'publishedAt', in: 'body', message: words(zh, en) }]);
+    const bad = (zh: string, en: string) => invalidField('publishedAt', words(zh, en));
     if (publishedAt.getTime() > now.getTime() + CLOCK_GRACE_MS) throw bad('不能晚于当前时间', 'must not be in the future');
     if (draft.closedAt && publishedAt.getTime() < draft.closedAt.getTime() - CLOCK_GRACE_MS) {
       throw bad(`不能早于审核通过的时间（${cstReadable(draft.closedAt)}）`, `must not be before the approval (${cstReadable(draft.closedAt, 'en')})`);

@@ -5,7 +5,8 @@ import {
   allowedActions, chase, deadlines, firstReceivers, isGrave, MAX_EVIDENCE_FILES, nextStage, reportUpTo, stepWaitsOn,
   type DeadlineKind, type EntryKind, type Group, type IncidentAction, type IncidentClass, type Severity,
 } from '../domain/incidents';
-import { AppError, words } from '../lib/errors';
+import { CLOCK_GRACE_MS } from '../domain/cst';
+import { AppError, invalidField, words } from '../lib/errors';
 import { label } from '../lib/i18n';
 import { appendAudit } from './audit';
 import { currentPositions, hasRole, requireRole, requireUnitAccess, type Person } from './auth';
@@ -62,7 +63,7 @@ export interface NewIncident {
  */
 export async function acceptEvidence(deps: FileDeps, uploads: Upload[]): Promise<EvidenceFile[]> {
   if (uploads.length > MAX_EVIDENCE_FILES) {
-    throw new AppError('validation_failed', { fields: 'files' }, [{ path: 'files', in: 'body', message: words(`每次最多 ${MAX_EVIDENCE_FILES} 个文件`, `at most ${MAX_EVIDENCE_FILES} files at once`) }]);
+    throw invalidField('files', words(`每次最多 ${MAX_EVIDENCE_FILES} 个文件`, `at most ${MAX_EVIDENCE_FILES} files at once`));
   }
   const files: EvidenceFile[] = [];
   for (const u of uploads) files.push(await acceptUpload(deps, u));
@@ -84,6 +85,7 @@ export async function reportIncident(db: Db, deps: ServiceDeps, actor: Person, i
     const [unit] = await tx.select({ id: units.id }).from(units).where(eq(units.id, input.unitId));
     if (!unit) throw new AppError('not_found', { what: words('单位', 'unit') }, { field: 'unitId' });
     const now = deps.now();
+    if (input.occurredAt.getTime() > now.getTime() + CLOCK_GRACE_MS) throw invalidField('occurredAt', words('不能晚于当前时间', 'must not be in the future'));
     const [row] = await tx
       .insert(incidents)
       .values({

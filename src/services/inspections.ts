@@ -11,7 +11,7 @@ import {
 } from '../domain/inspection';
 import { formatInspectionCode, inspectionCodeError, parseInspectionCode, type Platform } from '../domain/inspection-code';
 import { registryLabel } from '../domain/registry-labels';
-import { AppError, words } from '../lib/errors';
+import { AppError, invalidField, words } from '../lib/errors';
 import { accountStep, canManage, codeStatus, lockAccount, lockCampaignYear, moveAccount, sweepAccountRectificationOverdue, sweepDormancy } from './accounts';
 import { appendAudit } from './audit';
 import { acceptUpload, serve, type FileDeps, type Upload } from './files';
@@ -50,7 +50,7 @@ export async function createCampaign(db: Db, deps: ServiceDeps, actor: Person, i
     // A deadline already past (a slip of the year, say) would let the sweep close the campaign within
     // seconds, and with it expire every earlier year's pass code: refused, not taken as an order.
     if (input.deadline.getTime() <= now.getTime()) {
-      throw new AppError('validation_failed', { fields: 'deadline' }, [{ path: 'deadline', in: 'body', message: words('自查截止时间须晚于当前时间', 'must be in the future') }]);
+      throw invalidField('deadline', words('自查截止时间须晚于当前时间', 'must be in the future'));
     }
     await lockCampaignYear(tx, input.year);
     const [existing] = await tx.select({ id: inspectionCampaigns.id }).from(inspectionCampaigns).where(eq(inspectionCampaigns.year, input.year));
@@ -433,7 +433,7 @@ export const EVIDENCE_PER_INSPECTION = 20;
 export async function addEvidence(db: Db, deps: FileDeps, actor: Person, inspectionId: string, uploads: Upload[]) {
   if (!uploads.length) throw new AppError('file_missing', { field: 'files' }, [{ path: 'files', in: 'body', message: words('至少须上传一个文件（multipart 字段 "files"）', 'at least one file is required (multipart field "files")') }]);
   if (uploads.length > EVIDENCE_PER_UPLOAD) {
-    throw new AppError('validation_failed', { fields: 'files' }, [{ path: 'files', in: 'body', message: words(`每次最多上传 ${EVIDENCE_PER_UPLOAD} 个文件`, `at most ${EVIDENCE_PER_UPLOAD} files per upload`) }]);
+    throw invalidField('files', words(`每次最多上传 ${EVIDENCE_PER_UPLOAD} 个文件`, `at most ${EVIDENCE_PER_UPLOAD} files per upload`));
   }
   // Who may add is checked before any bytes are stored.
   await evidenceOwner(db, actor, inspectionId);
@@ -446,7 +446,7 @@ export async function addEvidence(db: Db, deps: FileDeps, actor: Person, inspect
     const fresh = accepted.filter((f, n) => !i.evidence.some((e) => e.sha256 === f.sha256) && accepted.findIndex((g) => g.sha256 === f.sha256) === n)
       .map((f) => ({ ...f, uploadedBy: actor.id, uploadedAt: now.toISOString() }));
     if (i.evidence.length + fresh.length > EVIDENCE_PER_INSPECTION) {
-      throw new AppError('validation_failed', { fields: 'files' }, [{ path: 'files', in: 'body', message: words(`每份自查报告最多 ${EVIDENCE_PER_INSPECTION} 个佐证文件`, `at most ${EVIDENCE_PER_INSPECTION} evidence files per self-report`) }]);
+      throw invalidField('files', words(`每份自查报告最多 ${EVIDENCE_PER_INSPECTION} 个佐证文件`, `at most ${EVIDENCE_PER_INSPECTION} evidence files per self-report`));
     }
     if (!fresh.length) return;
     await tx.update(inspections).set({ evidence: [...i.evidence, ...fresh], updatedAt: now }).where(eq(inspections.id, i.id));

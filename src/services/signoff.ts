@@ -5,7 +5,7 @@ import { auditEvents, decisions, draftAccounts, draftVersions, drafts, linkToken
 import { CHECKLIST, unticked, type Checklist } from '../domain/checklist';
 import { dutyConflict, dutyConflictWords, type Command, type DutyConflict } from '../domain/signoff';
 import { hashToken, randomToken } from '../lib/crypto';
-import { AppError, type ErrorCode, words } from '../lib/errors';
+import { AppError, invalidField, words, type ErrorCode } from '../lib/errors';
 import { label, readableTime } from '../lib/i18n';
 import { appendAudit, auditRows, type AuditInput } from './audit';
 import { calendarStamp } from './calendar';
@@ -293,7 +293,7 @@ function validateDecision(input: DecisionInput): void {
     }
   }
   if (input.decision !== 'return' && input.returnTo) {
-    throw new AppError('validation_failed', { fields: 'returnTo' }, [{ path: 'returnTo', in: 'body', message: words('仅用于退回', 'only for return') }]);
+    throw invalidField('returnTo', words('仅用于退回', 'only for return'));
   }
 }
 

@@ -3,7 +3,7 @@ import type { Db } from '../../db/client';
 import { people, supervisions, units } from '../../db/schema';
 import { mayBeScored, statusAfterScoring, scoringProblems, supervisionStage, SUPERVISION_ITEMS, totalScore, type ItemScore, type SupervisionStatus } from '../domain/supervision';
 import { label } from '../lib/i18n';
-import { AppError, words } from '../lib/errors';
+import { AppError, invalidField, words } from '../lib/errors';
 import { supervisionMessage } from '../notify/duty-messages';
 import { parseRobots } from '../notify/robots';
 import { appendAudit } from './audit';
@@ -45,7 +45,7 @@ export async function openSupervisions(db: Db, deps: ServiceDeps, actor: Person,
   if (unitIds?.length) {
     const found = await db.select({ id: units.id }).from(units).where(inArray(units.id, unitIds));
     const missing = unitIds.filter((id) => !found.some((u) => u.id === id));
-    if (missing.length) throw new AppError('validation_failed', { fields: 'unitIds' }, [{ path: 'unitIds', in: 'body', message: words(`未知的单位 id：${missing.join('、')}`, `unknown unit ids: ${missing.join(', ')}`) }]);
+    if (missing.length) throw invalidField('unitIds', words(`未知的单位 id：${missing.join('、')}`, `unknown unit ids: ${missing.join(', ')}`));
   }
   await inTransaction(db, deps, async (tx) => {
     const now = deps.now();

@@ -4,7 +4,7 @@ import { draftFiles, prescreenWords, type BodyFormat } from '../../db/schema';
 import { contentSha256 } from '../domain/content';
 import { bodyText, imageFileIds, looksLikeHtml, MAX_DEPTH, MAX_TAGS, nestingDepth, sanitizeBody, tagCount } from '../domain/html';
 import { prescreen, WordMatcher, type PrescreenFinding } from '../domain/prescreen';
-import { AppError, Words } from '../lib/errors';
+import { invalidField, Words } from '../lib/errors';
 
 /**
  * What goes into a version row: the sanitized body, the files it holds, its fingerprint and its
@@ -54,15 +54,15 @@ export async function composeVersion(db: Db, draftId: string | null, input: Vers
   const own = draftId ? await filesOf(db, draftId) : [];
   const byId = new Map(own.map((f) => [f.id, f]));
   const unknown = input.fileIds.filter((id) => !byId.has(id));
-  if (unknown.length) throw new AppError('validation_failed', { fields: 'fileIds' }, [{ path: 'fileIds', in: 'body', message: new Words(`不是本稿件的文件：${unknown.join('、')}`, `not files of this draft: ${unknown.join(', ')}`) }]);
+  if (unknown.length) throw invalidField('fileIds', new Words(`不是本稿件的文件：${unknown.join('、')}`, `not files of this draft: ${unknown.join(', ')}`));
   const bodyFormat = input.bodyFormat ?? (looksLikeHtml(input.body) ? 'html' : 'text');
   const previous = new Set(input.previousFileIds ?? []);
   const showable = input.exactFiles ? [...input.fileIds, ...own.filter((f) => !previous.has(f.id)).map((f) => f.id)] : byId.keys();
   if (bodyFormat === 'html' && (tagCount(input.body) > MAX_TAGS || nestingDepth(input.body) > MAX_DEPTH)) {
-    throw new AppError('validation_failed', { fields: 'body' }, [{ path: 'body', in: 'body', message: new Words(`HTML 过于复杂：标签不能超过 ${MAX_TAGS} 个，嵌套不能超过 ${MAX_DEPTH} 层`, `the HTML is too complex: at most ${MAX_TAGS} tags, nested at most ${MAX_DEPTH} deep`) }]);
+    throw invalidField('body', new Words(`HTML 过于复杂：标签不能超过 ${MAX_TAGS} 个，嵌套不能超过 ${MAX_DEPTH} 层`, `the HTML is too complex: at most ${MAX_TAGS} tags, nested at most ${MAX_DEPTH} deep`));
   }
   const body = bodyFormat === 'html' ? sanitizeBody(input.body, new Set(showable)) : input.body;
-  if (!body.trim()) throw new AppError('validation_failed', { fields: 'body' }, [{ path: 'body', in: 'body', message: new Words('去除不允许的 HTML 后正文为空', 'nothing is left after removing disallowed HTML') }]);
+  if (!body.trim()) throw invalidField('body', new Words('去除不允许的 HTML 后正文为空', 'nothing is left after removing disallowed HTML'));
   // The images a body shows belong to the version even when the caller did not list them.
   const fileIds = [...new Set([...input.fileIds, ...(bodyFormat === 'html' ? imageFileIds(body) : [])])];
   const fileSha256s = fileIds.map((id) => byId.get(id)!.sha256);

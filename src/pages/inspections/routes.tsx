@@ -4,7 +4,7 @@ import { eq, inArray } from 'drizzle-orm';
 import { Hono, type Context } from 'hono';
 import { accounts, people } from '../../../db/schema';
 import { AUTO_FAIL_ITEMS, GRADE_RESULTS, INSPECTION_STATUSES, progressByUnit } from '../../domain/inspection';
-import { said, type AppEnv } from '../../lib/http';
+import { instant, said, type AppEnv } from '../../lib/http';
 import { localeOf, translator } from '../../lib/i18n';
 import { text } from '../../lib/text';
 import { SelfReportSchema } from '../../routes/inspections/inspections.routes';
@@ -20,12 +20,12 @@ import { uploadsOf } from '../../routes/files/files.handlers';
 import { CampaignListPage, CampaignPage, GRADE_LABELS, InspectionPage, SELF_REPORT_LABELS } from './pages';
 
 type C = Context<AppEnv>;
-const instant = z.iso.datetime({ offset: true });
+const moment = instant();
 
 const CampaignForm = z.object({
   year: z.coerce.number().int().min(2000).max(2100),
-  deadline: instant,
-  graceUntil: instant.optional(),
+  deadline: moment,
+  graceUntil: moment.optional(),
 }).refine((b) => !b.graceUntil || new Date(b.graceUntil) >= new Date(b.deadline), { ...said('不能早于自查截止时间', 'must not be before the deadline'), path: ['graceUntil'] });
 const CAMPAIGN_LABELS: FieldLabels = { year: ['年度', 'year'], deadline: ['自查截止', 'deadline'], graceUntil: ['宽限至', 'grace until'] };
 
@@ -114,10 +114,10 @@ const GradeForm = z.object({
   result: z.enum(GRADE_RESULTS),
   findings: text(10_000).optional(),
   autoFailItems: z.array(z.enum(AUTO_FAIL_ITEMS)),
-  rectifyDeadline: instant.optional(),
+  rectifyDeadline: moment.optional(),
   accountAction: z.enum(['suspend', 'shut_down']).optional(),
   expectedStatus: z.enum(INSPECTION_STATUSES).optional(),
-  interviewHeldAt: instant.optional(),
+  interviewHeldAt: moment.optional(),
   interviewAttendees: z.array(text(100)).max(30),
   interviewNotes: text(10_000).optional(),
 }).superRefine((g, ctx) => {
@@ -131,7 +131,7 @@ const GradeForm = z.object({
   if (g.accountAction === 'shut_down' && g.result !== 'fail') ctx.addIssue({ code: 'custom', path: ['accountAction'], ...said('仅用于评定为不合格时', 'only with result fail') });
 });
 
-const InterviewForm = z.object({ heldAt: instant, attendees: z.array(text(100)).min(1).max(30), interviewSummary: text(10_000) });
+const InterviewForm = z.object({ heldAt: moment, attendees: z.array(text(100)).min(1).max(30), interviewSummary: text(10_000) });
 
 /** Annual inspection pages: campaigns (publicity), one inspection (its owner files, publicity grades). */
 export const inspectionPagesRouter = new Hono<AppEnv>()

@@ -3,7 +3,7 @@ import { ACCOUNT_ROLES, ACCOUNT_STATUSES, ACCOUNT_TIERS } from '../../../db/sche
 import { ACCOUNT_COMMANDS } from '../../domain/account-lifecycle';
 import { DEFAULT_RECTIFY_DAYS, GRADE_RESULTS, INSPECTION_STATUSES } from '../../domain/inspection';
 import { PLATFORMS } from '../../domain/inspection-code';
-import { errors, jsonBody, jsonResponse, said, uuid, uuidParam } from '../../lib/http';
+import { errors, instant, jsonBody, jsonResponse, said, uuid, uuidParam } from '../../lib/http';
 import { line, text } from '../../lib/text';
 
 const tags = ['Accounts 账号登记备案'];
@@ -29,7 +29,7 @@ const AccountSummary = z.object({
 }).openapi('AccountSummary');
 
 const ids = z.array(uuid()).max(50);
-const Member = z.strictObject({ personId: uuid(), role: z.enum(ACCOUNT_ROLES), kind: z.enum(['teacher', 'student']).default('teacher'), endsAt: z.iso.datetime({ offset: true }).optional() })
+const Member = z.strictObject({ personId: uuid(), role: z.enum(ACCOUNT_ROLES), kind: z.enum(['teacher', 'student']).default('teacher'), endsAt: instant().optional() })
   .refine((m) => m.kind !== 'student' || !!m.endsAt, { ...said('学生担任的岗位须填写结束日期', "a student's role needs an end date"), path: ['endsAt'] });
 const roleFields = {
   operatorIds: ids.optional(), reviewerIds: ids.optional(), responsibleLeaderId: uuid().optional(), leaderInChargeId: uuid().optional(), members: z.array(Member).max(50).optional(),
@@ -57,7 +57,7 @@ export const ReasonSchema = z.strictObject({ reason: text(2000) });
 /** 责令整改: the reason, and the date it must be done by (DEFAULT_RECTIFY_DAYS from now when left out; never in the past). */
 export const RectifySchema = z.strictObject({
   reason: text(2000),
-  deadline: z.iso.datetime({ offset: true }).optional().openapi({ description: `Rectify by this instant; default ${DEFAULT_RECTIFY_DAYS} days from now. Past it the account is suspended (逾期未整改).`, example: '2026-12-31T23:59:59+08:00' }),
+  deadline: instant().optional().openapi({ description: `Rectify by this instant; default ${DEFAULT_RECTIFY_DAYS} days from now. Past it the account is suspended (逾期未整改).`, example: '2026-12-31T23:59:59+08:00' }),
 });
 
 export const applyForAccount = createRoute({

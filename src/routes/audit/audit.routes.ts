@@ -1,5 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { errors, jsonResponse, uuid } from '../../lib/http';
+import { errors, instant, jsonResponse, uuid } from '../../lib/http';
 import { text } from '../../lib/text';
 
 const tags = ['Audit 审计'];
@@ -18,15 +18,15 @@ export const verifyAuditChain = createRoute({
   responses: { 200: jsonResponse(VerificationSchema, 'Verification result'), ...errors(401, 403) },
 });
 
-const instant = z.iso.datetime({ offset: true }).openapi({ example: '2026-11-30T00:00:00+08:00' });
+const moment = instant().openapi({ example: '2026-11-30T00:00:00+08:00' });
 
 /** The audit log's filters: the API's query, and the page's filter form checked by the same rules. */
 export const AuditQuery = z.object({
   draftId: uuid().optional(),
   actorId: uuid().optional().openapi({ description: 'Events made by this person' }),
   action: text(100).regex(/^[a-z0-9_.]+$/, 'lower-case letters, digits, _ and . only').optional().openapi({ description: 'An action (`draft.submitted`), or a family of them (`draft` matches every `draft.…`)' }),
-  from: instant.optional(),
-  to: instant.optional(),
+  from: moment.optional(),
+  to: moment.optional(),
   before: z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER).optional().openapi({ description: 'Keyset cursor: the `next` of the previous page' }),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });

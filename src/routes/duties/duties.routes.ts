@@ -2,7 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { EVIDENCE_KINDS, POSITIONS } from '../../../db/schema';
 import { isValidMonthDay, OBLIGATION_STATUSES, PERIOD_KEY, RECURRENCES, STANDINGS } from '../../domain/duties';
 import { SUPERVISION_STAGES, SUPERVISION_STATUSES } from '../../domain/supervision';
-import { errors, fileParts, jsonBody, jsonResponse, said, uuid, uuidParam } from '../../lib/http';
+import { day, errors, fileParts, instant, jsonBody, jsonResponse, said, uuid, uuidParam } from '../../lib/http';
 import { line, text } from '../../lib/text';
 
 const tags = ['Duties 责任制职责'];
@@ -81,7 +81,10 @@ export const listObligations = createRoute({
   request: {
     query: z.object({
       unitId: uuid().optional(),
-      period: z.string().regex(PERIOD_KEY, 'a period (2026-Q1, 2026-H2, 2026-06-30) or a year (2026)').optional(),
+      period: z.string().regex(PERIOD_KEY, 'a period (2026-Q1, 2026-H2, 2026-06-30) or a year (2026)')
+        // A day must exist (not 2026-02-30), and the year be one a date may have (day()).
+        .refine((p) => day().safeParse(p.length === 10 ? p : `${p.slice(0, 4)}-01-01`).success, said('没有这一天，或年份不在 1900–2100 之间', 'no such day, or a year outside 1900–2100'))
+        .optional(),
       mine: z.enum(['true', 'false']).optional().openapi({ description: 'Only the duties the caller answers for (their positions)' }),
     }),
   },
@@ -162,7 +165,7 @@ export const OpenSupervisionsBody = z.strictObject({ year: Year, unitIds: z.arra
 export const ScoreBody = z.strictObject({
   items: z.array(z.strictObject({ key: z.string().max(50), score: z.number().int(), finding: text(2000).nullable().optional() })).max(50),
   summary: text(5000).optional(),
-  rectifyDeadline: z.iso.datetime({ offset: true }).optional(),
+  rectifyDeadline: instant().optional(),
 });
 export const RectificationBody = z.strictObject({ note: text(5000) });
 

@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
 import type { AppEnv, AppRouteHandler } from '../../lib/http';
-import { AppError, words } from '../../lib/errors';
+import { AppError, invalidField, words } from '../../lib/errors';
 import * as files from '../../services/files';
 import { validationError } from '../../lib/http';
 import { assertText } from '../../lib/text';
@@ -40,7 +40,7 @@ export const uploadFile: AppRouteHandler<typeof routes.uploadFile> = async (c) =
   const form = await parseForm(c);
   const attach = Array.isArray(form.attach) ? form.attach[0] : form.attach;
   if (attach !== undefined && attach !== 'true' && attach !== 'false') {
-    throw new AppError('validation_failed', { fields: 'attach' }, [{ path: 'attach', in: 'form', message: words('须为 true 或 false', 'true or false') }]);
+    throw invalidField('attach', words('须为 true 或 false', 'true or false'), 'form');
   }
   return c.json(await files.uploadFile(deps.db, deps, person, c.req.valid('param').id, await uploadedFile(c, form), { attach: attach === 'true' }), 201);
 };

@@ -1,5 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { errors, jsonBody, jsonResponse, uuid, uuidParam } from '../../lib/http';
+import { errors, instant, jsonBody, jsonResponse, uuid, uuidParam } from '../../lib/http';
 import { text } from '../../lib/text';
 
 const tags = ['Hand-off 发布交接'];
@@ -48,7 +48,7 @@ const Publications = z.object({ items: z.array(PublicationSchema) });
 /** What a publication record takes (the draft page's 登记发布 form reads the same). */
 export const PublicationBody = z.strictObject({
   url: z.url({ protocol: /^https?$/ }).max(2000),
-  publishedAt: z.iso.datetime({ offset: true }).optional().openapi({ description: 'When it went live (ISO 8601); omitted: now' }),
+  publishedAt: instant().optional().openapi({ description: 'When it went live (ISO 8601); omitted: now' }),
   accountId: uuid().optional().openapi({ description: 'Which target account published it' }),
 });
 

@@ -1,11 +1,11 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { ENTRY_KINDS, GROUPS, INCIDENT_CLASSES, INCIDENT_STAGES, SEVERITIES } from '../../domain/incidents';
-import { errors, fileParts, jsonBody, jsonResponse, uuid, uuidParam } from '../../lib/http';
+import { errors, fileParts, instant, jsonBody, jsonResponse, uuid, uuidParam } from '../../lib/http';
 import { line, text } from '../../lib/text';
 
 const tags = ['Incidents 舆情处置'];
 const security = [{ bearerAuth: [] }];
-const instant = z.iso.datetime({ offset: true }).openapi({ example: '2026-11-30T09:30:00+08:00' });
+const moment = instant().openapi({ example: '2026-11-30T09:30:00+08:00' });
 const idParams = z.object({ id: uuidParam('id') });
 
 const IncidentSchema = z
@@ -27,7 +27,7 @@ const RosterSchema = z.object({
 }).openapi('DutyRoster');
 
 /** One roster entry; the roster page's 安排值班 form is checked with it too. */
-export const RosterEntryBody = z.strictObject({ personId: uuid(), from: instant, to: instant });
+export const RosterEntryBody = z.strictObject({ personId: uuid(), from: moment, to: moment });
 /** The roster's body; `to` after `from`, and no person's entries may overlap (400 naming `entries.{i}.from|to`). */
 export const RosterBody = z.strictObject({ entries: z.array(RosterEntryBody).max(500) });
 const unitParams = z.object({ unitId: uuidParam('unitId') });
@@ -64,7 +64,7 @@ export const getUniversityRoster = createRoute({
 
 /** A report's body; the report page checks its form with the same schema. */
 export const ReportBody = z.strictObject({
-  unitId: uuid(), summary: line(200), occurredAt: instant, place: line(200), people: text(500), development: text(5000),
+  unitId: uuid(), summary: line(200), occurredAt: moment, place: line(200), people: text(500), development: text(5000),
   group: z.enum(GROUPS), severity: z.enum(SEVERITIES).optional(), urgent: z.boolean().optional(),
   sourcePlatform: line(50).optional(), sourceUrl: z.url({ protocol: /^https?$/ }).max(2000).optional(),
 });
@@ -104,7 +104,7 @@ const action = (path: string, summary: string, body: z.ZodType) =>
 export const StepBodies = {
   acknowledge: z.strictObject({ note: text(2000).optional() }),
   assess: z.strictObject({ severity: z.enum(SEVERITIES), class: z.enum(INCIDENT_CLASSES), note: text(5000) }),
-  reply: z.strictObject({ draftId: uuid(), promisedBy: instant.optional(), note: text(2000).optional() }),
+  reply: z.strictObject({ draftId: uuid(), promisedBy: moment.optional(), note: text(2000).optional() }),
   followUp: z.strictObject({ text: text(5000), result: z.boolean().optional() }),
   finish: z.strictObject({ text: text(5000) }),
   close: z.strictObject({ summary: text(10000) }),

@@ -1,7 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { ACCOUNT_STATUSES } from '../../../db/schema';
 import { AUTO_FAIL_ITEMS, GRADE_RESULTS, INCIDENT_KINDS, INSPECTION_STATUSES } from '../../domain/inspection';
-import { errors, fileParts, jsonBody, jsonResponse, said, uuid, uuidParam } from '../../lib/http';
+import { day, errors, fileParts, instant, jsonBody, jsonResponse, said, uuid, uuidParam } from '../../lib/http';
 import { CodeParam, VerificationSchema } from '../verify/verify.routes';
 import { text } from '../../lib/text';
 import { EVIDENCE_PER_INSPECTION, EVIDENCE_PER_UPLOAD } from '../../services/inspections';
@@ -9,7 +9,7 @@ import { EVIDENCE_PER_INSPECTION, EVIDENCE_PER_UPLOAD } from '../../services/ins
 const tags = ['Inspections 年度检查'];
 const security = [{ bearerAuth: [] }];
 
-const instant = z.iso.datetime({ offset: true }).openapi({ example: '2026-03-31T23:59:59+08:00' });
+const moment = instant().openapi({ example: '2026-03-31T23:59:59+08:00' });
 const params = z.object({ id: uuidParam('id') });
 
 const CampaignSchema = z.object({
@@ -42,8 +42,8 @@ export const createCampaign = createRoute({
   method: 'post', path: '/inspections/campaigns', tags, security, summary: 'Open the year’s campaign 年度检查 (publicity): one inspection per registered account',
   request: jsonBody(z.strictObject({
     year: z.number().int().min(2000).max(2100),
-    deadline: instant.openapi({ description: 'Self-reports are due by then; owners are reminded 7 days and 1 day before' }),
-    graceUntil: instant.optional().openapi({ description: 'Accounts under inspection may publish until then; the campaign closes then and last year’s codes expire (default: deadline + 30 days)' }),
+    deadline: moment.openapi({ description: 'Self-reports are due by then; owners are reminded 7 days and 1 day before' }),
+    graceUntil: moment.optional().openapi({ description: 'Accounts under inspection may publish until then; the campaign closes then and last year’s codes expire (default: deadline + 30 days)' }),
   }).refine((b) => !b.graceUntil || new Date(b.graceUntil) >= new Date(b.deadline), { ...said('不能早于自查截止时间', 'must not be before the deadline'), path: ['graceUntil'] })),
   responses: { 201: jsonResponse(CampaignSchema, 'The campaign and its inspections'), ...errors(400, 401, 403, 409) },
 });
@@ -91,7 +91,7 @@ const count = z.number().int().min(0).max(10_000);
 // rather than refused: owners file this from many tools, and nothing in it can change state wrongly.
 export const SelfReportSchema = z.object({
   updateFrequency: text(200).optional().openapi({ example: '每周 2–3 次', description: 'Defaults to the count of drafts approved for the account this year' }),
-  incidents: z.array(z.strictObject({ kind: z.enum(INCIDENT_KINDS), description: text(2000), at: z.iso.date().optional() })).max(100).optional()
+  incidents: z.array(z.strictObject({ kind: z.enum(INCIDENT_KINDS), description: text(2000), at: day().optional() })).max(100).optional()
     .openapi({ description: `Incidents of the year; ${AUTO_FAIL_ITEMS.join(', ')} are automatic-fail items` }),
   team: z.strictObject({ admins: count.optional(), operators: count.optional(), reviewers: count.optional(), commentators: count.optional(), notes: text(2000, { min: 0, trim: false }).optional() }).optional()
     .openapi({ description: 'Overrides of the team counts prefilled from the registry' }),
@@ -108,7 +108,7 @@ export const fileSelfReport = createRoute({
   responses: { 200: one('The inspection, self_reported'), ...errors(400, 401, 403, 404, 409) },
 });
 
-const Interview = z.strictObject({ heldAt: instant, attendees: z.array(text(100)).min(1).max(30), notes: text(10_000) }).openapi('Interview');
+const Interview = z.strictObject({ heldAt: moment, attendees: z.array(text(100)).min(1).max(30), notes: text(10_000) }).openapi('Interview');
 
 export const gradeInspection = createRoute({
   operationId: 'gradeInspection',
@@ -120,7 +120,7 @@ export const gradeInspection = createRoute({
       result: z.enum(GRADE_RESULTS),
       findings: text(10_000).optional(),
       autoFailItems: z.array(z.enum(AUTO_FAIL_ITEMS)).max(AUTO_FAIL_ITEMS.length).optional().openapi({ description: 'Any of these forces result fail' }),
-      rectifyDeadline: instant.optional().openapi({ description: 'For rectify: in the future; thirty days from now when omitted' }),
+      rectifyDeadline: moment.optional().openapi({ description: 'For rectify: in the future; thirty days from now when omitted' }),
       interview: Interview.optional(),
       accountAction: z.enum(['suspend', 'shut_down']).optional().openapi({ description: 'On fail: suspend (default) or shut the account down 关停' }),
       expectedStatus: z.enum(INSPECTION_STATUSES).optional().openapi({ description: 'The status the grader saw: if the inspection has moved on since (someone else graded it), 409 instead of grading again' }),
