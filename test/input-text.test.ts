@@ -44,8 +44,9 @@ describe('NUL and lone surrogates: 400 naming the field, nothing changed', () =>
     ['calendar festival name with a lone surrogate', () => ['PUT', '/api/v1/calendar/2031', { festivals: [{ name: LONE, first: '2031-01-01' }] }], 'festivals.0.name'],
     ['a field name with NUL', () => ['POST', '/api/v1/drafts', { 'title\u0000': 't', body: 'b', unitId: demo.unitId, accountIds: [demo.accountId] }], '(body)'],
     ['query value with NUL', () => ['GET', '/api/v1/drafts?status=%00', undefined], 'status'],
-    ['path segment with NUL', () => ['GET', '/api/v1/verify/SJ%00', undefined], 'path'],
-    ['verify code with NUL', () => ['GET', '/verify/SJ-2026%00', undefined], 'path'],
+    ['path segment with NUL (named as its route names it)', () => ['GET', '/api/v1/verify/SJ%00', undefined], 'code'],
+    ['a unit id with NUL', () => ['GET', '/api/v1/units/a%00b', undefined], 'unitId'],
+    ['verify code with NUL', () => ['GET', '/verify/SJ-2026%00', undefined], 'code'],
   ];
 
   it.each(cases)('%s', async (_, make, field) => {

@@ -1,4 +1,6 @@
+import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
+import { routePath } from 'hono/route';
 import type { AppEnv } from './http';
 import { assertText, badTextError, textProblem } from './text';
 
@@ -20,7 +22,7 @@ const PLAIN_URL = /^[!-$&-~]*$/;
 export const inputGuard = createMiddleware<AppEnv>(async (c, next) => {
   // A URL of printable ASCII without `%` decodes to itself: no NUL, no lone surrogate can be in its
   // path or query, so only a URL with an escape or another character is taken apart and decoded.
-  if (!PLAIN_URL.test(c.req.url)) checkUrl(c.req.url);
+  if (!PLAIN_URL.test(c.req.url)) checkUrl(c);
   if (c.req.method !== 'GET' && c.req.method !== 'HEAD' && isJsonType(c.req.header('content-type'))) {
     // Read once (within the body limit, which runs before this); hono caches it for the validator.
     // Not `c.req.raw.body ?`: on Node that makes the adapter build a whole web Request (a stream, an
@@ -41,9 +43,18 @@ export const inputGuard = createMiddleware<AppEnv>(async (c, next) => {
   return next();
 });
 
+/**
+ * A path segment's name as the route that will answer declares it (`/units/:unitId` → `unitId`):
+ * the router has matched every handler before the first middleware runs, the route last.
+ */
+function segmentName(c: Context, i: number): string {
+  const part = routePath(c, -1).split('/')[i];
+  return part?.startsWith(':') ? part.slice(1).replace(/\{.*$|\?$/, '') : `(path segment ${i})`;
+}
+
 /** The path's segments and the query's names and values, decoded, each by the text rule. */
-function checkUrl(href: string): void {
-  const url = new URL(href);
+function checkUrl(c: Context): void {
+  const url = new URL(c.req.url);
   url.pathname.split('/').forEach((segment, i) => {
     let decoded: string;
     try {
@@ -52,7 +63,7 @@ function checkUrl(href: string): void {
       return; // invalid percent-encoding stays as sent: plain ASCII, nothing to refuse
     }
     const problem = textProblem(decoded);
-    if (problem) throw badTextError({ path: `(path segment ${i})`, in: 'path', message: problem });
+    if (problem) throw badTextError({ path: segmentName(c, i), in: 'path', message: problem });
   });
   for (const [key, value] of url.searchParams) {
     const problem = textProblem(key) ?? textProblem(value);
