@@ -69,6 +69,8 @@ describe('malformed input: 4xx naming the field, nothing changed', () => {
     ['unit with a bad code', 'POST', '/api/v1/units', { body: { name: 'n', code: '中文 code' } }, 400, 'code'],
     ['unit chain out of order', 'POST', '/api/v1/units', { body: { name: 'n', code: 'X2', chain: { levels: ['secretary', 'section_head'] } } }, 400, 'chain.levels'],
     ['unit chain of one signature', 'PUT', '/api/v1/units/{unitA}/chain', { body: { levels: ['secretary'] } }, 400, 'levels'],
+    ['unit chain with an unknown field', 'PUT', '/api/v1/units/{unitA}/chain', { body: { levels: ['section_head', 'deputy_leader', 'publicity_officer', 'secretary'], zzExtra: 'x' } }, 400, 'zzExtra'],
+    ['unit chain with an unknown SLA field', 'PUT', '/api/v1/units/{unitA}/chain', { body: { levels: ['section_head', 'deputy_leader', 'publicity_officer', 'secretary'], sla: { secretary: { normalHours: 8, urgentHours: 2, zz: 1 } } } }, 400, 'sla.secretary'],
     ['unit chain without the leader in charge', 'POST', '/api/v1/units', { body: { name: 'n', code: 'X3', chain: { levels: ['section_head', 'publicity_officer', 'secretary'] } } }, 400, 'chain.levels'],
     ['person with a bad email', 'POST', '/api/v1/people', { body: { name: 'n', email: 'not-an-email', roles: ['staff'] } }, 400, 'email'],
     ['person with an unknown role', 'POST', '/api/v1/people', { body: { name: 'n', email: 'n@x.cn', roles: ['king'] } }, 400, 'roles.0'],

@@ -86,11 +86,14 @@ export function createRouter() {
  * validated, so a message can say what arrived instead ("expected number, received string").
  */
 export function validationError(issues: readonly z.core.$ZodIssue[], target?: string, input?: unknown): AppError {
-  const fields = issues.map((i) => ({
-    path: i.path.length ? i.path.map(String).join('.') : '(body)',
-    in: target === 'json' ? 'body' : target,
-    message: issueWords(i, input),
-  }));
+  const where = target === 'json' ? 'body' : target;
+  const named = (path: readonly PropertyKey[]) => (path.length ? path.map(String).join('.') : '(body)');
+  const fields = issues.flatMap((i) =>
+    // A field the schema does not know is named itself (`zzExtra`), not the object holding it.
+    i.code === 'unrecognized_keys'
+      ? i.keys.map((key) => ({ path: named([...i.path, key]), in: where, message: words('不是此处可用的字段', 'not a field this takes') }))
+      : [{ path: named(i.path), in: where, message: issueWords(i, input) }],
+  );
   return new AppError('validation_failed', { fields: [...new Set(fields.map((f) => f.path))].join(', ') }, fields);
 }
 

@@ -9,12 +9,12 @@ import { PICKER_MAX } from '../../services/org';
 const tags = ['Organisation 组织'];
 const security = [{ bearerAuth: [] }];
 
-const Sla = z.object({ normalHours: z.number().positive().max(720), urgentHours: z.number().positive().max(24) });
+const Sla = z.strictObject({ normalHours: z.number().positive().max(720), urgentHours: z.number().positive().max(24) });
 /** The levels no unit's chain may leave out. */
 export const REQUIRED_LEVELS = ['deputy_leader', 'secretary'] as const;
 
 export const ChainSchema = z
-  .object({
+  .strictObject({
     levels: z.array(z.enum(POSITIONS)).min(1).refine((l) => new Set(l).size === l.length, said('审核级别不能重复', 'levels must not repeat')),
     sla: z.partialRecord(z.enum(POSITIONS), Sla).default({}),
   })
