@@ -40,6 +40,27 @@ describe('form posts from another site are refused', () => {
   });
 });
 
+describe('a form body that cannot be read', () => {
+  it('is a 400 naming the form, on pages signed in or not (the dashboard sign-in: workers.test.ts), never a 500', async () => {
+    const email = (await t.request('GET', '/api/v1/me', { token: demo.tokens.drafter })).body.email;
+    const { cookie, csrf } = await t.signIn(email);
+    const broken: [string, string][] = [
+      ['multipart/form-data; boundary=zz', 'garbage'],
+      ['multipart/form-data; boundary=zz', `--zz\r\nContent-Disposition: form-data; name="_csrf"\r\n\r\n${csrf}\r\n--zz\r\nContent-Disposition: form-data; name="title"\r\n\r\ncut sho`],
+      ['multipart/form-data', 'no boundary at all'],
+    ];
+    for (const path of ['/login', `/s/${token}`, '/drafts/new', '/settings/notifications']) {
+      for (const [type, body] of broken) {
+        const res = await t.request('POST', path, { raw: body, cookie, headers: { 'content-type': type, 'x-csrf-token': csrf } });
+        expect(res.status, `${path} ${type}: ${res.text.slice(0, 300)}`).toBe(400);
+        expect(res.text, res.text.replace(/<[^>]+>/g, " ").replace(/\s+/g, " ").slice(-700)).toMatch(/表单内容无法读取/);
+      }
+    }
+    const view = await t.request('GET', `/api/v1/signoff/${token}`);
+    expect(view.status).toBe(200); // the link is untouched
+  });
+});
+
 describe('security headers on every page and API answer', () => {
   const paths = () => ['/healthz', '/api/v1/me', '/api/v1/verify/SJ-2026-WX-0001-T', `/verify/${demo.inspectionCode}`, `/s/${token}`, '/s/not-a-token', '/docs', '/openapi.json', '/nothing-here'];
   it.each([0, 1, 2, 3, 4, 5, 6, 7, 8])('path %#', async (i) => {

@@ -175,6 +175,9 @@ describe('BullMQ workers on a real Redis', () => {
     expect(board.status).toBe(200);
     expect(board.text).toContain('<div id="root">');
 
+    const unreadable = await t.runtime.app.request('/admin/login', { method: 'POST', headers: { 'content-type': 'multipart/form-data; boundary=zz' }, body: 'garbage' });
+    expect(unreadable.status).toBe(400);
+    expect((await unreadable.json()).error.details[0]).toMatchObject({ path: '(body)', in: 'form' });
     const wrong = await t.runtime.app.request('/admin/login', { method: 'POST', body: new URLSearchParams({ token: demo.tokens.drafter! }) });
     expect(wrong.status).toBe(403);
     expect(wrong.headers.get('set-cookie')).toBeNull();

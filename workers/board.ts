@@ -7,7 +7,7 @@ import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { Db } from '../db/client';
 import { constantTimeEqual, hmacHex } from '../src/lib/crypto';
 import { AppError, errorBody, words } from '../src/lib/errors';
-import type { AppDeps, AppEnv } from '../src/lib/http';
+import { formBody, type AppDeps, type AppEnv } from '../src/lib/http';
 import { localeOf } from '../src/lib/i18n';
 import { errorPage } from '../src/pages/components/render';
 import { boardSignIn, boardSignOut } from '../src/pages/operations/board';
@@ -71,7 +71,7 @@ export function mountQueueBoard(app: Hono<AppEnv>, queues: Queues, deps: AppDeps
   // An admin signed in to the pages needs no token: straight to the board.
   app.get(LOGIN_PATH, (c) => (c.get('person') && hasRole(c.get('person')!, 'admin') ? c.redirect(BOARD_PATH, 303) : boardSignIn(c, LOGIN_PATH)));
   app.post(LOGIN_PATH, async (c) => {
-    const form = await c.req.parseBody();
+    const form = await formBody(c);
     const token = typeof form.token === 'string' ? form.token.trim() : '';
     const held = token ? await heldToken(deps.db, deps.config.appSecret, token) : null;
     if (!held) return boardSignIn(c, LOGIN_PATH, '令牌无效。 / Invalid token.', 401);

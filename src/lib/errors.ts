@@ -15,6 +15,7 @@ export type ErrorParam = string | number | Words;
 const CATALOG = {
   validation_failed: [400, '请求参数有误：{fields}', 'Invalid request: {fields}'],
   invalid_json: [400, '请求体不是有效的 JSON', 'The request body is not valid JSON'],
+  form_unreadable: [400, '表单内容无法读取（格式有误或不完整），请回到页面重新提交', 'The form cannot be read (malformed or cut short); go back to the page and send it again'],
   checklist_incomplete: [400, '批准前须勾选全部审核项：{itemsZh}', 'Every checklist item must be ticked to approve: {itemsEn}'],
   comment_required: [400, '退回或不予通过时须填写意见', 'A comment is required to return or reject'],
   email_domain_not_allowed: [400, 'email：新人员的邮箱须属于本机构的邮件域名（{domains}）', 'email: new people\'s addresses must belong to the institution\'s mail domains ({domains})'],

@@ -1,4 +1,5 @@
 import { OpenAPIHono, z, type RouteConfig, type RouteHandler } from '@hono/zod-openapi';
+import type { Context } from 'hono';
 import type { Db } from '../../db/client';
 import type { OutboundPolicy } from '../notify/outbound';
 import type { OidcSettings } from '../services/oidc';
@@ -206,3 +207,16 @@ export const instant = () => z.iso.datetime({ offset: true }).refine(inYears, ye
 
 /** A calendar day (YYYY-MM-DD, a day that exists), in the years above. */
 export const day = () => z.iso.date().refine(inYears, yearIssue);
+
+/**
+ * A form body (urlencoded or multipart), read once: hono keeps it, so the CSRF check and the handler
+ * share one parse. `all` gives repeated fields as arrays. A body that is not the form its
+ * Content-Type says (a multipart body without its boundary, cut short) is the caller's 400, not a 500.
+ */
+export async function formBody(c: Context, all = false): Promise<Record<string, string | File | (string | File)[]>> {
+  try {
+    return await c.req.parseBody({ all });
+  } catch {
+    throw new AppError('form_unreadable', {}, [{ path: '(body)', in: 'form', message: words('不是完整的表单', 'not a whole form') }]);
+  }
+}

@@ -2,7 +2,7 @@ import type { Context } from 'hono';
 import type { z } from '@hono/zod-openapi';
 import { CST_OFFSET_MS } from '../../domain/cst';
 import { AppError, toAppError } from '../../lib/errors';
-import { validationError, type AppEnv } from '../../lib/http';
+import { formBody, validationError, type AppEnv } from '../../lib/http';
 import { Words, type Locale } from '../../lib/i18n';
 import type { FieldErrors } from '../components/ui';
 
@@ -10,7 +10,7 @@ import type { FieldErrors } from '../components/ui';
 export type FormData = Record<string, string | string[]>;
 
 export async function readForm(c: Context<AppEnv>): Promise<FormData> {
-  const body = await c.req.parseBody({ all: true });
+  const body = await formBody(c, true);
   const out: FormData = {};
   for (const [k, v] of Object.entries(body)) {
     if (k === '_csrf') continue;

@@ -1,6 +1,6 @@
 import { Hono, type Context } from 'hono';
 import { toAppError } from '../../lib/errors';
-import type { AppEnv } from '../../lib/http';
+import { formBody, type AppEnv } from '../../lib/http';
 import { requireRole } from '../../services/auth';
 import { cstYear } from '../../domain/cst';
 import * as duties from '../../services/duties';
@@ -93,7 +93,7 @@ export const dutyPagesRouter = new Hono<AppEnv>()
   })
   .post(`/duties/:id{${UUID_PARAM}}/decide`, requirePage, async (c) => {
     const id = c.req.param('id');
-    const form = await c.req.parseBody();
+    const form = await formBody(c);
     const comment = typeof form.comment === 'string' ? form.comment : '';
     const decision = form.decision === 'accept' || form.decision === 'return' ? form.decision : null;
     try {

@@ -3,7 +3,7 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { eq } from 'drizzle-orm';
 import { units } from '../../../db/schema';
 import { AppError, toAppError, words } from '../../lib/errors';
-import { uuid, validationError, type AppEnv } from '../../lib/http';
+import { formBody, uuid, validationError, type AppEnv } from '../../lib/http';
 import { NewDraftSchema } from '../../routes/drafts/drafts.routes';
 import { ImportFields } from '../../routes/files/files.routes';
 import { currentPositions, hasRole, requireUnitAccess, type Person } from '../../services/auth';
@@ -50,7 +50,7 @@ async function draftingUnit(c: C, person: Person, asked?: string): Promise<{ id:
 
 /** The posted form: text fields, repeated checkboxes, and the files actually chosen (an empty file input sends a nameless part). */
 async function readForm(c: C) {
-  const form = await c.req.parseBody({ all: true });
+  const form = await formBody(c, true);
   const one = (k: string) => {
     const v = [form[k]].flat()[0];
     return typeof v === 'string' ? v : '';

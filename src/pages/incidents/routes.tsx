@@ -4,7 +4,7 @@ import type { z } from '@hono/zod-openapi';
 import { people, units } from '../../../db/schema';
 import { cstMinute } from '../../domain/cst';
 import { AppError, toAppError, words } from '../../lib/errors';
-import type { AppEnv } from '../../lib/http';
+import { formBody, type AppEnv } from '../../lib/http';
 import { uploadsOf } from '../../routes/files/files.handlers';
 import { EvidenceNote, ReportBody, StepBodies } from '../../routes/incidents/incidents.routes';
 import { currentPositions, hasRole } from '../../services/auth';
@@ -28,7 +28,7 @@ export const langQuery = (c: C, sep: '?' | '&') => (c.req.query('lang') ? `${sep
 
 /** The form's string fields (a file is not one; of a repeated field, the first). */
 async function formValues(c: C): Promise<Values> {
-  const form = await c.req.parseBody({ all: true });
+  const form = await formBody(c, true);
   return Object.fromEntries(Object.entries(form).flatMap(([k, v]) => {
     const first = Array.isArray(v) ? v[0] : v;
     return typeof first === 'string' && k !== '_csrf' ? [[k, first]] : [];
@@ -145,7 +145,7 @@ export const incidentPagesRouter = new Hono<AppEnv>()
       };
       try {
         const report = parseWith(ReportBody, input);
-        const files = await acceptEvidence(c.var.deps, await uploadsOf(await c.req.parseBody({ all: true })));
+        const files = await acceptEvidence(c.var.deps, await uploadsOf(await formBody(c, true)));
         const row = await reportIncident(c.var.deps.db, c.var.deps, c.var.person, { ...report, occurredAt: new Date(report.occurredAt), files });
         return c.redirect(`/incidents/${row.id}?done=reported${langQuery(c, '&')}`, 303);
       } catch (err) {
@@ -171,7 +171,7 @@ export const incidentPagesRouter = new Hono<AppEnv>()
     const f = await formValues(c);
     try {
       // The page's note field is `evidenceNote` (the step forms own `note`); the API reads `note`.
-      const form = await c.req.parseBody({ all: true });
+      const form = await formBody(c, true);
       const note = f.evidenceNote?.trim() ? f.evidenceNote : undefined;
       const evidence = parseWith(EvidenceNote, { note });
       const files = await acceptEvidence(c.var.deps, await uploadsOf(form));

@@ -4,7 +4,7 @@ import { eq, inArray } from 'drizzle-orm';
 import { Hono, type Context } from 'hono';
 import { accounts, people } from '../../../db/schema';
 import { AUTO_FAIL_ITEMS, GRADE_RESULTS, INSPECTION_STATUSES, progressByUnit } from '../../domain/inspection';
-import { instant, said, type AppEnv } from '../../lib/http';
+import { formBody, instant, said, type AppEnv } from '../../lib/http';
 import { localeOf, translator } from '../../lib/i18n';
 import { text } from '../../lib/text';
 import { SelfReportSchema } from '../../routes/inspections/inspections.routes';
@@ -175,7 +175,7 @@ export const inspectionPagesRouter = new Hono<AppEnv>()
   .post('/inspections/:id/evidence', requirePage, async (c) => {
     const id = pathId(c);
     try {
-      const files = await uploadsOf(await c.req.parseBody({ all: true }), ['files']);
+      const files = await uploadsOf(await formBody(c, true), ['files']);
       await inspections.addEvidence(c.var.deps.db, c.var.deps, c.var.person, id, files);
       return c.redirect(`/inspections/${id}?done=evidence#evidence`, 303);
     } catch (err) {

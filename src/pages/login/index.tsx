@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { clientIp } from '../../lib/client-ip';
 import { toAppError } from '../../lib/errors';
-import type { AppEnv } from '../../lib/http';
+import { formBody, type AppEnv } from '../../lib/http';
 import { textProblem } from '../../lib/text';
 import { inTransaction } from '../../services/context';
 import { beginSignOn, finishSignOn, OIDC_COOKIE, OIDC_FLOW_MS } from '../../services/oidc';
@@ -36,7 +36,7 @@ export const loginRouter = new Hono<AppEnv>()
     return loginPage(c, { next, signedOut: c.req.query('signed_out') === '1' });
   })
   .post('/login', async (c) => {
-    const form = await c.req.parseBody();
+    const form = await formBody(c);
     const next = safeNext(form.next);
     const email = typeof form.email === 'string' ? form.email.trim() : '';
     const l = pageCtx(c).locale;

@@ -3,7 +3,7 @@ import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { createMiddleware } from 'hono/factory';
 import { constantTimeEqual } from '../../lib/crypto';
 import { AppError } from '../../lib/errors';
-import type { AppEnv } from '../../lib/http';
+import { formBody, type AppEnv } from '../../lib/http';
 import { csrfTokenFor, SESSION_COOKIE, SESSION_MAX_MS, sessionFor } from '../../services/sessions';
 
 /**
@@ -40,8 +40,8 @@ export const csrfGuard = createMiddleware<AppEnv>(async (c, next) => {
   if (SAFE.has(c.req.method) || !c.get('sessionId')) return next();
   let presented = c.req.header('x-csrf-token');
   if (!presented && /^(application\/x-www-form-urlencoded|multipart\/form-data)/i.test(c.req.header('content-type') ?? '')) {
-    // parseBody caches, so the handler reads the same parsed form.
-    const field = (await c.req.parseBody())._csrf;
+    // formBody caches, so the handler reads the same parsed form.
+    const field = (await formBody(c))._csrf;
     presented = typeof field === 'string' ? field : undefined;
   }
   if (!presented || !constantTimeEqual(presented, c.get('csrf'))) throw new AppError('csrf_failed');

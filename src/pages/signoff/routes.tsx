@@ -3,7 +3,7 @@ import { Hono, type Context } from 'hono';
 import type { Child } from 'hono/jsx';
 import { CHECKLIST_ITEMS } from '../../domain/checklist';
 import { AppError, toAppError, words } from '../../lib/errors';
-import { uuid, validationError, type AppEnv } from '../../lib/http';
+import { formBody, uuid, validationError, type AppEnv } from '../../lib/http';
 import { DecisionSchema } from '../../routes/signoff/signoff.routes';
 import { labelled, localeOf, translator, type Locale } from '../../lib/i18n';
 import { decideByLink, inspectLink, linkIsLive, resendLink, transferReview, type SpentLink } from '../../services/signoff';
@@ -67,7 +67,7 @@ export const signoffPagesRouter = new Hono<AppEnv>()
     // The link is checked before the body is read, so a stranger without a live link cannot make
     // the server read (or buffer) anything; a spent link shows what became of it.
     if (!(await linkIsLive(c.var.deps.db, c.var.deps, token))) return renderState(c, token, null);
-    const form = await c.req.parseBody({ all: true });
+    const form = await formBody(c, true);
     const field = (name: string) => (typeof form[name] === 'string' ? (form[name] as string) : undefined);
     const input: DecisionInputForm = {
       checklist: [form['checklist']].flat().filter((v): v is string => typeof v === 'string' && (CHECKLIST_ITEMS as string[]).includes(v)),
@@ -95,7 +95,7 @@ export const signoffPagesRouter = new Hono<AppEnv>()
     const token = c.req.param('token');
     // As the decision form: the link first, the body only for a live one.
     if ((await inspectLink(c.var.deps.db, c.var.deps, token)).state !== 'live') return renderState(c, token, null);
-    const form = await c.req.parseBody();
+    const form = await formBody(c);
     const input: TransferInputForm = { toPersonId: String(form['toPersonId'] ?? ''), reason: String(form['reason'] ?? '') };
     try {
       const parsed = TransferForm.safeParse(input);

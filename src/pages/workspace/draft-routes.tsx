@@ -1,7 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { Hono, type Context } from 'hono';
 import { toAppError } from '../../lib/errors';
-import type { AppEnv } from '../../lib/http';
+import { formBody, type AppEnv } from '../../lib/http';
 import { text } from '../../lib/text';
 import { diffPair, draftPage, viewDiff } from '../../services/draft-page';
 import { closeDraft, submitDraft, urgeDraft } from '../../services/drafts';
@@ -60,7 +60,7 @@ export const draftPagesRouter = new Hono<AppEnv>()
     // Signed out (the session ended meanwhile): sign in, then come back to the draft, not to a POST address.
     if (!c.get('person')) return c.redirect(`/login?next=${encodeURIComponent(`/drafts/${id}`)}`, 303);
     const name = c.req.param('action') as ActionName | 'publish';
-    const form = await c.req.parseBody();
+    const form = await formBody(c);
     const input = Object.fromEntries(['comment', 'reason', 'url', 'publishedAt', 'accountId'].flatMap((k) => (typeof form[k] === 'string' ? [[k, form[k] as string]] : []))) as Record<string, string>;
     try {
       if (name === 'publish') {

@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import { Hono, type Context } from 'hono';
 import { people } from '../../../db/schema';
 import { toAppError } from '../../lib/errors';
-import type { AppEnv } from '../../lib/http';
+import { formBody, type AppEnv } from '../../lib/http';
 import { NotificationsBody } from '../../routes/org/org.routes';
 import { TokenLabel } from '../../routes/tokens/tokens.routes';
 import { setNotificationPreferences } from '../../services/org';
@@ -53,7 +53,7 @@ export const settingsRouter = new Hono<AppEnv>()
   .post('/settings/notifications', async (c) => {
     const out = signedIn(c);
     if (out) return out;
-    const posted = postedPrefs(await c.req.parseBody({ all: true }));
+    const posted = postedPrefs(await formBody(c, true));
     try {
       await setNotificationPreferences(c.var.deps.db, c.var.deps, c.var.person, c.var.person.id, parseWith(NotificationsBody, posted));
     } catch (err) {
@@ -81,7 +81,7 @@ export const settingsRouter = new Hono<AppEnv>()
   .post('/settings/tokens', async (c) => {
     const out = signedIn(c);
     if (out) return out;
-    const form = await c.req.parseBody();
+    const form = await formBody(c);
     let label: string;
     try {
       label = parseWith(TokenLabel, { label: typeof form.label === 'string' ? form.label : '' }).label;

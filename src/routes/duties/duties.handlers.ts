@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
 import { AppError } from '../../lib/errors';
-import { validationError, type AppEnv, type AppRouteHandler } from '../../lib/http';
+import { formBody, validationError, type AppEnv, type AppRouteHandler } from '../../lib/http';
 import { csvResponse } from '../../lib/csv';
 import * as duties from '../../services/duties';
 import { dutyYearCsv } from '../../services/duty-exports';
@@ -40,7 +40,7 @@ export const getObligation: AppRouteHandler<typeof routes.getObligation> = async
 export async function evidenceForm(c: Context<AppEnv>): Promise<{ note: string; files: Upload[] }> {
   const type = c.req.header('content-type') ?? '';
   if (!/^multipart\/form-data/i.test(type)) throw new AppError('unsupported_media_type');
-  const form = await c.req.parseBody({ all: true }).catch(() => ({}) as Record<string, unknown>);
+  const form = await formBody(c, true);
   const noteParts = [form.note].flat().filter((n) => n !== undefined);
   if (noteParts.length > 1 || noteParts.some((n) => typeof n !== 'string')) throw validationError([{ code: 'custom', path: ['note'], message: 'one text field', params: { zh: '只能有一个文本字段' }, input: undefined }] as never, 'form');
   const parsed = NoteSchema.safeParse({ note: noteParts[0] });

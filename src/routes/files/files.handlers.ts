@@ -2,7 +2,7 @@ import type { Context } from 'hono';
 import type { AppEnv, AppRouteHandler } from '../../lib/http';
 import { AppError, invalidField, words } from '../../lib/errors';
 import * as files from '../../services/files';
-import { validationError } from '../../lib/http';
+import { formBody, validationError } from '../../lib/http';
 import { assertText } from '../../lib/text';
 import { importDocx } from '../../services/docx-import';
 import * as routes from './files.routes';
@@ -10,7 +10,7 @@ import * as routes from './files.routes';
 const send = (c: Context<AppEnv>, served: files.Served) => c.body(served.bytes as Uint8Array<ArrayBuffer>, 200, served.headers);
 
 /** The multipart form, repeated fields as arrays. */
-const parseForm = (c: Context<AppEnv>) => c.req.parseBody({ all: true }).catch(() => ({}) as Record<string, unknown>);
+const parseForm = (c: Context<AppEnv>) => formBody(c, true);
 
 /** The `file` part of a multipart body, or a 400 naming the field. */
 export async function uploadedFile(c: Context<AppEnv>, form?: Record<string, unknown>): Promise<files.Upload> {

@@ -1,5 +1,5 @@
 import type { Context } from 'hono';
-import { createRouter, validationError, type AppEnv } from '../../lib/http';
+import { createRouter, formBody, validationError, type AppEnv } from '../../lib/http';
 import { rosterFor, setDutyRoster, type RosterRow } from '../../services/duty-roster';
 import {
   acceptEvidence, actOnIncident, evidenceOf, getIncident, incidentFile, listIncidents, reportIncident, type IncidentInput,
@@ -65,7 +65,7 @@ export const incidentsRouter = createRouter()
  * field; the file rules of the drafts). The evidence page's form posts the same fields.
  */
 export async function evidenceForm(c: Context<AppEnv>): Promise<{ note?: string; files: Awaited<ReturnType<typeof acceptEvidence>> }> {
-  const form = await c.req.parseBody({ all: true }).catch(() => ({}) as Record<string, unknown>);
+  const form = await formBody(c, true);
   const noteParts = [form.note].flat().filter((n) => n !== undefined && n !== '');
   const parsed = routes.EvidenceNote.safeParse({ note: noteParts.length > 1 ? noteParts : noteParts[0] });
   if (!parsed.success) throw validationError(parsed.error.issues, 'form');

@@ -1,7 +1,7 @@
 import { csvResponse } from '../../lib/csv';
 import { AppError } from '../../lib/errors';
 import { uploadsOf } from '../files/files.handlers';
-import type { AppRouteHandler } from '../../lib/http';
+import { formBody, type AppRouteHandler } from '../../lib/http';
 import * as inspections from '../../services/inspections';
 import { campaignCsv } from '../../services/registry-exports';
 import type * as routes from './inspections.routes';
@@ -75,7 +75,7 @@ export const revokeCode: AppRouteHandler<typeof routes.revokeCode> = async (c) =
 export const addEvidence: AppRouteHandler<typeof routes.addEvidence> = async (c) => {
   const { deps, person } = c.var;
   if (!/^multipart\/form-data/i.test(c.req.header('content-type') ?? '')) throw new AppError('unsupported_media_type');
-  const files = await uploadsOf(await c.req.parseBody({ all: true }).catch(() => ({})), ['files', 'file']);
+  const files = await uploadsOf(await formBody(c, true), ['files', 'file']);
   return c.json(await inspections.addEvidence(deps.db, deps, person, c.req.valid('param').id, files), 201);
 };
 
