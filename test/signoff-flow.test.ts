@@ -226,6 +226,32 @@ describe.each<DbKind>(['postgres', 'pglite'])('sign-off chain on %s', (kind) => 
     await t.request('PUT', `/api/v1/units/${demo.unitId}/positions/publicity_officer`, { token: demo.tokens.admin, body: { personId: demo.people.publicity_officer } });
   });
 
+  it('a leader’s level is handed only to the unit’s leadership (seed 001: 分管领导初审、主要领导审批), never to staff', async () => {
+    const draft = await newDraft('转交领导级别');
+    await submit(draft.id);
+    await approve(await linkOf('section_head'));
+    await approve(await linkOf('deputy_leader'));
+    await approve(await linkOf('publicity_officer'));
+    const secretaryLink = await linkOf('secretary');
+    const staff = await t.request('POST', '/api/v1/people', { token: demo.tokens.admin, body: { name: '普通职员', email: 'staff.transfer@demo.imprimatur.local', roles: ['staff'], unitId: demo.unitId } });
+    // The page offers no staff member for the secretary's level, and the service refuses one.
+    const page = await t.request('GET', `/s/${secretaryLink}`);
+    expect(page.text).toContain('转交他人审核');
+    expect(page.text).not.toContain(`value="${staff.body.id}"`);
+    const refused = await t.request('POST', `/api/v1/signoff/${secretaryLink}/transfer`, { body: { toPersonId: staff.body.id, reason: '出差，请代签' } });
+    expect(refused.status, refused.text).toBe(403);
+    expect(refused.body.error.details).toMatchObject({ field: 'toPersonId' });
+    expect(refused.body.error.details.reason).toMatch(/^学院书记的审核只能转交本单位领导班子成员/);
+    // The dean, appointed to the office, may take it.
+    const dean = await t.request('POST', '/api/v1/people', { token: demo.tokens.admin, body: { name: '郑院长', email: 'dean.transfer@demo.imprimatur.local', roles: ['staff'], unitId: demo.unitId } });
+    expect((await t.request('PUT', `/api/v1/units/${demo.unitId}/positions/dean`, { token: demo.tokens.admin, body: { personId: dean.body.id } })).status).toBe(200);
+    expect((await t.request('GET', `/s/${secretaryLink}`)).text).toContain(`value="${dean.body.id}"`);
+    const moved = await t.request('POST', `/api/v1/signoff/${secretaryLink}/transfer`, { body: { toPersonId: dean.body.id, reason: '出差，请院长代签' } });
+    expect(moved.status, moved.text).toBe(200);
+    expect((await approve(await t.linkFor(dean.body.id))).status).toBe(200);
+    expect((await t.request('GET', `/api/v1/drafts/${draft.id}`, { token: demo.tokens.drafter })).body.status).toBe('approved');
+  });
+
   it('the audit chain verifies, refuses UPDATE/DELETE, and detects a row altered behind the trigger', async () => {
     const ok = await t.request('GET', '/api/v1/audit/verify', { token: demo.tokens.admin });
     expect(ok.body.ok).toBe(true);

@@ -1,4 +1,4 @@
-import type { DraftStatus, Position } from '../../db/schema';
+import type { AnyPosition, DraftStatus, Position } from '../../db/schema';
 import { label, words, type Words } from '../lib/i18n';
 
 /**
@@ -10,6 +10,23 @@ import { label, words, type Words } from '../lib/i18n';
  * where the chain stopped, and changed content is reviewed again from the first level.
  */
 export type Approvals = Partial<Record<Position, string>>;
+
+/**
+ * Seed 001: 网上发布的信息必须经分管领导初审，报主要领导审批通过后，方可发布. These two levels are the
+ * leaders' own: no unit's chain leaves them out.
+ */
+export const LEADER_LEVELS = ['deputy_leader', 'secretary'] as const satisfies readonly Position[];
+
+/** The unit's leadership (领导班子): its secretary, deputy secretary, dean, deputy dean and leader in charge. */
+export const LEADERSHIP = ['secretary', 'deputy_secretary', 'dean', 'deputy_dean', 'deputy_leader'] as const satisfies readonly AnyPosition[];
+
+/**
+ * Who may take a review handed on (转交): anyone of the unit for the other levels; for a leader's
+ * level, only a member of the unit's leadership (`positions`: what the person holds in the draft's
+ * unit), or any colleague could give the leaders' approval.
+ */
+export const mayTakeLevel = (level: Position, positions: readonly AnyPosition[]) =>
+  !(LEADER_LEVELS as readonly Position[]).includes(level) || positions.some((p) => (LEADERSHIP as readonly AnyPosition[]).includes(p));
 
 export interface ChainState {
   status: DraftStatus;

@@ -4,6 +4,7 @@ import { accounts, decisions, draftAccounts, drafts, people, positionTerms, unit
 import type { Platform } from '../domain/inspection-code';
 import { versionDiff } from '../domain/diff';
 import { bodyText } from '../domain/html';
+import { mayTakeLevel } from '../domain/signoff';
 import { draftView, type DraftView } from './drafts';
 import type { LinkView } from './signoff';
 
@@ -40,7 +41,8 @@ export function lastSeenVersion(draft: Pick<DraftView, 'reviews' | 'versions'>, 
 /**
  * Who a review may be handed to from the page: members of the draft's unit (its staff and its
  * position holders), except the drafter, the current assignee and anyone who already signed
- * another level of this draft (separation of duties; the service checks again on transfer).
+ * another level of this draft (separation of duties; the service checks again on transfer); for a
+ * leader's level, only the unit's leadership (mayTakeLevel).
  */
 export async function transferCandidates(db: Db, draft: Pick<DraftView, 'id' | 'unitId' | 'drafterId' | 'levels'>, assigneeId: string, level: Position) {
   const members = await db
@@ -63,7 +65,7 @@ export async function transferCandidates(db: Db, draft: Pick<DraftView, 'id' | '
   }
   // A holder of another level of this draft's chain may take this one, but cannot then sign their own
   // (nobody signs two levels): said beside the name, and offered last.
-  const withLevel = [...byId.values()].map((c) => ({ ...c, otherLevel: (c.positions.find((x) => x !== level && (draft.levels as readonly string[]).includes(x)) ?? null) as Position | null }));
+  const withLevel = [...byId.values()].filter((c) => mayTakeLevel(level, c.positions)).map((c) => ({ ...c, otherLevel: (c.positions.find((x) => x !== level && (draft.levels as readonly string[]).includes(x)) ?? null) as Position | null }));
   const rank = (c: (typeof withLevel)[number]) => (c.otherLevel ? 2 : c.positions.length ? 0 : 1);
   // Position holders first: they are who "another holder of authority" usually means.
   return withLevel.sort((a, b) => rank(a) - rank(b));

@@ -3,13 +3,13 @@ import { rowsOf, type Db } from '../../db/client';
 import { prepared, preparedByShape } from '../../db/prepared';
 import { auditEvents, decisions, draftAccounts, draftVersions, drafts, linkTokens, people, positionTerms, reviews, units, type Decision, type DraftStatus, type Position } from '../../db/schema';
 import { CHECKLIST, unticked, type Checklist } from '../domain/checklist';
-import { dutyConflict, dutyConflictWords, type Command, type DutyConflict } from '../domain/signoff';
+import { dutyConflict, dutyConflictWords, mayTakeLevel, type Command, type DutyConflict } from '../domain/signoff';
 import { hashToken, randomToken } from '../lib/crypto';
 import { AppError, invalidField, words, type ErrorCode } from '../lib/errors';
 import { label, readableTime } from '../lib/i18n';
 import { appendAudit, auditRows, type AuditInput } from './audit';
 import { calendarStamp } from './calendar';
-import { findPerson, hasRole, isMemberOf, type Person } from './auth';
+import { currentPositions, findPerson, hasRole, type Person } from './auth';
 import { canManage } from './accounts';
 import { inTransaction, type ServiceDeps } from './context';
 import { draftView, draftViewOf, lockDraft, readDraftView, step, transitioned, type DraftRow, type DraftView } from './drafts';
@@ -504,10 +504,16 @@ export async function transferReview(db: Db, deps: ServiceDeps, actor: Person | 
     // review to its position), or this transfer sees it done and refuses.
     const [target] = await tx.select().from(people).where(eq(people.id, input.toPersonId)).for('share');
     if (!target) throw new AppError('not_found', { what: words('接收人', 'person') }, { field: 'toPersonId' });
-    const targetPerson: Person = { id: target.id, name: target.name, email: target.email, roles: target.roles, unitId: target.unitId };
     if (target.deactivatedAt) throw new AppError('conflict', { reason: words(`${target.name} 已停用`, `${target.name} is deactivated`) }, { field: 'toPersonId' });
     if (target.id === review!.assigneeId) throw new AppError('conflict', { reason: words('该审核已由此人负责', 'already assigned to this person') }, { field: 'toPersonId' });
-    if (!(await isMemberOf(tx, targetPerson, draft.unitId))) throw new AppError('forbidden', {}, { field: 'toPersonId', reason: words('接收人须属于稿件所在单位', 'the new reviewer must belong to the draft\'s unit') });
+    const held = (await currentPositions(tx, target.id)).filter((p) => p.unitId === draft.unitId).map((p) => p.position);
+    if (target.unitId !== draft.unitId && !held.length) throw new AppError('forbidden', {}, { field: 'toPersonId', reason: words('接收人须属于稿件所在单位', 'the new reviewer must belong to the draft\'s unit') });
+    if (!mayTakeLevel(review!.level, held)) {
+      throw new AppError('forbidden', {}, { field: 'toPersonId', reason: words(
+        `${label('level', review!.level)}的审核只能转交本单位领导班子成员（书记、副书记、院长、副院长、分管院领导），${target.name} 不在其中`,
+        `a ${label('level', review!.level, 'en')} review can be handed only to a member of the unit's leadership (secretary, deputy secretary, dean, deputy dean, leader in charge); ${target.name} is not one`,
+      ) });
+    }
     const conflict = await dutyConflictNow(tx, { ...review!, assigneeId: target.id }, draft.drafterId);
     if (conflict) throw dutyConflictError(conflict, { field: 'toPersonId' });
     const now = deps.now();

@@ -1,6 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { ALL_POSITIONS, POSITIONS, ROLES } from '../../../db/schema';
 import { errors, jsonBody, jsonResponse, said, uuid, uuidParam } from '../../lib/http';
+import { LEADER_LEVELS } from '../../domain/signoff';
 import { ROUTES } from '../../notify/channel';
 import { UnitRobotsSchema } from '../../notify/robots';
 import { line, text } from '../../lib/text';
@@ -10,8 +11,6 @@ const tags = ['Organisation 组织'];
 const security = [{ bearerAuth: [] }];
 
 const Sla = z.strictObject({ normalHours: z.number().positive().max(720), urgentHours: z.number().positive().max(24) });
-/** The levels no unit's chain may leave out. */
-export const REQUIRED_LEVELS = ['deputy_leader', 'secretary'] as const;
 
 export const ChainSchema = z
   .strictObject({
@@ -21,7 +20,7 @@ export const ChainSchema = z
   .refine((c) => c.levels.every((l, i) => i === 0 || POSITIONS.indexOf(l) > POSITIONS.indexOf(c.levels[i - 1]!)), { ...said('审核级别须按 系室负责人 → 分管院领导 → 宣传员 → 学院书记 的顺序', 'levels must follow the order section_head → deputy_leader → publicity_officer → secretary'), path: ['levels'] })
   // Seed 001: 网上发布的信息必须经分管领导初审，报主要领导审批通过后，方可发布. A unit may leave out the
   // levels it has no one for, never these two (an admin could otherwise cut review to one signature).
-  .refine((c) => REQUIRED_LEVELS.every((l) => c.levels.includes(l)), { ...said('审核链须包含分管院领导和学院书记（分管领导初审、主要领导审批后方可发布）', 'levels must include deputy_leader and secretary (the leader in charge reviews and the principal leader approves before anything is published)'), path: ['levels'] })
+  .refine((c) => LEADER_LEVELS.every((l) => c.levels.includes(l)), { ...said('审核链须包含分管院领导和学院书记（分管领导初审、主要领导审批后方可发布）', 'levels must include deputy_leader and secretary (the leader in charge reviews and the principal leader approves before anything is published)'), path: ['levels'] })
   .openapi('ChainSettings');
 
 const RobotState = z.object({ configured: z.boolean(), signed: z.boolean() });
