@@ -69,7 +69,8 @@ describe.each(['postgres', 'pglite'] as const)('online-opinion incidents (%s)', 
     expect(created.body.deadlines.acknowledgeBy).toBe(new Date(t.clock.now.getTime() + 3600_000).toISOString());
     const id = created.body.id;
     const first = (await t.deliver()).filter((m) => m.kind === 'incident');
-    expect(new Set(toWhom(first))).toEqual(new Set([demo.people.publicity_officer, demo.people.deputy_leader]));
+    // Students' incidents: the deputy secretary at once too (seed 003 第四篇(三)), beside the leader in charge.
+    expect(new Set(toWhom(first))).toEqual(new Set([demo.people.publicity_officer, demo.people.deputy_leader, office.deputy_secretary]));
     expect(first[0]!.text).toContain(`http://imprimatur.test/incidents/${id}`);
     expect(first[0]!.subject).toContain('【舆情报告】');
 
@@ -90,8 +91,8 @@ describe.each(['postgres', 'pglite'] as const)('online-opinion incidents (%s)', 
     expect(ack.body.stage).toBe('acknowledged');
     expect(ack.body.deadlines.acknowledgeBy).toBeNull();
     const up = (await t.deliver()).filter((m) => m.kind === 'incident');
-    // Students' incidents: the secretary, the dean and the deputy secretary (not the deputy dean).
-    expect(new Set(toWhom(up))).toEqual(new Set([demo.people.secretary, office.dean, office.deputy_secretary]));
+    // Then the secretary and the dean (the deputy secretary was told first; the deputy dean is not, for students).
+    expect(new Set(toWhom(up))).toEqual(new Set([demo.people.secretary, office.dean]));
     expect(up[0]!.subject).toContain('【舆情上报】');
   });
 
@@ -133,7 +134,9 @@ describe.each(['postgres', 'pglite'] as const)('online-opinion incidents (%s)', 
     const closed = await t.request('POST', `/api/v1/incidents/${incident.id}/close`, { token: demo.tokens.secretary, body: { summary: '总结评估：回复及时，未再发酵。' } });
     expect(closed.status).toBe(200);
     expect(closed.body.stage).toBe('closed');
-    expect(closed.body.entries.map((e: { kind: string }) => e.kind)).toEqual(['reported', 'acknowledged', 'reported_up', 'assessed', 'reply', 'follow_up', 'handling_done', 'closed']);
+    // 较大 (significant) goes up to the university's leading group too (seed 003 八(二)3).
+    expect(closed.body.entries.map((e: { kind: string }) => e.kind)).toEqual(['reported', 'acknowledged', 'reported_up', 'assessed', 'reported_up', 'reply', 'follow_up', 'handling_done', 'closed']);
+    expect(closed.body.entries.filter((e: { kind: string }) => e.kind === 'reported_up')[1].data).toMatchObject({ to: 'leading_group' });
   });
 
   it('reminds and escalates an unanswered report on a moving clock, across midnight Beijing time, once each', async () => {
@@ -143,11 +146,11 @@ describe.each(['postgres', 'pglite'] as const)('online-opinion incidents (%s)', 
     await t.deliver();
     expect(toWhom(await sweepAt(cst('2026-12-01T23:40:00')))).toEqual([]);
     const reminder = await sweepAt(cst('2026-12-02T00:16:00'));
-    expect(new Set(toWhom(reminder))).toEqual(new Set([demo.people.publicity_officer, demo.people.deputy_leader]));
+    expect(new Set(toWhom(reminder))).toEqual(new Set([demo.people.publicity_officer, demo.people.deputy_leader, office.deputy_secretary]));
     expect(reminder[0]!.subject).toContain('【舆情提醒】');
     expect(toWhom(await sweepAt(cst('2026-12-02T00:20:00')))).toEqual([]);
     const overdue = await sweepAt(cst('2026-12-02T00:31:00'));
-    expect(new Set(toWhom(overdue))).toEqual(new Set([demo.people.publicity_officer, demo.people.deputy_leader, demo.people.secretary, office.dean]));
+    expect(new Set(toWhom(overdue))).toEqual(new Set([demo.people.publicity_officer, demo.people.deputy_leader, office.deputy_secretary, demo.people.secretary, office.dean]));
     expect(overdue[0]!.subject).toContain('【舆情超时】');
     expect(toWhom(await sweepAt(cst('2026-12-02T03:00:00')))).toEqual([]);
     // Never decided for anyone: still waiting to be acknowledged.
@@ -169,7 +172,7 @@ describe.each(['postgres', 'pglite'] as const)('online-opinion incidents (%s)', 
     expect(reported.data.notified).toEqual(expect.arrayContaining(told));
   });
 
-  it('an urgent report skips to the secretary and tells the skipped leader in charge', async () => {
+  it('an urgent report skips to the secretary and tells the skipped leaders', async () => {
     t.clock.now = cst('2026-12-02T09:00:00');
     const created = await report(demo.tokens.drafter!, { urgent: true, group: 'teachers', summary: '教师言论被断章取义传播' });
     expect(created.status).toBe(201);
@@ -177,10 +180,11 @@ describe.each(['postgres', 'pglite'] as const)('online-opinion incidents (%s)', 
     const urgent = sent.filter((m) => m.subject.includes('越级上报】'));
     const skipped = sent.filter((m) => m.subject.includes('【越级上报知会】'));
     expect(new Set(urgent.map((m) => m.to.personId))).toEqual(new Set([demo.people.publicity_officer, demo.people.secretary]));
-    expect(skipped.map((m) => m.to.personId)).toEqual([demo.people.deputy_leader]);
-    // Acknowledged by the secretary, a teachers' incident reaches the deputy secretary and the deputy dean.
+    // Skipped: the leader in charge and, for teachers, the deputy secretary and the deputy dean in charge.
+    expect(new Set(skipped.map((m) => m.to.personId))).toEqual(new Set([demo.people.deputy_leader, office.deputy_secretary, office.deputy_dean]));
+    // Acknowledged by the secretary, it reaches the dean.
     await t.request('POST', `/api/v1/incidents/${created.body.id}/acknowledge`, { token: demo.tokens.secretary, body: {} });
-    expect(new Set(toWhom(await t.deliver()))).toEqual(new Set([office.dean, office.deputy_secretary, office.deputy_dean]));
+    expect(new Set(toWhom(await t.deliver()))).toEqual(new Set([office.dean]));
   });
 
   it('keeps photos and screenshots as evidence, checked by their bytes, served only to those who may see the incident', async () => {

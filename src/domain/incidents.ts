@@ -14,7 +14,8 @@ export type IncidentStage = (typeof INCIDENT_STAGES)[number];
 /** 特别重大、重大、较大 and ordinary; the graver ones go to the university's leading group. */
 export const SEVERITIES = ['ordinary', 'significant', 'major', 'especially_major'] as const;
 export type Severity = (typeof SEVERITIES)[number];
-export const isGrave = (s: Severity | null) => s === 'major' || s === 'especially_major';
+/** Seed 003 八(二)3: 如为特别重大网络舆情、重大或较大网络舆情，要及时上报学校网络意识形态工作领导小组. */
+export const isGrave = (s: Severity | null) => s !== null && s !== 'ordinary';
 
 /**
  * The four classes of handling (分类处置): (1) questions, doubts, claims — answered the same day;
@@ -63,23 +64,23 @@ export function stepWaitsOn(f: { class: IncidentClass | null; repliedAt: Date | 
 }
 
 /**
- * Who hears of a new report first (第一时间): the person on duty and the unit's leader in charge.
- * Marked urgent (越级上报), it goes straight to the secretary as well, and the levels it skipped
- * are told that it did.
+ * Seed 003 第四篇(三): 学生层面…第一接报人第一时间报告副书记；教师层面…报告副书记和分管院长. Who a
+ * report concerns decides who hears of it first, beside the unit's leader in charge (分管负责人, the
+ * general flow), who is there even where the unit has appointed no deputy secretary.
  */
-export function firstReceivers(urgent: boolean): { act: AnyPosition[]; informed: AnyPosition[] } {
-  return urgent ? { act: ['secretary'], informed: ['deputy_leader'] } : { act: ['deputy_leader'], informed: [] };
-}
+const BY_GROUP: Record<Group, AnyPosition[]> = { students: ['deputy_secretary'], teachers: ['deputy_secretary', 'deputy_dean'], other: [] };
 
 /**
- * Who the leader in charge reports to once the report is acknowledged: the secretary and the dean,
- * and by whom it concerns — students' incidents the deputy secretary, teachers' the deputy
- * secretary and the deputy dean in charge.
+ * Who hears of a new report first (第一时间): the person on duty, the unit's leader in charge and,
+ * by whom it concerns, the deputy secretary (and the deputy dean in charge). Marked urgent (越级上报),
+ * it goes straight to the secretary, and the levels it skipped are told that it did.
  */
-export function reportUpTo(group: Group): AnyPosition[] {
-  const byGroup: Record<Group, AnyPosition[]> = { students: ['deputy_secretary'], teachers: ['deputy_secretary', 'deputy_dean'], other: [] };
-  return ['secretary', 'dean', ...byGroup[group]];
+export function firstReceivers(urgent: boolean, group: Group): { act: AnyPosition[]; informed: AnyPosition[] } {
+  return urgent ? { act: ['secretary'], informed: ['deputy_leader', ...BY_GROUP[group]] } : { act: ['deputy_leader', ...BY_GROUP[group]], informed: [] };
 }
+
+/** Who is told once the report is acknowledged: 分别第一时间报告书记和院长. */
+export const REPORT_UP_TO: AnyPosition[] = ['secretary', 'dean'];
 
 export interface IncidentDeadlines {
   /** The report must be acknowledged by then. */

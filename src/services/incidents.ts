@@ -2,10 +2,11 @@ import { and, asc, desc, eq, inArray, ne, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { drafts, incidentEntries, incidents, people, units, type AnyPosition, type EvidenceFile } from '../../db/schema';
 import {
-  allowedActions, chase, deadlines, firstReceivers, isGrave, MAX_EVIDENCE_FILES, nextStage, reportUpTo, stepWaitsOn,
+  allowedActions, chase, deadlines, firstReceivers, isGrave, MAX_EVIDENCE_FILES, nextStage, REPORT_UP_TO, stepWaitsOn,
   type DeadlineKind, type EntryKind, type Group, type IncidentAction, type IncidentClass, type Severity,
 } from '../domain/incidents';
 import { CLOCK_GRACE_MS } from '../domain/cst';
+import { LEADERSHIP } from '../domain/signoff';
 import { AppError, invalidField, words } from '../lib/errors';
 import { label } from '../lib/i18n';
 import { appendAudit } from './audit';
@@ -33,7 +34,6 @@ const ACTION_WORDS: Record<IncidentAction, [string, string]> = {
 type IncidentRow = typeof incidents.$inferSelect;
 
 /** Leaders of a unit who act on its incidents (研判, replies, the closing review). */
-const LEADERS: AnyPosition[] = ['deputy_leader', 'secretary', 'dean', 'deputy_secretary', 'deputy_dean'];
 
 async function holders(db: Db, unitId: string, positions: readonly AnyPosition[]): Promise<string[]> {
   const ids = await Promise.all(positions.map((p) => holderOf(db, unitId, p)));
@@ -94,7 +94,7 @@ export async function reportIncident(db: Db, deps: ServiceDeps, actor: Person, i
         sourcePlatform: input.sourcePlatform ?? null, sourceUrl: input.sourceUrl ?? null, reportedAt: now, updatedAt: now,
       })
       .returning();
-    const receivers = firstReceivers(row!.urgent);
+    const receivers = firstReceivers(row!.urgent, row!.group);
     const first = [...new Set([...(await onDuty(tx, input.unitId, now)), ...(await holders(tx, input.unitId, receivers.act))])].filter((id) => id !== actor.id);
     // Nobody on duty and the post vacant: a report must still reach someone (第一时间), so the
     // university's leading group (the publicity department) hears of it instead.
@@ -154,7 +154,7 @@ async function requireActor(db: Db, actor: Person, row: IncidentRow, action: Inc
   if (hasRole(actor, 'admin', 'publicity')) return;
   if (action === 'follow_up' || action === 'add_evidence') return requireUnitAccess(db, actor, row.unitId);
   const held = (await currentPositions(db, actor.id)).filter((p) => p.unitId === row.unitId).map((p) => p.position);
-  if (held.some((p) => LEADERS.includes(p))) return;
+  if (held.some((p) => (LEADERSHIP as readonly AnyPosition[]).includes(p))) return;
   if (action === 'acknowledge' && (await onDuty(db, row.unitId, row.reportedAt)).includes(actor.id)) return;
   throw new AppError('forbidden');
 }
@@ -199,7 +199,7 @@ export async function actOnIncident(db: Db, deps: ServiceDeps, actor: Person, id
         set.acknowledgedAt = now;
         set.acknowledgedById = actor.id;
         // The leader in charge reports on to the secretary and the dean, and by whom it concerns.
-        const up = (await holders(tx, row.unitId, reportUpTo(row.group))).filter((p) => p !== actor.id);
+        const up = (await holders(tx, row.unitId, REPORT_UP_TO)).filter((p) => p !== actor.id);
         await entry(tx, id, now, actor.id, 'acknowledged', input.note ?? null);
         await entry(tx, id, now, actor.id, 'reported_up', null, { notified: up });
         if (up.length) await enqueue(tx, 'incident.notified', { incidentId: id, reason: 'reported_up', personIds: up });
@@ -311,7 +311,7 @@ async function chaseIncidents(db: Db, deps: ServiceDeps, now: Date): Promise<num
         ));
         if (done || locked.stage === 'closed') return 0;
         const owed = kind === 'acknowledgeBy'
-          ? [...(await onDuty(tx, row.unitId, row.reportedAt)), ...(await holders(tx, row.unitId, firstReceivers(row.urgent).act))]
+          ? [...(await onDuty(tx, row.unitId, row.reportedAt)), ...(await holders(tx, row.unitId, firstReceivers(row.urgent, row.group).act))]
           : await holders(tx, row.unitId, ['deputy_leader', 'secretary']);
         const above = step === 'escalate'
           ? [...(await holders(tx, row.unitId, ['secretary', 'dean', 'publicity_officer'])), ...(kind === 'acknowledgeBy' && !isGrave(row.severity) ? [] : await publicityDepartment(tx))]
