@@ -274,6 +274,12 @@ describe('results, closing and expiry', () => {
     // Under next year's inspection the account may still publish on this year's code.
     expect((await get(`/api/v1/accounts/${demo.accountId}`, demo.tokens.publicity)).body.publishable).toBe(true);
 
+    // Not before its self-reports are due: closing would end this year's codes for everyone still reporting.
+    const early = await post(`/api/v1/inspections/campaigns/${next.body.id}/close`, demo.tokens.publicity);
+    expect(early.status).toBe(409);
+    expect(early.body.error.message).toMatch(/^自查截止时间（.*）之前不能结束年检/);
+    expect((await get(`/api/v1/verify/${demoCode}`)).body).toMatchObject({ valid: true, status: 'valid' });
+    t.clock.now = new Date(next.body.deadline);
     const closed = await post(`/api/v1/inspections/campaigns/${next.body.id}/close`, demo.tokens.publicity);
     expect(closed.status, closed.text).toBe(200);
     const verify = await get(`/api/v1/verify/${demoCode}`);

@@ -19,7 +19,7 @@ import { requireRole, type Person } from './auth';
 import { inTransaction, onCommit, type ServiceDeps } from './context';
 import { enqueue } from './outbox';
 import type { Sweep } from './sweeps';
-import { cstYear, cstYearStart } from '../domain/cst';
+import { cstReadable, cstYear, cstYearStart } from '../domain/cst';
 import { perDatabase, TtlCache } from '../lib/ttl-cache';
 import { weakEtag } from '../lib/etag';
 
@@ -105,6 +105,14 @@ export async function closeCampaign(db: Db, deps: ServiceDeps, actor: Person | n
     const [campaign] = await tx.select().from(inspectionCampaigns).where(eq(inspectionCampaigns.id, campaignId)).for('update');
     if (!campaign) throw campaignNotFound();
     if (campaign.closedAt) throw new AppError('conflict', { reasonZh: `${campaign.year} 年度年检已结束`, reasonEn: `the ${campaign.year} campaign is already closed` }, { closedAt: campaign.closedAt.toISOString() });
+    // Closing ends the earlier years' codes at once, so every account still reporting would lose its
+    // right to publish: by hand, only once self-reports are due (the grace period may be cut short).
+    if (deps.now() < campaign.deadline) {
+      throw new AppError('conflict', {
+        reasonZh: `自查截止时间（${cstReadable(campaign.deadline)}）之前不能结束年检：结束会使此前年度的审查合格编码全部失效`,
+        reasonEn: `the campaign cannot be closed before its self-report deadline (${cstReadable(campaign.deadline, 'en')}): closing ends every earlier year's pass code`,
+      }, { deadline: campaign.deadline.toISOString() });
+    }
     await closeLocked(tx, campaign, actor?.id ?? null, deps.now());
   });
   return getCampaignView(db, campaignId);
