@@ -226,6 +226,17 @@ describe.each<DbKind>(['postgres', 'pglite'])('sign-off chain on %s', (kind) => 
     await t.request('PUT', `/api/v1/units/${demo.unitId}/positions/publicity_officer`, { token: demo.tokens.admin, body: { personId: demo.people.publicity_officer } });
   });
 
+  it('allowedActions are what the caller may do, not every move of the status: no one approves through the draft API', async () => {
+    const draft = await newDraft('各人可做之事');
+    const actions = async (who: 'drafter' | 'deputy_leader' | 'publicity') => (await t.request('GET', `/api/v1/drafts/${draft.id}`, { token: demo.tokens[who] })).body.allowedActions;
+    expect(await actions('drafter')).toEqual(['edit', 'submit', 'withdraw']);
+    expect(await actions('publicity')).toEqual([]);
+    const submitted = await submit(draft.id);
+    expect(submitted.allowedActions).toEqual(['edit', 'withdraw', 'urge']);
+    expect(await actions('deputy_leader')).toEqual([]);
+    expect(await actions('publicity')).toEqual(['urge']);
+  });
+
   it('a leader’s level is handed only to the unit’s leadership (seed 001: 分管领导初审、主要领导审批), never to staff', async () => {
     const draft = await newDraft('转交领导级别');
     await submit(draft.id);

@@ -77,6 +77,19 @@ export function pageActions(view: DraftView, me: Person, unitMember = false): Pa
   };
 }
 
+/** What a caller may ask of a draft through the API; decisions are taken by sign-off link, never there. */
+const API_COMMANDS = ['edit', 'submit', 'withdraw', 'retract', 'urge'] as const;
+
+/**
+ * A view as its caller reads it from the API: `allowedActions` names what this caller may do (the
+ * state machine's moves cut to their part: the drafter edits and submits, publicity may urge), not
+ * every move the draft's status allows.
+ */
+export function forCaller<V extends DraftView>(view: V, me: Person): V {
+  const can = pageActions(view, me);
+  return { ...view, allowedActions: API_COMMANDS.filter((cmd) => can[cmd]) };
+}
+
 /** The version pair to compare: as asked when both exist, else the one before the current and the current. */
 export function diffPair(view: Pick<DraftView, 'currentVersion'>, from?: number, to?: number): { from: number; to: number } | null {
   const valid = (n: number | undefined): n is number => n !== undefined && Number.isInteger(n) && n >= 1 && n <= view.currentVersion;
