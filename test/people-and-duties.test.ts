@@ -6,6 +6,7 @@ import { parseConfig, ConfigError } from '../src/config';
 import { emailDomainAllowed } from '../src/domain/email';
 import { sheetHash } from '../src/domain/sheet';
 import { sheetFacts } from '../src/services/sheet';
+import { operatorToken } from '../src/services/bootstrap';
 import { ALL_TICKED, createTestEnv, type TestEnv } from './harness';
 import { rowsOf, type Demo } from './registry-fixtures';
 
@@ -95,6 +96,22 @@ describe('people are created without handing out their credential', () => {
     const issued = rowsOf<{ n: number }>(await t.runtime.database.db.execute(sql`select count(*)::int as n from audit_events where action = 'person.token_issued' and subject_id = ${demo.people.drafter}`));
     expect(issued[0]!.n).toBeGreaterThanOrEqual(2);
   }, 120_000);
+
+  it('operator tokens keep to the limit of 20, each with its own name; the oldest operator token gives way, never one the person named', async () => {
+    const person = await addPerson(demo.tokens.admin!, { name: '令牌上限', email: 'token.limit@demo.imprimatur.local' });
+    const own = await t.request('POST', '/api/v1/tokens', { token: await t.tokenFor(person.body.id), body: { label: '我的脚本' } });
+    expect(own.status, own.text).toBe(201);
+    const minted: string[] = [];
+    for (let i = 0; i < 22; i++) minted.push((await operatorToken(t.runtime.database.db, t.runtime.deps, { personId: person.body.id })).token);
+    const live = (await t.request('GET', '/api/v1/tokens', { token: minted.at(-1) })).body.items as { label: string }[];
+    expect(live).toHaveLength(20);
+    expect(new Set(live.map((k) => k.label)).size).toBe(20);
+    expect(live.map((k) => k.label)).toContain('我的脚本');
+    expect(live.filter((k) => k.label !== '我的脚本').every((k) => /^cli \d{4}-\d{2}-\d{2} \d{2}:\d{2}( \(\d+\))?$/.test(k.label))).toBe(true);
+    // The first ones gave way (revoked, recorded); the newest work.
+    expect((await t.request('GET', '/api/v1/me', { token: minted[0] })).status).toBe(401);
+    expect((await t.request('GET', '/api/v1/me', { token: minted.at(-1) })).status).toBe(200);
+  });
 
   it('a CLI run with another APP_SECRET is refused naming it (its token would be accepted nowhere); `secret:adopt` changes the secret on purpose', async () => {
     const cli = (secret: string, ...args: string[]) =>

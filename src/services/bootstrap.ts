@@ -1,13 +1,14 @@
-import { asc, desc, eq, inArray, like, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNull, like, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client';
-import { accounts, inspectionCodes, people, units } from '../../db/schema';
-import { cstYear } from '../domain/cst';
+import { accounts, apiTokens, inspectionCodes, people, units } from '../../db/schema';
+import { cstMinute, cstYear } from '../domain/cst';
 import { applyForAccount, approveAccount } from './accounts';
 import { campaignForYear, createCampaign, ensureInspection, fileSelfReport, gradeInspection } from './inspections';
 import { AppError, words } from '../lib/errors';
 import { appendAudit } from './audit';
 import { issueApiToken } from './auth';
 import { inTransaction, type ServiceDeps } from './context';
+import { MAX_TOKENS } from './tokens';
 import { assignPosition, createPerson, createUnit } from './org';
 import { POSITIONS, type Position } from '../../db/schema';
 
@@ -24,6 +25,9 @@ export async function bootstrapAdmin(db: Db, deps: ServiceDeps, input: { name: s
  * (`npm run cli -- token --email E`): the only way besides the person's own mailbox to get one, and
  * never over the API. Recorded in the audit chain (without the token).
  */
+/** What an operator's tokens are named by: `cli 2026-12-07 17:30`, told apart on the person's token list. */
+const CLI_LABEL = 'cli';
+
 export async function operatorToken(db: Db, deps: ServiceDeps, who: { email: string } | { personId: string }): Promise<{ personId: string; token: string }> {
   return inTransaction(db, deps, async (tx) => {
     const [person] = await tx
@@ -31,8 +35,25 @@ export async function operatorToken(db: Db, deps: ServiceDeps, who: { email: str
       .from(people)
       .where('email' in who ? eq(sql`lower(${people.email})`, who.email.trim().toLowerCase()) : eq(people.id, who.personId));
     if (!person) throw new AppError('not_found', { what: words('人员', 'person') }, { field: 'email' in who ? 'email' : 'personId' });
-    const token = await issueApiToken(tx, deps.config.appSecret, person.id, 'cli');
-    await appendAudit(tx, { actorId: null, action: 'person.token_issued', subjectType: 'person', subjectId: person.id, data: { via: 'cli' }, at: deps.now() });
+    const now = deps.now();
+    // As a token the person makes: one at a time per person, within MAX_TOKENS, each with its own
+    // name. At the limit the oldest operator token gives way (a demo run again mints fresh ones);
+    // tokens the person named are never revoked for it.
+    await tx.select({ id: people.id }).from(people).where(eq(people.id, person.id)).for('update');
+    const held = await tx.select({ id: apiTokens.id, label: apiTokens.label }).from(apiTokens)
+      .where(and(eq(apiTokens.personId, person.id), isNull(apiTokens.revokedAt))).orderBy(asc(apiTokens.createdAt));
+    if (held.length >= MAX_TOKENS) {
+      const oldest = held.find((k) => k.label === CLI_LABEL || k.label.startsWith(`${CLI_LABEL} `));
+      if (!oldest) throw new AppError('conflict', { reasonZh: `此人已有 ${MAX_TOKENS} 个个人令牌，须先撤销一个`, reasonEn: `this person holds ${MAX_TOKENS} personal tokens already; one must be revoked first` }, { max: MAX_TOKENS });
+      await tx.update(apiTokens).set({ revokedAt: now }).where(eq(apiTokens.id, oldest.id));
+      await appendAudit(tx, { actorId: null, action: 'person.token_revoked', subjectType: 'person', subjectId: person.id, data: { tokenId: oldest.id, via: 'cli', reason: 'limit' }, at: now });
+    }
+    const base = `${CLI_LABEL} ${cstMinute(now)}`;
+    const taken = new Set(held.map((k) => k.label));
+    let label = base;
+    for (let n = 2; taken.has(label); n++) label = `${base} (${n})`;
+    const token = await issueApiToken(tx, deps.config.appSecret, person.id, label);
+    await appendAudit(tx, { actorId: null, action: 'person.token_issued', subjectType: 'person', subjectId: person.id, data: { via: 'cli', label }, at: now });
     return { personId: person.id, token };
   });
 }
