@@ -154,7 +154,7 @@ describe('publicity console over HTTP', () => {
     expect(noNotes.status).toBe(400);
     expect(noNotes.text).toContain('href="#f-interviewSummary"');
     // The passed inspection cannot be graded again: 409 on the page, nothing changed.
-    const regrade = await post('publicity', `/inspections/${inspectionId}/grade`, { result: 'fail' });
+    const regrade = await post('publicity', `/inspections/${inspectionId}/grade`, { result: 'fail', findings: '长期未审先发' });
     expect(regrade.status).toBe(409);
     expect((await t.request('GET', `/api/v1/inspections/${inspectionId}`, { token: demo.tokens.publicity })).body.status).toBe('passed');
     // A staff member outside the account cannot grade or see it.

@@ -156,8 +156,15 @@ describe('grading', () => {
 
   it('refuses a grade that contradicts its findings, naming the field', async () => {
     expect((await grade(ids.b.inspection, { result: 'pass' }, demo.tokens.publicity_officer)).status).toBe(403);
-    const past = await grade(ids.b.inspection, { result: 'rectify', rectifyDeadline: new Date(t.clock.now.getTime() - 1000).toISOString() });
+    const past = await grade(ids.b.inspection, { result: 'rectify', findings: '评论区管理不到位', rectifyDeadline: new Date(t.clock.now.getTime() - 1000).toISOString() });
     expect(past.body.error.details.fields[0]).toMatchObject({ path: 'rectifyDeadline', code: 'deadline_past' });
+    // Not a pass: what was found is said (seed 004 第四条(四)), for rectify and fail alike.
+    for (const result of ['rectify', 'fail']) {
+      const bare = await grade(ids.b.inspection, { result });
+      expect(bare.status).toBe(400);
+      expect(bare.body.error.details.fields[0]).toMatchObject({ path: 'findings', code: 'findings_required' });
+      expect(bare.body.error.message).toContain('须写明存在的问题');
+    }
     const autoFail = await grade(ids.b.inspection, { result: 'pass', autoFailItems: ['rumour'] });
     expect(autoFail.status).toBe(400);
     expect(autoFail.body.error.details.fields[0]).toMatchObject({ path: 'result', code: 'auto_fail', items: ['rumour'] });
@@ -324,7 +331,7 @@ describe('grading with only a result', () => {
   it('rectify without a named deadline gives thirty days', async () => {
     const account = await registered(t, demo);
     const inspectionId = account.inspections[0].id;
-    const res = await post(`/api/v1/inspections/${inspectionId}/grade`, demo.tokens.publicity, { result: 'rectify' });
+    const res = await post(`/api/v1/inspections/${inspectionId}/grade`, demo.tokens.publicity, { result: 'rectify', findings: '更新不及时' });
     expect(res.status, res.text).toBe(200);
     expect(res.body).toMatchObject({ status: 'rectifying', accountStatus: 'rectifying', rectifyDeadline: new Date(t.clock.now.getTime() + 30 * 86_400_000).toISOString() });
     expect(res.body.gradings.at(-1)).toMatchObject({ result: 'rectify', rectifyDeadline: res.body.rectifyDeadline });
@@ -333,8 +340,8 @@ describe('grading with only a result', () => {
   it('two graders at once, each naming the status they saw: one grade is taken, the other is a 409 rather than a re-grade', async () => {
     const inspectionId = (await registered(t, demo)).inspections[0].id;
     const [a, b] = await Promise.all([
-      post(`/api/v1/inspections/${inspectionId}/grade`, demo.tokens.publicity, { result: 'rectify', expectedStatus: 'open' }),
-      post(`/api/v1/inspections/${inspectionId}/grade`, demo.tokens.publicity, { result: 'fail', expectedStatus: 'open' }),
+      post(`/api/v1/inspections/${inspectionId}/grade`, demo.tokens.publicity, { result: 'rectify', findings: '更新不及时', expectedStatus: 'open' }),
+      post(`/api/v1/inspections/${inspectionId}/grade`, demo.tokens.publicity, { result: 'fail', findings: '长期未审先发', expectedStatus: 'open' }),
     ]);
     expect([a.status, b.status].sort()).toEqual([200, 409]);
     const refused = a.status === 409 ? a : b;

@@ -38,7 +38,7 @@ export function nextInspectionStatus(status: InspectionStatus, move: 'self_repor
   return INSPECTION_TRANSITIONS[status][move] ?? null;
 }
 
-export type GradeProblem = { field: 'result' | 'rectifyDeadline'; code: 'auto_fail' | 'deadline_past'; items?: AutoFailItem[] };
+export type GradeProblem = { field: 'result' | 'rectifyDeadline' | 'findings'; code: 'auto_fail' | 'deadline_past' | 'findings_required'; items?: AutoFailItem[] };
 
 /** Rectification time when the grader names no deadline: thirty days. */
 export const DEFAULT_RECTIFY_DAYS = 30;
@@ -52,8 +52,11 @@ export function rectifyDeadlineOf(given: Date | null | undefined, now: Date): Da
  * A grading is refused when it contradicts its own findings: any automatic-fail item forces `fail`,
  * and a rectification deadline must lie in the future.
  */
-export function gradeProblems(g: { result: GradeResult; autoFailItems: AutoFailItem[]; rectifyDeadline?: Date | null }, now: Date): GradeProblem[] {
+export function gradeProblems(g: { result: GradeResult; autoFailItems: AutoFailItem[]; rectifyDeadline?: Date | null; findings?: string | null }, now: Date): GradeProblem[] {
   const problems: GradeProblem[] = [];
+  // Seed 004 第四条(四): 存在问题的，与负责人进行约谈；问题严重、年度审查不合格的，予以整改或关停. A
+  // grade that is not a pass says what the problem is: the account's people are told it, and it is the record.
+  if (g.result !== 'pass' && !g.findings?.trim()) problems.push({ field: 'findings', code: 'findings_required' });
   if (g.autoFailItems.length && g.result !== 'fail') problems.push({ field: 'result', code: 'auto_fail', items: g.autoFailItems });
   if (g.result === 'rectify' && g.rectifyDeadline && g.rectifyDeadline.getTime() <= now.getTime()) problems.push({ field: 'rectifyDeadline', code: 'deadline_past' });
   return problems;

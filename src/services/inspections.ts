@@ -236,11 +236,12 @@ export async function gradeInspection(db: Db, deps: ServiceDeps, actor: Person, 
     const next = inspectionStep(i, input.result);
     const now = deps.now();
     const autoFail = [...new Set([...(input.autoFailItems ?? []), ...(i.selfReport ? autoFailFromSelfReport({ incidents: i.selfReport.incidents, unreviewedPublications: i.selfReport.reviewCompliance?.unreviewedPublications }) : [])])];
-    const problems = gradeProblems({ result: input.result, autoFailItems: autoFail, rectifyDeadline: input.rectifyDeadline ?? null }, now);
+    const problems = gradeProblems({ result: input.result, autoFailItems: autoFail, rectifyDeadline: input.rectifyDeadline ?? null, findings: input.findings }, now);
     const rectifyDeadline = input.result === 'rectify' ? rectifyDeadlineOf(input.rectifyDeadline, now) : null;
     if (problems.length) {
       const text = (p: (typeof problems)[number], en: boolean) =>
         p.code === 'auto_fail' ? `${p.field}: ${en ? 'automatic-fail items require fail' : '存在一票否决项，须评定为不合格'}（${(p.items ?? []).map((x) => AUTO_FAIL_LABELS[x][en ? 1 : 0]).join('、')}）`
+          : p.code === 'findings_required' ? `${p.field}: ${en ? 'say what the problems are when the result is not a pass' : '评定为须整改或不合格时，须写明存在的问题'}`
           : `${p.field}: ${en ? 'must be in the future' : '整改期限须晚于当前时间'}`;
       throw new AppError('grade_inconsistent', { problemsZh: problems.map((p) => text(p, false)).join('；'), problemsEn: problems.map((p) => text(p, true)).join('; ') },
         { fields: problems.map((p) => ({ path: p.field, code: p.code, items: p.items })) });
@@ -258,6 +259,9 @@ export async function gradeInspection(db: Db, deps: ServiceDeps, actor: Person, 
     } else {
       const command = input.accountAction === 'shut_down' ? 'shut_down' : account.status === 'suspended' ? null : 'suspend';
       if (command) account = await moveAccount(tx, account, command, actor.id, now, input.findings ?? `${c.year} 年度年检不合格 / failed the ${c.year} inspection`);
+      // A failed year's inspection ends what an earlier pass vouched for: the earlier code would
+      // otherwise let the account publish again on reinstatement, and verify as valid meanwhile.
+      await revokeLiveCodes(tx, account.id, actor.id, now, `${c.year} 年度年检不合格 / failed the ${c.year} inspection`);
     }
     await tx.update(inspections).set({
       status: next, result: input.result, findings: input.findings ?? null, autoFailItems: autoFail, gradedAt: now, gradedBy: actor.id,
@@ -297,6 +301,14 @@ export function parseCodeOrThrow(input: string): string {
   // Well-formed but failing its check character: a typo, so it cannot be in the registry.
   if (error === 'check_failed') throw new AppError('code_not_found', { code: shown }, { field: 'code', reason: 'check_failed' });
   return parseInspectionCode(input)!.code;
+}
+
+/** Revokes an account's live codes (neither revoked nor expired), each on the record with its reason. */
+async function revokeLiveCodes(tx: Db, accountId: string, actorId: string, now: Date, reason: string) {
+  const revoked = await tx.update(inspectionCodes).set({ revokedAt: now, revokedBy: actorId, revokedReason: reason })
+    .where(and(eq(inspectionCodes.accountId, accountId), isNull(inspectionCodes.revokedAt), isNull(inspectionCodes.expiredAt)))
+    .returning({ code: inspectionCodes.code });
+  for (const { code } of revoked) await appendAudit(tx, { actorId, action: 'inspection.code_revoked', subjectType: 'inspection_code', subjectId: code, at: now, data: { accountId, reason } });
 }
 
 /** 撤销: publicity staff revoke a code with a reason; the code stays on record, shown as revoked. */
