@@ -96,6 +96,21 @@ describe.each(['postgres', 'pglite'] as const)('online-opinion incidents (%s)', 
     expect(up[0]!.subject).toContain('【舆情上报】');
   });
 
+  it('every class owes the public an answer before its handling is done (seed 003 八(二)4), not only the inquiry', async () => {
+    t.clock.now = cst('2026-11-30T10:00:00');
+    for (const [cls, said] of [['suggestion', '建设性意见须积极采纳并予以回复'], ['fabrication', '须依法澄清事实真相'], ['hyping', '须依法告知事实真相']] as const) {
+      const { body: incident } = await report(demo.tokens.drafter!, { summary: `分类处置：${cls}` });
+      await t.request('POST', `/api/v1/incidents/${incident.id}/acknowledge`, { token: demo.tokens.deputy_leader, body: {} });
+      const assessed = await t.request('POST', `/api/v1/incidents/${incident.id}/assess`, { token: demo.tokens.secretary, body: { severity: 'ordinary', class: cls, note: '研判' } });
+      expect(assessed.status, assessed.text).toBe(200);
+      const unanswered = await t.request('POST', `/api/v1/incidents/${incident.id}/finish`, { token: demo.tokens.secretary, body: { text: '不回复' } });
+      expect(unanswered.status).toBe(409);
+      expect(unanswered.body.error.message).toContain(said);
+      expect(unanswered.body.error.details).toEqual({ field: 'draftId' });
+    }
+    await t.deliver();
+  });
+
   it('owes a class-(1) reply the same Beijing day, recorded only as a draft approved through the chain', async () => {
     t.clock.now = cst('2026-11-30T11:00:00');
     const { body: incident } = await report(demo.tokens.drafter!);

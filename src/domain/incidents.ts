@@ -56,11 +56,19 @@ export function nextStage(stage: IncidentStage, action: IncidentAction): Inciden
 }
 
 /**
- * What a step waits on besides its stage: an inquiry, doubt or request (class 1) is answered the same
- * day (当日回复), so its handling is not done until a reply is recorded.
+ * What each class of incident owes the public (seed 003 八(二)4, 分类处置): every class is answered,
+ * only the inquiry on the same day (当日回复).
  */
+export const OWED_ANSWER: Record<IncidentClass, [string, string]> = {
+  inquiry: ['询问、置疑、诉求类舆情须当日回复', 'an inquiry, doubt or request is answered the same day'],
+  hyping: ['恶意传播、炒作类舆情须依法告知事实真相或事件处置情况', 'malicious spreading or hyping is answered with the facts or how the matter was handled'],
+  fabrication: ['捏造、歪曲、诽谤类舆情须依法澄清事实真相', 'fabrication, distortion or defamation is answered by setting out the facts'],
+  suggestion: ['建设性意见须积极采纳并予以回复', 'a constructive suggestion is taken up and answered'],
+};
+
+/** What a step waits on besides its stage: handling is not done until the public's answer, an approved draft, is recorded. */
 export function stepWaitsOn(f: { class: IncidentClass | null; repliedAt: Date | null }, action: IncidentAction): 'reply' | null {
-  return action === 'finish_handling' && f.class === 'inquiry' && !f.repliedAt ? 'reply' : null;
+  return action === 'finish_handling' && f.class !== null && !f.repliedAt ? 'reply' : null;
 }
 
 /**

@@ -2,7 +2,7 @@ import { and, asc, desc, eq, inArray, ne, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { drafts, incidentEntries, incidents, people, units, type AnyPosition, type EvidenceFile } from '../../db/schema';
 import {
-  allowedActions, chase, deadlines, firstReceivers, isGrave, MAX_EVIDENCE_FILES, nextStage, REPORT_UP_TO, stepWaitsOn,
+  allowedActions, chase, deadlines, firstReceivers, isGrave, MAX_EVIDENCE_FILES, nextStage, OWED_ANSWER, REPORT_UP_TO, stepWaitsOn,
   type DeadlineKind, type EntryKind, type Group, type IncidentAction, type IncidentClass, type Severity,
 } from '../domain/incidents';
 import { CLOCK_GRACE_MS } from '../domain/cst';
@@ -186,10 +186,8 @@ export async function actOnIncident(db: Db, deps: ServiceDeps, actor: Person, id
       });
     }
     if (stepWaitsOn(row, input.action)) {
-      throw new AppError('conflict', {
-        reasonZh: '询问、置疑、诉求类舆情须当日回复：请先记录经审核批准的回复稿，再结束处置',
-        reasonEn: 'an inquiry, doubt or request is answered the same day: record the approved reply before finishing the handling',
-      }, { field: 'draftId' });
+      const [zh, en] = OWED_ANSWER[row.class!];
+      throw new AppError('conflict', { reasonZh: `${zh}：请先记录经审核批准的回复稿，再结束处置`, reasonEn: `${en}: record the approved reply before finishing the handling` }, { field: 'draftId' });
     }
     await requireActor(tx, actor, row, input.action);
     const now = deps.now();
