@@ -97,6 +97,10 @@ describe.each(['postgres', 'pglite'] as const)('online-opinion incidents (%s)', 
   });
 
   it('every class owes the public an answer before its handling is done (seed 003 八(二)4), not only the inquiry', async () => {
+    // A draft approved the day before the incident happened is no reply to it.
+    t.clock.now = cst('2026-11-29T10:00:00');
+    const earlier = await submitDraft(t, demo, '与舆情无关的旧稿');
+    for (const level of LEVELS) await t.request('POST', `/api/v1/signoff/${await t.linkFor(demo.people[level]!)}`, { body: { decision: 'approve', checklist: ALL_TICKED } });
     t.clock.now = cst('2026-11-30T10:00:00');
     for (const [cls, said] of [['suggestion', '建设性意见须积极采纳并予以回复'], ['fabrication', '须依法澄清事实真相'], ['hyping', '须依法告知事实真相']] as const) {
       const { body: incident } = await report(demo.tokens.drafter!, { summary: `分类处置：${cls}` });
@@ -107,6 +111,9 @@ describe.each(['postgres', 'pglite'] as const)('online-opinion incidents (%s)', 
       expect(unanswered.status).toBe(409);
       expect(unanswered.body.error.message).toContain(said);
       expect(unanswered.body.error.details).toEqual({ field: 'draftId' });
+      const unrelated = await t.request('POST', `/api/v1/incidents/${incident.id}/reply`, { token: demo.tokens.secretary, body: { draftId: earlier } });
+      expect(unrelated.status).toBe(409);
+      expect(unrelated.body.error.message).toBe('此稿件写于舆情发生之前，不是对它的回复');
     }
     await t.deliver();
   });
@@ -139,6 +146,9 @@ describe.each(['postgres', 'pglite'] as const)('online-opinion incidents (%s)', 
     expect(replied.body.deadlines.replyBy).toBeNull();
     expect(replied.body.deadlines.resultBy).toBe(cst('2026-12-03T18:00:00').toISOString());
     expect(replied.body.entries.find((e: { kind: string }) => e.kind === 'reply')).toMatchObject({ draftId, actor: { id: demo.people.secretary } });
+    const twice = await t.request('POST', `/api/v1/incidents/${incident.id}/reply`, { token: demo.tokens.publicity, body: { draftId } });
+    expect(twice.status).toBe(409);
+    expect(twice.body.error.message).toBe('此回复稿已记录过');
 
     // Nothing is owed that day any more: the sweep at 23:59 sends nothing for it.
     expect(toWhom(await sweepAt(cst('2026-11-30T23:59:00')))).toEqual([]);

@@ -217,11 +217,18 @@ export async function actOnIncident(db: Db, deps: ServiceDeps, actor: Person, id
       }
       case 'reply': {
         // A reply to the public is a draft that went through the sign-off chain: the record shows who approved which text.
-        const [draft] = await tx.select({ id: drafts.id, unitId: drafts.unitId, status: drafts.status }).from(drafts).where(eq(drafts.id, input.draftId));
+        const [draft] = await tx.select({ id: drafts.id, unitId: drafts.unitId, status: drafts.status, createdAt: drafts.createdAt }).from(drafts).where(eq(drafts.id, input.draftId));
         if (!draft || draft.unitId !== row.unitId) throw new AppError('not_found', { what: words('稿件', 'draft') }, { field: 'draftId' });
         if (draft.status !== 'approved') {
           throw new AppError('conflict', { reasonZh: '回复稿须经审核批准后才能记录为已回复', reasonEn: 'a reply is recorded once its draft has been approved through the sign-off chain' }, { field: 'draftId' });
         }
+        // The record must prove a reply to this incident: a draft written before it happened, or one
+        // recorded already, is not one.
+        if (draft.createdAt.getTime() < row.occurredAt.getTime() - CLOCK_GRACE_MS) {
+          throw new AppError('conflict', { reasonZh: '此稿件写于舆情发生之前，不是对它的回复', reasonEn: 'this draft was written before the incident occurred; it is not a reply to it' }, { field: 'draftId' });
+        }
+        const [again] = await tx.select({ id: incidentEntries.id }).from(incidentEntries).where(and(eq(incidentEntries.incidentId, id), eq(incidentEntries.kind, 'reply'), eq(incidentEntries.draftId, draft.id))).limit(1);
+        if (again) throw new AppError('conflict', { reasonZh: '此回复稿已记录过', reasonEn: 'this reply is recorded already' }, { field: 'draftId' });
         set.repliedAt = row.repliedAt ?? now;
         if (input.promisedBy) set.promisedBy = input.promisedBy;
         await entry(tx, id, now, actor.id, 'reply', input.note ?? null, { promisedBy: input.promisedBy?.toISOString() ?? null }, draft.id);
