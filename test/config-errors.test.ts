@@ -1,4 +1,8 @@
 import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { refusal } from '../src/cli/commands';
 import { ConfigError, parseConfig } from '../src/config';
@@ -64,5 +68,29 @@ describe('configuration refusals', () => {
     });
     expect(answer.code).not.toBe(0);
     expect(answer.out.error).toEqual({ code: 'invalid_config', message: 'Invalid configuration:\n  PORT: Invalid input: expected number, received NaN' });
+  });
+
+  it('a server whose port is taken says so like a bad variable (exit 2), and lets go of its embedded database', { timeout: 90_000 }, async () => {
+    const holder = createServer().listen(0, '0.0.0.0');
+    await new Promise((resolve) => holder.once('listening', resolve));
+    const port = (holder.address() as { port: number }).port;
+    const dir = mkdtempSync(join(tmpdir(), 'imprimatur-port-'));
+    try {
+      const { DATABASE_URL: _unused, ...env } = process.env;
+      const done = await new Promise<{ code: number; stderr: string }>((resolve) => {
+        execFile(process.execPath, ['--import', 'tsx', 'src/node.ts'], { env: { ...env, PORT: String(port), PGLITE_DIR: join(dir, 'pglite'), APP_SECRET: 'p'.repeat(32), LOG_LEVEL: 'silent', QUEUE_PREFIX: 'port-taken' } }, (err, _stdout, stderr) =>
+          resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stderr }));
+      });
+      expect(done.code, done.stderr).toBe(2);
+      expect(done.stderr).toContain(`PORT：端口 ${port} 已被其他进程占用`);
+      expect(done.stderr).toContain(`PORT: port ${port} is in use by another process`);
+      expect(done.stderr).not.toMatch(/Unhandled|at Server/);
+      // The database's lock and the CLI socket are gone, so a CLI command or the next start may open it.
+      expect(readdirSync(dir).filter((f) => /pglite\.(pid|sock)$/.test(f))).toEqual([]);
+      expect(existsSync(join(dir, 'pglite'))).toBe(true);
+    } finally {
+      holder.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
