@@ -6,6 +6,8 @@ import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { basename, join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import postgres from 'postgres';
+import { ConfigError } from '../src/config';
+import { words } from '../src/lib/i18n';
 import { rowsOf, schema, type Database, type Db } from './client';
 
 // By way of the root: this file runs from db/ (tsx) and from a bundle in dist/ (npm start), both one folder below it.
@@ -109,7 +111,10 @@ function lockDataDir(dir: string): () => void {
     }
     const pid = dataDirHolder(dir);
     if (pid) {
-      throw new Error(`The embedded database ${dir} is in use by process ${pid} (npm start?). 内置数据库正被进程 ${pid} 使用：请先停止它，或设置 DATABASE_URL 使用 PostgreSQL。`);
+      throw new ConfigError(words(
+        `内置数据库 ${dir} 正被进程 ${pid} 使用（npm start？）：请先停止它，或设置 DATABASE_URL 使用 PostgreSQL。`,
+        `The embedded database ${dir} is in use by process ${pid} (npm start?): stop it, or set DATABASE_URL to use PostgreSQL.`,
+      ), 'database_in_use');
     }
     rmSync(lock, { force: true });
   }

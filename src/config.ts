@@ -170,8 +170,12 @@ type RawConfig = z.output<typeof configSchema>;
  * A deployment mistake, in both languages: a server prints both (it has no caller), the CLI the
  * caller's (`refusal`).
  */
+/** A start refused for the operator to fix (a setting, or the embedded database held by another process): said in both languages, no stack. */
 export class ConfigError extends Error {
-  constructor(readonly said: Words) {
+  constructor(
+    readonly said: Words,
+    readonly code: 'invalid_config' | 'database_in_use' = 'invalid_config',
+  ) {
     super(`${said.zh}\n${said.en}`);
   }
 }

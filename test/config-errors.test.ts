@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -90,6 +90,25 @@ describe('configuration refusals', () => {
       expect(existsSync(join(dir, 'pglite'))).toBe(true);
     } finally {
       holder.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a second server on an embedded database another process holds says so (exit 2, database_in_use words), without a stack', { timeout: 90_000 }, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'imprimatur-held-'));
+    try {
+      // Held by a live process (this one), as a running npm start holds it.
+      writeFileSync(join(dir, 'pglite.pid'), String(process.pid));
+      const { DATABASE_URL: _unused, ...env } = process.env;
+      const done = await new Promise<{ code: number; stderr: string }>((resolve) => {
+        execFile(process.execPath, ['--import', 'tsx', 'src/node.ts'], { env: { ...env, PORT: '1', PGLITE_DIR: join(dir, 'pglite'), APP_SECRET: 'p'.repeat(32), LOG_LEVEL: 'silent' } }, (err, _stdout, stderr) =>
+          resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stderr }));
+      });
+      expect(done.code, done.stderr).toBe(2);
+      expect(done.stderr).toContain(`正被进程 ${process.pid} 使用`);
+      expect(done.stderr).toContain(`is in use by process ${process.pid}`);
+      expect(done.stderr).not.toMatch(/\n\s+at /);
+    } finally {
       rmSync(dir, { recursive: true, force: true });
     }
   });

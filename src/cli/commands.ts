@@ -130,7 +130,7 @@ export function refusal(err: unknown, locale: Locale): { error: { code: string; 
   const error =
     err instanceof AppError ? { code: err.code, message: err.localized(locale) }
     : err instanceof CliError ? { code: err.code, message: err.said.in(locale) }
-    : err instanceof ConfigError ? { code: 'invalid_config', message: err.said.in(locale) }
+    : err instanceof ConfigError ? { code: err.code, message: err.said.in(locale) }
     : { code: 'cli_error', message: (err as Error).message };
   return { error };
 }
