@@ -184,7 +184,8 @@ export async function fileSelfReport(db: Db, deps: ServiceDeps, actor: Person, i
     const now = deps.now();
     const prefill = await prefillFor(tx, i.accountId, c.year, now);
     const report: SelfReport = {
-      updateFrequency: input.updateFrequency ?? `本年度经审核发布 ${prefill.reviewCompliance.approvedDrafts} 篇 / ${prefill.reviewCompliance.approvedDrafts} approved publications this year`,
+      // The unit's own words, as if typed on the (Chinese) form: the record, not a bilingual label.
+      updateFrequency: input.updateFrequency ?? `本年度经审核发布 ${prefill.reviewCompliance.approvedDrafts} 篇`,
       incidents: input.incidents ?? [],
       team: { ...prefill.team, ...input.team },
       commentatorPresent: input.commentatorPresent ?? prefill.commentatorPresent,
