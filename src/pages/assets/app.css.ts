@@ -46,6 +46,7 @@ h1{font-size:22px;line-height:1.35;margin:0 0 14px}h2{font-size:17px;margin:0 0 
 table.data{width:100%;border-collapse:collapse;font-size:14px}
 table.data caption{text-align:left;font-weight:600;padding:8px 0 4px}
 table.data th{background:#f7f8fa;color:var(--muted);font-weight:600;text-align:left;white-space:nowrap}
+table.data .btn{white-space:nowrap}
 table.data th,table.data td{padding:10px 12px;border-bottom:1px solid var(--line);vertical-align:top;text-align:left}
 table.data tr:hover td{background:#fafbfc}
 .table-wrap{overflow-x:auto}
