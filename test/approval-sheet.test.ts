@@ -4,7 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { and, eq } from 'drizzle-orm';
 import { auditEvents } from '../db/schema';
-import { sheetHash, type SheetFacts } from '../src/domain/sheet';
+import { sheetHash, sheetHashV1, type SheetFacts } from '../src/domain/sheet';
+import { sheetFacts } from '../src/services/sheet';
 import { qrSvg } from '../src/lib/qr';
 import { ALL_TICKED, LEVELS, createTestEnv, type TestEnv } from './harness';
 import { hasChromium, openBrowser } from './browser';
@@ -91,17 +92,41 @@ describe('the approval sheet (审核单) and its confirmation page', { timeout: 
     expect(en.text).toContain('Beijing time');
   });
 
-  it('hashes every fact: change any one and the hash changes', async () => {
+  it('still matches after what may change legitimately has changed: the account renamed (变更登记), the draft retracted; a sheet printed before v2 too', async () => {
+    const printed = confirmPath((await sheet(demo.tokens.publicity)).text);
+    const v1 = `/sheets/${draftId}/${await sheetHashV1((await sheetFacts(t.runtime.database.db, draftId))!)}`;
+    expect((await t.request('GET', v1)).text).toContain('一致：此审核单与系统存档记录相符');
+    const renamed = await t.request('PATCH', `/api/v1/accounts/${demo.accountId}`, { token: demo.tokens.publicity, body: { name: '示范学院官方微信（新名）' } });
+    expect(renamed.status, renamed.text).toBe(200);
+    const retracted = await t.request('POST', `/api/v1/drafts/${draftId}/retract`, { token: demo.tokens.drafter, body: { reason: '信息有误，撤回发布' } });
+    expect(retracted.status, retracted.text).toBe(200);
+    const confirmed = await t.request('GET', printed);
+    expect(confirmed.status).toBe(200);
+    expect(confirmed.text).toContain('一致：此审核单与系统存档记录相符');
+    // The page shows the record as it is now.
+    expect(confirmed.text).toContain('示范学院官方微信（新名）');
+  });
+
+  it('hashes every fact of the decision record: change any one and the hash changes; names and status that may change legitimately do not', async () => {
     const facts: SheetFacts = {
       draftId: '00000000-0000-4000-8000-000000000000', title: 't', unit: 'u', accounts: [], version: 1, contentSha256: 'a'.repeat(64), status: 'approved', levels: ['section_head'],
-      entries: [{ level: 'section_head', reviewer: 'r', decision: 'approve', returnTo: null, checklist: ALL_TICKED, comment: null, at: '2026-01-01T00:00:00.000Z', audit: { seq: 1, hash: 'b'.repeat(64) } }],
+      entries: [{ level: 'section_head', reviewerId: '00000000-0000-4000-8000-000000000001', reviewer: 'r', decision: 'approve', returnTo: null, checklist: ALL_TICKED, comment: null, at: '2026-01-01T00:00:00.000Z', audit: { seq: 1, hash: 'b'.repeat(64) } }],
     };
     const base = await sheetHash(facts);
     expect(await sheetHash(structuredClone(facts))).toBe(base);
+    // 变更登记 renames an account or a unit, a retraction changes the status, a person may be renamed.
+    const unchanged = [
+      { ...facts, unit: 'u2' },
+      { ...facts, accounts: [{ name: '新名称', platform: 'wechat_official' as const, registrationNo: null }] },
+      { ...facts, status: 'retracted' as const },
+      { ...facts, entries: [{ ...facts.entries[0]!, reviewer: 'x' }] },
+    ];
+    for (const c of unchanged) expect(await sheetHash(c)).toBe(base);
     const changed = [
       { ...facts, title: 't2' },
       { ...facts, version: 2 },
-      { ...facts, entries: [{ ...facts.entries[0]!, reviewer: 'x' }] },
+      { ...facts, levels: ['section_head', 'secretary'] as SheetFacts['levels'] },
+      { ...facts, entries: [{ ...facts.entries[0]!, reviewerId: '00000000-0000-4000-8000-000000000002' }] },
       { ...facts, entries: [{ ...facts.entries[0]!, checklist: { ...ALL_TICKED, accurate: false } }] },
       { ...facts, entries: [{ ...facts.entries[0]!, appointedDuringReview: true as const }] },
       { ...facts, entries: [{ ...facts.entries[0]!, audit: { seq: 2, hash: 'b'.repeat(64) } }] },

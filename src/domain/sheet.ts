@@ -3,10 +3,11 @@ import { canonicalJson, sha256Hex } from '../lib/crypto';
 import type { Platform } from './inspection-code';
 
 /**
- * The facts an approval sheet (审核单) attests, and nothing else: what was reviewed, by whom, with
- * what outcome, and where each decision sits in the audit chain. The sheet prints their hash, and
- * its QR code leads to a page that recomputes the hash from the stored record: equal means every
- * fact on the paper is what the system holds; any later decision, edit or tampering changes it.
+ * The facts an approval sheet (审核单) shows: what was reviewed, by whom, with what outcome, and
+ * where each decision sits in the audit chain. The sheet prints the hash of its decision record
+ * (sheetHash), and its QR code leads to a page that recomputes it from the stored record: equal
+ * means every decision on the paper is what the system holds; a later decision, an edit or tampering
+ * changes it.
  */
 export interface SheetFacts {
   draftId: string;
@@ -22,6 +23,7 @@ export interface SheetFacts {
 
 export interface SheetEntry {
   level: Position;
+  reviewerId: string;
   reviewer: string;
   decision: Decision;
   returnTo: string | null;
@@ -35,6 +37,21 @@ export interface SheetEntry {
   audit: { seq: number; hash: string } | null;
 }
 
-export const sheetHash = (facts: SheetFacts): Promise<string> => sha256Hex(`imprimatur-sheet-v1\n${canonicalJson(facts)}`);
+/**
+ * What the hash attests: the decision record, which never changes once made (the draft, its version
+ * and content hash, the chain, each decision and who made it, by id). The unit's and accounts' names,
+ * a person's name and the draft's status may change legitimately afterwards (变更登记, a retraction):
+ * the paper shows them as they were, the confirming page as they are, and the sheet still matches.
+ */
+const attested = (f: SheetFacts) => ({
+  draftId: f.draftId, title: f.title, version: f.version, contentSha256: f.contentSha256, levels: f.levels,
+  entries: f.entries.map(({ reviewer: _name, ...entry }) => entry),
+});
+
+export const sheetHash = (facts: SheetFacts): Promise<string> => sha256Hex(`imprimatur-sheet-v2\n${canonicalJson(attested(facts))}`);
+
+/** The hash sheets printed before v2 carry (every fact, names and status included): still confirmed while those facts stand. */
+export const sheetHashV1 = (facts: SheetFacts): Promise<string> =>
+  sha256Hex(`imprimatur-sheet-v1\n${canonicalJson({ ...facts, entries: facts.entries.map(({ reviewerId: _id, ...entry }) => entry) })}`);
 
 export const isSheetHash = (s: string) => /^[0-9a-f]{64}$/.test(s);

@@ -1,7 +1,7 @@
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { auditEvents, decisions, draftVersions, drafts, people, reviews, units } from '../../db/schema';
-import { isSheetHash, sheetHash, type SheetEntry, type SheetFacts } from '../domain/sheet';
+import { isSheetHash, sheetHash, sheetHashV1, type SheetEntry, type SheetFacts } from '../domain/sheet';
 import { AppError, words } from '../lib/errors';
 import { sealedEvents, verifyEvents } from './audit';
 import { getDraftView } from './drafts';
@@ -38,6 +38,7 @@ export async function sheetFacts(db: Db, draftId: string): Promise<SheetFacts | 
   const midReviewTerms = await termsBegunDuringReview(db, draft.id, [...new Set(rows.map((r) => r.decision.personId))]);
   const entries = rows.map(({ decision: d, reviewer, review }): SheetEntry => ({
     level: d.level,
+    reviewerId: d.personId,
     reviewer,
     decision: d.decision,
     returnTo: d.returnTo,
@@ -86,7 +87,7 @@ export type SheetConfirmation =
 export async function confirmSheet(db: Db, draftId: string, hash: string): Promise<SheetConfirmation> {
   if (!isSheetHash(hash) || !/^[0-9a-f-]{36}$/i.test(draftId)) return { matches: false };
   const facts = await sheetFacts(db, draftId);
-  if (!facts || (await sheetHash(facts)) !== hash) return { matches: false };
+  if (!facts || ((await sheetHash(facts)) !== hash && (await sheetHashV1(facts)) !== hash)) return { matches: false };
   const seqs = facts.entries.flatMap((e) => (e.audit ? [e.audit.seq] : []));
   return { matches: true, facts, hash, auditIntact: await verifyEvents(db, seqs) };
 }
