@@ -230,6 +230,20 @@ describe('lifecycle', () => {
   });
 });
 
+describe('people who leave', () => {
+  it('a deactivated commentator no longer staffs the account: the role ends with the person, and the record keeps it', async () => {
+    const commentator = await newPerson(t, demo, '离职评论员');
+    const account = await registered(t, demo, { commentatorIds: [commentator.id] });
+    const done = await t.request('POST', `/api/v1/people/${commentator.id}/deactivate`, { token: demo.tokens.admin });
+    expect(done.status, done.text).toBe(200);
+    expect(done.body.accountRolesEnded).toBe(1);
+    const view = (await t.request('GET', `/api/v1/accounts/${account.id}`, { token: demo.tokens.publicity })).body;
+    const role = view.roles.find((r: { personId: string; role: string }) => r.personId === commentator.id && r.role === 'commentator');
+    expect(role).toMatchObject({ current: false, endedAt: expect.any(String) });
+    expect(view.roles.some((r: { role: string; current: boolean }) => r.role === 'commentator' && r.current)).toBe(false);
+  });
+});
+
 describe('publish gate', () => {
   async function draftFor(accountId: string, title: string) {
     const res = await post('/api/v1/drafts', demo.tokens.drafter, { title, body: '正文', unitId: demo.unitId, accountIds: [accountId] });

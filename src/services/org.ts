@@ -1,6 +1,6 @@
 import { and, asc, eq, ilike, inArray, isNull, ne, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client';
-import { apiTokens, drafts, draftVersions, people, positionTerms, reviews, sessions, units, POSITIONS, type ChainSettings, type AnyPosition, type Position, type Role } from '../../db/schema';
+import { accountRoles, apiTokens, drafts, draftVersions, people, positionTerms, reviews, sessions, units, POSITIONS, type ChainSettings, type AnyPosition, type Position, type Role } from '../../db/schema';
 import { emailDomainAllowed } from '../domain/email';
 import { AppError, words } from '../lib/errors';
 import { label } from '../lib/i18n';
@@ -374,9 +374,13 @@ export async function deactivatePerson(db: Db, deps: ServiceDeps, actor: Person,
     const reviewsReturned = await returnTransferredReviews(tx, actor.id, person, now, sharedUnits);
     const tokens = await tx.update(apiTokens).set({ revokedAt: now }).where(and(eq(apiTokens.personId, personId), isNull(apiTokens.revokedAt))).returning({ id: apiTokens.id });
     const ended = await tx.update(sessions).set({ endedAt: now, endedById: actor.id }).where(and(eq(sessions.personId, personId), isNull(sessions.endedAt))).returning({ id: sessions.id });
+    // A leaver no longer staffs an account: seed 003 wants at least one commentator who is there, and
+    // the registry warns of an account left without one.
+    const rolesEnded = await tx.update(accountRoles).set({ endedAt: now }).where(and(eq(accountRoles.personId, personId), isNull(accountRoles.endedAt)))
+      .returning({ accountId: accountRoles.accountId, role: accountRoles.role });
     const [updated] = await tx.update(people).set({ deactivatedAt: now }).where(eq(people.id, personId)).returning();
-    await appendAudit(tx, { actorId: actor.id, action: 'person.deactivated', subjectType: 'person', subjectId: personId, data: { tokensRevoked: tokens.length, sessionsEnded: ended.length, reviewsReturned: reviewsReturned.length }, at: now });
-    return { person: updated!, tokensRevoked: tokens.length, sessionsEnded: ended.length, reviewsReturned: reviewsReturned.length };
+    await appendAudit(tx, { actorId: actor.id, action: 'person.deactivated', subjectType: 'person', subjectId: personId, data: { tokensRevoked: tokens.length, sessionsEnded: ended.length, reviewsReturned: reviewsReturned.length, accountRolesEnded: rolesEnded }, at: now });
+    return { person: updated!, tokensRevoked: tokens.length, sessionsEnded: ended.length, reviewsReturned: reviewsReturned.length, accountRolesEnded: rolesEnded.length };
   });
 }
 

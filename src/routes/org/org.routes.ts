@@ -196,7 +196,7 @@ export const deactivatePerson = createRoute({
   method: 'post', path: '/people/{personId}/deactivate', tags, security,
   summary: 'A person leaves 停用 (admin): tokens revoked and sessions ended at once, sign-in refused; 409 while they still hold a position (appoint a successor first)',
   request: { params: personParams },
-  responses: { 200: jsonResponse(z.object({ person: PersonSchema, tokensRevoked: z.number().int(), sessionsEnded: z.number().int(), reviewsReturned: z.number().int().openapi({ description: 'Pending reviews transferred to the person, handed back to the holder of their level' }) }), 'The deactivated person'), ...errors(400, 401, 403, 404, 409) },
+  responses: { 200: jsonResponse(z.object({ person: PersonSchema, tokensRevoked: z.number().int(), sessionsEnded: z.number().int(), reviewsReturned: z.number().int().openapi({ description: 'Pending reviews transferred to the person, handed back to the holder of their level' }), accountRolesEnded: z.number().int().openapi({ description: 'Account roles (owner’s team, administrator, commentator…) the person held, ended now' }) }), 'The deactivated person'), ...errors(400, 401, 403, 404, 409) },
 });
 
 export const reactivatePerson = createRoute({
