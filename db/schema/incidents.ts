@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigserial, boolean, check, index, jsonb, pgTable, text, uuid } from 'drizzle-orm/pg-core';
+import { bigserial, boolean, check, index, integer, jsonb, pgTable, text, uuid } from 'drizzle-orm/pg-core';
 import type { EntryKind, Group, IncidentClass, IncidentStage, Severity } from '../../src/domain/incidents';
 import { at, createdAt, id } from './columns';
 import { drafts } from './drafts';
@@ -44,6 +44,11 @@ export const incidents = pgTable(
     urgent: boolean('urgent').notNull().default(false),
     stage: text('stage').$type<IncidentStage>().notNull().default('reported'),
     reportedAt: at('reported_at').notNull(),
+    /**
+     * The acknowledgement window in force when it was reported (INCIDENT_ACK_MINUTES), so a later
+     * change of the setting moves no recorded deadline. Null: reported before it was kept (the setting applies).
+     */
+    ackMinutes: integer('ack_minutes'),
     acknowledgedAt: at('acknowledged_at'),
     acknowledgedById: uuid('acknowledged_by_id').references(() => people.id),
     repliedAt: at('replied_at'),

@@ -15,7 +15,14 @@ describe('months on the Beijing calendar', () => {
 });
 
 describe('deadlines looked back on', () => {
-  const facts = { reportedAt: cst('2026-11-30T20:00:00'), acknowledgedAt: null, class: null, repliedAt: null, promisedBy: null, resultAt: null };
+  const facts = { reportedAt: cst('2026-11-30T20:00:00'), ackMinutes: null, acknowledgedAt: null, class: null, repliedAt: null, promisedBy: null, resultAt: null };
+
+  it('an incident keeps the acknowledgement window it was reported under, whatever the setting later', () => {
+    const kept = deadlineRecords({ ...facts, ackMinutes: 60, acknowledgedAt: cst('2026-11-30T20:50:00') }, 5, cst('2026-12-01T00:00:00'));
+    expect(kept.acknowledge).toEqual({ due: cst('2026-11-30T21:00:00'), doneAt: cst('2026-11-30T20:50:00'), outcome: 'met' });
+    // Reported before windows were kept: the setting applies.
+    expect(deadlineRecords({ ...facts, acknowledgedAt: cst('2026-11-30T20:50:00') }, 5, cst('2026-12-01T00:00:00')).acknowledge.outcome).toBe('missed');
+  });
 
   it('met when done by the time, missed when late or never done once passed, pending before, not applicable when not owed', () => {
     const late = deadlineRecords({ ...facts, acknowledgedAt: cst('2026-11-30T21:30:00'), class: 'inquiry' }, 60, cst('2026-11-30T23:00:00'));

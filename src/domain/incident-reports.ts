@@ -1,5 +1,5 @@
 import { CST_OFFSET_MS, cstFields } from './cst';
-import { endOfCstDay, GROUPS, INCIDENT_CLASSES, INCIDENT_STAGES, SEVERITIES, type DeadlineFacts, type DeadlineKind, type Group, type IncidentStage, type Severity } from './incidents';
+import { acknowledgeDue, endOfCstDay, GROUPS, INCIDENT_CLASSES, INCIDENT_STAGES, SEVERITIES, type DeadlineFacts, type DeadlineKind, type Group, type IncidentStage, type Severity } from './incidents';
 
 /**
  * What the 舆情要报 (one incident's bulletin) and the publicity department's monthly summary say,
@@ -58,7 +58,7 @@ export const RECORD_OF: Record<keyof DeadlineRecords, DeadlineKind> = { acknowle
 /** Every deadline of an incident with whether it was kept, as of `now` (the same rules the workers chase). */
 export function deadlineRecords(f: IncidentFacts, ackMinutes: number, now: Date): DeadlineRecords {
   return {
-    acknowledge: record(new Date(f.reportedAt.getTime() + ackMinutes * 60_000), f.acknowledgedAt, now),
+    acknowledge: record(acknowledgeDue(f, ackMinutes), f.acknowledgedAt, now),
     sameDayReply: record(f.class === 'inquiry' ? endOfCstDay(f.reportedAt) : null, f.repliedAt, now),
     result: record(f.promisedBy, f.resultAt, now),
   };

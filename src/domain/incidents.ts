@@ -111,6 +111,8 @@ export function endOfCstDay(at: Date): Date {
 export interface DeadlineFacts {
   stage: IncidentStage;
   reportedAt: Date;
+  /** The acknowledgement window it was reported under; null: the setting now. */
+  ackMinutes: number | null;
   acknowledgedAt: Date | null;
   class: IncidentClass | null;
   repliedAt: Date | null;
@@ -119,10 +121,13 @@ export interface DeadlineFacts {
 }
 
 /** What is still owed, and by when; a deadline met (or no longer applying) is null. */
+/** When a report must be acknowledged by: its own window (`setting` for one reported before windows were kept). */
+export const acknowledgeDue = (f: Pick<DeadlineFacts, 'reportedAt' | 'ackMinutes'>, setting: number) => new Date(f.reportedAt.getTime() + (f.ackMinutes ?? setting) * 60_000);
+
 export function deadlines(f: DeadlineFacts, ackMinutes: number): IncidentDeadlines {
   const open = f.stage !== 'closed';
   return {
-    acknowledgeBy: open && !f.acknowledgedAt ? new Date(f.reportedAt.getTime() + ackMinutes * 60_000) : null,
+    acknowledgeBy: open && !f.acknowledgedAt ? acknowledgeDue(f, ackMinutes) : null,
     replyBy: open && f.class === 'inquiry' && !f.repliedAt ? endOfCstDay(f.reportedAt) : null,
     resultBy: open && f.promisedBy && !f.resultAt ? f.promisedBy : null,
   };

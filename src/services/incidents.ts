@@ -91,7 +91,7 @@ export async function reportIncident(db: Db, deps: ServiceDeps, actor: Person, i
       .values({
         unitId: input.unitId, reporterId: actor.id, summary: input.summary, occurredAt: input.occurredAt, place: input.place, involved: input.people,
         development: input.development, group: input.group, severity: input.severity ?? null, urgent: input.urgent ?? false,
-        sourcePlatform: input.sourcePlatform ?? null, sourceUrl: input.sourceUrl ?? null, reportedAt: now, updatedAt: now,
+        sourcePlatform: input.sourcePlatform ?? null, sourceUrl: input.sourceUrl ?? null, reportedAt: now, ackMinutes: deps.config.incidentAckMinutes, updatedAt: now,
       })
       .returning();
     const receivers = firstReceivers(row!.urgent, row!.group);
@@ -305,7 +305,7 @@ async function chaseIncidents(db: Db, deps: ServiceDeps, now: Date): Promise<num
     for (const kind of Object.keys(due) as DeadlineKind[]) {
       const at = due[kind];
       if (!at) continue;
-      const step = chase(kind, at, now, deps.config.incidentAckMinutes);
+      const step = chase(kind, at, now, row.ackMinutes ?? deps.config.incidentAckMinutes);
       if (!step) continue;
       written += await inTransaction(db, deps, async (tx) => {
         const locked = await loadIncident(tx, row.id, true);
