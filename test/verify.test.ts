@@ -67,6 +67,10 @@ describe('GET /api/v1/verify/{code}', () => {
   it('a live code of a suspended account is not valid', async () => {
     const res = await t.request('GET', `/api/v1/verify/${suspendedDemo.inspectionCode}`);
     expect(res.body).toMatchObject({ valid: false, status: 'valid', account: { status: 'suspended' } });
+    // The page says why the code's own status does not count, rather than "有效" under a "not valid" verdict.
+    const html = await (await raw(`/verify/${suspendedDemo.inspectionCode}`)).text();
+    expect(html).toContain('账号当前状态为“已暂停”，编码暂不有效');
+    expect(html).toContain('未撤销、未过期，但账号当前不在正常登记状态，暂不作数');
   });
 
   it('unknown → 404; a typo caught by the check character → 404 saying so; malformed → 400 naming the field', async () => {

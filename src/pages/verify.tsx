@@ -46,7 +46,10 @@ export function VerifyPage({ ctx, v }: { ctx: PageCtx; v: Verification }) {
     [<Both zh="检查年度" en="Inspection year" />, `${v.year} 年度 / ${v.year}`],
     [<Both zh="年检结论" en="Result" />, both('result', v.result)],
     [<Both zh="发放日期" en="Issued" />, cstDate(v.issuedAt)],
-    [<Both zh="编码状态" en="Code status" />, both('codeStatus', v.status, 'code-status')],
+    // The code itself stands while the account is not registered: said so, beside the verdict's "not valid".
+    [<Both zh="编码状态" en="Code status" />, !v.valid && v.status === 'valid'
+      ? <>{both('codeStatus', v.status, 'code-status')}<br /><small class="muted">未撤销、未过期，但账号当前不在正常登记状态，暂不作数 / not revoked or expired, but it does not count while the account is not registered</small></>
+      : both('codeStatus', v.status, 'code-status')],
     v.revokedAt ? [<Both zh="撤销日期" en="Revoked" />, cstDate(v.revokedAt)] : null,
     v.expiredAt ? [<Both zh="过期日期" en="Expired" />, cstDate(v.expiredAt)] : null,
   ] as ([Child, Child] | null)[]).filter((row) => row !== null);
