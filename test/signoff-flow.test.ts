@@ -248,6 +248,7 @@ describe.each<DbKind>(['postgres', 'pglite'])('sign-off chain on %s', (kind) => 
     // The page offers no staff member for the secretary's level, and the service refuses one.
     const page = await t.request('GET', `/s/${secretaryLink}`);
     expect(page.text).toContain('转交他人审核');
+    expect(page.text).toContain('学院书记的审核只能转交本单位领导班子成员');
     expect(page.text).not.toContain(`value="${staff.body.id}"`);
     const refused = await t.request('POST', `/api/v1/signoff/${secretaryLink}/transfer`, { body: { toPersonId: staff.body.id, reason: '出差，请代签' } });
     expect(refused.status, refused.text).toBe(403);
