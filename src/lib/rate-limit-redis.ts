@@ -32,8 +32,11 @@ export function redisLimiter(opts: { url: string; prefix: string; perMinute: num
   // and the process counts in memory for STALL_MS before asking Redis again: no request waits on it.
   const redis = new Redis(opts.url, { enableOfflineQueue: false, maxRetriesPerRequest: 0, commandTimeout: COMMAND_TIMEOUT_MS, retryStrategy: (times) => Math.min(times * 200, 5000) });
   let down = false;
+  let closed = false;
   let stalledUntil = 0;
   redis.on('error', (err) => {
+    // A process that closes while still connecting (a CLI command done in a moment) is not Redis failing.
+    if (closed) return;
     if (!down) opts.log.warn({ err: { message: err.message } }, 'rate limiter: Redis unreachable, counting in process memory until it returns');
     down = true;
   });
@@ -111,6 +114,7 @@ export function redisLimiter(opts: { url: string; prefix: string; perMinute: num
       }
     },
     close: () => {
+      closed = true;
       clearInterval(flusher);
       redis.disconnect();
     },
