@@ -99,10 +99,10 @@ describe('request logs', () => {
     expect(devLog.output().split('\n').filter((l) => l.startsWith('{'))).toEqual([]);
 
     await logChannel(devLog.log).send({
-      to: { personId: 'p', email: 'p@example.edu.cn', name: '系室负责人' }, kind: 'assigned',
+      to: { personId: 'p', email: 'p@example.edu.cn', name: '王系主任' }, kind: 'assigned',
       subject: '【待审核】《关于举办学术讲座的通知》— 系室负责人', text: '', html: '', link: 'http://localhost:8787/s/tok',
     } as never);
-    expect(devLog.output()).toMatch(/INFO: 📨 【待审核】《关于举办学术讲座的通知》— 系室负责人 ➜ http:\/\/localhost:8787\/s\/tok\n/);
+    expect(devLog.output()).toMatch(/INFO: 📨 【待审核】《关于举办学术讲座的通知》— 系室负责人 ➜ http:\/\/localhost:8787\/s\/tok（致 王系主任）\n/);
   });
 
   it('development: a line break or terminal escape someone sent is written escaped, so no line can be forged', async () => {

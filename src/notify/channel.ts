@@ -91,8 +91,9 @@ export function logChannel(log: Log): Channel {
   return {
     name: 'log',
     async send(message) {
-      // One line, as the README shows it: without SMTP this line is the mail (dev mode only).
-      log.info(`📨 ${message.subject}${message.link ? ` ➜ ${message.link}` : ''}`);
+      // One line, as the README shows it: without SMTP this line is the mail (dev mode only), so it
+      // names whom it is for (a message to two people is two lines that would otherwise read alike).
+      log.info(`📨 ${message.subject}${message.link ? ` ➜ ${message.link}` : ''}（致 ${message.to.name}）`);
     },
   };
 }
