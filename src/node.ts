@@ -4,6 +4,7 @@ import { startQueueHost } from '../workers/host';
 import { pgliteSidecar } from '../db/node';
 import { serveCommands } from './cli/local-socket';
 import { invalidConfig } from './config';
+import { answerClientErrors } from './lib/client-errors';
 import { words } from './lib/i18n';
 import { runProcess } from './lib/process';
 import { createRuntime } from './runtime';
@@ -27,6 +28,7 @@ runProcess(async () => {
     log.info(`API docs: ${config.publicUrl}/docs · queues: ${config.publicUrl}/admin/queues`);
     if (commands) log.info(`CLI commands (npm run cli -- …) are taken by this process on ${commands.address}`);
   });
+  answerClientErrors(server);
   // A port taken is a setting to change, said like a bad variable (exit 2), once the database, its
   // lock and the CLI socket are let go; not an unhandled 'error' event with a stack.
   await new Promise<void>((resolve, reject) => server.once('listening', resolve).once('error', reject)).catch(async (err: NodeJS.ErrnoException) => {

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { serve, type ServerType } from '@hono/node-server';
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
+import { answerClientErrors } from '../src/lib/client-errors';
 import type { AddressInfo } from 'node:net';
 import { inArray } from 'drizzle-orm';
 import { afterAll, beforeAll } from 'vitest';
@@ -22,6 +23,8 @@ export function launchBrowser(): Promise<Browser> {
 export async function listen(t: TestEnv): Promise<{ url: string; server: ServerType }> {
   return new Promise((resolve) => {
     const server = serve({ fetch: t.runtime.app.fetch, port: 0, hostname: '127.0.0.1' }, (info: AddressInfo) => resolve({ url: `http://127.0.0.1:${info.port}`, server }));
+    // As src/node.ts serves it.
+    answerClientErrors(server);
   });
 }
 

@@ -1,4 +1,5 @@
 import { request as httpRequest } from 'node:http';
+import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasChromium, launchBrowser, listen } from './browser';
 import { DATA_SECURITY_HEADERS, isDataType, SECURITY_HEADERS } from '../src/lib/http-guards';
@@ -124,6 +125,32 @@ describe('security headers on every page and API answer', () => {
       expect(violations).toEqual([]);
     } finally {
       await browser.close();
+    }
+  });
+});
+
+describe('what Node’s HTTP parser refuses', () => {
+  /** Raw bytes to the listening server; the whole answer back. */
+  const rawRequest = (bytes: string) => new Promise<string>((resolve, reject) => {
+    const url = new URL(base);
+    const socket = connect(Number(url.port), url.hostname, () => socket.write(bytes));
+    let answer = '';
+    socket.setEncoding('utf8').on('data', (d: string) => (answer += d)).on('end', () => resolve(answer)).on('error', reject);
+  });
+
+  it('a URL or headers over 16 KB, a NUL in the request line: the JSON error shape, not a bare status line', async () => {
+    const cases: [string, RegExp, string][] = [
+      [`GET /api/v1/drafts?${'p=1&'.repeat(5000)} HTTP/1.1\r\nHost: x\r\n\r\n`, /^HTTP\/1\.1 431 /, 'request_too_large'],
+      [`GET /api/v1/verify/x HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`, /^HTTP\/1\.1 431 /, 'request_too_large'],
+      ['GET /api/v1/verify/a\u0000b HTTP/1.1\r\nHost: x\r\n\r\n', /^HTTP\/1\.1 400 /, 'malformed_request'],
+    ];
+    for (const [bytes, status, code] of cases) {
+      const answer = await rawRequest(bytes);
+      expect(answer).toMatch(status);
+      expect(answer).toMatch(/content-type: application\/json/i);
+      const body = JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4));
+      expect(body.error.code).toBe(code);
+      expect(body.error.message).toMatch(/^请求.* \/ The request/);
     }
   });
 });
