@@ -105,21 +105,30 @@ describe('the approval sheet (审核单) and its confirmation page', { timeout: 
     expect(confirmed.text).toContain('一致：此审核单与系统存档记录相符');
     // The page shows the record as it is now.
     expect(confirmed.text).toContain('示范学院官方微信（新名）');
+    // What the draft was approved for, changed behind the service's back, is caught.
+    const db = t.runtime.database;
+    await db.exec(`update drafts set unit_id = '${other.unitId}' where id = '${draftId}'`);
+    expect((await t.request('GET', printed)).text).toContain('不一致');
+    await db.exec(`update drafts set unit_id = '${demo.unitId}' where id = '${draftId}'`);
+    await db.exec(`insert into draft_accounts (draft_id, account_id) values ('${draftId}', '${other.accountId}')`);
+    expect((await t.request('GET', printed)).text).toContain('不一致');
+    await db.exec(`delete from draft_accounts where draft_id = '${draftId}' and account_id = '${other.accountId}'`);
+    expect((await t.request('GET', printed)).text).toContain('一致：此审核单与系统存档记录相符');
   });
 
-  it('hashes every fact of the decision record: change any one and the hash changes; names and status that may change legitimately do not', async () => {
+  it('hashes every fact of the decision record (unit and accounts by id): change any one and the hash changes; names and status that may change legitimately do not', async () => {
     const facts: SheetFacts = {
-      draftId: '00000000-0000-4000-8000-000000000000', title: 't', unit: 'u', accounts: [], version: 1, contentSha256: 'a'.repeat(64), status: 'approved', levels: ['section_head'],
+      draftId: '00000000-0000-4000-8000-000000000000', title: 't', unitId: '00000000-0000-4000-8000-0000000000aa', unit: 'u',
+      accounts: [{ id: '00000000-0000-4000-8000-0000000000bb', name: '官方微信', platform: 'wechat_official', registrationNo: '宣备〔2026〕001号' }], version: 1, contentSha256: 'a'.repeat(64), status: 'approved', levels: ['section_head'],
       entries: [{ level: 'section_head', reviewerId: '00000000-0000-4000-8000-000000000001', reviewer: 'r', decision: 'approve', returnTo: null, checklist: ALL_TICKED, comment: null, at: '2026-01-01T00:00:00.000Z', audit: { seq: 1, hash: 'b'.repeat(64) } }],
     };
     const base = await sheetHash(facts);
     expect(await sheetHash(structuredClone(facts))).toBe(base);
-    // 变更登记 renames an account or a unit, a retraction changes the status, a person may be renamed.
+    // 变更登记 renames an account or a unit; a retraction changes the status.
     const unchanged = [
       { ...facts, unit: 'u2' },
-      { ...facts, accounts: [{ name: '新名称', platform: 'wechat_official' as const, registrationNo: null }] },
+      { ...facts, accounts: [{ ...facts.accounts[0]!, name: '新名称', registrationNo: null }] },
       { ...facts, status: 'retracted' as const },
-      { ...facts, entries: [{ ...facts.entries[0]!, reviewer: 'x' }] },
     ];
     for (const c of unchanged) expect(await sheetHash(c)).toBe(base);
     const changed = [
@@ -127,6 +136,11 @@ describe('the approval sheet (审核单) and its confirmation page', { timeout: 
       { ...facts, version: 2 },
       { ...facts, levels: ['section_head', 'secretary'] as SheetFacts['levels'] },
       { ...facts, entries: [{ ...facts.entries[0]!, reviewerId: '00000000-0000-4000-8000-000000000002' }] },
+      { ...facts, entries: [{ ...facts.entries[0]!, reviewer: 'x' }] },
+      // Another unit, an account added or taken away: what the draft was approved for.
+      { ...facts, unitId: '00000000-0000-4000-8000-0000000000cc' },
+      { ...facts, accounts: [] },
+      { ...facts, accounts: [...facts.accounts, { ...facts.accounts[0]!, id: '00000000-0000-4000-8000-0000000000dd' }] },
       { ...facts, entries: [{ ...facts.entries[0]!, checklist: { ...ALL_TICKED, accurate: false } }] },
       { ...facts, entries: [{ ...facts.entries[0]!, appointedDuringReview: true as const }] },
       { ...facts, entries: [{ ...facts.entries[0]!, audit: { seq: 2, hash: 'b'.repeat(64) } }] },

@@ -12,8 +12,9 @@ import type { Platform } from './inspection-code';
 export interface SheetFacts {
   draftId: string;
   title: string;
+  unitId: string;
   unit: string;
-  accounts: { name: string; platform: Platform; registrationNo: string | null }[];
+  accounts: { id: string; name: string; platform: Platform; registrationNo: string | null }[];
   version: number;
   contentSha256: string;
   status: DraftStatus;
@@ -38,20 +39,25 @@ export interface SheetEntry {
 }
 
 /**
- * What the hash attests: the decision record, which never changes once made (the draft, its version
- * and content hash, the chain, each decision and who made it, by id). The unit's and accounts' names,
- * a person's name and the draft's status may change legitimately afterwards (变更登记, a retraction):
- * the paper shows them as they were, the confirming page as they are, and the sheet still matches.
+ * What the hash attests: the decision record, which never changes once made — the draft, its unit
+ * and target accounts (by id), its version and content hash, the chain, each decision with its
+ * signer. The unit's and accounts' names, registration numbers and the draft's status may change
+ * legitimately afterwards (变更登记, a retraction): the paper shows them as they were, the confirming
+ * page as they are, and the sheet still matches.
  */
 const attested = (f: SheetFacts) => ({
-  draftId: f.draftId, title: f.title, version: f.version, contentSha256: f.contentSha256, levels: f.levels,
-  entries: f.entries.map(({ reviewer: _name, ...entry }) => entry),
+  draftId: f.draftId, unitId: f.unitId, accountIds: f.accounts.map((a) => a.id).sort(),
+  title: f.title, version: f.version, contentSha256: f.contentSha256, levels: f.levels, entries: f.entries,
 });
 
 export const sheetHash = (facts: SheetFacts): Promise<string> => sha256Hex(`imprimatur-sheet-v2\n${canonicalJson(attested(facts))}`);
 
 /** The hash sheets printed before v2 carry (every fact, names and status included): still confirmed while those facts stand. */
-export const sheetHashV1 = (facts: SheetFacts): Promise<string> =>
-  sha256Hex(`imprimatur-sheet-v1\n${canonicalJson({ ...facts, entries: facts.entries.map(({ reviewerId: _id, ...entry }) => entry) })}`);
+export const sheetHashV1 = ({ unitId: _unitId, ...facts }: SheetFacts): Promise<string> =>
+  sha256Hex(`imprimatur-sheet-v1\n${canonicalJson({
+    ...facts,
+    accounts: facts.accounts.map(({ id: _id, ...account }) => account),
+    entries: facts.entries.map(({ reviewerId: _id, ...entry }) => entry),
+  })}`);
 
 export const isSheetHash = (s: string) => /^[0-9a-f]{64}$/.test(s);

@@ -52,8 +52,9 @@ export async function sheetFacts(db: Db, draftId: string): Promise<SheetFacts | 
   return {
     draftId: draft.id,
     title: version!.title,
+    unitId: draft.unitId,
     unit: unit!.name,
-    accounts: (await targetAccounts(db, draft.id)).map(({ name, platform, registrationNo }) => ({ name, platform, registrationNo })),
+    accounts: (await targetAccounts(db, draft.id)).map(({ id, name, platform, registrationNo }) => ({ id, name, platform, registrationNo })),
     version: version!.no,
     contentSha256: version!.contentSha256,
     status: draft.status,
