@@ -237,7 +237,7 @@ describe.each<DbKind>(['postgres', 'pglite'])('sign-off chain on %s', (kind) => 
     expect(await actions('publicity')).toEqual(['urge']);
   });
 
-  it('a leader’s level is handed only to the unit’s leadership (seed 001: 分管领导初审、主要领导审批), never to staff', async () => {
+  it('a leader’s level is handed only to the unit’s leadership, the secretary’s only to the dean (seed 001: 分管领导初审、主要领导审批), never to staff', async () => {
     const draft = await newDraft('转交领导级别');
     await submit(draft.id);
     await approve(await linkOf('section_head'));
@@ -248,19 +248,32 @@ describe.each<DbKind>(['postgres', 'pglite'])('sign-off chain on %s', (kind) => 
     // The page offers no staff member for the secretary's level, and the service refuses one.
     const page = await t.request('GET', `/s/${secretaryLink}`);
     expect(page.text).toContain('转交他人审核');
-    expect(page.text).toContain('学院书记的审核只能转交本单位领导班子成员');
+    expect(page.text).toContain('学院书记的审核只能转交本单位的学院书记或院长');
     expect(page.text).not.toContain(`value="${staff.body.id}"`);
     const refused = await t.request('POST', `/api/v1/signoff/${secretaryLink}/transfer`, { body: { toPersonId: staff.body.id, reason: '出差，请代签' } });
     expect(refused.status, refused.text).toBe(403);
     expect(refused.body.error.details).toMatchObject({ field: 'toPersonId' });
-    expect(refused.body.error.details.reason).toMatch(/^学院书记的审核只能转交本单位领导班子成员/);
+    expect(refused.body.error.details.reason).toBe('学院书记的审核只能转交本单位的学院书记或院长，普通职员 不在其中');
+    // 主要领导审批: the secretary's approval is not for a deputy (the leader in charge, a deputy dean).
+    const deputy = await t.request('POST', `/api/v1/signoff/${secretaryLink}/transfer`, { body: { toPersonId: demo.people.deputy_leader, reason: '请分管领导代签' } });
+    expect(deputy.status).toBe(403);
     // The dean, appointed to the office, may take it.
     const dean = await t.request('POST', '/api/v1/people', { token: demo.tokens.admin, body: { name: '郑院长', email: 'dean.transfer@demo.imprimatur.local', roles: ['staff'], unitId: demo.unitId } });
     expect((await t.request('PUT', `/api/v1/units/${demo.unitId}/positions/dean`, { token: demo.tokens.admin, body: { personId: dean.body.id } })).status).toBe(200);
     expect((await t.request('GET', `/s/${secretaryLink}`)).text).toContain(`value="${dean.body.id}"`);
     const moved = await t.request('POST', `/api/v1/signoff/${secretaryLink}/transfer`, { body: { toPersonId: dean.body.id, reason: '出差，请院长代签' } });
     expect(moved.status, moved.text).toBe(200);
-    expect((await approve(await t.linkFor(dean.body.id))).status).toBe(200);
+    const deanLink = await t.linkFor(dean.body.id);
+    // The dean leaves the office before deciding: the review goes back to the secretary, the dean's link dies.
+    const successor = await t.request('POST', '/api/v1/people', { token: demo.tokens.admin, body: { name: '新院长', email: 'dean.next@demo.imprimatur.local', roles: ['staff'], unitId: demo.unitId } });
+    expect((await t.request('PUT', `/api/v1/units/${demo.unitId}/positions/dean`, { token: demo.tokens.admin, body: { personId: successor.body.id } })).status).toBe(200);
+    expect((await approve(deanLink)).status).toBe(410);
+    const back = (await t.request('GET', `/api/v1/drafts/${draft.id}`, { token: demo.tokens.drafter })).body.reviews.find((r: { status: string }) => r.status === 'pending');
+    expect(back.reviewer.id).toBe(demo.people.secretary);
+    // Handed to the new dean instead, who decides.
+    const again = await t.request('POST', `/api/v1/signoff/${await linkOf('secretary')}/transfer`, { body: { toPersonId: successor.body.id, reason: '出差，请院长代签' } });
+    expect(again.status, again.text).toBe(200);
+    expect((await approve(await t.linkFor(successor.body.id))).status).toBe(200);
     expect((await t.request('GET', `/api/v1/drafts/${draft.id}`, { token: demo.tokens.drafter })).body.status).toBe('approved');
   });
 

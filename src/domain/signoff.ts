@@ -21,12 +21,32 @@ export const LEADER_LEVELS = ['deputy_leader', 'secretary'] as const satisfies r
 export const LEADERSHIP = ['secretary', 'deputy_secretary', 'dean', 'deputy_dean', 'deputy_leader'] as const satisfies readonly AnyPosition[];
 
 /**
- * Who may take a review handed on (转交): anyone of the unit for the other levels; for a leader's
- * level, only a member of the unit's leadership (`positions`: what the person holds in the draft's
- * unit), or any colleague could give the leaders' approval.
+ * Who may take a leader's level handed on (转交): the leader in charge's review (分管领导初审) a member
+ * of the leadership; the secretary's approval (主要领导审批) only the unit's other principal leader,
+ * its dean (党政主要领导: 书记、院长). Anyone of the unit may take the other levels.
  */
-export const mayTakeLevel = (level: Position, positions: readonly AnyPosition[]) =>
-  !(LEADER_LEVELS as readonly Position[]).includes(level) || positions.some((p) => (LEADERSHIP as readonly AnyPosition[]).includes(p));
+const TAKERS: Partial<Record<Position, readonly AnyPosition[]>> = { deputy_leader: LEADERSHIP, secretary: ['secretary', 'dean'] };
+
+/** The positions a person must hold in the draft's unit to take `level` handed on; null: anyone of the unit. */
+export const takersOf = (level: Position): readonly AnyPosition[] | null => TAKERS[level] ?? null;
+
+/** Whom a leader's level may be handed to, said: 「学院书记的审核只能转交本单位的学院书记或院长」. */
+export function takersWords(level: Position): Words | null {
+  const takers = takersOf(level);
+  if (!takers) return null;
+  const zh = takers.map((p) => label('level', p));
+  const en = takers.map((p) => label('level', p, 'en'));
+  return words(
+    `${label('level', level)}的审核只能转交本单位的${zh.slice(0, -1).join('、')}或${zh.at(-1)}`,
+    `a review at the ${label('level', level, 'en')}'s level can be handed only to the unit's ${en.slice(0, -1).join(', ')} or ${en.at(-1)}`,
+  );
+}
+
+/** May someone holding `positions` in the draft's unit take a review of `level` handed on? */
+export const mayTakeLevel = (level: Position, positions: readonly AnyPosition[]) => {
+  const takers = takersOf(level);
+  return !takers || positions.some((p) => takers.includes(p));
+};
 
 export interface ChainState {
   status: DraftStatus;

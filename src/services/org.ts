@@ -2,10 +2,11 @@ import { and, asc, eq, ilike, inArray, isNull, ne, or, sql, type SQL } from 'dri
 import type { Db } from '../../db/client';
 import { accountRoles, apiTokens, drafts, draftVersions, people, positionTerms, reviews, sessions, units, POSITIONS, type ChainSettings, type AnyPosition, type Position, type Role } from '../../db/schema';
 import { emailDomainAllowed } from '../domain/email';
+import { mayTakeLevel } from '../domain/signoff';
 import { AppError, words } from '../lib/errors';
 import { label } from '../lib/i18n';
 import { appendAudit } from './audit';
-import type { Person } from './auth';
+import { currentPositions, type Person } from './auth';
 import { inTransaction, type ServiceDeps } from './context';
 import type { Route } from '../notify/channel';
 import { assertOutboundUrls } from '../notify/outbound';
@@ -252,10 +253,35 @@ export async function assignPosition(db: Db, deps: ServiceDeps, actor: Person, u
       await reassignReview(tx, review.id, personId, 'succession', now);
       await appendAudit(tx, { actorId: actor.id, action: 'review.handed_over', subjectType: 'review', subjectId: review.id, draftId: review.draftId, data: { from: current!.personId, to: personId, reason: 'succession', position }, at: now });
     }
-    await appendAudit(tx, { actorId: actor.id, action: 'position.assigned', subjectType: 'unit', subjectId: unitId, data: { position, personId, previous: current?.personId ?? null, handedOver: pending.length, notified: notifyIds }, at: now });
+    const returned = current && current.personId !== personId ? await returnUntakeable(tx, actor.id, current.personId, unitId, now) : 0;
+    await appendAudit(tx, { actorId: actor.id, action: 'position.assigned', subjectType: 'unit', subjectId: unitId, data: { position, personId, previous: current?.personId ?? null, handedOver: pending.length, returned, notified: notifyIds }, at: now });
     if (notifyIds.length) await enqueue(tx, 'position.assigned', { unitId, position, personId, previousId: current?.personId ?? null, byId: actor.id, notifyIds, at: now.toISOString() });
     return { unitId, position, personId, since: term!.startedAt, handedOver: pending.length, changed: true };
   });
+}
+
+/**
+ * When an office ends, a review handed to its holder because of it (a leader's level goes only to
+ * the unit's leadership: mayTakeLevel) goes back to the holder of the review's level, as a
+ * deactivation returns one: otherwise the former office holder could still give the approval.
+ * A review of a vacant level stays (the chain waits for an appointment either way).
+ */
+async function returnUntakeable(tx: Db, actorId: string, personId: string, unitId: string, now: Date): Promise<number> {
+  const [person] = await tx.select({ unitId: people.unitId }).from(people).where(eq(people.id, personId));
+  const held = (await currentPositions(tx, personId)).filter((p) => p.unitId === unitId).map((p) => p.position);
+  const member = person?.unitId === unitId || held.length > 0;
+  const pending = await tx.select({ id: reviews.id, draftId: reviews.draftId, level: reviews.level }).from(reviews).innerJoin(drafts, eq(drafts.id, reviews.draftId))
+    .where(and(eq(drafts.unitId, unitId), eq(reviews.status, 'pending'), eq(reviews.assigneeId, personId)));
+  let returned = 0;
+  for (const r of pending) {
+    if (held.includes(r.level) || (member && mayTakeLevel(r.level, held))) continue;
+    const holder = await holderOf(tx, unitId, r.level);
+    if (!holder || holder === personId) continue;
+    await reassignReview(tx, r.id, holder, 'succession', now);
+    await appendAudit(tx, { actorId, action: 'review.returned_to_position', subjectType: 'review', subjectId: r.id, draftId: r.draftId, data: { from: personId, to: holder, level: r.level, reason: 'office_ended' }, at: now });
+    returned++;
+  }
+  return returned;
 }
 
 /** `q` as a LIKE pattern that matches it anywhere, its own % and _ taken literally. */

@@ -3,7 +3,7 @@ import { rowsOf, type Db } from '../../db/client';
 import { prepared, preparedByShape } from '../../db/prepared';
 import { auditEvents, decisions, draftAccounts, draftVersions, drafts, linkTokens, people, positionTerms, reviews, units, type Decision, type DraftStatus, type Position } from '../../db/schema';
 import { CHECKLIST, unticked, type Checklist } from '../domain/checklist';
-import { dutyConflict, dutyConflictWords, mayTakeLevel, type Command, type DutyConflict } from '../domain/signoff';
+import { dutyConflict, dutyConflictWords, mayTakeLevel, takersWords, type Command, type DutyConflict } from '../domain/signoff';
 import { hashToken, randomToken } from '../lib/crypto';
 import { AppError, invalidField, words, type ErrorCode } from '../lib/errors';
 import { label, readableTime } from '../lib/i18n';
@@ -509,10 +509,8 @@ export async function transferReview(db: Db, deps: ServiceDeps, actor: Person | 
     const held = (await currentPositions(tx, target.id)).filter((p) => p.unitId === draft.unitId).map((p) => p.position);
     if (target.unitId !== draft.unitId && !held.length) throw new AppError('forbidden', {}, { field: 'toPersonId', reason: words('接收人须属于稿件所在单位', 'the new reviewer must belong to the draft\'s unit') });
     if (!mayTakeLevel(review!.level, held)) {
-      throw new AppError('forbidden', {}, { field: 'toPersonId', reason: words(
-        `${label('level', review!.level)}的审核只能转交本单位领导班子成员（书记、副书记、院长、副院长、分管院领导），${target.name} 不在其中`,
-        `a ${label('level', review!.level, 'en')} review can be handed only to a member of the unit's leadership (secretary, deputy secretary, dean, deputy dean, leader in charge); ${target.name} is not one`,
-      ) });
+      const rule = takersWords(review!.level)!;
+      throw new AppError('forbidden', {}, { field: 'toPersonId', reason: words(`${rule.zh}，${target.name} 不在其中`, `${rule.en}; ${target.name} is not one`) });
     }
     const conflict = await dutyConflictNow(tx, { ...review!, assigneeId: target.id }, draft.drafterId);
     if (conflict) throw dutyConflictError(conflict, { field: 'toPersonId' });

@@ -3,7 +3,7 @@ import { POSITIONS } from '../../../db/schema';
 import { bodyHtml, pageHeadings } from '../../domain/html';
 import { CHECKLIST, CHECKLIST_ITEMS } from '../../domain/checklist';
 import { fileSummary } from '../../domain/files';
-import { dutyConflictWords, LEADER_LEVELS } from '../../domain/signoff';
+import { dutyConflictWords, takersWords } from '../../domain/signoff';
 import type { AppError } from '../../lib/errors';
 import { aside, label, listed, translator, type Locale } from '../../lib/i18n';
 import type { LinkView, SpentLink } from '../../services/signoff';
@@ -46,7 +46,7 @@ export function LivePage(p: LiveProps) {
   const { view, facts, locale } = p;
   const { draft, review, version, reviewer } = view;
   const t = translator(locale);
-  const leaderLevel = (LEADER_LEVELS as readonly string[]).includes(review.level);
+  const takers = takersWords(review.level);
   const earlier = POSITIONS.filter((l) => draft.levels.indexOf(l) >= 0 && draft.levels.indexOf(l) < draft.levels.indexOf(review.level));
   const ticked = new Set(p.decision?.checklist ?? []);
   // Images of the version come through the link itself (the reviewer has no bearer token).
@@ -166,7 +166,7 @@ export function LivePage(p: LiveProps) {
         <details id="transfer" open={p.error?.of === 'transfer' || !!view.barred}>
           <summary><h2 id="transfer-title">{t('转交他人审核', 'Hand this review to someone else')}</h2></summary>
           <p class="hint">{t('如您回避或不便审核，可转交给本单位其他有审核权限的人，并说明理由。转交后此链接失效。', 'If you must stand aside, hand the review to another person with authority in the unit and say why. This link then stops working.')}</p>
-          {leaderLevel ? <p class="hint">{t(`${label('level', review.level)}的审核只能转交本单位领导班子成员（书记、副书记、院长、副院长、分管院领导）。`, `A ${label('level', review.level, 'en')} review goes only to a member of the unit's leadership (secretary, deputy secretary, dean, deputy dean, leader in charge).`)}</p> : null}
+          {takers ? <p class="hint">{takers.in(locale)}{t('。', '.')}</p> : null}
           {p.facts.candidates.length ? (
             <form method="post" action={p.action('/transfer')} data-once>
               <p>
@@ -187,8 +187,8 @@ export function LivePage(p: LiveProps) {
               </p>
               <div class="actions"><button type="submit" class="transfer">{t('转交', 'Hand on')}</button></div>
             </form>
-          ) : <p class="meta">{leaderLevel
-            ? t('本单位暂无可转交的领导班子成员：可请管理员先任命（例如院长、副书记），再转交。', 'Nobody of the unit’s leadership can take this review: an admin may appoint one first (a dean, a deputy secretary), then hand it on.')
+          ) : <p class="meta">{takers
+            ? t('本单位暂无可转交的人员：可请管理员先任命，再转交。', 'Nobody in the unit can take this review: an admin may appoint someone first, then hand it on.')
             : t('本单位暂无可转交的人员。', 'Nobody else in the unit can take this review.')}</p>}
         </details>
       </section>
