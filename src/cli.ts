@@ -5,6 +5,7 @@ import { sendCommand } from './cli/local-socket';
 import { parseLocale, type Locale } from './lib/i18n';
 import { createLogger } from './lib/logger';
 import { createRuntime } from './runtime';
+import { secretCheckOf } from './services/installation';
 
 /**
  * `npm run cli -- <command>`: prints exactly one JSON object on stdout; logs go to stderr.
@@ -28,7 +29,9 @@ async function main(argv: string[], locale: Locale): Promise<{ output: unknown; 
     const pid = dataDirHolder(config.pgliteDir);
     if (pid) {
       const alive = () => dataDirHolder(config.pgliteDir) === pid;
-      return sendCommand(pgliteSidecar(config.pgliteDir, 'sock'), argv, locale, { pid, dataDir: config.pgliteDir, alive });
+      // Without APP_SECRET the server's own (generated) secret is the one; with it, the two must agree.
+      const secretCheck = config.appSecret ? await secretCheckOf(config.appSecret) : undefined;
+      return sendCommand(pgliteSidecar(config.pgliteDir, 'sock'), argv, locale, { pid, dataDir: config.pgliteDir, alive, secretCheck });
     }
   }
   const log = createLogger(process.env.LOG_LEVEL ?? 'info', 2);

@@ -73,6 +73,14 @@ describe('CLI commands while npm start holds the embedded database', () => {
     expect((await cli(['migrate'])).out).toEqual({ migrated: true, database: 'pglite' });
     expect((await cli(['token', '--email', 'nobody@example.cn', '--lang', 'en'])).out).toEqual({ error: { code: 'not_found', message: 'person not found' } });
     expect((await cli(['token', '--email', 'nobody@example.cn'])).out).toEqual({ error: { code: 'not_found', message: '人员不存在' } });
+    // Another APP_SECRET is refused through the hand-off too; the secret is not changed under a running server.
+    const otherSecret = await cli(['token', '--email', first.holders.drafter.email], { APP_SECRET: 'another-secret-0123456789abcdef0123456789' });
+    expect(otherSecret.code).toBe(1);
+    expect(otherSecret.out.error.code).toBe('invalid_config');
+    expect(otherSecret.out.error.message).toMatch(/^APP_SECRET 与此数据库在用的密钥不同/);
+    const adopt = await cli(['secret:adopt']);
+    expect(adopt.out.error.code).toBe('secret_in_use');
+    expect(adopt.out.error.message).toContain('请先停止服务');
   });
 
   it('a holder that takes no commands: a clear refusal in both languages, the database left alone', { timeout: 240_000 }, async () => {

@@ -4,6 +4,7 @@ import { relative, resolve } from 'node:path';
 import { AppError, words } from '../lib/errors';
 import type { Locale } from '../lib/i18n';
 import type { Log } from '../lib/log';
+import { secretCheckOf, secretMismatch } from '../services/installation';
 import { CliError, parseCommandLine, refusal, runCommand, type CommandContext } from './commands';
 
 /**
@@ -48,10 +49,18 @@ export async function serveCommands(ctx: CommandContext, path: string, log: Log)
   async function answer(line: string): Promise<Answer> {
     let locale: Locale = 'zh-CN';
     try {
-      const request = JSON.parse(line) as { argv: string[]; locale?: Locale };
+      const request = JSON.parse(line) as { argv: string[]; locale?: Locale; secretCheck?: string };
       locale = request.locale === 'en' ? 'en' : 'zh-CN';
       // Checked again here: the socket takes nothing the command line would refuse.
       const command = parseCommandLine(request.argv);
+      // A CLI run with another APP_SECRET is refused as if it had opened the database itself.
+      if (request.secretCheck && request.secretCheck !== (await secretCheckOf(ctx.deps.config.appSecret))) throw secretMismatch();
+      if (command.command === 'secret:adopt') {
+        throw new CliError('secret_in_use', words(
+          '内置数据库正由运行中的服务使用，它运行时不能更换 APP_SECRET：请先停止服务，再用新的 APP_SECRET 运行 npm run cli -- secret:adopt，然后用它启动服务。',
+          'The embedded database is held by the running server, whose APP_SECRET cannot change while it runs: stop the server, run npm run cli -- secret:adopt with the new APP_SECRET, then start the server with it.',
+        ));
+      }
       log.info({ command: command.command }, `CLI command ${command.command} taken on ${address}`);
       const result = await runCommand(ctx, command, locale);
       return { output: result.output, exitCode: result.exitCode, note: result.note?.in(locale) };
@@ -77,12 +86,12 @@ export async function serveCommands(ctx: CommandContext, path: string, log: Log)
  * Hands a command to the server holding the database. While it is still starting (the lock taken,
  * the socket not yet open) this waits up to `waitMs` (10 s); then it says plainly why it cannot go on.
  */
-export async function sendCommand(path: string, argv: string[], locale: Locale, holder: { pid: number; dataDir: string; alive: () => boolean }, waitMs = 10_000): Promise<Answer> {
+export async function sendCommand(path: string, argv: string[], locale: Locale, holder: { pid: number; dataDir: string; alive: () => boolean; secretCheck?: string }, waitMs = 10_000): Promise<Answer> {
   const address = socketAddress(path);
   const until = Date.now() + waitMs;
   for (;;) {
     try {
-      return await exchange(address, argv, locale);
+      return await exchange(address, { argv, locale, secretCheck: holder.secretCheck });
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       const retry = (code === 'ENOENT' || code === 'ECONNREFUSED') && Date.now() < until && holder.alive();
@@ -102,13 +111,13 @@ export async function sendCommand(path: string, argv: string[], locale: Locale, 
   }
 }
 
-function exchange(address: string, argv: string[], locale: Locale): Promise<Answer> {
+function exchange(address: string, request: { argv: string[]; locale: Locale; secretCheck?: string }): Promise<Answer> {
   return new Promise((resolveAnswer, fail) => {
     let output = '';
     let connected = false;
     const socket = connect(address, () => {
       connected = true;
-      socket.write(`${JSON.stringify({ argv, locale })}\n`);
+      socket.write(`${JSON.stringify(request)}\n`);
     });
     socket.setEncoding('utf8');
     socket.on('data', (chunk: string) => (output += chunk));

@@ -30,9 +30,9 @@ export async function renewInstallation(db: Db): Promise<{ previousId: string; i
 }
 
 /** Tells whether two processes share APP_SECRET without storing anything that reveals it. */
-const secretCheckOf = (secret: string) => hmacHex(secret, 'imprimatur:secret-check');
+export const secretCheckOf = (secret: string) => hmacHex(secret, 'imprimatur:secret-check');
 
-const secretMismatch = () =>
+export const secretMismatch = () =>
   new ConfigError(words(
     'APP_SECRET 与此数据库在用的密钥不同：用它签发的令牌、审核链接和会话，其他进程都不会认。服务、工作进程和命令行须使用同一个 APP_SECRET。' +
       '若确要更换密钥（此前的令牌、链接和会话将全部失效），用新的密钥运行一次 `npm run cli -- secret:adopt`。',
