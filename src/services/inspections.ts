@@ -262,7 +262,7 @@ export async function gradeInspection(db: Db, deps: ServiceDeps, actor: Person, 
       if (command) account = await moveAccount(tx, account, command, actor.id, now, input.findings ?? `${c.year} 年度年检不合格 / failed the ${c.year} inspection`);
       // A failed year's inspection ends what an earlier pass vouched for: the earlier code would
       // otherwise let the account publish again on reinstatement, and verify as valid meanwhile.
-      await revokeLiveCodes(tx, account.id, actor.id, now, `${c.year} 年度年检不合格 / failed the ${c.year} inspection`);
+      await revokeEarlierCodes(tx, account.id, c.year, actor.id, now, `${c.year} 年度年检不合格 / failed the ${c.year} inspection`);
     }
     await tx.update(inspections).set({
       status: next, result: input.result, findings: input.findings ?? null, autoFailItems: autoFail, gradedAt: now, gradedBy: actor.id,
@@ -304,10 +304,10 @@ export function parseCodeOrThrow(input: string): string {
   return parseInspectionCode(input)!.code;
 }
 
-/** Revokes an account's live codes (neither revoked nor expired), each on the record with its reason. */
-async function revokeLiveCodes(tx: Db, accountId: string, actorId: string, now: Date, reason: string) {
+/** Revokes an account's live codes (neither revoked nor expired) of years before `year`, each on the record with its reason. */
+async function revokeEarlierCodes(tx: Db, accountId: string, year: number, actorId: string, now: Date, reason: string) {
   const revoked = await tx.update(inspectionCodes).set({ revokedAt: now, revokedBy: actorId, revokedReason: reason })
-    .where(and(eq(inspectionCodes.accountId, accountId), isNull(inspectionCodes.revokedAt), isNull(inspectionCodes.expiredAt)))
+    .where(and(eq(inspectionCodes.accountId, accountId), lt(inspectionCodes.year, year), isNull(inspectionCodes.revokedAt), isNull(inspectionCodes.expiredAt)))
     .returning({ code: inspectionCodes.code });
   for (const { code } of revoked) await appendAudit(tx, { actorId, action: 'inspection.code_revoked', subjectType: 'inspection_code', subjectId: code, at: now, data: { accountId, reason } });
 }
