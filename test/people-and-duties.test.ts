@@ -99,15 +99,15 @@ describe('people are created without handing out their credential', () => {
 
   it('operator tokens keep to the limit of 20, each with its own name; the oldest operator token gives way, never one the person named', async () => {
     const person = await addPerson(demo.tokens.admin!, { name: '令牌上限', email: 'token.limit@demo.imprimatur.local' });
-    const own = await t.request('POST', '/api/v1/tokens', { token: await t.tokenFor(person.body.id), body: { label: '我的脚本' } });
+    const own = await t.request('POST', '/api/v1/tokens', { token: await t.tokenFor(person.body.id), body: { label: 'cli 我的脚本' } });
     expect(own.status, own.text).toBe(201);
     const minted: string[] = [];
     for (let i = 0; i < 22; i++) minted.push((await operatorToken(t.runtime.database.db, t.runtime.deps, { personId: person.body.id })).token);
     const live = (await t.request('GET', '/api/v1/tokens', { token: minted.at(-1) })).body.items as { label: string }[];
     expect(live).toHaveLength(20);
     expect(new Set(live.map((k) => k.label)).size).toBe(20);
-    expect(live.map((k) => k.label)).toContain('我的脚本');
-    expect(live.filter((k) => k.label !== '我的脚本').every((k) => /^cli \d{4}-\d{2}-\d{2} \d{2}:\d{2}( \(\d+\))?$/.test(k.label))).toBe(true);
+    expect(live.map((k) => k.label)).toContain('cli 我的脚本');
+    expect(live.filter((k) => k.label !== 'cli 我的脚本').every((k) => /^cli \d{4}-\d{2}-\d{2} \d{2}:\d{2}( \(\d+\))?$/.test(k.label))).toBe(true);
     // The first ones gave way (revoked, recorded); the newest work.
     expect((await t.request('GET', '/api/v1/me', { token: minted[0] })).status).toBe(401);
     expect((await t.request('GET', '/api/v1/me', { token: minted.at(-1) })).status).toBe(200);

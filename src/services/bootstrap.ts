@@ -27,6 +27,8 @@ export async function bootstrapAdmin(db: Db, deps: ServiceDeps, input: { name: s
  */
 /** What an operator's tokens are named by: `cli 2026-12-07 17:30`, told apart on the person's token list. */
 const CLI_LABEL = 'cli';
+/** An operator's token as named here (or plain `cli`, as they were named before), not one the person named. */
+const OPERATOR_LABEL = /^cli( \d{4}-\d{2}-\d{2} \d{2}:\d{2}( \(\d+\))?)?$/;
 
 export async function operatorToken(db: Db, deps: ServiceDeps, who: { email: string } | { personId: string }): Promise<{ personId: string; token: string }> {
   return inTransaction(db, deps, async (tx) => {
@@ -42,11 +44,14 @@ export async function operatorToken(db: Db, deps: ServiceDeps, who: { email: str
     await tx.select({ id: people.id }).from(people).where(eq(people.id, person.id)).for('update');
     const held = await tx.select({ id: apiTokens.id, label: apiTokens.label }).from(apiTokens)
       .where(and(eq(apiTokens.personId, person.id), isNull(apiTokens.revokedAt))).orderBy(asc(apiTokens.createdAt));
-    if (held.length >= MAX_TOKENS) {
-      const oldest = held.find((k) => k.label === CLI_LABEL || k.label.startsWith(`${CLI_LABEL} `));
-      if (!oldest) throw new AppError('conflict', { reasonZh: `此人已有 ${MAX_TOKENS} 个个人令牌，须先撤销一个`, reasonEn: `this person holds ${MAX_TOKENS} personal tokens already; one must be revoked first` }, { max: MAX_TOKENS });
-      await tx.update(apiTokens).set({ revokedAt: now }).where(eq(apiTokens.id, oldest.id));
-      await appendAudit(tx, { actorId: null, action: 'person.token_revoked', subjectType: 'person', subjectId: person.id, data: { tokenId: oldest.id, via: 'cli', reason: 'limit' }, at: now });
+    const over = held.length - MAX_TOKENS + 1;
+    if (over > 0) {
+      const oldest = held.filter((k) => OPERATOR_LABEL.test(k.label)).slice(0, over);
+      if (oldest.length < over) throw new AppError('conflict', { reasonZh: `此人已有 ${held.length} 个个人令牌，须先撤销一个`, reasonEn: `this person holds ${held.length} personal tokens already; one must be revoked first` }, { max: MAX_TOKENS });
+      for (const token of oldest) {
+        await tx.update(apiTokens).set({ revokedAt: now }).where(eq(apiTokens.id, token.id));
+        await appendAudit(tx, { actorId: null, action: 'person.token_revoked', subjectType: 'person', subjectId: person.id, data: { tokenId: token.id, via: 'cli', reason: 'limit' }, at: now });
+      }
     }
     const base = `${CLI_LABEL} ${cstMinute(now)}`;
     const taken = new Set(held.map((k) => k.label));
