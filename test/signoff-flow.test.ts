@@ -235,6 +235,11 @@ describe.each<DbKind>(['postgres', 'pglite'])('sign-off chain on %s', (kind) => 
     expect(submitted.allowedActions).toEqual(['edit', 'withdraw', 'urge']);
     expect(await actions('deputy_leader')).toEqual([]);
     expect(await actions('publicity')).toEqual(['urge']);
+    // The link's holder: the link's decisions while it works, none once it is spent.
+    const link = await linkOf('section_head');
+    expect((await t.request('GET', `/api/v1/signoff/${link}`)).body.draft.allowedActions).toEqual(['approve', 'return', 'reject']);
+    const decided = await approve(link);
+    expect(decided.body.allowedActions).toEqual([]);
   });
 
   it('a leader’s level is handed only to the unit’s leadership, the secretary’s only to the dean (seed 001: 分管领导初审、主要领导审批), never to staff', async () => {

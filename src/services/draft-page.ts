@@ -90,6 +90,12 @@ export function forCaller<V extends DraftView>(view: V, me: Person): V {
   return { ...view, allowedActions: API_COMMANDS.filter((cmd) => can[cmd]) };
 }
 
+/** A view as a sign-off link's holder reads it: their link's decisions while it works, nothing once it is spent. */
+export function forLinkHolder<V extends DraftView>(view: V, live: boolean): V {
+  return { ...view, allowedActions: live ? view.allowedActions.filter((cmd) => DECISIONS.includes(cmd)) : [] };
+}
+const DECISIONS: string[] = ['approve', 'return', 'reject'];
+
 /** The version pair to compare: as asked when both exist, else the one before the current and the current. */
 export function diffPair(view: Pick<DraftView, 'currentVersion'>, from?: number, to?: number): { from: number; to: number } | null {
   const valid = (n: number | undefined): n is number => n !== undefined && Number.isInteger(n) && n >= 1 && n <= view.currentVersion;

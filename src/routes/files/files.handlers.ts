@@ -5,6 +5,7 @@ import * as files from '../../services/files';
 import { formBody, validationError } from '../../lib/http';
 import { assertText } from '../../lib/text';
 import { importDocx } from '../../services/docx-import';
+import { forCaller } from '../../services/draft-page';
 import * as routes from './files.routes';
 
 const send = (c: Context<AppEnv>, served: files.Served) => c.body(served.bytes as Uint8Array<ArrayBuffer>, 200, served.headers);
@@ -59,7 +60,7 @@ export const importDraft: AppRouteHandler<typeof routes.importDraft> = async (c)
   if (!fields.success) throw validationError(fields.error.issues, 'form');
   assertText(fields.data, 'form');
   const file = await uploadedFile(c, form);
-  return c.json(await importDocx(deps.db, deps, person, { file, ...fields.data }), 201);
+  return c.json(forCaller(await importDocx(deps.db, deps, person, { file, ...fields.data }), person), 201);
 };
 
 export const getFile: AppRouteHandler<typeof routes.getFile> = async (c) => {
