@@ -155,7 +155,7 @@ describe.skipIf(!hasChromium && !process.env.CI)('incident pages in Chromium', (
     expect(await leader.locator('[data-deadline=replyBy]').getAttribute('data-overdue')).toBe('true');
     expect(await leader.locator('#deadlines').innerText()).toContain('已超时');
     // No approved draft yet: the reply form says where to write one.
-    expect(await leader.locator('#reply').innerText()).toContain('还没有已批准的稿件');
+    expect(await leader.locator('#reply').innerText()).toContain('还没有可作为此舆情回复的已批准稿件');
     await leader.screenshot({ path: 'test/artifacts/incident-handling-1280.png', fullPage: true });
 
     const publicity = await signedIn('publicity');

@@ -114,6 +114,13 @@ describe.each(['postgres', 'pglite'] as const)('online-opinion incidents (%s)', 
       const unrelated = await t.request('POST', `/api/v1/incidents/${incident.id}/reply`, { token: demo.tokens.secretary, body: { draftId: earlier } });
       expect(unrelated.status).toBe(409);
       expect(unrelated.body.error.message).toBe('此稿件写于舆情发生之前，不是对它的回复');
+      // Nor does the page's reply form offer it.
+      if (cls === 'suggestion') {
+        const { cookie } = await t.signIn((await t.request('GET', '/api/v1/me', { token: demo.tokens.secretary })).body.email);
+        const page = await t.request('GET', `/incidents/${incident.id}`, { cookie });
+        expect(page.text).toContain('还没有可作为此舆情回复的已批准稿件');
+        expect(page.text).not.toContain(`value="${earlier}"`);
+      }
     }
     await t.deliver();
   });

@@ -1,5 +1,5 @@
 import type { AnyPosition } from '../../db/schema';
-import { CST_OFFSET_MS, cstDate } from './cst';
+import { CLOCK_GRACE_MS, CST_OFFSET_MS, cstDate } from './cst';
 
 /**
  * Online-opinion (舆情) incidents, pure. The procedure of seed 003, 第八条 —
@@ -65,6 +65,16 @@ export const OWED_ANSWER: Record<IncidentClass, [string, string]> = {
   fabrication: ['捏造、歪曲、诽谤类舆情须依法澄清事实真相', 'fabrication, distortion or defamation is answered by setting out the facts'],
   suggestion: ['建设性意见须积极采纳并予以回复', 'a constructive suggestion is taken up and answered'],
 };
+
+/**
+ * Why a draft cannot be recorded as an incident's reply: written before the incident occurred
+ * (a few minutes' grace for clocks), or recorded as its reply already. The record must prove a
+ * reply to this incident.
+ */
+export function replyProblem(draft: { id: string; createdAt: Date }, incident: { occurredAt: Date }, recorded: readonly string[]): 'before_incident' | 'recorded' | null {
+  if (draft.createdAt.getTime() < incident.occurredAt.getTime() - CLOCK_GRACE_MS) return 'before_incident';
+  return recorded.includes(draft.id) ? 'recorded' : null;
+}
 
 /** What a step waits on besides its stage: handling is not done until the public's answer, an approved draft, is recorded. */
 export function stepWaitsOn(f: { class: IncidentClass | null; repliedAt: Date | null }, action: IncidentAction): 'reply' | null {

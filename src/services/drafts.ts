@@ -515,7 +515,7 @@ export async function listDrafts(db: Db, actor: Person, filter: DraftFilter) {
     const open = pending.find((r) => r.draftId === draft.id);
     return {
       id: draft.id, unitId: draft.unitId, drafterId: draft.drafterId, title, status: draft.status, urgency: draft.urgency,
-      currentLevel: draft.currentLevel, currentVersion: draft.currentVersionNo, updatedAt: draft.updatedAt.toISOString(),
+      currentLevel: draft.currentLevel, currentVersion: draft.currentVersionNo, createdAt: draft.createdAt.toISOString(), updatedAt: draft.updatedAt.toISOString(),
       pendingReview: open ? { id: open.id, level: open.level, assigneeId: open.assigneeId, assignedAt: open.assignedAt.toISOString() } : null,
     };
   });

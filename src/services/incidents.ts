@@ -2,7 +2,7 @@ import { and, asc, desc, eq, inArray, ne, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { drafts, incidentEntries, incidents, people, units, type AnyPosition, type EvidenceFile } from '../../db/schema';
 import {
-  allowedActions, chase, deadlines, firstReceivers, isGrave, MAX_EVIDENCE_FILES, nextStage, OWED_ANSWER, REPORT_UP_TO, stepWaitsOn,
+  allowedActions, chase, deadlines, firstReceivers, isGrave, MAX_EVIDENCE_FILES, nextStage, OWED_ANSWER, replyProblem, REPORT_UP_TO, stepWaitsOn,
   type DeadlineKind, type EntryKind, type Group, type IncidentAction, type IncidentClass, type Severity,
 } from '../domain/incidents';
 import { CLOCK_GRACE_MS } from '../domain/cst';
@@ -113,6 +113,17 @@ export async function reportIncident(db: Db, deps: ServiceDeps, actor: Person, i
   });
 }
 
+const REPLY_PROBLEMS = {
+  before_incident: ['此稿件写于舆情发生之前，不是对它的回复', 'this draft was written before the incident occurred; it is not a reply to it'],
+  recorded: ['此回复稿已记录过', 'this reply is recorded already'],
+} as const;
+
+/** The drafts recorded as an incident's replies. */
+export async function recordedReplies(db: Db, incidentId: string): Promise<string[]> {
+  const rows = await db.select({ draftId: incidentEntries.draftId }).from(incidentEntries).where(and(eq(incidentEntries.incidentId, incidentId), eq(incidentEntries.kind, 'reply')));
+  return rows.flatMap((r) => (r.draftId ? [r.draftId] : []));
+}
+
 /** May this person see the incident: its unit's members and position holders, the publicity department, whoever was told of it. */
 async function requireSight(db: Db, actor: Person, row: IncidentRow) {
   if (hasRole(actor, 'admin', 'publicity') || row.reporterId === actor.id) return;
@@ -185,11 +196,12 @@ export async function actOnIncident(db: Db, deps: ServiceDeps, actor: Person, id
         reasonEn: `the incident is at “${label('incidentStage', row.stage, 'en')}”; it cannot be ${ACTION_WORDS[input.action][1]}`,
       });
     }
+    // Who may act first: someone who may not is told so, not what the step is waiting on.
+    await requireActor(tx, actor, row, input.action);
     if (stepWaitsOn(row, input.action)) {
       const [zh, en] = OWED_ANSWER[row.class!];
       throw new AppError('conflict', { reasonZh: `${zh}：请先记录经审核批准的回复稿，再结束处置`, reasonEn: `${en}: record the approved reply before finishing the handling` }, { field: 'draftId' });
     }
-    await requireActor(tx, actor, row, input.action);
     const now = deps.now();
     const set: Partial<IncidentRow> = { stage, updatedAt: now };
     switch (input.action) {
@@ -222,13 +234,8 @@ export async function actOnIncident(db: Db, deps: ServiceDeps, actor: Person, id
         if (draft.status !== 'approved') {
           throw new AppError('conflict', { reasonZh: '回复稿须经审核批准后才能记录为已回复', reasonEn: 'a reply is recorded once its draft has been approved through the sign-off chain' }, { field: 'draftId' });
         }
-        // The record must prove a reply to this incident: a draft written before it happened, or one
-        // recorded already, is not one.
-        if (draft.createdAt.getTime() < row.occurredAt.getTime() - CLOCK_GRACE_MS) {
-          throw new AppError('conflict', { reasonZh: '此稿件写于舆情发生之前，不是对它的回复', reasonEn: 'this draft was written before the incident occurred; it is not a reply to it' }, { field: 'draftId' });
-        }
-        const [again] = await tx.select({ id: incidentEntries.id }).from(incidentEntries).where(and(eq(incidentEntries.incidentId, id), eq(incidentEntries.kind, 'reply'), eq(incidentEntries.draftId, draft.id))).limit(1);
-        if (again) throw new AppError('conflict', { reasonZh: '此回复稿已记录过', reasonEn: 'this reply is recorded already' }, { field: 'draftId' });
+        const problem = replyProblem(draft, row, await recordedReplies(tx, id));
+        if (problem) throw new AppError('conflict', { reasonZh: REPLY_PROBLEMS[problem][0], reasonEn: REPLY_PROBLEMS[problem][1] }, { field: 'draftId' });
         set.repliedAt = row.repliedAt ?? now;
         if (input.promisedBy) set.promisedBy = input.promisedBy;
         await entry(tx, id, now, actor.id, 'reply', input.note ?? null, { promisedBy: input.promisedBy?.toISOString() ?? null }, draft.id);

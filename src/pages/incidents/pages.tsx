@@ -189,7 +189,7 @@ export function IncidentPage({ ctx, v, unitName, drafts, errors = {}, values = {
                 hint={t(l, '对外回复须先作为稿件经审核批准。', 'A reply to the public is first approved as a draft through the sign-off chain.')}
                 options={drafts.map((d) => [d.id, d.title] as [string, string])} />
             ) : (
-              <p class="muted" id="f-draftId">{t(l, '本单位还没有已批准的稿件：', 'The unit has no approved draft yet: ')}<a href="/drafts/new">{t(l, '撰写回复稿并提交审核', 'write the reply and submit it')}</a></p>
+              <p class="muted" id="f-draftId">{t(l, '还没有可作为此舆情回复的已批准稿件（须在舆情发生后撰写，尚未记录过）：', 'No approved draft can be this incident’s reply yet (written after it occurred, not recorded already): ')}<a href="/drafts/new">{t(l, '撰写回复稿并提交审核', 'write the reply and submit it')}</a></p>
             )}
             <TextField name="promisedBy" type="datetime-local" label={t(l, '承诺结果时间（北京时间，可选）', 'Result promised by (Beijing time, optional)')} value={values.promisedBy} error={errors.promisedBy} />
             <TextArea name="note" label={t(l, '说明（可选）', 'Note (optional)')} value={values.note} error={errors.note} rows={2} />

@@ -9,7 +9,8 @@ import { uploadsOf } from '../../routes/files/files.handlers';
 import { EvidenceNote, ReportBody, StepBodies } from '../../routes/incidents/incidents.routes';
 import { currentPositions, hasRole } from '../../services/auth';
 import { listDrafts } from '../../services/drafts';
-import { acceptEvidence, actOnIncident, getIncident, listIncidents, mayAct, reportIncident, type IncidentInput } from '../../services/incidents';
+import { acceptEvidence, actOnIncident, getIncident, listIncidents, mayAct, recordedReplies, reportIncident, type IncidentInput } from '../../services/incidents';
+import { replyProblem } from '../../domain/incidents';
 import { pageCtx, t } from '../components/context';
 import { errorPage, renderPage } from '../components/render';
 import { formErrors, parseWith, type FieldLabels } from '../console/forms';
@@ -84,8 +85,12 @@ async function showIncident(c: C, id: string, extra: { errors?: FieldErrors; val
   const mine = await Promise.all(seen.actions.map((a) => mayAct(db, c.var.person, seen.incident, a)));
   const v = { ...seen, actions: seen.actions.filter((_, k) => mine[k]) };
   const [unit] = await db.select({ name: units.name }).from(units).where(eq(units.id, v.incident.unitId));
-  // The reply form offers the unit's approved drafts (the service refuses any other).
-  const drafts = v.actions.includes('reply') ? (await listDrafts(db, c.var.person, { unitId: v.incident.unitId, status: 'approved', limit: 50, offset: 0 })).items : [];
+  // The reply form offers the unit's approved drafts that can be this incident's reply (the service refuses any other).
+  const recorded = v.actions.includes('reply') ? await recordedReplies(db, v.incident.id) : [];
+  const drafts = v.actions.includes('reply')
+    ? (await listDrafts(db, c.var.person, { unitId: v.incident.unitId, status: 'approved', limit: 50, offset: 0 })).items
+      .filter((d) => !replyProblem({ id: d.id, createdAt: new Date(d.createdAt) }, v.incident, recorded))
+    : [];
   return renderPage(c, <IncidentPage ctx={pageCtx(c)} v={v} unitName={unit?.name ?? ''} drafts={drafts.map((d) => ({ id: d.id, title: d.title }))} {...extra} />, status);
 }
 

@@ -75,7 +75,7 @@ export const DraftSchema = z
 const DraftSummary = z
   .object({
     id: uuid(), unitId: uuid(), drafterId: uuid(), title: z.string(), status: z.enum(DRAFT_STATUSES), urgency: z.enum(URGENCIES),
-    currentLevel: z.enum(POSITIONS).nullable(), currentVersion: z.number().int(), updatedAt: z.string(),
+    currentLevel: z.enum(POSITIONS).nullable(), currentVersion: z.number().int(), createdAt: z.string(), updatedAt: z.string(),
     pendingReview: z.object({ id: uuid(), level: z.enum(POSITIONS), assigneeId: uuid(), assignedAt: z.string() }).nullable(),
   })
   .openapi('DraftSummary');
