@@ -120,6 +120,22 @@ describe('publicity console over HTTP', () => {
     expect(form.text).not.toMatch(/<input type="text"[^>]*name="(ownerId|adminIds|commentatorIds)"/);
   });
 
+  it('a self-report filed again starts from what was filed: the declared incident and the team notes are not lost', async () => {
+    const applied = await applyFor(t, demo);
+    const account = (await t.request('POST', `/api/v1/accounts/${applied.id}/approve`, { token: demo.tokens.publicity })).body;
+    const inspectionId = account.inspections[0].id as string;
+    const filed = await t.request('POST', `/api/v1/inspections/${inspectionId}/self-report`, { token: demo.tokens.publicity_officer, body: {
+      team: { notes: '团委学生干部运营' }, incidents: [{ kind: 'rumour', description: '转发未经核实的消息', at: `${cstYear(new Date())}-03-01` }],
+    } });
+    expect(filed.status, filed.text).toBe(200);
+    const page = await get('publicity_officer', `/inspections/${inspectionId}`);
+    expect(page.status).toBe(200);
+    expect(page.text).toMatch(/<option value="rumour" selected/);
+    expect(page.text).toContain('转发未经核实的消息</textarea>');
+    expect(page.text).toContain('团委学生干部运营</textarea>');
+    expect(page.text).toContain(`value="${cstYear(new Date())}-03-01"`);
+  });
+
   it('inspection pages: staff get 403 pages; bad campaign and interview input is refused by field', async () => {
     const campaigns = (await t.request('GET', '/api/v1/inspections/campaigns', { token: demo.tokens.publicity })).body.items as { id: string; year: number }[];
     const campaign = (await t.request('GET', `/api/v1/inspections/campaigns/${campaigns[0]!.id}`, { token: demo.tokens.publicity })).body;

@@ -138,6 +138,8 @@ export function InspectionPage(p: { ctx: PageCtx; view: InspectionView; canGrade
   const v = (n: string, fallback = '') => (typeof vals[n] === 'string' ? (vals[n] as string) : fallback);
   const list = (n: string) => { const x = vals[n]; return Array.isArray(x) ? x : x ? [x] : []; };
   const report = i.selfReport as null | { updateFrequency?: string; team?: Record<string, number | string>; commentatorPresent?: boolean; reviewCompliance?: { approvedDrafts?: number; unreviewedPublications?: number; notes?: string }; incidents?: { kind: string; description: string; at?: string }[]; notes?: string };
+  // Filed again (an update, the re-inspection after rectification): the form starts from what was filed, so nothing declared is lost by re-filing.
+  const filed = report?.incidents?.[0];
   const prefill = i.prefill;
   const team = { ...(prefill?.team ?? {}), ...(report?.team ?? {}) } as Record<string, number | string | undefined>;
   const mayReport = p.canReport && ['open', 'self_reported', 'rectifying'].includes(i.status);
@@ -165,7 +167,7 @@ export function InspectionPage(p: { ctx: PageCtx; view: InspectionView; canGrade
         <Card title={t(l, '自查报告', 'Self-report')}>
           <Facts rows={[
             [lab(SELF_REPORT_LABELS, 'updateFrequency', l), report.updateFrequency ?? '—'],
-            [t(l, '队伍', 'Team'), `${t(l, '管理员', 'admins')} ${report.team?.admins ?? 0} · ${t(l, '运营', 'operators')} ${report.team?.operators ?? 0} · ${t(l, '审核', 'reviewers')} ${report.team?.reviewers ?? 0} · ${t(l, '网络评论员', 'commentators')} ${report.team?.commentators ?? 0}`],
+            [t(l, '队伍', 'Team'), `${t(l, '管理员', 'admins')} ${report.team?.admins ?? 0} · ${t(l, '运营', 'operators')} ${report.team?.operators ?? 0} · ${t(l, '审核', 'reviewers')} ${report.team?.reviewers ?? 0} · ${t(l, '网络评论员', 'commentators')} ${report.team?.commentators ?? 0}${report.team?.notes ? t(l, `（${report.team.notes}）`, ` (${report.team.notes})`) : ''}`],
             [lab(SELF_REPORT_LABELS, 'commentatorPresent', l), report.commentatorPresent ? t(l, '是', 'yes') : t(l, '否', 'no')],
             [t(l, '经审核发布', 'Approved publications'), String(report.reviewCompliance?.approvedDrafts ?? 0)],
             [lab(SELF_REPORT_LABELS, 'unreviewedPublications', l), String(report.reviewCompliance?.unreviewedPublications ?? 0)],
@@ -210,14 +212,14 @@ export function InspectionPage(p: { ctx: PageCtx; view: InspectionView; canGrade
               { value: 'true', label: t(l, '是', 'Yes'), checked: v('commentatorPresent', String(report?.commentatorPresent ?? prefill?.commentatorPresent ?? true)) === 'true' },
               { value: 'false', label: t(l, '否', 'No'), checked: v('commentatorPresent', String(report?.commentatorPresent ?? prefill?.commentatorPresent ?? true)) === 'false' },
             ]} />
-            <TextArea name="teamNotes" rows={2} label={`${lab(SELF_REPORT_LABELS, 'teamNotes', l)}${t(l, '（可选）', ' (optional)')}`} value={v('teamNotes')} error={e.teamNotes} />
+            <TextArea name="teamNotes" rows={2} label={`${lab(SELF_REPORT_LABELS, 'teamNotes', l)}${t(l, '（可选）', ' (optional)')}`} value={v('teamNotes', String(report?.team?.notes ?? ''))} error={e.teamNotes} />
             <TextField name="unreviewedPublications" type="number" inputmode="numeric" label={lab(SELF_REPORT_LABELS, 'unreviewedPublications', l)} hint={t(l, '未经“先审后发”即发布的篇数；大于 0 即为一票否决项', 'Items published without review; more than 0 is an automatic fail')} value={v('unreviewedPublications', String(report?.reviewCompliance?.unreviewedPublications ?? 0))} error={e.unreviewedPublications} />
             <TextArea name="complianceNotes" rows={2} label={`${lab(SELF_REPORT_LABELS, 'complianceNotes', l)}${t(l, '（可选）', ' (optional)')}`} value={v('complianceNotes', report?.reviewCompliance?.notes ?? '')} error={e.complianceNotes} />
             <fieldset class="field">
               <legend>{t(l, '本年度事件（如有）', 'Incidents of the year (if any)')}</legend>
-              <Select name="incidentKind" label={lab(SELF_REPORT_LABELS, 'incidentKind', l)} value={v('incidentKind')} error={e.incidentKind} options={[['', t(l, '无', 'None')], ...INCIDENT_KINDS.map((k): [string, string] => [k, t(l, ...INCIDENT_LABELS[k]!)])]} />
-              <TextArea name="incidentDescription" rows={2} label={lab(SELF_REPORT_LABELS, 'incidentDescription', l)} value={v('incidentDescription')} error={e.incidentDescription} />
-              <TextField name="incidentAt" type="date" label={lab(SELF_REPORT_LABELS, 'incidentAt', l)} value={v('incidentAt')} error={e.incidentAt} />
+              <Select name="incidentKind" label={lab(SELF_REPORT_LABELS, 'incidentKind', l)} value={v('incidentKind', filed?.kind ?? '')} error={e.incidentKind} options={[['', t(l, '无', 'None')], ...INCIDENT_KINDS.map((k): [string, string] => [k, t(l, ...INCIDENT_LABELS[k]!)])]} />
+              <TextArea name="incidentDescription" rows={2} label={lab(SELF_REPORT_LABELS, 'incidentDescription', l)} value={v('incidentDescription', filed?.description ?? '')} error={e.incidentDescription} />
+              <TextField name="incidentAt" type="date" label={lab(SELF_REPORT_LABELS, 'incidentAt', l)} value={v('incidentAt', filed?.at ?? '')} error={e.incidentAt} />
             </fieldset>
             <TextArea name="notes" rows={3} label={`${lab(SELF_REPORT_LABELS, 'notes', l)}${t(l, '（可选）', ' (optional)')}`} value={v('notes', report?.notes ?? '')} error={e.notes} />
             <Button>{t(l, '提交自查报告', 'Submit the self-report')}</Button>
