@@ -242,6 +242,16 @@ describe('people who leave', () => {
     expect(role).toMatchObject({ current: false, endedAt: expect.any(String) });
     expect(view.roles.some((r: { role: string; current: boolean }) => r.role === 'commentator' && r.current)).toBe(false);
   });
+
+  it('an account’s 负责人 is not deactivated while the account is live: another owner first (409 naming the account)', async () => {
+    const owner = await newPerson(t, demo, '离职负责人');
+    const account = await registered(t, demo, { ownerId: owner.id });
+    const refused = await t.request('POST', `/api/v1/people/${owner.id}/deactivate`, { token: demo.tokens.admin });
+    expect(refused.status).toBe(409);
+    expect(refused.body.error.message).toContain('仍是账号负责人');
+    expect(refused.body.error.details).toMatchObject({ field: 'accounts', accounts: [{ id: account.id }] });
+    expect((await t.request('GET', `/api/v1/me`, { token: owner.token })).status).toBe(200);
+  });
 });
 
 describe('publish gate', () => {

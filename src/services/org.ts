@@ -1,6 +1,6 @@
-import { and, asc, eq, ilike, inArray, isNull, ne, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, ilike, inArray, isNull, ne, notInArray, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client';
-import { accountRoles, apiTokens, drafts, draftVersions, people, positionTerms, reviews, sessions, units, POSITIONS, type ChainSettings, type AnyPosition, type Position, type Role } from '../../db/schema';
+import { accountRoles, accounts, apiTokens, drafts, draftVersions, people, positionTerms, reviews, sessions, units, POSITIONS, type ChainSettings, type AnyPosition, type Position, type Role } from '../../db/schema';
 import { emailDomainAllowed } from '../domain/email';
 import { mayTakeLevel } from '../domain/signoff';
 import { AppError, words } from '../lib/errors';
@@ -395,6 +395,16 @@ export async function deactivatePerson(db: Db, deps: ServiceDeps, actor: Person,
         reasonZh: `${person.name} 仍担任岗位（${held.map((h) => `${h.unitName}·${label('level', h.position)}`).join('、')}），请先任命接任者`,
         reasonEn: `${person.name} still holds ${held.map((h) => `${label('level', h.position, 'en')} of ${h.unitName}`).join(', ')}; appoint a successor first`,
       }, { field: 'positions', positions: held });
+    }
+    // An account's 负责人 answers for it to the publicity department (seed 003): the account is
+    // handed to someone else first (变更登记), as a position is, not left with nobody.
+    const owned = await tx.select({ id: accounts.id, name: accounts.name }).from(accounts)
+      .where(and(eq(accounts.ownerId, personId), notInArray(accounts.status, ['shut_down', 'deregistered'])));
+    if (owned.length) {
+      throw new AppError('conflict', {
+        reasonZh: `${person.name} 仍是账号负责人（${owned.map((a) => a.name).join('、')}），请先变更负责人`,
+        reasonEn: `${person.name} still owns ${owned.map((a) => a.name).join(', ')}; name another owner first`,
+      }, { field: 'accounts', accounts: owned });
     }
     const now = deps.now();
     const reviewsReturned = await returnTransferredReviews(tx, actor.id, person, now, sharedUnits);
