@@ -91,7 +91,8 @@ describe.skipIf(!hasChromium && !process.env.CI)('annual inspection pages in Chr
     await grade(p, rectifyId, '限期整改', async (page) => {
       await page.getByLabel(/^检查发现/).fill('评论区管理不到位。');
       await page.getByLabel(/^整改期限/).fill(`${year}-05-31T17:00`);
-      await page.getByLabel(/^约谈时间/).first().fill(`${year}-04-02T10:00`);
+      // Held yesterday (Beijing time): a 约谈 is recorded once held.
+      await page.getByLabel(/^约谈时间/).first().fill(new Date(t.clock.now.getTime() - 86_400_000 + 8 * 3_600_000).toISOString().slice(0, 16));
       await page.getByLabel('约谈对象').first().fill('赵宣传员、陈书记');
       await page.locator('#grade').getByLabel('约谈纪要').fill('通报问题，明确整改要求。');
     });

@@ -213,7 +213,11 @@ describe('grading', () => {
     const account = await get(`/api/v1/accounts/${ids.b.account}`, demo.tokens.publicity_officer);
     expect(account.body).toMatchObject({ status: 'rectifying', publishable: false, publishBlock: 'rectifying' });
 
-    const interview = await post(`/api/v1/inspections/${ids.b.inspection}/interviews`, demo.tokens.publicity, { heldAt: inFuture(1), attendees: ['张副院长'], notes: '复谈' });
+    // Recorded once held: not dated ahead.
+    const ahead = await post(`/api/v1/inspections/${ids.b.inspection}/interviews`, demo.tokens.publicity, { heldAt: inFuture(1), attendees: ['张副院长'], notes: '复谈' });
+    expect(ahead.status).toBe(400);
+    expect(ahead.body.error.details[0]).toMatchObject({ path: 'heldAt' });
+    const interview = await post(`/api/v1/inspections/${ids.b.inspection}/interviews`, demo.tokens.publicity, { heldAt: t.clock.now.toISOString(), attendees: ['张副院长'], notes: '复谈' });
     expect(interview.status, interview.text).toBe(201);
     expect(interview.body.interviews).toHaveLength(2);
     const emptyAttendees = await post(`/api/v1/inspections/${ids.b.inspection}/interviews`, demo.tokens.publicity, { heldAt: inFuture(1), attendees: [], notes: 'x' });

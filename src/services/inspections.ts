@@ -19,7 +19,7 @@ import { requireRole, type Person } from './auth';
 import { inTransaction, onCommit, type ServiceDeps } from './context';
 import { enqueue } from './outbox';
 import type { Sweep } from './sweeps';
-import { cstReadable, cstYear, cstYearStart } from '../domain/cst';
+import { CLOCK_GRACE_MS, cstReadable, cstYear, cstYearStart } from '../domain/cst';
 import { perDatabase, TtlCache } from '../lib/ttl-cache';
 import { weakEtag } from '../lib/etag';
 
@@ -240,10 +240,12 @@ export async function gradeInspection(db: Db, deps: ServiceDeps, actor: Person, 
     const problems = gradeProblems({ result: input.result, autoFailItems: autoFail, rectifyDeadline: input.rectifyDeadline ?? null, findings: input.findings }, now);
     const rectifyDeadline = input.result === 'rectify' ? rectifyDeadlineOf(input.rectifyDeadline, now) : null;
     if (problems.length) {
-      const text = (p: (typeof problems)[number], en: boolean) =>
-        p.code === 'auto_fail' ? `${p.field}: ${en ? 'automatic-fail items require fail' : '存在一票否决项，须评定为不合格'}（${(p.items ?? []).map((x) => AUTO_FAIL_LABELS[x][en ? 1 : 0]).join('、')}）`
-          : p.code === 'findings_required' ? `${p.field}: ${en ? 'say what the problems are when the result is not a pass' : '评定为须整改或不合格时，须写明存在的问题'}`
-          : `${p.field}: ${en ? 'must be in the future' : '整改期限须晚于当前时间'}`;
+      // Each problem under its field's name in the reader's language (details carry the field itself).
+      const FIELD = { result: ['评定结论', 'result'], findings: ['检查发现', 'findings'], rectifyDeadline: ['整改期限', 'rectifyDeadline'] } as const;
+      const text = (p: (typeof problems)[number], en: boolean) => `${FIELD[p.field][en ? 1 : 0]}${en ? ': ' : '：'}${
+        p.code === 'auto_fail' ? `${en ? 'automatic-fail items require fail' : '存在一票否决项，须评定为不合格'}（${(p.items ?? []).map((x) => AUTO_FAIL_LABELS[x][en ? 1 : 0]).join('、')}）`
+        : p.code === 'findings_required' ? (en ? 'say what the problems are when the result is not a pass' : '评定为须整改或不合格时，须写明存在的问题')
+        : (en ? 'must be in the future' : '整改期限须晚于当前时间')}`;
       throw new AppError('grade_inconsistent', { problemsZh: problems.map((p) => text(p, false)).join('；'), problemsEn: problems.map((p) => text(p, true)).join('; ') },
         { fields: problems.map((p) => ({ path: p.field, code: p.code, items: p.items })) });
     }
@@ -269,14 +271,16 @@ export async function gradeInspection(db: Db, deps: ServiceDeps, actor: Person, 
       rectifyDeadline: rectifyDeadline ?? i.rectifyDeadline, escalatedAt: null, nextReminderAt: null, updatedAt: now,
     }).where(eq(inspections.id, i.id));
     await tx.insert(inspectionGradings).values({ inspectionId: i.id, result: input.result, findings: input.findings ?? null, autoFailItems: autoFail, rectifyDeadline, gradedBy: actor.id, at: now });
-    if (input.interview) await insertInterview(tx, actor.id, i, input.interview, now);
+    if (input.interview) await insertInterview(tx, actor.id, i, input.interview, now, 'interview.heldAt');
     await appendAudit(tx, { actorId: actor.id, action: 'inspection.graded', subjectType: 'inspection', subjectId: i.id, at: now, data: { accountId: i.accountId, year: c.year, result: input.result, findings: input.findings ?? null, autoFailItems: autoFail, rectifyDeadline: rectifyDeadline?.toISOString() ?? null, code } });
     await enqueue(tx, 'inspection.graded', { inspectionId: i.id, result: input.result });
   });
   return getInspectionView(db, deps, actor, inspectionId);
 }
 
-async function insertInterview(tx: Db, actorId: string, i: InspectionRow, interview: { heldAt: Date; attendees: string[]; notes: string }, now: Date) {
+/** A 约谈 is recorded once held: not dated in the future (`field`: where the caller gave the time). */
+async function insertInterview(tx: Db, actorId: string, i: InspectionRow, interview: { heldAt: Date; attendees: string[]; notes: string }, now: Date, field: string) {
+  if (interview.heldAt.getTime() > now.getTime() + CLOCK_GRACE_MS) throw invalidField(field, words('约谈须已举行，不能晚于当前时间', 'must not be in the future: an interview is recorded once held'));
   const [row] = await tx.insert(inspectionInterviews).values({ inspectionId: i.id, accountId: i.accountId, heldAt: interview.heldAt, attendees: interview.attendees, notes: interview.notes, recordedBy: actorId, createdAt: now }).returning({ id: inspectionInterviews.id });
   await appendAudit(tx, { actorId, action: 'inspection.interview_recorded', subjectType: 'inspection', subjectId: i.id, at: now, data: { interviewId: row!.id, heldAt: interview.heldAt.toISOString(), attendees: interview.attendees } });
 }
@@ -286,7 +290,7 @@ export async function recordInterview(db: Db, deps: ServiceDeps, actor: Person, 
   await inTransaction(db, deps, async (tx) => {
     requireRole(actor, 'publicity', 'admin');
     const { i } = await lockInspection(tx, inspectionId);
-    await insertInterview(tx, actor.id, i, interview, deps.now());
+    await insertInterview(tx, actor.id, i, interview, deps.now(), 'heldAt');
   });
   return getInspectionView(db, deps, actor, inspectionId);
 }

@@ -231,7 +231,7 @@ export function InspectionPage(p: { ctx: PageCtx; view: InspectionView; canGrade
           <PostForm action={`/inspections/${i.id}/grade`} csrf={ctx.csrf}>
             <input type="hidden" name="expectedStatus" value={i.status} />
             <Choices name="result" type="radio" legend={lab(GRADE_LABELS, 'result', l)} error={e.result} choices={GRADE_RESULTS.filter((r) => i.status !== 'rectifying' || r !== 'rectify').map((r) => ({ value: r, label: rl('result', r, l), checked: v('result') === r }))} />
-            <TextArea name="findings" rows={3} label={`${lab(GRADE_LABELS, 'findings', l)}${t(l, '（可选）', ' (optional)')}`} value={v('findings')} error={e.findings} />
+            <TextArea name="findings" rows={3} label={`${lab(GRADE_LABELS, 'findings', l)}${t(l, '（须整改或不合格时必填）', ' (required for rectify or fail)')}`} value={v('findings')} error={e.findings} />
             <Choices name="autoFailItems" legend={lab(GRADE_LABELS, 'autoFailItems', l)} hint={t(l, '勾选任一项即须评定为不合格；自查报告中申报的会自动计入', 'Any of these forces a fail; those declared in the self-report count too')} error={e.autoFailItems}
               choices={AUTO_FAIL_ITEMS.map((x) => ({ value: x, label: t(l, ...AUTO_FAIL_LABELS[x]), checked: list('autoFailItems').includes(x) }))} />
             <TextField name="rectifyDeadline" type="datetime-local" label={`${lab(GRADE_LABELS, 'rectifyDeadline', l)}${t(l, '（北京时间；限期整改时填写，默认 30 天）', ' (Beijing time; for rectify, default 30 days)')}`} value={v('rectifyDeadline')} error={e.rectifyDeadline} />
