@@ -111,6 +111,9 @@ describe('console operations over HTTP', () => {
       expect(res.text).toContain('draft.submitted');
       expect(res.text).toMatch(/class="mono hash"[^>]*>[0-9a-f]{64}</);
       expect(res.text).not.toContain('unit.robots_set');
+      // What an event is about, in the reader's words rather than the table's ("unit").
+      const appointments = await get('publicity', '/audit?action=position');
+      expect(appointments.text).toContain('<span>单位</span>');
       const bad = await get('publicity', '/audit?draftId=nope&from=2026-13-45');
       expect(bad.status).toBe(400);
       expect(bad.text).toContain('error-summary');

@@ -122,6 +122,13 @@ export const LABELS = {
     reported: ['报告', 'reported'], acknowledged: ['确认接报', 'acknowledged'], reported_up: ['上报', 'reported up'], assessed: ['研判', 'assessed'], reply: ['回复', 'reply'],
     follow_up: ['跟进', 'follow-up'], evidence: ['证据材料', 'evidence'], note: ['备注', 'note'], reminder: ['提醒', 'reminder'], escalated: ['超时督办', 'escalated'], handling_done: ['处置完毕', 'handling done'], closed: ['总结评估，结束', 'closed'],
   },
+  // What an audit event is about (audit_events.subject_type), as the audit log shows it.
+  subjectType: {
+    draft: ['稿件', 'draft'], review: ['审核', 'review'], person: ['人员', 'person'], unit: ['单位', 'unit'], session: ['登录会话', 'session'],
+    account: ['账号', 'account'], campaign: ['年检活动', 'campaign'], inspection: ['年检', 'inspection'], inspection_code: ['审查合格编码', 'pass code'],
+    duty_template: ['职责模板', 'duty template'], duty_obligation: ['职责事项', 'duty'], supervision: ['专项督查', 'supervision'], incident: ['舆情', 'incident'],
+    prescreen_word: ['自查词', 'pre-screen word'], setting: ['设置', 'setting'], delivery: ['消息投递', 'delivery'], calendar: ['工作日历', 'calendar'],
+  },
   // A deadline looked back on (src/domain/incident-reports.ts): the bulletin and the monthly summary.
   deadlineOutcome: { met: ['按时', 'met'], missed: ['超时', 'missed'], pending: ['未到期', 'not yet due'], not_applicable: ['不适用', 'not applicable'] },
 } as const;

@@ -1,3 +1,4 @@
+import { label } from '../../lib/i18n';
 import { verificationSaid, type AuditVerification } from '../../services/audit';
 import type { listAuditEvents } from '../../services/audit-log';
 import { t, type PageCtx } from '../components/context';
@@ -53,7 +54,7 @@ export function AuditPage(p: { ctx: PageCtx; events: Events; people: PickablePer
             ev.actorName ?? (ev.actorId ? <span class="mono">{ev.actorId}</span> : t(l, '系统', 'system')),
             <code>{ev.action}</code>,
             <>
-              {ev.draftId ? <a href={`/drafts/${ev.draftId}`}>{t(l, '稿件', 'Draft')}</a> : <span>{ev.subjectType}</span>}
+              {ev.draftId ? <a href={`/drafts/${ev.draftId}`}>{t(l, '稿件', 'Draft')}</a> : <span>{label('subjectType', ev.subjectType, l)}</span>}
               <div class="meta mono hash">{ev.subjectId}</div>
             </>,
             Object.keys(ev.data).length ? <pre class="payload">{JSON.stringify(ev.data)}</pre> : '—',
