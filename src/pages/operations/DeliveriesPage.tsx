@@ -28,7 +28,8 @@ export function DeliveriesPage(p: { ctx: PageCtx; rows: Rows; more: boolean; fil
           : t(l, '每条通知经每个渠道发送一次；多次尝试仍失败的列为「发送失败」。修正原因后由管理员重新发送。', 'Each message goes once over each channel; one that kept failing is listed as failed. Once the cause is fixed, an admin sends it again.')}</p>
         <form method="get" action="/deliveries" class="filters" role="search" aria-label={t(l, '筛选发送记录', 'Filter deliveries')}>
           <Select name="status" label={t(l, '状态', 'Status')} value={p.filter.status ?? ''} options={[['', t(l, '全部', 'All')], ...DELIVERY_STATUSES.map((s): [string, string] => [s, label('deliveryStatus', s, l)])]} />
-          <Select name="channel" label={t(l, '渠道', 'Channel')} value={p.filter.channel ?? ''} options={[['', t(l, '全部', 'All')], ...CHANNEL_NAMES.map((c): [string, string] => [c, label('channel', c, l)])]} />
+          {/* The memory channel is the tests' own: never a deployment's. */}
+          <Select name="channel" label={t(l, '渠道', 'Channel')} value={p.filter.channel ?? ''} options={[['', t(l, '全部', 'All')], ...CHANNEL_NAMES.filter((c) => c !== 'memory').map((c): [string, string] => [c, label('channel', c, l)])]} />
           <div class="actions"><Button>{t(l, '筛选', 'Filter')}</Button></div>
         </form>
       </Card>
