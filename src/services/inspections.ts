@@ -109,7 +109,7 @@ export async function closeCampaign(db: Db, deps: ServiceDeps, actor: Person | n
     // right to publish: by hand, only once self-reports are due (the grace period may be cut short).
     if (deps.now() < campaign.deadline) {
       throw new AppError('conflict', {
-        reasonZh: `自查截止时间（${cstReadable(campaign.deadline)}）之前不能结束年检：结束会使此前年度的审查合格编码全部失效`,
+        reasonZh: `自查截止时间 ${cstReadable(campaign.deadline)} 之前不能结束年检：结束会使此前年度的审查合格编码全部失效`,
         reasonEn: `the campaign cannot be closed before its self-report deadline (${cstReadable(campaign.deadline, 'en')}): closing ends every earlier year's pass code`,
       }, { deadline: campaign.deadline.toISOString() });
     }
