@@ -242,7 +242,8 @@ describe('grading', () => {
     t.clock.advance(1);
     const pass = await grade(ids.b.inspection, { result: 'pass', findings: '整改到位' });
     expect(pass.status, pass.text).toBe(200);
-    expect(pass.body).toMatchObject({ status: 'passed', accountStatus: 'registered', code: { status: 'valid' } });
+    expect(pass.body).toMatchObject({ status: 'passed', accountStatus: 'registered', code: { status: 'valid' }, rectifyDeadline: null });
+    expect(pass.body.gradings.find((g: { result: string }) => g.result === 'rectify').rectifyDeadline).toBe(new Date(deadline).toISOString());
     expect(pass.body.code.code).toMatch(new RegExp(`^SJ-${year}-WX-\\d{4}-[0-9A-Z*]$`));
     expect(pass.body.gradings.map((g: any) => g.result)).toEqual(['rectify', 'pass']);
     const after = await get(`/api/v1/accounts/${ids.b.account}`, demo.tokens.publicity_officer);

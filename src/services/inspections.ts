@@ -268,7 +268,8 @@ export async function gradeInspection(db: Db, deps: ServiceDeps, actor: Person, 
     }
     await tx.update(inspections).set({
       status: next, result: input.result, findings: input.findings ?? null, autoFailItems: autoFail, gradedAt: now, gradedBy: actor.id,
-      rectifyDeadline: rectifyDeadline ?? i.rectifyDeadline, escalatedAt: null, nextReminderAt: null, updatedAt: now,
+      // A pass ends a rectification: its deadline stays in the gradings' record, not on the inspection.
+      rectifyDeadline: input.result === 'pass' ? null : rectifyDeadline ?? i.rectifyDeadline, escalatedAt: null, nextReminderAt: null, updatedAt: now,
     }).where(eq(inspections.id, i.id));
     await tx.insert(inspectionGradings).values({ inspectionId: i.id, result: input.result, findings: input.findings ?? null, autoFailItems: autoFail, rectifyDeadline, gradedBy: actor.id, at: now });
     if (input.interview) await insertInterview(tx, actor.id, i, input.interview, now, 'interview.heldAt');
