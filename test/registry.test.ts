@@ -243,6 +243,15 @@ describe('people who leave', () => {
     expect(view.roles.some((r: { role: string; current: boolean }) => r.role === 'commentator' && r.current)).toBe(false);
   });
 
+  it('a departed teacher administrator: the registry page says the account has none now', async () => {
+    const admin = await newPerson(t, demo, '离职管理员');
+    const account = await registered(t, demo, { adminIds: [admin.id] });
+    expect((await t.request('POST', `/api/v1/people/${admin.id}/deactivate`, { token: demo.tokens.admin })).status).toBe(200);
+    const { cookie } = await t.signIn((await t.request('GET', '/api/v1/me', { token: demo.tokens.publicity })).body.email);
+    const page = await t.request('GET', `/registry/${account.id}`, { cookie });
+    expect(page.text).toContain('当前没有在任的教师管理员');
+  });
+
   it('an account’s 负责人 is not deactivated while the account is live: another owner first (409 naming the account)', async () => {
     const owner = await newPerson(t, demo, '离职负责人');
     const account = await registered(t, demo, { ownerId: owner.id });

@@ -199,6 +199,7 @@ export function AccountPage(p: AccountPageProps) {
       <Card title={t(l, '人员（按任期）', 'People (dated roles)')}>
         <p class="hint">{t(l, '规则：每个账号任何时候至少须有一名网络评论员；须有一名教师担任管理员。', 'Rule: an account must have at least one network commentator at all times, and a teacher as administrator.')}</p>
         {cover.state === 'none' ? <Notice tone="bad">{t(l, '当前没有在任的网络评论员，请立即增补。', 'There is no network commentator now: add one at once.')}</Notice> : null}
+        {!current.some((r) => r.role === 'admin' && r.kind === 'teacher') ? <Notice tone="bad">{t(l, '当前没有在任的教师管理员（须有一名教师担任管理员），请立即增补。', 'There is no teacher administrator now (a teacher must be one): add one at once.')}</Notice> : null}
         {cover.state === 'lapsing' ? (
           <Notice tone="warn">
             {t(l, `网络评论员${cover.ending.map((id) => names.get(id) ?? '').join('、')}的任期将于`, `The term of network commentator ${cover.ending.map((id) => names.get(id) ?? '').join(', ')} ends on `)}
