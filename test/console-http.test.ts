@@ -118,6 +118,16 @@ describe('publicity console over HTTP', () => {
     const form = await get('drafter', '/registry/apply');
     expect(form.text).toContain('李撰稿');
     expect(form.text).not.toMatch(/<input type="text"[^>]*name="(ownerId|adminIds|commentatorIds)"/);
+    // The whole team is named on the page, operators and reviewers too, not only through the API.
+    expect(form.text).toContain('运营人员');
+    expect(form.text).toContain('审核人员');
+    const made = await post('drafter', '/registry/apply', { name: '团队齐全的账号', platform: 'weibo', platformId: `wb-team-${Date.now()}`, unitId: demo.unitId, ownerId: demo.people.drafter!, adminIds: demo.people.drafter!, commentatorIds: demo.people.drafter!, operatorIds: demo.people.publicity_officer!, reviewerIds: demo.people.section_head! });
+    expect(made.status, made.text.slice(0, 500)).toBe(303);
+    const id = made.headers.get('location')!.split('/')[2]!.split('?')[0]!;
+    const roles = (await t.request('GET', `/api/v1/accounts/${id}`, { token: demo.tokens.publicity })).body.roles as { role: string; personId: string }[];
+    expect(roles).toEqual(expect.arrayContaining([
+      expect.objectContaining({ role: 'operator', personId: demo.people.publicity_officer }), expect.objectContaining({ role: 'reviewer', personId: demo.people.section_head }),
+    ]));
   });
 
   it('a self-report filed again starts from what was filed: the declared incident and the team notes are not lost', async () => {

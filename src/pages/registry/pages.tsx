@@ -290,7 +290,7 @@ function ChangedFields({ e, names, l }: { e: { oldValues: unknown; newValues: un
 
 export const ACCOUNT_FIELD_LABELS: Record<string, [string, string]> = {
   name: ['账号名称', 'account name'], platform: ['平台', 'platform'], platformId: ['平台账号', 'platform id'], url: ['网址', 'URL'], unitId: ['单位', 'unit'],
-  tier: ['级别', 'tier'], ownerId: ['负责人', 'owner'], adminIds: ['管理员', 'administrators'], commentatorIds: ['网络评论员', 'network commentators'], reason: ['变更理由', 'reason'],
+  tier: ['级别', 'tier'], ownerId: ['负责人', 'owner'], adminIds: ['管理员', 'administrators'], commentatorIds: ['网络评论员', 'network commentators'], operatorIds: ['运营人员', 'operators'], reviewerIds: ['审核人员', 'reviewers'], reason: ['变更理由', 'reason'],
 };
 const lab = (name: string, l: Locale) => t(l, ...ACCOUNT_FIELD_LABELS[name]!);
 
@@ -333,6 +333,8 @@ export function AccountFormPage(p: {
           <PeoplePicker name="ownerId" single legend={lab('ownerId', l)} state={p.pickers.ownerId!} error={e.ownerId} l={l} />
           <PeoplePicker name="adminIds" legend={lab('adminIds', l)} hint={t(l, '须有一名教师担任管理员', 'A teacher must be an administrator')} state={p.pickers.adminIds!} error={e.adminIds} l={l} />
           <PeoplePicker name="commentatorIds" legend={lab('commentatorIds', l)} hint={t(l, '至少一名网络评论员', 'At least one network commentator')} state={p.pickers.commentatorIds!} error={e.commentatorIds} l={l} />
+          <PeoplePicker name="operatorIds" legend={`${lab('operatorIds', l)}${t(l, '（可选）', ' (optional)')}`} state={p.pickers.operatorIds!} error={e.operatorIds} l={l} />
+          <PeoplePicker name="reviewerIds" legend={`${lab('reviewerIds', l)}${t(l, '（可选）', ' (optional)')}`} state={p.pickers.reviewerIds!} error={e.reviewerIds} l={l} />
           {p.mode === 'change' ? <TextArea name="reason" rows={2} label={`${lab('reason', l)}${t(l, '（可选）', ' (optional)')}`} value={v('reason')} error={e.reason} /> : null}
           <div class="actions">
             <Button>{p.mode === 'apply' ? t(l, '提交登记申请', 'Submit the application') : t(l, '保存变更', 'Save the change')}</Button>

@@ -93,7 +93,9 @@ async function accountAction(c: C, field: string, act: (form: FormData, id: stri
 
 const LIFECYCLE_COMMANDS = ['reject', 'suspend', 'rectify', 'reinstate', 'shut_down', 'deregister'] as const;
 
-const PICKERS = ['ownerId', 'adminIds', 'commentatorIds'];
+/** The people pickers of the account forms; the team lists a form shows besides the owner. */
+const TEAM_LISTS = ['adminIds', 'commentatorIds', 'operatorIds', 'reviewerIds'] as const;
+const PICKERS = ['ownerId', ...TEAM_LISTS];
 
 async function formPage(c: C, mode: 'apply' | 'change', values: FormData, errors?: FieldErrors, status: 200 | 400 | 404 | 409 = 200, accountId?: string, holders: string[] = [], locked = false) {
   const { deps, person } = c.var;
@@ -110,7 +112,7 @@ async function formPage(c: C, mode: 'apply' | 'change', values: FormData, errors
 /** The account's current values as the change form shows them. */
 function changeValues(a: AccountView): FormData {
   const holders = (role: string) => a.roles.filter((r) => r.current && r.role === role).map((r) => r.personId);
-  return { name: a.name, url: a.url ?? '', tier: a.tier, ownerId: a.ownerId, adminIds: holders('admin'), commentatorIds: holders('commentator') };
+  return { name: a.name, url: a.url ?? '', tier: a.tier, ownerId: a.ownerId, adminIds: holders('admin'), commentatorIds: holders('commentator'), operatorIds: holders('operator'), reviewerIds: holders('reviewer') };
 }
 
 /** A form sent back shows the locked fields as the account has them (the form did not carry them). */
@@ -135,6 +137,7 @@ export const registryPagesRouter = new Hono<AppEnv>()
       const input = parseWith(ApplySchema, {
         name: one(form, 'name'), platform: one(form, 'platform') || undefined, platformId: one(form, 'platformId'), url: optional(form, 'url'), unitId: one(form, 'unitId') || undefined,
         ownerId: one(form, 'ownerId') || undefined, tier: optional(form, 'tier'), adminIds: many(form, 'adminIds'), commentatorIds: many(form, 'commentatorIds'),
+        operatorIds: many(form, 'operatorIds'), reviewerIds: many(form, 'reviewerIds'),
       });
       const created = await accounts.applyForAccount(c.var.deps.db, c.var.deps, c.var.person, input);
       return c.redirect(`/registry/${created.id}?done=applied`, 303);
@@ -168,7 +171,7 @@ export const registryPagesRouter = new Hono<AppEnv>()
         if (one(form, 'tier') !== before.tier) patch.tier = one(form, 'tier');
       }
       if (one(form, 'ownerId') && one(form, 'ownerId') !== before.ownerId) patch.ownerId = one(form, 'ownerId');
-      for (const key of ['adminIds', 'commentatorIds'] as const) if (!sameSet(many(form, key), before[key] as string[])) patch[key] = many(form, key);
+      for (const key of TEAM_LISTS) if (!sameSet(many(form, key), before[key] as string[])) patch[key] = many(form, key);
       // Nothing the form offers has changed: said plainly, not as a fault of some field.
       if (!Object.keys(patch).length) return formPage(c, 'change', lockedValues(form, account, locked), { [locked ? 'ownerId' : 'name']: translator(localeOf(c))('没有要修改的内容：请修改后再保存', 'Nothing has changed: change something, then save') }, 400, id, holderIds(account), locked);
       if (optional(form, 'reason')) patch.reason = optional(form, 'reason');
