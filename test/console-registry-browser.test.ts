@@ -114,6 +114,9 @@ describe.skipIf(!hasChromium && !process.env.CI)('registry pages in Chromium', (
       t.clock.advance(1);
       const ctx = await browserAs(t, browser, base, await emailOf(demo.people.publicity!), { width, height: 900 });
       const page = await ctx.newPage();
+      // Ordering a rectification stops the account publishing: the page asks first.
+      const asked: string[] = [];
+      page.on('dialog', (d) => { asked.push(d.message()); void d.accept(); });
       await page.goto(`${base}/registry/${account.id}`);
       const form = page.locator('form[action$="/actions/rectify"]');
       const date = form.getByLabel(/整改期限/);
@@ -136,6 +139,7 @@ describe.skipIf(!hasChromium && !process.env.CI)('registry pages in Chromium', (
       await page.locator('form[action$="/actions/rectify"]').getByLabel(/整改期限/).fill(chosen);
       await page.locator('form[action$="/actions/rectify"]').getByRole('button', { name: '责令整改' }).click();
       await page.waitForURL(/done=rectify/);
+      expect(asked).toContain('确定责令整改？');
       expect(await page.locator('h1').innerText()).toContain('整改中');
       expect(await page.locator('dl.facts').first().innerText()).toContain(`${chosen} 23:59`);
       await ctx.close();

@@ -214,7 +214,7 @@ export function AccountPage(p: AccountPageProps) {
         <Card title={t(l, '登记管理操作', 'Registry actions')} id="actions">
           <div class="forms">
             {moves.map((m) => (
-              <PostForm action={`/registry/${a.id}/actions/${m.command}`} csrf={ctx.csrf} confirm={m.kind === 'danger' ? t(l, `确定${m.zh}？`, `${m.en}?`) : undefined}>
+              <PostForm action={`/registry/${a.id}/actions/${m.command}`} csrf={ctx.csrf} confirm={m.kind === 'danger' || m.kind === 'warn' ? t(l, `确定${m.zh}？`, `${m.en}?`) : undefined}>
                 <h3>{t(l, m.zh, m.en)}</h3>
                 <TextArea
                   name={reasonField(m.command)} rows={2} value={value(reasonField(m.command))} error={p.errors?.[reasonField(m.command)]}
