@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { and, eq } from 'drizzle-orm';
 import { auditEvents } from '../db/schema';
-import { sheetHash, sheetHashV1, type SheetFacts } from '../src/domain/sheet';
+import { sheetHash, sheetHashV1, sheetHashV2, type SheetFacts } from '../src/domain/sheet';
 import { sheetFacts } from '../src/services/sheet';
 import { qrSvg } from '../src/lib/qr';
 import { ALL_TICKED, LEVELS, createTestEnv, type TestEnv } from './harness';
@@ -94,8 +94,10 @@ describe('the approval sheet (审核单) and its confirmation page', { timeout: 
 
   it('still matches after what may change legitimately has changed: the account renamed (变更登记), the draft retracted; a sheet printed before v2 too', async () => {
     const printed = confirmPath((await sheet(demo.tokens.publicity)).text);
-    const v1 = `/sheets/${draftId}/${await sheetHashV1((await sheetFacts(t.runtime.database.db, draftId))!)}`;
-    expect((await t.request('GET', v1)).text).toContain('一致：此审核单与系统存档记录相符');
+    const facts = (await sheetFacts(t.runtime.database.db, draftId))!;
+    for (const earlier of [await sheetHashV1(facts), await sheetHashV2(facts)]) {
+      expect((await t.request('GET', `/sheets/${draftId}/${earlier}`)).text).toContain('一致：此审核单与系统存档记录相符');
+    }
     const renamed = await t.request('PATCH', `/api/v1/accounts/${demo.accountId}`, { token: demo.tokens.publicity, body: { name: '示范学院官方微信（新名）' } });
     expect(renamed.status, renamed.text).toBe(200);
     const retracted = await t.request('POST', `/api/v1/drafts/${draftId}/retract`, { token: demo.tokens.drafter, body: { reason: '信息有误，撤回发布' } });

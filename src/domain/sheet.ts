@@ -50,7 +50,14 @@ const attested = (f: SheetFacts) => ({
   title: f.title, version: f.version, contentSha256: f.contentSha256, levels: f.levels, entries: f.entries,
 });
 
-export const sheetHash = (facts: SheetFacts): Promise<string> => sha256Hex(`imprimatur-sheet-v2\n${canonicalJson(attested(facts))}`);
+export const sheetHash = (facts: SheetFacts): Promise<string> => sha256Hex(`imprimatur-sheet-v3\n${canonicalJson(attested(facts))}`);
+
+/** The hash sheets printed under v2 carry (the record without its unit, accounts and signers' names): still confirmed. */
+export const sheetHashV2 = (f: SheetFacts): Promise<string> =>
+  sha256Hex(`imprimatur-sheet-v2\n${canonicalJson({
+    draftId: f.draftId, title: f.title, version: f.version, contentSha256: f.contentSha256, levels: f.levels,
+    entries: f.entries.map(({ reviewer: _name, ...entry }) => entry),
+  })}`);
 
 /** The hash sheets printed before v2 carry (every fact, names and status included): still confirmed while those facts stand. */
 export const sheetHashV1 = ({ unitId: _unitId, ...facts }: SheetFacts): Promise<string> =>

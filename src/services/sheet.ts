@@ -1,7 +1,7 @@
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { auditEvents, decisions, draftVersions, drafts, people, reviews, units } from '../../db/schema';
-import { isSheetHash, sheetHash, sheetHashV1, type SheetEntry, type SheetFacts } from '../domain/sheet';
+import { isSheetHash, sheetHash, sheetHashV1, sheetHashV2, type SheetEntry, type SheetFacts } from '../domain/sheet';
 import { AppError, words } from '../lib/errors';
 import { sealedEvents, verifyEvents } from './audit';
 import { getDraftView } from './drafts';
@@ -88,7 +88,8 @@ export type SheetConfirmation =
 export async function confirmSheet(db: Db, draftId: string, hash: string): Promise<SheetConfirmation> {
   if (!isSheetHash(hash) || !/^[0-9a-f-]{36}$/i.test(draftId)) return { matches: false };
   const facts = await sheetFacts(db, draftId);
-  if (!facts || ((await sheetHash(facts)) !== hash && (await sheetHashV1(facts)) !== hash)) return { matches: false };
+  // The current rule, then the earlier ones sheets may have been printed under.
+  if (!facts || !(await Promise.all([sheetHash(facts), sheetHashV2(facts), sheetHashV1(facts)])).includes(hash)) return { matches: false };
   const seqs = facts.entries.flatMap((e) => (e.audit ? [e.audit.seq] : []));
   return { matches: true, facts, hash, auditIntact: await verifyEvents(db, seqs) };
 }
