@@ -260,6 +260,13 @@ describe('people who leave', () => {
     expect(refused.body.error.message).toContain('仍是账号负责人');
     expect(refused.body.error.details).toMatchObject({ field: 'accounts', accounts: [{ id: account.id }] });
     expect((await t.request('GET', `/api/v1/me`, { token: owner.token })).status).toBe(200);
+    // Nor is a person who has left named to an account.
+    const gone = await newPerson(t, demo, '已离职者');
+    expect((await t.request('POST', `/api/v1/people/${gone.id}/deactivate`, { token: demo.tokens.admin })).status).toBe(200);
+    const named = await t.request('PATCH', `/api/v1/accounts/${account.id}`, { token: demo.tokens.publicity, body: { ownerId: gone.id } });
+    expect(named.status).toBe(400);
+    expect(named.body.error.details[0]).toMatchObject({ path: 'ownerId', message: '已离职者 已停用，不能担任账号岗位' });
+    expect((await t.request('PATCH', `/api/v1/accounts/${account.id}`, { token: demo.tokens.publicity, body: { commentatorIds: [gone.id] } })).status).toBe(400);
   });
 });
 

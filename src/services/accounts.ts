@@ -101,9 +101,15 @@ async function requirePeople(tx: Db, ids: string[], field: string, unitId?: stri
   const member = unitId
     ? sql<boolean>`(${people.unitId} = ${unitId} or exists (select 1 from ${positionTerms} where ${positionTerms.personId} = ${people.id} and ${positionTerms.unitId} = ${unitId} and ${positionTerms.endedAt} is null))`
     : sql<boolean>`true`;
-  const found = await tx.select({ id: people.id, name: people.name, member }).from(people).where(inArray(people.id, unique));
+  // Held until commit, as an appointment holds its appointee: a deactivation waits, then sees the role.
+  const found = await tx.select({ id: people.id, name: people.name, deactivatedAt: people.deactivatedAt, member }).from(people).where(inArray(people.id, unique)).for('share');
   const missing = unique.filter((id) => !found.some((p) => p.id === id));
   if (missing.length) throw new AppError('not_found', { what: words(`人员 ${missing.join(', ')} `, `person ${missing.join(', ')}`) }, { field, missing });
+  const departed = found.filter((p) => p.deactivatedAt);
+  if (departed.length) {
+    const names = departed.map((p) => p.name);
+    throw invalidField(field, words(`${names.join('、')} 已停用，不能担任账号岗位`, `${names.join(', ')}: deactivated, cannot hold an account role`));
+  }
   const outsiders = found.filter((p) => !p.member);
   if (outsiders.length) {
     const names = outsiders.map((p) => p.name);
