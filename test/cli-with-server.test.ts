@@ -78,7 +78,7 @@ describe('CLI commands while npm start holds the embedded database', () => {
     expect(otherSecret.code).toBe(1);
     expect(otherSecret.out.error.code).toBe('invalid_config');
     expect(otherSecret.out.error.message).toMatch(/^APP_SECRET 与此数据库在用的密钥不同/);
-    const adopt = await cli(['secret:adopt']);
+    const adopt = await cli(['secret:adopt'], { APP_SECRET: 'another-secret-0123456789abcdef0123456789' });
     expect(adopt.out.error.code).toBe('secret_in_use');
     expect(adopt.out.error.message).toContain('请先停止服务');
   });

@@ -253,12 +253,12 @@ describe.each<DbKind>(['postgres', 'pglite'])('sign-off chain on %s', (kind) => 
     // The page offers no staff member for the secretary's level, and the service refuses one.
     const page = await t.request('GET', `/s/${secretaryLink}`);
     expect(page.text).toContain('转交他人审核');
-    expect(page.text).toContain('学院书记的审核只能转交本单位的学院书记或院长');
+    expect(page.text).toContain('学院书记的审核只能转交本单位的院长');
     expect(page.text).not.toContain(`value="${staff.body.id}"`);
     const refused = await t.request('POST', `/api/v1/signoff/${secretaryLink}/transfer`, { body: { toPersonId: staff.body.id, reason: '出差，请代签' } });
     expect(refused.status, refused.text).toBe(403);
     expect(refused.body.error.details).toMatchObject({ field: 'toPersonId' });
-    expect(refused.body.error.details.reason).toBe('学院书记的审核只能转交本单位的学院书记或院长，普通职员 不在其中');
+    expect(refused.body.error.details.reason).toBe('学院书记的审核只能转交本单位的院长，普通职员 不符合');
     // 主要领导审批: the secretary's approval is not for a deputy (the leader in charge, a deputy dean).
     const deputy = await t.request('POST', `/api/v1/signoff/${secretaryLink}/transfer`, { body: { toPersonId: demo.people.deputy_leader, reason: '请分管领导代签' } });
     expect(deputy.status).toBe(403);

@@ -53,14 +53,15 @@ export async function serveCommands(ctx: CommandContext, path: string, log: Log)
       locale = request.locale === 'en' ? 'en' : 'zh-CN';
       // Checked again here: the socket takes nothing the command line would refuse.
       const command = parseCommandLine(request.argv);
-      // A CLI run with another APP_SECRET is refused as if it had opened the database itself.
-      if (request.secretCheck && request.secretCheck !== (await secretCheckOf(ctx.deps.config.appSecret))) throw secretMismatch();
+      // secret:adopt first: it is run with the new secret, and must hear to stop the server, not that the secret differs.
       if (command.command === 'secret:adopt') {
         throw new CliError('secret_in_use', words(
           '内置数据库正由运行中的服务使用，它运行时不能更换 APP_SECRET：请先停止服务，再用新的 APP_SECRET 运行 npm run cli -- secret:adopt，然后用它启动服务。',
           'The embedded database is held by the running server, whose APP_SECRET cannot change while it runs: stop the server, run npm run cli -- secret:adopt with the new APP_SECRET, then start the server with it.',
         ));
       }
+      // A CLI run with another APP_SECRET is refused as if it had opened the database itself.
+      if (request.secretCheck && request.secretCheck !== (await secretCheckOf(ctx.deps.config.appSecret))) throw secretMismatch();
       log.info({ command: command.command }, `CLI command ${command.command} taken on ${address}`);
       const result = await runCommand(ctx, command, locale);
       return { output: result.output, exitCode: result.exitCode, note: result.note?.in(locale) };

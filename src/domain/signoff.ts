@@ -30,15 +30,14 @@ const TAKERS: Partial<Record<Position, readonly AnyPosition[]>> = { deputy_leade
 /** The positions a person must hold in the draft's unit to take `level` handed on; null: anyone of the unit. */
 export const takersOf = (level: Position): readonly AnyPosition[] | null => TAKERS[level] ?? null;
 
-/** Whom a leader's level may be handed to, said: 「学院书记的审核只能转交本单位的学院书记或院长」. */
+/** Whom a leader's level may be handed to, said: 「学院书记的审核只能转交本单位的院长」 (the level's own holder is who hands it on). */
 export function takersWords(level: Position): Words | null {
-  const takers = takersOf(level);
+  const takers = takersOf(level)?.filter((p) => p !== level);
   if (!takers) return null;
-  const zh = takers.map((p) => label('level', p));
-  const en = takers.map((p) => label('level', p, 'en'));
+  const either = (names: string[], or: string, comma: string) => (names.length > 1 ? `${names.slice(0, -1).join(comma)}${or}${names.at(-1)}` : names[0]!);
   return words(
-    `${label('level', level)}的审核只能转交本单位的${zh.slice(0, -1).join('、')}或${zh.at(-1)}`,
-    `a review at the ${label('level', level, 'en')}'s level can be handed only to the unit's ${en.slice(0, -1).join(', ')} or ${en.at(-1)}`,
+    `${label('level', level)}的审核只能转交本单位的${either(takers.map((p) => label('level', p)), '或', '、')}`,
+    `A review at the ${label('level', level, 'en')}'s level can be handed only to the unit's ${either(takers.map((p) => label('level', p, 'en')), ' or ', ', ')}`,
   );
 }
 

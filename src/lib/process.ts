@@ -30,8 +30,13 @@ export function runProcess(start: () => Promise<{ log: Log; stop: () => Promise<
   // Listened for from the first moment, not once started: a signal that lands between a library's
   // own listener being added and ours would otherwise be swallowed. Still starting, nothing is
   // under way to finish: the process ends, as Node's default would end it.
-  const onSignal = (signal: string) => {
-    if (!running) process.exit(1);
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (!running) {
+      // Ended by the signal itself, as without a listener (exit status 128 + n: a stop, not a failure, to a supervisor).
+      process.removeAllListeners(signal);
+      process.kill(process.pid, signal);
+      return;
+    }
     // A second signal while stopping: the operator means it (Ctrl-C twice).
     if (stopping) {
       running.log.warn({ signal }, 'second signal: exiting now');

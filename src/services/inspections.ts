@@ -268,8 +268,9 @@ export async function gradeInspection(db: Db, deps: ServiceDeps, actor: Person, 
     }
     await tx.update(inspections).set({
       status: next, result: input.result, findings: input.findings ?? null, autoFailItems: autoFail, gradedAt: now, gradedBy: actor.id,
-      // A pass ends a rectification: its deadline stays in the gradings' record, not on the inspection.
-      rectifyDeadline: input.result === 'pass' ? null : rectifyDeadline ?? i.rectifyDeadline, escalatedAt: null, nextReminderAt: null, updatedAt: now,
+      // Only a rectify grade sets a deadline; a pass or a fail ends the rectification (its deadline
+      // stays in the gradings' record), as the account's own deadline ends when it leaves rectifying.
+      rectifyDeadline: input.result === 'rectify' ? rectifyDeadline : null, escalatedAt: null, nextReminderAt: null, updatedAt: now,
     }).where(eq(inspections.id, i.id));
     await tx.insert(inspectionGradings).values({ inspectionId: i.id, result: input.result, findings: input.findings ?? null, autoFailItems: autoFail, rectifyDeadline, gradedBy: actor.id, at: now });
     if (input.interview) await insertInterview(tx, actor.id, i, input.interview, now, 'interview.heldAt');

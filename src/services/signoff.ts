@@ -510,7 +510,7 @@ export async function transferReview(db: Db, deps: ServiceDeps, actor: Person | 
     if (target.unitId !== draft.unitId && !held.length) throw new AppError('forbidden', {}, { field: 'toPersonId', reason: words('接收人须属于稿件所在单位', 'the new reviewer must belong to the draft\'s unit') });
     if (!mayTakeLevel(review!.level, held)) {
       const rule = takersWords(review!.level)!;
-      throw new AppError('forbidden', {}, { field: 'toPersonId', reason: words(`${rule.zh}，${target.name} 不在其中`, `${rule.en}; ${target.name} is not one`) });
+      throw new AppError('forbidden', {}, { field: 'toPersonId', reason: words(`${rule.zh}，${target.name} 不符合`, `${rule.en}; ${target.name} does not qualify`) });
     }
     const conflict = await dutyConflictNow(tx, { ...review!, assigneeId: target.id }, draft.drafterId);
     if (conflict) throw dutyConflictError(conflict, { field: 'toPersonId' });

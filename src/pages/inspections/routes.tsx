@@ -196,7 +196,7 @@ export const inspectionPagesRouter = new Hono<AppEnv>()
       result: g.result, findings: g.findings, autoFailItems: g.autoFailItems, accountAction: g.accountAction, expectedStatus: g.expectedStatus,
       rectifyDeadline: g.rectifyDeadline ? new Date(g.rectifyDeadline) : undefined,
       interview: g.interviewHeldAt && g.interviewNotes ? { heldAt: new Date(g.interviewHeldAt), attendees: g.interviewAttendees, notes: g.interviewNotes } : undefined,
-    });
+    }).catch((err: unknown) => { throw renamed(err, { 'interview.heldAt': 'interviewHeldAt' }); });
     return 'grade';
   }))
   .post('/inspections/:id/interviews', requirePage, (c) => inspectionAction(c, 'heldAt', { ...GRADE_LABELS, interviewSummary: GRADE_LABELS.interviewNotes! }, async (form, id) => {
