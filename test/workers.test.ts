@@ -273,10 +273,16 @@ describe('BullMQ workers on a real Redis', () => {
     }
     await waitFor('Redis to be back', async () => (await t.request('GET', '/readyz')).body.queue.ok === true, 20_000);
     expect(sentTo(demo.people.section_head!, 'review_assigned').filter((m) => m.subject.includes('Redis 宕机前已入队'))).toHaveLength(1);
-    const draftId = await submitDraft(t, demo, 'Redis 恢复测试');
-    await waitFor('the link, through the queue again', () => sentTo(demo.people.section_head!, 'review_assigned').some((m) => m.subject.includes('Redis 恢复测试')));
-    const outboxId = await outboxIdOf(t, 'review.assigned', draftId);
-    expect(await host.queues.byName.notifications.getJob(await jobIdOf(t, outboxId))).toBeTruthy();
+    // The queue takes over: a link goes through it again. (A direct drain begun while Redis was away
+    // may still send the first row itself on a busy machine: up to a few are tried.)
+    let viaQueue = false;
+    for (let i = 1; i <= 5 && !viaQueue; i++) {
+      const draftId = await submitDraft(t, demo, `Redis 恢复测试 ${i}`);
+      await waitFor('the link sent', () => sentTo(demo.people.section_head!, 'review_assigned').some((m) => m.subject.includes(`Redis 恢复测试 ${i}`)));
+      const outboxId = await outboxIdOf(t, 'review.assigned', draftId);
+      viaQueue = Boolean(await host.queues.byName.notifications.getJob(await jobIdOf(t, outboxId)));
+    }
+    expect(viaQueue).toBe(true);
     const ready = await t.request('GET', '/readyz');
     expect(ready.body).toMatchObject({ ok: true, database: { ok: true }, queue: { ok: true, redis: 'ready' } });
     expect(ready.body.queue.counts.notifications).toHaveProperty('failed');
