@@ -230,6 +230,22 @@ describe('lifecycle', () => {
   });
 });
 
+describe('role lists by id', () => {
+  it('a student operator named again by id alone (the change page sends ids) stays a student with the same end date', async () => {
+    const student = await newPerson(t, demo, '学生运营');
+    const other = await newPerson(t, demo, '教师运营');
+    const endsAt = new Date(Date.now() + 200 * 86_400_000).toISOString();
+    const account = await registered(t, demo, { members: [{ personId: student.id, role: 'operator', kind: 'student', endsAt }] });
+    const changed = await t.request('PATCH', `/api/v1/accounts/${account.id}`, { token: demo.tokens.publicity, body: { operatorIds: [student.id, other.id] } });
+    expect(changed.status, changed.text).toBe(200);
+    const operators = (await t.request('GET', `/api/v1/accounts/${account.id}`, { token: demo.tokens.publicity })).body.roles.filter((r: { role: string; current: boolean }) => r.role === 'operator' && r.current);
+    expect(operators).toEqual(expect.arrayContaining([
+      expect.objectContaining({ personId: student.id, kind: 'student', endsAt }), expect.objectContaining({ personId: other.id, kind: 'teacher' }),
+    ]));
+    expect(operators).toHaveLength(2);
+  });
+});
+
 describe('people who leave', () => {
   it('a deactivated commentator no longer staffs the account: the role ends with the person, and the record keeps it', async () => {
     const commentator = await newPerson(t, demo, '离职评论员');

@@ -38,6 +38,8 @@ export interface RoleAssignment {
   role: AccountRole;
   kind: PersonKind;
   endsAt?: Date | null;
+  /** Named by id alone (adminIds, operatorIds…): a holder already in the role keeps their kind and term. */
+  byId?: true;
 }
 
 export type StaffingProblem = { field: 'commentatorIds' | 'adminIds' | 'members'; code: 'no_commentator' | 'no_teacher_admin' | 'student_without_end' };

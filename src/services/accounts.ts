@@ -68,7 +68,7 @@ function rolesNamed(input: RoleLists): Map<AccountRole, RoleAssignment[]> {
     const value = input[key];
     if (value === undefined) continue;
     const ids = (Array.isArray(value) ? value : [value]) as string[];
-    named.set(role, [...new Set(ids)].map((personId) => ({ personId, role, kind: 'teacher' as const })));
+    named.set(role, [...new Set(ids)].map((personId) => ({ personId, role, kind: 'teacher' as const, byId: true as const })));
   }
   for (const m of input.members ?? []) {
     const list = named.get(m.role) ?? [];
@@ -191,7 +191,8 @@ async function replaceRoles(tx: Db, accountId: string, named: Map<AccountRole, R
   const now: Record<string, unknown> = {};
   for (const [role, wanted] of named) {
     const current = before.filter((r) => r.role === role);
-    const same = (r: (typeof before)[number], w: RoleAssignment) => r.personId === w.personId && r.personKind === w.kind && (r.endsAt?.getTime() ?? null) === (w.endsAt?.getTime() ?? null);
+    // A holder named by id alone stays as they are (a student keeps their kind and end date); `members` change them.
+    const same = (r: (typeof before)[number], w: RoleAssignment) => r.personId === w.personId && (w.byId || (r.personKind === w.kind && (r.endsAt?.getTime() ?? null) === (w.endsAt?.getTime() ?? null)));
     const ending = current.filter((r) => !wanted.some((w) => same(r, w)));
     const adding = wanted.filter((w) => !current.some((r) => same(r, w)));
     if (!ending.length && !adding.length) continue;
