@@ -135,7 +135,7 @@ describe('publicity console over HTTP', () => {
     const account = (await t.request('POST', `/api/v1/accounts/${applied.id}/approve`, { token: demo.tokens.publicity })).body;
     const inspectionId = account.inspections[0].id as string;
     const filed = await t.request('POST', `/api/v1/inspections/${inspectionId}/self-report`, { token: demo.tokens.publicity_officer, body: {
-      team: { notes: '团委学生干部运营' }, incidents: [{ kind: 'rumour', description: '转发未经核实的消息', at: `${cstYear(new Date())}-03-01` }],
+      team: { notes: '团委学生干部运营' }, incidents: [{ kind: 'rumour', description: '转发未经核实的消息', at: `${cstYear(new Date())}-03-01` }, { kind: 'unreviewed_publication', description: '一篇未经审核发布' }],
     } });
     expect(filed.status, filed.text).toBe(200);
     const page = await get('publicity_officer', `/inspections/${inspectionId}`);
@@ -144,6 +144,16 @@ describe('publicity console over HTTP', () => {
     expect(page.text).toContain('转发未经核实的消息</textarea>');
     expect(page.text).toContain('团委学生干部运营</textarea>');
     expect(page.text).toContain(`value="${cstYear(new Date())}-03-01"`);
+    expect(page.text).toContain('另有 1 项已填报的事件');
+    // Filed again through the form (one incident slot): the second incident is kept.
+    const again = await post('publicity_officer', `/inspections/${inspectionId}/self-report`, {
+      updateFrequency: '每周', teamAdmins: '1', teamOperators: '0', teamReviewers: '0', teamCommentators: '1', commentatorPresent: 'true', unreviewedPublications: '0',
+      incidentKind: 'rumour', incidentDescription: '转发未经核实的消息（已更正）', incidentAt: `${cstYear(new Date())}-03-01`,
+    });
+    expect(again.status, again.text.slice(0, 300)).toBe(303);
+    const kept = (await t.request('GET', `/api/v1/inspections/${inspectionId}`, { token: demo.tokens.publicity })).body.selfReport.incidents as { kind: string; description: string }[];
+    expect(kept.map((x) => x.kind)).toEqual(['rumour', 'unreviewed_publication']);
+    expect(kept[0]!.description).toBe('转发未经核实的消息（已更正）');
   });
 
   it('inspection pages: staff get 403 pages; bad campaign and interview input is refused by field', async () => {

@@ -220,6 +220,7 @@ export function InspectionPage(p: { ctx: PageCtx; view: InspectionView; canGrade
               <Select name="incidentKind" label={lab(SELF_REPORT_LABELS, 'incidentKind', l)} value={v('incidentKind', filed?.kind ?? '')} error={e.incidentKind} options={[['', t(l, '无', 'None')], ...INCIDENT_KINDS.map((k): [string, string] => [k, t(l, ...INCIDENT_LABELS[k]!)])]} />
               <TextArea name="incidentDescription" rows={2} label={lab(SELF_REPORT_LABELS, 'incidentDescription', l)} value={v('incidentDescription', filed?.description ?? '')} error={e.incidentDescription} />
               <TextField name="incidentAt" type="date" label={lab(SELF_REPORT_LABELS, 'incidentAt', l)} value={v('incidentAt', filed?.at ?? '')} error={e.incidentAt} />
+              {(report?.incidents?.length ?? 0) > 1 ? <p class="hint">{t(l, `另有 ${report!.incidents!.length - 1} 项已填报的事件（见上方自查报告），提交时一并保留。`, `${report!.incidents!.length - 1} more incidents filed (see the self-report above) are kept when this is submitted.`)}</p> : null}
             </fieldset>
             <TextArea name="notes" rows={3} label={`${lab(SELF_REPORT_LABELS, 'notes', l)}${t(l, '（可选）', ' (optional)')}`} value={v('notes', report?.notes ?? '')} error={e.notes} />
             <Button>{t(l, '提交自查报告', 'Submit the self-report')}</Button>

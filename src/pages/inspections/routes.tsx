@@ -166,6 +166,9 @@ export const inspectionPagesRouter = new Hono<AppEnv>()
   .post('/inspections/:id/self-report', requirePage, (c) => inspectionAction(c, 'updateFrequency', SELF_REPORT_LABELS, async (form, id) => {
     try {
       const input = parseWith(SelfReportSchema, selfReportInput(form));
+      // The form has one incident slot (the first filed): any others filed (through the API) are kept.
+      const filed = ((await inspections.getInspectionView(c.var.deps.db, c.var.deps, c.var.person, id)).selfReport as { incidents?: typeof input.incidents } | null)?.incidents ?? [];
+      if (filed.length > 1) input.incidents = [...(input.incidents ?? []), ...filed.slice(1)];
       await inspections.fileSelfReport(c.var.deps.db, c.var.deps, c.var.person, id, input);
     } catch (err) {
       throw renamed(err, SELF_REPORT_PATHS);
