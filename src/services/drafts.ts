@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { prepared } from '../../db/prepared';
 import { decisions, draftAccounts, draftFiles, drafts, draftVersions, people, reviews, units, type BodyFormat, type DraftStatus, type Position, type Urgency } from '../../db/schema';
@@ -454,6 +454,8 @@ export interface DraftFilter {
   mine?: boolean;
   status?: DraftStatus;
   unitId?: string;
+  /** Only drafts created at or after this instant (a page's own use: the replies to an incident). */
+  createdFrom?: Date;
   limit: number;
   offset: number;
   /** Where the previous page ended (`nextCursor` of its answer): keyset paging, as fast on page 1,000 as on page 1. */
@@ -486,6 +488,7 @@ export function draftListQuery(db: Db, actor: Person, filter: DraftFilter) {
   if (filter.mine) where.push(eq(drafts.drafterId, actor.id));
   if (filter.status) where.push(eq(drafts.status, filter.status));
   if (filter.unitId) where.push(eq(drafts.unitId, filter.unitId));
+  if (filter.createdFrom) where.push(gte(drafts.createdAt, filter.createdFrom));
   if (!filter.awaiting && !filter.mine && !hasRole(actor, 'publicity', 'admin')) {
     where.push(
       sql`(${drafts.drafterId} = ${actor.id} or ${drafts.unitId} = ${actor.unitId} or ${drafts.unitId} in (select unit_id from position_terms where person_id = ${actor.id} and ended_at is null))`,
