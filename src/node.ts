@@ -29,12 +29,16 @@ runProcess(async () => {
     if (commands) log.info(`CLI commands (npm run cli -- …) are taken by this process on ${commands.address}`);
   });
   answerClientErrors(server);
-  // A port taken is a setting to change, said like a bad variable (exit 2), once the database, its
-  // lock and the CLI socket are let go; not an unhandled 'error' event with a stack.
-  await new Promise<void>((resolve, reject) => server.once('listening', resolve).once('error', reject)).catch(async (err: NodeJS.ErrnoException) => {
+  /** Everything but the HTTP server: the CLI socket, the queues, the database (its lock too). */
+  const release = async () => {
     await commands?.close();
     await host.close();
     await runtime.close();
+  };
+  // A port taken is a setting to change, said like a bad variable (exit 2), once the database, its
+  // lock and the CLI socket are let go; not an unhandled 'error' event with a stack.
+  await new Promise<void>((resolve, reject) => server.once('listening', resolve).once('error', reject)).catch(async (err: NodeJS.ErrnoException) => {
+    await release();
     const why = { EADDRINUSE: ['已被其他进程占用', 'is in use by another process'], EACCES: ['无权监听', 'may not be listened on by this user'] }[err.code ?? ''];
     if (!why) throw err;
     throw invalidConfig([words(`PORT：端口 ${config.port} ${why[0]}（换一个 PORT，或先停止占用它的进程）`, `PORT: port ${config.port} ${why[1]} (choose another PORT, or stop that process)`)]);
@@ -44,9 +48,7 @@ runProcess(async () => {
     log,
     async stop() {
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      await commands?.close();
-      await host.close();
-      await runtime.close();
+      await release();
     },
   };
 });

@@ -5,7 +5,13 @@
 export const CST_OFFSET_MS = 8 * 3_600_000;
 
 /** How far a time someone says has passed (published, occurred) may run ahead of the server's clock. */
-export const CLOCK_GRACE_MS = 5 * 60_000;
+const CLOCK_GRACE_MS = 5 * 60_000;
+
+/** A time said to have passed that is still ahead of `now`, beyond the clock grace. */
+export const isAhead = (at: Date, now: Date): boolean => at.getTime() > now.getTime() + CLOCK_GRACE_MS;
+
+/** The earliest instant still counted as not before `at`: the clock grace below it. */
+export const graceBefore = (at: Date): Date => new Date(at.getTime() - CLOCK_GRACE_MS);
 
 /** `d` shifted by the offset, so that its UTC getters read CST wall-clock fields. */
 export const cstFields = (d: Date | number | string): Date => new Date(new Date(d).getTime() + CST_OFFSET_MS);

@@ -1,5 +1,5 @@
 import type { AnyPosition } from '../../db/schema';
-import { CLOCK_GRACE_MS, CST_OFFSET_MS, cstDate } from './cst';
+import { CST_OFFSET_MS, cstDate, graceBefore } from './cst';
 
 /**
  * Online-opinion (舆情) incidents, pure. The procedure of seed 003, 第八条 —
@@ -66,13 +66,16 @@ export const OWED_ANSWER: Record<IncidentClass, [string, string]> = {
   suggestion: ['建设性意见须积极采纳并予以回复', 'a constructive suggestion is taken up and answered'],
 };
 
+/** The earliest a draft may have been written to be an incident's reply: when it occurred (the clock grace below). */
+export const replyEarliest = (incident: { occurredAt: Date }) => graceBefore(incident.occurredAt);
+
 /**
  * Why a draft cannot be recorded as an incident's reply: written before the incident occurred
  * (a few minutes' grace for clocks), or recorded as its reply already. The record must prove a
  * reply to this incident.
  */
 export function replyProblem(draft: { id: string; createdAt: Date }, incident: { occurredAt: Date }, recorded: readonly string[]): 'before_incident' | 'recorded' | null {
-  if (draft.createdAt.getTime() < incident.occurredAt.getTime() - CLOCK_GRACE_MS) return 'before_incident';
+  if (draft.createdAt < replyEarliest(incident)) return 'before_incident';
   return recorded.includes(draft.id) ? 'recorded' : null;
 }
 

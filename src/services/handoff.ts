@@ -1,7 +1,7 @@
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { accounts, draftAccounts, draftFiles, drafts, draftVersions, people, publications, units } from '../../db/schema';
-import { CLOCK_GRACE_MS, cstReadable } from '../domain/cst';
+import { cstReadable, graceBefore, isAhead } from '../domain/cst';
 import { handoffSignature } from '../domain/handoff';
 import { bodyHtml } from '../domain/html';
 import { sheetHash } from '../domain/sheet';
@@ -103,8 +103,8 @@ export async function recordPublication(db: Db, deps: ServiceDeps, actor: Person
     // 先审后发 on the record: a publication after the approval and not in the future (a few minutes'
     // grace for clocks), and each address recorded once (a resent form is not a second publication).
     const bad = (zh: string, en: string) => invalidField('publishedAt', words(zh, en));
-    if (publishedAt.getTime() > now.getTime() + CLOCK_GRACE_MS) throw bad('不能晚于当前时间', 'must not be in the future');
-    if (draft.closedAt && publishedAt.getTime() < draft.closedAt.getTime() - CLOCK_GRACE_MS) {
+    if (isAhead(publishedAt, now)) throw bad('不能晚于当前时间', 'must not be in the future');
+    if (draft.closedAt && publishedAt < graceBefore(draft.closedAt)) {
       throw bad(`不能早于审核通过的时间（${cstReadable(draft.closedAt)}）`, `must not be before the approval (${cstReadable(draft.closedAt, 'en')})`);
     }
     const [again] = await tx.select({ id: publications.id }).from(publications).where(and(eq(publications.draftId, draftId), eq(publications.url, input.url))).limit(1);

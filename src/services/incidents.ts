@@ -5,7 +5,7 @@ import {
   allowedActions, chase, deadlines, firstReceivers, isGrave, MAX_EVIDENCE_FILES, nextStage, OWED_ANSWER, replyProblem, REPORT_UP_TO, stepWaitsOn,
   type DeadlineKind, type EntryKind, type Group, type IncidentAction, type IncidentClass, type Severity,
 } from '../domain/incidents';
-import { CLOCK_GRACE_MS } from '../domain/cst';
+import { isAhead } from '../domain/cst';
 import { LEADERSHIP } from '../domain/signoff';
 import { AppError, invalidField, words } from '../lib/errors';
 import { label } from '../lib/i18n';
@@ -85,7 +85,7 @@ export async function reportIncident(db: Db, deps: ServiceDeps, actor: Person, i
     const [unit] = await tx.select({ id: units.id }).from(units).where(eq(units.id, input.unitId));
     if (!unit) throw new AppError('not_found', { what: words('单位', 'unit') }, { field: 'unitId' });
     const now = deps.now();
-    if (input.occurredAt.getTime() > now.getTime() + CLOCK_GRACE_MS) throw invalidField('occurredAt', words('不能晚于当前时间', 'must not be in the future'));
+    if (isAhead(input.occurredAt, now)) throw invalidField('occurredAt', words('不能晚于当前时间', 'must not be in the future'));
     const [row] = await tx
       .insert(incidents)
       .values({

@@ -19,7 +19,7 @@ import { requireRole, type Person } from './auth';
 import { inTransaction, onCommit, type ServiceDeps } from './context';
 import { enqueue } from './outbox';
 import type { Sweep } from './sweeps';
-import { CLOCK_GRACE_MS, cstReadable, cstYear, cstYearStart } from '../domain/cst';
+import { cstReadable, cstYear, cstYearStart, isAhead } from '../domain/cst';
 import { perDatabase, TtlCache } from '../lib/ttl-cache';
 import { weakEtag } from '../lib/etag';
 
@@ -282,7 +282,7 @@ export async function gradeInspection(db: Db, deps: ServiceDeps, actor: Person, 
 
 /** A 约谈 is recorded once held: not dated in the future (`field`: where the caller gave the time). */
 async function insertInterview(tx: Db, actorId: string, i: InspectionRow, interview: { heldAt: Date; attendees: string[]; notes: string }, now: Date, field: string) {
-  if (interview.heldAt.getTime() > now.getTime() + CLOCK_GRACE_MS) throw invalidField(field, words('约谈须已举行，不能晚于当前时间', 'must not be in the future: an interview is recorded once held'));
+  if (isAhead(interview.heldAt, now)) throw invalidField(field, words('约谈须已举行，不能晚于当前时间', 'must not be in the future: an interview is recorded once held'));
   const [row] = await tx.insert(inspectionInterviews).values({ inspectionId: i.id, accountId: i.accountId, heldAt: interview.heldAt, attendees: interview.attendees, notes: interview.notes, recordedBy: actorId, createdAt: now }).returning({ id: inspectionInterviews.id });
   await appendAudit(tx, { actorId, action: 'inspection.interview_recorded', subjectType: 'inspection', subjectId: i.id, at: now, data: { interviewId: row!.id, heldAt: interview.heldAt.toISOString(), attendees: interview.attendees } });
 }

@@ -10,8 +10,7 @@ import { EvidenceNote, ReportBody, StepBodies } from '../../routes/incidents/inc
 import { currentPositions, hasRole } from '../../services/auth';
 import { listDrafts } from '../../services/drafts';
 import { acceptEvidence, actOnIncident, getIncident, listIncidents, mayAct, recordedReplies, reportIncident, type IncidentInput } from '../../services/incidents';
-import { CLOCK_GRACE_MS } from '../../domain/cst';
-import { replyProblem } from '../../domain/incidents';
+import { replyEarliest, replyProblem } from '../../domain/incidents';
 import { pageCtx, t } from '../components/context';
 import { errorPage, renderPage } from '../components/render';
 import { formErrors, parseWith, type FieldLabels } from '../console/forms';
@@ -89,7 +88,7 @@ async function showIncident(c: C, id: string, extra: { errors?: FieldErrors; val
   // The reply form offers the unit's approved drafts that can be this incident's reply (the service refuses any other).
   const recorded = v.actions.includes('reply') ? await recordedReplies(db, v.incident.id) : [];
   const drafts = v.actions.includes('reply')
-    ? (await listDrafts(db, c.var.person, { unitId: v.incident.unitId, status: 'approved', createdFrom: new Date(v.incident.occurredAt.getTime() - CLOCK_GRACE_MS), limit: 50, offset: 0 })).items
+    ? (await listDrafts(db, c.var.person, { unitId: v.incident.unitId, status: 'approved', createdFrom: replyEarliest(v.incident), limit: 50, offset: 0 })).items
       .filter((d) => !replyProblem({ id: d.id, createdAt: new Date(d.createdAt) }, v.incident, recorded))
     : [];
   return renderPage(c, <IncidentPage ctx={pageCtx(c)} v={v} unitName={unit?.name ?? ''} drafts={drafts.map((d) => ({ id: d.id, title: d.title }))} {...extra} />, status);
