@@ -260,6 +260,12 @@ export async function assignPosition(db: Db, deps: ServiceDeps, actor: Person, u
   });
 }
 
+/** A review handed to someone personally goes back to the holder of its level, on the record with why. */
+async function returnToPosition(tx: Db, actorId: string, r: { id: string; draftId: string; level: Position }, from: string, to: string, reason: 'office_ended' | 'assignee_deactivated', now: Date) {
+  await reassignReview(tx, r.id, to, 'succession', now);
+  await appendAudit(tx, { actorId, action: 'review.returned_to_position', subjectType: 'review', subjectId: r.id, draftId: r.draftId, data: { from, to, level: r.level, reason }, at: now });
+}
+
 /**
  * When an office ends, a review handed to its holder because of it (a leader's level goes only to
  * the unit's leadership: mayTakeLevel) goes back to the holder of the review's level, as a
@@ -277,8 +283,7 @@ async function returnUntakeable(tx: Db, actorId: string, personId: string, unitI
     if (held.includes(r.level) || (member && mayTakeLevel(r.level, held))) continue;
     const holder = await holderOf(tx, unitId, r.level);
     if (!holder || holder === personId) continue;
-    await reassignReview(tx, r.id, holder, 'succession', now);
-    await appendAudit(tx, { actorId, action: 'review.returned_to_position', subjectType: 'review', subjectId: r.id, draftId: r.draftId, data: { from: personId, to: holder, level: r.level, reason: 'office_ended' }, at: now });
+    await returnToPosition(tx, actorId, r, personId, holder, 'office_ended', now);
     returned++;
   }
   return returned;
@@ -448,8 +453,7 @@ async function returnTransferredReviews(tx: Db, actorId: string, person: { id: s
     }, { field: 'reviews', drafts: stranded.map((r) => ({ draftId: r.draftId, level: r.level })) });
   }
   for (const [i, r] of pending.entries()) {
-    await reassignReview(tx, r.id, holders[i]!, 'succession', now);
-    await appendAudit(tx, { actorId, action: 'review.returned_to_position', subjectType: 'review', subjectId: r.id, draftId: r.draftId, data: { from: person.id, to: holders[i], level: r.level, reason: 'assignee_deactivated' }, at: now });
+    await returnToPosition(tx, actorId, r, person.id, holders[i]!, 'assignee_deactivated', now);
   }
   return pending;
 }
