@@ -176,7 +176,8 @@ describe('the 舆情要报 and the monthly summary', { timeout: 120_000 }, () =>
       const res = await t.request('GET', '/api/v1/exports/incidents.csv?month=2026-11', { token: demo.tokens.publicity });
       expect(res.status).toBe(200);
       expect(res.headers.get('content-type')).toContain('text/csv');
-      expect(decodeURIComponent(res.headers.get('content-disposition')!)).toContain('舆情处置月度汇总-2026-11');
+      // the month once, then the day it was exported: "…-2026-11（导出于2026-12-01）.csv"
+      expect(decodeURIComponent(res.headers.get('content-disposition')!)).toMatch(/filename\*=UTF-8''舆情处置月度汇总-2026-11（导出于\d{4}-\d{2}-\d{2}）\.csv$/);
       const rows: string[][] = parse(res.text, { bom: true });
       expect(rows[0]).toEqual(INCIDENT_COLUMNS);
       expect(rows[0]).toEqual(expect.arrayContaining(['当日回复 Same-day reply', '确认接报时限 Acknowledgement', '舆情要报 Bulletin']));

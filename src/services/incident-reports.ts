@@ -90,5 +90,5 @@ export async function monthlyCsv(db: Db, deps: Pick<ServiceDeps, 'now' | 'config
     i.sourcePlatform, i.sourceUrl, minute(i.acknowledgedAt), outcome(records.acknowledge), minute(i.repliedAt), outcome(records.sameDayReply),
     minute(i.promisedBy), outcome(records.result), minute(i.closedAt), `${deps.config.publicUrl}${bulletinPath(i.id)}`,
   ]));
-  return { body, filename: `舆情处置月度汇总-${month}-${cstDate(summary.generatedAt)}.csv` };
+  return { body, filename: `舆情处置月度汇总-${month}（导出于${cstDate(summary.generatedAt)}）.csv` };
 }
