@@ -45,6 +45,19 @@ describe('rich drafts: HTML body, content hash, pre-screen on the draft', () => 
     expect(empty.body.error).toMatchObject({ code: 'validation_failed', details: [{ path: 'body' }] });
   });
 
+  it('an editor’s empty box (<p><br></p>, a blank cell, only spaces) is an empty body, refused on create and on edit', async () => {
+    for (const body of ['<p><br></p>', '<p>&nbsp;</p><p> </p>', '<table><tbody><tr><td><br></td></tr></tbody></table>']) {
+      const res = await create({ body, bodyFormat: 'html' });
+      expect(res.status, body).toBe(400);
+      expect(res.body.error).toMatchObject({ code: 'validation_failed', details: [{ path: 'body' }] });
+      expect(res.body.error.details[0].message).toContain('正文为空');
+    }
+    const made = await create({ body: '<p>讲座</p>', bodyFormat: 'html' });
+    const edit = await t.request('PATCH', `/api/v1/drafts/${made.body.id}`, { token: demo.tokens.drafter, body: { body: '<p><br></p>', bodyFormat: 'html' } });
+    expect(edit.status).toBe(400);
+    expect((await t.request('GET', `/api/v1/drafts/${made.body.id}`, { token: demo.tokens.drafter })).body.versions).toHaveLength(1);
+  });
+
   it('markup made to hurt the sanitizer (unclosed links by the thousand, nesting thousands deep) is refused before it is parsed', async () => {
     for (const body of ['<a>'.repeat(100_000), `${'<b>'.repeat(600)}讲座`, '<p>x</p>'.repeat(20_001)]) {
       const res = await create({ body, bodyFormat: 'html' });

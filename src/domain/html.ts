@@ -99,6 +99,15 @@ export function bodyText(body: string, format: BodyFormat): string {
 }
 
 /**
+ * Whether a body has nothing to read or see: no text and no image. A rich editor sends
+ * `<p><br></p>` for an empty box, which is HTML but no content; an image alone (a poster) is content.
+ */
+export function isBlankBody(body: string, format: BodyFormat): boolean {
+  if (bodyText(body, format).trim()) return false;
+  return format === 'text' || !/<img\b/i.test(body);
+}
+
+/**
  * Most tags a body may hold: a long report with tables has a few thousand. The sanitizer's work
  * grows faster than the count (163,000 unclosed `<a>` took 11 s, deep nesting as long), so a body
  * past this is refused before it is parsed; counted by one linear scan.

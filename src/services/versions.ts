@@ -2,7 +2,7 @@ import { asc, eq, inArray } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { draftFiles, prescreenWords, type BodyFormat } from '../../db/schema';
 import { contentSha256 } from '../domain/content';
-import { bodyText, imageFileIds, looksLikeHtml, MAX_DEPTH, MAX_TAGS, nestingDepth, sanitizeBody, tagCount } from '../domain/html';
+import { bodyText, imageFileIds, isBlankBody, looksLikeHtml, MAX_DEPTH, MAX_TAGS, nestingDepth, sanitizeBody, tagCount } from '../domain/html';
 import { prescreen, WordMatcher, type PrescreenFinding } from '../domain/prescreen';
 import { invalidField, Words } from '../lib/errors';
 
@@ -62,7 +62,7 @@ export async function composeVersion(db: Db, draftId: string | null, input: Vers
     throw invalidField('body', new Words(`HTML 过于复杂：标签不能超过 ${MAX_TAGS} 个，嵌套不能超过 ${MAX_DEPTH} 层`, `the HTML is too complex: at most ${MAX_TAGS} tags, nested at most ${MAX_DEPTH} deep`));
   }
   const body = bodyFormat === 'html' ? sanitizeBody(input.body, new Set(showable)) : input.body;
-  if (!body.trim()) throw invalidField('body', new Words('去除不允许的 HTML 后正文为空', 'nothing is left after removing disallowed HTML'));
+  if (isBlankBody(body, bodyFormat)) throw invalidField('body', new Words('正文为空：没有文字或图片（不允许的 HTML 已去除）', 'the body is empty: no text or image (disallowed HTML removed)'));
   // The images a body shows belong to the version even when the caller did not list them.
   const fileIds = [...new Set([...input.fileIds, ...(bodyFormat === 'html' ? imageFileIds(body) : [])])];
   const fileSha256s = fileIds.map((id) => byId.get(id)!.sha256);
