@@ -67,11 +67,12 @@ export interface AppOptions {
  */
 const wantsPage = (c: Context<AppEnv>) => !/^\/(api|admin)\//.test(c.req.path) && c.req.path !== '/openapi.json' && /text\/html/.test(c.req.header('accept') ?? '');
 
+/** `no-store` on every answer that has not said how it may be cached (public verify, vendor files do). */
 const noStore = createMiddleware<AppEnv>(async (c, next) => {
   await next();
   // On the answer's own headers: hono's c.header() on a finished answer copies it into a new one
   // (on Node, a whole web Response made and copied for every decision).
-  c.res.headers.set('Cache-Control', 'no-store');
+  if (!c.res.headers.has('Cache-Control')) c.res.headers.set('Cache-Control', 'no-store');
 });
 
 /** Builds the whole HTTP app from its dependencies; the Node and Workers entries only start it. */
@@ -85,8 +86,9 @@ export function createApp(deps: AppDeps, options: AppOptions = {}) {
   });
   app.use(requestLog);
   app.use(securityHeaders);
-  // A sign-off answer shows a draft to the holder of a capability: no cache may keep it.
-  app.use('/api/v1/signoff/*', noStore);
+  // API answers carry drafts, people and newly made tokens, sign-off pages a capability's view:
+  // no cache may keep them unless the route says otherwise.
+  app.use('/api/v1/*', noStore);
   app.use('/s/*', noStore);
   // Every form post outside the JSON API (pages, sign-off links, sign-in, the dashboard's sign-in).
   app.use(sameOriginForms(deps.config.publicUrl, [/^\/(?!api\/)/]));

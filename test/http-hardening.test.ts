@@ -111,6 +111,17 @@ describe('security headers on every page and API answer', () => {
     }
   });
 
+  it('no-store on every API answer that names no caching of its own: a new token, the caller, a draft; public verify keeps its own', async () => {
+    const made = await t.request('POST', '/api/v1/tokens', { token: demo.tokens.drafter, body: { label: 'phone' } });
+    expect(made.status).toBe(201);
+    expect(made.body.token).toBeTruthy();
+    expect(made.headers.get('cache-control')).toBe('no-store');
+    expect((await t.request('GET', '/api/v1/me', { token: demo.tokens.drafter })).headers.get('cache-control')).toBe('no-store');
+    expect((await t.request('GET', '/api/v1/drafts?mine=true', { token: demo.tokens.drafter })).headers.get('cache-control')).toBe('no-store');
+    expect((await t.request('GET', '/api/v1/drafts/nope', { token: demo.tokens.drafter })).headers.get('cache-control')).toBe('no-store');
+    expect((await t.request('GET', `/api/v1/verify/${demo.inspectionCode}`)).headers.get('cache-control')).toBe('no-cache');
+  });
+
   it.skipIf(!hasChromium)('the sign-off page still works in Chromium under the CSP (its script is a served file)', async () => {
     const browser = await launchBrowser();
     try {
