@@ -80,7 +80,13 @@ describe('pre-screen word list and a unit’s blocking categories, over the API'
     const refused = await t.request('POST', `/api/v1/drafts/${draft.id}/submit`, { token: demo.tokens.drafter });
     expect(refused.status).toBe(409);
     expect(refused.body.error).toMatchObject({ code: 'prescreen_blocked', details: { categories: ['internal'] } });
-    expect(refused.body.error.message).toContain('internal');
+    expect(refused.body.error.message).toBe('发布前自查发现本单位禁止提交的内容：internal 1 处，请修改后再提交');
+    // A built-in category by its name, never its code, in either language.
+    const marked = await newDraft('<p>机密★5年 讲座改期。</p>');
+    const zh = await t.request('POST', `/api/v1/drafts/${marked.id}/submit`, { token: demo.tokens.drafter });
+    expect(zh.body.error.message).toBe('发布前自查发现本单位禁止提交的内容：密级标志 1 处，请修改后再提交');
+    const en = await t.request('POST', `/api/v1/drafts/${marked.id}/submit?lang=en`, { token: demo.tokens.drafter });
+    expect(en.body.error.message).toBe('The pre-screen found content this unit does not allow to be submitted: classification marks (1); edit it first');
     // Refused means unchanged.
     expect((await t.request('GET', `/api/v1/drafts/${draft.id}`, { token: demo.tokens.drafter })).body.status).toBe('draft');
 

@@ -14,6 +14,24 @@ export type FindingKind = (typeof FINDING_KINDS)[number];
 /** Categories of the built-in detectors; word list entries bring their own. */
 export const BUILTIN_CATEGORIES = ['classification', 'personal_info'] as const;
 
+/** What each kind of finding is called, zh-CN then English (pages, and the refusal of a blocked submit). */
+export const FINDING_KIND_LABELS: Record<FindingKind, readonly [string, string]> = {
+  classification_mark: ['密级标志', 'Classification mark'],
+  resident_id: ['身份证号', 'Resident ID number'],
+  mobile: ['手机号码', 'Mobile number'],
+  bank_card: ['银行卡号', 'Bank card number'],
+  email: ['个人邮箱', 'Personal e-mail address'],
+  word: ['词表命中', 'Listed word'],
+};
+const BUILTIN_CATEGORY_LABELS: Record<(typeof BUILTIN_CATEGORIES)[number], readonly [string, string]> = {
+  classification: ['密级标志', 'classification marks'],
+  personal_info: ['个人信息', 'personal information'],
+};
+/** A category as people read it: the built-in ones by name, a word list's own as the department wrote it. */
+export function categoryLabel(category: string): readonly [string, string] {
+  return BUILTIN_CATEGORY_LABELS[category as keyof typeof BUILTIN_CATEGORY_LABELS] ?? [category, category];
+}
+
 export interface PrescreenFinding {
   kind: FindingKind;
   category: string;

@@ -47,7 +47,7 @@ const CATALOG = {
   code_not_found: [404, '未找到审查合格编码 {code}，请核对是否输入有误', 'No inspection pass code {code}; check it was typed correctly'],
   link_expired: [410, '此审核链接已过期，请联系撰写人催办以获取新链接', 'This sign-off link has expired; ask the drafter to send a reminder for a new one'],
   link_superseded: [410, '此审核链接已失效（{reasonZh}），{adviceZh}', 'This sign-off link is no longer valid ({reasonEn}); {adviceEn}'],
-  prescreen_blocked: [409, '发布前自查发现本单位禁止提交的内容（{categories}），请修改后再提交', 'The pre-screen found content this unit does not allow to be submitted ({categories}); edit it first'],
+  prescreen_blocked: [409, '发布前自查发现本单位禁止提交的内容：{categoriesZh}，请修改后再提交', 'The pre-screen found content this unit does not allow to be submitted: {categoriesEn}; edit it first'],
   file_too_large: [413, '文件过大：每个文件不超过 {max}', 'The file is too large: at most {max} a file'],
   file_missing: [400, '请选择要上传的文件（表单字段 {field}）', 'Choose a file to upload (form field {field})'],
   file_type_not_allowed: [415, '不支持的文件类型{detected}：仅限 jpg、png、gif、webp、pdf、docx、xlsx、pptx', 'File type not allowed{detected}: only jpg, png, gif, webp, pdf, docx, xlsx, pptx'],

@@ -3,7 +3,7 @@ import type { Db } from '../../db/client';
 import { prepared } from '../../db/prepared';
 import { decisions, draftAccounts, draftFiles, drafts, draftVersions, people, reviews, units, type BodyFormat, type DraftStatus, type Position, type Urgency } from '../../db/schema';
 import { bodyHtml, bodyText } from '../domain/html';
-import { blockingCategories, prescreen, type PrescreenFinding } from '../domain/prescreen';
+import { blockingCategories, categoryLabel, prescreen, type PrescreenFinding } from '../domain/prescreen';
 import { IllegalTransition, allowedCommands, transition, type Command, type Transition } from '../domain/signoff';
 import { AppError, invalidField, words } from '../lib/errors';
 import { label, readableTime } from '../lib/i18n';
@@ -288,7 +288,12 @@ async function assertScreenPasses(tx: Db, draft: DraftRow, version: VersionRow):
   const findings = version.prescreen ?? prescreen({ title: version.title, text: bodyText(version.body, version.bodyFormat) }, await loadWordMatcher(tx));
   const blocked = blockingCategories(findings, unit.block);
   if (blocked.length) {
-    throw new AppError('prescreen_blocked', { categories: blocked.join(', ') }, { categories: blocked, findings: findings.filter((f) => blocked.includes(f.category)) });
+    const found = findings.filter((f) => blocked.includes(f.category));
+    const counted = blocked.map((c) => ({ label: categoryLabel(c), n: found.filter((f) => f.category === c).length }));
+    throw new AppError('prescreen_blocked', {
+      categoriesZh: counted.map(({ label, n }) => `${label[0]} ${n} 处`).join('、'),
+      categoriesEn: counted.map(({ label, n }) => `${label[1]} (${n})`).join(', '),
+    }, { categories: blocked, findings: found });
   }
 }
 

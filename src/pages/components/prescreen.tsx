@@ -1,16 +1,8 @@
-import type { PrescreenFinding } from '../../domain/prescreen';
+import { FINDING_KIND_LABELS, type PrescreenFinding } from '../../domain/prescreen';
 import type { Locale } from '../../lib/i18n';
 import { t } from './context';
 import { Tag, type Tone } from './ui';
 
-const KIND: Record<PrescreenFinding['kind'], [string, string]> = {
-  classification_mark: ['密级标志', 'Classification mark'],
-  resident_id: ['身份证号', 'Resident ID number'],
-  mobile: ['手机号码', 'Mobile number'],
-  bank_card: ['银行卡号', 'Bank card number'],
-  email: ['个人邮箱', 'Personal e-mail address'],
-  word: ['词表命中', 'Listed word'],
-};
 const SEVERITY: Record<PrescreenFinding['severity'], [string, string, Tone]> = {
   high: ['高', 'high', 'bad'],
   medium: ['中', 'medium', 'warn'],
@@ -34,7 +26,7 @@ export function PrescreenFindings({ findings, l, headingId = 'prescreen-title' }
               return (
                 <li class={`finding ${f.severity}`} data-kind={f.kind}>
                   <Tag tone={tone}>{t(l, `${zh}风险`, `${en}`)}</Tag>{' '}
-                  <b>{t(l, KIND[f.kind][0], KIND[f.kind][1])}</b>
+                  <b>{t(l, ...FINDING_KIND_LABELS[f.kind])}</b>
                   {f.word ? <>：<mark>{f.word}</mark></> : null}
                   <span class="muted">{` · ${f.field === 'title' ? t(l, '标题', 'title') : t(l, '正文', 'text')}`}</span>
                   <div class="excerpt">{f.excerpt}</div>

@@ -1,6 +1,7 @@
 import { raw } from 'hono/html';
 import { POSITIONS, type Position } from '../../../db/schema';
 import { pageHeadings } from '../../domain/html';
+import { FINDING_KIND_LABELS } from '../../domain/prescreen';
 import { registryLabel } from '../../domain/registry-labels';
 import { fileKind, fileSize } from '../../domain/files';
 import { dutyConflictWords } from '../../domain/signoff';
@@ -18,14 +19,6 @@ import { WORKSPACE_CSS_URL } from './css';
 
 type Diff = ReturnType<typeof viewDiff>;
 
-const KIND: Record<string, [string, string]> = {
-  classification_mark: ['密级标志', 'classification mark'],
-  resident_id: ['身份证号', 'resident ID number'],
-  mobile: ['手机号', 'mobile number'],
-  bank_card: ['银行卡号', 'bank card number'],
-  email: ['个人邮箱', 'personal e-mail'],
-  word: ['敏感词', 'listed word'],
-};
 const SEVERITY: Record<string, [string, string, Tone]> = { high: ['高', 'high', 'bad'], medium: ['中', 'medium', 'warn'], low: ['低', 'low', 'grey'] };
 
 /** Messages a page action redirects back with (`?done=`). */
@@ -321,7 +314,7 @@ export function DraftPage({ ctx, d, diff, now, done, errors = {}, input = {} }: 
               const sev = SEVERITY[f.severity] ?? ['', f.severity, 'grey' as Tone];
               return (
                 <li>
-                  <Tag tone={sev[2]}>{t(l, `${sev[0]}风险`, `${sev[1]} risk`)}</Tag> {t(l, KIND[f.kind]?.[0] ?? f.kind, KIND[f.kind]?.[1] ?? f.kind)}
+                  <Tag tone={sev[2]}>{t(l, `${sev[0]}风险`, `${sev[1]} risk`)}</Tag> {t(l, ...FINDING_KIND_LABELS[f.kind])}
                   {f.word ? `「${f.word}」` : ''} · {f.field === 'title' ? t(l, '标题', 'title') : t(l, '正文', 'body')}：<q>{f.excerpt}</q>
                 </li>
               );
