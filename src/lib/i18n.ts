@@ -18,9 +18,24 @@ export function localeOf(c: Context): Locale {
   if (lang) return parseLocale(lang);
   const remembered = getCookie(c, LANG_COOKIE);
   if (remembered) return parseLocale(remembered);
-  const header = c.req.header('accept-language') ?? '';
-  const first = header.split(',')[0]?.trim().toLowerCase() ?? '';
-  return first.startsWith('en') ? 'en' : 'zh-CN';
+  return preferredLocale(c.req.header('accept-language') ?? '');
+}
+
+/**
+ * The Accept-Language entry of ours with the highest weight (`q`), the first listed on a tie;
+ * zh-CN when the browser names neither. `fr, en;q=0.8` is English; `en;q=0.5, zh-CN;q=0.9` is not.
+ */
+export function preferredLocale(header: string): Locale {
+  let best: Locale = 'zh-CN';
+  let bestWeight = 0;
+  for (const entry of header.split(',')) {
+    const [tag = '', ...params] = entry.trim().toLowerCase().split(';');
+    const q = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
+    const weight = q === undefined ? 1 : Number(q.slice(2));
+    const locale: Locale | null = tag.startsWith('en') ? 'en' : tag.startsWith('zh') ? 'zh-CN' : null;
+    if (locale && weight > bestWeight) [best, bestWeight] = [locale, weight];
+  }
+  return best;
 }
 
 /**
