@@ -211,4 +211,30 @@ describe.skipIf(!hasChromium && !process.env.CI)('the web workspace in Chromium'
     await phone.goto(`${base}/settings`);
     expect(await phone.locator('body').innerText()).not.toContain(token);
   });
+  it('on a 375-px phone a title without breaks wraps, and tabbing never leaves a field under the sticky buttons', async () => {
+    const title = 'Notice_about_the_AI_and_Digital_Humanities_Lecture_Series_2026_registration_required';
+    const made = await t.request('POST', '/api/v1/drafts', { token: demo.tokens.drafter, body: { title, body: '正文', unitId: demo.unitId, accountIds: [demo.accountId] } });
+    expect(made.status).toBe(201);
+    delete browsers.drafter;
+    const phone = await signIn('drafter', { width: 375, height: 667 });
+    for (const path of [`/drafts/${made.body.id}`, `/drafts/${made.body.id}/edit`]) {
+      await phone.goto(`${base}${path}`);
+      expect(await phone.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), `${path} scrolls sideways`).toBe(true);
+    }
+    await phone.goto(`${base}/drafts/new`);
+    const hidden: string[] = [];
+    for (let i = 0; i < 60; i++) {
+      await phone.keyboard.press('Tab');
+      const covered = await phone.evaluate(() => {
+        const el = document.activeElement as HTMLElement | null;
+        const bar = document.querySelector('.form-actions');
+        if (!el || !bar || bar.contains(el) || !el.closest('form')) return null;
+        const box = el.getBoundingClientRect();
+        return box.height > 0 && box.top >= bar.getBoundingClientRect().top - 1 ? `${el.tagName}#${el.id || (el as HTMLInputElement).name}` : null;
+      });
+      if (covered) hidden.push(covered);
+    }
+    expect(hidden).toEqual([]);
+    await phone.screenshot({ path: 'test/artifacts/workspace-phone-new-draft-tabbed.png' });
+  });
 });

@@ -37,6 +37,8 @@ main{padding:20px 24px 40px;max-width:1180px;width:100%}
 .shell.bare main{margin:0 auto;max-width:760px}
 .crumbs{font-size:13px;color:var(--muted);margin:0 0 8px}.crumbs a{color:var(--muted)}
 h1{font-size:22px;line-height:1.35;margin:0 0 14px}h2{font-size:17px;margin:0 0 12px}h3{font-size:15px;margin:16px 0 8px}
+/* A title with no break in it (a long English file-like name) wraps instead of widening a phone's page. */
+h1,h2,h3,.crumbs{overflow-wrap:anywhere}
 .page-head{display:flex;flex-wrap:wrap;align-items:flex-start;gap:12px;margin-bottom:12px}.page-head h1{flex:1;margin:0;min-width:220px}
 .card{background:var(--card);border-radius:8px;border:1px solid var(--line);padding:18px 20px;margin-bottom:16px}
 .card>h2:first-child{padding-bottom:10px;border-bottom:1px solid var(--line)}
@@ -103,6 +105,8 @@ ul.evidence{list-style:none;margin:0 0 12px;padding:0;display:flex;flex-wrap:wra
 .content{line-height:1.8;overflow-wrap:anywhere}.content img{max-width:100%;height:auto}.content table{border-collapse:collapse;display:block;max-width:100%;overflow-x:auto}.content td,.content th{border:1px solid var(--line);padding:4px 8px;min-width:5em;overflow-wrap:normal}
 ins.diff{background:#d7f5dd;color:#04451f;text-decoration:none}del.diff{background:#ffe1de;color:#7a0c0c}
 html{scroll-padding-top:72px}
+/* A form's sticky button bar must not hide the field that has focus (tabbing scrolls it above the bar). */
+html:has(.form-actions){scroll-padding-bottom:96px}
 /* A field the browser scrolls to (its own required-field check) keeps its label in view below the top bar. */
 .field input,.field select,.field textarea{scroll-margin-top:110px}
 code,.mono{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:.92em}
