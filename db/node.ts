@@ -7,6 +7,7 @@ import { basename, join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import postgres from 'postgres';
 import { ConfigError } from '../src/config';
+import { isDatabaseUnavailable, sqlState } from '../src/lib/errors';
 import { words } from '../src/lib/i18n';
 import { rowsOf, schema, type Database, type Db } from './client';
 
@@ -24,9 +25,12 @@ export async function openDatabase(opts: { url?: string; dataDir?: string; max?:
     // `onQuery` sees every statement sent (round trips are what a request costs); Postgres only.
     // `prepare: false` in the client too: drizzle asks for a named statement itself when a query is
     // `.prepare()`d (the public verify's), and only the client's setting overrides that.
-    const client = postgres(opts.url, { max: opts.max ?? 10, prepare: opts.prepare !== false, onnotice: () => {}, ...(onQuery ? { debug: (connection: number, statement: string, parameters: unknown[]) => onQuery(statement, parameters, connection) } : {}) });
+    // Reconnecting: postgres.js waits longer after every connection lost in the whole pool (3^n/100 s,
+    // up to 20 s), so a restart that ends ten connections kept requests waiting 20 s for a database
+    // already back; here at most a second. A connection not made in 5 s is an answer (503) too.
+    const client = postgres(opts.url, { max: opts.max ?? 10, prepare: opts.prepare !== false, onnotice: () => {}, connect_timeout: 5, backoff: reconnectDelay, ...(onQuery ? { debug: (connection: number, statement: string, parameters: unknown[]) => onQuery(statement, parameters, connection) } : {}) });
     return {
-      db: drizzlePostgres(opts.prepare === false ? client : preparing(client), { schema }) as unknown as Db,
+      db: drizzlePostgres(wrapped(client, { prepare: opts.prepare !== false, inTransaction: false, connections: opts.max ?? 10 }), { schema }) as unknown as Db,
       kind: 'postgres',
       exec: async (script) => void (await client.unsafe(script).simple()),
       close: () => client.end({ timeout: 5 }),
@@ -69,6 +73,43 @@ export function dataDirHolder(dir: string): number | null {
   return pid && pid !== process.pid && isAlive(pid) ? pid : null;
 }
 
+/** Seconds before reconnecting after the pool's `retries`-th lost connection: postgres.js's curve, capped at one second. */
+const reconnectDelay = (retries: number) => (0.5 + Math.random() / 2) * Math.min(3 ** retries / 100, 1);
+
+// A plain select; a `with` may hold an insert or update, and those are never sent twice.
+const READ = /^\s*select\b/i;
+
+/**
+ * A read that failed because its connection was lost is sent again, on another connection, up to once
+ * per pooled connection (each failure retires a dead one, so the last try opens a fresh one). After
+ * a database restart or failover, pooled connections whose server went away are noticed only when used: a request's first read after the restart would fail though the database is back, and
+ * when that read builds the answer of a write already committed, the client got a 503 for work that
+ * was done (and a retry with its Idempotency-Key, "answer lost"). A write is never sent again: it may
+ * have committed before the connection went.
+ */
+function readAgainOnLostConnection<Q extends PromiseLike<unknown>>(first: Q, again: () => Q, tries: number): Q {
+  return new Proxy(first, {
+    get(target, key) {
+      if (key === 'then') {
+        return (ok?: (v: unknown) => unknown, fail?: (e: unknown) => unknown) =>
+          target.then(undefined, (err: unknown) =>
+            tries > 1 && isDatabaseUnavailable(err) && !isNotAccepting(err) ? readAgainOnLostConnection(again(), again, tries - 1) : Promise.reject(err),
+          ).then(ok, fail);
+      }
+      // drizzle asks for rows as arrays (`.values()`): the same query in that shape, read again alike.
+      if (key === 'values') {
+        const asValues = () => (again() as unknown as { values(): Q }).values();
+        return () => readAgainOnLostConnection((target as unknown as { values(): Q }).values(), asValues, tries);
+      }
+      const value = Reflect.get(target, key);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+}
+
+/** Refused outright (down, starting, full): sending again at once would only be refused again. */
+const isNotAccepting = (err: unknown) => ['ECONNREFUSED', '57P03', '53300', '55000'].includes(sqlState(err) ?? '');
+
 /**
  * drizzle asks postgres.js for an unnamed statement unless a query was `.prepare()`d by name, and an
  * unnamed statement with parameters costs postgres.js two round trips (Parse/Describe, wait, then
@@ -77,15 +118,21 @@ export function dataDirHolder(dir: string): number | null {
  * its first use a statement is one Bind/Execute, so statements sent together really go out together.
  * DB_PREPARE=false turns it off (PgBouncer in transaction mode cannot keep named statements).
  */
-function preparing<T extends postgres.Sql>(sql: T): T {
+function wrapped<T extends postgres.Sql>(sql: T, how: { prepare: boolean; inTransaction: boolean; connections: number }): T {
   return new Proxy(sql, {
     get(target, key) {
-      if (key === 'unsafe') return (query: string, params?: never[], options?: postgres.UnsafeQueryOptions) => target.unsafe(query, params, { ...options, prepare: true });
+      if (key === 'unsafe') {
+        return (query: string, params?: never[], options?: postgres.UnsafeQueryOptions) => {
+          const send = () => target.unsafe(query, params, how.prepare ? { ...options, prepare: true } : options);
+          // Not inside a transaction: its connection is the transaction, and lost with it.
+          return !how.inTransaction && READ.test(query) ? readAgainOnLostConnection(send(), send, how.connections + 1) : send();
+        };
+      }
       // Transactions and savepoints hand their callback a connection of their own: wrapped alike.
       if (key === 'begin' || key === 'savepoint') {
         return (...args: unknown[]) => {
           const work = args.pop() as (tx: postgres.Sql) => unknown;
-          return ((target as unknown as Record<string, (...a: unknown[]) => unknown>)[key]!)(...args, (tx: postgres.Sql) => work(preparing(tx)));
+          return ((target as unknown as Record<string, (...a: unknown[]) => unknown>)[key]!)(...args, (tx: postgres.Sql) => work(wrapped(tx, { ...how, inTransaction: true })));
         };
       }
       const value = Reflect.get(target, key);

@@ -101,6 +101,22 @@ describe('the database going away', () => {
       }
     }, 30_000);
 
+    // The answer of a write is read after its commit: a read failing there turned work done into a 503.
+    it('reads that find their pooled connections ended by the server (a restart) go again on fresh ones: none fails', async () => {
+      const db = t.runtime.database.db;
+      let failures = 0;
+      for (let round = 0; round < 5; round++) {
+        // Every connection of the pool open and idle, then all of them ended by the server (a restart, a failover).
+        await Promise.all(Array.from({ length: 10 }, () => db.execute(dsql`select pg_sleep(0.02)`)));
+        await admin`select pg_terminate_backend(pid) from pg_stat_activity where datname = ${dbName} and pid <> pg_backend_pid()`;
+        // At once: reads on the pool (the answer of a request) find their connections gone.
+        const reads = await Promise.allSettled(Array.from({ length: 10 }, (_, k) => db.execute(dsql`select ${k}::int as k`)));
+        failures += reads.filter((r) => r.status === 'rejected').length;
+        expect(reads.flatMap((r) => (r.status === 'fulfilled' ? rowsOf<{ k: number }>(r.value).map((row) => row.k) : []))).toHaveLength(10 - reads.filter((r) => r.status === 'rejected').length);
+      }
+      expect(failures).toBe(0);
+    });
+
     it('answers 503 with Retry-After while the database refuses connections, and serves again once it is back, without a restart', async () => {
       expect((await t.request('GET', '/api/v1/me', { token })).status).toBe(200);
       await admin.unsafe(`alter database ${dbName} allow_connections false`);
