@@ -105,8 +105,19 @@ describe('the approval sheet (审核单) and its confirmation page', { timeout: 
     const confirmed = await t.request('GET', printed);
     expect(confirmed.status).toBe(200);
     expect(confirmed.text).toContain('一致：此审核单与系统存档记录相符');
+    // A sheet printed under v1 hashed the account's name and the status as they were: the registry's
+    // history gives them back, so it is still a genuine sheet after the rename and the retraction.
+    const v1 = await sheetHashV1(facts);
+    expect((await t.request('GET', `/sheets/${draftId}/${v1}`)).text).toContain('一致：此审核单与系统存档记录相符');
+    expect(await sheetHashV1((await sheetFacts(t.runtime.database.db, draftId))!)).not.toBe(v1);
+    const renamedAgain = await t.request('PATCH', `/api/v1/accounts/${demo.accountId}`, { token: demo.tokens.publicity, body: { name: '示范学院微信' } });
+    expect(renamedAgain.status, renamedAgain.text).toBe(200);
+    expect((await t.request('GET', `/sheets/${draftId}/${v1}`)).text).toContain('一致：此审核单与系统存档记录相符');
+    // A name the account never had is not a sheet of this record.
+    expect((await t.request('GET', `/sheets/${draftId}/${await sheetHashV1({ ...facts, accounts: facts.accounts.map((a) => ({ ...a, name: '从未用过的名字' })) })}`)).text).toContain('不一致');
     // The page shows the record as it is now.
     expect(confirmed.text).toContain('示范学院官方微信（新名）');
+    expect((await t.request('GET', printed)).text).toContain('示范学院微信');
     // What the draft was approved for, changed behind the service's back, is caught.
     const db = t.runtime.database;
     await db.exec(`update drafts set unit_id = '${other.unitId}' where id = '${draftId}'`);

@@ -1,6 +1,6 @@
-import { and, asc, eq, inArray } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray } from 'drizzle-orm';
 import type { Db } from '../../db/client';
-import { auditEvents, decisions, draftVersions, drafts, people, reviews, units } from '../../db/schema';
+import { accountEvents, auditEvents, decisions, DRAFT_STATUSES, draftVersions, drafts, people, reviews, units } from '../../db/schema';
 import { isSheetHash, sheetHash, sheetHashV1, sheetHashV2, type SheetEntry, type SheetFacts } from '../domain/sheet';
 import { AppError, words } from '../lib/errors';
 import { sealedEvents, verifyEvents } from './audit';
@@ -89,7 +89,34 @@ export async function confirmSheet(db: Db, draftId: string, hash: string): Promi
   if (!isSheetHash(hash) || !/^[0-9a-f-]{36}$/i.test(draftId)) return { matches: false };
   const facts = await sheetFacts(db, draftId);
   // The current rule, then the earlier ones sheets may have been printed under.
-  if (!facts || !(await Promise.all([sheetHash(facts), sheetHashV2(facts), sheetHashV1(facts)])).includes(hash)) return { matches: false };
+  if (!facts) return { matches: false };
+  const hashes = await Promise.all([sheetHash(facts), sheetHashV2(facts), ...(await factsAsPrintedBeforeV2(db, facts)).map(sheetHashV1)]);
+  if (!hashes.includes(hash)) return { matches: false };
   const seqs = facts.entries.flatMap((e) => (e.audit ? [e.audit.seq] : []));
   return { matches: true, facts, hash, auditIntact: await verifyEvents(db, seqs) };
+}
+
+/**
+ * The facts as a sheet printed under v1 may have shown them. That rule hashed the accounts' names
+ * and the draft's status too, so a 变更登记 or a retraction since would call a genuine sheet altered:
+ * the registry's history (its `changed` events' old values, newest first) gives every set of names
+ * the accounts have had, in both orders a list sorted by name may have taken (the
+ * database's collation, code points), and the sheet may have been printed in any status.
+ */
+async function factsAsPrintedBeforeV2(db: Db, facts: SheetFacts): Promise<SheetFacts[]> {
+  const ids = facts.accounts.map((a) => a.id);
+  const renames = ids.length
+    ? await db.select({ accountId: accountEvents.accountId, old: accountEvents.oldValues }).from(accountEvents)
+      .where(and(inArray(accountEvents.accountId, ids), eq(accountEvents.type, 'changed')))
+      .orderBy(desc(accountEvents.at), desc(accountEvents.seq))
+    : [];
+  const names = new Map(facts.accounts.map((a) => [a.id, a.name]));
+  const lists = [facts.accounts];
+  for (const { accountId, old } of renames) {
+    if (typeof old?.name !== 'string') continue;
+    names.set(accountId, old.name);
+    const then = facts.accounts.map((a) => ({ ...a, name: names.get(a.id)! }));
+    lists.push(then, [...then].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)));
+  }
+  return lists.flatMap((accounts) => DRAFT_STATUSES.map((status) => ({ ...facts, accounts, status })));
 }
