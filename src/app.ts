@@ -32,6 +32,7 @@ import { tokensRouter } from './routes/tokens';
 import { signoffRouter } from './routes/signoff';
 import { verifyPagesRouter, verifyRouter } from './routes/verify';
 import { csrfGuard, loadSession } from './pages/sessions';
+import { LOGIN_LINK_PATH } from './pages/login';
 import { verifyRateLimit } from './routes/verify/verify.limit';
 import { authenticate } from './services/auth';
 import { MAX_EVIDENCE_FILES } from './services/duties';
@@ -90,6 +91,8 @@ export function createApp(deps: AppDeps, options: AppOptions = {}) {
   // no cache may keep them unless the route says otherwise.
   app.use('/api/v1/*', noStore);
   app.use('/s/*', noStore);
+  // As is a sign-in link's page and its answer (which sets the session cookie).
+  app.use(LOGIN_LINK_PATH, noStore);
   // Every form post outside the JSON API (pages, sign-off links, sign-in, the dashboard's sign-in).
   app.use(sameOriginForms(deps.config.publicUrl, [/^\/(?!api\/)/]));
   // Public verification, limited per client before anything else runs (one counter round trip).

@@ -40,8 +40,8 @@ export interface TestEnv {
    */
   tokenFor(who: string): Promise<string>;
   /**
-   * Signs a person in the way a browser does: asks at /login, opens the mailed link, keeps the
-   * session cookie. `csrf` is what the session's forms carry as `_csrf` (or X-CSRF-Token).
+   * Signs a person in the way a browser does: asks at /login, opens the mailed link, presses its
+   * 登录 button, keeps the session cookie. `csrf` is what the session's forms carry as `_csrf` (or X-CSRF-Token).
    */
   signIn(email: string): Promise<{ cookie: string; csrf: string; sessionId: string }>;
   close(): Promise<void>;
@@ -133,9 +133,13 @@ export async function createTestEnv(kind: DbKind = 'postgres', env: Record<strin
       for (let i = 0; i < 50 && !mail; i++) mail = (await new Promise((r) => setTimeout(r, 100)), await testEnv.deliver(), find());
       // Unknown address, or over the per-address limit (5 requests in 15 minutes: move the clock).
       if (!mail?.link) throw new Error(`no sign-in link sent to ${email}`);
-      const opened = await testEnv.request('GET', new URL(mail.link).pathname);
-      const cookie = /imp_session=[^;]+/.exec(opened.headers.get('set-cookie') ?? '')?.[0];
-      if (opened.status !== 303 || !cookie) throw new Error(`sign-in link for ${email}: ${opened.status}`);
+      // The link opens a page; its 登录 button posts back to the link, which signs in.
+      const link = new URL(mail.link).pathname;
+      const opened = await testEnv.request('GET', link);
+      if (opened.status !== 200) throw new Error(`sign-in link page for ${email}: ${opened.status}`);
+      const used = await testEnv.request('POST', link, { form: {} });
+      const cookie = /imp_session=[^;]+/.exec(used.headers.get('set-cookie') ?? '')?.[0];
+      if (used.status !== 303 || !cookie) throw new Error(`sign-in link for ${email}: ${used.status}`);
       const session = await testEnv.request('GET', '/api/v1/session', { cookie });
       return { cookie, csrf: session.body.csrfToken, sessionId: session.body.sessionId };
     },

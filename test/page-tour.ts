@@ -20,9 +20,10 @@ export interface Stop { pattern: string; note?: string; as: string | null; path(
 export type TourFixture = Awaited<ReturnType<typeof prepareTour>>;
 
 /**
- * What the pages show, made through the API on the demo college: a submitted draft (its sign-off
- * link, draft page, 审核单 and the page the sheet's QR code opens), an own draft to edit, the
- * quarter's duties, a 舆情 incident, the year's 专项督查 and the registry's inspection campaign.
+ * What the pages show, made through the API on the demo college: a mailed sign-in link (opened,
+ * never used), a submitted draft (its sign-off link, draft page, 审核单 and the page the sheet's QR
+ * code opens), an own draft to edit, the quarter's duties, a 舆情 incident, the year's 专项督查 and
+ * the registry's inspection campaign.
  */
 export async function prepareTour(t: TestEnv, demo: Demo) {
   const token = demo.tokens;
@@ -48,8 +49,12 @@ export async function prepareTour(t: TestEnv, demo: Demo) {
   const template = (await t.request('GET', '/api/v1/duties/templates', { token: token.publicity })).body.items[0] as { id: string; title: string };
   const campaigns = (await t.request('GET', '/api/v1/inspections/campaigns', { token: token.publicity })).body.items as { id: string }[];
   const campaign = (await t.request('GET', `/api/v1/inspections/campaigns/${campaigns[0]!.id}`, { token: token.publicity })).body;
+  // A mailed sign-in link: the tour only opens its page, which uses nothing up.
+  const [secretary] = await t.runtime.database.db.select({ email: people.email }).from(people).where(eq(people.id, demo.people.secretary!));
+  await t.request('POST', '/login', { form: { email: secretary!.email } });
+  const signInMail = (await t.deliver()).find((m) => m.kind === 'sign_in' && m.to.email === secretary!.email);
   return {
-    demo, draft: draft.id as string, signoff, own: own.id as string, confirm, duty, template, year, supervision,
+    demo, draft: draft.id as string, signoff, signIn: new URL(signInMail!.link!).pathname, own: own.id as string, confirm, duty, template, year, supervision,
     incident: incident.id as string, campaign: { id: campaign.id as string, year: campaign.year as number, inspection: campaign.inspections[0].id as string },
   };
 }
@@ -63,7 +68,8 @@ const text = (page: Page, selector: string) => page.locator(selector).first().in
 export const TOUR: Stop[] = [
   // Nobody signed in: the landing page, links from mail, the public verify and sheet-check pages.
   { pattern: '/login', path: () => '/login', as: null, check: async (p) => expect(await text(p, 'h1')).toContain('先审后发') },
-  { pattern: '/login/:token{iml_[A-Za-z0-9_-]{1,200}}', path: () => '/login/iml_dead', as: null, check: async (p) => expect(await text(p, '.notice.bad')).toContain('登录链接无效') },
+  { pattern: '/login/:token{iml_[A-Za-z0-9_-]{1,200}}', path: (f) => f.signIn, as: null, check: async (p) => expect(await text(p, 'main form button[type=submit]')).toBe('登录') },
+  { pattern: '/login/:token{iml_[A-Za-z0-9_-]{1,200}}', note: 'a dead link', path: () => '/login/iml_dead', as: null, check: async (p) => expect(await text(p, '.notice.bad')).toContain('登录链接无效') },
   { pattern: '/s/:token', path: (f) => `/s/${f.signoff}`, as: null, check: async (p) => expect(await text(p, 'body')).toContain('离线页面测试') },
   { pattern: '/s/:token', note: 'a dead link', path: () => '/s/imp_dead', as: null, check: async (p) => expect(await p.locator('.notice.bad').count()).toBe(1) },
   { pattern: '/verify', path: () => '/verify', as: null, check: async (p) => expect(await p.locator('input[name=code]').count()).toBe(1) },

@@ -48,6 +48,9 @@ describe('request logs', () => {
       ['GET', `/s/${LINK}`, {}, 404, '/s/[redacted]'],
       ['POST', `/api/v1/signoff/${LINK}`, {}, 0, '/api/v1/signoff/[redacted]'],
       ['GET', `/login/${LINK}`, {}, 0, '/login/[redacted]'],
+      // A sign-in link's page and its 登录 button's post.
+      ['GET', `/login/iml_${LINK}`, {}, 400, '/login/[redacted]'],
+      ['POST', `/login/iml_${LINK}`, {}, 400, '/login/[redacted]'],
     ] as const;
     const seen: { id: string; status: number; path: string }[] = [];
     for (const [method, path, headers, status, logged] of calls) {

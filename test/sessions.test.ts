@@ -5,8 +5,8 @@ import type { Notification } from '../src/notify/channel';
 import { LOGIN_LIMITS, requestLoginLink } from '../src/services/sessions';
 
 /**
- * Sign-in by mailed one-time link, and the browser sessions it starts: the link works once and
- * for 15 minutes, the answer never tells whether an address is known, requests are limited per
+ * Sign-in by mailed one-time link, and the browser sessions it starts: opening the link only shows
+ * its 登录 button (a scanner's fetch uses nothing up), the button works once and for 15 minutes, the answer never tells whether an address is known, requests are limited per
  * address and per IP, sessions end by signing out, by an admin, after 8 idle hours or 7 days,
  * and every write made with the cookie needs the session's CSRF token.
  */
@@ -38,9 +38,14 @@ describe('sign-in links and sessions', () => {
     const leaked = await t.runtime.database.db.execute(sql`select 1 from outbox where payload::text like ${'%' + token + '%'} union all select 1 from login_links where token_hash = ${token}`);
     expect((Array.isArray(leaked) ? leaked : (leaked as { rows: unknown[] }).rows).length).toBe(0);
 
-    const opened = await t.request('GET', `/login/${token}`);
+    // Opening the link shows its 登录 button; the button (a form post to the link) signs in.
+    const page = await t.request('GET', `/login/${token}`);
+    expect(page.status).toBe(200);
+    expect(page.text).toContain(`<form method="post" action="/login/${token}">`);
+    const opened = await t.request('POST', `/login/${token}`, { form: {} });
     expect(opened.status).toBe(303);
     expect(opened.headers.get('location')).toBe('/drafts/new');
+    expect(opened.headers.get('cache-control')).toBe('no-store');
     const setCookie = opened.headers.get('set-cookie')!;
     expect(setCookie).toMatch(/imp_session=ims_/);
     expect(setCookie).toMatch(/HttpOnly/i);
@@ -51,9 +56,98 @@ describe('sign-in links and sessions', () => {
     expect(me.status, me.text).toBe(200);
     expect(me.body.id).toBe(demo.people.drafter!);
 
-    const again = await t.request('GET', `/login/${token}`);
+    // Pressed again (a double click, the back button): refused, saying why, and no second session.
+    const again = await t.request('POST', `/login/${token}`, { form: {} });
     expect(again.status).toBe(409);
-    expect(again.text).toContain('已使用过');
+    expect(again.text).toContain('此登录链接已使用过');
+    expect(again.headers.get('set-cookie')).toBeNull();
+    const reopened = await t.request('GET', `/login/${token}`);
+    expect(reopened.status).toBe(409);
+    expect(reopened.text).toContain('此登录链接已使用过');
+    expect(reopened.text).not.toContain(`action="/login/${token}"`);
+  });
+
+  /** A fresh link for a person, its path as the mail gives it. */
+  async function mailedLink(email: string, next?: string): Promise<string> {
+    t.clock.advance(1); // a fresh window for the per-address limit
+    await t.request('POST', '/login', { form: { email, ...(next ? { next } : {}) } });
+    const [mail] = signInMails(await t.deliver(), email);
+    return new URL(mail!.link!).pathname;
+  }
+  const rowsOf = (r: unknown) => (Array.isArray(r) ? r : (r as { rows: unknown[] }).rows) as Record<string, unknown>[];
+  const sessionCount = async () => Number(rowsOf(await t.runtime.database.db.execute(sql`select count(*)::int as n from sessions`))[0]!.n);
+
+  it('opening a link (a mail scanner, a chat preview, the person) uses nothing up: no cookie, no session, not cached, no referrer', async () => {
+    const link = await mailedLink(drafterEmail, '/drafts/new');
+    const sessionsBefore = await sessionCount();
+    // A university mail system's safe-links scanner, then a chat app's preview, then HEAD.
+    for (const headers of [{ 'user-agent': 'Mozilla/5.0 (compatible; SafeLinks)' }, { 'user-agent': 'WeChat-Preview' }]) {
+      const scanned = await t.request('GET', link, { headers });
+      expect(scanned.status).toBe(200);
+      expect(scanned.headers.get('set-cookie')).toBeNull();
+      expect(scanned.headers.get('cache-control')).toBe('no-store');
+      expect(scanned.headers.get('referrer-policy')).toBe('no-referrer');
+    }
+    expect((await t.runtime.app.request(link, { method: 'HEAD' })).headers.get('set-cookie')).toBeNull();
+    const [row] = rowsOf(await t.runtime.database.db.execute(sql`select used_at from login_links where created_at = (select max(created_at) from login_links where person_id = ${demo.people.drafter})`));
+    expect(row!.used_at).toBeNull();
+    expect(await sessionCount()).toBe(sessionsBefore);
+
+    // The person then opens it and presses 登录: signed in, on to the page they asked for.
+    const used = await t.request('POST', link, { form: {} });
+    expect(used.status, used.text).toBe(303);
+    expect(used.headers.get('location')).toBe('/drafts/new');
+    const cookie = /imp_session=[^;]+/.exec(used.headers.get('set-cookie') ?? '')![0];
+    expect((await t.request('GET', '/api/v1/me', { cookie })).body.id).toBe(demo.people.drafter!);
+    expect(await sessionCount()).toBe(sessionsBefore + 1);
+  });
+
+  it('the link page names whom it signs in (nothing more), in zh-CN first and in English', async () => {
+    const link = await mailedLink(drafterEmail);
+    const [who] = rowsOf(await t.runtime.database.db.execute(sql`select name from people where id = ${demo.people.drafter}`));
+    const name = who!.name as string;
+    const zh = await t.request('GET', link);
+    expect(zh.text).toContain('<html lang="zh-CN">');
+    expect(zh.text).toContain(`您将以${name}的身份登录。`);
+    expect(zh.text).toMatch(/<button type="submit" class="btn">登录<\/button>/);
+    expect(zh.text).toMatch(/此链接只能使用一次，\d{4}年\d+月\d+日 \d\d:\d\d（北京时间）前有效/);
+    expect(zh.text).not.toContain(drafterEmail);
+    expect(zh.text).not.toContain('发送登录链接'); // not the form asking for a link
+
+    const en = await t.request('GET', `${link}?lang=en`);
+    expect(en.text).toContain('<html lang="en">');
+    expect(en.text).toContain(`You are about to sign in as ${name}.`);
+    expect(en.text).toMatch(/<button type="submit" class="btn">Sign in<\/button>/);
+    // The button's answer keeps the chosen language (a refusal is told in English too).
+    expect(en.text).toContain(`action="${link}?lang=en"`);
+    expect(en.text).not.toContain(drafterEmail);
+    const byHeader = await t.request('GET', link, { headers: { 'accept-language': 'en-GB,en;q=0.9' } });
+    expect(byHeader.text).toContain(`You are about to sign in as ${name}.`);
+
+    const used = await t.request('POST', `${link}?lang=en`, { form: {} });
+    expect(used.status).toBe(303);
+    const refused = await t.request('POST', `${link}?lang=en`, { form: {} });
+    expect(refused.status).toBe(409);
+    expect(refused.text).toContain('This sign-in link has already been used');
+  });
+
+  it('the button’s post passes only from this site’s page, and with the session’s token when a browser is already signed in', async () => {
+    const link = await mailedLink(adminEmail);
+    // A cross-site form (another site posting someone's link into a victim's browser): refused, link unused.
+    const foreign = await t.request('POST', link, { form: {}, headers: { 'sec-fetch-site': 'cross-site', origin: 'https://evil.example' } });
+    expect(foreign.status).toBe(403);
+    expect(foreign.headers.get('set-cookie')).toBeNull();
+    // This browser is signed in as someone else: the page says so, and its form carries that session's token.
+    const other = await t.signIn(drafterEmail);
+    const page = await t.request('GET', link, { cookie: other.cookie });
+    expect(page.text).toContain('此浏览器当前已以');
+    expect(page.text).toContain(`<input type="hidden" name="_csrf" value="${other.csrf}"/>`);
+    const bare = await t.request('POST', link, { cookie: other.cookie, form: {} });
+    expect(bare.status).toBe(403);
+    const pressed = await t.request('POST', link, { cookie: other.cookie, form: { _csrf: other.csrf }, headers: { 'sec-fetch-site': 'same-origin' } });
+    expect(pressed.status, pressed.text).toBe(303);
+    const cookie = /imp_session=[^;]+/.exec(pressed.headers.get('set-cookie') ?? '')![0];
+    expect((await t.request('GET', '/api/v1/me', { cookie })).body.id).toBe(demo.people.admin!);
   });
 
   it('answers the same whether or not the address is known, and sends nothing for an unknown one', async () => {
@@ -79,12 +173,17 @@ describe('sign-in links and sessions', () => {
     await t.request('POST', '/login', { form: { email: drafterEmail } });
     const [mail] = signInMails(await t.deliver(), drafterEmail);
     t.clock.advance(0.26);
-    const late = await t.request('GET', new URL(mail!.link!).pathname);
-    expect(late.status).toBe(410);
-    expect(late.text).toContain('已过期');
-    const forged = await t.request('GET', '/login/iml_forgedforgedforgedforgedforgedforgedforge');
-    expect(forged.status).toBe(400);
-    expect(forged.text).toContain('登录链接无效');
+    const link = new URL(mail!.link!).pathname;
+    for (const method of ['GET', 'POST']) {
+      const form = method === 'POST' ? {} : undefined;
+      const late = await t.request(method, link, { form });
+      expect(late.status, method).toBe(410);
+      expect(late.text).toContain('已过期');
+      expect(late.headers.get('set-cookie')).toBeNull();
+      const forged = await t.request(method, '/login/iml_forgedforgedforgedforgedforgedforgedforge', { form });
+      expect(forged.status, method).toBe(400);
+      expect(forged.text).toContain('登录链接无效');
+    }
   });
 
   it('limits requests per address without telling, and per IP with a 429', async () => {

@@ -153,19 +153,19 @@ export function signInMessage(f: { name: string; link: string; expiresAt: Date }
   const subject = '【登录链接】网络信息审核系统 / Your sign-in link';
   const lines = [
     `${f.name}，您好：`,
-    `请打开以下链接登录网络信息审核系统（${cst(f.expiresAt)}前有效，只能使用一次）：`,
+    `请打开以下链接，在打开的页面上点击“登录”（${cst(f.expiresAt)}前有效，只能使用一次）：`,
     f.link,
-    '如果这不是您本人的操作，请忽略本邮件；不打开链接，就不会有人登录。',
+    '如果这不是您本人的操作，请忽略本邮件；不在该页面上点击“登录”，就不会有人登录。',
     '',
-    `Open this link to sign in to Imprimatur (it works once, until ${f.expiresAt.toISOString()}): ${f.link}`,
-    'If you did not ask for it, ignore this mail: nobody is signed in unless the link is opened.',
+    `Open this link and press Sign in on its page to sign in to Imprimatur (it works once, until ${f.expiresAt.toISOString()}): ${f.link}`,
+    'If you did not ask for it, ignore this mail: nobody is signed in unless Sign in is pressed on the link’s page.',
   ];
   const body = html`<p>${f.name}，您好：</p>
-<p>请点击下面的按钮登录网络信息审核系统（${cst(f.expiresAt)}前有效，只能使用一次）：</p>
+<p>请点击下面的按钮打开登录页面，再在页面上点击“登录”（${cst(f.expiresAt)}前有效，只能使用一次）：</p>
 <p><a href="${f.link}" style="display:inline-block;padding:10px 18px;background:#a61b29;color:#fff;text-decoration:none;border-radius:4px">登录 / Sign in</a></p>
 <p style="color:#666;font-size:12px">${f.link}</p>
-<p>如果这不是您本人的操作，请忽略本邮件；不打开链接，就不会有人登录。</p>
-<p style="color:#666;font-size:12px">Open the link to sign in to Imprimatur (it works once, until ${f.expiresAt.toISOString()}). If you did not ask for it, ignore this mail.</p>`;
+<p>如果这不是您本人的操作，请忽略本邮件；不在该页面上点击“登录”，就不会有人登录。</p>
+<p style="color:#666;font-size:12px">Open the link and press Sign in on its page to sign in to Imprimatur (it works once, until ${f.expiresAt.toISOString()}). If you did not ask for it, ignore this mail.</p>`;
   return { subject, text: lines.join('\n'), html: String(body) };
 }
 

@@ -92,9 +92,42 @@ interface Client {
   userAgent: string | null;
 }
 
+/** A link that still signs in at `now`: not used, not expired. */
+const liveLink = (tokenHash: string, now: Date) => and(eq(loginLinks.tokenHash, tokenHash), isNull(loginLinks.usedAt), gt(loginLinks.expiresAt, now));
+
+/** Why a link that is not live cannot sign in: unknown, used or expired, told apart so the page can say what happened. */
+async function deadLink(db: Db, tokenHash: string): Promise<AppError> {
+  const [link] = await db.select({ usedAt: loginLinks.usedAt }).from(loginLinks).where(eq(loginLinks.tokenHash, tokenHash));
+  return new AppError(!link ? 'login_link_invalid' : link.usedAt ? 'login_link_used' : 'login_link_expired');
+}
+
+export interface LoginLinkHolder {
+  personId: string;
+  /** Shown to the link's holder, as the sign-off page shows its reviewer's name: nothing else about them. */
+  name: string;
+  expiresAt: Date;
+}
+
 /**
- * Opens a mailed link: marks it used (one statement, so two clicks cannot both win) and starts a
- * session. `used` and `expired` are told apart so the page can say what happened.
+ * Whom a mailed link would sign in, without using it up. Its page asks first and only the page's
+ * form signs in: mail systems' link scanners and chat apps' previews fetch a link before the person
+ * taps it, and a link used up by a GET would greet the person with 「已使用过」.
+ */
+export async function loginLinkHolder(db: Db, deps: ServiceDeps, token: string): Promise<LoginLinkHolder> {
+  const tokenHash = await hashToken(deps.config.appSecret, token);
+  const [holder] = await db
+    .select({ personId: people.id, name: people.name, expiresAt: loginLinks.expiresAt })
+    .from(loginLinks)
+    .innerJoin(people, eq(people.id, loginLinks.personId))
+    .where(liveLink(tokenHash, deps.now()))
+    .limit(1);
+  if (!holder) throw await deadLink(db, tokenHash);
+  return holder;
+}
+
+/**
+ * Uses a mailed link (its page's form post): marks it used (one statement, so two clicks cannot
+ * both win) and starts a session.
  */
 export async function signInWithLink(db: Db, deps: ServiceDeps, token: string, client: Client): Promise<StartedSession> {
   const now = deps.now();
@@ -103,12 +136,9 @@ export async function signInWithLink(db: Db, deps: ServiceDeps, token: string, c
     const [used] = await tx
       .update(loginLinks)
       .set({ usedAt: now })
-      .where(and(eq(loginLinks.tokenHash, tokenHash), isNull(loginLinks.usedAt), gt(loginLinks.expiresAt, now)))
+      .where(liveLink(tokenHash, now))
       .returning({ personId: loginLinks.personId, next: loginLinks.next });
-    if (!used?.personId) {
-      const [link] = await tx.select({ usedAt: loginLinks.usedAt }).from(loginLinks).where(eq(loginLinks.tokenHash, tokenHash));
-      throw new AppError(!link ? 'login_link_invalid' : link.usedAt ? 'login_link_used' : 'login_link_expired');
-    }
+    if (!used?.personId) throw await deadLink(tx, tokenHash);
     const started = await startSession(tx, deps, used.personId, 'email', client);
     return { ...started, next: used.next };
   });

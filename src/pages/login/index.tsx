@@ -5,13 +5,15 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { clientIp } from '../../lib/client-ip';
 import { toAppError } from '../../lib/errors';
 import { formBody, type AppEnv } from '../../lib/http';
+import { localeOf } from '../../lib/i18n';
 import { textProblem } from '../../lib/text';
 import { inTransaction } from '../../services/context';
 import { beginSignOn, finishSignOn, OIDC_COOKIE, OIDC_FLOW_MS } from '../../services/oidc';
-import { endSession, requestLoginLink, signInWithLink, startSession } from '../../services/sessions';
+import { endSession, loginLinkHolder, requestLoginLink, signInWithLink, startSession } from '../../services/sessions';
 import { pageCtx, t } from '../components/context';
 import { renderPage } from '../components/render';
 import { clearSessionCookie, setSessionCookie } from '../sessions';
+import { LoginLinkPage } from './LoginLinkPage';
 import { LoginPage } from './LoginPage';
 
 /** `next` only ever leads within this site (never `//evil.example` or a full URL). */
@@ -26,6 +28,19 @@ const client = (c: Context<AppEnv>) => ({ ip: clientIp(c, c.var.deps.config.trus
 
 function loginPage(c: Context<AppEnv>, props: Omit<Parameters<typeof LoginPage>[0], 'ctx'>, status: ContentfulStatusCode = 200) {
   return renderPage(c, <LoginPage ctx={pageCtx(c)} sso={c.var.deps.config.oidc?.label} {...props} />, status);
+}
+
+/** A mailed sign-in link (app.ts keeps its answers out of every cache, as a sign-off link's). */
+export const LOGIN_LINK_PATH = '/login/:token{iml_[A-Za-z0-9_-]{1,200}}';
+
+/** Where the link page's button posts: the link itself, keeping a chosen `?lang=` for the answer. */
+const linkAction = (c: Context<AppEnv>) => `${c.req.path}${c.req.query('lang') ? `?lang=${localeOf(c)}` : ''}`;
+
+/** A used, expired or unknown link: the sign-in page saying which, with the form to ask for a new one. */
+function linkRefused(c: Context<AppEnv>, err: unknown) {
+  const e = toAppError(err);
+  if (!e.code.startsWith('login_link_')) throw err;
+  return loginPage(c, { next: '/', linkProblem: e.localized(pageCtx(c).locale) }, e.status);
 }
 
 export const loginRouter = new Hono<AppEnv>()
@@ -86,15 +101,23 @@ export const loginRouter = new Hono<AppEnv>()
       return loginPage(c, { next: '/', linkProblem: e.localized(pageCtx(c).locale) }, e.status);
     }
   })
-  .get('/login/:token{iml_[A-Za-z0-9_-]{1,200}}', async (c) => {
+  // Opening the link only shows whom it signs in: link scanners and chat previews open it too.
+  .get(LOGIN_LINK_PATH, async (c) => {
+    try {
+      const holder = await loginLinkHolder(c.var.deps.db, c.var.deps, c.req.param('token'));
+      return renderPage(c, <LoginLinkPage ctx={pageCtx(c)} holder={holder} action={linkAction(c)} />);
+    } catch (err) {
+      return linkRefused(c, err);
+    }
+  })
+  // Its button: uses the link up and starts the session.
+  .post(LOGIN_LINK_PATH, async (c) => {
     try {
       const started = await signInWithLink(c.var.deps.db, c.var.deps, c.req.param('token'), client(c));
       setSessionCookie(c, started.token);
       return c.redirect(safeNext(started.next), 303);
     } catch (err) {
-      const e = toAppError(err);
-      if (!e.code.startsWith('login_link_')) throw err;
-      return loginPage(c, { next: '/', linkProblem: e.localized(pageCtx(c).locale) }, e.status);
+      return linkRefused(c, err);
     }
   })
   .post('/logout', async (c) => {
