@@ -214,8 +214,19 @@ describe('publicity console over HTTP', () => {
     expect((await t.request('GET', '/api/v1/me', { token: demo.tokens.secretary })).status).toBe(200);
     // A staff session's form post to deactivate is a 403 page.
     expect((await post('drafter', `/people/${id}/deactivate`, {})).status).toBe(403);
+    // A sign-in link asked for before the deactivation, still unopened.
+    const asked = await t.request('POST', '/login', { form: { email: leaver.body.email } });
+    expect(asked.status).toBe(200);
+    await t.deliver();
+    const mailed = t.sent.filter((m) => m.kind === 'sign_in' && m.to.email === leaver.body.email).at(-1)!;
+    const linkPath = new URL(mailed.link!).pathname;
     const done = await t.request('POST', `/api/v1/people/${id}/deactivate`, { token: demo.tokens.admin });
     expect(done.status).toBe(200);
+    // It lapsed with the person: its page says so, and its button starts no session.
+    expect((await t.request('GET', linkPath)).status).toBe(410);
+    const pressed = await t.request('POST', linkPath, { form: {} });
+    expect(pressed.status).toBe(410);
+    expect(pressed.headers.get('set-cookie') ?? '').not.toContain('imp_session=');
     expect(done.body).toMatchObject({ tokensRevoked: 1, sessionsEnded: 0, person: { id, deactivatedAt: expect.any(String) } });
     expect((await t.request('GET', '/api/v1/me', { token })).status).toBe(401);
     expect((await t.request('POST', `/api/v1/people/${id}/deactivate`, { token: demo.tokens.admin })).status).toBe(409);

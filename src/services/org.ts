@@ -1,6 +1,6 @@
-import { and, asc, eq, ilike, inArray, isNull, ne, notInArray, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, gt, ilike, inArray, isNull, ne, notInArray, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client';
-import { accountRoles, accounts, apiTokens, drafts, draftVersions, people, positionTerms, reviews, sessions, units, POSITIONS, type ChainSettings, type AnyPosition, type Position, type Role } from '../../db/schema';
+import { accountRoles, accounts, apiTokens, drafts, loginLinks, draftVersions, people, positionTerms, reviews, sessions, units, POSITIONS, type ChainSettings, type AnyPosition, type Position, type Role } from '../../db/schema';
 import { emailDomainAllowed } from '../domain/email';
 import { mayTakeLevel } from '../domain/signoff';
 import { AppError, words } from '../lib/errors';
@@ -415,6 +415,8 @@ export async function deactivatePerson(db: Db, deps: ServiceDeps, actor: Person,
     const reviewsReturned = await returnTransferredReviews(tx, actor.id, person, now, sharedUnits);
     const tokens = await tx.update(apiTokens).set({ revokedAt: now }).where(and(eq(apiTokens.personId, personId), isNull(apiTokens.revokedAt))).returning({ id: apiTokens.id });
     const ended = await tx.update(sessions).set({ endedAt: now, endedById: actor.id }).where(and(eq(sessions.personId, personId), isNull(sessions.endedAt))).returning({ id: sessions.id });
+    // A sign-in link mailed before would open a session the next request refuses: it lapses now.
+    await tx.update(loginLinks).set({ expiresAt: now }).where(and(eq(loginLinks.personId, personId), isNull(loginLinks.usedAt), gt(loginLinks.expiresAt, now)));
     // A leaver no longer staffs an account: seed 003 wants at least one commentator who is there, and
     // the registry warns of an account left without one.
     const rolesEnded = await tx.update(accountRoles).set({ endedAt: now }).where(and(eq(accountRoles.personId, personId), isNull(accountRoles.endedAt)))
