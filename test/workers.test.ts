@@ -192,14 +192,15 @@ describe('BullMQ workers on a real Redis', () => {
     const api = await t.request('GET', '/admin/queues/api/queues', { headers: { cookie: session } });
     expect(api.status).toBe(200);
     expect(api.body.queues.map((q: { name: string }) => q.name).sort()).toEqual(['maintenance', 'notifications']);
-    // A tampered session (someone else's id, or a later expiry) is refused.
+    const { db } = t.runtime.database;
+    // A tampered session (another token's id under it, or a made-up session) is refused.
     const [name, value] = session.split('=') as [string, string];
-    const [id, expires, mac] = decodeURIComponent(value).split('.');
-    for (const forged of [`${demo.people.drafter}.${expires}.${mac}`, `${id}.${Number(expires) + 1}.${mac}`]) {
+    const [sessionToken, tokenId] = decodeURIComponent(value).split('.') as [string, string];
+    const drafterTokenId = (await db.select({ id: apiTokens.id }).from(apiTokens).where(eq(apiTokens.personId, demo.people.drafter!)))[0]!.id;
+    for (const forged of [`${sessionToken}.${drafterTokenId}`, `${sessionToken.slice(0, -4)}AAAA.${tokenId}`, sessionToken, tokenId]) {
       expect((await t.request('GET', '/admin/queues/api/queues', { headers: { cookie: `${name}=${encodeURIComponent(forged)}` } })).status).toBe(401);
     }
     // The role is checked on every request: a demoted admin's session stops working at once.
-    const { db } = t.runtime.database;
     await db.update(people).set({ roles: ['staff'] }).where(eq(people.id, demo.people.admin!));
     try {
       expect((await t.request('GET', '/admin/queues/api/queues', { headers: { cookie: session } })).status).toBe(403);
@@ -220,6 +221,14 @@ describe('BullMQ workers on a real Redis', () => {
     await db.update(apiTokens).set({ revokedAt: new Date() }).where(eq(apiTokens.tokenHash, await hashToken(t.runtime.deps.config.appSecret, spare)));
     expect(await queuesWith(onSpare)).toBe(401);
     expect(await queuesWith(session)).toBe(200); // the session on another token of the same admin stands
+    // Signing out ends the session where it is kept: the same cookie, sent again, opens nothing.
+    const onceMore = await boardSession(demo.tokens.admin!);
+    expect(await queuesWith(onceMore)).toBe(200);
+    const out = await t.runtime.app.request('/admin/logout', { method: 'POST', headers: { cookie: onceMore } });
+    expect(out.status).toBe(303);
+    expect(out.headers.get('set-cookie')).toMatch(/imp_admin=;/);
+    expect(await queuesWith(onceMore)).toBe(401);
+    expect(await queuesWith(session)).toBe(200); // another browser's session of the same admin stands
     // An admin signed in to the pages needs no second sign-in; anyone else signed in is refused.
     const emailOf = async (token: string) => (await t.request('GET', '/api/v1/me', { token })).body.email as string;
     const adminPages = await t.signIn(await emailOf(demo.tokens.admin!));

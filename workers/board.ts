@@ -4,14 +4,15 @@ import { HonoAdapter } from '@bull-board/hono';
 import { serveStatic } from '@hono/node-server/serve-static';
 import type { Context, Hono, Next } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
-import type { Db } from '../db/client';
-import { constantTimeEqual, hmacHex } from '../src/lib/crypto';
+import { clientIp } from '../src/lib/client-ip';
 import { AppError, errorBody, words } from '../src/lib/errors';
 import { formBody, type AppDeps, type AppEnv } from '../src/lib/http';
 import { localeOf } from '../src/lib/i18n';
 import { errorPage } from '../src/pages/components/render';
 import { boardSignIn, boardSignOut } from '../src/pages/operations/board';
-import { authenticate, hasRole, heldToken, tokenHolder, type Person } from '../src/services/auth';
+import { authenticate, hasRole, heldToken, tokenHolder } from '../src/services/auth';
+import { inTransaction } from '../src/services/context';
+import { endSession, sessionFor, startSession } from '../src/services/sessions';
 import type { Queues } from './queues';
 
 export const BOARD_PATH = '/admin/queues';
@@ -24,27 +25,12 @@ const COOKIE = 'imp_admin';
 const SESSION_MS = 8 * 3600_000;
 
 /**
- * A dashboard session: `<tokenId>.<expiresAt ms>.<HMAC>`, standing on the token it was opened with.
- * The token itself never goes into the cookie. Every request reads the token and its holder again:
- * revoking the token, deactivating the person or taking away the admin role ends the session at once.
- */
-async function sessionValue(secret: string, tokenId: string, expiresAt: number) {
-  return `${tokenId}.${expiresAt}.${await hmacHex(secret, `board-session:${tokenId}.${expiresAt}`)}`;
-}
-
-async function sessionPerson(db: Db, secret: string, value: string | undefined, now: number): Promise<Person | null> {
-  const [tokenId, expires, mac] = (value ?? '').split('.');
-  if (!tokenId || !expires || !mac || !/^\d+$/.test(expires) || Number(expires) < now) return null;
-  const expected = await sessionValue(secret, tokenId, Number(expires));
-  if (!constantTimeEqual(expected, value!)) return null;
-  return tokenHolder(db, tokenId);
-}
-
-/**
  * Bull Board at /admin/queues, for admins only. A browser cannot send a bearer header, so an admin
- * signs in once with their token on /admin/login and gets a signed 8-hour session in an HttpOnly,
+ * signs in once with their token on /admin/login and gets an 8-hour session (stored, as a page
+ * session is, and standing on that token: signing out, ending it from /settings, deactivation or
+ * revoking the token ends it at once) in an HttpOnly,
  * SameSite=Strict cookie scoped to /admin (the board's retry/clean buttons are POSTs: Strict keeps
- * them same-site).
+ * them same-site). The admin role is checked on every request.
  */
 export function mountQueueBoard(app: Hono<AppEnv>, queues: Queues, deps: AppDeps): void {
   const adapter = new HonoAdapter(serveStatic).setBasePath(BOARD_PATH);
@@ -76,16 +62,31 @@ export function mountQueueBoard(app: Hono<AppEnv>, queues: Queues, deps: AppDeps
     const held = token ? await heldToken(deps.db, deps.config.appSecret, token) : null;
     if (!held) return boardSignIn(c, LOGIN_PATH, '令牌无效。 / Invalid token.', 401);
     if (!hasRole(held.person, 'admin')) return boardSignIn(c, LOGIN_PATH, '该令牌不属于管理员。 / This token is not an admin’s.', 403);
-    const session = await sessionValue(deps.config.appSecret, held.tokenId, Date.now() + SESSION_MS);
-    setCookie(c, COOKIE, session, { path: '/admin', httpOnly: true, sameSite: 'Strict', secure, maxAge: SESSION_MS / 1000 });
+    const started = await inTransaction(deps.db, deps, (tx) =>
+      startSession(tx, deps, held.person.id, 'board', { ip: clientIp(c, deps.config.trustProxy ?? false), userAgent: c.req.header('user-agent') ?? null }, SESSION_MS));
+    setCookie(c, COOKIE, `${started.token}.${held.tokenId}`, { path: '/admin', httpOnly: true, sameSite: 'Strict', secure, maxAge: SESSION_MS / 1000 });
     return c.redirect(BOARD_PATH, 303);
   });
   app.get(LOGOUT_PATH, (c) => boardSignOut(c, LOGOUT_PATH, BOARD_PATH));
-  app.post(LOGOUT_PATH, (c) => {
+  app.post(LOGOUT_PATH, async (c) => {
+    const session = await boardSession(c);
+    if (session) await endSession(deps.db, deps, session.person, session.sessionId);
     deleteCookie(c, COOKIE, { path: '/admin' });
     return c.redirect(LOGIN_PATH, 303);
   });
 
+  /**
+   * The board's cookie: `<session token>.<API token id>`. The session is stored (signing out ends it)
+   * and stands on the token it was opened with: revoking that token ends it at once too.
+   */
+  const boardSession = async (c: Context<AppEnv>) => {
+    const value = getCookie(c, COOKIE) ?? '';
+    const dot = value.lastIndexOf('.');
+    if (dot < 0) return null;
+    const session = await sessionFor(deps.db, deps, value.slice(0, dot));
+    const holder = session ? await tokenHolder(deps.db, value.slice(dot + 1)) : null;
+    return holder && holder.id === session!.person.id ? session : null;
+  };
   const guard = async (c: Context<AppEnv>, next: Next) => {
     const header = c.req.header('authorization');
     const wantsHtml = c.req.method === 'GET' && (c.req.header('accept') ?? '').includes('text/html');
@@ -95,7 +96,7 @@ export function mountQueueBoard(app: Hono<AppEnv>, queues: Queues, deps: AppDeps
       // else the board's own sign-in cookie.
       const person = header
         ? await authenticate(deps.db, deps.config.appSecret, header)
-        : (c.get('person') ?? await sessionPerson(deps.db, deps.config.appSecret, getCookie(c, COOKIE), Date.now()));
+        : (c.get('person') ?? (await boardSession(c))?.person ?? null);
       if (!person) throw new AppError('unauthorized');
       if (!hasRole(person, 'admin')) error = new AppError('forbidden', { reason: words('仅管理员可查看队列', 'admins only') });
     } catch (err) {

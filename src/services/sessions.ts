@@ -87,7 +87,7 @@ export interface StartedSession {
   next: string;
 }
 
-interface Client {
+export interface Client {
   ip: string;
   userAgent: string | null;
 }
@@ -144,15 +144,17 @@ export async function signInWithLink(db: Db, deps: ServiceDeps, token: string, c
   });
 }
 
-/** Starts a session for a person whose identity was proven (mailed link or single sign-on); audited. */
-export async function startSession(tx: Db, deps: ServiceDeps, personId: string, method: 'email' | 'oidc', client: Client): Promise<Omit<StartedSession, 'next'>> {
+/** Starts a session for a person whose identity was proven (mailed link, single sign-on, an admin token on the queue board's sign-in); audited. */
+export async function startSession(
+  tx: Db, deps: ServiceDeps, personId: string, method: 'email' | 'oidc' | 'board', client: Client, maxMs = SESSION_MAX_MS,
+): Promise<Omit<StartedSession, 'next'>> {
   const now = deps.now();
   const token = randomToken(SESSION_TOKEN_PREFIX);
   const [row] = await tx
     .insert(sessions)
     .values({
       personId, method, tokenHash: await hashToken(deps.config.appSecret, token), userAgent: client.userAgent?.slice(0, 300) ?? null, ip: client.ip,
-      createdAt: now, lastSeenAt: now, expiresAt: new Date(now.getTime() + SESSION_MAX_MS),
+      createdAt: now, lastSeenAt: now, expiresAt: new Date(now.getTime() + maxMs),
     })
     .returning({ id: sessions.id });
   await appendAudit(tx, { actorId: personId, action: 'session.started', subjectType: 'session', subjectId: row!.id, data: { method }, at: now });

@@ -61,7 +61,7 @@ export function SettingsPage({ ctx, prefs, sessions, currentSessionId, tokens, d
           empty={t(l, '没有登录的设备。', 'No signed-in browsers.')}
           rows={sessions.map((s) => [
             <span title={s.userAgent ?? ''}>{browserOf(s.userAgent)} {s.id === currentSessionId ? <Tag tone="info">{t(l, '当前设备', 'This browser')}</Tag> : null}</span>,
-            s.method === 'oidc' ? t(l, '统一身份认证', 'Single sign-on') : t(l, '邮件登录链接', 'Mailed link'),
+            s.method === 'oidc' ? t(l, '统一身份认证', 'Single sign-on') : s.method === 'board' ? t(l, '个人令牌（队列看板）', 'Personal token (queue board)') : t(l, '邮件登录链接', 'Mailed link'),
             s.ip ?? '—',
             <Time at={s.createdAt} l={l} />,
             <Time at={s.lastSeenAt} l={l} />,
