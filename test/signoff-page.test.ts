@@ -260,6 +260,10 @@ describe.skipIf(!hasChromium && !process.env.CI)('sign-off page in headless Chro
   });
 
   it('a holder of another level is marked in the picker; having signed one level, their other level’s page says so before any form', async () => {
+    // A dean, so that the leader in charge's own level can still be signed by someone once he has signed the section head's
+    // (without one the picker leaves him out: see test/signoff-handon.test.ts).
+    const dean = await t.request('POST', '/api/v1/people', { token: demo.tokens.admin, body: { name: '郑院长', email: 'dean.picker@demo.imprimatur.local', roles: ['staff'], unitId: demo.unitId } });
+    expect((await t.request('PUT', `/api/v1/units/${demo.unitId}/positions/dean`, { token: demo.tokens.admin, body: { personId: dean.body.id } })).status).toBe(200);
     const { token } = await pendingLink('section_head', '回避测试');
     const page = await browser.newPage({ locale: 'zh-CN' });
     await page.goto(`${base}/s/${token}`);

@@ -1,9 +1,9 @@
-import { and, desc, eq, ne, gt, sql, type SQLWrapper } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, isNull, ne, or, sql, type SQLWrapper } from 'drizzle-orm';
 import { rowsOf, type Db } from '../../db/client';
 import { prepared, preparedByShape } from '../../db/prepared';
-import { auditEvents, decisions, draftAccounts, draftVersions, drafts, linkTokens, people, positionTerms, reviews, units, type Decision, type DraftStatus, type Position } from '../../db/schema';
+import { auditEvents, decisions, draftAccounts, draftVersions, drafts, linkTokens, people, positionTerms, reviews, units, type AnyPosition, type Decision, type DraftStatus, type Position } from '../../db/schema';
 import { CHECKLIST, unticked, type Checklist } from '../domain/checklist';
-import { dutyConflict, dutyConflictWords, mayTakeLevel, takersWords, type Command, type DutyConflict } from '../domain/signoff';
+import { dutyConflict, dutyConflictWords, handOnDeadEnd, handOnDeadEndWords, mayTakeLevel, takersWords, type Command, type DutyConflict, type Signer } from '../domain/signoff';
 import { hashToken, randomToken } from '../lib/crypto';
 import { AppError, invalidField, words, type ErrorCode } from '../lib/errors';
 import { label, readableTime } from '../lib/i18n';
@@ -124,7 +124,7 @@ async function liveView(db: Db, link: LinkRow, review: ReviewRow) {
   // Said before the form, not after the reviewer has ticked it all: this person may not decide here.
   const [other] = await otherLevelSigned(db, review);
   const barred = dutyConflict(review.assigneeId, draft!.drafterId, other?.level ?? null);
-  return { review, version: version!, draft: view, reviewer: reviewer!, expiresAt: link.expiresAt, barred };
+  return { review, version: version!, draft: view, reviewer: reviewer!, expiresAt: link.expiresAt, barred, handOn: await handOnOf(db, review) };
 }
 
 /** Whether a link can decide now, in one read (the page form checks this before reading a body). */
@@ -217,6 +217,57 @@ export async function inspectLink(db: Db, deps: ServiceDeps, token: string): Pro
     standing: { status: draft!.status, level: pending?.review.level ?? null, holder: pending?.holder ?? null },
     resendable: pending?.review.assigneeId === link.personId,
   };
+}
+
+/** A review's hand-on (转交) to its present holder: who handed it on, when and why. */
+export interface HandOn {
+  byName: string;
+  at: Date;
+  reason: string;
+  level: Position;
+}
+
+/**
+ * How the review came to its present holder, when it was handed on to them (转交): the transfer's
+ * audit event of this very assignment (to this holder, at the moment it was assigned), so a later
+ * succession or a second transfer never shows an earlier transfer's reason. Null otherwise.
+ */
+export async function handOnOf(db: Db, review: Pick<ReviewRow, 'id' | 'assigneeId' | 'assignedAt' | 'level'>): Promise<HandOn | null> {
+  const [row] = await db
+    .select({ byName: people.name, at: auditEvents.at, data: auditEvents.data })
+    .from(auditEvents)
+    .innerJoin(people, eq(people.id, auditEvents.actorId))
+    .where(and(
+      eq(auditEvents.subjectType, 'review'), eq(auditEvents.subjectId, review.id), eq(auditEvents.action, 'review.transferred'),
+      eq(auditEvents.at, review.assignedAt), sql`${auditEvents.data}->>'to' = ${review.assigneeId}`,
+    ))
+    .orderBy(desc(auditEvents.seq))
+    .limit(1);
+  return row ? { byName: row.byName, at: row.at, reason: String(row.data['reason'] ?? ''), level: review.level } : null;
+}
+
+/**
+ * The draft's unit as its chain sees it: each active member (its staff and whoever holds a position
+ * in it) with the positions held there and the levels of this draft signed. Who may take a level
+ * handed on, and whether the chain can still finish, are decided from this (domain/signoff).
+ */
+export async function signersOf(db: Db, draft: { id: string; unitId: string }): Promise<Array<Signer & { name: string }>> {
+  const [members, signed] = await Promise.all([
+    db
+      .selectDistinct({ id: people.id, name: people.name, position: positionTerms.position })
+      .from(people)
+      .leftJoin(positionTerms, and(eq(positionTerms.personId, people.id), eq(positionTerms.unitId, draft.unitId), isNull(positionTerms.endedAt)))
+      .where(and(isNull(people.deactivatedAt), or(eq(people.unitId, draft.unitId), and(eq(positionTerms.unitId, draft.unitId), isNull(positionTerms.endedAt)))))
+      .orderBy(asc(people.name)),
+    db.selectDistinct({ personId: decisions.personId, level: decisions.level }).from(decisions).where(eq(decisions.draftId, draft.id)),
+  ]);
+  const byId = new Map<string, Signer & { name: string; positions: AnyPosition[]; signed: Position[] }>();
+  for (const m of members) {
+    const entry = byId.get(m.id) ?? { id: m.id, name: m.name, positions: [], signed: signed.filter((s) => s.personId === m.id).map((s) => s.level) };
+    if (m.position) entry.positions.push(m.position);
+    byId.set(m.id, entry);
+  }
+  return [...byId.values()];
 }
 
 /** A fresh link may be asked for this often per review: enough for a lost mail, too little to flood anyone. */
@@ -514,6 +565,15 @@ export async function transferReview(db: Db, deps: ServiceDeps, actor: Person | 
     }
     const conflict = await dutyConflictNow(tx, { ...review!, assigneeId: target.id }, draft.drafterId);
     if (conflict) throw dutyConflictError(conflict, { field: 'toPersonId' });
+    // A holder of a later level takes this one only if that level can still be signed by someone then.
+    const unit = await signersOf(tx, draft);
+    const taker = unit.find((p) => p.id === target.id) ?? { id: target.id, positions: held, signed: [] };
+    const stuck = handOnDeadEnd(draft.levels, review!.level, taker, unit, draft.drafterId);
+    if (stuck) {
+      const holds = draft.levels.find((l) => l !== review!.level && held.includes(l))!;
+      const why = handOnDeadEndWords(holds, stuck);
+      throw new AppError('conflict', { reason: words(`${target.name}：${why.zh}`, `${target.name} ${why.en}`) }, { field: 'toPersonId', deadEndLevel: stuck });
+    }
     const now = deps.now();
     await reassignReview(tx, review!.id, target.id, 'transfer', now);
     await appendAudit(tx, { actorId, action: 'review.transferred', subjectType: 'review', subjectId: review!.id, draftId: draft.id, data: { from: review!.assigneeId, to: target.id, reason: input.reason, level: review!.level }, at: now });

@@ -3,7 +3,7 @@ import { POSITIONS } from '../../../db/schema';
 import { bodyHtml, pageHeadings } from '../../domain/html';
 import { CHECKLIST, CHECKLIST_ITEMS } from '../../domain/checklist';
 import { fileSummary } from '../../domain/files';
-import { dutyConflictWords, takersWords } from '../../domain/signoff';
+import { dutyConflictWords, handOnDeadEndWords, handOnWords, takersWords } from '../../domain/signoff';
 import type { AppError } from '../../lib/errors';
 import { aside, label, listed, translator, type Locale } from '../../lib/i18n';
 import type { LinkView, SpentLink } from '../../services/signoff';
@@ -66,6 +66,13 @@ export function LivePage(p: LiveProps) {
       <section class="card" aria-labelledby="draft-title">
         <h1 id="draft-title">{version.title}</h1>
         {draft.urgency === 'urgent' ? <p><span class="tag urgent">{t('加急 · 当日回复', 'Urgent · reply today')}</span></p> : ''}
+        {view.handOn ? (
+          // Handed on (转交): the reviewer learns by whom and why before reading on, as the message told them.
+          <div class="notice info handed-on" role="status">
+            {handOnWords(view.handOn).in(locale)}
+            <br /><span class="meta">{t('转交时间：', 'Handed on: ')}<Time at={view.handOn.at} locale={locale} /></span>
+          </div>
+        ) : ''}
         <dl class="facts">
           <dt>{t('撰写人', 'Drafter')}</dt>
           <dd class="drafter">{facts.drafter}</dd>
@@ -167,13 +174,13 @@ export function LivePage(p: LiveProps) {
           <summary><h2 id="transfer-title">{t('转交他人审核', 'Hand this review to someone else')}</h2></summary>
           <p class="hint">{t('如您回避或不便审核，可转交给本单位其他有审核权限的人，并说明理由。转交后此链接失效。', 'If you must stand aside, hand the review to another person with authority in the unit and say why. This link then stops working.')}</p>
           {takers ? <p class="hint">{takers.in(locale)}{t('。', '.')}</p> : null}
-          {p.facts.candidates.length ? (
+          {p.facts.candidates.offered.length ? (
             <form method="post" action={p.action('/transfer')} data-once>
               <p>
                 <label for="toPersonId">{t('接收人', 'Hand to')}</label>
                 <select id="toPersonId" name="toPersonId" required>
                   <option value="">{t('请选择', 'Choose')}</option>
-                  {p.facts.candidates.map((c) => (
+                  {p.facts.candidates.offered.map((c) => (
                     <option value={c.id} selected={p.transfer?.toPersonId === c.id}>
                       {c.name}{c.positions.length ? aside(listed(c.positions.map((x) => label('level', x, locale)), locale), locale) : ''}
                       {c.otherLevel ? t(` — 另审本稿件“${label('level', c.otherLevel)}”级别，届时须再转交`, ` — also reviews this draft as ${label('level', c.otherLevel, 'en')}, and would have to hand that on`) : ''}
@@ -190,6 +197,17 @@ export function LivePage(p: LiveProps) {
           ) : <p class="meta">{takers
             ? t('本单位暂无可转交的人员：可请管理员先任命，再转交。', 'Nobody in the unit can take this review: an admin may appoint someone first, then hand it on.')
             : t('本单位暂无可转交的人员。', 'Nobody else in the unit can take this review.')}</p>}
+          {p.facts.candidates.leftOut.length ? (
+            // Not offered, and why: handing on to them would leave a later level with nobody to sign it.
+            <div class="left-out">
+              <p class="hint">{t('以下人员不能接收本次转交：', 'Not offered for this hand-on:')}</p>
+              <ul class="hint">
+                {p.facts.candidates.leftOut.map((c) => (
+                  <li data-person={c.id}>{c.name}{aside(listed(c.positions.map((x) => label('level', x, locale)), locale), locale)}{t('：', ': ')}{handOnDeadEndWords(c.otherLevel, c.deadEnd).in(locale)}</li>
+                ))}
+              </ul>
+            </div>
+          ) : ''}
         </details>
       </section>
     </>
