@@ -170,6 +170,10 @@ export interface SpentLink {
   standing: Standing;
   /** The link's holder has a pending review of this draft now, so a fresh link can be sent to them. */
   resendable: boolean;
+  /** A fresh link was sent for that review within RESEND_INTERVAL_MS: when, and from when another may be asked for. */
+  resent: { at: Date; again: Date } | null;
+  /** The review the link belonged to (its entry in the record). */
+  reviewId: string;
 }
 
 export type LinkState = { state: 'live'; view: LinkView } | SpentLink | { state: 'unknown' };
@@ -204,6 +208,8 @@ export async function inspectLink(db: Db, deps: ServiceDeps, token: string): Pro
     .innerJoin(people, eq(people.id, decisions.personId))
     .where(eq(decisions.reviewId, review!.id));
   const pending = await pendingOf(db, draft!.id);
+  const resendable = pending?.review.assigneeId === link.personId;
+  const resentAt = resendable ? await lastResend(db, pending.review.id, deps.now()) : null;
   return {
     state: STATE_OF[problem.code] ?? 'closed',
     problem,
@@ -215,7 +221,9 @@ export async function inspectLink(db: Db, deps: ServiceDeps, token: string): Pro
     decided: decided ?? null,
     supersededReason: link.supersededReason,
     standing: { status: draft!.status, level: pending?.review.level ?? null, holder: pending?.holder ?? null },
-    resendable: pending?.review.assigneeId === link.personId,
+    resendable,
+    resent: resentAt ? { at: resentAt, again: new Date(resentAt.getTime() + RESEND_INTERVAL_MS) } : null,
+    reviewId: review!.id,
   };
 }
 
@@ -273,6 +281,28 @@ export async function signersOf(db: Db, draft: { id: string; unitId: string }): 
 /** A fresh link may be asked for this often per review: enough for a lost mail, too little to flood anyone. */
 export const RESEND_INTERVAL_MS = 10 * 60_000;
 
+/** When a fresh link was last sent for this review within RESEND_INTERVAL_MS before `now`, if it was. */
+async function lastResend(db: Db, reviewId: string, now: Date): Promise<Date | null> {
+  const [last] = await db
+    .select({ at: auditEvents.at })
+    .from(auditEvents)
+    .where(and(eq(auditEvents.subjectType, 'review'), eq(auditEvents.subjectId, reviewId), eq(auditEvents.action, 'review.link_resent'), gt(auditEvents.at, new Date(now.getTime() - RESEND_INTERVAL_MS))))
+    .orderBy(desc(auditEvents.at))
+    .limit(1);
+  return last?.at ?? null;
+}
+
+/**
+ * A second tap: the decision a used link recorded on its own review, by its own person, or null.
+ * The same decision sent again is answered as the first was (the decided page), not as an error.
+ */
+export async function decisionOfUsedLink(db: Db, deps: ServiceDeps, token: string): Promise<Decision | null> {
+  const link = await lookupLink(db, deps, token);
+  if (!link?.usedAt) return null;
+  const [recorded] = await db.select({ decision: decisions.decision }).from(decisions).where(and(eq(decisions.reviewId, link.reviewId), eq(decisions.personId, link.personId)));
+  return recorded?.decision ?? null;
+}
+
 /**
  * 重新发送链接: the holder of a spent link asks for a fresh one. It goes through the outbox to the
  * assignee's own address (never back to whoever holds the old link), only while a review of this
@@ -288,14 +318,9 @@ export async function resendLink(db: Db, deps: ServiceDeps, token: string): Prom
       throw new AppError('conflict', { reasonZh: '目前没有等待您审核的内容，无需新链接', reasonEn: 'nothing awaits your review now, so no new link is needed' });
     }
     const now = deps.now();
-    const [last] = await tx
-      .select({ at: auditEvents.at })
-      .from(auditEvents)
-      .where(and(eq(auditEvents.subjectType, 'review'), eq(auditEvents.subjectId, pending.review.id), eq(auditEvents.action, 'review.link_resent'), gt(auditEvents.at, new Date(now.getTime() - RESEND_INTERVAL_MS))))
-      .orderBy(desc(auditEvents.at))
-      .limit(1);
+    const last = await lastResend(tx, pending.review.id, now);
     if (last) {
-      const retry = new Date(last.at.getTime() + RESEND_INTERVAL_MS);
+      const retry = new Date(last.getTime() + RESEND_INTERVAL_MS);
       throw new AppError('rate_limited', { retryAfter: readableTime(retry) }, { retryAfter: retry.toISOString() });
     }
     await enqueue(tx, 'review.link_resent', { reviewId: pending.review.id });

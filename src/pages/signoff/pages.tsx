@@ -216,41 +216,55 @@ export function LivePage(p: LiveProps) {
 
 export type SpentFlash = 'done' | 'transferred' | 'resent' | null;
 
+/** The codes by which a link's own state refuses a post: the page's headline already says them. */
+const STATE_CODES: readonly string[] = ['link_used', 'link_expired', 'link_superseded', 'review_closed'];
+
 /**
  * A link that can no longer decide is not a dead end: it says what happened to it, where the draft
  * stands, and — while a review still waits on this person — offers a fresh link to their own address.
+ * Opened to look, it is information (a used link shows what was decided, not an error); only a post
+ * it refused (`error`) is shown as one, once.
  */
-export function SpentPage(p: { link: SpentLink; record: Parameters<typeof Record>[0]['entries']; locale: Locale; path: string; action: (s?: string) => string; flash: SpentFlash; resendError?: AppError }) {
+export function SpentPage(p: { link: SpentLink; record: Parameters<typeof Record>[0]['entries']; locale: Locale; path: string; action: (s?: string) => string; flash: SpentFlash; error?: AppError }) {
   const { link, locale } = p;
   const t = translator(locale);
   const d = link.decided;
+  const refusedByState = !!p.error && STATE_CODES.includes(p.error.code);
   const headline =
-    link.state === 'used' ? t('此审核链接已使用过，不能再次提交。', 'This sign-off link has been used; it cannot decide again.')
+    link.state === 'used' ? (refusedByState ? t('此审核链接已使用过，不能再次提交。', 'This sign-off link has been used; it cannot decide again.') : t('此审核链接已用于作出以下决定。', 'This sign-off link was used for the decision below.'))
     : link.state === 'expired' ? t('此审核链接已过期。', 'This sign-off link has expired.')
     : link.state === 'superseded' ? link.problem.localized(locale)
     : t('此审核已结束。', 'This review is closed.');
   // Right after deciding or handing on, the link being spent is expected news, not an error.
   const expected = p.flash === 'done' || p.flash === 'transferred';
+  // Looked at, a decided link is information; an expired or superseded one asks for something (a warning); a refused post is an error.
+  const tone = refusedByState ? 'bad' : link.state === 'used' || link.state === 'closed' || link.resent ? 'info' : 'warn';
   // Only a restart (an edit, other accounts) comes back to this level; a handed-on or succeeded review does not.
   const askedAgain = link.state === 'superseded' && (link.supersededReason === 'edited' || link.supersededReason === 'retargeted') && link.standing.status === 'in_review';
   return (
     <>
       {p.flash === 'done' ? <Notice ok>{t('已记录您的决定。', 'Your decision is recorded.')}</Notice> : ''}
       {p.flash === 'transferred' ? <Notice ok>{t(`已转交，现由${link.standing.holder ?? '接收人'}审核。`, `Handed on; ${link.standing.holder ?? 'the new reviewer'} now has this review.`)}</Notice> : ''}
-      {p.flash === 'resent' ? <Notice ok>{t('新的审核链接已发送到您本人的邮箱或通知渠道，请查收。', 'A fresh link has been sent to your own email or notification channel.')}</Notice> : ''}
-      {p.resendError ? <Notice ok={false}>{p.resendError.localized(locale)}</Notice> : ''}
+      {p.error && !refusedByState ? <Notice ok={false}>{p.error.localized(locale)}</Notice> : ''}
       <section aria-labelledby="spent-title" class={`card spent spent-${link.state}`} data-state={link.state}>
         <h1 id="spent-title">{link.title}</h1>
         <p class="meta">{t(`第 ${link.versionNo} 版 · ${label('level', link.level)} ${link.reviewerName}`, `Version ${link.versionNo} · ${label('level', link.level, 'en')} ${link.reviewerName}`)}</p>
         {expected && !d ? '' : (
-          <div class={expected ? 'notice info state' : 'notice bad state'}>
+          <div class={`notice ${expected ? 'info' : tone} state`} role={refusedByState ? 'alert' : undefined}>
             {expected ? '' : <strong>{headline}</strong>}
             {d ? <p class="decided"><DecidedLine decided={d} locale={locale} /></p> : ''}
             {d?.comment ? <p>{t('意见：', 'Comment: ')}{d.comment}</p> : ''}
           </div>
         )}
         <p class="standing"><strong>{standingText(link.standing, locale)}</strong></p>
-        {link.resendable ? (
+        {link.resent ? (
+          // Sent: said, and the button comes back only when another may be asked for.
+          <Notice ok>
+            {t('新的审核链接已于 ', 'A fresh link was sent at ')}<Time at={link.resent.at} locale={locale} />
+            {t(' 发送到您本人的邮箱或通知渠道，请使用新链接。', ' to your own email or notification channel; use that link.')}
+            <br /><span class="meta">{t('如未收到，可于 ', 'If it does not arrive, you may ask again after ')}<Time at={link.resent.again} locale={locale} />{t(' 后再次发送。', '.')}</span>
+          </Notice>
+        ) : link.resendable ? (
           <form method="post" action={p.action('/resend')} data-once class="resend">
             <p class="hint">{t('此审核仍在等待您处理。新链接只发送到您本人的邮箱或通知渠道，不会显示在此页面。', 'This review still waits for you. A fresh link goes only to your own email or notification channel, never to this page.')}</p>
             <button type="submit" class="resend">{t('重新发送链接', 'Send me a fresh link')}</button>
@@ -261,7 +275,7 @@ export function SpentPage(p: { link: SpentLink; record: Parameters<typeof Record
         {/* Decided from a list of several: the way on to the next one. */}
         <p class="next"><a href="/">{t('返回工作台（待我审核）', 'Back to the workspace (awaiting me)')}</a></p>
       </section>
-      <Record entries={p.record} locale={locale} highlight={p.flash === 'done' ? p.record.at(-1)?.id : null} />
+      <Record entries={p.record} locale={locale} highlight={p.flash === 'done' ? link.reviewId : null} />
     </>
   );
 }
