@@ -55,14 +55,6 @@ export function LivePage(p: LiveProps) {
   return (
     <>
       {problems.length ? <ErrorSummary problems={problems} locale={locale} /> : ''}
-      {view.barred ? (
-        // First on the page, not below the text: this person may read the draft but not decide here.
-        <section class="card barred" aria-labelledby="barred-title">
-          <h2 id="barred-title">{t('您不能审核此级别', 'You cannot decide at this level')}</h2>
-          <div class="notice bad" role="alert">{dutyConflictWords(view.barred).in(locale)}</div>
-          <p><a href="#transfer">{t('转交他人审核', 'Hand this review to someone else')}</a></p>
-        </section>
-      ) : ''}
       <section class="card" aria-labelledby="draft-title">
         <h1 id="draft-title">{version.title}</h1>
         {draft.urgency === 'urgent' ? <p><span class="tag urgent">{t('加急 · 当日回复', 'Urgent · reply today')}</span></p> : ''}
@@ -92,6 +84,14 @@ export function LivePage(p: LiveProps) {
           <dd><Time at={view.expiresAt} locale={locale} /></dd>
         </dl>
       </section>
+      {view.barred ? (
+        // Right under the title (the page's one h1 comes first), before the text: this person may read the draft but not decide here.
+        <section class="card barred" aria-labelledby="barred-title">
+          <h2 id="barred-title">{t('您不能审核此级别', 'You cannot decide at this level')}</h2>
+          <div class="notice bad" role="alert">{dutyConflictWords(view.barred).in(locale)}</div>
+          <p><a href="#transfer">{t('转交他人审核', 'Hand this review to someone else')}</a></p>
+        </section>
+      ) : ''}
       {facts.lastSeen ? (
         <section aria-labelledby="changes-title" class="card changes">
           <h2 id="changes-title">
@@ -149,7 +149,7 @@ export function LivePage(p: LiveProps) {
             </fieldset>
           </section>
           <section class="card">
-            <label for="comment"><h2>{t('审核意见', 'Comment')}</h2></label>
+            <h2><label for="comment">{t('审核意见', 'Comment')}</label></h2>
             <p class="hint" id="comment-hint">{t('退回或不予通过时必填', 'Required to return or reject')}</p>
             <textarea id="comment" name="comment" aria-describedby="comment-hint" class={p.error?.error.code === 'comment_required' ? 'field-error' : ''}>{p.decision?.comment ?? ''}</textarea>
             {earlier.length ? (
