@@ -101,17 +101,19 @@ describe('reminders, escalation, urge and digest', () => {
     const { draftId, review } = await submitted('交接中的稿件');
     expect((await sweepAt(review.nextReminderAt!)).map((m) => [m.kind, m.to.personId])).toEqual([['review_reminder', demo.people.section_head]]);
     t.clock.now = cst('2026-11-24T14:00:00');
-    const transfer = await t.request('POST', `/api/v1/reviews/${review.id}/transfer`, { token: demo.tokens.section_head, body: { toPersonId: demo.people.deputy_leader, reason: '出差，请代审' } });
+    // To the publicity officer (the section head may take his level later); not to the leader in charge,
+    // whose own level would then leave the demo unit (no dean) with nobody for the secretary's.
+    const transfer = await t.request('POST', `/api/v1/reviews/${review.id}/transfer`, { token: demo.tokens.section_head, body: { toPersonId: demo.people.publicity_officer, reason: '出差，请代审' } });
     expect(transfer.status, transfer.text).toBe(200);
     const [moved] = await t.runtime.database.db.select().from(reviews).where(eq(reviews.id, review.id));
-    expect(moved).toMatchObject({ assigneeId: demo.people.deputy_leader, remindersSent: 0, escalationsSent: 0 });
+    expect(moved).toMatchObject({ assigneeId: demo.people.publicity_officer, remindersSent: 0, escalationsSent: 0 });
     // Four working hours from 14:00: 3.5 h until 17:30, the rest the next morning from 08:30.
     expect(moved!.nextReminderAt).toEqual(cst('2026-11-25T09:00:00'));
-    expect((await t.deliver()).map((m) => [m.kind, m.to.personId])).toEqual([['review_assigned', demo.people.deputy_leader]]);
+    expect((await t.deliver()).map((m) => [m.kind, m.to.personId])).toEqual([['review_assigned', demo.people.publicity_officer]]);
     // A reminder row written for the first assignment (say, by a sweep racing the transfer) sends nothing.
     await t.runtime.database.db.insert(outbox).values({ topic: 'review.reminder', payload: { reviewId: review.id, assignedAt: review.assignedAt.getTime(), n: 2 } });
     expect(await t.deliver()).toEqual([]);
-    expect((await sweepAt(moved!.nextReminderAt!)).map((m) => [m.kind, m.to.personId])).toEqual([['review_reminder', demo.people.deputy_leader]]);
+    expect((await sweepAt(moved!.nextReminderAt!)).map((m) => [m.kind, m.to.personId])).toEqual([['review_reminder', demo.people.publicity_officer]]);
     await withdraw(draftId);
   });
 

@@ -304,7 +304,7 @@ describe('web workspace pages', () => {
     expect(mine.text).toContain(`/drafts/${id}#urge`);
 
     // Handed on with a reason (by the API, as the sign-off page's 转交 does).
-    const transferred = await t.request('POST', `/api/v1/reviews/${(await pending()).id}/transfer`, { token: await t.tokenFor(assignee), body: { toPersonId: demo.people.deputy_leader!, reason: '出差一周' } });
+    const transferred = await t.request('POST', `/api/v1/reviews/${(await pending()).id}/transfer`, { token: await t.tokenFor(assignee), body: { toPersonId: demo.people.publicity_officer!, reason: '出差一周' } });
     expect(transferred.status, transferred.text).toBe(200);
     const timeline = (await t.request('GET', `/drafts/${id}`, { cookie: drafter.cookie })).text;
     expect(timeline).toContain('提醒');

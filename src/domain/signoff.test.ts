@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DRAFT_STATUSES, POSITIONS, type DraftStatus } from '../../db/schema';
-import { IllegalTransition, allowedCommands, nextOpenLevel, transition, type ChainState, type Command } from './signoff';
+import { IllegalTransition, allowedCommands, handOnDeadEnd, handOnDeadEndWords, nextOpenLevel, transition, unstaffedLevel, type ChainState, type Command, type Signer } from './signoff';
 
 const levels = POSITIONS;
 const state = (over: Partial<ChainState> = {}): ChainState => ({ status: 'draft', levels, currentLevel: null, contentSha256: 'v1', approvals: {}, ...over });
@@ -107,5 +107,42 @@ describe('sign-off state machine', () => {
   it('nextOpenLevel skips only approvals of the current content', () => {
     expect(nextOpenLevel(levels, { section_head: 'v1', deputy_leader: 'v0' }, 'v1')).toBe('deputy_leader');
     expect(nextOpenLevel(levels, Object.fromEntries(levels.map((l) => [l, 'v1'])), 'v1')).toBeNull();
+  });
+});
+
+describe('a hand-on never leaves a later level with nobody allowed to sign it', () => {
+  // The demo unit: one holder per level, no dean.
+  const person = (id: string, positions: Signer['positions'] = [], signed: Signer['signed'] = []): Signer => ({ id, positions, signed });
+  const unit = (signed: Partial<Record<string, Signer['signed']>> = {}) => [
+    person('drafter'), person('head', ['section_head'], signed.head), person('deputy', ['deputy_leader'], signed.deputy),
+    person('officer', ['publicity_officer'], signed.officer), person('secretary', ['secretary'], signed.secretary),
+  ];
+
+  it('the publicity officer handing his level to the secretary: the secretary’s level would then go to the dean, and there is none', () => {
+    const u = unit({ head: ['section_head'], deputy: ['deputy_leader'] });
+    expect(handOnDeadEnd(levels, 'publicity_officer', u[4]!, u, 'drafter')).toBe('secretary');
+    // With a dean in the unit the secretary may take it: the dean signs the secretary's level then.
+    const withDean = [...u, person('dean', ['dean'])];
+    expect(handOnDeadEnd(levels, 'publicity_officer', withDean[4]!, withDean, 'drafter')).toBeNull();
+  });
+
+  it('a chain of consequences counts too: the section head’s level to the leader in charge leaves the secretary for his level, and then nobody for the secretary’s', () => {
+    const u = unit();
+    expect(handOnDeadEnd(levels, 'section_head', u[2]!, u, 'drafter')).toBe('secretary');
+    expect(unstaffedLevel(['deputy_leader', 'publicity_officer', 'secretary'], u.filter((p) => p.id !== 'deputy'), 'drafter')).toBe('secretary');
+  });
+
+  it('a taker who holds no later level changes nothing, and one whose level someone else can take is fine', () => {
+    const u = [...unit(), person('clerk')];
+    expect(handOnDeadEnd(levels, 'section_head', u[5]!, u, 'drafter')).toBeNull();
+    // The officer takes the section head's level; the section head (who signed nothing) may take the officer's.
+    expect(handOnDeadEnd(levels, 'section_head', u[3]!, u, 'drafter')).toBeNull();
+    expect(unstaffedLevel(levels, u, 'drafter')).toBeNull();
+  });
+
+  it('the words say which level he holds, which would be left unsigned, and who alone may take it', () => {
+    const said = handOnDeadEndWords('secretary', 'secretary');
+    expect(said.zh).toBe('另审本稿件“学院书记”级别；若由其审核本级，届时“学院书记”级别将无人可以签署（学院书记的审核只能转交本单位的院长）');
+    expect(said.en).toContain("nobody could sign at the secretary's level then");
   });
 });

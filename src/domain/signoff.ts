@@ -47,6 +47,61 @@ export const mayTakeLevel = (level: Position, positions: readonly AnyPosition[])
   return !takers || positions.some((p) => takers.includes(p));
 };
 
+/**
+ * What the person a review was handed to (转交) is told, in the message and at the top of the page:
+ * who handed it on, which level, and why — without it a transfer reads as an ordinary assignment.
+ */
+export function handOnWords(h: { byName: string; level: Position; reason: string }): Words {
+  return words(
+    `${h.byName} 将此稿件的“${label('level', h.level)}”级别审核转交给您，原因：${h.reason}`,
+    `${h.byName} handed this draft's review at the ${label('level', h.level, 'en')}'s level to you. Reason: ${h.reason}`,
+  );
+}
+
+/** A person of the draft's unit as the chain sees them: the positions they hold there, the levels of this draft they have signed. */
+export interface Signer {
+  id: string;
+  positions: readonly AnyPosition[];
+  signed: readonly Position[];
+}
+
+/** May this person sign `level` of the draft: not its drafter, allowed the level, and no other level of it signed. */
+const maySign = (p: Signer, level: Position, drafterId: string) => p.id !== drafterId && mayTakeLevel(level, p.positions) && p.signed.every((l) => l === level);
+
+/**
+ * The first of `levels`, in chain order, that could not be signed if each level needs a different
+ * person allowed to sign it (nobody signs two levels); null when all can be. A matching, tried level
+ * by level: a unit has a handful of levels and people, so the search is small.
+ */
+export function unstaffedLevel(levels: readonly Position[], unit: readonly Signer[], drafterId: string): Position | null {
+  const staffed = (count: number, i = 0, used: ReadonlySet<string> = new Set()): boolean =>
+    i === count || unit.some((p) => !used.has(p.id) && maySign(p, levels[i]!, drafterId) && staffed(count, i + 1, new Set(used).add(p.id)));
+  // The shortest start of the chain that cannot be staffed ends at the level left without a signer.
+  for (let k = 1; k <= levels.length; k++) if (!staffed(k)) return levels[k - 1]!;
+  return null;
+}
+
+/**
+ * Handing `level` on to `taker` who holds a later level of the same chain: having signed this one, he
+ * may not sign his own when it comes (nobody signs two levels), so someone else must be able to take
+ * it then, and every level after it must still find its own signer. The level that would be left
+ * with nobody allowed to sign it, or null (also for a taker who holds no later level: nothing changes).
+ */
+export function handOnDeadEnd(chain: readonly Position[], level: Position, taker: Signer, unit: readonly Signer[], drafterId: string): Position | null {
+  const later = chain.slice(chain.indexOf(level) + 1);
+  if (!later.some((l) => taker.positions.includes(l))) return null;
+  return unstaffedLevel(later, unit.filter((p) => p.id !== taker.id), drafterId);
+}
+
+/** Why a holder of a later level is not offered this one (handOnDeadEnd), beside their name. */
+export function handOnDeadEndWords(holds: Position, stuck: Position): Words {
+  const rule = takersWords(stuck);
+  return words(
+    `另审本稿件“${label('level', holds)}”级别；若由其审核本级，届时“${label('level', stuck)}”级别将无人可以签署${rule ? `（${rule.zh}）` : ''}`,
+    `also reviews this draft as ${label('level', holds, 'en')}; if they took this level, nobody could sign at the ${label('level', stuck, 'en')}'s level then${rule ? ` (${rule.en})` : ''}`,
+  );
+}
+
 export interface ChainState {
   status: DraftStatus;
   levels: readonly Position[];

@@ -2,6 +2,7 @@ import { html, raw } from 'hono/html';
 import type { AnyPosition, Position } from '../../db/schema';
 import { label } from '../lib/i18n';
 import { cstMinute, cstReadable } from '../domain/cst';
+import { handOnWords } from '../domain/signoff';
 
 /**
  * Message texts, zh-CN first with the English beneath, so one message serves both readers.
@@ -19,6 +20,8 @@ export interface ReviewFacts {
   expiresAt: Date;
   dueAt?: Date | null;
   comment?: string | null;
+  /** The review was handed on (转交) to this reviewer: by whom and why. */
+  handOn?: { byName: string; reason: string } | null;
 }
 
 const cst = (d: Date) => `${cstMinute(d)}（北京时间）`;
@@ -33,12 +36,17 @@ const HEADLINES: Record<ReviewMessageKind, [string, string]> = {
   resent: ['新的审核链接', 'A fresh review link'],
 };
 
+/** The headline of an assignment that was a hand-on (转交). */
+const HANDED_ON: [string, string] = ['转交审核', 'Review handed to you'];
+
 export function reviewMessage(kind: ReviewMessageKind, f: ReviewFacts) {
-  const [zhHead, enHead] = HEADLINES[kind];
+  const [zhHead, enHead] = f.handOn && kind === 'assigned' ? HANDED_ON : HEADLINES[kind];
+  const handOn = f.handOn ? handOnWords({ ...f.handOn, level: f.level }) : null;
   const urgent = f.urgent ? '【加急·当日回复】' : '';
   const subject = `${urgent}【${zhHead}】《${f.title}》— ${label('level', f.level)}`;
   const lines = [
     `${f.reviewerName}，您好：`,
+    ...(handOn ? [`${handOn.zh}。`] : []),
     `${f.unitName} ${f.drafterName} 撰写的稿件《${f.title}》（第 ${f.version} 版）需要您以“${label('level', f.level)}”身份审核。`,
     ...(f.comment ? [`留言：${f.comment}`] : []),
     ...(f.dueAt ? [`请于 ${cst(f.dueAt)} 前处理。`] : []),
@@ -46,8 +54,10 @@ export function reviewMessage(kind: ReviewMessageKind, f: ReviewFacts) {
     f.link,
     '',
     `${enHead}: "${f.title}" (version ${f.version}) awaits your review as ${label('level', f.level, 'en')}. Open the link above to decide; it works once.`,
+    ...(handOn ? [handOn.en] : []),
   ];
   const body = html`<p>${f.reviewerName}，您好：</p>
+${handOn ? html`<p><strong>${handOn.zh}。</strong><br><span style="color:#666">${handOn.en}</span></p>` : ''}
 <p>${f.unitName} ${f.drafterName} 撰写的稿件《<strong>${f.title}</strong>》（第 ${f.version} 版）需要您以“${label('level', f.level)}”身份审核。${f.urgent ? raw('<strong style="color:#b00">加急，请当日回复。</strong>') : ''}</p>
 ${f.comment ? html`<p>留言：${f.comment}</p>` : ''}
 <p><a href="${f.link}" style="display:inline-block;padding:10px 18px;background:#b22;color:#fff;text-decoration:none;border-radius:4px">打开审核页面 / Review now</a></p>

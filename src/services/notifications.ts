@@ -18,7 +18,7 @@ import { incidentPlans } from './incident-notifications';
 import { supervisionPlans } from './supervisions';
 import { registryPlans } from './registry-notifications';
 import { mintLoginLink } from './sessions';
-import { mintLink, mintLinkIfAssigned } from './signoff';
+import { handOnOf, mintLink, mintLinkIfAssigned, type HandOn } from './signoff';
 import { pageLinks } from '../notify/page-links';
 
 /**
@@ -116,7 +116,7 @@ async function pendingReview(db: Db, reviewId: string) {
  * while the review is still pending and the assignee's (null otherwise: closed or handed on, so a
  * late job revives nothing).
  */
-function reviewPlan(deps: ServiceDeps, row: NonNullable<Awaited<ReturnType<typeof pendingReview>>>, kind: ReviewMessageKind, key: string, comment?: string): Planned {
+function reviewPlan(deps: ServiceDeps, row: NonNullable<Awaited<ReturnType<typeof pendingReview>>>, kind: ReviewMessageKind, key: string, said: { comment?: string; handOn?: HandOn | null } = {}): Planned {
   const { review } = row;
   return {
     key, kind: `review_${kind}` as Notification['kind'], person: row.assignee, reviewId: review.id, robots: parseRobots(row.unit.robots), carriesLink: true, oneStatement: true,
@@ -125,7 +125,8 @@ function reviewPlan(deps: ServiceDeps, row: NonNullable<Awaited<ReturnType<typeo
       if (!link) return null;
       const text = reviewMessage(kind, {
         reviewerName: row.assignee.name, drafterName: row.drafterName, unitName: row.unit.name, title: row.version.title, level: review.level,
-        version: row.version.no, urgent: row.draft.urgency === 'urgent', link: link.url, expiresAt: link.expiresAt, dueAt: review.dueAt, comment: comment ?? null,
+        version: row.version.no, urgent: row.draft.urgency === 'urgent', link: link.url, expiresAt: link.expiresAt, dueAt: review.dueAt, comment: said.comment ?? null,
+        handOn: said.handOn ?? null,
       });
       return { ...text, link: link.url };
     },
@@ -140,7 +141,10 @@ export async function plansFor(db: Db, deps: ServiceDeps, row: OutboxRow): Promi
     case 'review.urged': {
       const p = row.payload as OutboxTopics['review.urged'] | OutboxTopics['review.assigned'];
       const r = await pendingReview(db, p.reviewId);
-      return r ? [reviewPlan(deps, r, row.topic === 'review.urged' ? 'urged' : 'assigned', key, 'comment' in p ? p.comment : undefined)] : [];
+      if (!r) return [];
+      // Handed on: the new holder is told by whom and why, not only that a review waits.
+      const handOn = 'reason' in p && p.reason === 'transfer' ? await handOnOf(db, r.review) : null;
+      return [reviewPlan(deps, r, row.topic === 'review.urged' ? 'urged' : 'assigned', key, { comment: 'comment' in p ? p.comment : undefined, handOn })];
     }
     case 'review.link_resent': {
       const r = await pendingReview(db, (row.payload as OutboxTopics['review.link_resent']).reviewId);

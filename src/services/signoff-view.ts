@@ -1,12 +1,12 @@
-import { and, asc, eq, inArray, isNull, ne, or } from 'drizzle-orm';
+import { asc, eq, inArray } from 'drizzle-orm';
 import type { Db } from '../../db/client';
-import { accounts, decisions, draftAccounts, drafts, people, positionTerms, units, type AnyPosition, type Position } from '../../db/schema';
+import { accounts, draftAccounts, drafts, people, units, type Position } from '../../db/schema';
 import type { Platform } from '../domain/inspection-code';
 import { versionDiff } from '../domain/diff';
 import { bodyText } from '../domain/html';
-import { mayTakeLevel } from '../domain/signoff';
+import { handOnDeadEnd, mayTakeLevel } from '../domain/signoff';
 import { draftView, type DraftView } from './drafts';
-import type { LinkView } from './signoff';
+import { signersOf, type LinkView } from './signoff';
 
 /** A target account as a reviewer needs to see it: where the text will appear. */
 export interface TargetAccount {
@@ -42,33 +42,24 @@ export function lastSeenVersion(draft: Pick<DraftView, 'reviews' | 'versions'>, 
  * Who a review may be handed to from the page: members of the draft's unit (its staff and its
  * position holders), except the drafter, the current assignee and anyone who already signed
  * another level of this draft (separation of duties; the service checks again on transfer); for a
- * leader's level, only the unit's leadership (mayTakeLevel).
+ * leader's level, only the unit's leadership (mayTakeLevel). A holder of a later level who, having
+ * signed this one, would leave that level with nobody to sign it (handOnDeadEnd) is not offered but
+ * listed apart with the reason, as the service would refuse them.
  */
 export async function transferCandidates(db: Db, draft: Pick<DraftView, 'id' | 'unitId' | 'drafterId' | 'levels'>, assigneeId: string, level: Position) {
-  const members = await db
-    .selectDistinct({ id: people.id, name: people.name, position: positionTerms.position })
-    .from(people)
-    .leftJoin(positionTerms, and(eq(positionTerms.personId, people.id), eq(positionTerms.unitId, draft.unitId), isNull(positionTerms.endedAt)))
-    .where(or(eq(people.unitId, draft.unitId), and(eq(positionTerms.unitId, draft.unitId), isNull(positionTerms.endedAt))))
-    .orderBy(asc(people.name));
-  const signed = await db
-    .select({ personId: decisions.personId })
-    .from(decisions)
-    .where(and(eq(decisions.draftId, draft.id), ne(decisions.level, level)));
-  const barred = new Set([draft.drafterId, assigneeId, ...signed.map((s) => s.personId)]);
-  const byId = new Map<string, { id: string; name: string; positions: AnyPosition[] }>();
-  for (const m of members) {
-    if (barred.has(m.id)) continue;
-    const entry = byId.get(m.id) ?? { id: m.id, name: m.name, positions: [] };
-    if (m.position) entry.positions.push(m.position);
-    byId.set(m.id, entry);
-  }
+  const unit = await signersOf(db, draft);
+  const allowed = unit.filter((c) => c.id !== draft.drafterId && c.id !== assigneeId && c.signed.every((l) => l === level) && mayTakeLevel(level, c.positions));
   // A holder of another level of this draft's chain may take this one, but cannot then sign their own
   // (nobody signs two levels): said beside the name, and offered last.
-  const withLevel = [...byId.values()].filter((c) => mayTakeLevel(level, c.positions)).map((c) => ({ ...c, otherLevel: (c.positions.find((x) => x !== level && (draft.levels as readonly string[]).includes(x)) ?? null) as Position | null }));
+  const withLevel = allowed.map((c) => ({
+    ...c,
+    otherLevel: (c.positions.find((x) => x !== level && (draft.levels as readonly string[]).includes(x)) ?? null) as Position | null,
+    deadEnd: handOnDeadEnd(draft.levels, level, c, unit, draft.drafterId),
+  }));
   const rank = (c: (typeof withLevel)[number]) => (c.otherLevel ? 2 : c.positions.length ? 0 : 1);
   // Position holders first: they are who "another holder of authority" usually means.
-  return withLevel.sort((a, b) => rank(a) - rank(b));
+  const ranked = withLevel.sort((a, b) => rank(a) - rank(b));
+  return { offered: ranked.filter((c) => !c.deadEnd), leftOut: ranked.filter((c) => c.deadEnd).map((c) => ({ ...c, otherLevel: c.otherLevel!, deadEnd: c.deadEnd! })) };
 }
 
 function changesSince(draft: Pick<DraftView, 'versions'>, fromNo: number | null, toNo: number) {

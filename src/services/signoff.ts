@@ -1,9 +1,9 @@
-import { and, desc, eq, ne, gt, sql, type SQLWrapper } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, isNull, ne, or, sql, type SQLWrapper } from 'drizzle-orm';
 import { rowsOf, type Db } from '../../db/client';
 import { prepared, preparedByShape } from '../../db/prepared';
-import { auditEvents, decisions, draftAccounts, draftVersions, drafts, linkTokens, people, positionTerms, reviews, units, type Decision, type DraftStatus, type Position } from '../../db/schema';
+import { auditEvents, decisions, draftAccounts, draftVersions, drafts, linkTokens, people, positionTerms, reviews, units, type AnyPosition, type Decision, type DraftStatus, type Position } from '../../db/schema';
 import { CHECKLIST, unticked, type Checklist } from '../domain/checklist';
-import { dutyConflict, dutyConflictWords, mayTakeLevel, takersWords, type Command, type DutyConflict } from '../domain/signoff';
+import { dutyConflict, dutyConflictWords, handOnDeadEnd, handOnDeadEndWords, mayTakeLevel, takersWords, type Command, type DutyConflict, type Signer } from '../domain/signoff';
 import { hashToken, randomToken } from '../lib/crypto';
 import { AppError, invalidField, words, type ErrorCode } from '../lib/errors';
 import { label, readableTime } from '../lib/i18n';
@@ -124,7 +124,7 @@ async function liveView(db: Db, link: LinkRow, review: ReviewRow) {
   // Said before the form, not after the reviewer has ticked it all: this person may not decide here.
   const [other] = await otherLevelSigned(db, review);
   const barred = dutyConflict(review.assigneeId, draft!.drafterId, other?.level ?? null);
-  return { review, version: version!, draft: view, reviewer: reviewer!, expiresAt: link.expiresAt, barred };
+  return { review, version: version!, draft: view, reviewer: reviewer!, expiresAt: link.expiresAt, barred, handOn: await handOnOf(db, review) };
 }
 
 /** Whether a link can decide now, in one read (the page form checks this before reading a body). */
@@ -170,6 +170,10 @@ export interface SpentLink {
   standing: Standing;
   /** The link's holder has a pending review of this draft now, so a fresh link can be sent to them. */
   resendable: boolean;
+  /** A fresh link was sent for that review within RESEND_INTERVAL_MS: when, and from when another may be asked for. */
+  resent: { at: Date; again: Date } | null;
+  /** The review the link belonged to (its entry in the record). */
+  reviewId: string;
 }
 
 export type LinkState = { state: 'live'; view: LinkView } | SpentLink | { state: 'unknown' };
@@ -204,6 +208,8 @@ export async function inspectLink(db: Db, deps: ServiceDeps, token: string): Pro
     .innerJoin(people, eq(people.id, decisions.personId))
     .where(eq(decisions.reviewId, review!.id));
   const pending = await pendingOf(db, draft!.id);
+  const resendable = pending?.review.assigneeId === link.personId;
+  const resentAt = resendable ? await lastResend(db, pending.review.id, deps.now()) : null;
   return {
     state: STATE_OF[problem.code] ?? 'closed',
     problem,
@@ -215,12 +221,87 @@ export async function inspectLink(db: Db, deps: ServiceDeps, token: string): Pro
     decided: decided ?? null,
     supersededReason: link.supersededReason,
     standing: { status: draft!.status, level: pending?.review.level ?? null, holder: pending?.holder ?? null },
-    resendable: pending?.review.assigneeId === link.personId,
+    resendable,
+    resent: resentAt ? { at: resentAt, again: new Date(resentAt.getTime() + RESEND_INTERVAL_MS) } : null,
+    reviewId: review!.id,
   };
+}
+
+/** A review's hand-on (转交) to its present holder: who handed it on, when and why. */
+export interface HandOn {
+  byName: string;
+  at: Date;
+  reason: string;
+  level: Position;
+}
+
+/**
+ * How the review came to its present holder, when it was handed on to them (转交): the transfer's
+ * audit event of this very assignment (to this holder, at the moment it was assigned), so a later
+ * succession or a second transfer never shows an earlier transfer's reason. Null otherwise.
+ */
+export async function handOnOf(db: Db, review: Pick<ReviewRow, 'id' | 'assigneeId' | 'assignedAt' | 'level'>): Promise<HandOn | null> {
+  const [row] = await db
+    .select({ byName: people.name, at: auditEvents.at, data: auditEvents.data })
+    .from(auditEvents)
+    .innerJoin(people, eq(people.id, auditEvents.actorId))
+    .where(and(
+      eq(auditEvents.subjectType, 'review'), eq(auditEvents.subjectId, review.id), eq(auditEvents.action, 'review.transferred'),
+      eq(auditEvents.at, review.assignedAt), sql`${auditEvents.data}->>'to' = ${review.assigneeId}`,
+    ))
+    .orderBy(desc(auditEvents.seq))
+    .limit(1);
+  return row ? { byName: row.byName, at: row.at, reason: String(row.data['reason'] ?? ''), level: review.level } : null;
+}
+
+/**
+ * The draft's unit as its chain sees it: each active member (its staff and whoever holds a position
+ * in it) with the positions held there and the levels of this draft signed. Who may take a level
+ * handed on, and whether the chain can still finish, are decided from this (domain/signoff).
+ */
+export async function signersOf(db: Db, draft: { id: string; unitId: string }): Promise<Array<Signer & { name: string }>> {
+  const [members, signed] = await Promise.all([
+    db
+      .selectDistinct({ id: people.id, name: people.name, position: positionTerms.position })
+      .from(people)
+      .leftJoin(positionTerms, and(eq(positionTerms.personId, people.id), eq(positionTerms.unitId, draft.unitId), isNull(positionTerms.endedAt)))
+      .where(and(isNull(people.deactivatedAt), or(eq(people.unitId, draft.unitId), and(eq(positionTerms.unitId, draft.unitId), isNull(positionTerms.endedAt)))))
+      .orderBy(asc(people.name)),
+    db.selectDistinct({ personId: decisions.personId, level: decisions.level }).from(decisions).where(eq(decisions.draftId, draft.id)),
+  ]);
+  const byId = new Map<string, Signer & { name: string; positions: AnyPosition[]; signed: Position[] }>();
+  for (const m of members) {
+    const entry = byId.get(m.id) ?? { id: m.id, name: m.name, positions: [], signed: signed.filter((s) => s.personId === m.id).map((s) => s.level) };
+    if (m.position) entry.positions.push(m.position);
+    byId.set(m.id, entry);
+  }
+  return [...byId.values()];
 }
 
 /** A fresh link may be asked for this often per review: enough for a lost mail, too little to flood anyone. */
 export const RESEND_INTERVAL_MS = 10 * 60_000;
+
+/** When a fresh link was last sent for this review within RESEND_INTERVAL_MS before `now`, if it was. */
+async function lastResend(db: Db, reviewId: string, now: Date): Promise<Date | null> {
+  const [last] = await db
+    .select({ at: auditEvents.at })
+    .from(auditEvents)
+    .where(and(eq(auditEvents.subjectType, 'review'), eq(auditEvents.subjectId, reviewId), eq(auditEvents.action, 'review.link_resent'), gt(auditEvents.at, new Date(now.getTime() - RESEND_INTERVAL_MS))))
+    .orderBy(desc(auditEvents.at))
+    .limit(1);
+  return last?.at ?? null;
+}
+
+/**
+ * A second tap: the decision a used link recorded on its own review, by its own person, or null.
+ * The same decision sent again is answered as the first was (the decided page), not as an error.
+ */
+export async function decisionOfUsedLink(db: Db, deps: ServiceDeps, token: string): Promise<Decision | null> {
+  const link = await lookupLink(db, deps, token);
+  if (!link?.usedAt) return null;
+  const [recorded] = await db.select({ decision: decisions.decision }).from(decisions).where(and(eq(decisions.reviewId, link.reviewId), eq(decisions.personId, link.personId)));
+  return recorded?.decision ?? null;
+}
 
 /**
  * 重新发送链接: the holder of a spent link asks for a fresh one. It goes through the outbox to the
@@ -237,14 +318,9 @@ export async function resendLink(db: Db, deps: ServiceDeps, token: string): Prom
       throw new AppError('conflict', { reasonZh: '目前没有等待您审核的内容，无需新链接', reasonEn: 'nothing awaits your review now, so no new link is needed' });
     }
     const now = deps.now();
-    const [last] = await tx
-      .select({ at: auditEvents.at })
-      .from(auditEvents)
-      .where(and(eq(auditEvents.subjectType, 'review'), eq(auditEvents.subjectId, pending.review.id), eq(auditEvents.action, 'review.link_resent'), gt(auditEvents.at, new Date(now.getTime() - RESEND_INTERVAL_MS))))
-      .orderBy(desc(auditEvents.at))
-      .limit(1);
+    const last = await lastResend(tx, pending.review.id, now);
     if (last) {
-      const retry = new Date(last.at.getTime() + RESEND_INTERVAL_MS);
+      const retry = new Date(last.getTime() + RESEND_INTERVAL_MS);
       throw new AppError('rate_limited', { retryAfter: readableTime(retry) }, { retryAfter: retry.toISOString() });
     }
     await enqueue(tx, 'review.link_resent', { reviewId: pending.review.id });
@@ -514,6 +590,15 @@ export async function transferReview(db: Db, deps: ServiceDeps, actor: Person | 
     }
     const conflict = await dutyConflictNow(tx, { ...review!, assigneeId: target.id }, draft.drafterId);
     if (conflict) throw dutyConflictError(conflict, { field: 'toPersonId' });
+    // A holder of a later level takes this one only if that level can still be signed by someone then.
+    const unit = await signersOf(tx, draft);
+    const taker = unit.find((p) => p.id === target.id) ?? { id: target.id, positions: held, signed: [] };
+    const stuck = handOnDeadEnd(draft.levels, review!.level, taker, unit, draft.drafterId);
+    if (stuck) {
+      const holds = draft.levels.find((l) => l !== review!.level && held.includes(l))!;
+      const why = handOnDeadEndWords(holds, stuck);
+      throw new AppError('conflict', { reason: words(`${target.name}：${why.zh}`, `${target.name} ${why.en}`) }, { field: 'toPersonId', deadEndLevel: stuck });
+    }
     const now = deps.now();
     await reassignReview(tx, review!.id, target.id, 'transfer', now);
     await appendAudit(tx, { actorId, action: 'review.transferred', subjectType: 'review', subjectId: review!.id, draftId: draft.id, data: { from: review!.assigneeId, to: target.id, reason: input.reason, level: review!.level }, at: now });

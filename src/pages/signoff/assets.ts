@@ -12,7 +12,6 @@ export const SIGNOFF_CSS = `
 .error-summary a{color:#b3261e;font-weight:600}
 .field-error{border-left:4px solid #b3261e!important;padding-left:10px}
 fieldset{border:0;margin:0;padding:0;min-width:0}legend{padding:0}legend h2{margin-bottom:6px}
-label h2{display:inline-block}
 label.check{display:flex;gap:10px;align-items:flex-start;padding:10px 0;border-bottom:1px solid #f0ebe3}label.check input{width:22px;height:22px;margin:2px 0 0;flex:none}
 ul.version-files{list-style:none;margin:0;padding:0;display:grid;gap:8px}ul.version-files li{word-break:break-all}
 ul.version-files .thumb{display:block;margin-bottom:4px}ul.version-files .thumb img{max-width:240px;max-height:180px;border:1px solid #e5e6eb;border-radius:4px}

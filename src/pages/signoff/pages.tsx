@@ -3,7 +3,7 @@ import { POSITIONS } from '../../../db/schema';
 import { bodyHtml, pageHeadings } from '../../domain/html';
 import { CHECKLIST, CHECKLIST_ITEMS } from '../../domain/checklist';
 import { fileSummary } from '../../domain/files';
-import { dutyConflictWords, takersWords } from '../../domain/signoff';
+import { dutyConflictWords, handOnDeadEndWords, handOnWords, takersWords } from '../../domain/signoff';
 import type { AppError } from '../../lib/errors';
 import { aside, label, listed, translator, type Locale } from '../../lib/i18n';
 import type { LinkView, SpentLink } from '../../services/signoff';
@@ -55,17 +55,16 @@ export function LivePage(p: LiveProps) {
   return (
     <>
       {problems.length ? <ErrorSummary problems={problems} locale={locale} /> : ''}
-      {view.barred ? (
-        // First on the page, not below the text: this person may read the draft but not decide here.
-        <section class="card barred" aria-labelledby="barred-title">
-          <h2 id="barred-title">{t('您不能审核此级别', 'You cannot decide at this level')}</h2>
-          <div class="notice bad" role="alert">{dutyConflictWords(view.barred).in(locale)}</div>
-          <p><a href="#transfer">{t('转交他人审核', 'Hand this review to someone else')}</a></p>
-        </section>
-      ) : ''}
       <section class="card" aria-labelledby="draft-title">
         <h1 id="draft-title">{version.title}</h1>
         {draft.urgency === 'urgent' ? <p><span class="tag urgent">{t('加急 · 当日回复', 'Urgent · reply today')}</span></p> : ''}
+        {view.handOn ? (
+          // Handed on (转交): the reviewer learns by whom and why before reading on, as the message told them.
+          <div class="notice info handed-on" role="status">
+            {handOnWords(view.handOn).in(locale)}
+            <br /><span class="meta">{t('转交时间：', 'Handed on: ')}<Time at={view.handOn.at} locale={locale} /></span>
+          </div>
+        ) : ''}
         <dl class="facts">
           <dt>{t('撰写人', 'Drafter')}</dt>
           <dd class="drafter">{facts.drafter}</dd>
@@ -85,6 +84,14 @@ export function LivePage(p: LiveProps) {
           <dd><Time at={view.expiresAt} locale={locale} /></dd>
         </dl>
       </section>
+      {view.barred ? (
+        // Right under the title (the page's one h1 comes first), before the text: this person may read the draft but not decide here.
+        <section class="card barred" aria-labelledby="barred-title">
+          <h2 id="barred-title">{t('您不能审核此级别', 'You cannot decide at this level')}</h2>
+          <div class="notice bad" role="alert">{dutyConflictWords(view.barred).in(locale)}</div>
+          <p><a href="#transfer">{t('转交他人审核', 'Hand this review to someone else')}</a></p>
+        </section>
+      ) : ''}
       {facts.lastSeen ? (
         <section aria-labelledby="changes-title" class="card changes">
           <h2 id="changes-title">
@@ -142,7 +149,7 @@ export function LivePage(p: LiveProps) {
             </fieldset>
           </section>
           <section class="card">
-            <label for="comment"><h2>{t('审核意见', 'Comment')}</h2></label>
+            <h2><label for="comment">{t('审核意见', 'Comment')}</label></h2>
             <p class="hint" id="comment-hint">{t('退回或不予通过时必填', 'Required to return or reject')}</p>
             <textarea id="comment" name="comment" aria-describedby="comment-hint" class={p.error?.error.code === 'comment_required' ? 'field-error' : ''}>{p.decision?.comment ?? ''}</textarea>
             {earlier.length ? (
@@ -167,13 +174,13 @@ export function LivePage(p: LiveProps) {
           <summary><h2 id="transfer-title">{t('转交他人审核', 'Hand this review to someone else')}</h2></summary>
           <p class="hint">{t('如您回避或不便审核，可转交给本单位其他有审核权限的人，并说明理由。转交后此链接失效。', 'If you must stand aside, hand the review to another person with authority in the unit and say why. This link then stops working.')}</p>
           {takers ? <p class="hint">{takers.in(locale)}{t('。', '.')}</p> : null}
-          {p.facts.candidates.length ? (
+          {p.facts.candidates.offered.length ? (
             <form method="post" action={p.action('/transfer')} data-once>
               <p>
                 <label for="toPersonId">{t('接收人', 'Hand to')}</label>
                 <select id="toPersonId" name="toPersonId" required>
                   <option value="">{t('请选择', 'Choose')}</option>
-                  {p.facts.candidates.map((c) => (
+                  {p.facts.candidates.offered.map((c) => (
                     <option value={c.id} selected={p.transfer?.toPersonId === c.id}>
                       {c.name}{c.positions.length ? aside(listed(c.positions.map((x) => label('level', x, locale)), locale), locale) : ''}
                       {c.otherLevel ? t(` — 另审本稿件“${label('level', c.otherLevel)}”级别，届时须再转交`, ` — also reviews this draft as ${label('level', c.otherLevel, 'en')}, and would have to hand that on`) : ''}
@@ -190,6 +197,17 @@ export function LivePage(p: LiveProps) {
           ) : <p class="meta">{takers
             ? t('本单位暂无可转交的人员：可请管理员先任命，再转交。', 'Nobody in the unit can take this review: an admin may appoint someone first, then hand it on.')
             : t('本单位暂无可转交的人员。', 'Nobody else in the unit can take this review.')}</p>}
+          {p.facts.candidates.leftOut.length ? (
+            // Not offered, and why: handing on to them would leave a later level with nobody to sign it.
+            <div class="left-out">
+              <p class="hint">{t('以下人员不能接收本次转交：', 'Not offered for this hand-on:')}</p>
+              <ul class="hint">
+                {p.facts.candidates.leftOut.map((c) => (
+                  <li data-person={c.id}>{c.name}{aside(listed(c.positions.map((x) => label('level', x, locale)), locale), locale)}{t('：', ': ')}{handOnDeadEndWords(c.otherLevel, c.deadEnd).in(locale)}</li>
+                ))}
+              </ul>
+            </div>
+          ) : ''}
         </details>
       </section>
     </>
@@ -198,41 +216,55 @@ export function LivePage(p: LiveProps) {
 
 export type SpentFlash = 'done' | 'transferred' | 'resent' | null;
 
+/** The codes by which a link's own state refuses a post: the page's headline already says them. */
+const STATE_CODES: readonly string[] = ['link_used', 'link_expired', 'link_superseded', 'review_closed'];
+
 /**
  * A link that can no longer decide is not a dead end: it says what happened to it, where the draft
  * stands, and — while a review still waits on this person — offers a fresh link to their own address.
+ * Opened to look, it is information (a used link shows what was decided, not an error); only a post
+ * it refused (`error`) is shown as one, once.
  */
-export function SpentPage(p: { link: SpentLink; record: Parameters<typeof Record>[0]['entries']; locale: Locale; path: string; action: (s?: string) => string; flash: SpentFlash; resendError?: AppError }) {
+export function SpentPage(p: { link: SpentLink; record: Parameters<typeof Record>[0]['entries']; locale: Locale; path: string; action: (s?: string) => string; flash: SpentFlash; error?: AppError }) {
   const { link, locale } = p;
   const t = translator(locale);
   const d = link.decided;
+  const refusedByState = !!p.error && STATE_CODES.includes(p.error.code);
   const headline =
-    link.state === 'used' ? t('此审核链接已使用过，不能再次提交。', 'This sign-off link has been used; it cannot decide again.')
+    link.state === 'used' ? (refusedByState ? t('此审核链接已使用过，不能再次提交。', 'This sign-off link has been used; it cannot decide again.') : t('此审核链接已用于作出以下决定。', 'This sign-off link was used for the decision below.'))
     : link.state === 'expired' ? t('此审核链接已过期。', 'This sign-off link has expired.')
     : link.state === 'superseded' ? link.problem.localized(locale)
     : t('此审核已结束。', 'This review is closed.');
   // Right after deciding or handing on, the link being spent is expected news, not an error.
   const expected = p.flash === 'done' || p.flash === 'transferred';
+  // Looked at, a decided link is information; an expired or superseded one asks for something (a warning); a refused post is an error.
+  const tone = refusedByState ? 'bad' : link.state === 'used' || link.state === 'closed' || link.resent ? 'info' : 'warn';
   // Only a restart (an edit, other accounts) comes back to this level; a handed-on or succeeded review does not.
   const askedAgain = link.state === 'superseded' && (link.supersededReason === 'edited' || link.supersededReason === 'retargeted') && link.standing.status === 'in_review';
   return (
     <>
       {p.flash === 'done' ? <Notice ok>{t('已记录您的决定。', 'Your decision is recorded.')}</Notice> : ''}
       {p.flash === 'transferred' ? <Notice ok>{t(`已转交，现由${link.standing.holder ?? '接收人'}审核。`, `Handed on; ${link.standing.holder ?? 'the new reviewer'} now has this review.`)}</Notice> : ''}
-      {p.flash === 'resent' ? <Notice ok>{t('新的审核链接已发送到您本人的邮箱或通知渠道，请查收。', 'A fresh link has been sent to your own email or notification channel.')}</Notice> : ''}
-      {p.resendError ? <Notice ok={false}>{p.resendError.localized(locale)}</Notice> : ''}
+      {p.error && !refusedByState ? <Notice ok={false}>{p.error.localized(locale)}</Notice> : ''}
       <section aria-labelledby="spent-title" class={`card spent spent-${link.state}`} data-state={link.state}>
         <h1 id="spent-title">{link.title}</h1>
         <p class="meta">{t(`第 ${link.versionNo} 版 · ${label('level', link.level)} ${link.reviewerName}`, `Version ${link.versionNo} · ${label('level', link.level, 'en')} ${link.reviewerName}`)}</p>
         {expected && !d ? '' : (
-          <div class={expected ? 'notice info state' : 'notice bad state'}>
+          <div class={`notice ${expected ? 'info' : tone} state`} role={refusedByState ? 'alert' : undefined}>
             {expected ? '' : <strong>{headline}</strong>}
             {d ? <p class="decided"><DecidedLine decided={d} locale={locale} /></p> : ''}
             {d?.comment ? <p>{t('意见：', 'Comment: ')}{d.comment}</p> : ''}
           </div>
         )}
         <p class="standing"><strong>{standingText(link.standing, locale)}</strong></p>
-        {link.resendable ? (
+        {link.resent ? (
+          // Sent: said, and the button comes back only when another may be asked for.
+          <Notice ok>
+            {t('新的审核链接已于 ', 'A fresh link was sent at ')}<Time at={link.resent.at} locale={locale} />
+            {t(' 发送到您本人的邮箱或通知渠道，请使用新链接。', ' to your own email or notification channel; use that link.')}
+            <br /><span class="meta">{t('如未收到，可于 ', 'If it does not arrive, you may ask again after ')}<Time at={link.resent.again} locale={locale} />{t(' 后再次发送。', '.')}</span>
+          </Notice>
+        ) : link.resendable ? (
           <form method="post" action={p.action('/resend')} data-once class="resend">
             <p class="hint">{t('此审核仍在等待您处理。新链接只发送到您本人的邮箱或通知渠道，不会显示在此页面。', 'This review still waits for you. A fresh link goes only to your own email or notification channel, never to this page.')}</p>
             <button type="submit" class="resend">{t('重新发送链接', 'Send me a fresh link')}</button>
@@ -243,7 +275,7 @@ export function SpentPage(p: { link: SpentLink; record: Parameters<typeof Record
         {/* Decided from a list of several: the way on to the next one. */}
         <p class="next"><a href="/">{t('返回工作台（待我审核）', 'Back to the workspace (awaiting me)')}</a></p>
       </section>
-      <Record entries={p.record} locale={locale} highlight={p.flash === 'done' ? p.record.at(-1)?.id : null} />
+      <Record entries={p.record} locale={locale} highlight={p.flash === 'done' ? link.reviewId : null} />
     </>
   );
 }

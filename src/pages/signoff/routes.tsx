@@ -6,7 +6,7 @@ import { AppError, toAppError, words } from '../../lib/errors';
 import { formBody, uuid, validationError, type AppEnv } from '../../lib/http';
 import { DecisionSchema } from '../../routes/signoff/signoff.routes';
 import { labelled, localeOf, translator, type Locale } from '../../lib/i18n';
-import { decideByLink, inspectLink, linkIsLive, resendLink, transferReview, type SpentLink } from '../../services/signoff';
+import { decideByLink, decisionOfUsedLink, inspectLink, linkIsLive, resendLink, transferReview, type SpentLink } from '../../services/signoff';
 import { decisionRecord, signoffPageFacts } from '../../services/signoff-view';
 import { pageAsset, renderInLayout } from '../render';
 import { SIGNOFF_CSS } from './assets';
@@ -36,7 +36,8 @@ async function renderLive(c: C, token: string, extra: { decision?: DecisionInput
   if (state.state !== 'live') return renderState(c, token, null, extra.error?.error);
   const facts = await signoffPageFacts(c.var.deps.db, state.view);
   const t = translator(locale);
-  const title = `${extra.error ? t('错误：', 'Error: ') : ''}${labelled(t('审核', 'Review'), state.view.version.title, locale)}`;
+  const said = state.view.barred ? t('不能审核此级别', 'You cannot decide at this level') : t('待您审核', 'Awaiting your review');
+  const title = `${extra.error ? t('错误：', 'Error: ') : ''}${labelled(said, state.view.version.title, locale)}`;
   return render(c, locale, title, <LivePage view={state.view} token={token} facts={facts} locale={locale} {...paths(c, token)} {...extra} />, extra.error ? extra.error.error.status : 200);
 }
 
@@ -50,8 +51,26 @@ async function renderState(c: C, token: string, flash: SpentFlash, error?: AppEr
   if (state.state === 'unknown') return render(c, locale, t('审核链接无效', 'Invalid sign-off link'), <UnknownLinkPage locale={locale} path={paths(c, token).path} />, 404);
   const spent: SpentLink = state;
   const record = await decisionRecord(db, spent.draftId);
-  const status = error ? error.status : flash ? 200 : spent.problem.status;
-  return render(c, locale, spent.title, <SpentPage link={spent} record={record} locale={locale} flash={flash} resendError={error} {...paths(c, token)} />, status);
+  // Opening a used link to look is no error: it shows what was decided. A post that was refused is.
+  const status = error ? error.status : flash || spent.state === 'used' ? 200 : spent.problem.status;
+  const title = `${error ? t('错误：', 'Error: ') : ''}${labelled(spentTitle(spent.state, locale), spent.title, locale)}`;
+  return render(c, locale, title, <SpentPage link={spent} record={record} locale={locale} flash={flash} error={error} {...paths(c, token)} />, status);
+}
+
+/** The page's <title> says which state the link is in. */
+function spentTitle(state: SpentLink['state'], locale: Locale) {
+  const t = translator(locale);
+  return { used: t('已决定', 'Decided'), closed: t('审核已结束', 'Review closed'), expired: t('链接已过期', 'Link expired'), superseded: t('链接已失效', 'Link no longer valid') }[state];
+}
+
+/**
+ * A second tap of the same decision (a double tap, a resent form without JavaScript): the link was
+ * used for exactly this by its own person, so the answer is the first one's, the decided page.
+ * Null when the link is not used, or was used for another decision (a clear refusal then).
+ */
+async function sameDecisionAgain(c: C, token: string, decision: () => Promise<string | undefined>): Promise<Response | null> {
+  const recorded = await decisionOfUsedLink(c.var.deps.db, c.var.deps, token);
+  return recorded && recorded === (await decision()) ? c.redirect(paths(c, token).flashUrl('done'), 303) : null;
 }
 
 const FLASHES = ['done', 'transferred', 'resent'] as const;
@@ -66,7 +85,11 @@ export const signoffPagesRouter = new Hono<AppEnv>()
     const token = c.req.param('token');
     // The link is checked before the body is read, so a stranger without a live link cannot make
     // the server read (or buffer) anything; a spent link shows what became of it.
-    if (!(await linkIsLive(c.var.deps.db, c.var.deps, token))) return renderState(c, token, null);
+    // (A used link is its holder's own: its body, the decision, is read to tell a repeat from a change.)
+    if (!(await linkIsLive(c.var.deps.db, c.var.deps, token))) {
+      const again = await sameDecisionAgain(c, token, async () => { const f = await formBody(c, true); return typeof f['decision'] === 'string' ? f['decision'] : undefined; });
+      return again ?? renderState(c, token, null, await refusalOf(c, token));
+    }
     const form = await formBody(c, true);
     const field = (name: string) => (typeof form[name] === 'string' ? (form[name] as string) : undefined);
     const input: DecisionInputForm = {
@@ -88,13 +111,15 @@ export const signoffPagesRouter = new Hono<AppEnv>()
       await decideByLink(c.var.deps.db, c.var.deps, token, parsed.data, { view: false });
       return c.redirect(paths(c, token).flashUrl('done'), 303);
     } catch (err) {
-      return refused(c, err, () => renderLive(c, token, { decision: input, error: { of: 'decision', error: toAppError(err) } }));
+      // Two taps at once: the second waited on the first's lock and found the link used by it.
+      const again = toAppError(err).code === 'link_used' ? await sameDecisionAgain(c, token, async () => decision) : null;
+      return again ?? refused(c, err, () => renderLive(c, token, { decision: input, error: { of: 'decision', error: toAppError(err) } }));
     }
   })
   .post('/s/:token/transfer', async (c) => {
     const token = c.req.param('token');
     // As the decision form: the link first, the body only for a live one.
-    if ((await inspectLink(c.var.deps.db, c.var.deps, token)).state !== 'live') return renderState(c, token, null);
+    if ((await inspectLink(c.var.deps.db, c.var.deps, token)).state !== 'live') return renderState(c, token, null, await refusalOf(c, token));
     const form = await formBody(c);
     const input: TransferInputForm = { toPersonId: String(form['toPersonId'] ?? ''), reason: String(form['reason'] ?? '') };
     try {
@@ -118,6 +143,12 @@ export const signoffPagesRouter = new Hono<AppEnv>()
       return refused(c, err, () => renderState(c, token, null, toAppError(err)));
     }
   });
+
+/** Why a post on a link that is not live is refused: the link's own problem, shown as the page's error. */
+async function refusalOf(c: C, token: string): Promise<AppError | undefined> {
+  const state = await inspectLink(c.var.deps.db, c.var.deps, token);
+  return state.state === 'live' || state.state === 'unknown' ? undefined : state.problem;
+}
 
 /** A refusal is shown on the page it came from; only a genuine fault is logged. */
 function refused(c: C, err: unknown, show: () => Promise<Response>) {
