@@ -385,4 +385,26 @@ describe('a review mail planned, then the review moves on before it is sent', ()
     // The row itself now plans nothing: processed, nothing sent.
     expect(await dispatchOutboxRow(t.runtime.delivery, id, { final: false })).toMatchObject({ sent: 0 });
   });
+  it('a claim whose sender died mid-send is closed when its row turns out to need nothing any more; a fresh claim is left to its sender', async () => {
+    const pair = [];
+    for (const title of ['发送中断', '发送进行中']) {
+      await submitDraft(title);
+      const id = await assignedRow();
+      const [row] = await db().select().from(outbox).where(eq(outbox.id, id));
+      const [plan] = await plansFor(t.runtime.delivery.db, t.runtime.deps, row!);
+      pair.push({ id, plan: plan!, dedupeKey: `${plan!.key}:${plan!.person.id}:email` });
+    }
+    const [dead, live] = pair as [(typeof pair)[number], (typeof pair)[number]];
+    // One sender died after claiming (its lease long over); another is sending right now.
+    const claimAt = (minutesAgo: number) => new Date(Date.now() - minutesAgo * 60_000);
+    for (const [p, at] of [[dead, claimAt(30)], [live, claimAt(0)]] as const) {
+      await db().insert(deliveries).values({ dedupeKey: p.dedupeKey, channel: 'email', kind: p.plan.kind, personId: p.plan.person.id, reviewId: p.plan.reviewId, outboxId: p.id, status: 'sending', claimedAt: at });
+      // The review was decided on the link meanwhile: the row plans nothing now.
+      await db().update(reviews).set({ status: 'approved' }).where(eq(reviews.id, p.plan.reviewId!));
+      expect(await dispatchOutboxRow(t.runtime.delivery, p.id, { final: false })).toMatchObject({ sent: 0 });
+      expect((await db().select().from(outbox).where(eq(outbox.id, p.id)))[0]!.processedAt).not.toBeNull();
+    }
+    expect(await deliveryOf(dead.dedupeKey)).toMatchObject({ status: 'sent', lastError: expect.stringContaining('stopped mid-send') });
+    expect(await deliveryOf(live.dedupeKey)).toMatchObject({ status: 'sending', lastError: null });
+  });
 });

@@ -98,11 +98,15 @@ const statements = {
       .returning({ id: deliveries.id }),
   ),
   sent: prepared((db) => db.update(deliveries).set({ status: 'sent', sentAt: sql`${sql.placeholder('now')}::timestamptz`, lastError: null }).where(eq(deliveries.dedupeKey, sql.placeholder('dedupeKey')))),
-  // A resent delivery that no plan covers any more (the review was decided meanwhile) is obsolete.
+  // A resent delivery that no plan covers any more (the review was decided meanwhile) is obsolete;
+  // so is a claim whose sender died mid-send (its lease ran out), which nobody would ever close: the
+  // message may have gone out before the sender died, and is no longer needed either way.
   processed: prepared(() => sql`
     with obsolete as (
-      update ${deliveries} set status = 'sent', sent_at = ${sql.placeholder('now')}::timestamptz, last_error = 'obsolete: not sent'
-      where outbox_id = ${sql.placeholder('id')} and status = 'retrying')
+      update ${deliveries} set status = 'sent', sent_at = ${sql.placeholder('now')}::timestamptz,
+        last_error = case when status = 'retrying' then 'obsolete: not sent' else 'obsolete: its sender stopped mid-send; it may have gone out' end
+      where outbox_id = ${sql.placeholder('id')}
+        and (status = 'retrying' or (status = 'sending' and claimed_at < ${sql.placeholder('staleBefore')}::timestamptz)))
     update ${outbox} set processed_at = ${sql.placeholder('now')}::timestamptz, relayed_at = coalesce(relayed_at, now()) where id = ${sql.placeholder('id')}`),
 };
 
@@ -395,7 +399,8 @@ export async function dispatchOutboxRow(d: Delivery, outboxId: number, opts: { f
   if (busy.length) throw new Error(`${busy.length} send(s) claimed by another sender: ${busy.join(', ')}`);
   const retryable = result.failed.filter((f) => !f.permanent);
   if (retryable.length && !opts.final) throw new Error(`${retryable.length} send(s) failed: ${retryable.map((f) => `${f.dedupeKey}: ${f.error}`).join('; ')}`);
-  await statements.processed(db, { id: outboxId, now: new Date().toISOString() });
+  const now = Date.now();
+  await statements.processed(db, { id: outboxId, now: new Date(now).toISOString(), staleBefore: new Date(now - d.claimLeaseMs).toISOString() });
   return result;
 }
 
