@@ -1,5 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { createRouter, errors, jsonResponse, type Readiness } from '../../lib/http';
+import { sqlState } from '../../lib/errors';
 import { readInstallation } from '../../services/installation';
 
 const tags = ['Health'];
@@ -27,6 +28,17 @@ const readyz = createRoute({
   responses: { 200: jsonResponse(Ready, 'Ready'), ...errors(400), 503: jsonResponse(Ready, 'Not ready, with the reason') },
 });
 
+/**
+ * What went wrong, in words an operator acts on: the driver's own message, not drizzle's wrapper
+ * ("Failed query: …"), and a database without the schema said as such (new, or replaced under the
+ * running process: migrate, then restart).
+ */
+function databaseProblem(err: unknown): string {
+  if (sqlState(err) === '42P01') return '数据库中没有本系统的表（新建或被替换的数据库？请运行 npm run db:migrate 后重启）/ the database holds no Imprimatur tables (new or replaced? run npm run db:migrate, then restart)';
+  const cause = (err as { cause?: unknown }).cause;
+  return cause instanceof Error ? cause.message : (err as Error).message;
+}
+
 export const healthRouter = createRouter()
   .openapi(healthz, (c) => c.json({ ok: true as const }, 200))
   .openapi(readyz, async (c) => {
@@ -36,7 +48,7 @@ export const healthRouter = createRouter()
     try {
       installation = { id: (await readInstallation(deps.db)).id };
     } catch (err) {
-      database = { ok: false, error: (err as Error).message };
+      database = { ok: false, error: databaseProblem(err) };
     }
     // Queue trouble is reported, not fatal (the API keeps serving while Redis is down); a host's
     // `notReady` reasons (an outbox row waiting too long) are.
