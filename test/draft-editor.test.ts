@@ -240,6 +240,11 @@ describe('the draft form (/drafts/new, /drafts/{id}/edit)', () => {
     const other = b.text.slice(b.text.indexOf('id="other-save"'), b.text.indexOf('id="f-form"'));
     expect(other).toContain('第 1 版 → 第 2 版');
     expect(other).toMatch(/<ins>.*【A的修改】/s);
+    // The page's own style sheets style the diff: its screen-reader labels hidden, insertions and deletions coloured.
+    const sheets = await Promise.all([...b.text.matchAll(/<link rel="stylesheet" href="([^"]+)"/g)].map(async (m) => (await t.request('GET', m[1]!.replace(/&amp;/g, '&'))).text));
+    expect(sheets.join('\n')).toMatch(/\.visually-hidden\{position:absolute/);
+    expect(sheets.join('\n')).toMatch(/\.diff-text ins\{background:/);
+    expect(sheets.join('\n')).toMatch(/\.diff-text del\{background:/);
     expect(baseOf(b.text)).toBe('2');
     expect((await api(`/api/v1/drafts/${id}`)).body).toMatchObject({ body: '原文。【A的修改】', currentVersion: 2 });
     // Saved again from the form that came back, knowingly on version 2: taken.

@@ -1,7 +1,11 @@
+import { DIFF_CSS } from '../components/diff';
 import { pageAsset } from '../render';
 
-/** The draft form's own styles (on top of app.css): the editor beside the pre-screen, one column on phones. */
-const EDITOR_CSS = `
+/**
+ * The draft form's own styles (on top of app.css): the editor beside the pre-screen, one column on
+ * phones, and the word diff of a save made elsewhere (409) shown above the form.
+ */
+const EDITOR_CSS = `${DIFF_CSS}
 .editor-grid{display:grid;grid-template-columns:minmax(0,1fr) 300px;gap:16px;align-items:start}
 .editor-side{position:sticky;top:72px}
 .body-field textarea{min-height:360px;font-family:inherit;line-height:1.7}
