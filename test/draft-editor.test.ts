@@ -157,6 +157,12 @@ describe('the draft form (/drafts/new, /drafts/{id}/edit)', () => {
       { attachments: [{ bytes: new TextEncoder().encode('#!/bin/sh\necho hi\n'), name: 'run.sh', type: 'text/x-sh' }] });
     expect(res.status).toBe(415);
     expect(res.text).toContain('href="#f-attachments"');
+    expect(res.text).toContain('文件「run.sh」的类型不受支持');
+    // Of several attachments, the one whose content does not match its name is the one named.
+    const lying = await post('/drafts/new', { unitId: demo.unitId, title: '带坏附件', body: '正文', bodyFormat: 'text', accountIds: demo.accountId, intent: 'save' },
+      { attachments: [{ bytes: pdf(), name: '日程.pdf', type: 'application/pdf' }, { bytes: pdf(), name: '现场照片.png', type: 'image/png' }] });
+    expect(lying.status).toBe(415);
+    expect(lying.text).toMatch(/<span class="error-message" id="f-attachments-error">文件「现场照片.png」的内容（application\/pdf）与文件名或声明的类型（[^）]+）不符<\/span>/);
     expect((await api('/api/v1/drafts?mine=true')).body.items.length).toBe(before);
   });
 
