@@ -134,6 +134,24 @@ describe('the draft form (/drafts/new, /drafts/{id}/edit)', () => {
     expect((await api('/api/v1/drafts?mine=true')).body.items.some((d: { title: string }) => d.title === '伪造')).toBe(false);
   });
 
+  it('a form too large to read is refused with the per-file limit the form states, as a page for the person signed in', async () => {
+    // Refused on its declared length, before the body, its fields or its form token are read.
+    const big = String(50 * 1024 * 1024);
+    const res = await t.runtime.app.request('/drafts/new', { method: 'POST', body: 'x', headers: { cookie: session.cookie, accept: 'text/html', 'content-type': 'multipart/form-data; boundary=x', 'content-length': big } });
+    const html = await res.text();
+    expect(res.status).toBe(413);
+    expect(html).toContain('附件过大：每个文件不超过 20 MB');
+    expect(html).not.toContain('请求体过大');
+    expect(html).toContain('浏览器的「返回」');
+    expect(html).toMatch(/<a class="btn" href="\/drafts\/new" data-back/);
+    expect(html).toContain('退出'); // signed in, and shown so
+    expect(html).not.toContain('href="/login"');
+    // The image upload of the editor says the file limit too, not the request's.
+    const upload = await t.runtime.app.request('/api/v1/drafts/00000000-0000-4000-8000-000000000000/files', { method: 'POST', body: 'x', headers: { authorization: `Bearer ${demo.tokens.drafter}`, 'content-type': 'multipart/form-data; boundary=x', 'content-length': big } });
+    expect(upload.status).toBe(413);
+    expect(await upload.json()).toMatchObject({ error: { code: 'file_too_large', message: '文件过大：每个文件不超过 20 MB' } });
+  });
+
   it('saves a draft with its attachments and goes to the draft page; 提交审核 submits it', async () => {
     const saved = await post('/drafts/new', { unitId: demo.unitId, title: '表单草稿', body: '第一段。\n\n第二段。', bodyFormat: 'text', accountIds: demo.accountId, urgency: 'urgent', intent: 'save' },
       { attachments: [{ bytes: png(4, 4, [10, 120, 200]), name: '照片.png', type: 'image/png' }, { bytes: pdf(), name: '日程.pdf', type: 'application/pdf' }] });

@@ -49,6 +49,7 @@ const CATALOG = {
   link_superseded: [410, '此审核链接已失效（{reasonZh}），{adviceZh}', 'This sign-off link is no longer valid ({reasonEn}); {adviceEn}'],
   prescreen_blocked: [409, '发布前自查发现本单位禁止提交的内容（{categories}），请修改后再提交', 'The pre-screen found content this unit does not allow to be submitted ({categories}); edit it first'],
   file_too_large: [413, '文件{name}过大：每个文件不超过 {max}', 'The file{name} is too large: at most {max} a file'],
+  attachments_too_large: [413, '附件过大：每个文件不超过 {max}', 'Attachments too large: at most {max} a file'],
   file_missing: [400, '请选择要上传的文件（表单字段 {field}）', 'Choose a file to upload (form field {field})'],
   file_type_not_allowed: [415, '文件{name}的类型不受支持{detected}：仅限 jpg、png、gif、webp、pdf、docx、xlsx、pptx', 'The file{name} is of a type not allowed{detected}: only jpg, png, gif, webp, pdf, docx, xlsx, pptx'],
   file_type_mismatch: [415, '文件{name}的内容（{detected}）与文件名或声明的类型（{claimed}）不符', 'The content of the file{name} ({detected}) does not match its name or declared type ({claimed})'],

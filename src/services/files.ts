@@ -33,6 +33,20 @@ export function tooLarge(deps: FileDeps, name?: string): AppError {
   return new AppError('file_too_large', { max: megabytes(deps.config.fileMaxBytes), name: named(name) }, { field: 'file', maxBytes: deps.config.fileMaxBytes, ...(name ? { name } : {}) });
 }
 
+/**
+ * The draft form (a page, posted without JavaScript) refused whole for its size, before its fields
+ * or its session's form token are read: it says the per-file limit the form states rather than the
+ * body limit (framing and room for two files), and how to get back to what was typed.
+ */
+export function attachmentsTooLarge(deps: FileDeps, formMaxBytes: number, back: string): AppError {
+  const total = megabytes(formMaxBytes);
+  return new AppError('attachments_too_large', { max: megabytes(deps.config.fileMaxBytes) }, {
+    field: 'attachments', maxBytes: deps.config.fileMaxBytes, formMaxBytes, back,
+    reason: words(`未保存任何内容。请用浏览器的「返回」回到表单（已填写的标题和正文仍在），去掉过大的文件后再保存；一次保存的附件合计不超过 ${total}，更多文件请分次保存。`,
+      `Nothing was saved. Use the browser’s Back button to return to the form (what you typed is still there), leave out the file that is too large and save again; one save takes at most ${total} of attachments in all, so add more in further saves.`),
+  });
+}
+
 export interface Upload {
   bytes: Uint8Array;
   name: string;
