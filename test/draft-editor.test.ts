@@ -135,6 +135,9 @@ describe('the draft form (/drafts/new, /drafts/{id}/edit)', () => {
   });
 
   it('a form too large to read is refused with the per-file limit the form states, as a page for the person signed in', async () => {
+    const form = await page('/drafts/new');
+    expect(form.text).toContain('每个文件不超过 20 MB');
+    expect(form.text).toContain('data-file-max="20971520"');
     // Refused on its declared length, before the body, its fields or its form token are read.
     const big = String(50 * 1024 * 1024);
     const res = await t.runtime.app.request('/drafts/new', { method: 'POST', body: 'x', headers: { cookie: session.cookie, accept: 'text/html', 'content-type': 'multipart/form-data; boundary=x', 'content-length': big } });
