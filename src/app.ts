@@ -38,6 +38,8 @@ import { authenticate } from './services/auth';
 import { MAX_EVIDENCE_FILES } from './services/duties';
 import { EVIDENCE_PER_UPLOAD } from './services/inspections';
 import { MAX_EVIDENCE_FILES as MAX_INCIDENT_FILES } from './domain/incidents';
+import { draftFormMaxBytes } from './domain/files';
+import { attachmentsTooLarge, tooLarge } from './services/files';
 
 /**
  * API paths anyone may call: a sign-off link is its own capability, a pass code is public. A file
@@ -99,12 +101,24 @@ export function createApp(deps: AppDeps, options: AppOptions = {}) {
   app.use('/api/v1/verify/*', verifyRateLimit('json'));
   app.use('/verify', verifyRateLimit('page'));
   app.use('/verify/*', verifyRateLimit('page'));
-  // Before anything reads a body. The sign-off form is small: its page checks the link before it reads one.
-  // Uploads (a file plus multipart framing) get the file limit instead; the draft form, room for two files and its text.
-  const uploadMax = (deps.config.fileMaxBytes ?? 20 * 1024 * 1024) + 1024 * 1024;
-  app.use(bodyLimits([[/^\/s\//, 64 * 1024], [/^\/api\/v1\/drafts\/[^/]+\/files$/, uploadMax], [/^\/api\/v1\/drafts\/import$/, uploadMax], [/^\/(api\/v1\/duties\/[^/]+\/submissions|duties\/[^/]+\/submit)$/, uploadMax * MAX_EVIDENCE_FILES], [/^\/(api\/v1\/)?inspections\/[^/]+\/evidence$/, uploadMax * EVIDENCE_PER_UPLOAD], [/^\/(api\/v1\/)?incidents\/([^/]+\/evidence|new)$/, uploadMax * MAX_INCIDENT_FILES], [/^\/drafts\/(new|[^/]+\/edit)$/, 2 * uploadMax]], deps.config.maxJsonBytes ?? DEFAULT_MAX_JSON_BYTES));
-  app.use(inputGuard);
+  // The session first (a cookie and one lookup, no body): a page refused for its size below is still
+  // shown to the person signed in, not as to a visitor asked to sign in.
   app.use(loadSession);
+  // Before anything reads a body. The sign-off form is small: its page checks the link before it reads one.
+  // Uploads (a file plus multipart framing) get the file limit instead, and say it; the draft form,
+  // room for two files and its text, says the per-file limit it shows.
+  const fileMax = deps.config.fileMaxBytes ?? 20 * 1024 * 1024;
+  const uploadMax = fileMax + 1024 * 1024;
+  const formMax = draftFormMaxBytes(fileMax);
+  app.use(bodyLimits([
+    [/^\/s\//, 64 * 1024],
+    [/^\/api\/v1\/drafts\/([^/]+\/files|import)$/, uploadMax, () => tooLarge(deps)],
+    [/^\/(api\/v1\/duties\/[^/]+\/submissions|duties\/[^/]+\/submit)$/, uploadMax * MAX_EVIDENCE_FILES],
+    [/^\/(api\/v1\/)?inspections\/[^/]+\/evidence$/, uploadMax * EVIDENCE_PER_UPLOAD],
+    [/^\/(api\/v1\/)?incidents\/([^/]+\/evidence|new)$/, uploadMax * MAX_INCIDENT_FILES],
+    [/^\/drafts\/(new|[^/]+\/edit)$/, formMax, (c) => attachmentsTooLarge(deps, formMax, c.req.path + new URL(c.req.url).search)],
+  ], deps.config.maxJsonBytes ?? DEFAULT_MAX_JSON_BYTES));
+  app.use(inputGuard);
   // A sign-off link is its own capability (its page works for anyone holding it, signed in or not),
   // and the queue dashboard has its own sign-in;
   // everything else a session cookie does must carry the session's CSRF token.

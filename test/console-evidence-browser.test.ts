@@ -42,7 +42,7 @@ describe.skipIf(!hasChromium && !process.env.CI)('self-report evidence', () => {
     await card.getByLabel(/上传佐证材料/).setInputFiles({ name: '自查报告.pdf', mimeType: 'application/pdf', buffer: Buffer.from('<html><script>alert(1)</script></html>') });
     await card.getByRole('button', { name: '上传', exact: true }).click();
     await page.waitForLoadState();
-    expect(await page.locator('.error-summary').innerText()).toMatch(/不支持的文件类型|不符/);
+    expect(await page.locator('.error-summary').innerText()).toMatch(/类型不受支持|不符/);
     await page.screenshot({ path: 'test/artifacts/console-evidence-error-1280.png', fullPage: true });
     await page.locator('#evidence').getByLabel(/上传佐证材料/).setInputFiles({ name: '年度自查报告.pdf', mimeType: 'application/pdf', buffer: Buffer.from(PDF) });
     await page.locator('#evidence').getByRole('button', { name: '上传', exact: true }).click();

@@ -134,6 +134,27 @@ describe('the draft form (/drafts/new, /drafts/{id}/edit)', () => {
     expect((await api('/api/v1/drafts?mine=true')).body.items.some((d: { title: string }) => d.title === '伪造')).toBe(false);
   });
 
+  it('a form too large to read is refused with the per-file limit the form states, as a page for the person signed in', async () => {
+    const form = await page('/drafts/new');
+    expect(form.text).toContain('每个文件不超过 20 MB');
+    expect(form.text).toContain('data-file-max="20971520"');
+    // Refused on its declared length, before the body, its fields or its form token are read.
+    const big = String(50 * 1024 * 1024);
+    const res = await t.runtime.app.request('/drafts/new', { method: 'POST', body: 'x', headers: { cookie: session.cookie, accept: 'text/html', 'content-type': 'multipart/form-data; boundary=x', 'content-length': big } });
+    const html = await res.text();
+    expect(res.status).toBe(413);
+    expect(html).toContain('附件过大：每个文件不超过 20 MB');
+    expect(html).not.toContain('请求体过大');
+    expect(html).toContain('浏览器的「返回」');
+    expect(html).toMatch(/<a class="btn" href="\/drafts\/new" data-back/);
+    expect(html).toContain('退出'); // signed in, and shown so
+    expect(html).not.toContain('href="/login"');
+    // The image upload of the editor says the file limit too, not the request's.
+    const upload = await t.runtime.app.request('/api/v1/drafts/00000000-0000-4000-8000-000000000000/files', { method: 'POST', body: 'x', headers: { authorization: `Bearer ${demo.tokens.drafter}`, 'content-type': 'multipart/form-data; boundary=x', 'content-length': big } });
+    expect(upload.status).toBe(413);
+    expect(await upload.json()).toMatchObject({ error: { code: 'file_too_large', message: '文件过大：每个文件不超过 20 MB' } });
+  });
+
   it('saves a draft with its attachments and goes to the draft page; 提交审核 submits it', async () => {
     const saved = await post('/drafts/new', { unitId: demo.unitId, title: '表单草稿', body: '第一段。\n\n第二段。', bodyFormat: 'text', accountIds: demo.accountId, urgency: 'urgent', intent: 'save' },
       { attachments: [{ bytes: png(4, 4, [10, 120, 200]), name: '照片.png', type: 'image/png' }, { bytes: pdf(), name: '日程.pdf', type: 'application/pdf' }] });
@@ -157,6 +178,12 @@ describe('the draft form (/drafts/new, /drafts/{id}/edit)', () => {
       { attachments: [{ bytes: new TextEncoder().encode('#!/bin/sh\necho hi\n'), name: 'run.sh', type: 'text/x-sh' }] });
     expect(res.status).toBe(415);
     expect(res.text).toContain('href="#f-attachments"');
+    expect(res.text).toContain('文件「run.sh」的类型不受支持');
+    // Of several attachments, the one whose content does not match its name is the one named.
+    const lying = await post('/drafts/new', { unitId: demo.unitId, title: '带坏附件', body: '正文', bodyFormat: 'text', accountIds: demo.accountId, intent: 'save' },
+      { attachments: [{ bytes: pdf(), name: '日程.pdf', type: 'application/pdf' }, { bytes: pdf(), name: '现场照片.png', type: 'image/png' }] });
+    expect(lying.status).toBe(415);
+    expect(lying.text).toMatch(/<span class="error-message" id="f-attachments-error">文件「现场照片.png」的内容（application\/pdf）与文件名或声明的类型（[^）]+）不符<\/span>/);
     expect((await api('/api/v1/drafts?mine=true')).body.items.length).toBe(before);
   });
 
@@ -240,6 +267,11 @@ describe('the draft form (/drafts/new, /drafts/{id}/edit)', () => {
     const other = b.text.slice(b.text.indexOf('id="other-save"'), b.text.indexOf('id="f-form"'));
     expect(other).toContain('第 1 版 → 第 2 版');
     expect(other).toMatch(/<ins>.*【A的修改】/s);
+    // The page's own style sheets style the diff: its screen-reader labels hidden, insertions and deletions coloured.
+    const sheets = await Promise.all([...b.text.matchAll(/<link rel="stylesheet" href="([^"]+)"/g)].map(async (m) => (await t.request('GET', m[1]!.replace(/&amp;/g, '&'))).text));
+    expect(sheets.join('\n')).toMatch(/\.visually-hidden\{position:absolute/);
+    expect(sheets.join('\n')).toMatch(/\.diff-text ins\{background:/);
+    expect(sheets.join('\n')).toMatch(/\.diff-text del\{background:/);
     expect(baseOf(b.text)).toBe('2');
     expect((await api(`/api/v1/drafts/${id}`)).body).toMatchObject({ body: '原文。【A的修改】', currentVersion: 2 });
     // Saved again from the form that came back, knowingly on version 2: taken.

@@ -221,6 +221,12 @@ describe.each(['local', 's3'] as const)('draft files on %s storage', (storage) =
       const res = await upload(draft.id, bytes, name, type);
       expect(`${name}: ${res.status} ${res.body.error?.code}`).toBe(`${name}: ${status} ${code}`);
       expect(res.body.error.details).toMatchObject({ field: 'file' });
+      // A file whose bytes were read is named, so a form with several attachments says which one
+      // (huge.png is refused by its length before it is read; a bad name is the problem itself).
+      if (name !== 'huge.png' && code !== 'invalid_file_name') {
+        expect(res.body.error.details.name, name).toBe(name);
+        expect(res.body.error.message, name).toContain(`「${name}」`);
+      }
     }
     const form = new FormData();
     form.append('photo', new File([png(1, 1, [1, 1, 1]) as Uint8Array<ArrayBuffer>], 'x.png'));

@@ -32,6 +32,15 @@ const KIND_WORDS: Record<string, [string, string]> = {
 /** A file's kind as a reader knows it (「Word 文档」), not its media type. */
 export const fileKind = (type: string, locale: 'zh-CN' | 'en') => KIND_WORDS[type]?.[locale === 'en' ? 1 : 0] ?? type;
 export const fileSize = (size: number) => `${Math.max(1, Math.round(size / 1024))} KB`;
+/**
+ * The largest post the draft form takes (no JavaScript: its files ride along with the text): room
+ * for two files at the limit, with their framing and the form's text. Its page states it, and its
+ * script checks it before posting.
+ */
+export const draftFormMaxBytes = (fileMaxBytes: number) => 2 * (fileMaxBytes + 1024 * 1024);
+
+/** A size limit as the forms and errors state it: 「20 MB」. */
+export const megabytes = (n: number) => `${Math.round((n / 1024 / 1024) * 10) / 10} MB`;
 /** 「Word 文档 · 95 KB」. */
 export const fileSummary = (f: { type: string; size: number }, locale: 'zh-CN' | 'en') => `${fileKind(f.type, locale)} · ${fileSize(f.size)}`;
 

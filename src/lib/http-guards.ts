@@ -7,34 +7,43 @@ import type { AppEnv } from './http';
 export const DEFAULT_MAX_JSON_BYTES = 1024 * 1024;
 
 /**
+ * A body limit for the paths its pattern matches, and optionally the refusal its callers understand
+ * better than "the request body is too large": an upload route states the file limit it enforces,
+ * the draft form the per-file limit it shows (the body limit itself is framing and several files).
+ */
+export type BodyLimit = readonly [pattern: RegExp, maxBytes: number, refusal?: (c: Context<AppEnv>) => AppError];
+
+/**
  * Request-body limits, checked before anything reads a body: a declared Content-Length over the
  * limit is refused at once (413, nothing read); a chunked body is counted as it streams and cut
  * off at the limit. The first matching entry wins; everything else gets `fallback` (JSON bodies).
  * A route that takes larger bodies (file uploads) adds its own entry here, e.g.
- *   [/^\/api\/v1\/drafts\/[^/]+\/files$/, config.maxUploadBytes]
+ *   [/^\/api\/v1\/drafts\/[^/]+\/files$/, config.maxUploadBytes, () => tooLarge(deps)]
  */
-export function bodyLimits(perRoute: readonly (readonly [RegExp, number])[], fallback: number): MiddlewareHandler<AppEnv> {
+export function bodyLimits(perRoute: readonly BodyLimit[], fallback: number): MiddlewareHandler<AppEnv> {
   const tooLarge = (maxSize: number) => new AppError('payload_too_large', { limit: humanBytes(maxSize) }, { limitBytes: maxSize });
-  const limiters = new Map<number, MiddlewareHandler>();
-  const limiter = (maxSize: number) => {
-    let found = limiters.get(maxSize);
+  const fallbackEntry: BodyLimit = [/(?:)/, fallback];
+  const limiters = new Map<BodyLimit, MiddlewareHandler>();
+  const refuse = ([, maxSize, refusal]: BodyLimit, c: Context<AppEnv>) => (refusal ? refusal(c) : tooLarge(maxSize));
+  const limiter = (entry: BodyLimit) => {
+    let found = limiters.get(entry);
     if (!found) {
-      found = bodyLimit({ maxSize, onError: () => { throw tooLarge(maxSize); } });
-      limiters.set(maxSize, found);
+      found = bodyLimit({ maxSize: entry[1], onError: (c) => { throw refuse(entry, c as Context<AppEnv>); } });
+      limiters.set(entry, found);
     }
     return found;
   };
   return (c, next) => {
     if (c.req.method === 'GET' || c.req.method === 'HEAD') return next();
-    const max = perRoute.find(([re]) => re.test(c.req.path))?.[1] ?? fallback;
+    const entry = perRoute.find(([re]) => re.test(c.req.path)) ?? fallbackEntry;
     // A declared length is judged here, as hono's bodyLimit would judge it: that one first asks for
     // the body's stream, and on Node the adapter then builds a whole web Request for every post.
     const length = c.req.header('content-length');
     if (length !== undefined && c.req.header('transfer-encoding') === undefined) {
-      if (parseInt(length, 10) > max) throw tooLarge(max);
+      if (parseInt(length, 10) > entry[1]) throw refuse(entry, c);
       return next();
     }
-    return limiter(max)(c, next) as Promise<void>;
+    return limiter(entry)(c, next) as Promise<void>;
   };
 }
 

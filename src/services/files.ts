@@ -1,7 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { draftFiles, draftVersions, drafts } from '../../db/schema';
-import { checkFileName, contentDisposition, inspectFile, isImage, sha256OfBytes, type AllowedExt } from '../domain/files';
+import { checkFileName, contentDisposition, inspectFile, isImage, megabytes, sha256OfBytes, type AllowedExt } from '../domain/files';
 import { constantTimeEqual, hmacHex } from '../lib/crypto';
 import { AppError, words } from '../lib/errors';
 import type { BlobStore } from '../storage/blob-store';
@@ -22,10 +22,29 @@ function storeOf(deps: FileDeps): BlobStore {
   return deps.files;
 }
 
-const megabytes = (n: number) => `${Math.round((n / 1024 / 1024) * 10) / 10} MB`;
+/**
+ * Which file a refusal is about, for its message (「photo.png」 / "photo.png"): a form with several
+ * attachments says which one to change. Empty when the name is not known yet (a body refused
+ * before it is read).
+ */
+const named = (name?: string) => (name ? words(`「${name}」`, ` "${name}"`) : '');
 
-export function tooLarge(deps: FileDeps): AppError {
-  return new AppError('file_too_large', { max: megabytes(deps.config.fileMaxBytes) }, { field: 'file', maxBytes: deps.config.fileMaxBytes });
+export function tooLarge(deps: FileDeps, name?: string): AppError {
+  return new AppError('file_too_large', { max: megabytes(deps.config.fileMaxBytes), name: named(name) }, { field: 'file', maxBytes: deps.config.fileMaxBytes, ...(name ? { name } : {}) });
+}
+
+/**
+ * The draft form (a page, posted without JavaScript) refused whole for its size, before its fields
+ * or its session's form token are read: it says the per-file limit the form states rather than the
+ * body limit (framing and room for two files), and how to get back to what was typed.
+ */
+export function attachmentsTooLarge(deps: FileDeps, formMaxBytes: number, back: string): AppError {
+  const total = megabytes(formMaxBytes);
+  return new AppError('attachments_too_large', { max: megabytes(deps.config.fileMaxBytes) }, {
+    field: 'attachments', maxBytes: deps.config.fileMaxBytes, formMaxBytes, back,
+    reason: words(`未保存任何内容。请用浏览器的「返回」回到表单（已填写的标题和正文仍在），去掉过大的文件后再保存；一次保存的附件合计不超过 ${total}，更多文件请分次保存。`,
+      `Nothing was saved. Use the browser’s Back button to return to the form (what you typed is still there), leave out the file that is too large and save again; one save takes at most ${total} of attachments in all, so add more in further saves.`),
+  });
 }
 
 export interface Upload {
@@ -42,11 +61,11 @@ export interface Upload {
 export async function acceptUpload(deps: FileDeps, upload: Upload, only?: readonly AllowedExt[]): Promise<Pick<FileRow, 'sha256' | 'name' | 'type' | 'size'>> {
   const name = checkFileName(upload.name);
   if (!name.ok) throw new AppError('invalid_file_name', { reason: name.reason }, { field: 'file', reason: name.reason });
-  if (upload.bytes.byteLength > deps.config.fileMaxBytes) throw tooLarge(deps);
+  if (upload.bytes.byteLength > deps.config.fileMaxBytes) throw tooLarge(deps, name.name);
   if (upload.bytes.byteLength === 0) throw new AppError('file_missing', { field: 'file' }, { field: 'file', reason: words('文件为空', 'empty file') });
   const found = await inspectFile(upload.bytes, name.name, upload.declaredType);
-  if (!found.ok && found.code === 'file_type_not_allowed') throw new AppError('file_type_not_allowed', { detected: found.detected ? words(`（${found.detected}）`, ` (${found.detected})`) : '' }, { field: 'file', detected: found.detected });
-  if (!found.ok && found.code === 'file_type_mismatch') throw new AppError('file_type_mismatch', { detected: found.detected, claimed: found.claimed }, { field: 'file', detected: found.detected, claimed: found.claimed });
+  if (!found.ok && found.code === 'file_type_not_allowed') throw new AppError('file_type_not_allowed', { detected: found.detected ? words(`（${found.detected}）`, ` (${found.detected})`) : '', name: named(name.name) }, { field: 'file', name: name.name, detected: found.detected });
+  if (!found.ok && found.code === 'file_type_mismatch') throw new AppError('file_type_mismatch', { detected: found.detected, claimed: found.claimed, name: named(name.name) }, { field: 'file', name: name.name, detected: found.detected, claimed: found.claimed });
   const { type, ext } = found as { type: string; ext: AllowedExt };
   if (only && !only.includes(ext)) throw new AppError('file_type_not_here', { allowed: only.join('、'), detected: ext }, { field: 'file', detected: type, allowed: only });
   const sha256 = await sha256OfBytes(upload.bytes);

@@ -4,6 +4,18 @@ import { t } from './context';
 import { Tag } from './ui';
 
 /**
+ * The styles DiffText and VersionChanges need, for every page that shows them (the draft page, the
+ * sign-off page, the editor's "saved elsewhere" view) to put in its own style sheet: the hidden
+ * 新增/删除 labels stay hidden, and the colours keep AA contrast without being the only cue (ins is
+ * underlined, del struck through).
+ */
+export const DIFF_CSS = `
+.visually-hidden{position:absolute!important;width:1px;height:1px;margin:0;padding:0;overflow:hidden;clip:rect(0 0 0 0);border:0;white-space:nowrap}
+.diff-text{white-space:pre-wrap;word-break:break-word;line-height:1.9;border:1px solid var(--line);border-radius:6px;padding:10px 12px;background:#fff}
+.diff-text ins{background:#d7f5dd;color:#04451f;text-decoration:underline}.diff-text del{background:#ffe1de;color:#7a0c0c;text-decoration:line-through}
+`;
+
+/**
  * A word diff (src/domain/diff.ts) as text with <ins> and <del>; screen readers hear 新增/删除
  * around each change, since colour and strike-through alone say nothing to them.
  */

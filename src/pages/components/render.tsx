@@ -33,6 +33,16 @@ const reasonOf = (e: AppError): Words | null => {
   return reason instanceof Words ? reason : null;
 };
 
+/**
+ * The form a refusal came from (`details.back`, a path on this site), when the refusal came before
+ * the form's route could send it back filled in: the browser's Back keeps what was typed, and the
+ * shared app.js makes this link do that.
+ */
+const backOf = (e: AppError): string | null => {
+  const back = e.details && typeof e.details === 'object' ? (e.details as { back?: unknown }).back : undefined;
+  return typeof back === 'string' && /^\/(?![/\\])/.test(back) ? back : null;
+};
+
 export function errorPage(c: Context<AppEnv>, err: unknown) {
   const e = toAppError(err);
   if (e.code === 'internal') c.var.log.error({ err }, 'page failed');
@@ -46,6 +56,7 @@ export function errorPage(c: Context<AppEnv>, err: unknown) {
       {reasonOf(e) ? <p class="reason">{reasonOf(e)!.in(ctx.locale)}</p> : null}
       <Card>
         <div class="actions">
+          {backOf(e) ? <a class="btn" href={backOf(e)!} data-back>{t(ctx, '返回表单', 'Back to the form')}</a> : null}
           <LinkButton href={ctx.person ? '/' : '/login'} kind="secondary">{ctx.person ? t(ctx, '返回工作台', 'Back to the workspace') : t(ctx, '登录', 'Sign in')}</LinkButton>
         </div>
       </Card>

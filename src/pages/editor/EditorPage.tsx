@@ -1,7 +1,7 @@
-import { fileSummary } from '../../domain/files';
+import { draftFormMaxBytes, fileSummary, megabytes } from '../../domain/files';
 import type { PrescreenFinding } from '../../domain/prescreen';
 import { registryLabel } from '../../domain/registry-labels';
-import { label } from '../../lib/i18n';
+import { label, type Locale } from '../../lib/i18n';
 import { blockReason, type AccountChoice } from '../../services/publish-gate';
 import type { FileView } from '../../services/versions';
 import { t, type PageCtx } from '../components/context';
@@ -11,6 +11,19 @@ import { PrescreenFindings } from '../components/prescreen';
 import { Button, Card, Choices, ErrorSummary, fieldId, Notice, PostForm, Select, StatusTag, TextField, type FieldErrors } from '../components/ui';
 import { vendorUrl } from '../vendor';
 import { EDITOR_CSS_URL, EDITOR_JS_URL } from './assets';
+
+/**
+ * Each field's problem in words a drafter acts on, as the form's error summary says it: the server
+ * sends a refused form back with them, and the page's script says the same when its own save (the
+ * draft saved before its first image is uploaded) is refused.
+ */
+export const fieldMessages = (l: Locale): Record<string, string> => ({
+  title: t(l, '请填写标题（不超过 200 字）', 'Enter a title (at most 200 characters)'),
+  body: t(l, '请填写正文', 'Enter the text'),
+  accountIds: t(l, '请至少选择一个可发布的账号', 'Choose at least one account that can be published on'),
+  urgency: t(l, '请选择紧急程度', 'Choose the urgency'),
+  unitId: t(l, '单位无效，请刷新页面', 'The unit is not valid; reload the page'),
+});
 
 /** What the form shows: what was saved, or what was just sent back with its problems. */
 export interface DraftFormValues {
@@ -36,6 +49,8 @@ export interface EditorPageProps {
   unsavedFiles?: string[];
   /** A save refused because another was made since the form opened (409 version_moved): what that save changed. */
   otherSave?: Parameters<typeof VersionChanges>[0]['diff'];
+  /** FILE_MAX_BYTES: stated beside the file inputs, and checked by the page's script before it posts. */
+  fileMaxBytes: number;
 }
 
 /**
@@ -43,7 +58,7 @@ export interface EditorPageProps {
  * buttons that post to this page's route — it works without JavaScript. /assets/editor.js turns the
  * textarea into the WYSIWYG editor (served from this origin) and uploads images as they are inserted.
  */
-export function EditorPage({ ctx, mode, values, accounts, findings, findingsFresh, errors = {}, notice, unsavedFiles = [], otherSave }: EditorPageProps) {
+export function EditorPage({ ctx, mode, values, accounts, findings, findingsFresh, errors = {}, notice, unsavedFiles = [], otherSave, fileMaxBytes }: EditorPageProps) {
   const l = ctx.locale;
   const isNew = mode.kind === 'new';
   const title = isNew ? t(l, '新建稿件', 'New draft') : t(l, '修改稿件', 'Edit draft');
@@ -88,6 +103,7 @@ export function EditorPage({ ctx, mode, values, accounts, findings, findingsFres
                 </span>
                 {errors.body ? <span class="error-message" id={`${fieldId('body')}-error`}>{errors.body}</span> : null}
                 <textarea id={fieldId('body')} name="body" rows={18} data-editor data-draft-id={isNew ? undefined : mode.draftId} data-lang={l}
+                  data-file-max={String(fileMaxBytes)} data-form-max={String(draftFormMaxBytes(fileMaxBytes))} data-field-messages={JSON.stringify(fieldMessages(l))}
                   aria-describedby={[`${fieldId('body')}-hint`, errors.body ? `${fieldId('body')}-error` : ''].filter(Boolean).join(' ')} aria-invalid={errors.body ? 'true' : undefined}>
                   {values.body}
                 </textarea>
@@ -111,7 +127,7 @@ export function EditorPage({ ctx, mode, values, accounts, findings, findingsFres
               ) : null}
               <div class={errors.attachments ? 'field has-error' : 'field'}>
                 <label for={fieldId('attachments')}>{t(l, '添加图片或附件', 'Add images or attachments')}</label>
-                <span class="hint" id={`${fieldId('attachments')}-hint`}>{t(l, 'jpg、png、gif、webp、pdf、docx、xlsx、pptx，可多选；保存时上传。', 'jpg, png, gif, webp, pdf, docx, xlsx, pptx; several at once; uploaded when you save.')}</span>
+                <span class="hint" id={`${fieldId('attachments')}-hint`}>{t(l, `jpg、png、gif、webp、pdf、docx、xlsx、pptx，可多选；每个文件不超过 ${megabytes(fileMaxBytes)}；保存时上传。`, `jpg, png, gif, webp, pdf, docx, xlsx, pptx; several at once; at most ${megabytes(fileMaxBytes)} a file; uploaded when you save.`)}</span>
                 {errors.attachments ? <span class="error-message" id={`${fieldId('attachments')}-error`}>{errors.attachments}</span> : null}
                 {unsavedFiles.length ? (
                   <Notice tone="warn">{t(l, `所选文件尚未上传：${unsavedFiles.join('、')}。浏览器不能替您保留所选文件，请重新选择后再保存。`, `The files you chose are not uploaded yet: ${unsavedFiles.join(', ')}. The browser cannot keep a choice of files, so choose them again before saving.`)}</Notice>
@@ -144,9 +160,10 @@ export function EditorPage({ ctx, mode, values, accounts, findings, findingsFres
               <Card title={t(l, '导入 Word 文档', 'Import a Word document')} id="import">
                 <div class={errors.docx ? 'field has-error' : 'field'}>
                   <label for={fieldId('docx')}>{t(l, '选择 .docx 文件', 'Choose a .docx file')}</label>
-                  <span class="hint" id={`${fieldId('docx')}-hint`}>{t(l, '导入后正文、标题和图片自动填入，原文件作为附件保留。上面已选的发布账号和紧急程度一并使用。', 'The text, title and images are filled in; the original file is kept as an attachment. The accounts and urgency chosen above are used.')}</span>
+                  <span class="hint" id={`${fieldId('docx')}-hint`}>{t(l, `导入后正文、标题和图片自动填入，原文件作为附件保留（不超过 ${megabytes(fileMaxBytes)}）。上面已选的发布账号和紧急程度一并使用。`, `The text, title and images are filled in; the original file is kept as an attachment (at most ${megabytes(fileMaxBytes)}). The accounts and urgency chosen above are used.`)}</span>
+                  <span class="hint warn" id={`${fieldId('docx')}-replaces`}>{t(l, '注意：导入以文档内容新建稿件，上面已输入的正文和已选择的附件不会保留。', 'Note: importing makes a new draft of the document: the text typed above and the attachments chosen are not kept.')}</span>
                   {errors.docx ? <span class="error-message" id={`${fieldId('docx')}-error`}>{errors.docx}</span> : null}
-                  <input type="file" id={fieldId('docx')} name="docx" accept=".docx,application/vnd.openxmlformats-officedocument.wordprocessingml.document" aria-describedby={`${fieldId('docx')}-hint`} />
+                  <input type="file" id={fieldId('docx')} name="docx" accept=".docx,application/vnd.openxmlformats-officedocument.wordprocessingml.document" aria-describedby={`${fieldId('docx')}-hint ${fieldId('docx')}-replaces`} />
                 </div>
                 <Button kind="secondary" name="intent" value="import" id="import-docx">{t(l, '导入', 'Import')}</Button>
               </Card>

@@ -18,7 +18,7 @@ import { errorPage, renderPage } from '../components/render';
 import type { FieldErrors } from '../components/ui';
 import { requirePage } from '../sessions';
 import { UUID_PARAM } from '../workspace/routes';
-import { ChooseUnitPage, EditorPage, type DraftFormValues, type EditorPageProps } from './EditorPage';
+import { ChooseUnitPage, EditorPage, fieldMessages, type DraftFormValues, type EditorPageProps } from './EditorPage';
 
 type C = Context<AppEnv>;
 const EDITABLE = ['draft', 'returned', 'in_review'];
@@ -77,13 +77,7 @@ const toUpload = async (file: File): Promise<Upload> => ({ bytes: new Uint8Array
 /** Each field's problem in words a drafter acts on; anything not about one field goes to the form as a whole. */
 function fieldErrors(err: AppError, c: C, fileField: 'attachments' | 'docx'): FieldErrors {
   const l = pageCtx(c).locale;
-  const said: Record<string, string> = {
-    title: t(l, '请填写标题（不超过 200 字）', 'Enter a title (at most 200 characters)'),
-    body: t(l, '请填写正文', 'Enter the text'),
-    accountIds: t(l, '请至少选择一个可发布的账号', 'Choose at least one account that can be published on'),
-    urgency: t(l, '请选择紧急程度', 'Choose the urgency'),
-    unitId: t(l, '单位无效，请刷新页面', 'The unit is not valid; reload the page'),
-  };
+  const said = fieldMessages(l);
   const details = err.details;
   const paths = Array.isArray(details) ? [...new Set(details.map((d: { path?: string }) => String(d.path ?? '').split('.')[0]!))] : [];
   const field = !Array.isArray(details) && details && typeof details === 'object' ? (details as { field?: string }).field : undefined;
@@ -107,7 +101,7 @@ async function newDraftPage(c: C, person: Person, extra: Partial<EditorPageProps
   // One account that can be published on is chosen already: the common case of a unit with one platform.
   const usable = accounts.filter((a) => a.ok);
   const values: DraftFormValues = extra.values ?? { title: '', body: '', bodyFormat: 'text', accountIds: usable.length === 1 ? [usable[0]!.id] : [], urgency: 'normal' };
-  return renderPage(c, <EditorPage ctx={pageCtx(c)} mode={{ kind: 'new', unitId: unit.id, unitName: unit.name }} accounts={accounts} findings={null} {...extra} values={values} />, status);
+  return renderPage(c, <EditorPage ctx={pageCtx(c)} mode={{ kind: 'new', unitId: unit.id, unitName: unit.name }} accounts={accounts} findings={null} fileMaxBytes={c.var.deps.config.fileMaxBytes} {...extra} values={values} />, status);
 }
 
 /** The edit form of a draft the person wrote and may still change. */
@@ -119,7 +113,7 @@ async function editDraftPage(c: C, person: Person, draftId: string, extra: Parti
   const values: DraftFormValues = extra.values ?? { title: draft.title, body: draft.body, bodyFormat: draft.bodyFormat, accountIds: draft.accountIds, urgency: draft.urgency };
   const mode = { kind: 'edit' as const, draftId, status: draft.status, versionNo: draft.currentVersion, files: draft.files, accountIds: draft.accountIds };
   const accounts = await accountChoices(db, draft.unitId, c.var.deps.now());
-  return renderPage(c, <EditorPage ctx={pageCtx(c)} mode={mode} accounts={accounts} findings={draft.prescreen} {...extra} values={values} />, status);
+  return renderPage(c, <EditorPage ctx={pageCtx(c)} mode={mode} accounts={accounts} findings={draft.prescreen} fileMaxBytes={c.var.deps.config.fileMaxBytes} {...extra} values={values} />, status);
 }
 
 /** A page error (403, 404, 409) as a page in the layout, never JSON. */

@@ -1,11 +1,12 @@
+import { DIFF_CSS } from '../components/diff';
+
 /**
  * The sign-off pages' own styles, on top of the shared app.css; served as a file from this origin
  * (no inline style, nothing from another origin). The shared app.js gives focus to the error
  * summary and locks submitted forms.
  */
 
-export const SIGNOFF_CSS = `
-.visually-hidden{position:absolute!important;width:1px;height:1px;margin:0;padding:0;overflow:hidden;clip:rect(0 0 0 0);border:0;white-space:nowrap}
+export const SIGNOFF_CSS = `${DIFF_CSS}
 .error-summary{border:4px solid #b3261e;background:#fff;padding:14px 16px;margin-bottom:14px;border-radius:6px}
 .error-summary:focus{outline:3px solid #ffbf47;outline-offset:0}
 .error-summary h2{color:#b3261e;margin:0 0 8px;font-size:18px}.error-summary ul{margin:0;padding-left:20px}
@@ -32,8 +33,6 @@ details>summary{cursor:pointer}details>summary h2{display:inline}
 button.approve{background:#0b7a3b}button.return{background:#a04a08}button.reject{background:#b3261e}
 button.transfer,button.resend{background:#35506b;flex:0 1 auto}
 .lang-switch{text-align:right;font-size:14px}
-.changes ins{background:#d8f0dc;text-decoration:underline}.changes del{background:#f9d6d5;text-decoration:line-through}
-.diff-text{white-space:pre-wrap;word-break:break-word;line-height:1.9;border:1px solid #ddd;border-radius:6px;padding:10px 12px;background:#fff}
 .changes h3{font-size:15px;margin:10px 0 4px}ul.file-changes{margin:8px 0;padding-left:20px;font-size:14px}
 .findings{margin:0;padding-left:20px}.findings li{margin-bottom:10px}.findings .excerpt{font-size:13px;color:#555;word-break:break-all}.findings mark{background:#fff1b8}
 button:focus-visible,a:focus-visible,input:focus-visible,textarea:focus-visible,select:focus-visible,summary:focus-visible{outline:3px solid #ffbf47;outline-offset:1px}
