@@ -172,6 +172,21 @@ describe('the draft form (/drafts/new, /drafts/{id}/edit)', () => {
     expect(await t.linkFor(demo.people.section_head!)).toMatch(/^imp_|^[A-Za-z0-9_-]+$/);
   });
 
+  it('the edit form of a returned draft shows who returned it, when, and the comment to act on', async () => {
+    const submitted = await post('/drafts/new', { unitId: demo.unitId, title: '待退回', body: '正文。', bodyFormat: 'text', accountIds: demo.accountId, intent: 'submit' });
+    const id = idFrom(submitted.location);
+    expect((await page(`/drafts/${id}/edit`)).text).not.toContain('id="returned"');
+    const link = await t.linkFor(demo.people.section_head!);
+    const returned = await t.request('POST', `/api/v1/signoff/${link}`, { body: { decision: 'return', comment: '标题请改为中文，\n报名链接请核实。', checklist: {} } });
+    expect(returned.status, returned.text).toBe(200);
+    const zh = (await page(`/drafts/${id}/edit`)).text;
+    expect(zh).toContain('id="returned"');
+    expect(zh).toContain('系室负责人 王系主任 退回了此稿件');
+    expect(zh).toContain('标题请改为中文，\n报名链接请核实。');
+    const en = (await page(`/drafts/${id}/edit?lang=en`)).text;
+    expect(en).toContain('王系主任 (section head) returned this draft');
+  });
+
   it('a file the service does not take is named on its field, and nothing is saved', async () => {
     const before = (await api('/api/v1/drafts?mine=true')).body.items.length;
     const res = await post('/drafts/new', { unitId: demo.unitId, title: '带坏附件', body: '正文', bodyFormat: 'text', accountIds: demo.accountId, intent: 'save' },

@@ -104,6 +104,8 @@ ul.evidence{list-style:none;margin:0 0 12px;padding:0;display:flex;flex-wrap:wra
 .stat{background:#fff;border:1px solid var(--line);border-radius:8px;padding:14px 16px}.stat b{display:block;font-size:24px}.stat span{color:var(--muted);font-size:13px}
 .content{line-height:1.8;overflow-wrap:anywhere}.content img{max-width:100%;height:auto}.content table{border-collapse:collapse;display:block;max-width:100%;overflow-x:auto}.content td,.content th{border:1px solid var(--line);padding:4px 8px;min-width:5em;overflow-wrap:normal}
 ins.diff{background:#d7f5dd;color:#04451f;text-decoration:none}del.diff{background:#ffe1de;color:#7a0c0c}
+/* A reviewer's comment quoted in a notice keeps its line breaks. */
+.notice .comment{white-space:pre-wrap;overflow-wrap:anywhere;margin:6px 0}
 html{scroll-padding-top:72px}
 /* A form's sticky button bar must not hide the field that has focus (tabbing scrolls it above the bar). */
 html:has(.form-actions){scroll-padding-bottom:96px}

@@ -8,7 +8,7 @@ import { t, type PageCtx } from '../components/context';
 import { VersionChanges } from '../components/diff';
 import { Layout } from '../components/Layout';
 import { PrescreenFindings } from '../components/prescreen';
-import { Button, Card, Choices, ErrorSummary, fieldId, Notice, PostForm, Select, StatusTag, TextField, type FieldErrors } from '../components/ui';
+import { Button, Card, Choices, ErrorSummary, fieldId, Notice, PostForm, Select, StatusTag, TextField, Time, type FieldErrors } from '../components/ui';
 import { vendorUrl } from '../vendor';
 import { EDITOR_CSS_URL, EDITOR_JS_URL } from './assets';
 
@@ -34,10 +34,13 @@ export interface DraftFormValues {
   urgency: string;
 }
 
+/** The decision that sent a draft back to its drafter: shown above the form, where the changes are made. */
+export interface ReturnedBy { reviewer: string; level: string; comment: string | null; at: string }
+
 export interface EditorPageProps {
   ctx: PageCtx;
   /** New draft: the unit it is written for. Edit: the draft being changed. */
-  mode: { kind: 'new'; unitId: string; unitName: string } | { kind: 'edit'; draftId: string; status: string; versionNo: number; files: FileView[]; accountIds: string[] };
+  mode: { kind: 'new'; unitId: string; unitName: string } | { kind: 'edit'; draftId: string; status: string; versionNo: number; files: FileView[]; accountIds: string[]; returned?: ReturnedBy | null };
   values: DraftFormValues;
   accounts: AccountChoice[];
   findings: PrescreenFinding[] | null;
@@ -86,6 +89,14 @@ export function EditorPage({ ctx, mode, values, accounts, findings, findingsFres
         </Card>
       ) : null}
       {notice ? <Notice tone="ok">{notice}</Notice> : null}
+      {!isNew && mode.returned ? (
+        <div id="returned"><Notice tone="warn">
+          <strong>{t(l, `${label('level', mode.returned.level)} ${mode.returned.reviewer} 退回了此稿件`, `${mode.returned.reviewer} (${label('level', mode.returned.level, 'en')}) returned this draft`)}</strong>
+          {' '}<span class="muted"><Time at={mode.returned.at} l={l} /></span>
+          <p class="comment">{mode.returned.comment ?? t(l, '（未写意见）', '(no comment)')}</p>
+          {t(l, '请按意见修改后提交；不作修改直接提交，审核人看到的仍是同一版本。', 'Change the draft as asked, then submit; submitted unchanged, reviewers see the same version again.')}
+        </Notice></div>
+      ) : null}
       {!isNew && mode.status === 'in_review' ? (
         <Notice tone="warn">{t(l, '此稿件正在审核中：保存修改后，审核将从第一级重新开始，已发出的审核链接全部失效。', 'This draft is in review: saving a change restarts the review at the first level, and every link already sent stops working.')}</Notice>
       ) : null}

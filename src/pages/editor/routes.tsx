@@ -111,7 +111,10 @@ async function editDraftPage(c: C, person: Person, draftId: string, extra: Parti
   if (draft.drafterId !== person.id) throw new AppError('forbidden', {}, { reason: words('只有撰写人可以修改稿件。', 'Only the drafter may edit the draft.') });
   if (!EDITABLE.includes(draft.status)) throw illegalMove(draft, 'edit');
   const values: DraftFormValues = extra.values ?? { title: draft.title, body: draft.body, bodyFormat: draft.bodyFormat, accountIds: draft.accountIds, urgency: draft.urgency };
-  const mode = { kind: 'edit' as const, draftId, status: draft.status, versionNo: draft.currentVersion, files: draft.files, accountIds: draft.accountIds };
+  // The comment the drafter is to act on: the latest return, when that is why the draft is back.
+  const sentBack = draft.status === 'returned' ? draft.reviews.filter((r) => r.decision === 'return' && r.at).sort((a, b) => a.at!.localeCompare(b.at!)).at(-1) : undefined;
+  const returned = sentBack ? { reviewer: sentBack.reviewer.name, level: sentBack.level, comment: sentBack.comment, at: sentBack.at! } : null;
+  const mode = { kind: 'edit' as const, draftId, status: draft.status, versionNo: draft.currentVersion, files: draft.files, accountIds: draft.accountIds, returned };
   const accounts = await accountChoices(db, draft.unitId, c.var.deps.now());
   return renderPage(c, <EditorPage ctx={pageCtx(c)} mode={mode} accounts={accounts} findings={draft.prescreen} fileMaxBytes={c.var.deps.config.fileMaxBytes} {...extra} values={values} />, status);
 }
