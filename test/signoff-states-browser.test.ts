@@ -1,8 +1,8 @@
 import { mkdirSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { ALL_TICKED, createTestEnv, submitDraft, type TestEnv } from './harness';
-import { hasChromium, openBrowser } from './browser';
+import { ALL_TICKED, submitDraft, type TestEnv } from './harness';
+import { hasChromium, seededBrowser } from './browser';
 
 mkdirSync('test/artifacts', { recursive: true });
 
@@ -15,19 +15,9 @@ describe.skipIf(!hasChromium && !process.env.CI)('sign-off link states on a 375-
   let t: TestEnv;
   let browser: Browser;
   let base: string;
-  let closeBrowser: (() => Promise<void>) | undefined;
   let demo: Awaited<ReturnType<TestEnv['seed']>>;
   const LOCALES = [['zh', 'zh-CN', ''], ['en', 'en-GB', '?lang=en']] as const;
-
-  beforeAll(async () => {
-    t = await createTestEnv('postgres');
-    demo = await t.seed();
-    ({ base, browser, close: closeBrowser } = await openBrowser(t));
-  });
-  afterAll(async () => {
-    await closeBrowser?.();
-    await t?.close();
-  });
+  seededBrowser((s) => ({ t, demo, browser, base } = s));
 
   /** Opens a path in each language without JavaScript (as the tester's phone did) and hands each page to `check`. */
   async function inBoth(name: string, path: string, check: (page: Page, lang: 'zh' | 'en') => Promise<void>) {
