@@ -21,7 +21,11 @@ export interface CommandLine {
 }
 
 const SYNOPSIS = 'migrate | bootstrap --name N --email E | token --email E | demo | installation | installation:renew | secret:adopt | audit:verify';
-const USAGE = words(`用法：npm run cli -- <${SYNOPSIS}> [--lang en]`, `usage: npm run cli -- <${SYNOPSIS}> [--lang en]`);
+const USAGE = words(`用法：npm run cli -- <${SYNOPSIS}> [--lang zh-CN|en]`, `usage: npm run cli -- <${SYNOPSIS}> [--lang zh-CN|en]`);
+
+/** What `--lang` takes (any case): Chinese, the default, or English. */
+const LANGS: Record<string, Locale> = { 'zh-cn': 'zh-CN', zh: 'zh-CN', en: 'en' };
+const langOf = (value: string): Locale | undefined => LANGS[value.toLowerCase()];
 
 /** A refusal the CLI words itself (a wrong command line, an unreachable server), in both languages. */
 export class CliError extends Error {
@@ -39,24 +43,40 @@ function commandLineProblem(err: Error & { code?: string }): Words {
   switch (err.code) {
     case 'ERR_PARSE_ARGS_UNKNOWN_OPTION': return words(`未知选项 ${named}`, `unknown option ${named}`);
     case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE': return words(`选项 ${named} 缺少取值`, `option ${named} needs a value`);
-    case 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL': return words(`多余的参数 ${named}`, `unexpected argument ${named}`);
     default: return words('无法解析', err.message);
   }
 }
 
-/** Checks a command line before any database is opened: a wrong one is refused with the usage. */
+const usageError = (said: Words) => new CliError('usage', words(`命令行有误（${said.zh}）。${USAGE.zh}`, `${said.en}. ${USAGE.en}`));
+
+/**
+ * The language refusals are worded in, read before the command line is checked (a wrong one is
+ * refused in it too): a valid `--lang`, else an English LC_ALL / LC_MESSAGES / LANG, else zh-CN
+ * (zh-CN first, like the API). A wrong `--lang` is refused by parseCommandLine.
+ */
+export function cliLocale(argv: string[], env: Record<string, string | undefined>): Locale {
+  const flag = argv.find((_, i) => argv[i - 1] === '--lang') ?? argv.find((a) => a.startsWith('--lang='))?.slice('--lang='.length);
+  const chosen = flag === undefined ? undefined : langOf(flag);
+  if (chosen) return chosen;
+  const posix = env.LC_ALL || env.LC_MESSAGES || env.LANG || '';
+  return posix.toLowerCase().startsWith('en') ? 'en' : 'zh-CN';
+}
+
+/** Checks a command line before any database is opened: a wrong one is refused with the usage. Options may come before the command or after it. */
 export function parseCommandLine(argv: string[]): CommandLine {
-  const [command, ...rest] = argv;
-  let values: { name?: string; email?: string };
+  let values: { name?: string; email?: string; lang?: string };
+  let positionals: string[];
   try {
-    ({ values } = parseArgs({ args: rest, options: { name: { type: 'string' }, email: { type: 'string' }, lang: { type: 'string' } }, strict: true }));
+    ({ values, positionals } = parseArgs({ args: argv, options: { name: { type: 'string' }, email: { type: 'string' }, lang: { type: 'string' } }, strict: true, allowPositionals: true }));
   } catch (err) {
-    const said = commandLineProblem(err as Error & { code?: string });
-    throw new CliError('usage', words(`命令行有误（${said.zh}）。${USAGE.zh}`, `${said.en}. ${USAGE.en}`));
+    throw usageError(commandLineProblem(err as Error & { code?: string }));
   }
+  const [command, ...extra] = positionals;
   if (!command || !(COMMANDS as readonly string[]).includes(command)) {
     throw new CliError('usage', command ? words(`未知命令：${command}。${USAGE.zh}`, `unknown command: ${command}. ${USAGE.en}`) : USAGE);
   }
+  if (extra.length) throw usageError(words(`多余的参数 ${extra[0]}`, `unexpected argument ${extra[0]}`));
+  if (values.lang !== undefined && !langOf(values.lang)) throw usageError(words(`--lang 只能是 zh-CN 或 en，而不是 ${values.lang}`, `--lang takes zh-CN or en, not ${values.lang}`));
   if (command === 'bootstrap' && (!values.name || !values.email)) throw new CliError('usage', words('bootstrap 需要 --name 和 --email', 'bootstrap needs --name and --email'));
   if (command === 'token' && !values.email) throw new CliError('usage', words('token 需要 --email', 'token needs --email'));
   return { command: command as Command, values: { name: values.name, email: values.email } };
@@ -134,3 +154,4 @@ export function refusal(err: unknown, locale: Locale): { error: { code: string; 
     : { code: 'cli_error', message: (err as Error).message };
   return { error };
 }
+

@@ -1,0 +1,63 @@
+import { execFile } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cliLocale, parseCommandLine, refusal } from '../src/cli/commands';
+import { createTestEnv, type TestEnv } from './harness';
+
+/**
+ * The CLI as an operator types it: where options may go and what `--lang` takes, what it says when
+ * the database cannot be used, the checks `bootstrap` shares with the API, and the audit events
+ * of the commands that end credentials or change the installation.
+ */
+const SECRET = 'test-secret-0123456789abcdef0123456789abcdef';
+const CJK = /[\u4e00-\u9fff]/;
+
+/** `npm run cli -- …` as a separate process (tsx, as npm runs it), with its own environment. */
+function cli(args: string[], env: Record<string, string>): Promise<{ code: number; out: any }> {
+  const { DATABASE_URL: _unused, LANG: _lang, LC_ALL: _all, LC_MESSAGES: _messages, ...inherited } = process.env;
+  return new Promise((resolve) => {
+    execFile(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], { env: { ...inherited, APP_SECRET: SECRET, LOG_LEVEL: 'silent', ...env } }, (err, stdout) =>
+      resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, out: JSON.parse(stdout.trim().split('\n').at(-1)!) }));
+  });
+}
+
+/** What the CLI prints for a command line it refuses (details included, as `any` for the assertions). */
+const refused = (argv: string[]): any => {
+  try {
+    parseCommandLine(argv);
+  } catch (err) {
+    return err;
+  }
+  throw new Error(`accepted: ${argv.join(' ')}`);
+};
+
+describe('the command line', () => {
+  it('takes options before the command as well as after it', () => {
+    expect(parseCommandLine(['--lang', 'en', 'audit:verify'])).toEqual({ command: 'audit:verify', values: {} });
+    expect(parseCommandLine(['--email', 'li@example.cn', 'token', '--lang=zh-CN'])).toEqual({ command: 'token', values: { email: 'li@example.cn' } });
+    expect(refusal(refused(['audit:verify', 'now']), 'en').error).toMatchObject({ code: 'usage', message: expect.stringMatching(/^unexpected argument now\. usage:/) });
+    expect(refusal(refused(['--lang', 'en']), 'en').error.code).toBe('usage');
+  });
+
+  it('refuses a --lang it does not know, naming the values it takes, in the language of the environment', () => {
+    const err = refused(['audit:verify', '--lang', 'xx']);
+    expect(refusal(err, 'en').error).toMatchObject({ code: 'usage', message: expect.stringContaining('--lang takes zh-CN or en, not xx') });
+    expect(refusal(err, 'zh-CN').error.message).toContain('--lang 只能是 zh-CN 或 en，而不是 xx');
+    expect(cliLocale(['audit:verify', '--lang', 'xx'], { LANG: 'en_US.UTF-8' })).toBe('en');
+    expect(cliLocale(['--lang', 'EN', 'audit:verify'], {})).toBe('en');
+    expect(cliLocale(['--lang=zh-CN', 'audit:verify'], { LANG: 'en_US.UTF-8' })).toBe('zh-CN');
+    expect(cliLocale(['audit:verify'], {})).toBe('zh-CN');
+  });
+});
+
+describe('an operator who puts --lang first', () => {
+  let t: TestEnv;
+  beforeAll(async () => {
+    t = await createTestEnv('postgres');
+  }, 60_000);
+  afterAll(() => t?.close());
+
+  it('audit:verify runs and answers in English', { timeout: 60_000 }, async () => {
+    const verified = await cli(['--lang', 'en', 'audit:verify'], { DATABASE_URL: t.runtime.config.databaseUrl! });
+    expect(verified).toMatchObject({ code: 0, out: { ok: true } });
+  });
+});
