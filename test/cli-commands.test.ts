@@ -1,7 +1,10 @@
 import { execFile } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { databaseRefusal } from '../db/node';
 import { cliLocale, parseCommandLine, refusal } from '../src/cli/commands';
+import { ADMIN_URL, databaseUrl } from './database-url';
 import { createTestEnv, type TestEnv } from './harness';
+import { freePort } from './project-copy';
 
 /**
  * The CLI as an operator types it: where options may go and what `--lang` takes, what it says when
@@ -46,6 +49,38 @@ describe('the command line', () => {
     expect(cliLocale(['--lang', 'EN', 'audit:verify'], {})).toBe('en');
     expect(cliLocale(['--lang=zh-CN', 'audit:verify'], { LANG: 'en_US.UTF-8' })).toBe('zh-CN');
     expect(cliLocale(['audit:verify'], {})).toBe('zh-CN');
+  });
+});
+
+describe('a database that cannot be used', () => {
+  it('a refused sign-in gives the server\'s reason; a statement\'s own fault is left as it is', () => {
+    const wrapped = (code: string, message: string) => Object.assign(new Error('Failed query: CREATE SCHEMA IF NOT EXISTS "drizzle"'), { cause: Object.assign(new Error(message), { code }) });
+    const signIn = databaseRefusal(wrapped('28P01', 'password authentication failed for user "operator"'), 'postgres://operator:hunter2@db.example.edu.cn:6432/imprimatur');
+    expect(signIn?.code).toBe('unavailable');
+    expect(signIn?.said.en).toContain('cannot connect to the database at db.example.edu.cn:6432: cannot sign in to database "imprimatur" (password authentication failed for user "operator")');
+    expect(signIn?.said.zh).toContain('无法登录数据库 "imprimatur"');
+    expect(signIn?.message).not.toContain('hunter2');
+    expect(databaseRefusal(wrapped('42601', 'syntax error at or near "CREAT"'), 'postgres://db/imprimatur')).toBeNull();
+  });
+
+  it('a closed port: unavailable, naming host and port, never the password', { timeout: 60_000 }, async () => {
+    const port = await freePort();
+    const url = `postgres://operator:hunter2-secret@127.0.0.1:${port}/imprimatur`;
+    const en = await cli(['--lang', 'en', 'installation'], { DATABASE_URL: url });
+    expect(en.code).toBe(1);
+    expect(en.out.error).toEqual({ code: 'unavailable', message: expect.stringContaining(`cannot connect to the database at 127.0.0.1:${port}: connection refused`) });
+    expect(JSON.stringify(en.out)).not.toContain('hunter2');
+    expect(en.out.error.message).not.toMatch(CJK);
+  });
+
+  it('a database that does not exist: database_not_found, naming it, in Chinese by default', { timeout: 60_000 }, async () => {
+    const url = new URL(databaseUrl(`imp_missing_${process.pid}`));
+    url.password = 'hunter2-secret';
+    const zh = await cli(['installation'], { DATABASE_URL: url.toString() });
+    expect(zh.code).toBe(1);
+    expect(zh.out.error.code).toBe('database_not_found');
+    expect(zh.out.error.message).toContain(`数据库 "imp_missing_${process.pid}" 在 ${new URL(ADMIN_URL).host} 上不存在`);
+    expect(JSON.stringify(zh.out)).not.toContain('hunter2');
   });
 });
 

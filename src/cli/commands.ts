@@ -151,7 +151,15 @@ export function refusal(err: unknown, locale: Locale): { error: { code: string; 
     err instanceof AppError ? { code: err.code, message: err.localized(locale) }
     : err instanceof CliError ? { code: err.code, message: err.said.in(locale) }
     : err instanceof ConfigError ? { code: err.code, message: err.said.in(locale) }
-    : { code: 'cli_error', message: (err as Error).message };
+    : { code: 'cli_error', message: withCauses(err) };
   return { error };
 }
 
+/** An unforeseen error with what it wraps (drizzle's "Failed query: …" says only which statement; the driver's reason is its cause). */
+function withCauses(err: unknown): string {
+  const said: string[] = [];
+  for (let e = err as { message?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 4; e = e.cause as typeof e, depth++) {
+    if (typeof e.message === 'string' && e.message) said.push(e.message.trim());
+  }
+  return said.join(': ') || String(err);
+}
