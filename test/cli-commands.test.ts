@@ -1,7 +1,10 @@
 import { execFile } from 'node:child_process';
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { people } from '../db/schema';
 import { databaseRefusal } from '../db/node';
-import { cliLocale, parseCommandLine, refusal } from '../src/cli/commands';
+import { cliLocale, parseCommandLine, refusal, runCommand, type CommandContext } from '../src/cli/commands';
+import { AppError } from '../src/lib/errors';
 import { ADMIN_URL, databaseUrl } from './database-url';
 import { createTestEnv, type TestEnv } from './harness';
 import { freePort } from './project-copy';
@@ -50,6 +53,34 @@ describe('the command line', () => {
     expect(cliLocale(['--lang=zh-CN', 'audit:verify'], { LANG: 'en_US.UTF-8' })).toBe('zh-CN');
     expect(cliLocale(['audit:verify'], {})).toBe('zh-CN');
   });
+});
+
+describe('bootstrap checks the first admin as the API checks a new person', () => {
+  it('refuses an address that is none, or a blank name, as validation_failed naming the field', () => {
+    const bad = refused(['bootstrap', '--name', 'X', '--email', 'notanemail']);
+    expect(bad).toBeInstanceOf(AppError);
+    const en = refusal(bad, 'en').error;
+    expect(en).toMatchObject({ code: 'validation_failed', message: 'Invalid request: email', details: [{ path: 'email', message: 'Invalid email address' }] });
+    expect((refusal(bad, 'zh-CN').error as any).details[0].message).toMatch(CJK);
+    const blank = refusal(refused(['bootstrap', '--name', '  ', '--email', ' Admin@B.cn ']), 'en').error as any;
+    expect(blank.details.map((d: { path: string }) => d.path)).toEqual(['name', 'email']);
+    expect((refusal(refused(['bootstrap', '--name', '张\n三', '--email', 'a@b.cn']), 'en').error as any).details[0].path).toBe('name');
+  });
+
+  it('keeps the name trimmed, so the admin is found by token --email', async () => {
+    const t = await createTestEnv('postgres');
+    try {
+      const ctx: CommandContext = { db: t.runtime.database.db, deps: t.runtime.deps, kind: 'postgres', publicUrl: t.runtime.config.publicUrl };
+      const line = parseCommandLine(['bootstrap', '--name', '  首位管理员 ', '--email', 'Admin@B.cn']);
+      const made = (await runCommand(ctx, line, 'zh-CN')).output as { personId: string };
+      const [admin] = await t.runtime.database.db.select({ name: people.name, email: people.email }).from(people).where(eq(people.id, made.personId));
+      expect(admin).toEqual({ name: '首位管理员', email: 'Admin@B.cn' });
+      const token = (await runCommand(ctx, parseCommandLine(['token', '--email', 'admin@b.cn']), 'zh-CN')).output as { personId: string };
+      expect(token.personId).toBe(made.personId);
+    } finally {
+      await t.close();
+    }
+  }, 60_000);
 });
 
 describe('a database that cannot be used', () => {

@@ -71,8 +71,8 @@ describe('CLI commands while npm start holds the embedded database', () => {
     expect(token.code).toBe(0);
     expect((await api('/api/v1/me', token.out.token)).status).toBe(200);
     expect((await cli(['migrate'])).out).toEqual({ migrated: true, database: 'pglite' });
-    expect((await cli(['token', '--email', 'nobody@example.cn', '--lang', 'en'])).out).toEqual({ error: { code: 'not_found', message: 'person not found' } });
-    expect((await cli(['token', '--email', 'nobody@example.cn'])).out).toEqual({ error: { code: 'not_found', message: '人员不存在' } });
+    expect((await cli(['token', '--email', 'nobody@example.cn', '--lang', 'en'])).out).toEqual({ error: { code: 'not_found', message: 'person not found', details: { field: 'email' } } });
+    expect((await cli(['token', '--email', 'nobody@example.cn'])).out).toEqual({ error: { code: 'not_found', message: '人员不存在', details: { field: 'email' } } });
     // Another APP_SECRET is refused through the hand-off too; the secret is not changed under a running server.
     const otherSecret = await cli(['token', '--email', first.holders.drafter.email], { APP_SECRET: 'another-secret-0123456789abcdef0123456789' });
     expect(otherSecret.code).toBe(1);

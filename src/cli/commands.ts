@@ -2,12 +2,14 @@ import { parseArgs } from 'node:util';
 import type { Db } from '../../db/client';
 import { exclusively } from '../../db/exclusive';
 import { ConfigError } from '../config';
-import { AppError, words, type Words } from '../lib/errors';
+import { AppError, errorBody, words, type Words } from '../lib/errors';
+import { validationError } from '../lib/http';
 import type { Locale } from '../lib/i18n';
 import type { ServiceDeps } from '../services/context';
 import { verificationReport, verificationSaid, verifyAuditChain } from '../services/audit';
 import { bootstrapAdmin, demoCollege, operatorToken } from '../services/bootstrap';
 import { adoptSecret, readInstallation, renewInstallation } from '../services/installation';
+import { NewPersonBody } from '../routes/org/org.routes';
 
 /**
  * The CLI's commands, run the same way whether the CLI opened the database itself or handed the
@@ -79,7 +81,18 @@ export function parseCommandLine(argv: string[]): CommandLine {
   if (values.lang !== undefined && !langOf(values.lang)) throw usageError(words(`--lang 只能是 zh-CN 或 en，而不是 ${values.lang}`, `--lang takes zh-CN or en, not ${values.lang}`));
   if (command === 'bootstrap' && (!values.name || !values.email)) throw new CliError('usage', words('bootstrap 需要 --name 和 --email', 'bootstrap needs --name and --email'));
   if (command === 'token' && !values.email) throw new CliError('usage', words('token 需要 --email', 'token needs --email'));
+  if (command === 'bootstrap') return { command, values: newPerson({ name: values.name, email: values.email }) };
   return { command: command as Command, values: { name: values.name, email: values.email } };
+}
+
+/**
+ * The first admin's name and address, checked and trimmed by the API's own rules for a new person
+ * (POST /api/v1/people), refused the same way: validation_failed naming the field.
+ */
+function newPerson(input: { name?: string; email?: string }): { name: string; email: string } {
+  const parsed = NewPersonBody.pick({ name: true, email: true }).safeParse(input);
+  if (!parsed.success) throw validationError(parsed.error.issues, 'argv', input);
+  return parsed.data;
 }
 
 /** The advisory locks `demo` and `bootstrap` hold while they look for what they would make, and make it. */
@@ -145,10 +158,10 @@ export async function runCommand(ctx: CommandContext, { command, values }: Comma
   }
 }
 
-/** Any failure as the CLI prints it: `{ error: { code, message } }` in the caller's language. */
-export function refusal(err: unknown, locale: Locale): { error: { code: string; message: string } } {
+/** Any failure as the CLI prints it: `{ error: { code, message, details? } }` in the caller's language, an AppError as the API answers it. */
+export function refusal(err: unknown, locale: Locale): { error: { code: string; message: string; details?: unknown } } {
   const error =
-    err instanceof AppError ? { code: err.code, message: err.localized(locale) }
+    err instanceof AppError ? errorBody(err, locale).error
     : err instanceof CliError ? { code: err.code, message: err.said.in(locale) }
     : err instanceof ConfigError ? { code: err.code, message: err.said.in(locale) }
     : { code: 'cli_error', message: withCauses(err) };
