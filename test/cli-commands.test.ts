@@ -1,13 +1,15 @@
 import { execFile } from 'node:child_process';
-import { eq } from 'drizzle-orm';
+import { desc, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { people } from '../db/schema';
+import { auditEvents, people } from '../db/schema';
 import { databaseRefusal } from '../db/node';
-import { cliLocale, parseCommandLine, refusal, runCommand, type CommandContext } from '../src/cli/commands';
+import { cliLocale, parseCommandLine, refusal, runCommand, type CommandContext, type CommandLine } from '../src/cli/commands';
 import { AppError } from '../src/lib/errors';
+import { secretCheckOf } from '../src/services/installation';
 import { ADMIN_URL, databaseUrl } from './database-url';
 import { createTestEnv, type TestEnv } from './harness';
 import { freePort } from './project-copy';
+import { rowsOf } from './registry-fixtures';
 
 /**
  * The CLI as an operator types it: where options may go and what `--lang` takes, what it says when
@@ -112,6 +114,37 @@ describe('a database that cannot be used', () => {
     expect(zh.out.error.code).toBe('database_not_found');
     expect(zh.out.error.message).toContain(`数据库 "imp_missing_${process.pid}" 在 ${new URL(ADMIN_URL).host} 上不存在`);
     expect(JSON.stringify(zh.out)).not.toContain('hunter2');
+  });
+});
+
+describe('commands that end credentials or change the installation are in the audit chain', () => {
+  let t: TestEnv;
+  let ctx: CommandContext;
+  beforeAll(async () => {
+    t = await createTestEnv('postgres');
+    ctx = { db: t.runtime.database.db, deps: t.runtime.deps, kind: 'postgres', publicUrl: t.runtime.config.publicUrl };
+  }, 60_000);
+  afterAll(() => t?.close());
+  const run = (line: CommandLine, c = ctx) => runCommand(c, line, 'en');
+  const latest = async () => (await t.runtime.database.db.select().from(auditEvents).orderBy(desc(auditEvents.seq)).limit(1))[0]!;
+
+  it('secret:adopt records whether the secret changed, without the secret or its check; installation:renew the ids; the chain still verifies', async () => {
+    const other = 'another-secret-0123456789abcdef0123456789';
+    const adopted = await run({ command: 'secret:adopt', values: {} }, { ...ctx, deps: { ...ctx.deps, config: { ...ctx.deps.config, appSecret: other } } });
+    expect(adopted.output).toEqual({ adopted: true, changed: true });
+    const adoptEvent = await latest();
+    expect(adoptEvent).toMatchObject({ action: 'installation.secret_adopted', actorId: null, subjectType: 'installation', data: { via: 'cli', changed: true } });
+    const said = JSON.stringify(adoptEvent);
+    for (const secret of [other, SECRET]) {
+      expect(said).not.toContain(secret);
+      expect(said).not.toContain(await secretCheckOf(secret));
+    }
+    const renewed = (await run({ command: 'installation:renew', values: {} })).output as { previousId: string; id: string };
+    expect(await latest()).toMatchObject({ action: 'installation.renewed', actorId: null, subjectType: 'installation', subjectId: renewed.id, data: { via: 'cli', previousId: renewed.previousId } });
+    const verified = await run({ command: 'audit:verify', values: {} });
+    expect(verified).toMatchObject({ exitCode: 0, output: { ok: true } });
+    const [count] = rowsOf<{ n: number }>(await t.runtime.database.db.execute(sql`select count(*)::int as n from audit_events where action like 'installation.%'`));
+    expect(count!.n).toBe(2);
   });
 });
 

@@ -143,9 +143,9 @@ export async function runCommand(ctx: CommandContext, { command, values }: Comma
     case 'installation':
       return { output: await readInstallation(db), exitCode: 0 };
     case 'installation:renew':
-      return { output: await renewInstallation(db), exitCode: 0 };
+      return { output: await renewInstallation(db, deps), exitCode: 0 };
     case 'secret:adopt': {
-      const { changed } = await adoptSecret(db, deps.config.appSecret);
+      const { changed } = await adoptSecret(db, deps);
       const note = changed
         ? words('此数据库现使用本进程的 APP_SECRET：此前签发的令牌、审核链接和会话已全部失效，请用新密钥重启各进程。', 'This database now goes with this process\'s APP_SECRET: every earlier token, sign-off link and session has stopped working; restart every process with the new secret.')
         : words('此数据库本就使用这个 APP_SECRET，没有变化。', 'This database already goes with this APP_SECRET; nothing changed.');
