@@ -81,6 +81,16 @@ describe('CLI commands while npm start holds the embedded database', () => {
     const adopt = await cli(['secret:adopt'], { APP_SECRET: 'another-secret-0123456789abcdef0123456789' });
     expect(adopt.out.error.code).toBe('secret_in_use');
     expect(adopt.out.error.message).toContain('请先停止服务');
+    // Nor the installation id its queues use: refused, the id kept, the server still ready for its database.
+    const installation = (await cli(['installation'])).out;
+    const renew = await cli(['installation:renew', '--lang', 'en']);
+    expect(renew.code).toBe(1);
+    expect(renew.out.error.code).toBe('installation_in_use');
+    expect(renew.out.error.message).toContain('stop the server, run npm run cli -- installation:renew, then start the server');
+    expect((await cli(['installation'])).out).toEqual(installation);
+    const ready = await (await fetch(`http://127.0.0.1:${port}/readyz`)).json();
+    expect(ready.installation.id).toBe(installation.id);
+    expect(JSON.stringify(ready)).not.toContain('replaced');
   });
 
   it('a holder that takes no commands: a clear refusal in both languages, the database left alone', { timeout: 240_000 }, async () => {
