@@ -175,6 +175,59 @@ function isAlive(pid: number): boolean {
   }
 }
 
+/** Why a connection could not be made, by the socket's or the driver's code. */
+const CONNECT_FAILURES: Record<string, [string, string]> = {
+  ECONNREFUSED: ['连接被拒绝', 'connection refused'],
+  ENOTFOUND: ['找不到该主机', 'host not found'],
+  EAI_AGAIN: ['暂时无法解析该主机名', 'host name not resolved just now'],
+  ETIMEDOUT: ['连接超时', 'connection timed out'],
+  CONNECT_TIMEOUT: ['连接超时', 'connection timed out'],
+  EHOSTUNREACH: ['主机不可达', 'host unreachable'],
+  ENETUNREACH: ['网络不可达', 'network unreachable'],
+  ECONNRESET: ['连接被对方断开', 'connection reset'],
+  CONNECTION_CLOSED: ['连接被对方关闭', 'connection closed'],
+  '57P03': ['数据库正在启动或停止', 'the server is starting up or shutting down'],
+  '53300': ['数据库连接数已满', 'too many connections'],
+};
+
+/** Where DATABASE_URL points, for a message: host:port and database, never the user's password. */
+function databaseAt(url: string): { at: string; database: string } {
+  try {
+    const u = new URL(url);
+    const host = u.hostname || u.searchParams.get('host') || 'localhost';
+    return { at: `${host}:${u.port || 5432}`, database: decodeURIComponent(u.pathname.slice(1)) || decodeURIComponent(u.username) || 'postgres' };
+  } catch {
+    // A URL of several hosts (h1,h2) is not a WHATWG URL: name the variable instead.
+    return { at: 'DATABASE_URL', database: '' };
+  }
+}
+
+/**
+ * A Postgres server that cannot be used at all, said plainly: drizzle's error says only which
+ * statement failed ("Failed query: CREATE SCHEMA …"), the driver's reason is its cause. Null for
+ * anything else (a migration's own fault is left as it is).
+ */
+export function databaseRefusal(err: unknown, url: string): ConfigError | null {
+  const code = sqlState(err);
+  if (!code) return null;
+  const { at, database } = databaseAt(url);
+  if (code === '3D000') {
+    return new ConfigError(words(
+      `数据库 "${database}" 在 ${at} 上不存在：请先创建它（createdb ${database}），或改正 DATABASE_URL。`,
+      `database "${database}" does not exist at ${at}: create it first (createdb ${database}), or correct DATABASE_URL.`,
+    ), 'database_not_found');
+  }
+  // Invalid authorization (a wrong password, an unknown role, no pg_hba.conf entry): the server's own words, which never carry the password.
+  const server = (err as { cause?: { message?: string } }).cause?.message ?? (err as Error).message;
+  const why = code.startsWith('28') ? [`无法登录数据库 "${database}"（${server}）`, `cannot sign in to database "${database}" (${server})`]
+    : CONNECT_FAILURES[code] ?? (code.startsWith('08') ? ['连接失败', 'connection failed'] : null);
+  if (!why) return null;
+  return new ConfigError(words(
+    `无法连接数据库 ${at}：${why[0]}。请确认 PostgreSQL 已启动、可从本机访问，且 DATABASE_URL 的主机、端口、用户和密码正确。`,
+    `cannot connect to the database at ${at}: ${why[1]}. Check that PostgreSQL is running and reachable from here, and that DATABASE_URL's host, port, user and password are right.`,
+  ), 'unavailable');
+}
+
 /**
  * Applies drizzle-kit migrations, then the database routines in db/sql (functions and triggers,
  * re-applied whole when a file changes, like Flyway's repeatable migrations). A routine file

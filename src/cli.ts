@@ -1,8 +1,8 @@
 import { dataDirHolder, pgliteSidecar } from '../db/node';
 import { parseConfig } from './config';
-import { parseCommandLine, refusal, runCommand } from './cli/commands';
+import { cliLocale, parseCommandLine, refusal, runCommand } from './cli/commands';
 import { sendCommand } from './cli/local-socket';
-import { parseLocale, type Locale } from './lib/i18n';
+import type { Locale } from './lib/i18n';
 import { createLogger } from './lib/logger';
 import { createRuntime } from './runtime';
 import { secretCheckOf } from './services/installation';
@@ -13,13 +13,6 @@ import { secretCheckOf } from './services/installation';
  * Refusals speak zh-CN, or English with `--lang en` or an English locale (LC_ALL, LC_MESSAGES, LANG).
  * While `npm start` holds the embedded database, the command is handed to it (src/cli/local-socket.ts).
  */
-
-/** zh-CN first, like the API: English only when asked for by `--lang` or an English locale. */
-export function cliLocale(flag: string | undefined, env: Record<string, string | undefined>): Locale {
-  if (flag) return parseLocale(flag);
-  const posix = env.LC_ALL || env.LC_MESSAGES || env.LANG || '';
-  return posix.toLowerCase().startsWith('en') ? 'en' : 'zh-CN';
-}
 
 async function main(argv: string[], locale: Locale): Promise<{ output: unknown; exitCode: number; note?: string }> {
   // A wrong command line is refused before the database is opened.
@@ -45,8 +38,7 @@ async function main(argv: string[], locale: Locale): Promise<{ output: unknown; 
 }
 
 const argv = process.argv.slice(2);
-const langFlag = argv.find((a, i) => argv[i - 1] === '--lang') ?? argv.find((a) => a.startsWith('--lang='))?.slice(7);
-const locale = cliLocale(langFlag, process.env);
+const locale = cliLocale(argv, process.env);
 main(argv, locale)
   .then(({ output, exitCode, note }) => {
     if (note) process.stderr.write(`${note}\n`);

@@ -174,7 +174,7 @@ type RawConfig = z.output<typeof configSchema>;
 export class ConfigError extends Error {
   constructor(
     readonly said: Words,
-    readonly code: 'invalid_config' | 'database_in_use' = 'invalid_config',
+    readonly code: 'invalid_config' | 'database_in_use' | 'database_not_found' | 'unavailable' = 'invalid_config',
   ) {
     super(`${said.zh}\n${said.en}`);
   }

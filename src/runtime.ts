@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { migrateDatabase, openDatabase, type OnQuery } from '../db/node';
+import { databaseRefusal, migrateDatabase, openDatabase, type OnQuery } from '../db/node';
 import type { Database } from '../db/client';
 import { createApp, type AppOptions } from './app';
 import { parseConfig, type Config } from './config';
@@ -77,7 +77,11 @@ export async function createRuntime(opts: RuntimeOptions = {}): Promise<Runtime>
   const config: Config = { ...raw, appSecret: raw.appSecret ?? devSecret(raw.pgliteDir, log) };
   if (config.dev && config.appSecret.length < 32) log.warn('APP_SECRET is shorter than 32 characters; refused outside dev mode');
   const database = await openDatabase({ url: config.databaseUrl, dataDir: config.pgliteDir, max: config.dbPoolSize, prepare: config.dbPrepare, onQuery: opts.onQuery });
-  await migrateDatabase(database);
+  // The first statements sent: a server that cannot be reached, or a database that does not exist, is said so here.
+  await migrateDatabase(database).catch(async (err: unknown) => {
+    await database.close().catch(() => {});
+    throw (config.databaseUrl && databaseRefusal(err, config.databaseUrl)) || err;
+  });
   if (!opts.adoptingSecret) await checkSecret(database.db, config.appSecret).catch(async (err: unknown) => {
     await database.close();
     throw err;

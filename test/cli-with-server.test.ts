@@ -71,8 +71,8 @@ describe('CLI commands while npm start holds the embedded database', () => {
     expect(token.code).toBe(0);
     expect((await api('/api/v1/me', token.out.token)).status).toBe(200);
     expect((await cli(['migrate'])).out).toEqual({ migrated: true, database: 'pglite' });
-    expect((await cli(['token', '--email', 'nobody@example.cn', '--lang', 'en'])).out).toEqual({ error: { code: 'not_found', message: 'person not found' } });
-    expect((await cli(['token', '--email', 'nobody@example.cn'])).out).toEqual({ error: { code: 'not_found', message: '人员不存在' } });
+    expect((await cli(['token', '--email', 'nobody@example.cn', '--lang', 'en'])).out).toEqual({ error: { code: 'not_found', message: 'person not found', details: { field: 'email' } } });
+    expect((await cli(['token', '--email', 'nobody@example.cn'])).out).toEqual({ error: { code: 'not_found', message: '人员不存在', details: { field: 'email' } } });
     // Another APP_SECRET is refused through the hand-off too; the secret is not changed under a running server.
     const otherSecret = await cli(['token', '--email', first.holders.drafter.email], { APP_SECRET: 'another-secret-0123456789abcdef0123456789' });
     expect(otherSecret.code).toBe(1);
@@ -81,6 +81,16 @@ describe('CLI commands while npm start holds the embedded database', () => {
     const adopt = await cli(['secret:adopt'], { APP_SECRET: 'another-secret-0123456789abcdef0123456789' });
     expect(adopt.out.error.code).toBe('secret_in_use');
     expect(adopt.out.error.message).toContain('请先停止服务');
+    // Nor the installation id its queues use: refused, the id kept, the server still ready for its database.
+    const installation = (await cli(['installation'])).out;
+    const renew = await cli(['installation:renew', '--lang', 'en']);
+    expect(renew.code).toBe(1);
+    expect(renew.out.error.code).toBe('installation_in_use');
+    expect(renew.out.error.message).toContain('stop the server, run npm run cli -- installation:renew, then start the server');
+    expect((await cli(['installation'])).out).toEqual(installation);
+    const ready = await (await fetch(`http://127.0.0.1:${port}/readyz`)).json();
+    expect(ready.installation.id).toBe(installation.id);
+    expect(JSON.stringify(ready)).not.toContain('replaced');
   });
 
   it('a holder that takes no commands: a clear refusal in both languages, the database left alone', { timeout: 240_000 }, async () => {

@@ -46,9 +46,10 @@ export const incidents = pgTable(
     reportedAt: at('reported_at').notNull(),
     /**
      * The acknowledgement window in force when it was reported (INCIDENT_ACK_MINUTES), so a later
-     * change of the setting moves no recorded deadline. Null: reported before it was kept (the setting applies).
+     * change of the setting moves no recorded deadline. Incidents reported before it was kept were given
+     * 60 by migration 0026 (see there), so the setting is never read back for an incident already reported.
      */
-    ackMinutes: integer('ack_minutes'),
+    ackMinutes: integer('ack_minutes').notNull(),
     acknowledgedAt: at('acknowledged_at'),
     acknowledgedById: uuid('acknowledged_by_id').references(() => people.id),
     repliedAt: at('replied_at'),

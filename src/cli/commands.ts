@@ -2,12 +2,14 @@ import { parseArgs } from 'node:util';
 import type { Db } from '../../db/client';
 import { exclusively } from '../../db/exclusive';
 import { ConfigError } from '../config';
-import { AppError, words, type Words } from '../lib/errors';
+import { AppError, errorBody, words, type Words } from '../lib/errors';
+import { validationError } from '../lib/http';
 import type { Locale } from '../lib/i18n';
 import type { ServiceDeps } from '../services/context';
 import { verificationReport, verificationSaid, verifyAuditChain } from '../services/audit';
 import { bootstrapAdmin, demoCollege, operatorToken } from '../services/bootstrap';
 import { adoptSecret, readInstallation, renewInstallation } from '../services/installation';
+import { NewPersonBody } from '../routes/org/org.routes';
 
 /**
  * The CLI's commands, run the same way whether the CLI opened the database itself or handed the
@@ -21,7 +23,11 @@ export interface CommandLine {
 }
 
 const SYNOPSIS = 'migrate | bootstrap --name N --email E | token --email E | demo | installation | installation:renew | secret:adopt | audit:verify';
-const USAGE = words(`用法：npm run cli -- <${SYNOPSIS}> [--lang en]`, `usage: npm run cli -- <${SYNOPSIS}> [--lang en]`);
+const USAGE = words(`用法：npm run cli -- <${SYNOPSIS}> [--lang zh-CN|en]`, `usage: npm run cli -- <${SYNOPSIS}> [--lang zh-CN|en]`);
+
+/** What `--lang` takes (any case): Chinese, the default, or English. */
+const LANGS: Record<string, Locale> = { 'zh-cn': 'zh-CN', zh: 'zh-CN', en: 'en' };
+const langOf = (value: string): Locale | undefined => LANGS[value.toLowerCase()];
 
 /** A refusal the CLI words itself (a wrong command line, an unreachable server), in both languages. */
 export class CliError extends Error {
@@ -39,27 +45,54 @@ function commandLineProblem(err: Error & { code?: string }): Words {
   switch (err.code) {
     case 'ERR_PARSE_ARGS_UNKNOWN_OPTION': return words(`未知选项 ${named}`, `unknown option ${named}`);
     case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE': return words(`选项 ${named} 缺少取值`, `option ${named} needs a value`);
-    case 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL': return words(`多余的参数 ${named}`, `unexpected argument ${named}`);
     default: return words('无法解析', err.message);
   }
 }
 
-/** Checks a command line before any database is opened: a wrong one is refused with the usage. */
+const usageError = (said: Words) => new CliError('usage', words(`命令行有误（${said.zh}）。${USAGE.zh}`, `${said.en}. ${USAGE.en}`));
+
+/**
+ * The language refusals are worded in, read before the command line is checked (a wrong one is
+ * refused in it too): a valid `--lang`, else an English LC_ALL / LC_MESSAGES / LANG, else zh-CN
+ * (zh-CN first, like the API). A wrong `--lang` is refused by parseCommandLine.
+ */
+export function cliLocale(argv: string[], env: Record<string, string | undefined>): Locale {
+  const flag = argv.find((_, i) => argv[i - 1] === '--lang') ?? argv.find((a) => a.startsWith('--lang='))?.slice('--lang='.length);
+  const chosen = flag === undefined ? undefined : langOf(flag);
+  if (chosen) return chosen;
+  const posix = env.LC_ALL || env.LC_MESSAGES || env.LANG || '';
+  return posix.toLowerCase().startsWith('en') ? 'en' : 'zh-CN';
+}
+
+/** Checks a command line before any database is opened: a wrong one is refused with the usage. Options may come before the command or after it. */
 export function parseCommandLine(argv: string[]): CommandLine {
-  const [command, ...rest] = argv;
-  let values: { name?: string; email?: string };
+  let values: { name?: string; email?: string; lang?: string };
+  let positionals: string[];
   try {
-    ({ values } = parseArgs({ args: rest, options: { name: { type: 'string' }, email: { type: 'string' }, lang: { type: 'string' } }, strict: true }));
+    ({ values, positionals } = parseArgs({ args: argv, options: { name: { type: 'string' }, email: { type: 'string' }, lang: { type: 'string' } }, strict: true, allowPositionals: true }));
   } catch (err) {
-    const said = commandLineProblem(err as Error & { code?: string });
-    throw new CliError('usage', words(`命令行有误（${said.zh}）。${USAGE.zh}`, `${said.en}. ${USAGE.en}`));
+    throw usageError(commandLineProblem(err as Error & { code?: string }));
   }
+  const [command, ...extra] = positionals;
   if (!command || !(COMMANDS as readonly string[]).includes(command)) {
     throw new CliError('usage', command ? words(`未知命令：${command}。${USAGE.zh}`, `unknown command: ${command}. ${USAGE.en}`) : USAGE);
   }
+  if (extra.length) throw usageError(words(`多余的参数 ${extra[0]}`, `unexpected argument ${extra[0]}`));
+  if (values.lang !== undefined && !langOf(values.lang)) throw usageError(words(`--lang 只能是 zh-CN 或 en，而不是 ${values.lang}`, `--lang takes zh-CN or en, not ${values.lang}`));
   if (command === 'bootstrap' && (!values.name || !values.email)) throw new CliError('usage', words('bootstrap 需要 --name 和 --email', 'bootstrap needs --name and --email'));
   if (command === 'token' && !values.email) throw new CliError('usage', words('token 需要 --email', 'token needs --email'));
+  if (command === 'bootstrap') return { command, values: newPerson({ name: values.name, email: values.email }) };
   return { command: command as Command, values: { name: values.name, email: values.email } };
+}
+
+/**
+ * The first admin's name and address, checked and trimmed by the API's own rules for a new person
+ * (POST /api/v1/people), refused the same way: validation_failed naming the field.
+ */
+function newPerson(input: { name?: string; email?: string }): { name: string; email: string } {
+  const parsed = NewPersonBody.pick({ name: true, email: true }).safeParse(input);
+  if (!parsed.success) throw validationError(parsed.error.issues, 'argv', input);
+  return parsed.data;
 }
 
 /** The advisory locks `demo` and `bootstrap` hold while they look for what they would make, and make it. */
@@ -110,9 +143,9 @@ export async function runCommand(ctx: CommandContext, { command, values }: Comma
     case 'installation':
       return { output: await readInstallation(db), exitCode: 0 };
     case 'installation:renew':
-      return { output: await renewInstallation(db), exitCode: 0 };
+      return { output: await renewInstallation(db, deps), exitCode: 0 };
     case 'secret:adopt': {
-      const { changed } = await adoptSecret(db, deps.config.appSecret);
+      const { changed } = await adoptSecret(db, deps);
       const note = changed
         ? words('此数据库现使用本进程的 APP_SECRET：此前签发的令牌、审核链接和会话已全部失效，请用新密钥重启各进程。', 'This database now goes with this process\'s APP_SECRET: every earlier token, sign-off link and session has stopped working; restart every process with the new secret.')
         : words('此数据库本就使用这个 APP_SECRET，没有变化。', 'This database already goes with this APP_SECRET; nothing changed.');
@@ -125,12 +158,21 @@ export async function runCommand(ctx: CommandContext, { command, values }: Comma
   }
 }
 
-/** Any failure as the CLI prints it: `{ error: { code, message } }` in the caller's language. */
-export function refusal(err: unknown, locale: Locale): { error: { code: string; message: string } } {
+/** Any failure as the CLI prints it: `{ error: { code, message, details? } }` in the caller's language, an AppError as the API answers it. */
+export function refusal(err: unknown, locale: Locale): { error: { code: string; message: string; details?: unknown } } {
   const error =
-    err instanceof AppError ? { code: err.code, message: err.localized(locale) }
+    err instanceof AppError ? errorBody(err, locale).error
     : err instanceof CliError ? { code: err.code, message: err.said.in(locale) }
     : err instanceof ConfigError ? { code: err.code, message: err.said.in(locale) }
-    : { code: 'cli_error', message: (err as Error).message };
+    : { code: 'cli_error', message: withCauses(err) };
   return { error };
+}
+
+/** An unforeseen error with what it wraps (drizzle's "Failed query: …" says only which statement; the driver's reason is its cause). */
+function withCauses(err: unknown): string {
+  const said: string[] = [];
+  for (let e = err as { message?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 4; e = e.cause as typeof e, depth++) {
+    if (typeof e.message === 'string' && e.message) said.push(e.message.trim());
+  }
+  return said.join(': ') || String(err);
 }

@@ -1,11 +1,11 @@
 import { chmodSync, rmSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { relative, resolve } from 'node:path';
-import { AppError, words } from '../lib/errors';
+import { AppError, words, type Words } from '../lib/errors';
 import type { Locale } from '../lib/i18n';
 import type { Log } from '../lib/log';
 import { secretCheckOf, secretMismatch } from '../services/installation';
-import { CliError, parseCommandLine, refusal, runCommand, type CommandContext } from './commands';
+import { CliError, parseCommandLine, refusal, runCommand, type Command, type CommandContext } from './commands';
 
 /**
  * The embedded PGlite database belongs to one process: while `npm start` holds it, a second process
@@ -21,6 +21,28 @@ export function socketAddress(path: string): string {
   const absolute = resolve(path);
   return Buffer.byteLength(absolute) <= 100 ? absolute : relative(process.cwd(), absolute);
 }
+
+/**
+ * Commands that change what the running server was started with (its APP_SECRET, the installation id
+ * its queue keys carry): taken here they would leave it working on the old one until a restart,
+ * refusing every new token, or not-ready on /readyz. They wait for the server to stop instead.
+ */
+const NOT_WHILE_SERVING: Partial<Record<Command, { code: string; said: Words }>> = {
+  'secret:adopt': {
+    code: 'secret_in_use',
+    said: words(
+      '内置数据库正由运行中的服务使用，它运行时不能更换 APP_SECRET：请先停止服务，再用新的 APP_SECRET 运行 npm run cli -- secret:adopt，然后用它启动服务。',
+      'The embedded database is held by the running server, whose APP_SECRET cannot change while it runs: stop the server, run npm run cli -- secret:adopt with the new APP_SECRET, then start the server with it.',
+    ),
+  },
+  'installation:renew': {
+    code: 'installation_in_use',
+    said: words(
+      '内置数据库正由运行中的服务使用，它的队列使用当前的安装编号，运行时不能更换：请先停止服务，再运行 npm run cli -- installation:renew，然后启动服务。',
+      'The embedded database is held by the running server, whose queues use the current installation id, which cannot change while it runs: stop the server, run npm run cli -- installation:renew, then start the server.',
+    ),
+  },
+};
 
 interface Answer {
   output: unknown;
@@ -53,13 +75,9 @@ export async function serveCommands(ctx: CommandContext, path: string, log: Log)
       locale = request.locale === 'en' ? 'en' : 'zh-CN';
       // Checked again here: the socket takes nothing the command line would refuse.
       const command = parseCommandLine(request.argv);
-      // secret:adopt first: it is run with the new secret, and must hear to stop the server, not that the secret differs.
-      if (command.command === 'secret:adopt') {
-        throw new CliError('secret_in_use', words(
-          '内置数据库正由运行中的服务使用，它运行时不能更换 APP_SECRET：请先停止服务，再用新的 APP_SECRET 运行 npm run cli -- secret:adopt，然后用它启动服务。',
-          'The embedded database is held by the running server, whose APP_SECRET cannot change while it runs: stop the server, run npm run cli -- secret:adopt with the new APP_SECRET, then start the server with it.',
-        ));
-      }
+      // Before the secret check: secret:adopt is run with the new secret, and must hear to stop the server, not that the secret differs.
+      const refused = NOT_WHILE_SERVING[command.command];
+      if (refused) throw new CliError(refused.code, refused.said);
       // A CLI run with another APP_SECRET is refused as if it had opened the database itself.
       if (request.secretCheck && request.secretCheck !== (await secretCheckOf(ctx.deps.config.appSecret))) throw secretMismatch();
       log.info({ command: command.command }, `CLI command ${command.command} taken on ${address}`);

@@ -15,30 +15,29 @@ describe('months on the Beijing calendar', () => {
 });
 
 describe('deadlines looked back on', () => {
-  const facts = { reportedAt: cst('2026-11-30T20:00:00'), ackMinutes: null, acknowledgedAt: null, class: null, repliedAt: null, promisedBy: null, resultAt: null };
+  const facts = { reportedAt: cst('2026-11-30T20:00:00'), ackMinutes: 60, acknowledgedAt: null, class: null, repliedAt: null, promisedBy: null, resultAt: null };
 
-  it('an incident keeps the acknowledgement window it was reported under, whatever the setting later', () => {
-    const kept = deadlineRecords({ ...facts, ackMinutes: 60, acknowledgedAt: cst('2026-11-30T20:50:00') }, 5, cst('2026-12-01T00:00:00'));
+  it('an incident is held to the acknowledgement window it was reported under', () => {
+    const kept = deadlineRecords({ ...facts, acknowledgedAt: cst('2026-11-30T20:50:00') }, cst('2026-12-01T00:00:00'));
     expect(kept.acknowledge).toEqual({ due: cst('2026-11-30T21:00:00'), doneAt: cst('2026-11-30T20:50:00'), outcome: 'met' });
-    // Reported before windows were kept: the setting applies.
-    expect(deadlineRecords({ ...facts, acknowledgedAt: cst('2026-11-30T20:50:00') }, 5, cst('2026-12-01T00:00:00')).acknowledge.outcome).toBe('missed');
+    expect(deadlineRecords({ ...facts, ackMinutes: 30, acknowledgedAt: cst('2026-11-30T20:50:00') }, cst('2026-12-01T00:00:00')).acknowledge.outcome).toBe('missed');
   });
 
   it('met when done by the time, missed when late or never done once passed, pending before, not applicable when not owed', () => {
-    const late = deadlineRecords({ ...facts, acknowledgedAt: cst('2026-11-30T21:30:00'), class: 'inquiry' }, 60, cst('2026-11-30T23:00:00'));
+    const late = deadlineRecords({ ...facts, acknowledgedAt: cst('2026-11-30T21:30:00'), class: 'inquiry' }, cst('2026-11-30T23:00:00'));
     expect(late.acknowledge).toEqual({ due: cst('2026-11-30T21:00:00'), doneAt: cst('2026-11-30T21:30:00'), outcome: 'missed' });
     // The same-day reply is owed by Beijing midnight: still pending at 23:00, missed at 00:00.
     expect(late.sameDayReply).toMatchObject({ due: cst('2026-11-30T23:59:59.999'), outcome: 'pending' });
-    expect(deadlineRecords({ ...facts, class: 'inquiry' }, 60, cst('2026-12-01T00:00:00')).sameDayReply.outcome).toBe('missed');
-    expect(deadlineRecords({ ...facts, class: 'inquiry', repliedAt: cst('2026-11-30T23:59:00') }, 60, cst('2026-12-05T00:00:00')).sameDayReply.outcome).toBe('met');
+    expect(deadlineRecords({ ...facts, class: 'inquiry' }, cst('2026-12-01T00:00:00')).sameDayReply.outcome).toBe('missed');
+    expect(deadlineRecords({ ...facts, class: 'inquiry', repliedAt: cst('2026-11-30T23:59:00') }, cst('2026-12-05T00:00:00')).sameDayReply.outcome).toBe('met');
     expect(late.result.outcome).toBe('not_applicable');
-    expect(deadlineRecords({ ...facts, class: 'hyping' }, 60, cst('2026-12-05T00:00:00')).sameDayReply.outcome).toBe('not_applicable');
-    expect(deadlineRecords(facts, 60, cst('2026-11-30T20:30:00')).acknowledge.outcome).toBe('pending');
+    expect(deadlineRecords({ ...facts, class: 'hyping' }, cst('2026-12-05T00:00:00')).sameDayReply.outcome).toBe('not_applicable');
+    expect(deadlineRecords(facts, cst('2026-11-30T20:30:00')).acknowledge.outcome).toBe('pending');
   });
 
   it('counts every key, zeros too', () => {
     const row = (over: Partial<SummaryRow>): SummaryRow => ({ ...facts, unitId: 'u1', unitName: '甲学院', severity: null, group: 'students', stage: 'reported', ...over });
-    const s = summarize([row({ severity: 'major', class: 'inquiry', repliedAt: cst('2026-11-30T21:00:00') }), row({ unitId: 'u2', unitName: '乙学院', group: 'teachers' }), row({ unitId: 'u2', unitName: '乙学院', group: 'other' })], 60, cst('2026-12-02T00:00:00'));
+    const s = summarize([row({ severity: 'major', class: 'inquiry', repliedAt: cst('2026-11-30T21:00:00') }), row({ unitId: 'u2', unitName: '乙学院', group: 'teachers' }), row({ unitId: 'u2', unitName: '乙学院', group: 'other' })], cst('2026-12-02T00:00:00'));
     expect(s.bySeverity).toEqual({ ordinary: 0, significant: 0, major: 1, especially_major: 0, unassessed: 2 });
     expect(s.byClass).toEqual({ inquiry: 1, hyping: 0, fabrication: 0, suggestion: 0, unassessed: 2 });
     expect(s.byGroup).toEqual({ students: 1, teachers: 1, other: 1 });

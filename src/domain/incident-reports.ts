@@ -56,9 +56,9 @@ export interface DeadlineRecords {
 export const RECORD_OF: Record<keyof DeadlineRecords, DeadlineKind> = { acknowledge: 'acknowledgeBy', sameDayReply: 'replyBy', result: 'resultBy' };
 
 /** Every deadline of an incident with whether it was kept, as of `now` (the same rules the workers chase). */
-export function deadlineRecords(f: IncidentFacts, ackMinutes: number, now: Date): DeadlineRecords {
+export function deadlineRecords(f: IncidentFacts, now: Date): DeadlineRecords {
   return {
-    acknowledge: record(acknowledgeDue(f, ackMinutes), f.acknowledgedAt, now),
+    acknowledge: record(acknowledgeDue(f), f.acknowledgedAt, now),
     sameDayReply: record(f.class === 'inquiry' ? endOfCstDay(f.reportedAt) : null, f.repliedAt, now),
     result: record(f.promisedBy, f.resultAt, now),
   };
@@ -83,7 +83,7 @@ const KEPT = ['met', 'missed', 'pending'] as const;
  * A month's counts: by severity, class, group, stage and unit (every key present, zeros too, so a
  * table and a spreadsheet have the same rows every month), and the deadlines kept and missed.
  */
-export function summarize<R extends SummaryRow>(rows: R[], ackMinutes: number, now: Date) {
+export function summarize<R extends SummaryRow>(rows: R[], now: Date) {
   const bySeverity = zeros([...SEVERITIES, UNASSESSED]);
   const byClass = zeros([...INCIDENT_CLASSES, UNASSESSED]);
   const byGroup = zeros(GROUPS);
@@ -99,7 +99,7 @@ export function summarize<R extends SummaryRow>(rows: R[], ackMinutes: number, n
     const unit = units.get(r.unitId) ?? { unitId: r.unitId, unitName: r.unitName, count: 0 };
     unit.count++;
     units.set(r.unitId, unit);
-    const records = deadlineRecords(r, ackMinutes, now);
+    const records = deadlineRecords(r, now);
     if (records.acknowledge.outcome !== 'not_applicable') acknowledge[records.acknowledge.outcome]++;
     if (records.sameDayReply.outcome !== 'not_applicable') sameDayReply[records.sameDayReply.outcome]++;
     return { row: r, records };

@@ -124,8 +124,8 @@ export function endOfCstDay(at: Date): Date {
 export interface DeadlineFacts {
   stage: IncidentStage;
   reportedAt: Date;
-  /** The acknowledgement window it was reported under; null: the setting now. */
-  ackMinutes: number | null;
+  /** The acknowledgement window it was reported under (INCIDENT_ACK_MINUTES then), in minutes. */
+  ackMinutes: number;
   acknowledgedAt: Date | null;
   class: IncidentClass | null;
   repliedAt: Date | null;
@@ -133,14 +133,17 @@ export interface DeadlineFacts {
   resultAt: Date | null;
 }
 
-/** What is still owed, and by when; a deadline met (or no longer applying) is null. */
-/** When a report must be acknowledged by: its own window (`setting` for one reported before windows were kept). */
-export const acknowledgeDue = (f: Pick<DeadlineFacts, 'reportedAt' | 'ackMinutes'>, setting: number) => new Date(f.reportedAt.getTime() + (f.ackMinutes ?? setting) * 60_000);
+/**
+ * When a report must be acknowledged by: by its own window, never the setting as it is now, so a
+ * change of INCIDENT_ACK_MINUTES moves no deadline already recorded.
+ */
+export const acknowledgeDue = (f: Pick<DeadlineFacts, 'reportedAt' | 'ackMinutes'>) => new Date(f.reportedAt.getTime() + f.ackMinutes * 60_000);
 
-export function deadlines(f: DeadlineFacts, ackMinutes: number): IncidentDeadlines {
+/** What is still owed, and by when; a deadline met (or no longer applying) is null. */
+export function deadlines(f: DeadlineFacts): IncidentDeadlines {
   const open = f.stage !== 'closed';
   return {
-    acknowledgeBy: open && !f.acknowledgedAt ? acknowledgeDue(f, ackMinutes) : null,
+    acknowledgeBy: open && !f.acknowledgedAt ? acknowledgeDue(f) : null,
     replyBy: open && f.class === 'inquiry' && !f.repliedAt ? endOfCstDay(f.reportedAt) : null,
     resultBy: open && f.promisedBy && !f.resultAt ? f.promisedBy : null,
   };

@@ -52,7 +52,7 @@ export async function incidentBulletin(db: Db, deps: ServiceDeps, actor: Person,
     issueNo: numbered?.n ?? 1,
     names: new Map(named.map((p) => [p.id, p.name])),
     replies,
-    records: deadlineRecords(i, deps.config.incidentAckMinutes, now),
+    records: deadlineRecords(i, now),
     printedAt: now,
   };
 }
@@ -68,7 +68,7 @@ export async function monthlySummary(db: Db, deps: Pick<ServiceDeps, 'now' | 'co
     .where(and(gte(incidents.reportedAt, from), lt(incidents.reportedAt, to)))
     .orderBy(asc(incidents.reportedAt), asc(incidents.id));
   const now = deps.now();
-  return { month, from, to, generatedAt: now, ...summarize(rows.map((r) => ({ ...r.incident, unitName: r.unitName })), deps.config.incidentAckMinutes, now) };
+  return { month, from, to, generatedAt: now, ...summarize(rows.map((r) => ({ ...r.incident, unitName: r.unitName })), now) };
 }
 
 export const INCIDENT_COLUMNS = [

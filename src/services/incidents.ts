@@ -156,7 +156,7 @@ export async function incidentView(db: Db, deps: ServiceDeps, row: IncidentRow) 
     .leftJoin(people, eq(people.id, incidentEntries.actorId))
     .where(eq(incidentEntries.incidentId, row.id))
     .orderBy(asc(incidentEntries.at), asc(incidentEntries.seq));
-  const due = deadlines(row, deps.config.incidentAckMinutes);
+  const due = deadlines(row);
   return { incident: row, entries, deadlines: due, actions: allowedActions(row.stage), now: deps.now() };
 }
 
@@ -297,7 +297,7 @@ export async function listIncidents(db: Db, deps: ServiceDeps, actor: Person, op
     .where(and(opts.includeClosed ? undefined : ne(incidents.stage, 'closed'), units ? inArray(incidents.unitId, units) : undefined))
     .orderBy(desc(sql`case ${incidents.severity} when 'especially_major' then 4 when 'major' then 3 when 'significant' then 2 else 1 end`), desc(incidents.urgent), asc(incidents.reportedAt))
     .limit(500);
-  return rows.map((r) => ({ incident: r, deadlines: deadlines(r, deps.config.incidentAckMinutes) }));
+  return rows.map((r) => ({ incident: r, deadlines: deadlines(r) }));
 }
 
 /**
@@ -308,11 +308,11 @@ async function chaseIncidents(db: Db, deps: ServiceDeps, now: Date): Promise<num
   const open = await db.select().from(incidents).where(ne(incidents.stage, 'closed'));
   let written = 0;
   for (const row of open) {
-    const due = deadlines(row, deps.config.incidentAckMinutes);
+    const due = deadlines(row);
     for (const kind of Object.keys(due) as DeadlineKind[]) {
       const at = due[kind];
       if (!at) continue;
-      const step = chase(kind, at, now, row.ackMinutes ?? deps.config.incidentAckMinutes);
+      const step = chase(kind, at, now, row.ackMinutes);
       if (!step) continue;
       written += await inTransaction(db, deps, async (tx) => {
         const locked = await loadIncident(tx, row.id, true);

@@ -4,6 +4,8 @@ import { installation } from '../../db/schema';
 import { ConfigError } from '../config';
 import { hmacHex } from '../lib/crypto';
 import { words } from '../lib/i18n';
+import { appendAudit } from './audit';
+import { inTransaction, type ServiceDeps } from './context';
 
 export interface Installation {
   /** Random, drawn by the migration that created this database's schema (db/migrations/0008_installation.sql). */
@@ -23,10 +25,13 @@ export async function readInstallation(db: Db): Promise<Installation> {
  * processes then use fresh queue keys instead of the original's. Processes already running on this
  * database keep their old queues and report not-ready until restarted.
  */
-export async function renewInstallation(db: Db): Promise<{ previousId: string; id: string }> {
-  const { id: previousId } = await readInstallation(db);
-  const [row] = await db.update(installation).set({ id: sql`gen_random_uuid()` }).returning({ id: installation.id });
-  return { previousId, id: row!.id };
+export async function renewInstallation(db: Db, deps: ServiceDeps): Promise<{ previousId: string; id: string }> {
+  return inTransaction(db, deps, async (tx) => {
+    const { id: previousId } = await readInstallation(tx);
+    const [row] = await tx.update(installation).set({ id: sql`gen_random_uuid()` }).returning({ id: installation.id });
+    await appendAudit(tx, { actorId: null, action: 'installation.renewed', subjectType: 'installation', subjectId: row!.id, data: { via: 'cli', previousId }, at: deps.now() });
+    return { previousId, id: row!.id };
+  });
 }
 
 /** Tells whether two processes share APP_SECRET without storing anything that reveals it. */
@@ -54,10 +59,19 @@ export async function checkSecret(db: Db, secret: string): Promise<void> {
   if (row?.secretCheck !== check) throw secretMismatch();
 }
 
-/** `cli secret:adopt`: the secret of this process becomes the database's; says whether it was another. */
-export async function adoptSecret(db: Db, secret: string): Promise<{ changed: boolean }> {
-  const check = await secretCheckOf(secret);
-  const [before] = await db.select({ secretCheck: installation.secretCheck }).from(installation);
-  await db.update(installation).set({ secretCheck: check });
-  return { changed: before?.secretCheck !== check };
+/**
+ * `cli secret:adopt`: the secret of this process (deps.config.appSecret) becomes the database's;
+ * says whether it was another. Recorded in the audit chain, a change ending every earlier token,
+ * link and session: that it changed, never the secret or its check.
+ */
+export async function adoptSecret(db: Db, deps: ServiceDeps): Promise<{ changed: boolean }> {
+  const check = await secretCheckOf(deps.config.appSecret);
+  return inTransaction(db, deps, async (tx) => {
+    const [before] = await tx.select({ id: installation.id, secretCheck: installation.secretCheck }).from(installation).for('update');
+    if (!before) throw new Error('the installation row is missing: run the migrations (npm run db:migrate)');
+    await tx.update(installation).set({ secretCheck: check });
+    const changed = before.secretCheck !== check;
+    await appendAudit(tx, { actorId: null, action: 'installation.secret_adopted', subjectType: 'installation', subjectId: before.id, data: { via: 'cli', changed }, at: deps.now() });
+    return { changed };
+  });
 }

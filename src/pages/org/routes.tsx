@@ -5,6 +5,7 @@ import { AppError, words } from '../../lib/errors';
 import { uuid, type AppEnv } from '../../lib/http';
 import { localeOf, translator } from '../../lib/i18n';
 import { text } from '../../lib/text';
+import { NewPersonBody } from '../../routes/org/org.routes';
 import { hasRole } from '../../services/auth';
 import * as org from '../../services/org';
 import { errorPage } from '../components/render';
@@ -23,7 +24,7 @@ const PeopleFilter = z.object({
   offset: z.coerce.number().int().min(0).max(1_000_000).catch(0).default(0),
 });
 
-const NewPerson = z.object({ name: text(100), email: z.email().max(254), roles: z.array(z.enum(ROLES)).min(1), unitId: uuid().optional() });
+const NewPerson = NewPersonBody.pick({ name: true, email: true, roles: true, unitId: true });
 
 async function peoplePage(c: C, extra: { values?: FormData; errors?: FieldErrors; status?: 400 | 403 | 409; done?: string } = {}) {
   const person = requirePageRole(c, 'admin', 'publicity');

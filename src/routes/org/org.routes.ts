@@ -83,22 +83,27 @@ export const setChain = createRoute({
   responses: { 200: jsonResponse(UnitSchema, 'The unit'), ...errors(400, 401, 403, 404) },
 });
 
+/**
+ * A new person as every way of adding one checks it: this API, the people page (a pick of it) and
+ * `cli bootstrap` (its name and email), so a name is trimmed and one line and an address is one
+ * wherever the person comes from.
+ */
+export const NewPersonBody = z.strictObject({
+  name: line(100),
+  email: z.email().max(254),
+  roles: z.array(z.enum(ROLES)).min(1),
+  unitId: uuid().optional(),
+  wecomUserId: line(64).optional(),
+  dingtalkUserId: line(64).optional(),
+  phone: phone.optional(),
+  employeeNo: line(64).optional().openapi({ description: 'Employee number 工号, unique' }),
+});
+
 export const createPerson = createRoute({
   operationId: 'createPerson',
   method: 'post', path: '/people', tags, security, summary: 'Add a person 新增人员 (publicity/admin); they are welcomed at their own address',
   description: 'Never returns a credential. The new person receives a welcome e-mail telling them to sign in at `${PUBLIC_URL}/login` with that address (operators on the server: `npm run cli -- token --email E`). With ALLOWED_EMAIL_DOMAINS set, `email` must belong to one of those domains or a subdomain (400 otherwise).',
-  request: jsonBody(
-    z.strictObject({
-      name: line(100),
-      email: z.email().max(254),
-      roles: z.array(z.enum(ROLES)).min(1),
-      unitId: uuid().optional(),
-      wecomUserId: line(64).optional(),
-      dingtalkUserId: line(64).optional(),
-      phone: phone.optional(),
-      employeeNo: line(64).optional().openapi({ description: 'Employee number 工号, unique' }),
-    }),
-  ),
+  request: jsonBody(NewPersonBody),
   responses: { 201: jsonResponse(PersonSchema, 'The person (no credential)'), ...errors(400, 401, 403, 404, 409) },
 });
 
