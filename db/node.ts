@@ -30,7 +30,7 @@ export async function openDatabase(opts: { url?: string; dataDir?: string; max?:
     // already back; here at most a second. A connection not made in 5 s is an answer (503) too.
     const client = postgres(opts.url, { max: opts.max ?? 10, prepare: opts.prepare !== false, onnotice: () => {}, connect_timeout: 5, backoff: reconnectDelay, ...(onQuery ? { debug: (connection: number, statement: string, parameters: unknown[]) => onQuery(statement, parameters, connection) } : {}) });
     return {
-      db: drizzlePostgres(wrapped(client, { prepare: opts.prepare !== false, inTransaction: false, connections: opts.max ?? 10 }), { schema }) as unknown as Db,
+      db: drizzlePostgres(wrapped(client, { prepare: opts.prepare !== false, inTransaction: false }), { schema }) as unknown as Db,
       kind: 'postgres',
       exec: async (script) => void (await client.unsafe(script).simple()),
       close: () => client.end({ timeout: 5 }),
@@ -80,26 +80,32 @@ const reconnectDelay = (retries: number) => (0.5 + Math.random() / 2) * Math.min
 const READ = /^\s*select\b/i;
 
 /**
- * A read that failed because its connection was lost is sent again, on another connection, up to once
- * per pooled connection (each failure retires a dead one, so the last try opens a fresh one). After
- * a database restart or failover, pooled connections whose server went away are noticed only when used: a request's first read after the restart would fail though the database is back, and
+ * A read that failed because its connection was lost is sent again on another connection, a few
+ * times within two seconds (each failure retires a dead connection); never when the server refuses
+ * or does not answer, which would only wait again. After a database restart or failover, pooled
+ * connections whose server went away are noticed only when used: a request's first read after the restart would fail though the database is back, and
  * when that read builds the answer of a write already committed, the client got a 503 for work that
  * was done (and a retry with its Idempotency-Key, "answer lost"). A write is never sent again: it may
  * have committed before the connection went.
  */
-function readAgainOnLostConnection<Q extends PromiseLike<unknown>>(first: Q, again: () => Q, tries: number): Q {
+function readAgainOnLostConnection<Q extends PromiseLike<unknown>>(first: Q, again: () => Q, left = READ_AGAIN.times, since = Date.now()): Q {
   return new Proxy(first, {
     get(target, key) {
       if (key === 'then') {
+        const mayGoAgain = (err: unknown) => left > 0 && Date.now() - since < READ_AGAIN.withinMs && isDatabaseUnavailable(err) && !isNotAccepting(err);
         return (ok?: (v: unknown) => unknown, fail?: (e: unknown) => unknown) =>
-          target.then(undefined, (err: unknown) =>
-            tries > 1 && isDatabaseUnavailable(err) && !isNotAccepting(err) ? readAgainOnLostConnection(again(), again, tries - 1) : Promise.reject(err),
-          ).then(ok, fail);
+          target.then(undefined, async (err: unknown) => {
+            if (!mayGoAgain(err)) throw err;
+            // A moment first: the other pooled connections ended with this one read their end meanwhile,
+            // so the read goes out on a live (or freshly made) connection, not on the next dead one.
+            await new Promise((r) => setTimeout(r, READ_AGAIN.pauseMs));
+            return readAgainOnLostConnection(again(), again, left - 1, since);
+          }).then(ok, fail);
       }
       // drizzle asks for rows as arrays (`.values()`): the same query in that shape, read again alike.
       if (key === 'values') {
         const asValues = () => (again() as unknown as { values(): Q }).values();
-        return () => readAgainOnLostConnection((target as unknown as { values(): Q }).values(), asValues, tries);
+        return () => readAgainOnLostConnection((target as unknown as { values(): Q }).values(), asValues, left, since);
       }
       const value = Reflect.get(target, key);
       return typeof value === 'function' ? value.bind(target) : value;
@@ -107,8 +113,11 @@ function readAgainOnLostConnection<Q extends PromiseLike<unknown>>(first: Q, aga
   });
 }
 
-/** Refused outright (down, starting, full): sending again at once would only be refused again. */
-const isNotAccepting = (err: unknown) => ['ECONNREFUSED', '57P03', '53300', '55000'].includes(sqlState(err) ?? '');
+/** Refused or not answering (down, starting, full, unreachable): sending again would only wait and fail again. */
+const isNotAccepting = (err: unknown) => ['ECONNREFUSED', 'CONNECT_TIMEOUT', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', '57P03', '53300', '55000'].includes(sqlState(err) ?? '');
+
+/** A read goes again at most this often, and not once this long has passed since it was first sent. */
+const READ_AGAIN = { times: 3, withinMs: 2_000, pauseMs: 25 };
 
 /**
  * drizzle asks postgres.js for an unnamed statement unless a query was `.prepare()`d by name, and an
@@ -118,14 +127,14 @@ const isNotAccepting = (err: unknown) => ['ECONNREFUSED', '57P03', '53300', '550
  * its first use a statement is one Bind/Execute, so statements sent together really go out together.
  * DB_PREPARE=false turns it off (PgBouncer in transaction mode cannot keep named statements).
  */
-function wrapped<T extends postgres.Sql>(sql: T, how: { prepare: boolean; inTransaction: boolean; connections: number }): T {
+function wrapped<T extends postgres.Sql>(sql: T, how: { prepare: boolean; inTransaction: boolean }): T {
   return new Proxy(sql, {
     get(target, key) {
       if (key === 'unsafe') {
         return (query: string, params?: never[], options?: postgres.UnsafeQueryOptions) => {
           const send = () => target.unsafe(query, params, how.prepare ? { ...options, prepare: true } : options);
           // Not inside a transaction: its connection is the transaction, and lost with it.
-          return !how.inTransaction && READ.test(query) ? readAgainOnLostConnection(send(), send, how.connections + 1) : send();
+          return !how.inTransaction && READ.test(query) ? readAgainOnLostConnection(send(), send) : send();
         };
       }
       // Transactions and savepoints hand their callback a connection of their own: wrapped alike.

@@ -1,7 +1,9 @@
 import { sql as dsql } from 'drizzle-orm';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { migrateDatabase } from '../db/node';
+import { createServer, type AddressInfo, type Socket } from 'node:net';
+import { migrateDatabase, openDatabase } from '../db/node';
+import { sqlState } from '../src/lib/errors';
 import { ADMIN_URL, databaseUrl } from './database-url';
 import { createTestEnv, type TestEnv } from './harness';
 import { rowsOf } from './registry-fixtures';
@@ -58,6 +60,22 @@ describe('the database going away', () => {
       await admin.end();
     }
   }, 90_000);
+
+  it('a read against a server that never answers fails once, after the connect timeout: it is not sent again to wait again', async () => {
+    const sockets: Socket[] = [];
+    const silent = createServer((socket) => void sockets.push(socket));
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+    const { port } = silent.address() as AddressInfo;
+    const database = await openDatabase({ url: `postgres://nobody@127.0.0.1:${port}/nothing`, max: 3 });
+    try {
+      await expect(database.db.execute(dsql`select 1`)).rejects.toSatisfy((err) => sqlState(err) === 'CONNECT_TIMEOUT');
+      expect(sockets).toHaveLength(1);
+    } finally {
+      for (const s of sockets) s.destroy();
+      await database.close().catch(() => {});
+      silent.close();
+    }
+  }, 20_000);
 
   describe('through the service', () => {
     let t: TestEnv;
