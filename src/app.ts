@@ -70,12 +70,15 @@ export interface AppOptions {
  */
 const wantsPage = (c: Context<AppEnv>) => !/^\/(api|admin)\//.test(c.req.path) && c.req.path !== '/openapi.json' && /text\/html/.test(c.req.header('accept') ?? '');
 
-/** `no-store` on every answer that has not said how it may be cached (public verify, vendor files do). */
-const noStore = createMiddleware<AppEnv>(async (c, next) => {
+/**
+ * `no-store` on an answer: `always` for what a capability shows (a sign-off link's page, JSON and
+ * files; a sign-in link's page), else unless the route said how it may be cached (public verify does).
+ */
+const noStore = (always: boolean) => createMiddleware<AppEnv>(async (c, next) => {
   await next();
   // On the answer's own headers: hono's c.header() on a finished answer copies it into a new one
   // (on Node, a whole web Response made and copied for every decision).
-  if (!c.res.headers.has('Cache-Control')) c.res.headers.set('Cache-Control', 'no-store');
+  if (always || !c.res.headers.has('Cache-Control')) c.res.headers.set('Cache-Control', 'no-store');
 });
 
 /** Builds the whole HTTP app from its dependencies; the Node and Workers entries only start it. */
@@ -91,10 +94,11 @@ export function createApp(deps: AppDeps, options: AppOptions = {}) {
   app.use(securityHeaders);
   // API answers carry drafts, people and newly made tokens, sign-off pages a capability's view:
   // no cache may keep them unless the route says otherwise.
-  app.use('/api/v1/*', noStore);
-  app.use('/s/*', noStore);
+  app.use('/api/v1/*', noStore(false));
+  app.use('/api/v1/signoff/*', noStore(true));
+  app.use('/s/*', noStore(true));
   // As is a sign-in link's page and its answer (which sets the session cookie).
-  app.use(LOGIN_LINK_PATH, noStore);
+  app.use(LOGIN_LINK_PATH, noStore(true));
   // Every form post outside the JSON API (pages, sign-off links, sign-in, the dashboard's sign-in).
   app.use(sameOriginForms(deps.config.publicUrl, [/^\/(?!api\/)/]));
   // Public verification, limited per client before anything else runs (one counter round trip).

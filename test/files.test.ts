@@ -174,6 +174,8 @@ describe.each(['local', 's3'] as const)('draft files on %s storage', (storage) =
     const ok = await get(`/api/v1/signoff/${token}/files/${file.id}`);
     expect(ok.status).toBe(200);
     expect(ok.headers.get('content-type')).toBe('image/png');
+    // A capability's file: no cache keeps it past the link (a draft's own file route may be cached privately).
+    expect(ok.headers.get('cache-control')).toBe('no-store');
     expect((await get(`/api/v1/signoff/${token}/files/${foreign.id}`)).status).toBe(404);
     expect((await get(`/api/v1/signoff/forged-token/files/${file.id}`)).status).toBe(404);
     // The sign-off page shows the images through the link.

@@ -229,6 +229,12 @@ describe('BullMQ workers on a real Redis', () => {
     expect(out.headers.get('set-cookie')).toMatch(/imp_admin=;/);
     expect(await queuesWith(onceMore)).toBe(401);
     expect(await queuesWith(session)).toBe(200); // another browser's session of the same admin stands
+    // The board's session counts on the board alone: as a page session's cookie it opens nothing.
+    const boardToken = decodeURIComponent(session.split('=')[1]!).split('.')[0]!;
+    expect((await t.request('GET', '/api/v1/me', { headers: { cookie: `imp_session=${boardToken}` } })).status).toBe(401);
+    // A cookie not of the board's shape signs out all the same.
+    const odd = await t.runtime.app.request('/admin/logout', { method: 'POST', headers: { cookie: 'imp_admin=ims_x.not-a-uuid' } });
+    expect(odd.status).toBe(303);
     // An admin signed in to the pages needs no second sign-in; anyone else signed in is refused.
     const emailOf = async (token: string) => (await t.request('GET', '/api/v1/me', { token })).body.email as string;
     const adminPages = await t.signIn(await emailOf(demo.tokens.admin!));

@@ -23,6 +23,7 @@ const MONO = 'ui-monospace, "Noto Sans Mono CJK SC", Menlo, Consolas, monospace'
 const COOKIE = 'imp_admin';
 
 const SESSION_MS = 8 * 3600_000;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * Bull Board at /admin/queues, for admins only. A browser cannot send a bearer header, so an admin
@@ -82,9 +83,10 @@ export function mountQueueBoard(app: Hono<AppEnv>, queues: Queues, deps: AppDeps
   const boardSession = async (c: Context<AppEnv>) => {
     const value = getCookie(c, COOKIE) ?? '';
     const dot = value.lastIndexOf('.');
-    if (dot < 0) return null;
-    const session = await sessionFor(deps.db, deps, value.slice(0, dot));
-    const holder = session ? await tokenHolder(deps.db, value.slice(dot + 1)) : null;
+    const tokenId = value.slice(dot + 1);
+    if (dot < 0 || !UUID.test(tokenId)) return null;
+    const session = await sessionFor(deps.db, deps, value.slice(0, dot), 'board');
+    const holder = session ? await tokenHolder(deps.db, tokenId) : null;
     return holder && holder.id === session!.person.id ? session : null;
   };
   const guard = async (c: Context<AppEnv>, next: Next) => {

@@ -1,4 +1,4 @@
-import { and, count, desc, eq, gt, isNull, sql } from 'drizzle-orm';
+import { and, count, desc, eq, gt, isNull, ne, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { loginLinks, people, sessions } from '../../db/schema';
 import { hashToken, hmacHex, randomToken } from '../lib/crypto';
@@ -170,14 +170,19 @@ export interface SessionCaller {
 }
 
 /** The person behind a session cookie, or null when the session is unknown, ended, idle too long or past its limit. */
-export async function sessionFor(db: Db, deps: ServiceDeps, token: string): Promise<SessionCaller | null> {
+/**
+ * The live session a cookie's token names. `board`: the queue board's own sign-in (workers/board.ts),
+ * which counts there alone, as a page session never counts on the board's cookie.
+ */
+export async function sessionFor(db: Db, deps: ServiceDeps, token: string, kind: 'page' | 'board' = 'page'): Promise<SessionCaller | null> {
   if (!token.startsWith(SESSION_TOKEN_PREFIX)) return null;
   const now = deps.now();
   const [row] = await db
     .select({ sessionId: sessions.id, lastSeenAt: sessions.lastSeenAt, id: people.id, name: people.name, email: people.email, roles: people.roles, unitId: people.unitId })
     .from(sessions)
     .innerJoin(people, eq(people.id, sessions.personId))
-    .where(and(eq(sessions.tokenHash, await hashToken(deps.config.appSecret, token)), live(now), isNull(people.deactivatedAt)))
+    .where(and(eq(sessions.tokenHash, await hashToken(deps.config.appSecret, token)), live(now), isNull(people.deactivatedAt),
+      kind === 'board' ? eq(sessions.method, 'board') : ne(sessions.method, 'board')))
     .limit(1);
   if (!row) return null;
   if (now.getTime() - row.lastSeenAt.getTime() > TOUCH_EVERY_MS) {
