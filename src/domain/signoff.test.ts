@@ -120,7 +120,7 @@ describe('a hand-on never leaves a later level with nobody allowed to sign it', 
 
   it('the publicity officer handing his level to the secretary: the secretary’s level would then go to the dean, and there is none', () => {
     const u = unit({ head: ['section_head'], deputy: ['deputy_leader'] });
-    expect(handOnDeadEnd(levels, 'publicity_officer', u[4]!, u, 'drafter')).toBe('secretary');
+    expect(handOnDeadEnd(levels, 'publicity_officer', u[4]!, u, 'drafter')).toEqual({ holds: 'secretary', stuck: 'secretary' });
     // With a dean in the unit the secretary may take it: the dean signs the secretary's level then.
     const withDean = [...u, person('dean', ['dean'])];
     expect(handOnDeadEnd(levels, 'publicity_officer', withDean[4]!, withDean, 'drafter')).toBeNull();
@@ -128,7 +128,7 @@ describe('a hand-on never leaves a later level with nobody allowed to sign it', 
 
   it('a chain of consequences counts too: the section head’s level to the leader in charge leaves the secretary for his level, and then nobody for the secretary’s', () => {
     const u = unit();
-    expect(handOnDeadEnd(levels, 'section_head', u[2]!, u, 'drafter')).toBe('secretary');
+    expect(handOnDeadEnd(levels, 'section_head', u[2]!, u, 'drafter')).toEqual({ holds: 'deputy_leader', stuck: 'secretary' });
     expect(unstaffedLevel(['deputy_leader', 'publicity_officer', 'secretary'], u.filter((p) => p.id !== 'deputy'), 'drafter')).toBe('secretary');
   });
 
@@ -138,6 +138,23 @@ describe('a hand-on never leaves a later level with nobody allowed to sign it', 
     // The officer takes the section head's level; the section head (who signed nothing) may take the officer's.
     expect(handOnDeadEnd(levels, 'section_head', u[3]!, u, 'drafter')).toBeNull();
     expect(unstaffedLevel(levels, u, 'drafter')).toBeNull();
+  });
+
+  it('names the later level the taker holds, not an earlier one he also holds', () => {
+    // One person is both section head and secretary; handed the deputy's level, it is his later level
+    // (the secretary's) he could not sign then, and nobody else may take it (no dean).
+    const u = [person('drafter'), person('x', ['section_head', 'secretary']), person('deputy', ['deputy_leader']), person('officer', ['publicity_officer'])];
+    expect(handOnDeadEnd(levels, 'deputy_leader', u[1]!, u, 'drafter')).toEqual({ holds: 'secretary', stuck: 'secretary' });
+  });
+
+  it('a large unit is matched in a blink, refusing or not (no search through every assignment)', () => {
+    const crowd = Array.from({ length: 400 }, (_, i) => person(`staff${i}`));
+    const noDean = [...unit(), ...crowd];
+    expect(unstaffedLevel(['deputy_leader', 'publicity_officer', 'secretary'], noDean.filter((p) => p.id !== 'secretary'), 'drafter')).toBe('secretary');
+    expect(unstaffedLevel(levels, noDean, 'drafter')).toBeNull();
+    // Two leaders' levels that only one person may take: the second finds nobody.
+    const oneLeader = [person('drafter'), person('solo', ['secretary', 'deputy_leader']), ...crowd];
+    expect(unstaffedLevel(['deputy_leader', 'publicity_officer', 'secretary'], oneLeader, 'drafter')).toBe('secretary');
   });
 
   it('the words say which level he holds, which would be left unsigned, and who alone may take it', () => {

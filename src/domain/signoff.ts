@@ -70,27 +70,39 @@ const maySign = (p: Signer, level: Position, drafterId: string) => p.id !== draf
 
 /**
  * The first of `levels`, in chain order, that could not be signed if each level needs a different
- * person allowed to sign it (nobody signs two levels); null when all can be. A matching, tried level
- * by level: a unit has a handful of levels and people, so the search is small.
+ * person allowed to sign it (nobody signs two levels); null when all can be. A matching of levels to
+ * people grown one level at a time (augmenting paths): the first level that cannot join it is the
+ * first a chain staffed from the start runs out at. Linear in the unit's size per level.
  */
 export function unstaffedLevel(levels: readonly Position[], unit: readonly Signer[], drafterId: string): Position | null {
-  const staffed = (count: number, i = 0, used: ReadonlySet<string> = new Set()): boolean =>
-    i === count || unit.some((p) => !used.has(p.id) && maySign(p, levels[i]!, drafterId) && staffed(count, i + 1, new Set(used).add(p.id)));
-  // The shortest start of the chain that cannot be staffed ends at the level left without a signer.
-  for (let k = 1; k <= levels.length; k++) if (!staffed(k)) return levels[k - 1]!;
+  const able = levels.map((level) => unit.filter((p) => maySign(p, level, drafterId)).map((p) => p.id));
+  const levelOf = new Map<string, number>();
+  const place = (i: number, tried: Set<string>): boolean =>
+    able[i]!.some((id) => {
+      if (tried.has(id)) return false;
+      tried.add(id);
+      const held = levelOf.get(id);
+      if (held !== undefined && !place(held, tried)) return false;
+      levelOf.set(id, i);
+      return true;
+    });
+  for (let i = 0; i < levels.length; i++) if (!place(i, new Set())) return levels[i]!;
   return null;
 }
 
 /**
  * Handing `level` on to `taker` who holds a later level of the same chain: having signed this one, he
  * may not sign his own when it comes (nobody signs two levels), so someone else must be able to take
- * it then, and every level after it must still find its own signer. The level that would be left
- * with nobody allowed to sign it, or null (also for a taker who holds no later level: nothing changes).
+ * it then, and every level after it must still find its own signer. The later level the taker holds
+ * and the level that would be left with nobody allowed to sign it, or null (also for a taker who
+ * holds no later level: nothing changes).
  */
-export function handOnDeadEnd(chain: readonly Position[], level: Position, taker: Signer, unit: readonly Signer[], drafterId: string): Position | null {
+export function handOnDeadEnd(chain: readonly Position[], level: Position, taker: Signer, unit: readonly Signer[], drafterId: string): { holds: Position; stuck: Position } | null {
   const later = chain.slice(chain.indexOf(level) + 1);
-  if (!later.some((l) => taker.positions.includes(l))) return null;
-  return unstaffedLevel(later, unit.filter((p) => p.id !== taker.id), drafterId);
+  const holds = later.find((l) => taker.positions.includes(l));
+  if (!holds) return null;
+  const stuck = unstaffedLevel(later, unit.filter((p) => p.id !== taker.id), drafterId);
+  return stuck ? { holds, stuck } : null;
 }
 
 /** Why a holder of a later level is not offered this one (handOnDeadEnd), beside their name. */

@@ -59,7 +59,7 @@ export async function transferCandidates(db: Db, draft: Pick<DraftView, 'id' | '
   const rank = (c: (typeof withLevel)[number]) => (c.otherLevel ? 2 : c.positions.length ? 0 : 1);
   // Position holders first: they are who "another holder of authority" usually means.
   const ranked = withLevel.sort((a, b) => rank(a) - rank(b));
-  return { offered: ranked.filter((c) => !c.deadEnd), leftOut: ranked.filter((c) => c.deadEnd).map((c) => ({ ...c, otherLevel: c.otherLevel!, deadEnd: c.deadEnd! })) };
+  return { offered: ranked.filter((c) => !c.deadEnd), leftOut: ranked.filter((c) => c.deadEnd).map((c) => ({ ...c, deadEnd: c.deadEnd! })) };
 }
 
 function changesSince(draft: Pick<DraftView, 'versions'>, fromNo: number | null, toNo: number) {

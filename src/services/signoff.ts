@@ -593,11 +593,10 @@ export async function transferReview(db: Db, deps: ServiceDeps, actor: Person | 
     // A holder of a later level takes this one only if that level can still be signed by someone then.
     const unit = await signersOf(tx, draft);
     const taker = unit.find((p) => p.id === target.id) ?? { id: target.id, positions: held, signed: [] };
-    const stuck = handOnDeadEnd(draft.levels, review!.level, taker, unit, draft.drafterId);
-    if (stuck) {
-      const holds = draft.levels.find((l) => l !== review!.level && held.includes(l))!;
-      const why = handOnDeadEndWords(holds, stuck);
-      throw new AppError('conflict', { reason: words(`${target.name}：${why.zh}`, `${target.name} ${why.en}`) }, { field: 'toPersonId', deadEndLevel: stuck });
+    const deadEnd = handOnDeadEnd(draft.levels, review!.level, taker, unit, draft.drafterId);
+    if (deadEnd) {
+      const why = handOnDeadEndWords(deadEnd.holds, deadEnd.stuck);
+      throw new AppError('conflict', { reason: words(`${target.name}：${why.zh}`, `${target.name} ${why.en}`) }, { field: 'toPersonId', deadEndLevel: deadEnd.stuck });
     }
     const now = deps.now();
     await reassignReview(tx, review!.id, target.id, 'transfer', now);

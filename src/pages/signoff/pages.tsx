@@ -203,7 +203,7 @@ export function LivePage(p: LiveProps) {
               <p class="hint">{t('以下人员不能接收本次转交：', 'Not offered for this hand-on:')}</p>
               <ul class="hint">
                 {p.facts.candidates.leftOut.map((c) => (
-                  <li data-person={c.id}>{c.name}{aside(listed(c.positions.map((x) => label('level', x, locale)), locale), locale)}{t('：', ': ')}{handOnDeadEndWords(c.otherLevel, c.deadEnd).in(locale)}</li>
+                  <li data-person={c.id}>{c.name}{aside(listed(c.positions.map((x) => label('level', x, locale)), locale), locale)}{t('：', ': ')}{handOnDeadEndWords(c.deadEnd.holds, c.deadEnd.stuck).in(locale)}</li>
                 ))}
               </ul>
             </div>
