@@ -343,7 +343,9 @@ export async function dispatchOutboxRow(d: Delivery, outboxId: number, opts: { f
       const permanent = err instanceof PermanentSendError;
       // Shown to operators in GET /deliveries: short, one line, no control characters.
       const error = shortReason((err as Error).message ?? String(err));
-      await db.update(deliveries).set({ status: permanent || opts.final ? 'failed' : 'retrying', lastError: error }).where(eq(deliveries.dedupeKey, dedupeKey));
+      // Only while still this send's claim: a row closed meanwhile (its lease ran out and the message
+      // was no longer needed) is not reopened as `retrying` on an outbox row nothing will revisit.
+      await db.update(deliveries).set({ status: permanent || opts.final ? 'failed' : 'retrying', lastError: error }).where(and(eq(deliveries.dedupeKey, dedupeKey), eq(deliveries.status, 'sending')));
       result.failed.push({ dedupeKey, error, permanent });
       deps.log.warn({ dedupeKey, route, err: error, final: opts.final || permanent }, 'notification send failed');
     }

@@ -90,8 +90,9 @@ export async function confirmSheet(db: Db, draftId: string, hash: string): Promi
   const facts = await sheetFacts(db, draftId);
   // The current rule, then the earlier ones sheets may have been printed under.
   if (!facts) return { matches: false };
-  const hashes = await Promise.all([sheetHash(facts), sheetHashV2(facts), ...(await factsAsPrintedBeforeV2(db, facts)).map(sheetHashV1)]);
-  if (!hashes.includes(hash)) return { matches: false };
+  const matches = async (candidates: Promise<string>[]) => (await Promise.all(candidates)).includes(hash);
+  // The older rule's many candidates (and its read of the registry's history) only when the newer miss.
+  if (!(await matches([sheetHash(facts), sheetHashV2(facts)])) && !(await matches((await factsAsPrintedBeforeV2(db, facts)).map(sheetHashV1)))) return { matches: false };
   const seqs = facts.entries.flatMap((e) => (e.audit ? [e.audit.seq] : []));
   return { matches: true, facts, hash, auditIntact: await verifyEvents(db, seqs) };
 }
@@ -100,7 +101,7 @@ export async function confirmSheet(db: Db, draftId: string, hash: string): Promi
  * The facts as a sheet printed under v1 may have shown them. That rule hashed the accounts' names
  * and the draft's status too, so a 变更登记 or a retraction since would call a genuine sheet altered:
  * the registry's history (its `changed` events' old values, newest first) gives every set of names
- * the accounts have had, in both orders a list sorted by name may have taken (the
+ * (and registration numbers) the accounts have had, in both orders a list sorted by name may have taken (the
  * database's collation, code points), and the sheet may have been printed in any status.
  */
 async function factsAsPrintedBeforeV2(db: Db, facts: SheetFacts): Promise<SheetFacts[]> {
@@ -112,10 +113,12 @@ async function factsAsPrintedBeforeV2(db: Db, facts: SheetFacts): Promise<SheetF
     : [];
   const names = new Map(facts.accounts.map((a) => [a.id, a.name]));
   const lists = [facts.accounts];
+  const numbers = new Map(facts.accounts.map((a) => [a.id, a.registrationNo]));
   for (const { accountId, old } of renames) {
-    if (typeof old?.name !== 'string') continue;
-    names.set(accountId, old.name);
-    const then = facts.accounts.map((a) => ({ ...a, name: names.get(a.id)! }));
+    if (typeof old?.name !== 'string' && typeof old?.registrationNo !== 'string') continue;
+    if (typeof old.name === 'string') names.set(accountId, old.name);
+    if (typeof old.registrationNo === 'string') numbers.set(accountId, old.registrationNo);
+    const then = facts.accounts.map((a) => ({ ...a, name: names.get(a.id)!, registrationNo: numbers.get(a.id)! }));
     lists.push(then, [...then].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)));
   }
   return lists.flatMap((accounts) => DRAFT_STATUSES.map((status) => ({ ...facts, accounts, status })));
