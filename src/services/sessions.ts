@@ -101,6 +101,16 @@ async function deadLink(db: Db, tokenHash: string): Promise<AppError> {
   return new AppError(!link ? 'login_link_invalid' : link.usedAt ? 'login_link_used' : 'login_link_expired');
 }
 
+/**
+ * Where a link used a moment ago was to lead (its `next`), for a second press of its button: a double
+ * click, or the first answer lost. Nothing is started again; null when it was used longer ago.
+ */
+export async function justUsedLinkNext(db: Db, deps: ServiceDeps, token: string, withinMs = 60_000): Promise<string | null> {
+  const tokenHash = await hashToken(deps.config.appSecret, token);
+  const [link] = await db.select({ usedAt: loginLinks.usedAt, next: loginLinks.next }).from(loginLinks).where(eq(loginLinks.tokenHash, tokenHash));
+  return link?.usedAt && deps.now().getTime() - link.usedAt.getTime() <= withinMs ? (link.next ?? '/') : null;
+}
+
 export interface LoginLinkHolder {
   personId: string;
   /** Shown to the link's holder, as the sign-off page shows its reviewer's name: nothing else about them. */

@@ -9,7 +9,7 @@ import { localeOf } from '../../lib/i18n';
 import { textProblem } from '../../lib/text';
 import { inTransaction } from '../../services/context';
 import { beginSignOn, finishSignOn, OIDC_COOKIE, OIDC_FLOW_MS } from '../../services/oidc';
-import { endSession, loginLinkHolder, requestLoginLink, signInWithLink, startSession } from '../../services/sessions';
+import { endSession, justUsedLinkNext, loginLinkHolder, requestLoginLink, signInWithLink, startSession } from '../../services/sessions';
 import { pageCtx, t } from '../components/context';
 import { renderPage } from '../components/render';
 import { clearSessionCookie, setSessionCookie } from '../sessions';
@@ -117,7 +117,10 @@ export const loginRouter = new Hono<AppEnv>()
       setSessionCookie(c, started.token);
       return c.redirect(safeNext(started.next), 303);
     } catch (err) {
-      return linkRefused(c, err);
+      // Pressed twice (a double click without scripts; the browser shows the second answer): on to
+      // where the first went, signed in by the first's cookie (or, had it been lost, asked to sign in there).
+      const next = toAppError(err).code === 'login_link_used' ? await justUsedLinkNext(c.var.deps.db, c.var.deps, c.req.param('token')) : null;
+      return next ? c.redirect(safeNext(next), 303) : linkRefused(c, err);
     }
   })
   .post('/logout', async (c) => {
