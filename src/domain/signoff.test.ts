@@ -160,6 +160,6 @@ describe('a hand-on never leaves a later level with nobody allowed to sign it', 
   it('the words say which level he holds, which would be left unsigned, and who alone may take it', () => {
     const said = handOnDeadEndWords('secretary', 'secretary');
     expect(said.zh).toBe('另审本稿件“学院书记”级别；若由其审核本级，届时“学院书记”级别将无人可以签署（学院书记的审核只能转交本单位的院长）');
-    expect(said.en).toContain("nobody could sign at the secretary's level then");
+    expect(said.en).toContain("nobody could sign at the secretary's level then (a review at the secretary's level can be handed only to the unit's dean)");
   });
 });

@@ -110,7 +110,7 @@ export function handOnDeadEndWords(holds: Position, stuck: Position): Words {
   const rule = takersWords(stuck);
   return words(
     `另审本稿件“${label('level', holds)}”级别；若由其审核本级，届时“${label('level', stuck)}”级别将无人可以签署${rule ? `（${rule.zh}）` : ''}`,
-    `also reviews this draft as ${label('level', holds, 'en')}; if they took this level, nobody could sign at the ${label('level', stuck, 'en')}'s level then${rule ? ` (${rule.en})` : ''}`,
+    `also reviews this draft as ${label('level', holds, 'en')}; if they took this level, nobody could sign at the ${label('level', stuck, 'en')}'s level then${rule ? ` (${rule.en.charAt(0).toLowerCase()}${rule.en.slice(1)})` : ''}`,
   );
 }
 
