@@ -4,7 +4,7 @@ import { HonoAdapter } from '@bull-board/hono';
 import { serveStatic } from '@hono/node-server/serve-static';
 import type { Context, Hono, Next } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
-import { clientIp } from '../src/lib/client-ip';
+import { requestClient } from '../src/lib/client-ip';
 import { AppError, errorBody, words } from '../src/lib/errors';
 import { formBody, type AppDeps, type AppEnv } from '../src/lib/http';
 import { localeOf } from '../src/lib/i18n';
@@ -64,7 +64,7 @@ export function mountQueueBoard(app: Hono<AppEnv>, queues: Queues, deps: AppDeps
     if (!held) return boardSignIn(c, LOGIN_PATH, '令牌无效。 / Invalid token.', 401);
     if (!hasRole(held.person, 'admin')) return boardSignIn(c, LOGIN_PATH, '该令牌不属于管理员。 / This token is not an admin’s.', 403);
     const started = await inTransaction(deps.db, deps, (tx) =>
-      startSession(tx, deps, held.person.id, 'board', { ip: clientIp(c, deps.config.trustProxy ?? false), userAgent: c.req.header('user-agent') ?? null }, SESSION_MS));
+      startSession(tx, deps, held.person.id, 'board', requestClient(c), SESSION_MS));
     setCookie(c, COOKIE, `${started.token}.${held.tokenId}`, { path: '/admin', httpOnly: true, sameSite: 'Strict', secure, maxAge: SESSION_MS / 1000 });
     return c.redirect(BOARD_PATH, 303);
   });

@@ -1,4 +1,5 @@
 import type { Context } from 'hono';
+import type { AppEnv } from './http';
 
 /**
  * The caller's IP address, for per-IP limits. Behind a reverse proxy (TRUST_PROXY=true; always on
@@ -17,3 +18,6 @@ export function clientIp(c: Context, trustProxy: boolean): string {
   const socket = (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming?.socket;
   return socket?.remoteAddress ?? 'unknown';
 }
+
+/** The browser a session starts for, as its person's session list shows it: address and user agent. */
+export const requestClient = (c: Context<AppEnv>) => ({ ip: clientIp(c, c.var.deps.config.trustProxy ?? false), userAgent: c.req.header('user-agent') ?? null });

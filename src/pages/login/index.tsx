@@ -2,7 +2,7 @@ import { Hono, type Context } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { z } from 'zod';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { clientIp } from '../../lib/client-ip';
+import { requestClient } from '../../lib/client-ip';
 import { toAppError } from '../../lib/errors';
 import { formBody, type AppEnv } from '../../lib/http';
 import { localeOf } from '../../lib/i18n';
@@ -23,8 +23,6 @@ export function safeNext(value: unknown): string {
 }
 
 const emailField = z.email().max(254);
-
-const client = (c: Context<AppEnv>) => ({ ip: clientIp(c, c.var.deps.config.trustProxy ?? false), userAgent: c.req.header('user-agent') ?? null });
 
 function loginPage(c: Context<AppEnv>, props: Omit<Parameters<typeof LoginPage>[0], 'ctx'>, status: ContentfulStatusCode = 200) {
   return renderPage(c, <LoginPage ctx={pageCtx(c)} sso={c.var.deps.config.oidc?.label} {...props} />, status);
@@ -61,7 +59,7 @@ export const loginRouter = new Hono<AppEnv>()
       return loginPage(c, { next, email: textProblem(email) ? '' : email, errors: { email: message } }, 400);
     }
     try {
-      await requestLoginLink(c.var.deps.db, c.var.deps, { email: parsed.data, ip: client(c).ip, next });
+      await requestLoginLink(c.var.deps.db, c.var.deps, { email: parsed.data, ip: requestClient(c).ip, next });
     } catch (err) {
       const e = toAppError(err);
       if (e.code !== 'rate_limited') throw err;
@@ -92,7 +90,7 @@ export const loginRouter = new Hono<AppEnv>()
     deleteCookie(c, OIDC_COOKIE, { path: '/login/sso' });
     try {
       const { personId, next } = await finishSignOn(c.var.deps.db, c.var.deps, sso, new URL(c.req.url).search, flowCookie);
-      const started = await inTransaction(c.var.deps.db, c.var.deps, (tx) => startSession(tx, c.var.deps, personId, 'oidc', client(c)));
+      const started = await inTransaction(c.var.deps.db, c.var.deps, (tx) => startSession(tx, c.var.deps, personId, 'oidc', requestClient(c)));
       setSessionCookie(c, started.token);
       return c.redirect(safeNext(next), 303);
     } catch (err) {
@@ -113,7 +111,7 @@ export const loginRouter = new Hono<AppEnv>()
   // Its button: uses the link up and starts the session.
   .post(LOGIN_LINK_PATH, async (c) => {
     try {
-      const started = await signInWithLink(c.var.deps.db, c.var.deps, c.req.param('token'), client(c));
+      const started = await signInWithLink(c.var.deps.db, c.var.deps, c.req.param('token'), requestClient(c));
       setSessionCookie(c, started.token);
       return c.redirect(safeNext(started.next), 303);
     } catch (err) {
