@@ -14,6 +14,7 @@ import { authenticate, hasRole, heldToken, tokenHolder } from '../src/services/a
 import { inTransaction } from '../src/services/context';
 import { endSession, sessionFor, startSession } from '../src/services/sessions';
 import type { Queues } from './queues';
+import { isUuid } from '../src/lib/text';
 
 export const BOARD_PATH = '/admin/queues';
 const LOGIN_PATH = '/admin/login';
@@ -23,7 +24,6 @@ const MONO = 'ui-monospace, "Noto Sans Mono CJK SC", Menlo, Consolas, monospace'
 const COOKIE = 'imp_admin';
 
 const SESSION_MS = 8 * 3600_000;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * Bull Board at /admin/queues, for admins only. A browser cannot send a bearer header, so an admin
@@ -84,7 +84,7 @@ export function mountQueueBoard(app: Hono<AppEnv>, queues: Queues, deps: AppDeps
     const value = getCookie(c, COOKIE) ?? '';
     const dot = value.lastIndexOf('.');
     const tokenId = value.slice(dot + 1);
-    if (dot < 0 || !UUID.test(tokenId)) return null;
+    if (dot < 0 || !isUuid(tokenId)) return null;
     const session = await sessionFor(deps.db, deps, value.slice(0, dot), 'board');
     const holder = session ? await tokenHolder(deps.db, tokenId) : null;
     return holder && holder.id === session!.person.id ? session : null;

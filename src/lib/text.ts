@@ -97,3 +97,6 @@ export const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u20
 export function line(max: number, opts: { min?: number } = {}) {
   return text(max, opts).refine((s) => !CONTROL.test(s), { message: 'must be one line, without line breaks, control characters or text-direction overrides', params: { zh: '须为一行，不能含换行、控制字符或文字方向控制符' } });
 }
+
+/** A UUID as the database writes ids (any case): a path or cookie part checked before it reaches a uuid column (which would answer 22P02). */
+export const isUuid = (s: string): boolean => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(s);

@@ -8,6 +8,7 @@ import { hasRole, isMemberOf } from './auth';
 import { getDraftView, type DraftView } from './drafts';
 import { publicationsOf } from './handoff';
 import { targetAccounts } from './signoff-view';
+import { isUuid } from '../lib/text';
 
 /**
  * What the draft page (`GET /drafts/{id}`) shows besides the draft itself: the timeline from the
@@ -33,8 +34,6 @@ export async function draftTimeline(db: Db, draftId: string): Promise<TimelineEv
     .orderBy(asc(auditEvents.seq));
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /** People an event names, by id: its actor, and `from`, `to`, `assigneeId`, `notified` in its data. */
 function mentioned(events: TimelineEvent[], view: DraftView): string[] {
   const ids = new Set<string>([view.drafterId, ...view.reviews.map((r) => r.reviewer.id)]);
@@ -44,7 +43,7 @@ function mentioned(events: TimelineEvent[], view: DraftView): string[] {
     if (Array.isArray(e.data.notified)) for (const id of e.data.notified) if (typeof id === 'string') ids.add(id);
   }
   // Not every such field holds a person (an escalation's `to` names whom it went to, in words).
-  return [...ids].filter((id) => UUID.test(id));
+  return [...ids].filter(isUuid);
 }
 
 /** What the reader may do on the page now, by the draft's state and their part in it. */

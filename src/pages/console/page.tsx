@@ -9,6 +9,7 @@ import { pageCtx, type PageCtx } from '../components/context';
 import { Layout } from '../components/Layout';
 import { renderPage } from '../components/render';
 import { CONSOLE_CSS_URL, CONSOLE_JS_URL } from './assets';
+import { isUuid } from '../../lib/text';
 
 /** A console page in the shared layout, with the console's stylesheet and script. */
 export function consolePage(c: Context<AppEnv>, opts: { title: string; crumbs?: [string, string?][]; bare?: boolean; status?: ContentfulStatusCode }, render: (ctx: PageCtx) => Child) {
@@ -29,11 +30,9 @@ export function requirePageRole(c: Context<AppEnv>, ...roles: Role[]) {
   return person;
 }
 
-export const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /** A path id that is not a UUID is a page that does not exist (404), not a database error. */
 export function pathId(c: Context<AppEnv>, name = 'id', what = words('页面', 'page')): string {
   const id = c.req.param(name) ?? '';
-  if (!UUID_RE.test(id)) throw new AppError('not_found', { what });
+  if (!isUuid(id)) throw new AppError('not_found', { what });
   return id;
 }

@@ -8,9 +8,9 @@ import { printAssets, printProblemPage, printViewer } from '../components/print'
 import { renderInLayout } from '../render';
 import { SHEET_CSS } from './assets';
 import { ConfirmPage, SheetPage } from './pages';
+import { isUuid } from '../../lib/text';
 
 type C = Context<AppEnv>;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const sheetAssets = printAssets('sheet', SHEET_CSS);
 const problemPage = (c: C, err: unknown) => printProblemPage(c, err, ['无法显示审核单', 'Cannot show the sheet']);
 
@@ -22,7 +22,7 @@ export const sheetPagesRouter = new Hono<AppEnv>()
     try {
       const person = await printViewer(c);
       if (!person) return c.redirect(login, 303);
-      if (!UUID.test(id)) return problemPage(c, new AppError('not_found', { what: words('稿件', 'draft') }));
+      if (!isUuid(id)) return problemPage(c, new AppError('not_found', { what: words('稿件', 'draft') }));
       const sheet = await approvalSheet(c.var.deps.db, person, id);
       const locale = localeOf(c);
       const confirmUrl = `${c.var.deps.config.publicUrl}/sheets/${sheet.facts.draftId}/${sheet.hash}`;
