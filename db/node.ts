@@ -7,7 +7,7 @@ import { basename, join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import postgres from 'postgres';
 import { ConfigError } from '../src/config';
-import { isDatabaseUnavailable, sqlState } from '../src/lib/errors';
+import { driverMessage, isDatabaseUnavailable, sqlState } from '../src/lib/errors';
 import { words } from '../src/lib/i18n';
 import { rowsOf, schema, type Database, type Db } from './client';
 
@@ -83,10 +83,11 @@ const READ = /^\s*select\b/i;
  * A read that failed because its connection was lost is sent again on another connection, a few
  * times within two seconds (each failure retires a dead connection); never when the server refuses
  * or does not answer, which would only wait again. After a database restart or failover, pooled
- * connections whose server went away are noticed only when used: a request's first read after the restart would fail though the database is back, and
- * when that read builds the answer of a write already committed, the client got a 503 for work that
- * was done (and a retry with its Idempotency-Key, "answer lost"). A write is never sent again: it may
- * have committed before the connection went.
+ * connections whose server went away are noticed only when used: a request's first read after the
+ * restart would fail though the database is back, and when that read builds the answer of a write
+ * already committed, the client got a 503 for work that was done (and a retry with its
+ * Idempotency-Key, "answer lost"). A write is never sent again: it may have committed before the
+ * connection went.
  */
 function readAgainOnLostConnection<Q extends PromiseLike<unknown>>(first: Q, again: () => Q, left = READ_AGAIN.times, since = Date.now()): Q {
   return new Proxy(first, {
@@ -126,6 +127,7 @@ const READ_AGAIN = { times: 3, withinMs: 2_000, pauseMs: 25 };
  * statement is named and kept per connection, keyed by its text (postgres.js's own default): after
  * its first use a statement is one Bind/Execute, so statements sent together really go out together.
  * DB_PREPARE=false turns it off (PgBouncer in transaction mode cannot keep named statements).
+ * The same wrapper sends a plain read again after a lost connection (readAgainOnLostConnection).
  */
 function wrapped<T extends postgres.Sql>(sql: T, how: { prepare: boolean; inTransaction: boolean }): T {
   return new Proxy(sql, {
@@ -227,7 +229,7 @@ export function databaseRefusal(err: unknown, url: string): ConfigError | null {
     ), 'database_not_found');
   }
   // Invalid authorization (a wrong password, an unknown role, no pg_hba.conf entry): the server's own words, which never carry the password.
-  const server = (err as { cause?: { message?: string } }).cause?.message ?? (err as Error).message;
+  const server = driverMessage(err);
   const why = code.startsWith('28') ? [`无法登录数据库 "${database}"（${server}）`, `cannot sign in to database "${database}" (${server})`]
     : CONNECT_FAILURES[code] ?? (code.startsWith('08') ? ['连接失败', 'connection failed'] : null);
   if (!why) return null;

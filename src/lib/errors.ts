@@ -149,6 +149,12 @@ export function isDatabaseUnavailable(err: unknown): boolean {
   return !!state && (CONNECTION_LOST.has(state) || state.startsWith('08') || ['57P01', '57P02', '57P03', '53300', '55000'].includes(state));
 }
 
+/** The driver's own words for a database error: drizzle's "Failed query: …" names only the statement, its cause says why. */
+export function driverMessage(err: unknown): string {
+  const cause = (err as { cause?: unknown }).cause;
+  return cause instanceof Error ? cause.message : (err as Error).message;
+}
+
 /** The SQLSTATE of a database error, as postgres.js or PGlite raise it or drizzle wraps it. */
 export function sqlState(err: unknown): string | undefined {
   // The driver's error may come wrapped more than once (drizzle's query error, a transaction's).

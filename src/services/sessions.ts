@@ -179,10 +179,10 @@ export interface SessionCaller {
   sessionId: string;
 }
 
-/** The person behind a session cookie, or null when the session is unknown, ended, idle too long or past its limit. */
 /**
- * The live session a cookie's token names. `board`: the queue board's own sign-in (workers/board.ts),
- * which counts there alone, as a page session never counts on the board's cookie.
+ * The person behind a session cookie, or null when the session is unknown, ended, idle too long or
+ * past its limit. `board`: the queue board's own sign-in (workers/board.ts), which counts there alone,
+ * as a page session never counts on the board's cookie.
  */
 export async function sessionFor(db: Db, deps: ServiceDeps, token: string, kind: 'page' | 'board' = 'page'): Promise<SessionCaller | null> {
   if (!token.startsWith(SESSION_TOKEN_PREFIX)) return null;

@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { createRouter, errors, jsonResponse, type Readiness } from '../../lib/http';
-import { sqlState } from '../../lib/errors';
+import { driverMessage, sqlState } from '../../lib/errors';
 import { readInstallation } from '../../services/installation';
 
 const tags = ['Health'];
@@ -35,8 +35,7 @@ const readyz = createRoute({
  */
 function databaseProblem(err: unknown): string {
   if (sqlState(err) === '42P01') return '数据库中没有本系统的表（新建或被替换的数据库？请运行 npm run db:migrate 后重启）/ the database holds no Imprimatur tables (new or replaced? run npm run db:migrate, then restart)';
-  const cause = (err as { cause?: unknown }).cause;
-  return cause instanceof Error ? cause.message : (err as Error).message;
+  return driverMessage(err);
 }
 
 export const healthRouter = createRouter()
