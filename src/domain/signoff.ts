@@ -66,7 +66,7 @@ export interface Signer {
 }
 
 /** May this person sign `level` of the draft: not its drafter, allowed the level, and no other level of it signed. */
-const maySign = (p: Signer, level: Position, drafterId: string) => p.id !== drafterId && mayTakeLevel(level, p.positions) && p.signed.every((l) => l === level);
+export const maySign = (p: Signer, level: Position, drafterId: string) => p.id !== drafterId && mayTakeLevel(level, p.positions) && p.signed.every((l) => l === level);
 
 /**
  * The first of `levels`, in chain order, that could not be signed if each level needs a different

@@ -4,7 +4,7 @@ import { accounts, draftAccounts, drafts, people, units, type Position } from '.
 import type { Platform } from '../domain/inspection-code';
 import { versionDiff } from '../domain/diff';
 import { bodyText } from '../domain/html';
-import { handOnDeadEnd, mayTakeLevel } from '../domain/signoff';
+import { handOnDeadEnd, maySign } from '../domain/signoff';
 import { draftView, type DraftView } from './drafts';
 import { signersOf, type LinkView } from './signoff';
 
@@ -48,7 +48,7 @@ export function lastSeenVersion(draft: Pick<DraftView, 'reviews' | 'versions'>, 
  */
 export async function transferCandidates(db: Db, draft: Pick<DraftView, 'id' | 'unitId' | 'drafterId' | 'levels'>, assigneeId: string, level: Position) {
   const unit = await signersOf(db, draft);
-  const allowed = unit.filter((c) => c.id !== draft.drafterId && c.id !== assigneeId && c.signed.every((l) => l === level) && mayTakeLevel(level, c.positions));
+  const allowed = unit.filter((c) => c.id !== assigneeId && maySign(c, level, draft.drafterId));
   // A holder of another level of this draft's chain may take this one, but cannot then sign their own
   // (nobody signs two levels): said beside the name, and offered last.
   const withLevel = allowed.map((c) => ({
