@@ -8,6 +8,7 @@ import { getDraftView } from './drafts';
 import type { Person } from './auth';
 import { appointedDuringReview, termsBegunDuringReview } from './reviews';
 import { targetAccounts } from './signoff-view';
+import { isUuid } from '../lib/text';
 
 const DECISION_EVENTS = ['review.approved', 'review.returned', 'review.rejected'];
 
@@ -86,13 +87,14 @@ export type SheetConfirmation =
  * which the holder of the sheet already has.
  */
 export async function confirmSheet(db: Db, draftId: string, hash: string): Promise<SheetConfirmation> {
-  if (!isSheetHash(hash) || !/^[0-9a-f-]{36}$/i.test(draftId)) return { matches: false };
+  if (!isSheetHash(hash) || !isUuid(draftId)) return { matches: false };
   const facts = await sheetFacts(db, draftId);
-  // The current rule, then the earlier ones sheets may have been printed under.
   if (!facts) return { matches: false };
-  const matches = async (candidates: Promise<string>[]) => (await Promise.all(candidates)).includes(hash);
-  // The older rule's many candidates (and its read of the registry's history) only when the newer miss.
-  if (!(await matches([sheetHash(facts), sheetHashV2(facts)])) && !(await matches((await factsAsPrintedBeforeV2(db, facts)).map(sheetHashV1)))) return { matches: false };
+  const among = async (candidates: Promise<string>[]) => (await Promise.all(candidates)).includes(hash);
+  // The current rule, then the earlier ones sheets may have been printed under: v1's many candidates
+  // (and its read of the registry's history) only when the newer rules miss.
+  const matches = (await among([sheetHash(facts), sheetHashV2(facts)])) || (await among((await factsAsPrintedBeforeV2(db, facts)).map(sheetHashV1)));
+  if (!matches) return { matches: false };
   const seqs = facts.entries.flatMap((e) => (e.audit ? [e.audit.seq] : []));
   return { matches: true, facts, hash, auditIntact: await verifyEvents(db, seqs) };
 }
@@ -101,8 +103,8 @@ export async function confirmSheet(db: Db, draftId: string, hash: string): Promi
  * The facts as a sheet printed under v1 may have shown them. That rule hashed the accounts' names
  * and the draft's status too, so a 变更登记 or a retraction since would call a genuine sheet altered:
  * the registry's history (its `changed` events' old values, newest first) gives every set of names
- * (and registration numbers) the accounts have had, in both orders a list sorted by name may have taken (the
- * database's collation, code points), and the sheet may have been printed in any status.
+ * and registration numbers the accounts have had, in both orders a list sorted by name may have
+ * taken (the database's collation, code points), and the sheet may have been printed in any status.
  */
 async function factsAsPrintedBeforeV2(db: Db, facts: SheetFacts): Promise<SheetFacts[]> {
   const ids = facts.accounts.map((a) => a.id);
@@ -112,8 +114,8 @@ async function factsAsPrintedBeforeV2(db: Db, facts: SheetFacts): Promise<SheetF
       .orderBy(desc(accountEvents.at), desc(accountEvents.seq))
     : [];
   const names = new Map(facts.accounts.map((a) => [a.id, a.name]));
-  const lists = [facts.accounts];
   const numbers = new Map(facts.accounts.map((a) => [a.id, a.registrationNo]));
+  const lists = [facts.accounts];
   for (const { accountId, old } of renames) {
     if (typeof old?.name !== 'string' && typeof old?.registrationNo !== 'string') continue;
     if (typeof old.name === 'string') names.set(accountId, old.name);
