@@ -1,11 +1,11 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deliveries, installation, outbox } from '../db/schema';
-import type { Log } from '../src/lib/log';
 import { mountQueueBoard } from '../workers/board';
 import { startQueueHost, type QueueHost } from '../workers/host';
 import { addJobs, outboxJobId } from '../workers/jobs';
 import { createTestEnv, submitDraft, type TestEnv } from './harness';
+import { capturingLog, type Line } from './support/capturing-log';
 import { startTestRedis, type TestRedis } from './support/redis-server';
 import { waitFor } from './support/wait';
 
@@ -14,17 +14,6 @@ import { waitFor } from './support/wait';
  * job names its outbox row by id and the row's random job key. Two deployments on one Redis, or a
  * database replaced while Redis keeps the old one's finished jobs, must still deliver every link.
  */
-
-type Line = { level: string; msg: string; fields: Record<string, unknown> };
-
-/** A log that keeps what it was told, to check what an operator would see. */
-function capturingLog(): { log: Log; lines: Line[] } {
-  const lines: Line[] = [];
-  const write = (level: string) => (obj: object | string, msg?: string) =>
-    void lines.push(typeof obj === 'string' ? { level, msg: obj, fields: {} } : { level, msg: msg ?? '', fields: obj as Record<string, unknown> });
-  const log: Log = { debug: write('debug'), info: write('info'), warn: write('warn'), error: write('error'), child: () => log };
-  return { log, lines };
-}
 
 const FAST = { SEND_ATTEMPTS: '3', SEND_BACKOFF_SECONDS: '0.05', SWEEP_EVERY_SECONDS: '1', JOB_LOCK_SECONDS: '2' };
 const TUNING = { relayEveryMs: 100, rerelayAfterMs: 500 };
