@@ -229,4 +229,68 @@ describe('the database going away', () => {
       expect(mailsOf(id)).toHaveLength(1);
     });
   });
+
+  /**
+   * The database dropped, then re-created empty or restored in part: the process runs on, and every
+   * request, read or write, is answered 503 saying what is wrong (never a 500), logged once.
+   */
+  describe('a database dropped, then re-created without its schema', () => {
+    let t: TestEnv;
+    let demo: Awaited<ReturnType<TestEnv['seed']>>;
+    let dbName: string;
+    const admin = postgres(ADMIN_URL, { max: 1, onnotice: () => {} });
+    const { log, lines } = capturingLog();
+    beforeAll(async () => {
+      t = await createTestEnv('postgres', {}, { log });
+      demo = await t.seed();
+      dbName = rowsOf<{ db: string }>(await t.runtime.database.db.execute(dsql`select current_database() as db`))[0]!.db;
+    });
+    afterAll(async () => {
+      await t?.close();
+      await admin.end();
+    });
+
+    const write = (headers: Record<string, string> = {}) => t.request('POST', '/api/v1/drafts', { token: demo.tokens.drafter, headers, body: { title: '关于迁移的通知', body: '正文。', unitId: demo.unitId, accountIds: [demo.accountId] } });
+    const read = (headers: Record<string, string> = {}) => t.request('GET', '/api/v1/drafts', { token: demo.tokens.drafter, headers });
+    const logged = (state: string) => lines.filter((l) => l.level === 'error' && l.fields.sqlState === state);
+    const expectRefused = (answer: Awaited<ReturnType<TestEnv['request']>>, says: string) => {
+      expect(answer.status, answer.text).toBe(503);
+      expect(answer.body.error).toEqual({ code: 'unavailable', message: expect.stringContaining(says) });
+    };
+
+    it('dropped: 503 saying the database does not exist; re-created empty: 503 saying it is not migrated, for reads and writes, in either language; each logged once', async () => {
+      expect((await write()).status).toBe(201);
+      await admin.unsafe(`drop database ${dbName} with (force)`);
+      expectRefused(await read(), '数据库不存在');
+      expectRefused(await write({ 'accept-language': 'en' }), 'the database does not exist');
+      await admin.unsafe(`create database ${dbName}`);
+      for (const answer of [await write(), await read(), await write(), await t.request('GET', '/api/v1/me', { token: demo.tokens.drafter })]) expectRefused(answer, '数据库尚未迁移');
+      expectRefused(await write({ 'accept-language': 'en' }), 'the database is not migrated');
+      expectRefused(await read({ 'accept-language': 'en' }), 'run npm run db:migrate');
+      // A page says the same (a sign-off link looked up).
+      const page = await t.request('GET', `/s/${'A'.repeat(43)}`);
+      expect(page.status).toBe(503);
+      expect(page.text).toContain('数据库尚未迁移');
+      expect(logged('3D000')).toHaveLength(1);
+      expect(logged('42P01')).toEqual([expect.objectContaining({ msg: expect.stringContaining('not migrated'), fields: expect.objectContaining({ err: expect.stringContaining('does not exist') }) })]);
+      expect(lines.filter((l) => l.msg === 'unhandled error')).toEqual([]);
+      // /readyz explains it in the same words.
+      const ready = await t.request('GET', '/readyz');
+      expect(ready.status).toBe(503);
+      expect(ready.body.reason).toContain('the database is not migrated');
+    });
+
+    it('restored in part (a column missing): a write needing it answers 503 not migrated, logged once', async () => {
+      // Re-created (if the test above stopped short of it) and migrated: the service works again.
+      if (!(await admin`select 1 from pg_database where datname = ${dbName}`).length) await admin.unsafe(`create database ${dbName}`);
+      await migrateDatabase(t.runtime.database);
+      demo = await t.seed();
+      expect((await write()).status).toBe(201);
+      await t.runtime.database.exec('alter table drafts drop column urgency');
+      expectRefused(await write(), '数据库尚未迁移');
+      expectRefused(await write(), '数据库尚未迁移');
+      expect(logged('42703')).toHaveLength(1);
+      expect(lines.filter((l) => l.msg === 'unhandled error')).toEqual([]);
+    });
+  });
 });
