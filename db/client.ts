@@ -16,3 +16,10 @@ export interface Database {
   exec(script: string): Promise<void>;
   close(): Promise<void>;
 }
+
+/**
+ * Written first in a write whose second run changes nothing the first did not (a row set to a fixed
+ * state by its key): db/node.ts sends it again on another connection when its own was lost, as it
+ * does a plain read. Any other write goes once: it may have committed before the connection went.
+ */
+export const IDEMPOTENT = '/* idempotent */';

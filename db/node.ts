@@ -9,7 +9,7 @@ import postgres from 'postgres';
 import { ConfigError } from '../src/config';
 import { driverMessage, isDatabaseUnavailable, sqlState } from '../src/lib/errors';
 import { words } from '../src/lib/i18n';
-import { rowsOf, schema, type Database, type Db } from './client';
+import { IDEMPOTENT, rowsOf, schema, type Database, type Db } from './client';
 
 // By way of the root: this file runs from db/ (tsx) and from a bundle in dist/ (npm start), both one folder below it.
 const migrationsFolder = fileURLToPath(new URL('../db/migrations', import.meta.url));
@@ -76,37 +76,38 @@ export function dataDirHolder(dir: string): number | null {
 /** Seconds before reconnecting after the pool's `retries`-th lost connection: postgres.js's curve, capped at one second. */
 const reconnectDelay = (retries: number) => (0.5 + Math.random() / 2) * Math.min(3 ** retries / 100, 1);
 
-// A plain select; a `with` may hold an insert or update, and those are never sent twice.
+// A plain select, or a write marked IDEMPOTENT; a `with` may hold an insert or update, and those are never sent twice.
 const READ = /^\s*select\b/i;
+const mayGoTwice = (query: string) => READ.test(query) || query.trimStart().startsWith(IDEMPOTENT);
 
 /**
- * A read that failed because its connection was lost is sent again on another connection, a few
- * times within two seconds (each failure retires a dead connection); never when the server refuses
- * or does not answer, which would only wait again. After a database restart or failover, pooled
+ * A read (or a write marked IDEMPOTENT) that failed because its connection was lost is sent again
+ * on another connection, a few times within two seconds (each failure retires a dead connection);
+ * never when the server refuses or does not answer, which would only wait again. After a database restart or failover, pooled
  * connections whose server went away are noticed only when used: a request's first read after the
  * restart would fail though the database is back, and when that read builds the answer of a write
  * already committed, the client got a 503 for work that was done (and a retry with its
- * Idempotency-Key, "answer lost"). A write is never sent again: it may have committed before the
- * connection went.
+ * Idempotency-Key, "answer lost"). A write is never sent again (it may have committed before the
+ * connection went) unless it says it is idempotent: a delivery marked `sent` after its mail went out.
  */
-function readAgainOnLostConnection<Q extends PromiseLike<unknown>>(first: Q, again: () => Q, left = READ_AGAIN.times, since = Date.now()): Q {
+function sendAgainOnLostConnection<Q extends PromiseLike<unknown>>(first: Q, again: () => Q, left = SEND_AGAIN.times, since = Date.now()): Q {
   return new Proxy(first, {
     get(target, key) {
       if (key === 'then') {
-        const mayGoAgain = (err: unknown) => left > 0 && Date.now() - since < READ_AGAIN.withinMs && isDatabaseUnavailable(err) && !isNotAccepting(err);
+        const mayGoAgain = (err: unknown) => left > 0 && Date.now() - since < SEND_AGAIN.withinMs && isDatabaseUnavailable(err) && !isNotAccepting(err);
         return (ok?: (v: unknown) => unknown, fail?: (e: unknown) => unknown) =>
           target.then(undefined, async (err: unknown) => {
             if (!mayGoAgain(err)) throw err;
             // A moment first: the other pooled connections ended with this one read their end meanwhile,
             // so the read goes out on a live (or freshly made) connection, not on the next dead one.
-            await new Promise((r) => setTimeout(r, READ_AGAIN.pauseMs));
-            return readAgainOnLostConnection(again(), again, left - 1, since);
+            await new Promise((r) => setTimeout(r, SEND_AGAIN.pauseMs));
+            return sendAgainOnLostConnection(again(), again, left - 1, since);
           }).then(ok, fail);
       }
       // drizzle asks for rows as arrays (`.values()`): the same query in that shape, read again alike.
       if (key === 'values') {
         const asValues = () => (again() as unknown as { values(): Q }).values();
-        return () => readAgainOnLostConnection((target as unknown as { values(): Q }).values(), asValues, left, since);
+        return () => sendAgainOnLostConnection((target as unknown as { values(): Q }).values(), asValues, left, since);
       }
       const value = Reflect.get(target, key);
       return typeof value === 'function' ? value.bind(target) : value;
@@ -118,7 +119,7 @@ function readAgainOnLostConnection<Q extends PromiseLike<unknown>>(first: Q, aga
 const isNotAccepting = (err: unknown) => ['ECONNREFUSED', 'CONNECT_TIMEOUT', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', '57P03', '53300', '55000'].includes(sqlState(err) ?? '');
 
 /** A read goes again at most this often, and not once this long has passed since it was first sent. */
-const READ_AGAIN = { times: 3, withinMs: 2_000, pauseMs: 25 };
+const SEND_AGAIN = { times: 3, withinMs: 2_000, pauseMs: 25 };
 
 /**
  * drizzle asks postgres.js for an unnamed statement unless a query was `.prepare()`d by name, and an
@@ -127,7 +128,7 @@ const READ_AGAIN = { times: 3, withinMs: 2_000, pauseMs: 25 };
  * statement is named and kept per connection, keyed by its text (postgres.js's own default): after
  * its first use a statement is one Bind/Execute, so statements sent together really go out together.
  * DB_PREPARE=false turns it off (PgBouncer in transaction mode cannot keep named statements).
- * The same wrapper sends a plain read again after a lost connection (readAgainOnLostConnection).
+ * The same wrapper sends a plain read again after a lost connection (sendAgainOnLostConnection).
  */
 function wrapped<T extends postgres.Sql>(sql: T, how: { prepare: boolean; inTransaction: boolean }): T {
   return new Proxy(sql, {
@@ -136,7 +137,7 @@ function wrapped<T extends postgres.Sql>(sql: T, how: { prepare: boolean; inTran
         return (query: string, params?: never[], options?: postgres.UnsafeQueryOptions) => {
           const send = () => target.unsafe(query, params, how.prepare ? { ...options, prepare: true } : options);
           // Not inside a transaction: its connection is the transaction, and lost with it.
-          return !how.inTransaction && READ.test(query) ? readAgainOnLostConnection(send(), send) : send();
+          return !how.inTransaction && mayGoTwice(query) ? sendAgainOnLostConnection(send(), send) : send();
         };
       }
       // Transactions and savepoints hand their callback a connection of their own: wrapped alike.

@@ -47,7 +47,7 @@ export interface TestEnv {
   close(): Promise<void>;
 }
 
-export async function createTestEnv(kind: DbKind = 'postgres', env: Record<string, string> = {}, runtimeOptions: Pick<RuntimeOptions, 'onQuery'> = {}): Promise<TestEnv> {
+export async function createTestEnv(kind: DbKind = 'postgres', env: Record<string, string> = {}, runtimeOptions: Pick<RuntimeOptions, 'onQuery' | 'log'> = {}): Promise<TestEnv> {
   let dbName: string | null = null;
   let databaseUrl: string | undefined;
   if (kind === 'postgres') {

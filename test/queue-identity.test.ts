@@ -1,11 +1,13 @@
 import { and, eq, sql } from 'drizzle-orm';
+import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deliveries, installation, outbox } from '../db/schema';
-import type { Log } from '../src/lib/log';
 import { mountQueueBoard } from '../workers/board';
 import { startQueueHost, type QueueHost } from '../workers/host';
 import { addJobs, outboxJobId } from '../workers/jobs';
+import { ADMIN_URL } from './database-url';
 import { createTestEnv, submitDraft, type TestEnv } from './harness';
+import { capturingLog, type Line } from './support/capturing-log';
 import { startTestRedis, type TestRedis } from './support/redis-server';
 import { waitFor } from './support/wait';
 
@@ -14,17 +16,6 @@ import { waitFor } from './support/wait';
  * job names its outbox row by id and the row's random job key. Two deployments on one Redis, or a
  * database replaced while Redis keeps the old one's finished jobs, must still deliver every link.
  */
-
-type Line = { level: string; msg: string; fields: Record<string, unknown> };
-
-/** A log that keeps what it was told, to check what an operator would see. */
-function capturingLog(): { log: Log; lines: Line[] } {
-  const lines: Line[] = [];
-  const write = (level: string) => (obj: object | string, msg?: string) =>
-    void lines.push(typeof obj === 'string' ? { level, msg: obj, fields: {} } : { level, msg: msg ?? '', fields: obj as Record<string, unknown> });
-  const log: Log = { debug: write('debug'), info: write('info'), warn: write('warn'), error: write('error'), child: () => log };
-  return { log, lines };
-}
 
 const FAST = { SEND_ATTEMPTS: '3', SEND_BACKOFF_SECONDS: '0.05', SWEEP_EVERY_SECONDS: '1', JOB_LOCK_SECONDS: '2' };
 const TUNING = { relayEveryMs: 100, rerelayAfterMs: 500 };
@@ -161,6 +152,31 @@ describe('a replaced database while Redis keeps the old one’s finished jobs', 
       expect(s.lines.some((l) => l.level === 'warn' && /already finished/.test(l.msg))).toBe(true);
       expect(await db.select().from(deliveries).where(and(eq(deliveries.outboxId, row!.id), eq(deliveries.status, 'sent')))).not.toHaveLength(0);
     } finally {
+      await s.stop();
+    }
+  });
+});
+
+describe('a database dropped under running workers', () => {
+  it('its queued job fails with the reason (the database does not exist) on Bull Board and in the log, is retried, and never succeeds', async () => {
+    const s = await startService(redis);
+    const admin = postgres(ADMIN_URL, { max: 1, onnotice: () => {} });
+    try {
+      const [row] = await s.t.runtime.database.db.select({ id: outbox.id, jobKey: outbox.jobKey }).from(outbox).limit(1);
+      const [{ db: dbName }] = (await s.t.runtime.database.db.execute(sql`select current_database() as db`)) as unknown as [{ db: string }];
+      await admin.unsafe(`drop database ${dbName} with (force)`);
+      await addJobs(s.host.queues, 'outbox.dispatch', [{ data: { outboxId: row!.id, jobKey: row!.jobKey }, jobId: 'orphaned' }]);
+      const job = await waitFor('the job', () => s.host.queues.byName.notifications.getJob('orphaned'));
+      await waitFor('the job to fail for good', async () => (await job.getState()) === 'failed');
+      const failed = (await s.host.queues.byName.notifications.getJob('orphaned'))!;
+      expect(failed.attemptsMade).toBe(3); // SEND_ATTEMPTS: retried, not given up at once
+      const reason = `database "${dbName}" does not exist`;
+      expect(failed.failedReason).toContain(reason);
+      const logged = s.lines.filter((l) => l.fields.jobId === 'orphaned');
+      expect(logged.filter((l) => l.level === 'warn' && /will retry/.test(l.msg)).map((l) => l.fields.err)).toEqual([expect.stringContaining(reason), expect.stringContaining(reason)]);
+      expect(logged.filter((l) => l.level === 'error' && /failed for good/.test(l.msg)).map((l) => l.fields.err)).toEqual([expect.stringContaining(reason)]);
+    } finally {
+      await admin.end();
       await s.stop();
     }
   });

@@ -1,5 +1,6 @@
 import { UnrecoverableError, type Job } from 'bullmq';
 import { z } from 'zod';
+import { driverMessage, sqlState } from '../src/lib/errors';
 import type { Log } from '../src/lib/log';
 import { dispatchOutboxRow, type Delivery } from '../src/services/notifications';
 import { SWEEPS } from '../src/services/sweeps';
@@ -100,6 +101,20 @@ export function processorFor(queue: QueueName, ctx: JobContext) {
     if (!def || def.queue !== queue) throw new Error(`unknown job ${job.name} on queue ${queue}`);
     const parsed = def.payload.safeParse(job.data);
     if (!parsed.success) throw new Error(`invalid payload for ${job.name}: ${parsed.error.message}`);
-    return def.process(ctx, parsed.data, job);
+    return def.process(ctx, parsed.data, job).catch((err: unknown) => {
+      throw withDriverReason(err);
+    });
   };
+}
+
+/**
+ * A database error as Bull Board and the log should show it: with the driver's reason ("database
+ * … does not exist", "relation … does not exist"), where drizzle's own message names only the
+ * statement and its parameters. The job still fails, and is retried, as before.
+ */
+function withDriverReason(err: unknown): unknown {
+  const state = sqlState(err);
+  if (!(err instanceof Error) || err instanceof UnrecoverableError || !state) return err;
+  const reason = driverMessage(err);
+  return reason === err.message ? err : new Error(`${reason} (${state})`, { cause: err });
 }

@@ -133,7 +133,23 @@ export function toAppError(err: unknown): AppError {
   // Only once inTransaction's retries are spent: the caller's request was fine, try again shortly.
   if (isTransientConflict(err)) return new AppError('unavailable', { reason: words('同时进行的操作过多，请稍后重试', 'too many changes at once; try again shortly') }, { retryAfterSeconds: 1 });
   if (isDatabaseUnavailable(err)) return new AppError('unavailable', { reason: words('数据库暂时无法连接，请稍后重试', 'the database cannot be reached just now; try again shortly') }, { retryAfterSeconds: 5 });
+  const missing = schemaProblem(err);
+  if (missing) return new AppError('unavailable', { reason: missing });
   return new AppError('internal');
+}
+
+/**
+ * The database answers, but not as this code's: a dropped database (3D000), or one re-created empty or
+ * partly restored, whose tables, schema or columns are missing (42P01, 3F000, 42703). Not the request's
+ * fault, nor the code's: the operator's to migrate. Null for anything else.
+ */
+export function schemaProblem(err: unknown): Words | null {
+  const state = sqlState(err);
+  if (state === '3D000') return words('数据库不存在（已被删除？请重新创建，运行 npm run db:migrate 后重启）', 'the database does not exist (dropped? create it, run npm run db:migrate, then restart)');
+  if (state === '42P01' || state === '3F000' || state === '42703') {
+    return words('数据库尚未迁移，缺少本系统的表或字段（新建、被替换或部分恢复的数据库？请运行 npm run db:migrate 后重启）', 'the database is not migrated: it lacks Imprimatur\'s tables or columns (new, replaced or partly restored? run npm run db:migrate, then restart)');
+  }
+  return null;
 }
 
 /** postgres.js's own codes for a connection lost or not made, and the socket's. */
@@ -173,10 +189,32 @@ export function isTransientConflict(err: unknown): boolean {
   return state === '40P01' || state === '40001';
 }
 
+/** A database without its schema is logged once a minute per process, not on every request refused (each has its own 503 line). */
+const SCHEMA_PROBLEM_LOG_EVERY_MS = 60_000;
+const schemaProblemLogged = new WeakMap<object, Map<string, number>>();
+/** Whose minute it is: the app's dependencies (one per process, or per test's service). */
+const loggedFor = (c: Context): Map<string, number> => {
+  const key: object = c.get('deps') ?? schemaProblemLogged;
+  return schemaProblemLogged.get(key) ?? schemaProblemLogged.set(key, new Map()).get(key)!;
+};
+
+/** The one log line of a request's database fault: a lost connection, or a database not migrated (at most once a minute). */
+export function logDatabaseFault(c: Context, err: unknown): void {
+  if (isDatabaseUnavailable(err)) return void c.get('log')?.warn({ err }, 'database unavailable');
+  const problem = schemaProblem(err);
+  if (!problem) return;
+  const logged = loggedFor(c);
+  const state = sqlState(err)!;
+  const now = Date.now();
+  if (now - (logged.get(state) ?? -Infinity) < SCHEMA_PROBLEM_LOG_EVERY_MS) return;
+  logged.set(state, now);
+  c.get('log')?.error({ sqlState: state, err: driverMessage(err) }, `database unusable: ${problem.en}; requests answer 503 until then (logged at most once a minute)`);
+}
+
 export function handleError(err: unknown, c: Context) {
   const appError = toAppError(err);
   if (appError.code === 'internal') c.get('log')?.error({ err }, 'unhandled error');
-  else if (appError.code === 'unavailable' && isDatabaseUnavailable(err)) c.get('log')?.warn({ err }, 'database unavailable');
+  else if (appError.code === 'unavailable') logDatabaseFault(c, err);
   const details = appError.details as { retryAfter?: string; retryAfterSeconds?: number } | undefined;
   const retryAt = appError.code === 'rate_limited' ? Date.parse(String(details?.retryAfter)) : NaN;
   // Retry-After in seconds (RFC 9110), so clients and proxies can wait without reading the body.

@@ -1,6 +1,6 @@
 import { and, asc, eq, inArray, lt, or, sql, type SQL } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
-import type { Db } from '../../db/client';
+import { IDEMPOTENT, type Db } from '../../db/client';
 import { prepared } from '../../db/prepared';
 import { decisions, deliveries, loginLinks, draftVersions, drafts, outbox, people, reviews, units, type ChannelName, type DeliveryStatus } from '../../db/schema';
 import { forRoute, PermanentSendError, routesFor, type Channels, type Notification, type Route } from '../notify/channel';
@@ -8,7 +8,7 @@ import { appointmentMessage, closedMessage, robotTestMessage, signInMessage, dig
 import { shortReason, type OutboundPost } from '../notify/outbound';
 import { endpointSendsFor, retractionPlans, sendToEndpoint } from './handoff';
 import { parseRobots, type UnitRobots } from '../notify/robots';
-import { AppError, words } from '../lib/errors';
+import { AppError, driverMessage, words } from '../lib/errors';
 import { appendAudit } from './audit';
 import type { Person } from './auth';
 import { inTransaction, type ServiceDeps } from './context';
@@ -97,7 +97,10 @@ const statements = {
       })
       .returning({ id: deliveries.id }),
   ),
-  sent: prepared((db) => db.update(deliveries).set({ status: 'sent', sentAt: sql`${sql.placeholder('now')}::timestamptz`, lastError: null }).where(eq(deliveries.dedupeKey, sql.placeholder('dedupeKey')))),
+  // Marked IDEMPOTENT (it sets a fixed state by key): when its connection is lost, db/node.ts sends
+  // it again on another, rather than leave the claim `sending` until its lease runs out and the mail
+  // already sent goes out again.
+  sent: prepared(() => sql`${sql.raw(IDEMPOTENT)} update ${deliveries} set status = 'sent', sent_at = ${sql.placeholder('now')}::timestamptz, last_error = null where dedupe_key = ${sql.placeholder('dedupeKey')}`),
   // A resent delivery that no plan covers any more (the review was decided meanwhile) is obsolete;
   // so is a claim whose sender died mid-send (its lease ran out), which nobody would ever close: the
   // message may have gone out before the sender died, and is no longer needed either way.
@@ -300,14 +303,30 @@ export async function plansFor(db: Db, deps: ServiceDeps, row: OutboxRow): Promi
 }
 
 /**
- * Claims one send: inserts its row as `sending`, or takes over a row that failed or whose sender
- * died (claim older than the lease). `sent`: nothing to do; `busy`: another sender holds a fresh
- * claim (or held it and died), so this attempt must be retried later rather than counted as done.
+ * Sends that went out but could not be recorded as `sent` (the database out of reach past db/node.ts's
+ * retries), by database and dedupe key, with when they went. Written before the key is claimed
+ * again, so this process's next attempt at the row does not send them twice; only a send taken over
+ * by another process after the lease still goes out again (mail is at least once).
  */
-async function claim(db: Db, d: { dedupeKey: string; route: Route; kind: string; personId: string | null; reviewId: string | null; outboxId: number }, leaseMs: number): Promise<'claimed' | 'sent' | 'busy'> {
+const unrecorded = new WeakMap<Db, Map<string, string>>();
+const unrecordedOf = (db: Db) => unrecorded.get(db) ?? unrecorded.set(db, new Map()).get(db)!;
+
+/**
+ * Claims one send: inserts its row as `sending`, or takes over a row that failed or whose sender
+ * died (claim older than the lease), and answers its id. `sent`: nothing to do; `busy`: another
+ * sender holds a fresh claim (or held it and died), so this attempt must be retried later rather
+ * than counted as done.
+ */
+async function claim(db: Db, d: { dedupeKey: string; route: Route; kind: string; personId: string | null; reviewId: string | null; outboxId: number }, leaseMs: number): Promise<{ id: string } | 'sent' | 'busy'> {
+  const owed = unrecordedOf(db).get(d.dedupeKey);
+  if (owed) {
+    await statements.sent(db, { now: owed, dedupeKey: d.dedupeKey });
+    unrecordedOf(db).delete(d.dedupeKey);
+    return 'sent';
+  }
   const now = new Date();
-  const rows = await statements.claim(db, { ...d, channel: d.route, now, staleBefore: new Date(now.getTime() - leaseMs).toISOString() });
-  if (rows.length) return 'claimed';
+  const [row] = await statements.claim(db, { ...d, channel: d.route, now, staleBefore: new Date(now.getTime() - leaseMs).toISOString() });
+  if (row) return row;
   const [held] = await db.select({ status: deliveries.status }).from(deliveries).where(eq(deliveries.dedupeKey, d.dedupeKey));
   return held?.status === 'sent' ? 'sent' : 'busy';
 }
@@ -333,12 +352,11 @@ export async function dispatchOutboxRow(d: Delivery, outboxId: number, opts: { f
   const [row] = await statements.outboxRow(db, { id: outboxId });
   const result: DispatchResult = { sent: 0, skipped: 0, failed: [] };
   const busy: string[] = [];
+  const notRecorded: string[] = [];
   /** Runs one claimed send and records how it went: sent, or retrying/failed with a short reason. */
-  const attempt = async (dedupeKey: string, route: Route, send: () => Promise<void>) => {
+  const attempt = async (deliveryId: string, dedupeKey: string, route: Route, send: () => Promise<void>) => {
     try {
       await send();
-      await statements.sent(db, { now: new Date().toISOString(), dedupeKey });
-      result.sent++;
     } catch (err) {
       const permanent = err instanceof PermanentSendError;
       // Shown to operators in GET /deliveries: short, one line, no control characters.
@@ -348,6 +366,18 @@ export async function dispatchOutboxRow(d: Delivery, outboxId: number, opts: { f
       await db.update(deliveries).set({ status: permanent || opts.final ? 'failed' : 'retrying', lastError: error }).where(and(eq(deliveries.dedupeKey, dedupeKey), eq(deliveries.status, 'sending')));
       result.failed.push({ dedupeKey, error, permanent });
       deps.log.warn({ dedupeKey, route, err: error, final: opts.final || permanent }, 'notification send failed');
+      return;
+    }
+    result.sent++;
+    const sentAt = new Date().toISOString();
+    try {
+      await statements.sent(db, { now: sentAt, dedupeKey });
+    } catch (err) {
+      // The message went out; only its record did not. Not a failed send (reopening the claim would
+      // send it again): owed to the database, written before the key is claimed again.
+      unrecordedOf(db).set(dedupeKey, sentAt);
+      notRecorded.push(dedupeKey);
+      deps.log.error({ deliveryId, dedupeKey, route, err: driverMessage(err) }, 'notification sent but not recorded as sent (database unreachable); recorded at the next attempt, the outbox row stays unprocessed until then');
     }
   };
   // A job naming a row this database does not hold (another deployment's, or from before the
@@ -357,11 +387,11 @@ export async function dispatchOutboxRow(d: Delivery, outboxId: number, opts: { f
   }
   for (const plan of await plansFor(db, deps, row)) {
     const routes = plan.routes ?? routesFor(plan.person.channels, plan.robots, plan.carriesLink);
-    const claimed: { route: Route; dedupeKey: string }[] = [];
+    const claimed: { route: Route; dedupeKey: string; id: string }[] = [];
     for (const route of routes) {
       const dedupeKey = `${plan.key}:${plan.person.id}:${route}`;
       const state = await claim(db, { dedupeKey, route, kind: plan.kind, personId: plan.person.id, reviewId: plan.reviewId, outboxId }, d.claimLeaseMs);
-      if (state === 'claimed') claimed.push({ route, dedupeKey });
+      if (typeof state === 'object') claimed.push({ route, dedupeKey, id: state.id });
       else if (state === 'sent') result.skipped++;
       else busy.push(dedupeKey);
     }
@@ -372,9 +402,9 @@ export async function dispatchOutboxRow(d: Delivery, outboxId: number, opts: { f
       await markObsolete(db, inArray(deliveries.dedupeKey, claimed.map((c) => c.dedupeKey)));
       continue;
     }
-    for (const { route, dedupeKey } of claimed) {
+    for (const { route, dedupeKey, id } of claimed) {
       const channel = channels[route];
-      await attempt(dedupeKey, route, async () => {
+      await attempt(id, dedupeKey, route, async () => {
         if (!channel) throw new PermanentSendError(`channel ${route} is not configured`);
         // Only a route that reaches the person alone gets the link; the others get the same words without it.
         await channel.send(forRoute(route, { kind: plan.kind, to: recipient(plan.person), ...text, dedupeKey, robots: plan.robots }));
@@ -391,7 +421,7 @@ export async function dispatchOutboxRow(d: Delivery, outboxId: number, opts: { f
       await markObsolete(db, eq(deliveries.dedupeKey, send.key));
       continue;
     }
-    await attempt(send.key, 'webhook', async () => {
+    await attempt(state.id, send.key, 'webhook', async () => {
       if (!d.post) throw new PermanentSendError('no outbound sender in this process');
       await sendToEndpoint(d.post, send, body);
     });
@@ -399,6 +429,8 @@ export async function dispatchOutboxRow(d: Delivery, outboxId: number, opts: { f
   // A claim held elsewhere is either in flight or its holder died: only a later attempt, after the
   // lease, can tell, so the row stays unprocessed (drain leaves it; a job retries with backoff).
   if (busy.length) throw new Error(`${busy.length} send(s) claimed by another sender: ${busy.join(', ')}`);
+  // Processed now, the row would leave those claims `sending` (fresh, so not closed as obsolete) for good.
+  if (notRecorded.length) throw new Error(`${notRecorded.length} send(s) went out but are not yet recorded as sent: ${notRecorded.join(', ')}`);
   const retryable = result.failed.filter((f) => !f.permanent);
   if (retryable.length && !opts.final) throw new Error(`${retryable.length} send(s) failed: ${retryable.map((f) => `${f.dedupeKey}: ${f.error}`).join('; ')}`);
   const now = Date.now();

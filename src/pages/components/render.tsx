@@ -2,7 +2,7 @@ import type { Context } from 'hono';
 import { setCookie } from 'hono/cookie';
 import type { Child } from 'hono/jsx';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { toAppError, Words, type AppError } from '../../lib/errors';
+import { logDatabaseFault, toAppError, Words, type AppError } from '../../lib/errors';
 import { type AppEnv } from '../../lib/http';
 import { LANG_COOKIE, parseLocale } from '../../lib/i18n';
 import { pageCtx, t } from './context';
@@ -46,6 +46,7 @@ const backOf = (e: AppError): string | null => {
 export function errorPage(c: Context<AppEnv>, err: unknown) {
   const e = toAppError(err);
   if (e.code === 'internal') c.var.log.error({ err }, 'page failed');
+  else if (e.code === 'unavailable') logDatabaseFault(c, err);
   const ctx = pageCtx(c);
   const title = e.status === 403 ? t(ctx, '无权访问', 'Not allowed') : e.status === 404 ? t(ctx, '未找到', 'Not found') : t(ctx, '无法处理', 'Cannot do that');
   return renderPage(

@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { createRouter, errors, jsonResponse, type Readiness } from '../../lib/http';
-import { driverMessage, sqlState } from '../../lib/errors';
+import { driverMessage, schemaProblem } from '../../lib/errors';
 import { readInstallation } from '../../services/installation';
 
 const tags = ['Health'];
@@ -30,12 +30,12 @@ const readyz = createRoute({
 
 /**
  * What went wrong, in words an operator acts on: the driver's own message, not drizzle's wrapper
- * ("Failed query: …"), and a database without the schema said as such (new, or replaced under the
- * running process: migrate, then restart).
+ * ("Failed query: …"), and a database dropped or without the schema said as such (new, or replaced
+ * under the running process: migrate, then restart), as the API's 503 says it.
  */
 function databaseProblem(err: unknown): string {
-  if (sqlState(err) === '42P01') return '数据库中没有本系统的表（新建或被替换的数据库？请运行 npm run db:migrate 后重启）/ the database holds no Imprimatur tables (new or replaced? run npm run db:migrate, then restart)';
-  return driverMessage(err);
+  const problem = schemaProblem(err);
+  return problem ? `${problem.zh} / ${problem.en}` : driverMessage(err);
 }
 
 export const healthRouter = createRouter()
