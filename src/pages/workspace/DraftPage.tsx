@@ -46,6 +46,10 @@ function refusalOf(data: Record<string, unknown>, l: Locale): string | null {
 const Comment = ({ text, l, reason = false }: { text: string | null; l: Locale; reason?: boolean }) =>
   text ? <p class="comment">{reason ? t(l, '原因：', 'Reason: ') : t(l, '意见：', 'Comment: ')}{text}</p> : null;
 
+/** The file a version was made to add (an upload with attach=true), by the name it was given. */
+const AddedFile = ({ data, l }: { data: Record<string, unknown>; l: Locale }) =>
+  str(data.fileName) ? <div class="muted">{t(l, `添加文件：${str(data.fileName)}`, `added ${str(data.fileName)}`)}</div> : null;
+
 /** One audited event as a line of the timeline, in the reader's language. */
 function eventItem(d: DraftPageData, e: TimelineEvent, l: Locale): TimelineItem {
   const who = nameOf(d, e.actorId, l);
@@ -55,9 +59,9 @@ function eventItem(d: DraftPageData, e: TimelineEvent, l: Locale): TimelineItem 
     case 'draft.created':
       return { tone: 'info', at: e.at, title: t(l, `${who} 起草（第 1 版）`, `${who} wrote the draft (version 1)`) };
     case 'draft.edited':
-      return { tone: 'info', at: e.at, title: t(l, `${who} 修改为第 ${version} 版`, `${who} made version ${version}`) };
+      return { tone: 'info', at: e.at, title: t(l, `${who} 修改为第 ${version} 版`, `${who} made version ${version}`), children: <AddedFile data={data} l={l} /> };
     case 'draft.edited_in_review':
-      return { tone: 'warn', at: e.at, title: t(l, `${who} 在审核中修改为第 ${version} 版，审核从第一级重新开始`, `${who} made version ${version} during review; the review restarted at the first level`) };
+      return { tone: 'warn', at: e.at, title: t(l, `${who} 在审核中修改为第 ${version} 版，审核从第一级重新开始`, `${who} made version ${version} during review; the review restarted at the first level`), children: <AddedFile data={data} l={l} /> };
     case 'draft.publishing_changed': {
       const names = (v: unknown) => (Array.isArray(v) ? v.map((id) => d.accountNames.get(String(id)) ?? String(id)).join(t(l, '、', ', ')) : '');
       const parts = [
