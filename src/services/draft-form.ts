@@ -55,7 +55,7 @@ export async function saveDraftEdit(db: Db, deps: FileDeps, actor: Person, draft
     const current = await currentVersion(tx, draft);
     const added = await fileRowsFor(tx, deps, actor, draftId, accepted);
     const fileIds = [...new Set([...current.fileIds.filter((id) => !edit.removeFileIds.includes(id)), ...added.map((f) => f.row.id)])];
-    return changeDraft(tx, deps, actor, draftId, { title: edit.title, body: edit.body, bodyFormat: edit.bodyFormat, fileIds, onlyIfChanged: true, accountIds: edit.accountIds, urgency: edit.urgency }, true);
+    return changeDraft(tx, deps, actor, draftId, { title: edit.title, body: edit.body, bodyFormat: edit.bodyFormat, fileIds, accountIds: edit.accountIds, urgency: edit.urgency }, true);
   });
 }
 
