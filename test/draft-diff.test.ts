@@ -79,6 +79,11 @@ describe('GET /drafts/{id}/diff: what changed between two versions', () => {
     const missing = await diff(id, 'from=1&to=7');
     expect(missing.status).toBe(404);
     expect(missing.body.error.details).toEqual([expect.objectContaining({ path: 'to', in: 'query' })]);
+    const missingFrom = await diff(id, 'from=99&to=1');
+    expect(missingFrom.status).toBe(404);
+    expect(missingFrom.body.error.details).toEqual([{ path: 'from', in: 'query', message: '本稿件没有第 99 版（共 1 版）' }]);
+    expect((await diff(id, 'from=1.5&to=1')).body.error.details[0].path).toBe('from');
+    expect((await diff(id, 'from=1&to=0')).body.error.details[0].path).toBe('to');
     const bad = await diff(id, 'from=abc&to=1');
     expect(bad.status).toBe(400);
     expect(bad.body.error.details[0].path).toBe('from');

@@ -172,6 +172,27 @@ describe('the draft form (/drafts/new, /drafts/{id}/edit)', () => {
     expect(await t.linkFor(demo.people.section_head!)).toMatch(/^imp_|^[A-Za-z0-9_-]+$/);
   });
 
+  it('the same file chosen under two names is saved as two attachments; chosen again under its name, it is not added twice', async () => {
+    const scan = pdf('同一份扫描件');
+    const saved = await post('/drafts/new', { unitId: demo.unitId, title: '两份附件', body: '见附件。', bodyFormat: 'text', accountIds: demo.accountId, intent: 'save' },
+      { attachments: [{ bytes: scan, name: '附件1.pdf', type: 'application/pdf' }, { bytes: scan, name: '附件2.pdf', type: 'application/pdf' }] });
+    expect(saved.status, saved.text.slice(0, 500)).toBe(303);
+    const id = idFrom(saved.location);
+    const draft = (await api(`/api/v1/drafts/${id}`)).body;
+    expect(draft.files.map((f: { name: string }) => f.name)).toEqual(['附件1.pdf', '附件2.pdf']);
+    expect(new Set(draft.files.map((f: { sha256: string }) => f.sha256)).size).toBe(1);
+    // The edit form lists both under their names.
+    const form = (await page(`/drafts/${id}/edit`)).text;
+    expect(form).toContain('>附件1.pdf</a>');
+    expect(form).toContain('>附件2.pdf</a>');
+    // 附件2.pdf chosen again with the same text: the file the draft has, so nothing changes.
+    const again = await post(`/drafts/${id}/edit`, { title: '两份附件', body: '见附件。', bodyFormat: 'text', intent: 'save' },
+      { attachments: [{ bytes: scan, name: '附件2.pdf', type: 'application/pdf' }] });
+    expect(again.status).toBe(303);
+    expect((await api(`/api/v1/drafts/${id}`)).body).toMatchObject({ currentVersion: 1, files: [{ name: '附件1.pdf' }, { name: '附件2.pdf' }] });
+    expect((await api(`/api/v1/drafts/${id}/files`)).body.items).toHaveLength(2);
+  });
+
   it('the edit form of a returned draft shows who returned it, when, and the comment to act on', async () => {
     const submitted = await post('/drafts/new', { unitId: demo.unitId, title: '待退回', body: '正文。', bodyFormat: 'text', accountIds: demo.accountId, intent: 'submit' });
     const id = idFrom(submitted.location);

@@ -1,9 +1,12 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { asc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { auditEvents } from '../db/schema';
 import { signedFileUrl } from '../src/services/files';
 import { blobKey } from '../src/storage/blob-store';
+import { emailsOf } from './browser';
 import { ALL_TICKED, createTestEnv, type TestEnv } from './harness';
 import { pdf, png } from './support/fixtures';
 import { startS3 } from './support/s3rver';
@@ -79,10 +82,12 @@ describe.each(['local', 's3'] as const)('draft files on %s storage', (storage) =
     expect(edited.body.files.map((f: any) => f.id)).toEqual([fileId]);
     expect(edited.body.contentSha256).not.toBe(draft.contentSha256);
 
-    // The same bytes again are the same file: no new version.
-    const again = await upload(draft.id, image, 'copy.png', 'image/png');
-    expect(again.body.id).toBe(fileId);
+    // The same bytes under the same name again are the file the draft has (said so): no new file, no version.
+    const again = await upload(draft.id, image, '校园风光.png', 'image/png');
+    expect(again.status, again.text).toBe(200);
+    expect(again.body).toMatchObject({ id: fileId, name: '校园风光.png', duplicate: true });
     expect((await t.request('GET', `/api/v1/drafts/${draft.id}`, { token: demo.tokens.drafter })).body.currentVersion).toBe(2);
+    expect((await t.request('GET', `/api/v1/drafts/${draft.id}/files`, { token: demo.tokens.drafter })).body.items).toHaveLength(1);
 
     // A different photo under the same words is a different content hash.
     const other = await upload(draft.id, png(4, 3, [30, 30, 200]), '另一张.png', 'image/png');
@@ -132,6 +137,76 @@ describe.each(['local', 's3'] as const)('draft files on %s storage', (storage) =
     const closed = await upload(draft.id, png(2, 2, [3, 3, 3]), 'c.png', 'image/png');
     expect(closed.status).toBe(409);
     expect(closed.body.error.code).toBe('invalid_transition');
+  });
+
+  it('the same bytes under two names are two files, each listed, served, diffed and recorded under its own name', async () => {
+    const draft = await newDraft();
+    const attach = async (bytes: Uint8Array, name: string) => {
+      const form = new FormData();
+      form.append('file', new File([bytes as Uint8Array<ArrayBuffer>], name, { type: 'application/pdf' }));
+      form.append('attach', 'true');
+      const res = await t.runtime.app.request(`/api/v1/drafts/${draft.id}/files`, { method: 'POST', body: form, headers: { authorization: `Bearer ${demo.tokens.drafter}` } });
+      return { status: res.status, body: await res.json() };
+    };
+    const view = async () => (await t.request('GET', `/api/v1/drafts/${draft.id}`, { token: demo.tokens.drafter })).body;
+    const events = async () => (await t.runtime.database.db.select().from(auditEvents).where(eq(auditEvents.draftId, draft.id)).orderBy(asc(auditEvents.seq))).map((e) => ({ action: e.action, data: e.data as Record<string, unknown> }));
+    const plan = pdf('活动方案');
+
+    const first = await attach(plan, '附件1.pdf');
+    expect(first).toMatchObject({ status: 201, body: { name: '附件1.pdf' } });
+    const v2 = await view();
+    const second = await attach(plan, '附件2.pdf');
+    expect(second).toMatchObject({ status: 201, body: { name: '附件2.pdf', sha256: first.body.sha256 } });
+    expect(second.body.id).not.toBe(first.body.id);
+    expect([first.body.duplicate, second.body.duplicate]).toEqual([false, false]);
+
+    // Both listed under their names, in the version and among the draft's files; a new version, a new fingerprint.
+    const v3 = await view();
+    expect(v3.currentVersion).toBe(3);
+    expect(v3.files.map((f: any) => [f.id, f.name])).toEqual([[first.body.id, '附件1.pdf'], [second.body.id, '附件2.pdf']]);
+    expect(v3.contentSha256).not.toBe(v2.contentSha256);
+    const pool = (await t.request('GET', `/api/v1/drafts/${draft.id}/files`, { token: demo.tokens.drafter })).body.items;
+    expect(pool.map((f: any) => [f.name, f.inCurrentVersion])).toEqual([['附件1.pdf', true], ['附件2.pdf', true]]);
+    // Each downloads under its own name, the same bytes (stored once, by their hash).
+    for (const [id, name] of [[first.body.id, '附件1.pdf'], [second.body.id, '附件2.pdf']]) {
+      const res = await get(`/api/v1/files/${id}`, demo.tokens.drafter);
+      expect(res.headers.get('content-disposition')).toContain(encodeURIComponent(name));
+      expect(new Uint8Array(await res.arrayBuffer())).toEqual(plan);
+    }
+    // The audit record and the timeline say what happened: 附件2.pdf was added, not 附件1.pdf again.
+    expect((await events()).filter((e) => e.action === 'draft.edited').map((e) => e.data.fileName)).toEqual(['附件1.pdf', '附件2.pdf']);
+    const session = await t.signIn((await emailsOf(t, demo)).drafter!);
+    const page = await t.request('GET', `/drafts/${draft.id}`, { cookie: session.cookie, headers: { accept: 'text/html' } });
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('添加文件：附件2.pdf');
+    const filesCard = page.text.slice(page.text.indexOf('id="files"'), page.text.indexOf('id="prescreen"'));
+    expect(filesCard).toContain('>附件1.pdf</a>');
+    expect(filesCard).toContain('>附件2.pdf</a>');
+    // The diff of the two versions: one file added, the second name.
+    const diff = await t.request('GET', `/api/v1/drafts/${draft.id}/diff?from=2&to=3`, { token: demo.tokens.drafter });
+    expect(diff.body.files).toEqual({ added: [expect.objectContaining({ id: second.body.id, name: '附件2.pdf' })], removed: [], changed: [] });
+
+    // The same bytes under the same name again: that file, said so; no version, nothing recorded.
+    const recorded = (await events()).length;
+    const again = await attach(plan, '附件2.pdf');
+    expect(again).toMatchObject({ status: 200, body: { id: second.body.id, duplicate: true } });
+    expect((await view()).currentVersion).toBe(3);
+    expect((await events()).length).toBe(recorded);
+
+    // Without attach: an image under a second name is a new file waiting for a version, recorded under that name.
+    const scan = png(3, 3, [40, 50, 60]);
+    const scanA = await upload(draft.id, scan, '扫描件.png', 'image/png');
+    const scanB = await upload(draft.id, scan, '扫描件（副本）.png', 'image/png');
+    expect([scanA.status, scanB.status]).toEqual([201, 201]);
+    expect(scanB.body.id).not.toBe(scanA.body.id);
+    expect((await events()).filter((e) => e.action === 'draft.file_uploaded').map((e) => e.data.name)).toEqual(['扫描件.png', '扫描件（副本）.png']);
+
+    // Swapping 附件2.pdf for the same bytes under another name is a change of the file list: a new version.
+    const renamed = await upload(draft.id, plan, '活动方案.pdf', 'application/pdf');
+    const swapped = await t.request('PATCH', `/api/v1/drafts/${draft.id}`, { token: demo.tokens.drafter, body: { fileIds: [first.body.id, renamed.body.id] } });
+    expect(swapped.status, swapped.text).toBe(200);
+    expect(swapped.body.currentVersion).toBe(4);
+    expect(swapped.body.files.map((f: any) => f.name)).toEqual(['附件1.pdf', '活动方案.pdf']);
   });
 
   it('serves files to those who may see the draft: image inline, attachment as a download, nosniff', async () => {

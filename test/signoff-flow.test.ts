@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sql } from 'drizzle-orm';
+import { count, eq, sql } from 'drizzle-orm';
+import { auditEvents } from '../db/schema';
 import { ALL_TICKED, LEVELS, createTestEnv, type DbKind, type TestEnv } from './harness';
 
 // The core flows run on real PostgreSQL and on the embedded PGlite alike.
@@ -135,6 +136,52 @@ describe.each<DbKind>(['postgres', 'pglite'])('sign-off chain on %s', (kind) => 
     const fresh = await linkOf('section_head');
     const view = await t.request('GET', `/api/v1/signoff/${fresh}`);
     expect(view.body).toMatchObject({ level: 'section_head', version: 2 });
+  });
+
+  it('a PATCH that changes nothing (an autosave, 保存 clicked twice) is no edit: same version, nothing recorded, the review goes on', async () => {
+    const draft = await newDraft('原样保存', { urgency: 'urgent', body: '讲座时间：周五下午。\n地点：报告厅。' });
+    const patch = (body: Record<string, unknown>, headers: Record<string, string> = {}) => t.request('PATCH', `/api/v1/drafts/${draft.id}`, { token: demo.tokens.drafter, body, headers });
+    const recorded = async () => (await t.runtime.database.db.select({ n: count() }).from(auditEvents).where(eq(auditEvents.draftId, draft.id)))[0]!.n;
+    const same = { title: '原样保存', body: '讲座时间：周五下午。\n地点：报告厅。' };
+    // Still a draft: the same fields again, and again with the targets and urgency it has, and with the body's line ends as a browser sends them.
+    const before = (await t.request('GET', `/api/v1/drafts/${draft.id}`, { token: demo.tokens.drafter })).body;
+    const events = await recorded();
+    for (const body of [same, { ...same, accountIds: [demo.accountId], urgency: 'urgent' }, { ...same, body: same.body.replace('\n', '\r\n') }]) {
+      const res = await patch(body);
+      expect(res.status, res.text).toBe(200);
+      expect(res.body).toMatchObject({ currentVersion: 1, contentSha256: before.contentSha256, updatedAt: before.updatedAt });
+      expect(res.body.versions).toHaveLength(1);
+    }
+    expect(await recorded()).toBe(events);
+
+    // Under review: the open link stays live, no round starts, no link is sent, nothing is recorded.
+    await submit(draft.id);
+    expect((await approve(await linkOf('section_head'))).status).toBe(200);
+    const live = await linkOf('deputy_leader');
+    const inReview = (await t.request('GET', `/api/v1/drafts/${draft.id}`, { token: demo.tokens.drafter })).body;
+    const reviewEvents = await recorded();
+    await t.deliver();
+    const twice = [await patch(same, { 'idempotency-key': 'autosave-1' }), await patch(same, { 'idempotency-key': 'autosave-2' })];
+    for (const res of twice) {
+      expect(res.status, res.text).toBe(200);
+      expect(res.body).toMatchObject({ status: 'in_review', currentLevel: 'deputy_leader', currentVersion: 1, round: inReview.round, updatedAt: inReview.updatedAt });
+      expect(res.body.reviews).toEqual(inReview.reviews);
+    }
+    // The same key again is the first answer, as for any write.
+    const replayed = await patch(same, { 'idempotency-key': 'autosave-1' });
+    expect(replayed.headers.get('idempotent-replayed')).toBe('true');
+    expect(replayed.body.currentVersion).toBe(1);
+    expect(await recorded()).toBe(reviewEvents);
+    expect(await t.deliver()).toEqual([]);
+    expect((await approve(live)).status).toBe(200);
+
+    // A real change still makes a version; a closed draft refuses even an unchanged PATCH.
+    const changed = await patch({ title: '原样保存（更正）' });
+    expect(changed.body).toMatchObject({ currentVersion: 2, currentLevel: 'section_head' });
+    await t.request('POST', `/api/v1/drafts/${draft.id}/withdraw`, { token: demo.tokens.drafter });
+    const closed = await patch({ title: '原样保存（更正）' });
+    expect(closed.status).toBe(409);
+    expect(closed.body.error.code).toBe('invalid_transition');
   });
 
   it('forged, reused and expired links never give a second decision', async () => {

@@ -109,6 +109,35 @@ describe('web workspace pages', () => {
     expect(refused.text).not.toContain('工作台测试稿件');
   });
 
+  it('says so when the address asks to compare a version the draft does not have, and which versions it shows instead', async () => {
+    const made = await t.request('POST', '/api/v1/drafts', { token: demo.tokens.drafter, body: { title: '对比测试', body: '第一稿。', unitId: demo.unitId, accountIds: [demo.accountId] } });
+    const id = made.body.id as string;
+    const single = (await page(`/drafts/${id}?from=2`, 'drafter')).text;
+    expect(single).toContain('对比的旧版本第 2 版（from=2）不存在：本稿件共 1 版。');
+    expect(single).toContain('本稿件只有一个版本，没有可对比的内容。');
+    for (const body of ['第二稿。', '第三稿。']) await t.request('PATCH', `/api/v1/drafts/${id}`, { token: demo.tokens.drafter, body: { body } });
+    const diffOf = (html: string) => html.slice(html.indexOf('id="diff"'));
+
+    // Version 99: said, with the pair shown instead (the default from: the one before the `to` asked for).
+    const missing = diffOf((await page(`/drafts/${id}?from=99&to=2`, 'drafter')).text);
+    expect(missing).toContain('对比的旧版本第 99 版（from=99）不存在：本稿件共 3 版。');
+    expect(missing).toContain('下面显示第 1 版与第 2 版的对比。');
+    expect(missing).toContain('第 1 版 → 第 2 版');
+    // Not a number, on either side; in English too.
+    const bad = diffOf((await page(`/drafts/${id}?from=abc&to=0`, 'drafter')).text);
+    expect(bad).toContain('对比的旧版本（from=abc）不是版本号，应为 1 至 3 的整数。');
+    expect(bad).toContain('对比的新版本第 0 版（to=0）不存在：本稿件共 3 版。');
+    expect(bad).toContain('下面显示第 2 版与第 3 版的对比。');
+    const en = diffOf((await page(`/drafts/${id}?from=99&lang=en`, 'drafter')).text);
+    expect(en).toContain('There is no version 99 to compare from (from=99): this draft has 3 versions.');
+    expect(en).toContain('Shown below: version 2 against version 3.');
+    // Versions it has: compared as asked, nothing to say; one side given, the other is its default.
+    const asked = diffOf((await page(`/drafts/${id}?from=1&to=3`, 'drafter')).text);
+    expect(asked).toContain('第 1 版 → 第 3 版');
+    expect(asked).not.toContain('class="notice');
+    expect(diffOf((await page(`/drafts/${id}?from=1`, 'drafter')).text)).toContain('第 1 版 → 第 3 版');
+  });
+
   it('urges from the page with a comment (once an hour: the second is refused on the page), then withdraws', async () => {
     const s = session.drafter!;
     const urged = await t.request('POST', `/drafts/${draftId}/urge`, { cookie: s.cookie, form: { _csrf: s.csrf, comment: '请今天审完' }, headers: { accept: 'text/html' } });

@@ -9,7 +9,7 @@ export interface VersionContent {
   body: string;
   /** Absent means 'text' (every version written before rich drafts). */
   bodyFormat?: BodyFormat;
-  /** sha256 of each file the version holds; order does not matter. */
+  /** sha256 of each file the version holds, once per file (two files of the same bytes count twice); order does not matter. */
   fileSha256s?: readonly string[];
 }
 
@@ -21,7 +21,10 @@ export interface VersionContent {
  */
 export function canonicalContent(content: VersionContent): string {
   const norm = (s: string) => s.normalize('NFC').replace(/\r\n?/g, '\n');
-  const files = [...new Set(content.fileSha256s ?? [])].sort();
+  // Every file counts, not every distinct hash: a version holding one PDF as 附件1 and as 附件2 is not
+  // the version holding it once. (A draft had one file per hash before, so no version hashed so far
+  // lists a hash twice and every stored fingerprint stays what this computes.)
+  const files = [...(content.fileSha256s ?? [])].sort();
   return canonicalJson({
     body: norm(content.body),
     title: norm(content.title),

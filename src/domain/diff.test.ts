@@ -73,6 +73,15 @@ describe('file changes', () => {
     expect(changes.changed.map((c) => [c.from.id, c.to.id])).toEqual([['2', '4']]);
   });
 
+  it('the same bytes under a second name are an added file; under a new name, one removed and one added', () => {
+    const one = [f('1', '附件1.pdf', 'a')];
+    const twice = fileChanges(one, [f('1', '附件1.pdf', 'a'), f('2', '附件2.pdf', 'a')]);
+    expect(twice).toEqual({ added: [f('2', '附件2.pdf', 'a')], removed: [], changed: [] });
+    const renamed = fileChanges(one, [f('3', '通知.pdf', 'a')]);
+    expect(renamed).toEqual({ added: [f('3', '通知.pdf', 'a')], removed: [f('1', '附件1.pdf', 'a')], changed: [] });
+    expect(versionDiff({ title: 'T', text: '正文', files: one }, { title: 'T', text: '正文', files: [f('1', '附件1.pdf', 'a'), f('2', '附件2.pdf', 'a')] }).changed).toBe(true);
+  });
+
   it('versionDiff says whether anything changed', () => {
     const same = versionDiff({ title: 'T', text: '正文', files: [] }, { title: 'T', text: '正文', files: [] });
     expect(same.changed).toBe(false);

@@ -112,21 +112,29 @@ export interface FileChanges<F extends FileRef> {
   changed: { from: F; to: F }[];
 }
 
-/** Files in `after` but not `before` and the reverse; a name present on both sides with other bytes is a change. */
+/**
+ * Files in `after` but not `before` and the reverse; a name present on both sides with other bytes is
+ * a change. A file is its bytes under its name, each matched at most once: the same PDF added again
+ * as 附件2 beside 附件1 is an added file, and the same bytes under a new name are one file removed
+ * and another added.
+ */
 export function fileChanges<F extends FileRef>(before: readonly F[], after: readonly F[]): FileChanges<F> {
-  const beforeSha = new Set(before.map((f) => f.sha256));
-  const afterSha = new Set(after.map((f) => f.sha256));
-  const gone = before.filter((f) => !afterSha.has(f.sha256));
-  const come = after.filter((f) => !beforeSha.has(f.sha256));
+  const same = (a: F, b: F) => a.sha256 === b.sha256 && a.name === b.name;
+  const gone = [...before];
+  const come: F[] = [];
+  for (const f of after) {
+    const i = gone.findIndex((g) => same(g, f));
+    if (i >= 0) gone.splice(i, 1);
+    else come.push(f);
+  }
   const changed: { from: F; to: F }[] = [];
   const added: F[] = [];
-  const unmatched = [...gone];
   for (const f of come) {
-    const i = unmatched.findIndex((g) => g.name === f.name);
-    if (i >= 0) changed.push({ from: unmatched.splice(i, 1)[0]!, to: f });
+    const i = gone.findIndex((g) => g.name === f.name);
+    if (i >= 0) changed.push({ from: gone.splice(i, 1)[0]!, to: f });
     else added.push(f);
   }
-  return { added, removed: unmatched, changed };
+  return { added, removed: gone, changed };
 }
 
 export interface VersionSide<F extends FileRef> {

@@ -28,7 +28,7 @@ export async function writeDraft(db: Db, deps: FileDeps, actor: Person, input: N
   const accepted = await acceptAll(deps, uploads);
   return createDraft(db, deps, actor, input, async (tx, draftId) => ({
     body: input.body,
-    fileIds: (await fileRowsFor(tx, deps, actor, draftId, accepted)).map((f) => f.id),
+    fileIds: (await fileRowsFor(tx, deps, actor, draftId, accepted)).map((f) => f.row.id),
   }));
 }
 
@@ -54,8 +54,8 @@ export async function saveDraftEdit(db: Db, deps: FileDeps, actor: Person, draft
     }
     const current = await currentVersion(tx, draft);
     const added = await fileRowsFor(tx, deps, actor, draftId, accepted);
-    const fileIds = [...new Set([...current.fileIds.filter((id) => !edit.removeFileIds.includes(id)), ...added.map((f) => f.id)])];
-    return changeDraft(tx, deps, actor, draftId, { title: edit.title, body: edit.body, bodyFormat: edit.bodyFormat, fileIds, onlyIfChanged: true, accountIds: edit.accountIds, urgency: edit.urgency }, true);
+    const fileIds = [...new Set([...current.fileIds.filter((id) => !edit.removeFileIds.includes(id)), ...added.map((f) => f.row.id)])];
+    return changeDraft(tx, deps, actor, draftId, { title: edit.title, body: edit.body, bodyFormat: edit.bodyFormat, fileIds, accountIds: edit.accountIds, urgency: edit.urgency }, true);
   });
 }
 

@@ -95,11 +95,36 @@ export function forLinkHolder<V extends DraftView>(view: V, live: boolean): V {
 }
 const DECISIONS: string[] = ['approve', 'return', 'reject'];
 
-/** The version pair to compare: as asked when both exist, else the one before the current and the current. */
-export function diffPair(view: Pick<DraftView, 'currentVersion'>, from?: number, to?: number): { from: number; to: number } | null {
-  const valid = (n: number | undefined): n is number => n !== undefined && Number.isInteger(n) && n >= 1 && n <= view.currentVersion;
-  if (valid(from) && valid(to)) return { from, to };
-  return view.currentVersion > 1 ? { from: view.currentVersion - 1, to: view.currentVersion } : null;
+/** A version the page's address asked to compare (`?from=`, `?to=`) that the draft does not have, or that is no version number. */
+export interface DiffAskProblem {
+  field: 'from' | 'to';
+  /** As it was written in the address (its first 20 characters: the page shows it back). */
+  asked: string;
+  /** True when it is a whole number (a version this draft has not reached, or 0); false when it is not a number at all. */
+  numeric: boolean;
+}
+
+/**
+ * The version pair the draft page compares, from its address as typed (`?from=`, `?to=`): each one
+ * asked for that exists is taken; one missing is the default (`to` the current version, `from` the
+ * one before `to`), and one the draft does not have, or that is no number, is replaced by that
+ * default and returned among `problems`, so the page says so instead of quietly comparing other
+ * versions. `pair` is null while the draft has a single version.
+ */
+export function diffPair(view: Pick<DraftView, 'currentVersion'>, asked: { from?: string; to?: string }): { pair: { from: number; to: number } | null; problems: DiffAskProblem[] } {
+  const problems: DiffAskProblem[] = [];
+  const read = (field: 'from' | 'to'): number | undefined => {
+    const raw = asked[field]?.trim();
+    if (!raw) return undefined;
+    const n = /^\d{1,9}$/.test(raw) ? Number(raw) : NaN;
+    if (n >= 1 && n <= view.currentVersion) return n;
+    problems.push({ field, asked: [...raw].length > 20 ? `${[...raw].slice(0, 20).join('')}…` : raw, numeric: !Number.isNaN(n) });
+    return undefined;
+  };
+  const from = read('from');
+  const to = read('to') ?? view.currentVersion;
+  if (view.currentVersion === 1) return { pair: null, problems };
+  return { pair: { from: from ?? Math.max(1, to - 1), to }, problems };
 }
 
 /** The word-level diff of two versions of the view (both already read), as the API's diff computes it. */

@@ -141,17 +141,23 @@ export interface DraftPatch {
   bodyFormat?: BodyFormat;
   /** The files the new version holds (images the body shows are added anyway); omitted: the previous version's. */
   fileIds?: string[];
-  /**
-   * No new version when the content is what it was (the form's 保存草稿 clicked twice, or saved
-   * again before submitting): under review an edit restarts the chain, which only a real change may.
-   */
-  onlyIfChanged?: boolean;
 }
+
+/**
+ * A composed version holds what the current one holds: the same fingerprint (title and sanitized
+ * body as normalized, the format, the bytes of every file) and the same files in the same order
+ * (so the same names: 附件1.pdf swapped for the same bytes as 附件2.pdf is a change).
+ */
+const sameContent = (current: Pick<VersionRow, 'contentSha256' | 'fileIds'>, next: ComposedVersion) =>
+  next.contentSha256 === current.contentSha256 && next.fileIds.length === current.fileIds.length && next.fileIds.every((id, i) => id === current.fileIds[i]);
 
 /**
  * Every edit is a new immutable version. Under review (drafter only) it restarts the chain at the
  * first level and kills every open link; an approved draft is never edited. Adding a file is an
- * edit too (a new photo is new content), so uploads come through here.
+ * edit too (a new photo is new content), so uploads come through here. An edit that changes nothing
+ * (an autosave, 保存 clicked twice, the same PATCH sent again) makes no version and records nothing:
+ * under review an edit restarts the chain, which only a real change may; the current version's
+ * number is returned.
  */
 export async function reviseDraft(tx: Db, deps: ServiceDeps, actor: Person, draftId: string, patch: DraftPatch, extra: Record<string, unknown> = {}): Promise<ComposedVersion & { no: number }> {
   const draft = await lockDraft(tx, draftId);
@@ -167,8 +173,9 @@ export async function reviseDraft(tx: Db, deps: ServiceDeps, actor: Person, draf
     previousFileIds: previous.fileIds,
   });
   const sha = content.contentSha256;
-  if (patch.onlyIfChanged && sha === previous.contentSha256) return { ...content, no: draft.currentVersionNo };
+  // Asked first: a closed draft refuses an edit (409) whether or not it changes anything.
   const t = step(draft, sha, { type: 'edit', contentSha256: sha });
+  if (sameContent(previous, content)) return { ...content, no: draft.currentVersionNo };
   const now = deps.now();
   const no = draft.currentVersionNo + 1;
   const [version] = await tx.insert(draftVersions).values({ draftId, no, ...content, createdBy: actor.id, createdAt: now }).returning();

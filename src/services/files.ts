@@ -1,4 +1,4 @@
-import { and, eq } from 'drizzle-orm';
+import { and, asc, eq } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { draftFiles, draftVersions, drafts } from '../../db/schema';
 import { checkFileName, contentDisposition, inspectFile, isImage, megabytes, sha256OfBytes, type AllowedExt } from '../domain/files';
@@ -80,25 +80,29 @@ export async function acceptUpload(deps: FileDeps, upload: Upload, only?: readon
  * or an edit lists it in `fileIds`. An editor uploads its images before saving the text that shows
  * them, so a version per upload would record half-made versions and, under review, restart the
  * chain (and send the first level a link) once per photo and once more for the text. `attach`
- * makes the version at once, holding the file (an attachment added on its own). The same bytes
- * uploaded again to the same draft are the same file.
+ * makes the version at once, holding the file (an attachment added on its own).
+ *
+ * A file is its bytes under the name the drafter gave them (see fileRowsFor): the same PDF uploaded
+ * as 附件1.pdf and as 附件2.pdf is two files. The same bytes under the same name again (a double
+ * click, the same file picked twice) is the file the draft has: `duplicate` says so, and nothing is
+ * recorded unless `attach` puts it into the current version for the first time.
  */
 export async function uploadFile(db: Db, deps: FileDeps, actor: Person, draftId: string, upload: Upload, opts: { attach?: boolean } = {}) {
   const [exists] = await db.select({ id: drafts.id }).from(drafts).where(eq(drafts.id, draftId));
   if (!exists) throw new AppError('not_found', { what: words('稿件', 'draft') });
   const accepted = await acceptUpload(deps, upload);
-  const file = await inTransaction(db, deps, async (tx) => {
+  const { row, duplicate } = await inTransaction(db, deps, async (tx) => {
     const draft = await lockDraft(tx, draftId);
     if (draft.drafterId !== actor.id) throw new AppError('forbidden', {}, { reason: words('只有撰写人可以这样做', 'only the drafter may do this') });
     // Files belong to content that can still change: not to an approved, rejected or closed draft.
     if (!allowedCommands(draft.status).includes('edit')) throw illegalMove(draft, 'edit');
-    const row = (await fileRowsFor(tx, deps, actor, draftId, [accepted]))[0]!;
+    const { row, existing } = (await fileRowsFor(tx, deps, actor, draftId, [accepted]))[0]!;
     const current = await currentVersion(tx, draft);
-    if (opts.attach && !current.fileIds.includes(row.id)) await reviseDraft(tx, deps, actor, draftId, { fileIds: [...current.fileIds, row.id] }, { fileAdded: row.id });
-    else await appendAudit(tx, { actorId: actor.id, action: 'draft.file_uploaded', subjectType: 'draft', subjectId: draftId, draftId, data: { fileId: row.id, sha256: row.sha256, name: row.name, type: row.type, size: row.size }, at: deps.now() });
-    return row;
+    if (opts.attach && !current.fileIds.includes(row.id)) await reviseDraft(tx, deps, actor, draftId, { fileIds: [...current.fileIds, row.id] }, { fileAdded: row.id, fileName: row.name });
+    else if (!existing) await appendAudit(tx, { actorId: actor.id, action: 'draft.file_uploaded', subjectType: 'draft', subjectId: draftId, draftId, data: { fileId: row.id, sha256: row.sha256, name: row.name, type: row.type, size: row.size }, at: deps.now() });
+    return { row, duplicate: existing };
   });
-  return fileView(file);
+  return { ...fileView(row), duplicate };
 }
 
 /** Every file of a draft (those waiting for a version too), oldest first, each saying whether the current version holds it. */
@@ -110,15 +114,19 @@ export async function listDraftFiles(db: Db, actor: Person, draftId: string) {
 }
 
 /**
- * The draft's file rows for accepted uploads, inserting those it does not hold yet: the same bytes
- * uploaded again to the same draft are the same file. The caller holds the draft's lock and decides
- * which version holds them.
+ * The draft's file rows for accepted uploads, inserting those it does not hold yet. A row is the
+ * bytes under one name: the same bytes under another name are another file of the draft (the
+ * stored object is shared, as storage is by hash), so each name the drafter gave is kept; the same
+ * bytes under the same name are the row the draft already has (`existing`). The caller holds the
+ * draft's lock and decides which version holds them.
  */
-export async function fileRowsFor(tx: Db, deps: FileDeps, actor: Person, draftId: string, uploads: Awaited<ReturnType<typeof acceptUpload>>[]): Promise<FileRow[]> {
-  const rows: FileRow[] = [];
+export async function fileRowsFor(tx: Db, deps: FileDeps, actor: Person, draftId: string, uploads: Awaited<ReturnType<typeof acceptUpload>>[]): Promise<{ row: FileRow; existing: boolean }[]> {
+  const rows: { row: FileRow; existing: boolean }[] = [];
   for (const accepted of uploads) {
-    const [same] = await tx.select().from(draftFiles).where(and(eq(draftFiles.draftId, draftId), eq(draftFiles.sha256, accepted.sha256))).limit(1);
-    rows.push(same ?? (await tx.insert(draftFiles).values({ draftId, ...accepted, uploadedBy: actor.id, createdAt: deps.now() }).returning())[0]!);
+    const [same] = await tx.select().from(draftFiles)
+      .where(and(eq(draftFiles.draftId, draftId), eq(draftFiles.sha256, accepted.sha256), eq(draftFiles.name, accepted.name)))
+      .orderBy(asc(draftFiles.createdAt)).limit(1);
+    rows.push(same ? { row: same, existing: true } : { row: (await tx.insert(draftFiles).values({ draftId, ...accepted, uploadedBy: actor.id, createdAt: deps.now() }).returning())[0]!, existing: false });
   }
   return rows;
 }

@@ -189,7 +189,7 @@ const EDITOR_JS = `(function(){
     if(big){problem(big,'body');return Promise.reject({said:true});}
     pending++;say(T('正在上传 '+file.name+' …','Uploading '+file.name+' …'));
     return ensureDraft().then(function(id){var fd=new FormData();fd.append('file',file,file.name);return call('/api/v1/drafts/'+id+'/files',fd,false);})
-      .then(function(f){pending--;solved();say(T('已上传 '+f.name,'Uploaded '+f.name));return f;},
+      .then(function(f){pending--;solved();say(f.duplicate?T('稿件中已有此文件：'+f.name+'（未重复上传）',f.name+' is already among the draft’s files (not added again)'):T('已上传 '+f.name,'Uploaded '+f.name));return f;},
         function(err){pending--;say('');if(!err.said)told(err,'body');throw err;});
   }
   picker.addEventListener('change',function(){

@@ -6,7 +6,7 @@ import { registryLabel } from '../../domain/registry-labels';
 import { fileKind, fileSize } from '../../domain/files';
 import { dutyConflictWords } from '../../domain/signoff';
 import { aside, label, listed, type Locale } from '../../lib/i18n';
-import type { DraftPageData, TimelineEvent, viewDiff } from '../../services/draft-page';
+import type { DiffAskProblem, DraftPageData, TimelineEvent, viewDiff } from '../../services/draft-page';
 import { t, type PageCtx } from '../components/context';
 import { VersionChanges } from '../components/diff';
 import { Layout } from '../components/Layout';
@@ -46,6 +46,10 @@ function refusalOf(data: Record<string, unknown>, l: Locale): string | null {
 const Comment = ({ text, l, reason = false }: { text: string | null; l: Locale; reason?: boolean }) =>
   text ? <p class="comment">{reason ? t(l, '原因：', 'Reason: ') : t(l, '意见：', 'Comment: ')}{text}</p> : null;
 
+/** The file a version was made to add (an upload with attach=true), by the name it was given. */
+const AddedFile = ({ data, l }: { data: Record<string, unknown>; l: Locale }) =>
+  str(data.fileName) ? <div class="muted">{t(l, `添加文件：${str(data.fileName)}`, `added ${str(data.fileName)}`)}</div> : null;
+
 /** One audited event as a line of the timeline, in the reader's language. */
 function eventItem(d: DraftPageData, e: TimelineEvent, l: Locale): TimelineItem {
   const who = nameOf(d, e.actorId, l);
@@ -55,9 +59,9 @@ function eventItem(d: DraftPageData, e: TimelineEvent, l: Locale): TimelineItem 
     case 'draft.created':
       return { tone: 'info', at: e.at, title: t(l, `${who} 起草（第 1 版）`, `${who} wrote the draft (version 1)`) };
     case 'draft.edited':
-      return { tone: 'info', at: e.at, title: t(l, `${who} 修改为第 ${version} 版`, `${who} made version ${version}`) };
+      return { tone: 'info', at: e.at, title: t(l, `${who} 修改为第 ${version} 版`, `${who} made version ${version}`), children: <AddedFile data={data} l={l} /> };
     case 'draft.edited_in_review':
-      return { tone: 'warn', at: e.at, title: t(l, `${who} 在审核中修改为第 ${version} 版，审核从第一级重新开始`, `${who} made version ${version} during review; the review restarted at the first level`) };
+      return { tone: 'warn', at: e.at, title: t(l, `${who} 在审核中修改为第 ${version} 版，审核从第一级重新开始`, `${who} made version ${version} during review; the review restarted at the first level`), children: <AddedFile data={data} l={l} /> };
     case 'draft.publishing_changed': {
       const names = (v: unknown) => (Array.isArray(v) ? v.map((id) => d.accountNames.get(String(id)) ?? String(id)).join(t(l, '、', ', ')) : '');
       const parts = [
@@ -147,7 +151,28 @@ function eventItem(d: DraftPageData, e: TimelineEvent, l: Locale): TimelineItem 
   }
 }
 
-function DiffCard({ ctx, d, diff }: { ctx: PageCtx; d: DraftPageData; diff: Diff | null }) {
+/** What the page says of versions its address asked to compare and the draft does not have, and which it compares instead. */
+function DiffAskNotice({ problems, diff, d, l }: { problems: DiffAskProblem[]; diff: Diff | null; d: DraftPageData; l: Locale }) {
+  if (!problems.length) return null;
+  const n = d.view.currentVersion;
+  const side = (field: 'from' | 'to') => (field === 'from' ? t(l, '旧版本', 'from') : t(l, '新版本', 'to'));
+  return (
+    <Notice tone="warn">
+      <ul class="plain diff-ask">
+        {problems.map((p) => (
+          <li data-field={p.field}>
+            {p.numeric
+              ? t(l, `对比的${side(p.field)}第 ${p.asked} 版（${p.field}=${p.asked}）不存在：本稿件共 ${n} 版。`, `There is no version ${p.asked} to compare ${side(p.field)} (${p.field}=${p.asked}): this draft has ${n} version${n === 1 ? '' : 's'}.`)
+              : t(l, `对比的${side(p.field)}（${p.field}=${p.asked}）不是版本号，应为 1 至 ${n} 的整数。`, `${p.field}=${p.asked} is not a version number to compare ${side(p.field)}: it should be a whole number from 1 to ${n}.`)}
+          </li>
+        ))}
+      </ul>
+      <p>{diff ? t(l, `下面显示第 ${diff.from} 版与第 ${diff.to} 版的对比。`, `Shown below: version ${diff.from} against version ${diff.to}.`) : t(l, '本稿件只有一个版本，没有可对比的内容。', 'This draft has a single version: there is nothing to compare.')}</p>
+    </Notice>
+  );
+}
+
+function DiffCard({ ctx, d, diff, problems }: { ctx: PageCtx; d: DraftPageData; diff: Diff | null; problems: DiffAskProblem[] }) {
   const l = ctx.locale;
   const versions = d.view.versions.map((v) => [String(v.no), t(l, `第 ${v.no} 版`, `Version ${v.no}`)] as [string, string]);
   return (
@@ -167,9 +192,17 @@ function DiffCard({ ctx, d, diff }: { ctx: PageCtx; d: DraftPageData; diff: Diff
             <Select name="to" label={t(l, '新版本', 'to')} value={String(diff?.to ?? '')} options={versions} />
             <Button kind="secondary">{t(l, '对比', 'Compare')}</Button>
           </form>
-          {diff ? <VersionChanges diff={diff} l={l} id="diff" /> : null}
+          <div id="diff">
+            <DiffAskNotice problems={problems} diff={diff} d={d} l={l} />
+            {diff ? <VersionChanges diff={diff} l={l} /> : null}
+          </div>
         </>
-      ) : <p class="muted">{t(l, '只有一个版本。', 'There is only one version.')}</p>}
+      ) : (
+        <div id="diff">
+          <DiffAskNotice problems={problems} diff={null} d={d} l={l} />
+          <p class="muted">{t(l, '只有一个版本。', 'There is only one version.')}</p>
+        </div>
+      )}
     </Card>
   );
 }
@@ -239,6 +272,8 @@ export interface DraftPageProps {
   ctx: PageCtx;
   d: DraftPageData;
   diff: Diff | null;
+  /** Versions the address asked to compare that the draft does not have (said above the diff). */
+  diffProblems?: DiffAskProblem[];
   now: Date;
   done?: string;
   errors?: FieldErrors;
@@ -246,7 +281,7 @@ export interface DraftPageProps {
 }
 
 /** `GET /drafts/{id}`: status, timeline, versions with their diff, files, pre-screen and the allowed actions. */
-export function DraftPage({ ctx, d, diff, now, done, errors = {}, input = {} }: DraftPageProps) {
+export function DraftPage({ ctx, d, diff, diffProblems = [], now, done, errors = {}, input = {} }: DraftPageProps) {
   const l = ctx.locale;
   const v = d.view;
   const current = v.versions.at(-1)!;
@@ -322,7 +357,7 @@ export function DraftPage({ ctx, d, diff, now, done, errors = {}, input = {} }: 
           </ul>
         ) : <p class="muted">{t(l, '未发现需要注意的内容（自查仅供参考）。', 'Nothing found (the pre-screen is advisory).')}</p>}
       </Card>
-      <DiffCard ctx={ctx} d={d} diff={diff} />
+      <DiffCard ctx={ctx} d={d} diff={diff} problems={diffProblems} />
     </Layout>
   );
 }

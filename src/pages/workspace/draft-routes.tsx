@@ -37,11 +37,10 @@ const langQuery = (c: C, sep: '?' | '&') => (c.req.query('lang') ? `${sep}lang=$
 /** The draft page, fresh or with a refused action's errors and input. */
 async function showDraft(c: C, id: string, extra: { errors?: FieldErrors; input?: Record<string, string> } = {}, status: 200 | 400 | 403 | 404 | 409 | 410 | 429 = 200) {
   const d = await draftPage(c.var.deps.db, c.var.person, id);
-  const num = (name: string) => (c.req.query(name) === undefined ? undefined : Number(c.req.query(name)));
-  const pair = diffPair(d.view, num('from'), num('to'));
+  const { pair, problems } = diffPair(d.view, { from: c.req.query('from'), to: c.req.query('to') });
   return renderPage(
     c,
-    <DraftPage ctx={pageCtx(c)} d={d} diff={pair ? viewDiff(d.view, pair) : null} now={c.var.deps.now()} done={c.req.query('done')} {...extra} />,
+    <DraftPage ctx={pageCtx(c)} d={d} diff={pair ? viewDiff(d.view, pair) : null} diffProblems={problems} now={c.var.deps.now()} done={c.req.query('done')} {...extra} />,
     status,
   );
 }

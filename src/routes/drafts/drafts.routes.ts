@@ -124,6 +124,7 @@ export const editDraft = createRoute({
   operationId: 'editDraft',
   method: 'patch', path: '/drafts/{id}', tags, security,
   summary: 'Edit: a new immutable version 修改（生成新版本）, other target accounts or urgency; under review a change of text or accounts restarts the chain',
+  description: 'A PATCH that changes nothing (the same title, the same body once sanitized and normalized, the same files, accounts and urgency: an autosave, a double click) makes no version and records nothing: 200 with the draft as it is. A closed draft refuses it all the same (409).',
   request: {
     params: draftParams,
     ...jsonBody(

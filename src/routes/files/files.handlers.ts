@@ -43,7 +43,8 @@ export const uploadFile: AppRouteHandler<typeof routes.uploadFile> = async (c) =
   if (attach !== undefined && attach !== 'true' && attach !== 'false') {
     throw invalidField('attach', words('须为 true 或 false', 'true or false'), 'form');
   }
-  return c.json(await files.uploadFile(deps.db, deps, person, c.req.valid('param').id, await uploadedFile(c, form), { attach: attach === 'true' }), 201);
+  const file = await files.uploadFile(deps.db, deps, person, c.req.valid('param').id, await uploadedFile(c, form), { attach: attach === 'true' });
+  return file.duplicate ? c.json(file, 200) : c.json(file, 201);
 };
 
 export const listFiles: AppRouteHandler<typeof routes.listFiles> = async (c) => {

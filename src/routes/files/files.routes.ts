@@ -9,19 +9,32 @@ const security = [{ bearerAuth: [] }];
 
 const binary = { content: { 'application/octet-stream': { schema: z.string().openapi({ format: 'binary' }) } } };
 
+/**
+ * An upload's answer: the file, and whether the draft already had it. The same bytes under another
+ * name are another file (附件1.pdf and 附件2.pdf may be one PDF); under the same name, the same file.
+ */
+const UploadedFileSchema = FileSchema.extend({
+  duplicate: z.boolean().openapi({ description: 'True when the draft already had these bytes under this name: no file was added, nothing recorded' }),
+}).openapi('UploadedFile');
+
 export const uploadFile = createRoute({
   operationId: 'uploadFile',
   method: 'post', path: '/drafts/{id}/files', tags, security,
   summary: 'Add an image or attachment 上传图片或附件 to the draft',
   description: 'multipart/form-data, field `file`. At most FILE_MAX_BYTES (default 20 MB); jpg, png, gif, webp, pdf, docx, xlsx, pptx, judged by the bytes. '
     + 'The upload makes no version by itself: a version holds the file once the body shows it (`<img src="/api/v1/files/{fileId}">`) or an edit lists it in `fileIds`. '
-    + 'With the field `attach=true` the draft gets a new version holding the file at once (an attachment on its own; under review that restarts the chain like any edit).',
+    + 'With the field `attach=true` the draft gets a new version holding the file at once (an attachment on its own; under review that restarts the chain like any edit). '
+    + 'A file is its bytes under its name: the same bytes under another name are another file, listed under that name; the same bytes under the same name are the file the draft has (200, `duplicate: true`).',
   request: {
     params: z.object({ id: uuidParam('id') }),
     // Not required for the validator: the handler reads the part itself and names a missing `file`.
     body: { content: { 'multipart/form-data': { schema: z.object({ file: z.any().openapi({ type: 'string', format: 'binary' }), attach: z.any().optional().openapi({ type: 'string', enum: ['true', 'false'] }) }) } }, required: false },
   },
-  responses: { 201: jsonResponse(FileSchema, 'The file, one of the draft’s files (with attach=true, of its newest version)'), ...errors(400, 401, 403, 404, 409, 413, 415) },
+  responses: {
+    201: jsonResponse(UploadedFileSchema, 'A new file of the draft (with attach=true, of its newest version)'),
+    200: jsonResponse(UploadedFileSchema, 'The draft already has these bytes under this name (`duplicate: true`): that file, nothing added (with attach=true, now in the newest version)'),
+    ...errors(400, 401, 403, 404, 409, 413, 415),
+  },
 });
 
 export const listFiles = createRoute({
