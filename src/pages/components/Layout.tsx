@@ -36,7 +36,6 @@ export function Layout({ ctx, title, bare, crumbs, head, children }: LayoutProps
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width,initial-scale=1" />
         <meta name="robots" content="noindex,nofollow" />
-        <meta name="referrer" content="same-origin" />
         {ctx.csrf ? <meta name="csrf-token" content={ctx.csrf} /> : null}
         <title>{`${title} · ${t(l, '先审后发', 'Imprimatur')}`}</title>
         <link rel="icon" type="image/svg+xml" href={FAVICON_URL} />
