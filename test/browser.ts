@@ -19,10 +19,14 @@ export function launchBrowser(): Promise<Browser> {
   });
 }
 
-/** Serves the test app on a loopback port, so the browser talks to the real HTTP stack. */
-export async function listen(t: TestEnv): Promise<{ url: string; server: ServerType }> {
+/**
+ * Serves the test app on a loopback port, so the browser talks to the real HTTP stack; `arrived`
+ * sees each request as the server received it (its headers as the browser sent them).
+ */
+export async function listen(t: TestEnv, arrived?: (req: Request) => void): Promise<{ url: string; server: ServerType }> {
+  const fetch = arrived ? (req: Request, ...rest: unknown[]) => { arrived(req); return (t.runtime.app.fetch as (...a: unknown[]) => Response | Promise<Response>)(req, ...rest); } : t.runtime.app.fetch;
   return new Promise((resolve) => {
-    const server = serve({ fetch: t.runtime.app.fetch, port: 0, hostname: '127.0.0.1' }, (info: AddressInfo) => resolve({ url: `http://127.0.0.1:${info.port}`, server }));
+    const server = serve({ fetch, port: 0, hostname: '127.0.0.1' }, (info: AddressInfo) => resolve({ url: `http://127.0.0.1:${info.port}`, server }));
     // As src/node.ts serves it.
     answerClientErrors(server);
   });

@@ -271,6 +271,10 @@ describe.skipIf(!hasChromium && !process.env.CI)('the draft form guards what is 
     await dialog.waitFor();
     expect(await dialog.locator('input[name=className], input[name=target], input[name=nofollow]').count()).toBe(0);
     expect(await dialog.innerText()).not.toMatch(/Class name|No follow|新窗口/);
+    // Every label and button of it in Chinese: Jodit's zh_cn has no "URL" of its own (the page gives it).
+    const words = (await dialog.locator('.jodit-ui-input__label, button').allInnerTexts()).map((w) => w.trim()).filter(Boolean);
+    expect(words.filter((w) => !/\p{Script=Han}/u.test(w))).toEqual([]);
+    expect(words).toContain('链接地址');
     await shot(page, 'editor-link-dialog-1280');
     await dialog.locator('input[name=url]').fill('javascript:alert(1)');
     await dialog.locator('button[type=submit]').click();

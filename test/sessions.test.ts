@@ -123,13 +123,14 @@ describe('sign-in links and sessions', () => {
 
     const en = await t.request('GET', `${link}?lang=en`);
     expect(en.text).toContain('<html lang="en">');
-    expect(en.text).toContain(`You are about to sign in as ${name}.`);
+    // The name, Chinese on an English page, is marked so a screen reader speaks it in Chinese.
+    expect(en.text).toContain(`You are about to sign in as <span lang="zh-CN">${name}</span>.`);
     expect(en.text).toMatch(/<button type="submit" class="btn">Sign in<\/button>/);
     // The button's answer keeps the chosen language (a refusal is told in English too).
     expect(en.text).toContain(`action="${link}?lang=en"`);
     expect(en.text).not.toContain(drafterEmail);
     const byHeader = await t.request('GET', link, { headers: { 'accept-language': 'en-GB,en;q=0.9' } });
-    expect(byHeader.text).toContain(`You are about to sign in as ${name}.`);
+    expect(byHeader.text).toContain(`You are about to sign in as <span lang="zh-CN">${name}</span>.`);
 
     const used = await t.request('POST', `${link}?lang=en`, { form: {} });
     expect(used.status).toBe(303);

@@ -36,7 +36,8 @@ describe('a review handed on (转交): the new holder is told, and no hand-on le
     expect(line).toContain('北京时间');
     // Near the top: before the text under review.
     expect(page.text.indexOf('handed-on')).toBeLessThan(page.text.indexOf('id="text-title"'));
-    expect(unescaped((await t.request('GET', `/s/${token}?lang=en`)).text)).toContain("王系主任 handed this draft's review at the section head's level to you. Reason: 本人出差，无法及时审核");
+    // In English, the name and the reason (people's Chinese words) marked as Chinese for a screen reader.
+    expect(unescaped((await t.request('GET', `/s/${token}?lang=en`)).text)).toContain(`<span lang="zh-CN">王系主任</span> handed this draft's review at the section head's level to you. Reason: <span lang="zh-CN">本人出差，无法及时审核</span>`);
 
     // An ordinary assignment says nothing of a hand-on.
     expect((await approve(token)).status).toBe(200);

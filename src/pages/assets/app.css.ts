@@ -18,13 +18,14 @@ a{color:var(--brand)}a:hover{color:var(--brand-dark)}
 :focus-visible{outline:3px solid var(--focus);outline-offset:1px;box-shadow:0 0 0 5px var(--text)}
 .skip{position:absolute;left:-9999px;top:0;background:var(--focus);color:#000;padding:8px 12px;z-index:10}.skip:focus{left:8px}
 .topbar{position:sticky;top:0;z-index:5;display:flex;align-items:center;gap:16px;height:56px;padding:0 20px;background:#fff;border-bottom:1px solid var(--line)}
-.brand{display:flex;align-items:center;gap:10px;color:var(--text);text-decoration:none;font-weight:600;white-space:nowrap}
+.brand{display:flex;align-items:center;gap:10px;min-height:44px;color:var(--text);text-decoration:none;font-weight:600;white-space:nowrap}
 .brand .seal{display:inline-grid;place-items:center;width:30px;height:30px;border-radius:6px;background:var(--red);color:#fff;font-size:15px}
 .brand small{color:var(--muted);font-weight:400}
 .topbar .spacer{flex:1}
 .topbar .who{color:var(--muted);font-size:14px;white-space:nowrap;overflow:hidden;text-overflow:ellipsis;max-width:30vw}
 .topbar form{margin:0}
-.lang a{font-size:14px;text-decoration:none;padding:4px 6px;border-radius:4px}.lang a[aria-current]{color:var(--text);font-weight:600;pointer-events:none}
+/* 44 × 44 px, a thumb's size (WCAG 2.5.5, Apple's HIG), inside the 56-px bar at every width. */
+.lang{display:flex}.lang a{display:inline-flex;align-items:center;justify-content:center;min-width:44px;min-height:44px;font-size:14px;text-decoration:none;padding:4px 6px;border-radius:4px}.lang a[aria-current]{color:var(--text);font-weight:600;pointer-events:none}
 .shell{display:grid;grid-template-columns:216px minmax(0,1fr);min-height:calc(100vh - 56px)}
 .shell.bare{grid-template-columns:minmax(0,1fr)}
 .sidenav{background:#fff;border-right:1px solid var(--line);padding:12px 8px}
@@ -134,6 +135,10 @@ form.lookup{display:flex;gap:8px}form.lookup input{flex:1;min-width:0;width:auto
   table.data.stack td[data-label]::before{content:attr(data-label)"：";color:var(--muted)}
   :lang(en) table.data.stack td[data-label]::before{content:attr(data-label)": "}
   .actions .btn{flex:1 1 auto}
+}
+/* What a thumb taps is at least 44 px high on a phone or other touch screen (WCAG 2.5.5, Apple's HIG); a mouse keeps the 40-px buttons. */
+@media (max-width:768px),(pointer:coarse){
+  .btn,select,input[type=text],input[type=email],input[type=search],input[type=url],input[type=password],input[type=datetime-local],input[type=date],input[type=number]{min-height:44px}
 }
 @media print{
   body{background:#fff;color:#000;font-size:12pt}

@@ -2,6 +2,7 @@ import type { Child } from 'hono/jsx';
 import { ASSET_VERSION, FAVICON_URL } from '../assets';
 import { t, type PageCtx } from './context';
 import { activeNav, NAV } from './nav';
+import { userLang } from './user-text';
 
 export interface LayoutProps {
   ctx: PageCtx;
@@ -35,7 +36,6 @@ export function Layout({ ctx, title, bare, crumbs, head, children }: LayoutProps
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width,initial-scale=1" />
         <meta name="robots" content="noindex,nofollow" />
-        <meta name="referrer" content="same-origin" />
         {ctx.csrf ? <meta name="csrf-token" content={ctx.csrf} /> : null}
         <title>{`${title} · ${t(l, '先审后发', 'Imprimatur')}`}</title>
         <link rel="icon" type="image/svg+xml" href={FAVICON_URL} />
@@ -47,7 +47,7 @@ export function Layout({ ctx, title, bare, crumbs, head, children }: LayoutProps
         <a class="skip" href="#main">{t(l, '跳到正文', 'Skip to content')}</a>
         <header class="topbar">
           <a class="brand" href={person ? '/' : '/login'}>
-            <span class="seal" aria-hidden="true">审</span>
+            <span class="seal" aria-hidden="true" lang="zh-CN">审</span>
             <span>{t(l, '先审后发', 'Imprimatur')}</span>
             <small>{t(l, '发布前审核', 'pre-publication review')}</small>
           </a>
@@ -58,7 +58,7 @@ export function Layout({ ctx, title, bare, crumbs, head, children }: LayoutProps
           </nav>
           {person ? (
             <>
-              <span class="who" title={person.email}>{person.name}</span>
+              <span class="who" title={person.email} lang={userLang(l, person.name)}>{person.name}</span>
               <form method="post" action="/logout" class="inline">
                 <input type="hidden" name="_csrf" value={ctx.csrf} />
                 <button type="submit" class="btn secondary">{t(l, '退出', 'Sign out')}</button>

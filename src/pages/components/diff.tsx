@@ -2,6 +2,7 @@ import type { DiffPart, FileRef, VersionDiff } from '../../domain/diff';
 import type { Locale } from '../../lib/i18n';
 import { t } from './context';
 import { Tag } from './ui';
+import { UserText } from './user-text';
 
 /**
  * The styles DiffText and VersionChanges need, for every page that shows them (the draft page, the
@@ -30,9 +31,9 @@ export function DiffText({ parts, l }: { parts: readonly DiffPart[]; l: Locale }
   return (
     <div class="diff-text">
       {parts.map((p) =>
-        p.op === 'insert' ? <ins><span class="visually-hidden">{t(l, '［新增：', '[added: ')}</span>{marked(p.text)}<span class="visually-hidden">{t(l, '］', ']')}</span></ins>
-        : p.op === 'delete' ? <del><span class="visually-hidden">{t(l, '［删除：', '[removed: ')}</span>{marked(p.text)}<span class="visually-hidden">{t(l, '］', ']')}</span></del>
-        : p.text,
+        p.op === 'insert' ? <ins><span class="visually-hidden">{t(l, '［新增：', '[added: ')}</span><UserText l={l}>{marked(p.text)}</UserText><span class="visually-hidden">{t(l, '］', ']')}</span></ins>
+        : p.op === 'delete' ? <del><span class="visually-hidden">{t(l, '［删除：', '[removed: ')}</span><UserText l={l}>{marked(p.text)}</UserText><span class="visually-hidden">{t(l, '］', ']')}</span></del>
+        : <UserText l={l}>{p.text}</UserText>,
       )}
     </div>
   );
@@ -49,9 +50,9 @@ export function VersionChanges({ diff, l, id }: { diff: VersionDiff<FileRef> & {
       <DiffText parts={diff.body} l={l} />
       {diff.files.added.length || diff.files.removed.length || diff.files.changed.length ? (
         <ul class="plain">
-          {diff.files.added.map((f) => <li><Tag tone="ok">{t(l, '新增文件', 'File added')}</Tag> {f.name}</li>)}
-          {diff.files.removed.map((f) => <li><Tag tone="bad">{t(l, '删除文件', 'File removed')}</Tag> {f.name}</li>)}
-          {diff.files.changed.map((f) => <li><Tag tone="warn">{t(l, '文件已替换', 'File replaced')}</Tag> {f.to.name}</li>)}
+          {diff.files.added.map((f) => <li><Tag tone="ok">{t(l, '新增文件', 'File added')}</Tag> <UserText l={l}>{f.name}</UserText></li>)}
+          {diff.files.removed.map((f) => <li><Tag tone="bad">{t(l, '删除文件', 'File removed')}</Tag> <UserText l={l}>{f.name}</UserText></li>)}
+          {diff.files.changed.map((f) => <li><Tag tone="warn">{t(l, '文件已替换', 'File replaced')}</Tag> <UserText l={l}>{f.to.name}</UserText></li>)}
         </ul>
       ) : null}
     </section>

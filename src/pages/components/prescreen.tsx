@@ -2,6 +2,7 @@ import { FINDING_KIND_LABELS, type PrescreenFinding } from '../../domain/prescre
 import type { Locale } from '../../lib/i18n';
 import { t } from './context';
 import { Tag, type Tone } from './ui';
+import { userLang } from './user-text';
 
 const SEVERITY: Record<PrescreenFinding['severity'], [string, string, Tone]> = {
   high: ['高', 'high', 'bad'],
@@ -27,9 +28,9 @@ export function PrescreenFindings({ findings, l, headingId = 'prescreen-title' }
                 <li class={`finding ${f.severity}`} data-kind={f.kind}>
                   <Tag tone={tone}>{t(l, `${zh}风险`, `${en}`)}</Tag>{' '}
                   <b>{t(l, ...FINDING_KIND_LABELS[f.kind])}</b>
-                  {f.word ? <>：<mark>{f.word}</mark></> : null}
+                  {f.word ? <>：<mark lang={userLang(l, f.word)}>{f.word}</mark></> : null}
                   <span class="muted">{` · ${f.field === 'title' ? t(l, '标题', 'title') : t(l, '正文', 'text')}`}</span>
-                  <div class="excerpt">{f.excerpt}</div>
+                  <div class="excerpt" lang={userLang(l, f.excerpt)}>{f.excerpt}</div>
                 </li>
               );
             })}

@@ -9,12 +9,15 @@ import { pageCtx, t } from './context';
 import { Layout } from './Layout';
 import { Card, LinkButton, Notice } from './ui';
 
-/** Sends a rendered page; pages show what one person may see, so no shared cache keeps them. */
+/**
+ * Sends a rendered page; pages show what one person may see, so no shared cache keeps them. Its
+ * Referrer-Policy is the app's no-referrer (securityHeaders), and no page loosens it with a `<meta
+ * name="referrer">`: a sign-off or sign-in link's token would be the Referer of the page's own requests.
+ */
 export async function renderPage(c: Context<AppEnv>, node: Child, status: ContentfulStatusCode = 200) {
   c.header('Cache-Control', 'no-store');
   c.header('X-Content-Type-Options', 'nosniff');
   c.header('X-Frame-Options', 'DENY');
-  c.header('Referrer-Policy', 'same-origin');
   rememberLanguage(c);
   return c.html(`<!doctype html>${await String(node)}`, status);
 }

@@ -2,6 +2,7 @@ import type { Child } from 'hono/jsx';
 import { cstMinute } from '../../domain/cst';
 import { label, type Locale } from '../../lib/i18n';
 import { t } from './context';
+import { Mixed, userLang } from './user-text';
 
 export type Tone = 'ok' | 'warn' | 'bad' | 'info' | 'grey';
 
@@ -88,7 +89,8 @@ export function Timeline({ items, l }: { items: TimelineItem[]; l: Locale }) {
     <ol class="timeline">
       {items.map((item) => (
         <li class={item.tone ?? ''}>
-          <div>{item.title}</div>
+          {/* A line of ours naming people, units, files: their words in it in their own language. */}
+          <div>{typeof item.title === 'string' ? <Mixed l={l} text={item.title} /> : item.title}</div>
           {item.at ? <div class="when"><Time at={item.at} l={l} /></div> : null}
           {item.children}
         </li>
@@ -177,11 +179,12 @@ export function TextArea(p: Omit<FieldFrame, 'children'> & { value?: string; row
   );
 }
 
-export function Select(p: Omit<FieldFrame, 'children'> & { value?: string; options: [value: string, label: string][] }) {
+/** `l`, the page's language, when the options are people's words (units, people, accounts): each is then marked with its own language. */
+export function Select(p: Omit<FieldFrame, 'children'> & { value?: string; options: [value: string, label: string][]; l?: Locale }) {
   return (
     <Field {...p}>
       <select id={fieldId(p.name)} name={p.name} aria-describedby={describedBy(p.name, p.hint, p.error)} aria-invalid={p.error ? 'true' : undefined}>
-        {p.options.map(([value, text]) => <option value={value} selected={value === p.value}>{text}</option>)}
+        {p.options.map(([value, text]) => <option value={value} selected={value === p.value} lang={p.l && userLang(p.l, text)}>{text}</option>)}
       </select>
     </Field>
   );

@@ -125,7 +125,10 @@ const EDITOR_JS = `(function(){
    * or colours. Jodit.atom: Jodit would otherwise merge these lists with its own longer ones.
    */
   var editor=Jodit.make(area,{
-    language:en?'en':'zh_cn',minHeight:360,toolbarAdaptive:false,toolbarSticky:false,allowTabNavigation:true,tabIndex:0,
+    language:en?'en':'zh_cn',
+    // Words Jodit's zh_cn leaves in English: the link dialog's address field (it has only ' URL', with a space).
+    i18n:{zh_cn:{URL:'链接地址'}},
+    minHeight:360,toolbarAdaptive:false,toolbarSticky:false,allowTabNavigation:true,tabIndex:0,
     buttons:['paragraph','bold','italic','underline','|','ul','ol','|','link','table',
       {name:'upload-image',icon:'image',tooltip:T('插入图片','Insert image'),exec:function(){picker.click();}},'|','undo','redo','eraser'],
     controls:{

@@ -2,6 +2,7 @@ import { cstReadable } from '../../domain/cst';
 import type { LoginLinkHolder } from '../../services/sessions';
 import { t, type PageCtx } from '../components/context';
 import { Layout } from '../components/Layout';
+import { Mixed } from '../components/user-text';
 import { Card, Notice, PostForm } from '../components/ui';
 
 export interface LoginLinkPageProps {
@@ -22,10 +23,10 @@ export function LoginLinkPage({ ctx, holder, action }: LoginLinkPageProps) {
     <Layout ctx={ctx} title={t(l, '登录', 'Sign in')} bare>
       <h1>{t(l, '先审后发 · 发布前审核', 'Imprimatur · review before publishing')}</h1>
       {other ? (
-        <Notice tone="warn">{t(l, `此浏览器当前已以${other}的身份登录；点击下方的登录后，将改为以链接所属的身份登录。`, `This browser is signed in as ${other}; Sign in below signs it in as the link’s holder instead.`)}</Notice>
+        <Notice tone="warn"><Mixed l={l} text={t(l, `此浏览器当前已以${other}的身份登录；点击下方的登录后，将改为以链接所属的身份登录。`, `This browser is signed in as ${other}; Sign in below signs it in as the link’s holder instead.`)} /></Notice>
       ) : null}
       <Card title={t(l, '登录', 'Sign in')}>
-        <p>{t(l, `您将以${holder.name}的身份登录。`, `You are about to sign in as ${holder.name}.`)}</p>
+        <p><Mixed l={l} text={t(l, `您将以${holder.name}的身份登录。`, `You are about to sign in as ${holder.name}.`)} /></p>
         <PostForm action={action} csrf={ctx.csrf}>
           <button type="submit" class="btn">{t(l, '登录', 'Sign in')}</button>
         </PostForm>

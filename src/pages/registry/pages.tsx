@@ -7,6 +7,7 @@ import type { Locale } from '../../lib/i18n';
 import type { getAccountView } from '../../services/accounts';
 import { blockReason, type PublishBlock } from '../../services/publish-gate';
 import { t, type PageCtx } from '../components/context';
+import { userLang, UserText } from '../components/user-text';
 import {
   Button, Card, ErrorSummary, Facts, LinkButton, Notice, PostForm, Select, Table, Tag, TextArea, TextField, Time, Timeline,
   type FieldErrors, type TimelineItem, type Tone,
@@ -54,7 +55,7 @@ export function RegistryListPage({ ctx, rows, units, filter, canExport, csvHref 
       <Card>
         <form method="get" action="/registry" class="filters" role="search" aria-label={t(l, '筛选账号', 'Filter accounts')}>
           <TextField name="q" label={t(l, '搜索名称或平台账号', 'Search name or platform id')} type="search" value={filter.q} />
-          <Select name="unitId" label={t(l, '单位', 'Unit')} value={filter.unitId} options={[any(l), ...units.map((u): [string, string] => [u.id, u.name])]} />
+          <Select name="unitId" label={t(l, '单位', 'Unit')} l={l} value={filter.unitId} options={[any(l), ...units.map((u): [string, string] => [u.id, u.name])]} />
           <Select name="platform" label={t(l, '平台', 'Platform')} value={filter.platform} options={[any(l), ...PLATFORMS.map((p): [string, string] => [p, rl('platform', p, l)])]} />
           <Select name="status" label={t(l, '状态', 'Status')} value={filter.status} options={[any(l), ...ACCOUNT_STATUSES.map((s): [string, string] => [s, rl('accountStatus', s, l)])]} />
           <Select name="code" label={t(l, '审查合格编码', 'Pass code')} value={filter.code} options={[any(l), ...CODE_STATES.map((s): [string, string] => [s, codeStateLabel(s, l)])]} />
@@ -70,15 +71,15 @@ export function RegistryListPage({ ctx, rows, units, filter, canExport, csvHref 
           empty={t(l, '没有符合条件的账号', 'No account matches')}
           rows={rows.map((a) => [
             <>
-              <a href={`/registry/${a.id}`}>{a.name}</a>
-              <div class="meta">{a.registrationNo ?? t(l, '未登记', 'not registered')}</div>
+              <a href={`/registry/${a.id}`} lang={userLang(l, a.name)}>{a.name}</a>
+              <div class="meta"><UserText l={l}>{a.registrationNo ?? t(l, '未登记', 'not registered')}</UserText></div>
             </>,
             <>
               {rl('platform', a.platform, l)}
               <div class="meta mono">{a.platformId}</div>
             </>,
-            a.unitName,
-            a.ownerName,
+            <UserText l={l}>{a.unitName}</UserText>,
+            <UserText l={l}>{a.ownerName}</UserText>,
             <>
               <AccountStatusTag status={a.status} registrationNo={a.registrationNo} l={l} />
               {a.dormant ? <> <Tag tone="warn">{t(l, '休眠', 'dormant')}</Tag></> : null}

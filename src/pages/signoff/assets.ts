@@ -15,7 +15,9 @@ export const SIGNOFF_CSS = `${DIFF_CSS}
 fieldset{border:0;margin:0;padding:0;min-width:0}legend{padding:0}legend h2{margin-bottom:6px}
 label.check{display:flex;gap:10px;align-items:flex-start;padding:10px 0;border-bottom:1px solid #f0ebe3}label.check input{width:22px;height:22px;margin:2px 0 0;flex:none}
 ul.version-files{list-style:none;margin:0;padding:0;display:grid;gap:8px}ul.version-files li{word-break:break-all}
-ul.version-files .thumb{display:block;margin-bottom:4px}ul.version-files .thumb img{max-width:240px;max-height:180px;border:1px solid #e5e6eb;border-radius:4px}
+ul.version-files .thumb{display:block;min-width:44px;min-height:44px;margin-bottom:4px}ul.version-files .thumb img{max-width:240px;max-height:180px;border:1px solid #e5e6eb;border-radius:4px}
+/* On a touch screen the links a thumb taps (an attachment, the way back, the hand-on) are at least 44 × 44 px (WCAG 2.5.5, Apple's HIG); a mouse keeps them compact. */
+@media (max-width:768px),(pointer:coarse){ul.version-files li>a:not(.thumb),.next a,.barred a{display:inline-flex;align-items:center;min-width:44px;min-height:44px}}
 /* The text a leader approves is read whole on a phone: a long link or word wraps, a wide table scrolls inside the card (its cells keep a readable width). */
 .body{overflow-wrap:anywhere}
 .body img{max-width:100%;height:auto}.body table{border-collapse:collapse;display:block;max-width:100%;overflow-x:auto}.body td,.body th{border:1px solid #dcdfe6;padding:4px 8px;min-width:5em;overflow-wrap:normal}
@@ -27,7 +29,7 @@ ul.ticks{list-style:none;margin:4px 0;padding:0;font-size:13px;color:#444;displa
 .comment{margin:4px 0;white-space:pre-wrap;word-break:break-word}
 .tag.decision-approve{background:#e6f4ea;color:#1f5131}.tag.decision-return{background:#fff4e0;color:#7a4b00}.tag.decision-reject{background:#fdecea;color:#7a1c1c}
 .hint{color:#555;font-size:14px;margin:4px 0}
-details>summary{cursor:pointer}details>summary h2{display:inline}
+details>summary{cursor:pointer;min-height:44px;padding:8px 0}details>summary h2{display:inline}
 .card .actions button,button.resend{font:inherit;font-weight:600;min-height:44px;padding:10px 18px;border:0;border-radius:6px;cursor:pointer;color:#fff}
 #decision .actions button{flex:1;min-width:110px}button:disabled{opacity:.55;cursor:not-allowed}
 button.approve{background:#0b7a3b}button.return{background:#a04a08}button.reject{background:#b3261e}

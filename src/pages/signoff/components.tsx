@@ -7,6 +7,7 @@ import { registryLabel } from '../../domain/registry-labels';
 import type { AppError } from '../../lib/errors';
 import { label, translator, type Locale } from '../../lib/i18n';
 import type { DraftView } from '../../services/drafts';
+import { userLang, UserText } from '../components/user-text';
 
 /** Pieces shared by the sign-off pages and the 审核单. */
 
@@ -57,7 +58,7 @@ export function Record(p: { entries: RecordEntry[]; locale: Locale; highlight?: 
         {p.entries.map((r) => (
           <li class={r.id === p.highlight ? 'just-made' : ''} data-review={r.id}>
             <div class="who">
-              <b>{label('level', r.level, p.locale)}</b> · <span class="reviewer">{r.reviewer.name}</span> <DecisionTag decision={r.decision} locale={p.locale} />
+              <b>{label('level', r.level, p.locale)}</b> · <span class="reviewer" lang={userLang(p.locale, r.reviewer.name)}>{r.reviewer.name}</span> <DecisionTag decision={r.decision} locale={p.locale} />
               {r.returnTo ? <span class="meta"> → {label('level', r.returnTo, p.locale)}</span> : ''}
             </div>
             <div class="meta">
@@ -65,7 +66,7 @@ export function Record(p: { entries: RecordEntry[]; locale: Locale; highlight?: 
               {r.id === p.highlight ? <strong> · {t('刚刚记录', 'just recorded')}</strong> : ''}
             </div>
             <Ticks checklist={r.checklist} locale={p.locale} />
-            {r.comment ? <p class="comment">{t('意见：', 'Comment: ')}{r.comment}</p> : ''}
+            {r.comment ? <p class="comment">{t('意见：', 'Comment: ')}<UserText l={p.locale}>{r.comment}</UserText></p> : ''}
           </li>
         ))}
       </ol>
@@ -77,8 +78,8 @@ export const Accounts = (p: { accounts: { name: string; platform: Platform; regi
   <ul class="accounts">
     {p.accounts.map((a) => (
       <li>
-        {a.name} <span class="tag">{registryLabel('platform', a.platform, p.locale)}</span>
-        {a.registrationNo ? <span class="meta"> {a.registrationNo}</span> : ''}
+        <UserText l={p.locale}>{a.name}</UserText> <span class="tag">{registryLabel('platform', a.platform, p.locale)}</span>
+        {a.registrationNo ? <span class="meta"> <UserText l={p.locale}>{a.registrationNo}</UserText></span> : ''}
       </li>
     ))}
   </ul>

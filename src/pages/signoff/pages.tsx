@@ -10,6 +10,7 @@ import type { LinkView, SpentLink } from '../../services/signoff';
 import type { SignoffPageFacts } from '../../services/signoff-view';
 import { DiffText } from '../components/diff';
 import { PrescreenFindings } from '../components/prescreen';
+import { Mixed, userLang, UserText } from '../components/user-text';
 import { Accounts, ErrorSummary, Notice, problemsOf, Record, standingText, Time, type Problem } from './components';
 
 /** What the reviewer sent, so a refused post shows the form as they left it. */
@@ -56,20 +57,20 @@ export function LivePage(p: LiveProps) {
     <>
       {problems.length ? <ErrorSummary problems={problems} locale={locale} /> : ''}
       <section class="card" aria-labelledby="draft-title">
-        <h1 id="draft-title">{version.title}</h1>
+        <h1 id="draft-title" lang={userLang(locale, version.title)}>{version.title}</h1>
         {draft.urgency === 'urgent' ? <p><span class="tag urgent">{t('加急 · 当日回复', 'Urgent · reply today')}</span></p> : ''}
         {view.handOn ? (
           // Handed on (转交): the reviewer learns by whom and why before reading on, as the message told them.
           <div class="notice info handed-on" role="status">
-            {handOnWords(view.handOn).in(locale)}
+            <Mixed l={locale} text={handOnWords(view.handOn).in(locale)} />
             <br /><span class="meta">{t('转交时间：', 'Handed on: ')}<Time at={view.handOn.at} locale={locale} /></span>
           </div>
         ) : ''}
         <dl class="facts">
           <dt>{t('撰写人', 'Drafter')}</dt>
-          <dd class="drafter">{facts.drafter}</dd>
+          <dd class="drafter" lang={userLang(locale, facts.drafter)}>{facts.drafter}</dd>
           <dt>{t('单位', 'Unit')}</dt>
-          <dd class="unit">{facts.unit}</dd>
+          <dd class="unit" lang={userLang(locale, facts.unit)}>{facts.unit}</dd>
           <dt>{t('发布账号', 'To be published on')}</dt>
           <dd class="target-accounts"><Accounts accounts={facts.accounts} locale={locale} /></dd>
           <dt>{t('版本', 'Version')}</dt>
@@ -79,7 +80,7 @@ export function LivePage(p: LiveProps) {
             <span class="meta">{t('内容指纹', 'Content hash')} <code class="hash">{version.contentSha256}</code></span>
           </dd>
           <dt>{t('审核人', 'Reviewer')}</dt>
-          <dd>{reviewer.name}（{label('level', review.level, locale)}）</dd>
+          <dd><UserText l={locale}>{reviewer.name}</UserText>{aside(label('level', review.level, locale), locale)}</dd>
           <dt>{t('链接有效期至', 'Link valid until')}</dt>
           <dd><Time at={view.expiresAt} locale={locale} /></dd>
         </dl>
@@ -88,7 +89,7 @@ export function LivePage(p: LiveProps) {
         // Right under the title (the page's one h1 comes first), before the text: this person may read the draft but not decide here.
         <section class="card barred" aria-labelledby="barred-title">
           <h2 id="barred-title">{t('您不能审核此级别', 'You cannot decide at this level')}</h2>
-          <div class="notice bad" role="alert">{dutyConflictWords(view.barred).in(locale)}</div>
+          <div class="notice bad" role="alert"><Mixed l={locale} text={dutyConflictWords(view.barred).in(locale)} /></div>
           <p><a href="#transfer">{t('转交他人审核', 'Hand this review to someone else')}</a></p>
         </section>
       ) : ''}
@@ -111,13 +112,13 @@ export function LivePage(p: LiveProps) {
           ) : ''}
           <details>
             <summary>{t(`第 ${facts.lastSeen.version.no} 版原文`, `Text of version ${facts.lastSeen.version.no}`)}</summary>
-            <div class="body previous">{raw(pageHeadings(bodyHtml(facts.lastSeen.version.body, facts.lastSeen.version.bodyFormat ?? 'text', fileUrl)))}</div>
+            <div class="body previous" lang={userLang(locale, facts.lastSeen.version.body)}>{raw(pageHeadings(bodyHtml(facts.lastSeen.version.body, facts.lastSeen.version.bodyFormat ?? 'text', fileUrl)))}</div>
           </details>
         </section>
       ) : ''}
       <section class="card" aria-labelledby="text-title">
         <h2 id="text-title">{t('稿件正文', 'Text under review')}</h2>
-        <div class="body">{raw(pageHeadings(bodyHtml(version.body, version.bodyFormat, fileUrl)))}</div>
+        <div class="body" lang={userLang(locale, version.body)}>{raw(pageHeadings(bodyHtml(version.body, version.bodyFormat, fileUrl)))}</div>
       </section>
       {facts.files.length ? (
         <section class="card files" aria-labelledby="files-title">
@@ -125,8 +126,8 @@ export function LivePage(p: LiveProps) {
           <ul class="version-files">
             {facts.files.map((f) => (
               <li data-file-id={f.id}>
-                {f.type.startsWith('image/') ? <a href={fileUrl(f.id)} class="thumb"><img src={fileUrl(f.id)} alt={f.name} loading="lazy" /></a> : ''}
-                <a href={fileUrl(f.id)} download={f.type.startsWith('image/') ? undefined : f.name}>{f.name}</a>
+                {f.type.startsWith('image/') ? <a href={fileUrl(f.id)} class="thumb"><img src={fileUrl(f.id)} alt={f.name} lang={userLang(locale, f.name)} loading="lazy" /></a> : ''}
+                <a href={fileUrl(f.id)} download={f.type.startsWith('image/') ? undefined : f.name} lang={userLang(locale, f.name)}>{f.name}</a>
                 <span class="meta">{` ${fileSummary(f, locale)}`}</span>
               </li>
             ))}
@@ -181,7 +182,7 @@ export function LivePage(p: LiveProps) {
                 <select id="toPersonId" name="toPersonId" required>
                   <option value="">{t('请选择', 'Choose')}</option>
                   {p.facts.candidates.offered.map((c) => (
-                    <option value={c.id} selected={p.transfer?.toPersonId === c.id}>
+                    <option value={c.id} selected={p.transfer?.toPersonId === c.id} lang={userLang(locale, c.name)}>
                       {c.name}{c.positions.length ? aside(listed(c.positions.map((x) => label('level', x, locale)), locale), locale) : ''}
                       {c.otherLevel ? t(` — 另审本稿件“${label('level', c.otherLevel)}”级别，届时须再转交`, ` — also reviews this draft as ${label('level', c.otherLevel, 'en')}, and would have to hand that on`) : ''}
                     </option>
@@ -203,7 +204,7 @@ export function LivePage(p: LiveProps) {
               <p class="hint">{t('以下人员不能接收本次转交：', 'Not offered for this hand-on:')}</p>
               <ul class="hint">
                 {p.facts.candidates.leftOut.map((c) => (
-                  <li data-person={c.id}>{c.name}{aside(listed(c.positions.map((x) => label('level', x, locale)), locale), locale)}{t('：', ': ')}{handOnDeadEndWords(c.deadEnd.holds, c.deadEnd.stuck).in(locale)}</li>
+                  <li data-person={c.id}><UserText l={locale}>{c.name}</UserText>{aside(listed(c.positions.map((x) => label('level', x, locale)), locale), locale)}{t('：', ': ')}<Mixed l={locale} text={handOnDeadEndWords(c.deadEnd.holds, c.deadEnd.stuck).in(locale)} /></li>
                 ))}
               </ul>
             </div>
@@ -244,19 +245,19 @@ export function SpentPage(p: { link: SpentLink; record: Parameters<typeof Record
   return (
     <>
       {p.flash === 'done' ? <Notice ok>{t('已记录您的决定。', 'Your decision is recorded.')}</Notice> : ''}
-      {p.flash === 'transferred' ? <Notice ok>{t(`已转交，现由${link.standing.holder ?? '接收人'}审核。`, `Handed on; ${link.standing.holder ?? 'the new reviewer'} now has this review.`)}</Notice> : ''}
-      {p.error && !refusedByState ? <Notice ok={false}>{p.error.localized(locale)}</Notice> : ''}
+      {p.flash === 'transferred' ? <Notice ok><Mixed l={locale} text={t(`已转交，现由${link.standing.holder ?? '接收人'}审核。`, `Handed on; ${link.standing.holder ?? 'the new reviewer'} now has this review.`)} /></Notice> : ''}
+      {p.error && !refusedByState ? <Notice ok={false}><Mixed l={locale} text={p.error.localized(locale)} /></Notice> : ''}
       <section aria-labelledby="spent-title" class={`card spent spent-${link.state}`} data-state={link.state}>
-        <h1 id="spent-title">{link.title}</h1>
-        <p class="meta">{t(`第 ${link.versionNo} 版 · ${label('level', link.level)} ${link.reviewerName}`, `Version ${link.versionNo} · ${label('level', link.level, 'en')} ${link.reviewerName}`)}</p>
+        <h1 id="spent-title" lang={userLang(locale, link.title)}>{link.title}</h1>
+        <p class="meta"><Mixed l={locale} text={t(`第 ${link.versionNo} 版 · ${label('level', link.level)} ${link.reviewerName}`, `Version ${link.versionNo} · ${label('level', link.level, 'en')} ${link.reviewerName}`)} /></p>
         {expected && !d ? '' : (
           <div class={`notice ${expected ? 'info' : tone} state`} role={refusedByState ? 'alert' : undefined}>
-            {expected ? '' : <strong>{headline}</strong>}
+            {expected ? '' : <strong><Mixed l={locale} text={headline} /></strong>}
             {d ? <p class="decided"><DecidedLine decided={d} locale={locale} /></p> : ''}
-            {d?.comment ? <p>{t('意见：', 'Comment: ')}{d.comment}</p> : ''}
+            {d?.comment ? <p>{t('意见：', 'Comment: ')}<UserText l={locale}>{d.comment}</UserText></p> : ''}
           </div>
         )}
-        <p class="standing"><strong>{standingText(link.standing, locale)}</strong></p>
+        <p class="standing"><strong><Mixed l={locale} text={standingText(link.standing, locale)} /></strong></p>
         {link.resent ? (
           // Sent: said, and the button comes back only when another may be asked for.
           <Notice ok>
@@ -283,7 +284,7 @@ export function SpentPage(p: { link: SpentLink; record: Parameters<typeof Record
 function DecidedLine(p: { decided: NonNullable<SpentLink['decided']>; locale: Locale }) {
   const d = p.decided;
   return p.locale === 'en'
-    ? <>{d.by} decided “{label('decision', d.decision, 'en')}” on <Time at={d.at} locale="en" />.</>
+    ? <><UserText l="en">{d.by}</UserText> decided “{label('decision', d.decision, 'en')}” on <Time at={d.at} locale="en" />.</>
     : <>{d.by}于 <Time at={d.at} locale="zh-CN" /> 作出决定：{label('decision', d.decision)}。</>;
 }
 

@@ -10,6 +10,7 @@ import type { DiffAskProblem, DraftPageData, TimelineEvent, viewDiff } from '../
 import { t, type PageCtx } from '../components/context';
 import { VersionChanges } from '../components/diff';
 import { Layout } from '../components/Layout';
+import { Mixed, userLang, UserText } from '../components/user-text';
 import {
   Button, Card, ErrorSummary, Facts, fieldId, LinkButton, Notice, PostForm, Select, StatusTag, Table, Tag, TextArea, TextField, Time, Timeline,
   type FieldErrors, type TimelineItem, type Tone,
@@ -44,7 +45,7 @@ function refusalOf(data: Record<string, unknown>, l: Locale): string | null {
 
 /** A reviewer's comment (意见), or the reason someone gave for an act (原因: a withdrawal, a transfer, a refusal). */
 const Comment = ({ text, l, reason = false }: { text: string | null; l: Locale; reason?: boolean }) =>
-  text ? <p class="comment">{reason ? t(l, '原因：', 'Reason: ') : t(l, '意见：', 'Comment: ')}{text}</p> : null;
+  text ? <p class="comment">{reason ? t(l, '原因：', 'Reason: ') : t(l, '意见：', 'Comment: ')}<UserText l={l}>{text}</UserText></p> : null;
 
 /** The file a version was made to add (an upload with attach=true), by the name it was given. */
 const AddedFile = ({ data, l }: { data: Record<string, unknown>; l: Locale }) =>
@@ -96,7 +97,7 @@ function eventItem(d: DraftPageData, e: TimelineEvent, l: Locale): TimelineItem 
         tone, at: e.at,
         title: (
           <span class="decision" data-person={who}>
-            <b>{levelOf(data.level, l)}</b> {who} <Tag tone={tone}>{label('decision', decision, l)}</Tag>
+            <b>{levelOf(data.level, l)}</b> <UserText l={l}>{who}</UserText> <Tag tone={tone}>{label('decision', decision, l)}</Tag>
             {decision === 'return' && str(data.returnTo) ? <span class="muted"> → {levelOf(data.returnTo, l)}</span> : null}
             {version ? <span class="muted"> · {t(l, `第 ${version} 版`, `version ${version}`)}</span> : null}
           </span>
@@ -116,7 +117,7 @@ function eventItem(d: DraftPageData, e: TimelineEvent, l: Locale): TimelineItem 
       return {
         tone: 'bad', at: e.at,
         title: t(l, `逾期升级（第 ${data.step} 步）：${nameOf(d, data.assigneeId, l)} 未审核`, `Escalated (step ${data.step}): ${nameOf(d, data.assigneeId, l)} has not decided`),
-        children: notified ? <div class="muted">{t(l, `已通知：${notified}`, `Told: ${notified}`)}</div> : null,
+        children: notified ? <div class="muted"><Mixed l={l} text={t(l, `已通知：${notified}`, `Told: ${notified}`)} /></div> : null,
       };
     }
     case 'review.transferred':
@@ -147,7 +148,7 @@ function eventItem(d: DraftPageData, e: TimelineEvent, l: Locale): TimelineItem 
       };
     default:
       // An event this page has no words for yet: never its bare key in the text (the key rides along for whoever inspects it).
-      return { tone: 'grey' as Tone, at: e.at, title: <span data-action={e.action}>{t(l, `${who} · 其他操作`, `${who} · other action`)}</span> };
+      return { tone: 'grey' as Tone, at: e.at, title: <span data-action={e.action}><Mixed l={l} text={t(l, `${who} · 其他操作`, `${who} · other action`)} /></span> };
   }
 }
 
@@ -181,7 +182,7 @@ function DiffCard({ ctx, d, diff, problems }: { ctx: PageCtx; d: DraftPageData; 
         head={[t(l, '版本', 'Version'), t(l, '标题', 'Title'), t(l, '修改人', 'By'), t(l, '时间', 'When'), t(l, '内容哈希', 'Content hash')]}
         empty=""
         rows={[...d.view.versions].reverse().map((v) => [
-          t(l, `第 ${v.no} 版`, `v${v.no}`), v.title, d.names.get(v.createdBy) ?? '—', <Time at={v.createdAt} l={l} />, <code class="hash">{v.contentSha256.slice(0, 16)}…</code>,
+          t(l, `第 ${v.no} 版`, `v${v.no}`), <UserText l={l}>{v.title}</UserText>, <UserText l={l}>{d.names.get(v.createdBy) ?? '—'}</UserText>, <Time at={v.createdAt} l={l} />, <code class="hash">{v.contentSha256.slice(0, 16)}…</code>,
         ])}
       />
       {versions.length > 1 ? (
@@ -250,7 +251,7 @@ function ActionsCard({ ctx, d, errors, input }: { ctx: PageCtx; d: DraftPageData
             <TextField name="url" type="url" label={t(l, '发布网址', 'Address (URL)')} value={input.url} error={errors.url} required />
             <TextField name="publishedAt" type="datetime-local" label={t(l, '发布时间（北京时间，可选；默认现在）', 'Published at (Beijing time; optional, now if empty)')} value={input.publishedAt} error={errors.publishedAt} />
             {d.accounts.length > 1 ? (
-              <Select name="accountId" label={t(l, '发布账号（可选）', 'Account (optional)')} value={input.accountId} error={errors.accountId}
+              <Select name="accountId" label={t(l, '发布账号（可选）', 'Account (optional)')} l={l} value={input.accountId} error={errors.accountId}
                 options={[['', t(l, '未指定', 'Not given')], ...d.accounts.map((x): [string, string] => [x.id, x.name])]} />
             ) : d.accounts[0] ? <input type="hidden" name="accountId" value={d.accounts[0].id} /> : null}
             <Button kind="ok">{t(l, '登记发布', 'Record')}</Button>
@@ -301,16 +302,16 @@ export function DraftPage({ ctx, d, diff, diffProblems = [], now, done, errors =
       <ErrorSummary errors={errors} l={l} />
       {done && DONE[done] ? <Notice tone="ok">{t(l, DONE[done]![0], DONE[done]![1])}</Notice> : null}
       <div class="page-head">
-        <h1>{v.title}</h1>
+        <h1 lang={userLang(l, v.title)}>{v.title}</h1>
         <span><StatusTag status={v.status} l={l} /> {v.urgency === 'urgent' ? <Tag tone="bad">{label('urgency', 'urgent', l)}</Tag> : null}</span>
       </div>
       <Card title={t(l, '概况', 'Summary')}>
         <Facts
           rows={[
-            [t(l, '状态', 'Status'), <span id="draft-status" data-status={v.status}>{label('status', v.status, l)}{pendingReview ? t(l, `（${label('level', pendingReview.level)} ${pendingReview.reviewer.name}）`, ` (${label('level', pendingReview.level, 'en')}, ${pendingReview.reviewer.name})`) : ''}</span>],
-            [t(l, '单位', 'Unit'), d.unitName],
-            [t(l, '撰写人', 'Drafter'), d.names.get(v.drafterId) ?? '—'],
-            [t(l, '发布账号', 'Target accounts'), d.accounts.length ? listed(d.accounts.map((a) => a.name + aside(registryLabel('platform', a.platform, l), l)), l) : '—'],
+            [t(l, '状态', 'Status'), <span id="draft-status" data-status={v.status}>{label('status', v.status, l)}{pendingReview ? <Mixed l={l} text={t(l, `（${label('level', pendingReview.level)} ${pendingReview.reviewer.name}）`, ` (${label('level', pendingReview.level, 'en')}, ${pendingReview.reviewer.name})`)} /> : ''}</span>],
+            [t(l, '单位', 'Unit'), <UserText l={l}>{d.unitName}</UserText>],
+            [t(l, '撰写人', 'Drafter'), <UserText l={l}>{d.names.get(v.drafterId) ?? '—'}</UserText>],
+            [t(l, '发布账号', 'Target accounts'), d.accounts.length ? <Mixed l={l} text={listed(d.accounts.map((a) => a.name + aside(registryLabel('platform', a.platform, l), l)), l)} /> : '—'],
             [t(l, '当前版本', 'Current version'), <span>{t(l, `第 ${v.currentVersion} 版`, `version ${v.currentVersion}`)} · <code class="hash">{v.contentSha256}</code></span>],
             [t(l, '最后更新', 'Updated'), <Time at={v.updatedAt} l={l} />],
           ]}
@@ -324,7 +325,7 @@ export function DraftPage({ ctx, d, diff, diffProblems = [], now, done, errors =
             empty=""
             rows={d.publications.map((p) => [
               <a href={p.url} rel="noopener noreferrer" target="_blank">{p.url}</a>,
-              d.accounts.find((x) => x.id === p.accountId)?.name ?? '—', <Time at={p.publishedAt} l={l} />, p.recordedBy.name ?? '—',
+              <UserText l={l}>{d.accounts.find((x) => x.id === p.accountId)?.name ?? '—'}</UserText>, <Time at={p.publishedAt} l={l} />, <UserText l={l}>{p.recordedBy.name ?? '—'}</UserText>,
             ])}
           />
         </Card>
@@ -333,13 +334,13 @@ export function DraftPage({ ctx, d, diff, diffProblems = [], now, done, errors =
         <Timeline items={items} l={l} />
       </Card>
       <Card id="content" title={t(l, `正文（第 ${current.no} 版）`, `Text (version ${current.no})`)}>
-        <div class="content">{raw(pageHeadings(v.bodyHtml))}</div>
+        <div class="content" lang={userLang(l, v.bodyHtml)}>{raw(pageHeadings(v.bodyHtml))}</div>
       </Card>
       <Card id="files" title={t(l, '本版本的文件', 'Files of this version')}>
         <Table
           head={[t(l, '文件名', 'Name'), t(l, '类型', 'Type'), t(l, '大小', 'Size')]}
           empty={t(l, '本版本没有文件。', 'This version has no files.')}
-          rows={v.files.map((f) => [<a href={f.url} download={f.name}>{f.name}</a>, fileKind(f.type, l), fileSize(f.size)])}
+          rows={v.files.map((f) => [<a href={f.url} download={f.name} lang={userLang(l, f.name)}>{f.name}</a>, fileKind(f.type, l), fileSize(f.size)])}
         />
       </Card>
       <Card id="prescreen" title={t(l, '发布前自查提示', 'Pre-screen findings')}>
@@ -350,7 +351,7 @@ export function DraftPage({ ctx, d, diff, diffProblems = [], now, done, errors =
               return (
                 <li>
                   <Tag tone={sev[2]}>{t(l, `${sev[0]}风险`, `${sev[1]} risk`)}</Tag> {t(l, ...FINDING_KIND_LABELS[f.kind])}
-                  {f.word ? `「${f.word}」` : ''} · {f.field === 'title' ? t(l, '标题', 'title') : t(l, '正文', 'body')}：<q>{f.excerpt}</q>
+                  {f.word ? <Mixed l={l} text={`「${f.word}」`} /> : ''} · {f.field === 'title' ? t(l, '标题', 'title') : t(l, '正文', 'body')}{t(l, '：', ': ')}<q lang={userLang(l, f.excerpt)}>{f.excerpt}</q>
                 </li>
               );
             })}
