@@ -36,7 +36,7 @@ const langQuery = (c: C, sep: '?' | '&') => (c.req.query('lang') ? `${sep}lang=$
 
 /** The draft page, fresh or with a refused action's errors and input. */
 async function showDraft(c: C, id: string, extra: { errors?: FieldErrors; input?: Record<string, string> } = {}, status: 200 | 400 | 403 | 404 | 409 | 410 | 429 = 200) {
-  const d = await draftPage(c.var.deps.db, c.var.person, id);
+  const d = await draftPage(c.var.deps.db, c.var.person, id, c.var.deps.now());
   const num = (name: string) => (c.req.query(name) === undefined ? undefined : Number(c.req.query(name)));
   const pair = diffPair(d.view, num('from'), num('to'));
   return renderPage(
