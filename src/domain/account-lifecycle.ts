@@ -72,6 +72,13 @@ export function staffingProblems(roles: RoleAssignment[], at: Date): StaffingPro
   return problems;
 }
 
+/**
+ * A role whose term has run out (a student past their end date) that nobody has ended: it no longer
+ * counts (staffingProblems, commentatorCover), and the registry flags it until a change renews or ends it.
+ */
+export const termLapsed = (r: { endsAt?: Date | string | null; endedAt?: Date | string | null }, now: Date): boolean =>
+  !r.endedAt && !!r.endsAt && new Date(r.endsAt).getTime() <= now.getTime();
+
 /** 宣备〔2026〕017号: the publicity department's registration number, sequential within a year. */
 export function formatRegistrationNo(year: number, sequence: number): string {
   return `宣备〔${year}〕${String(sequence).padStart(3, '0')}号`;
