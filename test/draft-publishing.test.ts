@@ -176,3 +176,79 @@ describe('登记发布 on the draft page', () => {
     expect((await t.request('GET', `/drafts/${fresh}`, { cookie: s.cookie })).text).not.toContain('/publish"');
   });
 });
+
+describe('登记发布 only on an account in service', () => {
+  /** A draft for these accounts, approved by every level. */
+  async function approvedFor(accountIds: string[], title: string): Promise<string> {
+    const created = await t.request('POST', '/api/v1/drafts', { token: drafter(), body: { title, body: '正文。', unitId: demo.unitId, accountIds } });
+    expect(created.status, created.text).toBe(201);
+    expect((await t.request('POST', `/api/v1/drafts/${created.body.id}/submit`, { token: drafter() })).status).toBe(200);
+    for (const level of ['section_head', 'deputy_leader', 'publicity_officer', 'secretary'] as const) await decide(demo.people[level]!, 'approve');
+    expect((await get(created.body.id)).status).toBe('approved');
+    return created.body.id;
+  }
+  const move = async (accountId: string, command: string) => {
+    const res = await t.request('POST', `/api/v1/accounts/${accountId}/${command}`, { token: demo.tokens.publicity, body: { reason: '内容整顿' } });
+    expect(res.status, res.text).toBe(200);
+  };
+  const record = (id: string, body: Record<string, unknown>, headers?: Record<string, string>) => t.request('POST', `/api/v1/drafts/${id}/publications`, { token: drafter(), body, headers });
+  const publishForm = (html: string) => /<form[^>]*id="publish"[\s\S]*?<\/form>/.exec(html)?.[0] ?? '';
+
+  it('suspended or rectifying since the approval: 409 naming the account and its status, nothing recorded; the page does not offer it', async () => {
+    const weibo = await registered(t, demo, { name: '学院微博' });
+    const id = await approvedFor([demo.accountId, weibo.id], '暂停账号的发布登记');
+    await move(weibo.id, 'suspend');
+
+    const refused = await record(id, { url: 'https://weibo.com/1/abc', accountId: weibo.id });
+    expect(refused.status, refused.text).toBe(409);
+    expect(refused.body.error).toMatchObject({ code: 'account_not_publishable', details: { field: 'accountId', stage: 'publish', accounts: [{ id: weibo.id, status: 'suspended', reason: 'suspended' }] } });
+    expect(refused.body.error.message).toContain('学院微博（已暂停）');
+    const english = await record(id, { url: 'https://weibo.com/1/abc', accountId: weibo.id }, { 'accept-language': 'en' });
+    expect(english.status).toBe(409);
+    expect(english.body.error.message).toContain('学院微博 (suspended)');
+    expect((await t.request('GET', `/api/v1/drafts/${id}/publications`, { token: drafter() })).body.items).toEqual([]);
+
+    // The draft page's form offers the account still in service, and names the other with why.
+    const me = (await t.request('GET', '/api/v1/me', { token: drafter() })).body;
+    const s = await t.signIn(me.email);
+    const form = publishForm((await t.request('GET', `/drafts/${id}`, { cookie: s.cookie })).text);
+    expect(form).toContain(`<option value="${demo.accountId}"`);
+    expect(form).not.toContain(`value="${weibo.id}"`);
+    expect(form).toContain('学院微博（已暂停）');
+    // A form sent with it all the same (the page was open before the suspension) is refused on the page, by name.
+    const posted = await t.request('POST', `/drafts/${id}/publish`, { cookie: s.cookie, form: { _csrf: s.csrf, url: 'https://weibo.com/1/abc', accountId: weibo.id } });
+    expect(posted.status).toBe(409);
+    expect(posted.text).toContain('学院微博（已暂停）');
+    expect(posted.text).toContain('href="#f-accountId"');
+
+    // 整改中 does not publish either, until the department reinstates the account.
+    await move(weibo.id, 'rectify');
+    const rectifying = await record(id, { url: 'https://weibo.com/1/abc', accountId: weibo.id });
+    expect(rectifying.status).toBe(409);
+    expect(rectifying.body.error.details.accounts).toEqual([{ id: weibo.id, status: 'rectifying', reason: 'rectifying' }]);
+    expect(rectifying.body.error.message).toContain('学院微博（整改中）');
+
+    // Reinstated, then changed (变更登记 keeps the status): in service, recorded.
+    await move(weibo.id, 'reinstate');
+    const changed = await t.request('PATCH', `/api/v1/accounts/${weibo.id}`, { token: demo.tokens.publicity, body: { name: '学院官方微博', reason: '更名' } });
+    expect(changed.status, changed.text).toBe(200);
+    const ok = await record(id, { url: 'https://weibo.com/1/abc', accountId: weibo.id });
+    expect(ok.status, ok.text).toBe(201);
+    expect(publishForm((await t.request('GET', `/drafts/${id}`, { cookie: s.cookie })).text)).toContain(`<option value="${weibo.id}"`);
+  });
+
+  it('no account named, and none of the draft’s accounts in service (shut down): 409 naming them; the page offers no form', async () => {
+    const site = await registered(t, demo, { name: '学院网站', platform: 'website' });
+    const id = await approvedFor([site.id], '关停账号的发布登记');
+    await move(site.id, 'shut-down');
+    const refused = await record(id, { url: 'https://example.edu.cn/news/1' });
+    expect(refused.status, refused.text).toBe(409);
+    expect(refused.body.error).toMatchObject({ code: 'account_not_publishable', details: { field: 'accountId', accounts: [{ id: site.id, status: 'shut_down' }] } });
+    expect(refused.body.error.message).toContain('学院网站（已关停）');
+    const me = (await t.request('GET', '/api/v1/me', { token: drafter() })).body;
+    const s = await t.signIn(me.email);
+    const form = publishForm((await t.request('GET', `/drafts/${id}`, { cookie: s.cookie })).text);
+    expect(form).toContain('学院网站（已关停）');
+    expect(form).not.toContain('name="url"');
+  });
+});

@@ -246,6 +246,35 @@ describe('role lists by id', () => {
   });
 });
 
+describe('students until an end date', () => {
+  it('a student named until a day already past is refused by the field (on applying and on changing); the same role sent back as it is passes', async () => {
+    const student = await newPerson(t, demo, '学生毕业生');
+    const past = new Date(t.clock.now.getTime() - 86_400_000).toISOString();
+    const applied = await t.request('POST', '/api/v1/accounts', { token: demo.tokens.publicity, body: application(demo, { members: [{ personId: student.id, role: 'operator', kind: 'student', endsAt: past }] }) });
+    expect(applied.status, applied.text).toBe(400);
+    expect(applied.body.error.details).toEqual([expect.objectContaining({ path: 'members.0.endsAt' })]);
+
+    const endsAt = new Date(t.clock.now.getTime() + 86_400_000).toISOString();
+    const account = await registered(t, demo, { members: [{ personId: student.id, role: 'operator', kind: 'student', endsAt }] });
+    const changed = await t.request('PATCH', `/api/v1/accounts/${account.id}`, { token: demo.tokens.publicity, body: { members: [{ personId: student.id, role: 'operator', kind: 'student', endsAt: past }] } });
+    expect(changed.status, changed.text).toBe(400);
+    expect(changed.body.error.details).toEqual([expect.objectContaining({ path: 'members.0.endsAt' })]);
+    const operators = async () => (await t.request('GET', `/api/v1/accounts/${account.id}`, { token: demo.tokens.publicity })).body.roles.filter((r: { role: string }) => r.role === 'operator');
+    expect(await operators()).toEqual([expect.objectContaining({ personId: student.id, endsAt, endedAt: null })]);
+
+    // Two days on the term is over; the role sent back unchanged (with a new commentator) is no new appointment.
+    const saved = t.clock.now;
+    try {
+      t.clock.advance(48);
+      const again = await t.request('PATCH', `/api/v1/accounts/${account.id}`, { token: demo.tokens.publicity, body: { commentatorIds: [demo.people.drafter, demo.people.section_head], members: [{ personId: student.id, role: 'operator', kind: 'student', endsAt }] } });
+      expect(again.status, again.text).toBe(200);
+      expect(await operators()).toEqual([expect.objectContaining({ personId: student.id, endsAt, endedAt: null, current: false })]);
+    } finally {
+      t.clock.now = saved;
+    }
+  });
+});
+
 describe('people who leave', () => {
   it('a deactivated commentator no longer staffs the account: the role ends with the person, and the record keeps it', async () => {
     const commentator = await newPerson(t, demo, '离职评论员');

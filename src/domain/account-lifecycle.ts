@@ -26,6 +26,20 @@ export function allowedAccountCommands(status: AccountStatus): AccountCommand[] 
   return Object.keys(ACCOUNT_TRANSITIONS[status]) as AccountCommand[];
 }
 
+/**
+ * The statuses in which an account is in service: drafts may target it, and a publication may be
+ * recorded on it (登记发布). Seed 004 asks every official account to be registered (登记备案) before
+ * it is used, and serious problems to end in rectification (整改) or shutdown (关停); so only a
+ * registered account publishes. Pending (not yet registered), rectifying (整改中, until the
+ * department reinstates it: the notice the unit gets says so), suspended (已暂停), shut down and
+ * deregistered accounts do not. 变更登记 is no status of its own: a `change` keeps the status, so a
+ * registered account whose name, URL or people are being changed goes on publishing under it.
+ * The publish gate (services/publish-gate.ts) asks this, and adds the inspection pass code on top.
+ */
+export const IN_SERVICE_STATUSES: readonly AccountStatus[] = ['registered'];
+
+export const isInService = (status: AccountStatus): boolean => IN_SERVICE_STATUSES.includes(status);
+
 /** Commands that need a written reason (everything that is not a plain approval). */
 export const needsReason = (command: AccountCommand) => command !== 'approve' && command !== 'change';
 
@@ -57,6 +71,13 @@ export function staffingProblems(roles: RoleAssignment[], at: Date): StaffingPro
   if (!live.some((r) => r.role === 'admin' && r.kind === 'teacher')) problems.push({ field: 'adminIds', code: 'no_teacher_admin' });
   return problems;
 }
+
+/**
+ * A role whose term has run out (a student past their end date) that nobody has ended: it no longer
+ * counts (staffingProblems, commentatorCover), and the registry flags it until a change renews or ends it.
+ */
+export const termLapsed = (r: { endsAt?: Date | string | null; endedAt?: Date | string | null }, now: Date): boolean =>
+  !r.endedAt && !!r.endsAt && new Date(r.endsAt).getTime() <= now.getTime();
 
 /** 宣备〔2026〕017号: the publicity department's registration number, sequential within a year. */
 export function formatRegistrationNo(year: number, sequence: number): string {

@@ -126,6 +126,20 @@ async function requireRoleHolders(tx: Db, input: RoleLists, unitId?: string): Pr
   if (input.members?.length) await requirePeople(tx, input.members.map((m) => m.personId), 'members', unitId);
 }
 
+/**
+ * A role given with its end date (`members`) must not have ended already: a student named until a
+ * day now past would hold nothing. One the account holds already, as it is (the same person, role,
+ * kind and end date: a change page sends its holders back), is not a new appointment and passes.
+ */
+async function requireFutureEnds(tx: Db, accountId: string | null, members: Member[] | undefined, at: Date): Promise<void> {
+  const ended = (members ?? []).map((m, i) => ({ m, i, endsAt: m.endsAt ? new Date(m.endsAt) : null })).filter((x) => x.endsAt && x.endsAt.getTime() <= at.getTime());
+  if (!ended.length) return;
+  const held = accountId ? await tx.select().from(accountRoles).where(and(eq(accountRoles.accountId, accountId), isNull(accountRoles.endedAt))) : [];
+  const kept = (x: (typeof ended)[number]) => held.some((r) => r.personId === x.m.personId && r.role === x.m.role && r.personKind === x.m.kind && r.endsAt?.getTime() === x.endsAt!.getTime());
+  const first = ended.find((x) => !kept(x));
+  if (first) throw invalidField(`members.${first.i}.endsAt`, words('须晚于当前时间', 'must be in the future'));
+}
+
 /** Whom an actor may name on an account of `unitId`: publicity and admin staff anyone; others only the unit's people. */
 const namingUnit = (actor: Person, unitId: string) => (hasRole(actor, 'publicity', 'admin') ? undefined : unitId);
 
@@ -215,6 +229,7 @@ export async function applyForAccount(db: Db, deps: ServiceDeps, actor: Person, 
     const now = deps.now();
     const named = rolesNamed(input);
     const roles = [...named.values()].flat();
+    await requireFutureEnds(tx, null, input.members, now);
     const problems = staffingProblems(roles, now);
     if (problems.length) throw staffingError(problems);
     await requirePeople(tx, [input.ownerId], 'ownerId', namingUnit(actor, unit.id));
@@ -327,6 +342,7 @@ export async function changeAccount(db: Db, deps: ServiceDeps, actor: Person, ac
     }
     if (patch.ownerId) await requirePeople(tx, [patch.ownerId], 'ownerId', namingUnit(actor, account.unitId));
     const named = rolesNamed(patch);
+    await requireFutureEnds(tx, accountId, patch.members, now);
     await requireRoleHolders(tx, patch, namingUnit(actor, account.unitId));
     const roles = await replaceRoles(tx, accountId, named, now);
     const problems = staffingProblems(asAssignments(await liveRoles(tx, accountId, now)), now);

@@ -7,6 +7,7 @@ import type { Person } from './auth';
 import { hasRole, isMemberOf } from './auth';
 import { getDraftView, type DraftView } from './drafts';
 import { publicationsOf } from './handoff';
+import { publishability } from './publish-gate';
 import { targetAccounts } from './signoff-view';
 import { isUuid } from '../lib/text';
 
@@ -137,7 +138,7 @@ export function viewDiff(view: DraftView, pair: { from: number; to: number }) {
 }
 
 /** Everything the draft page needs; 403/404 as the API answers for the same reader. */
-export async function draftPage(db: Db, me: Person, draftId: string) {
+export async function draftPage(db: Db, me: Person, draftId: string, now: Date) {
   const view = await getDraftView(db, me, draftId);
   const events = await draftTimeline(db, draftId);
   const ids = mentioned(events, view);
@@ -146,6 +147,8 @@ export async function draftPage(db: Db, me: Person, draftId: string) {
   // Accounts a change of targets named (a removed one is no target any more): all of the draft's unit, which the gate made sure of.
   const accountIds = [...new Set(events.flatMap((e) => (e.action === 'draft.publishing_changed' && Array.isArray(e.data.accountIds) ? e.data.accountIds.map(String) : [])))];
   const accountRows = accountIds.length ? await db.select({ id: accounts.id, name: accounts.name }).from(accounts).where(inArray(accounts.id, accountIds)) : [];
+  const targets = await targetAccounts(db, draftId);
+  const actions = pageActions(view, me, view.status === 'approved' && (await isMemberOf(db, me, view.unitId)));
   const [pending] = await db.select({ dueAt: reviews.dueAt, remindersSent: reviews.remindersSent, escalationsSent: reviews.escalationsSent }).from(reviews).where(and(eq(reviews.draftId, draftId), eq(reviews.status, 'pending')));
   return {
     view,
@@ -153,10 +156,12 @@ export async function draftPage(db: Db, me: Person, draftId: string) {
     names: new Map(named.map((p) => [p.id, p.name])),
     accountNames: new Map(accountRows.map((a) => [a.id, a.name])),
     unitName: unit?.name ?? '',
-    accounts: await targetAccounts(db, draftId),
+    accounts: targets,
     pending: pending ?? null,
     // Members of the draft's unit may record its publication too, as the API lets them.
-    actions: pageActions(view, me, view.status === 'approved' && (await isMemberOf(db, me, view.unitId))),
+    actions,
+    // 登记发布 offers only accounts the gate lets through now (recordPublication asks the same gate).
+    publishTo: actions.publish ? await publishability(db, targets.map((a) => a.id), now) : [],
     publications: await publicationsOf(db, draftId),
   };
 }

@@ -19,6 +19,7 @@ import { holderOf } from './reviews';
 import { sheetFacts } from './sheet';
 import { getDraftRow, lockDraft } from './drafts';
 import { pageLinks } from '../notify/page-links';
+import { assertMayRecordPublication } from './publish-gate';
 
 /**
  * Hand-off after approval (seed 003: 学院书记审核 → 推送到宣传部/学院相关网站及平台). On final
@@ -85,7 +86,10 @@ async function requirePublisher(db: Db, actor: Person, draft: { drafterId: strin
   throw new AppError('forbidden');
 }
 
-/** Records where and when an approved draft was published (URL, time, account, by whom). */
+/**
+ * Records where and when an approved draft was published (URL, time, account, by whom), on an
+ * account in service (assertMayRecordPublication: 409 account_not_publishable otherwise).
+ */
 export async function recordPublication(db: Db, deps: ServiceDeps, actor: Person, draftId: string, input: { url: string; publishedAt?: string; accountId?: string }) {
   await inTransaction(db, deps, async (tx) => {
     const draft = await lockDraft(tx, draftId);
@@ -93,12 +97,10 @@ export async function recordPublication(db: Db, deps: ServiceDeps, actor: Person
     if (draft.status !== 'approved') {
       throw new AppError('conflict', { reasonZh: `只能登记已通过审核的稿件的发布（当前：${draft.status}）`, reasonEn: `only an approved draft can be recorded as published (this one is ${draft.status})` }, { status: draft.status });
     }
-    if (input.accountId) {
-      const [target] = await tx.select().from(draftAccounts).where(and(eq(draftAccounts.draftId, draftId), eq(draftAccounts.accountId, input.accountId)));
-      if (!target) throw invalidField('accountId', words('不是本稿件的目标账号', 'not a target account of this draft'));
-    }
-    const [version] = await tx.select({ id: draftVersions.id, sha: draftVersions.contentSha256 }).from(draftVersions).where(and(eq(draftVersions.draftId, draftId), eq(draftVersions.no, draft.currentVersionNo)));
+    const targetIds = (await tx.select({ accountId: draftAccounts.accountId }).from(draftAccounts).where(eq(draftAccounts.draftId, draftId))).map((r) => r.accountId);
+    if (input.accountId && !targetIds.includes(input.accountId)) throw invalidField('accountId', words('不是本稿件的目标账号', 'not a target account of this draft'));
     const now = deps.now();
+    const [version] = await tx.select({ id: draftVersions.id, sha: draftVersions.contentSha256 }).from(draftVersions).where(and(eq(draftVersions.draftId, draftId), eq(draftVersions.no, draft.currentVersionNo)));
     const publishedAt = input.publishedAt ? new Date(input.publishedAt) : now;
     // 先审后发 on the record: a publication after the approval and not in the future (a few minutes'
     // grace for clocks), and each address recorded once (a resent form is not a second publication).
@@ -107,6 +109,7 @@ export async function recordPublication(db: Db, deps: ServiceDeps, actor: Person
     if (draft.closedAt && publishedAt < graceBefore(draft.closedAt)) {
       throw bad(`不能早于审核通过的时间（${cstReadable(draft.closedAt)}）`, `must not be before the approval (${cstReadable(draft.closedAt, 'en')})`);
     }
+    await assertMayRecordPublication(tx, targetIds, input.accountId, now);
     const [again] = await tx.select({ id: publications.id }).from(publications).where(and(eq(publications.draftId, draftId), eq(publications.url, input.url))).limit(1);
     if (again) throw new AppError('conflict', { reasonZh: '此网址已登记过', reasonEn: 'this address is recorded already' }, { field: 'url', publicationId: again.id });
     const [row] = await tx.insert(publications).values({ draftId, versionId: version!.id, accountId: input.accountId ?? null, url: input.url, publishedAt, recordedBy: actor.id, createdAt: now }).returning();

@@ -11,6 +11,9 @@ export const CONSOLE_CSS = `
 .picker-row{display:flex;gap:8px;align-items:stretch}.picker-row input{flex:1;min-width:0}.picker-row .btn{margin:0}
 .picker-list{max-height:260px;overflow:auto;border:1px solid var(--line);border-radius:6px;padding:2px 12px}
 .page-head .actions{margin-top:0}
+.student-row{border:1px solid var(--line);border-radius:8px;padding:10px 12px 2px;margin:8px 0 12px}
+.student-row.lapsed{border-color:var(--warn);background:var(--warn-bg)}
+.student-row .pair{display:grid;grid-template-columns:repeat(auto-fit,minmax(160px,1fr));gap:0 14px}
 .forms{display:grid;grid-template-columns:repeat(auto-fit,minmax(260px,1fr));gap:14px}
 .forms form{border:1px solid var(--line);border-radius:8px;padding:12px 14px;margin:0}
 .forms form h3{margin-top:0}

@@ -1,20 +1,24 @@
 import type { Child } from 'hono/jsx';
 import { ACCOUNT_STATUSES, ACCOUNT_TIERS } from '../../../db/schema';
-import { CODE_STATES, commentatorCover, type AccountCommand, type CodeState } from '../../domain/account-lifecycle';
+import { CODE_STATES, commentatorCover, termLapsed, type AccountCommand, type AccountRole, type CodeState } from '../../domain/account-lifecycle';
 import { PLATFORMS } from '../../domain/inspection-code';
 import { registryLabel, type RegistryLabelGroup } from '../../domain/registry-labels';
-import type { Locale } from '../../lib/i18n';
+import { listed, type Locale } from '../../lib/i18n';
 import type { getAccountView } from '../../services/accounts';
 import { blockReason, type PublishBlock } from '../../services/publish-gate';
 import { t, type PageCtx } from '../components/context';
 import { userLang, UserText } from '../components/user-text';
 import {
-  Button, Card, ErrorSummary, Facts, LinkButton, Notice, PostForm, Select, Table, Tag, TextArea, TextField, Time, Timeline,
+  Button, Card, ErrorSummary, Facts, fieldId, LinkButton, Notice, PostForm, Select, Table, Tag, TextArea, TextField, Time, Timeline,
   type FieldErrors, type TimelineItem, type Tone,
 } from '../components/ui';
 import { cstDateValue, type FormData } from '../console/forms';
 import { DEFAULT_RECTIFY_DAYS } from '../../domain/inspection';
 import { PeoplePicker, type PickerState } from '../console/picker';
+import { ADD_STUDENT, LEADERS, rowLapsed, STUDENT_ROLES, STUDENT_ROWS, studentField, studentRows } from './people-form';
+
+/** 第一责任人 and 分管领导, named on the account page beside the owner. */
+const LEADER_ROLES = LEADERS.map(([, role]) => role);
 
 export const rl = (group: RegistryLabelGroup, key: string, l: Locale) => registryLabel(group, key, l);
 
@@ -139,9 +143,12 @@ export function AccountPage(p: AccountPageProps) {
   const current = a.roles.filter((r) => r.current);
   const past = a.roles.filter((r) => !r.current);
   const cover = commentatorCover(a.roles.map((r) => ({ personId: r.personId, role: r.role, kind: r.kind, endsAt: r.endsAt ? new Date(r.endsAt) : null, endedAt: r.endedAt ? new Date(r.endedAt) : null })), p.now);
+  // A term that ran out (a student graduated) with nobody relieving them: flagged until a change renews or ends it.
+  const lapsed = a.roles.filter((r) => termLapsed(r, p.now));
   const roleRows = (rows: typeof a.roles) => rows.map((r) => [
     rl('role', r.role, l), r.name, r.kind === 'student' ? t(l, '学生', 'student') : t(l, '教师', 'teacher'),
-    <Time at={r.startedAt} l={l} />, r.endedAt ? <Time at={r.endedAt} l={l} /> : r.endsAt ? <Time at={r.endsAt} l={l} /> : t(l, '长期', 'open-ended'),
+    <Time at={r.startedAt} l={l} />,
+    r.endedAt ? <Time at={r.endedAt} l={l} /> : r.endsAt ? <><Time at={r.endsAt} l={l} />{termLapsed(r, p.now) ? <> <Tag tone="warn">{t(l, '已到期', 'term over')}</Tag></> : null}</> : t(l, '长期', 'open-ended'),
   ]);
   const moves = p.canAct ? MOVES.filter((m) => a.allowedActions.includes(m.command)) : [];
   const value = (name: string) => (typeof p.values?.[name] === 'string' ? (p.values[name] as string) : '');
@@ -166,6 +173,7 @@ export function AccountPage(p: AccountPageProps) {
             [t(l, '单位', 'Unit'), a.unitName],
             [t(l, '级别', 'Tier'), rl('tier', a.tier, l)],
             [t(l, '负责人', 'Owner'), p.ownerName],
+            ...LEADER_ROLES.map((role): [string, Child] => [rl('role', role, l), listed(current.filter((r) => r.role === role).map((r) => r.name), l) || <span class="muted">{t(l, '未指定', 'not named')}</span>]),
             [t(l, '登记号', 'Registration no.'), a.registrationNo ?? '—'],
             [t(l, '登记时间', 'Registered'), <Time at={a.registeredAt} l={l} />],
             // A status that blocks is named as the tag names it (a refused application, not 已注销).
@@ -206,6 +214,11 @@ export function AccountPage(p: AccountPageProps) {
             {t(l, `网络评论员${cover.ending.map((id) => names.get(id) ?? '').join('、')}的任期将于`, `The term of network commentator ${cover.ending.map((id) => names.get(id) ?? '').join(', ')} ends on `)}
             <Time at={cover.lapsesAt} l={l} />
             {t(l, '结束，届时账号将没有网络评论员。请在此之前增补。', '; the account will then have none. Add one before then.')}
+          </Notice>
+        ) : null}
+        {lapsed.length ? (
+          <Notice tone="warn">
+            {t(l, `任期已结束：${listed(lapsed.map((r) => `${r.name}（${rl('role', r.role, l)}）`), l)}。请通过「变更」续期（填写新的结束日期）或增补他人。`, `Term over: ${listed(lapsed.map((r) => `${r.name} (${rl('role', r.role, l)})`), l)}. Renew it (a new end date) or name someone else through “Change”.`)}
           </Notice>
         ) : null}
         <Table head={[t(l, '角色', 'Role'), t(l, '姓名', 'Name'), t(l, '身份', 'Kind'), t(l, '起', 'From'), t(l, '止', 'Until')]} rows={roleRows(current)} empty={t(l, '无在任人员', 'Nobody holds a role')} caption={t(l, '在任', 'Current')} />
@@ -291,7 +304,9 @@ function ChangedFields({ e, names, l }: { e: { oldValues: unknown; newValues: un
 
 export const ACCOUNT_FIELD_LABELS: Record<string, [string, string]> = {
   name: ['账号名称', 'account name'], platform: ['平台', 'platform'], platformId: ['平台账号', 'platform id'], url: ['网址', 'URL'], unitId: ['单位', 'unit'],
-  tier: ['级别', 'tier'], ownerId: ['负责人', 'owner'], adminIds: ['管理员', 'administrators'], commentatorIds: ['网络评论员', 'network commentators'], operatorIds: ['运营人员', 'operators'], reviewerIds: ['审核人员', 'reviewers'], reason: ['变更理由', 'reason'],
+  tier: ['级别', 'tier'], ownerId: ['负责人', 'owner'], responsibleLeaderId: ['第一责任人', 'responsible leader'], leaderInChargeId: ['分管领导', 'leader in charge'],
+  adminIds: ['管理员', 'administrators'], commentatorIds: ['网络评论员', 'network commentators'], operatorIds: ['运营人员', 'operators'], reviewerIds: ['审核人员', 'reviewers'],
+  members: ['学生成员', 'students'], reason: ['变更理由', 'reason'],
 };
 const lab = (name: string, l: Locale) => t(l, ...ACCOUNT_FIELD_LABELS[name]!);
 
@@ -300,6 +315,7 @@ export function AccountFormPage(p: {
   ctx: PageCtx; mode: 'apply' | 'change'; action: string; units: Unit[]; pickers: Record<string, PickerState>; values: FormData; errors?: FieldErrors; title: string; back: string;
   /** Name, URL and tier are the publicity department's to change (a registered account, changed by its unit): shown, not offered. */
   locked?: boolean;
+  now: Date;
 }) {
   const l = p.ctx.locale;
   const v = (name: string) => (typeof p.values[name] === 'string' ? (p.values[name] as string) : '');
@@ -332,10 +348,14 @@ export function AccountFormPage(p: {
         </Card>
         <Card title={t(l, '人员', 'People')}>
           <PeoplePicker name="ownerId" single legend={lab('ownerId', l)} state={p.pickers.ownerId!} error={e.ownerId} l={l} />
+          <PeoplePicker name="responsibleLeaderId" single legend={lab('responsibleLeaderId', l)} hint={t(l, '单位党组织书记或主要负责人，对账号负领导责任', 'The unit’s party secretary or head, answerable for the account')} state={p.pickers.responsibleLeaderId!} error={e.responsibleLeaderId} l={l} />
+          <PeoplePicker name="leaderInChargeId" single legend={lab('leaderInChargeId', l)} hint={t(l, '分管宣传工作的领导（直接责任人）', 'The leader in charge of publicity (directly answerable)')} state={p.pickers.leaderInChargeId!} error={e.leaderInChargeId} l={l} />
+          <p class="hint">{t(l, '以下岗位按姓名选择教职工；学生请在下方“学生成员”中填写，并注明结束日期。', 'Pick staff for the roles below by name; students go under “Students” below, with an end date.')}</p>
           <PeoplePicker name="adminIds" legend={lab('adminIds', l)} hint={t(l, '须有一名教师担任管理员', 'A teacher must be an administrator')} state={p.pickers.adminIds!} error={e.adminIds} l={l} />
-          <PeoplePicker name="commentatorIds" legend={lab('commentatorIds', l)} hint={t(l, '至少一名网络评论员', 'At least one network commentator')} state={p.pickers.commentatorIds!} error={e.commentatorIds} l={l} />
+          <PeoplePicker name="commentatorIds" legend={lab('commentatorIds', l)} hint={t(l, '至少一名网络评论员（教师或学生）', 'At least one network commentator (staff or student)')} state={p.pickers.commentatorIds!} error={e.commentatorIds} l={l} />
           <PeoplePicker name="operatorIds" legend={`${lab('operatorIds', l)}${t(l, '（可选）', ' (optional)')}`} state={p.pickers.operatorIds!} error={e.operatorIds} l={l} />
           <PeoplePicker name="reviewerIds" legend={`${lab('reviewerIds', l)}${t(l, '（可选）', ' (optional)')}`} state={p.pickers.reviewerIds!} error={e.reviewerIds} l={l} />
+          <StudentRows pickers={p.pickers} values={p.values} errors={e} now={p.now} l={l} />
           {p.mode === 'change' ? <TextArea name="reason" rows={2} label={`${lab('reason', l)}${t(l, '（可选）', ' (optional)')}`} value={v('reason')} error={e.reason} /> : null}
           <div class="actions">
             <Button>{p.mode === 'apply' ? t(l, '提交登记申请', 'Submit the application') : t(l, '保存变更', 'Save the change')}</Button>
@@ -344,6 +364,51 @@ export function AccountFormPage(p: {
         </Card>
       </PostForm>
     </>
+  );
+}
+
+/**
+ * Students on an account, a row each: who (picked by name), in which role, until when (required:
+ * a student's role ends, e.g. at graduation). A row whose end date has passed is flagged, to renew
+ * or remove. Another row is added by posting the form back, so it works without script.
+ */
+function StudentRows({ pickers, values, errors: e, now, l }: { pickers: Record<string, PickerState>; values: FormData; errors: FieldErrors; now: Date; l: Locale }) {
+  const rows = studentRows(values);
+  const id = fieldId('members');
+  return (
+    <div class={e.members ? 'field has-error' : 'field'}>
+      <fieldset id={id} class="students" aria-describedby={`${id}-hint${e.members ? ` ${id}-error` : ''}`}>
+        <legend>{lab('members', l)}</legend>
+        <span class="hint" id={`${id}-hint`}>{t(l, '学生担任的岗位须填写结束日期（如毕业日期；北京时间当日 24 时止），到期即卸任。', 'A student’s role needs an end date (e.g. graduation; the end of that day, Beijing time); it ends then.')}</span>
+        {e.members ? <span class="error-message" id={`${id}-error`}>{e.members}</span> : null}
+        {rows.map((r) => {
+          const over = r.personId !== '' && rowLapsed(r, now);
+          const roles = STUDENT_ROLES.includes(r.role as AccountRole) ? STUDENT_ROLES : [...STUDENT_ROLES, r.role];
+          return (
+            <div class={over ? 'student-row lapsed' : 'student-row'}>
+              <PeoplePicker name={studentField(r.row)} single legend={t(l, `第 ${r.row + 1} 名学生`, `Student ${r.row + 1}`)} state={pickers[studentField(r.row)]!} error={e[studentField(r.row)]} l={l} />
+              {over ? <Notice tone="warn">{t(l, `任期已于 ${r.endsAt} 结束：请填写新的结束日期续期，或移除此学生。`, `The term ended on ${r.endsAt}: enter a new end date to renew it, or remove the student.`)}</Notice> : null}
+              <div class="pair">
+                <Select name={studentField(r.row, 'Role')} label={t(l, '岗位', 'Role')} value={r.role} error={e[studentField(r.row, 'Role')]} options={roles.map((x): [string, string] => [x, rl('role', x, l)])} />
+                <TextField
+                  name={studentField(r.row, 'EndsAt')} type="date" label={t(l, '结束日期', 'End date')} value={r.endsAt} error={e[studentField(r.row, 'EndsAt')]}
+                  // A term already over keeps its date (unchanged, it is sent back as it is); a new one starts today at the earliest.
+                  min={over ? undefined : cstDateValue(now)}
+                />
+              </div>
+              {r.personId ? (
+                <label class="choice" for={`${fieldId(studentField(r.row, 'Remove'))}`}>
+                  <input type="checkbox" id={fieldId(studentField(r.row, 'Remove'))} name={studentField(r.row, 'Remove')} value="1" checked={r.remove} />
+                  <span>{t(l, '移除此学生（卸任）', 'Remove this student (relieve them)')}</span>
+                </label>
+              ) : null}
+            </div>
+          );
+        })}
+        <input type="hidden" name={STUDENT_ROWS} value={String(rows.length)} />
+        <button type="submit" class="btn secondary" name={ADD_STUDENT} value="1" formnovalidate>{t(l, '再添加一名学生', 'Add another student')}</button>
+      </fieldset>
+    </div>
   );
 }
 

@@ -17,10 +17,11 @@ import { unitsOf } from '../../services/org';
 import { isPickerSearch, pickerStates } from '../console/picker';
 import { errorPage } from '../components/render';
 import type { FieldErrors } from '../components/ui';
-import { cstInput, formErrors, many, one, optional, parseWith, readForm, type FormData } from '../console/forms';
+import { cstInput, formErrors, one, optional, parseWith, readForm, renamed, type FormData } from '../console/forms';
 import { consolePage, pathId, requirePageRole } from '../console/page';
 import { requirePage } from '../sessions';
 import { ACCOUNT_FIELD_LABELS, AccountFormPage, AccountPage, PosterPage, reasonField, rl, RegistryListPage, type AccountView } from './pages';
+import { ADD_STUDENT, applicationPeople, changedPeople, peopleLabels, peopleValues, pickerNames, rowCount, STUDENT_ROWS, unnamedRows } from './people-form';
 
 type C = Context<AppEnv>;
 
@@ -93,35 +94,48 @@ async function accountAction(c: C, field: string, act: (form: FormData, id: stri
 
 const LIFECYCLE_COMMANDS = ['reject', 'suspend', 'rectify', 'reinstate', 'shut_down', 'deregister'] as const;
 
-/** The people pickers of the account forms; the team lists a form shows besides the owner. */
-const TEAM_LISTS = ['adminIds', 'commentatorIds', 'operatorIds', 'reviewerIds'] as const;
-const PICKERS = ['ownerId', ...TEAM_LISTS];
-
 async function formPage(c: C, mode: 'apply' | 'change', values: FormData, errors?: FieldErrors, status: 200 | 400 | 404 | 409 = 200, accountId?: string, holders: string[] = [], locked = false) {
   const { deps, person } = c.var;
   const tr = translator(localeOf(c));
   const units = await unitsOf(deps.db, person);
-  const pickers = await pickerStates(c, values, PICKERS, holders);
+  const pickers = await pickerStates(c, values, pickerNames(values), holders);
   const title = mode === 'apply' ? tr('申请登记备案', 'Apply to register an account') : tr('变更账号信息', 'Change the account');
   const back = mode === 'apply' ? '/registry' : `/registry/${accountId}`;
   return consolePage(c, { title, crumbs: [[tr('账号登记备案', 'Registry'), '/registry'], [title]], status }, (ctx) => (
-    <AccountFormPage ctx={ctx} mode={mode} action={mode === 'apply' ? '/registry/apply' : `/registry/${accountId}/change`} units={units} pickers={pickers} values={values} errors={errors} title={title} back={back} locked={locked} />
+    <AccountFormPage ctx={ctx} mode={mode} action={mode === 'apply' ? '/registry/apply' : `/registry/${accountId}/change`} units={units} pickers={pickers} values={values} errors={errors} title={title} back={back} locked={locked} now={deps.now()} />
   ));
 }
 
+/**
+ * A form posted back to be shown again rather than sent: a picker's search without script, or
+ * another student row asked for. The rows it holds are the posted ones, one more when asked.
+ */
+function postedBack(form: FormData): FormData | null {
+  if (one(form, ADD_STUDENT)) return { ...form, [STUDENT_ROWS]: String(rowCount(form, 1)) };
+  return isPickerSearch(form) ? form : null;
+}
+
+/** A refused form's errors by field: the API's `members.N.…` on the student row it came from. */
+function accountFormErrors(c: C, err: unknown, form: FormData, rename: Record<string, string>, fallback: string) {
+  return formErrors(renamed(err, rename), localeOf(c), fallback, { ...ACCOUNT_FIELD_LABELS, ...peopleLabels(form) });
+}
+
+/** Rows with an end date and nobody chosen are said on the row before anything is sent. */
+const unnamed = (c: C, form: FormData) => {
+  const tr = translator(localeOf(c));
+  return unnamedRows(form, (row) => tr(`第 ${row + 1} 名学生：请选择学生（或清空这一行的结束日期）`, `Student ${row + 1}: choose the student (or clear this row’s end date)`));
+};
+
 /** The account's current values as the change form shows them. */
 function changeValues(a: AccountView): FormData {
-  const holders = (role: string) => a.roles.filter((r) => r.current && r.role === role).map((r) => r.personId);
-  return { name: a.name, url: a.url ?? '', tier: a.tier, ownerId: a.ownerId, adminIds: holders('admin'), commentatorIds: holders('commentator'), operatorIds: holders('operator'), reviewerIds: holders('reviewer') };
+  return { name: a.name, url: a.url ?? '', tier: a.tier, ownerId: a.ownerId, ...peopleValues(a) };
 }
 
 /** A form sent back shows the locked fields as the account has them (the form did not carry them). */
 const lockedValues = (form: FormData, a: AccountView, locked: boolean): FormData => (locked ? { ...form, name: a.name, url: a.url ?? '', tier: a.tier } : form);
 
-/** The people the account page already names (owner and current role holders): the change form names them too. */
-const holderIds = (a: AccountView) => [a.ownerId, ...a.roles.filter((r) => r.current).map((r) => r.personId)];
-
-const sameSet = (a: string[], b: string[]) => a.length === b.length && a.every((x) => b.includes(x));
+/** The people the account page already names (owner and role holders not relieved): the change form names them too. */
+const holderIds = (a: AccountView) => [a.ownerId, ...a.roles.filter((r) => !r.endedAt).map((r) => r.personId)];
 
 /**
  * The registry pages (publicity staff see every account; others the accounts they own, hold a role
@@ -129,20 +143,23 @@ const sameSet = (a: string[], b: string[]) => a.length === b.length && a.every((
  */
 export const registryPagesRouter = new Hono<AppEnv>()
   .get('/registry', requirePage, listPage)
-  .get('/registry/apply', requirePage, (c) => formPage(c, 'apply', { tier: 'unit', unitId: c.var.person.unitId ?? '' }))
+  .get('/registry/apply', requirePage, (c) => formPage(c, 'apply', { tier: 'unit', unitId: c.var.person.unitId ?? '', [STUDENT_ROWS]: '1' }))
   .post('/registry/apply', requirePage, async (c) => {
     const form = await readForm(c);
-    if (isPickerSearch(form)) return formPage(c, 'apply', form);
+    const back = postedBack(form);
+    if (back) return formPage(c, 'apply', back);
+    const unnamedErrors = unnamed(c, form);
+    if (Object.keys(unnamedErrors).length) return formPage(c, 'apply', form, unnamedErrors, 400);
+    const { people: named, rename } = applicationPeople(form);
     try {
       const input = parseWith(ApplySchema, {
         name: one(form, 'name'), platform: one(form, 'platform') || undefined, platformId: one(form, 'platformId'), url: optional(form, 'url'), unitId: one(form, 'unitId') || undefined,
-        ownerId: one(form, 'ownerId') || undefined, tier: optional(form, 'tier'), adminIds: many(form, 'adminIds'), commentatorIds: many(form, 'commentatorIds'),
-        operatorIds: many(form, 'operatorIds'), reviewerIds: many(form, 'reviewerIds'),
+        ownerId: one(form, 'ownerId') || undefined, tier: optional(form, 'tier'), ...named,
       });
       const created = await accounts.applyForAccount(c.var.deps.db, c.var.deps, c.var.person, input);
       return c.redirect(`/registry/${created.id}?done=applied`, 303);
     } catch (err) {
-      const { errors, status } = formErrors(err, localeOf(c), 'name', ACCOUNT_FIELD_LABELS);
+      const { errors, status } = accountFormErrors(c, err, form, rename, 'name');
       if (status === 403) throw err;
       return formPage(c, 'apply', form, errors, status === 404 ? 400 : (status as 400));
     }
@@ -159,11 +176,16 @@ export const registryPagesRouter = new Hono<AppEnv>()
     const account = await accounts.getAccountView(deps.db, deps, person, id);
     const form = await readForm(c);
     const locked = accounts.registryFieldsLocked(person, account);
-    if (isPickerSearch(form)) return formPage(c, 'change', lockedValues(form, account, locked), undefined, 200, id, holderIds(account), locked);
+    const again = (values: FormData, errors?: FieldErrors, status: 200 | 400 = 200) => formPage(c, 'change', lockedValues(values, account, locked), errors, status, id, holderIds(account), locked);
+    const back = postedBack(form);
+    if (back) return again(back);
+    const unnamedErrors = unnamed(c, form);
+    if (Object.keys(unnamedErrors).length) return again(form, unnamedErrors, 400);
     const before = changeValues(account);
+    // Only what differs is sent: a role list given replaces its holders, so an unchanged one is left out.
+    const { patch: people, rename } = changedPeople(form, account);
     try {
-      // Only what differs is sent: a role list given replaces its holders, so an unchanged one is left out.
-      const patch: Record<string, unknown> = {};
+      const patch: Record<string, unknown> = { ...people };
       // Fields the form showed as facts only (registryFieldsLocked) are not in it: left as they are.
       if (!locked) {
         if (one(form, 'name') !== before.name) patch.name = one(form, 'name');
@@ -171,17 +193,16 @@ export const registryPagesRouter = new Hono<AppEnv>()
         if (one(form, 'tier') !== before.tier) patch.tier = one(form, 'tier');
       }
       if (one(form, 'ownerId') && one(form, 'ownerId') !== before.ownerId) patch.ownerId = one(form, 'ownerId');
-      for (const key of TEAM_LISTS) if (!sameSet(many(form, key), before[key] as string[])) patch[key] = many(form, key);
       // Nothing the form offers has changed: said plainly, not as a fault of some field.
-      if (!Object.keys(patch).length) return formPage(c, 'change', lockedValues(form, account, locked), { [locked ? 'ownerId' : 'name']: translator(localeOf(c))('没有要修改的内容：请修改后再保存', 'Nothing has changed: change something, then save') }, 400, id, holderIds(account), locked);
+      if (!Object.keys(patch).length) return again(form, { [locked ? 'ownerId' : 'name']: translator(localeOf(c))('没有要修改的内容：请修改后再保存', 'Nothing has changed: change something, then save') }, 400);
       if (optional(form, 'reason')) patch.reason = optional(form, 'reason');
       const input = parseWith(ChangeSchema, patch);
       await accounts.changeAccount(deps.db, deps, person, id, input);
       return c.redirect(`/registry/${id}?done=change`, 303);
     } catch (err) {
-      const { errors, status } = formErrors(err, localeOf(c), locked ? 'ownerId' : 'name', ACCOUNT_FIELD_LABELS);
+      const { errors, status } = accountFormErrors(c, err, form, rename, locked ? 'ownerId' : 'name');
       if (status === 403 || status === 404) throw err;
-      return formPage(c, 'change', lockedValues(form, account, locked), errors, status as 400, id, holderIds(account), locked);
+      return again(form, errors, status as 400);
     }
   })
   .post('/registry/:id/actions/approve', requirePage, (c) => accountAction(c, reasonField('approve'), async (form, id) => {

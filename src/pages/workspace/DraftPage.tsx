@@ -7,6 +7,7 @@ import { fileKind, fileSize } from '../../domain/files';
 import { dutyConflictWords } from '../../domain/signoff';
 import { aside, label, listed, type Locale } from '../../lib/i18n';
 import type { DiffAskProblem, DraftPageData, TimelineEvent, viewDiff } from '../../services/draft-page';
+import { blockedAccount } from '../../services/publish-gate';
 import { t, type PageCtx } from '../components/context';
 import { VersionChanges } from '../components/diff';
 import { Layout } from '../components/Layout';
@@ -214,6 +215,11 @@ function ActionsCard({ ctx, d, errors, input }: { ctx: PageCtx; d: DraftPageData
   const id = d.view.id;
   const lang = ctx.query.get('lang') ? `?lang=${l}` : '';
   const any = a.submit || a.edit || a.withdraw || a.urge || a.retract || a.publish || a.myReviewId;
+  // 登记发布 is on an account the gate lets through now; the others are named with the reason, not offered.
+  const gate = new Map(d.publishTo.map((p) => [p.id, p]));
+  const usable = d.accounts.filter((x) => gate.get(x.id)?.ok);
+  const blocked = d.accounts.filter((x) => gate.has(x.id) && !gate.get(x.id)!.ok);
+  const blockedText = (lang: Locale) => listed(blocked.map((x) => blockedAccount(gate.get(x.id)!, lang)), lang);
   return (
     <Card id={fieldId('actions')} title={t(l, '操作', 'Actions')}>
       {!any ? <p class="muted">{t(l, '此稿件当前没有您可以进行的操作。', 'There is nothing you can do on this draft now.')}</p> : null}
@@ -248,13 +254,23 @@ function ActionsCard({ ctx, d, errors, input }: { ctx: PageCtx; d: DraftPageData
           <PostForm action={`/drafts/${id}/publish${lang}`} csrf={ctx.csrf} id="publish">
             <h3>{t(l, '登记发布', 'Record the publication')}</h3>
             <p class="muted">{t(l, '发布后登记网址和时间，供年度检查和日后查证。', 'Once it is live, record where and when, for the annual inspection and for later.')}</p>
-            <TextField name="url" type="url" label={t(l, '发布网址', 'Address (URL)')} value={input.url} error={errors.url} required />
-            <TextField name="publishedAt" type="datetime-local" label={t(l, '发布时间（北京时间，可选；默认现在）', 'Published at (Beijing time; optional, now if empty)')} value={input.publishedAt} error={errors.publishedAt} />
-            {d.accounts.length > 1 ? (
-              <Select name="accountId" label={t(l, '发布账号（可选）', 'Account (optional)')} l={l} value={input.accountId} error={errors.accountId}
-                options={[['', t(l, '未指定', 'Not given')], ...d.accounts.map((x): [string, string] => [x.id, x.name])]} />
-            ) : d.accounts[0] ? <input type="hidden" name="accountId" value={d.accounts[0].id} /> : null}
-            <Button kind="ok">{t(l, '登记发布', 'Record')}</Button>
+            {blocked.length ? (
+              <Notice tone={usable.length ? 'warn' : 'bad'}>
+                {t(l, `以下账号当前不能发布，不能在其上登记发布：${blockedText('zh-CN')}`, `These accounts cannot be published on now, so no publication is recorded on them: ${blockedText('en')}`)}
+              </Notice>
+            ) : null}
+            {errors.accountId && !usable.length ? <p class="error-message" id={fieldId('accountId')}>{errors.accountId}</p> : null}
+            {usable.length || !d.accounts.length ? (
+              <>
+                <TextField name="url" type="url" label={t(l, '发布网址', 'Address (URL)')} value={input.url} error={errors.url} required />
+                <TextField name="publishedAt" type="datetime-local" label={t(l, '发布时间（北京时间，可选；默认现在）', 'Published at (Beijing time; optional, now if empty)')} value={input.publishedAt} error={errors.publishedAt} />
+                {d.accounts.length > 1 ? (
+                  <Select name="accountId" label={t(l, '发布账号（可选）', 'Account (optional)')} l={l} value={input.accountId} error={errors.accountId}
+                    options={[['', t(l, '未指定', 'Not given')], ...usable.map((x): [string, string] => [x.id, x.name])]} />
+                ) : usable[0] ? <input type="hidden" name="accountId" value={usable[0].id} /> : null}
+                <Button kind="ok">{t(l, '登记发布', 'Record')}</Button>
+              </>
+            ) : null}
           </PostForm>
         ) : null}
         {a.retract ? (

@@ -36,7 +36,7 @@ const langQuery = (c: C, sep: '?' | '&') => (c.req.query('lang') ? `${sep}lang=$
 
 /** The draft page, fresh or with a refused action's errors and input. */
 async function showDraft(c: C, id: string, extra: { errors?: FieldErrors; input?: Record<string, string> } = {}, status: 200 | 400 | 403 | 404 | 409 | 410 | 429 = 200) {
-  const d = await draftPage(c.var.deps.db, c.var.person, id);
+  const d = await draftPage(c.var.deps.db, c.var.person, id, c.var.deps.now());
   const { pair, problems } = diffPair(d.view, { from: c.req.query('from'), to: c.req.query('to') });
   return renderPage(
     c,

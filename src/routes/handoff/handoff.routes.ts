@@ -49,13 +49,14 @@ const Publications = z.object({ items: z.array(PublicationSchema) });
 export const PublicationBody = z.strictObject({
   url: z.url({ protocol: /^https?$/ }).max(2000),
   publishedAt: instant().optional().openapi({ description: 'When it went live (ISO 8601); omitted: now' }),
-  accountId: uuid().optional().openapi({ description: 'Which target account published it' }),
+  accountId: uuid().optional().openapi({ description: 'Which target account published it (one in service: see the description)' }),
 });
 
 export const recordPublication = createRoute({
   operationId: 'recordPublication',
   method: 'post', path: '/drafts/{id}/publications', tags, security,
   summary: 'Record where an approved draft went live 登记发布 (URL, time, account; the drafter, its unit, publicity)',
+  description: 'The account must be in service now, by the gate the draft passed at approval (registered, with a live pass code or in the campaign’s grace period): a suspended, rectifying, shut-down or deregistered account, or one without a valid code, is refused with 409 `account_not_publishable` naming it and why (`details.accounts[].status`, `.reason`). Without `accountId`, at least one of the draft’s target accounts must be in service.',
   request: {
     params: idParams,
     ...jsonBody(PublicationBody),
