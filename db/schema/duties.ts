@@ -61,6 +61,12 @@ export const dutyObligations = pgTable(
     nextReminderAt: at('next_reminder_at'),
     remindersSent: integer('reminders_sent').notNull().default(0),
     escalationsSent: integer('escalations_sent').notNull().default(0),
+    /**
+     * The "new duty" notice held back because the obligation was made in quiet hours (the sweep
+     * makes a period's obligations at 00:00): when it may go out. Null once it is sent, or when it
+     * went out at once.
+     */
+    noticeAt: at('notice_at'),
     acceptedAt: at('accepted_at'),
     acceptedSubmissionId: uuid('accepted_submission_id'),
     createdAt: createdAt(),
@@ -71,6 +77,7 @@ export const dutyObligations = pgTable(
     index('duty_obligations_unit_idx').on(t.unitId, t.year),
     index('duty_obligations_year_idx').on(t.year),
     index('duty_obligations_next_reminder_idx').on(t.nextReminderAt).where(sql`${t.status} in ('open', 'returned')`),
+    index('duty_obligations_notice_idx').on(t.noticeAt).where(sql`${t.noticeAt} is not null`),
   ],
 );
 

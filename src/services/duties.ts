@@ -159,6 +159,9 @@ export async function createPeriodObligations(db: Db, deps: ServiceDeps, now: Da
   return inTransaction(db, deps, async (tx) => {
     const calendar = await workCalendarOf(tx);
     const templates = await tx.select().from(dutyTemplates).where(eq(dutyTemplates.active, true));
+    // A period begins at 00:00: its notices wait for the working morning (releaseHeldNotices sends them).
+    const noticeAt = calendar.pastQuiet(now);
+    const held = noticeAt > now;
     let created = 0;
     for (const t of templates) {
       const period = periodAt({ recurrence: t.recurrence, dates: t.dates }, now);
@@ -169,15 +172,32 @@ export async function createPeriodObligations(db: Db, deps: ServiceDeps, now: Da
       const day = dueDay(calendar, t.dueRule, period);
       const rows = await tx.insert(dutyObligations).values(bound.map((u) => ({
         templateId: t.id, unitId: u.id, period: period.key, year: period.year, periodStart: period.start, periodEnd: period.end,
-        dueDay: day, dueAt: dueAt(calendar, t.dueRule, period), nextReminderAt: firstStepAt(calendar, day), createdAt: now, updatedAt: now,
+        dueDay: day, dueAt: dueAt(calendar, t.dueRule, period), nextReminderAt: firstStepAt(calendar, day), noticeAt: held ? noticeAt : null, createdAt: now, updatedAt: now,
       }))).onConflictDoNothing().returning({ id: dutyObligations.id, unitId: dutyObligations.unitId });
       for (const o of rows) {
         await appendAudit(tx, { actorId: null, action: 'duty.obligation_created', subjectType: 'duty_obligation', subjectId: o.id, data: { templateId: t.id, title: t.title, unitId: o.unitId, period: period.key, dueDay: day }, at: now });
-        await enqueue(tx, 'duty.assigned', { obligationId: o.id });
+        if (!held) await enqueue(tx, 'duty.assigned', { obligationId: o.id });
       }
       created += rows.length;
     }
     return created;
+  });
+}
+
+/**
+ * The "new duty" notices held back out of quiet hours, once their time has come: each is written to
+ * the outbox in the transaction that clears its time, so it goes out exactly once whatever happens
+ * to the workers or Redis meanwhile.
+ */
+export async function releaseHeldNotices(db: Db, deps: ServiceDeps, now: Date, batch = 500): Promise<number> {
+  return inTransaction(db, deps, async (tx) => {
+    const due = await tx.select({ id: dutyObligations.id }).from(dutyObligations)
+      .where(lte(dutyObligations.noticeAt, now)).orderBy(asc(dutyObligations.noticeAt)).limit(batch)
+      .for('update', { skipLocked: true });
+    if (!due.length) return 0;
+    await tx.update(dutyObligations).set({ noticeAt: null }).where(inArray(dutyObligations.id, due.map((o) => o.id)));
+    for (const o of due) await enqueue(tx, 'duty.assigned', { obligationId: o.id });
+    return due.length;
   });
 }
 
@@ -202,6 +222,13 @@ export async function runDutyReminders(db: Db, deps: ServiceDeps, now: Date, bat
       .for('update', { of: dutyObligations, skipLocked: true });
     if (!due.length) return 0;
     const calendar = await workCalendarOf(tx);
+    // Steps fall at 08:30 on working days; one found due in quiet hours (the sweep did not run for a
+    // while) waits for the next working morning rather than waking the unit at night.
+    const sendAt = calendar.pastQuiet(now);
+    if (sendAt > now) {
+      await tx.update(dutyObligations).set({ nextReminderAt: sendAt }).where(inArray(dutyObligations.id, due.map(({ o }) => o.id)));
+      return 0;
+    }
     for (const { o, responsible } of due) {
       const steps = dutySteps(calendar, dutyReminderPolicy, o.dueDay);
       const sent = { reminders: o.remindersSent, escalations: o.escalationsSent };
@@ -230,6 +257,7 @@ export async function runDutyReminders(db: Db, deps: ServiceDeps, now: Date, bat
 
 export const dutySweeps: Sweep[] = [
   { name: 'duty-periods', run: createPeriodObligations },
+  { name: 'duty-notices', run: releaseHeldNotices },
   { name: 'duty-reminders', run: runDutyReminders },
 ];
 
