@@ -12,6 +12,13 @@ export type EvidenceKind = (typeof EVIDENCE_KINDS)[number];
 /** Who reviews a submission: the publicity department (anyone with the role) or a position of the unit. */
 export type DutyReviewer = 'publicity' | Position;
 
+/**
+ * Who answers for a duty: a position of every unit it binds, or `publicity`, the publicity
+ * department itself, which owes it once a period (one obligation of no unit). The department is who
+ * stands here for the university's 网络信息安全领导小组办公室, as it does for the leading group.
+ */
+export type DutyResponsible = 'publicity' | Position;
+
 /** Which units a duty binds: every unit, or the ones listed. */
 export type DutyScope = { units: 'all' } | { units: string[] };
 
@@ -27,8 +34,8 @@ export const dutyTemplates = pgTable('duty_templates', {
   content: text('content').notNull(),
   /** Where the duty comes from, quoted (seed 002's annex, seed 004's article). */
   source: text('source'),
-  /** The position that answers for it in each unit (positions, not persons: a successor inherits it). */
-  responsible: text('responsible').$type<Position>().notNull(),
+  /** The position that answers for it in each unit (positions, not persons: a successor inherits it), or the department. */
+  responsible: text('responsible').$type<DutyResponsible>().notNull(),
   scope: jsonb('scope').$type<DutyScope>().notNull().default({ units: 'all' }),
   recurrence: text('recurrence').$type<Recurrence>().notNull(),
   dates: jsonb('dates').$type<string[]>().notNull().default([]),
@@ -47,7 +54,8 @@ export const dutyObligations = pgTable(
   {
     id: id(),
     templateId: uuid('template_id').notNull().references(() => dutyTemplates.id),
-    unitId: uuid('unit_id').notNull().references(() => units.id),
+    /** Null for the publicity department's own obligation (a template whose `responsible` is `publicity`). */
+    unitId: uuid('unit_id').references(() => units.id),
     /** `2026-Q1`, `2026-H2`, `2026`, or a `dates` period's closing day. */
     period: text('period').notNull(),
     year: integer('year').notNull(),
@@ -74,6 +82,7 @@ export const dutyObligations = pgTable(
   },
   (t) => [
     uniqueIndex('duty_obligations_period_key').on(t.templateId, t.unitId, t.period),
+    uniqueIndex('duty_obligations_department_period_key').on(t.templateId, t.period).where(sql`${t.unitId} is null`),
     index('duty_obligations_unit_idx').on(t.unitId, t.year),
     index('duty_obligations_year_idx').on(t.year),
     index('duty_obligations_next_reminder_idx').on(t.nextReminderAt).where(sql`${t.status} in ('open', 'returned')`),
