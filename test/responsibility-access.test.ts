@@ -38,9 +38,9 @@ describe('the responsibility system: role and unit checks on every route and pag
     const scored = await t.request('POST', `/api/v1/supervisions/${sa}/score`, { token: a.tokens.publicity, body: { items: full() } });
     expect(scored.body.stage, scored.text).toBe('scored');
     await createPeriodObligations(t.runtime.database.db, t.runtime.deps, t.clock.now);
-    const duties = (await t.request('GET', `/api/v1/duties?unitId=${a.unitId}&period=2026-Q4`, { token: a.tokens.publicity })).body.items as { id: string; title: string }[];
+    const duties = (await t.request('GET', `/api/v1/duties?unitId=${a.unitId}&period=2026`, { token: a.tokens.publicity })).body.items as { id: string; title: string }[];
     submitted = duties.find((o) => o.title === '舆情研判')!.id;
-    open = duties.find((o) => o.title === '网络意识形态领域重要情况季度报告')!.id;
+    open = duties.find((o) => o.title === '网络意识形态研判报告和工作情况')!.id;
     const body = new FormData();
     body.append('files', new File([pdf('A') as Uint8Array<ArrayBuffer>], '四季度舆情研判.pdf', { type: 'application/pdf' }));
     body.append('note', 'A 单位四季度研判说明');

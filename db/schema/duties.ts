@@ -12,6 +12,13 @@ export type EvidenceKind = (typeof EVIDENCE_KINDS)[number];
 /** Who reviews a submission: the publicity department (anyone with the role) or a position of the unit. */
 export type DutyReviewer = 'publicity' | Position;
 
+/**
+ * Who answers for a duty: a position of every unit it binds, or `publicity`, the publicity
+ * department itself, which owes it once a period (one obligation of no unit). The department is who
+ * stands here for the university's 网络信息安全领导小组办公室, as it does for the leading group.
+ */
+export type DutyResponsible = 'publicity' | Position;
+
 /** Which units a duty binds: every unit, or the ones listed. */
 export type DutyScope = { units: 'all' } | { units: string[] };
 
@@ -27,8 +34,8 @@ export const dutyTemplates = pgTable('duty_templates', {
   content: text('content').notNull(),
   /** Where the duty comes from, quoted (seed 002's annex, seed 004's article). */
   source: text('source'),
-  /** The position that answers for it in each unit (positions, not persons: a successor inherits it). */
-  responsible: text('responsible').$type<Position>().notNull(),
+  /** The position that answers for it in each unit (positions, not persons: a successor inherits it), or the department. */
+  responsible: text('responsible').$type<DutyResponsible>().notNull(),
   scope: jsonb('scope').$type<DutyScope>().notNull().default({ units: 'all' }),
   recurrence: text('recurrence').$type<Recurrence>().notNull(),
   dates: jsonb('dates').$type<string[]>().notNull().default([]),
@@ -47,7 +54,8 @@ export const dutyObligations = pgTable(
   {
     id: id(),
     templateId: uuid('template_id').notNull().references(() => dutyTemplates.id),
-    unitId: uuid('unit_id').notNull().references(() => units.id),
+    /** Null for the publicity department's own obligation (a template whose `responsible` is `publicity`). */
+    unitId: uuid('unit_id').references(() => units.id),
     /** `2026-Q1`, `2026-H2`, `2026`, or a `dates` period's closing day. */
     period: text('period').notNull(),
     year: integer('year').notNull(),
@@ -61,6 +69,12 @@ export const dutyObligations = pgTable(
     nextReminderAt: at('next_reminder_at'),
     remindersSent: integer('reminders_sent').notNull().default(0),
     escalationsSent: integer('escalations_sent').notNull().default(0),
+    /**
+     * The "new duty" notice held back because the obligation was made in quiet hours (the sweep
+     * makes a period's obligations at 00:00): when it may go out. Null once it is sent, or when it
+     * went out at once.
+     */
+    noticeAt: at('notice_at'),
     acceptedAt: at('accepted_at'),
     acceptedSubmissionId: uuid('accepted_submission_id'),
     createdAt: createdAt(),
@@ -68,9 +82,11 @@ export const dutyObligations = pgTable(
   },
   (t) => [
     uniqueIndex('duty_obligations_period_key').on(t.templateId, t.unitId, t.period),
+    uniqueIndex('duty_obligations_department_period_key').on(t.templateId, t.period).where(sql`${t.unitId} is null`),
     index('duty_obligations_unit_idx').on(t.unitId, t.year),
     index('duty_obligations_year_idx').on(t.year),
     index('duty_obligations_next_reminder_idx').on(t.nextReminderAt).where(sql`${t.status} in ('open', 'returned')`),
+    index('duty_obligations_notice_idx').on(t.noticeAt).where(sql`${t.noticeAt} is not null`),
   ],
 );
 

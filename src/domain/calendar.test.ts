@@ -151,6 +151,19 @@ describe('quiet hours', () => {
     expect(calendar.endOfQuiet(cst('2026-03-03 12:00'))).toEqual(cst('2026-03-03 12:00'));
   });
 
+  it('hold a message that can wait until the next working morning, holidays and weekends included', () => {
+    expect(calendar.pastQuiet(cst('2026-07-01 00:00'))).toEqual(cst('2026-07-01 08:30')); // a Wednesday
+    expect(calendar.pastQuiet(cst('2026-06-30 22:10'))).toEqual(cst('2026-07-01 08:30'));
+    expect(calendar.pastQuiet(cst('2026-07-03 23:00'))).toEqual(cst('2026-07-06 08:30')); // Friday night → Monday
+    expect(calendar.pastQuiet(cst('2026-10-01 00:00'))).toEqual(cst('2026-10-08 08:30')); // 国庆
+    // Outside quiet hours a message goes at once, working hours or not.
+    expect(calendar.pastQuiet(cst('2026-07-04 10:00'))).toEqual(cst('2026-07-04 10:00'));
+    expect(calendar.pastQuiet(cst('2026-07-01 21:59'))).toEqual(cst('2026-07-01 21:59'));
+    // A working day set to start inside quiet hours still waits for them to end.
+    const early = new WorkCalendar({ ...DEFAULT_CALENDAR, workdayStart: '07:00' });
+    expect(early.pastQuiet(cst('2026-07-01 00:00'))).toEqual(cst('2026-07-01 07:30'));
+  });
+
   it('may also lie within one day', () => {
     const siesta = new WorkCalendar({ ...DEFAULT_CALENDAR, quietStart: '12:00', quietEnd: '13:30' });
     expect(siesta.isQuiet(cst('2026-03-02 12:15'))).toBe(true);

@@ -131,6 +131,16 @@ export class WorkCalendar {
     return new Date(todaysEnd > d.getTime() ? todaysEnd : todaysEnd + DAY_MS);
   }
 
+  /**
+   * When a message that can wait for working hours, written at `d`, goes out: `d` itself outside
+   * quiet hours; written in them, the start of the next working period (a notice made at midnight
+   * waits for 08:30, one made before a weekend or holiday for the next working morning), never
+   * inside quiet hours even where the working day is set to start in them.
+   */
+  pastQuiet(d: Date): Date {
+    return this.isQuiet(d) ? this.endOfQuiet(this.nextWorkingStart(d)) : d;
+  }
+
   /** 23:59:59.999 CST of d's day. */
   endOfDay(d: Date): Date {
     return new Date(startOfDay(d.getTime()) + DAY_MS - 1);

@@ -234,7 +234,12 @@ export function nextDutyStep(steps: DutyStep[], sent: { reminders: number; escal
 
 // ——— Obligation states ———
 
-export const OBLIGATION_STATUSES = ['open', 'submitted', 'returned', 'accepted'] as const;
+/**
+ * `withdrawn`: no longer owed, never by a command: an upgrade found the duty never bound the unit (a
+ * default corrected after it shipped) and closed what the unit had not yet had accepted, keeping
+ * whatever it filed.
+ */
+export const OBLIGATION_STATUSES = ['open', 'submitted', 'returned', 'accepted', 'withdrawn'] as const;
 export type ObligationStatus = (typeof OBLIGATION_STATUSES)[number];
 export type DutyCommand = 'submit' | 'accept' | 'return';
 
@@ -244,12 +249,13 @@ export class IllegalDutyTransition extends Error {
   }
 }
 
-/** What each command does in each status; a missing cell is refused. An accepted obligation is final. */
+/** What each command does in each status; a missing cell is refused. Accepted and withdrawn obligations are final. */
 const TABLE: Record<ObligationStatus, Partial<Record<DutyCommand, ObligationStatus>>> = {
   open: { submit: 'submitted' },
   returned: { submit: 'submitted' },
   submitted: { accept: 'accepted', return: 'returned' },
   accepted: {},
+  withdrawn: {},
 };
 
 export function dutyTransition(status: ObligationStatus, command: DutyCommand): ObligationStatus {
@@ -266,12 +272,13 @@ export const awaitsSubmission = (status: ObligationStatus) => status === 'open' 
 /**
  * Where an obligation stands on the department's board: done (accepted, submitted by the due time),
  * late (accepted, but the accepted submission came after it), missing (past due with nothing
- * accepted or in review), in_review, pending (not yet due).
+ * accepted or in review), in_review, pending (not yet due), withdrawn (not owed after all).
  */
-export const STANDINGS = ['pending', 'in_review', 'done', 'late', 'missing'] as const;
+export const STANDINGS = ['pending', 'in_review', 'done', 'late', 'missing', 'withdrawn'] as const;
 export type Standing = (typeof STANDINGS)[number];
 
 export function standingOf(o: { status: ObligationStatus; dueAt: Date; acceptedSubmittedAt: Date | null }, now: Date): Standing {
+  if (o.status === 'withdrawn') return 'withdrawn';
   if (o.status === 'accepted') return o.acceptedSubmittedAt && o.acceptedSubmittedAt > o.dueAt ? 'late' : 'done';
   if (o.status === 'submitted') return 'in_review';
   return now > o.dueAt ? 'missing' : 'pending';

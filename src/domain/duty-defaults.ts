@@ -1,5 +1,4 @@
-import type { DutyReviewer, EvidenceKind } from '../../db/schema/duties';
-import type { Position } from '../../db/schema/org';
+import type { DutyResponsible, DutyReviewer, EvidenceKind } from '../../db/schema/duties';
 import type { DueRule, Recurrence } from './duties';
 
 /**
@@ -8,14 +7,17 @@ import type { DueRule, Recurrence } from './duties';
  * seed 004's articles, quoted in `source`. What the seeds leave open is decided here and said in
  * the README: reports are due 15 days after their period ends (the issue's example), moved to the
  * next working day; each unit's 书记 answers for meetings and checks, its 宣传员 for reports; the
- * publicity department reviews everything, as the reports go to it (报告…党委宣传部门).
+ * publicity department reviews everything, as the reports go to it (报告…党委宣传部门). What seed 004
+ * asks of the university's 网络信息安全领导小组办公室 (第六条) is the publicity department's own duty
+ * (`responsible: 'publicity'`), as the department stands for that office and the leading group
+ * throughout; 第七条's half-yearly report is each unit's, to the department.
  */
 export interface DefaultDutyTemplate {
   key: string;
   title: string;
   content: string;
   source: string;
-  responsible: Position;
+  responsible: DutyResponsible;
   recurrence: Recurrence;
   /** For `dates`; none means 适时上报 (as needed). */
   dates?: string[];
@@ -23,6 +25,9 @@ export interface DefaultDutyTemplate {
   evidence: EvidenceKind[];
   reviewer: DutyReviewer;
 }
+
+/** 第六条 names who owes the quarterly report: the office, as the network-ideology management department. */
+export const JIDU_BAOGAO_SOURCE = '《党委网络意识形态工作责任制实施细则》第六条：校网络信息安全领导小组办公室作为网络意识形态工作管理部门……每季度向校党委和党委宣传部门报告网络意识形态领域重要情况，提出建议，并报上级网络安全和信息化领导小组办公室';
 
 const AFTER_PERIOD: DueRule = { from: 'period_end', days: 15, unit: 'calendar_days', roll: 'next_working_day' };
 /** Never applied: an as-needed duty has no periods to be due after. */
@@ -61,8 +66,9 @@ export const DEFAULT_DUTY_TEMPLATES: DefaultDutyTemplate[] = [
     key: 'seed004.jidu-baogao',
     title: '网络意识形态领域重要情况季度报告',
     content: '每季度向校党委和党委宣传部门报告网络意识形态领域重要情况，提出建议。',
-    source: '《党委网络意识形态工作责任制实施细则》第六条：每季度向校党委和党委宣传部门报告网络意识形态领域重要情况，提出建议',
-    responsible: 'secretary', recurrence: 'quarterly', dueRule: AFTER_PERIOD, evidence: ['report'], reviewer: 'publicity',
+    source: JIDU_BAOGAO_SOURCE,
+    // Owed by the office that manages the work (the department here), not by every unit; migration 0028 corrects installations made under the first default.
+    responsible: 'publicity', recurrence: 'quarterly', dueRule: AFTER_PERIOD, evidence: ['report'], reviewer: 'publicity',
   },
   {
     key: 'seed004.bannian-yanpan',

@@ -122,8 +122,10 @@ export const LABELS = {
   deliveryStatus: { sending: ['发送中', 'sending'], sent: ['已发送', 'sent'], retrying: ['待重试', 'retrying'], failed: ['发送失败', 'failed'] },
   channel: { email: ['电子邮件', 'e-mail'], wecom: ['企业微信群机器人', 'WeCom robot'], dingtalk: ['钉钉群机器人', 'DingTalk robot'], feishu: ['飞书群机器人', 'Feishu robot'], webhook: ['Webhook', 'webhook'], log: ['日志（未配置邮件）', 'log (no mail configured)'], memory: ['内存（测试）', 'memory (tests)'] },
   // Duties of the responsibility system (src/domain/duties.ts).
-  dutyStatus: { open: ['待提交', 'open'], submitted: ['待审核', 'submitted'], returned: ['已退回', 'returned'], accepted: ['已通过', 'accepted'] },
-  standing: { pending: ['未到期', 'not yet due'], in_review: ['审核中', 'in review'], done: ['按时完成', 'done'], late: ['逾期完成', 'late'], missing: ['逾期未交', 'missing'] },
+  dutyStatus: { open: ['待提交', 'open'], submitted: ['待审核', 'submitted'], returned: ['已退回', 'returned'], accepted: ['已通过', 'accepted'], withdrawn: ['已撤销', 'withdrawn'] },
+  standing: { pending: ['未到期', 'not yet due'], in_review: ['审核中', 'in review'], done: ['按时完成', 'done'], late: ['逾期完成', 'late'], missing: ['逾期未交', 'missing'], withdrawn: ['不再承担', 'not owed'] },
+  // Who answers for or reviews a duty besides a unit's positions (`publicity`: the department itself).
+  dutyParty: { publicity: ['党委宣传部', 'the publicity department'] },
   recurrence: { quarterly: ['每季度', 'quarterly'], half_yearly: ['每半年', 'half-yearly'], yearly: ['每年', 'yearly'], dates: ['规定日期', 'set dates'] },
   evidence: { report: ['报告文件', 'report'], minutes: ['会议纪要', 'minutes'], form: ['表格', 'form'] },
   supervisionStatus: { open: ['待督查', 'open'], scored: ['已评分', 'scored'], rectifying: ['整改中', 'rectifying'] },
@@ -152,6 +154,9 @@ export function label<G extends keyof typeof LABELS>(group: G, key: string, loca
   const pair = (LABELS[group] as Record<string, readonly [string, string]>)[key];
   return pair ? pair[locale === 'en' ? 1 : 0] : key;
 }
+
+/** Who answers for or reviews a duty: the publicity department, or a position of the unit. */
+export const dutyPartyLabel = (party: string, locale: Locale = 'zh-CN'): string => (party === 'publicity' ? label('dutyParty', party, locale) : label('level', party, locale));
 
 /** For pages written in both languages: `t('同意', 'Approve')` says the one the reader asked for. */
 export const translator = (locale: Locale) => (zh: string, en: string): string => (locale === 'en' ? en : zh);

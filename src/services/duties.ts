@@ -1,8 +1,8 @@
-import { and, asc, desc, eq, gt, inArray, lt, lte, ne, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray, isNull, lt, lte, ne, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import {
   dutyDecisions, dutyObligations, dutySubmissions, dutyTemplates, people, positionTerms, units,
-  type DutyReviewer, type DutyScope, type EvidenceFile, type EvidenceKind, type Position,
+  type DutyResponsible, type DutyReviewer, type DutyScope, type EvidenceFile, type EvidenceKind, type Position,
 } from '../../db/schema';
 import type { WorkCalendar } from '../domain/calendar';
 import { DEFAULT_DUTY_TEMPLATES } from '../domain/duty-defaults';
@@ -79,7 +79,7 @@ export interface TemplateInput {
   title: string;
   content: string;
   source?: string | null;
-  responsible: Position;
+  responsible: DutyResponsible;
   scope?: DutyScope;
   recurrence: Recurrence;
   dates?: string[];
@@ -96,9 +96,17 @@ async function checkScope(db: Db, scope: DutyScope | undefined): Promise<void> {
   if (missing.length) throw invalidField('scope.units', words(`未知的单位 id：${missing.join('、')}`, `unknown unit ids: ${missing.join(', ')}`));
 }
 
+/** The department's own duty has no unit whose position could review it: the department reviews it. */
+function checkReviewer(t: { responsible: DutyResponsible; reviewer?: DutyReviewer }): void {
+  if (t.responsible === 'publicity' && (t.reviewer ?? 'publicity') !== 'publicity') {
+    throw invalidField('reviewer', words('党委宣传部自身的职责由党委宣传部审核', "the publicity department's own duty is reviewed by the department"));
+  }
+}
+
 export async function createTemplate(db: Db, deps: ServiceDeps, actor: Person, input: TemplateInput) {
   requireRole(actor, 'publicity', 'admin');
   await checkScope(db, input.scope);
+  checkReviewer(input);
   return inTransaction(db, deps, async (tx) => {
     const now = deps.now();
     const [t] = await tx.insert(dutyTemplates).values({ ...input, createdBy: actor.id, createdAt: now, updatedAt: now }).returning();
@@ -117,6 +125,7 @@ export async function updateTemplate(db: Db, deps: ServiceDeps, actor: Person, i
   return inTransaction(db, deps, async (tx) => {
     const [before] = await tx.select().from(dutyTemplates).where(eq(dutyTemplates.id, id)).for('update');
     if (!before) throw templateNotFound();
+    checkReviewer({ ...before, ...patch });
     const now = deps.now();
     const [t] = await tx.update(dutyTemplates).set({ ...patch, updatedAt: now }).where(eq(dutyTemplates.id, id)).returning();
     // A page posts every field: the record names only those whose value moved.
@@ -143,7 +152,7 @@ const firstStepAt = (calendar: WorkCalendar, day: string) => nextDutyStep(dutySt
  * covers part of it: the recurrence or dates changed mid-period. A change applies to periods that
  * begin afterwards, so such a unit gets no second obligation for the span under way.
  */
-async function coveredBeforeChange(tx: Db, templateId: string, period: Period): Promise<Set<string>> {
+async function coveredBeforeChange(tx: Db, templateId: string, period: Period): Promise<Set<string | null>> {
   const rows = await tx.select({ unitId: dutyObligations.unitId }).from(dutyObligations).where(and(
     eq(dutyObligations.templateId, templateId), ne(dutyObligations.period, period.key),
     lt(dutyObligations.periodStart, period.end), gt(dutyObligations.periodEnd, period.start), gt(dutyObligations.createdAt, period.start),
@@ -159,21 +168,25 @@ export async function createPeriodObligations(db: Db, deps: ServiceDeps, now: Da
   return inTransaction(db, deps, async (tx) => {
     const calendar = await workCalendarOf(tx);
     const templates = await tx.select().from(dutyTemplates).where(eq(dutyTemplates.active, true));
+    // A period begins at 00:00: its notices wait for the working morning (releaseHeldNotices sends them).
+    const noticeAt = calendar.pastQuiet(now);
+    const held = noticeAt > now;
     let created = 0;
     for (const t of templates) {
       const period = periodAt({ recurrence: t.recurrence, dates: t.dates }, now);
       if (!period) continue;
       const covered = await coveredBeforeChange(tx, t.id, period);
-      const bound = (await unitsInScope(tx, t.scope)).filter((u) => !covered.has(u.id));
+      // The department's own duty is one obligation of no unit; any other binds the units in scope.
+      const bound = (t.responsible === 'publicity' ? [{ id: null }] : await unitsInScope(tx, t.scope)).filter((u) => !covered.has(u.id));
       if (!bound.length) continue;
       const day = dueDay(calendar, t.dueRule, period);
       const rows = await tx.insert(dutyObligations).values(bound.map((u) => ({
         templateId: t.id, unitId: u.id, period: period.key, year: period.year, periodStart: period.start, periodEnd: period.end,
-        dueDay: day, dueAt: dueAt(calendar, t.dueRule, period), nextReminderAt: firstStepAt(calendar, day), createdAt: now, updatedAt: now,
+        dueDay: day, dueAt: dueAt(calendar, t.dueRule, period), nextReminderAt: firstStepAt(calendar, day), noticeAt: held ? noticeAt : null, createdAt: now, updatedAt: now,
       }))).onConflictDoNothing().returning({ id: dutyObligations.id, unitId: dutyObligations.unitId });
       for (const o of rows) {
         await appendAudit(tx, { actorId: null, action: 'duty.obligation_created', subjectType: 'duty_obligation', subjectId: o.id, data: { templateId: t.id, title: t.title, unitId: o.unitId, period: period.key, dueDay: day }, at: now });
-        await enqueue(tx, 'duty.assigned', { obligationId: o.id });
+        if (!held) await enqueue(tx, 'duty.assigned', { obligationId: o.id });
       }
       created += rows.length;
     }
@@ -181,15 +194,52 @@ export async function createPeriodObligations(db: Db, deps: ServiceDeps, now: Da
   });
 }
 
+/**
+ * The "new duty" notices held back out of quiet hours, once their time has come: each is written to
+ * the outbox in the transaction that clears its time, so it goes out exactly once whatever happens
+ * to the workers or Redis meanwhile.
+ */
+export async function releaseHeldNotices(db: Db, deps: ServiceDeps, now: Date, batch = 500): Promise<number> {
+  return inTransaction(db, deps, async (tx) => {
+    const due = await tx.select({ id: dutyObligations.id }).from(dutyObligations)
+      .where(lte(dutyObligations.noticeAt, now)).orderBy(asc(dutyObligations.noticeAt)).limit(batch)
+      .for('update', { skipLocked: true });
+    if (!due.length) return 0;
+    await tx.update(dutyObligations).set({ noticeAt: null }).where(inArray(dutyObligations.id, due.map((o) => o.id)));
+    for (const o of due) await enqueue(tx, 'duty.assigned', { obligationId: o.id });
+    return due.length;
+  });
+}
+
 // ——— Chasing: remind before the due day, escalate after it; never decide ———
 
-/** Step 1: the unit's secretary (第一责任人) and publicity officer; step 2: the publicity department. The responsible holder is told anyway. */
-export async function dutyEscalationTargets(tx: Db, o: { unitId: string; responsible: Position }, step: number): Promise<string[]> {
-  const holder = await holderOf(tx, o.unitId, o.responsible);
+const publicityDepartment = async (db: Db) =>
+  (await db.select({ id: people.id }).from(people).where(sql`'publicity' = any(${people.roles})`).orderBy(asc(people.createdAt))).map((p) => p.id);
+
+/**
+ * Who answers for an obligation now: in a unit, the responsible position's holder, or the unit's
+ * secretary while it is vacant (or once the duty became the department's); the department's own
+ * obligation, everyone in the department.
+ */
+export async function answerersOf(db: Db, o: { unitId: string | null }, responsible: DutyResponsible): Promise<string[]> {
+  if (o.unitId === null) return publicityDepartment(db);
+  const holder = (responsible === 'publicity' ? null : await holderOf(db, o.unitId, responsible)) ?? (await holderOf(db, o.unitId, 'secretary'));
+  return holder ? [holder] : [];
+}
+
+/**
+ * Step 1: the unit's secretary (第一责任人) and publicity officer; step 2: the publicity department.
+ * The responsible holder is told anyway, and for the department's own obligation the department is
+ * that holder: nobody else is told.
+ */
+export async function dutyEscalationTargets(tx: Db, o: { unitId: string | null; responsible: DutyResponsible }, step: number): Promise<string[]> {
+  const { unitId } = o;
+  if (unitId === null) return [];
+  const holders = await answerersOf(tx, o, o.responsible);
   const ids = step === 1
-    ? (await Promise.all((['secretary', 'publicity_officer'] as const).map((p) => holderOf(tx, o.unitId, p)))).filter((x): x is string => !!x)
-    : (await tx.select({ id: people.id }).from(people).where(sql`'publicity' = any(${people.roles})`).orderBy(asc(people.createdAt))).map((p) => p.id);
-  return [...new Set(ids)].filter((id) => id !== holder);
+    ? (await Promise.all((['secretary', 'publicity_officer'] as const).map((p) => holderOf(tx, unitId, p)))).filter((x): x is string => !!x)
+    : await publicityDepartment(tx);
+  return [...new Set(ids)].filter((id) => !holders.includes(id));
 }
 
 /** Sends what is due: one reminder or escalation step per obligation per pass. Idempotent per instant. */
@@ -202,6 +252,13 @@ export async function runDutyReminders(db: Db, deps: ServiceDeps, now: Date, bat
       .for('update', { of: dutyObligations, skipLocked: true });
     if (!due.length) return 0;
     const calendar = await workCalendarOf(tx);
+    // Steps fall at 08:30 on working days; one found due in quiet hours (the sweep did not run for a
+    // while) waits for the next working morning rather than waking the unit at night.
+    const sendAt = calendar.pastQuiet(now);
+    if (sendAt > now) {
+      await tx.update(dutyObligations).set({ nextReminderAt: sendAt }).where(inArray(dutyObligations.id, due.map(({ o }) => o.id)));
+      return 0;
+    }
     for (const { o, responsible } of due) {
       const steps = dutySteps(calendar, dutyReminderPolicy, o.dueDay);
       const sent = { reminders: o.remindersSent, escalations: o.escalationsSent };
@@ -218,7 +275,7 @@ export async function runDutyReminders(db: Db, deps: ServiceDeps, now: Date, bat
         await enqueue(tx, 'duty.escalated', { obligationId: o.id, step: step.step, notifyIds });
         await appendAudit(tx, {
           actorId: null, action: 'duty.escalated', subjectType: 'duty_obligation', subjectId: o.id,
-          data: { step: step.step, dueDay: o.dueDay, notified: notifyIds, to: step.step === 1 ? 'unit_secretary_and_publicity_officer' : 'publicity_department' }, at: now,
+          data: { step: step.step, dueDay: o.dueDay, notified: notifyIds, to: step.step === 1 && o.unitId ? 'unit_secretary_and_publicity_officer' : 'publicity_department' }, at: now,
         });
       }
       await tx.update(dutyObligations).set({ remindersSent: sent.reminders, escalationsSent: sent.escalations, nextReminderAt: nextDutyStep(steps, sent)?.at ?? null, updatedAt: now })
@@ -230,26 +287,28 @@ export async function runDutyReminders(db: Db, deps: ServiceDeps, now: Date, bat
 
 export const dutySweeps: Sweep[] = [
   { name: 'duty-periods', run: createPeriodObligations },
+  { name: 'duty-notices', run: releaseHeldNotices },
   { name: 'duty-reminders', run: runDutyReminders },
 ];
 
 // ——— Who may do what ———
 
-/** The unit's responsible holder, or its secretary (第一责任人), submits for the unit. */
-async function maySubmit(db: Db, actor: Person, unitId: string, responsible: Position): Promise<boolean> {
+/** The unit's responsible holder, or its secretary (第一责任人), submits for the unit; anyone in the department for the department. */
+async function maySubmit(db: Db, actor: Person, unitId: string | null, responsible: DutyResponsible): Promise<boolean> {
+  if (unitId === null) return hasRole(actor, 'publicity');
   const held = await currentPositions(db, actor.id);
   return held.some((p) => p.unitId === unitId && (p.position === responsible || p.position === 'secretary'));
 }
 
-async function mayReview(db: Db, actor: Person, unitId: string, reviewer: DutyReviewer): Promise<boolean> {
+async function mayReview(db: Db, actor: Person, unitId: string | null, reviewer: DutyReviewer): Promise<boolean> {
   if (reviewer === 'publicity') return hasRole(actor, 'publicity');
-  return (await holderOf(db, unitId, reviewer)) === actor.id;
+  return unitId !== null && (await holderOf(db, unitId, reviewer)) === actor.id;
 }
 
-/** Members of the unit, its reviewer, and the publicity department and admins see an obligation. */
-async function requireObligationAccess(db: Db, actor: Person, unitId: string, reviewer: DutyReviewer): Promise<void> {
+/** Members of the unit, its reviewer, and the publicity department and admins see an obligation (the department's own: they alone). */
+async function requireObligationAccess(db: Db, actor: Person, unitId: string | null, reviewer: DutyReviewer): Promise<void> {
   if (hasRole(actor, 'publicity', 'admin')) return;
-  if (await isMemberOf(db, actor, unitId)) return;
+  if (unitId !== null && (await isMemberOf(db, actor, unitId))) return;
   if (await mayReview(db, actor, unitId, reviewer)) return;
   throw new AppError('forbidden');
 }
@@ -266,7 +325,7 @@ const obligationColumns = {
 function baseObligationQuery(db: Db) {
   return db.select(obligationColumns).from(dutyObligations)
     .innerJoin(dutyTemplates, eq(dutyTemplates.id, dutyObligations.templateId))
-    .innerJoin(units, eq(units.id, dutyObligations.unitId))
+    .leftJoin(units, eq(units.id, dutyObligations.unitId))
     .leftJoin(dutySubmissions, eq(dutySubmissions.id, dutyObligations.acceptedSubmissionId));
 }
 type ObligationJoined = Awaited<ReturnType<typeof baseObligationQuery>>[number];
@@ -274,7 +333,7 @@ type ObligationJoined = Awaited<ReturnType<typeof baseObligationQuery>>[number];
 export function obligationSummary(r: ObligationJoined, now: Date) {
   const { o, t } = r;
   return {
-    id: o.id, templateId: t.id, title: t.title, unitId: o.unitId, unitName: r.unitName, period: o.period, year: o.year, recurrence: t.recurrence,
+    id: o.id, templateId: t.id, title: t.title, unitId: o.unitId, unitName: r.unitName ?? null, period: o.period, year: o.year, recurrence: t.recurrence,
     periodStart: o.periodStart.toISOString(), periodEnd: o.periodEnd.toISOString(), dueDay: o.dueDay, dueAt: o.dueAt.toISOString(),
     status: o.status, standing: standingOf({ status: o.status, dueAt: o.dueAt, acceptedSubmittedAt: r.acceptedSubmittedAt }, now),
     overdue: awaitsSubmission(o.status) && now > o.dueAt, responsible: t.responsible, reviewer: t.reviewer, evidence: t.evidence,
@@ -305,14 +364,17 @@ export async function listObligations(db: Db, deps: ServiceDeps, actor: Person, 
     where.push(eq(dutyObligations.unitId, filter.unitId));
   } else if (!hasRole(actor, 'publicity', 'admin') || filter.mine) {
     const mine = await unitsOf(db, actor);
-    if (!mine.length) return [];
-    where.push(inArray(dutyObligations.unitId, mine));
+    // The department's own obligations are its people's.
+    const department = hasRole(actor, 'publicity');
+    if (!mine.length && !department) return [];
+    where.push(or(mine.length ? inArray(dutyObligations.unitId, mine) : undefined, department ? isNull(dutyObligations.unitId) : undefined)!);
   }
   if (filter.period) where.push(/^\d{4}$/.test(filter.period) ? eq(dutyObligations.year, Number(filter.period)) : eq(dutyObligations.period, filter.period));
   let rows = await baseObligationQuery(db).where(and(...where)).orderBy(asc(dutyObligations.dueAt), asc(units.name), asc(dutyTemplates.title));
   if (filter.mine) {
     const held = await currentPositions(db, actor.id);
-    rows = rows.filter((r) => held.some((p) => p.unitId === r.o.unitId && (p.position === r.t.responsible || p.position === 'secretary')));
+    const department = hasRole(actor, 'publicity');
+    rows = rows.filter((r) => (r.o.unitId === null ? department : held.some((p) => p.unitId === r.o.unitId && (p.position === r.t.responsible || p.position === 'secretary'))));
   }
   const now = deps.now();
   return rows.map((r) => obligationSummary(r, now));
@@ -367,7 +429,11 @@ export async function submitEvidence(db: Db, deps: FileDeps, actor: Person, id: 
     .from(dutyObligations).innerJoin(dutyTemplates, eq(dutyTemplates.id, dutyObligations.templateId)).where(eq(dutyObligations.id, id));
   if (!pre) throw obligationNotFound();
   if (!(await maySubmit(db, actor, pre.unitId, pre.responsible))) {
-    throw new AppError('forbidden', {}, { reason: words(`此职责只能由本单位${label('level', pre.responsible)}或学院书记提交`, `only the unit's ${label('level', pre.responsible, 'en')} or secretary submits this duty`) });
+    throw new AppError('forbidden', {}, {
+      reason: pre.unitId === null
+        ? words('此职责只能由党委宣传部提交', 'only the publicity department submits this duty')
+        : words(`此职责只能由本单位${label('level', pre.responsible)}或学院书记提交`, `only the unit's ${label('level', pre.responsible, 'en')} or secretary submits this duty`),
+    });
   }
   if (!input.files.length) throw new AppError('file_missing', { field: 'files' }, [{ path: 'files', in: 'body', message: words('至少须上传一个佐证文件（multipart 字段 "files"）', 'at least one evidence file is required (multipart field "files")') }]);
   if (input.files.length > MAX_EVIDENCE_FILES) {

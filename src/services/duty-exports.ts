@@ -5,7 +5,7 @@ import { dutyDecisions, dutyObligations, dutySubmissions, dutyTemplates, people,
 import { cstDate, cstMinute } from '../domain/cst';
 import { STANDINGS, standingOf, type Standing } from '../domain/duties';
 import { toCsv } from '../lib/csv';
-import { label } from '../lib/i18n';
+import { dutyPartyLabel, label } from '../lib/i18n';
 import { requireRole, type Person } from './auth';
 import type { ServiceDeps } from './context';
 
@@ -26,7 +26,7 @@ export async function dutyYear(db: Db, deps: Pick<ServiceDeps, 'now'>, actor: Pe
     acceptedSubmittedAt: dutySubmissions.submittedAt, submittedByName: submitter.name, note: dutySubmissions.note, decidedByName: decider.name,
   }).from(dutyObligations)
     .innerJoin(dutyTemplates, eq(dutyTemplates.id, dutyObligations.templateId))
-    .innerJoin(units, eq(units.id, dutyObligations.unitId))
+    .leftJoin(units, eq(units.id, dutyObligations.unitId))
     .leftJoin(dutySubmissions, eq(dutySubmissions.id, dutyObligations.acceptedSubmissionId))
     .leftJoin(submitter, eq(submitter.id, dutySubmissions.submittedBy))
     .leftJoin(dutyDecisions, eq(dutyDecisions.submissionId, dutySubmissions.id))
@@ -39,10 +39,11 @@ export async function dutyYear(db: Db, deps: Pick<ServiceDeps, 'now'>, actor: Pe
     ? await db.select({ obligationId: dutyDecisions.obligationId }).from(dutyDecisions).where(and(inArray(dutyDecisions.obligationId, ids), eq(dutyDecisions.decision, 'return')))
     : [];
   const items = rows.map((r) => ({
-    ...r, standing: standingOf({ status: r.o.status, dueAt: r.o.dueAt, acceptedSubmittedAt: r.acceptedSubmittedAt }, now),
+    // The department's own obligations are listed under the department.
+    ...r, unitName: r.unitName ?? dutyPartyLabel('publicity'), standing: standingOf({ status: r.o.status, dueAt: r.o.dueAt, acceptedSubmittedAt: r.acceptedSubmittedAt }, now),
     returns: returns.filter((x) => x.obligationId === r.o.id).length,
   }));
-  const byUnit = new Map<string, { unitId: string; unitName: string; total: number } & Record<Standing, number>>();
+  const byUnit = new Map<string | null, { unitId: string | null; unitName: string; total: number } & Record<Standing, number>>();
   for (const i of items) {
     const u = byUnit.get(i.o.unitId) ?? { unitId: i.o.unitId, unitName: i.unitName, total: 0, ...(Object.fromEntries(STANDINGS.map((s) => [s, 0])) as Record<Standing, number>) };
     u.total++;

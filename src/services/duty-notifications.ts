@@ -2,12 +2,14 @@ import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { dutyDecisions, dutyObligations, dutySubmissions, dutyTemplates, people, units } from '../../db/schema';
 import { awaitsSubmission } from '../domain/duties';
+import { dutyPartyLabel } from '../lib/i18n';
 import type { Notification } from '../notify/channel';
 import { dutyDecidedMessage, dutyDueMessage, dutyOverdueMessage, dutySubmittedMessage, type DutyFacts } from '../notify/duty-messages';
 import { parseRobots } from '../notify/robots';
 import type { ServiceDeps } from './context';
 import type { OutboxRow, Planned } from './notifications';
 import type { OutboxTopics } from './outbox';
+import { answerersOf } from './duties';
 import { holderOf } from './reviews';
 
 /**
@@ -21,7 +23,7 @@ type Text = { subject: string; text: string; html: string };
 
 async function obligationWith(db: Db, id: string) {
   const [row] = await db.select({ o: dutyObligations, t: dutyTemplates, unit: units }).from(dutyObligations)
-    .innerJoin(dutyTemplates, eq(dutyTemplates.id, dutyObligations.templateId)).innerJoin(units, eq(units.id, dutyObligations.unitId))
+    .innerJoin(dutyTemplates, eq(dutyTemplates.id, dutyObligations.templateId)).leftJoin(units, eq(units.id, dutyObligations.unitId))
     .where(eq(dutyObligations.id, id));
   return row ?? null;
 }
@@ -34,18 +36,14 @@ async function peopleIn(db: Db, ids: (string | null)[]): Promise<PersonRow[]> {
   return unique.map((id) => rows.find((p) => p.id === id)).filter((p): p is PersonRow => !!p);
 }
 
-/** Whoever answers for the obligation now: the responsible position's holder, or the secretary while it is vacant. */
-async function answerer(db: Db, r: Joined): Promise<string | null> {
-  return (await holderOf(db, r.o.unitId, r.t.responsible)) ?? (await holderOf(db, r.o.unitId, 'secretary'));
-}
-
 async function reviewers(db: Db, r: Joined): Promise<PersonRow[]> {
   if (r.t.reviewer === 'publicity') return db.select().from(people).where(sql`'publicity' = any(${people.roles})`).orderBy(asc(people.createdAt));
-  return peopleIn(db, [await holderOf(db, r.o.unitId, r.t.reviewer)]);
+  return r.o.unitId ? peopleIn(db, [await holderOf(db, r.o.unitId, r.t.reviewer)]) : [];
 }
 
 function plansTo(r: Joined, recipients: PersonRow[], key: string, kind: Notification['kind'], compose: (tx: Db, person: PersonRow, fresh: Joined) => Text | null | Promise<Text | null>): Planned[] {
-  const robots = parseRobots(r.unit.robots);
+  // The department's own obligation has no unit, so no unit robots.
+  const robots = parseRobots(r.unit?.robots);
   return recipients.map((person) => ({
     key, kind, person, reviewId: null, robots, carriesLink: false,
     async compose(tx) {
@@ -60,23 +58,23 @@ export async function dutyPlans(db: Db, deps: ServiceDeps, row: OutboxRow, key: 
   const r = await obligationWith(db, p.obligationId);
   if (!r) return [];
   const facts = (person: PersonRow, x: Joined): DutyFacts => ({
-    recipientName: person.name, title: x.t.title, unitName: x.unit.name, period: x.o.period, dueAt: x.o.dueAt, url: `${deps.config.publicUrl}/duties/${x.o.id}`,
+    recipientName: person.name, title: x.t.title, unitName: x.unit?.name ?? dutyPartyLabel('publicity'), period: x.o.period, dueAt: x.o.dueAt, url: `${deps.config.publicUrl}/duties/${x.o.id}`,
   });
   switch (row.topic) {
     case 'duty.assigned':
     case 'duty.reminder': {
       const n = row.topic === 'duty.reminder' ? (row.payload as OutboxTopics['duty.reminder']).n : 0;
       const planKey = n ? `duty:${r.o.id}:reminder:${n}` : key;
-      return plansTo(r, await peopleIn(db, [await answerer(db, r)]), planKey, n ? 'duty_reminder' : 'duty_assigned', (_tx, person, x) =>
+      return plansTo(r, await peopleIn(db, await answerersOf(db, r.o, r.t.responsible)), planKey, n ? 'duty_reminder' : 'duty_assigned', (_tx, person, x) =>
         awaitsSubmission(x.o.status) ? dutyDueMessage({ ...facts(person, x), content: x.t.content, evidence: x.t.evidence, reminder: n }) : null);
     }
     case 'duty.escalated': {
       const e = row.payload as OutboxTopics['duty.escalated'];
-      const holderId = await answerer(db, r);
-      const [holder] = await peopleIn(db, [holderId]);
-      const recipients = await peopleIn(db, [holderId, ...e.notifyIds]);
+      const holderIds = await answerersOf(db, r.o, r.t.responsible);
+      const [holder] = await peopleIn(db, holderIds);
+      const recipients = await peopleIn(db, [...holderIds, ...e.notifyIds]);
       return plansTo(r, recipients, `duty:${r.o.id}:escalation:${e.step}`, 'duty_escalated', (_tx, person, x) =>
-        awaitsSubmission(x.o.status) ? dutyOverdueMessage({ ...facts(person, x), step: e.step, holderName: holder?.name ?? null, toHolder: person.id === holderId }) : null);
+        awaitsSubmission(x.o.status) ? dutyOverdueMessage({ ...facts(person, x), step: e.step, holderName: holder?.name ?? null, toHolder: holderIds.includes(person.id) }) : null);
     }
     case 'duty.submitted': {
       const s = row.payload as OutboxTopics['duty.submitted'];
@@ -94,7 +92,7 @@ export async function dutyPlans(db: Db, deps: ServiceDeps, row: OutboxRow, key: 
         .innerJoin(dutySubmissions, eq(dutySubmissions.id, dutyDecisions.submissionId)).innerJoin(people, eq(people.id, dutyDecisions.decidedBy))
         .where(and(eq(dutyDecisions.submissionId, d.submissionId)));
       if (!found) return [];
-      const recipients = await peopleIn(db, [found.s.submittedBy, await answerer(db, r)]);
+      const recipients = await peopleIn(db, [found.s.submittedBy, ...(await answerersOf(db, r.o, r.t.responsible))]);
       return plansTo(r, recipients, key, 'duty_decided', (_tx, person, x) =>
         dutyDecidedMessage({ ...facts(person, x), decision: found.d.decision, comment: found.d.comment, deciderName: found.by }));
     }

@@ -1,6 +1,6 @@
 import { periodWords, STANDINGS, type Standing } from '../../domain/duties';
 import { StandingTag } from './tags';
-import { label } from '../../lib/i18n';
+import { dutyPartyLabel, label } from '../../lib/i18n';
 import type { getObligation, ObligationSummary } from '../../services/duties';
 import type { dutyYear } from '../../services/duty-exports';
 import type { listSupervisions } from '../../services/supervisions';
@@ -24,7 +24,7 @@ function DutyTable({ ctx, items, empty, showUnit }: { ctx: PageCtx; items: Oblig
       empty={empty}
       rows={items.map((o) => [
         <a href={dutyHref(ctx, o.id)}>{o.title}</a>,
-        ...(showUnit ? [o.unitName] : []),
+        ...(showUnit ? [o.unitName ?? dutyPartyLabel('publicity', l)] : []),
         t(l, periodWords(o.period).zh, periodWords(o.period).en),
         <Time at={o.dueAt} l={l} />,
         label('dutyStatus', o.status, l),
@@ -77,11 +77,11 @@ export function DutyPage({ ctx, o, errors = {}, values = {}, notice }: { ctx: Pa
       {notice ? <Notice tone="ok">{notice}</Notice> : null}
       <Card>
         <Facts rows={[
-          [t(l, '单位', 'Unit'), o.unitName],
+          [t(l, '单位', 'Unit'), o.unitName ?? dutyPartyLabel('publicity', l)],
           [t(l, '截止时间', 'Due'), <Time at={o.dueAt} l={l} />],
           [t(l, '状态', 'Status'), <span>{label('dutyStatus', o.status, l)} <StandingTag standing={o.standing} l={l} /></span>],
-          [t(l, '责任岗位', 'Answered by'), label('level', o.responsible, l)],
-          [t(l, '审核', 'Reviewed by'), o.reviewer === 'publicity' ? t(l, '党委宣传部', 'the publicity department') : label('level', o.reviewer, l)],
+          [t(l, '责任岗位', 'Answered by'), o.unitId ? label('level', o.responsible, l) : dutyPartyLabel('publicity', l)],
+          [t(l, '审核', 'Reviewed by'), dutyPartyLabel(o.reviewer, l)],
           [t(l, '需提交', 'Evidence'), o.evidence.map((e) => label('evidence', e, l)).join(t(l, '、', ', '))],
           [t(l, '提醒 / 督办', 'Reminders / escalations'), `${o.remindersSent} / ${o.escalationsSent}`],
         ]} />

@@ -1,7 +1,7 @@
 import type { Child } from 'hono/jsx';
 import { EVIDENCE_KINDS, POSITIONS } from '../../../db/schema';
 import { isAsNeeded, RECURRENCES } from '../../domain/duties';
-import { label, type Locale } from '../../lib/i18n';
+import { dutyPartyLabel, label, type Locale } from '../../lib/i18n';
 import type { templateView } from '../../services/duties';
 import { t, type PageCtx } from '../components/context';
 import { Layout } from '../components/Layout';
@@ -36,8 +36,6 @@ export const TEMPLATE_LABELS: FieldLabels = {
 
 /** The submit button that adds a blank date instead of saving (works without scripts). */
 export const MORE_DATES = 'moreDates';
-
-const reviewerLabel = (reviewer: string, l: Locale) => (reviewer === 'publicity' ? t(l, '党委宣传部', 'the publicity department') : label('level', reviewer, l));
 
 /**
  * The form's choice for 适时上报: not a recurrence of its own (the API knows four), it is saved as
@@ -76,7 +74,7 @@ export function TemplatesPage({ ctx, templates, canEdit, notice }: { ctx: PageCt
             x.content,
             <span data-recurrence={x.recurrence}>{recurrenceText(x, l)}</span>,
             l === 'en' ? x.dueRuleText.en : x.dueRuleText.zh,
-            <span>{label('level', x.responsible, l)}<div class="meta">{t(l, '审核：', 'Reviewed by ')}{reviewerLabel(x.reviewer, l)}</div></span>,
+            <span>{dutyPartyLabel(x.responsible, l)}<div class="meta">{t(l, '审核：', 'Reviewed by ')}{dutyPartyLabel(x.reviewer, l)}</div></span>,
             x.evidence.map((e) => label('evidence', e, l)).join(t(l, '、', ', ')),
             x.source ?? '—',
           ])}
@@ -163,8 +161,8 @@ export function TemplateFormPage(p: { ctx: PageCtx; template?: TemplateView; uni
         <Card title={t(l, '职责', 'The duty')}>
           <TextField name="title" label={lab('title')} value={v('title')} error={e.title} required />
           <TextArea name="content" label={lab('content')} hint={t(l, '单位须做什么', 'What the unit must do')} value={v('content')} error={e.content} rows={3} required />
-          <Select name="responsible" label={lab('responsible')} hint={t(l, '各单位由该岗位的在任者负责；空缺时由书记负责', "Each unit's holder of this position answers for it; its secretary while it is vacant")} value={v('responsible')} error={e.responsible}
-            options={POSITIONS.map((pos): [string, string] => [pos, label('level', pos, l)])} />
+          <Select name="responsible" label={lab('responsible')} hint={t(l, '各单位由该岗位的在任者负责，空缺时由书记负责；选“党委宣传部”则由宣传部自身每期承担一项（不按单位生成，由宣传部审核）', "Each unit's holder of this position answers for it, its secretary while it is vacant; “the publicity department”: the department itself owes it once a period (not per unit; the department reviews it)")} value={v('responsible')} error={e.responsible}
+            options={[...POSITIONS.map((pos): [string, string] => [pos, label('level', pos, l)]), ['publicity', dutyPartyLabel('publicity', l)]]} />
           <Choices name="scopeUnits" legend={lab('scopeUnits')} hint={t(l, '不选则适用于所有单位（含以后新增的单位）', 'None chosen: every unit, including units added later')} error={e.scopeUnits}
             choices={p.units.map((u) => ({ value: u.id, label: u.name, checked: has('scopeUnits', u.id) }))} />
           <TextArea name="source" label={`${lab('source')}${t(l, '（可选）', ' (optional)')}`} hint={t(l, '如：《实施细则》第六条', 'e.g. the implementing rules, article 6')} value={v('source')} error={e.source} rows={2} />
@@ -191,7 +189,7 @@ export function TemplateFormPage(p: { ctx: PageCtx; template?: TemplateView; uni
           <Choices name="evidence" legend={lab('evidence')} hint={t(l, '至少选一项', 'At least one')} error={e.evidence}
             choices={EVIDENCE_KINDS.map((k) => ({ value: k, label: label('evidence', k, l), checked: has('evidence', k) }))} />
           <Select name="reviewer" label={lab('reviewer')} hint={t(l, '审核提交材料、通过或退回的一方；提交人本人不能审核', 'Who accepts or returns a submission; never the person who submitted it')} value={v('reviewer')} error={e.reviewer}
-            options={[['publicity', reviewerLabel('publicity', l)], ...POSITIONS.map((pos): [string, string] => [pos, t(l, `本单位${label('level', pos, l)}`, `the unit's ${label('level', pos, l)}`)])]} />
+            options={[['publicity', dutyPartyLabel('publicity', l)], ...POSITIONS.map((pos): [string, string] => [pos, t(l, `本单位${label('level', pos, l)}`, `the unit's ${label('level', pos, l)}`)])]} />
           <div class="actions">
             <Button>{x ? t(l, '保存修改', 'Save the changes') : t(l, '新建模板', 'Create the template')}</Button>
             <a href={`/duties/templates${lang}`}>{t(l, '取消', 'Cancel')}</a>

@@ -6,7 +6,7 @@ import { Tag, type Tone } from '../components/ui';
 
 /** Status tags of the responsibility-system pages, coloured the same wherever they appear. */
 
-const STANDING_TONE: Record<Standing, Tone> = { pending: 'info', in_review: 'warn', done: 'ok', late: 'warn', missing: 'bad' };
+const STANDING_TONE: Record<Standing, Tone> = { pending: 'info', in_review: 'warn', done: 'ok', late: 'warn', missing: 'bad', withdrawn: 'grey' };
 
 export const StandingTag = ({ standing, l }: { standing: Standing; l: PageCtx['locale'] }) => (
   <Tag tone={STANDING_TONE[standing]}>

@@ -10,6 +10,9 @@ const security = [{ bearerAuth: [] }];
 const params = z.object({ id: uuidParam('id') });
 
 const Reviewer = z.enum(['publicity', ...POSITIONS]).openapi({ description: '`publicity`: the publicity department; a position: that position of the unit' });
+const Responsible = z.enum(['publicity', ...POSITIONS]).openapi({
+  description: 'A position: its holder in every unit the duty binds (the secretary while it is vacant); `publicity`: the publicity department itself (for the university’s 网络信息安全领导小组办公室), one obligation a period of no unit (`unitId` null), reviewed by the department',
+});
 const DueRuleSchema = z.strictObject({
   from: z.enum(['period_end', 'period_start']),
   days: z.number().int().min(0).max(366),
@@ -22,13 +25,13 @@ const MonthDay = z.string().refine(isValidMonthDay, said('一年中的某天，�
 
 const TemplateSchema = z.object({
   id: uuid(), key: z.string().nullable().openapi({ description: 'Names a shipped default (seed002.…, seed004.…); null for templates added here' }),
-  title: z.string(), content: z.string(), source: z.string().nullable(), responsible: z.enum(POSITIONS), scope: Scope,
+  title: z.string(), content: z.string(), source: z.string().nullable(), responsible: Responsible, scope: Scope,
   recurrence: Recurrence, dates: z.array(z.string()).openapi({ description: 'For `dates`: the days (MM-DD) that close a period; empty means 适时上报 (as needed): no periods, no obligations' }), dueRule: DueRuleSchema, dueRuleText: z.object({ zh: z.string(), en: z.string() }),
   evidence: z.array(z.enum(EVIDENCE_KINDS)), reviewer: Reviewer, active: z.boolean(), createdAt: z.string(), updatedAt: z.string(),
 }).openapi('DutyTemplate');
 
 const templateFields = {
-  title: line(200), content: text(5000), source: text(500).nullable().optional(), responsible: z.enum(POSITIONS), scope: Scope.optional(),
+  title: line(200), content: text(5000), source: text(500).nullable().optional(), responsible: Responsible, scope: Scope.optional(),
   recurrence: Recurrence, dates: z.array(MonthDay).max(24).optional().openapi({ description: 'Required with `dates`: the days (MM-DD) that close a period, or `[]` for 适时上报 (as needed)' }), dueRule: DueRuleSchema,
   evidence: z.array(z.enum(EVIDENCE_KINDS)).min(1).max(3), reviewer: Reviewer.optional(), active: z.boolean().optional(),
 };
@@ -61,10 +64,11 @@ export const updateTemplate = createRoute({
 
 const EvidenceFileSchema = z.object({ sha256: z.string(), name: z.string(), type: z.string(), size: z.number().int(), url: z.string() });
 const ObligationSummarySchema = z.object({
-  id: uuid(), templateId: uuid(), title: z.string(), unitId: uuid(), unitName: z.string(), period: z.string(), year: z.number().int(), recurrence: Recurrence,
+  id: uuid(), templateId: uuid(), title: z.string(),
+  unitId: uuid().nullable().openapi({ description: 'null: the publicity department’s own obligation' }), unitName: z.string().nullable(), period: z.string(), year: z.number().int(), recurrence: Recurrence,
   periodStart: z.string(), periodEnd: z.string(), dueDay: z.string().openapi({ description: 'The due day, 北京时间 (YYYY-MM-DD)' }), dueAt: z.string().openapi({ description: 'The last instant of the due day' }),
-  status: z.enum(OBLIGATION_STATUSES), standing: z.enum(STANDINGS).openapi({ description: 'On the board: done (accepted, submitted in time), late (accepted, submitted after dueAt), missing (past due, nothing accepted or in review), in_review, pending' }),
-  overdue: z.boolean(), responsible: z.enum(POSITIONS), reviewer: Reviewer, evidence: z.array(z.enum(EVIDENCE_KINDS)),
+  status: z.enum(OBLIGATION_STATUSES).openapi({ description: 'open, submitted, returned, accepted; withdrawn: not owed after all (an upgrade found the duty never bound the unit), with whatever was filed kept' }), standing: z.enum(STANDINGS).openapi({ description: 'On the board: done (accepted, submitted in time), late (accepted, submitted after dueAt), missing (past due, nothing accepted or in review), in_review, pending, withdrawn (not owed after all: see status `withdrawn`)' }),
+  overdue: z.boolean(), responsible: Responsible, reviewer: Reviewer, evidence: z.array(z.enum(EVIDENCE_KINDS)),
   remindersSent: z.number().int(), escalationsSent: z.number().int(), acceptedAt: z.string().nullable(),
 }).openapi('DutyObligationSummary');
 const ObligationSchema = ObligationSummarySchema.extend({
