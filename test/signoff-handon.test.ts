@@ -47,6 +47,27 @@ describe('a review handed on (转交): the new holder is told, and no hand-on le
     expect((await t.request('GET', `/s/${next.link!.split('/s/')[1]}`)).text).not.toContain('handed-on');
   });
 
+  it('a later level already approved on this text does not count against a hand-on: the new leader in charge may take the section head’s level sent back to it', async () => {
+    const draftId = await submitDraft(t, demo, '退回后转交测试');
+    for (const level of ['section_head', 'deputy_leader', 'publicity_officer'] as const) expect((await approve(await t.linkFor(demo.people[level]!))).status).toBe(200);
+    const back = await t.request('POST', `/api/v1/signoff/${await t.linkFor(demo.people.secretary!)}`, { body: { decision: 'return', returnTo: 'section_head', comment: '请系室再核对日期', checklist: {} } });
+    expect(back.body).toMatchObject({ status: 'in_review', currentLevel: 'section_head' });
+    // The leader in charge who approved this text hands his office on; he stays in the unit as staff.
+    const deputy = await t.request('POST', '/api/v1/people', { token: demo.tokens.admin, body: { name: '钱副院长', email: 'deputy.after-return@demo.imprimatur.local', roles: ['staff'], unitId: demo.unitId } });
+    expect((await t.request('PUT', `/api/v1/units/${demo.unitId}/positions/deputy_leader`, { token: demo.tokens.admin, body: { personId: deputy.body.id } })).status).toBe(200);
+    // His level's approval of this text stands, so the new one has no level of his own left to sign
+    // here: the section head's level may go to him (counting it, nobody could sign the secretary's).
+    const head = await t.linkFor(demo.people.section_head!);
+    expect((await t.request('GET', `/s/${head}`)).text).toContain(`<option value="${deputy.body.id}"`);
+    const moved = await handOn(head, deputy.body.id, '本人出差');
+    expect(moved.status, moved.text).toBe(200);
+    const signed = await approve(await t.linkFor(deputy.body.id));
+    expect(signed.body).toMatchObject({ status: 'in_review', currentLevel: 'secretary' });
+    expect((await approve(await t.linkFor(demo.people.secretary!))).body.status).toBe('approved');
+    expect((await t.request('GET', `/api/v1/drafts/${draftId}`, { token: demo.tokens.drafter })).body.status).toBe('approved');
+    await t.request('PUT', `/api/v1/units/${demo.unitId}/positions/deputy_leader`, { token: demo.tokens.admin, body: { personId: demo.people.deputy_leader } });
+  });
+
   it('the publicity officer’s level is not handed to the secretary while the unit has no dean: his own level would then have nobody to sign it', async () => {
     const draftId = await submitDraft(t, demo, '转交死局测试');
     expect((await approve(await t.linkFor(demo.people.section_head!))).status).toBe(200);

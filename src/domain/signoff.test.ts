@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DRAFT_STATUSES, POSITIONS, type DraftStatus } from '../../db/schema';
-import { IllegalTransition, allowedCommands, handOnDeadEnd, handOnDeadEndWords, nextOpenLevel, transition, unstaffedLevel, type ChainState, type Command, type Signer } from './signoff';
+import { IllegalTransition, allowedCommands, handOnDeadEnd, handOnDeadEndWords, levelsToSign, nextOpenLevel, transition, unstaffedLevel, type ChainState, type Command, type Signer } from './signoff';
 
 const levels = POSITIONS;
 const state = (over: Partial<ChainState> = {}): ChainState => ({ status: 'draft', levels, currentLevel: null, contentSha256: 'v1', approvals: {}, ...over });
@@ -113,6 +113,8 @@ describe('sign-off state machine', () => {
 describe('a hand-on never leaves a later level with nobody allowed to sign it', () => {
   // The demo unit: one holder per level, no dean.
   const person = (id: string, positions: Signer['positions'] = [], signed: Signer['signed'] = []): Signer => ({ id, positions, signed });
+  /** The chain with no level approved on the current text yet. */
+  const unsigned = { levels, approvals: {}, contentSha256: 'v1' };
   const unit = (signed: Partial<Record<string, Signer['signed']>> = {}) => [
     person('drafter'), person('head', ['section_head'], signed.head), person('deputy', ['deputy_leader'], signed.deputy),
     person('officer', ['publicity_officer'], signed.officer), person('secretary', ['secretary'], signed.secretary),
@@ -120,31 +122,51 @@ describe('a hand-on never leaves a later level with nobody allowed to sign it', 
 
   it('the publicity officer handing his level to the secretary: the secretary’s level would then go to the dean, and there is none', () => {
     const u = unit({ head: ['section_head'], deputy: ['deputy_leader'] });
-    expect(handOnDeadEnd(levels, 'publicity_officer', u[4]!, u, 'drafter')).toEqual({ holds: 'secretary', stuck: 'secretary' });
+    expect(handOnDeadEnd(unsigned, 'publicity_officer', u[4]!, u, 'drafter')).toEqual({ holds: 'secretary', stuck: 'secretary' });
     // With a dean in the unit the secretary may take it: the dean signs the secretary's level then.
     const withDean = [...u, person('dean', ['dean'])];
-    expect(handOnDeadEnd(levels, 'publicity_officer', withDean[4]!, withDean, 'drafter')).toBeNull();
+    expect(handOnDeadEnd(unsigned, 'publicity_officer', withDean[4]!, withDean, 'drafter')).toBeNull();
   });
 
   it('a chain of consequences counts too: the section head’s level to the leader in charge leaves the secretary for his level, and then nobody for the secretary’s', () => {
     const u = unit();
-    expect(handOnDeadEnd(levels, 'section_head', u[2]!, u, 'drafter')).toEqual({ holds: 'deputy_leader', stuck: 'secretary' });
+    expect(handOnDeadEnd(unsigned, 'section_head', u[2]!, u, 'drafter')).toEqual({ holds: 'deputy_leader', stuck: 'secretary' });
     expect(unstaffedLevel(['deputy_leader', 'publicity_officer', 'secretary'], u.filter((p) => p.id !== 'deputy'), 'drafter')).toBe('secretary');
   });
 
   it('a taker who holds no later level changes nothing, and one whose level someone else can take is fine', () => {
     const u = [...unit(), person('clerk')];
-    expect(handOnDeadEnd(levels, 'section_head', u[5]!, u, 'drafter')).toBeNull();
+    expect(handOnDeadEnd(unsigned, 'section_head', u[5]!, u, 'drafter')).toBeNull();
     // The officer takes the section head's level; the section head (who signed nothing) may take the officer's.
-    expect(handOnDeadEnd(levels, 'section_head', u[3]!, u, 'drafter')).toBeNull();
+    expect(handOnDeadEnd(unsigned, 'section_head', u[3]!, u, 'drafter')).toBeNull();
     expect(unstaffedLevel(levels, u, 'drafter')).toBeNull();
+  });
+
+  it('a later level already approved on the current text needs no signer: only the levels still to sign are matched', () => {
+    // The secretary sent the text back to the section head; the leader in charge and the officer
+    // approved this very text before, and their approvals stand. The leader who approved it has
+    // since handed his office to a new one (he is staff now, so he could not sign that level again).
+    const u = [
+      person('drafter'), person('head', ['section_head']), person('former', [], ['deputy_leader']), person('deputy', ['deputy_leader']),
+      person('officer', ['publicity_officer'], ['publicity_officer']), person('secretary', ['secretary'], ['secretary']),
+    ];
+    const returned = { levels, approvals: { deputy_leader: 'v1', publicity_officer: 'v1' }, contentSha256: 'v1' };
+    // Only the secretary's level is left to sign after this one, and the new leader in charge does
+    // not hold it: he may take the section head's level.
+    expect(handOnDeadEnd(returned, 'section_head', u[3]!, u, 'drafter')).toBeNull();
+    // Counted as still to sign (as when the text changed), his own level would need another leader,
+    // and there is none who may sign it (the secretary has decided her own level).
+    expect(handOnDeadEnd({ ...returned, contentSha256: 'v2' }, 'section_head', u[3]!, u, 'drafter')).toEqual({ holds: 'deputy_leader', stuck: 'deputy_leader' });
+    // A level still to sign after an approved one still counts: the secretary may not take it (no dean).
+    expect(handOnDeadEnd(returned, 'section_head', u[5]!, u, 'drafter')).toEqual({ holds: 'secretary', stuck: 'secretary' });
+    expect(levelsToSign(levels, returned.approvals, 'v1')).toEqual(['section_head', 'secretary']);
   });
 
   it('names the later level the taker holds, not an earlier one he also holds', () => {
     // One person is both section head and secretary; handed the deputy's level, it is his later level
     // (the secretary's) he could not sign then, and nobody else may take it (no dean).
     const u = [person('drafter'), person('x', ['section_head', 'secretary']), person('deputy', ['deputy_leader']), person('officer', ['publicity_officer'])];
-    expect(handOnDeadEnd(levels, 'deputy_leader', u[1]!, u, 'drafter')).toEqual({ holds: 'secretary', stuck: 'secretary' });
+    expect(handOnDeadEnd(unsigned, 'deputy_leader', u[1]!, u, 'drafter')).toEqual({ holds: 'secretary', stuck: 'secretary' });
   });
 
   it('a large unit is matched in a blink, refusing or not (no search through every assignment)', () => {

@@ -95,10 +95,13 @@ export function unstaffedLevel(levels: readonly Position[], unit: readonly Signe
  * may not sign his own when it comes (nobody signs two levels), so someone else must be able to take
  * it then, and every level after it must still find its own signer. The later level the taker holds
  * and the level that would be left with nobody allowed to sign it, or null (also for a taker who
- * holds no later level: nothing changes).
+ * holds no later level: nothing changes). Only later levels that still need a signature count: one
+ * already approved on the current text (after a return to an earlier level, say) is passed when the
+ * chain climbs again (nextOpenLevel), so it needs no signer, and its holder nothing to keep free.
  */
-export function handOnDeadEnd(chain: readonly Position[], level: Position, taker: Signer, unit: readonly Signer[], drafterId: string): { holds: Position; stuck: Position } | null {
-  const later = chain.slice(chain.indexOf(level) + 1);
+export function handOnDeadEnd(chain: Pick<ChainState, 'levels' | 'approvals' | 'contentSha256'>, level: Position, taker: Signer, unit: readonly Signer[], drafterId: string): { holds: Position; stuck: Position } | null {
+  const after = chain.levels.indexOf(level);
+  const later = levelsToSign(chain.levels, chain.approvals, chain.contentSha256).filter((l) => chain.levels.indexOf(l) > after);
   const holds = later.find((l) => taker.positions.includes(l));
   if (!holds) return null;
   const stuck = unstaffedLevel(later, unit.filter((p) => p.id !== taker.id), drafterId);
@@ -173,9 +176,14 @@ export function allowedCommands(status: DraftStatus): CommandType[] {
   return Object.keys(TABLE[status]) as CommandType[];
 }
 
+/** The levels, in chain order, whose standing approval does not cover the current content: those still to sign. */
+export function levelsToSign(levels: readonly Position[], approvals: Approvals, contentSha256: string): Position[] {
+  return levels.filter((level) => approvals[level] !== contentSha256);
+}
+
 /** The first level, in chain order, whose standing approval does not cover the current content. */
 export function nextOpenLevel(levels: readonly Position[], approvals: Approvals, contentSha256: string): Position | null {
-  return levels.find((level) => approvals[level] !== contentSha256) ?? null;
+  return levelsToSign(levels, approvals, contentSha256)[0] ?? null;
 }
 
 function keepEditing(state: ChainState, command: { contentSha256: string }): Transition {

@@ -46,15 +46,16 @@ export function lastSeenVersion(draft: Pick<DraftView, 'reviews' | 'versions'>, 
  * signed this one, would leave that level with nobody to sign it (handOnDeadEnd) is not offered but
  * listed apart with the reason, as the service would refuse them.
  */
-export async function transferCandidates(db: Db, draft: Pick<DraftView, 'id' | 'unitId' | 'drafterId' | 'levels'>, assigneeId: string, level: Position) {
-  const unit = await signersOf(db, draft);
+export async function transferCandidates(db: Db, draft: Pick<DraftView, 'id' | 'unitId' | 'drafterId' | 'levels' | 'contentSha256'>, assigneeId: string, level: Position) {
+  const [unit, [row]] = await Promise.all([signersOf(db, draft), db.select({ approvals: drafts.approvals }).from(drafts).where(eq(drafts.id, draft.id))]);
+  const chain = { levels: draft.levels, approvals: row!.approvals, contentSha256: draft.contentSha256 };
   const allowed = unit.filter((c) => c.id !== assigneeId && maySign(c, level, draft.drafterId));
   // A holder of another level of this draft's chain may take this one, but cannot then sign their own
   // (nobody signs two levels): said beside the name, and offered last.
   const withLevel = allowed.map((c) => ({
     ...c,
     otherLevel: (c.positions.find((x) => x !== level && (draft.levels as readonly string[]).includes(x)) ?? null) as Position | null,
-    deadEnd: handOnDeadEnd(draft.levels, level, c, unit, draft.drafterId),
+    deadEnd: handOnDeadEnd(chain, level, c, unit, draft.drafterId),
   }));
   const rank = (c: (typeof withLevel)[number]) => (c.otherLevel ? 2 : c.positions.length ? 0 : 1);
   // Position holders first: they are who "another holder of authority" usually means.

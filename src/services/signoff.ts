@@ -12,7 +12,7 @@ import { calendarStamp } from './calendar';
 import { currentPositions, findPerson, hasRole, type Person } from './auth';
 import { canManage } from './accounts';
 import { inTransaction, type ServiceDeps } from './context';
-import { draftView, draftViewOf, lockDraft, readDraftView, step, transitioned, type DraftRow, type DraftView } from './drafts';
+import { currentVersion, draftView, draftViewOf, lockDraft, readDraftView, step, transitioned, type DraftRow, type DraftView } from './drafts';
 import { enqueue, message, outboxInsert } from './outbox';
 import { assertPublishable } from './publish-gate';
 import { appointedDuringReview, reassignReview, reviewToOpen, sharedPositionsLock, termsQuery } from './reviews';
@@ -593,7 +593,8 @@ export async function transferReview(db: Db, deps: ServiceDeps, actor: Person | 
     // A holder of a later level takes this one only if that level can still be signed by someone then.
     const unit = await signersOf(tx, draft);
     const taker = unit.find((p) => p.id === target.id) ?? { id: target.id, positions: held, signed: [] };
-    const deadEnd = handOnDeadEnd(draft.levels, review!.level, taker, unit, draft.drafterId);
+    const { contentSha256 } = await currentVersion(tx, draft);
+    const deadEnd = handOnDeadEnd({ levels: draft.levels, approvals: draft.approvals, contentSha256 }, review!.level, taker, unit, draft.drafterId);
     if (deadEnd) {
       const why = handOnDeadEndWords(deadEnd.holds, deadEnd.stuck);
       throw new AppError('conflict', { reason: words(`${target.name}：${why.zh}`, `${target.name} ${why.en}`) }, { field: 'toPersonId', deadEndLevel: deadEnd.stuck });
