@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiTokens, deliveries, dutyTemplates, outbox, people, reviews, units } from '../db/schema';
+import { apiTokens, deliveries, dutyObligations, dutyTemplates, outbox, people, reviews, units } from '../db/schema';
 import { hashToken } from '../src/lib/crypto';
 import { openDatabase } from '../db/node';
 import { silentLog } from '../src/lib/log';
@@ -424,9 +424,11 @@ describe('a worker process killed mid-send', () => {
   it('the job is taken up again after the lock expires and the mail is delivered once', async () => {
     const demo = await t.seed();
     // Only this test's draft should reach the sink: the seed's own messages are not its subject, nor
-    // the obligations the worker's sweep would create for the duties in force on today's date.
+    // the obligations the worker's sweep would create for the duties in force on today's date, nor
+    // the notices of those made in quiet hours, held for the morning.
     await t.runtime.database.db.update(outbox).set({ processedAt: new Date() });
     await t.runtime.database.db.update(dutyTemplates).set({ active: false });
+    await t.runtime.database.db.update(dutyObligations).set({ noticeAt: null });
     const hold = sink.holdNext();
     const first = startWorker();
     const draftId = await submitDraft(t, demo, '进程被杀测试');
