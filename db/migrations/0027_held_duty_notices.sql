@@ -1,2 +1,2 @@
-ALTER TABLE "duty_obligations" ADD COLUMN "notice_at" timestamp with time zone;--> statement-breakpoint
-CREATE INDEX "duty_obligations_notice_idx" ON "duty_obligations" USING btree ("notice_at") WHERE "duty_obligations"."notice_at" is not null;
+ALTER TABLE "duty_obligations" ADD COLUMN IF NOT EXISTS "notice_at" timestamp with time zone;--> statement-breakpoint
+CREATE INDEX IF NOT EXISTS "duty_obligations_notice_idx" ON "duty_obligations" USING btree ("notice_at") WHERE "duty_obligations"."notice_at" is not null;

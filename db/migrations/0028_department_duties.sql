@@ -1,5 +1,5 @@
 ALTER TABLE "duty_obligations" ALTER COLUMN "unit_id" DROP NOT NULL;--> statement-breakpoint
-CREATE UNIQUE INDEX "duty_obligations_department_period_key" ON "duty_obligations" USING btree ("template_id","period") WHERE "duty_obligations"."unit_id" is null;--> statement-breakpoint
+CREATE UNIQUE INDEX IF NOT EXISTS "duty_obligations_department_period_key" ON "duty_obligations" USING btree ("template_id","period") WHERE "duty_obligations"."unit_id" is null;--> statement-breakpoint
 -- Seed 004 第六条 has the university's 网络信息安全领导小组办公室 report every quarter (每季度向校党委和党委宣传部门
 -- 报告网络意识形态领域重要情况); the first default gave that report to every unit's secretary. It is the
 -- publicity department's own duty now (responsible 'publicity': one obligation a period, of no unit;
