@@ -50,7 +50,7 @@ const Comment = ({ text, l, reason = false }: { text: string | null; l: Locale; 
 
 /** The file a version was made to add (an upload with attach=true), by the name it was given. */
 const AddedFile = ({ data, l }: { data: Record<string, unknown>; l: Locale }) =>
-  str(data.fileName) ? <div class="muted">{t(l, `添加文件：${str(data.fileName)}`, `added ${str(data.fileName)}`)}</div> : null;
+  str(data.fileName) ? <div class="muted">{t(l, '添加文件：', 'added ')}<UserText l={l}>{str(data.fileName)}</UserText></div> : null;
 
 /** One audited event as a line of the timeline, in the reader's language. */
 function eventItem(d: DraftPageData, e: TimelineEvent, l: Locale): TimelineItem {
