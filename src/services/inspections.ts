@@ -9,6 +9,7 @@ import {
   type AutoFailItem, type GradeResult, type InspectionStatus,
   rectifyDeadlineOf,
 } from '../domain/inspection';
+import { isInService } from '../domain/account-lifecycle';
 import { formatInspectionCode, inspectionCodeError, parseInspectionCode, type Platform } from '../domain/inspection-code';
 import { registryLabel } from '../domain/registry-labels';
 import { AppError, invalidField, words } from '../lib/errors';
@@ -380,7 +381,7 @@ function verificationOf(row: VerifyRow, now: Date, publicUrl: string) {
   const status = codeStatus(row, now);
   return {
     code: row.code,
-    valid: status === 'valid' && row.accountStatus === 'registered',
+    valid: status === 'valid' && isInService(row.accountStatus),
     status,
     year: row.year,
     result: row.result ?? 'pass',

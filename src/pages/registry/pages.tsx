@@ -1,6 +1,6 @@
 import type { Child } from 'hono/jsx';
 import { ACCOUNT_STATUSES, ACCOUNT_TIERS } from '../../../db/schema';
-import { CODE_STATES, commentatorCover, termLapsed, type AccountCommand, type AccountRole, type CodeState } from '../../domain/account-lifecycle';
+import { CODE_STATES, commentatorCover, isInService, termLapsed, type AccountCommand, type AccountRole, type CodeState } from '../../domain/account-lifecycle';
 import { PLATFORMS } from '../../domain/inspection-code';
 import { registryLabel, type RegistryLabelGroup } from '../../domain/registry-labels';
 import { listed, type Locale } from '../../lib/i18n';
@@ -159,7 +159,7 @@ export function AccountPage(p: AccountPageProps) {
         <div class="actions">
           {a.allowedActions.includes('change') ? <LinkButton href={`/registry/${a.id}/change`} kind="secondary">{t(l, '变更', 'Change')}</LinkButton> : null}
           {/* Offered where the poster is served: a valid code on a registered account, as /verify has it. */}
-          {a.inspectionCode && a.inspectionCodeStatus === 'valid' && a.status === 'registered' ? <LinkButton href={`/registry/${a.id}/poster`} kind="secondary">{t(l, '编码海报', 'Code poster')}</LinkButton> : null}
+          {a.inspectionCode && a.inspectionCodeStatus === 'valid' && isInService(a.status) ? <LinkButton href={`/registry/${a.id}/poster`} kind="secondary">{t(l, '编码海报', 'Code poster')}</LinkButton> : null}
         </div>
       </div>
       {p.done ? <Notice tone="ok">{t(l, `已完成：${p.done}`, `Done: ${p.done}`)}</Notice> : null}
