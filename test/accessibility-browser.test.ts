@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Page } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
-import { hasChromium, noSideways, seededBrowser, type SeededBrowser } from './browser';
+import { hasChromium, noSideways, recordOutside, seededBrowser, type SeededBrowser } from './browser';
 import { prepareTour, TOUR, tourVisitors, type TourFixture } from './page-tour';
 
 /** axe-core from node_modules, put into each page by the test: nothing comes from a CDN. */
@@ -24,9 +24,8 @@ const WIDTHS = [{ width: 1280, height: 900 }, { width: 390, height: 844 }];
 
 interface Violation { rule: string; node: string; summary: string }
 
-/** Runs axe-core's rules on the page as it stands; one entry per failing node. */
+/** Runs axe-core's rules on the page as it stands (axe put in by the caller); one entry per failing node. */
 async function axeViolations(page: Page): Promise<Violation[]> {
-  await page.addScriptTag({ content: AXE_SOURCE });
   return page.evaluate(async (rules) => {
     type Result = { violations: { id: string; nodes: { target: string[]; failureSummary?: string }[] }[] };
     const axe = (window as unknown as { axe: { run(ctx: Document, opts: object): Promise<Result> } }).axe;
@@ -37,7 +36,12 @@ async function axeViolations(page: Page): Promise<Violation[]> {
 
 const slug = (path: string) => path.replaceAll(/[^A-Za-z0-9]+/g, '-').slice(0, 60);
 
-describe.skipIf(!hasChromium && !process.env.CI)('accessibility: every page passes axe-core at 1280 and 390 px and never scrolls sideways', () => {
+/**
+ * Each page of the tour is loaded once, as the person who uses it: with every request to another
+ * origin aborted and recorded (the offline test, test/offline-pages.test.ts, covers the rest), then
+ * looked at on a laptop and, resized, on a phone (the CSS's media queries apply as the width changes).
+ */
+describe.skipIf(!hasChromium && !process.env.CI)('accessibility: every page passes axe-core at 1280 and 390 px, never scrolls sideways, and asks no other origin', () => {
   let s: SeededBrowser;
   let tour: TourFixture;
   let visitors: ReturnType<typeof tourVisitors>;
@@ -50,17 +54,22 @@ describe.skipIf(!hasChromium && !process.env.CI)('accessibility: every page pass
   it.each(TOUR.map((stop) => ({ ...stop, name: `${stop.pattern}${stop.note ? ` (${stop.note})` : ''} as ${stop.as ?? 'nobody signed in'}` })))('$name', async (stop) => {
     const found: string[] = [];
     const path = stop.path(tour);
+    const page = await (await visitors.context(stop.as)).newPage();
+    const outside = await recordOutside(page, s.base);
+    await page.setViewportSize(WIDTHS[0]!);
+    const res = await page.goto(s.base + path, { waitUntil: 'networkidle' });
+    expect(res?.headers()['content-type'], path).toContain('text/html');
+    await stop.check(page, tour);
+    await page.addScriptTag({ content: AXE_SOURCE });
     for (const viewport of WIDTHS) {
-      const page = await (await visitors.context(stop.as)).newPage();
       await page.setViewportSize(viewport);
-      await page.goto(s.base + path, { waitUntil: 'networkidle' });
-      await stop.check(page, tour);
       for (const v of await axeViolations(page)) found.push(`${path} at ${viewport.width} px, ${v.rule}: ${v.node} — ${v.summary}`);
       // Usable on a phone: nothing wider than the screen, so no page scrolls sideways.
       if (!(await noSideways(page))) found.push(`${path} at ${viewport.width} px scrolls sideways`);
       await page.screenshot({ path: `test/artifacts/a11y${slug(stop.pattern + (stop.note ?? ''))}-${viewport.width}.png`, fullPage: true });
-      await page.close();
     }
+    await page.close();
+    expect(outside, `${path} asked another origin`).toEqual([]);
     expect(found).toEqual([]);
   }, 90_000);
 });

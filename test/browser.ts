@@ -55,6 +55,23 @@ export async function browserAs(t: TestEnv, browser: Browser, base: string, emai
   return context;
 }
 
+/**
+ * Aborts and records the page's every request to an origin other than `base`'s (a CDN script, a web
+ * font, a telemetry beacon): campus networks block them, so no page may need one. With the pages'
+ * CSP set aside (bypassCSP), this sees what the page's own code asks for, not only what CSP lets by.
+ */
+export async function recordOutside(page: Page, base: string): Promise<string[]> {
+  const outside: string[] = [];
+  const origin = new URL(base).origin;
+  await page.route('**/*', (route) => {
+    const url = route.request().url();
+    if (url.startsWith('data:') || url.startsWith('blob:') || new URL(url).origin === origin) return route.continue();
+    outside.push(url);
+    return route.abort('blockedbyclient');
+  });
+  return outside;
+}
+
 export const noSideways = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
 
 type Demo = Awaited<ReturnType<TestEnv['seed']>>;
