@@ -321,7 +321,9 @@ describe.skipIf(!hasChromium && !process.env.CI)('the draft form guards what is 
   });
 
   it('looks right in both languages on a laptop and a phone', async () => {
-    for (const [width, lang] of [[1366, 'zh'], [1366, 'en'], [375, 'zh'], [375, 'en']] as const) {
+    // Chinese on the phone, as most drafters meet it, and English on a laptop: each language and each
+    // width once (the tour's accessibility test sees the new-draft page in Chinese at both widths).
+    for (const [width, lang] of [[375, 'zh'], [1366, 'en']] as const) {
       const tag = `${lang}-${width}`;
       const context = await drafter({ width, height: 900 }, width < 500 ? { isMobile: true, hasTouch: true } : {});
       const q = lang === 'en' ? '?lang=en' : '';
