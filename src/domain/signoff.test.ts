@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DRAFT_STATUSES, POSITIONS, type DraftStatus } from '../../db/schema';
-import { IllegalTransition, allowedCommands, handOnDeadEnd, handOnDeadEndWords, levelsToSign, nextOpenLevel, transition, unstaffedLevel, type ChainState, type Command, type Signer } from './signoff';
+import { DRAFT_STATUSES, POSITIONS, type DraftStatus, type Position } from '../../db/schema';
+import { IllegalTransition, allowedCommands, assigneeOf, doubledHolderWords, doubledHolders, handOnDeadEnd, handOnDeadEndWords, levelsToSign, nextOpenLevel, transition, unstaffedLevel, type ChainState, type Command, type Decided, type Signer } from './signoff';
 
 const levels = POSITIONS;
 const state = (over: Partial<ChainState> = {}): ChainState => ({ status: 'draft', levels, currentLevel: null, contentSha256: 'v1', approvals: {}, ...over });
@@ -183,5 +183,53 @@ describe('a hand-on never leaves a later level with nobody allowed to sign it', 
     const said = handOnDeadEndWords('secretary', 'secretary');
     expect(said.zh).toBe('另审本稿件“学院书记”级别；若由其审核本级，届时“学院书记”级别将无人可以签署（学院书记的审核只能转交本单位的院长）');
     expect(said.en).toContain("nobody could sign at the secretary's level then (a review at the secretary's level can be handed only to the unit's dean)");
+  });
+});
+
+describe('whom a level goes to: someone who may sign it, else its holder, who hands it on', () => {
+  const holders = { section_head: 'head', deputy_leader: 'deputy', publicity_officer: 'officer', secretary: 'secretary' } as const;
+
+  it('each level to its holder when he may sign it; nobody when the post is vacant', () => {
+    for (const level of levels) expect(assigneeOf(level, holders, [], 'drafter')).toBe(holders[level]);
+    expect(assigneeOf('secretary', { section_head: 'head' }, [], 'drafter')).toBeNull();
+  });
+
+  it('a holder who may not sign it: to who decided that level of this draft before, the latest who still may', () => {
+    // The clerk signed the section head's level (handed to him), then the section head took and signed the officer's.
+    const decided: Decided[] = [{ personId: 'clerk', level: 'section_head' }, { personId: 'deputy', level: 'deputy_leader' }, { personId: 'head', level: 'publicity_officer' }];
+    expect(assigneeOf('section_head', holders, decided, 'drafter')).toBe('clerk');
+    // The latest who may: not the temp, who has since signed another level.
+    const later: Decided[] = [{ personId: 'clerk', level: 'section_head' }, { personId: 'temp', level: 'section_head' }, { personId: 'temp', level: 'secretary' }, { personId: 'head', level: 'publicity_officer' }];
+    expect(assigneeOf('section_head', holders, later, 'drafter')).toBe('clerk');
+    // The drafter appointed to the level: to who signed it before.
+    expect(assigneeOf('section_head', { ...holders, section_head: 'drafter' }, [{ personId: 'head', level: 'section_head' }], 'drafter')).toBe('head');
+  });
+
+  it('a leader\'s level goes back only to someone who still holds an office allowed it', () => {
+    const signedBySecretaryAsOfficer: Decided[] = [{ personId: 'formerDean', level: 'secretary' }, { personId: 'secretary', level: 'publicity_officer' }];
+    expect(assigneeOf('secretary', holders, signedBySecretaryAsOfficer, 'drafter')).toBe('secretary');
+    expect(assigneeOf('secretary', { ...holders, dean: 'formerDean' }, signedBySecretaryAsOfficer, 'drafter')).toBe('formerDean');
+  });
+
+  it('nobody else may: to its holder all the same, who is told he is barred and hands it on (转交)', () => {
+    expect(assigneeOf('section_head', { ...holders, section_head: 'drafter' }, [], 'drafter')).toBe('drafter');
+    expect(assigneeOf('deputy_leader', { ...holders, section_head: 'deputy' }, [{ personId: 'deputy', level: 'section_head' }], 'drafter')).toBe('deputy');
+  });
+});
+
+describe('one person holding two levels of a unit’s chain is found and said', () => {
+  it('names him with his levels in chain order; offices and levels left out of the chain do not count', () => {
+    const holders = [
+      { position: 'deputy_leader', personId: 'zhang' }, { position: 'section_head', personId: 'zhang' }, { position: 'publicity_officer', personId: 'zhao' },
+      { position: 'secretary', personId: 'chen' }, { position: 'dean', personId: 'chen' },
+    ] as const;
+    expect(doubledHolders(levels, holders)).toEqual([{ personId: 'zhang', levels: ['section_head', 'deputy_leader'] }]);
+    expect(doubledHolders(['deputy_leader', 'publicity_officer', 'secretary'], holders)).toEqual([]);
+  });
+
+  it('the warning says which level he will have to hand on and what resolves it', () => {
+    const said = doubledHolderWords('张副院长', ['section_head', 'deputy_leader']);
+    expect(said.zh).toBe('张副院长同时担任本单位审核链中的“系室负责人”、“分管院领导”：同一人不能签署同一稿件的两个审核级别，每份稿件的“分管院领导”级别审核都须由其转交他人。请任命他人担任其中的岗位，或调整本单位的审核链');
+    expect(said.en).toBe("张副院长 holds section head and deputy leader in charge of this unit's chain: one person cannot sign two levels of one draft, so every draft's review at the deputy leader in charge's level will have to be handed on by them. Appoint someone else to one of them, or change the unit's chain");
   });
 });

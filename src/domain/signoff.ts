@@ -68,6 +68,58 @@ export interface Signer {
 /** May this person sign `level` of the draft: not its drafter, allowed the level, and no other level of it signed. */
 export const maySign = (p: Signer, level: Position, drafterId: string) => p.id !== drafterId && mayTakeLevel(level, p.positions) && p.signed.every((l) => l === level);
 
+/** A decision on the draft as its assignments read it: who decided at which level (returns count: a level decided is a level signed). */
+export interface Decided {
+  personId: string;
+  level: Position;
+}
+
+/** The positions a person holds in the unit, from its holders (position → person). */
+const positionsOf = (holders: Partial<Record<AnyPosition, string>>, personId: string) =>
+  (Object.keys(holders) as AnyPosition[]).filter((p) => holders[p] === personId);
+
+/**
+ * Who reviews `level` of a draft when the chain reaches it: the level's holder if he may sign it
+ * (maySign); else whoever decided this level of this draft before and still may, the latest first
+ * (it was handed to them, or they held the post then: a level sent back goes to who signed it, not
+ * to a holder who has since signed another level or who wrote the draft); else the holder all the
+ * same, who is told he is barred and hands it on (转交) — the drafter holding a level names his
+ * stand-in that way. null: the post is vacant. `holders`: the unit's positions now (position →
+ * person); `decided`: the decisions on this draft, oldest first, by people still active in the unit.
+ */
+export function assigneeOf(level: Position, holders: Partial<Record<AnyPosition, string>>, decided: readonly Decided[], drafterId: string): string | null {
+  const holderId = holders[level];
+  if (!holderId) return null;
+  const signerOf = (id: string): Signer => ({ id, positions: positionsOf(holders, id), signed: decided.filter((d) => d.personId === id).map((d) => d.level) });
+  const before = decided.filter((d) => d.level === level).map((d) => d.personId).reverse();
+  return [...new Set([holderId, ...before])].find((id) => maySign(signerOf(id), level, drafterId)) ?? holderId;
+}
+
+/**
+ * The people who hold two or more levels of a unit's chain (one person may hold two posts; small
+ * units do), with those levels in chain order: each of them can sign only one level of a draft,
+ * so each draft's later one reaches him only for him to hand it on (转交; assigneeOf).
+ */
+export function doubledHolders(levels: readonly Position[], holders: readonly { position: AnyPosition; personId: string }[]): { personId: string; levels: Position[] }[] {
+  const byPerson = new Map<string, Position[]>();
+  for (const level of levels) {
+    const personId = holders.find((h) => h.position === level)?.personId;
+    if (personId) byPerson.set(personId, [...(byPerson.get(personId) ?? []), level]);
+  }
+  return [...byPerson].filter(([, held]) => held.length > 1).map(([personId, held]) => ({ personId, levels: held }));
+}
+
+/** What an appointment that leaves one person holding two levels of the chain is warned of. */
+export function doubledHolderWords(name: string, levels: readonly Position[]): Words {
+  const rest = levels.slice(1);
+  const zhRest = rest.map((l) => `“${label('level', l)}”`).join('、');
+  const enRest = rest.map((l) => label('level', l, 'en')).join(' and ');
+  return words(
+    `${name}同时担任本单位审核链中的${levels.map((l) => `“${label('level', l)}”`).join('、')}：同一人不能签署同一稿件的两个审核级别，每份稿件的${zhRest}级别审核都须由其转交他人。请任命他人担任其中的岗位，或调整本单位的审核链`,
+    `${name} holds ${levels.map((l) => label('level', l, 'en')).join(' and ')} of this unit's chain: one person cannot sign two levels of one draft, so every draft's review at the ${enRest}'s level${rest.length > 1 ? 's' : ''} will have to be handed on by them. Appoint someone else to one of them, or change the unit's chain`,
+  );
+}
+
 /**
  * The first of `levels`, in chain order, that could not be signed if each level needs a different
  * person allowed to sign it (nobody signs two levels); null when all can be. A matching of levels to

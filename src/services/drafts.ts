@@ -14,7 +14,7 @@ import { enqueue } from './outbox';
 import { canManage } from './accounts';
 import { assertPublishable } from './publish-gate';
 import { rescheduleOpenReview } from './reminders';
-import { appointedDuringReview, holderOf, openReview, sharedPositionsLock, supersedeLinks, termsQuery } from './reviews';
+import { appointedDuringReview, holdersJson, openReview, sharedPositionsLock, supersedeLinks, termsQuery } from './reviews';
 import { composeVersion, fileView, loadWordMatcher, type ComposedVersion } from './versions';
 
 export type DraftRow = typeof drafts.$inferSelect;
@@ -270,11 +270,10 @@ export async function submitDraft(db: Db, deps: ServiceDeps, actor: Person, draf
     const resubmit = draft.status === 'returned';
     await assertScreenPasses(tx, draft, version);
     // The chain is taken afresh from the unit at each submit; a vacant position is refused now, not mid-chain.
-    const [unit] = await tx.select({ chain: units.chain }).from(units).where(eq(units.id, draft.unitId));
+    const [unit] = await tx.select({ chain: units.chain, holders: holdersJson(sql`${draft.unitId}`) }).from(units).where(eq(units.id, draft.unitId));
     const levels = resubmit ? draft.levels : unit!.chain.levels;
     const t = step({ ...draft, levels }, version.contentSha256, { type: 'submit' });
-    const vacant: Position[] = [];
-    for (const level of levels) if (!(await holderOf(tx, draft.unitId, level))) vacant.push(level);
+    const vacant = levels.filter((level) => !unit!.holders[level]);
     if (vacant.length) throw new AppError('conflict', { reason: words(`审核岗位空缺：${vacant.map((l) => label('level', l)).join('、')}`, `vacant positions: ${vacant.map((l) => label('level', l, 'en')).join(', ')}`) }, { vacant });
     await assertPublishable(tx, { unitId: draft.unitId, accountIds: await accountIdsOf(tx, draftId) }, 'submit', deps.now(), (a) => canManage(tx, actor, a));
     const now = deps.now();

@@ -2,7 +2,7 @@ import { and, asc, eq, gt, ilike, inArray, isNull, ne, notInArray, or, sql, type
 import type { Db } from '../../db/client';
 import { accountRoles, accounts, apiTokens, drafts, loginLinks, draftVersions, people, positionTerms, reviews, sessions, units, POSITIONS, type ChainSettings, type AnyPosition, type Position, type Role } from '../../db/schema';
 import { emailDomainAllowed } from '../domain/email';
-import { mayTakeLevel } from '../domain/signoff';
+import { doubledHolderWords, doubledHolders, mayTakeLevel } from '../domain/signoff';
 import { AppError, words } from '../lib/errors';
 import { label } from '../lib/i18n';
 import { appendAudit } from './audit';
@@ -235,7 +235,7 @@ export async function assignPosition(db: Db, deps: ServiceDeps, actor: Person, u
       .select()
       .from(positionTerms)
       .where(and(eq(positionTerms.unitId, unitId), eq(positionTerms.position, position), isNull(positionTerms.endedAt)));
-    if (current?.personId === personId) return { unitId, position, personId, since: current.startedAt, handedOver: 0, changed: false };
+    if (current?.personId === personId) return { unitId, position, personId, since: current.startedAt, handedOver: 0, changed: false, warnings: await doubledWarnings(tx, unitId, personId) };
     // Told before the change takes effect, so an appointment cannot silence its own alert: the
     // outgoing holder, and the secretary as the unit had one until now (a new secretary included).
     const notifyIds = [...new Set([current?.personId, await holderOf(tx, unitId, 'secretary')].filter((id): id is string => !!id))];
@@ -256,8 +256,25 @@ export async function assignPosition(db: Db, deps: ServiceDeps, actor: Person, u
     const returned = current && current.personId !== personId ? await returnUntakeable(tx, actor.id, current.personId, unitId, now) : 0;
     await appendAudit(tx, { actorId: actor.id, action: 'position.assigned', subjectType: 'unit', subjectId: unitId, data: { position, personId, previous: current?.personId ?? null, handedOver: pending.length, returned, notified: notifyIds }, at: now });
     if (notifyIds.length) await enqueue(tx, 'position.assigned', { unitId, position, personId, previousId: current?.personId ?? null, byId: actor.id, notifyIds, at: now.toISOString() });
-    return { unitId, position, personId, since: term!.startedAt, handedOver: pending.length, changed: true };
+    return { unitId, position, personId, since: term!.startedAt, handedOver: pending.length, changed: true, warnings: await doubledWarnings(tx, unitId, personId) };
   });
+}
+
+/**
+ * What an appointment is warned of (it is not refused: small units do have one person in two
+ * posts): the appointee now holds two or more levels of the unit's chain, and nobody signs two
+ * levels of a draft, so each draft's later one reaches him only for him to hand it on (转交) until
+ * someone else holds it or the chain leaves it out.
+ */
+async function doubledWarnings(tx: Db, unitId: string, personId: string) {
+  const [[unit], holders] = await Promise.all([
+    tx.select({ chain: units.chain }).from(units).where(eq(units.id, unitId)),
+    tx.select({ position: positionTerms.position, personId: positionTerms.personId, name: people.name }).from(positionTerms).innerJoin(people, eq(people.id, positionTerms.personId))
+      .where(and(eq(positionTerms.unitId, unitId), isNull(positionTerms.endedAt))),
+  ]);
+  const name = holders.find((h) => h.personId === personId)?.name ?? '';
+  return doubledHolders(unit!.chain.levels, holders).filter((d) => d.personId === personId)
+    .map((d) => ({ code: 'holds_two_levels' as const, personId, levels: d.levels, message: doubledHolderWords(name, d.levels) }));
 }
 
 /** A review handed to someone personally goes back to the holder of its level, on the record with why. */

@@ -1,6 +1,7 @@
 import { and, eq, gt, inArray, isNull, sql, type SQLWrapper } from 'drizzle-orm';
 import type { Db } from '../../db/client';
-import { auditEvents, drafts, linkTokens, positionTerms, reviews, units, type AnyPosition, type ChainSettings, type Position, type Urgency } from '../../db/schema';
+import { auditEvents, decisions, drafts, linkTokens, people, positionTerms, reviews, units, type AnyPosition, type ChainSettings, type Position, type Urgency } from '../../db/schema';
+import { assigneeOf, type Decided } from '../domain/signoff';
 import { AppError, words } from '../lib/errors';
 import { label } from '../lib/i18n';
 import { enqueue, type OutboxTopics } from './outbox';
@@ -35,34 +36,54 @@ export async function holderOf(db: Db, unitId: string, position: AnyPosition): P
   return term?.personId ?? null;
 }
 
+/** A unit's positions held now, as one JSON object (position → person): whom each level goes to. */
+export const holdersJson = (unitId: SQLWrapper) =>
+  sql<Partial<Record<AnyPosition, string>>>`(select coalesce(json_object_agg(${positionTerms.position}, ${positionTerms.personId}), '{}'::json) from ${positionTerms} where ${positionTerms.unitId} = ${unitId} and ${positionTerms.endedAt} is null)`;
+
 /**
- * Opens the review of one level on one version, assigned to the position's holder, and announces
- * it: one read (holder, the unit's SLAs, the draft's urgency, the calendar in force), then the
- * review and its outbox row sent together (the review's id is made here, so neither waits).
+ * The decisions on a draft (who, at which level, oldest first) by people still active in its unit,
+ * as one JSON array: what each has signed, and who took a level of it before (assigneeOf). Read
+ * through the decisions' draft index.
+ */
+export const decidedJson = (draftId: SQLWrapper, unitId: SQLWrapper) => sql<Decided[]>`(
+  select coalesce(json_agg(json_build_object('personId', ${decisions.personId}, 'level', ${decisions.level}) order by ${decisions.createdAt}), '[]'::json)
+  from ${decisions} inner join ${people} on ${people.id} = ${decisions.personId}
+  where ${decisions.draftId} = ${draftId} and ${people.deactivatedAt} is null
+    and (${people.unitId} = ${unitId} or exists (select 1 from ${positionTerms} where ${positionTerms.personId} = ${people.id} and ${positionTerms.unitId} = ${unitId} and ${positionTerms.endedAt} is null)))`;
+
+/** Whom a draft's levels may go to: its unit's holders now, its drafter, the decisions on it (assigneeOf reads these). */
+export interface AssignmentFacts { holders: Partial<Record<AnyPosition, string>>; decided: Decided[]; drafterId: string }
+
+const assignmentColumns = { holders: holdersJson(drafts.unitId), decided: decidedJson(drafts.id, drafts.unitId), drafterId: drafts.drafterId };
+
+/**
+ * Opens the review of one level on one version, assigned as assigneeOf says, and announces it: one read (the unit's holders, the decisions on the draft, the
+ * unit's SLAs, the draft's urgency, the calendar in force), then the review and its outbox row sent
+ * together (the review's id is made here, so neither waits).
  */
 export async function openReview(
   tx: Db,
   args: { draftId: string; unitId: string; versionId: string; round: number; level: Position; reason: AssignReason; now: Date },
 ): Promise<string> {
   const [facts] = await tx
-    .select({ holder: sql<string | null>`(${holderQuery(tx, args.unitId, args.level).limit(1)})`, chain: units.chain, urgency: drafts.urgency, calendar: calendarStamp })
+    .select({ ...assignmentColumns, chain: units.chain, urgency: drafts.urgency, calendar: calendarStamp })
     .from(drafts)
     .innerJoin(units, eq(units.id, drafts.unitId))
     .where(eq(drafts.id, args.draftId));
-  const review = await reviewToOpen(tx, args, facts);
+  const review = await reviewToOpen(tx, args, facts!);
   await Promise.all([tx.insert(reviews).values(review), enqueue(tx, 'review.assigned', { reviewId: review.id, reason: args.reason })]);
   return review.id;
 }
 
-/** What opening a level needs besides the draft: the position's holder now, the unit's chain (its SLAs), the draft's urgency, the calendar's stamp. */
-export interface LevelFacts { holder: string | null; chain: ChainSettings; urgency: Urgency; calendar: string }
+/** What opening a level needs besides the draft: whom it may go to, the unit's chain (its SLAs), the draft's urgency, the calendar's stamp. */
+export interface LevelFacts extends AssignmentFacts { chain: ChainSettings; urgency: Urgency; calendar: string }
 
 /**
  * The row of the review that opens a level, from facts already read (a link decision reads them with
- * everything else it needs); refused when the position is vacant.
+ * everything else it needs), assigned as assigneeOf says; refused when the position is vacant.
  */
-export async function reviewToOpen(tx: Db, args: { draftId: string; versionId: string; round: number; level: Position; now: Date }, facts: LevelFacts | undefined) {
-  const assigneeId = facts?.holder;
+export async function reviewToOpen(tx: Db, args: { draftId: string; versionId: string; round: number; level: Position; now: Date }, facts: LevelFacts) {
+  const assigneeId = assigneeOf(args.level, facts.holders, facts.decided, facts.drafterId);
   if (!assigneeId) throw new AppError('conflict', { reason: words(`岗位“${label('level', args.level)}”空缺，请先任命`, `the ${label('level', args.level, 'en')} position is vacant; appoint someone first`) }, { position: args.level });
   const schedule = scheduleReview(await workCalendarOf(tx, facts.calendar), facts.chain.sla?.[args.level], facts.urgency, args.now);
   return { id: crypto.randomUUID(), draftId: args.draftId, versionId: args.versionId, round: args.round, level: args.level, assigneeId, assignedAt: args.now, ...schedule } satisfies typeof reviews.$inferInsert;

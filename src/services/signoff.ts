@@ -15,7 +15,7 @@ import { inTransaction, type ServiceDeps } from './context';
 import { currentVersion, draftView, draftViewOf, lockDraft, readDraftView, step, transitioned, type DraftRow, type DraftView } from './drafts';
 import { enqueue, message, outboxInsert } from './outbox';
 import { assertPublishable } from './publish-gate';
-import { appointedDuringReview, reassignReview, reviewToOpen, sharedPositionsLock, termsQuery } from './reviews';
+import { appointedDuringReview, decidedJson, holdersJson, reassignReview, reviewToOpen, sharedPositionsLock, termsQuery } from './reviews';
 
 type LinkRow = typeof linkTokens.$inferSelect;
 type NewDecision = typeof decisions.$inferInsert;
@@ -389,7 +389,8 @@ const decisionStatements = {
         review: { id: reviews.id, versionId: reviews.versionId, assigneeId: reviews.assigneeId, level: reviews.level, status: reviews.status },
         version: { id: draftVersions.id, no: draftVersions.no, contentSha256: draftVersions.contentSha256 },
         otherLevel: sql<Position | null>`(${otherLevelSigned(db, reviews)})`,
-        holders: sql<Partial<Record<Position, string>>>`(select coalesce(json_object_agg(${positionTerms.position}, ${positionTerms.personId}), '{}'::json) from ${positionTerms} where ${positionTerms.unitId} = ${sql.placeholder('unitId')} and ${positionTerms.endedAt} is null)`,
+        holders: holdersJson(sql.placeholder('unitId')),
+        decided: decidedJson(reviews.draftId, sql.placeholder('unitId')),
         chain: units.chain,
         calendar: calendarStamp,
       })
@@ -483,7 +484,7 @@ export async function decideByLink(db: Db, deps: ServiceDeps, token: string, inp
     if (!draft) throw new AppError('link_not_found');
     validateDecision(input);
     const now = deps.now();
-    const { link, review, version, otherLevel, holders, chain, calendar, terms } = await linkUnderLock(tx, tokenHash, draft);
+    const { link, review, version, otherLevel, holders, decided, chain, calendar, terms } = await linkUnderLock(tx, tokenHash, draft);
     const problem = linkProblem(link, review, now);
     if (problem) throw problem.code === 'link_used' ? await usedBy(tx, review.id, link.personId) : problem;
     const conflict = dutyConflict(review.assigneeId, draft.drafterId, otherLevel);
@@ -499,9 +500,11 @@ export async function decideByLink(db: Db, deps: ServiceDeps, token: string, inp
       const signer = (await findPerson(tx, review.assigneeId))!;
       await assertPublishable(tx, { unitId: draft.unitId, accountIds }, 'approve', deps.now(), (a) => canManage(tx, signer, a));
     }
-    // The next level's review, from the facts read above (refused here, before any write, when its position is vacant).
+    // The next level's review, from the facts read above and this decision (refused here, before any
+    // write, when its position is vacant).
+    const facts = { holders, decided: [...decided, { personId: review.assigneeId, level: review.level }], drafterId: draft.drafterId, chain, urgency: draft.urgency, calendar };
     const next = t.openLevel
-      ? await reviewToOpen(tx, { draftId: draft.id, versionId: version.id, round: draft.round, level: t.openLevel, now }, { holder: holders[t.openLevel] ?? null, chain, urgency: draft.urgency, calendar })
+      ? await reviewToOpen(tx, { draftId: draft.id, versionId: version.id, round: draft.round, level: t.openLevel, now }, facts)
       : null;
     const appointedAt = appointedDuringReview(terms, { personId: review.assigneeId, unitId: draft.unitId, position: review.level, at: now });
     const events: AuditInput[] = [{

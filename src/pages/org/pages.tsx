@@ -1,4 +1,5 @@
 import { ALL_POSITIONS, ROLES } from '../../../db/schema';
+import { doubledHolderWords, doubledHolders } from '../../domain/signoff';
 import { label, labelled, type Locale } from '../../lib/i18n';
 import type { getUnit, listPeople, listUnits } from '../../services/org';
 import { t, type PageCtx } from '../components/context';
@@ -134,6 +135,10 @@ export function UnitPage(p: { ctx: PageCtx; unit: UnitView; robots: Record<strin
       <h1>{u.name} <span class="meta mono">{u.code}</span></h1>
       {p.done ? <Notice tone="ok">{p.done}</Notice> : null}
       <ErrorSummary errors={p.errors ?? {}} l={l} />
+      {/* Allowed (small units have one person in two posts), but said wherever the unit is looked at: each draft's later level of his must be handed on meanwhile. */}
+      {doubledHolders(u.chain.levels, u.positions).map((d) => (
+        <div class="doubled-holder"><Notice tone="warn">{doubledHolderWords(u.positions.find((h) => h.personId === d.personId)!.name, d.levels).in(l)}</Notice></div>
+      ))}
       <Card title={t(l, '审核链与时限', 'Chain and service levels')}>
         <Table
           head={[t(l, '级别', 'Level'), t(l, '普通（工作小时）', 'Normal (working hours)'), t(l, '加急（小时）', 'Urgent (hours)')]}

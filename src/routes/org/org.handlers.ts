@@ -1,4 +1,5 @@
 import type { AppRouteHandler } from '../../lib/http';
+import { localeOf } from '../../lib/i18n';
 import { currentPositions, requireRole, requireUnitAccess } from '../../services/auth';
 import * as org from '../../services/org';
 import { isRoute } from '../../notify/channel';
@@ -62,7 +63,8 @@ export const assignPosition: AppRouteHandler<typeof routes.assignPosition> = asy
   requireRole(person, 'admin', 'publicity');
   const { unitId, position } = c.req.valid('param');
   const term = await org.assignPosition(deps.db, deps, person, unitId, position, c.req.valid('json').personId);
-  return c.json({ ...term, since: term.since.toISOString() }, 200);
+  const locale = localeOf(c);
+  return c.json({ ...term, since: term.since.toISOString(), warnings: term.warnings.map((w) => ({ ...w, message: w.message.in(locale) })) }, 200);
 };
 
 export const setNotifications: AppRouteHandler<typeof routes.setNotifications> = async (c) => {

@@ -129,7 +129,13 @@ export const assignPosition = createRoute({
     ...jsonBody(z.strictObject({ personId: uuid() })),
   },
   responses: {
-    200: jsonResponse(z.object({ unitId: uuid(), position: z.enum(ALL_POSITIONS), personId: uuid(), since: z.string(), handedOver: z.number().int(), changed: z.boolean().openapi({ description: 'false when the person already held the position (nothing was changed)' }) }), 'The new term'),
+    200: jsonResponse(z.object({
+      unitId: uuid(), position: z.enum(ALL_POSITIONS), personId: uuid(), since: z.string(), handedOver: z.number().int(),
+      changed: z.boolean().openapi({ description: 'false when the person already held the position (nothing was changed)' }),
+      warnings: z.array(z.object({
+        code: z.literal('holds_two_levels'), personId: uuid(), levels: z.array(z.enum(POSITIONS)), message: z.string(),
+      })).openapi({ description: 'The appointment stands, but the person now holds these levels of the unit\'s chain: nobody signs two levels of one draft, so each draft\'s later one of them reaches this person only to be handed on (转交) until someone else holds one of them or the chain leaves it out' }),
+    }), 'The new term'),
     ...errors(400, 401, 403, 404),
   },
 });
