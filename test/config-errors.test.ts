@@ -4,6 +4,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { cliArgs } from './support/cli';
 import { refusal } from '../src/cli/commands';
 import { ConfigError, parseConfig } from '../src/config';
 
@@ -63,7 +64,7 @@ describe('configuration refusals', () => {
   it('the CLI answers a bad variable in the language asked for, without opening a database', { timeout: 60_000 }, async () => {
     const { DATABASE_URL: _unused, ...env } = process.env;
     const answer = await new Promise<{ code: number; out: { error: { code: string; message: string } } }>((resolve) => {
-      execFile('npx', ['tsx', 'src/cli.ts', 'demo', '--lang', 'en'], { env: { ...env, PORT: 'abc', PGLITE_DIR: '/nonexistent/never-opened' } }, (err, stdout) =>
+      execFile(process.execPath, cliArgs(['demo', '--lang', 'en']), { env: { ...env, PORT: 'abc', PGLITE_DIR: '/nonexistent/never-opened' } }, (err, stdout) =>
         resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, out: JSON.parse(stdout.trim().split('\n').at(-1)!) }));
     });
     expect(answer.code).not.toBe(0);

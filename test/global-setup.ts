@@ -1,12 +1,16 @@
+import { join } from 'node:path';
 import postgres from 'postgres';
 import type { TestProject } from 'vitest/node';
 import { migrateDatabase, openDatabase } from '../db/node';
+import { buildDist, root } from '../scripts/build';
 import { ADMIN_URL, databaseUrl } from './database-url';
 
 declare module 'vitest' {
   export interface ProvidedContext {
     /** A database migrated once for this run; each test file's database is a copy of it (see createTestEnv). */
     pgTemplate: string;
+    /** src/cli.ts built for this run (test/support/cli.ts). */
+    cliBundle: string;
   }
 }
 
@@ -28,6 +32,10 @@ export default async function setup(project: TestProject) {
     await database.close();
   }
   project.provide('pgTemplate', name);
+  // One folder below the root, as dist/ is, so the bundle finds db/migrations as the server's does.
+  const cliDir = join(root, 'dist-test');
+  await buildDist({ entryPoints: { cli: 'src/cli.ts' }, outdir: cliDir });
+  project.provide('cliBundle', join(cliDir, 'cli.mjs'));
   return async () => {
     await admin.unsafe(`drop database if exists ${name} with (force)`);
     await admin.end();
