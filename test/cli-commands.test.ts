@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { desc, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cliArgs } from './support/cli';
+import { entryArgs } from './support/entries';
 import { auditEvents, people } from '../db/schema';
 import { databaseRefusal } from '../db/node';
 import { cliLocale, parseCommandLine, refusal, runCommand, type CommandContext, type CommandLine } from '../src/cli/commands';
@@ -20,11 +20,11 @@ import { rowsOf } from './registry-fixtures';
 const SECRET = 'test-secret-0123456789abcdef0123456789abcdef';
 const CJK = /[\u4e00-\u9fff]/;
 
-/** The CLI as a separate process (test/support/cli.ts), with its own environment. */
+/** The CLI as a separate process (test/support/entries.ts), with its own environment. */
 function cli(args: string[], env: Record<string, string>): Promise<{ code: number; out: any }> {
   const { DATABASE_URL: _unused, LANG: _lang, LC_ALL: _all, LC_MESSAGES: _messages, ...inherited } = process.env;
   return new Promise((resolve) => {
-    execFile(process.execPath, cliArgs(args), { env: { ...inherited, APP_SECRET: SECRET, LOG_LEVEL: 'silent', ...env } }, (err, stdout) =>
+    execFile(process.execPath, entryArgs('cli', args), { env: { ...inherited, APP_SECRET: SECRET, LOG_LEVEL: 'silent', ...env } }, (err, stdout) =>
       resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, out: JSON.parse(stdout.trim().split('\n').at(-1)!) }));
   });
 }

@@ -4,7 +4,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cliArgs } from './support/cli';
+import { entryArgs } from './support/entries';
 import { refusal } from '../src/cli/commands';
 import { ConfigError, parseConfig } from '../src/config';
 
@@ -64,7 +64,7 @@ describe('configuration refusals', () => {
   it('the CLI answers a bad variable in the language asked for, without opening a database', { timeout: 60_000 }, async () => {
     const { DATABASE_URL: _unused, ...env } = process.env;
     const answer = await new Promise<{ code: number; out: { error: { code: string; message: string } } }>((resolve) => {
-      execFile(process.execPath, cliArgs(['demo', '--lang', 'en']), { env: { ...env, PORT: 'abc', PGLITE_DIR: '/nonexistent/never-opened' } }, (err, stdout) =>
+      execFile(process.execPath, entryArgs('cli', ['demo', '--lang', 'en']), { env: { ...env, PORT: 'abc', PGLITE_DIR: '/nonexistent/never-opened' } }, (err, stdout) =>
         resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, out: JSON.parse(stdout.trim().split('\n').at(-1)!) }));
     });
     expect(answer.code).not.toBe(0);
@@ -79,7 +79,7 @@ describe('configuration refusals', () => {
     try {
       const { DATABASE_URL: _unused, ...env } = process.env;
       const done = await new Promise<{ code: number; stderr: string }>((resolve) => {
-        execFile(process.execPath, ['--import', 'tsx', 'src/node.ts'], { env: { ...env, PORT: String(port), PGLITE_DIR: join(dir, 'pglite'), APP_SECRET: 'p'.repeat(32), LOG_LEVEL: 'silent', QUEUE_PREFIX: 'port-taken' } }, (err, _stdout, stderr) =>
+        execFile(process.execPath, entryArgs('node'), { env: { ...env, PORT: String(port), PGLITE_DIR: join(dir, 'pglite'), APP_SECRET: 'p'.repeat(32), LOG_LEVEL: 'silent', QUEUE_PREFIX: 'port-taken' } }, (err, _stdout, stderr) =>
           resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stderr }));
       });
       expect(done.code, done.stderr).toBe(2);
@@ -102,7 +102,7 @@ describe('configuration refusals', () => {
       writeFileSync(join(dir, 'pglite.pid'), String(process.pid));
       const { DATABASE_URL: _unused, ...env } = process.env;
       const done = await new Promise<{ code: number; stderr: string }>((resolve) => {
-        execFile(process.execPath, ['--import', 'tsx', 'src/node.ts'], { env: { ...env, PORT: '1', PGLITE_DIR: join(dir, 'pglite'), APP_SECRET: 'p'.repeat(32), LOG_LEVEL: 'silent' } }, (err, _stdout, stderr) =>
+        execFile(process.execPath, entryArgs('node'), { env: { ...env, PORT: '1', PGLITE_DIR: join(dir, 'pglite'), APP_SECRET: 'p'.repeat(32), LOG_LEVEL: 'silent' } }, (err, _stdout, stderr) =>
           resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stderr }));
       });
       expect(done.code, done.stderr).toBe(2);

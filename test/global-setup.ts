@@ -9,8 +9,8 @@ declare module 'vitest' {
   export interface ProvidedContext {
     /** A database migrated once for this run; each test file's database is a copy of it (see createTestEnv). */
     pgTemplate: string;
-    /** src/cli.ts built for this run (test/support/cli.ts). */
-    cliBundle: string;
+    /** Where the Node entries are bundled for this run (test/support/entries.ts). */
+    entriesDir: string;
   }
 }
 
@@ -33,9 +33,9 @@ export default async function setup(project: TestProject) {
   }
   project.provide('pgTemplate', name);
   // One folder below the root, as dist/ is, so the bundle finds db/migrations as the server's does.
-  const cliDir = join(root, 'dist-test');
-  await buildDist({ entryPoints: { cli: 'src/cli.ts' }, outdir: cliDir });
-  project.provide('cliBundle', join(cliDir, 'cli.mjs'));
+  const entriesDir = join(root, 'dist-test');
+  await buildDist({ entryPoints: { cli: 'src/cli.ts', node: 'src/node.ts', worker: 'workers/main.ts' }, outdir: entriesDir });
+  project.provide('entriesDir', entriesDir);
   return async () => {
     await admin.unsafe(`drop database if exists ${name} with (force)`);
     await admin.end();

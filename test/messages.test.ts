@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cliArgs } from './support/cli';
+import { entryArgs } from './support/entries';
 import { createTestEnv, submitDraft, type TestEnv } from './harness';
 
 /**
@@ -141,7 +141,7 @@ describe('the source keeps one language per message', () => {
 describe('the CLI speaks one language too', () => {
   const root = join(import.meta.dirname, '..');
   const cli = (args: string[], env: Record<string, string>) =>
-    promisify(execFile)(process.execPath, cliArgs(args), { cwd: root, env: { PATH: process.env.PATH ?? '', ...env } })
+    promisify(execFile)(process.execPath, entryArgs('cli', args), { cwd: root, env: { PATH: process.env.PATH ?? '', ...env } })
       .then(() => ({ code: 0, error: null }))
       .catch((e: { code: number; stdout: string }) => ({ code: e.code, error: JSON.parse(e.stdout).error as { code: string; message: string } }));
 

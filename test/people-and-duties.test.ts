@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cliArgs } from './support/cli';
+import { entryArgs } from './support/entries';
 import { sql } from 'drizzle-orm';
 import { parseConfig, ConfigError } from '../src/config';
 import { emailDomainAllowed } from '../src/domain/email';
@@ -85,13 +85,13 @@ describe('people are created without handing out their credential', () => {
     const env = { ...process.env, DATABASE_URL: databaseUrl, APP_SECRET: t.runtime.config.appSecret, LOG_LEVEL: 'silent', NODE_ENV: 'test' };
     // Looked up case-insensitively, as addresses are unique regardless of case.
     const email = (await t.request('GET', '/api/v1/me', { token: demo.tokens.drafter })).body.email.toUpperCase();
-    const { stdout } = await run(process.execPath, cliArgs(['token', '--email', email]), { env, cwd: process.cwd() });
+    const { stdout } = await run(process.execPath, entryArgs('cli', ['token', '--email', email]), { env, cwd: process.cwd() });
     const printed = JSON.parse(stdout.trim());
     expect(Object.keys(printed).sort()).toEqual(['personId', 'token']);
     expect(printed.personId).toBe(demo.people.drafter);
     const me = await t.request('GET', '/api/v1/me', { token: printed.token });
     expect(me.body.id).toBe(demo.people.drafter);
-    const unknown = await run(process.execPath, cliArgs(['token', '--email', 'nobody@nowhere.cn']), { env, cwd: process.cwd() }).catch((e: { stdout: string; code: number }) => e);
+    const unknown = await run(process.execPath, entryArgs('cli', ['token', '--email', 'nobody@nowhere.cn']), { env, cwd: process.cwd() }).catch((e: { stdout: string; code: number }) => e);
     expect((unknown as { code: number }).code).toBe(1);
     expect(JSON.parse((unknown as { stdout: string }).stdout).error.code).toBe('not_found');
     const issued = rowsOf<{ n: number }>(await t.runtime.database.db.execute(sql`select count(*)::int as n from audit_events where action = 'person.token_issued' and subject_id = ${demo.people.drafter}`));
@@ -116,7 +116,7 @@ describe('people are created without handing out their credential', () => {
 
   it('a CLI run with another APP_SECRET is refused naming it (its token would be accepted nowhere); `secret:adopt` changes the secret on purpose', async () => {
     const cli = (secret: string, ...args: string[]) =>
-      run(process.execPath, cliArgs(args), { env: { ...process.env, DATABASE_URL: t.runtime.config.databaseUrl!, APP_SECRET: secret, LOG_LEVEL: 'silent', NODE_ENV: 'test', LANG: 'C' }, cwd: process.cwd() })
+      run(process.execPath, entryArgs('cli', args), { env: { ...process.env, DATABASE_URL: t.runtime.config.databaseUrl!, APP_SECRET: secret, LOG_LEVEL: 'silent', NODE_ENV: 'test', LANG: 'C' }, cwd: process.cwd() })
         .then(({ stdout }) => ({ code: 0, out: JSON.parse(stdout.trim()) }), (e: { stdout: string; code: number }) => ({ code: e.code, out: JSON.parse(e.stdout.trim()) }));
     const email = (await t.request('GET', '/api/v1/me', { token: demo.tokens.drafter })).body.email;
     const other = 'another-secret-0123456789abcdef0123456789';

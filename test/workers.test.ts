@@ -12,6 +12,7 @@ import { outboxJobId } from '../workers/jobs';
 import { createQueues, warnUnlessNoEviction } from '../workers/queues';
 import { relayOutbox, rerelayUnprocessed } from '../workers/relay';
 import { createTestEnv, submitDraft, LOOPBACK_RECEIVERS, type TestEnv } from './harness';
+import { entryArgs } from './support/entries';
 import { startReceiver } from './support/receiver';
 import { startTestRedis, type TestRedis } from './support/redis-server';
 import { startSmtpSink } from './support/smtp-sink';
@@ -400,10 +401,10 @@ describe('a worker process killed mid-send', () => {
     await redis?.stop();
   });
 
-  /** `npm run worker` as a real child process (node --import tsx: one process, so SIGKILL kills it). */
+  /** `npm run worker` as a real child process (its bundle run by node: one process, so SIGKILL kills it). */
   function startWorker(env: Record<string, string> = {}): ChildProcess {
     const { config } = t.runtime;
-    const child = spawn(process.execPath, ['--import', 'tsx', 'workers/main.ts'], {
+    const child = spawn(process.execPath, entryArgs('worker'), {
       env: {
         ...process.env, NODE_ENV: 'test', DATABASE_URL: config.databaseUrl, REDIS_URL: redis.url, SMTP_URL: sink.url, PUBLIC_URL: config.publicUrl,
         APP_SECRET: config.appSecret, QUEUE_PREFIX: 'kill', JOB_LOCK_SECONDS: '1', SEND_LEASE_SECONDS: '1', SEND_BACKOFF_SECONDS: '0.2', LOG_LEVEL: 'warn', ...env,
