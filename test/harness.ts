@@ -1,5 +1,5 @@
 import postgres from 'postgres';
-import { expect, inject } from 'vitest';
+import { afterAll, beforeAll, expect, inject } from 'vitest';
 import { CHECKLIST_ITEMS } from '../src/domain/checklist';
 import { silentLog } from '../src/lib/log';
 import { memoryChannel, type Channel, type Notification } from '../src/notify/channel';
@@ -159,6 +159,22 @@ export async function createTestEnv(kind: DbKind = 'postgres', env: Record<strin
 export const LEVELS = ['section_head', 'deputy_leader', 'publicity_officer', 'secretary'] as const;
 
 /** Writes a draft for the demo account and submits it: the first level's link goes out. Returns its id. */
+/** The demo college as `seed` makes it: its unit, people, tokens, account and inspection code. */
+export type Demo = Awaited<ReturnType<TestEnv['seed']>>;
+
+/**
+ * A suite's fixture: a Postgres service seeded with the demo college, made before the suite's tests
+ * and closed after them; `assign` hands it to the suite's own variables (as seededBrowser does).
+ */
+export function seededEnv(assign: (s: { t: TestEnv; demo: Demo }) => void): void {
+  let t: TestEnv | undefined;
+  beforeAll(async () => {
+    t = await createTestEnv('postgres');
+    assign({ t, demo: await t.seed() });
+  });
+  afterAll(() => t?.close());
+}
+
 export async function submitDraft(t: TestEnv, demo: Awaited<ReturnType<TestEnv['seed']>>, title: string): Promise<string> {
   const created = await t.request('POST', '/api/v1/drafts', { token: demo.tokens.drafter, body: { title, body: '正文。', unitId: demo.unitId, accountIds: [demo.accountId] } });
   expect(created.status, created.text).toBe(201);

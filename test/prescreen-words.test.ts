@@ -1,14 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestEnv, type TestEnv } from './harness';
+import { describe, expect, it } from 'vitest';
+import { seededEnv, type Demo, type TestEnv } from './harness';
 
 describe('pre-screen word list and a unit’s blocking categories, over the API', () => {
   let t: TestEnv;
-  let demo: Awaited<ReturnType<TestEnv['seed']>>;
-  beforeAll(async () => {
-    t = await createTestEnv('postgres');
-    demo = await t.seed();
-  });
-  afterAll(() => t?.close());
+  let demo: Demo;
+  seededEnv((s) => ({ t, demo } = s));
 
   const words = (method: string, path = '', opts: { token?: string; body?: unknown } = {}) => t.request(method, `/api/v1/prescreen/words${path}`, { token: demo.tokens.publicity, ...opts });
   const newDraft = async (body: string) => {

@@ -1,15 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { canonicalJson, sha256Hex } from '../src/lib/crypto';
-import { createTestEnv, type TestEnv } from './harness';
+import { seededEnv, type Demo, type TestEnv } from './harness';
 
 describe('rich drafts: HTML body, content hash, pre-screen on the draft', () => {
   let t: TestEnv;
-  let demo: Awaited<ReturnType<TestEnv['seed']>>;
-  beforeAll(async () => {
-    t = await createTestEnv('postgres');
-    demo = await t.seed();
-  });
-  afterAll(() => t?.close());
+  let demo: Demo;
+  seededEnv((s) => ({ t, demo } = s));
 
   const create = (body: Record<string, unknown>) =>
     t.request('POST', '/api/v1/drafts', { token: demo.tokens.drafter, body: { title: '关于举办讲座的通知', unitId: demo.unitId, accountIds: [demo.accountId], ...body } });

@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ALL_TICKED, createTestEnv, submitDraft, type TestEnv } from './harness';
+import { describe, expect, it } from 'vitest';
+import { ALL_TICKED, seededEnv, submitDraft, type Demo, type TestEnv } from './harness';
 
 /**
  * Whom a level's review goes to when its holder may not sign it (separation of duties: the drafter
@@ -10,12 +10,8 @@ import { ALL_TICKED, createTestEnv, submitDraft, type TestEnv } from './harness'
  */
 describe('a level goes to someone who may sign it, else to its holder to hand on', () => {
   let t: TestEnv;
-  let demo: Awaited<ReturnType<TestEnv['seed']>>;
-  beforeAll(async () => {
-    t = await createTestEnv('postgres');
-    demo = await t.seed();
-  });
-  afterAll(() => t?.close());
+  let demo: Demo;
+  seededEnv((s) => ({ t, demo } = s));
 
   const decide = (token: string, body: Record<string, unknown>) => t.request('POST', `/api/v1/signoff/${token}`, { body });
   const approve = (token: string) => decide(token, { decision: 'approve', checklist: ALL_TICKED });

@@ -1,14 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ALL_TICKED, createTestEnv, submitDraft, type TestEnv } from './harness';
+import { describe, expect, it } from 'vitest';
+import { ALL_TICKED, seededEnv, submitDraft, type Demo, type TestEnv } from './harness';
 
 describe('a review handed on (转交): the new holder is told, and no hand-on leaves the draft with nobody to sign it', () => {
   let t: TestEnv;
-  let demo: Awaited<ReturnType<TestEnv['seed']>>;
-  beforeAll(async () => {
-    t = await createTestEnv('postgres');
-    demo = await t.seed();
-  });
-  afterAll(() => t?.close());
+  let demo: Demo;
+  seededEnv((s) => ({ t, demo } = s));
 
   const unescaped = (html: string) => html.replaceAll('&#39;', "'");
   const approve = (token: string) => t.request('POST', `/api/v1/signoff/${token}`, { body: { decision: 'approve', checklist: ALL_TICKED } });

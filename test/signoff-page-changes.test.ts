@@ -1,14 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestEnv, type TestEnv } from './harness';
+import { describe, expect, it } from 'vitest';
+import { seededEnv, type Demo, type TestEnv } from './harness';
 
 describe('sign-off page: the pre-screen and the word diff since the reviewer last looked', () => {
   let t: TestEnv;
-  let demo: Awaited<ReturnType<TestEnv['seed']>>;
-  beforeAll(async () => {
-    t = await createTestEnv('postgres');
-    demo = await t.seed();
-  });
-  afterAll(() => t?.close());
+  let demo: Demo;
+  seededEnv((s) => ({ t, demo } = s));
 
   const page = async (token: string, lang = '') => {
     const res = await t.runtime.app.request(`/s/${token}${lang}`);

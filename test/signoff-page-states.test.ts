@@ -1,15 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ALL_TICKED, createTestEnv, submitDraft, type TestEnv } from './harness';
+import { describe, expect, it } from 'vitest';
+import { ALL_TICKED, seededEnv, submitDraft, type Demo, type TestEnv } from './harness';
 
 /** The sign-off link's page in each state it can be in, as a browser without JavaScript gets it. */
 describe('sign-off page states: a repeated tap, a used link looked at, a fresh link sent, the barred page', () => {
   let t: TestEnv;
-  let demo: Awaited<ReturnType<TestEnv['seed']>>;
-  beforeAll(async () => {
-    t = await createTestEnv('postgres');
-    demo = await t.seed();
-  });
-  afterAll(() => t?.close());
+  let demo: Demo;
+  seededEnv((s) => ({ t, demo } = s));
 
   const approveForm = () => {
     const form = new URLSearchParams({ decision: 'approve', returnTo: 'drafter' });
