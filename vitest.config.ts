@@ -8,10 +8,11 @@ export default defineConfig({
     hookTimeout: 60_000,
     // Each test file gets its own database (see test/harness.ts), so files run in parallel safely.
     pool: 'forks',
-    // Vitest's default is one worker per spare core: one on CI's 2-core machines, and the suite then
-    // ran file after file (17 min). The files mostly wait on Postgres, Redis, SMTP and Chromium, so
-    // three at once finish in under 8 minutes on the same two cores.
-    maxWorkers: 3,
+    // Two at once on CI's two cores. The files wait on Postgres, Redis, SMTP and Chromium, but they
+    // keep both cores busy. Clean clones on 8 December: 826 s with two, 832 s with three. Two use a
+    // fifth less CPU (three spent it switching between processes), and each file's timeouts keep
+    // more margin.
+    maxWorkers: 2,
     // A worker runs file after file in one process, importing the app once instead of once per file
     // (~5 s of a 2-core machine each, 100-odd files). Safe because no file leans on module state:
     // each builds its own runtime over its own database (test/harness.ts) and mocks no modules.
