@@ -51,22 +51,22 @@ export const decidedJson = (draftId: SQLWrapper, unitId: SQLWrapper) => sql<Deci
   where ${decisions.draftId} = ${draftId} and ${people.deactivatedAt} is null
     and (${people.unitId} = ${unitId} or exists (select 1 from ${positionTerms} where ${positionTerms.personId} = ${people.id} and ${positionTerms.unitId} = ${unitId} and ${positionTerms.endedAt} is null)))`;
 
-/** Whom a draft's levels may go to: its unit's holders now, its drafter, the decisions on it (assigneeOf reads these). */
-export interface AssignmentFacts { holders: Partial<Record<AnyPosition, string>>; decided: Decided[]; drafterId: string }
-
-const assignmentColumns = { holders: holdersJson(drafts.unitId), decided: decidedJson(drafts.id, drafts.unitId), drafterId: drafts.drafterId };
-
 /**
- * Opens the review of one level on one version, assigned as assigneeOf says, and announces it: one read (the unit's holders, the decisions on the draft, the
- * unit's SLAs, the draft's urgency, the calendar in force), then the review and its outbox row sent
- * together (the review's id is made here, so neither waits).
+ * Opens the review of one level on one version, assigned as assigneeOf says, and announces it: one
+ * read (the unit's holders, the decisions on the draft, the unit's SLAs, the draft's urgency, the
+ * calendar in force), then the review and its outbox row sent together (the review's id is made
+ * here, so neither waits). The read joins two tables so that drizzle names every column with its
+ * table: the subqueries correlate with the draft's row.
  */
 export async function openReview(
   tx: Db,
   args: { draftId: string; unitId: string; versionId: string; round: number; level: Position; reason: AssignReason; now: Date },
 ): Promise<string> {
   const [facts] = await tx
-    .select({ ...assignmentColumns, chain: units.chain, urgency: drafts.urgency, calendar: calendarStamp })
+    .select({
+      holders: holdersJson(drafts.unitId), decided: decidedJson(drafts.id, drafts.unitId), drafterId: drafts.drafterId,
+      chain: units.chain, urgency: drafts.urgency, calendar: calendarStamp,
+    })
     .from(drafts)
     .innerJoin(units, eq(units.id, drafts.unitId))
     .where(eq(drafts.id, args.draftId));
@@ -75,8 +75,19 @@ export async function openReview(
   return review.id;
 }
 
-/** What opening a level needs besides the draft: whom it may go to, the unit's chain (its SLAs), the draft's urgency, the calendar's stamp. */
-export interface LevelFacts extends AssignmentFacts { chain: ChainSettings; urgency: Urgency; calendar: string }
+/**
+ * What opening a level needs besides the draft: whom it may go to (the unit's holders now, the
+ * drafter, the decisions on the draft: assigneeOf reads these), the unit's chain (its SLAs), the
+ * draft's urgency, the calendar's stamp.
+ */
+export interface LevelFacts {
+  holders: Partial<Record<AnyPosition, string>>;
+  decided: Decided[];
+  drafterId: string;
+  chain: ChainSettings;
+  urgency: Urgency;
+  calendar: string;
+}
 
 /**
  * The row of the review that opens a level, from facts already read (a link decision reads them with
