@@ -41,6 +41,21 @@ describe.skipIf(!hasChromium && !process.env.CI)('tap targets on the phone pages
     return { context, page: await context.newPage() };
   }
 
+  /**
+   * A page on a 375-px phone (after `prepare`, e.g. opening a fold): its tap targets and whether it
+   * fits the width, after a full-page screenshot taken first, so a failure leaves the page to look at.
+   */
+  async function onPhone(path: string, shot: string, lang: 'zh-CN' | 'en' = 'zh-CN', prepare?: (page: Page) => Promise<void>) {
+    const { context, page } = await phone(lang);
+    await page.goto(base + path);
+    await prepare?.(page);
+    const targets = await tapTargets(page);
+    await page.screenshot({ path: `test/artifacts/${shot}.png`, fullPage: true });
+    const fits = await noSideways(page);
+    await context.close();
+    return { targets, fits };
+  }
+
   /** A draft with a picture and a document attached, submitted: the sign-off link of its first level. */
   async function draftWithAttachments() {
     const created = await t.request('POST', '/api/v1/drafts', { token: demo.tokens.drafter, body: { title: '触控目标测试', body: '<p>正文。</p>', unitId: demo.unitId, accountIds: [demo.accountId] } });
@@ -59,18 +74,12 @@ describe.skipIf(!hasChromium && !process.env.CI)('tap targets on the phone pages
   it('the sign-off page: the three decisions, the checklist, the hand-on, the attachments, the language switch', async () => {
     const token = await draftWithAttachments();
     for (const lang of ['zh-CN', 'en'] as const) {
-      const { context, page } = await phone(lang);
-      await page.goto(`${base}/s/${token}?lang=${lang}`);
-      await page.click('#transfer summary');
-      const targets = await tapTargets(page);
-      // Taken first, so a failure leaves the page to look at.
-      await page.screenshot({ path: `test/artifacts/tap-targets-signoff-375-${lang}.png`, fullPage: true });
+      const { targets, fits } = await onPhone(`/s/${token}?lang=${lang}`, `tap-targets-signoff-375-${lang}`, lang, (page) => page.click('#transfer summary'));
       // Not vacuous: the decisions, the hand-on button and both files' links are among them.
       expect(targets.map((x) => x.what).join('\n')).toMatch(lang === 'en' ? /Approve[\s\S]*Return[\s\S]*Reject/ : /同意[\s\S]*退回修改[\s\S]*不予通过/);
       expect(targets.filter((x) => /活动方案\.pdf|海报\.png/.test(x.what))).toHaveLength(2);
       expect(tooSmall(targets)).toEqual([]);
-      expect(await noSideways(page)).toBe(true);
-      await context.close();
+      expect(fits).toBe(true);
     }
   });
 
@@ -78,28 +87,18 @@ describe.skipIf(!hasChromium && !process.env.CI)('tap targets on the phone pages
     const token = await draftWithAttachments();
     const decided = await t.request('POST', `/api/v1/signoff/${token}`, { body: { decision: 'return', checklist: {}, comment: '请补充活动时间' } });
     expect(decided.status, decided.text).toBe(200);
-    const { context, page } = await phone('zh-CN');
-    await page.goto(`${base}/s/${token}`);
-    const targets = await tapTargets(page);
-    // Taken first, so a failure leaves the page to look at.
-    await page.screenshot({ path: 'test/artifacts/tap-targets-signoff-used-375-zh-CN.png', fullPage: true });
+    const { targets } = await onPhone(`/s/${token}`, 'tap-targets-signoff-used-375-zh-CN');
     expect(targets.some((x) => x.what.includes('返回工作台'))).toBe(true);
     expect(tooSmall(targets)).toEqual([]);
-    await context.close();
   });
 
   it('the sign-in link page: 登录 and the language switch', async () => {
     const email = await emailOf(demo.people.deputy_leader!);
     await t.request('POST', '/login', { form: { email } });
     const mail = (await t.deliver()).find((m) => m.kind === 'sign_in' && m.to.email === email);
-    const { context, page } = await phone('zh-CN');
-    await page.goto(base + new URL(mail!.link!).pathname);
-    const targets = await tapTargets(page);
-    // Taken first, so a failure leaves the page to look at.
-    await page.screenshot({ path: 'test/artifacts/tap-targets-login-link-375.png', fullPage: true });
+    const { targets } = await onPhone(new URL(mail!.link!).pathname, 'tap-targets-login-link-375');
     expect(targets.some((x) => x.what.includes('登录'))).toBe(true);
     expect(tooSmall(targets)).toEqual([]);
-    await context.close();
   });
 
   it('on a desktop the top bar keeps its height and the decisions their row', async () => {
